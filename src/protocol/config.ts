@@ -1,0 +1,144 @@
+import { ConditionJson } from './conditions';
+
+/**
+ * The per-function configuration that the graph compiler emits and the
+ * runtime reads. Versioned: a runtime refuses a version it does not know.
+ */
+export const CONFIG_VERSION = 1;
+
+export interface FunctionConfig {
+  readonly v: typeof CONFIG_VERSION;
+  readonly workflow: string;
+  /** This function's node name (unique in the workflow). */
+  readonly node: string;
+  /** The entry node creates the session record. */
+  readonly entry: boolean;
+  /** What to do with the committed output. */
+  readonly next: Action;
+  /** Evaluated in order on a user-code error; first match wins (Step Functions semantics). */
+  readonly retry: readonly RetryRule[];
+  /** Evaluated in order once retries are exhausted; first match wins. */
+  readonly catch: readonly CatchRule[];
+}
+
+/**
+ * Egress as a tree: structural states (choice, parallel, map, fan-in) are
+ * compiled away into the actions of the function that precedes them.
+ */
+export type Action =
+  | InvokeAction
+  | ChoiceAction
+  | ParallelAction
+  | MapAction
+  | JoinAction
+  | SucceedAction
+  | FailAction;
+
+/** Invoke one node asynchronously with the current frames. */
+export interface InvokeAction {
+  readonly kind: 'invoke';
+  readonly node: string;
+  readonly functionName: string;
+  /** A back-edge: the successor runs in the next loop iteration. */
+  readonly loop?: boolean;
+}
+
+/** First rule whose condition holds on the output; `otherwise` if none (no otherwise: States.NoChoiceMatched). */
+export interface ChoiceAction {
+  readonly kind: 'choice';
+  readonly node: string;
+  readonly rules: ReadonlyArray<{ readonly when: ConditionJson; readonly then: Action }>;
+  readonly otherwise?: Action;
+}
+
+/** Run every branch on the same output; branch b pushes frame {fanout, index: b, size: branches.length}. */
+export interface ParallelAction {
+  readonly kind: 'parallel';
+  readonly fanout: string;
+  readonly branches: readonly Action[];
+}
+
+/**
+ * Run `item` once per element of the array at `itemsPath` (or `width` times
+ * on the whole output, FaaSr's ranked invocation), each pushing a frame.
+ */
+export interface MapAction {
+  readonly kind: 'map';
+  readonly fanout: string;
+  readonly itemsPath?: string;
+  readonly width?: number;
+  /** Bound on invocations in flight while issuing the items (not on the items running). */
+  readonly maxConcurrency?: number;
+  readonly item: Action;
+}
+
+/**
+ * Arrive at the join that closes the innermost frame, at slot frame.index of
+ * frame.size. The arrival that observes completion pops the frame and runs
+ * `then` with a fan-in reference as the value.
+ */
+export interface JoinAction {
+  readonly kind: 'join';
+  readonly join: string;
+  readonly then: Action;
+}
+
+/** End of the workflow: record the value as the session result. */
+export interface SucceedAction {
+  readonly kind: 'succeed';
+}
+
+/** End the session as FAILED with this error. */
+export interface FailAction {
+  readonly kind: 'fail';
+  readonly node: string;
+  readonly error: string;
+  readonly cause?: string;
+}
+
+export interface RetryRule {
+  /** Error names; `States.ALL` matches any, `States.TaskFailed` any but `States.Timeout`. */
+  readonly errors: readonly string[];
+  readonly intervalSeconds: number;
+  /** Retries after the first attempt (0 disables). */
+  readonly maxAttempts: number;
+  readonly backoffRate: number;
+  readonly maxDelaySeconds?: number;
+  readonly jitter?: 'FULL' | 'NONE';
+}
+
+export interface CatchRule {
+  readonly errors: readonly string[];
+  /** Where `{ Error, Cause }` goes in the node's input before it is passed on (`$` replaces it). */
+  readonly resultPath: string;
+  readonly next: Action;
+}
+
+/** Error names with meaning in retry and catch rules (Step Functions' names). */
+export const ERROR_ALL = 'States.ALL';
+export const ERROR_TASK_FAILED = 'States.TaskFailed';
+export const ERROR_TIMEOUT = 'States.Timeout';
+export const ERROR_NO_CHOICE_MATCHED = 'States.NoChoiceMatched';
+
+/** Environment variables that carry the configuration into the function. */
+export const ENV = {
+  /** JSON FunctionConfig when it fits the environment. */
+  CONFIG: 'UNUM_CONFIG',
+  /** Base64 gzip of the JSON FunctionConfig when plain JSON would not fit. */
+  CONFIG_GZIP: 'UNUM_CONFIG_GZIP',
+  /** Path of a JSON FunctionConfig file when even the compressed form would not fit. */
+  CONFIG_FILE: 'UNUM_CONFIG_FILE',
+  /** The user handler, `file.export` relative to the task root. */
+  USER_HANDLER: 'UNUM_USER_HANDLER',
+  TABLE: 'UNUM_TABLE',
+  BUCKET: 'UNUM_BUCKET',
+  /** Time to live of store items, in seconds. */
+  TTL_SECONDS: 'UNUM_TTL_SECONDS',
+  /** Payloads above this many bytes travel through S3. */
+  PAYLOAD_THRESHOLD: 'UNUM_PAYLOAD_THRESHOLD',
+  /** `1`: delete intermediate data when the session completes. */
+  EAGER_GC: 'UNUM_EAGER_GC',
+} as const;
+
+/** Where the runtime layer puts its handler inside the Lambda sandbox. */
+export const RUNTIME_HANDLER = '/opt/unum/runtime.handler';

@@ -1,0 +1,100 @@
+/**
+ * The versioned payload of every workflow invocation. User code never sees
+ * it: the runtime hands over the plain value and a small context.
+ */
+export const ENVELOPE_VERSION = 1;
+
+export interface Frame {
+  /** The fan-out (Parallel or Map) that pushed this frame. */
+  readonly fanout: string;
+  /** Branch or item index, from 0. */
+  readonly index: number;
+  readonly size: number;
+  /** The loop iteration of the scope that fanned out, restored when the frame is joined. */
+  readonly iteration: number;
+}
+
+export type Input =
+  | { readonly value: unknown }
+  | { readonly s3: { readonly bucket: string; readonly key: string } }
+  | { readonly fanIn: FanInRef };
+
+/** A completed join: the runtime reads the branch outputs itself, in slot order. */
+export interface FanInRef {
+  readonly join: string;
+  /** The join instance key (see keys.ts). */
+  readonly instance: string;
+  readonly size: number;
+}
+
+export interface Envelope {
+  readonly unum: typeof ENVELOPE_VERSION;
+  readonly workflow: string;
+  readonly session: string;
+  readonly node: string;
+  readonly frames: readonly Frame[];
+  readonly iteration: number;
+  readonly input: Input;
+}
+
+export class EnvelopeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Unum.InvalidEnvelope';
+  }
+}
+
+/** True for events that claim to be envelopes (valid or not). */
+export function looksLikeEnvelope(event: unknown): boolean {
+  return event !== null && typeof event === 'object' && !Array.isArray(event) && 'unum' in event;
+}
+
+/**
+ * Validates an envelope addressed to `expected.node` of `expected.workflow`.
+ * Throws EnvelopeError naming the field and what was expected.
+ */
+export function parseEnvelope(event: unknown, expected: { workflow: string; node: string }): Envelope {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw new EnvelopeError(`node '${expected.node}': the event is not a JSON object`);
+  }
+  const e = event as Record<string, unknown>;
+  const fail = (what: string): never => {
+    throw new EnvelopeError(`node '${expected.node}': invalid envelope: ${what}`);
+  };
+  if (e.unum !== ENVELOPE_VERSION) {
+    fail(`unsupported version ${JSON.stringify(e.unum)} (this runtime speaks ${ENVELOPE_VERSION}); deploy the same cdk-unum version to every function`);
+  }
+  if (e.workflow !== expected.workflow) fail(`it is for workflow ${JSON.stringify(e.workflow)}, this function belongs to '${expected.workflow}'`);
+  if (e.node !== expected.node) fail(`it is for node ${JSON.stringify(e.node)}, this function is '${expected.node}'`);
+  if (typeof e.session !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(e.session)) {
+    fail('session must be 1-128 characters of [A-Za-z0-9_.:-]');
+  }
+  if (!Number.isInteger(e.iteration) || (e.iteration as number) < 0) fail('iteration must be a non-negative integer');
+  if (!Array.isArray(e.frames)) fail('frames must be an array');
+  (e.frames as unknown[]).forEach((f, i) => {
+    const frame = f as Record<string, unknown>;
+    if (frame === null || typeof frame !== 'object') return fail(`frames[${i}] must be an object`);
+    if (typeof frame.fanout !== 'string' || frame.fanout === '') fail(`frames[${i}].fanout must be a non-empty string`);
+    if (!Number.isInteger(frame.size) || (frame.size as number) < 1) fail(`frames[${i}].size must be a positive integer`);
+    if (!Number.isInteger(frame.index) || (frame.index as number) < 0 || (frame.index as number) >= (frame.size as number)) {
+      fail(`frames[${i}].index must be an integer in [0, size)`);
+    }
+    if (!Number.isInteger(frame.iteration) || (frame.iteration as number) < 0) fail(`frames[${i}].iteration must be a non-negative integer`);
+  });
+  parseInput(e.input, fail);
+  return e as unknown as Envelope;
+}
+
+function parseInput(input: unknown, fail: (what: string) => never): void {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) fail('input must be an object with one of value, s3, fanIn');
+  const keys = Object.keys(input as object);
+  if (keys.length !== 1 || !['value', 's3', 'fanIn'].includes(keys[0])) {
+    fail(`input must have exactly one of value, s3, fanIn (got ${JSON.stringify(keys)})`);
+  }
+  const i = input as Record<string, any>;
+  if ('s3' in i && (typeof i.s3?.bucket !== 'string' || typeof i.s3?.key !== 'string')) fail('input.s3 needs string bucket and key');
+  if ('fanIn' in i && (typeof i.fanIn?.join !== 'string' || typeof i.fanIn?.instance !== 'string'
+    || !Number.isInteger(i.fanIn?.size) || i.fanIn.size < 1)) {
+    fail('input.fanIn needs string join and instance and a positive integer size');
+  }
+}

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './conditions';
+export * from './envelope';
+export * from './jsonpath';
+export * from './keys';
