@@ -24,12 +24,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   buildWorkflow: false,
   pullRequestTemplate: false,
 
-  devDeps: [
-    '@types/node@^20',
-    'esbuild@0.28.0',
+  // The client API and the `unum` CLI talk to the store and Lambda with the same SDK clients as the runtime.
+  bundledDeps: [
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-lambda@^3',
+  ],
+  devDeps: [
+    '@types/node@^20',
+    'esbuild@0.28.0',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/integ-runner@2.197.10',
     'aws-cdk@2.1148.1',

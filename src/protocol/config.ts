@@ -70,6 +70,8 @@ export interface MapAction {
   /** Bound on invocations in flight while issuing the items (not on the items running). */
   readonly maxConcurrency?: number;
   readonly item: Action;
+  /** The continuation of this map's join, run with `[]` when there are no items. */
+  readonly onEmpty: Action;
 }
 
 /**
@@ -80,6 +82,14 @@ export interface MapAction {
 export interface JoinAction {
   readonly kind: 'join';
   readonly join: string;
+  /**
+   * Everything that can arrive at this join, in a fixed order: node names
+   * whose output is a branch result, or names of inner joins (a branch that
+   * ends in an unjoined fan-out arrives with that fan-out's list). An arrival
+   * records its source's position so the join's reader finds each slot's
+   * output without another write.
+   */
+  readonly sources: readonly string[];
   readonly then: Action;
 }
 
