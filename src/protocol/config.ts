@@ -55,6 +55,8 @@ export interface ChoiceAction {
 export interface ParallelAction {
   readonly kind: 'parallel';
   readonly fanout: string;
+  /** Reached through a back-edge: increment the iteration before fanning out. */
+  readonly loop?: boolean;
   readonly branches: readonly Action[];
 }
 
@@ -65,6 +67,8 @@ export interface ParallelAction {
 export interface MapAction {
   readonly kind: 'map';
   readonly fanout: string;
+  /** Reached through a back-edge: increment the iteration before fanning out. */
+  readonly loop?: boolean;
   readonly itemsPath?: string;
   readonly width?: number;
   /** Bound on invocations in flight while issuing the items (not on the items running). */
