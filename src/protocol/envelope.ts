@@ -25,6 +25,8 @@ export interface FanInRef {
   /** The join instance key (see keys.ts). */
   readonly instance: string;
   readonly size: number;
+  /** JoinAction.sources of the join: the reader rebuilds each slot's checkpoint key from them. */
+  readonly sources?: readonly string[];
 }
 
 export interface Envelope {
@@ -35,6 +37,8 @@ export interface Envelope {
   readonly frames: readonly Frame[];
   readonly iteration: number;
   readonly input: Input;
+  /** Retries already made for this instance (a retry re-invoked asynchronously); absent means 0. */
+  readonly attempt?: number;
 }
 
 export class EnvelopeError extends Error {
@@ -81,6 +85,7 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
     }
     if (!Number.isInteger(frame.iteration) || (frame.iteration as number) < 0) fail(`frames[${i}].iteration must be a non-negative integer`);
   });
+  if (e.attempt !== undefined && (!Number.isInteger(e.attempt) || (e.attempt as number) < 0)) fail('attempt must be a non-negative integer');
   parseInput(e.input, fail);
   return e as unknown as Envelope;
 }
@@ -96,5 +101,9 @@ function parseInput(input: unknown, fail: (what: string) => never): void {
   if ('fanIn' in i && (typeof i.fanIn?.join !== 'string' || typeof i.fanIn?.instance !== 'string'
     || !Number.isInteger(i.fanIn?.size) || i.fanIn.size < 1)) {
     fail('input.fanIn needs string join and instance and a positive integer size');
+  }
+  if ('fanIn' in i && i.fanIn.sources !== undefined
+    && (!Array.isArray(i.fanIn.sources) || !i.fanIn.sources.every((s: unknown) => typeof s === 'string'))) {
+    fail('input.fanIn.sources must be an array of node names');
   }
 }

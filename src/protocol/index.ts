@@ -3,3 +3,4 @@ export * from './conditions';
 export * from './envelope';
 export * from './jsonpath';
 export * from './keys';
+export * from './join';

@@ -1,0 +1,187 @@
+import { mapLimit } from '../src/client/store';
+import {
+  Action, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, JoinAction, MapAction, checkpointItemKey, evaluateCondition,
+  instanceKey, joinInstanceKey, payloadObjectKey, readPath,
+} from '../src/protocol';
+import {
+  EMPTY_SOURCE, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
+} from '../src/protocol/join';
+import { collectGarbage, trackGarbage } from './gc';
+import { Invocation, Runtime } from './runtime';
+import { failSession, succeedSession } from './session';
+
+/** What flows along an edge: a value (perhaps already in S3) or a completed join. */
+export type Payload = { value: unknown; s3Key?: string } | { fanIn: FanInRef };
+
+export interface Scope {
+  readonly frames: readonly Frame[];
+  readonly iteration: number;
+}
+
+/** A node's output could not be routed (no choice matched, no items array...): the session fails. */
+class RoutingError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/**
+ * Runs the egress action tree on a committed output. Everything here is
+ * idempotent (async invokes of checkpointed instances, set ADDs, conditional
+ * session writes), so a redelivery simply runs it again.
+ */
+export class Egress {
+  private invoked = false;
+  private materialized?: Promise<unknown[]>;
+
+  constructor(private readonly rt: Runtime, private readonly inv: Invocation) {}
+
+  private get session(): string {
+    return this.inv.envelope.session;
+  }
+
+  /** `source` is what arrives at a join: this node, an inner join, or undefined for an empty map's []. */
+  async run(action: Action, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
+    try {
+      await this.step(action, payload, scope, source);
+    } catch (e) {
+      if (!(e instanceof RoutingError)) throw e;
+      await failSession(this.rt.store, this.session, {
+        node: this.inv.envelope.node, instance: this.inv.instance, error: e.name, cause: e.message,
+      });
+    }
+  }
+
+  private async step(action: Action, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
+    switch (action.kind) {
+      case 'invoke': {
+        const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
+        const target = instanceKey(action.node, scope.frames, iteration);
+        await this.rt.invoke(action.functionName, {
+          unum: 1, workflow: this.rt.config.workflow, session: this.session, node: action.node,
+          frames: scope.frames, iteration, input: await this.toInput(payload, target),
+        });
+        if (!this.invoked) {
+          this.invoked = true;
+          this.rt.fault('after-first-successor-invoke', this.inv);
+        }
+        return;
+      }
+      case 'choice': {
+        const value = await this.value(payload);
+        const rule = action.rules.find((r) => evaluateCondition(r.when, value));
+        const next = rule?.then ?? action.otherwise;
+        if (next === undefined) {
+          throw new RoutingError(ERROR_NO_CHOICE_MATCHED, `choice '${action.node}': no rule matched the output and there is no otherwise`);
+        }
+        return this.step(next, payload, scope, source);
+      }
+      case 'parallel':
+        await Promise.all(action.branches.map((branch, index) => this.step(branch, payload, {
+          frames: [...scope.frames, { fanout: action.fanout, index, size: action.branches.length, iteration: scope.iteration }],
+          iteration: scope.iteration,
+        }, source)));
+        return;
+      case 'map':
+        return this.map(action, payload, scope, source);
+      case 'join':
+        return this.join(action, scope, source);
+      case 'succeed':
+        return this.succeed(payload);
+      case 'fail':
+        await failSession(this.rt.store, this.session, {
+          node: action.node, instance: this.inv.instance, error: action.error, cause: action.cause,
+        });
+        return;
+    }
+  }
+
+  private async map(action: MapAction, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
+    const value = await this.value(payload);
+    let items: unknown[];
+    if (action.itemsPath !== undefined) {
+      const found = readPath(value, action.itemsPath);
+      if (!found.found || !Array.isArray(found.value)) {
+        throw new RoutingError('States.Runtime', `map '${action.fanout}': itemsPath ${action.itemsPath} does not select an array in the output`);
+      }
+      items = found.value;
+    } else {
+      items = new Array(action.width ?? 1).fill(value);
+    }
+    if (items.length === 0) return this.step(action.onEmpty, { value: [] }, scope, undefined);
+    const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
+    await mapLimit(items, limit, (item, index) => this.step(action.item, { value: item }, {
+      frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration: scope.iteration }],
+      iteration: scope.iteration,
+    }, source));
+  }
+
+  /**
+   * Arrive at the join closing the innermost frame: one idempotent set ADD
+   * on the slot's shard; the arrival that fills a shard adds it to the root;
+   * the one that fills the root pops the frame and runs `then`.
+   */
+  private async join(action: JoinAction, scope: Scope, source: string | undefined): Promise<void> {
+    const inner = scope.frames[scope.frames.length - 1];
+    if (inner === undefined) throw new RoutingError('Unum.InvalidConfig', `join '${action.join}' reached outside any fan-out`);
+    const ordinal = source === undefined ? EMPTY_SOURCE : action.sources.indexOf(source);
+    if (ordinal < 0 && source !== undefined) {
+      throw new RoutingError('Unum.InvalidConfig', `join '${action.join}' does not list '${source}' among its sources`);
+    }
+    const { index: slot, size } = inner;
+    const instance = joinInstanceKey(action.join, scope.frames);
+    const shard = shardOf(slot, size);
+    const element = encodeElement({ slot, source: ordinal, iteration: scope.iteration }, size);
+    const arrived = await this.rt.store.update(joinShardItemKey(this.session, instance, shard),
+      { add: '#e :e' }, { '#e': 'e' }, { ':e': { SS: [element] } }, undefined, true);
+    this.rt.fault('after-join-arrive', this.inv);
+    if ((arrived?.e?.SS?.length ?? 0) < shardCapacity(shard, size)) return;
+    const shards = shardCount(size);
+    if (shards > 1) {
+      const root = await this.rt.store.update(joinRootItemKey(this.session, instance),
+        { add: '#d :d' }, { '#d': 'd' }, { ':d': { NS: [String(shard)] } }, undefined, true);
+      if ((root?.d?.NS?.length ?? 0) < shards) return;
+    }
+    this.rt.fault('after-join-complete', this.inv);
+    const ref: FanInRef = { join: action.join, instance, size, sources: action.sources };
+    if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
+    const outer: Scope = { frames: scope.frames.slice(0, -1), iteration: inner.iteration };
+    if (action.then.kind === 'join') {
+      // A cascade: the outer join's reader finds this join's list under its instance key.
+      await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), { fi: { S: JSON.stringify(ref) } });
+    }
+    return this.step(action.then, { fanIn: ref }, outer, action.join);
+  }
+
+  private async succeed(payload: Payload): Promise<void> {
+    const store = this.rt.store;
+    const eager = this.rt.options.eagerGc === true;
+    // With eager GC the branch checkpoints go away, so the result must not point at them.
+    const result = 'fanIn' in payload && !eager ? { rfi: { S: JSON.stringify(payload.fanIn) } }
+      : await store.encodeValue(await this.value(payload), 'r', payloadObjectKey(this.session, 'RESULT', 'output'));
+    await succeedSession(store, this.session, result);
+    this.rt.fault('after-session-end', this.inv);
+    // Also when a duplicate ended it first: a crash may have cut that one's collection short.
+    if (eager) await collectGarbage(store, this.session);
+  }
+
+  /** The plain value (a fan-in list is read once per invocation). */
+  private async value(payload: Payload): Promise<unknown> {
+    if ('value' in payload) return payload.value;
+    this.materialized ??= this.rt.store.readFanIn(this.session, payload.fanIn);
+    return this.materialized;
+  }
+
+  private async toInput(payload: Payload, target: string): Promise<Input> {
+    if ('fanIn' in payload) return { fanIn: payload.fanIn };
+    const bucket = this.rt.store.bucket;
+    if (payload.s3Key !== undefined && bucket !== undefined) return { s3: { bucket, key: payload.s3Key } };
+    const json = JSON.stringify(payload.value ?? null);
+    if (Buffer.byteLength(json) <= this.rt.payloadThreshold) return { value: payload.value ?? null };
+    const key = payloadObjectKey(this.session, target, 'input');
+    await this.rt.store.putObject(key, json);
+    if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `O|${key}`);
+    return { s3: { bucket: bucket!, key } };
+  }
+}

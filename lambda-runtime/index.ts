@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { pathToFileURL } from 'url';
+import { gunzipSync } from 'zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { CONFIG_VERSION, ENV, FunctionConfig } from '../src/protocol';
+import { crashAt } from './faults';
+import { RuntimeHandler, createRuntime } from './runtime';
+import { LambdaContext, UnumHandler } from './types';
+
+export { createRuntime } from './runtime';
+export type { RuntimeOptions, RuntimeClients, RuntimeHandler } from './runtime';
+export { FAULT_STEPS, SimulatedCrash, crashAt } from './faults';
+export type * from './types';
+
+/**
+ * The Lambda entry (`/opt/unum/runtime.handler`). Everything is set up once
+ * per sandbox, at the first invocation: the configuration, the three SDK
+ * clients (endpoints from AWS_ENDPOINT_URL_*), and the user module.
+ */
+let runtime: RuntimeHandler | undefined;
+
+export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
+  runtime ??= coldStart();
+  return runtime(event, context);
+}
+
+function coldStart(): RuntimeHandler {
+  const env = process.env;
+  const config = readConfig();
+  const table = env[ENV.TABLE];
+  if (!table) throw new Error(`${ENV.TABLE} is not set: the function is not wired to an intermediary store`);
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3 !== undefined;
+  return createRuntime({
+    config,
+    userHandler: { load: () => loadUserHandler(env[ENV.USER_HANDLER]) },
+    clients: {
+      dynamodb: new DynamoDBClient({}),
+      // Path style for S3-compatible local servers; no checksums beyond what S3 requires.
+      s3: new S3Client({ forcePathStyle: s3Endpoint, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+      lambda: new LambdaClient({}),
+    },
+    table,
+    bucket: env[ENV.BUCKET] || undefined,
+    ttlSeconds: env[ENV.TTL_SECONDS] ? Number(env[ENV.TTL_SECONDS]) : undefined,
+    payloadThreshold: env[ENV.PAYLOAD_THRESHOLD] ? Number(env[ENV.PAYLOAD_THRESHOLD]) : undefined,
+    eagerGc: env[ENV.EAGER_GC] === '1' || env[ENV.EAGER_GC] === 'true',
+    faults: env.UNUM_FAULT_CRASH_AT ? crashAt(env.UNUM_FAULT_CRASH_AT.split(',').map((s) => s.trim())) : undefined,
+  });
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
+  let json: string;
+  if (env[ENV.CONFIG]) json = env[ENV.CONFIG]!;
+  else if (env[ENV.CONFIG_GZIP]) json = gunzipSync(Buffer.from(env[ENV.CONFIG_GZIP]!, 'base64')).toString('utf8');
+  else if (env[ENV.CONFIG_FILE]) json = readFileSync(resolveTaskPath(env[ENV.CONFIG_FILE]!, env), 'utf8');
+  else throw new Error(`no unum configuration: set ${ENV.CONFIG}, ${ENV.CONFIG_GZIP} or ${ENV.CONFIG_FILE}`);
+  const config = JSON.parse(json) as FunctionConfig;
+  if (config.v !== CONFIG_VERSION) {
+    throw new Error(`unum configuration version ${config.v} is not supported by this runtime (${CONFIG_VERSION}); deploy matching versions`);
+  }
+  return config;
+}
+
+function resolveTaskPath(path: string, env: NodeJS.ProcessEnv): string {
+  return path.startsWith('/') ? path : join(env.LAMBDA_TASK_ROOT ?? process.cwd(), path);
+}
+
+/** `path/file.export` relative to LAMBDA_TASK_ROOT; .js, .cjs or .mjs. */
+export async function loadUserHandler(spec: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<UnumHandler> {
+  if (!spec || spec.lastIndexOf('.') <= 0) throw new Error(`${ENV.USER_HANDLER} must be 'file.export' (got ${JSON.stringify(spec)})`);
+  const dot = spec.lastIndexOf('.');
+  const base = resolveTaskPath(spec.slice(0, dot), env);
+  const exportName = spec.slice(dot + 1);
+  const file = ['.js', '.cjs', '.mjs', ''].map((ext) => base + ext).find((f) => existsSync(f));
+  if (file === undefined) throw new Error(`user handler module ${base}(.js|.cjs|.mjs) not found`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = file.endsWith('.mjs') ? await import(pathToFileURL(file).href) : require(file);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw e;
+    mod = await import(pathToFileURL(file).href);
+  }
+  const fn = mod[exportName] ?? (mod.default as Record<string, unknown> | undefined)?.[exportName];
+  if (typeof fn !== 'function') throw new Error(`${file} does not export a function '${exportName}'`);
+  return fn as UnumHandler;
+}

@@ -1,0 +1,281 @@
+import { randomUUID } from 'crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
+import {
+  ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey,
+  looksLikeEnvelope, parseEnvelope, payloadObjectKey, writePath,
+} from '../src/protocol';
+import { Egress, Payload } from './egress';
+import { FaultHook, FaultStep } from './faults';
+import { trackGarbage } from './gc';
+import { jsonLogger, withFields } from './log';
+import { errorCause, errorName, findCatch, retryDelayMs } from './retry';
+import { createSession, failSession } from './session';
+import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
+
+export interface RuntimeClients {
+  readonly dynamodb: DynamoDBClient;
+  readonly s3: S3Client;
+  readonly lambda: LambdaClient;
+}
+
+export interface RuntimeOptions {
+  readonly config: FunctionConfig;
+  /** The user function, or a loader called once, on first use (cold start stays cheap for duplicates). */
+  readonly userHandler: UnumHandler | { readonly load: () => Promise<UnumHandler> };
+  readonly clients: RuntimeClients;
+  readonly table: string;
+  readonly bucket?: string;
+  readonly ttlSeconds?: number;
+  /** Payloads above this many bytes travel through S3 (default 256 KB). */
+  readonly payloadThreshold?: number;
+  /** Delete intermediate data when the session completes. */
+  readonly eagerGc?: boolean;
+  readonly faults?: FaultHook;
+  readonly logger?: Logger;
+  /** This function's own name, for retries re-invoked asynchronously (default: from the Lambda context). */
+  readonly functionName?: string;
+  /** Bound on successor invocations in flight (default 64). */
+  readonly invokeConcurrency?: number;
+}
+
+export type RuntimeHandler = (event: unknown, lambdaContext?: LambdaContext) => Promise<unknown>;
+
+/** Time kept back from user code for the checkpoint or failure record after it. */
+const TIMEOUT_MARGIN_MS = 500;
+
+export class UserCodeTimeout extends Error {
+  constructor(ms: number) {
+    super(`user code did not finish within ${ms} ms (the invocation's remaining time)`);
+    this.name = ERROR_TIMEOUT;
+  }
+}
+
+/** The orchestration runtime of one workflow function. */
+export function createRuntime(options: RuntimeOptions): RuntimeHandler {
+  const runtime = new Runtime(options);
+  return (event, lambdaContext) => runtime.handle(event, lambdaContext);
+}
+
+/** One invocation: the envelope and where it sits. */
+export interface Invocation {
+  readonly envelope: Envelope;
+  readonly instance: string;
+  readonly info: { node: string; session: string; instance: string };
+  readonly lambdaContext?: LambdaContext;
+  readonly logger: Logger;
+}
+
+/** A committed checkpoint; `value` when this invocation wrote it (saves decoding it again). */
+type Committed = { item: Item; value?: unknown };
+
+export class Runtime {
+  readonly store: Store;
+  readonly config: FunctionConfig;
+  readonly payloadThreshold: number;
+  readonly logger: Logger;
+  private handlerPromise?: Promise<UnumHandler>;
+
+  constructor(readonly options: RuntimeOptions) {
+    this.config = options.config;
+    this.store = new Store({
+      dynamodb: options.clients.dynamodb, s3: options.clients.s3, table: options.table, bucket: options.bucket,
+      ttlSeconds: options.ttlSeconds,
+    });
+    this.payloadThreshold = options.payloadThreshold ?? 256 * 1024;
+    this.logger = options.logger ?? jsonLogger({ workflow: options.config.workflow, node: options.config.node });
+  }
+
+  fault(step: FaultStep, inv: Invocation): void {
+    this.options.faults?.(step, inv.info);
+  }
+
+  async handle(event: unknown, lambdaContext?: LambdaContext): Promise<unknown> {
+    const envelope = await this.ingress(event, lambdaContext);
+    if (envelope === undefined) return { error: 'invalid envelope (recorded)' };
+    const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
+    const info = { node: envelope.node, session: envelope.session, instance };
+    const inv: Invocation = {
+      envelope, instance, info, lambdaContext, logger: withFields(this.logger, { session: envelope.session, instance }),
+    };
+    this.fault('after-ingress', inv);
+
+    // Checkpoint first: a retry or duplicate skips the user code and the input.
+    let committed: Committed | undefined;
+    const existing = await this.store.get(checkpointItemKey(envelope.session, instance));
+    this.fault('after-checkpoint-read', inv);
+    committed = existing === undefined ? await this.execute(inv) : { item: existing };
+    if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
+    const { item } = committed;
+    const caught = item.c?.N === undefined ? undefined : Number(item.c.N);
+    const action = caught === undefined ? this.config.next : this.config.catch[caught].next;
+    const fanIn = Store.fanInOf(item);
+    const output: Payload = fanIn !== undefined ? { fanIn } : {
+      value: 'value' in committed ? committed.value : await this.store.decodeValue(envelope.session, item),
+      s3Key: item.s3?.S,
+    };
+    await new Egress(this, inv).run(action, output, { frames: envelope.frames, iteration: envelope.iteration }, this.config.node);
+    return { session: envelope.session, instance };
+  }
+
+  /** Validates the event; an invalid one is recorded (when it names a session) and dropped, never retried. */
+  private async ingress(event: unknown, lambdaContext?: LambdaContext): Promise<Envelope | undefined> {
+    const { workflow, node } = this.config;
+    if (!looksLikeEnvelope(event)) {
+      if (this.config.entry) {
+        // Lambda keeps the request id across retries of an async event, so a retried start is one session.
+        const session = lambdaContext?.awsRequestId ?? randomUUID();
+        return { unum: ENVELOPE_VERSION, workflow, session, node, frames: [], iteration: 0, input: { value: event ?? null } };
+      }
+      this.logger.error(`node '${node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')`);
+      return undefined;
+    }
+    try {
+      return parseEnvelope(event, { workflow, node });
+    } catch (e) {
+      if (!(e instanceof EnvelopeError)) throw e;
+      const session = (event as { session?: unknown }).session;
+      this.logger.error(e.message, { session });
+      if (typeof session === 'string' && /^[A-Za-z0-9_.:-]{1,128}$/.test(session)) {
+        await failSession(this.store, session, { node, instance: `${node}|invalid-envelope`, error: e.name, cause: e.message });
+      }
+      return undefined;
+    }
+  }
+
+  /**
+   * Runs the user code (with retries) and commits the checkpoint. Returns
+   * the committed item (ours or the race winner's), or undefined when the
+   * instance ended without one (failure recorded, or retry re-invoked).
+   */
+  private async execute(inv: Invocation): Promise<Committed | undefined> {
+    const { envelope, instance } = inv;
+    const isStart = this.config.entry && envelope.frames.length === 0 && envelope.iteration === 0 && !envelope.attempt;
+    let input: unknown;
+    try {
+      input = await this.resolveInput(envelope.session, envelope.input);
+    } catch (e) {
+      if ((e as Error).name !== 'NoSuchKey' && (e as Error).name !== 'SyntaxError') throw e;
+      await failSession(this.store, envelope.session, {
+        node: envelope.node, instance, error: 'Unum.InvalidInput', cause: `cannot read the input: ${errorCause(e)}`,
+      });
+      return undefined;
+    }
+    if (isStart) {
+      const inputAttrs = 's3' in envelope.input ? { [`${SESSION_ATTR.INPUT_PREFIX}s3`]: { S: envelope.input.s3.key } }
+        : await this.store.encodeValue(input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope.session, instance, 'input'));
+      await createSession(this.store, envelope.session, this.config.workflow, inputAttrs);
+      this.fault('after-session-create', inv);
+    }
+
+    let attempt = envelope.attempt ?? 0;
+    let output: unknown;
+    let caught: number | undefined;
+    for (;;) {
+      try {
+        output = await this.runUser(input, inv, attempt);
+        break;
+      } catch (e) {
+        const name = errorName(e);
+        const delay = retryDelayMs(this.config.retry, name, attempt);
+        if (delay !== undefined) {
+          attempt++;
+          inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay });
+          if (delay + TIMEOUT_MARGIN_MS * 4 < this.remaining(inv)) {
+            await new Promise((r) => setTimeout(r, delay));
+            continue;
+          }
+          await this.reinvokeLater(inv, attempt, delay);
+          return undefined;
+        }
+        const c = findCatch(this.config.catch, name);
+        if (c < 0) {
+          inv.logger.error('user code failed; no retry or catch left', { error: name, cause: errorCause(e) });
+          await failSession(this.store, envelope.session, { node: envelope.node, instance, error: name, cause: errorCause(e) });
+          return undefined;
+        }
+        output = writePath(input, this.config.catch[c].resultPath, { Error: name, Cause: errorCause(e) });
+        caught = c;
+        break;
+      }
+    }
+    this.fault('after-user-code', inv);
+
+    const attrs = await this.store.encodeValue(output, '', payloadObjectKey(envelope.session, instance, 'output'),
+      Math.min(this.payloadThreshold, ITEM_VALUE_LIMIT));
+    if (caught !== undefined) attrs.c = { N: String(caught) };
+    if (this.options.eagerGc) {
+      await trackGarbage(this.store, envelope.session, `C|${instance}`);
+      if (attrs.s3 !== undefined) await trackGarbage(this.store, envelope.session, `O|${attrs.s3.S}`);
+    }
+    const put = await this.store.putIfAbsent(checkpointItemKey(envelope.session, instance), attrs);
+    this.fault('after-checkpoint-write', inv);
+    // The loser of a race continues with the winner's output, so downstream sees one output.
+    if (put.created) return { item: attrs, value: output };
+    return { item: put.existing ?? (await this.store.get(checkpointItemKey(envelope.session, instance)))! };
+  }
+
+  private async resolveInput(session: string, input: Input): Promise<unknown> {
+    if ('value' in input) return input.value;
+    if ('s3' in input) return JSON.parse(await this.store.getObject(input.s3.bucket, input.s3.key));
+    return this.store.readFanIn(session, input.fanIn);
+  }
+
+  private async runUser(input: unknown, inv: Invocation, attempt: number): Promise<unknown> {
+    const user = this.options.userHandler;
+    this.handlerPromise ??= typeof user === 'function' ? Promise.resolve(user) : user.load();
+    const handler = await this.handlerPromise.catch((e) => {
+      this.handlerPromise = undefined;
+      throw e;
+    });
+    const { envelope } = inv;
+    const inner = envelope.frames[envelope.frames.length - 1];
+    const context: UnumContext = {
+      workflow: envelope.workflow,
+      session: envelope.session,
+      node: envelope.node,
+      instance: inv.instance,
+      fanouts: envelope.frames.map((f) => ({ fanout: f.fanout, index: f.index, size: f.size })),
+      index: inner?.index ?? 0,
+      size: inner?.size ?? 1,
+      iteration: envelope.iteration,
+      attempt,
+      logger: inv.logger,
+      getRemainingTimeInMillis: () => this.remaining(inv),
+      lambdaContext: inv.lambdaContext,
+    };
+    const budget = this.remaining(inv) - TIMEOUT_MARGIN_MS;
+    const run = Promise.resolve().then(() => handler(input, context));
+    if (!Number.isFinite(budget)) return run;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UserCodeTimeout(Math.max(0, budget))), Math.max(0, budget));
+    });
+    try {
+      return await Promise.race([run, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  remaining(inv: Invocation): number {
+    return inv.lambdaContext?.getRemainingTimeInMillis?.() ?? Infinity;
+  }
+
+  /** A retry that does not fit in this invocation: the same instance, re-invoked with the attempt counter. */
+  private async reinvokeLater(inv: Invocation, attempt: number, delayMs: number): Promise<void> {
+    const name = this.options.functionName ?? inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
+    if (name === undefined) throw new Error('cannot re-invoke for a retry: the function name is unknown');
+    // Wait what the invocation can spare; the rest of the interval is not kept (no scheduler without a coordinator).
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(delayMs, this.remaining(inv) - TIMEOUT_MARGIN_MS * 4))));
+    await this.invoke(name, { ...inv.envelope, attempt });
+  }
+
+  async invoke(functionName: string, envelope: Envelope): Promise<void> {
+    await this.options.clients.lambda.send(new InvokeCommand({
+      FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(envelope)),
+    }));
+  }
+}

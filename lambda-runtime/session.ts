@@ -1,0 +1,55 @@
+import { Item, SESSION_ATTR, Store } from '../src/client/store';
+import { failureItemKey, sessionItemKey } from '../src/protocol';
+
+/** Session record writes. Each is one conditional request, so duplicates are harmless. */
+
+/** Creates the session (RUNNING) unless it exists. */
+export async function createSession(store: Store, session: string, workflow: string, input: Item): Promise<void> {
+  await store.putIfAbsent(sessionItemKey(session), {
+    [SESSION_ATTR.STATUS]: { S: 'RUNNING' },
+    [SESSION_ATTR.WORKFLOW]: { S: workflow },
+    [SESSION_ATTR.START]: { S: new Date().toISOString() },
+    ...input,
+  });
+}
+
+/** RUNNING → SUCCEEDED with the result; a later or duplicate terminal write changes nothing. */
+export async function succeedSession(store: Store, session: string, result: Item): Promise<boolean> {
+  const names: Record<string, string> = { '#st': SESSION_ATTR.STATUS, '#end': SESSION_ATTR.END };
+  const values: Item = { ':ok': { S: 'SUCCEEDED' }, ':run': { S: 'RUNNING' }, ':end': { S: new Date().toISOString() } };
+  const sets = ['#st = :ok', '#end = :end'];
+  Object.entries(result).forEach(([name, value], i) => {
+    names[`#r${i}`] = name;
+    values[`:r${i}`] = value;
+    sets.push(`#r${i} = :r${i}`);
+  });
+  return (await store.update(sessionItemKey(session), { set: sets.join(', ') }, names, values, '#st = :run')) !== undefined;
+}
+
+export interface FailureRecord {
+  readonly node: string;
+  readonly instance: string;
+  readonly error: string;
+  readonly cause?: string;
+}
+
+/**
+ * Records the failure under the session and moves a RUNNING session to
+ * FAILED (the first failure is the session's error; all are kept).
+ */
+export async function failSession(store: Store, session: string, f: FailureRecord): Promise<void> {
+  const time = new Date().toISOString();
+  const cause = (f.cause ?? '').slice(0, 32 * 1024);
+  await store.put(failureItemKey(session, f.instance), {
+    node: { S: f.node }, instance: { S: f.instance }, error: { S: f.error }, cause: { S: cause }, time: { S: time },
+  });
+  await store.update(sessionItemKey(session), {
+    set: '#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst',
+  }, {
+    '#st': SESSION_ATTR.STATUS, '#end': SESSION_ATTR.END, '#err': SESSION_ATTR.ERROR, '#cause': SESSION_ATTR.CAUSE,
+    '#node': SESSION_ATTR.NODE, '#inst': SESSION_ATTR.INSTANCE,
+  }, {
+    ':failed': { S: 'FAILED' }, ':run': { S: 'RUNNING' }, ':end': { S: time }, ':err': { S: f.error },
+    ':cause': { S: cause }, ':node': { S: f.node }, ':inst': { S: f.instance },
+  }, '#st = :run');
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'crypto';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ENVELOPE_VERSION, Envelope, Input, payloadObjectKey, sessionItemKey } from '../protocol';
+import { Item, SESSION_ATTR, Store } from './store';
+
+export * from './store';
+
+/**
+ * The client API: start an execution, read its status and result. Used by
+ * users' own code, the `unum` CLI and the runtime (which writes what this
+ * reads). Only the three AWS SDK clients that Lambda provides.
+ */
+
+export type SessionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+export interface Failure {
+  readonly node: string;
+  readonly instance: string;
+  readonly error: string;
+  readonly cause?: string;
+  readonly time?: string;
+}
+
+export interface SessionDescription {
+  readonly session: string;
+  /** NOT_FOUND until the entry function has run (or after the TTL). */
+  readonly status: SessionStatus | 'NOT_FOUND';
+  readonly workflow?: string;
+  readonly startTime?: string;
+  readonly endTime?: string;
+  /** The failure that ended the session. */
+  readonly error?: Failure;
+  /** Every failure recorded for the session (invalid envelopes, exhausted retries). */
+  readonly failures: readonly Failure[];
+}
+
+export interface UnumClientOptions {
+  readonly table: string;
+  /** Needed for inputs above the payload threshold and results stored in S3. */
+  readonly bucket?: string;
+  readonly dynamodb?: DynamoDBClient;
+  readonly s3?: S3Client;
+  readonly lambda?: LambdaClient;
+  /** Inputs above this many bytes travel through S3 (default 256 KB). */
+  readonly payloadThreshold?: number;
+}
+
+export interface StartExecutionOptions {
+  readonly workflow: string;
+  /** The entry node's name. */
+  readonly entryNode: string;
+  /** The entry function's name or ARN. */
+  readonly functionName: string;
+  readonly input: unknown;
+  /** Session id (default: a random UUID); starting twice with one id runs the session once. */
+  readonly session?: string;
+}
+
+export class UnumClient {
+  readonly store: Store;
+  private readonly lambda: LambdaClient;
+  private readonly payloadThreshold: number;
+
+  constructor(options: UnumClientOptions) {
+    this.store = new Store({
+      dynamodb: options.dynamodb ?? new DynamoDBClient({}),
+      s3: options.s3 ?? new S3Client({ forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+      table: options.table,
+      bucket: options.bucket,
+    });
+    this.lambda = options.lambda ?? new LambdaClient({});
+    this.payloadThreshold = options.payloadThreshold ?? 256 * 1024;
+  }
+
+  /** Invokes the entry function asynchronously with an envelope for a new session. */
+  async startExecution(options: StartExecutionOptions): Promise<{ session: string }> {
+    const session = options.session ?? randomUUID();
+    const json = JSON.stringify(options.input ?? null);
+    let input: Input = { value: options.input ?? null };
+    if (Buffer.byteLength(json) > this.payloadThreshold) {
+      const key = payloadObjectKey(session, options.entryNode, 'input');
+      await this.store.putObject(key, json);
+      input = { s3: { bucket: this.store.bucket!, key } };
+    }
+    const envelope: Envelope = {
+      unum: ENVELOPE_VERSION, workflow: options.workflow, session, node: options.entryNode, frames: [], iteration: 0, input,
+    };
+    await this.lambda.send(new InvokeCommand({
+      FunctionName: options.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(envelope)),
+    }));
+    return { session };
+  }
+
+  async describeSession(session: string): Promise<SessionDescription> {
+    const item = await this.store.get(sessionItemKey(session));
+    const failures = await this.failures(session);
+    if (item === undefined) return { session, status: 'NOT_FOUND', failures };
+    const s = (name: string): string | undefined => item[name]?.S;
+    const error = s(SESSION_ATTR.ERROR) === undefined ? undefined : {
+      node: s(SESSION_ATTR.NODE) ?? '', instance: s(SESSION_ATTR.INSTANCE) ?? '', error: s(SESSION_ATTR.ERROR)!, cause: s(SESSION_ATTR.CAUSE),
+    };
+    return {
+      session,
+      status: s(SESSION_ATTR.STATUS) as SessionStatus,
+      workflow: s(SESSION_ATTR.WORKFLOW),
+      startTime: s(SESSION_ATTR.START),
+      endTime: s(SESSION_ATTR.END),
+      error,
+      failures,
+    };
+  }
+
+  /** The session's result once SUCCEEDED (a fan-in result is resolved into its list); throws otherwise. */
+  async getResult(session: string): Promise<unknown> {
+    const item = await this.store.get(sessionItemKey(session));
+    const status = item?.[SESSION_ATTR.STATUS]?.S;
+    if (item === undefined || status !== 'SUCCEEDED') {
+      const detail = item?.[SESSION_ATTR.ERROR]?.S ? `: ${item[SESSION_ATTR.ERROR].S} ${item[SESSION_ATTR.CAUSE]?.S ?? ''}` : '';
+      throw new Error(`session ${session} has no result (status ${status ?? 'NOT_FOUND'}${detail})`);
+    }
+    return this.store.decodeValue(session, item, SESSION_ATTR.RESULT_PREFIX);
+  }
+
+  /** Polls until the session ends; returns its description. */
+  async waitForSession(session: string, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<SessionDescription> {
+    const deadline = Date.now() + (options.timeoutMs ?? 15 * 60 * 1000);
+    for (;;) {
+      const d = await this.describeSession(session);
+      if (d.status === 'SUCCEEDED' || d.status === 'FAILED') return d;
+      if (Date.now() > deadline) throw new Error(`session ${session} did not end in time (status ${d.status})`);
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+    }
+  }
+
+  private async failures(session: string): Promise<Failure[]> {
+    const key = sessionItemKey(session);
+    const out = await this.store.dynamodb.send(new QueryCommand({
+      TableName: this.store.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :f)',
+      ExpressionAttributeValues: { ':pk': { S: key.pk }, ':f': { S: 'FAIL#' } },
+      ConsistentRead: true,
+    }));
+    return (out.Items ?? []).map((i: Item) => ({
+      node: i.node?.S ?? '', instance: i.instance?.S ?? '', error: i.error?.S ?? '', cause: i.cause?.S, time: i.time?.S,
+    }));
+  }
+}
