@@ -77,12 +77,14 @@ export class Egress {
         }
         return this.step(next, payload, scope, source);
       }
-      case 'parallel':
+      case 'parallel': {
+        const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
         await Promise.all(action.branches.map((branch, index) => this.step(branch, payload, {
-          frames: [...scope.frames, { fanout: action.fanout, index, size: action.branches.length, iteration: scope.iteration }],
-          iteration: scope.iteration,
+          frames: [...scope.frames, { fanout: action.fanout, index, size: action.branches.length, iteration }],
+          iteration,
         }, source)));
         return;
+      }
       case 'map':
         return this.map(action, payload, scope, source);
       case 'join':
@@ -109,11 +111,12 @@ export class Egress {
     } else {
       items = new Array(action.width ?? 1).fill(value);
     }
-    if (items.length === 0) return this.step(action.onEmpty, { value: [] }, scope, undefined);
+    const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
+    if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, undefined);
     const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
     await mapLimit(items, limit, (item, index) => this.step(action.item, { value: item }, {
-      frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration: scope.iteration }],
-      iteration: scope.iteration,
+      frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration }],
+      iteration,
     }, source));
   }
 

@@ -13,6 +13,7 @@ import { LambdaContext, UnumHandler } from './types';
 export { createRuntime } from './runtime';
 export type { RuntimeOptions, RuntimeClients, RuntimeHandler } from './runtime';
 export { FAULT_STEPS, SimulatedCrash, crashAt } from './faults';
+export type { FaultHook, FaultStep, FaultInfo } from './faults';
 export type * from './types';
 
 /**

@@ -1,0 +1,222 @@
+import { randomUUID } from 'crypto';
+import { IncomingMessage, Server, ServerResponse, createServer } from 'http';
+import { AddressInfo } from 'net';
+
+/**
+ * An HTTP endpoint that speaks the Lambda Invoke API
+ * (`POST /2015-03-31/functions/{name}/invocations`), so unmodified
+ * `@aws-sdk/client-lambda` calls reach local functions through
+ * AWS_ENDPOINT_URL_LAMBDA. Event invocations are queued (202) and run with
+ * Lambda's async semantics: bounded concurrency, up to two retries of a
+ * failed event with the same request id, an on-failure record. How a
+ * function runs is up to the pluggable Invoker (in process for the runtime
+ * tests, an isolated sandbox process in the local engine).
+ */
+
+export type InvocationType = 'Event' | 'RequestResponse';
+
+export interface InvokeRequest {
+  /** The function name (an ARN or a qualified name is reduced to it). */
+  readonly functionName: string;
+  /** The raw JSON payload. */
+  readonly payload: string;
+  readonly invocationType: InvocationType;
+  /** Kept across the retries of one async event, like Lambda's awsRequestId. */
+  readonly requestId: string;
+  /** 0 for the first delivery, then 1, 2 for Lambda's async retries. */
+  readonly attempt: number;
+}
+
+export interface InvokeResult {
+  /** The handler's JSON result. */
+  readonly payload?: string;
+  /** Set when the function failed (unhandled error, timeout, crash). */
+  readonly error?: { readonly errorType: string; readonly errorMessage: string };
+}
+
+export interface Invoker {
+  /** False when no such function exists (the endpoint answers 404 ResourceNotFoundException). */
+  exists(functionName: string): boolean;
+  invoke(request: InvokeRequest): Promise<InvokeResult>;
+}
+
+export interface AsyncFailure {
+  readonly request: InvokeRequest;
+  readonly error: { readonly errorType: string; readonly errorMessage: string };
+}
+
+export interface LambdaEndpointOptions {
+  readonly invoker: Invoker;
+  /** Default 0: an ephemeral port. */
+  readonly port?: number;
+  /** Retries of a failed async event (Lambda's default and maximum: 2). */
+  readonly maxRetries?: number;
+  /** Delay before an async retry (Lambda waits about 1 and 2 minutes; locally a few ms). */
+  readonly retryDelayMs?: number;
+  /** Async events running at once. */
+  readonly concurrency?: number;
+  /** At-least-once delivery: return true to deliver this event twice. */
+  readonly duplicate?: (request: InvokeRequest) => boolean;
+}
+
+const PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
+
+/** `arn:aws:lambda:r:a:function:name[:qualifier]`, `name:qualifier` or `name` → name. */
+export function functionNameOf(nameOrArn: string): string {
+  const decoded = decodeURIComponent(nameOrArn);
+  const parts = decoded.split(':');
+  if (decoded.startsWith('arn:')) return parts[6] ?? decoded;
+  if (parts.length >= 3 && parts[1] === 'function') return parts[2]; // 123456789012:function:name
+  return parts[0];
+}
+
+export class LambdaEndpoint {
+  static async start(options: LambdaEndpointOptions): Promise<LambdaEndpoint> {
+    const endpoint = new LambdaEndpoint(options);
+    await new Promise<void>((resolve, reject) => {
+      endpoint.server.once('error', reject);
+      endpoint.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    return endpoint;
+  }
+
+  readonly server: Server;
+  /** Events that failed after all retries (Lambda's on-failure destination). */
+  readonly failures: AsyncFailure[] = [];
+  readonly stats = { accepted: 0, executed: 0, retried: 0, duplicated: 0, failed: 0 };
+  private readonly queue: InvokeRequest[] = [];
+  private running = 0;
+  private timers = 0;
+  private waiters: Array<() => void> = [];
+
+  private constructor(private readonly options: LambdaEndpointOptions) {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((e) => send(res, 500, { message: String(e) }, { 'x-amzn-ErrorType': 'ServiceException' }));
+    });
+    this.server.keepAliveTimeout = 60_000;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Resolves when no async event is queued, running or waiting for a retry. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Queues an async event as if it came through the API. */
+  enqueue(functionName: string, payload: string): void {
+    this.accept({ functionName: functionNameOf(functionName), payload, invocationType: 'Event', requestId: randomUUID(), attempt: 0 });
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = PATH.exec((req.url ?? '').split('?')[0]);
+    const body = await readBody(req);
+    if (req.method !== 'POST' || match === null) {
+      return send(res, 404, { message: `unsupported ${req.method} ${req.url}` }, { 'x-amzn-ErrorType': 'UnknownOperationException' });
+    }
+    const functionName = functionNameOf(match[1]);
+    if (!this.options.invoker.exists(functionName)) {
+      return send(res, 404, { Type: 'User', message: `Function not found: ${functionName}` }, { 'x-amzn-ErrorType': 'ResourceNotFoundException' });
+    }
+    const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+    const requestId = randomUUID();
+    if (type === 'DryRun') return send(res, 204, undefined, { 'x-amzn-RequestId': requestId });
+    if (type === 'Event') {
+      this.accept({ functionName, payload: body, invocationType: 'Event', requestId, attempt: 0 });
+      return send(res, 202, undefined, { 'x-amzn-RequestId': requestId });
+    }
+    const result = await this.options.invoker.invoke({ functionName, payload: body, invocationType: 'RequestResponse', requestId, attempt: 0 });
+    const headers: Record<string, string> = { 'x-amzn-RequestId': requestId, 'X-Amz-Executed-Version': '$LATEST' };
+    if (result.error) {
+      headers['X-Amz-Function-Error'] = 'Unhandled';
+      return send(res, 200, result.error, headers);
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
+    res.end(result.payload ?? 'null');
+  }
+
+  private accept(request: InvokeRequest): void {
+    this.stats.accepted++;
+    this.queue.push(request);
+    if (this.options.duplicate?.(request)) {
+      this.stats.duplicated++;
+      this.queue.push(request);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    const limit = this.options.concurrency ?? 64;
+    while (this.running < limit && this.queue.length > 0) {
+      const request = this.queue.shift()!;
+      this.running++;
+      void this.execute(request).finally(() => {
+        this.running--;
+        this.pump();
+        this.settle();
+      });
+    }
+  }
+
+  private async execute(request: InvokeRequest): Promise<void> {
+    this.stats.executed++;
+    let result: InvokeResult;
+    try {
+      result = await this.options.invoker.invoke(request);
+    } catch (e) {
+      result = { error: { errorType: (e as Error).name ?? 'Error', errorMessage: (e as Error).message ?? String(e) } };
+    }
+    if (result.error === undefined) return;
+    if (request.attempt < (this.options.maxRetries ?? 2)) {
+      this.stats.retried++;
+      this.timers++;
+      setTimeout(() => {
+        this.timers--;
+        this.queue.push({ ...request, attempt: request.attempt + 1 });
+        this.pump();
+        this.settle();
+      }, this.options.retryDelayMs ?? 5);
+      return;
+    }
+    this.stats.failed++;
+    this.failures.push({ request, error: result.error });
+  }
+
+  private isIdle(): boolean {
+    return this.queue.length === 0 && this.running === 0 && this.timers === 0;
+  }
+
+  private settle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((w) => w());
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (body === undefined) {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,196 @@
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { createRuntime, FaultHook, RuntimeHandler, RuntimeOptions, UnumHandler } from '../../lambda-runtime';
+import { UnumClient } from '../../src/client';
+import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint, LambdaEndpointOptions } from '../../src/local/lambda-endpoint';
+import { Action, FunctionConfig, RetryRule, CatchRule } from '../../src/protocol';
+
+/**
+ * A test world: a fresh table and bucket in the shared DynamoDB Local and
+ * s3rver, a Lambda Invoke endpoint, and workflow functions run in process by
+ * createRuntime with real SDK clients (counted per command).
+ */
+
+export const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class Counter {
+  counts: Record<string, number> = {};
+  /** Successful conditional checkpoint puts, by partition key. */
+  commits: Record<string, number> = {};
+  reset(): void {
+    this.counts = {};
+    this.commits = {};
+  }
+  total(commands: string[] = ['GetItemCommand', 'PutItemCommand', 'UpdateItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'BatchWriteItemCommand']): number {
+    return commands.reduce((n, c) => n + (this.counts[c] ?? 0), 0);
+  }
+  attach(client: DynamoDBClient | S3Client | LambdaClient): void {
+    (client.middlewareStack as any).add((next: any, context: any) => async (args: any) => {
+      this.counts[context.commandName] = (this.counts[context.commandName] ?? 0) + 1;
+      const out = await next(args);
+      const input = args.input;
+      if (context.commandName === 'PutItemCommand' && input.ConditionExpression && input.Item?.pk?.S?.startsWith('C#')) {
+        this.commits[input.Item.pk.S] = (this.commits[input.Item.pk.S] ?? 0) + 1;
+      }
+      return out;
+    }, { step: 'initialize', name: 'unumTestCounter' });
+  }
+}
+
+let seq = 0;
+
+export interface WorldOptions {
+  readonly payloadThreshold?: number;
+  readonly eagerGc?: boolean;
+  readonly endpoint?: Partial<LambdaEndpointOptions>;
+  /** Remaining time each invocation reports (default: unknown → no timeout). */
+  readonly remainingMs?: number;
+}
+
+export interface FnSpec {
+  readonly node: string;
+  readonly next: Action;
+  readonly handler: UnumHandler;
+  readonly entry?: boolean;
+  readonly retry?: RetryRule[];
+  readonly catch?: CatchRule[];
+}
+
+export class World implements Invoker {
+  static async create(name: string, options: WorldOptions = {}): Promise<World> {
+    const world = new World(`${name}-${process.pid}-${seq++}`.toLowerCase().replace(/[^a-z0-9-]/g, '-'), options);
+    await world.init();
+    return world;
+  }
+
+  readonly counter = new Counter();
+  readonly dynamodb: DynamoDBClient;
+  readonly s3: S3Client;
+  lambda!: LambdaClient;
+  endpoint!: LambdaEndpoint;
+  client!: UnumClient;
+  faults?: FaultHook;
+  /** User-code runs per instance key. */
+  readonly runs: Record<string, number> = {};
+  private readonly functions = new Map<string, RuntimeHandler>();
+  private entry?: string;
+
+  private constructor(readonly name: string, readonly options: WorldOptions) {
+    const common = { region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
+    this.dynamodb = new DynamoDBClient({ ...common, endpoint: process.env.UNUM_TEST_DYNAMODB_ENDPOINT });
+    this.s3 = new S3Client({
+      ...common, endpoint: process.env.UNUM_TEST_S3_ENDPOINT, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    this.counter.attach(this.dynamodb);
+    this.counter.attach(this.s3);
+  }
+
+  get table(): string {
+    return `t-${this.name}`;
+  }
+
+  get bucket(): string {
+    return `b-${this.name}`.slice(0, 63);
+  }
+
+  private async init(): Promise<void> {
+    await this.dynamodb.send(new CreateTableCommand({
+      TableName: this.table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    }));
+    await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket }));
+    this.endpoint = await LambdaEndpoint.start({ invoker: this, retryDelayMs: 1, ...this.options.endpoint });
+    this.lambda = new LambdaClient({
+      region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, endpoint: this.endpoint.url, maxAttempts: 3,
+    });
+    this.counter.attach(this.lambda);
+    this.client = new UnumClient({ table: this.table, bucket: this.bucket, dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda });
+  }
+
+  /** Deploys workflow functions (function name = `fn-<node>`); the first spec is the entry unless one says so. */
+  deploy(workflow: string, specs: FnSpec[], overrides: Partial<RuntimeOptions> = {}): void {
+    specs.forEach((spec, i) => {
+      const config: FunctionConfig = {
+        v: 1, workflow, node: spec.node, entry: spec.entry ?? i === 0, next: spec.next, retry: spec.retry ?? [], catch: spec.catch ?? [],
+      };
+      if (config.entry) this.entry = spec.node;
+      const handler: UnumHandler = (input, ctx) => {
+        this.runs[ctx.instance] = (this.runs[ctx.instance] ?? 0) + 1;
+        return spec.handler(input, ctx);
+      };
+      this.functions.set(fnName(spec.node), createRuntime({
+        config, userHandler: handler, clients: { dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda },
+        table: this.table, bucket: this.bucket, payloadThreshold: this.options.payloadThreshold, eagerGc: this.options.eagerGc,
+        faults: (step, info) => this.faults?.(step, info), logger: silent, ...overrides,
+      }));
+    });
+  }
+
+  exists(functionName: string): boolean {
+    return this.functions.has(functionName);
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+    const fn = this.functions.get(request.functionName)!;
+    const deadline = Date.now() + (this.options.remainingMs ?? Infinity);
+    try {
+      const out = await fn(JSON.parse(request.payload), {
+        awsRequestId: request.requestId, functionName: request.functionName,
+        getRemainingTimeInMillis: () => (this.options.remainingMs === undefined ? Infinity : deadline - Date.now()),
+      });
+      return { payload: JSON.stringify(out ?? null) };
+    } catch (e) {
+      return { error: { errorType: (e as Error).name, errorMessage: (e as Error).message } };
+    }
+  }
+
+  /** Starts a session through the client API and waits until all async work is drained. */
+  async run(input: unknown, session?: string): Promise<string> {
+    const started = await this.client.startExecution({
+      workflow: 'wf', entryNode: this.entry!, functionName: fnName(this.entry!), input, session,
+    });
+    await this.endpoint.idle();
+    return started.session;
+  }
+
+  /** Sends any event to a node's function and drains. */
+  async send(node: string, event: unknown): Promise<void> {
+    this.endpoint.enqueue(fnName(node), JSON.stringify(event));
+    await this.endpoint.idle();
+  }
+
+  async result(session: string): Promise<unknown> {
+    return this.client.getResult(session);
+  }
+
+  async items(prefix = ''): Promise<Array<Record<string, any>>> {
+    const out: Array<Record<string, any>> = [];
+    let start: any;
+    do {
+      const page = await this.dynamodb.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start }));
+      out.push(...(page.Items ?? []).filter((i) => i.pk.S!.startsWith(prefix)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.endpoint.idle();
+    await this.endpoint.stop();
+    this.lambda.destroy();
+    this.dynamodb.destroy();
+    this.s3.destroy();
+  }
+}
+
+export function fnName(node: string): string {
+  return `fn-${node}`;
+}
+
+/** Action builders, as the graph compiler emits them. */
+export const to = (node: string, loop = false): Action => ({ kind: 'invoke', node, functionName: fnName(node), ...(loop ? { loop } : {}) });
+export const succeed: Action = { kind: 'succeed' };
+export const join = (name: string, sources: string[], then: Action): Action => ({ kind: 'join', join: name, sources, then });
