@@ -60,7 +60,8 @@ export function validateCondition(condition: ConditionJson): string[] {
       return;
     }
     if (c.op === 'not') return visit(c.condition);
-    for (const path of 'otherPath' in c ? [c.path, c.otherPath] : [c.path]) {
+    const leaf = c as { path: string; otherPath?: string };
+    for (const path of leaf.otherPath !== undefined ? [leaf.path, leaf.otherPath] : [leaf.path]) {
       try {
         parsePath(path);
       } catch (e) {

@@ -74,6 +74,8 @@ export interface MapAction {
   /** Bound on invocations in flight while issuing the items (not on the items running). */
   readonly maxConcurrency?: number;
   readonly item: Action;
+  /** The join that closes this map: the source an empty map arrives as when `onEmpty` is a join. */
+  readonly join: string;
   /** The continuation of this map's join, run with `[]` when there are no items. */
   readonly onEmpty: Action;
 }

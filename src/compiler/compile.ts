@@ -1,0 +1,144 @@
+import { edgeKey, GraphAnalysis, Scope } from './analysis';
+import { FanInState, GraphState, MapState, ParallelState, TaskState, WorkflowGraph } from './graph';
+import { validateGraph } from './validate';
+import { Action, CONFIG_VERSION, FunctionConfig } from '../protocol/config';
+
+export interface CompiledWorkflow {
+  readonly name: string;
+  /** Node name of the entry function. */
+  readonly entry: string;
+  /** One configuration per UnumFunction, in graph order. */
+  readonly functions: readonly FunctionConfig[];
+}
+
+/**
+ * Compiles a workflow graph into the configuration of each function. Pure:
+ * graph in, configuration out. Structural states (Choice, Parallel, Map,
+ * FanIn, Succeed, Fail) have no function of their own; they become the egress
+ * actions of the functions before them.
+ */
+export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
+  const analysis = validateGraph(graph);
+  const compiler = new Compiler(graph, analysis);
+  const functions = graph.states
+    .filter((s): s is TaskState => s.kind === 'task')
+    .map((task) => compiler.functionConfig(task));
+  return { name: graph.name, entry: graph.start, functions };
+}
+
+class Compiler {
+  constructor(private readonly graph: WorkflowGraph, private readonly analysis: GraphAnalysis) {}
+
+  functionConfig(task: TaskState): FunctionConfig {
+    return {
+      v: CONFIG_VERSION,
+      workflow: this.graph.name,
+      node: task.id,
+      entry: task.id === this.graph.start,
+      next: task.next ? this.resolve(task.id, task.next, false) : this.endOfScope(this.scope(task.id)),
+      retry: task.retry ?? [],
+      catch: (task.catch ?? []).map((c) => ({
+        errors: c.errors,
+        resultPath: c.resultPath,
+        next: this.resolve(task.id, c.next, false),
+      })),
+    };
+  }
+
+  /** The action that running state `to` amounts to, when reached from `from`. */
+  private resolve(from: string, to: string, loop: boolean): Action {
+    const inLoop = loop || this.analysis.backEdges.has(edgeKey(from, to));
+    const state = this.state(to);
+    const loopFlag = inLoop ? { loop: true } : {};
+    switch (state.kind) {
+      case 'task':
+        return { kind: 'invoke', node: state.id, functionName: state.functionName, ...loopFlag };
+      case 'choice':
+        return {
+          kind: 'choice',
+          node: state.id,
+          rules: state.choices.map((c) => ({ when: c.condition, then: this.resolve(state.id, c.next, inLoop) })),
+          ...(state.otherwise ? { otherwise: this.resolve(state.id, state.otherwise, inLoop) } : {}),
+        };
+      case 'parallel':
+        return {
+          kind: 'parallel',
+          fanout: state.id,
+          ...loopFlag,
+          branches: state.branches.map((b) => this.resolve(state.id, b, false)),
+        };
+      case 'map':
+        return {
+          kind: 'map',
+          fanout: state.id,
+          ...loopFlag,
+          ...(state.itemsPath !== undefined ? { itemsPath: state.itemsPath } : {}),
+          ...(state.width !== undefined ? { width: state.width } : {}),
+          ...(state.maxConcurrency ? { maxConcurrency: state.maxConcurrency } : {}),
+          item: this.resolve(state.id, state.iterator!, false),
+          join: this.joinName(state),
+          onEmpty: this.afterJoin(state),
+        };
+      case 'succeed':
+        return this.endOfScope(this.scope(state.id));
+      case 'fail':
+        return { kind: 'fail', node: state.id, error: state.error, ...(state.cause ? { cause: state.cause } : {}) };
+      case 'fanIn':
+        // validateGraph guarantees a FanIn is only ever a fan-out's next, handled by afterJoin.
+        throw new Error(`internal: ${state.id} resolved outside its fan-out`);
+    }
+  }
+
+  /** What happens when a path ends in `scope`: the session ends, or the branch arrives at its join. */
+  private endOfScope(scope: Scope): Action {
+    if (scope.length === 0) return { kind: 'succeed' };
+    const fanOut = this.state(scope[scope.length - 1].fanout) as ParallelState | MapState;
+    return { kind: 'join', join: this.joinName(fanOut), sources: this.sources(fanOut), then: this.afterJoin(fanOut) };
+  }
+
+  /** The continuation of a fan-out's join, run by the arrival that completes it. */
+  private afterJoin(fanOut: ParallelState | MapState): Action {
+    const outer = this.scope(fanOut.id);
+    if (!fanOut.next) return this.endOfScope(outer);
+    const next = this.state(fanOut.next);
+    if (next.kind !== 'fanIn') return this.resolve(fanOut.id, next.id, false);
+    return next.next ? this.resolve(next.id, next.next, false) : this.endOfScope(outer);
+  }
+
+  /** An explicit FanIn names the join; otherwise the join takes the fan-out's name. */
+  private joinName(fanOut: ParallelState | MapState): string {
+    const next = fanOut.next ? this.state(fanOut.next) : undefined;
+    return next?.kind === 'fanIn' ? (next as FanInState).id : fanOut.id;
+  }
+
+  /**
+   * Everything that can arrive at a fan-out's join: the functions directly in
+   * its branches, and the joins of inner fan-outs whose branches end there.
+   */
+  private sources(fanOut: ParallelState | MapState): string[] {
+    const depth = this.scope(fanOut.id).length + 1;
+    const sources = new Set<string>();
+    for (const state of this.graph.states) {
+      const scope = this.analysis.scopes.get(state.id);
+      if (!scope || scope.length !== depth || scope[depth - 1].fanout !== fanOut.id) continue;
+      if (state.kind === 'task') sources.add(state.id);
+      if ((state.kind === 'parallel' || state.kind === 'map') && this.cascades(state)) sources.add(this.joinName(state));
+    }
+    return [...sources].sort();
+  }
+
+  /** A fan-out whose join continues with nothing ends its own enclosing branch. */
+  private cascades(fanOut: ParallelState | MapState): boolean {
+    if (!fanOut.next) return true;
+    const next = this.state(fanOut.next);
+    return (next.kind === 'fanIn' && !next.next) || next.kind === 'succeed';
+  }
+
+  private state(id: string): GraphState {
+    return this.analysis.byId.get(id)!;
+  }
+
+  private scope(id: string): Scope {
+    return this.analysis.scopes.get(id)!;
+  }
+}

@@ -1,0 +1,120 @@
+import { ConditionJson } from '../protocol/conditions';
+import { RetryRule } from '../protocol/config';
+
+/**
+ * The workflow graph as plain data: what the constructs (or an importer)
+ * hand to the compiler. No CDK types, so the compiler is tested on its own.
+ */
+export interface WorkflowGraph {
+  readonly name: string;
+  /** Id of the first state. */
+  readonly start: string;
+  readonly states: readonly GraphState[];
+}
+
+export type GraphState =
+  | TaskState
+  | ChoiceState
+  | ParallelState
+  | MapState
+  | FanInState
+  | SucceedState
+  | FailState;
+
+interface StateBase {
+  readonly id: string;
+  /** Shown in error messages, e.g. `UnumFunction 'Split'`. Defaults to the kind and id. */
+  readonly label?: string;
+}
+
+export interface TaskState extends StateBase {
+  readonly kind: 'task';
+  readonly functionName: string;
+  readonly next?: string;
+  readonly retry?: readonly RetryRule[];
+  readonly catch?: readonly GraphCatch[];
+}
+
+export interface GraphCatch {
+  readonly errors: readonly string[];
+  readonly resultPath: string;
+  readonly next: string;
+}
+
+export interface ChoiceState extends StateBase {
+  readonly kind: 'choice';
+  readonly choices: ReadonlyArray<{ readonly condition: ConditionJson; readonly next: string }>;
+  readonly otherwise?: string;
+}
+
+export interface ParallelState extends StateBase {
+  readonly kind: 'parallel';
+  /** First state of each branch. */
+  readonly branches: readonly string[];
+  readonly next?: string;
+}
+
+export interface MapState extends StateBase {
+  readonly kind: 'map';
+  /** First state of the item processor. */
+  readonly iterator?: string;
+  readonly itemsPath?: string;
+  readonly width?: number;
+  readonly maxConcurrency?: number;
+  readonly next?: string;
+}
+
+export interface FanInState extends StateBase {
+  readonly kind: 'fanIn';
+  readonly next?: string;
+}
+
+export interface SucceedState extends StateBase {
+  readonly kind: 'succeed';
+}
+
+export interface FailState extends StateBase {
+  readonly kind: 'fail';
+  readonly error: string;
+  readonly cause?: string;
+}
+
+export const KIND_LABEL: Record<GraphState['kind'], string> = {
+  task: 'UnumFunction',
+  choice: 'Choice',
+  parallel: 'Parallel',
+  map: 'Map',
+  fanIn: 'FanIn',
+  succeed: 'Succeed',
+  fail: 'Fail',
+};
+
+export function describe(state: GraphState): string {
+  return state.label ?? `${KIND_LABEL[state.kind]} '${state.id}'`;
+}
+
+/** Outgoing edges of a state, with the role of each (for messages and scope rules). */
+export function edgesOf(state: GraphState): Array<{ to: string; role: 'next' | 'choice' | 'branch' | 'iterator' | 'catch' }> {
+  switch (state.kind) {
+    case 'task': return [
+      ...(state.next ? [{ to: state.next, role: 'next' as const }] : []),
+      ...(state.catch ?? []).map((c) => ({ to: c.next, role: 'catch' as const })),
+    ];
+    case 'choice': return [
+      ...state.choices.map((c) => ({ to: c.next, role: 'choice' as const })),
+      ...(state.otherwise ? [{ to: state.otherwise, role: 'choice' as const }] : []),
+    ];
+    case 'parallel': return [
+      ...state.branches.map((b) => ({ to: b, role: 'branch' as const })),
+      ...(state.next ? [{ to: state.next, role: 'next' as const }] : []),
+    ];
+    case 'map': return [
+      ...(state.iterator ? [{ to: state.iterator, role: 'iterator' as const }] : []),
+      ...(state.next ? [{ to: state.next, role: 'next' as const }] : []),
+    ];
+    case 'fanIn': return state.next ? [{ to: state.next, role: 'next' }] : [];
+    case 'succeed':
+    case 'fail':
+      return [];
+  }
+}

@@ -1,0 +1,4 @@
+export * from './graph';
+export * from './analysis';
+export * from './validate';
+export * from './compile';

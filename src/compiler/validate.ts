@@ -1,0 +1,167 @@
+import { GraphAnalysis, analyze } from './analysis';
+import { describe, edgesOf, GraphState, WorkflowGraph } from './graph';
+import { validateCondition } from '../protocol/conditions';
+import { parsePath } from '../protocol/jsonpath';
+
+/** Thrown for an invalid workflow graph; lists every problem, each naming its state and the fix. */
+export class WorkflowGraphError extends Error {
+  constructor(public readonly workflow: string, public readonly problems: readonly string[]) {
+    super(`Workflow '${workflow}' is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'WorkflowGraphError';
+  }
+}
+
+/** Names become parts of store keys and function names: keep them to a safe alphabet. */
+const NAME = /^[A-Za-z0-9_.:+=@-]{1,80}$/;
+
+/** Checks the graph and returns its analysis; throws WorkflowGraphError listing every problem. */
+export function validateGraph(graph: WorkflowGraph): GraphAnalysis {
+  const problems: string[] = [];
+  const fail = () => new WorkflowGraphError(graph.name, problems);
+  if (!NAME.test(graph.name)) {
+    problems.push(`workflow name '${graph.name}' must be 1-80 characters of letters, digits and _.:+=@-`);
+  }
+  const byId = new Map<string, GraphState>();
+  for (const state of graph.states) {
+    if (byId.has(state.id)) {
+      problems.push(`two states are named '${state.id}' (${describe(byId.get(state.id)!)} and ${describe(state)}): names must be unique in a workflow; give one of them another id`);
+    }
+    byId.set(state.id, state);
+    if (!NAME.test(state.id)) {
+      problems.push(`${describe(state)}: the name must be 1-80 characters of letters, digits and _.:+=@- (it becomes part of store keys)`);
+    }
+  }
+  if (graph.states.length === 0) {
+    problems.push('the workflow has no states: pass a definition that starts with an UnumFunction');
+    throw fail();
+  }
+  const start = byId.get(graph.start);
+  if (!start) {
+    problems.push(`the start state '${graph.start}' does not exist`);
+  } else if (start.kind !== 'task') {
+    problems.push(`the workflow starts with ${describe(start)}: the entry must be an UnumFunction (it creates the session); put a function before it`);
+  }
+  for (const state of graph.states) {
+    for (const edge of edgesOf(state)) {
+      if (!byId.has(edge.to)) problems.push(`${describe(state)} continues to '${edge.to}', which is not a state of this workflow`);
+    }
+  }
+  if (problems.length > 0) throw fail();
+
+  const analysis = analyze(graph, byId);
+  problems.push(...analysis.problems);
+  for (const state of graph.states) {
+    if (!analysis.scopes.has(state.id)) {
+      problems.push(`${describe(state)} is not reachable from the start '${graph.start}': chain it into the definition or remove it`);
+      continue;
+    }
+    problems.push(...checkState(state, byId));
+  }
+  problems.push(...checkFanInPlacement(graph, byId));
+  problems.push(...checkLoops(analysis));
+  if (problems.length > 0) throw fail();
+  return analysis;
+}
+
+function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): string[] {
+  const problems: string[] = [];
+  const where = describe(state);
+  const checkPath = (path: string, what: string) => {
+    try {
+      parsePath(path);
+    } catch (e) {
+      problems.push(`${where}: ${what} ${(e as Error).message}`);
+    }
+  };
+  switch (state.kind) {
+    case 'task':
+      (state.retry ?? []).forEach((r, i) => {
+        if (r.errors.length === 0) problems.push(`${where}: retry ${i} lists no errors; use States.ALL to retry every error`);
+        if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 0) problems.push(`${where}: retry ${i} maxAttempts must be a non-negative integer`);
+        if (!(r.intervalSeconds > 0)) problems.push(`${where}: retry ${i} interval must be positive`);
+        if (!(r.backoffRate >= 1)) problems.push(`${where}: retry ${i} backoffRate must be at least 1`);
+      });
+      (state.catch ?? []).forEach((c, i) => {
+        if (c.errors.length === 0) problems.push(`${where}: catch ${i} lists no errors; use States.ALL to catch every error`);
+        checkPath(c.resultPath, `catch ${i} resultPath`);
+      });
+      break;
+    case 'choice':
+      if (state.choices.length === 0) problems.push(`${where} has no when() rules: add at least one`);
+      state.choices.forEach((c, i) => validateCondition(c.condition).forEach((p) => problems.push(`${where}: rule ${i}: ${p}`)));
+      break;
+    case 'parallel':
+      if (state.branches.length === 0) problems.push(`${where} has no branches: add them with branch()`);
+      break;
+    case 'map':
+      if (!state.iterator) problems.push(`${where} has no item processor: set one with itemProcessor()`);
+      if (state.itemsPath !== undefined && state.width !== undefined) {
+        problems.push(`${where} sets both itemsPath and width: use itemsPath to map over an array, width for a fixed number of ranked copies`);
+      }
+      if (state.itemsPath !== undefined) checkPath(state.itemsPath, 'itemsPath');
+      if (state.width !== undefined && (!Number.isInteger(state.width) || state.width < 1)) {
+        problems.push(`${where}: width must be a positive integer (got ${state.width})`);
+      }
+      if (state.maxConcurrency !== undefined && (!Number.isInteger(state.maxConcurrency) || state.maxConcurrency < 0)) {
+        problems.push(`${where}: maxConcurrency must be a non-negative integer (0 means no limit)`);
+      }
+      break;
+    case 'fail':
+      if (!state.error) problems.push(`${where} needs an error name`);
+      break;
+  }
+  // A join hands its target a reference to the branch outputs, not the list
+  // itself, so only a function (which reads them) or an end may follow it.
+  if (state.kind === 'parallel' || state.kind === 'map' || state.kind === 'fanIn') {
+    const next = state.next ? byId.get(state.next) : undefined;
+    const allowed = state.kind === 'fanIn' ? ['task', 'succeed', 'fail'] : ['task', 'succeed', 'fail', 'fanIn'];
+    if (next && !allowed.includes(next.kind)) {
+      problems.push(`${where} is followed by ${describe(next)}: the joined list goes to an UnumFunction first; put a function between them`);
+    }
+  }
+  return problems;
+}
+
+/** A FanIn closes exactly one Parallel or Map: it must be that fan-out's next and nothing else's. */
+function checkFanInPlacement(graph: WorkflowGraph, byId: ReadonlyMap<string, GraphState>): string[] {
+  const problems: string[] = [];
+  const closers = new Map<string, string[]>();
+  for (const state of graph.states) {
+    for (const edge of edgesOf(state)) {
+      const to = byId.get(edge.to)!;
+      if (to.kind !== 'fanIn') continue;
+      const fanOut = (state.kind === 'parallel' || state.kind === 'map') && edge.role === 'next';
+      if (!fanOut) {
+        problems.push(`${describe(to)} is reached from ${describe(state)}, which is not a Parallel or Map: a FanIn directly follows the fan-out it joins (parallel.next(fanIn))`);
+      } else {
+        closers.set(to.id, [...(closers.get(to.id) ?? []), state.id]);
+      }
+    }
+  }
+  for (const [fanIn, fanOuts] of closers) {
+    if (fanOuts.length > 1) {
+      problems.push(`${describe(byId.get(fanIn)!)} follows ${fanOuts.map((f) => describe(byId.get(f)!)).join(' and ')}: a FanIn joins one fan-out; create one FanIn per Parallel or Map`);
+    }
+  }
+  return problems;
+}
+
+/** Every loop needs a Choice that can leave it, and a function to run. */
+function checkLoops(analysis: GraphAnalysis): string[] {
+  const problems: string[] = [];
+  for (const cycle of analysis.cycles) {
+    const members = new Set(cycle);
+    const states = cycle.map((id) => analysis.byId.get(id)!);
+    const path = `${cycle.join(' -> ')} -> ${cycle[0]}`;
+    if (!states.some((s) => s.kind === 'task')) {
+      problems.push(`the loop ${path} runs no UnumFunction: a loop must do work between its checks`);
+      continue;
+    }
+    const guarded = states.some((s) => s.kind === 'choice' && edgesOf(s).some((e) => !members.has(e.to)));
+    const exits = states.some((s) => s.kind === 'choice' && (s.otherwise === undefined || !members.has(s.otherwise)));
+    if (!guarded && !exits) {
+      problems.push(`the loop ${path} has no guard: add a Choice in the loop with a branch that leaves it (e.g. when(done, exit).otherwise(again))`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,37 @@
+import { Construct } from 'constructs';
+import { FailState } from './compiler/graph';
+import { State } from './state';
+import { INextable } from './types';
+
+/** Properties of a Fail state. */
+export interface FailProps {
+  /**
+   * Error name recorded on the session.
+   * @default 'States.Fail'
+   */
+  readonly error?: string;
+  /**
+   * Human-readable cause recorded on the session.
+   * @default - none
+   */
+  readonly cause?: string;
+}
+
+/** Ends the session as FAILED with the given error. */
+export class Fail extends State {
+  public readonly endStates: INextable[] = [];
+
+  constructor(scope: Construct, id: string, private readonly props: FailProps = {}) {
+    super(scope, id);
+  }
+
+  /** @internal */
+  public _toGraphState(): FailState {
+    return { kind: 'fail', id: this.id, error: this.props.error ?? 'States.Fail', ...(this.props.cause ? { cause: this.props.cause } : {}) };
+  }
+
+  /** @internal */
+  public _successors(): State[] {
+    return [];
+  }
+}

@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { Chain } from './chain';
+import { FanInState } from './compiler/graph';
+import { assertNoNext, assertUnbound } from './private/state-rules';
+import { State } from './state';
+import { IChainable, INextable } from './types';
+
+/** Properties of a FanIn. */
+export interface FanInProps {
+  /**
+   * What the join collects, for readers of the code.
+   * @default - none
+   */
+  readonly comment?: string;
+}
+
+/**
+ * The join after a Parallel or Map: waits for every branch (or item) that
+ * actually runs, then invokes the next function once with their outputs as
+ * an ordered list. Branches arrive with O(1) strongly consistent store
+ * requests each; duplicates and retries never count twice; a branch not
+ * taken by a Choice is not waited for. Without a next state the list ends
+ * the enclosing branch (or becomes the workflow result).
+ */
+export class FanIn extends State implements INextable {
+  public readonly endStates: INextable[];
+  private nextState?: State;
+
+  constructor(scope: Construct, id: string, _props: FanInProps = {}) {
+    super(scope, id);
+    this.endStates = [this];
+  }
+
+  /** The function that receives the joined list. */
+  public next(next: IChainable): Chain {
+    assertUnbound(this, 'continue');
+    assertNoNext(this, this.nextState, next);
+    this.nextState = next.startState;
+    return Chain.custom(this, next.endStates, next);
+  }
+
+  /** @internal */
+  public _toGraphState(): FanInState {
+    return { kind: 'fanIn', id: this.id, ...(this.nextState ? { next: this.nextState.id } : {}) };
+  }
+
+  /** @internal */
+  public _successors(): State[] {
+    return this.nextState ? [this.nextState] : [];
+  }
+}

@@ -1,0 +1,258 @@
+import { Duration, Stack, ArnFormat } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { Chain } from './chain';
+import { GraphCatch, TaskState } from './compiler/graph';
+import { isValidFunctionName, workflowFunctionName } from './private/function-name';
+import { ENV, RetryRule, RUNTIME_HANDLER } from './protocol/config';
+import { parsePath } from './protocol/jsonpath';
+import { assertNoNext, assertUnbound } from './private/state-rules';
+import { State } from './state';
+import { CatchProps, IChainable, INextable, JitterType, RetryProps } from './types';
+
+/** Properties of an UnumFunction: its user code and Lambda settings. */
+export interface UnumFunctionProps {
+  /**
+   * TypeScript or JavaScript file with the user function, bundled with
+   * esbuild like `NodejsFunction` (`@aws-sdk/*` stays external).
+   * @default - use `code`
+   */
+  readonly entry?: string;
+  /**
+   * With `entry`: the exported function's name. With `code`: `file.export`.
+   * @default 'handler' with `entry`; required with `code`
+   */
+  readonly handler?: string;
+  /**
+   * Prebuilt user code (then `handler` is required).
+   * @default - bundle `entry`
+   */
+  readonly code?: lambda.Code;
+  /**
+   * Node.js runtime of the function (the workflow runtime is JavaScript).
+   * @default lambda.Runtime.NODEJS_22_X
+   */
+  readonly runtime?: lambda.Runtime;
+  /**
+   * Memory in MB.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout of one invocation, including the runtime's store requests.
+   * @default Duration.seconds(60)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Environment variables for the user code.
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+  /**
+   * Physical function name. Successors are invoked by name, so names are
+   * always fixed at synth.
+   * @default - derived from the stack name and construct path
+   */
+  readonly functionName?: string;
+  /**
+   * Description of the Lambda function.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Instruction set of the function.
+   * @default lambda.Architecture.X86_64
+   */
+  readonly architecture?: lambda.Architecture;
+  /**
+   * esbuild options for `entry`.
+   * @default - `@aws-sdk/*` external, no minification
+   */
+  readonly bundling?: nodejs.BundlingOptions;
+  /**
+   * Lock file that locates the project root when bundling `entry`.
+   * @default - the nearest lock file above `entry`
+   */
+  readonly depsLockFilePath?: string;
+  /**
+   * Times Lambda retries a failed asynchronous invocation of the runtime
+   * (store outages; user code errors follow `addRetry`).
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Maximum age of a queued event before Lambda drops it (to the on-failure destination).
+   * @default Duration.hours(6)
+   */
+  readonly maxEventAge?: Duration;
+  /**
+   * Where Lambda sends events that still fail after its retries.
+   * @default - none
+   */
+  readonly onFailure?: lambda.IDestination;
+  /**
+   * Reserved concurrency of the function.
+   * @default - unreserved
+   */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * One workflow node: a Lambda function that runs the user code under the
+ * cdk-unum runtime layer, which checkpoints the output and invokes the
+ * successors. The user code gets the plain input value and a context; it
+ * never sees the protocol.
+ */
+export class UnumFunction extends State implements INextable {
+  public readonly endStates: INextable[];
+  /** The Lambda function. */
+  public readonly lambdaFunction: lambda.Function;
+  /** The physical name of the Lambda function (fixed at synth). */
+  public readonly functionName: string;
+  /** ARN of the Lambda function, built from its name (no reference to the resource). */
+  public readonly functionArn: string;
+  /** Every variable set on the function, to size the configuration against Lambda's limit. @internal */
+  public readonly _environment: Record<string, string> = {};
+  private nextState?: State;
+  private readonly retries: RetryRule[] = [];
+  private readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
+
+  constructor(scope: Construct, id: string, props: UnumFunctionProps) {
+    super(scope, id);
+    this.endStates = [this];
+    const runtime = props.runtime ?? lambda.Runtime.NODEJS_22_X;
+    if (runtime.family !== lambda.RuntimeFamily.NODEJS) {
+      throw new Error(`UnumFunction '${id}': runtime ${runtime.name} is not Node.js; the cdk-unum runtime layer needs a nodejs runtime (22 or later)`);
+    }
+    this.functionName = props.functionName ?? workflowFunctionName(this);
+    if (!isValidFunctionName(this.functionName)) {
+      throw new Error(`UnumFunction '${id}': functionName '${this.functionName}' must be 1-64 characters of letters, digits, - and _`);
+    }
+    this.functionArn = Stack.of(this).formatArn({
+      service: 'lambda', resource: 'function', resourceName: this.functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const common = {
+      runtime,
+      functionName: this.functionName,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(60),
+      description: props.description,
+      architecture: props.architecture,
+      retryAttempts: props.retryAttempts,
+      maxEventAge: props.maxEventAge,
+      onFailure: props.onFailure,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    };
+    let userHandler: string;
+    if (props.entry !== undefined && props.code === undefined) {
+      const exportName = props.handler ?? 'handler';
+      userHandler = `index.${exportName}`;
+      this.lambdaFunction = new nodejs.NodejsFunction(this, 'Function', {
+        ...common,
+        entry: props.entry,
+        handler: exportName,
+        bundling: props.bundling,
+        depsLockFilePath: props.depsLockFilePath,
+      });
+    } else if (props.code !== undefined && props.entry === undefined) {
+      if (!props.handler || !/^[^.]+(\/[^.]+)*\.[A-Za-z_$][\w$]*$/.test(props.handler)) {
+        throw new Error(`UnumFunction '${id}': with code, set handler to 'file.exportName' (got ${JSON.stringify(props.handler)})`);
+      }
+      userHandler = props.handler;
+      this.lambdaFunction = new lambda.Function(this, 'Function', { ...common, code: props.code, handler: props.handler });
+    } else {
+      throw new Error(`UnumFunction '${id}': set exactly one of entry (a TypeScript/JavaScript file to bundle) or code (with handler)`);
+    }
+    // The runtime layer's handler wraps the user's: it owns the protocol, the user code only sees values.
+    (this.lambdaFunction.node.defaultChild as lambda.CfnFunction).handler = RUNTIME_HANDLER;
+    this._addEnvironment(ENV.USER_HANDLER, userHandler);
+    for (const [key, value] of Object.entries(props.environment ?? {})) {
+      if (key.startsWith('UNUM_')) {
+        throw new Error(`UnumFunction '${id}': environment variable ${key} is reserved for the cdk-unum runtime; rename it`);
+      }
+      this._addEnvironment(key, value);
+    }
+    this.node.addValidation({
+      validate: () => this.workflowName === undefined
+        ? [`UnumFunction '${id}' is not part of any UnumWorkflow: chain it into a workflow definition or remove it`]
+        : [],
+    });
+  }
+
+  /** Continue with `next` after this function. */
+  public next(next: IChainable): Chain {
+    assertUnbound(this, 'continue');
+    assertNoNext(this, this.nextState, next);
+    this.nextState = next.startState;
+    return Chain.custom(this, next.endStates, next);
+  }
+
+  /** Retry the user code on matching errors (Step Functions' Retry). Rules are tried in order. */
+  public addRetry(props: RetryProps = {}): UnumFunction {
+    assertUnbound(this, 'add a retry to');
+    const maxAttempts = props.maxAttempts ?? 3;
+    const backoffRate = props.backoffRate ?? 2;
+    const interval = props.interval ?? Duration.seconds(1);
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 0 || maxAttempts > 99_999_999) {
+      throw new Error(`UnumFunction '${this.id}': addRetry maxAttempts must be an integer from 0 to 99999999 (got ${maxAttempts})`);
+    }
+    if (!(backoffRate >= 1)) {
+      throw new Error(`UnumFunction '${this.id}': addRetry backoffRate must be at least 1 (got ${backoffRate})`);
+    }
+    if (!interval.isUnresolved() && interval.toMilliseconds() < 1000) {
+      throw new Error(`UnumFunction '${this.id}': addRetry interval must be at least one second`);
+    }
+    this.retries.push({
+      errors: props.errors ?? ['States.ALL'],
+      intervalSeconds: interval.toSeconds(),
+      maxAttempts,
+      backoffRate,
+      ...(props.maxDelay ? { maxDelaySeconds: props.maxDelay.toSeconds() } : {}),
+      ...(props.jitterStrategy ? { jitter: props.jitterStrategy === JitterType.FULL ? 'FULL' as const : 'NONE' as const } : {}),
+    });
+    return this;
+  }
+
+  /** Route matching errors, once retries are exhausted, to `handler` (Step Functions' Catch). */
+  public addCatch(handler: IChainable, props: CatchProps = {}): UnumFunction {
+    assertUnbound(this, 'add a catch to');
+    const resultPath = props.resultPath ?? '$';
+    try {
+      parsePath(resultPath);
+    } catch (e) {
+      throw new Error(`UnumFunction '${this.id}': addCatch resultPath: ${(e as Error).message}`);
+    }
+    this.catches.push({ rule: { errors: props.errors ?? ['States.ALL'], resultPath, next: handler.startState.id }, handler: handler.startState });
+    return this;
+  }
+
+  /** Allow `grantee` to invoke this function. */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return this.lambdaFunction.grantInvoke(grantee);
+  }
+
+  /** @internal */
+  public _addEnvironment(key: string, value: string): void {
+    this.lambdaFunction.addEnvironment(key, value);
+    this._environment[key] = value;
+  }
+
+  /** @internal */
+  public _toGraphState(): TaskState {
+    return {
+      kind: 'task',
+      id: this.id,
+      functionName: this.functionName,
+      ...(this.nextState ? { next: this.nextState.id } : {}),
+      ...(this.retries.length ? { retry: [...this.retries] } : {}),
+      ...(this.catches.length ? { catch: this.catches.map((c) => c.rule) } : {}),
+    };
+  }
+
+  /** @internal */
+  public _successors(): State[] {
+    return [...(this.nextState ? [this.nextState] : []), ...this.catches.map((c) => c.handler)];
+  }
+}

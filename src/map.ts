@@ -1,0 +1,86 @@
+import { Construct } from 'constructs';
+import { Chain } from './chain';
+import { MapState } from './compiler/graph';
+import { assertNoNext, assertUnbound } from './private/state-rules';
+import { State } from './state';
+import { IChainable, INextable } from './types';
+
+/** Properties of a Map. */
+export interface MapProps {
+  /**
+   * JSONPath of the array in the previous function's output to map over.
+   * @default '$' (the output itself is the array), unless `width` is set
+   */
+  readonly itemsPath?: string;
+  /**
+   * Run the item processor this many times on the whole output instead of
+   * once per array element (FaaSr's ranked invocation: each copy sees its
+   * index and the width in its context).
+   * @default - map over an array
+   */
+  readonly width?: number;
+  /**
+   * How many item invocations the fanning-out function keeps in flight while
+   * it issues them. Items then run concurrently, limited by Lambda concurrency.
+   * @default 0 - the runtime's default bound
+   */
+  readonly maxConcurrency?: number;
+}
+
+/**
+ * Run a sub-chain once per item of the previous function's output. The
+ * state after it receives the item outputs as a list in index order.
+ */
+export class Map extends State implements INextable {
+  public readonly endStates: INextable[];
+  private iterator?: State;
+  private nextState?: State;
+
+  constructor(scope: Construct, id: string, private readonly props: MapProps = {}) {
+    super(scope, id);
+    this.endStates = [this];
+    if (props.width !== undefined && (!Number.isInteger(props.width) || props.width < 1)) {
+      throw new Error(`Map '${id}': width must be a positive integer (got ${props.width})`);
+    }
+    if (props.width !== undefined && props.itemsPath !== undefined) {
+      throw new Error(`Map '${id}': set either itemsPath (map over an array) or width (ranked copies), not both`);
+    }
+  }
+
+  /** The state or chain that processes each item. */
+  public itemProcessor(processor: IChainable): Map {
+    assertUnbound(this, 'set the item processor of');
+    if (this.iterator) {
+      throw new Error(`Map '${this.id}' already has an item processor ('${this.iterator.id}')`);
+    }
+    this.iterator = processor.startState;
+    return this;
+  }
+
+  /** Continue after all items completed: usually with a FanIn or a function. */
+  public next(next: IChainable): Chain {
+    assertUnbound(this, 'continue');
+    assertNoNext(this, this.nextState, next);
+    this.nextState = next.startState;
+    return Chain.custom(this, next.endStates, next);
+  }
+
+  /** @internal */
+  public _toGraphState(): MapState {
+    const itemsPath = this.props.itemsPath ?? (this.props.width === undefined ? '$' : undefined);
+    return {
+      kind: 'map',
+      id: this.id,
+      ...(this.iterator ? { iterator: this.iterator.id } : {}),
+      ...(itemsPath !== undefined ? { itemsPath } : {}),
+      ...(this.props.width !== undefined ? { width: this.props.width } : {}),
+      ...(this.props.maxConcurrency ? { maxConcurrency: this.props.maxConcurrency } : {}),
+      ...(this.nextState ? { next: this.nextState.id } : {}),
+    };
+  }
+
+  /** @internal */
+  public _successors(): State[] {
+    return [...(this.iterator ? [this.iterator] : []), ...(this.nextState ? [this.nextState] : [])];
+  }
+}

@@ -1,0 +1,62 @@
+import { Construct } from 'constructs';
+import { Chain } from './chain';
+import { ParallelState } from './compiler/graph';
+import { assertNoNext, assertUnbound } from './private/state-rules';
+import { State } from './state';
+import { IChainable, INextable } from './types';
+
+/** Properties of a Parallel. */
+export interface ParallelProps {
+  /**
+   * What the branches do, for readers of the code.
+   * @default - none
+   */
+  readonly comment?: string;
+}
+
+/**
+ * Run several branches on the previous function's output, concurrently. The
+ * state after it (a FanIn, or a function that then gets an implicit one)
+ * receives the branch outputs as a list in branch order. A branch that ends
+ * in a Choice is joined on whichever path it took.
+ */
+export class Parallel extends State implements INextable {
+  public readonly endStates: INextable[];
+  private readonly branchStarts: State[] = [];
+  private nextState?: State;
+
+  constructor(scope: Construct, id: string, _props: ParallelProps = {}) {
+    super(scope, id);
+    this.endStates = [this];
+  }
+
+  /** Add branches; each is a state or a chain. */
+  public branch(...branches: IChainable[]): Parallel {
+    assertUnbound(this, 'add a branch to');
+    this.branchStarts.push(...branches.map((b) => b.startState));
+    return this;
+  }
+
+  /** Continue after all branches completed: usually with a FanIn or a function. */
+  public next(next: IChainable): Chain {
+    assertUnbound(this, 'continue');
+    assertNoNext(this, this.nextState, next);
+    this.nextState = next.startState;
+    return Chain.custom(this, next.endStates, next);
+  }
+
+  /** @internal */
+  public _toGraphState(): ParallelState {
+    return {
+      kind: 'parallel',
+      id: this.id,
+      branches: this.branchStarts.map((b) => b.id),
+      ...(this.nextState ? { next: this.nextState.id } : {}),
+    };
+  }
+
+  /** @internal */
+  public _successors(): State[] {
+    return [...this.branchStarts, ...(this.nextState ? [this.nextState] : [])];
+  }
+}

@@ -1,0 +1,39 @@
+import { Construct } from 'constructs';
+import { GraphState } from './compiler/graph';
+import { IChainable, INextable } from './types';
+
+/**
+ * Base of every workflow state. A state belongs to one workflow; once the
+ * workflow is built from it, it can no longer be rewired.
+ */
+export abstract class State extends Construct implements IChainable {
+  public readonly id: string;
+  public readonly startState: State;
+  public abstract readonly endStates: INextable[];
+  private boundTo?: string;
+
+  protected constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.id = id;
+    this.startState = this;
+  }
+
+  /** The workflow this state was compiled into, if any. */
+  public get workflowName(): string | undefined {
+    return this.boundTo;
+  }
+
+  /** @internal */
+  public abstract _toGraphState(): GraphState;
+
+  /** States this one leads to, for discovering the graph. @internal */
+  public abstract _successors(): State[];
+
+  /** @internal */
+  public _bind(workflowName: string): void {
+    if (this.boundTo !== undefined && this.boundTo !== workflowName) {
+      throw new Error(`'${this.id}' already belongs to workflow '${this.boundTo}'; a state can be in one workflow only, create another for '${workflowName}'`);
+    }
+    this.boundTo = workflowName;
+  }
+}

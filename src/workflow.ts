@@ -1,0 +1,178 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ArnFormat, CfnOutput, Size, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { CompiledWorkflow, compileWorkflow } from './compiler/compile';
+import { WorkflowGraph } from './compiler/graph';
+import { UnumFunction } from './function';
+import { configVariable, environmentSize, invokedFunctionNames, LAMBDA_ENVIRONMENT_LIMIT } from './private/function-config';
+import { runtimeLayer } from './private/runtime-layer';
+import { ENV, FunctionConfig } from './protocol/config';
+import { State } from './state';
+import { IIntermediaryStore, IntermediaryStore } from './store';
+import { IChainable } from './types';
+
+/** Lambda's limit for an asynchronous invocation payload. */
+const MAX_PAYLOAD_THRESHOLD = Size.mebibytes(1);
+
+/** Properties of an UnumWorkflow. */
+export interface UnumWorkflowProps {
+  /** The workflow, starting with its entry function. */
+  readonly definition: IChainable;
+  /**
+   * Name of the workflow in envelopes, store keys and the CLI.
+   * @default - the construct id
+   */
+  readonly workflowName?: string;
+  /**
+   * Store for checkpoints, sessions, joins and large payloads.
+   * @default - a new IntermediaryStore
+   */
+  readonly store?: IIntermediaryStore;
+  /**
+   * Payloads larger than this travel through the store's bucket instead of
+   * inline in the invocation.
+   * @default Size.kibibytes(256)
+   */
+  readonly payloadThreshold?: Size;
+  /**
+   * Delete checkpoints and join state as soon as a session completes,
+   * instead of leaving them to the TTL.
+   * @default false
+   */
+  readonly eagerCleanup?: boolean;
+}
+
+/**
+ * A decentralized workflow: one Lambda function per node, each running the
+ * cdk-unum runtime layer, which checkpoints the node's output in the
+ * intermediary store and invokes its successors asynchronously. The graph is
+ * validated and compiled at synth; each function gets only its own part.
+ */
+export class UnumWorkflow extends Construct {
+  /** Name of the workflow. */
+  public readonly workflowName: string;
+  /** The store the workflow uses. */
+  public readonly store: IIntermediaryStore;
+  /** The function that starts a session. */
+  public readonly entryFunction: UnumFunction;
+  /** Every function of the workflow, in graph order. */
+  public readonly functions: UnumFunction[];
+
+  constructor(scope: Construct, id: string, props: UnumWorkflowProps) {
+    super(scope, id);
+    this.workflowName = props.workflowName ?? id;
+    const threshold = props.payloadThreshold ?? Size.kibibytes(256);
+    if (!Token.isUnresolved(threshold.toBytes()) && (threshold.toBytes() < 1024 || threshold.toBytes() > MAX_PAYLOAD_THRESHOLD.toBytes())) {
+      throw new Error(`UnumWorkflow '${this.workflowName}': payloadThreshold must be between 1 KiB and 1 MiB (Lambda's asynchronous payload limit)`);
+    }
+    const states = discoverStates(props.definition.startState);
+    const graph: WorkflowGraph = {
+      name: this.workflowName,
+      start: props.definition.startState.id,
+      states: states.map((s) => s._toGraphState()),
+    };
+    const compiled = compileWorkflow(graph);
+    states.forEach((s) => s._bind(this.workflowName));
+
+    this.functions = states.filter((s): s is UnumFunction => s instanceof UnumFunction);
+    this.entryFunction = this.functions.find((f) => f.id === compiled.entry)!;
+    this.store = props.store ?? new IntermediaryStore(this, 'Store');
+    this.configureFunctions(compiled, threshold, props.eagerCleanup ?? false);
+
+    this.node.addMetadata('cdk-unum:workflow', { name: this.workflowName, entry: this.entryFunction.functionName });
+    new CfnOutput(this, 'EntryFunctionName', {
+      value: this.entryFunction.functionName,
+      description: `Invoke this function to start a session of workflow ${this.workflowName}`,
+    });
+  }
+
+  /** Allow `grantee` to start sessions and read their status and results. */
+  public grantStart(grantee: iam.IGrantable): iam.Grant {
+    this.store.grantRead(grantee);
+    return this.entryFunction.grantInvoke(grantee);
+  }
+
+  private configureFunctions(compiled: CompiledWorkflow, threshold: Size, eagerCleanup: boolean): void {
+    const layer = runtimeLayer(this);
+    const byNode = new Map(this.functions.map((f) => [f.id, f]));
+    const oversized: Array<{ fn: UnumFunction; config: FunctionConfig }> = [];
+    for (const config of compiled.functions) {
+      const fn = byNode.get(config.node)!;
+      const lambdaFunction = fn.lambdaFunction;
+      lambdaFunction.addLayers(layer);
+      const environment: Record<string, string> = {
+        [ENV.TABLE]: this.store.tableName,
+        [ENV.TTL_SECONDS]: String(this.store.timeToLive.toSeconds()),
+        [ENV.PAYLOAD_THRESHOLD]: String(threshold.toBytes()),
+        ...(this.store.bucketName ? { [ENV.BUCKET]: this.store.bucketName } : {}),
+        ...(eagerCleanup ? { [ENV.EAGER_GC]: '1' } : {}),
+      };
+      Object.entries(environment).forEach(([k, v]) => fn._addEnvironment(k, v));
+      const variable = configVariable(config, LAMBDA_ENVIRONMENT_LIMIT - environmentSize(fn._environment));
+      if (variable) {
+        fn._addEnvironment(variable.name, variable.value);
+      } else {
+        oversized.push({ fn, config });
+      }
+      this.store.grantReadWrite(lambdaFunction);
+      this.grantSuccessors(fn, config);
+      (lambdaFunction.node.defaultChild as lambda.CfnFunction).addMetadata('cdk-unum', {
+        workflow: this.workflowName, node: config.node, entry: config.entry,
+      });
+    }
+    if (oversized.length > 0) this.shipConfigsInLayer(oversized);
+  }
+
+  /** Each function may invoke exactly its successors (and itself, to retry later than its timeout allows). */
+  private grantSuccessors(fn: UnumFunction, config: FunctionConfig): void {
+    const names = invokedFunctionNames(config);
+    if (config.retry.length > 0 && !names.includes(fn.functionName)) names.push(fn.functionName);
+    if (names.length === 0) return;
+    const stack = Stack.of(this);
+    const arns = names.map((name) => stack.formatArn({
+      service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }));
+    fn.lambdaFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['lambda:InvokeFunction'],
+      // The ':*' form covers version and alias qualifiers of the same function, nothing else.
+      resources: arns.flatMap((arn) => [arn, `${arn}:*`]),
+    }));
+  }
+
+  /** Configurations too large for the 4 KB environment go into a per-workflow layer as files. */
+  private shipConfigsInLayer(oversized: Array<{ fn: UnumFunction; config: FunctionConfig }>): void {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-unum-config-'));
+    const folder = path.join('unum-config', this.workflowName);
+    fs.mkdirSync(path.join(dir, folder), { recursive: true });
+    for (const { config } of oversized) {
+      fs.writeFileSync(path.join(dir, folder, `${config.node}.json`), JSON.stringify(config));
+    }
+    const layer = new lambda.LayerVersion(this, 'ConfigLayer', {
+      code: lambda.Code.fromAsset(dir),
+      description: `cdk-unum configuration of workflow ${this.workflowName} (too large for environment variables)`,
+    });
+    for (const { fn, config } of oversized) {
+      fn.lambdaFunction.addLayers(layer);
+      fn._addEnvironment(ENV.CONFIG_FILE, path.posix.join('/opt', 'unum-config', this.workflowName, `${config.node}.json`));
+    }
+  }
+}
+
+/** Every state reachable from `start`, in discovery order. */
+function discoverStates(start: State): State[] {
+  const seen = new Set<State>([start]);
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    for (const next of queue[i]._successors()) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return queue;
+}
