@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { GraphCatch, TaskState } from './compiler/graph';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
+import { suppressNag } from './private/nag';
 import { ENV, RetryRule, RUNTIME_HANDLER } from './protocol/config';
 import { parsePath } from './protocol/jsonpath';
 import { assertNoNext, assertUnbound } from './private/state-rules';
@@ -32,7 +33,7 @@ export interface UnumFunctionProps {
   readonly code?: lambda.Code;
   /**
    * Node.js runtime of the function (the workflow runtime is JavaScript).
-   * @default lambda.Runtime.NODEJS_22_X
+   * @default lambda.Runtime.NODEJS_24_X
    */
   readonly runtime?: lambda.Runtime;
   /**
@@ -122,7 +123,7 @@ export class UnumFunction extends State implements INextable {
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);
     this.endStates = [this];
-    const runtime = props.runtime ?? lambda.Runtime.NODEJS_22_X;
+    const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
     if (runtime.family !== lambda.RuntimeFamily.NODEJS) {
       throw new Error(`UnumFunction '${id}': runtime ${runtime.name} is not Node.js; the cdk-unum runtime layer needs a nodejs runtime (22 or later)`);
     }
@@ -173,6 +174,13 @@ export class UnumFunction extends State implements INextable {
         throw new Error(`UnumFunction '${id}': environment variable ${key} is reserved for the cdk-unum runtime; rename it`);
       }
       this._addEnvironment(key, value);
+    }
+    if (this.lambdaFunction.role) {
+      suppressNag(this.lambdaFunction.role, [{
+        id: 'AwsSolutions-IAM4',
+        reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs',
+        appliesTo: [{ regex: '/^Policy::arn:<AWS::Partition>:iam::aws:policy\\/service-role\\/AWSLambdaBasicExecutionRole$/g' }],
+      }]);
     }
     this.node.addValidation({
       validate: () => this.workflowName === undefined

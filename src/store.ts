@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { suppressNag } from './private/nag';
 import { ATTR } from './protocol/keys';
 
 /** The store that workflow functions checkpoint into and coordinate through. */
@@ -146,6 +147,12 @@ export class IntermediaryStore extends Construct implements IIntermediaryStore {
       }],
       removalPolicy,
     });
+    if (!props.pointInTimeRecovery) {
+      suppressNag(this.table, [{ id: 'AwsSolutions-DDB3', reason: 'Intermediate workflow data expires through TTL within days; set pointInTimeRecovery to back it up anyway' }]);
+    }
+    if (!props.serverAccessLogsBucket) {
+      suppressNag(this.bucket, [{ id: 'AwsSolutions-S1', reason: 'Transient payloads read only by workflow functions; set serverAccessLogsBucket to log access' }]);
+    }
     this.tableName = this.table.tableName;
     this.tableArn = this.table.tableArn;
     this.bucketName = this.bucket.bucketName;

@@ -9,6 +9,7 @@ import { CompiledWorkflow, compileWorkflow } from './compiler/compile';
 import { WorkflowGraph } from './compiler/graph';
 import { UnumFunction } from './function';
 import { configVariable, environmentSize, invokedFunctionNames, LAMBDA_ENVIRONMENT_LIMIT } from './private/function-config';
+import { suppressNag } from './private/nag';
 import { runtimeLayer } from './private/runtime-layer';
 import { ENV, FunctionConfig } from './protocol/config';
 import { State } from './state';
@@ -17,6 +18,17 @@ import { IChainable } from './types';
 
 /** Lambda's limit for an asynchronous invocation payload. */
 const MAX_PAYLOAD_THRESHOLD = Size.mebibytes(1);
+
+/** The only wildcards the workflow grants, and why each is as narrow as it can be. */
+const WILDCARD_REASONS = [{
+  id: 'AwsSolutions-IAM5',
+  reason: "Payload objects are keyed per session under the store bucket's unum/ prefix; access is limited to that prefix",
+  appliesTo: [{ regex: '/^Resource::.*\\/unum\\/\\*$/g' }],
+}, {
+  id: 'AwsSolutions-IAM5',
+  reason: "':*' matches only version and alias qualifiers of the successor functions named before it",
+  appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:lambda:.*:function:[A-Za-z0-9_-]+:\\*$/g' }],
+}];
 
 /** Properties of an UnumWorkflow. */
 export interface UnumWorkflowProps {
@@ -120,6 +132,8 @@ export class UnumWorkflow extends Construct {
       }
       this.store.grantReadWrite(lambdaFunction);
       this.grantSuccessors(fn, config);
+      const policy = lambdaFunction.role?.node.tryFindChild('DefaultPolicy');
+      if (policy) suppressNag(policy, WILDCARD_REASONS);
       (lambdaFunction.node.defaultChild as lambda.CfnFunction).addMetadata('cdk-unum', {
         workflow: this.workflowName, node: config.node, entry: config.entry,
       });
