@@ -107,7 +107,10 @@ export class World implements Invoker {
       region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, endpoint: this.endpoint.url, maxAttempts: 3,
     });
     this.counter.attach(this.lambda);
-    this.client = new UnumClient({ table: this.table, bucket: this.bucket, dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda });
+    this.client = new UnumClient({
+      table: this.table, bucket: this.bucket, dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda,
+      payloadThreshold: this.options.payloadThreshold,
+    });
   }
 
   /** Deploys workflow functions (function name = `fn-<node>`); the first spec is the entry unless one says so. */
