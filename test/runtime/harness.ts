@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -14,13 +15,19 @@ import { Action, FunctionConfig, RetryRule, CatchRule } from '../../src/protocol
 
 export const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** The function whose invocation is running (for per-function counts). */
+const current = new AsyncLocalStorage<string>();
+
 export class Counter {
   counts: Record<string, number> = {};
+  /** Requests by function name, then command. */
+  byFunction: Record<string, Record<string, number>> = {};
   /** Successful conditional checkpoint puts, by partition key. */
   commits: Record<string, number> = {};
   reset(): void {
     this.counts = {};
     this.commits = {};
+    this.byFunction = {};
   }
   total(commands: string[] = ['GetItemCommand', 'PutItemCommand', 'UpdateItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'BatchWriteItemCommand']): number {
     return commands.reduce((n, c) => n + (this.counts[c] ?? 0), 0);
@@ -28,6 +35,8 @@ export class Counter {
   attach(client: DynamoDBClient | S3Client | LambdaClient): void {
     (client.middlewareStack as any).add((next: any, context: any) => async (args: any) => {
       this.counts[context.commandName] = (this.counts[context.commandName] ?? 0) + 1;
+      const fn = (this.byFunction[current.getStore() ?? 'client'] ??= {});
+      fn[context.commandName] = (fn[context.commandName] ?? 0) + 1;
       const out = await next(args);
       const input = args.input;
       if (context.commandName === 'PutItemCommand' && input.ConditionExpression && input.Item?.pk?.S?.startsWith('C#')) {
@@ -140,10 +149,10 @@ export class World implements Invoker {
     const fn = this.functions.get(request.functionName)!;
     const deadline = Date.now() + (this.options.remainingMs ?? Infinity);
     try {
-      const out = await fn(JSON.parse(request.payload), {
+      const out = await current.run(request.functionName, () => fn(JSON.parse(request.payload), {
         awsRequestId: request.requestId, functionName: request.functionName,
         getRemainingTimeInMillis: () => (this.options.remainingMs === undefined ? Infinity : deadline - Date.now()),
-      });
+      }));
       return { payload: JSON.stringify(out ?? null) };
     } catch (e) {
       return { error: { errorType: (e as Error).name, errorMessage: (e as Error).message } };
