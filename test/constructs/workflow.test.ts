@@ -1,0 +1,208 @@
+import { createHash } from 'crypto';
+import { gunzipSync } from 'zlib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Chain, Choice, Condition, IntermediaryStore, Parallel, UnumFunction, UnumWorkflow } from '../../src';
+import { FunctionConfig } from '../../src/protocol/config';
+import { fn, FIXTURES, shapeStack, SHAPES } from '../support/shapes';
+import { findDependencyCycle } from '../support/template-graph';
+import * as path from 'path';
+
+const newStack = () => new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+
+function functionResource(t: Template, node: string): any {
+  const found = Object.values(t.findResources('AWS::Lambda::Function'))
+    .find((r: any) => r.Metadata?.['cdk-unum']?.node === node);
+  if (!found) throw new Error(`no function for node ${node}`);
+  return found;
+}
+
+function configOf(t: Template, node: string): FunctionConfig {
+  const vars = functionResource(t, node).Properties.Environment.Variables;
+  if (vars.UNUM_CONFIG) return JSON.parse(vars.UNUM_CONFIG);
+  return JSON.parse(gunzipSync(Buffer.from(vars.UNUM_CONFIG_GZIP, 'base64')).toString());
+}
+
+function invokeArn(name: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:us-east-1:123456789012:function:${name}`]] };
+}
+
+describe('UnumWorkflow', () => {
+  test('each function runs the runtime layer handler and gets its own compiled configuration', () => {
+    const stack = newStack();
+    const a = fn(stack, 'A');
+    const b = fn(stack, 'B');
+    new UnumWorkflow(stack, 'Flow', { definition: Chain.start(a).next(b) });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Lambda::LayerVersion', 1);
+    const resource = functionResource(t, 'A');
+    expect(resource.Properties).toMatchObject({
+      Handler: '/opt/unum/runtime.handler',
+      Runtime: 'nodejs24.x',
+      MemorySize: 256,
+      Timeout: 60,
+      FunctionName: a.functionName,
+      Layers: [{ Ref: expect.stringMatching(/^UnumRuntimeLayer/) }],
+    });
+    expect(resource.Properties.Environment.Variables).toEqual({
+      UNUM_USER_HANDLER: 'index.handler',
+      UNUM_TABLE: { Ref: expect.stringMatching(/^FlowStoreTable/) },
+      UNUM_BUCKET: { Ref: expect.stringMatching(/^FlowStorePayloads/) },
+      UNUM_TTL_SECONDS: '604800',
+      UNUM_PAYLOAD_THRESHOLD: '262144',
+      UNUM_CONFIG: expect.any(String),
+    });
+    expect(resource.Metadata['cdk-unum']).toEqual({ workflow: 'Flow', node: 'A', entry: true });
+    expect(configOf(t, 'A').next).toEqual({ kind: 'invoke', node: 'B', functionName: b.functionName });
+    expect(Object.values(t.findOutputs('*'))).toEqual([{ Description: expect.stringContaining('workflow Flow'), Value: a.functionName }]);
+  });
+
+  test('IAM: a function may invoke exactly its successors and use only its store', () => {
+    const stack = newStack();
+    const a = fn(stack, 'A');
+    const b = fn(stack, 'B');
+    const c = fn(stack, 'C');
+    new UnumWorkflow(stack, 'Flow', { definition: Chain.start(a).next(new Parallel(stack, 'P').branch(b).branch(c)) });
+    const t = Template.fromStack(stack);
+    const tableStatement = {
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FlowStoreTable/), 'Arn'] },
+    };
+    const objectStatement = {
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^FlowStorePayloads/), 'Arn'] }, '/unum/*']] },
+    };
+    const policies = t.findResources('AWS::IAM::Policy');
+    const policyOf = (node: string) => {
+      const role = functionResource(t, node).Properties.Role['Fn::GetAtt'][0];
+      return Object.values(policies).find((p: any) => p.Properties.Roles[0].Ref === role) as any;
+    };
+    expect(policyOf('A').Properties.PolicyDocument.Statement).toEqual([
+      tableStatement, objectStatement,
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: [invokeArn(b.functionName), { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:us-east-1:123456789012:function:${b.functionName}:*`]] },
+          invokeArn(c.functionName), { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:us-east-1:123456789012:function:${c.functionName}:*`]] }],
+      },
+    ]);
+    // Branch ends arrive at the join that ends the workflow: they invoke nothing.
+    expect(policyOf('B').Properties.PolicyDocument.Statement).toHaveLength(2);
+  });
+
+  test('loops and back-edges deploy: no resource depends on another workflow function', () => {
+    for (const shape of Object.keys(SHAPES)) {
+      const template = Template.fromStack(shapeStack(new App(), shape)).toJSON();
+      expect({ shape, cycle: findDependencyCycle(template) }).toEqual({ shape, cycle: undefined });
+    }
+  });
+
+  test('the loop body may invoke itself through the back-edge', () => {
+    const t = Template.fromStack(shapeStack(new App(), 'loop'));
+    const step = configOf(t, 'Step');
+    expect(step.next).toMatchObject({ kind: 'choice', otherwise: { kind: 'invoke', node: 'Step', loop: true } });
+  });
+
+  test('a retry rule lets the function re-invoke itself', () => {
+    const stack = newStack();
+    const a = fn(stack, 'A').addRetry({ errors: ['Throttled'], maxAttempts: 2 });
+    new UnumWorkflow(stack, 'Flow', { definition: a });
+    const t = Template.fromStack(stack);
+    expect(configOf(t, 'A').retry).toEqual([{ errors: ['Throttled'], intervalSeconds: 1, maxAttempts: 2, backoffRate: 2 }]);
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: Match.arrayWith([invokeArn(a.functionName)]) })]) },
+    });
+  });
+
+  test('one runtime layer per stack, one store per workflow unless shared', () => {
+    const stack = newStack();
+    const shared = new IntermediaryStore(stack, 'Shared');
+    new UnumWorkflow(stack, 'One', { definition: fn(stack, 'A'), store: shared });
+    new UnumWorkflow(stack, 'Two', { definition: fn(stack, 'B'), store: shared });
+    new UnumWorkflow(stack, 'Three', { definition: fn(stack, 'C') });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Lambda::LayerVersion', 1);
+    t.resourceCountIs('AWS::DynamoDB::Table', 2);
+  });
+
+  test('grantStart: invoke the entry function and read the store', () => {
+    const stack = newStack();
+    const wf = new UnumWorkflow(stack, 'Flow', { definition: Chain.start(fn(stack, 'A')).next(fn(stack, 'B')) });
+    const role = new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() });
+    wf.grantStart(role);
+    const t = Template.fromStack(stack);
+    const policy = Object.values(t.findResources('AWS::IAM::Policy')).find((p: any) => p.Properties.Roles[0].Ref.startsWith('Client')) as any;
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] }),
+      expect.objectContaining({ Action: 's3:GetObject' }),
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Resource: [{ 'Fn::GetAtt': [expect.stringMatching(/^AFunction/), 'Arn'] }, expect.anything()],
+      }),
+    ]);
+  });
+
+  test('configuration too large for the environment is compressed, then shipped as a layer file', () => {
+    // A Choice with many distinct rules makes one function's configuration large; hashes defeat compression.
+    const build = (rules: number) => {
+      const stack = newStack();
+      const choice = new Choice(stack, 'Route');
+      const targets = [fn(stack, 'X'), fn(stack, 'Y')];
+      for (let i = 0; i < rules; i++) {
+        const value = createHash('sha256').update(String(i)).digest('hex');
+        choice.when(Condition.stringEquals('$.key', value), targets[i % 2]);
+      }
+      new UnumWorkflow(stack, 'Flow', { definition: Chain.start(fn(stack, 'Start')).next(choice) });
+      return Template.fromStack(stack);
+    };
+    const medium = build(40);
+    const vars = functionResource(medium, 'Start').Properties.Environment.Variables;
+    expect(vars.UNUM_CONFIG).toBeUndefined();
+    expect(vars.UNUM_CONFIG_GZIP).toEqual(expect.any(String));
+    expect((configOf(medium, 'Start').next as any).rules).toHaveLength(40);
+
+    const huge = build(200);
+    const start = functionResource(huge, 'Start').Properties;
+    expect(start.Environment.Variables.UNUM_CONFIG_FILE).toBe('/opt/unum-config/Flow/Start.json');
+    expect(start.Environment.Variables.UNUM_CONFIG_GZIP).toBeUndefined();
+    expect(start.Layers).toHaveLength(2);
+    expect(functionResource(huge, 'X').Properties.Layers).toHaveLength(1);
+    huge.resourceCountIs('AWS::Lambda::LayerVersion', 2);
+  });
+});
+
+describe('UnumFunction', () => {
+  test('entry is bundled with esbuild and the runtime wraps the exported handler', () => {
+    const stack = newStack();
+    const f = new UnumFunction(stack, 'Echo', { entry: path.join(FIXTURES, 'echo.ts'), handler: 'handler', memorySize: 512 });
+    new UnumWorkflow(stack, 'Flow', { definition: f });
+    const t = Template.fromStack(stack);
+    expect(functionResource(t, 'Echo').Properties).toMatchObject({
+      Handler: '/opt/unum/runtime.handler',
+      MemorySize: 512,
+      Environment: { Variables: { UNUM_USER_HANDLER: 'index.handler' } },
+    });
+  });
+
+  test('async invoke settings are passed to Lambda', () => {
+    const stack = newStack();
+    const { Duration } = require('aws-cdk-lib');
+    const f = new UnumFunction(stack, 'A', { code: require('aws-cdk-lib/aws-lambda').Code.fromAsset(FIXTURES), handler: 'index.handler', retryAttempts: 1, maxEventAge: Duration.minutes(10) });
+    new UnumWorkflow(stack, 'Flow', { definition: f });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 600 });
+  });
+
+  test('function names are deterministic, unique per stack and within 64 characters', () => {
+    const stack = new Stack(new App(), 'AVeryLongStackNameThatKeepsGoingAndGoingForTheSakeOfTheTest');
+    const a = fn(stack, 'AnEvenLongerFunctionIdentifierThatWouldOverflowTheLimit');
+    const b = fn(stack, 'AnEvenLongerFunctionIdentifierThatWouldOverflowTheLimit2');
+    new UnumWorkflow(stack, 'Flow', { definition: Chain.start(a).next(b) });
+    expect(a.functionName.length).toBeLessThanOrEqual(64);
+    expect(a.functionName).not.toEqual(b.functionName);
+    expect(a.functionName).toMatch(/^AVeryLongStackName.*-[0-9a-f]{8}$/);
+  });
+});
