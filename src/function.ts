@@ -7,9 +7,9 @@ import { Chain } from './chain';
 import { GraphCatch, TaskState } from './compiler/graph';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
 import { suppressNag } from './private/nag';
+import { assertNoNext, assertUnbound } from './private/state-rules';
 import { ENV, RetryRule, RUNTIME_HANDLER } from './protocol/config';
 import { parsePath } from './protocol/jsonpath';
-import { assertNoNext, assertUnbound } from './private/state-rules';
 import { State } from './state';
 import { CatchProps, IChainable, INextable, JitterType, RetryProps } from './types';
 

@@ -1,6 +1,6 @@
+import { choice, fail, fanIn, graph, invoke, map, parallel, succeed, task } from './graphs';
 import { compileWorkflow } from '../../src/compiler/compile';
 import { FunctionConfig } from '../../src/protocol/config';
-import { choice, fail, fanIn, graph, invoke, map, parallel, succeed, task } from './graphs';
 
 function configs(g: ReturnType<typeof graph>): Record<string, FunctionConfig> {
   return Object.fromEntries(compileWorkflow(g).functions.map((c) => [c.node, c]));
@@ -41,8 +41,13 @@ describe('compileWorkflow', () => {
       task('Numbers', 'Each'), map('Each', 'Identity', 'Gather', { maxConcurrency: 16 }), task('Identity'),
       fanIn('Gather', 'Collect'), task('Collect')));
     expect(c.Numbers.next).toEqual({
-      kind: 'map', fanout: 'Each', itemsPath: '$', maxConcurrency: 16,
-      item: invoke('Identity'), join: 'Gather', onEmpty: invoke('Collect'),
+      kind: 'map',
+      fanout: 'Each',
+      itemsPath: '$',
+      maxConcurrency: 16,
+      item: invoke('Identity'),
+      join: 'Gather',
+      onEmpty: invoke('Collect'),
     });
     expect(c.Identity.next).toEqual({ kind: 'join', join: 'Gather', sources: ['Identity'], then: invoke('Collect') });
   });
@@ -87,7 +92,8 @@ describe('compileWorkflow', () => {
       choice('Done', [[{ op: 'numberGreaterThanEquals', path: '$.count', value: 3 }, 'Finish']], 'Step'), task('Finish')));
     expect(c.Init.next).toEqual(invoke('Step'));
     expect(c.Step.next).toEqual({
-      kind: 'choice', node: 'Done',
+      kind: 'choice',
+      node: 'Done',
       rules: [{ when: { op: 'numberGreaterThanEquals', path: '$.count', value: 3 }, then: invoke('Finish') }],
       otherwise: invoke('Step', true),
     });

@@ -1,13 +1,14 @@
 import { createHash } from 'crypto';
+import * as path from 'path';
 import { gunzipSync } from 'zlib';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Chain, Choice, Condition, IntermediaryStore, Parallel, UnumFunction, UnumWorkflow } from '../../src';
 import { FunctionConfig } from '../../src/protocol/config';
 import { fn, FIXTURES, shapeStack, SHAPES } from '../support/shapes';
 import { findDependencyCycle } from '../support/template-graph';
-import * as path from 'path';
 
 const newStack = () => new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
 
@@ -190,8 +191,9 @@ describe('UnumFunction', () => {
 
   test('async invoke settings are passed to Lambda', () => {
     const stack = newStack();
-    const { Duration } = require('aws-cdk-lib');
-    const f = new UnumFunction(stack, 'A', { code: require('aws-cdk-lib/aws-lambda').Code.fromAsset(FIXTURES), handler: 'index.handler', retryAttempts: 1, maxEventAge: Duration.minutes(10) });
+    const f = new UnumFunction(stack, 'A', {
+      code: lambda.Code.fromAsset(FIXTURES), handler: 'index.handler', retryAttempts: 1, maxEventAge: Duration.minutes(10),
+    });
     new UnumWorkflow(stack, 'Flow', { definition: f });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 600 });
   });
