@@ -73,6 +73,7 @@ const bundleRuntime = project.addTask('bundle:runtime', {
 });
 project.preCompileTask.spawn(bundleRuntime);
 project.testTask.prependSpawn(bundleRuntime);
+project.tasks.tryFind('test:update')?.prependSpawn(bundleRuntime);
 project.npmignore?.addPatterns('!/assets/');
 
 // Code outside src/ is type-checked (and linted) against the same compiler settings as the tests.

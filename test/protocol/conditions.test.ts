@@ -1,0 +1,75 @@
+import { Condition } from '../../src';
+import { evaluateCondition } from '../../src/protocol/conditions';
+import { parsePath, readPath, writePath } from '../../src/protocol/jsonpath';
+
+const doc = {
+  greeting: 'hello', count: 3, ok: true, nothing: null, when: '2026-11-21T10:00:00Z', later: '2026-11-22T00:00:00+01:00',
+  list: [{ name: 'a' }, { name: 'b' }], 'odd key': 'x', quota: 5,
+};
+const holds = (c: Condition) => evaluateCondition(c._toJson(), doc);
+
+describe('conditions, as the runtime evaluates them', () => {
+  test.each([
+    [Condition.stringEquals('$.greeting', 'hello'), true],
+    [Condition.stringEquals('$.greeting', 'bye'), false],
+    [Condition.stringEquals('$.count', '3'), false],
+    [Condition.stringLessThan('$.greeting', 'world'), true],
+    [Condition.stringGreaterThanEquals('$.greeting', 'hello'), true],
+    [Condition.stringMatches('$.greeting', 'he*o'), true],
+    [Condition.stringMatches('$.greeting', 'h\\*'), false],
+    [Condition.numberEquals('$.count', 3), true],
+    [Condition.numberGreaterThan('$.count', 3), false],
+    [Condition.numberGreaterThanEquals('$.count', 3), true],
+    [Condition.numberLessThan('$.count', 4), true],
+    [Condition.numberLessThanEquals('$.greeting', 4), false],
+    [Condition.booleanEquals('$.ok', true), true],
+    [Condition.booleanEquals('$.missing', false), false],
+    [Condition.isPresent('$.nothing'), true],
+    [Condition.isNotPresent('$.missing'), true],
+    [Condition.isNull('$.nothing'), true],
+    [Condition.isNotNull('$.count'), true],
+    [Condition.isString('$.greeting'), true],
+    [Condition.isNumeric('$.greeting'), false],
+    [Condition.isBoolean('$.ok'), true],
+    [Condition.isTimestamp('$.when'), true],
+    [Condition.isTimestamp('$.greeting'), false],
+    [Condition.timestampLessThan('$.when', '2026-11-21T10:00:01Z'), true],
+    [Condition.timestampGreaterThan('$.later', '2026-11-21T22:00:00Z'), true],
+    [Condition.stringEquals('$.list[1].name', 'b'), true],
+    [Condition.stringEquals("$['odd key']", 'x'), true],
+    [Condition.comparePaths('numberLessThan', '$.count', '$.quota'), true],
+    [Condition.comparePaths('numberLessThan', '$.count', '$.missing'), false],
+    [Condition.and(Condition.isPresent('$.count'), Condition.numberEquals('$.count', 3)), true],
+    [Condition.or(Condition.booleanEquals('$.ok', false), Condition.stringEquals('$.greeting', 'hello')), true],
+    [Condition.not(Condition.booleanEquals('$.ok', true)), false],
+  ])('%# %j', (condition, expected) => {
+    expect(holds(condition)).toBe(expected);
+  });
+
+  test('conditions are data: they serialize to JSON and back unchanged', () => {
+    const c = Condition.and(Condition.stringEquals('$.a', 'x'), Condition.not(Condition.isNull('$.b')));
+    expect(JSON.parse(JSON.stringify(c.renderCondition()))).toEqual({
+      op: 'and', conditions: [{ op: 'stringEquals', path: '$.a', value: 'x' }, { op: 'not', condition: { op: 'isNull', path: '$.b', value: true } }],
+    });
+  });
+
+  test('bad paths and values are rejected when the condition is built', () => {
+    expect(() => Condition.stringEquals('greeting', 'x')).toThrow(/JSONPath 'greeting' must start with '\$'/);
+    expect(() => Condition.stringEquals('$.a[*]', 'x')).toThrow(/is not supported at '\[\*\]'/);
+    expect(() => Condition.numberEquals('$.a', NaN)).toThrow(/finite number/);
+    expect(() => Condition.comparePaths('isNull', '$.a', '$.b')).toThrow(/not a comparison operator/);
+    expect(() => Condition.and()).toThrow(/at least one/);
+  });
+});
+
+describe('JSONPath subset', () => {
+  test('parse, read and write', () => {
+    expect(parsePath("$.a.b[2]['c d']")).toEqual(['a', 'b', 2, 'c d']);
+    expect(readPath({ a: [1, 2] }, '$.a[1]')).toEqual({ found: true, value: 2 });
+    expect(readPath({ a: [1, 2] }, '$.a[2]')).toEqual({ found: false });
+    expect(readPath({ a: { b: 1 } }, '$.a.toString')).toEqual({ found: false });
+    expect(writePath({ x: 1 }, '$.error', { Error: 'E' })).toEqual({ x: 1, error: { Error: 'E' } });
+    expect(writePath({ x: 1 }, '$', 'replaced')).toBe('replaced');
+    expect(writePath('scalar', '$.error.info', 1)).toEqual({ error: { info: 1 } });
+  });
+});
