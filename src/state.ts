@@ -10,7 +10,7 @@ export abstract class State extends Construct implements IChainable {
   public readonly id: string;
   public readonly startState: State;
   public abstract readonly endStates: INextable[];
-  private boundTo?: string;
+  private boundTo?: { readonly workflow: Construct; readonly name: string };
 
   protected constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -20,7 +20,7 @@ export abstract class State extends Construct implements IChainable {
 
   /** The workflow this state was compiled into, if any. */
   public get workflowName(): string | undefined {
-    return this.boundTo;
+    return this.boundTo?.name;
   }
 
   /** @internal */
@@ -30,10 +30,11 @@ export abstract class State extends Construct implements IChainable {
   public abstract _successors(): State[];
 
   /** @internal */
-  public _bind(workflowName: string): void {
-    if (this.boundTo !== undefined && this.boundTo !== workflowName) {
-      throw new Error(`'${this.id}' already belongs to workflow '${this.boundTo}'; a state can be in one workflow only, create another for '${workflowName}'`);
+  public _bind(workflow: Construct, workflowName: string): void {
+    if (this.boundTo !== undefined && this.boundTo.workflow !== workflow) {
+      throw new Error(`'${this.id}' already belongs to workflow '${this.boundTo.name}' (${this.boundTo.workflow.node.path}); `
+        + `a state can be in one workflow only, create another one for '${workflowName}' (${workflow.node.path})`);
     }
-    this.boundTo = workflowName;
+    this.boundTo = { workflow, name: workflowName };
   }
 }

@@ -88,7 +88,7 @@ export class UnumWorkflow extends Construct {
       states: states.map((s) => s._toGraphState()),
     };
     const compiled = compileWorkflow(graph);
-    states.forEach((s) => s._bind(this.workflowName));
+    states.forEach((s) => s._bind(this, this.workflowName));
 
     this.functions = states.filter((s): s is UnumFunction => s instanceof UnumFunction);
     this.entryFunction = this.functions.find((f) => f.id === compiled.entry)!;

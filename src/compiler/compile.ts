@@ -1,6 +1,6 @@
 import { edgeKey, GraphAnalysis, Scope } from './analysis';
 import { FanInState, GraphState, MapState, ParallelState, TaskState, WorkflowGraph } from './graph';
-import { validateGraph } from './validate';
+import { validateGraph, WorkflowGraphError } from './validate';
 import { Action, CONFIG_VERSION, FunctionConfig } from '../protocol/config';
 
 export interface CompiledWorkflow {
@@ -23,6 +23,8 @@ export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
   const functions = graph.states
     .filter((s): s is TaskState => s.kind === 'task')
     .map((task) => compiler.functionConfig(task));
+  const problems = functions.flatMap(functionlessBranches);
+  if (problems.length > 0) throw new WorkflowGraphError(graph.name, problems);
   return { name: graph.name, entry: graph.start, functions };
 }
 
@@ -141,4 +143,41 @@ class Compiler {
   private scope(id: string): Scope {
     return this.analysis.scopes.get(id)!;
   }
+}
+
+/**
+ * A branch (or map item) must run a function before it reaches its join:
+ * the join reads each slot's output from the checkpoint of the function that
+ * arrived, and a path made only of Choice/Succeed states has none.
+ */
+function functionlessBranches(config: FunctionConfig): string[] {
+  const problems: string[] = [];
+  const visit = (action: Action | undefined, fanOuts: string[]): void => {
+    if (!action) return;
+    switch (action.kind) {
+      case 'choice':
+        action.rules.forEach((r) => visit(r.then, fanOuts));
+        visit(action.otherwise, fanOuts);
+        break;
+      case 'parallel':
+        action.branches.forEach((b) => visit(b, [...fanOuts, `Parallel '${action.fanout}'`]));
+        break;
+      case 'map':
+        visit(action.item, [...fanOuts, `Map '${action.fanout}'`]);
+        visit(action.onEmpty, fanOuts);
+        break;
+      case 'join':
+        if (fanOuts.length > 0) {
+          const fanOut = fanOuts[fanOuts.length - 1];
+          problems.push(`${fanOut} has a branch or item that reaches its join without running a function (after UnumFunction '${config.node}' fans out, `
+            + 'a path made only of Choice/Succeed states has no output to join): put an UnumFunction on that path, e.g. one that returns its input');
+          return;
+        }
+        visit(action.then, fanOuts);
+        break;
+    }
+  };
+  visit(config.next, []);
+  config.catch.forEach((c) => visit(c.next, []));
+  return [...new Set(problems)];
 }

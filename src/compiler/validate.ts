@@ -37,13 +37,15 @@ export function validateGraph(graph: WorkflowGraph): GraphAnalysis {
   }
   const start = byId.get(graph.start);
   if (!start) {
-    problems.push(`the start state '${graph.start}' does not exist`);
+    problems.push(`the start state '${graph.start}' does not exist: set the start to one of the workflow's states (${graph.states.slice(0, 5).map((x) => `'${x.id}'`).join(', ')})`);
   } else if (start.kind !== 'task') {
     problems.push(`the workflow starts with ${describe(start)}: the entry must be an UnumFunction (it creates the session); put a function before it`);
   }
   for (const state of graph.states) {
     for (const edge of edgesOf(state)) {
-      if (!byId.has(edge.to)) problems.push(`${describe(state)} continues to '${edge.to}', which is not a state of this workflow`);
+      if (!byId.has(edge.to)) {
+        problems.push(`${describe(state)} continues to '${edge.to}', which is not a state of this workflow: add a state named '${edge.to}' or point the ${edge.role} at an existing one`);
+      }
     }
   }
   if (problems.length > 0) throw fail();
@@ -80,6 +82,8 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
         if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 0) problems.push(`${where}: retry ${i} maxAttempts must be a non-negative integer`);
         if (!(r.intervalSeconds > 0)) problems.push(`${where}: retry ${i} interval must be positive`);
         if (!(r.backoffRate >= 1)) problems.push(`${where}: retry ${i} backoffRate must be at least 1`);
+        if (r.maxDelaySeconds !== undefined && !(r.maxDelaySeconds > 0)) problems.push(`${where}: retry ${i} maxDelay must be positive`);
+        if (r.jitter !== undefined && r.jitter !== 'FULL' && r.jitter !== 'NONE') problems.push(`${where}: retry ${i} jitter must be FULL or NONE (got '${r.jitter}')`);
       });
       (state.catch ?? []).forEach((c, i) => {
         if (c.errors.length === 0) problems.push(`${where}: catch ${i} lists no errors; use States.ALL to catch every error`);
@@ -146,22 +150,53 @@ function checkFanInPlacement(graph: WorkflowGraph, byId: ReadonlyMap<string, Gra
   return problems;
 }
 
-/** Every loop needs a Choice that can leave it, and a function to run. */
+/**
+ * Every loop needs a function to run and a Choice that can leave it: with
+ * the exiting Choices removed, no cycle may remain (a component can hold
+ * several loops, each needs its own way out).
+ */
 function checkLoops(analysis: GraphAnalysis): string[] {
   const problems: string[] = [];
   for (const cycle of analysis.cycles) {
     const members = new Set(cycle);
     const states = cycle.map((id) => analysis.byId.get(id)!);
-    const path = `${cycle.join(' -> ')} -> ${cycle[0]}`;
     if (!states.some((s) => s.kind === 'task')) {
-      problems.push(`the loop ${path} runs no UnumFunction: a loop must do work between its checks`);
+      problems.push(`the loop ${cycle.join(' -> ')} -> ${cycle[0]} runs no UnumFunction: a loop must do work between its checks`);
       continue;
     }
-    const guarded = states.some((s) => s.kind === 'choice' && edgesOf(s).some((e) => !members.has(e.to)));
-    const exits = states.some((s) => s.kind === 'choice' && (s.otherwise === undefined || !members.has(s.otherwise)));
-    if (!guarded && !exits) {
-      problems.push(`the loop ${path} has no guard: add a Choice in the loop with a branch that leaves it (e.g. when(done, exit).otherwise(again))`);
+    const exits = new Set(states
+      .filter((s) => s.kind === 'choice' && (s.otherwise === undefined || edgesOf(s).some((e) => !members.has(e.to))))
+      .map((s) => s.id));
+    const unguarded = findCycleAvoiding(cycle, exits, analysis.byId);
+    if (unguarded) {
+      problems.push(`the loop ${unguarded.join(' -> ')} -> ${unguarded[0]} has no guard: add a Choice in the loop with a branch that leaves it (e.g. when(done, exit).otherwise(again))`);
     }
   }
   return problems;
+}
+
+/** A cycle among `component` that passes through none of `avoid`, if any. */
+function findCycleAvoiding(component: readonly string[], avoid: ReadonlySet<string>, byId: ReadonlyMap<string, GraphState>): string[] | undefined {
+  const inside = new Set(component.filter((id) => !avoid.has(id)));
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'open') return path.slice(path.indexOf(id));
+    if (state.get(id) === 'done') return undefined;
+    state.set(id, 'open');
+    path.push(id);
+    for (const edge of edgesOf(byId.get(id)!)) {
+      if (!inside.has(edge.to)) continue;
+      const found = visit(edge.to);
+      if (found) return found;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of inside) {
+    const found = visit(id);
+    if (found) return found;
+  }
+  return undefined;
 }

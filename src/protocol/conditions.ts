@@ -50,26 +50,36 @@ export function evaluateCondition(condition: ConditionJson, document: unknown): 
   return compare(op as ComparisonOperator, left.value, right);
 }
 
-/** Checks a condition's structure and paths; returns the problems found. */
+/** Checks a condition's structure, operators, value types and paths; returns the problems found. */
 export function validateCondition(condition: ConditionJson): string[] {
   const problems: string[] = [];
   const visit = (c: ConditionJson): void => {
     if (c.op === 'and' || c.op === 'or') {
-      if (c.conditions.length === 0) problems.push(`'${c.op}' needs at least one condition`);
-      c.conditions.forEach(visit);
+      if (!Array.isArray(c.conditions) || c.conditions.length === 0) problems.push(`'${c.op}' needs at least one condition`);
+      else c.conditions.forEach(visit);
       return;
     }
     if (c.op === 'not') return visit(c.condition);
-    const leaf = c as { path: string; otherPath?: string };
-    for (const path of leaf.otherPath !== undefined ? [leaf.path, leaf.otherPath] : [leaf.path]) {
+    const leaf = c as { op: string; path: string; otherPath?: string; value?: unknown };
+    const base = leaf.op.endsWith('Path') ? leaf.op.slice(0, -'Path'.length) : leaf.op;
+    const isComparison = (COMPARISON_OPERATORS as readonly string[]).includes(base);
+    const isTypeTest = (TYPE_TEST_OPERATORS as readonly string[]).includes(leaf.op);
+    if (!isComparison && !isTypeTest) {
+      problems.push(`unknown operator '${leaf.op}': use one of ${[...COMPARISON_OPERATORS, ...TYPE_TEST_OPERATORS, 'and', 'or', 'not'].join(', ')}`);
+      return;
+    }
+    const paths = leaf.op.endsWith('Path') ? [leaf.path, leaf.otherPath] : [leaf.path];
+    for (const path of paths) {
       try {
-        parsePath(path);
+        parsePath(path as string);
       } catch (e) {
         problems.push((e as Error).message);
       }
     }
-    if (c.op === 'stringMatches' && typeof (c as { value: unknown }).value !== 'string') {
-      problems.push('stringMatches needs a string pattern');
+    if (leaf.op.endsWith('Path')) return;
+    const expected = isTypeTest || base === 'booleanEquals' ? 'boolean' : base.startsWith('number') ? 'number' : 'string';
+    if (typeof leaf.value !== expected) {
+      problems.push(`${leaf.op} on '${leaf.path}' needs a ${expected} value (got ${JSON.stringify(leaf.value)})`);
     }
   };
   visit(condition);
