@@ -22,12 +22,15 @@ export interface ChoiceProps {
  * session fails with `States.NoChoiceMatched`.
  */
 export class Choice extends State {
+  /** What this state does, for readers of the code. */
+  public readonly comment?: string;
   public readonly endStates: INextable[] = [];
   private readonly rules: Array<{ condition: Condition; next: IChainable }> = [];
   private defaultNext?: IChainable;
 
-  constructor(scope: Construct, id: string, _props: ChoiceProps = {}) {
+  constructor(scope: Construct, id: string, props: ChoiceProps = {}) {
     super(scope, id);
+    this.comment = props.comment;
   }
 
   /** Continue with `next` when `condition` holds (rules are tried in order). */

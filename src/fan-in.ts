@@ -23,11 +23,14 @@ export interface FanInProps {
  * the enclosing branch (or becomes the workflow result).
  */
 export class FanIn extends State implements INextable {
+  /** What this state does, for readers of the code. */
+  public readonly comment?: string;
   public readonly endStates: INextable[];
   private nextState?: State;
 
-  constructor(scope: Construct, id: string, _props: FanInProps = {}) {
+  constructor(scope: Construct, id: string, props: FanInProps = {}) {
     super(scope, id);
+    this.comment = props.comment;
     this.endStates = [this];
   }
 

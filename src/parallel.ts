@@ -21,12 +21,15 @@ export interface ParallelProps {
  * in a Choice is joined on whichever path it took.
  */
 export class Parallel extends State implements INextable {
+  /** What this state does, for readers of the code. */
+  public readonly comment?: string;
   public readonly endStates: INextable[];
   private readonly branchStarts: State[] = [];
   private nextState?: State;
 
-  constructor(scope: Construct, id: string, _props: ParallelProps = {}) {
+  constructor(scope: Construct, id: string, props: ParallelProps = {}) {
     super(scope, id);
+    this.comment = props.comment;
     this.endStates = [this];
   }
 
