@@ -1,0 +1,121 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { expectNagClean, nagReport } from './nag-helpers';
+import { IntermediaryStore, UnumWorkflow } from '../../src';
+import { SHAPES, shapeStack } from '../support/shapes';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+
+/**
+ * Stacks that must pass cdk-nag's AwsSolutions pack with reasoned
+ * suppressions only. Add example apps' stacks here as they appear: each
+ * entry builds its stack in a fresh App.
+ */
+const NAG_STACKS: Record<string, (app: App) => Stack> = {
+  ...Object.fromEntries(Object.keys(SHAPES).map((shape) => [`shape ${shape}`, (app: App) => shapeStack(app, shape)])),
+
+  'imported store (table, bucket and key from attributes)': (app) => {
+    const stack = new Stack(app, 'ImportedStore', { env: ENV });
+    const store = IntermediaryStore.fromAttributes(stack, 'Store', {
+      tableName: 'unum-shared-store',
+      bucketName: 'unum-shared-payloads',
+      timeToLive: Duration.days(2),
+      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    });
+    new UnumWorkflow(stack, 'parallelJoin', { definition: SHAPES.parallelJoin(stack), store });
+    return stack;
+  },
+
+  'imported store (table name only)': (app) => {
+    const stack = new Stack(app, 'ImportedTable', { env: ENV });
+    const store = IntermediaryStore.fromTableName(stack, 'Store', 'unum-shared-store');
+    new UnumWorkflow(stack, 'mapJoin', { definition: SHAPES.mapJoin(stack), store });
+    return stack;
+  },
+
+  'store with a customer managed key, PITR and access logs': (app) => {
+    const stack = new Stack(app, 'HardenedStore', { env: ENV });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true, description: 'cdk-unum store' });
+    const accessLogs = new s3.Bucket(stack, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    });
+    NagSuppressions.addResourceSuppressions(accessLogs, [{
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log destination; logging it into itself would loop',
+    }]);
+    const store = new IntermediaryStore(stack, 'Store', {
+      encryptionKey: key,
+      pointInTimeRecovery: true,
+      serverAccessLogsBucket: accessLogs,
+    });
+    new UnumWorkflow(stack, 'faasr', { definition: SHAPES.faasr(stack), store });
+    return stack;
+  },
+};
+
+/**
+ * Findings that src/ still produces, pinned exactly so that nothing else can
+ * slip in, and so that the entry must be deleted (and the stack then pass
+ * expectNagClean) as soon as src/ is fixed.
+ *
+ * With a customer managed key, IntermediaryStore grants every workflow
+ * function `key.grantEncryptDecrypt`, whose `kms:GenerateDataKey*` and
+ * `kms:ReEncrypt*` action wildcards trip AwsSolutions-IAM5 on each
+ * function's DefaultPolicy; the library suppresses only its `unum/*` object
+ * prefix and `:*` qualifier wildcards (src/workflow.ts WILDCARD_REASONS).
+ */
+const KMS_ACTION_WILDCARDS = /^\/[^:]+\/Function\/ServiceRole\/DefaultPolicy\/Resource: AwsSolutions-IAM5\[Action::kms:(GenerateDataKey|ReEncrypt)\*\]/;
+const KNOWN_ISSUES: Record<string, RegExp> = {
+  'imported store (table, bucket and key from attributes)': KMS_ACTION_WILDCARDS,
+  'store with a customer managed key, PITR and access logs': KMS_ACTION_WILDCARDS,
+};
+
+describe('cdk-nag AwsSolutions', () => {
+  const cases = Object.keys(NAG_STACKS).map((name) => [KNOWN_ISSUES[name] ? `${name} [known src issue, see KNOWN_ISSUES]` : name, name]);
+  test.each(cases)('%s', (_label, name) => {
+    const stack = NAG_STACKS[name](new App());
+    const known = KNOWN_ISSUES[name];
+    if (known === undefined) {
+      expectNagClean(stack);
+      return;
+    }
+    const report = nagReport(stack);
+    // When this fails because the known findings are gone: delete the KNOWN_ISSUES entry.
+    expect(report.errors.length).toBeGreaterThan(0);
+    expect(report.errors.filter((e) => !known.test(e))).toEqual([]);
+    expect({ warnings: report.warnings, weakSuppressions: report.weakSuppressions }).toEqual({ warnings: [], weakSuppressions: [] });
+  });
+});
+
+describe('expectNagClean', () => {
+  const bareBucketStack = (): Stack => {
+    const stack = new Stack(new App(), 'Bare', { env: ENV });
+    new s3.Bucket(stack, 'Bucket');
+    return stack;
+  };
+
+  test('fails on an unsuppressed finding', () => {
+    expect(nagReport(bareBucketStack()).errors).toEqual(expect.arrayContaining([expect.stringMatching(/^\/Bare\/Bucket\/Resource: AwsSolutions-S1:/)]));
+    expect(() => expectNagClean(bareBucketStack())).toThrow(/AwsSolutions-S1/);
+  });
+
+  test('fails on a suppression without a real reason', () => {
+    const lazyStack = (): Stack => {
+      const stack = new Stack(new App(), 'Lazy', { env: ENV });
+      const bucket = new s3.Bucket(stack, 'Bucket', {
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true, encryption: s3.BucketEncryption.S3_MANAGED,
+      });
+      NagSuppressions.addResourceSuppressions(bucket, [{ id: 'AwsSolutions-S1', reason: 'not needed here' }]);
+      return stack;
+    };
+    const report = nagReport(lazyStack());
+    expect(report.errors).toEqual([]);
+    expect(report.weakSuppressions).toEqual([expect.stringMatching(/^Bucket[0-9A-F]{8}: AwsSolutions-S1 \("not needed here"\)$/)]);
+    expect(() => expectNagClean(lazyStack())).toThrow(/weakSuppressions/);
+  });
+});
