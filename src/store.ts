@@ -202,8 +202,11 @@ function grantStoreAccess(grantee: iam.IGrantable, store: IIntermediaryStore, ta
     iam.Grant.addToPrincipal({ grantee, actions: objectActions, resourceArns: [`${store.bucketArn}/${PAYLOAD_PREFIX}`] });
   }
   if (store.encryptionKey) {
-    if (objectActions.includes('s3:PutObject')) store.encryptionKey.grantEncryptDecrypt(grantee);
-    else store.encryptionKey.grantDecrypt(grantee);
+    // Named actions rather than grantEncryptDecrypt's kms:ReEncrypt* / kms:GenerateDataKey* wildcards.
+    const keyActions = objectActions.includes('s3:PutObject')
+      ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']
+      : ['kms:Decrypt', 'kms:DescribeKey'];
+    store.encryptionKey.grant(grantee, ...keyActions);
   }
   return grant;
 }

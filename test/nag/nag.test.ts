@@ -58,37 +58,10 @@ const NAG_STACKS: Record<string, (app: App) => Stack> = {
   },
 };
 
-/**
- * Findings that src/ still produces, pinned exactly so that nothing else can
- * slip in, and so that the entry must be deleted (and the stack then pass
- * expectNagClean) as soon as src/ is fixed.
- *
- * With a customer managed key, IntermediaryStore grants every workflow
- * function `key.grantEncryptDecrypt`, whose `kms:GenerateDataKey*` and
- * `kms:ReEncrypt*` action wildcards trip AwsSolutions-IAM5 on each
- * function's DefaultPolicy; the library suppresses only its `unum/*` object
- * prefix and `:*` qualifier wildcards (src/workflow.ts WILDCARD_REASONS).
- */
-const KMS_ACTION_WILDCARDS = /^\/[^:]+\/Function\/ServiceRole\/DefaultPolicy\/Resource: AwsSolutions-IAM5\[Action::kms:(GenerateDataKey|ReEncrypt)\*\]/;
-const KNOWN_ISSUES: Record<string, RegExp> = {
-  'imported store (table, bucket and key from attributes)': KMS_ACTION_WILDCARDS,
-  'store with a customer managed key, PITR and access logs': KMS_ACTION_WILDCARDS,
-};
 
 describe('cdk-nag AwsSolutions', () => {
-  const cases = Object.keys(NAG_STACKS).map((name) => [KNOWN_ISSUES[name] ? `${name} [known src issue, see KNOWN_ISSUES]` : name, name]);
-  test.each(cases)('%s', (_label, name) => {
-    const stack = NAG_STACKS[name](new App());
-    const known = KNOWN_ISSUES[name];
-    if (known === undefined) {
-      expectNagClean(stack);
-      return;
-    }
-    const report = nagReport(stack);
-    // When this fails because the known findings are gone: delete the KNOWN_ISSUES entry.
-    expect(report.errors.length).toBeGreaterThan(0);
-    expect(report.errors.filter((e) => !known.test(e))).toEqual([]);
-    expect({ warnings: report.warnings, weakSuppressions: report.weakSuppressions }).toEqual({ warnings: [], weakSuppressions: [] });
+  test.each(Object.keys(NAG_STACKS))('%s', (name) => {
+    expectNagClean(NAG_STACKS[name](new App()));
   });
 });
 
