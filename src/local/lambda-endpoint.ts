@@ -25,6 +25,10 @@ export interface InvokeRequest {
   readonly requestId: string;
   /** 0 for the first delivery, then 1, 2 for Lambda's async retries. */
   readonly attempt: number;
+  /** When the async event was first queued (ms since the epoch), for the maximum event age. */
+  readonly enqueuedAt?: number;
+  /** True for the extra copy of an event delivered twice. */
+  readonly duplicate?: boolean;
 }
 
 export interface InvokeResult {
@@ -45,6 +49,21 @@ export interface AsyncFailure {
   readonly error: { readonly errorType: string; readonly errorMessage: string };
 }
 
+/** A function's asynchronous invocation settings (Lambda's EventInvokeConfig). */
+export interface AsyncPolicy {
+  /** Retries of a failed event (0-2). */
+  readonly maxRetries?: number;
+  /** Events older than this are dropped to the on-failure record instead of being run. */
+  readonly maxEventAgeMs?: number;
+}
+
+/** Notified as async events move through the queue (progress displays, reports). */
+export interface EndpointObserver {
+  accepted?(request: InvokeRequest): void;
+  retrying?(request: InvokeRequest, error: { errorType: string; errorMessage: string }, delayMs: number): void;
+  failed?(failure: AsyncFailure): void;
+}
+
 export interface LambdaEndpointOptions {
   readonly invoker: Invoker;
   /** Default 0: an ephemeral port. */
@@ -57,6 +76,11 @@ export interface LambdaEndpointOptions {
   readonly concurrency?: number;
   /** At-least-once delivery: return true to deliver this event twice. */
   readonly duplicate?: (request: InvokeRequest) => boolean;
+  /** Per-function retries and maximum event age (overrides maxRetries for that function). */
+  readonly asyncPolicy?: (functionName: string) => AsyncPolicy | undefined;
+  /** Delay before retry number `attempt` (1, 2); overrides retryDelayMs. */
+  readonly retryDelay?: (attempt: number) => number;
+  readonly observer?: EndpointObserver;
 }
 
 const PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
@@ -83,7 +107,7 @@ export class LambdaEndpoint {
   readonly server: Server;
   /** Events that failed after all retries (Lambda's on-failure destination). */
   readonly failures: AsyncFailure[] = [];
-  readonly stats = { accepted: 0, executed: 0, retried: 0, duplicated: 0, failed: 0 };
+  readonly stats = { accepted: 0, executed: 0, retried: 0, duplicated: 0, failed: 0, expired: 0, sync: 0 };
   private readonly queue: InvokeRequest[] = [];
   private running = 0;
   private timers = 0;
@@ -133,6 +157,7 @@ export class LambdaEndpoint {
       this.accept({ functionName, payload: body, invocationType: 'Event', requestId, attempt: 0 });
       return send(res, 202, undefined, { 'x-amzn-RequestId': requestId });
     }
+    this.stats.sync++;
     const result = await this.options.invoker.invoke({ functionName, payload: body, invocationType: 'RequestResponse', requestId, attempt: 0 });
     const headers: Record<string, string> = { 'x-amzn-RequestId': requestId, 'X-Amz-Executed-Version': '$LATEST' };
     if (result.error) {
@@ -143,12 +168,16 @@ export class LambdaEndpoint {
     res.end(result.payload ?? 'null');
   }
 
-  private accept(request: InvokeRequest): void {
+  private accept(received: InvokeRequest): void {
+    const request = { ...received, enqueuedAt: received.enqueuedAt ?? Date.now() };
     this.stats.accepted++;
     this.queue.push(request);
+    this.options.observer?.accepted?.(request);
     if (this.options.duplicate?.(request)) {
       this.stats.duplicated++;
-      this.queue.push(request);
+      const copy = { ...request, duplicate: true };
+      this.queue.push(copy);
+      this.options.observer?.accepted?.(copy);
     }
     this.pump();
   }
@@ -167,6 +196,13 @@ export class LambdaEndpoint {
   }
 
   private async execute(request: InvokeRequest): Promise<void> {
+    const policy = this.options.asyncPolicy?.(request.functionName);
+    const maxAge = policy?.maxEventAgeMs;
+    if (maxAge !== undefined && request.enqueuedAt !== undefined && Date.now() - request.enqueuedAt > maxAge) {
+      this.stats.expired++;
+      this.fail(request, { errorType: 'EventAgeExceeded', errorMessage: `event older than the maximum event age (${maxAge} ms)` });
+      return;
+    }
     this.stats.executed++;
     let result: InvokeResult;
     try {
@@ -175,19 +211,27 @@ export class LambdaEndpoint {
       result = { error: { errorType: (e as Error).name ?? 'Error', errorMessage: (e as Error).message ?? String(e) } };
     }
     if (result.error === undefined) return;
-    if (request.attempt < (this.options.maxRetries ?? 2)) {
+    if (request.attempt < (policy?.maxRetries ?? this.options.maxRetries ?? 2)) {
+      const delay = this.options.retryDelay?.(request.attempt + 1) ?? this.options.retryDelayMs ?? 5;
       this.stats.retried++;
       this.timers++;
+      this.options.observer?.retrying?.(request, result.error, delay);
       setTimeout(() => {
         this.timers--;
         this.queue.push({ ...request, attempt: request.attempt + 1 });
         this.pump();
         this.settle();
-      }, this.options.retryDelayMs ?? 5);
+      }, delay);
       return;
     }
+    this.fail(request, result.error);
+  }
+
+  private fail(request: InvokeRequest, error: { errorType: string; errorMessage: string }): void {
     this.stats.failed++;
-    this.failures.push({ request, error: result.error });
+    const failure = { request, error };
+    this.failures.push(failure);
+    this.options.observer?.failed?.(failure);
   }
 
   private isIdle(): boolean {

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { createServer, request } from 'http';
 import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
@@ -33,13 +33,18 @@ export function dynamoDbLocalJar(): string {
   return join(pkg, 'lib', dir, 'DynamoDBLocal.jar');
 }
 
-/** Starts DynamoDB Local in memory (needs Java 17 on the PATH) and waits until it answers. */
-export async function startDynamoDbLocal(options: { port?: number; java?: string } = {}): Promise<LocalServer> {
+/**
+ * Starts DynamoDB Local (needs Java 17 on the PATH) and waits until it
+ * answers: in memory, or persistent in `dbPath` (created if missing).
+ */
+export async function startDynamoDbLocal(options: { port?: number; java?: string; dbPath?: string } = {}): Promise<LocalServer> {
   const port = options.port ?? await freePort();
   const jar = dynamoDbLocalJar();
+  if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
+  const storage = options.dbPath === undefined ? ['-inMemory'] : ['-dbPath', options.dbPath];
   const child: ChildProcess = spawn(options.java ?? 'java', [
     `-Djava.library.path=${join(dirname(jar), 'DynamoDBLocal_lib')}`, '-jar', jar,
-    '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port),
+    ...storage, '-sharedDb', '-disableTelemetry', '-port', String(port),
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -77,12 +82,16 @@ function answers(endpoint: string): Promise<boolean> {
   });
 }
 
-/** Starts s3rver (credentials S3RVER/S3RVER) with its data in a temporary directory. */
-export async function startS3rver(options: { port?: number } = {}): Promise<LocalServer> {
+/**
+ * Starts s3rver (credentials S3RVER/S3RVER) with its data in `directory`
+ * (kept), or in a temporary directory removed on stop.
+ */
+export async function startS3rver(options: { port?: number; directory?: string } = {}): Promise<LocalServer> {
   // s3rver is an optional dependency of the local tooling; loaded only here.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const S3rver = require('s3rver');
-  const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
+  const directory = options.directory ?? mkdtempSync(join(tmpdir(), 's3rver-'));
+  if (options.directory !== undefined) mkdirSync(directory, { recursive: true });
   const port = options.port ?? await freePort();
   const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory, allowMismatchedSignatures: true });
   await server.run();
@@ -90,7 +99,7 @@ export async function startS3rver(options: { port?: number } = {}): Promise<Loca
     endpoint: `http://127.0.0.1:${port}`,
     async stop() {
       await server.close();
-      rmSync(directory, { recursive: true, force: true });
+      if (options.directory === undefined) rmSync(directory, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,419 @@
+#!/usr/bin/env node
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { parseArgs } from 'util';
+import { SessionDescription } from '../client';
+import { LocalApp, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
+import { faultSteps } from '../local/chaos';
+import { candidateStores, openDataDir } from '../local/data-dir';
+import { LocalEngine, Progress, SessionReport, readState } from '../local/engine';
+import { formatProgress, formatReport, formatSession } from '../local/report';
+
+/**
+ * The `unum` command line: run a workflow of a CDK app locally (no AWS
+ * account, no Docker), and read sessions kept in a data directory.
+ * Exit codes: 0 success, 1 the session failed, 2 usage or synthesis error.
+ */
+
+export interface CliIO {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly cwd?: string;
+  readonly stdin?: () => Promise<string>;
+}
+
+const HELP = `unum — run cdk-unum workflows locally
+
+Usage:
+  unum run [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--input <json>|@<file>|-] [options]
+  unum status [<session>] [--data-dir <dir>] [--workflow <name>] [--json]
+  unum result <session> [--data-dir <dir>] [--workflow <name>]
+  unum help
+
+unum run synthesizes the app (or reads an existing cloud assembly), starts
+DynamoDB Local, an S3-compatible server and a Lambda endpoint on 127.0.0.1,
+runs one session to its end in local Lambda sandboxes, and prints the result,
+a per-instance timeline and the store requests used.
+
+Run options:
+  --app <command>        the CDK app command (default: "app" of ./cdk.json)
+  --assembly <dir>       use an existing cloud assembly instead of synthesizing
+  --workflow <name>      which workflow, when the app has several
+  --input <json>         the session input: JSON text, @file.json, or - for stdin (default: null)
+  --session <id>         session id (default: a new UUID)
+  --data-dir <dir>       keep the store between runs (for unum status / unum result), e.g. .unum
+  --json                 print one machine-readable JSON report on stdout
+  --verbose              stream the functions' logs to stderr
+  --quiet                no progress display
+  --concurrency <n>      async invocations running at once (default 16)
+  --timeout <seconds>    give up waiting for the session (default 600)
+  --crash-at <step>      crash the first invocation of every instance at a runtime step
+  --crash-rate <p>       crash invocations with probability p at a random step
+  --duplicate-rate <p>   deliver async events twice with probability p
+  --seed <n>             seed of the fault choices (default 1)
+  --port <n>             port of the Lambda endpoint (default: any free port)
+  --dynamodb-port <n>    port of the DynamoDB endpoint
+  --s3-port <n>          port of the S3 endpoint
+  --java <path>          the java binary for DynamoDB Local (default: JAVA_HOME or java on the PATH)
+
+Fault steps: ${'%STEPS%'}
+Injected crashes are never placed on the last attempt Lambda would make, so
+they exercise recovery without exhausting the retries.
+
+Exit codes: 0 the session succeeded, 1 it failed (or never finished), 2 usage or synthesis error.
+`;
+
+const OPTIONS = {
+  app: { type: 'string' },
+  assembly: { type: 'string' },
+  workflow: { type: 'string' },
+  input: { type: 'string' },
+  session: { type: 'string' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  'crash-at': { type: 'string' },
+  'crash-rate': { type: 'string' },
+  'duplicate-rate': { type: 'string' },
+  seed: { type: 'string' },
+  port: { type: 'string' },
+  'dynamodb-port': { type: 'string' },
+  's3-port': { type: 'string' },
+  java: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\nRun \`unum help\` for the options.`);
+    }
+    const values = parsed.values as Values;
+    const [command, ...rest] = parsed.positionals;
+    if (values.version) {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    if (values.help || command === undefined || command === 'help') {
+      io.stdout.write(help());
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    switch (command) {
+      case 'run':
+        if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the input with --input`);
+        return await run(values, io);
+      case 'status':
+        return await status(rest, values, io);
+      case 'result':
+        return await result(rest, values, io);
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, status, result and help`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`unum: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`unum: ${(e as Error).stack ?? e}\n`);
+    return 2;
+  }
+}
+
+function help(): string {
+  let steps: string;
+  try {
+    steps = faultSteps().join(', ');
+  } catch {
+    steps = '(the runtime layer is not built: npx projen bundle:runtime)';
+  }
+  return HELP.replace('%STEPS%', steps);
+}
+
+function version(): string {
+  try {
+    return `cdk-unum ${JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version}`;
+  } catch {
+    return 'cdk-unum';
+  }
+}
+
+async function run(values: Values, io: CliIO): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const input = await readInput(values.input, cwd, io);
+  const faults = {
+    crashAt: values['crash-at'],
+    crashRate: optionalNumber(values['crash-rate'], '--crash-rate'),
+    duplicateRate: optionalNumber(values['duplicate-rate'], '--duplicate-rate'),
+    seed: optionalInteger(values.seed, '--seed'),
+  };
+  const concurrency = optionalInteger(values.concurrency, '--concurrency', 1);
+  const timeout = optionalNumber(values.timeout, '--timeout');
+  const ports = {
+    lambda: optionalInteger(values.port, '--port', 1, 65535),
+    dynamodb: optionalInteger(values['dynamodb-port'], '--dynamodb-port', 1, 65535),
+    s3: optionalInteger(values['s3-port'], '--s3-port', 1, 65535),
+  };
+  const dataDir = values['data-dir'] === undefined ? undefined : resolve(cwd, values['data-dir']);
+  const progressOn = !values.quiet;
+
+  const { app, cleanup } = await obtainAssembly(values, cwd, dataDir, io, progressOn);
+  const logs: Record<string, string[]> = {};
+  let engine: LocalEngine | undefined;
+  const interrupt = (): void => {
+    io.stderr.write('\nunum: interrupted, stopping the local servers\n');
+    void (engine?.stop() ?? Promise.resolve()).finally(() => {
+      cleanup();
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', interrupt);
+  try {
+    const workflow = selectWorkflow(app, values.workflow);
+    if (progressOn) io.stderr.write(`unum: starting DynamoDB Local, S3 and the Lambda endpoint for workflow ${workflow.name} (${workflow.functions.length} functions)\n`);
+    engine = await LocalEngine.start({
+      app,
+      dataDir,
+      concurrency,
+      ports,
+      java: values.java,
+      onLog: (fn, line) => {
+        const list = (logs[fn] ??= []);
+        list.push(line);
+        if (list.length > 200) list.shift();
+        if (values.verbose) io.stderr.write(`[${fn}] ${line}\n`);
+      },
+    });
+    const progress = progressDisplay(io.stderr, progressOn);
+    let report: SessionReport;
+    try {
+      report = await engine.run({
+        workflow, input, session: values.session, faults, onProgress: progress.update, timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+      });
+    } finally {
+      progress.done();
+    }
+    if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stdout.write(`${formatReport(report, { logs })}\n`);
+    if (report.status !== 'SUCCEEDED') {
+      const where = report.error ? `node '${report.error.node}' failed: ${report.error.error}${report.error.cause ? `: ${report.error.cause}` : ''}`
+        : report.status === 'RUNNING' ? 'the session never finished' : `status ${report.status}`;
+      io.stderr.write(`unum: session ${report.session} ${report.status}: ${where}\n`);
+    }
+    if (dataDir && progressOn) io.stderr.write(`unum: kept in ${dataDir}; later: unum status ${report.session} --data-dir ${values['data-dir']}\n`);
+    return report.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    await engine?.stop();
+    cleanup();
+  }
+}
+
+async function obtainAssembly(values: Values, cwd: string, dataDir: string | undefined, io: CliIO, verbose: boolean):
+Promise<{ app: LocalApp; cleanup: () => void }> {
+  if (values.app !== undefined && values.assembly !== undefined) throw new UsageError('pass either --app or --assembly, not both');
+  if (values.assembly !== undefined) return { app: loadAssembly(resolve(cwd, values.assembly)), cleanup: () => {} };
+  const command = values.app ?? appFromCdkJson(cwd);
+  if (command === undefined) {
+    throw new UsageError('no CDK app: pass --app "<command>" (e.g. --app "npx ts-node --prefer-ts-exts bin/app.ts"), '
+      + '--assembly <cdk.out>, or run in a directory whose cdk.json has an "app"');
+  }
+  let outdir: string;
+  let cleanup: () => void;
+  if (dataDir !== undefined) {
+    outdir = join(dataDir, 'cdk.out');
+    rmSync(outdir, { recursive: true, force: true });
+    cleanup = () => {};
+  } else {
+    outdir = mkdtempSync(join(tmpdir(), 'unum-cdk-out-'));
+    cleanup = () => rmSync(outdir, { recursive: true, force: true });
+  }
+  if (verbose) io.stderr.write(`unum: synthesizing: ${command}\n`);
+  try {
+    await synthesize({ app: command, outdir, cwd, onOutput: values.verbose ? (l) => io.stderr.write(`[synth] ${l}\n`) : undefined });
+    return { app: loadAssembly(outdir), cleanup };
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}
+
+async function status(args: string[], values: Values, io: CliIO): Promise<number> {
+  const dataDir = dataDirFor(values, io);
+  const [session] = args;
+  if (session === undefined) {
+    const state = readState(dataDir);
+    if (values.json) io.stdout.write(`${JSON.stringify(state.sessions, null, 2)}\n`);
+    else if (state.sessions.length === 0) io.stdout.write(`no sessions recorded in ${dataDir}\n`);
+    else state.sessions.slice(-20).forEach((s) => io.stdout.write(`${s.time}  ${s.status.padEnd(9)}  ${s.workflow}  ${s.session}\n`));
+    return 0;
+  }
+  const found = await findSession(dataDir, session, values);
+  try {
+    if (values.json) io.stdout.write(`${JSON.stringify(found.description, null, 2)}\n`);
+    else io.stdout.write(`${formatSession(found.description)}\n`);
+    return found.description.status === 'FAILED' || found.description.status === 'NOT_FOUND' ? 1 : 0;
+  } finally {
+    await found.close();
+  }
+}
+
+async function result(args: string[], values: Values, io: CliIO): Promise<number> {
+  const dataDir = dataDirFor(values, io);
+  const [session] = args;
+  if (session === undefined) throw new UsageError('usage: unum result <session> [--data-dir <dir>]');
+  const found = await findSession(dataDir, session, values);
+  try {
+    if (found.description.status !== 'SUCCEEDED') {
+      io.stderr.write(`unum: session ${session} has no result: ${formatSession(found.description)}\n`);
+      return 1;
+    }
+    const value = await found.client.getResult(session);
+    io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    return 0;
+  } finally {
+    await found.close();
+  }
+}
+
+function dataDirFor(values: Values, io: CliIO): string {
+  const cwd = io.cwd ?? process.cwd();
+  const dir = resolve(cwd, values['data-dir'] ?? '.unum');
+  if (!existsSync(dir)) {
+    throw new UsageError(`no data directory ${dir}: sessions are kept only when run with --data-dir, `
+      + 'e.g. `unum run --data-dir .unum ...` then `unum status <session> --data-dir .unum`');
+  }
+  return dir;
+}
+
+async function findSession(dataDir: string, session: string, values: Values):
+Promise<{ description: SessionDescription; client: ReturnType<Awaited<ReturnType<typeof openDataDir>>['client']>; close: () => Promise<void> }> {
+  let stores: Array<{ workflow: string; table: string; bucket?: string }>;
+  if (values.app !== undefined || values.assembly !== undefined) {
+    const { app, cleanup } = await obtainAssembly({ ...values, 'data-dir': undefined }, process.cwd(), undefined, { stdout: process.stdout, stderr: process.stderr }, false);
+    cleanup();
+    const w = selectWorkflow(app, values.workflow);
+    stores = [{ workflow: w.name, table: w.table, bucket: w.bucket }];
+  } else {
+    stores = candidateStores(dataDir, session, values.workflow);
+  }
+  if (stores.length === 0) throw new UsageError(`no workflow has run with ${dataDir} yet`);
+  const store = await openDataDir(dataDir, { java: values.java });
+  try {
+    let first: { description: SessionDescription; client: ReturnType<typeof store.client> } | undefined;
+    for (const s of stores) {
+      const client = store.client(s.table, s.bucket);
+      const description = await client.describeSession(session).catch((e) => {
+        if ((e as Error).name === 'ResourceNotFoundException') return undefined;
+        throw e;
+      });
+      if (description === undefined) continue;
+      first ??= { description, client };
+      if (description.status !== 'NOT_FOUND') return { description, client, close: () => store.stop() };
+    }
+    if (first === undefined) throw new UsageError(`no store table of ${dataDir} exists yet`);
+    return { ...first, close: () => store.stop() };
+  } catch (e) {
+    await store.stop();
+    throw e;
+  }
+}
+
+async function readInput(spec: string | undefined, cwd: string, io: CliIO): Promise<unknown> {
+  if (spec === undefined) return null;
+  let text: string;
+  let source: string;
+  if (spec === '-') {
+    text = io.stdin ? await io.stdin() : readFileSync(0, 'utf8');
+    source = 'standard input';
+  } else if (spec.startsWith('@')) {
+    const file = resolve(cwd, spec.slice(1));
+    if (!existsSync(file)) throw new UsageError(`--input ${spec}: no such file ${file}`);
+    text = readFileSync(file, 'utf8');
+    source = file;
+  } else {
+    text = spec;
+    source = '--input';
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`the input in ${source} is not JSON (${(e as Error).message}).\n`
+      + 'Pass JSON text (a string needs quotes: --input \'"hello"\'), a file with --input @input.json, or - to read standard input.');
+  }
+}
+
+function optionalNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+function optionalInteger(value: string | undefined, flag: string, min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const n = optionalNumber(value, flag);
+  if (n === undefined) return undefined;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max} (got ${value})`);
+  return n;
+}
+
+/** A single updating line on a terminal; a line every 2 s otherwise. */
+function progressDisplay(stream: CliIO['stderr'], enabled: boolean): { update: (p: Progress) => void; done: () => void } {
+  if (!enabled) return { update: () => {}, done: () => {} };
+  const tty = stream.isTTY === true;
+  let last: Progress | undefined;
+  let printed = '';
+  let lastPrint = 0;
+  const print = (force: boolean): void => {
+    if (last === undefined) return;
+    const text = formatProgress(last);
+    if (tty) {
+      stream.write(`\r\u001b[K${text}`);
+      printed = text;
+      return;
+    }
+    const body = text.replace(/^\S+\s+/, '');
+    if (body === printed.replace(/^\S+\s+/, '') && !force) return;
+    if (!force && Date.now() - lastPrint < 2000) return;
+    stream.write(`${text}\n`);
+    printed = text;
+    lastPrint = Date.now();
+  };
+  const timer = setInterval(() => print(false), tty ? 200 : 2000);
+  timer.unref();
+  return {
+    update: (p) => {
+      last = p;
+      if (tty) print(false);
+    },
+    done: () => {
+      clearInterval(timer);
+      if (tty) {
+        print(true);
+        if (printed) stream.write('\n');
+      } else if (last !== undefined && formatProgress(last) !== printed) {
+        stream.write(`${formatProgress(last)}\n`);
+      }
+    },
+  };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, (e) => {
+    process.stderr.write(`unum: ${e?.stack ?? e}\n`);
+    process.exitCode = 2;
+  });
+}

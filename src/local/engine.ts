@@ -1,0 +1,617 @@
+import { randomUUID } from 'crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { createServer } from 'net';
+import { dirname, join } from 'path';
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { Failure, UnumClient } from '../client';
+import { instanceKey, looksLikeEnvelope } from '../protocol';
+import { LocalApp, LocalFunction, LocalWorkflow, UsageError, selectWorkflow } from './assembly';
+import { Chaos, FaultOptions, validateFaults } from './chaos';
+import { CountingProxy, Exchange } from './counting-proxy';
+import { checkJava, javaCommand } from './java';
+import { AsyncFailure, InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from './lambda-endpoint';
+import { SandboxPool } from './sandboxes';
+import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
+
+/**
+ * The local engine: embedded DynamoDB Local and s3rver (behind counting
+ * proxies), the Lambda Invoke endpoint with Lambda's async queue, and a pool
+ * of sandbox processes running the synthesized functions unmodified. Runs
+ * one session at a time and reports what happened.
+ */
+
+export interface EngineOptions {
+  readonly app: LocalApp;
+  /** Keep the store's state here between runs (DynamoDB Local -dbPath, s3rver directory, the engine's index). */
+  readonly dataDir?: string;
+  /** Async invocations running at once (default 16). */
+  readonly concurrency?: number;
+  /** Live sandbox processes at most (default: twice the concurrency, at least 32). */
+  readonly maxSandboxes?: number;
+  /** Explicit ports (an occupied one is an error); default: ephemeral. */
+  readonly ports?: { readonly lambda?: number; readonly dynamodb?: number; readonly s3?: number };
+  /** The java binary for DynamoDB Local (default: JAVA_HOME or java on the PATH). */
+  readonly java?: string;
+  /** Use already running servers instead of starting them (tests, benchmarks). */
+  readonly servers?: { readonly dynamodb: string; readonly s3: string };
+  /** Delay before async retry n (1, 2): Lambda waits about 1 and 2 minutes; locally scaled down (default 20·n ms). */
+  readonly retryDelayMs?: (attempt: number) => number;
+  /** Multiplies each function's maximum event age (default 1: real time). */
+  readonly eventAgeScale?: number;
+  /** Multiplies each function's timeout (default 1). */
+  readonly timeoutScale?: number;
+  /** Every line a sandbox writes (the functions' logs). */
+  readonly onLog?: (functionName: string, line: string) => void;
+}
+
+export interface RunOptions {
+  /** The workflow's name (default: the only one) or the workflow. */
+  readonly workflow?: string | LocalWorkflow;
+  readonly input: unknown;
+  /** Session id (default: a new UUID). */
+  readonly session?: string;
+  readonly faults?: FaultOptions;
+  /** Called when the progress counters change. */
+  readonly onProgress?: (progress: Progress) => void;
+  /** Give up waiting after this long (default 10 minutes); the session is reported as still RUNNING. */
+  readonly timeoutMs?: number;
+}
+
+export interface Progress {
+  readonly started: number;
+  readonly finished: number;
+  readonly retrying: number;
+  readonly failed: number;
+  readonly running: number;
+  readonly invocations: number;
+  readonly elapsedMs: number;
+}
+
+export interface InstanceTimeline {
+  readonly node: string;
+  readonly instance: string;
+  /** ms from the session start. */
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly durationMs: number;
+  /** Whether the first invocation started a new sandbox. */
+  readonly start: 'cold' | 'warm';
+  readonly invocations: number;
+  /** Lambda async retries and runtime re-invocations of this instance. */
+  readonly retries: number;
+  readonly crashes: number;
+  readonly duplicates: number;
+  readonly timeouts: number;
+  readonly outcome: 'committed' | 'failed' | 'incomplete';
+}
+
+export interface OnFailureRecord {
+  readonly functionName: string;
+  readonly node?: string;
+  readonly instance: string;
+  readonly requestId: string;
+  readonly attempts: number;
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly destination?: string;
+}
+
+export interface SessionReport {
+  readonly workflow: string;
+  readonly session: string;
+  /** RUNNING when the session did not end (every invocation drained, or the wait timed out). */
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'NOT_FOUND';
+  readonly result?: unknown;
+  /** The failure that ended the session (the failing node and its error). */
+  readonly error?: Failure;
+  readonly failures: readonly Failure[];
+  /** Events Lambda gave up on (retries exhausted, too old): its on-failure destination. */
+  readonly onFailure: readonly OnFailureRecord[];
+  readonly durationMs: number;
+  readonly instances: readonly InstanceTimeline[];
+  readonly invocations: {
+    readonly total: number;
+    readonly cold: number;
+    readonly warm: number;
+    readonly retries: number;
+    readonly duplicates: number;
+    readonly crashes: number;
+    readonly timeouts: number;
+    readonly errors: number;
+  };
+  /** Lambda Invoke API calls received. */
+  readonly lambda: { readonly event: number; readonly requestResponse: number };
+  readonly store: {
+    readonly dynamodb: Record<string, number>;
+    readonly s3: Record<string, number>;
+    readonly total: number;
+    /** Failed store requests by `operation:error` (ConditionalCheckFailedException is the protocol at work). */
+    readonly errors: Record<string, number>;
+  };
+  /** Successful conditional checkpoint writes per instance (each must be exactly 1). */
+  readonly commits: Record<string, number>;
+  readonly faults?: FaultOptions;
+}
+
+interface InvocationRecord {
+  readonly functionName: string;
+  readonly instance: string;
+  readonly attempt: number;
+  readonly duplicate: boolean;
+  readonly reinvoked: boolean;
+  readonly startedAt: number;
+  endedAt?: number;
+  cold?: boolean;
+  errorType?: string;
+  crashAt?: string;
+}
+
+const REGION = 'us-east-1';
+/** s3rver accepts only these; DynamoDB Local accepts any. */
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const STATE_FILE = 'unum-local.json';
+const SIMULATED_CRASH = 'Unum.SimulatedCrash';
+
+/** One session's bookkeeping. */
+class Tracker {
+  readonly startedAt = Date.now();
+  readonly invocations: InvocationRecord[] = [];
+  readonly starts = new Map<string, number>();
+  readonly deliveries = new Map<string, number>();
+  readonly commits: Record<string, number> = {};
+  readonly commitTimes = new Map<string, number>();
+  readonly failedInstances = new Set<string>();
+  readonly onFailure: OnFailureRecord[] = [];
+  running = 0;
+  private lastEmit = '';
+
+  constructor(readonly session: string, readonly chaos: Chaos, private readonly onProgress?: (p: Progress) => void) {}
+
+  observe(exchange: Exchange): void {
+    if (exchange.protocol !== 'dynamodb' || exchange.operation !== 'PutItem') return;
+    const item = exchange.request?.Item;
+    const pk: string | undefined = item?.pk?.S;
+    const sk: string | undefined = item?.sk?.S;
+    if (pk === undefined) return;
+    const checkpointPrefix = `C#${this.session}#`;
+    if (pk.startsWith(checkpointPrefix) && exchange.request?.ConditionExpression && exchange.status === 200) {
+      const instance = pk.slice(checkpointPrefix.length);
+      this.commits[instance] = (this.commits[instance] ?? 0) + 1;
+      if (!this.commitTimes.has(instance)) this.commitTimes.set(instance, Date.now());
+      this.emit();
+    } else if (pk === `S#${this.session}` && sk?.startsWith('FAIL#') && exchange.status === 200) {
+      this.failedInstances.add(sk.slice('FAIL#'.length));
+      this.emit();
+    }
+  }
+
+  progress(): Progress {
+    const started = new Set(this.invocations.map((i) => i.instance));
+    const finished = [...started].filter((i) => this.commitTimes.has(i)).length;
+    const failed = [...started].filter((i) => this.failedInstances.has(i) && !this.commitTimes.has(i)).length
+      + this.onFailure.filter((f) => !this.failedInstances.has(f.instance)).length;
+    const last = new Map<string, InvocationRecord>();
+    for (const inv of this.invocations) if (inv.endedAt !== undefined) last.set(inv.instance, inv);
+    const retrying = [...last.values()].filter((inv) => inv.errorType !== undefined && !this.commitTimes.has(inv.instance)
+      && !this.failedInstances.has(inv.instance) && !this.onFailure.some((f) => f.instance === inv.instance)).length;
+    return {
+      started: started.size, finished, retrying, failed, running: this.running, invocations: this.invocations.length,
+      elapsedMs: Date.now() - this.startedAt,
+    };
+  }
+
+  emit(): void {
+    if (this.onProgress === undefined) return;
+    const p = this.progress();
+    const key = `${p.started}/${p.finished}/${p.retrying}/${p.failed}/${p.running}/${p.invocations}`;
+    if (key === this.lastEmit) return;
+    this.lastEmit = key;
+    this.onProgress(p);
+  }
+
+  timeline(): InstanceTimeline[] {
+    const byInstance = new Map<string, InvocationRecord[]>();
+    for (const inv of this.invocations) byInstance.set(inv.instance, [...(byInstance.get(inv.instance) ?? []), inv]);
+    const rows: InstanceTimeline[] = [];
+    for (const [instance, invs] of byInstance) {
+      const first = invs[0];
+      const committedAt = this.commitTimes.get(instance);
+      // The instance ends with the first invocation that got through its egress after the commit.
+      const done = invs.find((i) => i.endedAt !== undefined && i.errorType === undefined && committedAt !== undefined && i.endedAt >= committedAt);
+      const end = done?.endedAt ?? Math.max(...invs.map((i) => i.endedAt ?? i.startedAt));
+      rows.push({
+        node: instance.split('|')[0],
+        instance,
+        startMs: first.startedAt - this.startedAt,
+        endMs: end - this.startedAt,
+        durationMs: end - first.startedAt,
+        start: first.cold ? 'cold' : 'warm',
+        invocations: invs.length,
+        retries: invs.filter((i) => i.attempt > 0 || i.reinvoked).length,
+        crashes: invs.filter((i) => i.errorType === SIMULATED_CRASH).length,
+        duplicates: invs.filter((i) => i.duplicate).length,
+        timeouts: invs.filter((i) => i.errorType === 'Sandbox.Timedout').length,
+        outcome: committedAt !== undefined ? 'committed' : this.failedInstances.has(instance) || this.onFailure.some((f) => f.instance === instance)
+          ? 'failed' : 'incomplete',
+      });
+    }
+    return rows.sort((a, b) => a.startMs - b.startMs || a.instance.localeCompare(b.instance));
+  }
+}
+
+export class LocalEngine implements Invoker {
+  /** Starts the servers, creates the app's tables and buckets, and opens the Lambda endpoint. */
+  static async start(options: EngineOptions): Promise<LocalEngine> {
+    const engine = new LocalEngine(options);
+    try {
+      await engine.init();
+    } catch (e) {
+      await engine.stop();
+      throw e;
+    }
+    return engine;
+  }
+
+  readonly app: LocalApp;
+  endpoint!: LambdaEndpoint;
+  dynamodbProxy!: CountingProxy;
+  s3Proxy!: CountingProxy;
+  pool!: SandboxPool;
+  /** Direct clients (not counted): table setup, session status and results. */
+  dynamodb!: DynamoDBClient;
+  s3!: S3Client;
+  lambda!: LambdaClient;
+  private readonly servers: LocalServer[] = [];
+  private readonly functions = new Map<string, LocalFunction>();
+  private tracker?: Tracker;
+  private busy = false;
+
+  private constructor(readonly options: EngineOptions) {
+    this.app = options.app;
+    for (const fn of this.app.functions) this.functions.set(fn.functionName, fn);
+  }
+
+  private async init(): Promise<void> {
+    const o = this.options;
+    const ports = o.ports ?? {};
+    await Promise.all([
+      assertPortFree(ports.lambda, 'Lambda endpoint', '--port'),
+      assertPortFree(ports.dynamodb, 'DynamoDB endpoint', '--dynamodb-port'),
+      assertPortFree(ports.s3, 'S3 endpoint', '--s3-port'),
+    ]);
+    let dynamodbUrl: string;
+    let s3Url: string;
+    if (o.servers !== undefined) {
+      dynamodbUrl = o.servers.dynamodb;
+      s3Url = o.servers.s3;
+    } else {
+      const java = javaCommand(o.java);
+      checkJava(java);
+      if (o.dataDir !== undefined) mkdirSync(o.dataDir, { recursive: true });
+      const [dynamodb, s3] = await Promise.all([
+        startDynamoDbLocal({ java, dbPath: o.dataDir === undefined ? undefined : join(o.dataDir, 'dynamodb') }),
+        startS3rver({ directory: o.dataDir === undefined ? undefined : join(o.dataDir, 's3') }),
+      ]);
+      this.servers.push(dynamodb, s3);
+      dynamodbUrl = dynamodb.endpoint;
+      s3Url = s3.endpoint;
+    }
+    const observe = (e: Exchange): void => this.tracker?.observe(e);
+    this.dynamodbProxy = await listenOn(() => CountingProxy.start({ target: dynamodbUrl, protocol: 'dynamodb', port: ports.dynamodb, onExchange: observe }),
+      ports.dynamodb, 'DynamoDB endpoint', '--dynamodb-port');
+    this.s3Proxy = await listenOn(() => CountingProxy.start({ target: s3Url, protocol: 's3', port: ports.s3 }), ports.s3, 'S3 endpoint', '--s3-port');
+
+    this.dynamodb = new DynamoDBClient({ region: REGION, credentials: CREDENTIALS, endpoint: dynamodbUrl });
+    this.s3 = new S3Client({ region: REGION, credentials: CREDENTIALS, endpoint: s3Url, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    await this.createStore();
+
+    const concurrency = o.concurrency ?? 16;
+    this.endpoint = await listenOn(() => LambdaEndpoint.start({
+      invoker: this,
+      port: ports.lambda,
+      concurrency,
+      retryDelay: o.retryDelayMs ?? ((attempt) => 20 * attempt),
+      asyncPolicy: (name) => {
+        const fn = this.functions.get(name);
+        return fn && { maxRetries: fn.maxRetryAttempts, maxEventAgeMs: fn.maxEventAgeSeconds * 1000 * (o.eventAgeScale ?? 1) };
+      },
+      duplicate: (request) => this.duplicate(request),
+      observer: {
+        failed: (failure) => this.failed(failure),
+        retrying: () => this.tracker?.emit(),
+      },
+    }), ports.lambda, 'Lambda endpoint', '--port');
+    this.lambda = new LambdaClient({ region: REGION, credentials: CREDENTIALS, endpoint: this.endpoint.url, maxAttempts: 3 });
+
+    this.pool = new SandboxPool({
+      functions: this.app.functions.map((fn) => ({
+        functionName: fn.functionName, codeDir: fn.codeDir, handlerFile: fn.handlerFile, handlerExport: fn.handlerExport,
+        environment: fn.environment, timeoutSeconds: fn.timeoutSeconds, memorySize: fn.memorySize,
+      })),
+      baseEnvironment: {
+        AWS_REGION: REGION,
+        AWS_DEFAULT_REGION: REGION,
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbProxy.url,
+        AWS_ENDPOINT_URL_S3: this.s3Proxy.url,
+        AWS_ENDPOINT_URL_LAMBDA: this.endpoint.url,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+        AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+        // Lambda provides the AWS SDK v3 to Node.js functions; locally it is this package's copy.
+        NODE_PATH: sdkNodePath(),
+      },
+      maxSandboxes: o.maxSandboxes ?? Math.max(32, concurrency * 2),
+      timeoutScale: o.timeoutScale,
+      onOutput: o.onLog,
+    });
+    this.writeState();
+  }
+
+  /** Endpoints the sandboxes use (counted). */
+  get endpoints(): { lambda: string; dynamodb: string; s3: string } {
+    return { lambda: this.endpoint.url, dynamodb: this.dynamodbProxy.url, s3: this.s3Proxy.url };
+  }
+
+  /** A client API for a workflow's store (direct, uncounted connections). */
+  client(workflow: LocalWorkflow): UnumClient {
+    return new UnumClient({ table: workflow.table, bucket: workflow.bucket, dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda });
+  }
+
+  /** Runs one session to its end and reports it. One session at a time. */
+  async run(options: RunOptions): Promise<SessionReport> {
+    if (this.busy) throw new Error('the local engine runs one session at a time');
+    this.busy = true;
+    const workflow = typeof options.workflow === 'object' ? options.workflow : selectWorkflow(this.app, options.workflow);
+    const faults = options.faults ?? {};
+    validateFaults(faults);
+    const chaos = new Chaos(faults);
+    const session = options.session ?? randomUUID();
+    const tracker = new Tracker(session, chaos, options.onProgress);
+    this.dynamodbProxy.reset();
+    this.s3Proxy.reset();
+    const before = { ...this.endpoint.stats };
+    this.tracker = tracker;
+    try {
+      const client = this.client(workflow);
+      await client.startExecution({
+        workflow: workflow.name, entryNode: workflow.entry.node!, functionName: workflow.entry.functionName, input: options.input, session,
+      });
+      const drained = await Promise.race([
+        this.endpoint.idle().then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), options.timeoutMs ?? 600_000).unref()),
+      ]);
+      const description = await client.describeSession(session);
+      let result: unknown;
+      if (description.status === 'SUCCEEDED') result = await client.getResult(session);
+      const invs = tracker.invocations;
+      const dynamodb = this.dynamodbProxy.snapshot();
+      const s3 = this.s3Proxy.snapshot();
+      const report: SessionReport = {
+        workflow: workflow.name,
+        session,
+        status: description.status,
+        ...(description.status === 'SUCCEEDED' ? { result } : {}),
+        ...(description.error ? { error: description.error } : {}),
+        failures: description.failures,
+        onFailure: tracker.onFailure,
+        durationMs: Date.now() - tracker.startedAt,
+        instances: tracker.timeline(),
+        invocations: {
+          total: invs.length,
+          cold: invs.filter((i) => i.cold).length,
+          warm: invs.filter((i) => i.cold === false).length,
+          retries: invs.filter((i) => i.attempt > 0 || i.reinvoked).length,
+          duplicates: invs.filter((i) => i.duplicate).length,
+          crashes: invs.filter((i) => i.errorType === SIMULATED_CRASH).length,
+          timeouts: invs.filter((i) => i.errorType === 'Sandbox.Timedout').length,
+          errors: invs.filter((i) => i.errorType !== undefined).length,
+        },
+        lambda: { event: this.endpoint.stats.accepted - before.accepted, requestResponse: this.endpoint.stats.sync - before.sync },
+        store: {
+          dynamodb: dynamodb.counts,
+          s3: s3.counts,
+          total: Object.values(dynamodb.counts).concat(Object.values(s3.counts)).reduce((a, b) => a + b, 0),
+          errors: { ...dynamodb.errors, ...s3.errors },
+        },
+        commits: { ...tracker.commits },
+        ...(chaos.active ? { faults } : {}),
+      };
+      if (!drained) (report as { timedOut?: boolean }).timedOut = true;
+      this.recordSession(report);
+      return report;
+    } finally {
+      this.tracker = undefined;
+      this.busy = false;
+    }
+  }
+
+  exists(functionName: string): boolean {
+    return this.functions.has(functionName);
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+    const fn = this.functions.get(request.functionName)!;
+    const tracker = this.tracker;
+    const instance = instanceOf(fn, request.payload);
+    let crashAt: string | undefined;
+    let record: InvocationRecord | undefined;
+    if (tracker !== undefined) {
+      const ordinal = tracker.starts.get(instance) ?? 0;
+      tracker.starts.set(instance, ordinal + 1);
+      if (request.invocationType === 'Event') crashAt = tracker.chaos.crash(instance, ordinal, fn.maxRetryAttempts - request.attempt);
+      record = {
+        functionName: fn.functionName, instance, attempt: request.attempt, duplicate: request.duplicate === true,
+        reinvoked: attemptOf(request.payload) > 0, startedAt: Date.now(), crashAt,
+      };
+      tracker.invocations.push(record);
+      tracker.running++;
+      tracker.emit();
+    }
+    const outcome = await this.pool.invoke(request, { crashAt });
+    if (record !== undefined && tracker !== undefined) {
+      record.cold = outcome.cold;
+      record.endedAt = outcome.endedAt;
+      record.errorType = outcome.error?.errorType;
+      tracker.running--;
+      tracker.emit();
+    }
+    return outcome.error !== undefined ? { error: outcome.error } : { payload: outcome.payload };
+  }
+
+  async stop(): Promise<void> {
+    await this.endpoint?.stop().catch(() => undefined);
+    await this.pool?.stop();
+    await Promise.all([this.dynamodbProxy?.stop(), this.s3Proxy?.stop()].map((p) => p?.catch(() => undefined)));
+    this.lambda?.destroy();
+    this.dynamodb?.destroy();
+    this.s3?.destroy();
+    await Promise.all(this.servers.map((s) => s.stop().catch(() => undefined)));
+    this.servers.length = 0;
+  }
+
+  private duplicate(request: InvokeRequest): boolean {
+    const tracker = this.tracker;
+    const fn = this.functions.get(request.functionName);
+    if (tracker === undefined || fn === undefined) return false;
+    const instance = instanceOf(fn, request.payload);
+    const ordinal = tracker.deliveries.get(instance) ?? 0;
+    tracker.deliveries.set(instance, ordinal + 1);
+    return tracker.chaos.duplicate(instance, ordinal);
+  }
+
+  private failed(failure: AsyncFailure): void {
+    const tracker = this.tracker;
+    if (tracker === undefined) return;
+    const fn = this.functions.get(failure.request.functionName);
+    tracker.onFailure.push({
+      functionName: failure.request.functionName,
+      node: fn?.node,
+      instance: fn ? instanceOf(fn, failure.request.payload) : '?',
+      requestId: failure.request.requestId,
+      attempts: failure.request.attempt + 1,
+      errorType: failure.error.errorType,
+      errorMessage: failure.error.errorMessage,
+      destination: fn?.onFailure,
+    });
+    tracker.emit();
+  }
+
+  private async createStore(): Promise<void> {
+    for (const table of this.app.tables) {
+      try {
+        await this.dynamodb.send(new CreateTableCommand({
+          TableName: table.name,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: table.keySchema as any,
+          AttributeDefinitions: table.attributeDefinitions as any,
+          ...(table.globalSecondaryIndexes?.length ? {
+            GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((g: any) => ({
+              IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection,
+            })),
+          } : {}),
+        }));
+        if (table.ttlAttribute !== undefined) {
+          await this.dynamodb.send(new UpdateTimeToLiveCommand({
+            TableName: table.name, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+          }));
+        }
+      } catch (e) {
+        if ((e as Error).name !== 'ResourceInUseException') throw e;
+      }
+    }
+    for (const bucket of this.app.buckets) {
+      try {
+        await this.s3.send(new CreateBucketCommand({ Bucket: bucket.name }));
+      } catch (e) {
+        if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((e as Error).name)) throw e;
+      }
+    }
+  }
+
+  /** With a data directory: which workflows use which table, and the sessions run, for `unum status/result`. */
+  private writeState(): void {
+    if (this.options.dataDir === undefined) return;
+    const state = readState(this.options.dataDir);
+    for (const w of this.app.workflows) state.workflows[w.name] = { table: w.table, bucket: w.bucket, stack: w.stack };
+    writeFileSync(join(this.options.dataDir, STATE_FILE), JSON.stringify(state, null, 2));
+  }
+
+  private recordSession(report: SessionReport): void {
+    if (this.options.dataDir === undefined) return;
+    const state = readState(this.options.dataDir);
+    state.sessions = [...state.sessions.filter((s) => s.session !== report.session), {
+      session: report.session, workflow: report.workflow, status: report.status, time: new Date().toISOString(),
+    }].slice(-1000);
+    writeFileSync(join(this.options.dataDir, STATE_FILE), JSON.stringify(state, null, 2));
+  }
+}
+
+export interface EngineState {
+  workflows: Record<string, { table: string; bucket?: string; stack: string }>;
+  sessions: Array<{ session: string; workflow: string; status: string; time: string }>;
+}
+
+/** The engine's index in a data directory (empty when there is none yet). */
+export function readState(dataDir: string): EngineState {
+  const file = join(dataDir, STATE_FILE);
+  if (!existsSync(file)) return { workflows: {}, sessions: [] };
+  const state = JSON.parse(readFileSync(file, 'utf8'));
+  return { workflows: state.workflows ?? {}, sessions: state.sessions ?? [] };
+}
+
+/** The instance an event addresses (an entry's plain input is the entry instance). */
+export function instanceOf(fn: LocalFunction, payload: string): string {
+  try {
+    const event = JSON.parse(payload);
+    if (looksLikeEnvelope(event)) return instanceKey(String(event.node), Array.isArray(event.frames) ? event.frames : [], Number(event.iteration) || 0);
+  } catch {
+    return `${fn.node ?? fn.functionName}|invalid`;
+  }
+  return instanceKey(fn.node ?? fn.functionName, [], 0);
+}
+
+function attemptOf(payload: string): number {
+  try {
+    return Number(JSON.parse(payload)?.attempt) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The node_modules directory that holds this package's AWS SDK (NODE_PATH of the sandboxes). */
+function sdkNodePath(): string {
+  const pkg = require.resolve('@aws-sdk/client-dynamodb/package.json');
+  return dirname(dirname(dirname(pkg)));
+}
+
+/** A port the user asked for must be free (a clear error instead of EADDRINUSE later). */
+async function assertPortFree(port: number | undefined, what: string, flag: string): Promise<void> {
+  if (port === undefined || port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (e: NodeJS.ErrnoException) => reject(portError(port, what, flag, e)));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
+async function listenOn<T>(start: () => Promise<T>, port: number | undefined, what: string, flag: string): Promise<T> {
+  try {
+    return await start();
+  } catch (e) {
+    throw portError(port ?? 0, what, flag, e as NodeJS.ErrnoException);
+  }
+}
+
+function portError(port: number, what: string, flag: string, e: NodeJS.ErrnoException): Error {
+  if (e.code === 'EADDRINUSE') {
+    return new UsageError(`port ${port} (${what}, ${flag}) is already in use on 127.0.0.1: choose another port, `
+      + 'or leave the option out to use a free one');
+  }
+  if (e.code === 'EACCES') return new UsageError(`port ${port} (${what}, ${flag}) cannot be opened (permission denied): choose a port above 1023`);
+  return e;
+}

@@ -1,0 +1,318 @@
+import { ChildProcess, spawn } from 'child_process';
+import { createHash } from 'crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { InvokeRequest, InvokeResult } from './lambda-endpoint';
+
+/**
+ * Lambda sandboxes as local processes: one child process per sandbox, with
+ * only the function's environment (plus the local endpoints), its code
+ * directory as the working directory, and the handler from its code or
+ * layer. A sandbox runs one invocation at a time; after it the process is
+ * frozen (SIGSTOP, as Lambda freezes an idle sandbox) and kept warm for the
+ * next invocation of the same function. A timeout kills the sandbox, so the
+ * next invocation starts cold.
+ */
+
+export interface SandboxFunction {
+  readonly functionName: string;
+  readonly codeDir: string;
+  readonly handlerFile: string;
+  readonly handlerExport: string;
+  readonly environment: Record<string, string>;
+  readonly timeoutSeconds: number;
+  readonly memorySize: number;
+}
+
+export interface SandboxPoolOptions {
+  readonly functions: readonly SandboxFunction[];
+  /** Added to every sandbox's environment (endpoints, region, credentials). */
+  readonly baseEnvironment: Record<string, string>;
+  /** Live sandbox processes at most; idle ones are evicted (least recently used first). Default 32. */
+  readonly maxSandboxes?: number;
+  /** Each line a sandbox writes to stdout or stderr. */
+  readonly onOutput?: (functionName: string, line: string) => void;
+  /** Freeze idle sandboxes with SIGSTOP (default: on POSIX systems). */
+  readonly freeze?: boolean;
+  /** Multiplies every function's timeout (tests). Default 1. */
+  readonly timeoutScale?: number;
+}
+
+export interface SandboxOutcome extends InvokeResult {
+  /** A new sandbox was created for this invocation. */
+  readonly cold: boolean;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly timedOut: boolean;
+}
+
+const LOCAL_ARN_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:';
+
+let nextSandboxId = 1;
+
+class Sandbox {
+  readonly id = nextSandboxId++;
+  readonly ready: Promise<{ errorType: string; errorMessage: string } | undefined>;
+  busy = false;
+  lastUsed = Date.now();
+  private frozen = false;
+  private readonly pending = new Map<number, (message: any) => void>();
+  private messageSeq = 0;
+  private exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
+  exited = false;
+
+  constructor(readonly fn: SandboxFunction, private readonly proc: ChildProcess, private readonly freezeIdle: boolean) {
+    this.ready = new Promise((resolve) => {
+      proc.on('message', (m: any) => {
+        if (m?.type === 'ready') resolve(undefined);
+        else if (m?.type === 'init-error') resolve(m.error);
+        else if (m?.type === 'result') {
+          const cb = this.pending.get(m.id);
+          this.pending.delete(m.id);
+          cb?.(m);
+        }
+      });
+      proc.once('exit', (code, signal) => {
+        this.exited = true;
+        resolve({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited during init (${signal ?? `exit status ${code}`})` });
+        this.exitListeners.forEach((l) => l(code, signal));
+      });
+    });
+  }
+
+  onExit(listener: (code: number | null, signal: string | null) => void): () => void {
+    this.exitListeners.push(listener);
+    return () => {
+      this.exitListeners = this.exitListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Resolves with the worker's answer; never if the process dies first (see onExit). */
+  send(message: Record<string, unknown>): Promise<any> {
+    const id = ++this.messageSeq;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.thaw();
+      try {
+        this.proc.send({ ...message, id });
+      } catch {
+        this.kill();
+      }
+    });
+  }
+
+  thaw(): void {
+    if (this.frozen && !this.exited) {
+      this.proc.kill('SIGCONT');
+      this.frozen = false;
+    }
+  }
+
+  freeze(): void {
+    if (this.freezeIdle && !this.frozen && !this.exited) {
+      this.proc.kill('SIGSTOP');
+      this.frozen = true;
+    }
+  }
+
+  kill(): void {
+    if (!this.exited) this.proc.kill('SIGKILL');
+  }
+
+  waitExit(): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => this.onExit(() => resolve()));
+  }
+}
+
+export class SandboxPool {
+  readonly stats = { created: 0, reused: 0, timedOut: 0, evicted: 0, crashed: 0 };
+  private readonly functions = new Map<string, SandboxFunction>();
+  private readonly idle = new Map<string, Sandbox[]>();
+  private readonly live = new Set<Sandbox>();
+  private readonly worker = workerScript();
+  private stopped = false;
+
+  constructor(private readonly options: SandboxPoolOptions) {
+    for (const fn of options.functions) this.functions.set(fn.functionName, fn);
+  }
+
+  has(functionName: string): boolean {
+    return this.functions.has(functionName);
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /** Runs one invocation in a warm sandbox of the function, or a new (cold) one. */
+  async invoke(request: InvokeRequest, options: { crashAt?: string } = {}): Promise<SandboxOutcome> {
+    const fn = this.functions.get(request.functionName);
+    const startedAt = Date.now();
+    if (fn === undefined || this.stopped) {
+      return {
+        cold: false, startedAt, endedAt: startedAt, timedOut: false,
+        error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${request.functionName}` },
+      };
+    }
+    let sandbox = this.idle.get(fn.functionName)?.pop();
+    while (sandbox?.exited) sandbox = this.idle.get(fn.functionName)?.pop();
+    const cold = sandbox === undefined;
+    if (sandbox === undefined) sandbox = this.create(fn);
+    else this.stats.reused++;
+    sandbox.busy = true;
+    const initError = await sandbox.ready;
+    if (initError !== undefined) {
+      this.discard(sandbox);
+      return { cold, startedAt, endedAt: Date.now(), timedOut: false, error: initError };
+    }
+    const timeoutMs = fn.timeoutSeconds * 1000 * (this.options.timeoutScale ?? 1);
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    let removeExit = (): void => {};
+    const outcome = await new Promise<{ result: InvokeResult; timedOut: boolean; dead: boolean }>((resolve) => {
+      timer = setTimeout(() => resolve({
+        timedOut: true, dead: true,
+        result: { error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } },
+      }), timeoutMs);
+      const died = (code: number | null, signal: string | null): void => resolve({
+        timedOut: false, dead: true,
+        result: { error: { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${signal ?? `exit status ${code}`}` } },
+      });
+      if (sandbox!.exited) return died(null, 'exited');
+      removeExit = sandbox!.onExit(died);
+      sandbox!.send({
+        type: 'invoke',
+        event: request.payload,
+        requestId: request.requestId,
+        functionName: fn.functionName,
+        functionArn: LOCAL_ARN_PREFIX + fn.functionName,
+        memoryLimitInMB: fn.memorySize,
+        deadline,
+        crashAt: options.crashAt,
+      }).then((m) => resolve({
+        timedOut: false, dead: false, result: m.error !== undefined ? { error: m.error } : { payload: m.payload },
+      }));
+    });
+    clearTimeout(timer);
+    removeExit();
+    if (outcome.dead) {
+      if (outcome.timedOut) this.stats.timedOut++;
+      else this.stats.crashed++;
+      this.discard(sandbox);
+    } else {
+      this.release(sandbox);
+    }
+    return { ...outcome.result, cold, startedAt, endedAt: Date.now(), timedOut: outcome.timedOut };
+  }
+
+  /** Kills every sandbox. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const all = [...this.live];
+    all.forEach((s) => s.kill());
+    await Promise.all(all.map((s) => s.waitExit()));
+    this.live.clear();
+    this.idle.clear();
+  }
+
+  private create(fn: SandboxFunction): Sandbox {
+    this.evictIfFull();
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      ...(process.env.SYSTEMROOT ? { SYSTEMROOT: process.env.SYSTEMROOT } : {}),
+      TZ: 'UTC',
+      LANG: 'en_US.UTF-8',
+      LAMBDA_TASK_ROOT: fn.codeDir,
+      AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: 'local',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs_local',
+      ...this.options.baseEnvironment,
+      ...fn.environment,
+    };
+    const proc = spawn(process.execPath, [this.worker, fn.handlerFile, fn.handlerExport], {
+      cwd: fn.codeDir, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json',
+    });
+    const forward = (stream: NodeJS.ReadableStream | null): void => {
+      let buffer = '';
+      stream?.on('data', (d: Buffer) => {
+        buffer += d.toString('utf8');
+        const lines = buffer.split('\n');
+        buffer = lines.pop()!;
+        lines.forEach((line) => this.options.onOutput?.(fn.functionName, line));
+      });
+      stream?.on('end', () => {
+        if (buffer) this.options.onOutput?.(fn.functionName, buffer);
+      });
+    };
+    forward(proc.stdout);
+    forward(proc.stderr);
+    const sandbox = new Sandbox(fn, proc, this.options.freeze ?? process.platform !== 'win32');
+    sandbox.onExit(() => this.forget(sandbox));
+    this.live.add(sandbox);
+    this.stats.created++;
+    return sandbox;
+  }
+
+  private evictIfFull(): void {
+    const max = this.options.maxSandboxes ?? 32;
+    while (this.live.size >= max) {
+      let oldest: Sandbox | undefined;
+      for (const list of this.idle.values()) {
+        for (const s of list) if (oldest === undefined || s.lastUsed < oldest.lastUsed) oldest = s;
+      }
+      if (oldest === undefined) return; // all busy: the concurrency limit bounds this
+      this.stats.evicted++;
+      this.discard(oldest);
+    }
+  }
+
+  private release(sandbox: Sandbox): void {
+    sandbox.busy = false;
+    sandbox.lastUsed = Date.now();
+    if (this.stopped || sandbox.exited) return this.discard(sandbox);
+    sandbox.freeze();
+    const list = this.idle.get(sandbox.fn.functionName) ?? [];
+    list.push(sandbox);
+    this.idle.set(sandbox.fn.functionName, list);
+  }
+
+  private discard(sandbox: Sandbox): void {
+    sandbox.kill();
+    this.forget(sandbox);
+  }
+
+  private forget(sandbox: Sandbox): void {
+    this.live.delete(sandbox);
+    const list = this.idle.get(sandbox.fn.functionName);
+    if (list?.includes(sandbox)) this.idle.set(sandbox.fn.functionName, list.filter((s) => s !== sandbox));
+  }
+}
+
+/**
+ * The worker script: compiled next to this file in the published package
+ * (lib/local/sandbox-worker.js); from TypeScript sources (ts-node, ts-jest)
+ * transpiled once into the temporary directory.
+ */
+export function workerScript(): string {
+  const compiled = join(__dirname, 'sandbox-worker.js');
+  if (existsSync(compiled)) return compiled;
+  const source = readFileSync(join(__dirname, 'sandbox-worker.ts'), 'utf8');
+  // Only in a source checkout, where typescript is a dev dependency.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript');
+  const output: string = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
+  const file = join(tmpdir(), `cdk-unum-sandbox-worker-${createHash('sha256').update(output).digest('hex').slice(0, 16)}.js`);
+  if (!existsSync(file)) {
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, output);
+    renameSync(partial, file);
+  }
+  return file;
+}
