@@ -29,7 +29,7 @@ test('a chain transition costs 2 store requests (checkpoint read + conditional w
 describe.each(sizes)('fan-in at N = %i', (n) => {
   test('O(1) store requests per branch, at most 4', async () => {
     w.deploy('wf', [
-      { node: 'Split', next: { kind: 'map', fanout: 'M', width: n, item: to('W'), onEmpty: to('Agg') }, handler: () => 1 },
+      { node: 'Split', next: { kind: 'map', fanout: 'M', join: 'J', width: n, item: to('W'), onEmpty: to('Agg') }, handler: () => 1 },
       { node: 'W', next: join('J', ['W'], to('Agg')), handler: (x: number, ctx) => x + ctx.index },
       { node: 'Agg', next: succeed, handler: (list: number[]) => list.reduce((a, b) => a + b, 0) },
     ]);

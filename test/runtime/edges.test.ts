@@ -21,7 +21,8 @@ test('chain: each node gets the previous output and the context', async () => {
 
 test('choice: first matching rule, otherwise, and States.NoChoiceMatched', async () => {
   const choice = {
-    kind: 'choice' as const, node: 'Pick',
+    kind: 'choice' as const,
+    node: 'Pick',
     rules: [{ when: { op: 'numberGreaterThan' as const, path: '$.n', value: 10 }, then: to('Big') }],
     otherwise: to('Small'),
   };
@@ -54,7 +55,7 @@ test('parallel fan-out and join: the list is in branch order', async () => {
 describe.each([1, 2, 100])('map fan-in at N = %i', (n) => {
   test('every item once, in index order', async () => {
     w.deploy('wf', [
-      { node: 'Split', next: { kind: 'map', fanout: 'M', itemsPath: '$.items', item: to('Work'), onEmpty: to('Agg') }, handler: (x) => x },
+      { node: 'Split', next: { kind: 'map', fanout: 'M', join: 'J', itemsPath: '$.items', item: to('Work'), onEmpty: to('Agg') }, handler: (x) => x },
       { node: 'Work', next: join('J', ['Work'], to('Agg')), handler: (x: number, ctx) => ({ x: x * 2, i: ctx.index, size: ctx.size }) },
       { node: 'Agg', next: succeed, handler: (list: Array<{ x: number; i: number; size: number }>) => list },
     ]);
@@ -66,13 +67,13 @@ describe.each([1, 2, 100])('map fan-in at N = %i', (n) => {
 
 test('map with width (ranked invocation) and an empty map runs onEmpty with []', async () => {
   w.deploy('wf', [
-    { node: 'Split', next: { kind: 'map', fanout: 'M', width: 3, item: to('Work'), onEmpty: to('Agg') }, handler: (x) => x },
+    { node: 'Split', next: { kind: 'map', fanout: 'M', join: 'J', width: 3, item: to('Work'), onEmpty: to('Agg') }, handler: (x) => x },
     { node: 'Work', next: join('J', ['Work'], to('Agg')), handler: (x: string, ctx) => `${x}${ctx.index + 1}/${ctx.size}` },
     { node: 'Agg', next: succeed, handler: (list: string[]) => list.join(',') },
   ]);
   expect(await w.result(await w.run('r'))).toBe('r1/3,r2/3,r3/3');
   w.deploy('wf', [
-    { node: 'Split', next: { kind: 'map', fanout: 'M', itemsPath: '$', item: to('Work'), onEmpty: to('Agg') }, handler: (x) => x },
+    { node: 'Split', next: { kind: 'map', fanout: 'M', join: 'J', itemsPath: '$', item: to('Work'), onEmpty: to('Agg') }, handler: (x) => x },
     { node: 'Agg', next: succeed, handler: (list: unknown[]) => ({ empty: list }) },
   ]);
   expect(await w.result(await w.run([]))).toEqual({ empty: [] });
@@ -84,8 +85,9 @@ test('nested fan-outs: a map inside a parallel branch, cascading joins, and a fa
     {
       node: 'A',
       next: {
-        kind: 'parallel', fanout: 'P',
-        branches: [{ kind: 'map', fanout: 'M', itemsPath: '$', item: to('Leaf'), onEmpty: join('J2', ['J1', 'Solo'], succeed) }, to('Solo')],
+        kind: 'parallel',
+        fanout: 'P',
+        branches: [{ kind: 'map', fanout: 'M', join: 'J1', itemsPath: '$', item: to('Leaf'), onEmpty: join('J2', ['J1', 'Solo'], succeed) }, to('Solo')],
       },
       handler: (x) => x,
     },
@@ -98,7 +100,8 @@ test('nested fan-outs: a map inside a parallel branch, cascading joins, and a fa
 
 test('loop: a back-edge runs the next iteration with its own instance', async () => {
   const loop = {
-    kind: 'choice' as const, node: 'More?',
+    kind: 'choice' as const,
+    node: 'More?',
     rules: [{ when: { op: 'numberLessThan' as const, path: '$.n', value: 3 }, then: to('Step', true) }],
     otherwise: succeed,
   };
@@ -111,12 +114,13 @@ test('loop: a back-edge runs the next iteration with its own instance', async ()
 
 test('a map inside a loop keeps iterations apart', async () => {
   const again = {
-    kind: 'choice' as const, node: 'Again?',
-    rules: [{ when: { op: 'numberLessThan' as const, path: '$[0]', value: 3 }, then: { kind: 'map' as const, fanout: 'M', loop: true, width: 2, item: to('W'), onEmpty: succeed } }],
+    kind: 'choice' as const,
+    node: 'Again?',
+    rules: [{ when: { op: 'numberLessThan' as const, path: '$[0]', value: 3 }, then: { kind: 'map' as const, fanout: 'M', join: 'J', loop: true, width: 2, item: to('W'), onEmpty: succeed } }],
     otherwise: succeed,
   };
   w.deploy('wf', [
-    { node: 'A', next: { kind: 'map', fanout: 'M', width: 2, item: to('W'), onEmpty: succeed }, handler: () => 0 },
+    { node: 'A', next: { kind: 'map', fanout: 'M', join: 'J', width: 2, item: to('W'), onEmpty: succeed }, handler: () => 0 },
     { node: 'W', next: join('J', ['W'], to('B')), handler: (x: number | number[], ctx) => (Array.isArray(x) ? x[0] : x) + 1 + ctx.index * 0 },
     { node: 'B', next: again, handler: (list: number[], ctx) => [list[0], ctx.iteration] },
   ]);
@@ -125,12 +129,13 @@ test('a map inside a loop keeps iterations apart', async () => {
 
 test('join after a choice: each branch takes one of two paths to the join', async () => {
   const route = {
-    kind: 'choice' as const, node: 'Odd?',
+    kind: 'choice' as const,
+    node: 'Odd?',
     rules: [{ when: { op: 'booleanEquals' as const, path: '$.odd', value: true }, then: to('Odd') }],
     otherwise: join('J', ['Classify', 'Odd'], to('Agg')),
   };
   w.deploy('wf', [
-    { node: 'Split', next: { kind: 'map', fanout: 'M', itemsPath: '$', item: to('Classify'), onEmpty: to('Agg') }, handler: (x) => x },
+    { node: 'Split', next: { kind: 'map', fanout: 'M', join: 'J', itemsPath: '$', item: to('Classify'), onEmpty: to('Agg') }, handler: (x) => x },
     { node: 'Classify', next: route, handler: (x: number) => ({ x, odd: x % 2 === 1 }) },
     { node: 'Odd', next: join('J', ['Classify', 'Odd'], to('Agg')), handler: (v: { x: number }) => ({ x: v.x * 100 }) },
     { node: 'Agg', next: succeed, handler: (list: Array<{ x: number }>) => list.map((v) => v.x) },
@@ -146,7 +151,7 @@ test('fail action ends the session FAILED with its error', async () => {
 
 test('a non-envelope event to the entry starts a session (the request id is the session id)', async () => {
   w.deploy('wf', [{ node: 'A', next: succeed, handler: (x: { hello: string }) => x.hello.toUpperCase() }]);
-  const out = await w.lambda.send(new (require('@aws-sdk/client-lambda').InvokeCommand)({
+  const out: any = await w.lambda.send(new (require('@aws-sdk/client-lambda').InvokeCommand)({
     FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:fn-A', Payload: Buffer.from(JSON.stringify({ hello: 'world' })),
   }));
   const { session } = JSON.parse(Buffer.from(out.Payload!).toString());

@@ -1,5 +1,5 @@
-import { createSession } from '../../lambda-runtime/session';
 import { succeed, World } from './harness';
+import { createSession } from '../../lambda-runtime/session';
 
 let w: World;
 const logged: string[] = [];

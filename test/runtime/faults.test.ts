@@ -1,5 +1,5 @@
-import { FAULT_STEPS, SimulatedCrash } from '../../lambda-runtime';
 import { FnSpec, join, succeed, to, World } from './harness';
+import { FAULT_STEPS, SimulatedCrash } from '../../lambda-runtime';
 
 /**
  * Lambda's async semantics: every message kind delivered twice, and a crash
@@ -12,8 +12,9 @@ const workflow: FnSpec[] = [
   {
     node: 'A',
     next: {
-      kind: 'parallel', fanout: 'P',
-      branches: [{ kind: 'map', fanout: 'M', itemsPath: '$.items', item: to('W'), onEmpty: join('J2', ['J1', 'B'], to('Agg')) }, to('B')],
+      kind: 'parallel',
+      fanout: 'P',
+      branches: [{ kind: 'map', fanout: 'M', join: 'J1', itemsPath: '$.items', item: to('W'), onEmpty: join('J2', ['J1', 'B'], to('Agg')) }, to('B')],
     },
     handler: (x) => x,
   },

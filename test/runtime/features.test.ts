@@ -17,7 +17,8 @@ class Flaky extends Error {
 test('retry: Step Functions rules, in-process backoff, attempt in the context', async () => {
   let calls = 0;
   w.deploy('wf', [{
-    node: 'A', next: succeed,
+    node: 'A',
+    next: succeed,
     retry: [{ errors: ['Flaky'], intervalSeconds: 0.001, maxAttempts: 2, backoffRate: 2 }],
     handler: (_x, ctx) => {
       calls++;
@@ -33,7 +34,8 @@ test('retry that does not fit the remaining time is re-invoked asynchronously wi
   const slow = await World.create('retry-async', { remainingMs: 3000 });
   const attempts: number[] = [];
   slow.deploy('wf', [{
-    node: 'A', next: succeed,
+    node: 'A',
+    next: succeed,
     retry: [{ errors: ['States.ALL'], intervalSeconds: 60, maxAttempts: 1, backoffRate: 1 }],
     handler: (_x, ctx) => {
       attempts.push(ctx.attempt);
@@ -50,7 +52,9 @@ test('exhausted retries without catch: FAILED with node, instance and error', as
   w.deploy('wf', [
     { node: 'A', next: to('B'), handler: (x) => x },
     {
-      node: 'B', next: succeed, retry: [{ errors: ['States.TaskFailed'], intervalSeconds: 0, maxAttempts: 1, backoffRate: 1 }],
+      node: 'B',
+      next: succeed,
+      retry: [{ errors: ['States.TaskFailed'], intervalSeconds: 0, maxAttempts: 1, backoffRate: 1 }],
       handler: () => { throw new Flaky(); },
     },
   ]);
@@ -63,7 +67,9 @@ test('exhausted retries without catch: FAILED with node, instance and error', as
 test('catch routes {Error, Cause} at resultPath to the handler node', async () => {
   w.deploy('wf', [
     {
-      node: 'A', next: succeed, catch: [{ errors: ['Nope'], resultPath: '$' , next: to('Other') }, { errors: ['States.ALL'], resultPath: '$.err', next: to('Handler') }],
+      node: 'A',
+      next: succeed,
+      catch: [{ errors: ['Nope'], resultPath: '$', next: to('Other') }, { errors: ['States.ALL'], resultPath: '$.err', next: to('Handler') }],
       handler: () => { throw new Flaky(); },
     },
     { node: 'Handler', next: succeed, handler: (x) => ({ handled: x }) },
@@ -83,7 +89,7 @@ test('S3 spill both ways: large input, large outputs (checkpoint holds the refer
   const big = (n: number, c: string) => c.repeat(n);
   w.deploy('wf', [
     { node: 'A', next: to('B'), handler: (x: { s: string }) => ({ s: x.s + big(500 * 1024, 'a') }) },
-    { node: 'B', next: { kind: 'map', fanout: 'M', width: 3, item: to('C'), onEmpty: to('D') }, handler: (x: { s: string }) => x.s.length },
+    { node: 'B', next: { kind: 'map', fanout: 'M', join: 'J', width: 3, item: to('C'), onEmpty: to('D') }, handler: (x: { s: string }) => x.s.length },
     { node: 'C', next: join('J', ['C'], to('D')), handler: (n: number, ctx) => big(2000, String(ctx.index)) + n },
     { node: 'D', next: succeed, handler: (list: string[]) => list.map((s) => s.length).concat([list[2].charCodeAt(0)]) },
   ]);
@@ -111,7 +117,7 @@ test('every item carries the TTL attribute', async () => {
 test('eager GC deletes intermediate data when the session completes, keeping the session and its result', async () => {
   const g = await World.create('eager', { eagerGc: true, payloadThreshold: 100 });
   g.deploy('wf', [
-    { node: 'A', next: { kind: 'map', fanout: 'M', width: 4, item: to('B'), onEmpty: succeed }, handler: () => 'x'.repeat(200) },
+    { node: 'A', next: { kind: 'map', fanout: 'M', join: 'J', width: 4, item: to('B'), onEmpty: succeed }, handler: () => 'x'.repeat(200) },
     { node: 'B', next: join('J', ['B'], succeed), handler: (_x, ctx) => ctx.index },
   ]);
   const session = await g.run(null);

@@ -117,7 +117,11 @@ export class World implements Invoker {
     });
     this.counter.attach(this.lambda);
     this.client = new UnumClient({
-      table: this.table, bucket: this.bucket, dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda,
+      table: this.table,
+      bucket: this.bucket,
+      dynamodb: this.dynamodb,
+      s3: this.s3,
+      lambda: this.lambda,
       payloadThreshold: this.options.payloadThreshold,
     });
   }
@@ -134,9 +138,16 @@ export class World implements Invoker {
         return spec.handler(input, ctx);
       };
       this.functions.set(fnName(spec.node), createRuntime({
-        config, userHandler: handler, clients: { dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda },
-        table: this.table, bucket: this.bucket, payloadThreshold: this.options.payloadThreshold, eagerGc: this.options.eagerGc,
-        faults: (step, info) => this.faults?.(step, info), logger: silent, ...overrides,
+        config,
+        userHandler: handler,
+        clients: { dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda },
+        table: this.table,
+        bucket: this.bucket,
+        payloadThreshold: this.options.payloadThreshold,
+        eagerGc: this.options.eagerGc,
+        faults: (step, info) => this.faults?.(step, info),
+        logger: silent,
+        ...overrides,
       }));
     });
   }
@@ -150,7 +161,8 @@ export class World implements Invoker {
     const deadline = Date.now() + (this.options.remainingMs ?? Infinity);
     try {
       const out = await current.run(request.functionName, () => fn(JSON.parse(request.payload), {
-        awsRequestId: request.requestId, functionName: request.functionName,
+        awsRequestId: request.requestId,
+        functionName: request.functionName,
         getRemainingTimeInMillis: () => (this.options.remainingMs === undefined ? Infinity : deadline - Date.now()),
       }));
       return { payload: JSON.stringify(out ?? null) };
