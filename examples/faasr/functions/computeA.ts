@@ -1,0 +1,6 @@
+import type { UnumContext } from '../../../lambda-runtime/types';
+
+/** Branch 1: produces the numbers the ranked instances share: base, base + 1, ..., base + 9. */
+export async function handler(input: { base: number }, _context: UnumContext): Promise<{ numbers: number[] }> {
+  return { numbers: Array.from({ length: 10 }, (_, i) => input.base + i) };
+}

@@ -1,0 +1,6 @@
+import type { UnumContext } from '../../../lambda-runtime/types';
+
+/** Runs when computeB returned false. */
+export async function handler(input: boolean, _context: UnumContext): Promise<{ branch: string; computeB: boolean }> {
+  return { branch: 'conditionalF', computeB: input };
+}

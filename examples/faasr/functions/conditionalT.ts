@@ -1,0 +1,6 @@
+import type { UnumContext } from '../../../lambda-runtime/types';
+
+/** Runs when computeB returned true. */
+export async function handler(input: boolean, _context: UnumContext): Promise<{ branch: string; computeB: boolean }> {
+  return { branch: 'conditionalT', computeB: input };
+}

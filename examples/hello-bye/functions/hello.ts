@@ -1,0 +1,6 @@
+import type { UnumContext } from '../../../lambda-runtime/types';
+
+/** Taken when the greeting is "hello". */
+export async function handler(_input: { greeting: string }, _context: UnumContext): Promise<string> {
+  return 'hello';
+}

@@ -1,0 +1,6 @@
+import type { UnumContext } from '../../../lambda-runtime/types';
+
+/** Where both branches meet: appends " world!" to whichever word arrived. */
+export async function handler(input: string, _context: UnumContext): Promise<string> {
+  return `${input} world!`;
+}
