@@ -365,10 +365,10 @@ export class LocalEngine implements Invoker {
   /** Runs one session to its end and reports it. One session at a time. */
   async run(options: RunOptions): Promise<SessionReport> {
     if (this.busy) throw new Error('the local engine runs one session at a time');
-    this.busy = true;
     const workflow = typeof options.workflow === 'object' ? options.workflow : selectWorkflow(this.app, options.workflow);
     const faults = options.faults ?? {};
     validateFaults(faults);
+    this.busy = true;
     const chaos = new Chaos(faults);
     const session = options.session ?? randomUUID();
     const tracker = new Tracker(session, chaos, options.onProgress);

@@ -1,0 +1,30 @@
+import { Chaos, faultSteps } from '../../src/local/chaos';
+
+/** The fault choices: a pure function of (seed, instance, ordinal). */
+
+test('one seed makes the same choices whatever the order of the questions', () => {
+  const a = new Chaos({ crashRate: 0.5, duplicateRate: 0.5, seed: 9 });
+  const b = new Chaos({ crashRate: 0.5, duplicateRate: 0.5, seed: 9 });
+  const keys = Array.from({ length: 50 }, (_, i) => [`N|${i % 7}/0`, i % 3] as const);
+  const ask = (c: Chaos, list: typeof keys): string[] => list.map(([inst, n]) => `${c.crash(inst, n, 2)}:${c.duplicate(inst, n)}`);
+  expect(ask(a, keys)).toEqual(ask(b, [...keys].reverse()).reverse());
+  const other = new Chaos({ crashRate: 0.5, duplicateRate: 0.5, seed: 10 });
+  expect(ask(other, keys)).not.toEqual(ask(a, keys));
+});
+
+test('rates are respected roughly and every step can be chosen', () => {
+  const c = new Chaos({ crashRate: 0.2, seed: 3 });
+  const steps = Array.from({ length: 5000 }, (_, i) => c.crash(`X|${i}`, 0, 2));
+  const crashed = steps.filter((s) => s !== undefined);
+  expect(crashed.length / steps.length).toBeGreaterThan(0.17);
+  expect(crashed.length / steps.length).toBeLessThan(0.23);
+  expect(new Set(crashed)).toEqual(new Set(faultSteps()));
+});
+
+test('crash-at hits the first invocation of each instance only, and never the last attempt', () => {
+  const c = new Chaos({ crashAt: 'after-user-code' });
+  expect(c.crash('A|0', 0, 2)).toBe('after-user-code');
+  expect(c.crash('A|0', 1, 1)).toBeUndefined();
+  expect(c.crash('B|0', 0, 0)).toBeUndefined();
+  expect(new Chaos({ crashRate: 1 }).crash('A|0', 5, 0)).toBeUndefined();
+});

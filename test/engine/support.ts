@@ -1,0 +1,40 @@
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { LocalApp, loadAssembly, synthesize } from '../../src/local/assembly';
+import { EngineOptions, LocalEngine } from '../../src/local/engine';
+
+/** Shared helpers of the engine tests. */
+
+export const ROOT = join(__dirname, '..', '..');
+
+/** How a test runs a TypeScript CDK app. */
+export function tsApp(file: string): string {
+  return `node -r ts-node/register/transpile-only ${JSON.stringify(file)}`;
+}
+
+/** Synthesizes an app into a fresh directory and reads it. */
+export async function synthApp(file: string): Promise<LocalApp> {
+  const outdir = mkdtempSync(join(tmpdir(), 'unum-engine-test-'));
+  await synthesize({ app: tsApp(file), outdir, cwd: ROOT });
+  return loadAssembly(outdir);
+}
+
+/** An engine on the DynamoDB Local and s3rver that jest's global setup started. */
+export function startEngine(app: LocalApp, options: Partial<EngineOptions> = {}): Promise<LocalEngine> {
+  return LocalEngine.start({
+    app,
+    servers: { dynamodb: process.env.UNUM_TEST_DYNAMODB_ENDPOINT!, s3: process.env.UNUM_TEST_S3_ENDPOINT! },
+    ...options,
+  });
+}
+
+/** Captures what the CLI writes. */
+export class Capture {
+  text = '';
+  isTTY = false;
+  write(chunk: string | Uint8Array): boolean {
+    this.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }
+}
