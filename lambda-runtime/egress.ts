@@ -1,14 +1,14 @@
-import { mapLimit } from '../src/client/store';
-import {
-  Action, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, JoinAction, MapAction, checkpointItemKey, evaluateCondition,
-  instanceKey, joinInstanceKey, payloadObjectKey, readPath,
-} from '../src/protocol';
-import {
-  EMPTY_SOURCE, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
-} from '../src/protocol/join';
 import { collectGarbage, trackGarbage } from './gc';
 import { Invocation, Runtime } from './runtime';
 import { failSession, succeedSession } from './session';
+import { mapLimit } from '../src/client/store';
+import {
+  Action, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
+  evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
+} from '../src/protocol';
+import {
+  EMPTY_SOURCE, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
+} from '../src/protocol/join';
 
 /** What flows along an edge: a value (perhaps already in S3) or a completed join. */
 export type Payload = { value: unknown; s3Key?: string } | { fanIn: FanInRef };
@@ -59,8 +59,13 @@ export class Egress {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
         const target = instanceKey(action.node, scope.frames, iteration);
         await this.rt.invoke(action.functionName, {
-          unum: 1, workflow: this.rt.config.workflow, session: this.session, node: action.node,
-          frames: scope.frames, iteration, input: await this.toInput(payload, target),
+          unum: 1,
+          workflow: this.rt.config.workflow,
+          session: this.session,
+          node: action.node,
+          frames: scope.frames,
+          iteration,
+          input: await this.toInput(payload, target),
         });
         if (!this.invoked) {
           this.invoked = true;
@@ -89,6 +94,8 @@ export class Egress {
         return this.map(action, payload, scope, source);
       case 'join':
         return this.join(action, scope, source);
+      case 'windowJoin':
+        return this.windowJoin(action, scope, source);
       case 'succeed':
         return this.succeed(payload);
       case 'fail':
@@ -155,6 +162,40 @@ export class Egress {
       await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), { fi: { S: JSON.stringify(ref) } });
     }
     return this.step(action.then, { fanIn: ref }, outer, action.join);
+  }
+
+  /**
+   * Arrive at the window joins that wait for this item: the one of item
+   * index - offset, for each offset. All offsets fit one shard item, so an
+   * arrival is one idempotent set ADD per waiting item.
+   */
+  private async windowJoin(action: WindowJoinAction, scope: Scope, source: string | undefined): Promise<void> {
+    const inner = scope.frames[scope.frames.length - 1];
+    if (inner === undefined || source === undefined) {
+      throw new RoutingError('Unum.InvalidConfig', `window join '${action.join}' reached outside a map item`);
+    }
+    const inMap = (index: number) => index >= 0 && index < inner.size;
+    await Promise.all(action.offsets.map(async (offset, slot) => {
+      const target = inner.index - offset;
+      if (!inMap(target)) return;
+      const frames = [...scope.frames.slice(0, -1), { ...inner, index: target }];
+      const instance = instanceKey(action.join, frames, scope.iteration);
+      const size = action.offsets.length;
+      const element = encodeElement({ slot, source: 0, iteration: scope.iteration }, size);
+      const arrived = await this.rt.store.update(joinShardItemKey(this.session, instance, 0),
+        { add: '#e :e' }, { '#e': 'e' }, { ':e': { SS: [element] } }, undefined, true);
+      this.rt.fault('after-join-arrive', this.inv);
+      const present = action.offsets.filter((o) => inMap(target + o)).length;
+      const elements = (arrived?.e?.SS ?? []).map((text) => decodeElement(text, 0, size));
+      if (elements.length < present) return;
+      this.rt.fault('after-join-complete', this.inv);
+      const instances = action.offsets.map((o, i) => {
+        const e = elements.find((x) => x.slot === i);
+        return e === undefined ? null : instanceKey(source, [...scope.frames.slice(0, -1), { ...inner, index: target + o }], e.iteration);
+      });
+      if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
+      await this.step(action.then, { fanIn: { join: action.join, instance, size, instances } }, { frames, iteration: scope.iteration }, action.join);
+    }));
   }
 
   private async succeed(payload: Payload): Promise<void> {

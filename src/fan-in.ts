@@ -12,6 +12,17 @@ export interface FanInProps {
    * @default - none
    */
   readonly comment?: string;
+  /**
+   * Make this a partial join across neighbouring items of the enclosing Map
+   * (like video encoding: chunk i's second stage needs chunk i and chunk
+   * i - 1): placed in a Map's item processor after a function, it waits for
+   * that function's output of items index + offset for each offset, and
+   * passes them, in offset order, to the next function in item index's
+   * scope (null where index + offset is outside the map). Item i's next
+   * stage starts as soon as its window is complete, not after the whole map.
+   * @default - a join that closes the Parallel or Map it follows
+   */
+  readonly itemOffsets?: number[];
 }
 
 /**
@@ -25,12 +36,15 @@ export interface FanInProps {
 export class FanIn extends State implements INextable {
   /** What this state does, for readers of the code. */
   public readonly comment?: string;
+  /** Offsets of a partial join across Map items, if this is one. */
+  public readonly itemOffsets?: number[];
   public readonly endStates: INextable[];
   private nextState?: State;
 
   constructor(scope: Construct, id: string, props: FanInProps = {}) {
     super(scope, id);
     this.comment = props.comment;
+    this.itemOffsets = props.itemOffsets ? [...props.itemOffsets] : undefined;
     this.endStates = [this];
   }
 
@@ -44,7 +58,12 @@ export class FanIn extends State implements INextable {
 
   /** @internal */
   public _toGraphState(): FanInState {
-    return { kind: 'fanIn', id: this.id, ...(this.nextState ? { next: this.nextState.id } : {}) };
+    return {
+      kind: 'fanIn',
+      id: this.id,
+      ...(this.nextState ? { next: this.nextState.id } : {}),
+      ...(this.itemOffsets ? { itemOffsets: this.itemOffsets } : {}),
+    };
   }
 
   /** @internal */

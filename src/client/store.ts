@@ -48,6 +48,17 @@ export interface StoreOptions {
 }
 
 export class Store {
+  /** True when the item holds a value under `prefix`. */
+  static hasValue(item: Item, prefix = ''): boolean {
+    return item[`${prefix}v`] !== undefined || item[`${prefix}s3`] !== undefined || item[`${prefix}fi`] !== undefined;
+  }
+
+  /** The fan-in reference stored under `prefix`, if that is what the item holds. */
+  static fanInOf(item: Item, prefix = ''): FanInRef | undefined {
+    const fi = item[`${prefix}fi`]?.S;
+    return fi === undefined ? undefined : JSON.parse(fi);
+  }
+
   readonly dynamodb: DynamoDBClient;
   readonly s3: S3Client;
   readonly table: string;
@@ -156,17 +167,6 @@ export class Store {
     return { [`${prefix}s3`]: { S: spillKey } };
   }
 
-  /** True when the item holds a value under `prefix`. */
-  static hasValue(item: Item, prefix = ''): boolean {
-    return item[`${prefix}v`] !== undefined || item[`${prefix}s3`] !== undefined || item[`${prefix}fi`] !== undefined;
-  }
-
-  /** The fan-in reference stored under `prefix`, if that is what the item holds. */
-  static fanInOf(item: Item, prefix = ''): FanInRef | undefined {
-    const fi = item[`${prefix}fi`]?.S;
-    return fi === undefined ? undefined : JSON.parse(fi);
-  }
-
   /** Resolves the value under `prefix`: inline, S3, or a fan-in list. */
   async decodeValue(session: string, item: Item, prefix = ''): Promise<unknown> {
     const inline = item[`${prefix}v`]?.S;
@@ -195,6 +195,7 @@ export class Store {
    * gives each slot's checkpoint key. All reads are strongly consistent.
    */
   async readFanIn(session: string, ref: FanInRef): Promise<unknown[]> {
+    if (ref.instances !== undefined) return this.readInstances(session, ref.instances);
     const shards = Array.from({ length: shardCount(ref.size) }, (_, s) => joinShardItemKey(session, ref.instance, s));
     const shardItems = await this.batchGet(shards);
     const values: unknown[] = new Array(ref.size);
@@ -223,6 +224,18 @@ export class Store {
       values[slot] = await this.decodeValue(session, item);
     });
     return values;
+  }
+
+  /** Outputs of the given instances in order (a window join names them itself); null stays null. */
+  private async readInstances(session: string, instances: ReadonlyArray<string | null>): Promise<unknown[]> {
+    const keys = instances.map((i) => (i === null ? undefined : checkpointItemKey(session, i)));
+    const items = await this.batchGet(keys.filter((k): k is ItemKey => k !== undefined));
+    return Promise.all(keys.map(async (key) => {
+      if (key === undefined) return null;
+      const item = items.get(`${key.pk}\n${key.sk}`);
+      if (item === undefined) throw new Error(`window join: no checkpoint for ${key.pk}`);
+      return this.decodeValue(session, item);
+    }));
   }
 
   private requireBucket(): string {

@@ -1,5 +1,5 @@
 import { edgeKey, GraphAnalysis, Scope } from './analysis';
-import { FanInState, GraphState, MapState, ParallelState, TaskState, WorkflowGraph } from './graph';
+import { FanInState, GraphState, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
 import { validateGraph, WorkflowGraphError } from './validate';
 import { Action, CONFIG_VERSION, FunctionConfig } from '../protocol/config';
 
@@ -44,6 +44,7 @@ class Compiler {
         resultPath: c.resultPath,
         next: this.resolve(task.id, c.next, false),
       })),
+      ...(task.dataFlow ? { dataFlow: task.dataFlow } : {}),
     };
   }
 
@@ -55,6 +56,10 @@ class Compiler {
     switch (state.kind) {
       case 'task':
         return { kind: 'invoke', node: state.id, functionName: state.functionName, ...loopFlag };
+      case 'pass':
+        return { kind: 'pass', node: state.id, dataFlow: state.dataFlow, next: this.continueAfter(state, inLoop) };
+      case 'wait':
+        return { kind: 'wait', node: state.id, seconds: state.seconds, next: this.continueAfter(state, inLoop) };
       case 'choice':
         return {
           kind: 'choice',
@@ -86,9 +91,17 @@ class Compiler {
       case 'fail':
         return { kind: 'fail', node: state.id, error: state.error, ...(state.cause ? { cause: state.cause } : {}) };
       case 'fanIn':
-        // validateGraph guarantees a FanIn is only ever a fan-out's next, handled by afterJoin.
+        if (state.itemOffsets !== undefined) {
+          return { kind: 'windowJoin', join: state.id, offsets: state.itemOffsets, then: this.resolve(state.id, state.next!, inLoop) };
+        }
+        // validateGraph guarantees any other FanIn is a fan-out's next, handled by afterJoin.
         throw new Error(`internal: ${state.id} resolved outside its fan-out`);
     }
+  }
+
+  /** Where a Pass or Wait continues: its next state, or the end of its scope. */
+  private continueAfter(state: PassState | WaitState, loop: boolean): Action {
+    return state.next ? this.resolve(state.id, state.next, loop) : this.endOfScope(this.scope(state.id));
   }
 
   /** What happens when a path ends in `scope`: the session ends, or the branch arrives at its join. */
@@ -123,7 +136,8 @@ class Compiler {
     for (const state of this.graph.states) {
       const scope = this.analysis.scopes.get(state.id);
       if (!scope || scope.length !== depth || scope[depth - 1].fanout !== fanOut.id) continue;
-      if (state.kind === 'task') sources.add(state.id);
+      // A Pass on a branch checkpoints its value and arrives as its own source.
+      if (state.kind === 'task' || state.kind === 'pass') sources.add(state.id);
       if ((state.kind === 'parallel' || state.kind === 'map') && this.cascades(state)) sources.add(this.joinName(state));
     }
     return [...sources].sort();
@@ -155,6 +169,13 @@ function functionlessBranches(config: FunctionConfig): string[] {
   const visit = (action: Action | undefined, fanOuts: string[]): void => {
     if (!action) return;
     switch (action.kind) {
+      case 'pass':
+        // The Pass's checkpointed value is what arrives, so what follows it has an output to join.
+        visit(action.next, []);
+        break;
+      case 'wait':
+        visit(action.next, fanOuts);
+        break;
       case 'choice':
         action.rules.forEach((r) => visit(r.then, fanOuts));
         visit(action.otherwise, fanOuts);
@@ -173,6 +194,9 @@ function functionlessBranches(config: FunctionConfig): string[] {
             + 'a path made only of Choice/Succeed states has no output to join): put an UnumFunction on that path, e.g. one that returns its input');
           return;
         }
+        visit(action.then, fanOuts);
+        break;
+      case 'windowJoin':
         visit(action.then, fanOuts);
         break;
     }

@@ -1,5 +1,6 @@
 import { ConditionJson } from '../protocol/conditions';
 import { RetryRule } from '../protocol/config';
+import { DataFlow } from '../protocol/dataflow';
 
 /**
  * The workflow graph as plain data: what the constructs (or an importer)
@@ -19,7 +20,9 @@ export type GraphState =
   | MapState
   | FanInState
   | SucceedState
-  | FailState;
+  | FailState
+  | PassState
+  | WaitState;
 
 interface StateBase {
   readonly id: string;
@@ -33,6 +36,8 @@ export interface TaskState extends StateBase {
   readonly next?: string;
   readonly retry?: readonly RetryRule[];
   readonly catch?: readonly GraphCatch[];
+  /** InputPath/Parameters/ResultSelector/ResultPath/OutputPath around the user code. */
+  readonly dataFlow?: DataFlow;
 }
 
 export interface GraphCatch {
@@ -67,6 +72,8 @@ export interface MapState extends StateBase {
 export interface FanInState extends StateBase {
   readonly kind: 'fanIn';
   readonly next?: string;
+  /** A window join across neighbouring items of the enclosing Map (see WindowJoinAction). */
+  readonly itemOffsets?: readonly number[];
 }
 
 export interface SucceedState extends StateBase {
@@ -79,6 +86,20 @@ export interface FailState extends StateBase {
   readonly cause?: string;
 }
 
+/** Transforms the value without a function (Step Functions' Pass); `dataFlow.result` is its static result. */
+export interface PassState extends StateBase {
+  readonly kind: 'pass';
+  readonly dataFlow: DataFlow;
+  readonly next?: string;
+}
+
+/** Waits before continuing (Step Functions' Wait with Seconds). */
+export interface WaitState extends StateBase {
+  readonly kind: 'wait';
+  readonly seconds: number;
+  readonly next?: string;
+}
+
 export const KIND_LABEL: Record<GraphState['kind'], string> = {
   task: 'UnumFunction',
   choice: 'Choice',
@@ -87,6 +108,8 @@ export const KIND_LABEL: Record<GraphState['kind'], string> = {
   fanIn: 'FanIn',
   succeed: 'Succeed',
   fail: 'Fail',
+  pass: 'Pass',
+  wait: 'Wait',
 };
 
 export function describe(state: GraphState): string {
@@ -113,6 +136,9 @@ export function edgesOf(state: GraphState): Array<{ to: string; role: 'next' | '
       ...(state.next ? [{ to: state.next, role: 'next' as const }] : []),
     ];
     case 'fanIn': return state.next ? [{ to: state.next, role: 'next' }] : [];
+    case 'pass':
+    case 'wait':
+      return state.next ? [{ to: state.next, role: 'next' }] : [];
     case 'succeed':
     case 'fail':
       return [];

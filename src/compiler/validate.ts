@@ -1,6 +1,7 @@
 import { GraphAnalysis, analyze } from './analysis';
-import { describe, edgesOf, GraphState, WorkflowGraph } from './graph';
+import { describe, edgesOf, FanInState, GraphState, WorkflowGraph } from './graph';
 import { validateCondition } from '../protocol/conditions';
+import { validateDataFlow } from '../protocol/dataflow';
 import { parsePath } from '../protocol/jsonpath';
 
 /** Thrown for an invalid workflow graph; lists every problem, each naming its state and the fix. */
@@ -59,7 +60,7 @@ export function validateGraph(graph: WorkflowGraph): GraphAnalysis {
     }
     problems.push(...checkState(state, byId));
   }
-  problems.push(...checkFanInPlacement(graph, byId));
+  problems.push(...checkFanInPlacement(graph, analysis));
   problems.push(...checkLoops(analysis));
   if (problems.length > 0) throw fail();
   return analysis;
@@ -77,6 +78,7 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
   };
   switch (state.kind) {
     case 'task':
+      if (state.dataFlow) validateDataFlow(state.dataFlow).forEach((p) => problems.push(`${where}: ${p}`));
       (state.retry ?? []).forEach((r, i) => {
         if (r.errors.length === 0) problems.push(`${where}: retry ${i} lists no errors; use States.ALL to retry every error`);
         if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 0) problems.push(`${where}: retry ${i} maxAttempts must be a non-negative integer`);
@@ -113,12 +115,21 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
     case 'fail':
       if (!state.error) problems.push(`${where} needs an error name`);
       break;
+    case 'pass':
+      validateDataFlow(state.dataFlow).forEach((p) => problems.push(`${where}: ${p}`));
+      break;
+    case 'wait':
+      if (!Number.isInteger(state.seconds) || state.seconds < 0 || state.seconds > 99_999_999) {
+        problems.push(`${where}: seconds must be an integer from 0 to 99999999 (got ${state.seconds})`);
+      }
+      break;
   }
   // A join hands its target a reference to the branch outputs, not the list
   // itself, so only a function (which reads them) or an end may follow it.
   if (state.kind === 'parallel' || state.kind === 'map' || state.kind === 'fanIn') {
     const next = state.next ? byId.get(state.next) : undefined;
-    const allowed = state.kind === 'fanIn' ? ['task', 'succeed', 'fail'] : ['task', 'succeed', 'fail', 'fanIn'];
+    // A Pass or Wait reads the list in the egress that completes the join (the Pass checkpoints its value).
+    const allowed = state.kind === 'fanIn' ? ['task', 'succeed', 'fail', 'pass', 'wait'] : ['task', 'succeed', 'fail', 'fanIn', 'pass', 'wait'];
     if (next && !allowed.includes(next.kind)) {
       problems.push(`${where} is followed by ${describe(next)}: the joined list goes to an UnumFunction first; put a function between them`);
     }
@@ -126,16 +137,28 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
   return problems;
 }
 
-/** A FanIn closes exactly one Parallel or Map: it must be that fan-out's next and nothing else's. */
-function checkFanInPlacement(graph: WorkflowGraph, byId: ReadonlyMap<string, GraphState>): string[] {
+/**
+ * A FanIn closes exactly one Parallel or Map: it must be that fan-out's next
+ * and nothing else's. A window FanIn (itemOffsets) instead follows one
+ * function inside a Map's items.
+ */
+function checkFanInPlacement(graph: WorkflowGraph, analysis: GraphAnalysis): string[] {
+  const { byId } = analysis;
   const problems: string[] = [];
   const closers = new Map<string, string[]>();
+  const feeders = new Map<string, string[]>();
   for (const state of graph.states) {
     for (const edge of edgesOf(state)) {
       const to = byId.get(edge.to)!;
       if (to.kind !== 'fanIn') continue;
       const fanOut = (state.kind === 'parallel' || state.kind === 'map') && edge.role === 'next';
-      if (!fanOut) {
+      if (to.itemOffsets !== undefined) {
+        if (fanOut) {
+          problems.push(`${describe(to)} has itemOffsets, so it joins neighbouring items inside a Map's item processor; it cannot close ${describe(state)}: remove itemOffsets or move it into the item processor`);
+        } else {
+          feeders.set(to.id, [...(feeders.get(to.id) ?? []), state.id]);
+        }
+      } else if (!fanOut) {
         problems.push(`${describe(to)} is reached from ${describe(state)}, which is not a Parallel or Map: a FanIn directly follows the fan-out it joins (parallel.next(fanIn))`);
       } else {
         closers.set(to.id, [...(closers.get(to.id) ?? []), state.id]);
@@ -145,6 +168,25 @@ function checkFanInPlacement(graph: WorkflowGraph, byId: ReadonlyMap<string, Gra
   for (const [fanIn, fanOuts] of closers) {
     if (fanOuts.length > 1) {
       problems.push(`${describe(byId.get(fanIn)!)} follows ${fanOuts.map((f) => describe(byId.get(f)!)).join(' and ')}: a FanIn joins one fan-out; create one FanIn per Parallel or Map`);
+    }
+  }
+  for (const [fanIn, from] of feeders) {
+    const state = byId.get(fanIn) as FanInState;
+    const where = describe(state);
+    const scope = analysis.scopes.get(fanIn) ?? [];
+    if (from.length !== 1 || byId.get(from[0])!.kind !== 'task') {
+      problems.push(`${where} (itemOffsets) must follow exactly one UnumFunction, whose outputs of neighbouring items it joins (it follows ${from.map((f) => describe(byId.get(f)!)).join(', ')})`);
+    }
+    if (scope.length === 0 || scope[scope.length - 1].branch !== -1) {
+      problems.push(`${where} (itemOffsets) joins neighbouring items of a Map: put it in a Map's item processor`);
+    }
+    const offsets = state.itemOffsets!;
+    if (offsets.length === 0 || offsets.length > 16 || !offsets.every(Number.isInteger) || new Set(offsets).size !== offsets.length) {
+      problems.push(`${where}: itemOffsets must be 1 to 16 distinct integers such as [0, -1] (got ${JSON.stringify(offsets)})`);
+    }
+    const next = state.next ? byId.get(state.next) : undefined;
+    if (next?.kind !== 'task') {
+      problems.push(`${where} (itemOffsets) must be followed by the UnumFunction that receives the neighbouring outputs`);
     }
   }
   return problems;

@@ -34,10 +34,13 @@ export function invokedFunctionNames(config: FunctionConfig): string[] {
     if (!action) return;
     switch (action.kind) {
       case 'invoke': names.add(action.functionName); break;
+      case 'pass': visit(action.next); break;
+      case 'wait': visit(action.next); break;
       case 'choice': action.rules.forEach((r) => visit(r.then)); visit(action.otherwise); break;
       case 'parallel': action.branches.forEach(visit); break;
       case 'map': visit(action.item); visit(action.onEmpty); break;
       case 'join': visit(action.then); break;
+      case 'windowJoin': visit(action.then); break;
     }
   };
   visit(config.next);

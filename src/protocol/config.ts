@@ -1,4 +1,5 @@
 import { ConditionJson } from './conditions';
+import { DataFlow } from './dataflow';
 
 /**
  * The per-function configuration that the graph compiler emits and the
@@ -19,6 +20,12 @@ export interface FunctionConfig {
   readonly retry: readonly RetryRule[];
   /** Evaluated in order once retries are exhausted; first match wins. */
   readonly catch: readonly CatchRule[];
+  /**
+   * Step Functions' InputPath/Parameters/ResultSelector/ResultPath/OutputPath,
+   * applied around the user code (see dataflow.ts). Absent: the input is the
+   * raw input and the output is the result. Added in cdk-unum 0.x, optional.
+   */
+  readonly dataFlow?: DataFlow;
 }
 
 /**
@@ -31,8 +38,37 @@ export type Action =
   | ParallelAction
   | MapAction
   | JoinAction
+  | WindowJoinAction
   | SucceedAction
-  | FailAction;
+  | FailAction
+  | PassAction
+  | WaitAction;
+
+/**
+ * Transform the value without running a function (Step Functions' Pass),
+ * then continue with `next`. When `next` can reach a join, the transformed
+ * value is checkpointed as the output of instance (node, frames, iteration)
+ * so the join's reader finds it, and `node` arrives as the source.
+ */
+export interface PassAction {
+  readonly kind: 'pass';
+  readonly node: string;
+  readonly dataFlow: DataFlow;
+  readonly next: Action;
+}
+
+/**
+ * Wait `seconds` before continuing with `next` (Step Functions' Wait). The
+ * function that runs the egress sleeps; when the wait does not fit in its
+ * remaining time it re-invokes itself with the deadline in `Envelope.waits`
+ * and continues there (only the paths through the pending waits).
+ */
+export interface WaitAction {
+  readonly kind: 'wait';
+  readonly node: string;
+  readonly seconds: number;
+  readonly next: Action;
+}
 
 /** Invoke one node asynchronously with the current frames. */
 export interface InvokeAction {
@@ -96,6 +132,22 @@ export interface JoinAction {
    * output without another write.
    */
   readonly sources: readonly string[];
+  readonly then: Action;
+}
+
+/**
+ * A partial join across the items of the innermost Map (like the stages of
+ * a video encoding pipeline): the instance of `join` in item t waits for the
+ * arriving node's output of items t + offset, for each offset that falls
+ * inside the map. Each arrival adds itself to the join instances of items
+ * index - offset; the one that completes an instance runs `then` in that
+ * item's scope with the outputs in offset order (null outside the map).
+ * No frame is popped.
+ */
+export interface WindowJoinAction {
+  readonly kind: 'windowJoin';
+  readonly join: string;
+  readonly offsets: readonly number[];
   readonly then: Action;
 }
 

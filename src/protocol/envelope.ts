@@ -27,6 +27,8 @@ export interface FanInRef {
   readonly size: number;
   /** JoinAction.sources of the join: the reader rebuilds each slot's checkpoint key from them. */
   readonly sources?: readonly string[];
+  /** A window join lists each slot's checkpoint instance itself; null where the window leaves the map. */
+  readonly instances?: ReadonlyArray<string | null>;
 }
 
 export interface Envelope {
@@ -39,6 +41,12 @@ export interface Envelope {
   readonly input: Input;
   /** Retries already made for this instance (a retry re-invoked asynchronously); absent means 0. */
   readonly attempt?: number;
+  /**
+   * Deadlines (epoch ms) of Wait states that did not fit in the invocation
+   * that reached them, keyed by the Wait's instance key: the function
+   * re-invoked itself with them and continues only the paths through them.
+   */
+  readonly waits?: Readonly<Record<string, number>>;
 }
 
 export class EnvelopeError extends Error {
@@ -86,6 +94,10 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
     if (!Number.isInteger(frame.iteration) || (frame.iteration as number) < 0) fail(`frames[${i}].iteration must be a non-negative integer`);
   });
   if (e.attempt !== undefined && (!Number.isInteger(e.attempt) || (e.attempt as number) < 0)) fail('attempt must be a non-negative integer');
+  if (e.waits !== undefined && (e.waits === null || typeof e.waits !== 'object' || Array.isArray(e.waits)
+    || !Object.values(e.waits as object).every((d) => Number.isFinite(d)))) {
+    fail('waits must map Wait instance keys to deadlines in epoch milliseconds');
+  }
   parseInput(e.input, fail);
   return e as unknown as Envelope;
 }
@@ -105,5 +117,10 @@ function parseInput(input: unknown, fail: (what: string) => never): void {
   if ('fanIn' in i && i.fanIn.sources !== undefined
     && (!Array.isArray(i.fanIn.sources) || !i.fanIn.sources.every((s: unknown) => typeof s === 'string'))) {
     fail('input.fanIn.sources must be an array of node names');
+  }
+  if ('fanIn' in i && i.fanIn.instances !== undefined
+    && (!Array.isArray(i.fanIn.instances) || i.fanIn.instances.length !== i.fanIn.size
+      || !i.fanIn.instances.every((s: unknown) => s === null || typeof s === 'string'))) {
+    fail('input.fanIn.instances must list one instance key (or null) per slot');
   }
 }

@@ -162,3 +162,33 @@ describe('compileWorkflow', () => {
     expect(JSON.stringify(large.S).length - JSON.stringify(small.S).length).toBe(3);
   });
 });
+
+describe('window joins (partial joins across map items)', () => {
+  const fold = (offsets: number[]) => graph('Split',
+    task('Split', 'Chunks'), map('Chunks', 'Encode', 'Encoded'), task('Encode', 'WithPrevious'),
+    { kind: 'fanIn', id: 'WithPrevious', itemOffsets: offsets, next: 'Rebase' }, task('Rebase'),
+    fanIn('Encoded', 'Fold'), task('Fold'));
+
+  test('the first stage arrives at its neighbours\' window joins; the second stage ends the item', () => {
+    const c = configs(fold([0, -1]));
+    expect(c.Encode.next).toEqual({ kind: 'windowJoin', join: 'WithPrevious', offsets: [0, -1], then: invoke('Rebase') });
+    expect(c.Rebase.next).toEqual({ kind: 'join', join: 'Encoded', sources: ['Encode', 'Rebase'], then: invoke('Fold') });
+  });
+
+  test.each([
+    [[], /itemOffsets must be 1 to 16 distinct integers/],
+    [[0, 0], /itemOffsets must be 1 to 16 distinct integers/],
+    [[0.5], /itemOffsets must be 1 to 16 distinct integers/],
+  ])('offsets %j are rejected', (offsets, message) => {
+    expect(() => compileWorkflow(fold(offsets))).toThrow(message);
+  });
+
+  test('a window join outside a map, closing a fan-out, or not followed by a function is rejected', () => {
+    expect(() => compileWorkflow(graph('A', task('A', 'W'), { kind: 'fanIn', id: 'W', itemOffsets: [0], next: 'B' }, task('B'))))
+      .toThrow(/FanIn 'W' \(itemOffsets\) joins neighbouring items of a Map: put it in a Map's item processor/);
+    expect(() => compileWorkflow(graph('A', task('A', 'M'), map('M', 'I', 'W'), task('I'), { kind: 'fanIn', id: 'W', itemOffsets: [0], next: 'B' }, task('B'))))
+      .toThrow(/FanIn 'W' has itemOffsets, so it joins neighbouring items inside a Map's item processor; it cannot close Map 'M'/);
+    expect(() => compileWorkflow(graph('A', task('A', 'M'), map('M', 'I'), task('I', 'W'), { kind: 'fanIn', id: 'W', itemOffsets: [0, -1] })))
+      .toThrow(/FanIn 'W' \(itemOffsets\) must be followed by the UnumFunction that receives the neighbouring outputs/);
+  });
+});
