@@ -31,7 +31,7 @@ const EXAMPLES: readonly Example[] = [
   defineExample('text-processing', 'TextProcessing', ['Draft', 'ExtractMentions', 'FindUrls', 'ShortenUrls', 'CreatePost', 'Publish']),
   defineExample('map-join', 'MapJoin', ['Start', 'Identity', 'Collect']),
   defineExample('word-count', 'WordCount', ['Split', 'Count', 'Partition', 'Reduce', 'Merge']),
-  defineExample('fold', 'Fold', ['Split', 'Encode', 'PairWithPrevious', 'Rebase', 'FoldInOrder']),
+  defineExample('fold', 'Fold', ['Split', 'Encode', 'Rebase', 'FoldInOrder']),
   defineExample('faasr', 'Faasr', ['start', 'computeA', 'concurrent', 'computeB', 'conditionalT', 'conditionalF', 'end']),
 ];
 

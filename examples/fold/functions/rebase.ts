@@ -16,13 +16,14 @@ export interface Rebased {
 }
 
 /**
- * Stage 2 (one Map item per chunk): re-encode the chunk's keyframe as an
- * interframe against the decoder state at the end of chunk i - 1. Needs
- * stage 1 of this chunk and of the previous one, nothing else.
+ * Stage 2 (one Map item per chunk, after the partial join `WithPrevious`):
+ * re-encode the chunk's keyframe as an interframe against the decoder state
+ * at the end of chunk i - 1. Gets stage 1 of this chunk and of the previous
+ * one (null for the first chunk), nothing else.
  */
-export async function handler(input: { current: Encoded; previous: Encoded | null }, context: UnumContext): Promise<Rebased> {
-  const { current, previous } = input;
-  if (current.chunk !== context.index) throw new Error(`pair ${context.index} holds chunk ${current.chunk}`);
+export async function handler(window: [Encoded, Encoded | null], context: UnumContext): Promise<Rebased> {
+  const [current, previous] = window;
+  if (current.chunk !== context.index) throw new Error(`item ${context.index} holds chunk ${current.chunk}`);
   const head = previous === null
     ? { type: 'key' as const, value: current.keyframe }
     : { type: 'inter' as const, delta: current.keyframe - previous.lastFrame };
