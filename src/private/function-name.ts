@@ -11,7 +11,9 @@ const MAX_FUNCTION_NAME = 64;
  * hash of the construct path so two stacks never collide.
  */
 export function workflowFunctionName(construct: IConstruct): string {
-  const stack = Stack.of(construct);
+  // Nested stacks have generated names: name functions after the deployed (root) stack.
+  let stack = Stack.of(construct);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
   const stackName = Token.isUnresolved(stack.stackName) ? stack.node.id : stack.stackName;
   const relative = construct.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id);
   const hash = createHash('sha256').update(`${stackName}/${construct.node.path}`).digest('hex').slice(0, 8);
