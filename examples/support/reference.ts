@@ -5,7 +5,7 @@
  * would. No store, no invocations, no protocol: what is left is the user
  * code. Benchmarks compare the real runs against this.
  */
-import type { FanOutPosition, Logger, UnumContext, UnumHandler } from '../../lambda-runtime/types';
+import type { FanOutPosition, Logger, UnumContext, UnumHandler } from '../../src/handler';
 import { instanceKey } from '../../src/protocol/keys';
 
 /** A logger that drops everything (the floor should not pay for logging). */

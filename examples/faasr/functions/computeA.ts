@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /** Branch 1: produces the numbers the ranked instances share: base, base + 1, ..., base + 9. */
 export async function handler(input: { base: number }, _context: UnumContext): Promise<{ numbers: number[] }> {

@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /** Branch 2: a boolean, for the Choice after it (true → conditionalT, false → conditionalF). */
 export async function handler(input: { base: number; divisor: number }, _context: UnumContext): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /** Stage 1 of a chunk: encoded on its own, so it must start with a (costly) keyframe. */
 export interface Encoded {

@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /** The session input: the video as chunks of frames (a frame is one number here, e.g. its brightness). */
 export interface Video {

@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /** Taken when the greeting is "bye". */
 export async function handler(_input: { greeting: string }, _context: UnumContext): Promise<string> {

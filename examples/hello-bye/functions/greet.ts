@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /** The session input: a greeting, bare or in an object, in any case and spacing. */
 export type GreetInput = string | { greeting?: unknown };

@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /** Where both branches meet: appends " world!" to whichever word arrived. */
 export async function handler(input: string, _context: UnumContext): Promise<string> {

@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 // The shapes Aggregate returns (repeated here: each function is bundled on its own).
 interface Window {

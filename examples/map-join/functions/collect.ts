@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /** After the FanIn: the item outputs, in item order, whatever order they finished in. */
 export async function handler(items: unknown[], context: UnumContext): Promise<unknown[]> {

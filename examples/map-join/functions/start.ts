@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /** The entry: the session input must be a list; it is passed on unchanged for the Map to fan out. */
 export async function handler(input: unknown[], _context: UnumContext): Promise<unknown[]> {

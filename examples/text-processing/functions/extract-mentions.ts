@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /**
  * Branch 1: the @handles in the text, each once, in order of first mention.

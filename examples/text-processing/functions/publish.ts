@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 interface Post {
   readonly author: string;

@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 /** A word and how often it occurs. */
 export type WordCount = [word: string, count: number];

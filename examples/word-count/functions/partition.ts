@@ -1,4 +1,4 @@
-import type { UnumContext } from '../../../lambda-runtime/types';
+import type { UnumContext } from '../../../src/handler';
 
 type WordCount = [word: string, count: number];
 
