@@ -5,7 +5,7 @@ import { join, resolve } from 'path';
 import { parseArgs } from 'util';
 import { SessionDescription } from '../client';
 import { LocalApp, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
-import { faultSteps } from '../local/chaos';
+import { faultSteps, validateFaults } from '../local/chaos';
 import { candidateStores, openDataDir } from '../local/data-dir';
 import { LocalEngine, Progress, SessionReport, readState } from '../local/engine';
 import { formatProgress, formatReport, formatSession } from '../local/report';
@@ -17,8 +17,8 @@ import { formatProgress, formatReport, formatSession } from '../local/report';
  */
 
 export interface CliIO {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(chunk: string): unknown; isTTY?: boolean };
   readonly cwd?: string;
   readonly stdin?: () => Promise<string>;
 }
@@ -46,7 +46,7 @@ Run options:
   --json                 print one machine-readable JSON report on stdout
   --verbose              stream the functions' logs to stderr
   --quiet                no progress display
-  --concurrency <n>      async invocations running at once (default 16)
+  --concurrency <n>      async invocations running at once (default: twice the CPU cores, at least 4)
   --timeout <seconds>    give up waiting for the session (default 600)
   --crash-at <step>      crash the first invocation of every instance at a runtime step
   --crash-rate <p>       crash invocations with probability p at a random step
@@ -158,6 +158,7 @@ async function run(values: Values, io: CliIO): Promise<number> {
     duplicateRate: optionalNumber(values['duplicate-rate'], '--duplicate-rate'),
     seed: optionalInteger(values.seed, '--seed'),
   };
+  validateFaults(faults);
   const concurrency = optionalInteger(values.concurrency, '--concurrency', 1);
   const timeout = optionalNumber(values.timeout, '--timeout');
   const ports = {

@@ -207,7 +207,7 @@ export function loadAssembly(dir: string): LocalApp {
 export function selectWorkflow(app: LocalApp, name?: string): LocalWorkflow {
   if (app.workflows.length === 0) {
     throw new UsageError('no cdk-unum workflow in the app: define an UnumWorkflow in one of its stacks '
-      + `(the assembly in ${app.dir} has ${app.functions.length === 0 ? 'no' : 'only unrelated'} Lambda functions)`);
+      + `(no Lambda function in ${app.dir} carries cdk-unum metadata)`);
   }
   const names = app.workflows.map((w) => w.name);
   if (name === undefined) {

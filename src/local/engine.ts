@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
+import { cpus } from 'os';
 import { dirname, join } from 'path';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -26,7 +27,7 @@ export interface EngineOptions {
   readonly app: LocalApp;
   /** Keep the store's state here between runs (DynamoDB Local -dbPath, s3rver directory, the engine's index). */
   readonly dataDir?: string;
-  /** Async invocations running at once (default 16). */
+  /** Async invocations running at once (default: twice the CPU cores, at least 4). */
   readonly concurrency?: number;
   /** Live sandbox processes at most (default: twice the concurrency, at least 32). */
   readonly maxSandboxes?: number;
@@ -307,7 +308,7 @@ export class LocalEngine implements Invoker {
     this.s3 = new S3Client({ region: REGION, credentials: CREDENTIALS, endpoint: s3Url, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
     await this.createStore();
 
-    const concurrency = o.concurrency ?? 16;
+    const concurrency = o.concurrency ?? Math.max(4, cpus().length * 2);
     this.endpoint = await listenOn(() => LambdaEndpoint.start({
       invoker: this,
       port: ports.lambda,

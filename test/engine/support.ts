@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { LocalApp, loadAssembly, synthesize } from '../../src/local/assembly';
@@ -37,4 +37,26 @@ export class Capture {
     this.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return true;
   }
+}
+
+export interface Example {
+  readonly name: string;
+  readonly app: string;
+  readonly input: string;
+  readonly expected: unknown;
+}
+
+/** Every example app: `examples/<name>/app.ts` with its input.json and expected.json. */
+export function examples(): Example[] {
+  const dir = join(ROOT, 'examples');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'app.ts')) && existsSync(join(dir, name, 'expected.json')))
+    .sort()
+    .map((name) => ({
+      name,
+      app: join(dir, name, 'app.ts'),
+      input: join(dir, name, 'input.json'),
+      expected: JSON.parse(readFileSync(join(dir, name, 'expected.json'), 'utf8')),
+    }));
 }
