@@ -1,7 +1,10 @@
 import { collectGarbage, trackGarbage } from './gc';
 import { Invocation, Runtime } from './runtime';
 import { failSession, succeedSession } from './session';
-import { mapLimit } from '../src/client/store';
+import { FlowState, WAIT_MARGIN_MS, reachesJoin, sleep } from './flow';
+import { ITEM_VALUE_LIMIT, mapLimit } from '../src/client/store';
+import { PassAction, WaitAction } from '../src/protocol/config';
+import { DataFlowError, passOutput } from '../src/protocol/dataflow';
 import {
   Action, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
   evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
@@ -35,7 +38,8 @@ export class Egress {
   private invoked = false;
   private materialized?: Promise<unknown[]>;
 
-  constructor(private readonly rt: Runtime, private readonly inv: Invocation) {}
+  constructor(private readonly rt: Runtime, private readonly inv: Invocation,
+    private readonly flow: FlowState = FlowState.of(inv.envelope.waits)) {}
 
   private get session(): string {
     return this.inv.envelope.session;
@@ -45,6 +49,7 @@ export class Egress {
   async run(action: Action, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
     try {
       await this.step(action, payload, scope, source);
+      await this.continueWaitsLater();
     } catch (e) {
       if (!(e instanceof RoutingError)) throw e;
       await failSession(this.rt.store, this.session, {
@@ -54,7 +59,12 @@ export class Egress {
   }
 
   private async step(action: Action, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
+    if (this.flow.skips(action)) return;
     switch (action.kind) {
+      case 'pass':
+        return this.pass(action, payload, scope);
+      case 'wait':
+        return this.wait(action, payload, scope, source);
       case 'invoke': {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
         const target = instanceKey(action.node, scope.frames, iteration);
@@ -104,6 +114,61 @@ export class Egress {
         });
         return;
     }
+  }
+
+  /** A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join. */
+  private async pass(action: PassAction, payload: Payload, scope: Scope): Promise<void> {
+    let value: unknown;
+    try {
+      value = passOutput(action.dataFlow, await this.value(payload));
+    } catch (e) {
+      if (e instanceof DataFlowError) throw new RoutingError(e.name, `pass '${action.node}': ${e.message}`);
+      throw e;
+    }
+    if (reachesJoin(action.next)) {
+      // Deterministic in the committed output, so a duplicate writes the same value.
+      const instance = instanceKey(action.node, scope.frames, scope.iteration);
+      const attrs = await this.rt.store.encodeValue(value, '', payloadObjectKey(this.session, instance, 'output'),
+        Math.min(this.rt.payloadThreshold, ITEM_VALUE_LIMIT));
+      if (this.rt.options.eagerGc) {
+        await trackGarbage(this.rt.store, this.session, `C|${instance}`);
+        if (attrs.s3 !== undefined) await trackGarbage(this.rt.store, this.session, `O|${attrs.s3.S}`);
+      }
+      await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), attrs);
+    }
+    return this.step(action.next, { value }, scope, action.node);
+  }
+
+  /**
+   * A Wait: sleep until its deadline when that fits in this invocation,
+   * else leave it pending for a re-invocation (continueWaitsLater).
+   */
+  private async wait(action: WaitAction, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
+    const key = instanceKey(action.node, scope.frames, scope.iteration);
+    const resumed = this.flow.resume?.[key];
+    // While resuming, a Wait that is not pending was passed by the invocation that reached it.
+    if (this.flow.resuming && resumed === undefined) return;
+    const deadline = resumed ?? Date.now() + action.seconds * 1000;
+    const left = deadline - Date.now();
+    if (left > 0 && left + WAIT_MARGIN_MS >= this.rt.remaining(this.inv)) {
+      this.flow.pending[key] = deadline;
+      return;
+    }
+    await sleep(left);
+    const egress = this.flow.resuming ? new Egress(this.rt, this.inv, this.flow.continuing()) : this;
+    return egress.step(action.next, payload, scope, source);
+  }
+
+  /** Waits that did not fit: sleep what this invocation can spare, then re-invoke this function to continue them. */
+  private async continueWaitsLater(): Promise<void> {
+    const pending = this.flow.pending;
+    if (Object.keys(pending).length === 0) return;
+    const earliest = Math.min(...Object.values(pending));
+    await sleep(Math.min(earliest - Date.now(), this.rt.remaining(this.inv) - WAIT_MARGIN_MS));
+    const name = this.rt.options.functionName ?? this.inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
+    if (name === undefined) throw new Error('cannot continue a Wait later: the function name is unknown');
+    // The checkpoint exists, so the re-invocation never reads its input.
+    await this.rt.invoke(name, { ...this.inv.envelope, input: { value: null }, waits: { ...pending } });
   }
 
   private async map(action: MapAction, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {

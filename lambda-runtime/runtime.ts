@@ -8,6 +8,7 @@ import {
   looksLikeEnvelope, parseEnvelope, payloadObjectKey, writePath,
 } from '../src/protocol';
 import { Egress, Payload } from './egress';
+import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
 import { jsonLogger, withFields } from './log';
@@ -42,6 +43,9 @@ export interface RuntimeOptions {
 }
 
 export type RuntimeHandler = (event: unknown, lambdaContext?: LambdaContext) => Promise<unknown>;
+
+/** Marks a data-flow failure (already recorded on the session). */
+const DATA_FLOW_FAILED = Symbol('data flow failed');
 
 /** Time kept back from user code for the checkpoint or failure record after it. */
 const TIMEOUT_MARGIN_MS = 500;
@@ -170,12 +174,16 @@ export class Runtime {
       this.fault('after-session-create', inv);
     }
 
+    // Step Functions' InputPath and Parameters select what the user code sees.
+    const userInput = await this.applyDataFlow(inv, () => effectiveInput(this.config.dataFlow, input));
+    if (userInput === DATA_FLOW_FAILED) return undefined;
+
     let attempt = envelope.attempt ?? 0;
     let output: unknown;
     let caught: number | undefined;
     for (;;) {
       try {
-        output = await this.runUser(input, inv, attempt);
+        output = await this.runUser(userInput, inv, attempt);
         break;
       } catch (e) {
         const name = errorName(e);
@@ -201,6 +209,12 @@ export class Runtime {
         break;
       }
     }
+    if (caught === undefined && this.config.dataFlow !== undefined) {
+      // ResultSelector, ResultPath (into the raw input), OutputPath.
+      const result = output;
+      output = await this.applyDataFlow(inv, () => stateOutput(this.config.dataFlow, input, result));
+      if (output === DATA_FLOW_FAILED) return undefined;
+    }
     this.fault('after-user-code', inv);
 
     const attrs = await this.store.encodeValue(output, '', payloadObjectKey(envelope.session, instance, 'output'),
@@ -215,6 +229,18 @@ export class Runtime {
     // The loser of a race continues with the winner's output, so downstream sees one output.
     if (put.created) return { item: attrs, value: output };
     return { item: put.existing ?? (await this.store.get(checkpointItemKey(envelope.session, instance)))! };
+  }
+
+  /** A path that does not fit the value fails the session, like Step Functions (not retried, not caught). */
+  private async applyDataFlow(inv: Invocation, apply: () => unknown): Promise<unknown> {
+    try {
+      return apply();
+    } catch (e) {
+      if (!(e instanceof DataFlowError)) throw e;
+      inv.logger.error('input/output processing failed', { error: e.name, cause: e.message });
+      await failSession(this.store, inv.envelope.session, { node: inv.envelope.node, instance: inv.instance, error: e.name, cause: e.message });
+      return DATA_FLOW_FAILED;
+    }
   }
 
   private async resolveInput(session: string, input: Input): Promise<unknown> {

@@ -4,17 +4,22 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
+import { DataFlowProps, toDataFlow } from './data-flow';
 import { GraphCatch, TaskState } from './compiler/graph';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
 import { suppressNag } from './private/nag';
 import { assertNoNext, assertUnbound } from './private/state-rules';
 import { ENV, RetryRule, RUNTIME_HANDLER } from './protocol/config';
+import { DataFlow } from './protocol/dataflow';
 import { parsePath } from './protocol/jsonpath';
 import { State } from './state';
 import { CatchProps, IChainable, INextable, JitterType, RetryProps } from './types';
 
-/** Properties of an UnumFunction: its user code and Lambda settings. */
-export interface UnumFunctionProps {
+/**
+ * Properties of an UnumFunction: its user code, Lambda settings and Step
+ * Functions' input/output processing around the user code.
+ */
+export interface UnumFunctionProps extends DataFlowProps {
   /**
    * TypeScript or JavaScript file with the user function, bundled with
    * esbuild like `NodejsFunction` (`@aws-sdk/*` stays external).
@@ -119,6 +124,7 @@ export class UnumFunction extends State implements INextable {
   private nextState?: State;
   private readonly retries: RetryRule[] = [];
   private readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
+  private dataFlow?: DataFlow;
 
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);
@@ -182,6 +188,7 @@ export class UnumFunction extends State implements INextable {
         appliesTo: [{ regex: '/^Policy::arn:<AWS::Partition>:iam::aws:policy\\/service-role\\/AWSLambdaBasicExecutionRole$/g' }],
       }]);
     }
+    this.dataFlow = toDataFlow(`UnumFunction '${id}'`, props);
     this.node.addValidation({
       validate: () => this.workflowName === undefined
         ? [`UnumFunction '${id}' is not part of any UnumWorkflow: chain it into a workflow definition or remove it`]
@@ -236,6 +243,16 @@ export class UnumFunction extends State implements INextable {
     return this;
   }
 
+  /**
+   * Set Step Functions' InputPath/Parameters/ResultSelector/ResultPath/
+   * OutputPath around the user code (replaces what the props set).
+   */
+  public configureDataFlow(props: DataFlowProps): UnumFunction {
+    assertUnbound(this, 'set the data flow of');
+    this.dataFlow = toDataFlow(`UnumFunction '${this.id}'`, props);
+    return this;
+  }
+
   /** Allow `grantee` to invoke this function. */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.lambdaFunction.grantInvoke(grantee);
@@ -256,6 +273,7 @@ export class UnumFunction extends State implements INextable {
       ...(this.nextState ? { next: this.nextState.id } : {}),
       ...(this.retries.length ? { retry: [...this.retries] } : {}),
       ...(this.catches.length ? { catch: this.catches.map((c) => c.rule) } : {}),
+      ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
     };
   }
 

@@ -11,3 +11,7 @@ export * from './fan-in';
 export * from './succeed';
 export * from './fail';
 export * from './workflow';
+export * from './data-flow';
+export * from './pass';
+export * from './wait';
+export * from './workflow-definition';

@@ -141,10 +141,14 @@ export class UnumWorkflow extends Construct {
     if (oversized.length > 0) this.shipConfigsInLayer(oversized);
   }
 
-  /** Each function may invoke exactly its successors (and itself, to retry later than its timeout allows). */
+  /**
+   * Each function may invoke exactly its successors (and itself, to retry or
+   * to continue a Wait later than its timeout allows).
+   */
   private grantSuccessors(fn: UnumFunction, config: FunctionConfig): void {
     const names = invokedFunctionNames(config);
-    if (config.retry.length > 0 && !names.includes(fn.functionName)) names.push(fn.functionName);
+    const reinvokes = config.retry.length > 0 || hasWait(config);
+    if (reinvokes && !names.includes(fn.functionName)) names.push(fn.functionName);
     if (names.length === 0) return;
     const stack = Stack.of(this);
     const arns = names.map((name) => stack.formatArn({
@@ -174,6 +178,11 @@ export class UnumWorkflow extends Construct {
       fn._addEnvironment(ENV.CONFIG_FILE, path.posix.join('/opt', 'unum-config', this.workflowName, `${config.node}.json`));
     }
   }
+}
+
+/** Whether the function's egress contains a Wait (which may re-invoke the function). */
+function hasWait(config: FunctionConfig): boolean {
+  return JSON.stringify([config.next, config.catch]).includes('"kind":"wait"');
 }
 
 /** Every state reachable from `start`, in discovery order. */

@@ -4,3 +4,4 @@ export * from './envelope';
 export * from './jsonpath';
 export * from './keys';
 export * from './join';
+export * from './dataflow';

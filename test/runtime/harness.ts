@@ -5,7 +5,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createRuntime, FaultHook, RuntimeHandler, RuntimeOptions, UnumHandler } from '../../lambda-runtime';
 import { UnumClient } from '../../src/client';
 import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint, LambdaEndpointOptions } from '../../src/local/lambda-endpoint';
-import { Action, FunctionConfig, RetryRule, CatchRule } from '../../src/protocol';
+import { Action, DataFlow, FunctionConfig, RetryRule, CatchRule } from '../../src/protocol';
 
 /**
  * A test world: a fresh table and bucket in the shared DynamoDB Local and
@@ -64,6 +64,8 @@ export interface FnSpec {
   readonly entry?: boolean;
   readonly retry?: RetryRule[];
   readonly catch?: CatchRule[];
+  /** InputPath/Parameters/ResultSelector/ResultPath/OutputPath around the handler. */
+  readonly dataFlow?: DataFlow;
 }
 
 export class World implements Invoker {
@@ -131,6 +133,7 @@ export class World implements Invoker {
     specs.forEach((spec, i) => {
       const config: FunctionConfig = {
         v: 1, workflow, node: spec.node, entry: spec.entry ?? i === 0, next: spec.next, retry: spec.retry ?? [], catch: spec.catch ?? [],
+        ...(spec.dataFlow ? { dataFlow: spec.dataFlow } : {}),
       };
       if (config.entry) this.entry = spec.node;
       const handler: UnumHandler = (input, ctx) => {

@@ -1,0 +1,431 @@
+import { COMPARISON_OPERATORS, ConditionJson } from '../protocol/conditions';
+import { templateProblems } from '../protocol/dataflow';
+import { parsePath } from '../protocol/jsonpath';
+import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanRetry, PlanState } from './plan';
+
+/**
+ * Amazon States Language → Plan. The definition is first checked by
+ * asl-validator (the JSON schema of the language, transitions, paths); then
+ * every state is translated, or rejected with the state's name and why.
+ * Nothing is dropped silently.
+ */
+
+export interface AslImportOptions {
+  /** Workflow name (default: `imported`). */
+  readonly name?: string;
+  /**
+   * Accept Map MaxConcurrency > 0 as the Map's `maxConcurrency` (a bound on
+   * invocations in flight while the items are issued, not on items running).
+   * Default false: rejected, because cdk-unum cannot bound how many items run.
+   */
+  readonly relaxMaxConcurrency?: boolean;
+}
+
+type Json = Record<string, any>;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator: (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => {
+  isValid: boolean; errors: Array<{ message?: string; path?: string; 'Error code'?: string }>; errorsText: (sep?: string) => string;
+} = require('asl-validator');
+
+const LAMBDA_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
+const LAMBDA_INVOKE = /^arn:aws[a-zA-Z-]*:states:::lambda:invoke(\.[A-Za-z]+)?$/;
+
+/** Fields each state type may carry that the translation handles (anything else is reported). */
+const KNOWN: Record<string, string[]> = {
+  Task: ['Type', 'Comment', 'Resource', 'Next', 'End', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'Retry', 'Catch', 'TimeoutSeconds', 'QueryLanguage'],
+  Pass: ['Type', 'Comment', 'Next', 'End', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'Result', 'QueryLanguage'],
+  Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'QueryLanguage'],
+  Choice: ['Type', 'Comment', 'Choices', 'Default', 'QueryLanguage'],
+  Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'QueryLanguage'],
+  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'ItemsPath', 'MaxConcurrency', 'InputPath', 'OutputPath', 'ResultPath', 'ResultSelector', 'QueryLanguage'],
+  Succeed: ['Type', 'Comment', 'QueryLanguage'],
+  Fail: ['Type', 'Comment', 'Error', 'Cause', 'QueryLanguage'],
+};
+
+/** Why a field cannot be kept, for the ones users meet most. */
+const WHY: Record<string, string> = {
+  HeartbeatSeconds: 'task heartbeats need a callback from a running activity; a Lambda function has none',
+  HeartbeatSecondsPath: 'task heartbeats need a callback from a running activity; a Lambda function has none',
+  TimeoutSecondsPath: 'the timeout of an UnumFunction is fixed at synth',
+  Credentials: 'each UnumFunction runs with its own role; cross-account task credentials are not supported',
+  SecondsPath: 'only a fixed number of Seconds is supported',
+  Timestamp: 'only a fixed number of Seconds is supported (waiting until a timestamp is not)',
+  TimestampPath: 'only a fixed number of Seconds is supported (waiting until a timestamp is not)',
+  ItemSelector: 'item selection needs the context object ($$.Map.Item.Value), which cdk-unum does not provide; shape the items in the function before the Map',
+  ItemReader: 'distributed maps (ItemReader) read items from S3; cdk-unum maps over an array in the previous output',
+  ResultWriter: 'distributed maps (ResultWriter) are not supported; the joined list goes to the next function',
+  ItemBatcher: 'item batching is not supported; batch the items in the function before the Map',
+  ToleratedFailurePercentage: 'a cdk-unum join waits for every item; failures are not tolerated',
+  ToleratedFailureCount: 'a cdk-unum join waits for every item; failures are not tolerated',
+  ToleratedFailurePercentagePath: 'a cdk-unum join waits for every item; failures are not tolerated',
+  ToleratedFailureCountPath: 'a cdk-unum join waits for every item; failures are not tolerated',
+  MaxConcurrencyPath: 'MaxConcurrency must be static',
+  Label: 'distributed map labels are not supported',
+  ErrorPath: 'only a static Error is supported',
+  CausePath: 'only a static Cause is supported',
+  Arguments: 'JSONata is not supported; use the JSONPath query language',
+  Output: 'JSONata is not supported; use the JSONPath query language',
+  Assign: 'workflow variables (Assign) are not supported',
+  Retry: 'Retry is supported on Task states only (a Parallel or Map has no function of its own to retry)',
+  Catch: 'Catch is supported on Task states only (a Parallel or Map has no function of its own)',
+  Parameters: 'Map Parameters select items with the context object ($$.Map.Item.Value), which cdk-unum does not provide',
+  InputPath: 'InputPath on this state type is not supported; select the value in the previous state\'s OutputPath',
+  OutputPath: 'OutputPath on this state type is not supported; select the value in the next state\'s InputPath',
+};
+
+/** Translates an ASL definition (JSON text or parsed) into a Plan; throws ImportError listing every problem. */
+export function translateStatesLanguage(definition: string | unknown, options: AslImportOptions = {}): Plan {
+  let json: Json;
+  try {
+    json = typeof definition === 'string' ? JSON.parse(definition) : definition as Json;
+  } catch (e) {
+    throw new ImportError('Amazon States Language', [`the definition is not JSON: ${(e as Error).message}`]);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new ImportError('Amazon States Language', ['the definition must be a JSON object with StartAt and States']);
+  }
+  const checked = aslValidator(structuredClone(json), { checkPaths: true, checkArn: true });
+  if (!checked.isValid) {
+    throw new ImportError('Amazon States Language', checked.errors.map((e) => `not a valid state machine (asl-validator): ${e.path ? `${e.path}: ` : ''}${e.message ?? JSON.stringify(e)}`));
+  }
+  return new AslTranslator(json, options).translate();
+}
+
+class AslTranslator {
+  private readonly problems: string[] = [];
+  private readonly states: PlanState[] = [];
+  private readonly ids = new IdAllocator();
+  /** ASL state name → id of the plan state that a transition to it reaches (a Pass inserted before it, or itself). */
+  private readonly entryOf = new Map<string, string>();
+  private readonly all = new Map<string, Json>();
+  private readonly notes: string[] = [];
+
+  constructor(private readonly definition: Json, private readonly options: AslImportOptions) {}
+
+  translate(): Plan {
+    const def = this.definition;
+    if (def.QueryLanguage === 'JSONata') this.problems.push('the state machine uses QueryLanguage JSONata: only JSONPath definitions can be imported');
+    if (def.TimeoutSeconds !== undefined) {
+      this.problems.push(`the state machine's TimeoutSeconds (${def.TimeoutSeconds}) cannot be kept: a cdk-unum session has no coordinator that could stop it; remove it (each function keeps its own timeout)`);
+    }
+    this.collect(def, 'the state machine');
+    // Ids first, so transitions can refer to states defined later.
+    for (const name of this.all.keys()) this.entryOf.set(name, this.ids.allocate(name));
+    for (const [name, state] of this.all) this.translateState(name, state);
+    let start = this.entry(def.StartAt);
+    const first = this.all.get(def.StartAt);
+    if (first && first.Type !== 'Task') {
+      const id = this.ids.allocate('Start');
+      this.states.unshift({ kind: 'task', id, functionKeys: [], builtin: 'identity', next: start, comment: `added by the import: a cdk-unum session starts with a function, and StartAt '${def.StartAt}' is a ${first.Type}` });
+      this.notes.push(`StartAt '${def.StartAt}' is a ${first.Type} state; a cdk-unum session starts by invoking a function, so the import added '${id}', an inline function that returns its input`);
+      start = id;
+    }
+    if (this.problems.length > 0) throw new ImportError('Amazon States Language', this.problems);
+    return { name: this.options.name ?? 'imported', start, states: this.states, notes: this.notes };
+  }
+
+  /** Every state of the machine and of its nested branches and item processors. */
+  private collect(container: Json, where: string): void {
+    for (const [name, state] of Object.entries<Json>(container.States ?? {})) {
+      if (this.all.has(name)) {
+        this.problems.push(`two states are named '${name}' (in ${where}); state names must be unique in the whole state machine`);
+        continue;
+      }
+      this.all.set(name, state);
+      if (state.Type === 'Parallel') (state.Branches ?? []).forEach((b: Json, i: number) => this.collect(b, `branch ${i} of '${name}'`));
+      if (state.Type === 'Map') this.collect(state.ItemProcessor ?? state.Iterator ?? {}, `the item processor of '${name}'`);
+    }
+  }
+
+  private entry(name: string): string {
+    return this.entryOf.get(name)!;
+  }
+
+  private next(state: Json): string | undefined {
+    return state.Next !== undefined ? this.entry(state.Next) : undefined;
+  }
+
+  private reject(name: string, message: string): void {
+    this.problems.push(`state '${name}': ${message}`);
+  }
+
+  private checkFields(name: string, state: Json): void {
+    const known = KNOWN[state.Type] ?? [];
+    for (const field of Object.keys(state)) {
+      if (known.includes(field)) continue;
+      const why = WHY[field] ?? 'this field is not supported by the import';
+      this.reject(name, `${state.Type} field ${field} cannot be translated: ${why}`);
+    }
+    if (state.QueryLanguage === 'JSONata') this.reject(name, 'QueryLanguage JSONata is not supported; use JSONPath');
+  }
+
+  private path(name: string, field: string, value: unknown): string | undefined {
+    if (value === undefined) return undefined;
+    if (value === null) return 'DISCARD';
+    try {
+      parsePath(value as string);
+      return value as string;
+    } catch (e) {
+      this.reject(name, `${field}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private template(name: string, field: string, value: unknown): Record<string, unknown> | undefined {
+    if (value === undefined) return undefined;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.reject(name, `${field} must be a JSON object`);
+      return undefined;
+    }
+    for (const p of templateProblems(value, field, false)) this.reject(name, p);
+    return value as Record<string, unknown>;
+  }
+
+  private translateState(name: string, state: Json): void {
+    this.checkFields(name, state);
+    const id = this.entry(name);
+    const comment = typeof state.Comment === 'string' ? state.Comment : undefined;
+    const base = { id, source: name, ...(comment ? { comment } : {}) };
+    switch (state.Type) {
+      case 'Task': return this.task(name, state, base);
+      case 'Pass':
+        this.states.push({
+          kind: 'pass', ...base,
+          ...defined({
+            inputPath: this.path(name, 'InputPath', state.InputPath),
+            parameters: this.template(name, 'Parameters', state.Parameters),
+            result: state.Result,
+            resultPath: this.path(name, 'ResultPath', state.ResultPath),
+            outputPath: this.path(name, 'OutputPath', state.OutputPath),
+            next: this.next(state),
+          }),
+        });
+        return;
+      case 'Wait':
+        this.states.push({ kind: 'wait', ...base, seconds: state.Seconds, ...defined({ next: this.next(state) }) });
+        return;
+      case 'Choice':
+        this.states.push({
+          kind: 'choice', ...base,
+          rules: (state.Choices as Json[]).map((rule, i) => ({ condition: this.condition(name, rule, `Choices[${i}]`), next: this.entry(rule.Next) })),
+          ...defined({ otherwise: state.Default !== undefined ? this.entry(state.Default) : undefined }),
+        });
+        return;
+      case 'Succeed':
+        this.states.push({ kind: 'succeed', ...base });
+        return;
+      case 'Fail':
+        this.states.push({ kind: 'fail', ...base, ...defined({ error: state.Error, cause: state.Cause }) });
+        return;
+      case 'Parallel':
+        return this.fanOut(name, state, base, (id) => ({
+          kind: 'parallel', id, source: name, branches: (state.Branches as Json[]).map((b) => this.entry(b.StartAt)),
+        }));
+      case 'Map': {
+        const processor: Json = state.ItemProcessor ?? state.Iterator;
+        const mode = state.ItemProcessor?.ProcessorConfig?.Mode;
+        if (mode !== undefined && mode !== 'INLINE') {
+          this.reject(name, `ItemProcessor mode ${mode} (distributed map) is not supported; use INLINE`);
+        }
+        const max = state.MaxConcurrency ?? 0;
+        if (max > 0 && !this.options.relaxMaxConcurrency) {
+          this.reject(name, `MaxConcurrency ${max} cannot be honoured: items are independent asynchronous invocations and cdk-unum has no coordinator to hold some back; remove it, or import with relaxMaxConcurrency to keep it as a bound on invocations in flight while the items are issued`);
+        }
+        if (max > 0 && this.options.relaxMaxConcurrency) {
+          this.notes.push(`Map '${name}': MaxConcurrency ${max} bounds the invocations in flight while the items are issued, not the items running at once`);
+        }
+        return this.fanOut(name, state, base, (id) => ({
+          kind: 'map', id, source: name, iterator: this.entry(processor.StartAt),
+          ...defined({ itemsPath: this.path(name, 'ItemsPath', state.ItemsPath) ?? undefined, maxConcurrency: max > 0 ? max : undefined }),
+        }));
+      }
+      default:
+        this.reject(name, `state type ${state.Type} is not supported`);
+    }
+  }
+
+  private task(name: string, state: Json, base: { id: string; source: string; comment?: string }): void {
+    const resource: string = state.Resource;
+    const keys = [name, resource];
+    let parameters = this.template(name, 'Parameters', state.Parameters);
+    let inputPath = this.path(name, 'InputPath', state.InputPath);
+    let resultSelector = this.template(name, 'ResultSelector', state.ResultSelector);
+    let outputPath = this.path(name, 'OutputPath', state.OutputPath);
+    const resultPath = this.path(name, 'ResultPath', state.ResultPath);
+    if (LAMBDA_ARN.test(resource)) {
+      keys.push(resource.split(':')[6]);
+    } else if (LAMBDA_INVOKE.test(resource)) {
+      if (resource !== 'arn:aws:states:::lambda:invoke' && !/^arn:aws[a-zA-Z-]*:states:::lambda:invoke$/.test(resource)) {
+        this.reject(name, `resource ${resource} waits for a callback or a job (.sync/.waitForTaskToken), which an UnumFunction cannot: its result is its return value`);
+        return;
+      }
+      const params = state.Parameters ?? {};
+      const fnName = params.FunctionName;
+      if (typeof fnName !== 'string') {
+        this.reject(name, 'lambda:invoke needs a static Parameters.FunctionName (FunctionName.$ cannot be resolved at synth)');
+        return;
+      }
+      keys.push(fnName, fnName.split(':').length >= 7 ? fnName.split(':')[6] : fnName);
+      const extra = Object.keys(params).filter((k) => !['FunctionName', 'Payload', 'Payload.$'].includes(k));
+      if (extra.length > 0) this.reject(name, `lambda:invoke parameters ${extra.join(', ')} are not supported (cdk-unum invokes the function itself)`);
+      parameters = undefined;
+      if (typeof params['Payload.$'] === 'string') {
+        const payloadPath = this.path(name, 'Parameters.Payload.$', params['Payload.$']);
+        if (payloadPath !== undefined && payloadPath !== '$') {
+          inputPath = inputPath === undefined || inputPath === '$' ? payloadPath : inputPath === 'DISCARD' ? undefined : inputPath + payloadPath.slice(1);
+          if (inputPath === undefined) this.reject(name, 'InputPath null with Payload.$ selects from an empty input');
+        }
+      } else if (params.Payload !== undefined) {
+        parameters = this.template(name, 'Parameters.Payload', params.Payload);
+      } else {
+        this.reject(name, 'lambda:invoke without Payload or Payload.$ cannot be translated; pass "Payload.$": "$"');
+      }
+      // The integration returns Lambda's response ({ StatusCode, Payload, ... }); only its Payload is the function's result.
+      if (resultSelector !== undefined) {
+        const rewritten = rewritePayloadPaths(resultSelector);
+        if (rewritten === undefined) {
+          this.reject(name, 'ResultSelector reads fields of the lambda:invoke response other than Payload (StatusCode, ExecutedVersion, ...), which cdk-unum does not produce');
+        }
+        resultSelector = rewritten;
+      } else if (outputPath === '$.Payload' && (resultPath === undefined || resultPath === '$')) {
+        outputPath = undefined;
+      } else if (!(resultPath === 'DISCARD')) {
+        this.reject(name, 'the lambda:invoke integration returns Lambda\'s response (StatusCode, Payload, ...), which cdk-unum does not reproduce: add "OutputPath": "$.Payload" or a ResultSelector over $.Payload, or use the function ARN as the Resource');
+      }
+    } else if (/^arn:aws[a-zA-Z-]*:states:[a-z0-9-]+:\d{12}:activity:/.test(resource)) {
+      this.reject(name, `resource ${resource} is an activity: activities are polled by workers, which cdk-unum has no place for; make the worker an UnumFunction`);
+      return;
+    } else if (/\.(sync|waitForTaskToken)(:2)?$/.test(resource)) {
+      this.reject(name, `resource ${resource} waits for a callback or a job (.sync/.waitForTaskToken); cdk-unum tasks are Lambda functions whose result is their return value`);
+      return;
+    } else {
+      this.reject(name, `resource ${resource} is not a Lambda function: service integrations other than lambda:invoke are not supported; call the service from an UnumFunction`);
+      return;
+    }
+    const dataFlow: PlanDataFlow = defined({ inputPath, parameters, resultSelector, resultPath, outputPath });
+    this.states.push({
+      kind: 'task', ...base, functionKeys: keys,
+      ...defined({
+        dataFlow: Object.keys(dataFlow).length > 0 ? dataFlow : undefined,
+        timeoutSeconds: state.TimeoutSeconds,
+        retry: state.Retry ? (state.Retry as Json[]).map((r) => this.retrier(name, r)) : undefined,
+        catch: state.Catch ? (state.Catch as Json[]).map((c, i) => this.catcher(name, c, i)) : undefined,
+        next: this.next(state),
+      }),
+    });
+  }
+
+  private retrier(name: string, r: Json): PlanRetry {
+    if (r.IntervalSeconds !== undefined && r.IntervalSeconds < 1) this.reject(name, 'Retry IntervalSeconds must be at least 1');
+    return {
+      errors: r.ErrorEquals,
+      ...defined({
+        intervalSeconds: r.IntervalSeconds, maxAttempts: r.MaxAttempts, backoffRate: r.BackoffRate,
+        maxDelaySeconds: r.MaxDelaySeconds, jitter: r.JitterStrategy,
+      }),
+    };
+  }
+
+  private catcher(name: string, c: Json, i: number): PlanCatch {
+    if (c.ResultPath === null) {
+      this.reject(name, `Catch[${i}] ResultPath null (drop the error) is not supported; set a ResultPath such as "$.error"`);
+    }
+    return { errors: c.ErrorEquals, next: this.entry(c.Next), ...defined({ resultPath: this.path(name, `Catch[${i}].ResultPath`, c.ResultPath ?? undefined) }) };
+  }
+
+  /**
+   * Parallel and Map: InputPath/Parameters become a Pass before the
+   * fan-out; ResultSelector/OutputPath a Pass after it (where the joined
+   * list is). The state after a fan-out must take the list: a Choice,
+   * Parallel or Map there gets an identity Pass before it.
+   */
+  private fanOut(name: string, state: Json, base: { id: string; comment?: string }, make: (id: string) => PlanState): void {
+    if (state.ResultPath !== undefined && state.ResultPath !== '$') {
+      this.reject(name, `ResultPath ${JSON.stringify(state.ResultPath)} cannot be kept: the joined list reaches the next function without the ${state.Type}'s input; use the default ResultPath "$" (and OutputPath/ResultSelector if needed)`);
+    }
+    if (state.Type === 'Map' && state.Parameters !== undefined) this.reject(name, `Map field Parameters cannot be translated: ${WHY.Parameters}`);
+    const inputPath = this.path(name, 'InputPath', state.InputPath);
+    const parameters = state.Type === 'Parallel' ? this.template(name, 'Parameters', state.Parameters) : undefined;
+    const resultSelector = this.template(name, 'ResultSelector', state.ResultSelector);
+    const outputPath = this.path(name, 'OutputPath', state.OutputPath);
+    let fanOutId = base.id;
+    if (inputPath !== undefined || parameters !== undefined) {
+      fanOutId = this.ids.allocate(`${name}.${state.Type}`);
+      this.states.push({ kind: 'pass', ...base, ...defined({ inputPath, parameters }), next: fanOutId, comment: `${name}: InputPath/Parameters` });
+    }
+    let next = this.next(state);
+    const after = state.Next !== undefined ? this.all.get(state.Next) : undefined;
+    const needsPass = resultSelector !== undefined || outputPath !== undefined
+      || (after !== undefined && ['Choice', 'Parallel', 'Map'].includes(after.Type));
+    if (needsPass) {
+      const passId = this.ids.allocate(`${name}.Output`);
+      this.states.push({
+        kind: 'pass', id: passId, source: name, comment: `${name}: the joined list${resultSelector || outputPath ? ' (ResultSelector/OutputPath)' : ''}`,
+        ...defined({ parameters: resultSelector, outputPath, next }),
+      });
+      next = passId;
+    }
+    this.states.push({ ...make(fanOutId), ...defined({ next }) } as PlanState);
+  }
+
+  /** An ASL Choice rule → the rule language of Condition. */
+  private condition(name: string, rule: Json, where: string): ConditionJson {
+    if (rule.And) return { op: 'and', conditions: (rule.And as Json[]).map((r, i) => this.condition(name, r, `${where}.And[${i}]`)) };
+    if (rule.Or) return { op: 'or', conditions: (rule.Or as Json[]).map((r, i) => this.condition(name, r, `${where}.Or[${i}]`)) };
+    if (rule.Not) return { op: 'not', condition: this.condition(name, rule.Not, `${where}.Not`) };
+    const variable: string = rule.Variable;
+    const check = (path: string, field: string) => {
+      if (typeof path === 'string' && path.startsWith('$$')) this.reject(name, `${where}.${field} reads the context object (${path}), which cdk-unum does not provide`);
+      else this.path(name, `${where}.${field}`, path);
+    };
+    check(variable, 'Variable');
+    const operator = Object.keys(rule).find((k) => !['Variable', 'Next', 'Comment', 'Assign', 'Output'].includes(k));
+    if (rule.Assign !== undefined || rule.Output !== undefined) this.reject(name, `${where}: Assign/Output are not supported`);
+    if (operator === undefined) {
+      this.reject(name, `${where} has no comparison operator`);
+      return { op: 'isPresent', path: '$', value: true };
+    }
+    const typeTests: Record<string, string> = {
+      IsPresent: 'isPresent', IsNull: 'isNull', IsString: 'isString', IsNumeric: 'isNumeric', IsBoolean: 'isBoolean', IsTimestamp: 'isTimestamp',
+    };
+    if (typeTests[operator]) return { op: typeTests[operator] as any, path: variable, value: rule[operator] };
+    const isPath = operator.endsWith('Path');
+    const base = isPath ? operator.slice(0, -4) : operator;
+    const op = base.replace(/^Numeric/, 'number').replace(/^String/, 'string').replace(/^Boolean/, 'boolean').replace(/^Timestamp/, 'timestamp');
+    if (!(COMPARISON_OPERATORS as readonly string[]).includes(op)) {
+      this.reject(name, `${where}: operator ${operator} is not supported`);
+      return { op: 'isPresent', path: '$', value: true };
+    }
+    if (isPath) {
+      check(rule[operator], operator);
+      return { op: `${op}Path` as any, path: variable, otherPath: rule[operator] };
+    }
+    return { op: op as any, path: variable, value: rule[operator] };
+  }
+}
+
+/** ResultSelector over a lambda:invoke response, with `$.Payload…` paths rewritten to the function's result; undefined if it reads anything else. */
+function rewritePayloadPaths(template: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(template)) {
+    if (key.endsWith('.$')) {
+      if (typeof value !== 'string' || !(value === '$.Payload' || value.startsWith('$.Payload.') || value.startsWith('$.Payload['))) return undefined;
+      out[key] = '$' + value.slice('$.Payload'.length);
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const inner = rewritePayloadPaths(value as Record<string, unknown>);
+      if (inner === undefined) return undefined;
+      out[key] = inner;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** The object without its undefined fields. */
+function defined<T extends object>(object: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as any;
+}
+
+export { defined };

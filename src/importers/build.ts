@@ -1,0 +1,149 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { ImportError, Plan, PlanState, PlanTask } from './plan';
+import { Choice } from '../choice';
+import { Condition } from '../condition';
+import { Fail } from '../fail';
+import { UnumFunction } from '../function';
+import { Map as MapState } from '../map';
+import { Parallel } from '../parallel';
+import { Pass } from '../pass';
+import { ConditionJson } from '../protocol/conditions';
+import { State } from '../state';
+import { Succeed } from '../succeed';
+import { JitterType } from '../types';
+import { Wait, WaitTime } from '../wait';
+
+/** Source of the function the import adds before a start state that is not a task: it returns its input. */
+export const IDENTITY_CODE = 'exports.handler = async (input) => input;';
+
+/**
+ * Builds the constructs of a plan in `scope`: the user's UnumFunctions for
+ * tasks (looked up by the task's keys), new constructs for the rest, then
+ * the wiring. Returns the start state.
+ */
+export function buildPlan(scope: Construct, plan: Plan, functions: Readonly<Record<string, UnumFunction>>, format: string): State {
+  const problems: string[] = [];
+  const states = new Map<string, State>();
+  const owner = new Map<UnumFunction, string>();
+  for (const s of plan.states) {
+    if (s.kind !== 'task') continue;
+    const fn = s.builtin === 'identity'
+      ? new UnumFunction(scope, s.id, { code: lambda.Code.fromInline(IDENTITY_CODE), handler: 'index.handler', description: s.comment })
+      : s.functionKeys.map((k) => functions[k]).find((f) => f !== undefined);
+    if (fn === undefined) {
+      problems.push(`no UnumFunction for ${label(s)}: pass one in functions under ${s.functionKeys.map((k) => `'${k}'`).join(' or ')}`);
+      continue;
+    }
+    if (owner.has(fn)) {
+      problems.push(`${label(s)} and '${owner.get(fn)}' both map to UnumFunction '${fn.id}': a function is one node of the workflow; supply one per state (keyed by state name)`);
+      continue;
+    }
+    owner.set(fn, s.source ?? s.id);
+    if (s.timeoutSeconds !== undefined) {
+      const timeout = fn.lambdaFunction.timeout?.toSeconds();
+      if (timeout !== s.timeoutSeconds) {
+        problems.push(`${label(s)} has TimeoutSeconds ${s.timeoutSeconds}, but UnumFunction '${fn.id}' times out after ${timeout ?? 3} s: create it with timeout: Duration.seconds(${s.timeoutSeconds})`);
+      }
+    }
+    if (s.dataFlow) fn.configureDataFlow(s.dataFlow);
+    for (const r of s.retry ?? []) {
+      fn.addRetry({
+        errors: r.errors,
+        ...(r.intervalSeconds !== undefined ? { interval: Duration.seconds(r.intervalSeconds) } : {}),
+        ...(r.maxAttempts !== undefined ? { maxAttempts: r.maxAttempts } : {}),
+        ...(r.backoffRate !== undefined ? { backoffRate: r.backoffRate } : {}),
+        ...(r.maxDelaySeconds !== undefined ? { maxDelay: Duration.seconds(r.maxDelaySeconds) } : {}),
+        ...(r.jitter !== undefined ? { jitterStrategy: r.jitter === 'FULL' ? JitterType.FULL : JitterType.NONE } : {}),
+      });
+    }
+    states.set(s.id, fn);
+  }
+  if (problems.length > 0) throw new ImportError(format, problems);
+
+  for (const s of plan.states) {
+    if (s.kind === 'task') continue;
+    states.set(s.id, structural(scope, s));
+  }
+  const get = (id: string) => states.get(id)!;
+  for (const s of plan.states) {
+    const state = get(s.id);
+    switch (s.kind) {
+      case 'task':
+        for (const c of s.catch ?? []) {
+          (state as UnumFunction).addCatch(get(c.next), { errors: c.errors, ...(c.resultPath !== undefined ? { resultPath: c.resultPath } : {}) });
+        }
+        break;
+      case 'choice': {
+        const choice = state as Choice;
+        s.rules.forEach((r) => choice.when(toCondition(r.condition), get(r.next)));
+        if (s.otherwise !== undefined) choice.otherwise(get(s.otherwise));
+        break;
+      }
+      case 'parallel':
+        (state as Parallel).branch(...s.branches.map(get));
+        break;
+      case 'map':
+        (state as MapState).itemProcessor(get(s.iterator));
+        break;
+    }
+    if ('next' in s && s.next !== undefined) (state as unknown as { next(n: State): unknown }).next(get(s.next));
+  }
+  return get(plan.start);
+}
+
+function structural(scope: Construct, s: Exclude<PlanState, PlanTask>): State {
+  switch (s.kind) {
+    case 'pass':
+      return new Pass(scope, s.id, {
+        inputPath: s.inputPath, parameters: s.parameters, result: s.result, resultPath: s.resultPath, outputPath: s.outputPath, comment: s.comment,
+      });
+    case 'wait':
+      return new Wait(scope, s.id, { time: WaitTime.duration(Duration.seconds(s.seconds)), comment: s.comment });
+    case 'choice':
+      return new Choice(scope, s.id, { comment: s.comment });
+    case 'parallel':
+      return new Parallel(scope, s.id, { comment: s.comment });
+    case 'map':
+      return new MapState(scope, s.id, {
+        ...(s.itemsPath !== undefined ? { itemsPath: s.itemsPath } : {}),
+        ...(s.width !== undefined ? { width: s.width } : {}),
+        ...(s.maxConcurrency !== undefined ? { maxConcurrency: s.maxConcurrency } : {}),
+      });
+    case 'succeed':
+      return new Succeed(scope, s.id);
+    case 'fail':
+      return new Fail(scope, s.id, { error: s.error, cause: s.cause });
+  }
+}
+
+function label(s: PlanTask): string {
+  return `state '${s.source ?? s.id}'`;
+}
+
+/** The Condition construct for a rule of the protocol's rule language. */
+export function toCondition(c: ConditionJson): Condition {
+  switch (c.op) {
+    case 'and': return Condition.and(...c.conditions.map(toCondition));
+    case 'or': return Condition.or(...c.conditions.map(toCondition));
+    case 'not': return Condition.not(toCondition(c.condition));
+  }
+  if ('otherPath' in c) return Condition.comparePaths(c.op.slice(0, -'Path'.length), c.path, c.otherPath);
+  const typeTest = TYPE_TESTS[c.op];
+  if (typeTest) {
+    if (c.value === true) return (Condition as any)[typeTest[0]](c.path);
+    return typeTest[1] ? (Condition as any)[typeTest[1]](c.path) : Condition.not((Condition as any)[typeTest[0]](c.path));
+  }
+  return (Condition as any)[c.op](c.path, (c as { value: unknown }).value);
+}
+
+/** Type test → [the Condition method, its negation if there is one]. */
+export const TYPE_TESTS: Record<string, [string, string?]> = {
+  isPresent: ['isPresent', 'isNotPresent'],
+  isNull: ['isNull', 'isNotNull'],
+  isString: ['isString'],
+  isNumeric: ['isNumeric'],
+  isBoolean: ['isBoolean'],
+  isTimestamp: ['isTimestamp'],
+};

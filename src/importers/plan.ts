@@ -1,0 +1,143 @@
+import { ConditionJson } from '../protocol/conditions';
+
+/**
+ * What an importer produces: the workflow as a flat list of states with
+ * edges by id, in the vocabulary of the library's constructs. Pure data, so
+ * the same plan builds constructs (WorkflowDefinition) and prints TypeScript
+ * (`unum import`).
+ */
+export interface Plan {
+  /** Suggested workflow name. */
+  readonly name: string;
+  /** Id of the entry state (always a task). */
+  readonly start: string;
+  readonly states: readonly PlanState[];
+  /** What the import could not carry over but does not need to (with what replaces it). */
+  readonly notes: readonly string[];
+}
+
+export type PlanState = PlanTask | PlanPass | PlanWait | PlanChoice | PlanParallel | PlanMap | PlanSucceed | PlanFail;
+
+interface PlanBase {
+  /** Construct id and node name (letters, digits, _.:+=@-). */
+  readonly id: string;
+  /** Name of the state or action in the imported definition. */
+  readonly source?: string;
+  readonly comment?: string;
+}
+
+/** Data-flow fields as the constructs take them (`DISCARD` for Step Functions' null). */
+export interface PlanDataFlow {
+  readonly inputPath?: string;
+  readonly parameters?: Record<string, unknown>;
+  readonly resultSelector?: Record<string, unknown>;
+  readonly resultPath?: string;
+  readonly outputPath?: string;
+}
+
+export interface PlanRetry {
+  readonly errors: string[];
+  readonly intervalSeconds?: number;
+  readonly maxAttempts?: number;
+  readonly backoffRate?: number;
+  readonly maxDelaySeconds?: number;
+  readonly jitter?: 'FULL' | 'NONE';
+}
+
+export interface PlanCatch {
+  readonly errors: string[];
+  readonly resultPath?: string;
+  readonly next: string;
+}
+
+export interface PlanTask extends PlanBase {
+  readonly kind: 'task';
+  /** Keys to look the user's UnumFunction up by, in order (state name, resource, function name). */
+  readonly functionKeys: readonly string[];
+  /** A function the importer supplies itself: `identity` returns its input (an entry before a non-task start). */
+  readonly builtin?: 'identity';
+  readonly dataFlow?: PlanDataFlow;
+  readonly timeoutSeconds?: number;
+  readonly retry?: readonly PlanRetry[];
+  readonly catch?: readonly PlanCatch[];
+  readonly next?: string;
+}
+
+export interface PlanPass extends PlanBase {
+  readonly kind: 'pass';
+  readonly inputPath?: string;
+  readonly parameters?: Record<string, unknown>;
+  readonly result?: unknown;
+  readonly resultPath?: string;
+  readonly outputPath?: string;
+  readonly next?: string;
+}
+
+export interface PlanWait extends PlanBase {
+  readonly kind: 'wait';
+  readonly seconds: number;
+  readonly next?: string;
+}
+
+export interface PlanChoice extends PlanBase {
+  readonly kind: 'choice';
+  readonly rules: ReadonlyArray<{ readonly condition: ConditionJson; readonly next: string }>;
+  readonly otherwise?: string;
+}
+
+export interface PlanParallel extends PlanBase {
+  readonly kind: 'parallel';
+  readonly branches: readonly string[];
+  readonly next?: string;
+}
+
+export interface PlanMap extends PlanBase {
+  readonly kind: 'map';
+  readonly iterator: string;
+  readonly itemsPath?: string;
+  readonly width?: number;
+  readonly maxConcurrency?: number;
+  readonly next?: string;
+}
+
+export interface PlanSucceed extends PlanBase {
+  readonly kind: 'succeed';
+}
+
+export interface PlanFail extends PlanBase {
+  readonly kind: 'fail';
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** A definition that cannot be imported faithfully; lists every problem, each naming its state and why. */
+export class ImportError extends Error {
+  constructor(public readonly format: string, public readonly problems: readonly string[]) {
+    super(`cannot import the ${format} definition:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ImportError';
+  }
+}
+
+const NAME = /^[A-Za-z0-9_.:+=@-]{1,80}$/;
+
+/** Gives imported names a node-safe, unique id (names become store keys and construct ids). */
+export class IdAllocator {
+  private readonly used = new Set<string>();
+
+  /** The id for `name`: the name itself when it is safe and free, else a cleaned, numbered variant. */
+  allocate(name: string): string {
+    let base = NAME.test(name) ? name : name.replace(/[^A-Za-z0-9_.:+=@-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 72) || 'State';
+    let id = base;
+    for (let i = 2; this.used.has(id); i++) id = `${base}-${i}`;
+    this.used.add(id);
+    return id;
+  }
+
+  reserve(id: string): void {
+    this.used.add(id);
+  }
+
+  has(id: string): boolean {
+    return this.used.has(id);
+  }
+}

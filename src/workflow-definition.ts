@@ -1,0 +1,90 @@
+import { Construct } from 'constructs';
+import { UnumFunction } from './function';
+import { translateStatesLanguage } from './importers/asl';
+import { buildPlan } from './importers/build';
+import { translateFaasr } from './importers/faasr';
+import { Plan } from './importers/plan';
+import { State } from './state';
+import { IChainable, INextable } from './types';
+
+/** Properties of a workflow imported from Amazon States Language. */
+export interface StatesLanguageDefinitionProps {
+  /**
+   * The function of each Task state, keyed by the state's name, its
+   * `Resource` ARN, or the Lambda function name in the ARN (or in
+   * `Parameters.FunctionName` of `arn:aws:states:::lambda:invoke`). Each
+   * state needs its own function. The import adds the state's Retry, Catch
+   * and InputPath/Parameters/ResultSelector/ResultPath/OutputPath to it.
+   */
+  readonly functions: { [key: string]: UnumFunction };
+  /**
+   * Keep a Map's MaxConcurrency as the Map's `maxConcurrency` (a bound on
+   * the invocations in flight while the items are issued, not on the items
+   * running at once).
+   * @default false - a Map with MaxConcurrency > 0 is rejected, since its items cannot be held back without a coordinator
+   */
+  readonly relaxMaxConcurrency?: boolean;
+}
+
+/** Properties of a workflow imported from a FaaSr workflow JSON. */
+export interface FaaSrDefinitionProps {
+  /**
+   * The function of each action, keyed by the action's name (or its
+   * `FunctionName`). The action's `Arguments` become the function's input
+   * (static `parameters`); a ranked copy finds its rank as
+   * `context.index + 1` and the max rank as `context.size`.
+   */
+  readonly functions: { [key: string]: UnumFunction };
+}
+
+/**
+ * A workflow definition imported from another workflow language, to pass as
+ * `definition` of an `UnumWorkflow`. The translation keeps the semantics
+ * exactly or fails, naming each state that cannot be kept and why (nothing
+ * is dropped silently). The structural states (Choice, Parallel, Map, Pass,
+ * Wait, Succeed, Fail) are created under this construct; Task states become
+ * the UnumFunctions you supply.
+ */
+export class WorkflowDefinition extends Construct implements IChainable {
+  /**
+   * Imports an Amazon States Language definition (validated with
+   * asl-validator first). Supported: Task (Lambda ARN, or
+   * `arn:aws:states:::lambda:invoke` with its Payload selected), Pass,
+   * Wait (Seconds), Choice (every comparison, And/Or/Not, Default),
+   * Parallel, Map (Iterator or inline ItemProcessor, ItemsPath), Succeed,
+   * Fail, Retry and Catch on tasks, and InputPath/Parameters/
+   * ResultSelector/ResultPath/OutputPath where Step Functions' semantics can
+   * be kept.
+   */
+  public static fromStatesLanguage(scope: Construct, id: string, definition: string, props: StatesLanguageDefinitionProps): WorkflowDefinition {
+    const plan = translateStatesLanguage(definition, { relaxMaxConcurrency: props.relaxMaxConcurrency });
+    return new WorkflowDefinition(scope, id, plan, props.functions, 'Amazon States Language');
+  }
+
+  /**
+   * Imports a FaaSr workflow JSON: `FunctionInvoke` entry, `ActionList`
+   * with `InvokeNext` (plain, ranked `name(N)`, and `{True, False}`
+   * conditionals). The DAG must be series-parallel; compute servers and
+   * data stores are reported in `notes` as not applicable.
+   */
+  public static fromFaaSr(scope: Construct, id: string, json: string, props: FaaSrDefinitionProps): WorkflowDefinition {
+    return new WorkflowDefinition(scope, id, translateFaasr(json), props.functions, 'FaaSr');
+  }
+
+  /** Identifier of this definition (its construct id). */
+  public readonly id: string;
+  public readonly startState: State;
+  public readonly endStates: INextable[] = [];
+  /** The suggested workflow name (from the definition, e.g. FaaSr's WorkflowName). */
+  public readonly suggestedName: string;
+  /** What the import did not carry over because cdk-unum replaces it (and with what). */
+  public readonly notes: string[];
+
+  private constructor(scope: Construct, id: string, plan: Plan, functions: { [key: string]: UnumFunction }, format: string) {
+    super(scope, id);
+    this.id = id;
+    this.startState = buildPlan(this, plan, functions, format);
+    this.suggestedName = plan.name;
+    this.notes = [...plan.notes];
+  }
+}
