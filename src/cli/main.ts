@@ -260,7 +260,7 @@ async function status(args: string[], values: Values, io: CliIO): Promise<number
     else state.sessions.slice(-20).forEach((s) => io.stdout.write(`${s.time}  ${s.status.padEnd(9)}  ${s.workflow}  ${s.session}\n`));
     return 0;
   }
-  const found = await findSession(dataDir, session, values);
+  const found = await findSession(dataDir, session, values, io);
   try {
     if (values.json) io.stdout.write(`${JSON.stringify(found.description, null, 2)}\n`);
     else io.stdout.write(`${formatSession(found.description)}\n`);
@@ -274,7 +274,7 @@ async function result(args: string[], values: Values, io: CliIO): Promise<number
   const dataDir = dataDirFor(values, io);
   const [session] = args;
   if (session === undefined) throw new UsageError('usage: unum result <session> [--data-dir <dir>]');
-  const found = await findSession(dataDir, session, values);
+  const found = await findSession(dataDir, session, values, io);
   try {
     if (found.description.status !== 'SUCCEEDED') {
       io.stderr.write(`unum: session ${session} has no result: ${formatSession(found.description)}\n`);
@@ -298,11 +298,12 @@ function dataDirFor(values: Values, io: CliIO): string {
   return dir;
 }
 
-async function findSession(dataDir: string, session: string, values: Values):
+async function findSession(dataDir: string, session: string, values: Values, io: CliIO):
 Promise<{ description: SessionDescription; client: ReturnType<Awaited<ReturnType<typeof openDataDir>>['client']>; close: () => Promise<void> }> {
+  const cwd = io.cwd ?? process.cwd();
   let stores: Array<{ workflow: string; table: string; bucket?: string }>;
   if (values.app !== undefined || values.assembly !== undefined) {
-    const { app, cleanup } = await obtainAssembly({ ...values, 'data-dir': undefined }, process.cwd(), undefined, { stdout: process.stdout, stderr: process.stderr }, false);
+    const { app, cleanup } = await obtainAssembly({ ...values, 'data-dir': undefined }, cwd, undefined, io, false);
     cleanup();
     const w = selectWorkflow(app, values.workflow);
     stores = [{ workflow: w.name, table: w.table, bucket: w.bucket }];
@@ -370,7 +371,7 @@ function optionalInteger(value: string | undefined, flag: string, min = -Number.
 }
 
 /** A single updating line on a terminal; a line every 2 s otherwise. */
-function progressDisplay(stream: CliIO['stderr'], enabled: boolean): { update: (p: Progress) => void; done: () => void } {
+export function progressDisplay(stream: CliIO['stderr'], enabled: boolean): { update: (p: Progress) => void; done: () => void } {
   if (!enabled) return { update: () => {}, done: () => {} };
   const tty = stream.isTTY === true;
   let last: Progress | undefined;

@@ -134,6 +134,8 @@ export interface SessionReport {
   /** Successful conditional checkpoint writes per instance (each must be exactly 1). */
   readonly commits: Record<string, number>;
   readonly faults?: FaultOptions;
+  /** Set when the engine stopped waiting (RunOptions.timeoutMs) before the invocations drained. */
+  readonly timedOut?: boolean;
 }
 
 interface InvocationRecord {
@@ -421,8 +423,8 @@ export class LocalEngine implements Invoker {
         },
         commits: { ...tracker.commits },
         ...(chaos.active ? { faults } : {}),
+        ...(drained ? {} : { timedOut: true }),
       };
-      if (!drained) (report as { timedOut?: boolean }).timedOut = true;
       this.recordSession(report);
       return report;
     } finally {

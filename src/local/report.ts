@@ -24,6 +24,8 @@ export function formatReport(r: SessionReport, options: { logs?: Record<string, 
   } else if (r.error) {
     out.push(`Failed at node '${r.error.node}' (instance ${r.error.instance}): ${r.error.error}`);
     if (r.error.cause) out.push(indent(r.error.cause));
+  } else if (r.status === 'RUNNING' && r.timedOut) {
+    out.push('The engine stopped waiting (--timeout) while invocations were still running or queued.');
   } else if (r.status === 'RUNNING') {
     out.push('Every invocation has ended but the session never reached its end: an event was lost (see the on-failure records below).');
   } else {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createServer, Server } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { main } from '../../src/cli/main';
+import { main, progressDisplay } from '../../src/cli/main';
 import { synthesize } from '../../src/local/assembly';
 import { Capture, ROOT, tsApp } from '../engine/support';
 
@@ -181,4 +181,27 @@ describe('runs with the embedded servers', () => {
     expect(p.stdout).toMatch(/Result:\n {2}14\n/);
     expect(p.stdout).toMatch(/Store requests: \d+\n {2}DynamoDB: /);
   });
+});
+
+test('progress: one updating line on a terminal, plain lines otherwise', () => {
+  const p = { started: 3, finished: 1, retrying: 1, failed: 0, running: 1, invocations: 4, elapsedMs: 1500 };
+  const tty = new Capture();
+  tty.isTTY = true;
+  const live = progressDisplay(tty, true);
+  live.update(p);
+  live.update({ ...p, finished: 3, retrying: 0, running: 0 });
+  live.done();
+  expect(tty.text).toBe('\r\u001b[K1.5s  instances: 3 started, 1 finished, 1 retrying, 0 failed  (1 running, 4 invocations)'
+    + '\r\u001b[K1.5s  instances: 3 started, 3 finished, 0 retrying, 0 failed  (0 running, 4 invocations)'
+    + '\r\u001b[K1.5s  instances: 3 started, 3 finished, 0 retrying, 0 failed  (0 running, 4 invocations)\n');
+  const log = new Capture();
+  const plain = progressDisplay(log, true);
+  plain.update(p);
+  plain.done();
+  expect(log.text).toBe('1.5s  instances: 3 started, 1 finished, 1 retrying, 0 failed  (1 running, 4 invocations)\n');
+  const quiet = new Capture();
+  const off = progressDisplay(quiet, false);
+  off.update(p);
+  off.done();
+  expect(quiet.text).toBe('');
 });

@@ -1,0 +1,137 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { dirname, join, relative, resolve } from 'path';
+import { parseArgs } from 'util';
+import { translateStatesLanguage } from '../importers/asl';
+import { generateTypeScript } from '../importers/codegen';
+import { translateFaasr } from '../importers/faasr';
+import { ImportError, Plan } from '../importers/plan';
+
+/**
+ * `unum import <states.json|faasr.json> [--out lib/my-workflow.ts]`: writes
+ * TypeScript that builds the same workflow with the cdk-unum API, and a stub
+ * for each function (never overwriting a file that exists).
+ * Exit codes: 0 written, 2 usage error or a definition that cannot be imported.
+ */
+
+export interface ImportIO {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly cwd?: string;
+}
+
+export const IMPORT_HELP = `unum import — write cdk-unum TypeScript for an existing workflow
+
+Usage:
+  unum import <definition.json> [--out <file.ts>] [options]
+
+The definition is an Amazon States Language state machine (StartAt, States)
+or a FaaSr workflow JSON (FunctionInvoke, ActionList). Anything that cannot be
+translated faithfully is reported with the state's name and why.
+
+Options:
+  --out <file.ts>           write the code here (default: stdout) and the function stubs next to it
+  --format asl|faasr        the definition's format (default: detected)
+  --name <workflowName>     the workflow name (default: from the definition, else the file name)
+  --class <ClassName>       the generated construct's class name (default: from the workflow name)
+  --module <name>           where to import cdk-unum from (default: cdk-unum)
+  --functions-dir <dir>     folder of the stubs, relative to --out (default: functions)
+  --no-stubs                do not write function stubs
+  --relax-max-concurrency   keep ASL Map MaxConcurrency as a bound on invocations in flight (default: reject)
+`;
+
+export async function runImport(args: string[], io: ImportIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'out': { type: 'string' },
+        'format': { type: 'string' },
+        'name': { type: 'string' },
+        'class': { type: 'string' },
+        'module': { type: 'string' },
+        'functions-dir': { type: 'string' },
+        'no-stubs': { type: 'boolean' },
+        'relax-max-concurrency': { type: 'boolean' },
+        'help': { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    io.stderr.write(`unum import: ${(e as Error).message}\n${IMPORT_HELP}`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout.write(IMPORT_HELP);
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) {
+    io.stderr.write(`unum import: pass exactly one definition file\n${IMPORT_HELP}`);
+    return 2;
+  }
+  const cwd = io.cwd ?? process.cwd();
+  const file = resolve(cwd, parsed.positionals[0]);
+  let text: string;
+  let json: any;
+  try {
+    text = readFileSync(file, 'utf8');
+    json = JSON.parse(text);
+  } catch (e) {
+    io.stderr.write(`unum import: cannot read ${parsed.positionals[0]}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const format = v.format ?? detectFormat(json);
+  if (format !== 'asl' && format !== 'faasr') {
+    io.stderr.write(`unum import: ${v.format ? `unknown --format ${v.format}` : 'cannot tell the format'}; use --format asl (StartAt and States) or --format faasr (FunctionInvoke and ActionList)\n`);
+    return 2;
+  }
+  const fallbackName = parsed.positionals[0].replace(/^.*[\\/]/, '').replace(/\.json$/i, '').replace(/[^A-Za-z0-9_.:+=@-]+/g, '-') || 'imported';
+  let plan: Plan;
+  try {
+    plan = format === 'asl'
+      ? translateStatesLanguage(json, { name: v.name ?? fallbackName, relaxMaxConcurrency: v['relax-max-concurrency'] })
+      : translateFaasr(json, v.name ? { name: v.name } : {});
+  } catch (e) {
+    if (!(e instanceof ImportError)) throw e;
+    io.stderr.write(`unum import: ${e.message}\n`);
+    return 2;
+  }
+  if (format === 'faasr' && !v.name && plan.name === 'faasr') plan = { ...plan, name: fallbackName };
+  const generated = generateTypeScript(plan, {
+    className: v.class,
+    moduleName: v.module,
+    functionsDir: v['functions-dir'],
+    source: parsed.positionals[0],
+    format: format === 'asl' ? 'Amazon States Language' : 'FaaSr',
+  });
+  for (const note of plan.notes) io.stderr.write(`note: ${note}\n`);
+  if (v.out === undefined) {
+    io.stdout.write(generated.code);
+    return 0;
+  }
+  const out = resolve(cwd, v.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, generated.code);
+  io.stdout.write(`wrote ${relative(cwd, out)} (class ${generated.className})\n`);
+  if (!v['no-stubs']) {
+    for (const stub of generated.stubs) {
+      const target = join(dirname(out), stub.path);
+      if (existsSync(target)) {
+        io.stdout.write(`kept ${relative(cwd, target)} (exists)\n`);
+        continue;
+      }
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, stub.code);
+      io.stdout.write(`wrote ${relative(cwd, target)} (stub: fill in the function)\n`);
+    }
+  }
+  return 0;
+}
+
+function detectFormat(json: any): string | undefined {
+  if (json && typeof json === 'object' && 'StartAt' in json && 'States' in json) return 'asl';
+  if (json && typeof json === 'object' && 'FunctionInvoke' in json && ('ActionList' in json || 'FunctionList' in json)) return 'faasr';
+  return undefined;
+}
