@@ -1,0 +1,279 @@
+import { TYPE_TESTS } from './build';
+import { Plan, PlanState, PlanTask } from './plan';
+import { ConditionJson } from '../protocol/conditions';
+
+/**
+ * Plan → readable TypeScript that builds the same workflow with the
+ * library's own API: a Construct class with one UnumFunction per task (an
+ * `entry` stub the user fills in), the structural states, the wiring, and the
+ * UnumWorkflow. Also the stub function files.
+ */
+
+export interface CodegenOptions {
+  /** Name of the generated class (default: PascalCase of the workflow name + `Workflow`). */
+  readonly className?: string;
+  /** Where the library is imported from (default `cdk-unum`). */
+  readonly moduleName?: string;
+  /** Folder of the stub functions, relative to the generated file (default `functions`). */
+  readonly functionsDir?: string;
+  /** The imported file and its format, for the header comment. */
+  readonly source?: string;
+  readonly format?: string;
+}
+
+export interface GeneratedCode {
+  readonly className: string;
+  readonly code: string;
+  /** Stub function files, paths relative to the generated file. */
+  readonly stubs: ReadonlyArray<{ readonly path: string; readonly code: string }>;
+}
+
+const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if '
+  + 'import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface '
+  + 'package private protected public await path lambda Duration Construct scope id').split(' '));
+
+export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): GeneratedCode {
+  const moduleName = options.moduleName ?? 'cdk-unum';
+  const functionsDir = options.functionsDir ?? 'functions';
+  const className = options.className ?? `${pascal(plan.name)}Workflow`;
+  const vars = new Map<string, string>();
+  const used = new Set<string>();
+  for (const s of plan.states) {
+    let v = camel(s.id);
+    if (RESERVED.has(v) || /^\d/.test(v)) v = `${v}State`;
+    let unique = v;
+    for (let i = 2; used.has(unique); i++) unique = `${v}${i}`;
+    used.add(unique);
+    vars.set(s.id, unique);
+  }
+  const ref = (id: string) => vars.get(id)!;
+  const imports = new Set<string>(['UnumWorkflow']);
+  const cdkImports = new Set<string>();
+  let needsLambda = false;
+  const stubs: Array<{ path: string; code: string }> = [];
+  const lines: string[] = [];
+  const say = (line = '') => lines.push(line ? `    ${line}` : '');
+
+  const tasks = plan.states.filter((s): s is PlanTask => s.kind === 'task');
+  say('// Functions: one Lambda function per task. Fill in the stubs under ' + `${functionsDir}/.`);
+  for (const t of tasks) {
+    imports.add('UnumFunction');
+    if (t.comment) say(`// ${oneLine(t.comment)}`);
+    const props: string[] = [];
+    if (t.builtin === 'identity') {
+      needsLambda = true;
+      props.push(`code: lambda.Code.fromInline(${str('exports.handler = async (input) => input;')})`, "handler: 'index.handler'");
+    } else {
+      const file = `${fileName(t.id)}.ts`;
+      props.push(`entry: path.join(__dirname, ${str(functionsDir)}, ${str(file)})`);
+      stubs.push({ path: `${functionsDir}/${file}`, code: stub(t, options) });
+    }
+    if (t.timeoutSeconds !== undefined) {
+      cdkImports.add('Duration');
+      props.push(`timeout: Duration.seconds(${t.timeoutSeconds})`);
+    }
+    for (const [key, value] of Object.entries(t.dataFlow ?? {})) props.push(`${key}: ${dataFlowValue(key, value, imports)}`);
+    say(`const ${ref(t.id)} = new UnumFunction(this, ${str(t.id)}, ${object(props)});`);
+    for (const r of t.retry ?? []) {
+      const p: string[] = [`errors: ${json(r.errors)}`];
+      if (r.intervalSeconds !== undefined) { cdkImports.add('Duration'); p.push(`interval: Duration.seconds(${r.intervalSeconds})`); }
+      if (r.maxAttempts !== undefined) p.push(`maxAttempts: ${r.maxAttempts}`);
+      if (r.backoffRate !== undefined) p.push(`backoffRate: ${r.backoffRate}`);
+      if (r.maxDelaySeconds !== undefined) { cdkImports.add('Duration'); p.push(`maxDelay: Duration.seconds(${r.maxDelaySeconds})`); }
+      if (r.jitter !== undefined) { imports.add('JitterType'); p.push(`jitterStrategy: JitterType.${r.jitter}`); }
+      say(`${ref(t.id)}.addRetry(${object(p)});`);
+    }
+  }
+
+  const structural = plan.states.filter((s) => s.kind !== 'task');
+  if (structural.length > 0) {
+    say();
+    say('// Control flow: these states run no function of their own (the function before them applies them).');
+  }
+  for (const s of structural) {
+    say(...[`const ${ref(s.id)} = ${construct(s, imports, cdkImports)};`]);
+  }
+
+  say();
+  say('// Wiring.');
+  for (const s of plan.states) {
+    switch (s.kind) {
+      case 'task':
+        for (const c of s.catch ?? []) {
+          const p = [`errors: ${json(c.errors)}`, ...(c.resultPath !== undefined ? [`resultPath: ${str(c.resultPath)}`] : [])];
+          say(`${ref(s.id)}.addCatch(${ref(c.next)}, ${object(p)});`);
+        }
+        break;
+      case 'choice':
+        imports.add('Condition');
+        say(`${ref(s.id)}`);
+        for (const r of s.rules) say(`  .when(${condition(r.condition)}, ${ref(r.next)})`);
+        if (s.otherwise !== undefined) say(`  .otherwise(${ref(s.otherwise)})`);
+        lines[lines.length - 1] += ';';
+        break;
+      case 'parallel':
+        say(`${ref(s.id)}.branch(${s.branches.map(ref).join(', ')});`);
+        break;
+      case 'map':
+        say(`${ref(s.id)}.itemProcessor(${ref(s.iterator)});`);
+        break;
+    }
+    if ('next' in s && s.next !== undefined) say(`${ref(s.id)}.next(${ref(s.next)});`);
+  }
+  say();
+  say(`this.workflow = new UnumWorkflow(this, 'Workflow', { workflowName: ${str(plan.name)}, definition: ${ref(plan.start)} });`);
+
+  const header = [
+    `// Generated by \`unum import\`${options.source ? ` from ${options.source}` : ''}${options.format ? ` (${options.format})` : ''}.`,
+    '// It builds the same workflow with the cdk-unum API; edit it freely.',
+    ...plan.notes.map((n) => `// Note: ${oneLine(n)}`),
+  ];
+  const code = [
+    ...header,
+    ...(tasks.some((t) => !t.builtin) ? ["import * as path from 'path';"] : []),
+    ...(cdkImports.size > 0 ? [`import { ${[...cdkImports].sort().join(', ')} } from 'aws-cdk-lib';`] : []),
+    ...(needsLambda ? ["import * as lambda from 'aws-cdk-lib/aws-lambda';"] : []),
+    "import { Construct } from 'constructs';",
+    `import { ${[...imports].sort().join(', ')} } from ${str(moduleName)};`,
+    '',
+    `/** The workflow '${plan.name}'${options.source ? `, imported from ${options.source}` : ''}. */`,
+    `export class ${className} extends Construct {`,
+    '  public readonly workflow: UnumWorkflow;',
+    '',
+    '  constructor(scope: Construct, id: string) {',
+    '    super(scope, id);',
+    '',
+    ...lines,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  return { className, code, stubs };
+}
+
+function construct(s: Exclude<PlanState, PlanTask>, imports: Set<string>, cdkImports: Set<string>): string {
+  const comment = s.comment ? [`comment: ${str(s.comment)}`] : [];
+  switch (s.kind) {
+    case 'pass': {
+      imports.add('Pass');
+      const p = [
+        ...(s.inputPath !== undefined ? [`inputPath: ${dataFlowValue('inputPath', s.inputPath, imports)}`] : []),
+        ...(s.parameters !== undefined ? [`parameters: ${json(s.parameters)}`] : []),
+        ...(s.result !== undefined ? [`result: ${json(s.result)}`] : []),
+        ...(s.resultPath !== undefined ? [`resultPath: ${dataFlowValue('resultPath', s.resultPath, imports)}`] : []),
+        ...(s.outputPath !== undefined ? [`outputPath: ${dataFlowValue('outputPath', s.outputPath, imports)}`] : []),
+        ...comment,
+      ];
+      return `new Pass(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
+    }
+    case 'wait':
+      imports.add('Wait'); imports.add('WaitTime'); cdkImports.add('Duration');
+      return `new Wait(this, ${str(s.id)}, ${object([`time: WaitTime.duration(Duration.seconds(${s.seconds}))`, ...comment])})`;
+    case 'choice':
+      imports.add('Choice');
+      return `new Choice(this, ${str(s.id)}${comment.length ? `, ${object(comment)}` : ''})`;
+    case 'parallel':
+      imports.add('Parallel');
+      return `new Parallel(this, ${str(s.id)}${comment.length ? `, ${object(comment)}` : ''})`;
+    case 'map': {
+      imports.add('Map');
+      const p = [
+        ...(s.itemsPath !== undefined ? [`itemsPath: ${str(s.itemsPath)}`] : []),
+        ...(s.width !== undefined ? [`width: ${s.width}`] : []),
+        ...(s.maxConcurrency !== undefined ? [`maxConcurrency: ${s.maxConcurrency}`] : []),
+      ];
+      return `new Map(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})${s.comment ? ` // ${oneLine(s.comment)}` : ''}`;
+    }
+    case 'succeed':
+      imports.add('Succeed');
+      return `new Succeed(this, ${str(s.id)})`;
+    case 'fail': {
+      imports.add('Fail');
+      const p = [...(s.error !== undefined ? [`error: ${str(s.error)}`] : []), ...(s.cause !== undefined ? [`cause: ${str(s.cause)}`] : [])];
+      return `new Fail(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
+    }
+  }
+}
+
+/** A Condition spelled out with the library's factory methods. */
+export function condition(c: ConditionJson): string {
+  switch (c.op) {
+    case 'and': return `Condition.and(${c.conditions.map(condition).join(', ')})`;
+    case 'or': return `Condition.or(${c.conditions.map(condition).join(', ')})`;
+    case 'not': return `Condition.not(${condition(c.condition)})`;
+  }
+  if ('otherPath' in c) return `Condition.comparePaths(${str(c.op.slice(0, -'Path'.length))}, ${str(c.path)}, ${str(c.otherPath)})`;
+  const typeTest = TYPE_TESTS[c.op];
+  if (typeTest) {
+    if (c.value === true) return `Condition.${typeTest[0]}(${str(c.path)})`;
+    return typeTest[1] ? `Condition.${typeTest[1]}(${str(c.path)})` : `Condition.not(Condition.${typeTest[0]}(${str(c.path)}))`;
+  }
+  return `Condition.${c.op}(${str(c.path)}, ${json((c as { value: unknown }).value)})`;
+}
+
+function dataFlowValue(key: string, value: unknown, imports: Set<string>): string {
+  if (value === 'DISCARD' && key.endsWith('Path')) {
+    imports.add('JsonPathValue');
+    return 'JsonPathValue.DISCARD';
+  }
+  return json(value);
+}
+
+function stub(t: PlanTask, options: CodegenOptions): string {
+  const ranked = t.comment?.startsWith('rank =');
+  return [
+    `// The function of '${t.source ?? t.id}'${options.source ? ` (imported from ${options.source})` : ''}.`,
+    '// A stub that returns its input: replace it with the real implementation.',
+    ...(t.dataFlow?.parameters !== undefined ? ['// Its input is its static parameters (set in the workflow), after InputPath.'] : []),
+    ...(ranked ? ['// Ranked copy: rank = context.index + 1, max rank = context.size.'] : []),
+    'export async function handler(input: any, context: { index: number; size: number; session: string }): Promise<any> {',
+    '  void context;',
+    '  return input;',
+    '}',
+    '',
+  ].join('\n');
+}
+
+function object(props: string[]): string {
+  const inline = `{ ${props.join(', ')} }`;
+  if (inline.length <= 100 && !props.some((p) => p.includes('\n'))) return inline;
+  return `{\n${props.map((p) => `      ${p.replace(/\n/g, '\n      ')},`).join('\n')}\n    }`;
+}
+
+function json(value: unknown): string {
+  const compact = toTs(value);
+  return compact;
+}
+
+/** A value as a TypeScript literal (object keys unquoted when they can be). */
+function toTs(value: unknown): string {
+  if (value === null || typeof value !== 'object') return value === undefined ? 'undefined' : typeof value === 'string' ? str(value) : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(toTs).join(', ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return '{}';
+  return `{ ${entries.map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : str(k)}: ${toTs(v)}`).join(', ')} }`;
+}
+
+function str(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
+function camel(id: string): string {
+  const parts = id.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  if (parts.length === 0) return 'state';
+  return parts.map((p, i) => (i === 0 ? p[0].toLowerCase() + p.slice(1) : p[0].toUpperCase() + p.slice(1))).join('');
+}
+
+function pascal(id: string): string {
+  const c = camel(id);
+  const p = c[0].toUpperCase() + c.slice(1);
+  return /^\d/.test(p) ? `W${p}` : p;
+}
+
+function fileName(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'function';
+}
