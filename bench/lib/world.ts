@@ -264,6 +264,8 @@ export interface WorldOptions {
   readonly handlers?: Record<string, UnumHandler>;
   /** Async invocations running at once (default 64). */
   readonly concurrency?: number;
+  /** Notified as the Lambda endpoint accepts each async event. */
+  readonly onAccepted?: (request: InvokeRequest) => void;
 }
 
 export interface RunResult {
@@ -338,7 +340,9 @@ export class BenchWorld implements Invoker {
         if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((e as Error).name)) throw e;
       }
     }
-    this.endpoint = await LambdaEndpoint.start({ invoker: this, concurrency: this.options.concurrency ?? 64, retryDelayMs: 1 });
+    this.endpoint = await LambdaEndpoint.start({
+      invoker: this, concurrency: this.options.concurrency ?? 64, retryDelayMs: 1, observer: { accepted: (r) => this.options.onAccepted?.(r) },
+    });
     this.lambda = new LambdaClient({ region: REGION, credentials: CREDENTIALS, endpoint: this.endpoint.url, maxAttempts: 3 });
     this.counter.attach(this.lambda, false);
     this.client = new UnumClient({

@@ -147,7 +147,7 @@ export async function runStoreBench(servers: BenchServers, options: { quick: boo
     options.log(`  chain of 10: ${out[out.length - 1].storeRequests} store requests`);
     await w.close();
   }
-  for (const [name, wf, input, expected] of [['parallel → join', 'ParallelJoin', 0, 2], ['choice → join', 'ChoiceJoin', 1, 3]] as const) {
+  for (const [name, wf, input, expected] of [['parallel → join', 'ParallelJoin', 0, 2], ['choice → join', 'ChoiceJoin', 1, 4]] as const) {
     const w = await BenchWorld.create(servers, app, wf);
     const m = await measure(servers, w, input, expected, 5, 1);
     out.push(figures(name, m, 5));
