@@ -1,14 +1,14 @@
+import { FlowState, WAIT_MARGIN_MS, reachesJoin, sleep } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
 import { Invocation, Runtime } from './runtime';
 import { failSession, succeedSession } from './session';
-import { FlowState, WAIT_MARGIN_MS, reachesJoin, sleep } from './flow';
 import { ITEM_VALUE_LIMIT, mapLimit } from '../src/client/store';
-import { PassAction, WaitAction } from '../src/protocol/config';
-import { DataFlowError, passOutput } from '../src/protocol/dataflow';
 import {
   Action, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
   evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
+import { PassAction, WaitAction } from '../src/protocol/config';
+import { DataFlowError, passOutput } from '../src/protocol/dataflow';
 import {
   EMPTY_SOURCE, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';

@@ -10,15 +10,15 @@ import { Action } from '../src/protocol';
  * invoked again.
  */
 export class FlowState {
+  static of(waits: Readonly<Record<string, number>> | undefined): FlowState {
+    return new FlowState(waits, waits !== undefined);
+  }
+
   /** Deadlines to write into the re-invocation, by Wait instance key. */
   readonly pending: Record<string, number>;
 
   constructor(readonly resume: Readonly<Record<string, number>> | undefined, readonly resuming: boolean, pending?: Record<string, number>) {
     this.pending = pending ?? {};
-  }
-
-  static of(waits: Readonly<Record<string, number>> | undefined): FlowState {
-    return new FlowState(waits, waits !== undefined);
   }
 
   /** The state for the path past a resumed Wait: everything runs again, pending waits are shared. */

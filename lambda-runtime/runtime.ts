@@ -8,13 +8,13 @@ import {
   looksLikeEnvelope, parseEnvelope, payloadObjectKey, writePath,
 } from '../src/protocol';
 import { Egress, Payload } from './egress';
-import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
 import { jsonLogger, withFields } from './log';
 import { errorCause, errorName, findCatch, retryDelayMs } from './retry';
 import { createSession, failSession } from './session';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
+import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 
 export interface RuntimeClients {
   readonly dynamodb: DynamoDBClient;

@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { PassState } from './compiler/graph';
 import { DataFlowProps, toDataFlow } from './data-flow';
-import { DataFlow } from './protocol/dataflow';
 import { assertNoNext, assertUnbound } from './private/state-rules';
+import { DataFlow } from './protocol/dataflow';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 

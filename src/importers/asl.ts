@@ -1,7 +1,7 @@
+import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanRetry, PlanState } from './plan';
 import { COMPARISON_OPERATORS, ConditionJson } from '../protocol/conditions';
 import { templateProblems } from '../protocol/dataflow';
 import { parsePath } from '../protocol/jsonpath';
-import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanRetry, PlanState } from './plan';
 
 /**
  * Amazon States Language → Plan. The definition is first checked by
@@ -23,10 +23,13 @@ export interface AslImportOptions {
 
 type Json = Record<string, any>;
 
+interface AslValidation {
+  readonly isValid: boolean;
+  readonly errors: ReadonlyArray<{ readonly message?: string; readonly path?: string }>;
+}
+// asl-validator ships no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator: (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => {
-  isValid: boolean; errors: Array<{ message?: string; path?: string; 'Error code'?: string }>; errorsText: (sep?: string) => string;
-} = require('asl-validator');
+const aslValidator: (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => AslValidation = require('asl-validator');
 
 const LAMBDA_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
 const LAMBDA_INVOKE = /^arn:aws[a-zA-Z-]*:states:::lambda:invoke(\.[A-Za-z]+)?$/;
@@ -191,7 +194,8 @@ class AslTranslator {
       case 'Task': return this.task(name, state, base);
       case 'Pass':
         this.states.push({
-          kind: 'pass', ...base,
+          kind: 'pass',
+          ...base,
           ...defined({
             inputPath: this.path(name, 'InputPath', state.InputPath),
             parameters: this.template(name, 'Parameters', state.Parameters),
@@ -207,7 +211,8 @@ class AslTranslator {
         return;
       case 'Choice':
         this.states.push({
-          kind: 'choice', ...base,
+          kind: 'choice',
+          ...base,
           rules: (state.Choices as Json[]).map((rule, i) => ({ condition: this.condition(name, rule, `Choices[${i}]`), next: this.entry(rule.Next) })),
           ...defined({ otherwise: state.Default !== undefined ? this.entry(state.Default) : undefined }),
         });
@@ -219,8 +224,8 @@ class AslTranslator {
         this.states.push({ kind: 'fail', ...base, ...defined({ error: state.Error, cause: state.Cause }) });
         return;
       case 'Parallel':
-        return this.fanOut(name, state, base, (id) => ({
-          kind: 'parallel', id, source: name, branches: (state.Branches as Json[]).map((b) => this.entry(b.StartAt)),
+        return this.fanOut(name, state, base, (fanOutId) => ({
+          kind: 'parallel', id: fanOutId, source: name, branches: (state.Branches as Json[]).map((b) => this.entry(b.StartAt)),
         }));
       case 'Map': {
         const processor: Json = state.ItemProcessor ?? state.Iterator;
@@ -235,8 +240,11 @@ class AslTranslator {
         if (max > 0 && this.options.relaxMaxConcurrency) {
           this.notes.push(`Map '${name}': MaxConcurrency ${max} bounds the invocations in flight while the items are issued, not the items running at once`);
         }
-        return this.fanOut(name, state, base, (id) => ({
-          kind: 'map', id, source: name, iterator: this.entry(processor.StartAt),
+        return this.fanOut(name, state, base, (fanOutId) => ({
+          kind: 'map',
+          id: fanOutId,
+          source: name,
+          iterator: this.entry(processor.StartAt),
           ...defined({ itemsPath: this.path(name, 'ItemsPath', state.ItemsPath) ?? undefined, maxConcurrency: max > 0 ? max : undefined }),
         }));
       }
@@ -305,7 +313,9 @@ class AslTranslator {
     }
     const dataFlow: PlanDataFlow = defined({ inputPath, parameters, resultSelector, resultPath, outputPath });
     this.states.push({
-      kind: 'task', ...base, functionKeys: keys,
+      kind: 'task',
+      ...base,
+      functionKeys: keys,
       ...defined({
         dataFlow: Object.keys(dataFlow).length > 0 ? dataFlow : undefined,
         timeoutSeconds: state.TimeoutSeconds,
@@ -321,8 +331,11 @@ class AslTranslator {
     return {
       errors: r.ErrorEquals,
       ...defined({
-        intervalSeconds: r.IntervalSeconds, maxAttempts: r.MaxAttempts, backoffRate: r.BackoffRate,
-        maxDelaySeconds: r.MaxDelaySeconds, jitter: r.JitterStrategy,
+        intervalSeconds: r.IntervalSeconds,
+        maxAttempts: r.MaxAttempts,
+        backoffRate: r.BackoffRate,
+        maxDelaySeconds: r.MaxDelaySeconds,
+        jitter: r.JitterStrategy,
       }),
     };
   }
@@ -361,7 +374,10 @@ class AslTranslator {
     if (needsPass) {
       const passId = this.ids.allocate(`${name}.Output`);
       this.states.push({
-        kind: 'pass', id: passId, source: name, comment: `${name}: the joined list${resultSelector || outputPath ? ' (ResultSelector/OutputPath)' : ''}`,
+        kind: 'pass',
+        id: passId,
+        source: name,
+        comment: `${name}: the joined list${resultSelector || outputPath ? ' (ResultSelector/OutputPath)' : ''}`,
         ...defined({ parameters: resultSelector, outputPath, next }),
       });
       next = passId;

@@ -69,6 +69,8 @@ class FaasrTranslator {
   private readonly states: PlanState[] = [];
   private readonly ids = new IdAllocator();
   private readonly built = new Set<string>();
+  /** Post-dominators over the DAG with a virtual exit (''), memoized. */
+  private readonly pdomCache = new Map<string, Set<string>>();
   /** Ends of paths that must not be continued to a join. */
   private readonly terminal = new Set<string>();
 
@@ -194,8 +196,6 @@ class FaasrTranslator {
     return undefined;
   }
 
-  /** Post-dominators over the DAG with a virtual exit ('' ), memoized. */
-  private pdomCache = new Map<string, Set<string>>();
   private pdom(n: string): Set<string> {
     const cached = this.pdomCache.get(n);
     if (cached) return cached;
@@ -251,7 +251,9 @@ class FaasrTranslator {
     } else {
       next = this.ids.allocate(`${start}-fanout`);
       this.states.push({
-        kind: 'parallel', id: next, branches,
+        kind: 'parallel',
+        id: next,
+        branches,
         comment: `${start} invokes ${unconditional.map((e) => e.to).concat(conditional.length ? ['its True/False successors'] : []).join(', ')} concurrently`,
         ...defined({ next: after }),
       });
@@ -273,11 +275,14 @@ class FaasrTranslator {
   private task(name: string, next?: string, comment?: string): PlanState {
     const action = this.actions[name];
     return {
-      kind: 'task', id: name, source: name,
+      kind: 'task',
+      id: name,
+      source: name,
       functionKeys: [name, ...(typeof action.FunctionName === 'string' ? [action.FunctionName] : [])],
       ...defined({
         dataFlow: action.Arguments !== undefined && action.Arguments !== null ? { parameters: action.Arguments } : undefined,
-        next, comment,
+        next,
+        comment,
       }),
     };
   }
@@ -333,7 +338,9 @@ class FaasrTranslator {
     const whenFalse = side(false) ?? ending(false);
     const id = this.ids.allocate(`${from}-result`);
     this.states.push({
-      kind: 'choice', id, comment: `on the boolean result of ${from}`,
+      kind: 'choice',
+      id,
+      comment: `on the boolean result of ${from}`,
       rules: [{ condition: { op: 'booleanEquals', path: '$', value: true }, next: whenTrue }],
       otherwise: whenFalse,
     });

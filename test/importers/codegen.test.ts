@@ -11,11 +11,11 @@ import { PassThrough } from 'stream';
 import { gunzipSync } from 'zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Format, importDefinition } from './support';
 import { runImport } from '../../src/cli/import';
 import { translateStatesLanguage } from '../../src/importers/asl';
 import { generateTypeScript } from '../../src/importers/codegen';
 import { ENV, FunctionConfig } from '../../src/protocol';
-import { Format, importDefinition } from './support';
 
 const ROOT = path.join(__dirname, '..', '..');
 const OUT = path.join(__dirname, '.generated');

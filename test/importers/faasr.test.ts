@@ -5,11 +5,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { deployImported, importDefinition } from './support';
 import { UnumContext } from '../../lambda-runtime';
 import { translateFaasr } from '../../src/importers/faasr';
 import { ImportError } from '../../src/importers/plan';
 import { World } from '../runtime/harness';
-import { deployImported, importDefinition } from './support';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'faasr', `${name}.json`), 'utf8');
 
@@ -96,7 +96,8 @@ test('Arguments are the input; a one-sided conditional ends the path when the ot
 });
 
 describe('FaaSr validation rules', () => {
-  const workflow = (actions: Record<string, unknown>, entry = Object.keys(actions)[0]) => JSON.stringify({ ActionList: actions, FunctionInvoke: entry });
+  const workflow = (actions: Record<string, unknown>, entry = Object.keys(actions)[0]) =>
+    JSON.stringify({ ActionList: actions, FunctionInvoke: entry });
   const cases: Array<[string, string, RegExp]> = [
     ['single entry', workflow({ a: { InvokeNext: ['c'] }, b: { InvokeNext: ['c'] }, c: {} }), /single entry: FunctionInvoke is 'a', but the actions without predecessors are 'a', 'b'/],
     ['FunctionInvoke names an action', workflow({ a: {} }, 'missing'), /FunctionInvoke "missing" must name an action/],

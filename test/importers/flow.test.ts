@@ -11,7 +11,9 @@ test('a Wait that does not fit the remaining time re-invokes the function and re
     {
       node: 'A',
       next: {
-        kind: 'parallel', fanout: 'P', branches: [
+        kind: 'parallel',
+        fanout: 'P',
+        branches: [
           { kind: 'wait', node: 'W', seconds: 2, next: to('B') },
           to('C'),
         ],
@@ -48,8 +50,10 @@ test('a Pass at the end of a branch checkpoints its value and arrives at the joi
     {
       node: 'A',
       next: {
-        kind: 'parallel', fanout: 'P', branches: [
-          { kind: 'pass', node: 'K', dataFlow: { parameters: { 'v.$': '$.n', tag: 'k' } }, next: join('P', ['B', 'K'], to('D')) },
+        kind: 'parallel',
+        fanout: 'P',
+        branches: [
+          { kind: 'pass', node: 'K', dataFlow: { parameters: { 'v.$': '$.n', 'tag': 'k' } }, next: join('P', ['B', 'K'], to('D')) },
           to('B'),
         ],
       },

@@ -8,8 +8,8 @@ import { translateStatesLanguage } from '../../src/importers/asl';
 import { translateFaasr } from '../../src/importers/faasr';
 import { Plan } from '../../src/importers/plan';
 import { ENV, FunctionConfig } from '../../src/protocol';
-import { FIXTURES } from '../support/shapes';
 import { fnName, World } from '../runtime/harness';
+import { FIXTURES } from '../support/shapes';
 
 export type Format = 'asl' | 'faasr';
 
@@ -27,7 +27,9 @@ export interface Imported {
  * (function name `fn-<node>`, as the runtime harness names them), keyed as
  * `keyOf` says (default: the state name), and synthesizes it.
  */
-export function importDefinition(format: Format, json: string, keyOf: (task: { id: string; keys: readonly string[] }) => string = (t) => t.keys[0]): Imported {
+type KeyOf = (task: { id: string; keys: readonly string[] }) => string;
+
+export function importDefinition(format: Format, json: string, keyOf: KeyOf = (t) => t.keys[0]): Imported {
   const plan = format === 'asl' ? translateStatesLanguage(json) : translateFaasr(json);
   const app = new App();
   const stack = new Stack(app, 'Imported', { env: { account: '123456789012', region: 'us-east-1' } });
