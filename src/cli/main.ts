@@ -17,8 +17,8 @@ import { formatProgress, formatReport, formatSession } from '../local/report';
  */
 
 export interface CliIO {
-  readonly stdout: { write(chunk: string): unknown; isTTY?: boolean };
-  readonly stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  readonly stdout: { isTTY?: boolean; write(chunk: string): unknown };
+  readonly stderr: { isTTY?: boolean; write(chunk: string): unknown };
   readonly cwd?: string;
   readonly stdin?: () => Promise<string>;
 }
@@ -65,27 +65,27 @@ Exit codes: 0 the session succeeded, 1 it failed (or never finished), 2 usage or
 `;
 
 const OPTIONS = {
-  app: { type: 'string' },
-  assembly: { type: 'string' },
-  workflow: { type: 'string' },
-  input: { type: 'string' },
-  session: { type: 'string' },
+  'app': { type: 'string' },
+  'assembly': { type: 'string' },
+  'workflow': { type: 'string' },
+  'input': { type: 'string' },
+  'session': { type: 'string' },
   'data-dir': { type: 'string' },
-  json: { type: 'boolean' },
-  verbose: { type: 'boolean' },
-  quiet: { type: 'boolean' },
-  concurrency: { type: 'string' },
-  timeout: { type: 'string' },
+  'json': { type: 'boolean' },
+  'verbose': { type: 'boolean' },
+  'quiet': { type: 'boolean' },
+  'concurrency': { type: 'string' },
+  'timeout': { type: 'string' },
   'crash-at': { type: 'string' },
   'crash-rate': { type: 'string' },
   'duplicate-rate': { type: 'string' },
-  seed: { type: 'string' },
-  port: { type: 'string' },
+  'seed': { type: 'string' },
+  'port': { type: 'string' },
   'dynamodb-port': { type: 'string' },
   's3-port': { type: 'string' },
-  java: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
+  'java': { type: 'string' },
+  'help': { type: 'boolean', short: 'h' },
+  'version': { type: 'boolean' },
 } as const;
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };

@@ -191,7 +191,9 @@ export function loadAssembly(dir: string): LocalApp {
     const name = fn.environment[ENV.TABLE];
     if (name !== undefined && !tables.some((t) => t.name === name)) {
       tables.push({
-        stack: fn.stack, logicalId: '(imported)', name,
+        stack: fn.stack,
+        logicalId: '(imported)',
+        name,
         keySchema: [{ AttributeName: ATTR.PK, KeyType: 'HASH' }, { AttributeName: ATTR.SK, KeyType: 'RANGE' }],
         attributeDefinitions: [{ AttributeName: ATTR.PK, AttributeType: 'S' }, { AttributeName: ATTR.SK, AttributeType: 'S' }],
         ttlAttribute: ATTR.TTL,
@@ -243,7 +245,12 @@ function groupWorkflows(functions: LocalFunction[]): LocalWorkflow[] {
     const table = entry.environment[ENV.TABLE];
     if (!table) throw new UsageError(`workflow '${name}': the entry function ${entry.logicalId} has no ${ENV.TABLE} variable`);
     workflows.push({
-      name, stack: entry.stack, entry, functions: [entry, ...fns.filter((f) => f !== entry)], table, bucket: entry.environment[ENV.BUCKET] || undefined,
+      name,
+      stack: entry.stack,
+      entry,
+      functions: [entry, ...fns.filter((f) => f !== entry)],
+      table,
+      bucket: entry.environment[ENV.BUCKET] || undefined,
     });
   }
   return workflows.sort((a, b) => a.name.localeCompare(b.name));

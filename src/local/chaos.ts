@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { join } from 'path';
-import { RUNTIME_LAYER_DIR } from '../private/runtime-layer';
 import { UsageError } from './assembly';
+import { RUNTIME_LAYER_DIR } from '../private/runtime-layer';
 
 /**
  * Fault injection for local runs: crashes at runtime steps and duplicate

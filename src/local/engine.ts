@@ -200,7 +200,12 @@ class Tracker {
     const retrying = [...last.values()].filter((inv) => inv.errorType !== undefined && !this.commitTimes.has(inv.instance)
       && !this.failedInstances.has(inv.instance) && !this.onFailure.some((f) => f.instance === inv.instance)).length;
     return {
-      started: started.size, finished, retrying, failed, running: this.running, invocations: this.invocations.length,
+      started: started.size,
+      finished,
+      retrying,
+      failed,
+      running: this.running,
+      invocations: this.invocations.length,
       elapsedMs: Date.now() - this.startedAt,
     };
   }
@@ -321,6 +326,7 @@ export class LocalEngine implements Invoker {
         return fn && { maxRetries: fn.maxRetryAttempts, maxEventAgeMs: fn.maxEventAgeSeconds * 1000 * (o.eventAgeScale ?? 1) };
       },
       duplicate: (request) => this.duplicate(request),
+      maxPayloadBytes: { event: 1024 * 1024, requestResponse: 6 * 1024 * 1024 },
       observer: {
         failed: (failure) => this.failed(failure),
         retrying: () => this.tracker?.emit(),
@@ -330,8 +336,13 @@ export class LocalEngine implements Invoker {
 
     this.pool = new SandboxPool({
       functions: this.app.functions.map((fn) => ({
-        functionName: fn.functionName, codeDir: fn.codeDir, handlerFile: fn.handlerFile, handlerExport: fn.handlerExport,
-        environment: fn.environment, timeoutSeconds: fn.timeoutSeconds, memorySize: fn.memorySize,
+        functionName: fn.functionName,
+        codeDir: fn.codeDir,
+        handlerFile: fn.handlerFile,
+        handlerExport: fn.handlerExport,
+        environment: fn.environment,
+        timeoutSeconds: fn.timeoutSeconds,
+        memorySize: fn.memorySize,
       })),
       baseEnvironment: {
         AWS_REGION: REGION,
@@ -448,8 +459,13 @@ export class LocalEngine implements Invoker {
       tracker.starts.set(instance, ordinal + 1);
       if (request.invocationType === 'Event') crashAt = tracker.chaos.crash(instance, ordinal, fn.maxRetryAttempts - request.attempt);
       record = {
-        functionName: fn.functionName, instance, attempt: request.attempt, duplicate: request.duplicate === true,
-        reinvoked: attemptOf(request.payload) > 0, startedAt: Date.now(), crashAt,
+        functionName: fn.functionName,
+        instance,
+        attempt: request.attempt,
+        duplicate: request.duplicate === true,
+        reinvoked: attemptOf(request.payload) > 0,
+        startedAt: Date.now(),
+        crashAt,
       };
       tracker.invocations.push(record);
       tracker.running++;
@@ -571,7 +587,9 @@ export function readState(dataDir: string): EngineState {
 export function instanceOf(fn: LocalFunction, payload: string): string {
   try {
     const event = JSON.parse(payload);
-    if (looksLikeEnvelope(event)) return instanceKey(String(event.node), Array.isArray(event.frames) ? event.frames : [], Number(event.iteration) || 0);
+    if (looksLikeEnvelope(event)) {
+      return instanceKey(String(event.node), Array.isArray(event.frames) ? event.frames : [], Number(event.iteration) || 0);
+    }
   } catch {
     return `${fn.node ?? fn.functionName}|invalid`;
   }

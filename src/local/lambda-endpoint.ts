@@ -81,6 +81,8 @@ export interface LambdaEndpointOptions {
   /** Delay before retry number `attempt` (1, 2); overrides retryDelayMs. */
   readonly retryDelay?: (attempt: number) => number;
   readonly observer?: EndpointObserver;
+  /** Payload limits in bytes (Lambda: 1 MiB for Event, 6 MB for RequestResponse); default: none. */
+  readonly maxPayloadBytes?: { readonly event?: number; readonly requestResponse?: number };
 }
 
 const PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
@@ -152,6 +154,13 @@ export class LambdaEndpoint {
     }
     const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     const requestId = randomUUID();
+    const limit = type === 'Event' ? this.options.maxPayloadBytes?.event : this.options.maxPayloadBytes?.requestResponse;
+    const size = Buffer.byteLength(body);
+    if (limit !== undefined && size > limit) {
+      return send(res, 413, {
+        Type: 'User', message: `Request must be smaller than ${limit} bytes for the ${type} invocation type (got ${size})`,
+      }, { 'x-amzn-ErrorType': 'RequestEntityTooLargeException', 'x-amzn-RequestId': requestId });
+    }
     if (type === 'DryRun') return send(res, 204, undefined, { 'x-amzn-RequestId': requestId });
     if (type === 'Event') {
       this.accept({ functionName, payload: body, invocationType: 'Event', requestId, attempt: 0 });

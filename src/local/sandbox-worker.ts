@@ -13,6 +13,8 @@
  * with the variable set); the SDK and user modules stay shared.
  */
 
+import { pathToFileURL } from 'url';
+
 interface InvokeMessage {
   readonly type: 'invoke';
   readonly id: number;
@@ -55,15 +57,17 @@ const importModule = new Function('url', 'return import(url)') as (url: string) 
 async function loadHandler(fresh: boolean): Promise<Handler> {
   let mod: Record<string, unknown>;
   if (handlerFile.endsWith('.mjs')) {
-    const url = require('url').pathToFileURL(handlerFile).href + (fresh ? `?variant=${Date.now()}-${Math.random()}` : '');
+    const url = pathToFileURL(handlerFile).href + (fresh ? `?variant=${Date.now()}-${Math.random()}` : '');
     mod = await importModule(url);
   } else {
     if (fresh) delete require.cache[require.resolve(handlerFile)];
     try {
+      // The handler module is only known at run time.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       mod = require(handlerFile);
     } catch (e) {
       if ((e as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw e;
-      mod = await importModule(require('url').pathToFileURL(handlerFile).href);
+      mod = await importModule(pathToFileURL(handlerFile).href);
     }
   }
   let fn: unknown = mod;
@@ -142,5 +146,3 @@ handlerFor(undefined).then(
   () => send({ type: 'ready' }),
   (e) => send({ type: 'init-error', error: describe(e) }),
 );
-
-export {};

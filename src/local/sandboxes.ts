@@ -65,9 +65,7 @@ class Sandbox {
   constructor(readonly fn: SandboxFunction, private readonly proc: ChildProcess, private readonly freezeIdle: boolean) {
     this.ready = new Promise((resolve) => {
       proc.on('message', (m: any) => {
-        if (m?.type === 'ready') resolve(undefined);
-        else if (m?.type === 'init-error') resolve(m.error);
-        else if (m?.type === 'result') {
+        if (m?.type === 'ready') {resolve(undefined);} else if (m?.type === 'init-error') {resolve(m.error);} else if (m?.type === 'result') {
           const cb = this.pending.get(m.id);
           this.pending.delete(m.id);
           cb?.(m);
@@ -152,7 +150,10 @@ export class SandboxPool {
     const startedAt = Date.now();
     if (fn === undefined || this.stopped) {
       return {
-        cold: false, startedAt, endedAt: startedAt, timedOut: false,
+        cold: false,
+        startedAt,
+        endedAt: startedAt,
+        timedOut: false,
         error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${request.functionName}` },
       };
     }
@@ -173,16 +174,18 @@ export class SandboxPool {
     let removeExit = (): void => {};
     const outcome = await new Promise<{ result: InvokeResult; timedOut: boolean; dead: boolean }>((resolve) => {
       timer = setTimeout(() => resolve({
-        timedOut: true, dead: true,
+        timedOut: true,
+        dead: true,
         result: { error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } },
       }), timeoutMs);
       const died = (code: number | null, signal: string | null): void => resolve({
-        timedOut: false, dead: true,
+        timedOut: false,
+        dead: true,
         result: { error: { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${signal ?? `exit status ${code}`}` } },
       });
       if (sandbox!.exited) return died(null, 'exited');
       removeExit = sandbox!.onExit(died);
-      sandbox!.send({
+      void sandbox!.send({
         type: 'invoke',
         event: request.payload,
         requestId: request.requestId,
@@ -303,7 +306,7 @@ export function workerScript(): string {
   if (existsSync(compiled)) return compiled;
   const source = readFileSync(join(__dirname, 'sandbox-worker.ts'), 'utf8');
   // Only in a source checkout, where typescript is a dev dependency.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
   const ts = require('typescript');
   const output: string = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },

@@ -160,7 +160,7 @@ describe('runs with the embedded servers', () => {
   test('a failing session exits 1 and names the failing node and error; status shows it too', async () => {
     const r = await unum('run', '--assembly', assembly, '--workflow', 'failing', '--input', '{"n":1}', '--data-dir', dataDir, '--session', 'cli-fail-1');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("✘ FAILED  workflow failing, session cli-fail-1");
+    expect(r.stdout).toContain('✘ FAILED  workflow failing, session cli-fail-1');
     expect(r.stdout).toContain("Failed at node 'Boom' (instance Boom|0): BoomError");
     expect(r.stdout).toMatch(/Last log lines of .*Boom/);
     expect(r.stderr).toContain("unum: session cli-fail-1 FAILED: node 'Boom' failed: BoomError: the boom node always fails");

@@ -1,8 +1,8 @@
+import { readFileSync } from 'fs';
+import { examples, startEngine, synthApp } from './support';
 import { LocalApp } from '../../src/local/assembly';
 import { faultSteps } from '../../src/local/chaos';
 import { LocalEngine, SessionReport } from '../../src/local/engine';
-import { examples, startEngine, synthApp } from './support';
-import { readFileSync } from 'fs';
 
 /**
  * Chaos: every example under a crash at each runtime step (the first
@@ -17,6 +17,8 @@ import { readFileSync } from 'fs';
  */
 const SEEDS = Number(process.env.UNUM_CHAOS_SEEDS ?? 1);
 const DUPLICATE_RATE = 0.25;
+/** Per test: a session takes well under a second warm; cold starts and slow machines get room. */
+const TIMEOUT_MS = 60_000 * SEEDS;
 const all = examples();
 const totals = { sessions: 0, invocations: 0, crashes: 0, duplicates: 0, retries: 0 };
 
@@ -58,12 +60,12 @@ describe.each(all.map((e) => [e.name, e] as const))('%s', (_name, example) => {
       const faults = { crashAt: step, duplicateRate: DUPLICATE_RATE, seed };
       check(await engine.run({ input, faults }), example.expected, `${example.name} ${JSON.stringify(faults)}`);
     }
-  });
+  }, TIMEOUT_MS);
 
   test('random crashes and duplicates', async () => {
     for (let seed = 1; seed <= SEEDS; seed++) {
       const faults = { crashRate: 0.3, duplicateRate: 0.3, seed };
       check(await engine.run({ input, faults }), example.expected, `${example.name} ${JSON.stringify(faults)}`);
     }
-  });
+  }, TIMEOUT_MS);
 });

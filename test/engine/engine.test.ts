@@ -1,8 +1,9 @@
 import { join } from 'path';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { startEngine, synthApp } from './support';
 import { LocalApp, selectWorkflow } from '../../src/local/assembly';
 import { LocalEngine } from '../../src/local/engine';
 import { formatReport } from '../../src/local/report';
-import { startEngine, synthApp } from './support';
 
 /**
  * The engine on a real synthesized app (test/engine/apps/app.ts): real
@@ -144,4 +145,13 @@ test('bad fault options are refused with the known steps', async () => {
   await expect(engine.run({ workflow: 'chain', input: { n: 1 }, faults: { crashAt: 'somewhere' } }))
     .rejects.toThrow(/--crash-at somewhere is not a runtime step; the steps are: after-ingress, /);
   await expect(engine.run({ workflow: 'chain', input: { n: 1 }, faults: { duplicateRate: 2 } })).rejects.toThrow(/between 0 and 1/);
+});
+
+test('the Lambda endpoint refuses async payloads above 1 MiB, as Lambda does', async () => {
+  const fn = selectWorkflow(app, 'chain').entry.functionName;
+  const big = Buffer.from(JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }));
+  await expect(engine.lambda.send(new InvokeCommand({ FunctionName: fn, InvocationType: 'Event', Payload: big })))
+    .rejects.toMatchObject({ name: 'RequestEntityTooLargeException' });
+  await expect(engine.lambda.send(new InvokeCommand({ FunctionName: 'no-such-function', InvocationType: 'Event', Payload: Buffer.from('{}') })))
+    .rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 });
