@@ -4,6 +4,7 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parseArgs } from 'util';
 import { SessionDescription } from '../client';
+import { ImportIO, runImport } from './import';
 import { LocalApp, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
 import { faultSteps, validateFaults } from '../local/chaos';
 import { candidateStores, openDataDir } from '../local/data-dir';
@@ -29,6 +30,7 @@ Usage:
   unum run [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--input <json>|@<file>|-] [options]
   unum status [<session>] [--data-dir <dir>] [--workflow <name>] [--json]
   unum result <session> [--data-dir <dir>] [--workflow <name>]
+  unum import <definition.json> [--out <file.ts>]   (unum import --help)
   unum help
 
 unum run synthesizes the app (or reads an existing cloud assembly), starts
@@ -93,6 +95,8 @@ type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extend
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // `unum import` has its own options.
+  if (argv[0] === 'import') return runImport(argv.slice(1), io as ImportIO);
   try {
     let parsed;
     try {
@@ -119,7 +123,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       case 'result':
         return await result(rest, values, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, status, result and help`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, status, result, import and help`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -132,6 +132,9 @@ describe('errors a new user meets', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('unum run [--app "<cdk app command>" | --assembly <cdk.out>]');
     expect(r.stdout).toContain('after-checkpoint-write');
+    const imp = await unum('import', '--help');
+    expect(imp.code).toBe(0);
+    expect(imp.stdout).toContain('unum import — write cdk-unum TypeScript');
   });
 });
 
