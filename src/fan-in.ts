@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { FanInState } from './compiler/graph';
-import { assertNoNext, assertUnbound } from './private/state-rules';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -39,7 +38,6 @@ export class FanIn extends State implements INextable {
   /** Offsets of a partial join across Map items, if this is one. */
   public readonly itemOffsets?: number[];
   public readonly endStates: INextable[];
-  private nextState?: State;
 
   constructor(scope: Construct, id: string, props: FanInProps = {}) {
     super(scope, id);
@@ -50,10 +48,7 @@ export class FanIn extends State implements INextable {
 
   /** The function that receives the joined list. */
   public next(next: IChainable): Chain {
-    assertUnbound(this, 'continue');
-    assertNoNext(this, this.nextState, next);
-    this.nextState = next.startState;
-    return Chain.custom(this, next.endStates, next);
+    return this._continueWith(next);
   }
 
   /** @internal */
@@ -61,13 +56,13 @@ export class FanIn extends State implements INextable {
     return {
       kind: 'fanIn',
       id: this.id,
-      ...(this.nextState ? { next: this.nextState.id } : {}),
+      ...(this._nextState ? { next: this._nextState.id } : {}),
       ...(this.itemOffsets ? { itemOffsets: this.itemOffsets } : {}),
     };
   }
 
   /** @internal */
   public _successors(): State[] {
-    return this.nextState ? [this.nextState] : [];
+    return this._nextState ? [this._nextState] : [];
   }
 }

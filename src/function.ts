@@ -4,11 +4,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
-import { DataFlowProps, toDataFlow } from './data-flow';
 import { GraphCatch, TaskState } from './compiler/graph';
+import { DataFlowProps, toDataFlow } from './data-flow';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
 import { suppressNag } from './private/nag';
-import { assertNoNext, assertUnbound } from './private/state-rules';
+import { assertUnbound } from './private/state-rules';
 import { ENV, RetryRule, RUNTIME_HANDLER } from './protocol/config';
 import { DataFlow } from './protocol/dataflow';
 import { parsePath } from './protocol/jsonpath';
@@ -121,7 +121,6 @@ export class UnumFunction extends State implements INextable {
   public readonly functionArn: string;
   /** Every variable set on the function, to size the configuration against Lambda's limit. @internal */
   public readonly _environment: Record<string, string> = {};
-  private nextState?: State;
   private readonly retries: RetryRule[] = [];
   private readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
   private dataFlow?: DataFlow;
@@ -198,10 +197,7 @@ export class UnumFunction extends State implements INextable {
 
   /** Continue with `next` after this function. */
   public next(next: IChainable): Chain {
-    assertUnbound(this, 'continue');
-    assertNoNext(this, this.nextState, next);
-    this.nextState = next.startState;
-    return Chain.custom(this, next.endStates, next);
+    return this._continueWith(next);
   }
 
   /** Retry the user code on matching errors (Step Functions' Retry). Rules are tried in order. */
@@ -270,7 +266,7 @@ export class UnumFunction extends State implements INextable {
       kind: 'task',
       id: this.id,
       functionName: this.functionName,
-      ...(this.nextState ? { next: this.nextState.id } : {}),
+      ...(this._nextState ? { next: this._nextState.id } : {}),
       ...(this.retries.length ? { retry: [...this.retries] } : {}),
       ...(this.catches.length ? { catch: this.catches.map((c) => c.rule) } : {}),
       ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
@@ -279,6 +275,6 @@ export class UnumFunction extends State implements INextable {
 
   /** @internal */
   public _successors(): State[] {
-    return [...(this.nextState ? [this.nextState] : []), ...this.catches.map((c) => c.handler)];
+    return [...(this._nextState ? [this._nextState] : []), ...this.catches.map((c) => c.handler)];
   }
 }

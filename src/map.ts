@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { MapState } from './compiler/graph';
-import { assertNoNext, assertUnbound } from './private/state-rules';
+import { assertUnbound } from './private/state-rules';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -34,7 +34,6 @@ export interface MapProps {
 export class Map extends State implements INextable {
   public readonly endStates: INextable[];
   private iterator?: State;
-  private nextState?: State;
 
   constructor(scope: Construct, id: string, private readonly props: MapProps = {}) {
     super(scope, id);
@@ -59,10 +58,7 @@ export class Map extends State implements INextable {
 
   /** Continue after all items completed: usually with a FanIn or a function. */
   public next(next: IChainable): Chain {
-    assertUnbound(this, 'continue');
-    assertNoNext(this, this.nextState, next);
-    this.nextState = next.startState;
-    return Chain.custom(this, next.endStates, next);
+    return this._continueWith(next);
   }
 
   /** @internal */
@@ -75,12 +71,12 @@ export class Map extends State implements INextable {
       ...(itemsPath !== undefined ? { itemsPath } : {}),
       ...(this.props.width !== undefined ? { width: this.props.width } : {}),
       ...(this.props.maxConcurrency ? { maxConcurrency: this.props.maxConcurrency } : {}),
-      ...(this.nextState ? { next: this.nextState.id } : {}),
+      ...(this._nextState ? { next: this._nextState.id } : {}),
     };
   }
 
   /** @internal */
   public _successors(): State[] {
-    return [...(this.iterator ? [this.iterator] : []), ...(this.nextState ? [this.nextState] : [])];
+    return [...(this.iterator ? [this.iterator] : []), ...(this._nextState ? [this._nextState] : [])];
   }
 }

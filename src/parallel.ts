@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { ParallelState } from './compiler/graph';
-import { assertNoNext, assertUnbound } from './private/state-rules';
+import { assertUnbound } from './private/state-rules';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -25,7 +25,6 @@ export class Parallel extends State implements INextable {
   public readonly comment?: string;
   public readonly endStates: INextable[];
   private readonly branchStarts: State[] = [];
-  private nextState?: State;
 
   constructor(scope: Construct, id: string, props: ParallelProps = {}) {
     super(scope, id);
@@ -42,10 +41,7 @@ export class Parallel extends State implements INextable {
 
   /** Continue after all branches completed: usually with a FanIn or a function. */
   public next(next: IChainable): Chain {
-    assertUnbound(this, 'continue');
-    assertNoNext(this, this.nextState, next);
-    this.nextState = next.startState;
-    return Chain.custom(this, next.endStates, next);
+    return this._continueWith(next);
   }
 
   /** @internal */
@@ -54,12 +50,12 @@ export class Parallel extends State implements INextable {
       kind: 'parallel',
       id: this.id,
       branches: this.branchStarts.map((b) => b.id),
-      ...(this.nextState ? { next: this.nextState.id } : {}),
+      ...(this._nextState ? { next: this._nextState.id } : {}),
     };
   }
 
   /** @internal */
   public _successors(): State[] {
-    return [...this.branchStarts, ...(this.nextState ? [this.nextState] : [])];
+    return [...this.branchStarts, ...(this._nextState ? [this._nextState] : [])];
   }
 }

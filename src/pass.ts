@@ -2,7 +2,6 @@ import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { PassState } from './compiler/graph';
 import { DataFlowProps, toDataFlow } from './data-flow';
-import { assertNoNext, assertUnbound } from './private/state-rules';
 import { DataFlow } from './protocol/dataflow';
 import { State } from './state';
 import { IChainable, INextable } from './types';
@@ -52,7 +51,6 @@ export class Pass extends State implements INextable {
   public readonly comment?: string;
   public readonly endStates: INextable[];
   private readonly flow: DataFlow;
-  private nextState?: State;
 
   constructor(scope: Construct, id: string, props: PassProps = {}) {
     super(scope, id);
@@ -64,19 +62,16 @@ export class Pass extends State implements INextable {
 
   /** Continue with `next` after this state. */
   public next(next: IChainable): Chain {
-    assertUnbound(this, 'continue');
-    assertNoNext(this, this.nextState, next);
-    this.nextState = next.startState;
-    return Chain.custom(this, next.endStates, next);
+    return this._continueWith(next);
   }
 
   /** @internal */
   public _toGraphState(): PassState {
-    return { kind: 'pass', id: this.id, dataFlow: this.flow, ...(this.nextState ? { next: this.nextState.id } : {}) };
+    return { kind: 'pass', id: this.id, dataFlow: this.flow, ...(this._nextState ? { next: this._nextState.id } : {}) };
   }
 
   /** @internal */
   public _successors(): State[] {
-    return this.nextState ? [this.nextState] : [];
+    return this._nextState ? [this._nextState] : [];
   }
 }

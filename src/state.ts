@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
+import { Chain } from './chain';
 import { GraphState } from './compiler/graph';
+import { assertNoNext, assertUnbound } from './private/state-rules';
 import { IChainable, INextable } from './types';
 
 /**
@@ -23,11 +25,22 @@ export abstract class State extends Construct implements IChainable {
     return this.boundTo?.name;
   }
 
+  /** The state after this one, for states that continue with `next()`. @internal */
+  protected _nextState?: State;
+
   /** @internal */
   public abstract _toGraphState(): GraphState;
 
   /** States this one leads to, for discovering the graph. @internal */
   public abstract _successors(): State[];
+
+  /** Links `next` after this state (the body of every `next()`). @internal */
+  protected _continueWith(next: IChainable): Chain {
+    assertUnbound(this, 'continue');
+    assertNoNext(this, this._nextState, next);
+    this._nextState = next.startState;
+    return Chain.custom(this, next.endStates, next);
+  }
 
   /** @internal */
   public _bind(workflow: Construct, workflowName: string): void {

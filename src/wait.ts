@@ -2,7 +2,6 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { WaitState } from './compiler/graph';
-import { assertNoNext, assertUnbound } from './private/state-rules';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -42,7 +41,6 @@ export class Wait extends State implements INextable {
   public readonly comment?: string;
   public readonly endStates: INextable[];
   private readonly seconds: number;
-  private nextState?: State;
 
   constructor(scope: Construct, id: string, props: WaitProps) {
     super(scope, id);
@@ -60,19 +58,16 @@ export class Wait extends State implements INextable {
 
   /** Continue with `next` after waiting. */
   public next(next: IChainable): Chain {
-    assertUnbound(this, 'continue');
-    assertNoNext(this, this.nextState, next);
-    this.nextState = next.startState;
-    return Chain.custom(this, next.endStates, next);
+    return this._continueWith(next);
   }
 
   /** @internal */
   public _toGraphState(): WaitState {
-    return { kind: 'wait', id: this.id, seconds: this.seconds, ...(this.nextState ? { next: this.nextState.id } : {}) };
+    return { kind: 'wait', id: this.id, seconds: this.seconds, ...(this._nextState ? { next: this._nextState.id } : {}) };
   }
 
   /** @internal */
   public _successors(): State[] {
-    return this.nextState ? [this.nextState] : [];
+    return this._nextState ? [this._nextState] : [];
   }
 }
