@@ -37,10 +37,10 @@ export interface UnumContext {
   /** Retries already made for this instance. */
   readonly attempt: number;
   readonly logger: Logger;
-  /** Milliseconds until the Lambda invocation times out (Infinity when unknown). */
-  getRemainingTimeInMillis(): number;
   /** The Lambda context, when there is one. */
   readonly lambdaContext?: LambdaContext;
+  /** Milliseconds until the Lambda invocation times out (Infinity when unknown). */
+  getRemainingTimeInMillis(): number;
 }
 
 /** A workflow function: the plain input value in, the output value out. */

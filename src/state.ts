@@ -12,6 +12,8 @@ export abstract class State extends Construct implements IChainable {
   public readonly id: string;
   public readonly startState: State;
   public abstract readonly endStates: INextable[];
+  /** The state after this one, for states that continue with `next()`. @internal */
+  protected _nextState?: State;
   private boundTo?: { readonly workflow: Construct; readonly name: string };
 
   protected constructor(scope: Construct, id: string) {
@@ -24,9 +26,6 @@ export abstract class State extends Construct implements IChainable {
   public get workflowName(): string | undefined {
     return this.boundTo?.name;
   }
-
-  /** The state after this one, for states that continue with `next()`. @internal */
-  protected _nextState?: State;
 
   /** @internal */
   public abstract _toGraphState(): GraphState;
