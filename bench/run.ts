@@ -10,14 +10,14 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { cpus, totalmem, type } from 'os';
 import { dirname, join } from 'path';
-import { PRICES } from './prices';
+import { round } from './lib/stats';
 import { BenchServers } from './lib/world';
 import { runCostBench, CostResults } from './parts/cost';
 import { runEngineBench, EngineResults } from './parts/engine';
 import { runLayerBench, LayerResults } from './parts/layer';
 import { runStoreBench, StoreResults } from './parts/store';
 import { runSynthBench, SynthCase } from './parts/synth';
-import { round } from './lib/stats';
+import { PRICES } from './prices';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_REGION ??= 'us-east-1';
@@ -117,7 +117,8 @@ async function main(): Promise<void> {
     targets.push({
       target: '≤ 4 store requests per join branch, flat from N = 10 to 10,000',
       figure: maps.map((m) => `${m.n}: ${m.perBranch}`).join(', '),
-      met: Math.max(...per) <= 4 && Math.max(...per) - Math.min(...per) <= 0.25 && maps.some((m) => m.n === 10000) ? true : Math.max(...per) > 4 ? false : undefined,
+      // Flat: within a quarter request from N = 10 to the largest N; undecided when 10,000 was skipped.
+      met: Math.max(...per) > 4 || Math.max(...per) - Math.min(...per) > 0.25 ? false : maps.some((m) => m.n === 10000) ? true : undefined,
     });
     const m10k = maps.find((m) => m.n === 10000);
     targets.push({
@@ -169,7 +170,11 @@ async function main(): Promise<void> {
       synth.map((c) => [c.nodes, c.code, c.resources ? Object.keys(c.resources).length : undefined,
         c.resources ? Object.values(c.resources).join('+') : undefined, c.constructMs, c.synthMs, c.totalMs, c.processMs, c.ok ? 'yes' : `NO: ${c.error?.split('\n')[0]}`])));
     const s500 = synth.find((c) => c.nodes === 500);
-    targets.push({ target: '500-node synth ≤ 15 s', figure: s500?.ok ? `${round(s500.totalMs! / 1000, 1)} s construct+synth, ${round(s500.processMs! / 1000, 1)} s process` : `failed: ${s500?.error}`, met: s500?.ok ? s500.processMs! <= 15000 : false });
+    targets.push({
+      target: '500-node synth ≤ 15 s',
+      figure: s500?.ok ? `${round(s500.totalMs! / 1000, 1)} s construct+synth, ${round(s500.processMs! / 1000, 1)} s process` : `failed: ${s500?.error}`,
+      met: s500?.ok ? s500.processMs! <= 15000 : false,
+    });
   }
   out.push(table('Targets', ['target', 'figure', 'met'], targets.map((t) => [t.target, t.figure, t.met === undefined ? 'n/a' : t.met ? 'yes' : 'NO'])));
 

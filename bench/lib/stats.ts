@@ -28,18 +28,6 @@ export async function repeat<T>(warmup: number, runs: number, fn: (i: number) =>
   return out;
 }
 
-/** mulberry32: a tiny seeded PRNG, so every generated input is the same in every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function round(x: number, digits = 2): number {
   if (!Number.isFinite(x)) return x;
   const f = 10 ** digits;

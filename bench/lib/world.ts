@@ -2,16 +2,15 @@ import { AsyncLocalStorage } from 'async_hooks';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { createRuntime, loadUserHandler, RuntimeHandler } from '../../lambda-runtime';
+import { now } from './stats';
+import { createRuntime, loadUserHandler, RuntimeHandler, readConfig } from '../../lambda-runtime';
 import type { UnumHandler } from '../../lambda-runtime';
 import { Egress } from '../../lambda-runtime/egress';
-import { readConfig } from '../../lambda-runtime/index';
 import { UnumClient } from '../../src/client';
 import { LocalApp, LocalFunction, LocalWorkflow, selectWorkflow } from '../../src/local/assembly';
 import { CountingProxy, Exchange } from '../../src/local/counting-proxy';
 import { InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from '../../src/local/lambda-endpoint';
 import { LocalServer, startDynamoDbLocal, startS3rver } from '../../src/local/servers';
-import { now } from './stats';
 
 /**
  * The benchmarks' in-process world: the real runtime (createRuntime, the
@@ -349,7 +348,7 @@ export class BenchWorld implements Invoker {
       table: this.workflow.table, bucket: this.workflow.bucket, dynamodb: this.directDynamodb, s3: this.directS3, lambda: this.lambda,
     });
     for (const fn of this.workflow.functions) {
-      const env = { ...fn.environment, LAMBDA_TASK_ROOT: fn.codeDir };
+      const env: Record<string, string> = { ...fn.environment, LAMBDA_TASK_ROOT: fn.codeDir };
       const config = readConfig(env);
       const node = config.node;
       this.nodes.set(node, fn);
@@ -409,7 +408,11 @@ export class BenchWorld implements Invoker {
     const byFunction = JSON.parse(JSON.stringify(this.counter.byFunction));
     delete byFunction.client;
     return {
-      session, status: description.status, result, ms, store,
+      session,
+      status: description.status,
+      result,
+      ms,
+      store,
       lambdaInvocations: this.endpoint.stats.executed - executed,
       userRuns: { ...this.userRuns },
       egress: { ...egressSteps },

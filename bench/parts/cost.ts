@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { StoreResults } from './store';
 import { readConfig } from '../../lambda-runtime/index';
 import { loadAssembly, synthesize } from '../../src/local/assembly';
 import { Action, FunctionConfig } from '../../src/protocol';
-import { EXPRESS_TASK_SECONDS, PRICES } from '../prices';
 import { round } from '../lib/stats';
 import { BenchServers, BenchWorld, RunResult } from '../lib/world';
-import { StoreResults } from './store';
+import { EXPRESS_TASK_SECONDS, PRICES } from '../prices';
 
 /**
  * Part 2: US dollars per 1 million executions of each example app, from the
@@ -84,11 +84,11 @@ export function originalUnum(r: RunResult): { rcu: number; wcu: number; joins: R
     wcu += 2 * Math.ceil(size / 1024); // write + GC delete
   }
   const joins: Record<string, number> = {};
-  for (const [join, n] of Object.entries(r.store.joinArrivals)) {
+  for (const [joinKey, n] of Object.entries(r.store.joinArrivals)) {
     const bitmap = 40 + 3 + 2 * n;
     wcu += 2 * n * Math.ceil(bitmap / 1024);
     rcu += n; // the aggregator's batch read of N small outputs (1 RCU each, strongly consistent)
-    joins[join.split('#').pop()!] = n;
+    joins[joinKey.split('#').pop()!] = n;
   }
   return { rcu, wcu, joins };
 }
@@ -142,8 +142,14 @@ export function costRow(workflow: string, r: RunResult, ok: boolean, depth: numb
     originalUnum: unumDollars({ rcu: original.rcu, wcu: original.wcu, s3Put: 0, s3Get: 0 }) * M,
   };
   return {
-    workflow, ok, tasks, lambdaInvocations: r.lambdaInvocations, sfnTransitions: transitions, depth,
-    storeRequests: r.store.dynamodbRequests + r.store.s3Requests, ...counts,
+    workflow,
+    ok,
+    tasks,
+    lambdaInvocations: r.lambdaInvocations,
+    sfnTransitions: transitions,
+    depth,
+    storeRequests: r.store.dynamodbRequests + r.store.s3Requests,
+    ...counts,
     usd: Object.fromEntries(Object.entries(usd).map(([k, v]) => [k, round(v, 4)])) as CostRow['usd'],
     ratios: {
       standardOverUnum: round(usd.sfnStandard / unum, 2),

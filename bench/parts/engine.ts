@@ -1,6 +1,6 @@
 import { join } from 'path';
-import type { UnumHandler } from '../../lambda-runtime';
 import { ReferenceRun } from '../../examples/support/reference';
+import type { UnumHandler } from '../../lambda-runtime';
 import { LocalApp } from '../../src/local/assembly';
 import { LocalEngine, SessionReport } from '../../src/local/engine';
 import { InvokeRequest } from '../../src/local/lambda-endpoint';
@@ -29,11 +29,19 @@ export interface LatencyFigures {
   readonly transitionsPerSecond: number;
 }
 
+export interface Comparison {
+  readonly engine: LatencyFigures;
+  readonly inProcess: LatencyFigures;
+  readonly floor: LatencyFigures;
+  readonly engineOverFloor: number;
+  readonly inProcessOverFloor: number;
+}
+
 export interface EngineResults {
   readonly available: boolean;
   readonly concurrency: { readonly engine: number; readonly inProcess: number };
-  readonly chain100: { readonly engine: LatencyFigures; readonly inProcess: LatencyFigures; readonly floor: LatencyFigures; readonly engineOverFloor: number; readonly inProcessOverFloor: number };
-  readonly map1000: { readonly engine: LatencyFigures; readonly inProcess: LatencyFigures; readonly floor: LatencyFigures; readonly engineOverFloor: number; readonly inProcessOverFloor: number };
+  readonly chain100: Comparison;
+  readonly map1000: Comparison;
   /** Time to issue the 512 item invocations of a map: first to last accepted by the Lambda endpoint (ms). */
   readonly issue512: { readonly engineMs: number; readonly inProcessMs: number; readonly runs: number };
   readonly coldSandboxes?: number;
@@ -45,7 +53,9 @@ export interface EngineResults {
 
 function figures(durations: number[], transitions: number, hops: number): LatencyFigures {
   const ms = median(durations);
-  return { runs: durations.length, sessionMs: round(ms, 2), perHopMs: round(ms / hops, 4), transitionsPerSecond: round((transitions / ms) * 1000, 1) };
+  return {
+    runs: durations.length, sessionMs: round(ms, 2), perHopMs: round(ms / hops, 4), transitionsPerSecond: round((transitions / ms) * 1000, 1),
+  };
 }
 
 /** The floor: the same handler called directly, sequentially for a chain, concurrently for a map (best of many repetitions' median). */
@@ -74,6 +84,16 @@ async function floorMap(n: number, reps: number): Promise<number[]> {
     if (v !== n) throw new Error(`floor map returned ${v}`);
   }
   return out;
+}
+
+function compare(engine: LatencyFigures, inProcess: LatencyFigures, floor: LatencyFigures): Comparison {
+  return {
+    engine,
+    inProcess,
+    floor,
+    engineOverFloor: round(engine.perHopMs / floor.perHopMs, 0),
+    inProcessOverFloor: round(inProcess.perHopMs / floor.perHopMs, 0),
+  };
 }
 
 function check(report: SessionReport, expected: unknown): void {
@@ -134,8 +154,7 @@ export async function runEngineBench(servers: BenchServers, options: { quick: bo
       const report = await engine.run({ workflow: 'Chain100', input: 0 });
       const ms = now() - t0;
       check(report, 100);
-      if (i < 0) cold += report.invocations.cold;
-      else {
+      if (i < 0) {cold += report.invocations.cold;} else {
         engChainMs.push(ms);
         defaultCold.push(report.invocations.cold);
       }
@@ -192,8 +211,8 @@ export async function runEngineBench(servers: BenchServers, options: { quick: bo
     return {
       available: true,
       concurrency: { engine: concurrency, inProcess: 64 },
-      chain100: { engine: engC, inProcess: inC, floor: floorC, engineOverFloor: round(engC.perHopMs / floorC.perHopMs, 0), inProcessOverFloor: round(inC.perHopMs / floorC.perHopMs, 0) },
-      map1000: { engine: engM, inProcess: inM, floor: floorM, engineOverFloor: round(engM.perHopMs / floorM.perHopMs, 0), inProcessOverFloor: round(inM.perHopMs / floorM.perHopMs, 0) },
+      chain100: compare(engC, inC, floorC),
+      map1000: compare(engM, inM, floorM),
       issue512: { engineMs: round(median(engIssue), 1), inProcessMs: round(median(inIssue), 1), runs: engIssue.length },
       coldSandboxes: cold,
       chain100DefaultColdPerRun: median(defaultCold),

@@ -1,8 +1,8 @@
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SINGLE_SHARD_LIMIT, shardCount, shardSize } from '../../src/protocol/join';
+import { chain, choiceJoin, mapJoin, parallelJoin, synthShapes } from '../lib/shapes';
 import { median, round } from '../lib/stats';
 import { BenchServers, BenchWorld, REGION, RunResult } from '../lib/world';
-import { chain, choiceJoin, mapJoin, parallelJoin, synthShapes } from '../lib/shapes';
 
 /**
  * Part 1: store requests and capacity units per transition, counted by the
@@ -86,7 +86,14 @@ function signature(r: RunResult): string {
   return JSON.stringify([r.store.dynamodb, r.store.s3, r.store.rcu, r.store.wcu, r.store.maxWritesPerKey]);
 }
 
-async function measure(servers: BenchServers, world: BenchWorld, input: unknown, expected: unknown, runs: number, warmup: number): Promise<{ last: RunResult; ms: number[]; stable: boolean; ok: boolean }> {
+interface Measured {
+  readonly last: RunResult;
+  readonly ms: number[];
+  readonly stable: boolean;
+  readonly ok: boolean;
+}
+
+async function measure(world: BenchWorld, input: unknown, expected: unknown, runs: number, warmup: number): Promise<Measured> {
   for (let i = 0; i < warmup; i++) await world.run(input);
   const results: RunResult[] = [];
   for (let i = 0; i < runs; i++) results.push(await world.run(input));
@@ -99,7 +106,7 @@ async function measure(servers: BenchServers, world: BenchWorld, input: unknown,
   };
 }
 
-function figures(shape: string, m: { last: RunResult; ms: number[]; stable: boolean; ok: boolean }, runs: number, n?: number): ShapeFigures {
+function figures(shape: string, m: Measured, runs: number, n?: number): ShapeFigures {
   const r = m.last;
   const storeRequests = r.store.dynamodbRequests + r.store.s3Requests;
   return {
@@ -140,7 +147,7 @@ export async function runStoreBench(servers: BenchServers, options: { quick: boo
   // Chain of 10: input 0, result 10. A middle node (N5) is the steady-state transition.
   {
     const w = await BenchWorld.create(servers, app, 'Chain10');
-    const m = await measure(servers, w, 0, 10, 5, 1);
+    const m = await measure(w, 0, 10, 5, 1);
     const steady = m.last.byFunction[w.functionOf('N5')];
     out.push({ ...figures('chain of 10', m, 5), steadyTransition: steady });
     runsOf['chain of 10'] = { run: m.last, depth: 10 };
@@ -149,7 +156,7 @@ export async function runStoreBench(servers: BenchServers, options: { quick: boo
   }
   for (const [name, wf, input, expected] of [['parallel → join', 'ParallelJoin', 0, 2], ['choice → join', 'ChoiceJoin', 1, 4]] as const) {
     const w = await BenchWorld.create(servers, app, wf);
-    const m = await measure(servers, w, input, expected, 5, 1);
+    const m = await measure(w, input, expected, 5, 1);
     out.push(figures(name, m, 5));
     runsOf[name] = { run: m.last, depth: wf === 'ParallelJoin' ? 4 : 3 };
     options.log(`  ${name}: ${out[out.length - 1].storeRequests} store requests`);
@@ -159,7 +166,7 @@ export async function runStoreBench(servers: BenchServers, options: { quick: boo
     const w = await BenchWorld.create(servers, app, `Map${n}`);
     const runs = n >= 10000 ? 1 : n >= 1000 ? 3 : 5;
     const warmup = n >= 10000 ? 0 : 1;
-    const m = await measure(servers, w, 0, n, runs, warmup);
+    const m = await measure(w, 0, n, runs, warmup);
     const item = w.functionOf('Item');
     const branch = m.last.byFunction[item] ?? {};
     const branchStore = Object.entries(branch).filter(([c]) => c !== 'InvokeCommand').reduce((a, [, c]) => a + c, 0);

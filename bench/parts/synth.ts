@@ -55,8 +55,14 @@ export function runSynthBench(options: { quick: boolean; log: (s: string) => voi
     }
     const m = (k: string) => round(median(results.map((r) => r.json[k])), 0);
     const c: SynthCase = {
-      nodes, perNestedStack: perStack, code, ok: true, runs,
-      constructMs: m('constructMs'), synthMs: m('synthMs'), totalMs: m('totalMs'),
+      nodes,
+      perNestedStack: perStack,
+      code,
+      ok: true,
+      runs,
+      constructMs: m('constructMs'),
+      synthMs: m('synthMs'),
+      totalMs: m('totalMs'),
       processMs: round(median(results.map((r) => r.wallMs)), 0),
       resources: results[0].json.resources,
     };
