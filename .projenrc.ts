@@ -78,6 +78,12 @@ project.testTask.prependSpawn(bundleRuntime);
 project.tasks.tryFind('test:update')?.prependSpawn(bundleRuntime);
 project.npmignore?.addPatterns('!/assets/');
 
+project.addTask('bench', {
+  description: 'Run the benchmarks (not part of npm test); pass --quick for a smoke run',
+  exec: 'ts-node --transpile-only bench/run.ts',
+  receiveArgs: true,
+});
+
 // Code outside src/ is type-checked (and linted) against the same compiler settings as the tests.
 for (const dir of ['lambda-runtime', 'integ', 'examples', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
