@@ -4,7 +4,7 @@ import { Invocation, Runtime } from './runtime';
 import { failSession, succeedSession } from './session';
 import { ITEM_VALUE_LIMIT, mapLimit } from '../src/client/store';
 import {
-  Action, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
+  Action, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
   evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
 import { PassAction, WaitAction } from '../src/protocol/config';
@@ -213,11 +213,13 @@ export class Egress {
     this.rt.fault('after-join-arrive', this.inv);
     if ((arrived?.e?.SS?.length ?? 0) < shardCapacity(shard, size)) return;
     const shards = shardCount(size);
+    const completionKey = shards > 1 ? joinRootItemKey(this.session, instance) : joinShardItemKey(this.session, instance, 0);
     if (shards > 1) {
-      const root = await this.rt.store.update(joinRootItemKey(this.session, instance),
+      const root = await this.rt.store.update(completionKey,
         { add: '#d :d' }, { '#d': 'd' }, { ':d': { NS: [String(shard)] } }, undefined, true);
       if ((root?.d?.NS?.length ?? 0) < shards) return;
     }
+    if (!await this.claimCompletion(completionKey, `${shard}/${element}`)) return;
     this.rt.fault('after-join-complete', this.inv);
     const ref: FanInRef = { join: action.join, instance, size, sources: action.sources };
     if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
@@ -253,6 +255,7 @@ export class Egress {
       const present = action.offsets.filter((o) => inMap(target + o)).length;
       const elements = (arrived?.e?.SS ?? []).map((text) => decodeElement(text, 0, size));
       if (elements.length < present) return;
+      if (!await this.claimCompletion(joinShardItemKey(this.session, instance, 0), element)) return;
       this.rt.fault('after-join-complete', this.inv);
       const instances = action.offsets.map((o, i) => {
         const e = elements.find((x) => x.slot === i);
@@ -261,6 +264,18 @@ export class Egress {
       if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
       await this.step(action.then, { fanIn: { join: action.join, instance, size, instances } }, { frames, iteration: scope.iteration }, action.join);
     }));
+  }
+
+  /**
+   * Every arrival that finds a join complete would continue it: a late
+   * duplicate of any branch, and the retry of the branch that completed it
+   * and crashed. Only the completing arrival (and its own retries, which
+   * carry the same element) may continue, so duplicates do not fan out
+   * downstream: one conditional-free write records who that is.
+   */
+  private async claimCompletion(key: ItemKey, element: string): Promise<boolean> {
+    const claimed = await this.rt.store.update(key, { set: '#c = if_not_exists(#c, :c)' }, { '#c': 'c' }, { ':c': { S: element } }, undefined, true);
+    return claimed?.c?.S === element;
   }
 
   private async succeed(payload: Payload): Promise<void> {

@@ -1,5 +1,4 @@
 import { BatchWriteItemCommand, QueryCommand, WriteRequest } from '@aws-sdk/client-dynamodb';
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { Store, keyOf, mapLimit, sleep } from '../src/client/store';
 import { ItemKey, checkpointItemKey } from '../src/protocol';
 import { joinRootItemKey, joinShardItemKey, shardCount } from '../src/protocol/join';
@@ -64,6 +63,6 @@ export async function collectGarbage(store: Store, session: string): Promise<voi
     }
   });
   await mapLimit(objects, 16, async (key) => {
-    await store.s3.send(new DeleteObjectCommand({ Bucket: store.bucket!, Key: key }));
+    await store.deleteObject(key);
   });
 }

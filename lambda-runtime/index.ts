@@ -4,7 +4,7 @@ import { pathToFileURL } from 'url';
 import { gunzipSync } from 'zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
+import { s3Module } from '../src/client/s3';
 import { CONFIG_VERSION, ENV, FunctionConfig } from '../src/protocol';
 import { crashAt } from './faults';
 import { RuntimeHandler, createRuntime } from './runtime';
@@ -40,7 +40,7 @@ function coldStart(): RuntimeHandler {
     clients: {
       dynamodb: new DynamoDBClient({}),
       // Path style for S3-compatible local servers; no checksums beyond what S3 requires.
-      s3: new S3Client({ forcePathStyle: s3Endpoint, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+      s3: () => new (s3Module().S3Client)({ forcePathStyle: s3Endpoint, requestChecksumCalculation: 'WHEN_REQUIRED' }),
       lambda: new LambdaClient({}),
     },
     table,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
   ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey,
@@ -18,7 +18,8 @@ import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/data
 
 export interface RuntimeClients {
   readonly dynamodb: DynamoDBClient;
-  readonly s3: S3Client;
+  /** A client, or a factory called on first use (S3 is needed only for spilled payloads). */
+  readonly s3: S3ClientSource;
   readonly lambda: LambdaClient;
 }
 

@@ -2,7 +2,8 @@ import {
   AttributeValue, BatchGetItemCommand, ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { S3ClientSource, s3Module } from './s3';
 import { ATTR, FanInRef, ItemKey } from '../protocol';
 import {
   EMPTY_SOURCE, branchInstanceKey, decodeElement, joinShardItemKey, shardCapacity, shardCount,
@@ -40,7 +41,7 @@ const READ_PARALLELISM = 8;
 
 export interface StoreOptions {
   readonly dynamodb: DynamoDBClient;
-  readonly s3: S3Client;
+  readonly s3: S3ClientSource;
   readonly table: string;
   readonly bucket?: string;
   /** Time to live of the items written, in seconds. */
@@ -60,14 +61,14 @@ export class Store {
   }
 
   readonly dynamodb: DynamoDBClient;
-  readonly s3: S3Client;
   readonly table: string;
   readonly bucket: string | undefined;
   readonly ttlSeconds: number;
+  private s3Source: S3ClientSource;
 
   constructor(options: StoreOptions) {
     this.dynamodb = options.dynamodb;
-    this.s3 = options.s3;
+    this.s3Source = options.s3;
     this.table = options.table;
     this.bucket = options.bucket;
     this.ttlSeconds = options.ttlSeconds ?? 7 * 24 * 3600;
@@ -178,15 +179,25 @@ export class Store {
     throw new Error(`store item ${item[ATTR.PK]?.S} holds no value under '${prefix}'`);
   }
 
+  /** The S3 client, created on first use when the store was given a factory. */
+  get s3(): S3Client {
+    if (typeof this.s3Source === 'function') this.s3Source = this.s3Source();
+    return this.s3Source;
+  }
+
   async putObject(key: string, body: string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({
+    await this.s3.send(new (s3Module().PutObjectCommand)({
       Bucket: this.requireBucket(), Key: key, Body: body, ContentType: 'application/json',
     }));
   }
 
   async getObject(bucket: string, key: string): Promise<string> {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const out = await this.s3.send(new (s3Module().GetObjectCommand)({ Bucket: bucket, Key: key }));
     return out.Body!.transformToString();
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    await this.s3.send(new (s3Module().DeleteObjectCommand)({ Bucket: this.requireBucket(), Key: key }));
   }
 
   /**

@@ -65,7 +65,10 @@ export async function startDynamoDbLocal(options: { port?: number; java?: string
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
+        // The JVM normally exits at once; never let a stuck one hold up the caller.
+        const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
+        clearTimeout(killer);
       }
     },
   };
@@ -78,6 +81,8 @@ function answers(endpoint: string): Promise<boolean> {
       resolve(true);
     });
     req.on('error', () => resolve(false));
+    // A JVM that accepts the connection before it can answer must not stall the start-up loop.
+    req.setTimeout(2_000, () => req.destroy());
     req.end('{}');
   });
 }
