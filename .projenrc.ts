@@ -78,6 +78,18 @@ project.testTask.prependSpawn(bundleRuntime);
 project.tasks.tryFind('test:update')?.prependSpawn(bundleRuntime);
 project.npmignore?.addPatterns('!/assets/');
 
+project.addBins({ unum: 'lib/cli/main.js' });
+project.addTask('unum', {
+  description: 'The unum CLI, run from the sources',
+  exec: 'node -r ts-node/register/transpile-only src/cli/main.ts',
+  receiveArgs: true,
+});
+project.addTask('demo', {
+  description: 'Run the word-count example locally: no AWS account, no Docker',
+  exec: 'node -r ts-node/register/transpile-only src/cli/main.ts run --app "node -r ts-node/register/transpile-only examples/word-count/app.ts" --input @examples/word-count/input.json',
+  receiveArgs: true,
+});
+
 project.addTask('bench', {
   description: 'Run the benchmarks (not part of npm test); pass --quick for a smoke run',
   exec: 'ts-node --transpile-only bench/run.ts',
