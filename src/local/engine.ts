@@ -29,7 +29,7 @@ export interface EngineOptions {
   readonly dataDir?: string;
   /** Async invocations running at once (default: twice the CPU cores, at least 4). */
   readonly concurrency?: number;
-  /** Live sandbox processes at most (default: twice the concurrency, at least 32). */
+  /** Live sandbox processes at most (default: one per function up to 256, at least 32 and twice the concurrency). */
   readonly maxSandboxes?: number;
   /** Explicit ports (an occupied one is an error); default: ephemeral. */
   readonly ports?: { readonly lambda?: number; readonly dynamodb?: number; readonly s3?: number };
@@ -359,7 +359,8 @@ export class LocalEngine implements Invoker {
         // Lambda provides the AWS SDK v3 to Node.js functions; locally it is this package's copy.
         NODE_PATH: sdkNodePath(),
       },
-      maxSandboxes: o.maxSandboxes ?? Math.max(32, concurrency * 2),
+      // Enough for one warm sandbox per function (as Lambda keeps them), or a long chain is all cold starts.
+      maxSandboxes: o.maxSandboxes ?? Math.max(32, concurrency * 2, Math.min(this.app.functions.length, 256)),
       timeoutScale: o.timeoutScale,
       onOutput: o.onLog,
     });
