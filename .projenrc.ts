@@ -52,6 +52,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       testTimeout: 120_000,
+      // Sandbox processes, SDK sockets and esbuild services are closed by the tests; a stray
+      // handle must still never keep CI waiting after the last test.
+      forceExit: true,
     },
   },
   tsconfigDev: {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join as joinPath } from 'path';
 import { gzipSync } from 'zlib';
-import { buildSync } from 'esbuild';
+import { buildSync, stop as stopEsbuild } from 'esbuild';
 import { succeed, to, World } from './harness';
 import { FunctionConfig } from '../../src/protocol';
 
@@ -36,7 +36,11 @@ beforeAll(async () => {
   w = await World.create('bundle');
   w.deploy('wf', [{ node: 'B', entry: false, next: succeed, handler: (x: unknown) => `B got ${JSON.stringify(x)}` }]);
 });
-afterAll(async () => w.close());
+afterAll(async () => {
+  await w.close();
+  // buildSync keeps an esbuild service process that would hold jest open.
+  await stopEsbuild();
+});
 
 // Async: the child calls the Lambda endpoint served by this process.
 async function runBundled(config: FunctionConfig, userHandler: string, event: unknown, gzip = false): Promise<any> {

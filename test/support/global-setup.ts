@@ -6,7 +6,10 @@ import { startDynamoDbLocal, startS3rver } from '../../src/local/servers';
  * and bucket).
  */
 export default async function globalSetup(): Promise<void> {
-  const [dynamodb, s3] = await Promise.all([startDynamoDbLocal(), startS3rver()]);
+  const [dynamodb, s3] = await Promise.all([
+    withDeadline(startDynamoDbLocal(), 'DynamoDB Local (java) did not start'),
+    withDeadline(startS3rver(), 's3rver did not start'),
+  ]);
   (globalThis as any).__unumServers = [dynamodb, s3];
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -16,4 +19,17 @@ export default async function globalSetup(): Promise<void> {
     UNUM_TEST_DYNAMODB_ENDPOINT: dynamodb.endpoint,
     UNUM_TEST_S3_ENDPOINT: s3.endpoint,
   });
+}
+
+/** A test run that cannot start its servers must fail with a reason, never wait forever. */
+async function withDeadline<T>(start: Promise<T>, message: string, ms = 90_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([start, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
