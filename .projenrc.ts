@@ -52,10 +52,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       testTimeout: 120_000,
-      // Sandbox processes, SDK sockets and esbuild services are closed by the tests; a stray
-      // handle must still never keep CI waiting after the last test.
-      forceExit: true,
     },
+    // Sandbox processes, SDK sockets and esbuild services are closed by the tests; a stray
+    // handle must still never keep CI waiting after the last test.
+    extraCliOptions: ['--forceExit'],
   },
   tsconfigDev: {
     include: ['../lambda-runtime/**/*.ts', '../integ/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts'],
