@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { BatchWriteItemCommand, QueryCommand, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { Store, keyOf, mapLimit, sleep } from '../src/client/store';
 import { ItemKey, checkpointItemKey } from '../src/protocol';
@@ -13,9 +14,8 @@ import { joinRootItemKey, joinShardItemKey, shardCount } from '../src/protocol/j
 const GC_PARTITIONS = 8;
 
 function partition(session: string, marker: string): ItemKey {
-  let h = 0;
-  for (let i = 0; i < marker.length; i++) h = (h * 31 + marker.charCodeAt(i)) | 0;
-  return { pk: `G#${session}#${Math.abs(h) % GC_PARTITIONS}`, sk: marker };
+  const h = createHash('sha256').update(marker).digest().readUInt32BE(0);
+  return { pk: `G#${session}#${h % GC_PARTITIONS}`, sk: marker };
 }
 
 /** `C|<instance>` a checkpoint, `J|<size>|<join instance>` a join's items, `O|<key>` an S3 object. */
@@ -31,8 +31,11 @@ export async function collectGarbage(store: Store, session: string): Promise<voi
     let start: Record<string, any> | undefined;
     do {
       const out = await store.dynamodb.send(new QueryCommand({
-        TableName: store.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } },
-        ExclusiveStartKey: start, ConsistentRead: true,
+        TableName: store.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk } },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
       }));
       for (const item of out.Items ?? []) {
         const marker = item.sk.S!;

@@ -4,11 +4,11 @@ import { pathToFileURL } from 'url';
 import { gunzipSync } from 'zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { s3Module } from '../src/client/s3';
-import { CONFIG_VERSION, ENV, FunctionConfig } from '../src/protocol';
 import { crashAt } from './faults';
 import { RuntimeHandler, createRuntime } from './runtime';
 import { LambdaContext, UnumHandler } from './types';
+import { s3Module } from '../src/client/s3';
+import { CONFIG_VERSION, ENV, FunctionConfig } from '../src/protocol';
 
 export { createRuntime } from './runtime';
 export type { RuntimeOptions, RuntimeClients, RuntimeHandler } from './runtime';
@@ -79,6 +79,8 @@ export async function loadUserHandler(spec: string | undefined, env: NodeJS.Proc
   if (file === undefined) throw new Error(`user handler module ${base}(.js|.cjs|.mjs) not found`);
   let mod: Record<string, unknown>;
   try {
+    // A CommonJS handler is required synchronously, as Lambda's own Node.js runtime does.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = file.endsWith('.mjs') ? await import(pathToFileURL(file).href) : require(file);
   } catch (e) {
     if ((e as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw e;

@@ -1,12 +1,6 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { S3ClientSource } from '../src/client/s3';
-import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
-import {
-  ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey,
-  looksLikeEnvelope, parseEnvelope, payloadObjectKey, writePath,
-} from '../src/protocol';
 import { Egress, Payload } from './egress';
 import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
@@ -14,6 +8,12 @@ import { jsonLogger, withFields } from './log';
 import { errorCause, errorName, findCatch, retryDelayMs } from './retry';
 import { createSession, failSession } from './session';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
+import { S3ClientSource } from '../src/client/s3';
+import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
+import {
+  ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey,
+  looksLikeEnvelope, parseEnvelope, payloadObjectKey, writePath,
+} from '../src/protocol';
 import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 
 export interface RuntimeClients {
@@ -86,7 +86,10 @@ export class Runtime {
   constructor(readonly options: RuntimeOptions) {
     this.config = options.config;
     this.store = new Store({
-      dynamodb: options.clients.dynamodb, s3: options.clients.s3, table: options.table, bucket: options.bucket,
+      dynamodb: options.clients.dynamodb,
+      s3: options.clients.s3,
+      table: options.table,
+      bucket: options.bucket,
       ttlSeconds: options.ttlSeconds,
     });
     this.payloadThreshold = options.payloadThreshold ?? 256 * 1024;

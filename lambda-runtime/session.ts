@@ -46,10 +46,19 @@ export async function failSession(store: Store, session: string, f: FailureRecor
   await store.update(sessionItemKey(session), {
     set: '#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst',
   }, {
-    '#st': SESSION_ATTR.STATUS, '#end': SESSION_ATTR.END, '#err': SESSION_ATTR.ERROR, '#cause': SESSION_ATTR.CAUSE,
-    '#node': SESSION_ATTR.NODE, '#inst': SESSION_ATTR.INSTANCE,
+    '#st': SESSION_ATTR.STATUS,
+    '#end': SESSION_ATTR.END,
+    '#err': SESSION_ATTR.ERROR,
+    '#cause': SESSION_ATTR.CAUSE,
+    '#node': SESSION_ATTR.NODE,
+    '#inst': SESSION_ATTR.INSTANCE,
   }, {
-    ':failed': { S: 'FAILED' }, ':run': { S: 'RUNNING' }, ':end': { S: time }, ':err': { S: f.error },
-    ':cause': { S: cause }, ':node': { S: f.node }, ':inst': { S: f.instance },
+    ':failed': { S: 'FAILED' },
+    ':run': { S: 'RUNNING' },
+    ':end': { S: time },
+    ':err': { S: f.error },
+    ':cause': { S: cause },
+    ':node': { S: f.node },
+    ':inst': { S: f.instance },
   }, '#st = :run');
 }

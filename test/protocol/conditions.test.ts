@@ -3,8 +3,15 @@ import { evaluateCondition } from '../../src/protocol/conditions';
 import { parsePath, readPath, writePath } from '../../src/protocol/jsonpath';
 
 const doc = {
-  greeting: 'hello', count: 3, ok: true, nothing: null, when: '2026-11-21T10:00:00Z', later: '2026-11-22T00:00:00+01:00',
-  list: [{ name: 'a' }, { name: 'b' }], 'odd key': 'x', quota: 5,
+  'greeting': 'hello',
+  'count': 3,
+  'ok': true,
+  'nothing': null,
+  'when': '2026-11-21T10:00:00Z',
+  'later': '2026-11-22T00:00:00+01:00',
+  'list': [{ name: 'a' }, { name: 'b' }],
+  'odd key': 'x',
+  'quota': 5,
 };
 const holds = (c: Condition) => evaluateCondition(c._toJson(), doc);
 

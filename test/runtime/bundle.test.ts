@@ -1,8 +1,8 @@
 import { execFile } from 'child_process';
-import { promisify } from 'util';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join as joinPath } from 'path';
+import { promisify } from 'util';
 import { gzipSync } from 'zlib';
 import { buildSync, stop as stopEsbuild } from 'esbuild';
 import { succeed, to, World } from './harness';

@@ -1,3 +1,4 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { join, succeed, to, World } from './harness';
 
 let w: World;
@@ -151,7 +152,7 @@ test('fail action ends the session FAILED with its error', async () => {
 
 test('a non-envelope event to the entry starts a session (the request id is the session id)', async () => {
   w.deploy('wf', [{ node: 'A', next: succeed, handler: (x: { hello: string }) => x.hello.toUpperCase() }]);
-  const out: any = await w.lambda.send(new (require('@aws-sdk/client-lambda').InvokeCommand)({
+  const out: any = await w.lambda.send(new InvokeCommand({
     FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:fn-A', Payload: Buffer.from(JSON.stringify({ hello: 'world' })),
   }));
   const { session } = JSON.parse(Buffer.from(out.Payload!).toString());

@@ -132,7 +132,13 @@ export class World implements Invoker {
   deploy(workflow: string, specs: FnSpec[], overrides: Partial<RuntimeOptions> = {}): void {
     specs.forEach((spec, i) => {
       const config: FunctionConfig = {
-        v: 1, workflow, node: spec.node, entry: spec.entry ?? i === 0, next: spec.next, retry: spec.retry ?? [], catch: spec.catch ?? [],
+        v: 1,
+        workflow,
+        node: spec.node,
+        entry: spec.entry ?? i === 0,
+        next: spec.next,
+        retry: spec.retry ?? [],
+        catch: spec.catch ?? [],
         ...(spec.dataFlow ? { dataFlow: spec.dataFlow } : {}),
       };
       if (config.entry) this.entry = spec.node;
