@@ -1,0 +1,153 @@
+/**
+ * The imported fixtures as runnable cases: which stub functions each
+ * node runs (test/importers/apps/functions/<format>-<fixture>.ts) and, per
+ * input, the outcome Step Functions' (or FaaSr's) semantics prescribe — the
+ * same stubs and expectations as asl.test.ts and faasr.test.ts, here run
+ * through the local engine by engine.test.ts on the app apps/imported-app.ts.
+ */
+import * as path from 'path';
+
+export type Format = 'asl' | 'faasr';
+
+export type Outcome =
+  | { readonly status: 'SUCCEEDED'; readonly result: unknown }
+  | { readonly status: 'FAILED'; readonly error: string };
+
+export interface CaseRun {
+  readonly input: unknown;
+  readonly expected: Outcome;
+}
+
+export interface ImportCase {
+  /** The workflow's name in the app (unique). */
+  readonly workflow: string;
+  readonly format: Format;
+  /** test/fixtures/<format>/<fixture>.json */
+  readonly fixture: string;
+  /** Key the functions by the last of a task's keys (the Lambda function name) instead of the state name. */
+  readonly keyBy?: 'state' | 'function';
+  /** Node → export of the stub module, where it is not the export named as the node (or `identity` when there is none). */
+  readonly handlers?: Readonly<Record<string, string>>;
+  readonly runs: readonly CaseRun[];
+}
+
+export const fixtureFile = (c: Pick<ImportCase, 'format' | 'fixture'>): string =>
+  path.join(__dirname, '..', 'fixtures', c.format, `${c.fixture}.json`);
+
+export const stubFile = (c: Pick<ImportCase, 'format' | 'fixture'>): string =>
+  path.join(__dirname, 'apps', 'functions', `${c.format}-${c.fixture}.ts`);
+
+const ok = (input: unknown, result: unknown): CaseRun => ({ input, expected: { status: 'SUCCEEDED', result } });
+const failed = (input: unknown, error: string): CaseRun => ({ input, expected: { status: 'FAILED', error } });
+
+const since = '2019-05-01T00:00:00Z';
+const ranks = Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, max: 10, value: (i + 1) * 2 }));
+
+export const CASES: readonly ImportCase[] = [
+  {
+    workflow: 'asl-data-flow',
+    format: 'asl',
+    fixture: 'data-flow',
+    runs: [
+      ok({ order: { id: 'o-1', items: [3, 4] } }, { total: 7, currency: 'EUR' }),
+      // A path that does not match fails the session with States.Runtime, as Step Functions does.
+      failed({ nothing: true }, 'States.Runtime'),
+    ],
+  },
+  {
+    workflow: 'asl-choice',
+    format: 'asl',
+    fixture: 'choice',
+    runs: [
+      ok({ kind: 'vip', spent: 1500, since }, 'Vip'),
+      failed({ kind: 'x', blocked: true, since }, 'Rejected'),
+      failed({ kind: 'x', email: 'a@spam.example', since }, 'Rejected'),
+      ok({ kind: 'vip', spent: 10 }, 'Newcomer'),
+      ok({ kind: 'x', since, spent: 10, limit: 20, tier: 'c' }, 'Loyal'),
+      ok({ kind: 'x', since: '2021-01-01T00:00:00Z', spent: 10, limit: 20, tier: 'c' }, 'Regular'),
+      ok({ kind: 'x', since, spent: 30, limit: 20, tier: 'c' }, 'Regular'),
+      ok({ kind: 'x', since, spent: 10, limit: 20, tier: null }, 'Regular'),
+      ok({ kind: 'x', since, spent: 10, limit: 20, tier: 'a' }, 'Regular'),
+    ],
+  },
+  {
+    workflow: 'asl-parallel',
+    format: 'asl',
+    fixture: 'parallel',
+    runs: [ok({ n: 3 }, { doubled: { n: 7 }, described: 'wrapped:3', inner: [9, 42] })],
+  },
+  {
+    workflow: 'asl-map-iterator',
+    format: 'asl',
+    fixture: 'map-iterator',
+    runs: [ok({ text: 'a bb ccc' }, 'A1-BB2-CCC3'), ok({ text: '' }, [])],
+  },
+  {
+    workflow: 'asl-map-item-processor',
+    format: 'asl',
+    fixture: 'map-item-processor',
+    runs: [ok({ scores: [70, 30, 50] }, 'fail:30@1')],
+  },
+  {
+    workflow: 'asl-retry-catch',
+    format: 'asl',
+    fixture: 'retry-catch',
+    runs: [
+      ok({ mode: 'ok' }, { charged: true, attempts: 0 }),
+      ok({ mode: 'throttle' }, { charged: true, attempts: 2 }),
+      ok({ mode: 'declined' }, { notified: { mode: 'declined', error: { Error: 'CardDeclined', Cause: 'insufficient funds' } } }),
+      failed({ mode: 'boom' }, 'ChargeFailed'),
+    ],
+  },
+  {
+    workflow: 'asl-wait-loop',
+    format: 'asl',
+    fixture: 'wait-loop',
+    runs: [ok(null, 'polled 2')],
+  },
+  {
+    workflow: 'asl-lambda-invoke',
+    format: 'asl',
+    fixture: 'lambda-invoke',
+    keyBy: 'function',
+    runs: [ok({ x: 5 }, { value: 15, description: { text: 'n=15' } })],
+  },
+  {
+    workflow: 'faasr-model-true',
+    format: 'faasr',
+    fixture: 'model',
+    runs: [ok(null, [ranks, 'T'])],
+  },
+  {
+    workflow: 'faasr-model-false',
+    format: 'faasr',
+    fixture: 'model',
+    handlers: { computeB: 'computeBFalse' },
+    runs: [ok(null, [ranks, 'F'])],
+  },
+  {
+    workflow: 'faasr-nested',
+    format: 'faasr',
+    fixture: 'nested',
+    runs: [ok(1, ['ab', 'r'])],
+  },
+  {
+    workflow: 'faasr-conditional-join',
+    format: 'faasr',
+    fixture: 'conditional-join',
+    runs: [ok(true, ['fa', 'fb']), ok(false, 'slow')],
+  },
+  {
+    workflow: 'faasr-chain-one-sided',
+    format: 'faasr',
+    fixture: 'chain-one-sided',
+    runs: [ok({ ignored: true }, 'published to output')],
+  },
+  {
+    workflow: 'faasr-chain-one-sided-low',
+    format: 'faasr',
+    fixture: 'chain-one-sided',
+    handlers: { prepare: 'prepareLow' },
+    runs: [ok(null, false)],
+  },
+];
