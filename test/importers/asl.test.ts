@@ -5,13 +5,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { caseOf, ImportCase, stubHandlers } from './cases';
 import { deployImported, importDefinition } from './support';
-import { UnumContext } from '../../lambda-runtime';
 import { translateStatesLanguage } from '../../src/importers/asl';
 import { ImportError } from '../../src/importers/plan';
 import { World } from '../runtime/harness';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'asl');
+/** The stubs, inputs and expected outcomes are in cases.ts, shared with engine.test.ts (the same fixtures through the local engine). */
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8');
 
 let w: World;
@@ -27,105 +28,59 @@ async function run(input: unknown): Promise<{ status: string; result?: unknown; 
   return { status: d.status, error: d.error?.error };
 }
 
-class Named extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
+/** Runs every input of the case (cases.ts, shared with engine.test.ts) and expects its outcome. */
+async function expectRuns(c: ImportCase): Promise<void> {
+  for (const r of c.runs) expect(await run(r.input)).toEqual(r.expected);
 }
 
 test('data flow: InputPath, ResultSelector, ResultPath (incl. null), OutputPath, Parameters with paths, Pass Result', async () => {
   const imported = importDefinition('asl', fixture('data-flow'));
   imported.template.resourceCountIs('AWS::Lambda::Function', 2);
   let shipped: unknown;
-  deployImported(w, imported, {
-    Fetch: (order: { items: number[] }) => ({ sum: order.items.reduce((a, b) => a + b, 0) }),
-    Ship: (x: unknown) => { shipped = x; return { tracking: 'T1' }; },
-  });
-  expect(await run({ order: { id: 'o-1', items: [3, 4] } })).toEqual({ status: 'SUCCEEDED', result: { total: 7, currency: 'EUR' } });
+  // Ship as its stub, but captured here rather than logged; a path that does not match fails with States.Runtime.
+  deployImported(w, imported, { ...stubHandlers(caseOf('asl-data-flow')), Ship: (x: unknown) => { shipped = x; return { tracking: 'T1' }; } });
+  await expectRuns(caseOf('asl-data-flow'));
   expect(shipped).toEqual({ id: 'o-1', amount: 7, how: { express: false, carrier: 'post' }, note: 'static' });
-  // A path that does not match fails the session with States.Runtime, as Step Functions does.
-  expect(await run({ nothing: true })).toEqual({ status: 'FAILED', error: 'States.Runtime' });
 });
 
 test('choice: every operator family, And/Or/Not, Path variants, Default, Fail', async () => {
   const imported = importDefinition('asl', fixture('choice'));
-  deployImported(w, imported, Object.fromEntries(['Vip', 'Newcomer', 'Loyal', 'Regular'].map((n) => [n, () => n])));
-  const since = '2019-05-01T00:00:00Z';
-  expect(await run({ kind: 'vip', spent: 1500, since })).toEqual({ status: 'SUCCEEDED', result: 'Vip' });
-  expect(await run({ kind: 'x', blocked: true, since })).toEqual({ status: 'FAILED', error: 'Rejected' });
-  expect(await run({ kind: 'x', email: 'a@spam.example', since })).toEqual({ status: 'FAILED', error: 'Rejected' });
-  expect(await run({ kind: 'vip', spent: 10 })).toEqual({ status: 'SUCCEEDED', result: 'Newcomer' });
-  expect(await run({ kind: 'x', since, spent: 10, limit: 20, tier: 'c' })).toEqual({ status: 'SUCCEEDED', result: 'Loyal' });
-  expect(await run({ kind: 'x', since: '2021-01-01T00:00:00Z', spent: 10, limit: 20, tier: 'c' })).toEqual({ status: 'SUCCEEDED', result: 'Regular' });
-  expect(await run({ kind: 'x', since, spent: 30, limit: 20, tier: 'c' })).toEqual({ status: 'SUCCEEDED', result: 'Regular' });
-  expect(await run({ kind: 'x', since, spent: 10, limit: 20, tier: null })).toEqual({ status: 'SUCCEEDED', result: 'Regular' });
-  expect(await run({ kind: 'x', since, spent: 10, limit: 20, tier: 'a' })).toEqual({ status: 'SUCCEEDED', result: 'Regular' });
+  deployImported(w, imported, stubHandlers(caseOf('asl-choice')));
+  await expectRuns(caseOf('asl-choice'));
 });
 
 test('parallel: nested branches, a Pass in a branch and at a nested join, ResultSelector on the joined list', async () => {
   const imported = importDefinition('asl', fixture('parallel'));
   imported.template.resourceCountIs('AWS::Lambda::Function', 6);
-  deployImported(w, imported, {
-    Double: (x: { n: number }) => ({ n: x.n * 2 }),
-    Increment: (x: { n: number }) => ({ n: x.n + 1 }),
-    Describe: (x: { n: number; tag: string }) => `${x.tag}:${x.n}`,
-    Square: (x: { n: number }) => x.n * x.n,
-  });
-  expect(await run({ n: 3 })).toEqual({ status: 'SUCCEEDED', result: { doubled: { n: 7 }, described: 'wrapped:3', inner: [9, 42] } });
+  deployImported(w, imported, stubHandlers(caseOf('asl-parallel')));
+  await expectRuns(caseOf('asl-parallel'));
 });
 
 test('map with Iterator and ItemsPath, then a Choice on the joined list (an inserted identity Pass); the empty map', async () => {
   const imported = importDefinition('asl', fixture('map-iterator'));
   expect(imported.plan.states.map((s) => s.id)).toContain('EachWord.Output');
-  deployImported(w, imported, {
-    Split: (x: { text: string }) => ({ words: x.text.split(' ').filter(Boolean) }),
-    Upper: (s: string) => s.toUpperCase(),
-    Measure: (s: string) => ({ w: s, len: s.length }),
-    Join: (list: Array<{ w: string; len: number }>) => list.map((x) => `${x.w}${x.len}`).join('-'),
-  });
-  expect(await run({ text: 'a bb ccc' })).toEqual({ status: 'SUCCEEDED', result: 'A1-BB2-CCC3' });
-  expect(await run({ text: '' })).toEqual({ status: 'SUCCEEDED', result: [] });
+  deployImported(w, imported, stubHandlers(caseOf('asl-map-iterator')));
+  await expectRuns(caseOf('asl-map-iterator'));
 });
 
 test('map with an inline ItemProcessor starting with a Choice, OutputPath on the Map', async () => {
   const imported = importDefinition('asl', fixture('map-item-processor'));
-  deployImported(w, imported, {
-    Pass: (n: number, ctx: UnumContext) => `pass:${n}@${ctx.index}`,
-    FailGrade: (n: number, ctx: UnumContext) => `fail:${n}@${ctx.index}`,
-  });
-  expect(await run({ scores: [70, 30, 50] })).toEqual({ status: 'SUCCEEDED', result: 'fail:30@1' });
+  deployImported(w, imported, stubHandlers(caseOf('asl-map-item-processor')));
+  await expectRuns(caseOf('asl-map-item-processor'));
 });
 
 test('retry and catch: specific retrier, States.ALL with MaxAttempts 0, catch with ResultPath, catch-all to Fail', async () => {
   const imported = importDefinition('asl', fixture('retry-catch'));
-  deployImported(w, imported, {
-    Charge: (x: { mode: string }, ctx: UnumContext) => {
-      if (x.mode === 'throttle' && ctx.attempt < 2) throw new Named('Throttled', 'slow down');
-      if (x.mode === 'declined') throw new Named('CardDeclined', 'insufficient funds');
-      if (x.mode === 'boom') throw new Named('Boom', 'bug');
-      return { charged: true, attempts: ctx.attempt };
-    },
-    Notify: (x: unknown) => ({ notified: x }),
-  });
-  expect(await run({ mode: 'ok' })).toEqual({ status: 'SUCCEEDED', result: { charged: true, attempts: 0 } });
-  expect(await run({ mode: 'throttle' })).toEqual({ status: 'SUCCEEDED', result: { charged: true, attempts: 2 } });
-  expect(await run({ mode: 'declined' })).toEqual({
-    status: 'SUCCEEDED',
-    result: { notified: { mode: 'declined', error: { Error: 'CardDeclined', Cause: 'insufficient funds' } } },
-  });
-  expect(await run({ mode: 'boom' })).toEqual({ status: 'FAILED', error: 'ChargeFailed' });
+  // Charge succeeds (ok), throws Throttled twice (throttle), CardDeclined (declined) or Boom (boom).
+  deployImported(w, imported, stubHandlers(caseOf('asl-retry-catch')));
+  await expectRuns(caseOf('asl-retry-catch'));
 });
 
 test('wait in a polling loop: Choice back-edge, Wait seconds', async () => {
   const imported = importDefinition('asl', fixture('wait-loop'));
-  deployImported(w, imported, {
-    Submit: () => ({ count: 0 }),
-    Poll: (x: { count: number }) => ({ count: x.count + 1, status: x.count + 1 >= 2 ? 'DONE' : 'RUNNING' }),
-    Report: (x: { count: number }) => `polled ${x.count}`,
-  });
+  deployImported(w, imported, stubHandlers(caseOf('asl-wait-loop')));
   const started = Date.now();
-  expect(await run(null)).toEqual({ status: 'SUCCEEDED', result: 'polled 2' });
+  await expectRuns(caseOf('asl-wait-loop'));
   expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
 });
 
@@ -133,11 +88,8 @@ test('lambda:invoke with Payload.$ and OutputPath $.Payload, ResultSelector over
   const imported = importDefinition('asl', fixture('lambda-invoke'), (t) => t.keys[t.keys.length - 1]);
   expect(imported.plan.start).toBe('Start');
   expect(imported.workflow.entryFunction.id).toBe('Start');
-  deployImported(w, imported, {
-    Multiply: (x: { input: { x: number }; factor: number }) => ({ value: x.input.x * x.factor }),
-    Describe: (n: number) => ({ text: `n=${n}`, extra: true }),
-  });
-  expect(await run({ x: 5 })).toEqual({ status: 'SUCCEEDED', result: { value: 15, description: { text: 'n=15' } } });
+  deployImported(w, imported, stubHandlers(caseOf('asl-lambda-invoke')));
+  await expectRuns(caseOf('asl-lambda-invoke'));
 });
 
 describe('rejected with the state and the reason', () => {

@@ -151,3 +151,19 @@ export const CASES: readonly ImportCase[] = [
     runs: [ok(null, false)],
   },
 ];
+
+/** The case of a workflow name. */
+export function caseOf(workflow: string): ImportCase {
+  const c = CASES.find((x) => x.workflow === workflow);
+  if (c === undefined) throw new Error(`no import case '${workflow}'`);
+  return c;
+}
+
+/** The case's stub functions by node, for running it in process (test/runtime/harness.ts). */
+export function stubHandlers(c: ImportCase): Record<string, (input: any, context: any) => unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stubs: Record<string, (input: any, context: any) => unknown> = require(stubFile(c));
+  const handlers = { ...stubs };
+  for (const [node, exportName] of Object.entries(c.handlers ?? {})) handlers[node] = stubs[exportName];
+  return handlers;
+}

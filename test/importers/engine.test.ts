@@ -15,7 +15,7 @@
  * runs here, and a test.failing below keeps the unmodified import on record.
  */
 import { join } from 'path';
-import { CASES, CaseRun, ImportCase, Outcome } from './cases';
+import { CASES, CaseRun, caseOf, ImportCase, Outcome } from './cases';
 import { LocalApp, selectWorkflow } from '../../src/local/assembly';
 import { LocalEngine, SessionReport } from '../../src/local/engine';
 import { startEngine, synthApp } from '../engine/support';
@@ -90,12 +90,12 @@ describe.each(CASES.map((c) => [c.workflow, c] as const))('%s', (_name, c) => {
 describe('what the in-process tests observe besides the result, observed through the engine', () => {
   test('data flow: Ship gets exactly what its Parameters build', async () => {
     const before = logged('SHIPPED').length;
-    await runCase(CASES.find((c) => c.workflow === 'asl-data-flow')!, CASES.find((c) => c.workflow === 'asl-data-flow')!.runs[0]);
+    await runCase(caseOf('asl-data-flow'), caseOf('asl-data-flow').runs[0]);
     expect(logged('SHIPPED').slice(before)).toEqual([{ id: 'o-1', amount: 7, how: { express: false, carrier: 'post' }, note: 'static' }]);
   });
 
   test('retry: the throttled charge is one instance, retried twice 1 s apart', async () => {
-    const c = CASES.find((x) => x.workflow === 'asl-retry-catch')!;
+    const c = caseOf('asl-retry-catch');
     const report = await runCase(c, c.runs[1]);
     // The runtime waits out the retry intervals within one invocation: one instance, committed once, result attempts 2.
     expect(report.instances.filter((i) => i.node === 'Charge').map((i) => i.outcome)).toEqual(['committed']);
@@ -103,7 +103,7 @@ describe('what the in-process tests observe besides the result, observed through
   });
 
   test('wait loop: the Wait state waits its second', async () => {
-    const c = CASES.find((x) => x.workflow === 'asl-wait-loop')!;
+    const c = caseOf('asl-wait-loop');
     const report = await runCase(c, c.runs[0]);
     expect(report.durationMs).toBeGreaterThanOrEqual(1000);
     expect(report.instances.filter((i) => i.node === 'Poll')).toHaveLength(2);
@@ -111,7 +111,7 @@ describe('what the in-process tests observe besides the result, observed through
 
   test('FaaSr model: ten ranks, only the branch taken runs, end fires once', async () => {
     for (const workflow of ['faasr-model-true', 'faasr-model-false']) {
-      const c = CASES.find((x) => x.workflow === workflow)!;
+      const c = caseOf(workflow);
       const report = await runCase(c, c.runs[0]);
       expect(report.instances.filter((i) => i.node === 'concurrent')).toHaveLength(10);
       expect(report.instances.filter((i) => i.node === 'end').map((i) => i.invocations)).toEqual([1]);
@@ -121,7 +121,7 @@ describe('what the in-process tests observe besides the result, observed through
 
   test('FaaSr Arguments are the input of the action, not the session input', async () => {
     const before = logged('PREPARE').length;
-    const c = CASES.find((x) => x.workflow === 'faasr-chain-one-sided')!;
+    const c = caseOf('faasr-chain-one-sided');
     await runCase(c, c.runs[0]);
     expect(logged('PREPARE').slice(before)).toEqual([{ folder: 'input', threshold: 3 }]);
   });
@@ -134,7 +134,7 @@ test.failing('asl-lambda-invoke as imported (its added entry function inline) ru
   const raw = await synth({ UNUM_IMPORTED_WORKFLOWS: 'asl-lambda-invoke' });
   const own = await startEngine(raw);
   try {
-    const c = CASES.find((x) => x.workflow === 'asl-lambda-invoke')!;
+    const c = caseOf('asl-lambda-invoke');
     const report = await own.run({ workflow: c.workflow, input: c.runs[0].input, timeoutMs: 60_000 });
     expect(outcome(report)).toEqual(c.runs[0].expected);
   } finally {

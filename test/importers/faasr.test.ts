@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { caseOf, ImportCase, stubHandlers } from './cases';
 import { deployImported, importDefinition } from './support';
-import { UnumContext } from '../../lambda-runtime';
 import { translateFaasr } from '../../src/importers/faasr';
 import { ImportError } from '../../src/importers/plan';
 import { World } from '../runtime/harness';
@@ -19,9 +19,13 @@ beforeAll(async () => {
 });
 afterAll(async () => w.close());
 
-async function result(input: unknown): Promise<unknown> {
-  const session = await w.run(input);
-  return w.result(session);
+/** Runs every input of the case (cases.ts: stubs and expected results shared with engine.test.ts) and expects its result. */
+async function expectRuns(c: ImportCase): Promise<void> {
+  for (const r of c.runs) {
+    const session = await w.run(r.input);
+    const d = await w.client.describeSession(session);
+    expect(d.status === 'SUCCEEDED' ? { status: d.status, result: await w.result(session) } : { status: d.status, error: d.error?.error }).toEqual(r.expected);
+  }
 }
 
 describe('the FaaSr model workflow (start → computeA → concurrent(10), computeB → True/False, end)', () => {
@@ -47,52 +51,38 @@ describe('the FaaSr model workflow (start → computeA → concurrent(10), compu
   });
 
   test('runs: ranks 1..10 with max rank 10, only the branch taken is awaited, end fires once with the joined list', async () => {
-    const handlers = (b: boolean) => ({
-      start: (args: unknown) => args,
-      computeA: (args: { base: number }) => args.base,
-      concurrent: (args: { scale: number }, ctx: UnumContext) => ({ rank: ctx.index + 1, max: ctx.size, value: (ctx.index + 1) * args.scale }),
-      computeB: () => b,
-      conditionalT: () => 'T',
-      conditionalF: () => 'F',
-    });
-    const ranks = Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, max: 10, value: (i + 1) * 2 }));
-    deployImported(w, imported, handlers(true));
-    expect(await result(null)).toEqual([ranks, 'T']);
-    deployImported(w, imported, handlers(false));
+    // The result is [[{ rank, max: 10, value: rank * 2 } for ranks 1..10], 'T' or 'F' as computeB returns true or false].
+    deployImported(w, imported, stubHandlers(caseOf('faasr-model-true')));
+    await expectRuns(caseOf('faasr-model-true'));
+    deployImported(w, imported, stubHandlers(caseOf('faasr-model-false')));
     const before = w.runs['end|0'];
-    expect(await result(null)).toEqual([ranks, 'F']);
+    await expectRuns(caseOf('faasr-model-false'));
     expect(w.runs['end|0']).toBe(before + 1);
   });
 });
 
 test('nested joins: a split inside a branch closes before the outer join', async () => {
   const imported = importDefinition('faasr', fixture('nested'));
-  deployImported(w, imported, {
-    left: () => 'L', leftA: () => 'a', leftB: () => 'b', leftJoin: (list: string[]) => list.join(''), right: () => 'r',
-  });
-  expect(await result(1)).toEqual(['ab', 'r']);
+  deployImported(w, imported, stubHandlers(caseOf('faasr-nested')));
+  await expectRuns(caseOf('faasr-nested'));
 });
 
 test('join after a conditional: the True side runs two actions concurrently, the join awaits only the side taken', async () => {
   const imported = importDefinition('faasr', fixture('conditional-join'));
-  deployImported(w, imported, { check: (x: boolean) => x, fastA: () => 'fa', fastB: () => 'fb', slow: () => 'slow' });
-  expect(await result(true)).toEqual(['fa', 'fb']);
-  expect(await result(false)).toBe('slow');
+  deployImported(w, imported, stubHandlers(caseOf('faasr-conditional-join')));
+  await expectRuns(caseOf('faasr-conditional-join'));
 });
 
 test('Arguments are the input; a one-sided conditional ends the path when the other value is returned', async () => {
   const imported = importDefinition('faasr', fixture('chain-one-sided'));
   expect(imported.definition.notes.join('\n')).toMatch(/validate: InvokeNext has no False actions/);
   const seen: unknown[] = [];
-  deployImported(w, imported, {
-    prepare: (args: { threshold: number }) => { seen.push(args); return { ok: args.threshold }; },
-    validate: (x: { ok: number }) => x.ok > 2,
-    publish: (args: { folder: string }) => `published to ${args.folder}`,
-  });
-  expect(await result({ ignored: true })).toBe('published to output');
+  // prepare as its stub, but its input captured here rather than logged.
+  deployImported(w, imported, { ...stubHandlers(caseOf('faasr-chain-one-sided')), prepare: (args: { threshold: number }) => { seen.push(args); return { ok: args.threshold }; } });
+  await expectRuns(caseOf('faasr-chain-one-sided'));
   expect(seen).toEqual([{ folder: 'input', threshold: 3 }]);
-  deployImported(w, imported, { prepare: () => ({ ok: 1 }), validate: (x: { ok: number }) => x.ok > 2 });
-  expect(await result(null)).toBe(false);
+  deployImported(w, imported, stubHandlers(caseOf('faasr-chain-one-sided-low')));
+  await expectRuns(caseOf('faasr-chain-one-sided-low'));
 });
 
 describe('FaaSr validation rules', () => {
