@@ -1,5 +1,7 @@
 import { spawn } from 'child_process';
-import { existsSync, readFileSync, statSync } from 'fs';
+import { createHash } from 'crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { isAbsolute, join, resolve } from 'path';
 import { ENV, RUNTIME_HANDLER } from '../protocol/config';
 import { ATTR } from '../protocol/keys';
@@ -382,14 +384,27 @@ function assetDir(stack: StackTemplate, resource: any, property: string, code: a
   let path: string | undefined;
   if (meta['aws:asset:property'] === property && typeof meta['aws:asset:path'] === 'string') path = meta['aws:asset:path'];
   else if (typeof code?.S3Key === 'string') path = stack.assets[code.S3Key];
+  if (path === undefined && property === 'Code' && typeof code?.ZipFile === 'string') return inlineCodeDir(code.ZipFile);
   if (path === undefined) {
-    if (code?.ZipFile !== undefined) throw new UsageError(`${what} has inline code (ZipFile); the local engine runs asset code only`);
     throw new UsageError(`${what}: cannot find its ${property === 'Code' ? 'code' : 'layer'} asset in the cloud assembly `
       + '(no aws:asset:path metadata and no matching asset manifest entry); synthesize with `unum run --app` or `cdk synth`');
   }
   const dir = isAbsolute(path) ? path : join(stack.dir, path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UsageError(`${what}: asset ${dir} is missing or not a directory (a zip asset?); re-synthesize the app`);
+  }
+  return dir;
+}
+
+/**
+ * Lambda stores a Node.js function's inline code (ZipFile) as `index.js`;
+ * the engine does the same in a directory named after the content.
+ */
+function inlineCodeDir(source: string): string {
+  const dir = join(tmpdir(), `cdk-unum-inline-${createHash('sha256').update(source).digest('hex').slice(0, 16)}`);
+  if (!existsSync(join(dir, 'index.js'))) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.js'), source);
   }
   return dir;
 }

@@ -7,12 +7,9 @@
  * Functions' (and FaaSr's) semantics prescribe: the cases, stubs and
  * expectations of asl.test.ts and faasr.test.ts (cases.ts).
  * One synthesis and one engine for all of them.
- *
  * The identity function the ASL import adds before a StartAt that is not a
- * Task (asl-lambda-invoke) is inline code (src/importers/build.ts), which the
- * engine refuses to load (src/local/assembly.ts): the app moves that same
- * code into an asset (UNUM_IMPORTED_INLINE_AS_ASSET) so the workflow still
- * runs here, and a test.failing below keeps the unmodified import on record.
+ * Task (asl-lambda-invoke) is inline code, which the engine runs like Lambda
+ * does (as index.js).
  */
 import { join } from 'path';
 import { CASES, CaseRun, caseOf, ImportCase, Outcome } from './cases';
@@ -41,7 +38,7 @@ let engine: LocalEngine;
 const logs: Array<{ fn: string; line: string }> = [];
 
 beforeAll(async () => {
-  app = await synth({ UNUM_IMPORTED_INLINE_AS_ASSET: '1' });
+  app = await synth({});
   engine = await startEngine(app, { onLog: (fn, line) => logs.push({ fn, line }), concurrency: 8 });
 }, 120_000);
 afterAll(async () => engine?.stop());
@@ -127,17 +124,3 @@ describe('what the in-process tests observe besides the result, observed through
   });
 });
 
-// Known bug (src/importers/build.ts + src/local/assembly.ts): the import's entry function for a non-Task
-// StartAt is lambda.Code.fromInline, and loadAssembly throws "has inline code (ZipFile); the local engine
-// runs asset code only", so `unum run` cannot run such an imported workflow. Drop `.failing` once fixed.
-test.failing('asl-lambda-invoke as imported (its added entry function inline) runs through the engine', async () => {
-  const raw = await synth({ UNUM_IMPORTED_WORKFLOWS: 'asl-lambda-invoke' });
-  const own = await startEngine(raw);
-  try {
-    const c = caseOf('asl-lambda-invoke');
-    const report = await own.run({ workflow: c.workflow, input: c.runs[0].input, timeoutMs: 60_000 });
-    expect(outcome(report)).toEqual(c.runs[0].expected);
-  } finally {
-    await own.stop();
-  }
-});

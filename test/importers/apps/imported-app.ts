@@ -1,19 +1,12 @@
 // The importers' engine test app: every case of test/importers/cases.ts (or only the workflows
 // named in UNUM_IMPORTED_WORKFLOWS, comma-separated) imported with WorkflowDefinition.fromStatesLanguage
 // or fromFaaSr, each task an UnumFunction bundling its stub from ./functions.
-// The import's own identity function (an ASL StartAt that is not a Task) is inline code, which the local
-// engine refuses (src/local/assembly.ts); UNUM_IMPORTED_INLINE_AS_ASSET=1 moves exactly that code into an
-// asset so the rest of such a workflow can still run through the engine (see engine.test.ts).
 // `node -r ts-node/register/transpile-only test/importers/apps/imported-app.ts`
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { readFileSync } from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { UnumFunction, UnumWorkflow, WorkflowDefinition } from '../../../src';
 import { translateStatesLanguage } from '../../../src/importers/asl';
-import { IDENTITY_CODE } from '../../../src/importers/build';
 import { translateFaasr } from '../../../src/importers/faasr';
 import { CASES, fixtureFile, stubFile } from '../cases';
 
@@ -43,23 +36,6 @@ for (const c of CASES) {
     ? WorkflowDefinition.fromStatesLanguage(scope, 'Definition', json, { functions })
     : WorkflowDefinition.fromFaaSr(scope, 'Definition', json, { functions });
   new UnumWorkflow(scope, 'Workflow', { definition, workflowName: c.workflow });
-  if (process.env.UNUM_IMPORTED_INLINE_AS_ASSET === '1') inlineToAsset(scope);
 }
 
 app.synth();
-
-/** Replaces the import's inline identity code under `scope` by an asset holding the same code. */
-function inlineToAsset(scope: Construct): void {
-  for (const cfn of scope.node.findAll()) {
-    if (!(cfn instanceof lambda.CfnFunction)) continue;
-    const zipFile = (cfn.code as lambda.CfnFunction.CodeProperty).zipFile;
-    if (zipFile === undefined) continue;
-    if (zipFile !== IDENTITY_CODE) throw new Error(`${cfn.node.path}: unexpected inline code ${JSON.stringify(zipFile)}`);
-    const dir = mkdtempSync(join(tmpdir(), 'unum-inline-'));
-    writeFileSync(join(dir, 'index.js'), zipFile);
-    const code = lambda.Code.fromAsset(dir);
-    const location = code.bind(cfn).s3Location!;
-    cfn.code = { s3Bucket: location.bucketName, s3Key: location.objectKey };
-    code.bindToResource(cfn, { resourceProperty: 'Code' });
-  }
-}
