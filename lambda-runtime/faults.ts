@@ -1,21 +1,13 @@
+import { FAULT_STEPS, FaultStep } from '../src/protocol/faults';
+
 /**
  * Fault injection: a crash at a named step of the per-invocation sequence,
  * to test that a redelivery heals it. Tests pass a hook; the local engine
  * sets UNUM_FAULT_CRASH_AT=step[,step...] for the invocations it wants to crash.
  */
-export const FAULT_STEPS = [
-  'after-ingress',
-  'after-session-create',
-  'after-checkpoint-read',
-  'after-user-code',
-  'after-checkpoint-write',
-  'after-first-successor-invoke',
-  'after-join-arrive',
-  'after-join-complete',
-  'after-session-end',
-] as const;
 
-export type FaultStep = typeof FAULT_STEPS[number];
+export { FAULT_STEPS };
+export type { FaultStep };
 
 export interface FaultInfo {
   readonly node: string;

@@ -1,7 +1,6 @@
 import { createHash } from 'crypto';
-import { join } from 'path';
 import { UsageError } from './assembly';
-import { RUNTIME_LAYER_DIR } from '../private/runtime-layer';
+import { FAULT_STEPS } from '../protocol/faults';
 
 /**
  * Fault injection for local runs: crashes at runtime steps and duplicate
@@ -21,15 +20,9 @@ export interface FaultOptions {
   readonly seed?: number;
 }
 
-let steps: readonly string[] | undefined;
-
-/** The runtime's fault steps, read from the runtime layer this package ships (one list, never re-typed). */
-export function faultSteps(runtimeFile = join(RUNTIME_LAYER_DIR, 'unum', 'runtime.js')): readonly string[] {
-  if (steps === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    steps = require(runtimeFile).FAULT_STEPS as readonly string[];
-  }
-  return steps;
+/** The runtime's fault steps (src/protocol/faults.ts). */
+export function faultSteps(): readonly string[] {
+  return FAULT_STEPS;
 }
 
 export function validateFaults(faults: FaultOptions): void {
