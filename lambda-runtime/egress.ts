@@ -4,13 +4,13 @@ import { Invocation, Runtime } from './runtime';
 import { failSession, succeedSession } from './session';
 import { ITEM_VALUE_LIMIT, mapLimit } from '../src/client/store';
 import {
-  Action, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
+  Action, DagJoinAction, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
   evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
 import { PassAction, WaitAction } from '../src/protocol/config';
 import { DataFlowError, passOutput } from '../src/protocol/dataflow';
 import {
-  EMPTY_SOURCE, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
+  EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
 
 /** What flows along an edge: a value (perhaps already in S3) or a completed join. */
@@ -106,6 +106,12 @@ export class Egress {
         return this.join(action, scope, source);
       case 'windowJoin':
         return this.windowJoin(action, scope, source);
+      case 'dagJoin':
+        return this.dagJoin(action, scope, source);
+      case 'skip':
+        // The marks first: a crash before `next` then redoes both, each idempotent.
+        await Promise.all(action.joins.map((join) => this.dagJoin(join, scope, undefined)));
+        return this.step(action.next, payload, scope, source);
       case 'succeed':
         return this.succeed(payload);
       case 'fail':
@@ -206,21 +212,8 @@ export class Egress {
     }
     const { index: slot, size } = inner;
     const instance = joinInstanceKey(action.join, scope.frames);
-    const shard = shardOf(slot, size);
     const element = encodeElement({ slot, source: ordinal, iteration: scope.iteration }, size);
-    const arrived = await this.rt.store.update(joinShardItemKey(this.session, instance, shard),
-      { add: '#e :e' }, { '#e': 'e' }, { ':e': { SS: [element] } }, undefined, true);
-    this.rt.fault('after-join-arrive', this.inv);
-    if ((arrived?.e?.SS?.length ?? 0) < shardCapacity(shard, size)) return;
-    const shards = shardCount(size);
-    const completionKey = shards > 1 ? joinRootItemKey(this.session, instance) : joinShardItemKey(this.session, instance, 0);
-    if (shards > 1) {
-      const root = await this.rt.store.update(completionKey,
-        { add: '#d :d' }, { '#d': 'd' }, { ':d': { NS: [String(shard)] } }, undefined, true);
-      if ((root?.d?.NS?.length ?? 0) < shards) return;
-    }
-    if (!await this.claimCompletion(completionKey, `${shard}/${element}`)) return;
-    this.rt.fault('after-join-complete', this.inv);
+    if (await this.arrive(instance, slot, size, element) === undefined) return;
     const ref: FanInRef = { join: action.join, instance, size, sources: action.sources };
     if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
     const outer: Scope = { frames: scope.frames.slice(0, -1), iteration: inner.iteration };
@@ -229,6 +222,64 @@ export class Egress {
       await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), { fi: { S: JSON.stringify(ref) } });
     }
     return this.step(action.then, { fanIn: ref }, outer, action.join);
+  }
+
+  /**
+   * One idempotent set ADD on the slot's shard; the arrival that fills a
+   * shard adds it to the root. Returns the completing shard's elements to
+   * the one arrival that completes the instance (and claims it), else
+   * undefined.
+   */
+  private async arrive(instance: string, slot: number, size: number, element: string): Promise<string[] | undefined> {
+    const shard = shardOf(slot, size);
+    const arrived = await this.rt.store.update(joinShardItemKey(this.session, instance, shard),
+      { add: '#e :e' }, { '#e': 'e' }, { ':e': { SS: [element] } }, undefined, true);
+    this.rt.fault('after-join-arrive', this.inv);
+    const elements = arrived?.e?.SS ?? [];
+    if (elements.length < shardCapacity(shard, size)) return undefined;
+    const shards = shardCount(size);
+    const completionKey = shards > 1 ? joinRootItemKey(this.session, instance) : joinShardItemKey(this.session, instance, 0);
+    if (shards > 1) {
+      const root = await this.rt.store.update(completionKey,
+        { add: '#d :d' }, { '#d': 'd' }, { ':d': { NS: [String(shard)] } }, undefined, true);
+      if ((root?.d?.NS?.length ?? 0) < shards) return undefined;
+    }
+    if (!await this.claimCompletion(completionKey, `${shard}/${element}`)) return undefined;
+    this.rt.fault('after-join-complete', this.inv);
+    return elements;
+  }
+
+  /**
+   * Arrive at a DAG join (`source` undefined: the predecessor was skipped).
+   * The join's instance is the arrival's scope cut to the join's depth; the
+   * arrival that completes it continues with the predecessors' outputs,
+   * null for the skipped ones. When every predecessor was skipped, the
+   * paths through the join are dead and nothing continues.
+   */
+  private async dagJoin(action: DagJoinAction, scope: Scope, source: string | undefined): Promise<void> {
+    const expected = action.slots[action.slot];
+    if (source !== undefined && source !== expected?.node) {
+      throw new RoutingError('Unum.InvalidConfig', `join '${action.join}' expects '${expected?.node}' at slot ${action.slot}, not '${source}'`);
+    }
+    if (action.depth > scope.frames.length) {
+      throw new RoutingError('Unum.InvalidConfig', `join '${action.join}' lives ${action.depth} frames deep, reached with ${scope.frames.length}`);
+    }
+    const frames = scope.frames.slice(0, action.depth);
+    const iteration = action.depth < scope.frames.length ? scope.frames[action.depth].iteration : scope.iteration;
+    const instance = instanceKey(action.join, frames, iteration);
+    const size = action.slots.length;
+    const element = encodeElement({ slot: action.slot, source: source === undefined ? EMPTY_SOURCE : 0, iteration }, size);
+    const elements = await this.arrive(instance, action.slot, size, element);
+    if (elements === undefined) return;
+    const skipped = new Set(elements.map((text) => decodeElement(text, 0, size)).filter((e) => e.source === EMPTY_SOURCE).map((e) => e.slot));
+    if (skipped.size === size) return;
+    const instances = action.slots.map((slot, i) => (skipped.has(i) ? null : dagSlotInstanceKey(slot.node, slot.branches, frames, iteration)));
+    const ref: FanInRef = { join: action.join, instance, size, instances };
+    if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
+    if (action.then.kind === 'join') {
+      await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), { fi: { S: JSON.stringify(ref) } });
+    }
+    return this.step(action.then, { fanIn: ref }, { frames, iteration }, action.join);
   }
 
   /**

@@ -44,7 +44,10 @@ export function reachesJoin(action: Action | undefined): boolean {
   if (action === undefined) return false;
   switch (action.kind) {
     case 'join':
+    case 'dagJoin':
       return true;
+    case 'skip':
+      return reachesJoin(action.next);
     case 'choice':
       return action.rules.some((r) => reachesJoin(r.then)) || reachesJoin(action.otherwise);
     case 'wait':

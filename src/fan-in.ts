@@ -22,6 +22,17 @@ export interface FanInProps {
    * @default - a join that closes the Parallel or Map it follows
    */
   readonly itemOffsets?: number[];
+  /**
+   * Make this a join over these states (a DAG join), which it chains itself
+   * after: each must end in one UnumFunction or Pass. They may run on
+   * different paths, including branches of Parallels that this FanIn then
+   * closes instead of a FanIn of their own, and on paths a Choice (or a
+   * catch) decides between: a predecessor ruled out is not waited for. The
+   * next function receives their outputs in this order, null for a
+   * predecessor that did not run.
+   * @default - a join that closes the Parallel or Map it follows
+   */
+  readonly predecessors?: IChainable[];
 }
 
 /**
@@ -38,12 +49,20 @@ export class FanIn extends State implements INextable {
   /** Offsets of a partial join across Map items, if this is one. */
   public readonly itemOffsets?: number[];
   public readonly endStates: INextable[];
+  private readonly predecessorStates?: State[];
 
   constructor(scope: Construct, id: string, props: FanInProps = {}) {
     super(scope, id);
     this.comment = props.comment;
     this.itemOffsets = props.itemOffsets ? [...props.itemOffsets] : undefined;
     this.endStates = [this];
+    if (props.predecessors !== undefined) {
+      if (props.predecessors.length === 0) {
+        throw new Error(`FanIn '${id}': predecessors is empty; list the states it waits for (or leave it out to close a Parallel or Map)`);
+      }
+      this.predecessorStates = props.predecessors.map((p) => this.lastStateOf(p));
+      this.predecessorStates.forEach((p) => (p as unknown as INextable).next(this));
+    }
   }
 
   /** The function that receives the joined list. */
@@ -58,7 +77,19 @@ export class FanIn extends State implements INextable {
       id: this.id,
       ...(this._nextState ? { next: this._nextState.id } : {}),
       ...(this.itemOffsets ? { itemOffsets: this.itemOffsets } : {}),
+      ...(this.predecessorStates ? { predecessors: this.predecessorStates.map((p) => p.id) } : {}),
     };
+  }
+
+  /** The one state a predecessor chain ends in: its output fills the predecessor's slot. */
+  private lastStateOf(predecessor: IChainable): State {
+    const ends = predecessor.endStates;
+    const name = predecessor.startState.id;
+    if (ends.length !== 1 || !(ends[0] instanceof State)) {
+      throw new Error(`FanIn '${this.id}': predecessor '${name}' ends in ${ends.length} states; `
+        + 'each predecessor must end in one UnumFunction or Pass (list the states after a Choice separately, or add a function where they meet)');
+    }
+    return ends[0];
   }
 
   /** @internal */

@@ -1,4 +1,4 @@
-import { describe, edgesOf, GraphState, WorkflowGraph } from './graph';
+import { describe, edgesOf, GraphState, isDagJoin, WorkflowGraph } from './graph';
 
 /** One level of fan-out around a state: the Parallel branch or Map items it runs in. */
 export interface ScopeEntry {
@@ -43,34 +43,66 @@ export function analyze(graph: WorkflowGraph, byId: ReadonlyMap<string, GraphSta
 /**
  * Walks from the start and gives every state the stack of fan-outs it runs
  * in. A state reached in two scopes would run in both with one instance key,
- * so that is an error (it also catches loops that leave a fan-out).
+ * so that is an error (it also catches loops that leave a fan-out). A DAG
+ * join runs in the common scope of its predecessors, so it is placed once
+ * they all are.
  */
 function assignScopes(graph: WorkflowGraph, byId: ReadonlyMap<string, GraphState>, problems: string[]): Map<string, Scope> {
   const scopes = new Map<string, Scope>([[graph.start, []]]);
   const reachedFrom = new Map<string, string>();
+  const dagArrivals = new Map<string, Scope[]>();
   const queue = [graph.start];
-  while (queue.length > 0) {
-    const state = byId.get(queue.shift()!)!;
-    const scope = scopes.get(state.id)!;
-    edgesOf(state).forEach((edge, i) => {
-      let target: Scope = scope;
-      if (edge.role === 'branch') target = [...scope, { fanout: state.id, branch: i }];
-      if (edge.role === 'iterator') target = [...scope, { fanout: state.id, branch: -1 }];
-      const known = scopes.get(edge.to);
-      if (!known) {
-        scopes.set(edge.to, target);
-        reachedFrom.set(edge.to, state.id);
-        queue.push(edge.to);
-      } else if (!sameScope(known, target)) {
-        const to = byId.get(edge.to)!;
-        const other = byId.get(reachedFrom.get(edge.to) ?? graph.start)!;
-        problems.push(`${describe(to)} is reached from ${describe(state)} in ${scopeLabel(target, byId)} `
-          + `and from ${describe(other)} in ${scopeLabel(known, byId)}: a state runs in one scope only. `
-          + 'Use a separate state for each branch, close the fan-out with a FanIn before continuing, and keep loops inside one branch.');
-      }
-    });
+  const place = (id: string, scope: Scope, from: GraphState) => {
+    const known = scopes.get(id);
+    if (!known) {
+      scopes.set(id, scope);
+      reachedFrom.set(id, from.id);
+      queue.push(id);
+    } else if (!sameScope(known, scope)) {
+      const to = byId.get(id)!;
+      const other = byId.get(reachedFrom.get(id) ?? graph.start)!;
+      problems.push(`${describe(to)} is reached from ${describe(from)} in ${scopeLabel(scope, byId)} `
+        + `and from ${describe(other)} in ${scopeLabel(known, byId)}: a state runs in one scope only. `
+        + 'Use a separate state for each branch, close the fan-out with a FanIn before continuing, and keep loops inside one branch.');
+    }
+  };
+  const drain = () => {
+    while (queue.length > 0) {
+      const state = byId.get(queue.shift()!)!;
+      const scope = scopes.get(state.id)!;
+      edgesOf(state).forEach((edge, i) => {
+        if (isDagJoin(byId.get(edge.to))) {
+          // Who may arrive, and from where, is checked with the join's other rules.
+          if (!scopes.has(edge.to)) dagArrivals.set(edge.to, [...(dagArrivals.get(edge.to) ?? []), scope]);
+          return;
+        }
+        let target: Scope = scope;
+        if (edge.role === 'branch') target = [...scope, { fanout: state.id, branch: i }];
+        if (edge.role === 'iterator') target = [...scope, { fanout: state.id, branch: -1 }];
+        place(edge.to, target, state);
+      });
+    }
+  };
+  drain();
+  // Place DAG joins whose predecessors are all placed first, so each gets the scope common to all of them.
+  while (dagArrivals.size > 0) {
+    const ready = [...dagArrivals.keys()].find((id) => {
+      const join = byId.get(id);
+      return isDagJoin(join) && join.predecessors.every((p) => scopes.has(p) || !byId.has(p));
+    }) ?? dagArrivals.keys().next().value!;
+    const arrivals = dagArrivals.get(ready)!;
+    dagArrivals.delete(ready);
+    scopes.set(ready, commonPrefix(arrivals));
+    queue.push(ready);
+    drain();
   }
   return scopes;
+}
+
+function commonPrefix(scopes: readonly Scope[]): Scope {
+  let length = Math.min(...scopes.map((s) => s.length));
+  while (length > 0 && !scopes.every((s) => sameScope(s.slice(0, length), scopes[0].slice(0, length)))) length--;
+  return scopes[0].slice(0, length);
 }
 
 function sameScope(a: Scope, b: Scope): boolean {

@@ -1,7 +1,7 @@
-import { edgeKey, GraphAnalysis, Scope } from './analysis';
-import { FanInState, GraphState, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
-import { validateGraph, WorkflowGraphError } from './validate';
-import { Action, CONFIG_VERSION, FunctionConfig } from '../protocol/config';
+import { edgeKey, Scope } from './analysis';
+import { FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
+import { validateGraph, ValidatedGraph, WorkflowGraphError } from './validate';
+import { Action, CONFIG_VERSION, DagJoinAction, FunctionConfig } from '../protocol/config';
 
 export interface CompiledWorkflow {
   readonly name: string;
@@ -29,7 +29,7 @@ export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
 }
 
 class Compiler {
-  constructor(private readonly graph: WorkflowGraph, private readonly analysis: GraphAnalysis) {}
+  constructor(private readonly graph: WorkflowGraph, private readonly analysis: ValidatedGraph) {}
 
   functionConfig(task: TaskState): FunctionConfig {
     return {
@@ -37,12 +37,12 @@ class Compiler {
       workflow: this.graph.name,
       node: task.id,
       entry: task.id === this.graph.start,
-      next: task.next ? this.resolve(task.id, task.next, false) : this.endOfScope(this.scope(task.id)),
+      next: this.withSkips(task.id, 0, task.next ? this.resolve(task.id, task.next, false) : this.endOfScope(this.scope(task.id))),
       retry: task.retry ?? [],
-      catch: (task.catch ?? []).map((c) => ({
+      catch: (task.catch ?? []).map((c, i) => ({
         errors: c.errors,
         resultPath: c.resultPath,
-        next: this.resolve(task.id, c.next, false),
+        next: this.withSkips(task.id, i + 1, this.resolve(task.id, c.next, false)),
       })),
       ...(task.dataFlow ? { dataFlow: task.dataFlow } : {}),
     };
@@ -64,8 +64,10 @@ class Compiler {
         return {
           kind: 'choice',
           node: state.id,
-          rules: state.choices.map((c) => ({ when: c.condition, then: this.resolve(state.id, c.next, inLoop) })),
-          ...(state.otherwise ? { otherwise: this.resolve(state.id, state.otherwise, inLoop) } : {}),
+          rules: state.choices.map((c, i) => ({ when: c.condition, then: this.withSkips(state.id, i, this.resolve(state.id, c.next, inLoop)) })),
+          ...(state.otherwise
+            ? { otherwise: this.withSkips(state.id, state.choices.length, this.resolve(state.id, state.otherwise, inLoop)) }
+            : {}),
         };
       case 'parallel':
         return {
@@ -91,12 +93,27 @@ class Compiler {
       case 'fail':
         return { kind: 'fail', node: state.id, error: state.error, ...(state.cause ? { cause: state.cause } : {}) };
       case 'fanIn':
+        if (isDagJoin(state)) return this.dagJoin(state, state.predecessors.indexOf(from));
         if (state.itemOffsets !== undefined) {
           return { kind: 'windowJoin', join: state.id, offsets: state.itemOffsets, then: this.resolve(state.id, state.next!, inLoop) };
         }
         // validateGraph guarantees any other FanIn is a fan-out's next, handled by afterJoin.
         throw new Error(`internal: ${state.id} resolved outside its fan-out`);
     }
+  }
+
+  /** Arrival at a FanIn over predecessors, at `slot` (the arriving predecessor's, or a skipped one's). */
+  private dagJoin(join: FanInState, slot: number): DagJoinAction {
+    const { depth, slots } = this.analysis.dag.join(join.id);
+    const then = join.next ? this.resolve(join.id, join.next, false) : this.endOfScope(this.scope(join.id));
+    return { kind: 'dagJoin', join: join.id, depth, slot, slots, then };
+  }
+
+  /** A decision's option, preceded by marking the predecessors it rules out as skipped (dead-path elimination). */
+  private withSkips(decision: string, option: number, action: Action): Action {
+    const skips = this.analysis.dag.skips(decision, option);
+    if (skips.length === 0) return action;
+    return { kind: 'skip', joins: skips.map((s) => this.dagJoin(this.state(s.join) as FanInState, s.slot)), next: action };
   }
 
   /** Where a Pass or Wait continues: its next state, or the end of its scope. */
@@ -138,7 +155,11 @@ class Compiler {
       if (!scope || scope.length !== depth || scope[depth - 1].fanout !== fanOut.id) continue;
       // A Pass on a branch checkpoints its value and arrives as its own source.
       if (state.kind === 'task' || state.kind === 'pass') sources.add(state.id);
-      if ((state.kind === 'parallel' || state.kind === 'map') && this.cascades(state)) sources.add(this.joinName(state));
+      // A FanIn over predecessors that ends the branch arrives with its own list.
+      if (isDagJoin(state) && !state.next) sources.add(state.id);
+      if ((state.kind === 'parallel' || state.kind === 'map') && this.cascades(state) && !this.analysis.dag.isDissolved(state.id)) {
+        sources.add(this.joinName(state));
+      }
     }
     return [...sources].sort();
   }
@@ -198,6 +219,14 @@ function functionlessBranches(config: FunctionConfig): string[] {
         break;
       case 'windowJoin':
         visit(action.then, fanOuts);
+        break;
+      case 'dagJoin':
+        // The join's own list is checkpointed when it cascades, so what follows has an output.
+        visit(action.then, []);
+        break;
+      case 'skip':
+        action.joins.forEach((j) => visit(j, fanOuts));
+        visit(action.next, fanOuts);
         break;
     }
   };

@@ -74,6 +74,16 @@ export interface FanInState extends StateBase {
   readonly next?: string;
   /** A window join across neighbouring items of the enclosing Map (see WindowJoinAction). */
   readonly itemOffsets?: readonly number[];
+  /**
+   * A join over these states (a DAG join, see DagJoinAction), in slot order:
+   * each continues into this FanIn with its `next`.
+   */
+  readonly predecessors?: readonly string[];
+}
+
+/** A FanIn over an explicit set of predecessors. */
+export function isDagJoin(state: GraphState | undefined): state is FanInState & { readonly predecessors: readonly string[] } {
+  return state?.kind === 'fanIn' && state.predecessors !== undefined;
 }
 
 export interface SucceedState extends StateBase {

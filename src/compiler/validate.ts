@@ -1,5 +1,6 @@
 import { GraphAnalysis, analyze } from './analysis';
-import { describe, edgesOf, FanInState, GraphState, WorkflowGraph } from './graph';
+import { DagPlan, planDagJoins } from './dag';
+import { describe, edgesOf, FanInState, GraphState, isDagJoin, WorkflowGraph } from './graph';
 import { validateCondition } from '../protocol/conditions';
 import { validateDataFlow } from '../protocol/dataflow';
 import { parsePath } from '../protocol/jsonpath';
@@ -15,8 +16,13 @@ export class WorkflowGraphError extends Error {
 /** Names become parts of store keys and function names: keep them to a safe alphabet. */
 const NAME = /^[A-Za-z0-9_.:+=@-]{1,80}$/;
 
+/** A graph that passed validation: its analysis and the plan of its FanIns over predecessors. */
+export interface ValidatedGraph extends GraphAnalysis {
+  readonly dag: DagPlan;
+}
+
 /** Checks the graph and returns its analysis; throws WorkflowGraphError listing every problem. */
-export function validateGraph(graph: WorkflowGraph): GraphAnalysis {
+export function validateGraph(graph: WorkflowGraph): ValidatedGraph {
   const problems: string[] = [];
   const fail = () => new WorkflowGraphError(graph.name, problems);
   if (!NAME.test(graph.name)) {
@@ -63,7 +69,10 @@ export function validateGraph(graph: WorkflowGraph): GraphAnalysis {
   problems.push(...checkFanInPlacement(graph, analysis));
   problems.push(...checkLoops(analysis));
   if (problems.length > 0) throw fail();
-  return analysis;
+  const dag = planDagJoins(graph, analysis);
+  problems.push(...dag.problems);
+  if (problems.length > 0) throw fail();
+  return { ...analysis, dag: dag.plan };
 }
 
 function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): string[] {
@@ -140,7 +149,7 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
 /**
  * A FanIn closes exactly one Parallel or Map: it must be that fan-out's next
  * and nothing else's. A window FanIn (itemOffsets) instead follows one
- * function inside a Map's items.
+ * function inside a Map's items; a FanIn over predecessors follows them.
  */
 function checkFanInPlacement(graph: WorkflowGraph, analysis: GraphAnalysis): string[] {
   const { byId } = analysis;
@@ -150,7 +159,8 @@ function checkFanInPlacement(graph: WorkflowGraph, analysis: GraphAnalysis): str
   for (const state of graph.states) {
     for (const edge of edgesOf(state)) {
       const to = byId.get(edge.to)!;
-      if (to.kind !== 'fanIn') continue;
+      // A FanIn over predecessors has its own rules (dag.ts).
+      if (to.kind !== 'fanIn' || isDagJoin(to)) continue;
       const fanOut = (state.kind === 'parallel' || state.kind === 'map') && edge.role === 'next';
       if (to.itemOffsets !== undefined) {
         if (fanOut) {
@@ -159,7 +169,7 @@ function checkFanInPlacement(graph: WorkflowGraph, analysis: GraphAnalysis): str
           feeders.set(to.id, [...(feeders.get(to.id) ?? []), state.id]);
         }
       } else if (!fanOut) {
-        problems.push(`${describe(to)} is reached from ${describe(state)}, which is not a Parallel or Map: a FanIn directly follows the fan-out it joins (parallel.next(fanIn))`);
+        problems.push(`${describe(to)} is reached from ${describe(state)}, which is not a Parallel or Map: a FanIn directly follows the fan-out it joins (parallel.next(fanIn)), or lists the states it waits for as its predecessors`);
       } else {
         closers.set(to.id, [...(closers.get(to.id) ?? []), state.id]);
       }

@@ -39,6 +39,8 @@ export type Action =
   | MapAction
   | JoinAction
   | WindowJoinAction
+  | DagJoinAction
+  | SkipAction
   | SucceedAction
   | FailAction
   | PassAction
@@ -149,6 +151,44 @@ export interface WindowJoinAction {
   readonly join: string;
   readonly offsets: readonly number[];
   readonly then: Action;
+}
+
+/**
+ * Arrive at a FanIn over an explicit set of predecessors (a DAG join), at
+ * the predecessor's `slot`. The join instance lives `depth` frames deep: the
+ * predecessors may run in branches of Parallels opened below it. The arrival
+ * that completes the instance runs `then` in the join's scope with the
+ * predecessors' outputs in slot order (null for a skipped predecessor).
+ */
+export interface DagJoinAction {
+  readonly kind: 'dagJoin';
+  readonly join: string;
+  /** Number of frames of the join's scope (the arrival's frames beyond it are the branches it came through). */
+  readonly depth: number;
+  readonly slot: number;
+  /** One per predecessor, in slot order: where its output checkpoint is. */
+  readonly slots: readonly DagJoinSlot[];
+  readonly then: Action;
+}
+
+export interface DagJoinSlot {
+  /** The predecessor (an UnumFunction or a Pass). */
+  readonly node: string;
+  /** Branch indexes of the Parallels between the join's scope and the predecessor. */
+  readonly branches: readonly number[];
+}
+
+/**
+ * Dead-path elimination: a decision (a Choice rule, a function's success or
+ * catch) was taken, so these DAG-join predecessors will never run. Each is
+ * recorded as skipped at its join (the mark may complete the join, and then
+ * continues it) before `next` runs.
+ */
+export interface SkipAction {
+  readonly kind: 'skip';
+  /** The arrivals that will not happen, one per skipped predecessor. */
+  readonly joins: readonly DagJoinAction[];
+  readonly next: Action;
 }
 
 /** End of the workflow: record the value as the session result. */

@@ -1,4 +1,5 @@
-import { ItemKey } from './keys';
+import { Frame } from './envelope';
+import { instanceKey, ItemKey } from './keys';
 
 /**
  * Pure join (fan-in) math. A join instance of `size` slots is split into
@@ -80,4 +81,16 @@ export function joinRootItemKey(session: string, joinInstance: string): ItemKey 
 export function branchInstanceKey(source: string, join: string, joinInstance: string, slot: number, iteration: number): string {
   const scope = joinInstance.slice(join.length + 1);
   return `${source}|${scope}:${slot}/${iteration}`;
+}
+
+/**
+ * The instance of a DAG join's predecessor: the join's scope (`frames`,
+ * `iteration`) extended by the Parallel branches it ran in. No loop runs
+ * between a DAG join and its predecessors, so every frame shares the
+ * iteration.
+ */
+export function dagSlotInstanceKey(node: string, branches: readonly number[], frames: readonly Frame[], iteration: number): string {
+  // Keys depend only on each frame's index and iteration.
+  const branchFrames = branches.map((index) => ({ fanout: '', index, size: index + 1, iteration }));
+  return instanceKey(node, [...frames, ...branchFrames], iteration);
 }
