@@ -90,7 +90,9 @@ function assignScopes(graph: WorkflowGraph, byId: ReadonlyMap<string, GraphState
       const join = byId.get(id);
       return isDagJoin(join) && join.predecessors.every((p) => scopes.has(p) || !byId.has(p));
     }) ?? dagArrivals.keys().next().value!;
-    const arrivals = dagArrivals.get(ready)!;
+    const join = byId.get(ready) as { predecessors: readonly string[] };
+    const listed = join.predecessors.filter((p) => scopes.has(p)).map((p) => scopes.get(p)!);
+    const arrivals = listed.length > 0 ? listed : dagArrivals.get(ready)!;
     dagArrivals.delete(ready);
     scopes.set(ready, commonPrefix(arrivals));
     queue.push(ready);

@@ -57,13 +57,16 @@ export class DagPlan {
   }
 }
 
+/** Who may continue into each FanIn over predecessors, and from where (checked with the graph's other rules). */
+export function checkDagJoinPlacement(graph: WorkflowGraph, analysis: GraphAnalysis): string[] {
+  return graph.states.filter(isDagJoin).filter((j) => analysis.scopes.has(j.id)).flatMap((j) => placementProblems(j, graph, analysis));
+}
+
 /** Checks the DAG joins of a graph whose other rules hold, and plans their skip marks. */
 export function planDagJoins(graph: WorkflowGraph, analysis: GraphAnalysis): { problems: string[]; plan: DagPlan } {
   const joins = graph.states.filter(isDagJoin).filter((j) => analysis.scopes.has(j.id));
   if (joins.length === 0) return { problems: [], plan: DagPlan.EMPTY };
-  const problems = joins.flatMap((j) => placementProblems(j, graph, analysis));
-  if (problems.length > 0) return { problems, plan: DagPlan.EMPTY };
-
+  const problems: string[] = [];
   const dissolved = new Map<string, string>();
   for (const join of joins) {
     const depth = analysis.scopes.get(join.id)!.length;

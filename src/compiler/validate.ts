@@ -1,5 +1,5 @@
 import { GraphAnalysis, analyze } from './analysis';
-import { DagPlan, planDagJoins } from './dag';
+import { checkDagJoinPlacement, DagPlan, planDagJoins } from './dag';
 import { describe, edgesOf, FanInState, GraphState, isDagJoin, WorkflowGraph } from './graph';
 import { validateCondition } from '../protocol/conditions';
 import { validateDataFlow } from '../protocol/dataflow';
@@ -67,6 +67,7 @@ export function validateGraph(graph: WorkflowGraph): ValidatedGraph {
     problems.push(...checkState(state, byId));
   }
   problems.push(...checkFanInPlacement(graph, analysis));
+  problems.push(...checkDagJoinPlacement(graph, analysis));
   problems.push(...checkLoops(analysis));
   if (problems.length > 0) throw fail();
   const dag = planDagJoins(graph, analysis);
