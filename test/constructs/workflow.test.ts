@@ -5,7 +5,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Chain, Choice, Condition, IntermediaryStore, Parallel, UnumFunction, UnumWorkflow } from '../../src';
+import { Chain, Choice, Condition, FanIn, IntermediaryStore, Parallel, UnumFunction, UnumWorkflow } from '../../src';
 import { FunctionConfig } from '../../src/protocol/config';
 import { fn, FIXTURES, shapeStack, SHAPES } from '../support/shapes';
 import { findDependencyCycle } from '../support/template-graph';
@@ -117,6 +117,34 @@ describe('UnumWorkflow', () => {
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: Match.arrayWith([invokeArn(a.functionName)]) })]) },
     });
+  });
+
+  test('FanIn over predecessors: a decision that skips a predecessor may continue the join, so it may invoke what follows', () => {
+    const t = Template.fromStack(shapeStack(new App(), 'dagJoin'));
+    const invoked = (node: string) => {
+      const role = functionResource(t, node).Properties.Role['Fn::GetAtt'][0];
+      const policy = Object.values(t.findResources('AWS::IAM::Policy')).find((p: any) => p.Properties.Roles[0].Ref === role) as any;
+      const statement = policy.Properties.PolicyDocument.Statement.find((s: any) => s.Action === 'lambda:InvokeFunction');
+      return (statement?.Resource ?? []).map((r: any) => r['Fn::Join'][1][2]).filter((arn: string) => !arn.endsWith(':*'))
+        .map((arn: string) => Object.values(t.findResources('AWS::Lambda::Function'))
+          .find((f: any) => arn.endsWith(`:function:${f.Properties.FunctionName}`)) as any)
+        .map((f: any) => f.Metadata['cdk-unum'].node);
+    };
+    // B routes to Quick or Slow and marks the other skipped at BeforeD, which that mark may complete.
+    expect(invoked('B')).toEqual(['D', 'Quick', 'Slow']);
+    expect(invoked('Quick')).toEqual(['D']);
+    expect(invoked('C')).toEqual(['Last']);
+    expect(invoked('A')).toEqual(['C', 'D']);
+    expect(configOf(t, 'C').next).toMatchObject({ kind: 'dagJoin', join: 'BeforeLast', depth: 0, slot: 0 });
+  });
+
+  test('FanIn over predecessors: an empty list, or a predecessor that ends in several states, is refused at once', () => {
+    const stack = newStack();
+    expect(() => new FanIn(stack, 'None', { predecessors: [] })).toThrow(
+      "FanIn 'None': predecessors is empty; list the states it waits for (or leave it out to close a Parallel or Map)");
+    const route = new Choice(stack, 'Route').when(Condition.isPresent('$.a'), fn(stack, 'X')).otherwise(fn(stack, 'Y'));
+    expect(() => new FanIn(stack, 'Join', { predecessors: [Chain.start(fn(stack, 'A')).next(route.afterwards())] })).toThrow(
+      "FanIn 'Join': predecessor 'A' ends in 2 states; each predecessor must end in one UnumFunction or Pass");
   });
 
   test('one runtime layer per stack, one store per workflow unless shared', () => {

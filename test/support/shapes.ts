@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { Chain, Choice, Condition, FanIn, IChainable, Map, Parallel, UnumFunction, UnumWorkflow } from '../../src';
+import { Chain, Choice, Condition, FanIn, IChainable, Map, Parallel, Pass, UnumFunction, UnumWorkflow } from '../../src';
 
 /** The workflow shapes every synthesis test (assertions, snapshots, cdk-nag, integ) covers. */
 export const SHAPES: Record<string, (scope: Construct) => IChainable> = {
@@ -64,6 +64,24 @@ export const SHAPES: Record<string, (scope: Construct) => IChainable> = {
         .otherwise(fn(s, 'conditionalF')))))
     .next(new FanIn(s, 'AllDone'))
     .next(fn(s, 'end')),
+
+  // Not series-parallel (C waits for A only, D for A and B): FanIns over predecessors,
+  // one of them after a Choice, close Parallels that have no join of their own.
+  dagJoin: (s) => {
+    const c = fn(s, 'C');
+    const aToD = new Pass(s, 'AtoD');
+    const quick = fn(s, 'Quick');
+    const slow = fn(s, 'Slow');
+    const d = fn(s, 'D');
+    new FanIn(s, 'BeforeD', { predecessors: [aToD, quick, slow] }).next(d);
+    new FanIn(s, 'BeforeLast', { predecessors: [c, d] }).next(fn(s, 'Last'));
+    return Chain.start(fn(s, 'Start'))
+      .next(new Parallel(s, 'Fork')
+        .branch(Chain.start(fn(s, 'A')).next(new Parallel(s, 'AFork').branch(c).branch(aToD)))
+        .branch(Chain.start(fn(s, 'B')).next(new Choice(s, 'Route')
+          .when(Condition.booleanEquals('$.fast', true), quick)
+          .otherwise(slow))));
+  },
 };
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'functions');
