@@ -42,6 +42,10 @@ export interface FanInProps {
  * requests each; duplicates and retries never count twice; a branch not
  * taken by a Choice is not waited for. Without a next state the list ends
  * the enclosing branch (or becomes the workflow result).
+ *
+ * With `predecessors` it joins an explicit set of states instead, for DAGs
+ * that nesting Parallels cannot express; with `itemOffsets`, neighbouring
+ * items of a Map.
  */
 export class FanIn extends State implements INextable {
   /** What this state does, for readers of the code. */
