@@ -243,6 +243,16 @@ describe('FanIn over predecessors: invalid graphs', () => {
     ]));
   });
 
+  test('a function that two joins continue to at the same time', () => {
+    expect(problemsOf(graph('Start',
+      task('Start', 'Fork'), parallel('Fork', ['A', 'B', 'C', 'D']),
+      task('A', 'J1'), task('B', 'J1'), task('C', 'J2'), task('D', 'J2'),
+      dagJoin('J1', ['A', 'B'], 'Shared'), dagJoin('J2', ['C', 'D'], 'Shared'), task('Shared')))).toEqual([
+      "UnumFunction 'Shared' would run twice in the top level on every run: it is reached on two paths that run at the same time; "
+        + 'join those paths with a FanIn over predecessors first',
+    ]);
+  });
+
   test('a loop in the scope of the join', () => {
     expect(problemsOf(graph('Start',
       task('Start', 'Fork'), parallel('Fork', ['A', 'B']),
