@@ -33,6 +33,7 @@ const EXAMPLES: readonly Example[] = [
   defineExample('word-count', 'WordCount', ['Split', 'Count', 'Partition', 'Reduce', 'Merge']),
   defineExample('fold', 'Fold', ['Split', 'Encode', 'Rebase', 'FoldInOrder']),
   defineExample('faasr', 'Faasr', ['start', 'computeA', 'concurrent', 'computeB', 'conditionalT', 'conditionalF', 'end']),
+  defineExample('ci-pipeline', 'CiPipeline', ['Checkout', 'Compile', 'UnitTests', 'Package', 'Lint', 'TypeCheck', 'QuickCheck', 'Publish', 'Report']),
 ];
 
 /** An example whose stack is `<workflow>Example` and whose entry is the first node. */
@@ -141,6 +142,59 @@ describe('reference runs (the in-process floor) produce expected.json', () => {
     }
     expect(new Map(result.counts)).toEqual(whole);
     expect(result.words).toBe([...whole.values()].reduce((a, b) => a + b, 0));
+  });
+
+  describe('ci-pipeline', () => {
+    const input = (): any => readJson(EXAMPLES_DIR, 'ci-pipeline', 'input.json');
+    /** The input with one file's source edited. */
+    const editing = (file: string, edit: (source: string) => string, strict = true): unknown => {
+      const base = input();
+      if (!base.files.some((f: any) => f.path === file)) throw new Error(`no ${file} in the input`);
+      return { ...base, strict, files: base.files.map((f: any) => (f.path === file ? { ...f, source: edit(f.source) } : f)) };
+    };
+
+    test('takes QuickCheck when not strict: the TypeCheck slot of ReadyToShip is null', async () => {
+      const { runReference } = await reference('ci-pipeline');
+      const expected = readJson(EXAMPLES_DIR, 'ci-pipeline', 'expected.json');
+      // Publish marks a check skipped exactly when its slot in the joined list is null.
+      await expect(runReference({ ...input(), strict: false })).resolves.toStrictEqual({
+        ...expected, checks: { Lint: 'passed', TypeCheck: 'skipped', QuickCheck: 'passed' },
+      });
+    });
+
+    test('Publish refuses, naming the errors, when the check that ran or Lint reports errors', async () => {
+      const { runReference } = await reference('ci-pipeline');
+      const withAny = (strict: boolean): unknown => editing('src/text.ts', (s) => s.replace('title: string', 'title: any'), strict);
+      await expect(runReference(withAny(true))).rejects.toMatchObject({
+        name: 'ChecksFailed',
+        message: 'not publishing @acme/mathkit@1.4.0 (acme/mathkit@3f2a9c1): TypeCheck reported 1 error: src/text.ts:4 no-explicit-any (explicit any)',
+      });
+      // QuickCheck does not look at types: the same commit ships when not strict.
+      await expect(runReference(withAny(false))).resolves.toMatchObject({ status: 'green', checks: { TypeCheck: 'skipped', QuickCheck: 'passed' } });
+      await expect(runReference(editing('src/math.ts', (s) => s.replace('return a + b;\n}', 'return a + b;\n'), false))).rejects.toMatchObject({
+        name: 'ChecksFailed', message: expect.stringContaining("QuickCheck reported 1 error: src/math.ts:2 balanced-brackets ('{' is never closed)"),
+      });
+      // A lint error stops either path.
+      for (const strict of [true, false]) {
+        await expect(runReference(editing('src/math.ts', (s) => s.replace('  return a + b;', '  debugger;\n  return a + b;'), strict))).rejects.toMatchObject({
+          name: 'ChecksFailed', message: expect.stringContaining('Lint reported 1 error: src/math.ts:3 no-debugger (debugger statement)'),
+        });
+      }
+    });
+
+    test('a failing test holds the release; a broken import fails Compile; a bad input fails Checkout', async () => {
+      const { runReference } = await reference('ci-pipeline');
+      const focused = editing('test/math.test.ts', (s) => s.replace("test('averages'", "test.only('averages'"));
+      await expect(runReference(focused)).resolves.toMatchObject({
+        status: 'red',
+        tag: 'held',
+        tests: { tests: 3, passed: 2, failed: 1 },
+        failures: [{ suite: 'test/math.test.ts', test: 'averages', reason: 'focused with .only: the other tests would not run' }],
+      });
+      await expect(runReference(editing('src/index.ts', (s) => s.replace('add, mean', 'add, median')))).rejects
+        .toThrow("compile failed with 1 error(s): src/index.ts:1: 'src/math.ts' has no export 'median'");
+      await expect(runReference({ ...input(), strict: 'yes' })).rejects.toThrow('checkout needs "strict": true or false (got "yes")');
+    });
   });
 
   test('map-join keeps item order for a larger list', async () => {
