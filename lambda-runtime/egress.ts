@@ -21,6 +21,15 @@ export interface Scope {
   readonly iteration: number;
 }
 
+/**
+ * Whether a join's continuation arrives at the enclosing join with the list
+ * (perhaps after Waits): the outer reader then needs this join's list
+ * checkpointed under its instance key.
+ */
+function cascades(then: Action): boolean {
+  return then.kind === 'join' || (then.kind === 'wait' && cascades(then.next));
+}
+
 /** A node's output could not be routed (no choice matched, no items array...): the session fails. */
 class RoutingError extends Error {
   constructor(name: string, message: string) {
@@ -217,7 +226,7 @@ export class Egress {
     const ref: FanInRef = { join: action.join, instance, size, sources: action.sources };
     if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
     const outer: Scope = { frames: scope.frames.slice(0, -1), iteration: inner.iteration };
-    if (action.then.kind === 'join') {
+    if (cascades(action.then)) {
       // A cascade: the outer join's reader finds this join's list under its instance key.
       await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), { fi: { S: JSON.stringify(ref) } });
     }
@@ -276,7 +285,7 @@ export class Egress {
     const instances = action.slots.map((slot, i) => (skipped.has(i) ? null : dagSlotInstanceKey(slot.node, slot.branches, frames, iteration)));
     const ref: FanInRef = { join: action.join, instance, size, instances };
     if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
-    if (action.then.kind === 'join') {
+    if (cascades(action.then)) {
       await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), { fi: { S: JSON.stringify(ref) } });
     }
     return this.step(action.then, { fanIn: ref }, { frames, iteration }, action.join);

@@ -156,7 +156,7 @@ class Compiler {
       // A Pass on a branch checkpoints its value and arrives as its own source.
       if (state.kind === 'task' || state.kind === 'pass') sources.add(state.id);
       // A FanIn over predecessors that ends the branch arrives with its own list.
-      if (isDagJoin(state) && !state.next) sources.add(state.id);
+      if (isDagJoin(state) && this.endsScope(state.next)) sources.add(state.id);
       if ((state.kind === 'parallel' || state.kind === 'map') && this.cascades(state) && !this.analysis.dag.isDissolved(state.id)) {
         sources.add(this.joinName(state));
       }
@@ -166,9 +166,22 @@ class Compiler {
 
   /** A fan-out whose join continues with nothing ends its own enclosing branch. */
   private cascades(fanOut: ParallelState | MapState): boolean {
-    if (!fanOut.next) return true;
-    const next = this.state(fanOut.next);
-    return (next.kind === 'fanIn' && !next.next) || next.kind === 'succeed';
+    const next = fanOut.next ? this.state(fanOut.next) : undefined;
+    return next?.kind === 'fanIn' ? this.endsScope(next.next) : this.endsScope(fanOut.next);
+  }
+
+  /** Whether what follows a join ends its scope with the joined list: nothing, or only Wait states up to a Succeed or the end. */
+  private endsScope(next: string | undefined): boolean {
+    const seen = new Set<string>();
+    let id = next;
+    while (id !== undefined && !seen.has(id)) {
+      seen.add(id);
+      const state = this.state(id);
+      if (state.kind === 'succeed') return true;
+      if (state.kind !== 'wait') return false;
+      id = state.next;
+    }
+    return id === undefined;
   }
 
   private state(id: string): GraphState {
