@@ -64,8 +64,9 @@ export class WorkflowDefinition extends Construct implements IChainable {
   /**
    * Imports a FaaSr workflow JSON: `FunctionInvoke` entry, `ActionList`
    * with `InvokeNext` (plain, ranked `name(N)`, and `{True, False}`
-   * conditionals). The DAG must be series-parallel; compute servers and
-   * data stores are reported in `notes` as not applicable.
+   * conditionals). Any DAG: a series-parallel one becomes nested Parallels,
+   * each closed by its FanIn; any other one uses FanIns over predecessors.
+   * Compute servers and data stores are reported in `notes` as not applicable.
    */
   public static fromFaaSr(scope: Construct, id: string, json: string, props: FaaSrDefinitionProps): WorkflowDefinition {
     return new WorkflowDefinition(scope, id, translateFaasr(json), props.functions, 'FaaSr');

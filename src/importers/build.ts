@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ImportError, Plan, PlanState, PlanTask } from './plan';
+import { ImportError, Plan, PlanFanIn, PlanState, PlanTask } from './plan';
 import { Choice } from '../choice';
 import { Condition } from '../condition';
 import { Fail } from '../fail';
+import { FanIn } from '../fan-in';
 import { UnumFunction } from '../function';
 import { Map as MapState } from '../map';
 import { Parallel } from '../parallel';
@@ -63,10 +64,17 @@ export function buildPlan(scope: Construct, plan: Plan, functions: Readonly<Reco
   if (problems.length > 0) throw new ImportError(format, problems);
 
   for (const s of plan.states) {
-    if (s.kind === 'task') continue;
+    if (s.kind === 'task' || s.kind === 'fanIn') continue;
     states.set(s.id, structural(scope, s));
   }
   const get = (id: string) => states.get(id)!;
+  // A FanIn over predecessors chains each predecessor into itself, so it comes after them and their `next` is not set again.
+  const dagJoins = new Set<string>();
+  for (const s of plan.states) {
+    if (s.kind !== 'fanIn') continue;
+    states.set(s.id, new FanIn(scope, s.id, { comment: s.comment, predecessors: s.predecessors.map(get) }));
+    dagJoins.add(s.id);
+  }
   for (const s of plan.states) {
     const state = get(s.id);
     switch (s.kind) {
@@ -88,12 +96,12 @@ export function buildPlan(scope: Construct, plan: Plan, functions: Readonly<Reco
         (state as MapState).itemProcessor(get(s.iterator));
         break;
     }
-    if ('next' in s && s.next !== undefined) (state as unknown as { next(n: State): unknown }).next(get(s.next));
+    if ('next' in s && s.next !== undefined && !dagJoins.has(s.next)) (state as unknown as { next(n: State): unknown }).next(get(s.next));
   }
   return get(plan.start);
 }
 
-function structural(scope: Construct, s: Exclude<PlanState, PlanTask>): State {
+function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn>): State {
   switch (s.kind) {
     case 'pass':
       return new Pass(scope, s.id, {

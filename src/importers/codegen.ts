@@ -1,5 +1,5 @@
 import { TYPE_TESTS } from './build';
-import { Plan, PlanState, PlanTask } from './plan';
+import { Plan, PlanFanIn, PlanState, PlanTask } from './plan';
 import { ConditionJson } from '../protocol/conditions';
 
 /**
@@ -85,14 +85,24 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
     }
   }
 
-  const structural = plan.states.filter((s) => s.kind !== 'task');
-  if (structural.length > 0) {
+  // FanIns over predecessors come last: each chains the predecessors it lists into itself.
+  const dagJoins = plan.states.filter((s): s is PlanFanIn => s.kind === 'fanIn');
+  const structural = plan.states.filter((s): s is Exclude<PlanState, PlanTask | PlanFanIn> => s.kind !== 'task' && s.kind !== 'fanIn');
+  if (structural.length + dagJoins.length > 0) {
     say();
     say('// Control flow: these states run no function of their own (the function before them applies them).');
   }
   for (const s of structural) {
-    say(...[`const ${ref(s.id)} = ${construct(s, imports, cdkImports)};`]);
+    // A Map takes no comment prop: its comment follows the statement.
+    say(`const ${ref(s.id)} = ${construct(s, imports, cdkImports)};${s.kind === 'map' && s.comment ? ` // ${oneLine(s.comment)}` : ''}`);
   }
+  for (const s of dagJoins) {
+    imports.add('FanIn');
+    const p = [`predecessors: [${s.predecessors.map(ref).join(', ')}]`, ...(s.comment ? [`comment: ${str(s.comment)}`] : [])];
+    // Without a next state nothing refers to it: its list ends the scope (the session result at the top level).
+    say(`${s.next !== undefined ? `const ${ref(s.id)} = ` : ''}new FanIn(this, ${str(s.id)}, ${object(p)});`);
+  }
+  const chained = new Set(dagJoins.map((s) => s.id));
 
   say();
   say('// Wiring.');
@@ -118,7 +128,8 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
         say(`${ref(s.id)}.itemProcessor(${ref(s.iterator)});`);
         break;
     }
-    if ('next' in s && s.next !== undefined) say(`${ref(s.id)}.next(${ref(s.next)});`);
+    // The FanIn over predecessors already chained its predecessors into itself.
+    if ('next' in s && s.next !== undefined && !chained.has(s.next)) say(`${ref(s.id)}.next(${ref(s.next)});`);
   }
   say();
   say(`this.workflow = new UnumWorkflow(this, 'Workflow', { workflowName: ${str(plan.name)}, definition: ${ref(plan.start)} });`);
@@ -151,7 +162,7 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
   return { className, code, stubs };
 }
 
-function construct(s: Exclude<PlanState, PlanTask>, imports: Set<string>, cdkImports: Set<string>): string {
+function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<string>, cdkImports: Set<string>): string {
   const comment = s.comment ? [`comment: ${str(s.comment)}`] : [];
   switch (s.kind) {
     case 'pass': {
@@ -182,7 +193,7 @@ function construct(s: Exclude<PlanState, PlanTask>, imports: Set<string>, cdkImp
         ...(s.width !== undefined ? [`width: ${s.width}`] : []),
         ...(s.maxConcurrency !== undefined ? [`maxConcurrency: ${s.maxConcurrency}`] : []),
       ];
-      return `new Map(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})${s.comment ? ` // ${oneLine(s.comment)}` : ''}`;
+      return `new Map(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
     }
     case 'succeed':
       imports.add('Succeed');

@@ -1,4 +1,5 @@
 import { defined } from './asl';
+import { buildDagPlan, FaasrEdge, graphProblems } from './faasr-dag';
 import { IdAllocator, ImportError, Plan, PlanState } from './plan';
 
 /**
@@ -17,23 +18,24 @@ import { IdAllocator, ImportError, Plan, PlanState } from './plan';
  * - `Arguments` become the function's input (static Parameters), as in
  *   FaaSr, where an action gets its arguments and data travels in files.
  *
- * cdk-unum joins close the fan-out that opened them, so the DAG must be
- * series-parallel (every join closes the split that opened its branches);
- * other DAGs are rejected with the nodes involved.
+ * A series-parallel DAG (every join closes the split that opened its
+ * branches) becomes nested Parallels, each closed by its own FanIn. Any
+ * other DAG is built with FanIns over predecessors (faasr-dag.ts): an action
+ * with several predecessors waits for exactly those of them that run.
  */
 
 type Json = Record<string, any>;
 
-interface Edge {
-  readonly to: string;
-  readonly rank?: number;
-  readonly condition?: boolean;
-}
+type Edge = FaasrEdge;
 
 export interface FaasrImportOptions {
   /** Workflow name (default: the JSON's WorkflowName, else `faasr`). */
   readonly name?: string;
 }
+
+const JOIN_HINT = ' — in FaaSr an action that none of its predecessors invokes does not run, and neither do the actions after it; '
+  + 'cdk-unum marks a join\'s predecessor as skipped only when a single True/False result rules it out, '
+  + 'so let one action\'s result decide between the paths into such a join';
 
 const NOT_APPLICABLE: Record<string, string> = {
   ComputeServers: 'every action runs as an AWS Lambda function (UnumFunction) deployed by CDK; FaaSServer choices and compute-server credentials do not apply',
@@ -67,8 +69,10 @@ class FaasrTranslator {
   private readonly edges = new Map<string, Edge[]>();
   private readonly preds = new Map<string, Array<{ from: string; edge: Edge }>>();
   private readonly states: PlanState[] = [];
-  private readonly ids = new IdAllocator();
+  private ids = new IdAllocator();
   private readonly built = new Set<string>();
+  /** Set when the series-parallel build meets a join that does not close the split that opened it. */
+  private notSeriesParallel = false;
   /** Post-dominators over the DAG with a virtual exit (''), memoized. */
   private readonly pdomCache = new Map<string, Set<string>>();
   /** Ends of paths that must not be continued to a join. */
@@ -104,10 +108,29 @@ class FaasrTranslator {
         this.notes.push(`${name}: the function is written in ${a.Type}; cdk-unum functions run on Node.js, so supply a TypeScript/JavaScript UnumFunction for it`);
       }
     }
+    const notesBefore = this.notes.length;
     this.build(entry, undefined);
     if (this.problems.length > 0) throw new ImportError('FaaSr', this.problems);
     const name = this.options.name ?? (typeof json.WorkflowName === 'string' && json.WorkflowName ? json.WorkflowName : 'faasr');
-    return { name, start: entry, states: this.states, notes: this.notes };
+    if (!this.notSeriesParallel) return { name, start: entry, states: this.states, notes: this.notes };
+
+    // Not series-parallel: start over with FanIns over predecessors.
+    this.notes.length = notesBefore;
+    this.ids = new IdAllocator();
+    names.forEach((n) => this.ids.reserve(n));
+    const dag = buildDagPlan({
+      order: names,
+      edges: this.edges,
+      preds: this.preds,
+      task: (action, next, comment) => this.task(action, next, comment),
+    }, this.ids);
+    const plan: Plan = { name, start: entry, states: dag.states, notes: [...this.notes, ...dag.notes] };
+    const problems = graphProblems(plan);
+    if (problems.length > 0) {
+      throw new ImportError('FaaSr', problems.map((p) => `the joins of this DAG cannot wait as FaaSr's do: ${p}`
+        + (/would wait forever/.test(p) ? JOIN_HINT : '')));
+    }
+    return plan;
   }
 
   private parseEdges(): void {
@@ -170,6 +193,10 @@ class FaasrTranslator {
       for (const e of out) {
         if (fromRanked && e.rank !== undefined) this.problems.push(`ranked action '${from}' invokes ranked action '${e.to}(${e.rank})': no ranked action after a ranked one`);
       }
+      if (fromRanked && out.some((e) => e.condition !== undefined)) {
+        this.problems.push(`ranked action '${from}' has True/False successors (${out.map((s) => `'${s.to}'`).join(', ')}): its copies return one result each, `
+          + 'so there is no one result to branch on; after ranked copies only unconditional successors (which run once, after all copies) are supported');
+      }
     }
   }
 
@@ -220,7 +247,8 @@ class FaasrTranslator {
   /** Builds the chain from `start` up to (not including) `stop`; returns the id of its first state. */
   private build(start: string, stop: string | undefined): string {
     if (this.built.has(start)) {
-      this.problems.push(`action '${start}' is reached from branches that do not rejoin at a common join: cdk-unum joins close the fan-out that opened them (the DAG must be series-parallel)`);
+      // Reached from branches that do not rejoin at a common join.
+      this.notSeriesParallel = true;
       return start;
     }
     this.built.add(start);
@@ -266,7 +294,8 @@ class FaasrTranslator {
   private follow(to: string, stop: string | undefined): string {
     const preds = this.preds.get(to) ?? [];
     if (preds.length > 1) {
-      this.problems.push(`action '${to}' joins ${preds.map((p) => `'${p.from}'`).join(', ')}, which are not the branches of one split: cdk-unum joins close the fan-out that opened them (the DAG must be series-parallel)`);
+      // A join of branches that are not those of one split.
+      this.notSeriesParallel = true;
       return to;
     }
     return this.build(to, stop);
@@ -293,8 +322,9 @@ class FaasrTranslator {
     this.built.add(edge.to);
     const successors = this.edges.get(edge.to) ?? [];
     let next: string | undefined;
-    if (successors.length > 1 || successors.some((s) => s.condition !== undefined)) {
-      this.problems.push(`ranked action '${edge.to}' invokes ${successors.map((s) => `'${s.to}'`).join(', ')}: after ranked copies only one unconditional successor (which runs once, after all copies) is supported`);
+    if (successors.length > 1) {
+      // Several successors after the copies: a Parallel without a join of its own (True/False ones are rejected by the rules).
+      this.notSeriesParallel = true;
     } else if (successors.length === 1 && successors[0].to !== stop) {
       next = this.follow(successors[0].to, stop);
     }

@@ -16,7 +16,7 @@ export interface Plan {
   readonly notes: readonly string[];
 }
 
-export type PlanState = PlanTask | PlanPass | PlanWait | PlanChoice | PlanParallel | PlanMap | PlanSucceed | PlanFail;
+export type PlanState = PlanTask | PlanPass | PlanWait | PlanChoice | PlanParallel | PlanMap | PlanFanIn | PlanSucceed | PlanFail;
 
 interface PlanBase {
   /** Construct id and node name (letters, digits, _.:+=@-). */
@@ -97,6 +97,17 @@ export interface PlanMap extends PlanBase {
   readonly itemsPath?: string;
   readonly width?: number;
   readonly maxConcurrency?: number;
+  readonly next?: string;
+}
+
+/**
+ * A FanIn over an explicit set of predecessors (a DAG join). Each
+ * predecessor (a task or a pass) has this FanIn as its `next`; the FanIn
+ * chains them itself when it is built.
+ */
+export interface PlanFanIn extends PlanBase {
+  readonly kind: 'fanIn';
+  readonly predecessors: readonly string[];
   readonly next?: string;
 }
 

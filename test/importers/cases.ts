@@ -150,6 +150,28 @@ export const CASES: readonly ImportCase[] = [
     handlers: { prepare: 'prepareLow' },
     runs: [ok(null, false)],
   },
+  // Not series-parallel: FanIns over predecessors, each action with several predecessors joining them in ActionList order.
+  {
+    workflow: 'faasr-crossed',
+    format: 'faasr',
+    fixture: 'crossed',
+    // end joins [C, D]; D joins [A, R's three copies].
+    runs: [ok(1, ['c2', '2|10:1/3,10:2/3,10:3/3']), ok(5, ['c6', '6|50:1/3,50:2/3,50:3/3'])],
+  },
+  {
+    workflow: 'faasr-conditional-crossed',
+    format: 'faasr',
+    fixture: 'conditional-crossed',
+    // report joins [merge, audit]; merge joins [left, fast, slow] and waits only for the side check took (null, shown '-', for the other).
+    runs: [ok({ n: 3, fast: true }, ['6,fast,-', 'audit 6']), ok({ n: 3, fast: false }, ['6,-,slow', 'audit 6'])],
+  },
+  {
+    workflow: 'faasr-multi-end',
+    format: 'faasr',
+    fixture: 'multi-end',
+    // The ends, joined in ActionList order: join1, gate when it returns false, publish's copies (null where not reached).
+    runs: [ok(4, ['5+8', null, ['out/1of2', 'out/2of2']]), ok(2, ['3+4', false, null])],
+  },
 ];
 
 /** The case of a workflow name. */

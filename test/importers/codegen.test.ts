@@ -15,6 +15,7 @@ import { Format, importDefinition } from './support';
 import { runImport } from '../../src/cli/import';
 import { translateStatesLanguage } from '../../src/importers/asl';
 import { generateTypeScript } from '../../src/importers/codegen';
+import { translateFaasr } from '../../src/importers/faasr';
 import { ENV, FunctionConfig } from '../../src/protocol';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -84,6 +85,21 @@ test('the generated code is readable: named constants, spelled-out conditions, d
   const flow = generateTypeScript(translateStatesLanguage(fs.readFileSync(path.join(FIXTURES, 'asl', 'data-flow.json'), 'utf8'))).code;
   expect(flow).toContain('resultPath: JsonPathValue.DISCARD');
   expect(flow).toContain("parameters: { 'id.$': '$.order.id', 'amount.$': '$.priced.total', 'how.$': '$.shipping', note: 'static' }");
+});
+
+test('a FaaSr DAG that is not series-parallel generates FanIns over predecessors, declared after the states they list', () => {
+  const { code } = generateTypeScript(translateFaasr(fs.readFileSync(path.join(FIXTURES, 'faasr', 'crossed.json'), 'utf8')));
+  expect(code).toContain("import { FanIn, Map, Parallel, Pass, UnumFunction, UnumWorkflow } from 'cdk-unum';");
+  expect(code).toContain("const aToD = new Pass(this, 'A-to-D', { comment: 'A -> D: passes the output on to the join' });");
+  expect(code).toContain("const dJoin = new FanIn(this, 'D-join', { predecessors: [aToD, rToD], comment: 'D runs once, after A and R (those that run)' });");
+  expect(code).toContain('aFanout.branch(c, aToD);');
+  expect(code).toContain('dJoin.next(d);');
+  // The FanIn chains its predecessors itself.
+  expect(code).not.toMatch(/\.next\((dJoin|endJoin)\)/);
+  expect(code.indexOf("new Pass(this, 'R-to-D'")).toBeLessThan(code.indexOf("new FanIn(this, 'D-join'"));
+  // A FanIn without a next state ends the workflow: nothing refers to it.
+  const ends = generateTypeScript(translateFaasr(fs.readFileSync(path.join(FIXTURES, 'faasr', 'multi-end.json'), 'utf8'))).code;
+  expect(ends).toMatch(/\n {4}new FanIn\(this, 'workflow-end', \{\n {6}predecessors: \[join1, gateFalseEnd, publishCopiesDone\],/);
 });
 
 test('unum import reports what cannot be imported (exit 2) and the FaaSr notes', async () => {

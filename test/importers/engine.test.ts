@@ -116,6 +116,24 @@ describe('what the in-process tests observe besides the result, observed through
     }
   });
 
+  test('FaaSr DAGs that are not series-parallel: each join fires once, only the side taken is awaited', async () => {
+    const crossed = caseOf('faasr-crossed');
+    const report = await runCase(crossed, crossed.runs[0]);
+    const instances = (node: string) => report.instances.filter((i) => i.node === node);
+    expect(instances('R')).toHaveLength(3);
+    expect(instances('D').map((i) => i.invocations)).toEqual([1]);
+    expect(instances('end').map((i) => i.invocations)).toEqual([1]);
+    const conditional = caseOf('faasr-conditional-crossed');
+    for (const [run, taken, skipped] of [[conditional.runs[0], 'fast', 'slow'], [conditional.runs[1], 'slow', 'fast']] as const) {
+      const r = await runCase(conditional, run);
+      const nodes = r.instances.map((i) => i.node);
+      expect(nodes).toContain(taken);
+      expect(nodes).not.toContain(skipped);
+      expect(r.instances.filter((i) => i.node === 'merge').map((i) => i.invocations)).toEqual([1]);
+      expect(r.instances.filter((i) => i.node === 'report').map((i) => i.invocations)).toEqual([1]);
+    }
+  });
+
   test('FaaSr Arguments are the input of the action, not the session input', async () => {
     const before = logged('PREPARE').length;
     const c = caseOf('faasr-chain-one-sided');

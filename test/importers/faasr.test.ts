@@ -85,6 +85,105 @@ test('Arguments are the input; a one-sided conditional ends the path when the ot
   await expectRuns(caseOf('faasr-chain-one-sided-low'));
 });
 
+describe('DAGs that are not series-parallel: FanIns over predecessors', () => {
+  test('start -> A, B; A -> C, D; B -> R(3); R -> D; C, D -> end: Parallels without a join of their own, a FanIn before each action with several predecessors', () => {
+    const imported = importDefinition('faasr', fixture('crossed'));
+    const byId = Object.fromEntries(imported.plan.states.map((s) => [s.id, s]));
+    expect(byId.start).toMatchObject({ kind: 'task', next: 'start-fanout' });
+    expect(byId['start-fanout']).toEqual(expect.objectContaining({ kind: 'parallel', branches: ['A', 'B'] }));
+    expect(byId['start-fanout']).not.toHaveProperty('next');
+    expect(byId.A).toMatchObject({ next: 'A-fanout' });
+    // A reaches D's join through a Pass, so the branch has a state whose next is the join.
+    expect(byId['A-fanout']).toMatchObject({ kind: 'parallel', branches: ['C', 'A-to-D'] });
+    expect(byId['A-to-D']).toEqual(expect.objectContaining({ kind: 'pass', next: 'D-join' }));
+    expect(byId.B).toMatchObject({ next: 'R-ranks' });
+    expect(byId['R-ranks']).toMatchObject({ kind: 'map', iterator: 'R', width: 3, next: 'R-to-D' });
+    expect(byId['D-join']).toMatchObject({ kind: 'fanIn', predecessors: ['A-to-D', 'R-to-D'], next: 'D' });
+    expect(byId.C).toMatchObject({ next: 'end-join' });
+    expect(byId.D).toMatchObject({ next: 'end-join' });
+    expect(byId['end-join']).toMatchObject({ kind: 'fanIn', predecessors: ['C', 'D'], next: 'end' });
+    expect(byId.end).not.toHaveProperty('next');
+    expect(imported.definition.notes.join('\n')).toMatch(/the DAG does not nest into Parallels that each close with their own FanIn, so its joins are FanIns over predecessors/);
+    imported.template.resourceCountIs('AWS::Lambda::Function', 7);
+    // The joins live at the top level; their predecessors run up to two Parallel branches deep.
+    const config = (node: string) => imported.configs.find((c) => c.node === node)!;
+    expect(config('C').next).toMatchObject({
+      kind: 'dagJoin', join: 'end-join', depth: 0, slot: 0, slots: [{ node: 'C', branches: [0, 0] }, { node: 'D', branches: [] }],
+    });
+    expect(config('R').next).toMatchObject({ kind: 'join', join: 'R-ranks' });
+    expect(config('R').next).toHaveProperty('then', expect.objectContaining({
+      kind: 'pass', node: 'R-to-D', next: expect.objectContaining({ kind: 'dagJoin', join: 'D-join', slot: 1, slots: [{ node: 'A-to-D', branches: [0, 1] }, { node: 'R-to-D', branches: [1] }] }),
+    }));
+  });
+
+  test('runs: each action with several predecessors runs once, with their outputs in ActionList order', async () => {
+    const imported = importDefinition('faasr', fixture('crossed'));
+    deployImported(w, imported, stubHandlers(caseOf('faasr-crossed')));
+    const before = { D: w.runs['D|0'] ?? 0, end: w.runs['end|0'] ?? 0 };
+    await expectRuns(caseOf('faasr-crossed'));
+    expect(w.runs['D|0']).toBe(before.D + 2);
+    expect(w.runs['end|0']).toBe(before.end + 2);
+  });
+
+  test('a True/False conditional feeding a join: the join waits for the side taken only, null for the other', async () => {
+    const imported = importDefinition('faasr', fixture('conditional-crossed'));
+    const byId = Object.fromEntries(imported.plan.states.map((s) => [s.id, s]));
+    expect(byId['check-result']).toMatchObject({ kind: 'choice', rules: [{ next: 'fast' }], otherwise: 'slow' });
+    expect(byId['merge-join']).toMatchObject({ kind: 'fanIn', predecessors: ['left-to-merge', 'fast', 'slow'], next: 'merge' });
+    expect(byId['report-join']).toMatchObject({ kind: 'fanIn', predecessors: ['merge', 'audit'], next: 'report' });
+    deployImported(w, imported, stubHandlers(caseOf('faasr-conditional-crossed')));
+    // Runs of a node's instances in every scope (fast and slow run in a Parallel branch).
+    const runs = (node: string) => Object.entries(w.runs).filter(([key]) => key.startsWith(`${node}|`)).reduce((n, [, v]) => n + v, 0);
+    const before = { merge: runs('merge'), fast: runs('fast'), slow: runs('slow') };
+    await expectRuns(caseOf('faasr-conditional-crossed'));
+    expect({ merge: runs('merge'), fast: runs('fast'), slow: runs('slow') }).toEqual({ merge: before.merge + 2, fast: before.fast + 1, slow: before.slow + 1 });
+  });
+
+  test('several ends are joined by one FanIn whose list is the result: a one-sided conditional, ranked copies at the end of a path', async () => {
+    const imported = importDefinition('faasr', fixture('multi-end'));
+    const byId = Object.fromEntries(imported.plan.states.map((s) => [s.id, s]));
+    expect(byId['workflow-end']).toMatchObject({ kind: 'fanIn', predecessors: ['join1', 'gate-false-end', 'publish-copies-done'] });
+    expect(byId['workflow-end']).not.toHaveProperty('next');
+    expect(byId['publish-ranks']).toMatchObject({ kind: 'map', width: 2, next: 'publish-copies-done' });
+    expect(imported.definition.notes.join('\n')).toMatch(
+      /joined by the FanIn 'workflow-end': the session result lists the output of join1; the result of gate when it is false; the list of the copies of publish \(null for one that did not run\)/);
+    deployImported(w, imported, stubHandlers(caseOf('faasr-multi-end')));
+    await expectRuns(caseOf('faasr-multi-end'));
+  });
+
+  test('ranked copies with several successors (formerly rejected): a Pass after the copies starts them, each runs once after all copies', async () => {
+    const json = JSON.stringify({
+      FunctionInvoke: 's',
+      ActionList: { s: { InvokeNext: ['r(2)', 'z'] }, r: { InvokeNext: ['x', 'y'] }, x: { InvokeNext: ['y'] }, y: {}, z: { InvokeNext: ['y'] } },
+    });
+    const imported = importDefinition('faasr', json);
+    const byId = Object.fromEntries(imported.plan.states.map((s) => [s.id, s]));
+    expect(byId['r-ranks']).toMatchObject({ kind: 'map', next: 'r-copies-done' });
+    expect(byId['r-copies-done']).toMatchObject({ kind: 'pass', next: 'r-fanout' });
+    expect(byId['r-fanout']).toMatchObject({ kind: 'parallel', branches: ['x', 'r-to-y'] });
+    expect(byId['y-join']).toMatchObject({ kind: 'fanIn', predecessors: ['r-to-y', 'x', 'z'], next: 'y' });
+    deployImported(w, imported, {
+      r: (n: number, ctx: { index: number }) => n + ctx.index,
+      x: (copies: number[]) => copies.length,
+      z: (n: number) => -n,
+    });
+    // y gets [r's copies, x, z].
+    expect(await w.result(await w.run(10))).toEqual([[10, 11], 2, -10]);
+  });
+
+  test('a join that two True/False results could both leave without predecessors is rejected at import, with why', () => {
+    const json = JSON.stringify({
+      FunctionInvoke: 'c1',
+      ActionList: { c1: { InvokeNext: [{ True: ['a'], False: ['c2'] }] }, c2: { InvokeNext: [{ True: ['a'], False: ['b'] }] }, a: {}, b: {} },
+    });
+    expect(() => translateFaasr(json)).toThrow(ImportError);
+    expect(() => translateFaasr(json)).toThrow(new RegExp(
+      "the joins of this DAG cannot wait as FaaSr's do: FanIn 'workflow-end' would wait forever for 'a' "
+      + "when Choice 'c1-result' takes otherwise \\(to 'c2'\\), then Choice 'c2-result' takes otherwise \\(to 'b'\\).*"
+      + 'in FaaSr an action that none of its predecessors invokes does not run'));
+  });
+});
+
 describe('FaaSr validation rules', () => {
   const workflow = (actions: Record<string, unknown>, entry = Object.keys(actions)[0]) =>
     JSON.stringify({ ActionList: actions, FunctionInvoke: entry });
@@ -96,10 +195,20 @@ describe('FaaSr validation rules', () => {
     ['no ranked after ranked', workflow({ a: { InvokeNext: ['r(2)'] }, r: { InvokeNext: ['s(2)'] }, s: {} }), /ranked action 'r' invokes ranked action 's\(2\)'/],
     ['no mixed conditional/unconditional predecessors', workflow({ a: { InvokeNext: ['b', { True: ['c'] }] }, b: { InvokeNext: ['c'] }, c: {} }), /action 'c' has both conditional \('a'\) and unconditional \('b'\) predecessors/],
     ['unknown successor', workflow({ a: { InvokeNext: ['nope'] } }), /action 'a' invokes 'nope', which is not in ActionList/],
-    ['not series-parallel', workflow({ s: { InvokeNext: ['a', 'b'] }, a: { InvokeNext: ['c', 'd'] }, b: { InvokeNext: ['d'] }, c: { InvokeNext: ['e'] }, d: { InvokeNext: ['e'] }, e: {} }), /series-parallel/],
+    ['DAG (a cycle through a join)', workflow({ s: { InvokeNext: ['a', 'b'] }, a: { InvokeNext: ['j'] }, b: { InvokeNext: ['j'] }, j: { InvokeNext: ['a'] } }), /must be a DAG: a -> j -> a is a cycle/],
+    ['no True/False after ranked copies', workflow({ a: { InvokeNext: ['r(2)'] }, r: { InvokeNext: [{ True: ['b'] }] }, b: {} }), /ranked action 'r' has True\/False successors \('b'\): its copies return one result each/],
   ];
   test.each(cases)('%s', (_what, json, message) => {
     expect(() => translateFaasr(json)).toThrow(ImportError);
     expect(() => translateFaasr(json)).toThrow(message);
+  });
+
+  test('a DAG that is not series-parallel is accepted (formerly rejected): FanIns over predecessors', () => {
+    const plan = translateFaasr(workflow({ s: { InvokeNext: ['a', 'b'] }, a: { InvokeNext: ['c', 'd'] }, b: { InvokeNext: ['d'] }, c: { InvokeNext: ['e'] }, d: { InvokeNext: ['e'] }, e: {} }));
+    const joins = plan.states.filter((s) => s.kind === 'fanIn');
+    expect(joins).toEqual([
+      expect.objectContaining({ id: 'd-join', predecessors: ['a-to-d', 'b'], next: 'd' }),
+      expect.objectContaining({ id: 'e-join', predecessors: ['c', 'd'], next: 'e' }),
+    ]);
   });
 });
