@@ -263,7 +263,8 @@ export class Egress {
    * The join's instance is the arrival's scope cut to the join's depth; the
    * arrival that completes it continues with the predecessors' outputs,
    * null for the skipped ones. When every predecessor was skipped, the
-   * paths through the join are dead and nothing continues.
+   * paths through the join are dead: nothing continues, and the
+   * predecessors only it leads to are skipped in turn.
    */
   private async dagJoin(action: DagJoinAction, scope: Scope, source: string | undefined): Promise<void> {
     const expected = action.slots[action.slot];
@@ -281,7 +282,11 @@ export class Egress {
     const elements = await this.arrive(instance, action.slot, size, element);
     if (elements === undefined) return;
     const skipped = new Set(elements.map((text) => decodeElement(text, 0, size)).filter((e) => e.source === EMPTY_SOURCE).map((e) => e.slot));
-    if (skipped.size === size) return;
+    if (skipped.size === size) {
+      if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
+      await Promise.all((action.ifAllSkipped ?? []).map((next) => this.dagJoin(next, { frames, iteration }, undefined)));
+      return;
+    }
     const instances = action.slots.map((slot, i) => (skipped.has(i) ? null : dagSlotInstanceKey(slot.node, slot.branches, frames, iteration)));
     const ref: FanInRef = { join: action.join, instance, size, instances };
     if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);

@@ -104,7 +104,8 @@ export function depthOf(configs: FunctionConfig[]): number {
       case 'choice': a.rules.forEach((r) => succ(r.then, out)); succ(a.otherwise, out); break;
       case 'parallel': a.branches.forEach((b) => succ(b, out)); break;
       case 'map': succ(a.item, out); succ(a.onEmpty, out); break;
-      case 'join': case 'windowJoin': case 'dagJoin': succ(a.then, out); break;
+      case 'join': case 'windowJoin': succ(a.then, out); break;
+      case 'dagJoin': succ(a.then, out); a.ifAllSkipped?.forEach((j) => succ(j, out)); break;
       case 'skip': a.joins.forEach((j) => succ(j, out)); succ(a.next, out); break;
       default: break;
     }

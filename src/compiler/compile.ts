@@ -106,7 +106,8 @@ class Compiler {
   private dagJoin(join: FanInState, slot: number): DagJoinAction {
     const { depth, slots } = this.analysis.dag.join(join.id);
     const then = join.next ? this.resolve(join.id, join.next, false) : this.endOfScope(this.scope(join.id));
-    return { kind: 'dagJoin', join: join.id, depth, slot, slots, then };
+    const dead = this.analysis.dag.skipsWhenDead(join.id).map((s) => this.dagJoin(this.state(s.join) as FanInState, s.slot));
+    return { kind: 'dagJoin', join: join.id, depth, slot, slots, then, ...(dead.length > 0 ? { ifAllSkipped: dead } : {}) };
   }
 
   /** A decision's option, preceded by marking the predecessors it rules out as skipped (dead-path elimination). */
@@ -219,7 +220,8 @@ function functionlessBranches(config: FunctionConfig): string[] {
         break;
       case 'map':
         visit(action.item, [...fanOuts, `Map '${action.fanout}'`]);
-        visit(action.onEmpty, fanOuts);
+        // Ranked copies (width) are never empty, so only a map over an array can take onEmpty.
+        if (action.width === undefined) visit(action.onEmpty, fanOuts);
         break;
       case 'join':
         if (fanOuts.length > 0) {
@@ -236,6 +238,7 @@ function functionlessBranches(config: FunctionConfig): string[] {
       case 'dagJoin':
         // The join's own list is checkpointed when it cascades, so what follows has an output.
         visit(action.then, []);
+        action.ifAllSkipped?.forEach((j) => visit(j, []));
         break;
       case 'skip':
         action.joins.forEach((j) => visit(j, fanOuts));

@@ -11,7 +11,8 @@ import { describe, edgesOf, FanInState, GraphState, isDagJoin, WorkflowGraph } f
  * A predecessor that will not run is marked skipped by the decision that
  * rules it out (dead-path elimination): a Choice rule or a function's
  * success or catch, taken, skips every predecessor that only another option
- * of the same decision leads to. Validation then runs the region for every
+ * of the same decision leads to; a join whose predecessors were all skipped
+ * skips in turn every predecessor that only it leads to. Validation then runs the region for every
  * combination of decisions, with exactly these marks, and reports any join
  * that would wait forever, any state that would run twice and any scope end
  * not reached exactly once.
@@ -54,6 +55,11 @@ export class DagPlan {
   /** Predecessors skipped when `decision` takes `option` (Choice: rule index, otherwise last; function: 0 success, 1 + catch index). */
   skips(decision: string, option: number): readonly SkipMark[] {
     return this.marks.get(`${decision}#${option}`) ?? [];
+  }
+
+  /** Predecessors skipped when every predecessor of `join` was: the ones only it leads to. */
+  skipsWhenDead(join: string): readonly SkipMark[] {
+    return this.marks.get(`${join}#dead`) ?? [];
   }
 }
 
@@ -243,16 +249,17 @@ class Region {
     return state?.kind === 'fanIn' && !isDagJoin(state) ? state.next : next;
   }
 
-  /** States reachable from the entry without taking option `option` of `without`. */
-  private reach(without?: { decision: string; option: number }): Set<string> {
+  /** States reachable from the entry without going on from `without` (through its option `option`, for a decision). */
+  private reach(without?: { state: string; option?: number }): Set<string> {
     const seen = new Set<string>([this.entry]);
     const queue = [this.entry];
     while (queue.length > 0) {
       const state = this.byId.get(queue.shift()!)!;
       const options = this.options(state);
+      const cut = without?.state === state.id;
       const targets = options
-        ? options.filter((_, i) => !(without?.decision === state.id && without.option === i)).map((o) => o.to)
-        : this.successors(state);
+        ? options.filter((_, i) => !(cut && without.option === i)).map((o) => o.to)
+        : cut ? [] : this.successors(state);
       for (const to of targets) {
         if (to !== undefined && this.members.has(to) && !seen.has(to)) {
           seen.add(to);
@@ -263,31 +270,56 @@ class Region {
     return seen;
   }
 
-  /** For every option of every decision: the predecessors that only its other options lead to. */
+  /**
+   * For every option of every decision: the predecessors that only its
+   * other options lead to. For every DAG join: the predecessors that only
+   * it leads to, skipped in turn when all of its own are.
+   */
   planMarks(marks: Map<string, SkipMark[]>): void {
     const all = this.reach();
+    const ifDead = new Map<string, SkipMark[]>();
     for (const id of this.members) {
       const state = this.byId.get(id)!;
+      if (isDagJoin(state)) {
+        const killed = this.killedWithout(all, id);
+        if (killed.length > 0) ifDead.set(id, killed);
+        continue;
+      }
       const options = this.options(state);
       if (!options) continue;
-      const killed = options.map((option, j) => {
-        const alive = this.reach({ decision: id, option: j });
-        const dead = (node: string) => all.has(node) && !alive.has(node);
-        const out: SkipMark[] = [];
-        for (const join of this.joins) {
-          if (dead(join.id)) continue;
-          join.predecessors.forEach((p, slot) => {
-            if (dead(p) || (p === id && option.to === join.id)) out.push({ join: join.id, slot });
-          });
-        }
-        return out;
-      });
+      const killed = options.map((option, j) => this.killedWithout(all, id, j, option.to));
       options.forEach((_, i) => {
         const taken = new Map<string, SkipMark>();
         killed.forEach((list, j) => j !== i && list.forEach((m) => taken.set(`${m.join}#${m.slot}`, m)));
         if (taken.size > 0) marks.set(`${id}#${i}`, [...taken.values()]);
       });
     }
+    // Only joins whose every predecessor some mark can skip can end up all skipped.
+    const skippable = new Set([...marks.values()].flat().map((m) => `${m.join}#${m.slot}`));
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [join, killed] of ifDead) {
+        if (marks.has(`${join}#dead`) || !this.dagJoin(join).predecessors.every((_, slot) => skippable.has(`${join}#${slot}`))) continue;
+        marks.set(`${join}#dead`, killed);
+        killed.forEach((m) => skippable.add(`${m.join}#${m.slot}`));
+        grew = true;
+      }
+    }
+  }
+
+  /** Predecessors of live joins that no run reaches without going on from `state` (through `option`, which leads to `to`). */
+  private killedWithout(all: ReadonlySet<string>, state: string, option?: number, to?: string): SkipMark[] {
+    const alive = this.reach({ state, option });
+    const dead = (node: string) => all.has(node) && !alive.has(node);
+    const out: SkipMark[] = [];
+    for (const join of this.joins) {
+      if (join.id === state || dead(join.id)) continue;
+      join.predecessors.forEach((p, slot) => {
+        if (dead(p) || (p === state && to === join.id)) out.push({ join: join.id, slot });
+      });
+    }
+    return out;
   }
 
   /** Runs the region under every combination of decisions and reports what would go wrong. */
@@ -306,7 +338,9 @@ class Region {
       }
       slots[slot] = kind;
       const filled = slots.filter((s) => s !== undefined).length;
-      if (before === undefined && filled === join.predecessors.length && slots.includes('live')) enter(run, join.id);
+      if (before !== undefined || filled < join.predecessors.length) return;
+      if (slots.includes('live')) enter(run, join.id);
+      else for (const mark of marks.get(`${join.id}#dead`) ?? []) arrive(run, this.dagJoin(mark.join), mark.slot, 'dead');
     };
     const follow = (run: Run, from: string, to: string | undefined) => {
       const target = to === undefined ? undefined : this.byId.get(to)!;

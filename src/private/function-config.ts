@@ -41,7 +41,7 @@ export function invokedFunctionNames(config: FunctionConfig): string[] {
       case 'map': visit(action.item); visit(action.onEmpty); break;
       case 'join': visit(action.then); break;
       case 'windowJoin': visit(action.then); break;
-      case 'dagJoin': visit(action.then); break;
+      case 'dagJoin': visit(action.then); action.ifAllSkipped?.forEach(visit); break;
       case 'skip': action.joins.forEach(visit); visit(action.next); break;
     }
   };

@@ -169,6 +169,12 @@ export interface DagJoinAction {
   /** One per predecessor, in slot order: where its output checkpoint is. */
   readonly slots: readonly DagJoinSlot[];
   readonly then: Action;
+  /**
+   * When every predecessor was skipped, the paths through this join are
+   * dead: these arrivals mark the predecessors that only it leads to as
+   * skipped in turn (each may complete its own join).
+   */
+  readonly ifAllSkipped?: readonly DagJoinAction[];
 }
 
 export interface DagJoinSlot {

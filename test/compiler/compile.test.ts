@@ -135,6 +135,15 @@ describe('compileWorkflow', () => {
     expect(c.end.next).toEqual({ kind: 'succeed' });
   });
 
+  test('ranked copies that open a Parallel branch and end it are accepted: they are never empty, so the branch always runs a function', () => {
+    const c = configs(graph('start',
+      task('start', 'Fork'), parallel('Fork', ['Ranks', 'other'], 'AllDone'),
+      map('Ranks', 'copy', undefined, { itemsPath: undefined, width: 3 }), task('copy'), task('other'),
+      fanIn('AllDone', 'end'), task('end')));
+    const outer = { kind: 'join', join: 'AllDone', sources: ['Ranks', 'other'], then: invoke('end') };
+    expect(c.start.next).toMatchObject({ kind: 'parallel', branches: [{ kind: 'map', width: 3, onEmpty: outer }, invoke('other')] });
+  });
+
   test('retry and catch: the handler is resolved like any successor, Fail and Succeed are terminal actions', () => {
     const retry = { errors: ['Timeout'], intervalSeconds: 2, maxAttempts: 5, backoffRate: 1.5 };
     const c = configs(graph('A',

@@ -133,6 +133,22 @@ describe('FanIn over predecessors: compiled configuration', () => {
     expect(c.Merge.next).toEqual({ kind: 'join', join: 'Done', sources: ['Merge', 'Split'], then: invoke('Sum') });
   });
 
+  test('a join whose predecessors were all skipped skips in turn the predecessors only it leads to', () => {
+    // Two decisions rule out both of AJoin's predecessors; neither alone rules out A, so AJoin passes it on.
+    const c = configs(graph('Start',
+      task('Start', 'First'),
+      choice('First', [[when('$.a'), 'X1']], 'Second'),
+      choice('Second', [[when('$.b'), 'X2']], 'B'),
+      task('X1', 'AJoin'), task('X2', 'AJoin'), dagJoin('AJoin', ['X1', 'X2'], 'A'),
+      task('A', 'J'), task('B', 'J'), dagJoin('J', ['A', 'B'], 'End'), task('End')));
+    const j = [{ node: 'A', branches: [] }, { node: 'B', branches: [] }];
+    const aJoin = [{ node: 'X1', branches: [] }, { node: 'X2', branches: [] }];
+    const skipA = { kind: 'dagJoin', join: 'J', depth: 0, slot: 0, slots: j, then: invoke('End') };
+    expect(c.X1.next).toEqual({ kind: 'dagJoin', join: 'AJoin', depth: 0, slot: 0, slots: aJoin, then: invoke('A'), ifAllSkipped: [skipA] });
+    // Only joins that can end up all skipped carry the propagation.
+    expect(c.A.next).toEqual(skipA);
+  });
+
   test('a decision skips only predecessors of joins that stay alive', () => {
     // Taking rule 0 rules out both X and the join JX over it alone: no mark is needed for a join nobody reaches.
     const c = configs(graph('Start',

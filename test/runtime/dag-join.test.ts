@@ -294,6 +294,32 @@ describe('DAG join runs', () => {
     expect([...shards[0].e.SS].sort()).toEqual(['0.~', '1']);
   });
 
+  test('a join whose predecessors two decisions skipped together skips in turn the predecessor only it leads to', async () => {
+    const choice = (id: string, path: string, then: string, otherwise: string): GraphState =>
+      ({ kind: 'choice', id, choices: [{ condition: { op: 'booleanEquals', path, value: true }, next: then }], otherwise });
+    h.deploy('Start', [
+      task('Start', 'First'),
+      choice('First', '$.first', 'X1', 'Second'),
+      choice('Second', '$.second', 'X2', 'B'),
+      task('X1', 'AJoin'), task('X2', 'AJoin'), fanIn('AJoin', ['X1', 'X2'], 'A'),
+      task('A', 'J'), task('B', 'J'), fanIn('J', ['A', 'B'], 'End'), task('End'),
+    ], {
+      Start: (x) => x, X1: () => 'x1', X2: () => 'x2', A: (xs) => ({ a: xs }), B: () => 'b', End: (both) => both,
+    });
+    const viaFirst = await h.run({ first: true });
+    expect(await h.w.result(viaFirst)).toEqual([{ a: ['x1', null] }, null]);
+    expect(h.delivered()).toEqual({ Start: 1, X1: 1, A: 1, End: 1 });
+    const viaSecond = await h.run({ first: false, second: true });
+    expect(await h.w.result(viaSecond)).toEqual([{ a: [null, 'x2'] }, null]);
+    // Start's egress skips X1 (First) and X2 (Second): AJoin is complete with no live slot, so A is skipped at J.
+    const neither = await h.run({ first: false, second: false });
+    expect(await h.w.result(neither)).toEqual([null, 'b']);
+    expect(h.delivered()).toEqual({ Start: 1, B: 1, End: 1 });
+    expect(h.runs(neither)).toEqual({ Start: 1, B: 1, End: 1 });
+    const joins = await h.w.items(`J#${neither}#`);
+    expect(joins.map((item) => [...item.e.SS].sort()).sort()).toEqual([['0.~', '1'], ['0.~', '1.~']]);
+  });
+
   test('a DAG that is not series-parallel: joins across dissolved Parallels, a Pass as predecessor', async () => {
     h.deploy('Start', nonSeriesParallel, nonSeriesParallelHandlers);
     const session = await h.run(4);
