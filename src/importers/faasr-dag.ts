@@ -1,5 +1,5 @@
 import { defined } from './asl';
-import { IdAllocator, Plan, PlanState } from './plan';
+import { IdAllocator, Plan, PlanState, pushResultChoice } from './plan';
 import { GraphState, WorkflowGraph } from '../compiler/graph';
 import { validateGraph, WorkflowGraphError } from '../compiler/validate';
 
@@ -182,15 +182,7 @@ class DagBuilder {
     };
     const whenTrue = side(true);
     const whenFalse = side(false);
-    const id = this.ids.allocate(`${from}-result`);
-    this.states.push({
-      kind: 'choice',
-      id,
-      comment: `on the boolean result of ${from}`,
-      rules: [{ condition: { op: 'booleanEquals', path: '$', value: true }, next: whenTrue }],
-      otherwise: whenFalse,
-    });
-    return id;
+    return pushResultChoice(this.states, this.ids, from, whenTrue, whenFalse);
   }
 
   /** A path that ends after action `name`: on to the final join, if there is one (through a Pass unless `arriving` can arrive itself). */

@@ -1,6 +1,6 @@
 import { defined } from './asl';
 import { buildDagPlan, FaasrEdge, graphProblems } from './faasr-dag';
-import { IdAllocator, ImportError, Plan, PlanState } from './plan';
+import { IdAllocator, ImportError, Plan, PlanState, pushResultChoice } from './plan';
 
 /**
  * FaaSr workflow JSON → Plan.
@@ -366,15 +366,7 @@ class FaasrTranslator {
     };
     const whenTrue = side(true) ?? ending(true);
     const whenFalse = side(false) ?? ending(false);
-    const id = this.ids.allocate(`${from}-result`);
-    this.states.push({
-      kind: 'choice',
-      id,
-      comment: `on the boolean result of ${from}`,
-      rules: [{ condition: { op: 'booleanEquals', path: '$', value: true }, next: whenTrue }],
-      otherwise: whenFalse,
-    });
-    return id;
+    return pushResultChoice(this.states, this.ids, from, whenTrue, whenFalse);
   }
 
   /** Sets `next` on the ends of the chain starting at `first` that have none yet (a Choice's sides, Parallel/Map states). */

@@ -131,6 +131,19 @@ export class ImportError extends Error {
 
 const NAME = /^[A-Za-z0-9_.:+=@-]{1,80}$/;
 
+/** FaaSr's True/False successors: a Choice on the action's boolean result. Returns its id. */
+export function pushResultChoice(states: PlanState[], ids: IdAllocator, from: string, whenTrue: string, whenFalse: string): string {
+  const id = ids.allocate(`${from}-result`);
+  states.push({
+    kind: 'choice',
+    id,
+    comment: `on the boolean result of ${from}`,
+    rules: [{ condition: { op: 'booleanEquals', path: '$', value: true }, next: whenTrue }],
+    otherwise: whenFalse,
+  });
+  return id;
+}
+
 /** Gives imported names a node-safe, unique id (names become store keys and construct ids). */
 export class IdAllocator {
   private readonly used = new Set<string>();
