@@ -224,28 +224,32 @@ export class Egress {
     const element = encodeElement({ slot, source: ordinal, iteration: scope.iteration }, size);
     if (await this.arrive(instance, slot, size, element) === undefined) return;
     const ref: FanInRef = { join: action.join, instance, size, sources: action.sources };
-    if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
-    const outer: Scope = { frames: scope.frames.slice(0, -1), iteration: inner.iteration };
-    if (cascades(action.then)) {
+    return this.continueJoin(ref, action.then, { frames: scope.frames.slice(0, -1), iteration: inner.iteration });
+  }
+
+  /** The completing arrival runs the join's continuation in the join's scope, with the list as its value. */
+  private async continueJoin(ref: FanInRef, then: Action, scope: Scope): Promise<void> {
+    if (cascades(then)) {
       // A cascade: the outer join's reader finds this join's list under its instance key.
-      await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), { fi: { S: JSON.stringify(ref) } });
+      await this.rt.store.putIfAbsent(checkpointItemKey(this.session, ref.instance), { fi: { S: JSON.stringify(ref) } });
     }
-    return this.step(action.then, { fanIn: ref }, outer, action.join);
+    return this.step(then, { fanIn: ref }, scope, ref.join);
   }
 
   /**
    * One idempotent set ADD on the slot's shard; the arrival that fills a
    * shard adds it to the root. Returns the completing shard's elements to
    * the one arrival that completes the instance (and claims it), else
-   * undefined.
+   * undefined. `needed` overrides how many elements fill a single-shard
+   * join (a window at the edge of a map has fewer slots).
    */
-  private async arrive(instance: string, slot: number, size: number, element: string): Promise<string[] | undefined> {
+  private async arrive(instance: string, slot: number, size: number, element: string, needed?: number): Promise<string[] | undefined> {
     const shard = shardOf(slot, size);
     const arrived = await this.rt.store.update(joinShardItemKey(this.session, instance, shard),
       { add: '#e :e' }, { '#e': 'e' }, { ':e': { SS: [element] } }, undefined, true);
     this.rt.fault('after-join-arrive', this.inv);
     const elements = arrived?.e?.SS ?? [];
-    if (elements.length < shardCapacity(shard, size)) return undefined;
+    if (elements.length < (needed ?? shardCapacity(shard, size))) return undefined;
     const shards = shardCount(size);
     const completionKey = shards > 1 ? joinRootItemKey(this.session, instance) : joinShardItemKey(this.session, instance, 0);
     if (shards > 1) {
@@ -255,6 +259,7 @@ export class Egress {
     }
     if (!await this.claimCompletion(completionKey, `${shard}/${element}`)) return undefined;
     this.rt.fault('after-join-complete', this.inv);
+    if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
     return elements;
   }
 
@@ -283,17 +288,11 @@ export class Egress {
     if (elements === undefined) return;
     const skipped = new Set(elements.map((text) => decodeElement(text, 0, size)).filter((e) => e.source === EMPTY_SOURCE).map((e) => e.slot));
     if (skipped.size === size) {
-      if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
       await Promise.all((action.ifAllSkipped ?? []).map((next) => this.dagJoin(next, { frames, iteration }, undefined)));
       return;
     }
     const instances = action.slots.map((slot, i) => (skipped.has(i) ? null : dagSlotInstanceKey(slot.node, slot.branches, frames, iteration)));
-    const ref: FanInRef = { join: action.join, instance, size, instances };
-    if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
-    if (cascades(action.then)) {
-      await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), { fi: { S: JSON.stringify(ref) } });
-    }
-    return this.step(action.then, { fanIn: ref }, { frames, iteration }, action.join);
+    return this.continueJoin({ join: action.join, instance, size, instances }, action.then, { frames, iteration });
   }
 
   /**
@@ -314,20 +313,15 @@ export class Egress {
       const instance = instanceKey(action.join, frames, scope.iteration);
       const size = action.offsets.length;
       const element = encodeElement({ slot, source: 0, iteration: scope.iteration }, size);
-      const arrived = await this.rt.store.update(joinShardItemKey(this.session, instance, 0),
-        { add: '#e :e' }, { '#e': 'e' }, { ':e': { SS: [element] } }, undefined, true);
-      this.rt.fault('after-join-arrive', this.inv);
       const present = action.offsets.filter((o) => inMap(target + o)).length;
-      const elements = (arrived?.e?.SS ?? []).map((text) => decodeElement(text, 0, size));
-      if (elements.length < present) return;
-      if (!await this.claimCompletion(joinShardItemKey(this.session, instance, 0), element)) return;
-      this.rt.fault('after-join-complete', this.inv);
+      const arrived = await this.arrive(instance, slot, size, element, present);
+      if (arrived === undefined) return;
+      const elements = arrived.map((text) => decodeElement(text, 0, size));
       const instances = action.offsets.map((o, i) => {
         const e = elements.find((x) => x.slot === i);
         return e === undefined ? null : instanceKey(source, [...scope.frames.slice(0, -1), { ...inner, index: target + o }], e.iteration);
       });
-      if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
-      await this.step(action.then, { fanIn: { join: action.join, instance, size, instances } }, { frames, iteration: scope.iteration }, action.join);
+      await this.continueJoin({ join: action.join, instance, size, instances }, action.then, { frames, iteration: scope.iteration });
     }));
   }
 
