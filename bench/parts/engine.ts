@@ -1,9 +1,9 @@
 import { join } from 'path';
 import { ReferenceRun } from '../../examples/support/reference';
 import type { UnumHandler } from '../../lambda-runtime';
-import { LocalApp } from '../../src/local/assembly';
-import { LocalEngine, SessionReport } from '../../src/local/engine';
-import { InvokeRequest } from '../../src/local/lambda-endpoint';
+import { LocalApp } from '../../toolkit/src/local/assembly';
+import { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
+import { InvokeRequest } from '../../toolkit/src/local/lambda-endpoint';
 import { chain, mapJoin, synthShapes } from '../lib/shapes';
 import { median, now, round } from '../lib/stats';
 import { BenchServers, BenchWorld } from '../lib/world';

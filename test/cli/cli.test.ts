@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createServer, Server } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { main, progressDisplay } from '../../src/cli/main';
-import { synthesize } from '../../src/local/assembly';
+import { main, progressDisplay } from '../../toolkit/src/cli/main';
+import { synthesize } from '../../toolkit/src/local/assembly';
 import { Capture, ROOT, tsApp } from '../engine/support';
 
 /**
@@ -176,7 +176,7 @@ describe('runs with the embedded servers', () => {
   });
 
   test('the command as a process: synthesizes the app, prints the report, exit code 0', () => {
-    const p = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'cli', 'main.ts'), 'run',
+    const p = spawnSync(process.execPath, ['-r', join(ROOT, 'toolkit', 'dev', 'from-sources.js'), join(ROOT, 'toolkit', 'src', 'cli', 'main.ts'), 'run',
       '--app', tsApp(join(APPS, 'app.ts')), '--workflow', 'squares', '--input', '{"count":3}'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(p.stderr).toContain('unum: synthesizing');
     expect(p.status).toBe(0);

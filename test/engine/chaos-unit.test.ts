@@ -1,4 +1,4 @@
-import { Chaos, faultSteps } from '../../src/local/chaos';
+import { Chaos, faultSteps } from '../../toolkit/src/local/chaos';
 
 /** The fault choices: a pure function of (seed, instance, ordinal). */
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { examples, startEngine, synthApp } from './support';
-import { LocalApp } from '../../src/local/assembly';
-import { faultSteps } from '../../src/local/chaos';
-import { LocalEngine, SessionReport } from '../../src/local/engine';
+import { LocalApp } from '../../toolkit/src/local/assembly';
+import { faultSteps } from '../../toolkit/src/local/chaos';
+import { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
 
 /**
  * Chaos: every example under a crash at each runtime step (the first

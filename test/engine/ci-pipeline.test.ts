@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { ROOT, startEngine, synthApp } from './support';
-import { LocalEngine, SessionReport } from '../../src/local/engine';
+import { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
 
 /**
  * The paths of examples/ci-pipeline that its input.json (strict: TypeCheck

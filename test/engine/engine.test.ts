@@ -1,9 +1,9 @@
 import { join } from 'path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { startEngine, synthApp } from './support';
-import { LocalApp, selectWorkflow } from '../../src/local/assembly';
-import { LocalEngine } from '../../src/local/engine';
-import { formatReport } from '../../src/local/report';
+import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
+import { LocalEngine } from '../../toolkit/src/local/engine';
+import { formatReport } from '../../toolkit/src/local/report';
 
 /**
  * The engine on a real synthesized app (test/engine/apps/app.ts): real

@@ -1,5 +1,5 @@
 import { Capture, ROOT, examples, tsApp } from './support';
-import { main } from '../../src/cli/main';
+import { main } from '../../toolkit/src/cli/main';
 
 /**
  * End to end: every example app goes through `unum run` — real synthesis of

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { LocalApp, loadAssembly, synthesize } from '../../src/local/assembly';
-import { EngineOptions, LocalEngine } from '../../src/local/engine';
+import { LocalApp, loadAssembly, synthesize } from '../../toolkit/src/local/assembly';
+import { EngineOptions, LocalEngine } from '../../toolkit/src/local/engine';
 
 /** Shared helpers of the engine tests. */
 

@@ -12,7 +12,7 @@ import { gunzipSync } from 'zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Format, importDefinition } from './support';
-import { runImport } from '../../src/cli/import';
+import { runImport } from '../../toolkit/src/cli/import';
 import { translateStatesLanguage } from '../../src/importers/asl';
 import { generateTypeScript } from '../../src/importers/codegen';
 import { translateFaasr } from '../../src/importers/faasr';

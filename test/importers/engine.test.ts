@@ -13,8 +13,8 @@
  */
 import { join } from 'path';
 import { CASES, CaseRun, caseOf, ImportCase, Outcome } from './cases';
-import { LocalApp, selectWorkflow } from '../../src/local/assembly';
-import { LocalEngine, SessionReport } from '../../src/local/engine';
+import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
+import { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
 import { startEngine, synthApp } from '../engine/support';
 
 const APP = join(__dirname, 'apps', 'imported-app.ts');

@@ -3,7 +3,7 @@ import { fnName, World, WorldOptions } from './harness';
 import { FAULT_STEPS, SimulatedCrash, UnumContext, UnumHandler } from '../../lambda-runtime';
 import { compileWorkflow } from '../../src/compiler/compile';
 import { GraphState } from '../../src/compiler/graph';
-import { InvokeRequest } from '../../src/local/lambda-endpoint';
+import { InvokeRequest } from '../../toolkit/src/local/lambda-endpoint';
 import { FunctionConfig } from '../../src/protocol';
 
 /**

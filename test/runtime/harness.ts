@@ -3,8 +3,8 @@ import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createRuntime, FaultHook, RuntimeHandler, RuntimeOptions, UnumHandler } from '../../lambda-runtime';
-import { UnumClient } from '../../src/client';
-import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint, LambdaEndpointOptions } from '../../src/local/lambda-endpoint';
+import { UnumClient } from '../../toolkit/src/client';
+import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint, LambdaEndpointOptions } from '../../toolkit/src/local/lambda-endpoint';
 import { Action, DataFlow, FunctionConfig, RetryRule, CatchRule } from '../../src/protocol';
 
 /**

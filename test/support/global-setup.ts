@@ -1,4 +1,4 @@
-import { startDynamoDbLocal, startS3rver } from '../../src/local/servers';
+import { startDynamoDbLocal, startS3rver } from '../../toolkit/src/local/servers';
 
 /**
  * Starts DynamoDB Local and s3rver once for all test files; workers inherit

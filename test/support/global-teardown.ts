@@ -1,4 +1,4 @@
-import type { LocalServer } from '../../src/local/servers';
+import type { LocalServer } from '../../toolkit/src/local/servers';
 
 export default async function globalTeardown(): Promise<void> {
   const servers: LocalServer[] = (globalThis as any).__unumServers ?? [];

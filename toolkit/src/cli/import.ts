@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
 import { parseArgs } from 'util';
-import { translateStatesLanguage } from '../importers/asl';
-import { generateTypeScript } from '../importers/codegen';
-import { translateFaasr } from '../importers/faasr';
-import { ImportError, Plan } from '../importers/plan';
+import { translateStatesLanguage } from 'cdk-unum/lib/importers/asl';
+import { generateTypeScript } from 'cdk-unum/lib/importers/codegen';
+import { translateFaasr } from 'cdk-unum/lib/importers/faasr';
+import { ImportError, Plan } from 'cdk-unum/lib/importers/plan';
 
 /**
  * `unum import <states.json|faasr.json> [--out lib/my-workflow.ts]`: writes

@@ -3,8 +3,8 @@ import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { isAbsolute, join, resolve } from 'path';
-import { ENV, RUNTIME_HANDLER } from '../protocol/config';
-import { ATTR } from '../protocol/keys';
+import { ENV, RUNTIME_HANDLER } from 'cdk-unum/lib/protocol/config';
+import { ATTR } from 'cdk-unum/lib/protocol/keys';
 
 /**
  * Reads a synthesized CDK app (a cloud assembly): every stack template, the

@@ -7,7 +7,7 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aw
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Failure, UnumClient } from '../client';
-import { instanceKey, looksLikeEnvelope } from '../protocol';
+import { instanceKey, looksLikeEnvelope } from 'cdk-unum/lib/protocol';
 import { LocalApp, LocalFunction, LocalWorkflow, UsageError, selectWorkflow } from './assembly';
 import { Chaos, FaultOptions, validateFaults } from './chaos';
 import { CountingProxy, Exchange } from './counting-proxy';
