@@ -175,6 +175,23 @@ describe('runs with the embedded servers', () => {
     expect(result.stderr).toContain('has no result');
   });
 
+  test('status and result of an ended session answer without starting DynamoDB Local', async () => {
+    // A Java that cannot start proves no JVM is booted: the answer comes from the ended-session record.
+    const noJava = ['--java', join(work, 'no-such-java')];
+    const status = await unum('status', 'cli-session-1', '--data-dir', dataDir, ...noJava);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^session cli-session-1: SUCCEEDED\n/);
+    const result = await unum('result', 'cli-session-1', '--data-dir', dataDir, ...noJava);
+    expect(JSON.parse(result.stdout)).toBe(41);
+    const failed = await unum('status', 'cli-fail-1', '--data-dir', dataDir, ...noJava);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain("failed at node 'Boom' (instance Boom|0): BoomError");
+    // A session with no record still needs the store, and says why it cannot open it.
+    const unknown = await unum('status', 'never-ran', '--data-dir', dataDir, ...noJava);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no-such-java');
+  });
+
   test('the command as a process: synthesizes the app, prints the report, exit code 0', () => {
     const p = spawnSync(process.execPath, ['-r', join(ROOT, 'toolkit', 'dev', 'from-sources.js'), join(ROOT, 'toolkit', 'src', 'cli', 'main.ts'), 'run',
       '--app', tsApp(join(APPS, 'app.ts')), '--workflow', 'squares', '--input', '{"count":3}'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });

@@ -8,6 +8,7 @@ import { ImportIO, runImport } from './import';
 import { LocalApp, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
 import { faultSteps, validateFaults } from '../local/chaos';
 import { candidateStores, openDataDir } from '../local/data-dir';
+import { readEndedSession } from '../local/session-records';
 import { LocalEngine, Progress, SessionReport, readState } from '../local/engine';
 import { formatProgress, formatReport, formatSession } from '../local/report';
 
@@ -284,7 +285,7 @@ async function result(args: string[], values: Values, io: CliIO): Promise<number
       io.stderr.write(`unum: session ${session} has no result: ${formatSession(found.description)}\n`);
       return 1;
     }
-    const value = await found.client.getResult(session);
+    const value = await found.result();
     io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     return 0;
   } finally {
@@ -303,7 +304,7 @@ function dataDirFor(values: Values, io: CliIO): string {
 }
 
 async function findSession(dataDir: string, session: string, values: Values, io: CliIO):
-Promise<{ description: SessionDescription; client: ReturnType<Awaited<ReturnType<typeof openDataDir>>['client']>; close: () => Promise<void> }> {
+Promise<{ description: SessionDescription; result: () => Promise<unknown>; close: () => Promise<void> }> {
   const cwd = io.cwd ?? process.cwd();
   let stores: Array<{ workflow: string; table: string; bucket?: string }>;
   if (values.app !== undefined || values.assembly !== undefined) {
@@ -315,6 +316,10 @@ Promise<{ description: SessionDescription; client: ReturnType<Awaited<ReturnType
     stores = candidateStores(dataDir, session, values.workflow);
   }
   if (stores.length === 0) throw new UsageError(`no workflow has run with ${dataDir} yet`);
+  const ended = readEndedSession(dataDir, session, stores.map((s) => s.table));
+  if (ended !== undefined) {
+    return { description: ended.description, result: async () => ended.result, close: async () => undefined };
+  }
   const store = await openDataDir(dataDir, { java: values.java });
   try {
     let first: { description: SessionDescription; client: ReturnType<typeof store.client> } | undefined;
@@ -326,10 +331,11 @@ Promise<{ description: SessionDescription; client: ReturnType<Awaited<ReturnType
       });
       if (description === undefined) continue;
       first ??= { description, client };
-      if (description.status !== 'NOT_FOUND') return { description, client, close: () => store.stop() };
+      if (description.status !== 'NOT_FOUND') return { description, result: () => client.getResult(session), close: () => store.stop() };
     }
     if (first === undefined) throw new UsageError(`no store table of ${dataDir} exists yet`);
-    return { ...first, close: () => store.stop() };
+    const client = first.client;
+    return { description: first.description, result: () => client.getResult(session), close: () => store.stop() };
   } catch (e) {
     await store.stop();
     throw e;

@@ -6,7 +6,7 @@ import { dirname, join } from 'path';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { Failure, UnumClient } from '../client';
+import { Failure, SessionDescription, UnumClient } from '../client';
 import { instanceKey, looksLikeEnvelope } from 'cdk-unum/lib/protocol';
 import { LocalApp, LocalFunction, LocalWorkflow, UsageError, selectWorkflow } from './assembly';
 import { Chaos, FaultOptions, validateFaults } from './chaos';
@@ -15,6 +15,7 @@ import { checkJava, javaCommand } from './java';
 import { AsyncFailure, InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from './lambda-endpoint';
 import { SandboxPool } from './sandboxes';
 import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
+import { writeEndedSession } from './session-records';
 
 /**
  * The local engine: embedded DynamoDB Local and s3rver (behind counting
@@ -437,7 +438,7 @@ export class LocalEngine implements Invoker {
         ...(chaos.active ? { faults } : {}),
         ...(drained ? {} : { timedOut: true }),
       };
-      this.recordSession(report);
+      this.recordSession(report, workflow, description);
       return report;
     } finally {
       this.tracker = undefined;
@@ -561,8 +562,14 @@ export class LocalEngine implements Invoker {
     writeFileSync(join(this.options.dataDir, STATE_FILE), JSON.stringify(state, null, 2));
   }
 
-  private recordSession(report: SessionReport): void {
+  private recordSession(report: SessionReport, workflow: LocalWorkflow, description: SessionDescription): void {
     if (this.options.dataDir === undefined) return;
+    if (description.status === 'SUCCEEDED' || description.status === 'FAILED') {
+      writeEndedSession(this.options.dataDir, {
+        session: report.session, workflow: report.workflow, table: workflow.table, description,
+        ...(description.status === 'SUCCEEDED' ? { result: report.result } : {}),
+      });
+    }
     const state = readState(this.options.dataDir);
     state.sessions = [...state.sessions.filter((s) => s.session !== report.session), {
       session: report.session, workflow: report.workflow, status: report.status, time: new Date().toISOString(),
