@@ -1,7 +1,7 @@
 /**
  * cdk-unum benchmarks (issue 5). Not a test: it prints figures.
  *
- *   npx ts-node --transpile-only bench/run.ts [--quick] [--only store,cost,engine,layer,synth] [--json FILE]
+ *   npm run bench -- [--quick] [--only store,cost,engine,layer,synth,cli] [--json FILE]
  *
  * --quick skips the 10,000-way join and takes fewer repetitions (a smoke run).
  * Writes the figures as JSON to bench/results/latest.json (or --json FILE)
@@ -12,6 +12,7 @@ import { cpus, totalmem, type } from 'os';
 import { dirname, join } from 'path';
 import { round } from './lib/stats';
 import { BenchServers } from './lib/world';
+import { runCliReadBench, CliReadResults } from './parts/cli-reads';
 import { runCostBench, CostResults } from './parts/cost';
 import { runEngineBench, EngineResults } from './parts/engine';
 import { runLayerBench, LayerResults } from './parts/layer';
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     memoryGb: round(totalmem() / 2 ** 30, 1),
     os: type(),
     quick,
-    command: `npx ts-node --transpile-only bench/run.ts${args.length ? ` ${args.join(' ')}` : ''}`,
+    command: `npm run bench --${args.length ? ` ${args.join(' ')}` : ''}`,
     prices: { date: PRICES.date, region: PRICES.region, fetchedLive: false },
   };
   log(`cdk-unum bench: ${machine.cores} cores (${machine.cpu}), node ${machine.node}, ${machine.date}${quick ? ', --quick' : ''}`);
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   let engine: EngineResults | undefined;
   let layer: LayerResults | undefined;
   let synth: SynthCase[] | undefined;
+  let cli: CliReadResults | undefined;
 
   if (want('store') || want('cost') || want('engine')) {
     const servers = await BenchServers.start();
@@ -94,6 +96,10 @@ async function main(): Promise<void> {
   if (want('synth')) {
     log('5. synthesis');
     synth = runSynthBench({ quick, log });
+  }
+  if (want('cli')) {
+    log('6. unum status / result on a finished session');
+    cli = runCliReadBench({ quick, log });
   }
 
   const out: string[] = [];
@@ -176,11 +182,21 @@ async function main(): Promise<void> {
       met: s500?.ok ? s500.processMs! <= 15000 : false,
     });
   }
+  if (cli) {
+    out.push(table(`6. unum status / result of a finished session: whole CLI processes (medians of ${cli.runs}; from the store: fewer runs)`,
+      ['answered from', 'status ms', 'result ms'],
+      [['ended-session record', cli.statusFromRecordMs, cli.resultFromRecordMs], ['the store (DynamoDB Local + S3 server booted)', cli.statusFromStoreMs, cli.resultFromStoreMs]]));
+    targets.push({
+      target: 'unum status / result of a finished session < 1 s (median), no JVM',
+      figure: `${cli.statusFromRecordMs} / ${cli.resultFromRecordMs} ms (from the store: ${cli.statusFromStoreMs} ms, ${cli.storeOverRecord} ×)`,
+      met: Math.max(cli.statusFromRecordMs, cli.resultFromRecordMs) < 1000,
+    });
+  }
   out.push(table('Targets', ['target', 'figure', 'met'], targets.map((t) => [t.target, t.figure, t.met === undefined ? 'n/a' : t.met ? 'yes' : 'NO'])));
 
   const text = out.join('\n');
   process.stdout.write(`${text}\n`);
-  const json = { machine, store: store && { calibration: store.calibration, shapes: store.shapes }, cost, engine, layer, synth, targets };
+  const json = { machine, store: store && { calibration: store.calibration, shapes: store.shapes }, cost, engine, layer, synth, cli, targets };
   mkdirSync(dirname(jsonFile), { recursive: true });
   writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(jsonFile.replace(/\.json$/, '.txt'), `${text}\n`);

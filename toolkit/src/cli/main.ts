@@ -4,13 +4,20 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parseArgs } from 'util';
 import { SessionDescription } from '../client';
-import { ImportIO, runImport } from './import';
+import type { ImportIO } from './import';
 import { LocalApp, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
 import { faultSteps, validateFaults } from '../local/chaos';
-import { candidateStores, openDataDir } from '../local/data-dir';
-import { readEndedSession } from '../local/session-records';
-import { LocalEngine, Progress, SessionReport, readState } from '../local/engine';
+import type { Progress, SessionReport } from '../local/engine';
 import { formatProgress, formatReport, formatSession } from '../local/report';
+import { candidateStores, readEndedSession, readState } from '../local/session-records';
+
+// Loaded when a command needs them: `unum status` and `unum result` of an ended session answer
+// from a file, and must not pay for the SDK clients, the engine or the importers (a second of start-up).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const engineModule = (): typeof import('../local/engine') => require('../local/engine');
+const dataDirModule = (): typeof import('../local/data-dir') => require('../local/data-dir');
+const importModule = (): typeof import('./import') => require('./import');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * The `unum` command line: run a workflow of a CDK app locally (no AWS
@@ -97,7 +104,7 @@ type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extend
 export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // `unum import` has its own options.
-  if (argv[0] === 'import') return runImport(argv.slice(1), io as ImportIO);
+  if (argv[0] === 'import') return importModule().runImport(argv.slice(1), io as ImportIO);
   try {
     let parsed;
     try {
@@ -176,7 +183,7 @@ async function run(values: Values, io: CliIO): Promise<number> {
 
   const { app, cleanup } = await obtainAssembly(values, cwd, dataDir, io, progressOn);
   const logs: Record<string, string[]> = {};
-  let engine: LocalEngine | undefined;
+  let engine: import('../local/engine').LocalEngine | undefined;
   const interrupt = (): void => {
     io.stderr.write('\nunum: interrupted, stopping the local servers\n');
     void (engine?.stop() ?? Promise.resolve()).finally(() => {
@@ -188,7 +195,7 @@ async function run(values: Values, io: CliIO): Promise<number> {
   try {
     const workflow = selectWorkflow(app, values.workflow);
     if (progressOn) io.stderr.write(`unum: starting DynamoDB Local, S3 and the Lambda endpoint for workflow ${workflow.name} (${workflow.functions.length} functions)\n`);
-    engine = await LocalEngine.start({
+    engine = await engineModule().LocalEngine.start({
       app,
       dataDir,
       concurrency,
@@ -320,7 +327,7 @@ Promise<{ description: SessionDescription; result: () => Promise<unknown>; close
   if (ended !== undefined) {
     return { description: ended.description, result: async () => ended.result, close: async () => undefined };
   }
-  const store = await openDataDir(dataDir, { java: values.java });
+  const store = await dataDirModule().openDataDir(dataDir, { java: values.java });
   try {
     let first: { description: SessionDescription; client: ReturnType<typeof store.client> } | undefined;
     for (const s of stores) {

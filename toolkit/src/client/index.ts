@@ -2,8 +2,8 @@ import { randomUUID } from 'crypto';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { ENVELOPE_VERSION, Envelope, Input, payloadObjectKey, sessionItemKey } from 'cdk-unum/lib/protocol';
 import { Item, SESSION_ATTR, Store } from 'cdk-unum/lib/client/store';
+import { ENVELOPE_VERSION, Envelope, Input, payloadObjectKey, sessionItemKey } from 'cdk-unum/lib/protocol';
 
 export * from 'cdk-unum/lib/client/store';
 

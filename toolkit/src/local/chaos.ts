@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import { UsageError } from './assembly';
 import { FAULT_STEPS } from 'cdk-unum/lib/protocol/faults';
+import { UsageError } from './assembly';
 
 /**
  * Fault injection for local runs: crashes at runtime steps and duplicate

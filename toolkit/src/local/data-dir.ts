@@ -4,7 +4,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { UnumClient } from '../client';
 import { UsageError } from './assembly';
-import { readState } from './engine';
 import { checkJava, javaCommand } from './java';
 import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
 
@@ -40,18 +39,4 @@ export async function openDataDir(dataDir: string, options: { java?: string } = 
       await Promise.all(servers.map((s) => s.stop()));
     },
   };
-}
-
-/** The tables that may hold `session`: its recorded workflow's, else every workflow's in the data directory. */
-export function candidateStores(dataDir: string, session: string, workflow?: string): Array<{ workflow: string; table: string; bucket?: string }> {
-  const state = readState(dataDir);
-  const all = Object.entries(state.workflows).map(([name, w]) => ({ workflow: name, table: w.table, bucket: w.bucket }));
-  if (workflow !== undefined) {
-    const named = all.filter((w) => w.workflow === workflow);
-    if (named.length === 0) throw new UsageError(`no workflow '${workflow}' has run with ${dataDir}; known: ${all.map((w) => w.workflow).join(', ') || 'none'}`);
-    return named;
-  }
-  const recorded = state.sessions.find((s) => s.session === session)?.workflow;
-  const first = all.filter((w) => w.workflow === recorded);
-  return [...first, ...all.filter((w) => w.workflow !== recorded)];
 }

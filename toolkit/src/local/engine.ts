@@ -1,13 +1,13 @@
 import { randomUUID } from 'crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { cpus } from 'os';
 import { dirname, join } from 'path';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { Failure, SessionDescription, UnumClient } from '../client';
 import { instanceKey, looksLikeEnvelope } from 'cdk-unum/lib/protocol';
+import { Failure, SessionDescription, UnumClient } from '../client';
 import { LocalApp, LocalFunction, LocalWorkflow, UsageError, selectWorkflow } from './assembly';
 import { Chaos, FaultOptions, validateFaults } from './chaos';
 import { CountingProxy, Exchange } from './counting-proxy';
@@ -15,7 +15,7 @@ import { checkJava, javaCommand } from './java';
 import { AsyncFailure, InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from './lambda-endpoint';
 import { SandboxPool } from './sandboxes';
 import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
-import { writeEndedSession } from './session-records';
+import { STATE_FILE, readState, writeEndedSession } from './session-records';
 
 /**
  * The local engine: embedded DynamoDB Local and s3rver (behind counting
@@ -155,7 +155,6 @@ interface InvocationRecord {
 const REGION = 'us-east-1';
 /** s3rver accepts only these; DynamoDB Local accepts any. */
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-const STATE_FILE = 'unum-local.json';
 const SIMULATED_CRASH = 'Unum.SimulatedCrash';
 
 /** One session's bookkeeping. */
@@ -566,7 +565,10 @@ export class LocalEngine implements Invoker {
     if (this.options.dataDir === undefined) return;
     if (description.status === 'SUCCEEDED' || description.status === 'FAILED') {
       writeEndedSession(this.options.dataDir, {
-        session: report.session, workflow: report.workflow, table: workflow.table, description,
+        session: report.session,
+        workflow: report.workflow,
+        table: workflow.table,
+        description,
         ...(description.status === 'SUCCEEDED' ? { result: report.result } : {}),
       });
     }
@@ -576,19 +578,6 @@ export class LocalEngine implements Invoker {
     }].slice(-1000);
     writeFileSync(join(this.options.dataDir, STATE_FILE), JSON.stringify(state, null, 2));
   }
-}
-
-export interface EngineState {
-  workflows: Record<string, { table: string; bucket?: string; stack: string }>;
-  sessions: Array<{ session: string; workflow: string; status: string; time: string }>;
-}
-
-/** The engine's index in a data directory (empty when there is none yet). */
-export function readState(dataDir: string): EngineState {
-  const file = join(dataDir, STATE_FILE);
-  if (!existsSync(file)) return { workflows: {}, sessions: [] };
-  const state = JSON.parse(readFileSync(file, 'utf8'));
-  return { workflows: state.workflows ?? {}, sessions: state.sessions ?? [] };
 }
 
 /** The instance an event addresses (an entry's plain input is the entry instance). */

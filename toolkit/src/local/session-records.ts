@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import type { SessionDescription } from '../client';
+import { UsageError } from './assembly';
 
 /**
  * What the store held when a session of `unum run --data-dir` ended: its
@@ -19,6 +20,8 @@ export interface EndedSession {
 }
 
 const DIRECTORY = 'sessions';
+/** The engine's index of a data directory: which workflow uses which table, and the sessions run. */
+export const STATE_FILE = 'unum-local.json';
 
 function recordFile(dataDir: string, session: string): string {
   return join(dataDir, DIRECTORY, `${encodeURIComponent(session)}.json`);
@@ -39,4 +42,31 @@ export function readEndedSession(dataDir: string, session: string, tables?: read
   const record: EndedSession = JSON.parse(readFileSync(file, 'utf8'));
   if (tables !== undefined && !tables.includes(record.table)) return undefined;
   return record;
+}
+
+export interface EngineState {
+  workflows: Record<string, { table: string; bucket?: string; stack: string }>;
+  sessions: Array<{ session: string; workflow: string; status: string; time: string }>;
+}
+
+/** The engine's index in a data directory (empty when there is none yet). */
+export function readState(dataDir: string): EngineState {
+  const file = join(dataDir, STATE_FILE);
+  if (!existsSync(file)) return { workflows: {}, sessions: [] };
+  const state = JSON.parse(readFileSync(file, 'utf8'));
+  return { workflows: state.workflows ?? {}, sessions: state.sessions ?? [] };
+}
+
+/** The tables that may hold `session`: its recorded workflow's, else every workflow's in the data directory. */
+export function candidateStores(dataDir: string, session: string, workflow?: string): Array<{ workflow: string; table: string; bucket?: string }> {
+  const state = readState(dataDir);
+  const all = Object.entries(state.workflows).map(([name, w]) => ({ workflow: name, table: w.table, bucket: w.bucket }));
+  if (workflow !== undefined) {
+    const named = all.filter((w) => w.workflow === workflow);
+    if (named.length === 0) throw new UsageError(`no workflow '${workflow}' has run with ${dataDir}; known: ${all.map((w) => w.workflow).join(', ') || 'none'}`);
+    return named;
+  }
+  const recorded = state.sessions.find((s) => s.session === session)?.workflow;
+  const first = all.filter((w) => w.workflow === recorded);
+  return [...first, ...all.filter((w) => w.workflow !== recorded)];
 }
