@@ -56,6 +56,16 @@ export interface UnumWorkflowProps {
    * @default false
    */
   readonly eagerCleanup?: boolean;
+
+  /**
+   * Output the entry function's name (a `CfnOutput` named `EntryFunctionName`
+   * under this workflow), for scripts that start sessions after a deploy.
+   * Turn it off in stacks that already have many outputs or expose the
+   * function another way (CloudFormation allows 200 outputs per stack).
+   *
+   * @default true
+   */
+  readonly entryFunctionOutput?: boolean;
 }
 
 /**
@@ -96,10 +106,12 @@ export class UnumWorkflow extends Construct {
     this.configureFunctions(compiled, threshold, props.eagerCleanup ?? false);
 
     this.node.addMetadata('cdk-unum:workflow', { name: this.workflowName, entry: this.entryFunction.functionName });
-    new CfnOutput(this, 'EntryFunctionName', {
-      value: this.entryFunction.functionName,
-      description: `Invoke this function to start a session of workflow ${this.workflowName}`,
-    });
+    if (props.entryFunctionOutput ?? true) {
+      new CfnOutput(this, 'EntryFunctionName', {
+        value: this.entryFunction.functionName,
+        description: `Invoke this function to start a session of workflow ${this.workflowName}`,
+      });
+    }
   }
 
   /** Allow `grantee` to start sessions and read their status and results. */

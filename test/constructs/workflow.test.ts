@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Chain, Choice, Condition, FanIn, IntermediaryStore, Parallel, UnumFunction, UnumWorkflow } from '../../src';
 import { FunctionConfig } from '../../src/protocol/config';
+import { serialize, test as serializerTest } from '../../src/testing/snapshot-serializer';
 import { fn, FIXTURES, shapeStack, SHAPES } from '../support/shapes';
 import { findDependencyCycle } from '../support/template-graph';
 
@@ -201,6 +202,20 @@ describe('UnumWorkflow', () => {
     expect(start.Layers).toHaveLength(2);
     expect(functionResource(huge, 'X').Properties.Layers).toHaveLength(1);
     huge.resourceCountIs('AWS::Lambda::LayerVersion', 2);
+
+    // The users' snapshot serializer prints the gzipped configuration decoded, and masks asset hashes.
+    const printed = serialize(vars, {}, '', 0, [], (v) => JSON.stringify(v));
+    expect(JSON.parse(printed)['UNUM_CONFIG_GZIP (decoded by the cdk-unum snapshot serializer)'].next.rules).toHaveLength(40);
+    expect(serializerTest(vars)).toBe(true);
+    expect(serializerTest({ UNUM_CONFIG: '{}' })).toBe(false);
+    expect(serialize(`s3://bucket/${'0f'.repeat(32)}.zip`, {}, '', 0, [], (v) => String(v))).toBe('s3://bucket/ASSET-HASH.zip');
+    expect(serializerTest('no hash here')).toBe(false);
+  });
+
+  test('the entry function output can be turned off', () => {
+    const stack = newStack();
+    new UnumWorkflow(stack, 'Flow', { definition: fn(stack, 'A'), entryFunctionOutput: false });
+    expect(Template.fromStack(stack).findOutputs('*')).toEqual({});
   });
 });
 
