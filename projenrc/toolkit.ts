@@ -71,6 +71,11 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
   });
   project.packageTask.spawn(packageToolkit);
 
+  project.addTask('test:user-app', {
+    description: 'The README quick start for users, from the packed packages, in a fresh cdk init app (needs the npm registry)',
+    exec: 'bash test/user-app/run.sh',
+  });
+
   const fromSources = 'node -r ./toolkit/dev/from-sources.js toolkit/src/cli/main.ts';
   const unum = project.addTask('unum', {
     description: 'The unum CLI, run from the sources',
