@@ -1,4 +1,4 @@
-import { Duration, Stack, ArnFormat } from 'aws-cdk-lib';
+import { Duration, Stack, ArnFormat, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,6 +7,7 @@ import { Chain } from './chain';
 import { GraphCatch, TaskState } from './compiler/graph';
 import { DataFlowProps, toDataFlow } from './data-flow';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
+import { checkFunctionSettings, checkRetryFitsTimeout, environmentProblem } from './private/lambda-limits';
 import { suppressNag } from './private/nag';
 import { assertUnbound } from './private/state-rules';
 import { ENV, RetryRule, RUNTIME_HANDLER } from './protocol/config';
@@ -121,6 +122,7 @@ export class UnumFunction extends State implements INextable {
   public readonly functionArn: string;
   /** Every variable set on the function, to size the configuration against Lambda's limit. @internal */
   public readonly _environment: Record<string, string> = {};
+  private readonly timeout: Duration;
   private readonly retries: RetryRule[] = [];
   private readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
   private dataFlow?: DataFlow;
@@ -128,13 +130,21 @@ export class UnumFunction extends State implements INextable {
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);
     this.endStates = [this];
+    this.timeout = props.timeout ?? Duration.seconds(60);
+    const memorySize = props.memorySize ?? 256;
+    checkFunctionSettings(this.where, this.timeout, memorySize);
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
     if (runtime.family !== lambda.RuntimeFamily.NODEJS) {
-      throw new Error(`UnumFunction '${id}': runtime ${runtime.name} is not Node.js; the cdk-unum runtime layer needs a nodejs runtime (22 or later)`);
+      throw new Error(`${this.where}: runtime ${runtime.name} is not Node.js; the cdk-unum runtime layer needs a nodejs runtime (22 or later)`);
     }
     this.functionName = props.functionName ?? workflowFunctionName(this);
+    if (Token.isUnresolved(this.functionName)) {
+      // Predecessors carry this name in their compiled configuration, which may be gzipped or shipped as a file: no deploy-time value can reach it.
+      throw new Error(`${this.where}: functionName is a deploy-time value (a Token); successors are invoked by names fixed at synth: `
+        + 'give a literal name or leave functionName unset');
+    }
     if (!isValidFunctionName(this.functionName)) {
-      throw new Error(`UnumFunction '${id}': functionName '${this.functionName}' must be 1-64 characters of letters, digits, - and _`);
+      throw new Error(`${this.where}: functionName '${this.functionName}' must be 1-64 characters of letters, digits, - and _`);
     }
     this.functionArn = Stack.of(this).formatArn({
       service: 'lambda', resource: 'function', resourceName: this.functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
@@ -142,8 +152,8 @@ export class UnumFunction extends State implements INextable {
     const common = {
       runtime,
       functionName: this.functionName,
-      memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(60),
+      memorySize,
+      timeout: this.timeout,
       description: props.description,
       architecture: props.architecture,
       retryAttempts: props.retryAttempts,
@@ -164,19 +174,19 @@ export class UnumFunction extends State implements INextable {
       });
     } else if (props.code !== undefined && props.entry === undefined) {
       if (!props.handler || !/^[^.]+(\/[^.]+)*\.[A-Za-z_$][\w$]*$/.test(props.handler)) {
-        throw new Error(`UnumFunction '${id}': with code, set handler to 'file.exportName' (got ${JSON.stringify(props.handler)})`);
+        throw new Error(`${this.where}: with code, set handler to 'file.exportName' (got ${JSON.stringify(props.handler)})`);
       }
       userHandler = props.handler;
       this.lambdaFunction = new lambda.Function(this, 'Function', { ...common, code: props.code, handler: props.handler });
     } else {
-      throw new Error(`UnumFunction '${id}': set exactly one of entry (a TypeScript/JavaScript file to bundle) or code (with handler)`);
+      throw new Error(`${this.where}: set exactly one of entry (a TypeScript/JavaScript file to bundle) or code (with handler)`);
     }
     // The runtime layer's handler wraps the user's: it owns the protocol, the user code only sees values.
     (this.lambdaFunction.node.defaultChild as lambda.CfnFunction).handler = RUNTIME_HANDLER;
     this._addEnvironment(ENV.USER_HANDLER, userHandler);
     for (const [key, value] of Object.entries(props.environment ?? {})) {
       if (key.startsWith('UNUM_')) {
-        throw new Error(`UnumFunction '${id}': environment variable ${key} is reserved for the cdk-unum runtime; rename it`);
+        throw new Error(`${this.where}: environment variable ${key} is reserved for the cdk-unum runtime; rename it`);
       }
       this._addEnvironment(key, value);
     }
@@ -187,11 +197,19 @@ export class UnumFunction extends State implements INextable {
         appliesTo: [{ regex: '/^Policy::arn:<AWS::Partition>:iam::aws:policy\\/service-role\\/AWSLambdaBasicExecutionRole$/g' }],
       }]);
     }
-    this.dataFlow = toDataFlow(`UnumFunction '${id}'`, props);
+    this.dataFlow = toDataFlow(this.where, props);
     this.node.addValidation({
       validate: () => this.workflowName === undefined
-        ? [`UnumFunction '${id}' is not part of any UnumWorkflow: chain it into a workflow definition or remove it`]
+        ? [`${this.where} is not part of any UnumWorkflow: chain it into a workflow definition or remove it`]
         : [],
+    });
+    // Checked on the environment CloudFormation gets, so variables added to lambdaFunction directly count too.
+    this.node.addValidation({
+      validate: () => {
+        const resolved = Stack.of(this).resolve((this.lambdaFunction.node.defaultChild as lambda.CfnFunction).environment);
+        const problem = environmentProblem(this.where, resolved?.variables ?? {});
+        return problem ? [problem] : [];
+      },
     });
   }
 
@@ -207,22 +225,24 @@ export class UnumFunction extends State implements INextable {
     const backoffRate = props.backoffRate ?? 2;
     const interval = props.interval ?? Duration.seconds(1);
     if (!Number.isInteger(maxAttempts) || maxAttempts < 0 || maxAttempts > 99_999_999) {
-      throw new Error(`UnumFunction '${this.id}': addRetry maxAttempts must be an integer from 0 to 99999999 (got ${maxAttempts})`);
+      throw new Error(`${this.where}: addRetry maxAttempts must be an integer from 0 to 99999999 (got ${maxAttempts})`);
     }
     if (!(backoffRate >= 1)) {
-      throw new Error(`UnumFunction '${this.id}': addRetry backoffRate must be at least 1 (got ${backoffRate})`);
+      throw new Error(`${this.where}: addRetry backoffRate must be at least 1 (got ${backoffRate})`);
     }
     if (!interval.isUnresolved() && interval.toMilliseconds() < 1000) {
-      throw new Error(`UnumFunction '${this.id}': addRetry interval must be at least one second`);
+      throw new Error(`${this.where}: addRetry interval must be at least one second`);
     }
-    this.retries.push({
+    const rule: RetryRule = {
       errors: props.errors ?? ['States.ALL'],
       intervalSeconds: interval.toSeconds(),
       maxAttempts,
       backoffRate,
       ...(props.maxDelay ? { maxDelaySeconds: props.maxDelay.toSeconds() } : {}),
       ...(props.jitterStrategy ? { jitter: props.jitterStrategy === JitterType.FULL ? 'FULL' as const : 'NONE' as const } : {}),
-    });
+    };
+    checkRetryFitsTimeout(this.where, this.retries.length, rule, this.timeout);
+    this.retries.push(rule);
     return this;
   }
 
@@ -233,7 +253,7 @@ export class UnumFunction extends State implements INextable {
     try {
       parsePath(resultPath);
     } catch (e) {
-      throw new Error(`UnumFunction '${this.id}': addCatch resultPath: ${(e as Error).message}`);
+      throw new Error(`${this.where}: addCatch resultPath: ${(e as Error).message}`);
     }
     this.catches.push({ rule: { errors: props.errors ?? ['States.ALL'], resultPath, next: handler.startState.id }, handler: handler.startState });
     return this;
@@ -245,13 +265,18 @@ export class UnumFunction extends State implements INextable {
    */
   public configureDataFlow(props: DataFlowProps): UnumFunction {
     assertUnbound(this, 'set the data flow of');
-    this.dataFlow = toDataFlow(`UnumFunction '${this.id}'`, props);
+    this.dataFlow = toDataFlow(this.where, props);
     return this;
   }
 
   /** Allow `grantee` to invoke this function. */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.lambdaFunction.grantInvoke(grantee);
+  }
+
+  /** How synth-time errors name this function. */
+  private get where(): string {
+    return `UnumFunction '${this.id}'`;
   }
 
   /** @internal */
