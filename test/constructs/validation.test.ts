@@ -427,6 +427,13 @@ describe('what Lambda or CloudFormation would reject at deploy', () => {
     for (const message of [stateError, workflowError]) expect(message).not.toContain('${Token');
   });
 
+  test('a Map width or maxConcurrency that is a Token is refused readably', () => {
+    const stack = newStack();
+    const n = new CfnParameter(stack, 'N', { type: 'Number' }).valueAsNumber;
+    expect(() => new Map(stack, 'Ranked', { width: n })).toThrow(/^Map 'Ranked': width must be known at synth \(not a token\)$/);
+    expect(() => new Map(stack, 'Limited', { maxConcurrency: n })).toThrow(/^Map 'Limited': maxConcurrency must be known at synth \(not a token\)$/);
+  });
+
   test('a stack over 500 resources points at nested stacks', () => {
     const app = new App();
     const stack = newStack(app);
