@@ -135,7 +135,7 @@ export class UnumFunction extends State implements INextable {
     checkFunctionSettings(this.where, this.timeout, memorySize);
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
     if (runtime.family !== lambda.RuntimeFamily.NODEJS) {
-      throw new Error(`${this.where}: runtime ${runtime.name} is not Node.js; the cdk-unum runtime layer needs a nodejs runtime (22 or later)`);
+      throw new Error(`UnumFunction '${id}': runtime ${runtime.name} is not Node.js; the cdk-unum runtime layer needs a nodejs runtime (22 or later)`);
     }
     this.functionName = props.functionName ?? workflowFunctionName(this);
     if (Token.isUnresolved(this.functionName)) {
@@ -144,7 +144,7 @@ export class UnumFunction extends State implements INextable {
         + 'give a literal name or leave functionName unset');
     }
     if (!isValidFunctionName(this.functionName)) {
-      throw new Error(`${this.where}: functionName '${this.functionName}' must be 1-64 characters of letters, digits, - and _`);
+      throw new Error(`UnumFunction '${id}': functionName '${this.functionName}' must be 1-64 characters of letters, digits, - and _`);
     }
     this.functionArn = Stack.of(this).formatArn({
       service: 'lambda', resource: 'function', resourceName: this.functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
@@ -174,19 +174,19 @@ export class UnumFunction extends State implements INextable {
       });
     } else if (props.code !== undefined && props.entry === undefined) {
       if (!props.handler || !/^[^.]+(\/[^.]+)*\.[A-Za-z_$][\w$]*$/.test(props.handler)) {
-        throw new Error(`${this.where}: with code, set handler to 'file.exportName' (got ${JSON.stringify(props.handler)})`);
+        throw new Error(`UnumFunction '${id}': with code, set handler to 'file.exportName' (got ${JSON.stringify(props.handler)})`);
       }
       userHandler = props.handler;
       this.lambdaFunction = new lambda.Function(this, 'Function', { ...common, code: props.code, handler: props.handler });
     } else {
-      throw new Error(`${this.where}: set exactly one of entry (a TypeScript/JavaScript file to bundle) or code (with handler)`);
+      throw new Error(`UnumFunction '${id}': set exactly one of entry (a TypeScript/JavaScript file to bundle) or code (with handler)`);
     }
     // The runtime layer's handler wraps the user's: it owns the protocol, the user code only sees values.
     (this.lambdaFunction.node.defaultChild as lambda.CfnFunction).handler = RUNTIME_HANDLER;
     this._addEnvironment(ENV.USER_HANDLER, userHandler);
     for (const [key, value] of Object.entries(props.environment ?? {})) {
       if (key.startsWith('UNUM_')) {
-        throw new Error(`${this.where}: environment variable ${key} is reserved for the cdk-unum runtime; rename it`);
+        throw new Error(`UnumFunction '${id}': environment variable ${key} is reserved for the cdk-unum runtime; rename it`);
       }
       this._addEnvironment(key, value);
     }
@@ -197,10 +197,10 @@ export class UnumFunction extends State implements INextable {
         appliesTo: [{ regex: '/^Policy::arn:<AWS::Partition>:iam::aws:policy\\/service-role\\/AWSLambdaBasicExecutionRole$/g' }],
       }]);
     }
-    this.dataFlow = toDataFlow(this.where, props);
+    this.dataFlow = toDataFlow(`UnumFunction '${id}'`, props);
     this.node.addValidation({
       validate: () => this.workflowName === undefined
-        ? [`${this.where} is not part of any UnumWorkflow: chain it into a workflow definition or remove it`]
+        ? [`UnumFunction '${id}' is not part of any UnumWorkflow: chain it into a workflow definition or remove it`]
         : [],
     });
     // Checked on the environment CloudFormation gets, so variables added to lambdaFunction directly count too.
@@ -225,13 +225,13 @@ export class UnumFunction extends State implements INextable {
     const backoffRate = props.backoffRate ?? 2;
     const interval = props.interval ?? Duration.seconds(1);
     if (!Number.isInteger(maxAttempts) || maxAttempts < 0 || maxAttempts > 99_999_999) {
-      throw new Error(`${this.where}: addRetry maxAttempts must be an integer from 0 to 99999999 (got ${maxAttempts})`);
+      throw new Error(`UnumFunction '${this.id}': addRetry maxAttempts must be an integer from 0 to 99999999 (got ${maxAttempts})`);
     }
     if (!(backoffRate >= 1)) {
-      throw new Error(`${this.where}: addRetry backoffRate must be at least 1 (got ${backoffRate})`);
+      throw new Error(`UnumFunction '${this.id}': addRetry backoffRate must be at least 1 (got ${backoffRate})`);
     }
     if (!interval.isUnresolved() && interval.toMilliseconds() < 1000) {
-      throw new Error(`${this.where}: addRetry interval must be at least one second`);
+      throw new Error(`UnumFunction '${this.id}': addRetry interval must be at least one second`);
     }
     const rule: RetryRule = {
       errors: props.errors ?? ['States.ALL'],
@@ -253,7 +253,7 @@ export class UnumFunction extends State implements INextable {
     try {
       parsePath(resultPath);
     } catch (e) {
-      throw new Error(`${this.where}: addCatch resultPath: ${(e as Error).message}`);
+      throw new Error(`UnumFunction '${this.id}': addCatch resultPath: ${(e as Error).message}`);
     }
     this.catches.push({ rule: { errors: props.errors ?? ['States.ALL'], resultPath, next: handler.startState.id }, handler: handler.startState });
     return this;
@@ -265,7 +265,7 @@ export class UnumFunction extends State implements INextable {
    */
   public configureDataFlow(props: DataFlowProps): UnumFunction {
     assertUnbound(this, 'set the data flow of');
-    this.dataFlow = toDataFlow(this.where, props);
+    this.dataFlow = toDataFlow(`UnumFunction '${this.id}'`, props);
     return this;
   }
 
