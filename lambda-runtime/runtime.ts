@@ -12,7 +12,7 @@ import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
   ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey,
-  looksLikeEnvelope, parseEnvelope, payloadObjectKey, writePath,
+  looksLikeEnvelope, parseEnvelope, payloadObjectKey, RETRY_SLEEP_MARGIN_MS, writePath,
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 
@@ -195,7 +195,7 @@ export class Runtime {
         if (delay !== undefined) {
           attempt++;
           inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay });
-          if (delay + TIMEOUT_MARGIN_MS * 4 < this.remaining(inv)) {
+          if (delay + RETRY_SLEEP_MARGIN_MS < this.remaining(inv)) {
             await new Promise((r) => setTimeout(r, delay));
             continue;
           }
@@ -299,7 +299,12 @@ export class Runtime {
     const name = this.options.functionName ?? inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
     if (name === undefined) throw new Error('cannot re-invoke for a retry: the function name is unknown');
     // Wait what the invocation can spare; the rest of the interval is not kept (no scheduler without a coordinator).
-    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(delayMs, this.remaining(inv) - TIMEOUT_MARGIN_MS * 4))));
+    // Synth refuses intervals longer than a fresh invocation can wait, so this only happens after a slow attempt: say so.
+    const sleepMs = Math.max(0, Math.min(delayMs, this.remaining(inv) - RETRY_SLEEP_MARGIN_MS));
+    if (sleepMs < delayMs) {
+      inv.logger.warn('retry interval shortened: the failed attempt left too little time in this invocation', { delayMs, waitedMs: sleepMs });
+    }
+    await new Promise((r) => setTimeout(r, sleepMs));
     await this.invoke(name, { ...inv.envelope, attempt });
   }
 

@@ -3,6 +3,7 @@ import { Chain } from './chain';
 import { ChoiceState } from './compiler/graph';
 import { Condition } from './condition';
 import { assertUnbound } from './private/state-rules';
+import { validateCondition } from './protocol/conditions';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -36,6 +37,10 @@ export class Choice extends State {
   /** Continue with `next` when `condition` holds (rules are tried in order). */
   public when(condition: Condition, next: IChainable): Choice {
     assertUnbound(this, 'add a rule to');
+    const problems = validateCondition(condition._toJson());
+    if (problems.length > 0) {
+      throw new Error(`Choice '${this.id}': rule ${this.rules.length} (when() number ${this.rules.length + 1}): ${problems.join('; ')}`);
+    }
     this.rules.push({ condition, next });
     return this;
   }

@@ -1,10 +1,10 @@
 import { ComparisonOperator, ConditionJson, TypeTestOperator } from './protocol/conditions';
-import { parsePath } from './protocol/jsonpath';
 
 /**
  * A rule over a function's output, evaluated by the runtime (never with
  * `eval`). Variables are JSONPath expressions: `$`, `$.field`, `$.list[0]`,
- * `$['key']`. Mirrors `aws-stepfunctions.Condition`.
+ * `$['key']`. Mirrors `aws-stepfunctions.Condition`. Paths are checked when
+ * the condition is given to `Choice.when()`, so the error can name the Choice.
  */
 export abstract class Condition {
   /** The variable exists. */
@@ -66,8 +66,6 @@ export abstract class Condition {
     if (!known) {
       throw new Error(`Condition.comparePaths: '${operator}' is not a comparison operator such as stringEquals or numberLessThan`);
     }
-    checkPath(variable);
-    checkPath(otherVariable);
     return new RenderedCondition({ op: op as `${ComparisonOperator}Path`, path: variable, otherPath: otherVariable });
   }
 
@@ -107,16 +105,7 @@ class RenderedCondition extends Condition {
   }
 }
 
-function checkPath(variable: string): void {
-  try {
-    parsePath(variable);
-  } catch (e) {
-    throw new Error(`Condition: ${(e as Error).message}`);
-  }
-}
-
 function compare(op: ComparisonOperator, variable: string, value: string | number | boolean): Condition {
-  checkPath(variable);
   if (op.startsWith('number') && !Number.isFinite(value)) {
     throw new Error(`Condition.${op}('${variable}', ${value}): the value must be a finite number`);
   }
@@ -124,6 +113,5 @@ function compare(op: ComparisonOperator, variable: string, value: string | numbe
 }
 
 function typeTest(op: TypeTestOperator, variable: string, value: boolean): Condition {
-  checkPath(variable);
   return new RenderedCondition({ op, path: variable, value });
 }

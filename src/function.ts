@@ -1,4 +1,4 @@
-import { Duration, Stack, ArnFormat } from 'aws-cdk-lib';
+import { Duration, Stack, ArnFormat, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,6 +7,7 @@ import { Chain } from './chain';
 import { GraphCatch, TaskState } from './compiler/graph';
 import { DataFlowProps, toDataFlow } from './data-flow';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
+import { checkFunctionSettings, checkRetryFitsTimeout, environmentProblem } from './private/lambda-limits';
 import { suppressNag } from './private/nag';
 import { assertUnbound } from './private/state-rules';
 import { ENV, RetryRule, RUNTIME_HANDLER } from './protocol/config';
@@ -121,6 +122,7 @@ export class UnumFunction extends State implements INextable {
   public readonly functionArn: string;
   /** Every variable set on the function, to size the configuration against Lambda's limit. @internal */
   public readonly _environment: Record<string, string> = {};
+  private readonly timeout: Duration;
   private readonly retries: RetryRule[] = [];
   private readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
   private dataFlow?: DataFlow;
@@ -128,11 +130,19 @@ export class UnumFunction extends State implements INextable {
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);
     this.endStates = [this];
+    this.timeout = props.timeout ?? Duration.seconds(60);
+    const memorySize = props.memorySize ?? 256;
+    checkFunctionSettings(this.where, this.timeout, memorySize);
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
     if (runtime.family !== lambda.RuntimeFamily.NODEJS) {
       throw new Error(`UnumFunction '${id}': runtime ${runtime.name} is not Node.js; the cdk-unum runtime layer needs a nodejs runtime (22 or later)`);
     }
     this.functionName = props.functionName ?? workflowFunctionName(this);
+    if (Token.isUnresolved(this.functionName)) {
+      // Predecessors carry this name in their compiled configuration, which may be gzipped or shipped as a file: no deploy-time value can reach it.
+      throw new Error(`${this.where}: functionName is a deploy-time value (a Token); successors are invoked by names fixed at synth: `
+        + 'give a literal name or leave functionName unset');
+    }
     if (!isValidFunctionName(this.functionName)) {
       throw new Error(`UnumFunction '${id}': functionName '${this.functionName}' must be 1-64 characters of letters, digits, - and _`);
     }
@@ -142,8 +152,8 @@ export class UnumFunction extends State implements INextable {
     const common = {
       runtime,
       functionName: this.functionName,
-      memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(60),
+      memorySize,
+      timeout: this.timeout,
       description: props.description,
       architecture: props.architecture,
       retryAttempts: props.retryAttempts,
@@ -193,6 +203,14 @@ export class UnumFunction extends State implements INextable {
         ? [`UnumFunction '${id}' is not part of any UnumWorkflow: chain it into a workflow definition or remove it`]
         : [],
     });
+    // Checked on the environment CloudFormation gets, so variables added to lambdaFunction directly count too.
+    this.node.addValidation({
+      validate: () => {
+        const resolved = Stack.of(this).resolve((this.lambdaFunction.node.defaultChild as lambda.CfnFunction).environment);
+        const problem = environmentProblem(this.where, resolved?.variables ?? {});
+        return problem ? [problem] : [];
+      },
+    });
   }
 
   /** Continue with `next` after this function. */
@@ -215,14 +233,16 @@ export class UnumFunction extends State implements INextable {
     if (!interval.isUnresolved() && interval.toMilliseconds() < 1000) {
       throw new Error(`UnumFunction '${this.id}': addRetry interval must be at least one second`);
     }
-    this.retries.push({
+    const rule: RetryRule = {
       errors: props.errors ?? ['States.ALL'],
       intervalSeconds: interval.toSeconds(),
       maxAttempts,
       backoffRate,
       ...(props.maxDelay ? { maxDelaySeconds: props.maxDelay.toSeconds() } : {}),
       ...(props.jitterStrategy ? { jitter: props.jitterStrategy === JitterType.FULL ? 'FULL' as const : 'NONE' as const } : {}),
-    });
+    };
+    checkRetryFitsTimeout(this.where, this.retries.length, rule, this.timeout);
+    this.retries.push(rule);
     return this;
   }
 
@@ -252,6 +272,11 @@ export class UnumFunction extends State implements INextable {
   /** Allow `grantee` to invoke this function. */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.lambdaFunction.grantInvoke(grantee);
+  }
+
+  /** How synth-time errors name this function. */
+  private get where(): string {
+    return `UnumFunction '${this.id}'`;
   }
 
   /** @internal */

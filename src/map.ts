@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { MapState } from './compiler/graph';
@@ -38,6 +39,10 @@ export class Map extends State implements INextable {
   constructor(scope: Construct, id: string, private readonly props: MapProps = {}) {
     super(scope, id);
     this.endStates = [this];
+    // The width and the concurrency limit are compiled into the fanning-out function's configuration.
+    for (const [name, value] of [['width', props.width], ['maxConcurrency', props.maxConcurrency]] as const) {
+      if (value !== undefined && Token.isUnresolved(value)) throw new Error(`Map '${id}': ${name} must be known at synth (not a token)`);
+    }
     if (props.width !== undefined && (!Number.isInteger(props.width) || props.width < 1)) {
       throw new Error(`Map '${id}': width must be a positive integer (got ${props.width})`);
     }

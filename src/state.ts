@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { GraphState } from './compiler/graph';
@@ -18,6 +19,11 @@ export abstract class State extends Construct implements IChainable {
 
   protected constructor(scope: Construct, id: string) {
     super(scope, id);
+    if (Token.isUnresolved(id)) {
+      // Printing the id would only show a ${Token[...]} placeholder: name the scope instead.
+      throw new Error(`A workflow state under '${scope.node.path}' has a deploy-time id (a Token): state ids name the node in store keys `
+        + 'and function names, so they must be literal strings');
+    }
     this.id = id;
     this.startState = this;
   }

@@ -9,6 +9,7 @@ import { CompiledWorkflow, compileWorkflow } from './compiler/compile';
 import { WorkflowGraph } from './compiler/graph';
 import { UnumFunction } from './function';
 import { configVariable, environmentSize, invokedFunctionNames, LAMBDA_ENVIRONMENT_LIMIT } from './private/function-config';
+import { stackResourceProblems } from './private/lambda-limits';
 import { suppressNag } from './private/nag';
 import { runtimeLayer } from './private/runtime-layer';
 import { ENV, FunctionConfig } from './protocol/config';
@@ -87,6 +88,12 @@ export class UnumWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: UnumWorkflowProps) {
     super(scope, id);
     this.workflowName = props.workflowName ?? id;
+    if (Token.isUnresolved(this.workflowName)) {
+      // It is part of store keys, compiled configuration and layer paths, none of which a deploy-time value can reach.
+      const where = Token.isUnresolved(id) ? `An UnumWorkflow under '${scope.node.path}'` : `UnumWorkflow '${this.node.path}'`;
+      throw new Error(`${where}: workflowName is a deploy-time value (a Token); `
+        + 'it becomes part of store keys and of each function\'s configuration, so it must be a literal string: set workflowName to one');
+    }
     const threshold = props.payloadThreshold ?? Size.kibibytes(256);
     if (!Token.isUnresolved(threshold.toBytes()) && (threshold.toBytes() < 1024 || threshold.toBytes() > MAX_PAYLOAD_THRESHOLD.toBytes())) {
       throw new Error(`UnumWorkflow '${this.workflowName}': payloadThreshold must be between 1 KiB and 1 MiB (Lambda's asynchronous payload limit)`);
@@ -105,6 +112,7 @@ export class UnumWorkflow extends Construct {
     this.store = props.store ?? new IntermediaryStore(this, 'Store');
     this.configureFunctions(compiled, threshold, props.eagerCleanup ?? false);
 
+    this.node.addValidation({ validate: () => stackResourceProblems(`UnumWorkflow '${this.workflowName}'`, this.functions) });
     this.node.addMetadata('cdk-unum:workflow', { name: this.workflowName, entry: this.entryFunction.functionName });
     if (props.entryFunctionOutput ?? true) {
       new CfnOutput(this, 'EntryFunctionName', {

@@ -6,7 +6,7 @@ import { Action, ENV, FunctionConfig } from '../protocol/config';
 export const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 
 /** Resolved length assumed for a token (a generated table or bucket name) when sizing the environment. */
-const TOKEN_ESTIMATE = 128;
+export const TOKEN_ESTIMATE = 128;
 
 /** Bytes that variables take in the environment; tokens count at a generous estimate. */
 export function environmentSize(environment: Readonly<Record<string, string>>): number {

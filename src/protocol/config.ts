@@ -229,6 +229,13 @@ export interface CatchRule {
 }
 
 /** Error names with meaning in retry and catch rules (Step Functions' names). */
+/**
+ * Time an invocation keeps free after sleeping before a retry (to re-invoke
+ * or checkpoint): a retry delay is waited in the failing invocation only if
+ * delay + this margin is less than the time it has left.
+ */
+export const RETRY_SLEEP_MARGIN_MS = 2000;
+
 export const ERROR_ALL = 'States.ALL';
 export const ERROR_TASK_FAILED = 'States.TaskFailed';
 export const ERROR_TIMEOUT = 'States.Timeout';

@@ -1,4 +1,4 @@
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -97,9 +97,16 @@ describe('wiring states', () => {
       new RegExp(`^Map 'Each': width must be a positive integer \\(got ${String(width).replace('.', '\\.')}\\)$`));
   });
 
-  test('conditions with bad paths or operators are refused when built', () => {
-    expect(() => Condition.stringEquals('status', 'ok')).toThrow(/^Condition: JSONPath 'status' must start with '\$'$/);
-    expect(() => Condition.isPresent('$.list[*]')).toThrow(/^Condition: JSONPath '\$\.list\[\*\]' is not supported at '\[\*\]'/);
+  test('a condition with a bad JSONPath is refused by when(), naming the Choice and the rule', () => {
+    const stack = newStack();
+    const pick = new Choice(stack, 'Pick').when(done, fn(stack, 'A'));
+    expect(() => pick.when(Condition.stringEquals('status', 'ok'), fn(stack, 'B'))).toThrow(
+      /^Choice 'Pick': rule 1 \(when\(\) number 2\): JSONPath 'status' must start with '\$'$/);
+    expect(() => pick.when(Condition.and(done, Condition.isPresent('$.list[*]')), fn(stack, 'C'))).toThrow(
+      /^Choice 'Pick': rule 1 \(when\(\) number 2\): JSONPath '\$\.list\[\*\]' is not supported at '\[\*\]'/);
+  });
+
+  test('conditions with bad operators or values are refused when built', () => {
     expect(() => Condition.numberEquals('$.n', NaN)).toThrow(/^Condition\.numberEquals\('\$\.n', NaN\): the value must be a finite number$/);
     expect(() => Condition.comparePaths('equals', '$.a', '$.b')).toThrow(/^Condition\.comparePaths: 'equals' is not a comparison operator such as stringEquals or numberLessThan$/);
     expect(() => Condition.and()).toThrow(/^Condition\.and needs at least one condition$/);
@@ -332,6 +339,110 @@ describe('the workflow graph, through the constructs', () => {
       expect.stringMatching(/^the loop Step -> Step has no guard/),
     ]));
     expect((error as WorkflowGraphError).problems).toHaveLength(5);
+  });
+});
+
+describe('what Lambda or CloudFormation would reject at deploy', () => {
+  const code = () => lambda.Code.fromAsset(FIXTURES);
+
+  test('an environment over Lambda\'s 4 KB limit fails synthesis, naming the node, the size and the largest variables', () => {
+    const app = new App();
+    const stack = newStack(app);
+    const big = new UnumFunction(stack, 'Big', { code: code(), handler: 'index.handler', environment: { SMALL: 'x', HUGE: 'y'.repeat(3900) } });
+    new UnumWorkflow(stack, 'Flow', { definition: big });
+    expect(() => app.synth()).toThrow(
+      /\[Test\/Big\] UnumFunction 'Big': its environment variables take \d{4} bytes, over Lambda's limit of 4096 bytes \(largest: HUGE \(3904 bytes\), UNUM_\w+ \(\d+ bytes, estimated: resolved at deploy\), .*\): keep large values out of the environment/);
+  });
+
+  test('variables added to the Lambda function directly count toward the 4 KB limit', () => {
+    const app = new App();
+    const stack = newStack(app);
+    const a = fn(stack, 'A');
+    new UnumWorkflow(stack, 'Flow', { definition: a });
+    a.lambdaFunction.addEnvironment('LATE', 'z'.repeat(4000));
+    expect(() => app.synth()).toThrow(/UnumFunction 'A': its environment variables take \d{4} bytes, over Lambda's limit of 4096 bytes \(largest: LATE \(4004 bytes\)/);
+  });
+
+  test('an environment just under the limit synthesizes (the configuration moves to a layer)', () => {
+    const app = new App();
+    const stack = newStack(app);
+    const a = new UnumFunction(stack, 'A', { code: code(), handler: 'index.handler', environment: { DATA: 'd'.repeat(3000) } });
+    new UnumWorkflow(stack, 'Flow', { definition: a });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test.each([
+    [Duration.minutes(16), /^UnumFunction 'Slow': timeout 16 minutes is outside Lambda's 1 second to 15 minutes; set a timeout of at most Duration\.minutes\(15\)/],
+    [Duration.millis(500), /^UnumFunction 'Slow': timeout 500 millis is outside Lambda's 1 second to 15 minutes/],
+  ])('a timeout of %s', (timeout, message) => {
+    expect(() => new UnumFunction(newStack(), 'Slow', { code: code(), handler: 'index.handler', timeout })).toThrow(message);
+  });
+
+  test.each([64, 10_241, 256.5])('memorySize %p', (memorySize) => {
+    expect(() => new UnumFunction(newStack(), 'Mem', { code: code(), handler: 'index.handler', memorySize })).toThrow(
+      new RegExp(`^UnumFunction 'Mem': memorySize ${String(memorySize).replace('.', '\\.')} must be a whole number of MB from 128 to 10240 \\(Lambda's limits\\)$`));
+  });
+
+  test('a retry whose backoff outgrows what one invocation can wait is refused, naming the node, the retrier and the fix', () => {
+    const a = fn(newStack(), 'A').addRetry({ errors: ['Throttled'], interval: Duration.seconds(1) });
+    expect(() => a.addRetry({ interval: Duration.seconds(10), maxAttempts: 5 })).toThrow(
+      /^UnumFunction 'A': addRetry #1 \(errors States\.ALL\) waits up to 2\.7 min \(160 s\) before its last attempt, but the runtime waits between attempts inside one invocation, which the 1 minute timeout limits to 57 s \(it keeps 2 s free\): set maxDelay to at most Duration\.seconds\(57\), lower maxAttempts or backoffRate, or raise the timeout/);
+    expect(() => a.addRetry({ interval: Duration.seconds(10), maxAttempts: 5, maxDelay: Duration.seconds(57) })).not.toThrow();
+  });
+
+  test('a retry interval longer than the timeout is refused', () => {
+    const a = new UnumFunction(newStack(), 'Short', { code: code(), handler: 'index.handler', timeout: Duration.seconds(10) });
+    expect(() => a.addRetry({ interval: Duration.seconds(30), maxAttempts: 1 })).toThrow(
+      /^UnumFunction 'Short': addRetry #0 \(errors States\.ALL\) waits up to 30 s .*limits to 7 s \(it keeps 2 s free\): lower the interval to at most 7 s, or raise the timeout/);
+  });
+
+  test('a functionName that is a Token is refused readably', () => {
+    const stack = newStack();
+    const name = new CfnParameter(stack, 'Name').valueAsString;
+    let message = '';
+    try {
+      new UnumFunction(stack, 'Named', { code: code(), handler: 'index.handler', functionName: name });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^UnumFunction 'Named': functionName is a deploy-time value \(a Token\); successors are invoked by names fixed at synth/);
+    expect(message).not.toContain('${Token');
+  });
+
+  test('a state id or workflowName that is a Token is refused readably', () => {
+    const stack = newStack();
+    const token = new CfnParameter(stack, 'Id').valueAsString;
+    const messageOf = (create: () => unknown) => {
+      try {
+        create();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    const stateError = messageOf(() => fn(stack, token));
+    expect(stateError).toMatch(/^A workflow state under 'Test' has a deploy-time id \(a Token\): state ids name the node in store keys/);
+    const workflowError = messageOf(() => new UnumWorkflow(stack, 'Flow', { definition: fn(stack, 'A'), workflowName: token }));
+    expect(workflowError).toMatch(/^UnumWorkflow 'Test\/Flow': workflowName is a deploy-time value \(a Token\); it becomes part of store keys/);
+    for (const message of [stateError, workflowError]) expect(message).not.toContain('${Token');
+  });
+
+  test('a Map width or maxConcurrency that is a Token is refused readably', () => {
+    const stack = newStack();
+    const n = new CfnParameter(stack, 'N', { type: 'Number' }).valueAsNumber;
+    expect(() => new Map(stack, 'Ranked', { width: n })).toThrow(/^Map 'Ranked': width must be known at synth \(not a token\)$/);
+    expect(() => new Map(stack, 'Limited', { maxConcurrency: n })).toThrow(/^Map 'Limited': maxConcurrency must be known at synth \(not a token\)$/);
+  });
+
+  test('a stack over 500 resources points at nested stacks', () => {
+    const app = new App();
+    const stack = newStack(app);
+    // Each function takes three resources (function, role, policy): 170 of them overflow the stack.
+    let chain = Chain.start(fn(stack, 'F0'));
+    for (let i = 1; i < 170; i++) chain = chain.next(fn(stack, `F${i}`));
+    new UnumWorkflow(stack, 'Flow', { definition: chain });
+    expect(() => app.synth()).toThrow(
+      /\[Test\/Flow\] UnumWorkflow 'Flow': stack 'Test' has \d+ resources, over CloudFormation's limit of 500 per stack; 510 of them are this workflow's 170 functions .*Create some UnumFunctions in nested stacks .*"Deployment details"/);
   });
 });
 

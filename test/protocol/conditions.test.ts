@@ -1,5 +1,5 @@
 import { Condition } from '../../src';
-import { evaluateCondition } from '../../src/protocol/conditions';
+import { evaluateCondition, validateCondition } from '../../src/protocol/conditions';
 import { parsePath, readPath, writePath } from '../../src/protocol/jsonpath';
 
 const doc = {
@@ -60,9 +60,10 @@ describe('conditions, as the runtime evaluates them', () => {
     });
   });
 
-  test('bad paths and values are rejected when the condition is built', () => {
-    expect(() => Condition.stringEquals('greeting', 'x')).toThrow(/JSONPath 'greeting' must start with '\$'/);
-    expect(() => Condition.stringEquals('$.a[*]', 'x')).toThrow(/is not supported at '\[\*\]'/);
+  // Bad paths are refused by Choice.when(), which can name the Choice (test/constructs/validation.test.ts).
+  test('bad paths are found by validateCondition, bad values and operators when the condition is built', () => {
+    expect(validateCondition(Condition.stringEquals('greeting', 'x')._toJson())).toEqual([expect.stringMatching(/JSONPath 'greeting' must start with '\$'/)]);
+    expect(validateCondition(Condition.stringEquals('$.a[*]', 'x')._toJson())).toEqual([expect.stringMatching(/is not supported at '\[\*\]'/)]);
     expect(() => Condition.numberEquals('$.a', NaN)).toThrow(/finite number/);
     expect(() => Condition.comparePaths('isNull', '$.a', '$.b')).toThrow(/not a comparison operator/);
     expect(() => Condition.and()).toThrow(/at least one/);
