@@ -52,6 +52,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       testTimeout: 120_000,
+      // The slow seeds and the largest fan-outs run in their own task (test:slow), still in CI.
+      testPathIgnorePatterns: ['/node_modules/', '\\.slow\\.test\\.ts$'],
       // The toolkit imports the library as an installed package would; in this repository that is src/.
       moduleNameMapper: { '^cdk-unum$': '<rootDir>/src', '^cdk-unum/lib/(.*)$': '<rootDir>/src/$1' },
     },
@@ -90,6 +92,14 @@ project.tasks.tryFind('test:update')?.prependSpawn(bundleRuntime);
 project.npmignore?.addPatterns('!/assets/');
 
 addToolkit(project, bundleRuntime);
+
+const slowTests = project.addTask('test:slow', {
+  description: 'The slow tests: more chaos seeds and the largest fan-outs (CI runs them after npm test)',
+  env: { UNUM_CHAOS_SEEDS: '4' },
+});
+slowTests.spawn(bundleRuntime);
+slowTests.exec('jest --ci --coverage=false --forceExit --testPathIgnorePatterns=/node_modules/ --testMatch "<rootDir>/test/**/*.slow.test.ts" --passWithNoTests');
+slowTests.exec('jest --ci --coverage=false --forceExit test/engine/chaos.test.ts');
 // The toolkit's 'cdk-unum' imports resolve to src/ through the dev tsconfig's paths.
 project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './test/tsconfig.json']);
 project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
