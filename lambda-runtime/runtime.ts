@@ -115,7 +115,7 @@ export class Runtime {
     const existing = await this.store.get(checkpointItemKey(envelope, instance));
     this.fault('after-checkpoint-read', inv);
     committed = existing === undefined ? await this.execute(inv) : { item: existing };
-    if (committed === undefined) return { session: envelope, instance, status: 'not committed' };
+    if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
     const { item } = committed;
     const caught = item.c?.N === undefined ? undefined : Number(item.c.N);
     const action = caught === undefined ? this.config.next : this.config.catch[caught].next;
@@ -125,7 +125,7 @@ export class Runtime {
       s3Key: item.s3?.S,
     };
     await new Egress(this, inv).run(action, output, { frames: envelope.frames, iteration: envelope.iteration }, this.config.node);
-    return { session: envelope, instance };
+    return { session: envelope.session, instance };
   }
 
   /** Validates the event; an invalid one is recorded (when it names a session) and dropped, never retried. */
