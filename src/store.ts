@@ -202,7 +202,8 @@ class ImportedStore extends Construct implements IIntermediaryStore {
   }
 }
 
-function grantStoreAccess(grantee: iam.IGrantable, store: IIntermediaryStore, tableActions: readonly string[], objectActions: readonly string[]): iam.Grant {
+function grantStoreAccess(grantee: iam.IGrantable, store: IIntermediaryStore,
+  tableActions: readonly string[], objectActions: readonly string[]): iam.Grant {
   const grant = iam.Grant.addToPrincipal({ grantee, actions: [...tableActions], resourceArns: [store.tableArn] });
   if (store.bucketArn) {
     iam.Grant.addToPrincipal({ grantee, actions: [...objectActions], resourceArns: [`${store.bucketArn}/${PAYLOAD_PREFIX}`] });

@@ -10,14 +10,14 @@ import { WorkflowGraph } from './compiler/graph';
 import { UnumFunction } from './function';
 import { configVariable, environmentSize, invokedFunctionNames, LAMBDA_ENVIRONMENT_LIMIT } from './private/function-config';
 import { suppressNag } from './private/nag';
+import { runtimeLayer } from './private/runtime-layer';
 import { grantInvokeByName, grantWorkflowData } from './private/store-grants';
+import { ENV, FunctionConfig } from './protocol/config';
 import { START_OBJECT_NAME, workflowObjectPrefix } from './protocol/keys';
 import {
   CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, READ_ITEM_ACTIONS, READ_OBJECT_ACTIONS,
   START_OBJECT_ACTIONS,
 } from './protocol/permissions';
-import { runtimeLayer } from './private/runtime-layer';
-import { ENV, FunctionConfig } from './protocol/config';
 import { State } from './state';
 import { IIntermediaryStore, IntermediaryStore } from './store';
 import { IChainable } from './types';
@@ -119,7 +119,9 @@ export class UnumWorkflow extends Construct {
 
   /** Allow `grantee` to read this workflow's sessions, failures and results, and nothing of other workflows in the store. */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return grantWorkflowData(grantee, this.store, this.workflowName, { itemActions: [...READ_ITEM_ACTIONS], objectActions: [...READ_OBJECT_ACTIONS] });
+    return grantWorkflowData(grantee, this.store, this.workflowName, {
+      itemActions: [...READ_ITEM_ACTIONS], objectActions: [...READ_OBJECT_ACTIONS],
+    });
   }
 
   private configureFunctions(compiled: CompiledWorkflow, threshold: Size, eagerCleanup: boolean): void {

@@ -1,7 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { IIntermediaryStore } from '../store';
 import { workflowKeyPrefix, workflowObjectPrefix } from '../protocol/keys';
+import type { IIntermediaryStore } from '../store';
 
 /** What a grantee may do with one workflow's part of a store. */
 export interface WorkflowDataAccess {

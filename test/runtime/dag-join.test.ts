@@ -1,10 +1,10 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { fnName, World, WorldOptions } from './harness';
 import { FAULT_STEPS, SimulatedCrash, UnumContext, UnumHandler } from '../../lambda-runtime';
+import { keyOf } from '../../src/client/store';
 import { compileWorkflow } from '../../src/compiler/compile';
 import { GraphState } from '../../src/compiler/graph';
 import { InvokeRequest } from '../../src/local/lambda-endpoint';
-import { keyOf } from '../../src/client/store';
 import { FunctionConfig, joinShardItemKey } from '../../src/protocol';
 
 /**

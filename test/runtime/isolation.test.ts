@@ -58,6 +58,12 @@ test('two workflows in one store, same session id and node names: each runs its 
   }
   expect(objects.filter((o) => o.Key!.startsWith(workflowObjectPrefix('Orders'))).length)
     .toBe(objects.filter((o) => o.Key!.startsWith(workflowObjectPrefix('Payroll'))).length);
+  // Without eager cleanup no function sends what only cleanup needs (and is not granted).
+  for (const w of [payroll, orders]) {
+    const sent = Object.entries(w.counter.byFunction).filter(([fn]) => fn !== 'client').flatMap(([, c]) => Object.keys(c));
+    expect(sent).toEqual(expect.arrayContaining(['GetItemCommand', 'PutItemCommand', 'PutObjectCommand', 'GetObjectCommand']));
+    expect(sent.filter((c) => ['QueryCommand', 'BatchWriteItemCommand', 'DeleteObjectCommand'].includes(c))).toEqual([]);
+  }
 });
 
 describe('an envelope S3 reference outside its session is refused as an invalid envelope, nothing runs or is written', () => {
@@ -68,7 +74,12 @@ describe('an envelope S3 reference outside its session is refused as an invalid 
   });
 
   const envelope = (key: string, bucket = payroll.bucket) => ({
-    unum: 1, workflow: 'Payroll', session: attacker, node: 'B', frames: [{ fanout: 'M', index: 0, size: 3, iteration: 0 }], iteration: 0,
+    unum: 1,
+    workflow: 'Payroll',
+    session: attacker,
+    node: 'B',
+    frames: [{ fanout: 'M', index: 0, size: 3, iteration: 0 }],
+    iteration: 0,
     input: { s3: { bucket, key } },
   });
   const cases: Array<[string, () => any, RegExp]> = [
