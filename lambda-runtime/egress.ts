@@ -5,7 +5,7 @@ import { failSession, succeedSession } from './session';
 import { ITEM_VALUE_LIMIT, mapLimit } from '../src/client/store';
 import {
   Action, DagJoinAction, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
-  evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
+  SessionRef, evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
 import { PassAction, WaitAction } from '../src/protocol/config';
 import { DataFlowError, passOutput } from '../src/protocol/dataflow';
@@ -50,8 +50,9 @@ export class Egress {
   constructor(private readonly rt: Runtime, private readonly inv: Invocation,
     private readonly flow: FlowState = FlowState.of(inv.envelope.waits)) {}
 
-  private get session(): string {
-    return this.inv.envelope.session;
+  /** The workflow and session every key of this egress belongs to. */
+  private get session(): SessionRef {
+    return this.inv.envelope;
   }
 
   /** `source` is what arrives at a join: this node, an inner join, or undefined for an empty map's []. */
@@ -80,7 +81,7 @@ export class Egress {
         await this.rt.invoke(action.functionName, {
           unum: 1,
           workflow: this.rt.config.workflow,
-          session: this.session,
+          session: this.session.session,
           node: action.node,
           frames: scope.frames,
           iteration,

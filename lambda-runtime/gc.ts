@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import { BatchWriteItemCommand, QueryCommand, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { s3Module } from '../src/client/s3';
 import { Store, keyOf, mapLimit, sleep } from '../src/client/store';
-import { ItemKey, checkpointItemKey } from '../src/protocol';
+import { ItemKey, SessionRef, checkpointItemKey, garbageKey } from '../src/protocol';
 import { joinRootItemKey, joinShardItemKey, shardCount } from '../src/protocol/join';
 
 /**
@@ -13,21 +14,21 @@ import { joinRootItemKey, joinShardItemKey, shardCount } from '../src/protocol/j
  */
 const GC_PARTITIONS = 8;
 
-function partition(session: string, marker: string): ItemKey {
+function partition(session: SessionRef, marker: string): ItemKey {
   const h = createHash('sha256').update(marker).digest().readUInt32BE(0);
-  return { pk: `G#${session}#${h % GC_PARTITIONS}`, sk: marker };
+  return { pk: garbageKey(session, h % GC_PARTITIONS), sk: marker };
 }
 
 /** `C|<instance>` a checkpoint, `J|<size>|<join instance>` a join's items, `O|<key>` an S3 object. */
-export async function trackGarbage(store: Store, session: string, marker: string): Promise<void> {
+export async function trackGarbage(store: Store, session: SessionRef, marker: string): Promise<void> {
   await store.put(partition(session, marker), {});
 }
 
-export async function collectGarbage(store: Store, session: string): Promise<void> {
+export async function collectGarbage(store: Store, session: SessionRef): Promise<void> {
   const items: ItemKey[] = [];
   const objects: string[] = [];
   for (let p = 0; p < GC_PARTITIONS; p++) {
-    const pk = `G#${session}#${p}`;
+    const pk = garbageKey(session, p);
     let start: Record<string, any> | undefined;
     do {
       const out = await store.dynamodb.send(new QueryCommand({
@@ -66,6 +67,7 @@ export async function collectGarbage(store: Store, session: string): Promise<voi
     }
   });
   await mapLimit(objects, 16, async (key) => {
-    await store.deleteObject(key);
+    // Only eager cleanup deletes objects, so the command is here (granted only with eager cleanup).
+    await store.s3.send(new (s3Module().DeleteObjectCommand)({ Bucket: store.bucket, Key: key }));
   });
 }

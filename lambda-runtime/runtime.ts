@@ -12,7 +12,7 @@ import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
   ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey,
-  looksLikeEnvelope, parseEnvelope, payloadObjectKey, RETRY_SLEEP_MARGIN_MS, writePath,
+  SessionRef, looksLikeEnvelope, parseEnvelope, payloadObjectKey, RETRY_SLEEP_MARGIN_MS, writePath,
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 
@@ -112,7 +112,7 @@ export class Runtime {
 
     // Checkpoint first: a retry or duplicate skips the user code and the input.
     let committed: Committed | undefined;
-    const existing = await this.store.get(checkpointItemKey(envelope.session, instance));
+    const existing = await this.store.get(checkpointItemKey(envelope, instance));
     this.fault('after-checkpoint-read', inv);
     committed = existing === undefined ? await this.execute(inv) : { item: existing };
     if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
@@ -121,7 +121,7 @@ export class Runtime {
     const action = caught === undefined ? this.config.next : this.config.catch[caught].next;
     const fanIn = Store.fanInOf(item);
     const output: Payload = fanIn !== undefined ? { fanIn } : {
-      value: 'value' in committed ? committed.value : await this.store.decodeValue(envelope.session, item),
+      value: 'value' in committed ? committed.value : await this.store.decodeValue(envelope, item),
       s3Key: item.s3?.S,
     };
     await new Egress(this, inv).run(action, output, { frames: envelope.frames, iteration: envelope.iteration }, this.config.node);
@@ -141,13 +141,13 @@ export class Runtime {
       return undefined;
     }
     try {
-      return parseEnvelope(event, { workflow, node });
+      return parseEnvelope(event, { workflow, node, bucket: this.store.bucket });
     } catch (e) {
       if (!(e instanceof EnvelopeError)) throw e;
       const session = (event as { session?: unknown }).session;
       this.logger.error(e.message, { session });
       if (typeof session === 'string' && /^[A-Za-z0-9_.:-]{1,128}$/.test(session)) {
-        await failSession(this.store, session, { node, instance: `${node}|invalid-envelope`, error: e.name, cause: e.message });
+        await failSession(this.store, { workflow, session }, { node, instance: `${node}|invalid-envelope`, error: e.name, cause: e.message });
       }
       return undefined;
     }
@@ -163,18 +163,18 @@ export class Runtime {
     const isStart = this.config.entry && envelope.frames.length === 0 && envelope.iteration === 0 && !envelope.attempt;
     let input: unknown;
     try {
-      input = await this.resolveInput(envelope.session, envelope.input);
+      input = await this.resolveInput(envelope, envelope.input);
     } catch (e) {
       if ((e as Error).name !== 'NoSuchKey' && (e as Error).name !== 'SyntaxError') throw e;
-      await failSession(this.store, envelope.session, {
+      await failSession(this.store, envelope, {
         node: envelope.node, instance, error: 'Unum.InvalidInput', cause: `cannot read the input: ${errorCause(e)}`,
       });
       return undefined;
     }
     if (isStart) {
       const inputAttrs = 's3' in envelope.input ? { [`${SESSION_ATTR.INPUT_PREFIX}s3`]: { S: envelope.input.s3.key } }
-        : await this.store.encodeValue(input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope.session, instance, 'input'));
-      await createSession(this.store, envelope.session, this.config.workflow, inputAttrs);
+        : await this.store.encodeValue(input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope, instance, 'input'));
+      await createSession(this.store, envelope, inputAttrs);
       this.fault('after-session-create', inv);
     }
 
@@ -205,7 +205,7 @@ export class Runtime {
         const c = findCatch(this.config.catch, name);
         if (c < 0) {
           inv.logger.error('user code failed; no retry or catch left', { error: name, cause: errorCause(e) });
-          await failSession(this.store, envelope.session, { node: envelope.node, instance, error: name, cause: errorCause(e) });
+          await failSession(this.store, envelope, { node: envelope.node, instance, error: name, cause: errorCause(e) });
           return undefined;
         }
         output = writePath(input, this.config.catch[c].resultPath, { Error: name, Cause: errorCause(e) });
@@ -221,18 +221,18 @@ export class Runtime {
     }
     this.fault('after-user-code', inv);
 
-    const attrs = await this.store.encodeValue(output, '', payloadObjectKey(envelope.session, instance, 'output'),
+    const attrs = await this.store.encodeValue(output, '', payloadObjectKey(envelope, instance, 'output'),
       Math.min(this.payloadThreshold, ITEM_VALUE_LIMIT));
     if (caught !== undefined) attrs.c = { N: String(caught) };
     if (this.options.eagerGc) {
-      await trackGarbage(this.store, envelope.session, `C|${instance}`);
-      if (attrs.s3 !== undefined) await trackGarbage(this.store, envelope.session, `O|${attrs.s3.S}`);
+      await trackGarbage(this.store, envelope, `C|${instance}`);
+      if (attrs.s3 !== undefined) await trackGarbage(this.store, envelope, `O|${attrs.s3.S}`);
     }
-    const put = await this.store.putIfAbsent(checkpointItemKey(envelope.session, instance), attrs);
+    const put = await this.store.putIfAbsent(checkpointItemKey(envelope, instance), attrs);
     this.fault('after-checkpoint-write', inv);
     // The loser of a race continues with the winner's output, so downstream sees one output.
     if (put.created) return { item: attrs, value: output };
-    return { item: put.existing ?? (await this.store.get(checkpointItemKey(envelope.session, instance)))! };
+    return { item: put.existing ?? (await this.store.get(checkpointItemKey(envelope, instance)))! };
   }
 
   /** A path that does not fit the value fails the session, like Step Functions (not retried, not caught). */
@@ -242,12 +242,12 @@ export class Runtime {
     } catch (e) {
       if (!(e instanceof DataFlowError)) throw e;
       inv.logger.error('input/output processing failed', { error: e.name, cause: e.message });
-      await failSession(this.store, inv.envelope.session, { node: inv.envelope.node, instance: inv.instance, error: e.name, cause: e.message });
+      await failSession(this.store, inv.envelope, { node: inv.envelope.node, instance: inv.instance, error: e.name, cause: e.message });
       return DATA_FLOW_FAILED;
     }
   }
 
-  private async resolveInput(session: string, input: Input): Promise<unknown> {
+  private async resolveInput(session: SessionRef, input: Input): Promise<unknown> {
     if ('value' in input) return input.value;
     if ('s3' in input) return JSON.parse(await this.store.getObject(input.s3.bucket, input.s3.key));
     return this.store.readFanIn(session, input.fanIn);

@@ -1,20 +1,20 @@
 import { Item, SESSION_ATTR, Store } from '../src/client/store';
-import { failureItemKey, sessionItemKey } from '../src/protocol';
+import { SessionRef, failureItemKey, sessionItemKey } from '../src/protocol';
 
 /** Session record writes. Each is one conditional request, so duplicates are harmless. */
 
 /** Creates the session (RUNNING) unless it exists. */
-export async function createSession(store: Store, session: string, workflow: string, input: Item): Promise<void> {
+export async function createSession(store: Store, session: SessionRef, input: Item): Promise<void> {
   await store.putIfAbsent(sessionItemKey(session), {
     [SESSION_ATTR.STATUS]: { S: 'RUNNING' },
-    [SESSION_ATTR.WORKFLOW]: { S: workflow },
+    [SESSION_ATTR.WORKFLOW]: { S: session.workflow },
     [SESSION_ATTR.START]: { S: new Date().toISOString() },
     ...input,
   });
 }
 
 /** RUNNING → SUCCEEDED with the result; a later or duplicate terminal write changes nothing. */
-export async function succeedSession(store: Store, session: string, result: Item): Promise<boolean> {
+export async function succeedSession(store: Store, session: SessionRef, result: Item): Promise<boolean> {
   const names: Record<string, string> = { '#st': SESSION_ATTR.STATUS, '#end': SESSION_ATTR.END };
   const values: Item = { ':ok': { S: 'SUCCEEDED' }, ':run': { S: 'RUNNING' }, ':end': { S: new Date().toISOString() } };
   const sets = ['#st = :ok', '#end = :end'];
@@ -37,7 +37,7 @@ export interface FailureRecord {
  * Records the failure under the session and moves a RUNNING session to
  * FAILED (the first failure is the session's error; all are kept).
  */
-export async function failSession(store: Store, session: string, f: FailureRecord): Promise<void> {
+export async function failSession(store: Store, session: SessionRef, f: FailureRecord): Promise<void> {
   const time = new Date().toISOString();
   const cause = (f.cause ?? '').slice(0, 32 * 1024);
   await store.put(failureItemKey(session, f.instance), {

@@ -9,8 +9,10 @@ import { DataFlowProps, toDataFlow } from './data-flow';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
 import { checkFunctionSettings, checkRetryFitsTimeout, environmentProblem } from './private/lambda-limits';
 import { suppressNag } from './private/nag';
+import { grantInvokeByName } from './private/store-grants';
 import { assertUnbound } from './private/state-rules';
 import { ENV, RetryRule, RUNTIME_HANDLER } from './protocol/config';
+import { LOG_ACTIONS } from './protocol/permissions';
 import { DataFlow } from './protocol/dataflow';
 import { parsePath } from './protocol/jsonpath';
 import { State } from './state';
@@ -149,7 +151,19 @@ export class UnumFunction extends State implements INextable {
     this.functionArn = Stack.of(this).formatArn({
       service: 'lambda', resource: 'function', resourceName: this.functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    // A role of our own instead of AWSLambdaBasicExecutionRole (logs:* on every log group).
+    const role = new iam.Role(this, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const logGroupArn = Stack.of(this).formatArn({
+      service: 'logs', resource: 'log-group', resourceName: `/aws/lambda/${this.functionName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...LOG_ACTIONS], resources: [logGroupArn] }));
+    suppressNag(role.node.findChild('DefaultPolicy'), [{
+      id: 'AwsSolutions-IAM5',
+      reason: "Lambda writes the function's logs into streams of its own log group only (/aws/lambda/<function name>:*)",
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:logs:[^:]+:[^:]+:log-group:\\/aws\\/lambda\\/[A-Za-z0-9_-]+:\\*$/g' }],
+    }]);
     const common = {
+      role,
       runtime,
       functionName: this.functionName,
       memorySize,
@@ -189,13 +203,6 @@ export class UnumFunction extends State implements INextable {
         throw new Error(`UnumFunction '${id}': environment variable ${key} is reserved for the cdk-unum runtime; rename it`);
       }
       this._addEnvironment(key, value);
-    }
-    if (this.lambdaFunction.role) {
-      suppressNag(this.lambdaFunction.role, [{
-        id: 'AwsSolutions-IAM4',
-        reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs',
-        appliesTo: [{ regex: '/^Policy::arn:<AWS::Partition>:iam::aws:policy\\/service-role\\/AWSLambdaBasicExecutionRole$/g' }],
-      }]);
     }
     this.dataFlow = toDataFlow(`UnumFunction '${id}'`, props);
     this.node.addValidation({
@@ -269,9 +276,9 @@ export class UnumFunction extends State implements INextable {
     return this;
   }
 
-  /** Allow `grantee` to invoke this function. */
+  /** Allow `grantee` to invoke this function (unqualified: the workflow deploys no versions or aliases). */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return this.lambdaFunction.grantInvoke(grantee);
+    return grantInvokeByName(grantee, Stack.of(this), [this.functionName]);
   }
 
   /** How synth-time errors name this function. */

@@ -5,7 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { suppressNag } from './private/nag';
+import { grantKey } from './private/store-grants';
 import { ATTR } from './protocol/keys';
+import {
+  CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, READ_ITEM_ACTIONS, READ_OBJECT_ACTIONS,
+} from './protocol/permissions';
 
 /** The store that workflow functions checkpoint into and coordinate through. */
 export interface IIntermediaryStore extends IConstruct {
@@ -22,10 +26,14 @@ export interface IIntermediaryStore extends IConstruct {
   /** Customer managed key of the table and bucket, if any. */
   readonly encryptionKey?: kms.IKey;
 
-  /** Read and write the store's items and payload objects (what a workflow function needs). */
+  /**
+   * Read and write every workflow's items and payload objects. Workflow
+   * functions get narrower, per-workflow grants; use UnumWorkflow's
+   * grantStart/grantRead for one workflow's clients.
+   */
   grantReadWrite(grantee: iam.IGrantable): iam.Grant;
 
-  /** Read sessions, results and payload objects (what a client reading status needs). */
+  /** Read every workflow's sessions, results and payload objects (UnumWorkflow.grantRead reads one workflow's). */
   grantRead(grantee: iam.IGrantable): iam.Grant;
 }
 
@@ -80,11 +88,9 @@ export interface IntermediaryStoreAttributes {
   readonly encryptionKey?: kms.IKey;
 }
 
-const TABLE_ACTIONS = [
-  'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem',
-];
-const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** Store-wide grants cover what any workflow's runtime (eager cleanup included) or client calls. */
+const TABLE_ACTIONS = [...FUNCTION_ITEM_ACTIONS, ...CLEANUP_ITEM_ACTIONS];
+const OBJECT_ACTIONS = [...FUNCTION_OBJECT_ACTIONS, ...CLEANUP_OBJECT_ACTIONS];
 /** The runtime writes payload objects under this prefix only. */
 const PAYLOAD_PREFIX = 'unum/*';
 
@@ -160,11 +166,11 @@ export class IntermediaryStore extends Construct implements IIntermediaryStore {
   }
 
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
-    return grantStoreAccess(grantee, this, TABLE_ACTIONS, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+    return grantStoreAccess(grantee, this, TABLE_ACTIONS, OBJECT_ACTIONS);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return grantStoreAccess(grantee, this, TABLE_READ_ACTIONS, ['s3:GetObject']);
+    return grantStoreAccess(grantee, this, READ_ITEM_ACTIONS, READ_OBJECT_ACTIONS);
   }
 }
 
@@ -188,25 +194,20 @@ class ImportedStore extends Construct implements IIntermediaryStore {
   }
 
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
-    return grantStoreAccess(grantee, this, TABLE_ACTIONS, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+    return grantStoreAccess(grantee, this, TABLE_ACTIONS, OBJECT_ACTIONS);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return grantStoreAccess(grantee, this, TABLE_READ_ACTIONS, ['s3:GetObject']);
+    return grantStoreAccess(grantee, this, READ_ITEM_ACTIONS, READ_OBJECT_ACTIONS);
   }
 }
 
-function grantStoreAccess(grantee: iam.IGrantable, store: IIntermediaryStore, tableActions: string[], objectActions: string[]): iam.Grant {
-  const grant = iam.Grant.addToPrincipal({ grantee, actions: tableActions, resourceArns: [store.tableArn] });
+function grantStoreAccess(grantee: iam.IGrantable, store: IIntermediaryStore,
+  tableActions: readonly string[], objectActions: readonly string[]): iam.Grant {
+  const grant = iam.Grant.addToPrincipal({ grantee, actions: [...tableActions], resourceArns: [store.tableArn] });
   if (store.bucketArn) {
-    iam.Grant.addToPrincipal({ grantee, actions: objectActions, resourceArns: [`${store.bucketArn}/${PAYLOAD_PREFIX}`] });
+    iam.Grant.addToPrincipal({ grantee, actions: [...objectActions], resourceArns: [`${store.bucketArn}/${PAYLOAD_PREFIX}`] });
   }
-  if (store.encryptionKey) {
-    // Named actions rather than grantEncryptDecrypt's kms:ReEncrypt* / kms:GenerateDataKey* wildcards.
-    const keyActions = objectActions.includes('s3:PutObject')
-      ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']
-      : ['kms:Decrypt', 'kms:DescribeKey'];
-    store.encryptionKey.grant(grantee, ...keyActions);
-  }
+  grantKey(grantee, store, objectActions.includes('s3:PutObject'));
   return grant;
 }

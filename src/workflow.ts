@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ArnFormat, CfnOutput, Size, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Size, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -12,7 +12,13 @@ import { configVariable, environmentSize, invokedFunctionNames, LAMBDA_ENVIRONME
 import { stackResourceProblems } from './private/lambda-limits';
 import { suppressNag } from './private/nag';
 import { runtimeLayer } from './private/runtime-layer';
+import { grantInvokeByName, grantWorkflowData } from './private/store-grants';
 import { ENV, FunctionConfig } from './protocol/config';
+import { START_OBJECT_NAME, workflowObjectPrefix } from './protocol/keys';
+import {
+  CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, READ_ITEM_ACTIONS, READ_OBJECT_ACTIONS,
+  START_OBJECT_ACTIONS,
+} from './protocol/permissions';
 import { State } from './state';
 import { IIntermediaryStore, IntermediaryStore } from './store';
 import { IChainable } from './types';
@@ -20,16 +26,15 @@ import { IChainable } from './types';
 /** Lambda's limit for an asynchronous invocation payload. */
 const MAX_PAYLOAD_THRESHOLD = Size.mebibytes(1);
 
-/** The only wildcards the workflow grants, and why each is as narrow as it can be. */
-const WILDCARD_REASONS = [{
-  id: 'AwsSolutions-IAM5',
-  reason: "Payload objects are keyed per session under the store bucket's unum/ prefix; access is limited to that prefix",
-  appliesTo: [{ regex: '/^Resource::.*\\/unum\\/\\*$/g' }],
-}, {
-  id: 'AwsSolutions-IAM5',
-  reason: "':*' matches only version and alias qualifiers of the successor functions named before it",
-  appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:lambda:.*:function:[A-Za-z0-9_-]+:\\*$/g' }],
-}];
+/** The only wildcard the workflow grants on resources, and why it is as narrow as it can be. */
+function wildcardReasons(workflow: string) {
+  const prefix = workflowObjectPrefix(workflow).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return [{
+    id: 'AwsSolutions-IAM5',
+    reason: `Payload objects are keyed per session under the workflow's own prefix ${workflowObjectPrefix(workflow)}; access is limited to that prefix`,
+    appliesTo: [{ regex: `/^Resource::.*\\/${prefix}\\*$/g` }],
+  }];
+}
 
 /** Properties of an UnumWorkflow. */
 export interface UnumWorkflowProps {
@@ -122,10 +127,21 @@ export class UnumWorkflow extends Construct {
     }
   }
 
-  /** Allow `grantee` to start sessions and read their status and results. */
+  /**
+   * Allow `grantee` to start sessions: invoke the entry function and write
+   * start inputs too large to pass inline. Reading status and results is
+   * `grantRead`.
+   */
   public grantStart(grantee: iam.IGrantable): iam.Grant {
-    this.store.grantRead(grantee);
+    grantWorkflowData(grantee, this.store, this.workflowName, { itemActions: [], objectActions: [...START_OBJECT_ACTIONS], objectPattern: `*/${START_OBJECT_NAME}` });
     return this.entryFunction.grantInvoke(grantee);
+  }
+
+  /** Allow `grantee` to read this workflow's sessions, failures and results, and nothing of other workflows in the store. */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return grantWorkflowData(grantee, this.store, this.workflowName, {
+      itemActions: [...READ_ITEM_ACTIONS], objectActions: [...READ_OBJECT_ACTIONS],
+    });
   }
 
   private configureFunctions(compiled: CompiledWorkflow, threshold: Size, eagerCleanup: boolean): void {
@@ -150,10 +166,15 @@ export class UnumWorkflow extends Construct {
       } else {
         oversized.push({ fn, config });
       }
-      this.store.grantReadWrite(lambdaFunction);
+      // Eager cleanup runs where a session ends, so only those functions may query and delete.
+      const cleans = eagerCleanup && endsSession(config);
+      grantWorkflowData(lambdaFunction, this.store, this.workflowName, {
+        itemActions: [...FUNCTION_ITEM_ACTIONS, ...(cleans ? CLEANUP_ITEM_ACTIONS : [])],
+        objectActions: [...FUNCTION_OBJECT_ACTIONS, ...(cleans ? CLEANUP_OBJECT_ACTIONS : [])],
+      });
       this.grantSuccessors(fn, config);
       const policy = lambdaFunction.role?.node.tryFindChild('DefaultPolicy');
-      if (policy) suppressNag(policy, WILDCARD_REASONS);
+      if (policy) suppressNag(policy, wildcardReasons(this.workflowName));
       (lambdaFunction.node.defaultChild as lambda.CfnFunction).addMetadata('cdk-unum', {
         workflow: this.workflowName, node: config.node, entry: config.entry,
       });
@@ -170,15 +191,7 @@ export class UnumWorkflow extends Construct {
     const reinvokes = config.retry.length > 0 || hasWait(config);
     if (reinvokes && !names.includes(fn.functionName)) names.push(fn.functionName);
     if (names.length === 0) return;
-    const stack = Stack.of(this);
-    const arns = names.map((name) => stack.formatArn({
-      service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    }));
-    fn.lambdaFunction.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['lambda:InvokeFunction'],
-      // The ':*' form covers version and alias qualifiers of the same function, nothing else.
-      resources: arns.flatMap((arn) => [arn, `${arn}:*`]),
-    }));
+    grantInvokeByName(fn.lambdaFunction, Stack.of(this), names);
   }
 
   /** Configurations too large for the 4 KB environment go into a per-workflow layer as files. */
@@ -198,6 +211,11 @@ export class UnumWorkflow extends Construct {
       fn._addEnvironment(ENV.CONFIG_FILE, path.posix.join('/opt', 'unum-config', this.workflowName, `${config.node}.json`));
     }
   }
+}
+
+/** Whether the function's egress can end the session as SUCCEEDED (where eager cleanup runs). */
+function endsSession(config: FunctionConfig): boolean {
+  return JSON.stringify([config.next, config.catch]).includes('"kind":"succeed"');
 }
 
 /** Whether the function's egress contains a Wait (which may re-invoke the function). */

@@ -7,6 +7,7 @@ import { createRuntime, loadUserHandler, RuntimeHandler, readConfig } from '../.
 import type { UnumHandler } from '../../lambda-runtime';
 import { Egress } from '../../lambda-runtime/egress';
 import { UnumClient } from '../../toolkit/src/client';
+import { itemKind } from '../../src/protocol/keys';
 import { LocalApp, LocalFunction, LocalWorkflow, selectWorkflow } from '../../toolkit/src/local/assembly';
 import { CountingProxy, Exchange } from '../../toolkit/src/local/counting-proxy';
 import { InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from '../../toolkit/src/local/lambda-endpoint';
@@ -149,8 +150,8 @@ export class StoreLedger {
       for (const k of keys) if (k !== undefined) this.writesByKey.set(k, (this.writesByKey.get(k) ?? 0) + 1);
       this.largest = Math.max(this.largest, itemSize(req.Item), itemSize(e.response?.Attributes));
       const pk: string | undefined = req.Item?.pk?.S ?? req.Key?.pk?.S;
-      if (op === 'PutItem' && pk?.startsWith('C#') && !e.errorType) this.checkpoints.push(itemSize(req.Item));
-      if (op === 'UpdateItem' && pk?.startsWith('J#') && req.Key?.sk?.S === 'J') {
+      if (op === 'PutItem' && itemKind(pk ?? '')?.kind === 'C' && !e.errorType) this.checkpoints.push(itemSize(req.Item));
+      if (op === 'UpdateItem' && pk !== undefined && itemKind(pk)?.kind === 'J' && req.Key?.sk?.S === 'J') {
         const join = pk.slice(0, pk.lastIndexOf('#'));
         this.joins[join] = (this.joins[join] ?? 0) + 1;
       }
@@ -345,7 +346,7 @@ export class BenchWorld implements Invoker {
     this.lambda = new LambdaClient({ region: REGION, credentials: CREDENTIALS, endpoint: this.endpoint.url, maxAttempts: 3 });
     this.counter.attach(this.lambda, false);
     this.client = new UnumClient({
-      table: this.workflow.table, bucket: this.workflow.bucket, dynamodb: this.directDynamodb, s3: this.directS3, lambda: this.lambda,
+      workflow: this.workflow.name, table: this.workflow.table, bucket: this.workflow.bucket, dynamodb: this.directDynamodb, s3: this.directS3, lambda: this.lambda,
     });
     for (const fn of this.workflow.functions) {
       const env: Record<string, string> = { ...fn.environment, LAMBDA_TASK_ROOT: fn.codeDir };
@@ -398,7 +399,7 @@ export class BenchWorld implements Invoker {
     const executed = this.endpoint.stats.executed;
     const t0 = now();
     const { session } = await this.client.startExecution({
-      workflow: this.workflow.name, entryNode: this.workflow.entry.node!, functionName: this.workflow.entry.functionName, input,
+      entryNode: this.workflow.entry.node!, functionName: this.workflow.entry.functionName, input,
     });
     await this.endpoint.idle();
     const ms = now() - t0;

@@ -1,5 +1,6 @@
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SINGLE_SHARD_LIMIT, shardCount, shardSize } from '../../src/protocol/join';
+import { itemKind } from '../../src/protocol/keys';
 import { chain, choiceJoin, mapJoin, parallelJoin, synthShapes } from '../lib/shapes';
 import { median, round } from '../lib/stats';
 import { BenchServers, BenchWorld, REGION, RunResult } from '../lib/world';
@@ -54,10 +55,11 @@ export interface StoreResults {
 
 const keyKind = (pk?: string): string | undefined => {
   if (pk === undefined) return undefined;
-  if (pk.startsWith('J#')) return pk.split('#').length > 3 ? 'join shard' : 'join root';
-  if (pk.startsWith('C#')) return 'checkpoint';
-  if (pk.startsWith('S#')) return 'session';
-  return pk.slice(0, 2);
+  const k = itemKind(pk);
+  if (k?.kind === 'J') return k.rest.split('#').length > 2 ? 'join shard' : 'join root';
+  if (k?.kind === 'C') return 'checkpoint';
+  if (k?.kind === 'S') return 'session';
+  return k?.kind ?? pk.slice(0, 2);
 };
 
 /** DynamoDB Local's own accounting of known item sizes: the method's check. */

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { S3ClientSource, s3Module } from './s3';
-import { ATTR, FanInRef, ItemKey } from '../protocol';
+import { ATTR, FanInRef, ItemKey, SessionRef } from '../protocol';
 import {
   EMPTY_SOURCE, branchInstanceKey, decodeElement, joinShardItemKey, shardCapacity, shardCount,
 } from '../protocol/join';
@@ -169,7 +169,7 @@ export class Store {
   }
 
   /** Resolves the value under `prefix`: inline, S3, or a fan-in list. */
-  async decodeValue(session: string, item: Item, prefix = ''): Promise<unknown> {
+  async decodeValue(session: SessionRef, item: Item, prefix = ''): Promise<unknown> {
     const inline = item[`${prefix}v`]?.S;
     if (inline !== undefined) return JSON.parse(inline);
     const key = item[`${prefix}s3`]?.S;
@@ -196,16 +196,12 @@ export class Store {
     return out.Body!.transformToString();
   }
 
-  async deleteObject(key: string): Promise<void> {
-    await this.s3.send(new (s3Module().DeleteObjectCommand)({ Bucket: this.requireBucket(), Key: key }));
-  }
-
   /**
    * The branch outputs of a completed join, in slot order: the shard items
    * say which source arrived at each slot and at which iteration, which
    * gives each slot's checkpoint key. All reads are strongly consistent.
    */
-  async readFanIn(session: string, ref: FanInRef): Promise<unknown[]> {
+  async readFanIn(session: SessionRef, ref: FanInRef): Promise<unknown[]> {
     if (ref.instances !== undefined) return this.readInstances(session, ref.instances);
     const shards = Array.from({ length: shardCount(ref.size) }, (_, s) => joinShardItemKey(session, ref.instance, s));
     const shardItems = await this.batchGet(shards);
@@ -214,7 +210,7 @@ export class Store {
     shards.forEach((key, shard) => {
       const elements = shardItems.get(`${key.pk}\n${key.sk}`)?.e?.SS ?? [];
       if (elements.length < shardCapacity(shard, ref.size)) {
-        throw new Error(`join ${ref.instance} of session ${session} is not complete (shard ${shard})`);
+        throw new Error(`join ${ref.instance} of session ${session.session} is not complete (shard ${shard})`);
       }
       for (const text of elements) {
         const e = decodeElement(text, shard, ref.size);
@@ -238,7 +234,7 @@ export class Store {
   }
 
   /** Outputs of the given instances in order (a window join names them itself); null stays null. */
-  private async readInstances(session: string, instances: ReadonlyArray<string | null>): Promise<unknown[]> {
+  private async readInstances(session: SessionRef, instances: ReadonlyArray<string | null>): Promise<unknown[]> {
     const keys = instances.map((i) => (i === null ? undefined : checkpointItemKey(session, i)));
     const items = await this.batchGet(keys.filter((k): k is ItemKey => k !== undefined));
     return Promise.all(keys.map(async (key) => {

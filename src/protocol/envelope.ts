@@ -2,6 +2,8 @@
  * The versioned payload of every workflow invocation. User code never sees
  * it: the runtime hands over the plain value and a small context.
  */
+import { sessionObjectPrefix } from './keys';
+
 export const ENVELOPE_VERSION = 1;
 
 export interface Frame {
@@ -62,10 +64,11 @@ export function looksLikeEnvelope(event: unknown): boolean {
 }
 
 /**
- * Validates an envelope addressed to `expected.node` of `expected.workflow`.
- * Throws EnvelopeError naming the field and what was expected.
+ * Validates an envelope addressed to `expected.node` of `expected.workflow`
+ * (an S3 input must lie in `expected.bucket` under the session's own
+ * prefix). Throws EnvelopeError naming the field and what was expected.
  */
-export function parseEnvelope(event: unknown, expected: { workflow: string; node: string }): Envelope {
+export function parseEnvelope(event: unknown, expected: { workflow: string; node: string; bucket?: string }): Envelope {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
     throw new EnvelopeError(`node '${expected.node}': the event is not a JSON object`);
   }
@@ -99,6 +102,8 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
     fail('waits must map Wait instance keys to deadlines in epoch milliseconds');
   }
   parseInput(e.input, fail);
+  const s3 = (e.input as { s3?: { bucket: string; key: string } }).s3;
+  if (s3 !== undefined) checkObjectReference(s3, { workflow: expected.workflow, session: e.session as string }, expected.bucket, fail);
   return e as unknown as Envelope;
 }
 
@@ -122,5 +127,21 @@ function parseInput(input: unknown, fail: (what: string) => never): void {
     && (!Array.isArray(i.fanIn.instances) || i.fanIn.instances.length !== i.fanIn.size
       || !i.fanIn.instances.every((s: unknown) => s === null || typeof s === 'string'))) {
     fail('input.fanIn.instances must list one instance key (or null) per slot');
+  }
+}
+
+/**
+ * A crafted reference could name any object the function's role may read
+ * (IAM bounds it to the workflow, not the session): only the configured
+ * bucket and this session's own prefix are accepted, without `.`/`..`
+ * segments that an HTTP layer might collapse.
+ */
+function checkObjectReference(s3: { bucket: string; key: string }, ref: { workflow: string; session: string }, bucket: string | undefined,
+  fail: (what: string) => never): void {
+  if (bucket === undefined) fail('input.s3 references an object but this function has no payload bucket (UNUM_BUCKET)');
+  if (s3.bucket !== bucket) fail(`input.s3 must be in the store bucket '${bucket}' (got '${s3.bucket}')`);
+  const prefix = sessionObjectPrefix(ref);
+  if (!s3.key.startsWith(prefix) || s3.key.split('/').some((segment) => segment === '.' || segment === '..')) {
+    fail(`input.s3.key must lie under this session's prefix '${prefix}' (got '${s3.key}')`);
   }
 }

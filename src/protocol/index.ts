@@ -5,3 +5,4 @@ export * from './jsonpath';
 export * from './keys';
 export * from './join';
 export * from './dataflow';
+export * from './permissions';

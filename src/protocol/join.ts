@@ -1,5 +1,5 @@
 import { Frame } from './envelope';
-import { instanceKey, ItemKey } from './keys';
+import { instanceKey, ItemKey, joinKeyBase, SessionRef } from './keys';
 
 /**
  * Pure join (fan-in) math. A join instance of `size` slots is split into
@@ -65,12 +65,12 @@ export function decodeElement(text: string, shard: number, size: number): JoinEl
 }
 
 /** One partition per shard, so a large join spreads its writes. */
-export function joinShardItemKey(session: string, joinInstance: string, shard: number): ItemKey {
-  return { pk: `J#${session}#${joinInstance}#${shard}`, sk: 'J' };
+export function joinShardItemKey(ref: SessionRef, joinInstance: string, shard: number): ItemKey {
+  return { pk: `${joinKeyBase(ref, joinInstance)}#${shard}`, sk: 'J' };
 }
 
-export function joinRootItemKey(session: string, joinInstance: string): ItemKey {
-  return { pk: `J#${session}#${joinInstance}`, sk: 'R' };
+export function joinRootItemKey(ref: SessionRef, joinInstance: string): ItemKey {
+  return { pk: joinKeyBase(ref, joinInstance), sk: 'R' };
 }
 
 /**

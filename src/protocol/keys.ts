@@ -34,21 +34,85 @@ export interface ItemKey {
   readonly sk: string;
 }
 
-export function sessionItemKey(session: string): ItemKey {
-  return { pk: `S#${session}`, sk: 'SESSION' };
+/**
+ * The session that a key belongs to. Every item and payload object is bound
+ * to its workflow: partition keys start with `W#<workflow>#` and objects
+ * live under `unum/<workflow>/<session>/`, so workflows sharing one store
+ * never meet at a key, and IAM can bound a role to one workflow
+ * (`dynamodb:LeadingKeys` on the prefix, the object prefix in the ARN).
+ * Workflow names contain no `#`, `*` or `?` (see the graph validation), so
+ * the prefix is unambiguous and safe in IAM patterns. An Envelope is one.
+ */
+export interface SessionRef {
+  readonly workflow: string;
+  readonly session: string;
 }
 
-export function checkpointItemKey(session: string, instance: string): ItemKey {
-  return { pk: `C#${session}#${instance}`, sk: 'C' };
+/** What every partition key of `workflow` starts with. */
+export function workflowKeyPrefix(workflow: string): string {
+  return `W#${workflow}#`;
 }
 
-export function failureItemKey(session: string, instance: string): ItemKey {
-  return { pk: `S#${session}`, sk: `FAIL#${instance}` };
+export function sessionItemKey(ref: SessionRef): ItemKey {
+  return { pk: `${workflowKeyPrefix(ref.workflow)}S#${ref.session}`, sk: 'SESSION' };
+}
+
+/** Partition keys of the session's checkpoints start with this (the instance key follows). */
+export function checkpointKeyPrefix(ref: SessionRef): string {
+  return `${workflowKeyPrefix(ref.workflow)}C#${ref.session}#`;
+}
+
+export function checkpointItemKey(ref: SessionRef, instance: string): ItemKey {
+  return { pk: `${checkpointKeyPrefix(ref)}${instance}`, sk: 'C' };
+}
+
+/** Failure records share the session's partition; their sort keys start with this. */
+export const FAILURE_SORT_PREFIX = 'FAIL#';
+
+export function failureItemKey(ref: SessionRef, instance: string): ItemKey {
+  return { pk: sessionItemKey(ref).pk, sk: `${FAILURE_SORT_PREFIX}${instance}` };
+}
+
+/** Partition key of a join's items (see join.ts). */
+export function joinKeyBase(ref: SessionRef, joinInstance: string): string {
+  return `${workflowKeyPrefix(ref.workflow)}J#${ref.session}#${joinInstance}`;
+}
+
+/** Partition key of an eager-cleanup marker partition (see gc.ts). */
+export function garbageKey(ref: SessionRef, partition: number): string {
+  return `${workflowKeyPrefix(ref.workflow)}G#${ref.session}#${partition}`;
+}
+
+/** The kind of item a partition key names: S session, C checkpoint, J join, G cleanup marker. */
+export function itemKind(pk: string): { workflow: string; kind: string; rest: string } | undefined {
+  const m = /^W#([^#]+)#([SCJG])#(.*)$/.exec(pk);
+  return m === null ? undefined : { workflow: m[1], kind: m[2], rest: m[3] };
+}
+
+/** The prefix of every payload object of `workflow` (what IAM grants on the bucket). */
+export function workflowObjectPrefix(workflow: string): string {
+  return `unum/${encodeURIComponent(workflow)}/`;
+}
+
+/** The prefix of the session's payload objects: the only objects an envelope may reference. */
+export function sessionObjectPrefix(ref: SessionRef): string {
+  return `${workflowObjectPrefix(ref.workflow)}${encodeURIComponent(ref.session)}/`;
 }
 
 /** S3 object key of a spilled payload or output. */
-export function payloadObjectKey(session: string, instance: string, kind: 'input' | 'output'): string {
-  return `unum/${encodeURIComponent(session)}/${encodeURIComponent(instance)}/${kind}.json`;
+export function payloadObjectKey(ref: SessionRef, instance: string, kind: 'input' | 'output'): string {
+  return `${sessionObjectPrefix(ref)}${encodeURIComponent(instance)}/${kind}.json`;
+}
+
+/**
+ * The object of a start input too large to pass inline, written by whoever
+ * starts the session: a name of its own, so `grantStart` can allow writing
+ * these and no checkpoint output or successor input.
+ */
+export const START_OBJECT_NAME = 'start.json';
+
+export function startObjectKey(ref: SessionRef): string {
+  return `${sessionObjectPrefix(ref)}${START_OBJECT_NAME}`;
 }
 
 /** Attribute names shared by every item. */

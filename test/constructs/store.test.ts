@@ -60,7 +60,7 @@ describe('IntermediaryStore', () => {
       .toThrow(/IntermediaryStore 'Store': timeToLive must be at least one hour/);
   });
 
-  test('grantReadWrite: item actions on the table and object actions under unum/ only', () => {
+  test('grantReadWrite: what any workflow of the store calls, on the table and under unum/ only', () => {
     const stack = newStack();
     const store = new IntermediaryStore(stack, 'Store');
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -69,8 +69,7 @@ describe('IntermediaryStore', () => {
       PolicyDocument: {
         Statement: [{
           Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
-            'dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
           Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StoreTable'), 'Arn'] },
         }, {
           Effect: 'Allow',
@@ -97,7 +96,7 @@ describe('IntermediaryStore', () => {
       PolicyDocument: {
         Statement: [{
           Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+          Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:us-east-1:123456789012:table/other-table']] },
         }],
       },

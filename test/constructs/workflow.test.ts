@@ -67,16 +67,21 @@ describe('UnumWorkflow', () => {
     const c = fn(stack, 'C');
     new UnumWorkflow(stack, 'Flow', { definition: Chain.start(a).next(new Parallel(stack, 'P').branch(b).branch(c)) });
     const t = Template.fromStack(stack);
+    const logStatement = (name: string) => ({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:us-east-1:123456789012:log-group:/aws/lambda/${name}:*`]] },
+    });
     const tableStatement = {
       Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['W#Flow#*'] } },
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FlowStoreTable/), 'Arn'] },
     };
     const objectStatement = {
       Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^FlowStorePayloads/), 'Arn'] }, '/unum/*']] },
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^FlowStorePayloads/), 'Arn'] }, '/unum/Flow/*']] },
     };
     const policies = t.findResources('AWS::IAM::Policy');
     const policyOf = (node: string) => {
@@ -84,16 +89,13 @@ describe('UnumWorkflow', () => {
       return Object.values(policies).find((p: any) => p.Properties.Roles[0].Ref === role) as any;
     };
     expect(policyOf('A').Properties.PolicyDocument.Statement).toEqual([
-      tableStatement, objectStatement,
-      {
-        Effect: 'Allow',
-        Action: 'lambda:InvokeFunction',
-        Resource: [invokeArn(b.functionName), { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:us-east-1:123456789012:function:${b.functionName}:*`]] },
-          invokeArn(c.functionName), { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:us-east-1:123456789012:function:${c.functionName}:*`]] }],
-      },
+      logStatement(a.functionName), tableStatement, objectStatement,
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [invokeArn(b.functionName), invokeArn(c.functionName)] },
     ]);
+    // No managed policy (AWSLambdaBasicExecutionRole would allow logs:* on every log group).
+    for (const role of Object.values(t.findResources('AWS::IAM::Role'))) expect((role as any).Properties.ManagedPolicyArns).toBeUndefined();
     // Branch ends arrive at the join that ends the workflow: they invoke nothing.
-    expect(policyOf('B').Properties.PolicyDocument.Statement).toHaveLength(2);
+    expect(policyOf('B').Properties.PolicyDocument.Statement).toHaveLength(3);
   });
 
   test('loops and back-edges deploy: no resource depends on another workflow function', () => {
@@ -116,7 +118,7 @@ describe('UnumWorkflow', () => {
     const t = Template.fromStack(stack);
     expect(configOf(t, 'A').retry).toEqual([{ errors: ['Throttled'], intervalSeconds: 1, maxAttempts: 2, backoffRate: 2 }]);
     t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: Match.arrayWith([invokeArn(a.functionName)]) })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: invokeArn(a.functionName) })]) },
     });
   });
 
@@ -126,7 +128,7 @@ describe('UnumWorkflow', () => {
       const role = functionResource(t, node).Properties.Role['Fn::GetAtt'][0];
       const policy = Object.values(t.findResources('AWS::IAM::Policy')).find((p: any) => p.Properties.Roles[0].Ref === role) as any;
       const statement = policy.Properties.PolicyDocument.Statement.find((s: any) => s.Action === 'lambda:InvokeFunction');
-      return (statement?.Resource ?? []).map((r: any) => r['Fn::Join'][1][2]).filter((arn: string) => !arn.endsWith(':*'))
+      return [statement?.Resource ?? []].flat().map((r: any) => r['Fn::Join'][1][2])
         .map((arn: string) => Object.values(t.findResources('AWS::Lambda::Function'))
           .find((f: any) => arn.endsWith(`:function:${f.Properties.FunctionName}`)) as any)
         .map((f: any) => f.Metadata['cdk-unum'].node);
@@ -159,20 +161,32 @@ describe('UnumWorkflow', () => {
     t.resourceCountIs('AWS::DynamoDB::Table', 2);
   });
 
-  test('grantStart: invoke the entry function and read the store', () => {
+  test('grantStart invokes the entry function (unqualified) and writes start objects; grantRead reads only this workflow', () => {
     const stack = newStack();
-    const wf = new UnumWorkflow(stack, 'Flow', { definition: Chain.start(fn(stack, 'A')).next(fn(stack, 'B')) });
-    const role = new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() });
-    wf.grantStart(role);
+    const shared = new IntermediaryStore(stack, 'Shared');
+    const wf = new UnumWorkflow(stack, 'Flow', { definition: Chain.start(fn(stack, 'A')).next(fn(stack, 'B')), store: shared });
+    new UnumWorkflow(stack, 'Other', { definition: fn(stack, 'C'), store: shared });
+    const starter = new iam.Role(stack, 'Starter', { assumedBy: new iam.AccountRootPrincipal() });
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    wf.grantStart(starter);
+    wf.grantRead(reader);
     const t = Template.fromStack(stack);
-    const policy = Object.values(t.findResources('AWS::IAM::Policy')).find((p: any) => p.Properties.Roles[0].Ref.startsWith('Client')) as any;
-    expect(policy.Properties.PolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] }),
-      expect.objectContaining({ Action: 's3:GetObject' }),
-      expect.objectContaining({
-        Action: 'lambda:InvokeFunction',
-        Resource: [{ 'Fn::GetAtt': [expect.stringMatching(/^AFunction/), 'Arn'] }, expect.anything()],
-      }),
+    const statements = (prefix: string) => (Object.values(t.findResources('AWS::IAM::Policy'))
+      .find((p: any) => p.Properties.Roles[0].Ref.startsWith(prefix)) as any).Properties.PolicyDocument.Statement;
+    const objects = (pattern: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^SharedPayloads/), 'Arn'] }, pattern]] });
+    const workflowItems = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['W#Flow#*'] } };
+    expect(statements('Starter')).toEqual([
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: objects('/unum/Flow/*/start.json') },
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: invokeArn(wf.entryFunction.functionName) },
+    ]);
+    expect(statements('Reader')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+        Condition: workflowItems,
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SharedTable/), 'Arn'] },
+      },
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: objects('/unum/Flow/*') },
     ]);
   });
 

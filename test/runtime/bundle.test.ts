@@ -68,7 +68,7 @@ test('the bundled handler runs an .mjs user module, checkpoints, and invokes its
   const { session } = await runBundled(config, 'app.main', { n: 21 });
   await w.endpoint.idle();
   expect(await w.result(session)).toBe('B got {"doubled":42,"node":"A"}');
-  const ckpt = await w.items(`C#${session}#A|`);
+  const ckpt = await w.items(`${w.keys(session).checkpoint}A|`);
   expect(JSON.parse(ckpt[0].v.S)).toEqual({ doubled: 42, node: 'A' });
 });
 

@@ -1,10 +1,11 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { fnName, World, WorldOptions } from './harness';
 import { FAULT_STEPS, SimulatedCrash, UnumContext, UnumHandler } from '../../lambda-runtime';
+import { keyOf } from '../../src/client/store';
 import { compileWorkflow } from '../../src/compiler/compile';
 import { GraphState } from '../../src/compiler/graph';
 import { InvokeRequest } from '../../toolkit/src/local/lambda-endpoint';
-import { FunctionConfig } from '../../src/protocol';
+import { FunctionConfig, joinShardItemKey } from '../../src/protocol';
 
 /**
  * FanIns over an explicit set of predecessors (DAG joins) against the real
@@ -96,7 +97,7 @@ class Harness {
 
   /** Checkpoints committed in a session, by instance key (successful conditional puts). */
   commits(session: string): Record<string, number> {
-    const prefix = `C#${session}#`;
+    const prefix = this.w.keys(session).checkpoint;
     return Object.fromEntries(Object.entries(this.w.counter.commits)
       .filter(([pk]) => pk.startsWith(prefix)).map(([pk, n]) => [pk.slice(prefix.length), n]));
   }
@@ -106,7 +107,7 @@ class Harness {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const out = await this.reader.send(new GetItemCommand({
-        TableName: this.w.table, Key: { pk: { S: `J#${session}#${instance}#0` }, sk: { S: 'J' } }, ConsistentRead: true,
+        TableName: this.w.table, Key: keyOf(joinShardItemKey({ workflow: this.w.workflow, session }, instance, 0)), ConsistentRead: true,
       }));
       if (out.Item?.e?.SS?.includes(element)) return;
       if (Date.now() > deadline) throw new Error(`join ${instance} never received ${element}`);
@@ -289,7 +290,7 @@ describe('DAG join runs', () => {
     expect(await h.status(bye)).toEqual({ status: 'SUCCEEDED', failures: [] });
 
     // The join instance holds exactly one live and one skipped element.
-    const shards = await h.w.items(`J#${bye}#J|`);
+    const shards = await h.w.items(`${h.w.keys(bye).join}J|`);
     expect(shards).toHaveLength(1);
     expect([...shards[0].e.SS].sort()).toEqual(['0.~', '1']);
   });
@@ -316,7 +317,7 @@ describe('DAG join runs', () => {
     expect(await h.w.result(neither)).toEqual([null, 'b']);
     expect(h.delivered()).toEqual({ Start: 1, B: 1, End: 1 });
     expect(h.runs(neither)).toEqual({ Start: 1, B: 1, End: 1 });
-    const joins = await h.w.items(`J#${neither}#`);
+    const joins = await h.w.items(h.w.keys(neither).join);
     expect(joins.map((item) => [...item.e.SS].sort()).sort()).toEqual([['0.~', '1'], ['0.~', '1.~']]);
   });
 
@@ -480,9 +481,10 @@ describe('DAG joins in other scopes and with the store\'s other paths', () => {
         h.deploy('Start', states, handlers);
         const session = await h.run({ say: 'bye', name: 'Cy' });
         expect(await h.w.result(session)).toEqual([null, 'bye Cy']);
-        const left = (await h.w.items()).map((i) => i.pk.S as string).filter((pk) => !pk.startsWith('S#'));
+        const left = (await h.w.items()).map((i) => i.pk.S as string).filter((pk) => !pk.startsWith(h.w.keys(session).session));
+        const k = h.w.keys(session);
         if (eagerGc) expect(left).toEqual([]);
-        else expect(left.sort()).toEqual([`C#${session}#Bye|0`, `C#${session}#Start|0`, `J#${session}#J|0#0`]);
+        else expect(left.sort()).toEqual([`${k.checkpoint}Bye|0`, `${k.checkpoint}Start|0`, `${k.join}J|0#0`]);
       } finally {
         await h.close();
       }
@@ -576,7 +578,7 @@ describe('DAG joins in other scopes and with the store\'s other paths', () => {
       const session = await h.run(null);
       expect(await h.w.result(session)).toBe('other');
       expect(h.delivered()).toEqual({ Start: 1, Other: 1 });
-      const shards = await h.w.items(`J#${session}#J|`);
+      const shards = await h.w.items(`${h.w.keys(session).join}J|`);
       expect([...shards[0].e.SS].sort()).toEqual(['0.~', '1.~']);
     } finally {
       await h.close();

@@ -1,5 +1,6 @@
 import { succeed, World } from './harness';
 import { createSession } from '../../lambda-runtime/session';
+import { payloadObjectKey } from '../../src/protocol';
 
 let w: World;
 const logged: string[] = [];
@@ -38,13 +39,13 @@ test.each(cases)('%s: rejected with a clear error recorded on the session, nothi
   expect(d.failures).toHaveLength(1);
   expect(d.failures[0]).toMatchObject({ node: 'B', error: 'Unum.InvalidEnvelope' });
   expect(d.failures[0].cause).toMatch(message);
-  expect(await w.items(`C#${session}`)).toEqual([]);
+  expect(await w.items(w.keys(session).checkpoint)).toEqual([]);
   expect(w.endpoint.failures).toEqual([]); // returned without throwing: no hopeless retries
 });
 
 test('an invalid envelope for a running session fails it', async () => {
   const session = 'running-1';
-  await createSession(w.client.store, session, 'wf', {});
+  await createSession(w.client.store, { workflow: 'wf', session }, {});
   expect((await w.client.describeSession(session)).status).toBe('RUNNING');
   await w.send('B', { ...valid(session), iteration: 1.5 });
   const d = await w.client.describeSession(session);
@@ -67,7 +68,7 @@ test('a plain event sent to a node that is not the entry is rejected', async () 
 
 test('an S3 input that does not exist fails the session with Unum.InvalidInput', async () => {
   const session = 'missing-object';
-  await w.send('B', { ...valid(session), input: { s3: { bucket: w.bucket, key: 'nope.json' } } });
+  await w.send('B', { ...valid(session), input: { s3: { bucket: w.bucket, key: payloadObjectKey({ workflow: 'wf', session }, 'B|0', 'input') } } });
   const d = await w.client.describeSession(session);
   expect(d.failures[0]).toMatchObject({ error: 'Unum.InvalidInput' });
   expect(w.runs['B|0']).toBeUndefined();

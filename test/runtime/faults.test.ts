@@ -31,7 +31,7 @@ const input = { items: [1, 2, 3, 4, 5] };
 const expected = '5 items, sum of squares 55';
 
 function expectCommittedOnce(w: World, session: string): void {
-  const commits = Object.entries(w.counter.commits).filter(([pk]) => pk.startsWith(`C#${session}#`));
+  const commits = Object.entries(w.counter.commits).filter(([pk]) => pk.startsWith(w.keys(session).checkpoint));
   expect(commits.length).toBeGreaterThanOrEqual(10);
   for (const [pk, n] of commits) expect([pk, n]).toEqual([pk, 1]);
 }

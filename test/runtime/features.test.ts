@@ -1,5 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { join, succeed, to, World } from './harness';
+import { itemKind } from '../../src/protocol';
 
 let w: World;
 beforeAll(async () => {
@@ -98,7 +99,7 @@ test('S3 spill both ways: large input, large outputs (checkpoint holds the refer
   const len = 5000 + 500 * 1024;
   expect(await w.result(session)).toEqual([2000 + String(len).length, 2000 + String(len).length, 2000 + String(len).length, 50]);
   expect(w.counter.counts).toMatchObject({ PutObjectCommand: 5 });
-  const ckpt = (await w.items(`C#${session}#A|`))[0];
+  const ckpt = (await w.items(`${w.keys(session).checkpoint}A|`))[0];
   expect(ckpt.s3.S).toMatch(/output\.json$/);
   const obj = await w.s3.send(new GetObjectCommand({ Bucket: w.bucket, Key: ckpt.s3.S }));
   expect(JSON.parse(await obj.Body!.transformToString()).s).toHaveLength(len);
@@ -123,7 +124,7 @@ test('eager GC deletes intermediate data when the session completes, keeping the
   const session = await g.run(null);
   expect(await g.result(session)).toEqual([0, 1, 2, 3]);
   const left = (await g.items()).map((i) => i.pk.S);
-  expect(left.filter((pk) => pk.startsWith('C#') || pk.startsWith('J#') || pk.startsWith('G#'))).toEqual([]);
-  expect(left).toContain(`S#${session}`);
+  expect(left.filter((pk) => ['C', 'J', 'G'].includes(itemKind(pk!)?.kind ?? ''))).toEqual([]);
+  expect(left).toContain(g.keys(session).session);
   await g.close();
 });

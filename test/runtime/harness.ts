@@ -5,7 +5,9 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createRuntime, FaultHook, RuntimeHandler, RuntimeOptions, UnumHandler } from '../../lambda-runtime';
 import { UnumClient } from '../../toolkit/src/client';
 import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint, LambdaEndpointOptions } from '../../toolkit/src/local/lambda-endpoint';
-import { Action, DataFlow, FunctionConfig, RetryRule, CatchRule } from '../../src/protocol';
+import {
+  Action, DataFlow, FunctionConfig, RetryRule, CatchRule, checkpointKeyPrefix, itemKind, joinKeyBase, sessionItemKey,
+} from '../../src/protocol';
 
 /**
  * A test world: a fresh table and bucket in the shared DynamoDB Local and
@@ -39,7 +41,7 @@ export class Counter {
       fn[context.commandName] = (fn[context.commandName] ?? 0) + 1;
       const out = await next(args);
       const input = args.input;
-      if (context.commandName === 'PutItemCommand' && input.ConditionExpression && input.Item?.pk?.S?.startsWith('C#')) {
+      if (context.commandName === 'PutItemCommand' && input.ConditionExpression && itemKind(input.Item?.pk?.S ?? '')?.kind === 'C') {
         this.commits[input.Item.pk.S] = (this.commits[input.Item.pk.S] ?? 0) + 1;
       }
       return out;
@@ -55,6 +57,10 @@ export interface WorldOptions {
   readonly endpoint?: Partial<LambdaEndpointOptions>;
   /** Remaining time each invocation reports (default: unknown → no timeout). */
   readonly remainingMs?: number;
+  /** The workflow the client starts and reads (default 'wf'). */
+  readonly workflow?: string;
+  /** Use this world's table and bucket instead of new ones (two workflows sharing one store). */
+  readonly shareStoreOf?: World;
 }
 
 export interface FnSpec {
@@ -98,14 +104,24 @@ export class World implements Invoker {
   }
 
   get table(): string {
-    return `t-${this.name}`;
+    return this.options.shareStoreOf?.table ?? `t-${this.name}`;
   }
 
   get bucket(): string {
-    return `b-${this.name}`.slice(0, 63);
+    return this.options.shareStoreOf?.bucket ?? `b-${this.name}`.slice(0, 63);
+  }
+
+  get workflow(): string {
+    return this.options.workflow ?? 'wf';
   }
 
   private async init(): Promise<void> {
+    if (this.options.shareStoreOf === undefined) await this.createStore();
+    this.endpoint = await LambdaEndpoint.start({ invoker: this, retryDelayMs: 1, ...this.options.endpoint });
+    this.initClients();
+  }
+
+  private async createStore(): Promise<void> {
     await this.dynamodb.send(new CreateTableCommand({
       TableName: this.table,
       BillingMode: 'PAY_PER_REQUEST',
@@ -113,12 +129,15 @@ export class World implements Invoker {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
     }));
     await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket }));
-    this.endpoint = await LambdaEndpoint.start({ invoker: this, retryDelayMs: 1, ...this.options.endpoint });
+  }
+
+  private initClients(): void {
     this.lambda = new LambdaClient({
       region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, endpoint: this.endpoint.url, maxAttempts: 3,
     });
     this.counter.attach(this.lambda);
     this.client = new UnumClient({
+      workflow: this.workflow,
       table: this.table,
       bucket: this.bucket,
       dynamodb: this.dynamodb,
@@ -183,7 +202,7 @@ export class World implements Invoker {
   /** Starts a session through the client API and waits until all async work is drained. */
   async run(input: unknown, session?: string): Promise<string> {
     const started = await this.client.startExecution({
-      workflow: 'wf', entryNode: this.entry!, functionName: fnName(this.entry!), input, session,
+      entryNode: this.entry!, functionName: fnName(this.entry!), input, session,
     });
     await this.endpoint.idle();
     return started.session;
@@ -197,6 +216,12 @@ export class World implements Invoker {
 
   async result(session: string): Promise<unknown> {
     return this.client.getResult(session);
+  }
+
+  /** Partition key prefixes of this world's workflow (from the protocol's key functions). */
+  keys(session: string): { checkpoint: string; join: string; session: string } {
+    const ref = { workflow: this.workflow, session };
+    return { checkpoint: checkpointKeyPrefix(ref), join: `${joinKeyBase(ref, '')}`, session: sessionItemKey(ref).pk };
   }
 
   async items(prefix = ''): Promise<Array<Record<string, any>>> {

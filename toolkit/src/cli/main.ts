@@ -331,7 +331,7 @@ Promise<{ description: SessionDescription; result: () => Promise<unknown>; close
   try {
     let first: { description: SessionDescription; client: ReturnType<typeof store.client> } | undefined;
     for (const s of stores) {
-      const client = store.client(s.table, s.bucket);
+      const client = store.client(s.workflow, s.table, s.bucket);
       const description = await client.describeSession(session).catch((e) => {
         if ((e as Error).name === 'ResourceNotFoundException') return undefined;
         throw e;

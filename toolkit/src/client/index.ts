@@ -3,7 +3,7 @@ import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Item, SESSION_ATTR, Store } from 'cdk-unum/lib/client/store';
-import { ENVELOPE_VERSION, Envelope, Input, payloadObjectKey, sessionItemKey } from 'cdk-unum/lib/protocol';
+import { ENVELOPE_VERSION, Envelope, FAILURE_SORT_PREFIX, Input, SessionRef, sessionItemKey, startObjectKey } from 'cdk-unum/lib/protocol';
 
 export * from 'cdk-unum/lib/client/store';
 
@@ -37,6 +37,8 @@ export interface SessionDescription {
 }
 
 export interface UnumClientOptions {
+  /** The workflow whose sessions this client starts and reads (store keys are bound to it). */
+  readonly workflow: string;
   readonly table: string;
   /** Needed for inputs above the payload threshold and results stored in S3. */
   readonly bucket?: string;
@@ -48,7 +50,6 @@ export interface UnumClientOptions {
 }
 
 export interface StartExecutionOptions {
-  readonly workflow: string;
   /** The entry node's name. */
   readonly entryNode: string;
   /** The entry function's name or ARN. */
@@ -60,10 +61,12 @@ export interface StartExecutionOptions {
 
 export class UnumClient {
   readonly store: Store;
+  readonly workflow: string;
   private readonly lambda: LambdaClient;
   private readonly payloadThreshold: number;
 
   constructor(options: UnumClientOptions) {
+    this.workflow = options.workflow;
     this.store = new Store({
       dynamodb: options.dynamodb ?? new DynamoDBClient({}),
       s3: options.s3 ?? new S3Client({ forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' }),
@@ -80,12 +83,12 @@ export class UnumClient {
     const json = JSON.stringify(options.input ?? null);
     let input: Input = { value: options.input ?? null };
     if (Buffer.byteLength(json) > this.payloadThreshold) {
-      const key = payloadObjectKey(session, options.entryNode, 'input');
+      const key = startObjectKey(this.ref(session));
       await this.store.putObject(key, json);
       input = { s3: { bucket: this.store.bucket!, key } };
     }
     const envelope: Envelope = {
-      unum: ENVELOPE_VERSION, workflow: options.workflow, session, node: options.entryNode, frames: [], iteration: 0, input,
+      unum: ENVELOPE_VERSION, workflow: this.workflow, session, node: options.entryNode, frames: [], iteration: 0, input,
     };
     await this.lambda.send(new InvokeCommand({
       FunctionName: options.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(envelope)),
@@ -94,7 +97,7 @@ export class UnumClient {
   }
 
   async describeSession(session: string): Promise<SessionDescription> {
-    const item = await this.store.get(sessionItemKey(session));
+    const item = await this.store.get(sessionItemKey(this.ref(session)));
     const failures = await this.failures(session);
     if (item === undefined) return { session, status: 'NOT_FOUND', failures };
     const s = (name: string): string | undefined => item[name]?.S;
@@ -114,13 +117,13 @@ export class UnumClient {
 
   /** The session's result once SUCCEEDED (a fan-in result is resolved into its list); throws otherwise. */
   async getResult(session: string): Promise<unknown> {
-    const item = await this.store.get(sessionItemKey(session));
+    const item = await this.store.get(sessionItemKey(this.ref(session)));
     const status = item?.[SESSION_ATTR.STATUS]?.S;
     if (item === undefined || status !== 'SUCCEEDED') {
       const detail = item?.[SESSION_ATTR.ERROR]?.S ? `: ${item[SESSION_ATTR.ERROR].S} ${item[SESSION_ATTR.CAUSE]?.S ?? ''}` : '';
       throw new Error(`session ${session} has no result (status ${status ?? 'NOT_FOUND'}${detail})`);
     }
-    return this.store.decodeValue(session, item, SESSION_ATTR.RESULT_PREFIX);
+    return this.store.decodeValue(this.ref(session), item, SESSION_ATTR.RESULT_PREFIX);
   }
 
   /** Polls until the session ends; returns its description. */
@@ -134,12 +137,16 @@ export class UnumClient {
     }
   }
 
+  private ref(session: string): SessionRef {
+    return { workflow: this.workflow, session };
+  }
+
   private async failures(session: string): Promise<Failure[]> {
-    const key = sessionItemKey(session);
+    const key = sessionItemKey(this.ref(session));
     const out = await this.store.dynamodb.send(new QueryCommand({
       TableName: this.store.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :f)',
-      ExpressionAttributeValues: { ':pk': { S: key.pk }, ':f': { S: 'FAIL#' } },
+      ExpressionAttributeValues: { ':pk': { S: key.pk }, ':f': { S: FAILURE_SORT_PREFIX } },
       ConsistentRead: true,
     }));
     return (out.Items ?? []).map((i: Item) => ({

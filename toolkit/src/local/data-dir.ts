@@ -13,8 +13,8 @@ import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
  */
 
 export interface OpenStore {
-  /** A client for `table` (and its bucket). */
-  client(table: string, bucket?: string): UnumClient;
+  /** A client for `workflow`'s sessions in `table` (and its bucket). */
+  client(workflow: string, table: string, bucket?: string): UnumClient;
   stop(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export async function openDataDir(dataDir: string, options: { java?: string } = 
   const dynamodb = new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: servers[0].endpoint });
   const s3 = new S3Client({ region: 'us-east-1', credentials, endpoint: servers[1].endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
   return {
-    client: (table, bucket) => new UnumClient({ table, bucket, dynamodb, s3 }),
+    client: (workflow, table, bucket) => new UnumClient({ workflow, table, bucket, dynamodb, s3 }),
     async stop() {
       dynamodb.destroy();
       s3.destroy();

@@ -6,7 +6,7 @@ import { dirname, join } from 'path';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { instanceKey, looksLikeEnvelope } from 'cdk-unum/lib/protocol';
+import { FAILURE_SORT_PREFIX, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
 import { Failure, SessionDescription, UnumClient } from '../client';
 import { LocalApp, LocalFunction, LocalWorkflow, UsageError, selectWorkflow } from './assembly';
 import { Chaos, FaultOptions, validateFaults } from './chaos';
@@ -170,7 +170,7 @@ class Tracker {
   running = 0;
   private lastEmit = '';
 
-  constructor(readonly session: string, readonly chaos: Chaos, private readonly onProgress?: (p: Progress) => void) {}
+  constructor(readonly session: string, readonly workflow: string, readonly chaos: Chaos, private readonly onProgress?: (p: Progress) => void) {}
 
   observe(exchange: Exchange): void {
     if (exchange.protocol !== 'dynamodb' || exchange.operation !== 'PutItem') return;
@@ -178,14 +178,15 @@ class Tracker {
     const pk: string | undefined = item?.pk?.S;
     const sk: string | undefined = item?.sk?.S;
     if (pk === undefined) return;
-    const checkpointPrefix = `C#${this.session}#`;
+    const ref = { workflow: this.workflow, session: this.session };
+    const checkpointPrefix = checkpointKeyPrefix(ref);
     if (pk.startsWith(checkpointPrefix) && exchange.request?.ConditionExpression && exchange.status === 200) {
       const instance = pk.slice(checkpointPrefix.length);
       this.commits[instance] = (this.commits[instance] ?? 0) + 1;
       if (!this.commitTimes.has(instance)) this.commitTimes.set(instance, Date.now());
       this.emit();
-    } else if (pk === `S#${this.session}` && sk?.startsWith('FAIL#') && exchange.status === 200) {
-      this.failedInstances.add(sk.slice('FAIL#'.length));
+    } else if (pk === sessionItemKey(ref).pk && sk?.startsWith(FAILURE_SORT_PREFIX) && exchange.status === 200) {
+      this.failedInstances.add(sk.slice(FAILURE_SORT_PREFIX.length));
       this.emit();
     }
   }
@@ -374,7 +375,7 @@ export class LocalEngine implements Invoker {
 
   /** A client API for a workflow's store (direct, uncounted connections). */
   client(workflow: LocalWorkflow): UnumClient {
-    return new UnumClient({ table: workflow.table, bucket: workflow.bucket, dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda });
+    return new UnumClient({ workflow: workflow.name, table: workflow.table, bucket: workflow.bucket, dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda });
   }
 
   /** Runs one session to its end and reports it. One session at a time. */
@@ -386,7 +387,7 @@ export class LocalEngine implements Invoker {
     this.busy = true;
     const chaos = new Chaos(faults);
     const session = options.session ?? randomUUID();
-    const tracker = new Tracker(session, chaos, options.onProgress);
+    const tracker = new Tracker(session, workflow.name, chaos, options.onProgress);
     this.dynamodbProxy.reset();
     this.s3Proxy.reset();
     const before = { ...this.endpoint.stats };
@@ -394,7 +395,7 @@ export class LocalEngine implements Invoker {
     try {
       const client = this.client(workflow);
       await client.startExecution({
-        workflow: workflow.name, entryNode: workflow.entry.node!, functionName: workflow.entry.functionName, input: options.input, session,
+        entryNode: workflow.entry.node!, functionName: workflow.entry.functionName, input: options.input, session,
       });
       const drained = await Promise.race([
         this.endpoint.idle().then(() => true),

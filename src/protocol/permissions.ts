@@ -1,0 +1,24 @@
+/**
+ * The AWS API actions the runtime and the client call, by who needs them:
+ * the one list the constructs grant from. test/constructs/permissions.test.ts
+ * checks it against the SDK commands the runtime's code sends, so a call
+ * added without its action (or an action without a call) fails.
+ */
+
+/** Every workflow function: checkpoints, sessions, joins, fan-in reads. */
+export const FUNCTION_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'] as const;
+/** Every workflow function, with a payload bucket: spilled inputs and outputs. */
+export const FUNCTION_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject'] as const;
+/** Eager cleanup only (lambda-runtime/gc.ts), in the functions that can end a session. */
+export const CLEANUP_ITEM_ACTIONS = ['dynamodb:Query', 'dynamodb:BatchWriteItem'] as const;
+export const CLEANUP_OBJECT_ACTIONS = ['s3:DeleteObject'] as const;
+/** Successors, retries and Waits re-invoked later (always unqualified function names). */
+export const INVOKE_ACTIONS = ['lambda:InvokeFunction'] as const;
+/** What Lambda itself needs of the role to write the function's logs to its own log group. */
+export const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'] as const;
+
+/** A client reading sessions: describeSession (GetItem, Query for failures), getResult (BatchGetItem for a fan-in, GetObject). */
+export const READ_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'] as const;
+export const READ_OBJECT_ACTIONS = ['s3:GetObject'] as const;
+/** A client starting sessions with an input too large to pass inline writes the session's start object. */
+export const START_OBJECT_ACTIONS = ['s3:PutObject'] as const;

@@ -1,0 +1,111 @@
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { gunzipSync } from 'zlib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { UnumWorkflow } from '../../src';
+import { invokedFunctionNames } from '../../src/private/function-config';
+import {
+  CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, FunctionConfig, INVOKE_ACTIONS, LOG_ACTIONS,
+} from '../../src/protocol';
+import { SHAPES } from '../support/shapes';
+
+/**
+ * Least privilege, exactly: the actions granted to each workflow function
+ * are the SDK commands the runtime's code sends, read from the source the
+ * runtime layer is bundled from (lambda-runtime/index.ts and every module
+ * it imports). A call added without its action, or an action granted that
+ * no code calls, fails here.
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** IAM action of an SDK command (the Invoke API is authorized as lambda:InvokeFunction). */
+function actionOf(service: string, command: string): string {
+  return service === 'lambda' && command === 'Invoke' ? 'lambda:InvokeFunction' : `${service}:${command}`;
+}
+
+/** The IAM actions each runtime module's SDK commands need, following relative imports from the layer's entry. */
+function runtimeCalls(): Map<string, Set<string>> {
+  const calls = new Map<string, Set<string>>();
+  const visit = (file: string): void => {
+    if (calls.has(file)) return;
+    const text = readFileSync(file, 'utf8');
+    const actions = new Set<string>();
+    calls.set(file, actions);
+    const services = new Map<string, string>();
+    for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'@aws-sdk\/client-([a-z0-9-]+)'/g)) {
+      for (const name of m[1].split(',').map((n) => n.trim()).filter(Boolean)) services.set(name, m[2]);
+    }
+    for (const m of text.matchAll(/new\s+(\w+)Command\s*\(/g)) {
+      const service = services.get(`${m[1]}Command`);
+      if (service === undefined) throw new Error(`${file}: cannot tell the service of ${m[1]}Command`);
+      actions.add(actionOf(service, m[1]));
+    }
+    // The S3 module is loaded lazily: new (s3Module().PutObjectCommand)(...).
+    for (const m of text.matchAll(/new\s+\(s3Module\(\)\.(\w+)Command\)/g)) actions.add(actionOf('s3', m[1]));
+    for (const m of text.matchAll(/from\s+'(\.[^']+)'/g)) {
+      const base = path.resolve(path.dirname(file), m[1]);
+      const next = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => { try { readFileSync(f); return true; } catch { return false; } });
+      if (next !== undefined) visit(next);
+    }
+  };
+  visit(path.join(ROOT, 'lambda-runtime', 'index.ts'));
+  return calls;
+}
+
+const calls = runtimeCalls();
+const all = new Set([...calls.values()].flatMap((s) => [...s]));
+const gcFile = path.join(ROOT, 'lambda-runtime', 'gc.ts');
+/** Commands only eager cleanup sends. */
+const cleanupOnly = new Set([...calls.get(gcFile)!].filter((a) => ![...calls].some(([f, s]) => f !== gcFile && s.has(a))));
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+test('the protocol lists exactly the actions the runtime code calls', () => {
+  expect(calls.size).toBeGreaterThan(5);
+  expect(sorted(all)).toEqual(sorted([...FUNCTION_ITEM_ACTIONS, ...FUNCTION_OBJECT_ACTIONS, ...CLEANUP_ITEM_ACTIONS, ...CLEANUP_OBJECT_ACTIONS,
+    ...INVOKE_ACTIONS]));
+  expect(sorted(cleanupOnly)).toEqual(sorted([...CLEANUP_ITEM_ACTIONS, ...CLEANUP_OBJECT_ACTIONS]));
+});
+
+function configOf(fn: any): FunctionConfig {
+  const vars = fn.Properties.Environment.Variables;
+  if (vars.UNUM_CONFIG) return JSON.parse(vars.UNUM_CONFIG);
+  return JSON.parse(gunzipSync(Buffer.from(vars.UNUM_CONFIG_GZIP, 'base64')).toString());
+}
+
+describe.each([false, true])('every function role of every shape (eager cleanup %s) allows exactly what its runtime calls', (eagerCleanup) => {
+  test.each(Object.keys(SHAPES))('%s', (shape) => {
+    const stack = new Stack(new App(), `Perm-${shape}`, { env: { account: '123456789012', region: 'us-east-1' } });
+    new UnumWorkflow(stack, shape, { definition: SHAPES[shape](stack), eagerCleanup });
+    const t = Template.fromStack(stack);
+    const policies = Object.values(t.findResources('AWS::IAM::Policy')) as any[];
+    const roles = t.findResources('AWS::IAM::Role');
+    for (const fn of Object.values(t.findResources('AWS::Lambda::Function')) as any[]) {
+      const config = configOf(fn);
+      const role = fn.Properties.Role['Fn::GetAtt'][0];
+      expect(roles[role].Properties.ManagedPolicyArns).toBeUndefined();
+      const statements = policies.filter((p) => p.Properties.Roles.some((r: any) => r.Ref === role))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const granted = statements.flatMap((s) => [s.Action].flat());
+      const ends = JSON.stringify([config.next, config.catch]).includes('"kind":"succeed"');
+      const reinvokes = invokedFunctionNames(config).length > 0 || config.retry.length > 0
+        || JSON.stringify([config.next, config.catch]).includes('"kind":"wait"');
+      const expected = [...all].filter((a) => !cleanupOnly.has(a) && a !== 'lambda:InvokeFunction');
+      if (eagerCleanup && ends) expected.push(...cleanupOnly);
+      if (reinvokes) expected.push('lambda:InvokeFunction');
+      expect({ node: config.node, actions: sorted(granted) }).toEqual({ node: config.node, actions: sorted([...expected, ...LOG_ACTIONS]) });
+      // Each action is granted once, every resource is named (no qualifier wildcards on functions).
+      expect(granted.length).toBe(new Set(granted).size);
+      for (const s of statements) {
+        const resources = JSON.stringify(s.Resource);
+        if ([s.Action].flat().includes('lambda:InvokeFunction')) expect(resources).not.toMatch(/:\*/);
+        if ([s.Action].flat().some((a: string) => a.startsWith('dynamodb:'))) {
+          expect(s.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`W#${shape}#*`] } });
+        }
+        if ([s.Action].flat().some((a: string) => a.startsWith('s3:'))) expect(resources).toContain(`/unum/${shape}/*`);
+        if ([s.Action].flat().some((a: string) => a.startsWith('logs:'))) expect(resources).toContain(`log-group:/aws/lambda/${fn.Properties.FunctionName}:*`);
+      }
+    }
+  });
+});
