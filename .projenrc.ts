@@ -27,6 +27,8 @@ function addPolyglotTasks(p: awscdk.AwsCdkConstructLibrary) {
     exec: 'jsii-pacmak -v --target python --target java --target go',
   });
   polyglot.spawn(p.tasks.tryFind('package:dotnet')!);
+  // The packed npm tarball inside each package must carry the runtime layer asset.
+  polyglot.prependSpawn(p.tasks.tryFind('bundle:runtime')!);
   p.addTask('test:python', {
     description: 'Python smoke test: install the wheel from dist/python (built if missing) with aws-cdk-lib and constructs from PyPI, synthesize test/python/app.py and compare with its TypeScript twin',
     exec: 'bash test/python/smoke.sh',

@@ -14,6 +14,9 @@ pkg_version() { node -p "require('./package.json').devDependencies['$1']"; }
 CDK_VERSION=$(pkg_version aws-cdk-lib)
 CONSTRUCTS_VERSION=$(pkg_version constructs)
 
+# Both the wheel's packed npm tarball and the TypeScript twin need the runtime layer asset.
+npx projen bundle:runtime >/dev/null
+
 if ! ls dist/python/cdk_unum-*.whl >/dev/null 2>&1; then
   stage "build the Python package (jsii-pacmak)"
   [ -f .jsii ] || npx projen compile
