@@ -60,11 +60,11 @@ export abstract class Condition {
   public static timestampGreaterThanEquals(variable: string, value: string): Condition { return compare('timestampGreaterThanEquals', variable, value); }
 
   /** Compare two variables of the output, e.g. `comparePaths('numberLessThan', '$.used', '$.quota')`. */
-  public static comparePaths(operator: string, variable: string, otherVariable: string): Condition {
-    const op = `${operator}Path`;
-    const known = ['string', 'number', 'boolean', 'timestamp'].some((t) => operator.startsWith(t)) && operator !== 'stringMatches';
+  public static comparePaths(comparison: string, variable: string, otherVariable: string): Condition {
+    const op = `${comparison}Path`;
+    const known = ['string', 'number', 'boolean', 'timestamp'].some((t) => comparison.startsWith(t)) && comparison !== 'stringMatches';
     if (!known) {
-      throw new Error(`Condition.comparePaths: '${operator}' is not a comparison operator such as stringEquals or numberLessThan`);
+      throw new Error(`Condition.comparePaths: '${comparison}' is not a comparison operator such as stringEquals or numberLessThan`);
     }
     return new RenderedCondition({ op: op as `${ComparisonOperator}Path`, path: variable, otherPath: otherVariable });
   }

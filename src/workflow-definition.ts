@@ -27,7 +27,7 @@ export interface StatesLanguageDefinitionProps {
 }
 
 /** Properties of a workflow imported from a FaaSr workflow JSON. */
-export interface FaaSrDefinitionProps {
+export interface FaasrDefinitionProps {
   /**
    * The function of each action, keyed by the action's name (or its
    * `FunctionName`). The action's `Arguments` become the function's input
@@ -68,7 +68,7 @@ export class WorkflowDefinition extends Construct implements IChainable {
    * each closed by its FanIn; any other one uses FanIns over predecessors.
    * Compute servers and data stores are reported in `notes` as not applicable.
    */
-  public static fromFaaSr(scope: Construct, id: string, json: string, props: FaaSrDefinitionProps): WorkflowDefinition {
+  public static fromFaasr(scope: Construct, id: string, json: string, props: FaasrDefinitionProps): WorkflowDefinition {
     return new WorkflowDefinition(scope, id, translateFaasr(json), props.functions, 'FaaSr');
   }
 

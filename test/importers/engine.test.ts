@@ -1,6 +1,6 @@
 /**
  * Every ASL fixture and every FaaSr fixture imported with
- * WorkflowDefinition.fromStatesLanguage / fromFaaSr into a real CDK app
+ * WorkflowDefinition.fromStatesLanguage / fromFaasr into a real CDK app
  * (apps/imported-app.ts), synthesized, and run through the local engine —
  * sandbox processes running the bundled stub functions under the unmodified
  * runtime layer, DynamoDB Local and s3rver — with the results Step

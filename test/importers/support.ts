@@ -42,7 +42,7 @@ export function importDefinition(format: Format, json: string, keyOf: KeyOf = (t
   }
   const definition = format === 'asl'
     ? WorkflowDefinition.fromStatesLanguage(stack, 'Definition', json, { functions })
-    : WorkflowDefinition.fromFaaSr(stack, 'Definition', json, { functions });
+    : WorkflowDefinition.fromFaasr(stack, 'Definition', json, { functions });
   const workflow = new UnumWorkflow(stack, 'Workflow', { definition, workflowName: 'wf' });
   const template = Template.fromStack(stack);
   const configs = workflow.functions.map((f) => readConfig(f._environment));

@@ -1,6 +1,6 @@
 // The importers' engine test app: every case of test/importers/cases.ts (or only the workflows
 // named in UNUM_IMPORTED_WORKFLOWS, comma-separated) imported with WorkflowDefinition.fromStatesLanguage
-// or fromFaaSr, each task an UnumFunction bundling its stub from ./functions.
+// or fromFaasr, each task an UnumFunction bundling its stub from ./functions.
 // `node -r ts-node/register/transpile-only test/importers/apps/imported-app.ts`
 import { readFileSync } from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
@@ -34,7 +34,7 @@ for (const c of CASES) {
   }
   const definition = c.format === 'asl'
     ? WorkflowDefinition.fromStatesLanguage(scope, 'Definition', json, { functions })
-    : WorkflowDefinition.fromFaaSr(scope, 'Definition', json, { functions });
+    : WorkflowDefinition.fromFaasr(scope, 'Definition', json, { functions });
   new UnumWorkflow(scope, 'Workflow', { definition, workflowName: c.workflow });
 }
 
