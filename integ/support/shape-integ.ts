@@ -1,11 +1,12 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { IntermediaryStore, UnumWorkflow } from '../../src';
+import { sessionItemKey } from '../../src/protocol/keys';
 import { SHAPES } from '../../test/support/shapes';
 
 /**
  * What one run of a shape must leave in the session item
- * (`{ pk: S#<session>, sk: SESSION }`) once the workflow has finished.
+ * (the protocol's sessionItemKey) once the workflow has finished.
  */
 export type SessionOutcome =
   /** The terminal node recorded this result (compared as the JSON the runtime stores in `rv`). */
@@ -88,9 +89,11 @@ export function shapeIntegApp(shape: string, options: ShapeIntegOptions): App {
     Payload: JSON.stringify({ session, instance: `${workflow.entryFunction.id}|0` }),
   }));
 
+  const { pk, sk } = sessionItemKey({ workflow: workflow.workflowName, session });
+  const sessionKey = { pk: { S: pk }, sk: { S: sk } };
   const sessionItem = integ.assertions.awsApiCall('DynamoDB', 'getItem', {
     TableName: store.tableName,
-    Key: { pk: { S: `S#${session}` }, sk: { S: 'SESSION' } },
+    Key: sessionKey,
     ConsistentRead: true,
   });
   sessionItem.expect(ExpectedResult.objectLike({ Item: expectedSessionItem(options.outcome) }))

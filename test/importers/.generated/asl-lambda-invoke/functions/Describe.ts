@@ -1,6 +1,0 @@
-// The function of 'Describe' (imported from test/fixtures/asl/lambda-invoke.json).
-// A stub that returns its input: replace it with the real implementation.
-export async function handler(input: any, context: { index: number; size: number; session: string }): Promise<any> {
-  void context;
-  return input;
-}
