@@ -160,7 +160,8 @@ export class UnumFunction extends State implements INextable {
     suppressNag(role.node.findChild('DefaultPolicy'), [{
       id: 'AwsSolutions-IAM5',
       reason: "Lambda writes the function's logs into streams of its own log group only (/aws/lambda/<function name>:*)",
-      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:logs:[^:]+:[^:]+:log-group:\\/aws\\/lambda\\/[A-Za-z0-9_-]+:\\*$/g' }],
+      // Region and account are literals in an environment-bound stack, pseudo parameters otherwise.
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:logs:(<AWS::Region>|[^:]+):(<AWS::AccountId>|[^:]+):log-group:\\/aws\\/lambda\\/[A-Za-z0-9_-]+:\\*$/g' }],
     }]);
     const common = {
       role,
