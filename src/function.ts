@@ -94,8 +94,11 @@ export interface UnumFunctionProps extends DataFlowProps {
    */
   readonly maxEventAge?: Duration;
   /**
-   * Where Lambda sends events that still fail after its retries.
-   * @default - none
+   * Where Lambda sends events that still fail after its retries, after the
+   * workflow's failure recorder has recorded the session FAILED (the
+   * recorder is the function's on-failure destination and forwards the
+   * record unchanged). Only a `LambdaDestination` can be forwarded.
+   * @default - the failure recorder only
    */
   readonly onFailure?: lambda.IDestination;
   /**
@@ -121,6 +124,11 @@ export class UnumFunction extends State implements INextable {
   public readonly functionArn: string;
   /** Every variable set on the function, to size the configuration against Lambda's limit. @internal */
   public readonly _environment: Record<string, string> = {};
+  /**
+   * Lambda's async settings, applied by the workflow together with its
+   * failure recorder as the on-failure destination (which forwards to `onFailure`). @internal
+   */
+  public readonly _asyncInvoke: { retryAttempts?: number; maxEventAge?: Duration; onFailure?: lambda.IDestination };
   private readonly retries: RetryRule[] = [];
   private readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
   private dataFlow?: DataFlow;
@@ -128,6 +136,7 @@ export class UnumFunction extends State implements INextable {
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);
     this.endStates = [this];
+    this._asyncInvoke = { retryAttempts: props.retryAttempts, maxEventAge: props.maxEventAge, onFailure: props.onFailure };
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
     if (runtime.family !== lambda.RuntimeFamily.NODEJS) {
       throw new Error(`UnumFunction '${id}': runtime ${runtime.name} is not Node.js; the cdk-unum runtime layer needs a nodejs runtime (22 or later)`);
@@ -146,9 +155,6 @@ export class UnumFunction extends State implements INextable {
       timeout: props.timeout ?? Duration.seconds(60),
       description: props.description,
       architecture: props.architecture,
-      retryAttempts: props.retryAttempts,
-      maxEventAge: props.maxEventAge,
-      onFailure: props.onFailure,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     };
     let userHandler: string;

@@ -1,0 +1,79 @@
+import { Lazy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { Construct } from 'constructs';
+import { workflowFunctionName } from './function-name';
+import { suppressNag } from './nag';
+import { UnumFunction } from '../function';
+import { ENV, RECORDER_ENV, RECORDER_HANDLER } from '../protocol/config';
+import { IIntermediaryStore } from '../store';
+
+/**
+ * The workflow's failure recorder: one small function (its handler is in
+ * the runtime layer) that is every workflow function's asynchronous
+ * on-failure destination, so a session whose invocation Lambda gave up on
+ * is recorded FAILED instead of staying RUNNING. A user's own `onFailure`
+ * gets the record forwarded by the recorder (Lambda allows one on-failure
+ * destination per function).
+ */
+export function addFailureRecorder(scope: Construct, props: {
+  readonly workflowName: string;
+  readonly store: IIntermediaryStore;
+  readonly layer: lambda.ILayerVersion;
+  readonly functions: readonly UnumFunction[];
+  readonly entry: UnumFunction;
+}): lambda.Function {
+  const forward: Record<string, string> = {};
+  const recorder = new lambda.Function(scope, 'FailureRecorder', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    code: lambda.Code.fromInline('// The cdk-unum failure recorder runs from the runtime layer (/opt/unum/runtime.js).'),
+    handler: RECORDER_HANDLER,
+    layers: [props.layer],
+    memorySize: 128,
+    description: `cdk-unum: records sessions of workflow ${props.workflowName} FAILED when Lambda gives up on an invocation`,
+    environment: {
+      [ENV.TABLE]: props.store.tableName,
+      [ENV.TTL_SECONDS]: String(props.store.timeToLive.toSeconds()),
+      [RECORDER_ENV.WORKFLOW]: props.workflowName,
+      [RECORDER_ENV.ENTRY_FUNCTION]: props.entry.functionName,
+      [RECORDER_ENV.ENTRY_NODE]: props.entry.id,
+      // Filled below, once the recorder exists to be granted the user's functions.
+      [RECORDER_ENV.FORWARD]: Lazy.string({ produce: () => Stack.of(scope).toJsonString(forward) }),
+    },
+  });
+  (recorder.node.defaultChild as lambda.CfnFunction).addPropertyOverride('FunctionName', workflowFunctionName(recorder));
+  // It reads checkpoints and the session, and writes the session and its failure records: nothing else.
+  recorder.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    resources: [props.store.tableArn],
+  }));
+  (recorder.node.defaultChild as lambda.CfnFunction).addMetadata('cdk-unum', { workflow: props.workflowName, recorder: true });
+  if (recorder.role) {
+    suppressNag(recorder.role, [{
+      id: 'AwsSolutions-IAM4',
+      reason: 'AWSLambdaBasicExecutionRole only lets the recorder write its own CloudWatch Logs',
+      appliesTo: [{ regex: '/^Policy::arn:<AWS::Partition>:iam::aws:policy\\/service-role\\/AWSLambdaBasicExecutionRole$/g' }],
+    }]);
+  }
+  const destination = new destinations.LambdaDestination(recorder);
+  for (const fn of props.functions) {
+    const { retryAttempts, maxEventAge, onFailure } = fn._asyncInvoke;
+    if (onFailure !== undefined) forward[fn.functionName] = userDestination(fn, onFailure, recorder);
+    fn.lambdaFunction.configureAsyncInvoke({ retryAttempts, maxEventAge, onFailure: destination });
+  }
+  return recorder;
+}
+
+/** The user's on-failure function, which the recorder may now invoke. */
+function userDestination(fn: UnumFunction, onFailure: lambda.IDestination, recorder: lambda.Function): string {
+  const target = onFailure instanceof destinations.LambdaDestination ? (onFailure as unknown as { fn: lambda.IFunction }).fn : undefined;
+  const responseOnly = (onFailure as unknown as { options?: destinations.LambdaDestinationOptions }).options?.responseOnly === true;
+  if (target === undefined || responseOnly) {
+    throw new Error(`UnumFunction '${fn.id}': onFailure must be a LambdaDestination (without responseOnly); `
+      + 'the workflow\'s failure recorder is the function\'s on-failure destination and forwards the record to a Lambda function only. '
+      + 'Use a LambdaDestination whose function sends the record on to SQS, SNS or EventBridge');
+  }
+  target.grantInvoke(recorder);
+  return target.functionArn;
+}
