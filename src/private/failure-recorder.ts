@@ -56,7 +56,13 @@ export function addFailureRecorder(scope: Construct, props: {
       appliesTo: [{ regex: '/^Policy::arn:<AWS::Partition>:iam::aws:policy\\/service-role\\/AWSLambdaBasicExecutionRole$/g' }],
     }]);
   }
-  const destination = new destinations.LambdaDestination(recorder);
+  // Not LambdaDestination: its grantInvoke adds a ':*' qualifier wildcard, and Lambda invokes the recorder unqualified.
+  const destination: lambda.IDestination = {
+    bind: (_scope, source) => {
+      source.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [recorder.functionArn] }));
+      return { destination: recorder.functionArn };
+    },
+  };
   for (const fn of props.functions) {
     const { retryAttempts, maxEventAge, onFailure } = fn._asyncInvoke;
     if (onFailure !== undefined) forward[fn.functionName] = userDestination(fn, onFailure, recorder);

@@ -77,6 +77,10 @@ describe('UnumWorkflow', () => {
       Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^FlowStorePayloads/), 'Arn'] }, '/unum/*']] },
     };
+    // Lambda invokes the on-failure destination, unqualified, with the function's role.
+    const recorderStatement = {
+      Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FlowFailureRecorder/), 'Arn'] },
+    };
     const policies = t.findResources('AWS::IAM::Policy');
     const policyOf = (node: string) => {
       const role = functionResource(t, node).Properties.Role['Fn::GetAtt'][0];
@@ -90,9 +94,10 @@ describe('UnumWorkflow', () => {
         Resource: [invokeArn(b.functionName), { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:us-east-1:123456789012:function:${b.functionName}:*`]] },
           invokeArn(c.functionName), { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:us-east-1:123456789012:function:${c.functionName}:*`]] }],
       },
+      recorderStatement,
     ]);
-    // Branch ends arrive at the join that ends the workflow: they invoke nothing.
-    expect(policyOf('B').Properties.PolicyDocument.Statement).toHaveLength(2);
+    // Branch ends arrive at the join that ends the workflow: they invoke nothing but their on-failure destination.
+    expect(policyOf('B').Properties.PolicyDocument.Statement).toEqual([tableStatement, objectStatement, recorderStatement]);
   });
 
   test('loops and back-edges deploy: no resource depends on another workflow function', () => {
