@@ -84,7 +84,8 @@ test('an onFailure the recorder cannot forward is refused at synth, naming the n
   expect(() => new UnumWorkflow(stack, 'Flow', { definition: a })).toThrow(/UnumFunction 'A': onFailure must be a LambdaDestination/);
   const other = newStack();
   const b = new UnumFunction(other, 'B', {
-    code: lambda.Code.fromInline('exports.h = async () => 1;'), handler: 'index.h',
+    code: lambda.Code.fromInline('exports.h = async () => 1;'),
+    handler: 'index.h',
     onFailure: new destinations.LambdaDestination(userOnFailure(other), { responseOnly: true }),
   });
   expect(() => new UnumWorkflow(other, 'Flow', { definition: b })).toThrow(/UnumFunction 'B': onFailure must be a LambdaDestination \(without responseOnly\)/);

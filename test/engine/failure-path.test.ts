@@ -2,6 +2,7 @@ import { join } from 'path';
 import { startEngine, synthApp } from './support';
 import { LocalApp, selectWorkflow } from '../../src/local/assembly';
 import { LocalEngine } from '../../src/local/engine';
+import { formatSession } from '../../src/local/report';
 
 /**
  * Every session ends: what used to leave a session RUNNING forever (an
@@ -55,7 +56,8 @@ test('process.exit: Lambda retries, then the failure recorder ends the session a
   expect(r.onFailure).toEqual([expect.objectContaining({ node: 'Quit', attempts: 2, errorType: 'Runtime.ExitError' })]);
   // What was committed stays: Start's checkpoint.
   expect(r.commits).toEqual({ 'Start|0': 1 });
-  expect((await status('exit', r.session)).status).toBe('FAILED');
+  // What `unum status <session>` prints.
+  expect(formatSession(await status('exit', r.session))).toMatch(/: FAILED\n[^]*failed at node 'Quit' \(instance Quit\|0\): Runtime.ExitError — .*exit status 3/);
   const forwarded = logs.find((l) => l.includes('USER-ON-FAILURE'));
   expect(forwarded).toBeDefined();
   const record = JSON.parse(forwarded!.slice(forwarded!.indexOf('USER-ON-FAILURE ') + 'USER-ON-FAILURE '.length));

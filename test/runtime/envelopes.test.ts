@@ -9,10 +9,17 @@ beforeAll(async () => {
   w.deploy('wf', [
     { node: 'A', next: succeed, handler: (x) => x },
     { node: 'B', next: succeed, handler: () => { throw new Error('user code must not run'); } },
-  ], { logger: { debug() {}, info() {}, warn() {}, error: (m: string, fields?: Record<string, unknown>) => {
-    logged.push(m);
-    lines.push({ message: m, fields });
-  } } });
+  ], {
+    logger: {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (m: string, fields?: Record<string, unknown>) => {
+        logged.push(m);
+        lines.push({ message: m, fields });
+      },
+    },
+  });
 });
 afterAll(async () => w.close());
 
