@@ -48,6 +48,8 @@ export function addFailureRecorder(scope: Construct, props: {
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     resources: [props.store.tableArn],
   }));
+  // A customer managed key encrypts the items it reads and writes.
+  props.store.encryptionKey?.grant(recorder, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
   (recorder.node.defaultChild as lambda.CfnFunction).addMetadata('cdk-unum', { workflow: props.workflowName, recorder: true });
   if (recorder.role) {
     suppressNag(recorder.role, [{
