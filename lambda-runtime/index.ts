@@ -11,6 +11,8 @@ import { s3Module } from '../src/client/s3';
 import { CONFIG_VERSION, ENV, FunctionConfig } from '../src/protocol';
 
 export { createRuntime } from './runtime';
+export { recorder, recordFailure } from './recorder';
+export type { DestinationRecord, RecorderOptions } from './recorder';
 export type { RuntimeOptions, RuntimeClients, RuntimeHandler } from './runtime';
 export { FAULT_STEPS, SimulatedCrash, crashAt } from './faults';
 export type { FaultHook, FaultStep, FaultInfo } from './faults';

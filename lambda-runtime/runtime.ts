@@ -102,14 +102,28 @@ export class Runtime {
 
   async handle(event: unknown, lambdaContext?: LambdaContext): Promise<unknown> {
     const envelope = await this.ingress(event, lambdaContext);
-    if (envelope === undefined) return { error: 'invalid envelope (recorded)' };
+    if (envelope === undefined) return { error: 'invalid envelope (logged, nothing changed)' };
     const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
     const info = { node: envelope.node, session: envelope.session, instance };
     const inv: Invocation = {
       envelope, instance, info, lambdaContext, logger: withFields(this.logger, { session: envelope.session, instance }),
     };
     this.fault('after-ingress', inv);
+    try {
+      return await this.process(inv);
+    } catch (e) {
+      if (!isPermanent(e)) throw e;
+      // Lambda's retries would fail the same way (and re-run the user code): the session ends here.
+      const isStart = this.config.entry && envelope.frames.length === 0 && envelope.iteration === 0;
+      const failure = { node: envelope.node, instance, error: errorName(e), cause: permanentCause(envelope.node, e) };
+      inv.logger.error('the invocation cannot succeed; the session fails, no retry', { error: failure.error, cause: failure.cause });
+      await failSession(this.store, envelope, failure, isStart);
+      return { session: envelope.session, instance, status: 'failed' };
+    }
+  }
 
+  private async process(inv: Invocation): Promise<unknown> {
+    const { envelope, instance } = inv;
     // Checkpoint first: a retry or duplicate skips the user code and the input.
     let committed: Committed | undefined;
     const existing = await this.store.get(checkpointItemKey(envelope, instance));
@@ -128,7 +142,11 @@ export class Runtime {
     return { session: envelope.session, instance };
   }
 
-  /** Validates the event; an invalid one is recorded (when it names a session) and dropped, never retried. */
+  /**
+   * Validates the event. An invalid one changes nothing in the store (it may
+   * name any session, or none): it is logged, counted, and dropped without
+   * an error, so Lambda does not retry it.
+   */
   private async ingress(event: unknown, lambdaContext?: LambdaContext): Promise<Envelope | undefined> {
     const { workflow, node } = this.config;
     if (!looksLikeEnvelope(event)) {
@@ -137,7 +155,7 @@ export class Runtime {
         const session = lambdaContext?.awsRequestId ?? randomUUID();
         return { unum: ENVELOPE_VERSION, workflow, session, node, frames: [], iteration: 0, input: { value: event ?? null } };
       }
-      this.logger.error(`node '${node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')`);
+      this.rejectEvent(`node '${node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')`);
       return undefined;
     }
     try {
@@ -145,12 +163,14 @@ export class Runtime {
     } catch (e) {
       if (!(e instanceof EnvelopeError)) throw e;
       const session = (event as { session?: unknown }).session;
-      this.logger.error(e.message, { session });
-      if (typeof session === 'string' && /^[A-Za-z0-9_.:-]{1,128}$/.test(session)) {
-        await failSession(this.store, { workflow, session }, { node, instance: `${node}|invalid-envelope`, error: e.name, cause: e.message });
-      }
+      this.rejectEvent(e.message, typeof session === 'string' ? session.slice(0, 128) : undefined);
       return undefined;
     }
+  }
+
+  /** One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums. */
+  private rejectEvent(message: string, session?: string): void {
+    this.logger.error(message, { error: 'Unum.InvalidEnvelope', invalidEnvelopes: 1, ...(session === undefined ? {} : { claimedSession: session }) });
   }
 
   /**
@@ -168,7 +188,7 @@ export class Runtime {
       if ((e as Error).name !== 'NoSuchKey' && (e as Error).name !== 'SyntaxError') throw e;
       await failSession(this.store, envelope, {
         node: envelope.node, instance, error: 'Unum.InvalidInput', cause: `cannot read the input: ${errorCause(e)}`,
-      });
+      }, isStart);
       return undefined;
     }
     if (isStart) {
@@ -313,4 +333,31 @@ export class Runtime {
       FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(envelope)),
     }));
   }
+}
+
+/**
+ * Errors that every retry would meet again: the output is not JSON, a
+ * payload needs a bucket that is not configured or does not exist, a
+ * successor or the table does not exist, a request the service refuses as
+ * malformed or too large. Throttling, timeouts and crashes stay with
+ * Lambda's retries (and its on-failure destination once they run out).
+ */
+const PERMANENT_ERRORS = new Set([
+  'Unum.InvalidOutput', 'Unum.NoBucket', 'NoSuchBucket', 'ResourceNotFoundException', 'ValidationException',
+  'RequestEntityTooLargeException', 'InvalidRequestContentException',
+]);
+
+function isPermanent(e: unknown): boolean {
+  return PERMANENT_ERRORS.has(errorName(e));
+}
+
+function permanentCause(node: string, e: unknown): string {
+  const hints: Record<string, string> = {
+    'Unum.InvalidOutput': 'return plain JSON values (no BigInt, no circular references)',
+    'Unum.NoBucket': "give the workflow a store with a bucket, or keep the node's output below the payload threshold",
+    'NoSuchBucket': "the store's bucket does not exist: create it or point the workflow at a store whose bucket exists",
+    'ResourceNotFoundException': 'a successor function or the store table does not exist: deploy the whole workflow',
+  };
+  const hint = hints[errorName(e)];
+  return `node '${node}': ${errorCause(e)}${hint ? `; ${hint}` : ''}`;
 }

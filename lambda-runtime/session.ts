@@ -34,16 +34,18 @@ export interface FailureRecord {
 }
 
 /**
- * Records the failure under the session and moves a RUNNING session to
- * FAILED (the first failure is the session's error; all are kept).
+ * Moves a RUNNING session to FAILED with this failure as its error, and
+ * keeps the failure record under the session (a FAILED session keeps every
+ * later failure too). A session that SUCCEEDED, or that does not exist, is
+ * left alone: a late or forged failure must not change what has ended nor
+ * create sessions. `create` makes the session (FAILED) when it does not
+ * exist yet: a start that never got to create it.
+ * Returns whether the failure was recorded.
  */
-export async function failSession(store: Store, session: SessionRef, f: FailureRecord): Promise<void> {
+export async function failSession(store: Store, session: SessionRef, f: FailureRecord, create = false): Promise<boolean> {
   const time = new Date().toISOString();
   const cause = (f.cause ?? '').slice(0, 32 * 1024);
-  await store.put(failureItemKey(session, f.instance), {
-    node: { S: f.node }, instance: { S: f.instance }, error: { S: f.error }, cause: { S: cause }, time: { S: time },
-  });
-  await store.update(sessionItemKey(session), {
+  const ended = await store.update(sessionItemKey(session), {
     set: '#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst',
   }, {
     '#st': SESSION_ATTR.STATUS,
@@ -61,4 +63,28 @@ export async function failSession(store: Store, session: SessionRef, f: FailureR
     ':node': { S: f.node },
     ':inst': { S: f.instance },
   }, '#st = :run');
+  if (ended === undefined) {
+    const current = await store.get(sessionItemKey(session));
+    const status = current?.[SESSION_ATTR.STATUS]?.S;
+    if (current === undefined && create) {
+      const made = await store.putIfAbsent(sessionItemKey(session), {
+        [SESSION_ATTR.STATUS]: { S: 'FAILED' },
+        [SESSION_ATTR.WORKFLOW]: { S: session.workflow },
+        [SESSION_ATTR.START]: { S: time },
+        [SESSION_ATTR.END]: { S: time },
+        [SESSION_ATTR.ERROR]: { S: f.error },
+        [SESSION_ATTR.CAUSE]: { S: cause },
+        [SESSION_ATTR.NODE]: { S: f.node },
+        [SESSION_ATTR.INSTANCE]: { S: f.instance },
+      });
+      // Lost a race with the session's creation: decide again on what exists now.
+      if (!made.created) return failSession(store, session, f);
+    } else if (status !== 'FAILED') {
+      return false;
+    }
+  }
+  await store.put(failureItemKey(session, f.instance), {
+    node: { S: f.node }, instance: { S: f.instance }, error: { S: f.error }, cause: { S: cause }, time: { S: time },
+  });
+  return true;
 }

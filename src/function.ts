@@ -7,12 +7,11 @@ import { Chain } from './chain';
 import { GraphCatch, TaskState } from './compiler/graph';
 import { DataFlowProps, toDataFlow } from './data-flow';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
+import { functionRole } from './private/function-role';
 import { checkFunctionSettings, checkRetryFitsTimeout, environmentProblem } from './private/lambda-limits';
-import { suppressNag } from './private/nag';
-import { grantInvokeByName } from './private/store-grants';
 import { assertUnbound } from './private/state-rules';
+import { grantInvokeByName } from './private/store-grants';
 import { ENV, RetryRule, RUNTIME_HANDLER } from './protocol/config';
-import { LOG_ACTIONS } from './protocol/permissions';
 import { DataFlow } from './protocol/dataflow';
 import { parsePath } from './protocol/jsonpath';
 import { State } from './state';
@@ -97,8 +96,11 @@ export interface UnumFunctionProps extends DataFlowProps {
    */
   readonly maxEventAge?: Duration;
   /**
-   * Where Lambda sends events that still fail after its retries.
-   * @default - none
+   * Where Lambda sends events that still fail after its retries, after the
+   * workflow's failure recorder has recorded the session FAILED (the
+   * recorder is the function's on-failure destination and forwards the
+   * record unchanged). Only a `LambdaDestination` can be forwarded.
+   * @default - the failure recorder only
    */
   readonly onFailure?: lambda.IDestination;
   /**
@@ -125,6 +127,11 @@ export class UnumFunction extends State implements INextable {
   /** Every variable set on the function, to size the configuration against Lambda's limit. @internal */
   public readonly _environment: Record<string, string> = {};
   private readonly timeout: Duration;
+  /**
+   * Lambda's async settings, applied by the workflow together with its
+   * failure recorder as the on-failure destination (which forwards to `onFailure`). @internal
+   */
+  public readonly _asyncInvoke: { retryAttempts?: number; maxEventAge?: Duration; onFailure?: lambda.IDestination };
   private readonly retries: RetryRule[] = [];
   private readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
   private dataFlow?: DataFlow;
@@ -135,6 +142,7 @@ export class UnumFunction extends State implements INextable {
     this.timeout = props.timeout ?? Duration.seconds(60);
     const memorySize = props.memorySize ?? 256;
     checkFunctionSettings(this.where, this.timeout, memorySize);
+    this._asyncInvoke = { retryAttempts: props.retryAttempts, maxEventAge: props.maxEventAge, onFailure: props.onFailure };
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
     if (runtime.family !== lambda.RuntimeFamily.NODEJS) {
       throw new Error(`UnumFunction '${id}': runtime ${runtime.name} is not Node.js; the cdk-unum runtime layer needs a nodejs runtime (22 or later)`);
@@ -151,18 +159,7 @@ export class UnumFunction extends State implements INextable {
     this.functionArn = Stack.of(this).formatArn({
       service: 'lambda', resource: 'function', resourceName: this.functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    // A role of our own instead of AWSLambdaBasicExecutionRole (logs:* on every log group).
-    const role = new iam.Role(this, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    const logGroupArn = Stack.of(this).formatArn({
-      service: 'logs', resource: 'log-group', resourceName: `/aws/lambda/${this.functionName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...LOG_ACTIONS], resources: [logGroupArn] }));
-    suppressNag(role.node.findChild('DefaultPolicy'), [{
-      id: 'AwsSolutions-IAM5',
-      reason: "Lambda writes the function's logs into streams of its own log group only (/aws/lambda/<function name>:*)",
-      // Region and account are literals in an environment-bound stack, pseudo parameters otherwise.
-      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:logs:(<AWS::Region>|[^:]+):(<AWS::AccountId>|[^:]+):log-group:\\/aws\\/lambda\\/[A-Za-z0-9_-]+:\\*$/g' }],
-    }]);
+    const role = functionRole(this, this.functionName);
     const common = {
       role,
       runtime,
@@ -171,9 +168,6 @@ export class UnumFunction extends State implements INextable {
       timeout: this.timeout,
       description: props.description,
       architecture: props.architecture,
-      retryAttempts: props.retryAttempts,
-      maxEventAge: props.maxEventAge,
-      onFailure: props.onFailure,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     };
     let userHandler: string;

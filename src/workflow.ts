@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { CompiledWorkflow, compileWorkflow } from './compiler/compile';
 import { WorkflowGraph } from './compiler/graph';
 import { UnumFunction } from './function';
+import { addFailureRecorder } from './private/failure-recorder';
 import { configVariable, environmentSize, invokedFunctionNames, LAMBDA_ENVIRONMENT_LIMIT } from './private/function-config';
 import { stackResourceProblems } from './private/lambda-limits';
 import { suppressNag } from './private/nag';
@@ -89,6 +90,8 @@ export class UnumWorkflow extends Construct {
   public readonly entryFunction: UnumFunction;
   /** Every function of the workflow, in graph order. */
   public readonly functions: UnumFunction[];
+  /** Every function's on-failure destination: records the session FAILED when Lambda gives up on an invocation. */
+  public readonly failureRecorder: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: UnumWorkflowProps) {
     super(scope, id);
@@ -116,6 +119,9 @@ export class UnumWorkflow extends Construct {
     this.entryFunction = this.functions.find((f) => f.id === compiled.entry)!;
     this.store = props.store ?? new IntermediaryStore(this, 'Store');
     this.configureFunctions(compiled, threshold, props.eagerCleanup ?? false);
+    this.failureRecorder = addFailureRecorder(this, {
+      workflowName: this.workflowName, store: this.store, layer: runtimeLayer(this), functions: this.functions, entry: this.entryFunction,
+    });
 
     this.node.addValidation({ validate: () => stackResourceProblems(`UnumWorkflow '${this.workflowName}'`, this.functions) });
     this.node.addMetadata('cdk-unum:workflow', { name: this.workflowName, entry: this.entryFunction.functionName });

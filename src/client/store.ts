@@ -162,7 +162,12 @@ export class Store {
    * object at `spillKey` when larger than `limit` bytes.
    */
   async encodeValue(value: unknown, prefix: string, spillKey: string, limit = ITEM_VALUE_LIMIT): Promise<Item> {
-    const json = JSON.stringify(value === undefined ? null : value);
+    let json: string;
+    try {
+      json = JSON.stringify(value === undefined ? null : value);
+    } catch (e) {
+      throw new NotJsonError(`the value cannot be encoded as JSON: ${(e as Error).message}`);
+    }
     if (Buffer.byteLength(json) <= Math.min(limit, ITEM_VALUE_LIMIT)) return { [`${prefix}v`]: { S: json } };
     await this.putObject(spillKey, json);
     return { [`${prefix}s3`]: { S: spillKey } };
@@ -246,8 +251,24 @@ export class Store {
   }
 
   private requireBucket(): string {
-    if (this.bucket === undefined) throw new Error('this payload is stored in S3 but no bucket is configured (UNUM_BUCKET)');
+    if (this.bucket === undefined) throw new NoBucketError('this payload is stored in S3 but no bucket is configured (UNUM_BUCKET)');
     return this.bucket;
+  }
+}
+
+/** A value JSON cannot encode (a BigInt, a cycle): retrying cannot help. */
+export class NotJsonError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Unum.InvalidOutput';
+  }
+}
+
+/** A payload must go to S3 but the store has no bucket: retrying cannot help. */
+export class NoBucketError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Unum.NoBucket';
   }
 }
 

@@ -88,7 +88,7 @@ export function stackResourceProblems(where: string, functions: readonly IConstr
     const mine = functions.filter((f) => Stack.of(f) === stack);
     const theirs = mine.reduce((sum, f) => sum + f.node.findAll().filter(inStack).length, 0);
     problems.push(`${where}: stack '${stack.node.path}' has ${total} resources, over CloudFormation's limit of ${limit} per stack; `
-      + `${theirs} of them are this workflow's ${mine.length} functions (each with its role and policy). `
+      + `${theirs} of them are this workflow's ${mine.length} functions (each with its role, policy and asynchronous invoke settings). `
       + 'Create some UnumFunctions in nested stacks (new UnumFunction(new NestedStack(stack, \'Part1\'), id, props)): '
       + 'a workflow accepts functions from nested stacks, its store and layers stay in the parent (README, "Deployment details")');
   }

@@ -263,3 +263,15 @@ export const ENV = {
 
 /** Where the runtime layer puts its handler inside the Lambda sandbox. */
 export const RUNTIME_HANDLER = '/opt/unum/runtime.handler';
+
+/** The failure recorder's handler in the runtime layer (each workflow's on-failure destination). */
+export const RECORDER_HANDLER = '/opt/unum/runtime.recorder';
+
+/** Environment of the failure recorder (besides ENV.TABLE, ENV.BUCKET, ENV.TTL_SECONDS). */
+export const RECORDER_ENV = {
+  WORKFLOW: 'UNUM_WORKFLOW',
+  ENTRY_FUNCTION: 'UNUM_ENTRY_FUNCTION',
+  ENTRY_NODE: 'UNUM_ENTRY_NODE',
+  /** JSON: function name → the user's own on-failure function, which gets the record forwarded. */
+  FORWARD: 'UNUM_FORWARD',
+} as const;

@@ -14,6 +14,8 @@ export const CLEANUP_ITEM_ACTIONS = ['dynamodb:Query', 'dynamodb:BatchWriteItem'
 export const CLEANUP_OBJECT_ACTIONS = ['s3:DeleteObject'] as const;
 /** Successors, retries and Waits re-invoked later (always unqualified function names). */
 export const INVOKE_ACTIONS = ['lambda:InvokeFunction'] as const;
+/** The failure recorder (lambda-runtime/recorder.ts): reads a checkpoint, moves the session to FAILED, writes the failure. */
+export const RECORDER_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 /** What Lambda itself needs of the role to write the function's logs to its own log group. */
 export const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 

@@ -7,6 +7,7 @@ import { UnumWorkflow } from '../../src';
 import { invokedFunctionNames } from '../../src/private/function-config';
 import {
   CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, FunctionConfig, INVOKE_ACTIONS, LOG_ACTIONS,
+  RECORDER_HANDLER, RECORDER_ITEM_ACTIONS,
 } from '../../src/protocol';
 import { SHAPES } from '../support/shapes';
 
@@ -81,12 +82,27 @@ describe.each([false, true])('every function role of every shape (eager cleanup 
     const t = Template.fromStack(stack);
     const policies = Object.values(t.findResources('AWS::IAM::Policy')) as any[];
     const roles = t.findResources('AWS::IAM::Role');
-    for (const fn of Object.values(t.findResources('AWS::Lambda::Function')) as any[]) {
+    const functions = Object.values(t.findResources('AWS::Lambda::Function')) as any[];
+    const isRecorder = (fn: any) => fn.Properties.Handler === RECORDER_HANDLER;
+    const recorder = functions.find(isRecorder);
+    const recorderArn = JSON.stringify(Object.values(t.findResources('AWS::Lambda::EventInvokeConfig'))[0]
+      .Properties.DestinationConfig.OnFailure.Destination);
+    const statementsOf = (fn: any) => policies.filter((p) => p.Properties.Roles.some((r: any) => r.Ref === fn.Properties.Role['Fn::GetAtt'][0]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    // The failure recorder reads a checkpoint and fails the session: of this workflow only.
+    const recorderStatements = statementsOf(recorder);
+    expect(sorted(recorderStatements.flatMap((s) => [s.Action].flat()))).toEqual(sorted([...RECORDER_ITEM_ACTIONS, ...LOG_ACTIONS]));
+    expect(recorderStatements.find((s) => [s.Action].flat().includes('dynamodb:GetItem')).Condition)
+      .toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`W#${shape}#*`] } });
+    for (const fn of functions.filter((f) => !isRecorder(f))) {
       const config = configOf(fn);
       const role = fn.Properties.Role['Fn::GetAtt'][0];
       expect(roles[role].Properties.ManagedPolicyArns).toBeUndefined();
-      const statements = policies.filter((p) => p.Properties.Roles.some((r: any) => r.Ref === role))
-        .flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const every = statementsOf(fn);
+      // Every function may invoke its on-failure destination, the recorder, in a statement of its own.
+      const toRecorder = every.filter((s) => JSON.stringify(s.Resource) === recorderArn);
+      expect(toRecorder).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: JSON.parse(recorderArn) }]);
+      const statements = every.filter((s) => !toRecorder.includes(s));
       const granted = statements.flatMap((s) => [s.Action].flat());
       const ends = JSON.stringify([config.next, config.catch]).includes('"kind":"succeed"');
       const reinvokes = invokedFunctionNames(config).length > 0 || config.retry.length > 0

@@ -83,6 +83,10 @@ describe('UnumWorkflow', () => {
       Action: ['s3:GetObject', 's3:PutObject'],
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^FlowStorePayloads/), 'Arn'] }, '/unum/Flow/*']] },
     };
+    // Lambda invokes the on-failure destination, unqualified, with the function's role.
+    const recorderStatement = {
+      Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FlowFailureRecorder/), 'Arn'] },
+    };
     const policies = t.findResources('AWS::IAM::Policy');
     const policyOf = (node: string) => {
       const role = functionResource(t, node).Properties.Role['Fn::GetAtt'][0];
@@ -91,11 +95,12 @@ describe('UnumWorkflow', () => {
     expect(policyOf('A').Properties.PolicyDocument.Statement).toEqual([
       logStatement(a.functionName), tableStatement, objectStatement,
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [invokeArn(b.functionName), invokeArn(c.functionName)] },
+      recorderStatement,
     ]);
     // No managed policy (AWSLambdaBasicExecutionRole would allow logs:* on every log group).
     for (const role of Object.values(t.findResources('AWS::IAM::Role'))) expect((role as any).Properties.ManagedPolicyArns).toBeUndefined();
-    // Branch ends arrive at the join that ends the workflow: they invoke nothing.
-    expect(policyOf('B').Properties.PolicyDocument.Statement).toHaveLength(3);
+    // Branch ends arrive at the join that ends the workflow: they invoke nothing but their on-failure destination.
+    expect(policyOf('B').Properties.PolicyDocument.Statement).toEqual([logStatement(b.functionName), tableStatement, objectStatement, recorderStatement]);
   });
 
   test('loops and back-edges deploy: no resource depends on another workflow function', () => {

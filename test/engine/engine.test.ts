@@ -77,9 +77,10 @@ test('a failing node fails the session, naming the node and its error', async ()
   expect(formatReport(r)).toContain("Failed at node 'Boom' (instance Boom|0): BoomError");
 });
 
-test('the function timeout kills the sandbox; Lambda retries, then records the event on failure', async () => {
+test('the function timeout kills the sandbox; Lambda retries, then the failure recorder ends the session', async () => {
   const r = await engine.run({ workflow: 'timeout', input: null });
-  expect(r.status).toBe('RUNNING');
+  expect(r.status).toBe('FAILED');
+  expect(r.error).toMatchObject({ node: 'Hang', instance: 'Hang|0', error: 'Sandbox.Timedout' });
   expect(r.invocations).toMatchObject({ total: 2, timeouts: 2, retries: 1 });
   expect(r.instances[0]).toMatchObject({ instance: 'Hang|0', invocations: 2, timeouts: 2, outcome: 'failed' });
   expect(r.onFailure).toEqual([expect.objectContaining({
@@ -90,12 +91,14 @@ test('the function timeout kills the sandbox; Lambda retries, then records the e
   expect(formatReport(r)).toContain('On-failure records');
 });
 
-test('events older than the maximum event age are dropped to the on-failure record', async () => {
+test('events older than the maximum event age are dropped to the on-failure destination, which fails the session', async () => {
   // One slot and 60 s scaled to 300 ms: the second and third Slow wait behind a 400 ms sleep.
   const slow = await startEngine(app, { concurrency: 1, eventAgeScale: 0.005 });
   try {
     const r = await slow.run({ workflow: 'queue', input: { count: 3, ms: 400 } });
-    expect(r.status).toBe('RUNNING');
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toMatchObject({ node: 'Slow', error: 'Lambda.EventAgeExceeded' });
+    expect(r.error!.cause).toMatch(/EventAgeExceeded/);
     expect(r.onFailure.map((f) => [f.node, f.errorType])).toEqual([['Slow', 'EventAgeExceeded'], ['Slow', 'EventAgeExceeded']]);
     const quick = await slow.run({ workflow: 'queue', input: { count: 3, ms: 1 } });
     expect(quick.status).toBe('SUCCEEDED');

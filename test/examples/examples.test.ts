@@ -76,7 +76,10 @@ describe('synthesis', () => {
   test.each(EXAMPLES)('$name synthesizes one function per node, with cdk-unum metadata', async (example) => {
     await synths.get(example.name);
     const template = readJson(outdirs.get(example.name)!, `${example.stack}.template.json`);
-    const functions = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['cdk-unum']);
+    const unum = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['cdk-unum']);
+    // Besides the nodes: the workflow's failure recorder, every function's on-failure destination.
+    expect(unum.filter((f) => f.Metadata['cdk-unum'].recorder === true)).toHaveLength(1);
+    const functions = unum.filter((f) => f.Metadata['cdk-unum'].recorder !== true);
     const metadata = functions.map((f) => f.Metadata['cdk-unum']);
     expect(metadata.map((m) => m.node).sort()).toEqual([...example.nodes].sort());
     expect(new Set(metadata.map((m) => m.workflow))).toEqual(new Set([example.workflow]));

@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { isAbsolute, join, resolve } from 'path';
-import { ENV, RUNTIME_HANDLER } from 'cdk-unum/lib/protocol/config';
+import { ENV, RECORDER_ENV, RUNTIME_HANDLER } from 'cdk-unum/lib/protocol/config';
 import { ATTR } from 'cdk-unum/lib/protocol/keys';
 
 /**
@@ -66,6 +66,8 @@ export interface LocalFunction {
   readonly maxEventAgeSeconds: number;
   /** The on-failure destination, as written in the template (informational). */
   readonly onFailure?: string;
+  /** The on-failure destination when it is a function of the app: Lambda sends it the events it gives up on. */
+  readonly onFailureFunction?: string;
 }
 
 export interface LocalWorkflow {
@@ -188,6 +190,17 @@ export function loadAssembly(dir: string): LocalApp {
       functions.push(localFunction(stack, id, r, { tables, buckets, stacks }));
     }
   }
+  // Functions outside workflows that a failure recorder forwards to (a user's own onFailure).
+  for (const fn of functions.filter((f) => f.environment[RECORDER_ENV.FORWARD] !== undefined)) {
+    for (const arn of Object.values<string>(JSON.parse(fn.environment[RECORDER_ENV.FORWARD] || '{}'))) {
+      const name = arn.split(':')[6] ?? arn;
+      if (functions.some((f) => f.functionName === name)) continue;
+      const stack = stacks.find((st) => st.name === fn.stack)!;
+      const found = Object.entries<any>(stack.template.Resources ?? {})
+        .find(([id, r]) => r.Type === 'AWS::Lambda::Function' && localFunctionNameOf(stack.name, id, r.Properties) === name);
+      if (found !== undefined) functions.push(localFunction(stack, found[0], found[1], { tables, buckets, stacks }));
+    }
+  }
   // Implicit tables: a store imported by name (fromTableName) is created locally with the protocol's keys.
   for (const fn of functions) {
     const name = fn.environment[ENV.TABLE];
@@ -231,7 +244,7 @@ export function selectWorkflow(app: LocalApp, name?: string): LocalWorkflow {
 
 function groupWorkflows(functions: LocalFunction[]): LocalWorkflow[] {
   const byKey = new Map<string, LocalFunction[]>();
-  for (const fn of functions) {
+  for (const fn of functions.filter((f) => f.node !== undefined)) {
     const key = `${fn.stack}\u0000${fn.workflow}`;
     byKey.set(key, [...(byKey.get(key) ?? []), fn]);
   }
@@ -324,10 +337,10 @@ interface Resolution {
 
 function localFunction(stack: StackTemplate, id: string, r: any, res: Resolution): LocalFunction {
   const p = r.Properties ?? {};
-  const unum = r.Metadata['cdk-unum'];
+  const unum = r.Metadata?.['cdk-unum'];
   const what = `function ${id}${unum?.node ? ` (node '${unum.node}' of workflow '${unum.workflow}')` : ''} in stack ${stack.name}`;
   const resources = stack.template.Resources ?? {};
-  if (typeof p.FunctionName !== 'string') {
+  if (typeof p.FunctionName !== 'string' && unum !== undefined) {
     throw new UsageError(`${what} has no fixed FunctionName; cdk-unum functions always have one — was the app synthesized by cdk-unum?`);
   }
   if (p.PackageType === 'Image' || p.Code?.ImageUri !== undefined) throw new UsageError(`${what} is a container image; the local engine runs zip (asset) functions only`);
@@ -360,7 +373,7 @@ function localFunction(stack: StackTemplate, id: string, r: any, res: Resolution
   return {
     stack: stack.name,
     logicalId: id,
-    functionName: p.FunctionName,
+    functionName: localFunctionNameOf(stack.name, id, p),
     workflow: unum?.workflow,
     node: unum?.node,
     entry: unum?.entry === true,
@@ -375,6 +388,7 @@ function localFunction(stack: StackTemplate, id: string, r: any, res: Resolution
     maxRetryAttempts: ic.MaximumRetryAttempts !== undefined ? Number(ic.MaximumRetryAttempts) : 2,
     maxEventAgeSeconds: ic.MaximumEventAgeInSeconds !== undefined ? Number(ic.MaximumEventAgeInSeconds) : DEFAULT_MAX_EVENT_AGE_SECONDS,
     onFailure: onFailure === undefined ? undefined : describeRef(onFailure),
+    onFailureFunction: localFunctionName(onFailure, stack, res),
   };
 }
 
@@ -461,15 +475,15 @@ function resolveValue(value: any, stack: StackTemplate, res: Resolution): string
       case 'AWS::S3::Bucket':
         return res.buckets.find((b) => b.stack === stack.name && b.logicalId === value.Ref)?.name;
       case 'AWS::Lambda::Function':
-        return typeof target.Properties?.FunctionName === 'string' ? target.Properties.FunctionName : undefined;
+        return localFunctionNameOf(stack.name, value.Ref, target.Properties);
       default:
         return undefined;
     }
   }
   if (Array.isArray(value['Fn::GetAtt']) && value['Fn::GetAtt'][1] === 'Arn') {
     const target = resources[value['Fn::GetAtt'][0]];
-    if (target?.Type === 'AWS::Lambda::Function' && typeof target.Properties?.FunctionName === 'string') {
-      return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${target.Properties.FunctionName}`;
+    if (target?.Type === 'AWS::Lambda::Function') {
+      return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${localFunctionNameOf(stack.name, value['Fn::GetAtt'][0], target.Properties)}`;
     }
     if (target?.Type === 'AWS::DynamoDB::Table') {
       const t = res.tables.find((x) => x.stack === stack.name && x.logicalId === value['Fn::GetAtt'][0]);
@@ -486,6 +500,18 @@ function resolveValue(value: any, stack: StackTemplate, res: Resolution): string
     return parts.every((p: unknown) => p !== undefined) ? parts.join(String(value['Fn::Join'][0])) : undefined;
   }
   return undefined;
+}
+
+/** FunctionName, or for a function without one (outside workflows) a local name from the stack and logical id. */
+function localFunctionNameOf(stack: string, id: string, p: any): string {
+  return typeof p?.FunctionName === 'string' ? p.FunctionName : `${stack}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+}
+
+/** The function an ARN reference names, when it is one of the app's. */
+function localFunctionName(value: any, stack: StackTemplate, res: Resolution): string | undefined {
+  if (value === undefined) return undefined;
+  const arn = resolveValue(value, stack, res);
+  return arn?.startsWith('arn:aws:lambda:') ? arn.split(':')[6] : undefined;
 }
 
 function describeRef(value: any): string {

@@ -156,6 +156,8 @@ const REGION = 'us-east-1';
 /** s3rver accepts only these; DynamoDB Local accepts any. */
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const SIMULATED_CRASH = 'Unum.SimulatedCrash';
+/** The endpoint's errorType for an event dropped for its age (Lambda's EventAgeExceeded condition). */
+const EVENT_AGE_EXCEEDED = 'EventAgeExceeded';
 
 /** One session's bookkeeping. */
 class Tracker {
@@ -329,7 +331,10 @@ export class LocalEngine implements Invoker {
       duplicate: (request) => this.duplicate(request),
       maxPayloadBytes: { event: 1024 * 1024, requestResponse: 6 * 1024 * 1024 },
       observer: {
-        failed: (failure) => this.failed(failure),
+        failed: (failure) => {
+          this.failed(failure);
+          this.sendToDestination(failure);
+        },
         retrying: () => this.tracker?.emit(),
       },
     }), ports.lambda, 'Lambda endpoint', '--port');
@@ -456,7 +461,8 @@ export class LocalEngine implements Invoker {
     const instance = instanceOf(fn, request.payload);
     let crashAt: string | undefined;
     let record: InvocationRecord | undefined;
-    if (tracker !== undefined) {
+    // Functions outside workflows (the failure recorder, a user's on-failure function) are no session instances.
+    if (tracker !== undefined && fn.node !== undefined) {
       const ordinal = tracker.starts.get(instance) ?? 0;
       tracker.starts.set(instance, ordinal + 1);
       if (request.invocationType === 'Event') crashAt = tracker.chaos.crash(instance, ordinal, fn.maxRetryAttempts - request.attempt);
@@ -520,6 +526,40 @@ export class LocalEngine implements Invoker {
       destination: fn?.onFailure,
     });
     tracker.emit();
+  }
+
+  /**
+   * Lambda's on-failure destination: when it is a function of the app (the
+   * workflow's failure recorder), it is invoked asynchronously with the
+   * record Lambda sends, in the same shape.
+   */
+  private sendToDestination(failure: AsyncFailure): void {
+    const fn = this.functions.get(failure.request.functionName);
+    const destination = fn?.onFailureFunction;
+    if (destination === undefined || !this.functions.has(destination)) return;
+    const expired = failure.error.errorType === EVENT_AGE_EXCEEDED;
+    let requestPayload: unknown;
+    try {
+      requestPayload = JSON.parse(failure.request.payload);
+    } catch {
+      requestPayload = failure.request.payload;
+    }
+    const record = {
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: {
+        requestId: failure.request.requestId,
+        functionArn: `arn:aws:lambda:${REGION}:000000000000:function:${failure.request.functionName}:$LATEST`,
+        condition: expired ? 'EventAgeExceeded' : 'RetriesExhausted',
+        approximateInvokeCount: expired ? failure.request.attempt : failure.request.attempt + 1,
+      },
+      requestPayload,
+      ...(expired ? {} : {
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        responsePayload: { errorType: failure.error.errorType, errorMessage: failure.error.errorMessage },
+      }),
+    };
+    this.endpoint.enqueue(destination, JSON.stringify(record));
   }
 
   private async createStore(): Promise<void> {

@@ -1,0 +1,124 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { jsonLogger } from './log';
+import { failSession } from './session';
+import { s3Module } from '../src/client/s3';
+import { Store } from '../src/client/store';
+import {
+  ENV, EnvelopeError, RECORDER_ENV, checkpointItemKey, instanceKey, looksLikeEnvelope, parseEnvelope,
+} from '../src/protocol';
+
+/**
+ * The failure recorder: every workflow function's asynchronous on-failure
+ * destination. Lambda sends it the event it gave up on (retries exhausted,
+ * or too old); it records the session FAILED with the node, the instance
+ * and the error, then forwards the record to the user's own on-failure
+ * function, if any. Checkpoints are never touched, and a session that
+ * already ended is left as it is.
+ */
+
+/** What Lambda sends an on-failure destination. */
+export interface DestinationRecord {
+  readonly version?: string;
+  readonly timestamp?: string;
+  readonly requestContext?: {
+    readonly requestId?: string;
+    readonly functionArn?: string;
+    readonly condition?: string;
+    readonly approximateInvokeCount?: number;
+  };
+  readonly requestPayload?: unknown;
+  readonly responsePayload?: { readonly errorType?: string; readonly errorMessage?: string } | null;
+}
+
+export interface RecorderOptions {
+  readonly store: Store;
+  readonly lambda: LambdaClient;
+  readonly workflow: string;
+  /** The entry function: a plain event it gave up on starts (and fails) the session its request id names. */
+  readonly entryFunction: string;
+  readonly entryNode: string;
+  /** Function name → the user's own on-failure Lambda function (ARN or name). */
+  readonly forward: Readonly<Record<string, string>>;
+  readonly logger?: ReturnType<typeof jsonLogger>;
+}
+
+/** `arn:aws:lambda:region:account:function:name[:qualifier]` → name. */
+function functionNameOf(arn: string): string {
+  return arn.startsWith('arn:') ? arn.split(':')[6] ?? arn : arn.split(':')[0];
+}
+
+export async function recordFailure(record: DestinationRecord, o: RecorderOptions): Promise<{ recorded: boolean }> {
+  const logger = o.logger ?? jsonLogger({ workflow: o.workflow, recorder: true });
+  const ctx = record.requestContext ?? {};
+  const functionName = functionNameOf(ctx.functionArn ?? '');
+  const payload = record.requestPayload;
+  let target: { session: string; node: string; instance: string; start: boolean } | undefined;
+  if (looksLikeEnvelope(payload)) {
+    try {
+      const e = parseEnvelope(payload, { workflow: o.workflow, node: String((payload as { node?: unknown }).node) });
+      target = {
+        session: e.session,
+        node: e.node,
+        instance: instanceKey(e.node, e.frames, e.iteration),
+        start: functionName === o.entryFunction && e.frames.length === 0 && e.iteration === 0,
+      };
+    } catch (err) {
+      if (!(err instanceof EnvelopeError)) throw err;
+      logger.error(`on-failure record of ${functionName} holds an invalid envelope; nothing recorded`, { cause: err.message });
+    }
+  } else if (functionName === o.entryFunction && ctx.requestId !== undefined) {
+    // The runtime names a session started by a plain event after its request id, which Lambda keeps across retries.
+    target = { session: ctx.requestId, node: o.entryNode, instance: instanceKey(o.entryNode, [], 0), start: true };
+  } else {
+    logger.error(`on-failure record of ${functionName || 'an unknown function'} names no session of this workflow; nothing recorded`);
+  }
+  let recorded = false;
+  if (target !== undefined) {
+    const error = record.responsePayload?.errorType ?? `Lambda.${ctx.condition ?? 'RetriesExhausted'}`;
+    const attempts = ctx.approximateInvokeCount ?? 0;
+    const ref = { workflow: o.workflow, session: target.session };
+    const committed = await o.store.get(checkpointItemKey(ref, target.instance)) !== undefined;
+    const cause = [
+      record.responsePayload?.errorMessage ?? `the event was dropped (${ctx.condition ?? 'unknown condition'})`,
+      `Lambda gave up after ${attempts} attempt(s) (${ctx.condition ?? 'RetriesExhausted'})`,
+      ...(committed ? ['the instance had committed its output, which is kept; its successors may not all have been invoked'] : []),
+    ].join('; ');
+    recorded = await failSession(o.store, ref, { node: target.node, instance: target.instance, error, cause }, target.start);
+    logger.error('Lambda gave up on an invocation', { session: target.session, node: target.node, instance: target.instance, error, recorded });
+  }
+  const forward = o.forward[functionName];
+  if (forward !== undefined) {
+    // Lambda allows one on-failure destination per function: the user's own gets the record from here, unchanged.
+    await o.lambda.send(new InvokeCommand({ FunctionName: forward, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(record)) }));
+  }
+  return { recorded };
+}
+
+/** The recorder's Lambda entry (`/opt/unum/runtime.recorder`), configured by its environment. */
+let options: RecorderOptions | undefined;
+
+export async function recorder(event: DestinationRecord): Promise<{ recorded: boolean }> {
+  options ??= recorderOptions(process.env);
+  return recordFailure(event, options);
+}
+
+function recorderOptions(env: NodeJS.ProcessEnv): RecorderOptions {
+  const table = env[ENV.TABLE];
+  if (!table) throw new Error(`${ENV.TABLE} is not set: the failure recorder is not wired to an intermediary store`);
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3 !== undefined;
+  return {
+    store: new Store({
+      dynamodb: new DynamoDBClient({}),
+      s3: () => new (s3Module().S3Client)({ forcePathStyle: s3Endpoint, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+      table,
+      bucket: env[ENV.BUCKET] || undefined,
+      ttlSeconds: env[ENV.TTL_SECONDS] ? Number(env[ENV.TTL_SECONDS]) : undefined,
+    }),
+    lambda: new LambdaClient({}),
+    workflow: env[RECORDER_ENV.WORKFLOW] ?? '',
+    entryFunction: env[RECORDER_ENV.ENTRY_FUNCTION] ?? '',
+    entryNode: env[RECORDER_ENV.ENTRY_NODE] ?? '',
+    forward: JSON.parse(env[RECORDER_ENV.FORWARD] || '{}'),
+  };
+}
