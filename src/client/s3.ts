@@ -8,7 +8,8 @@ import type * as S3 from '@aws-sdk/client-s3';
 let loaded: typeof S3 | undefined;
 
 export function s3Module(): typeof S3 {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // Provided by Lambda's runtime in the layer, a dependency of cdk-unum-toolkit elsewhere (see store.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
   loaded ??= require('@aws-sdk/client-s3') as typeof S3;
   return loaded;
 }

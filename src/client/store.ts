@@ -1,8 +1,12 @@
+// The store layer runs in the runtime layer, where Lambda's Node.js runtime provides the AWS SDK v3,
+// and in cdk-unum-toolkit, which depends on it: a CDK app that only synthesizes never loads it.
+/* eslint-disable import/no-extraneous-dependencies */
 import {
   AttributeValue, BatchGetItemCommand, ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+/* eslint-enable import/no-extraneous-dependencies */
 import { S3ClientSource, s3Module } from './s3';
 import { ATTR, FanInRef, ItemKey, SessionRef } from '../protocol';
 import {

@@ -380,7 +380,9 @@ export class LocalEngine implements Invoker {
 
   /** A client API for a workflow's store (direct, uncounted connections). */
   client(workflow: LocalWorkflow): UnumClient {
-    return new UnumClient({ workflow: workflow.name, table: workflow.table, bucket: workflow.bucket, dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda });
+    return new UnumClient({
+      workflow: workflow.name, table: workflow.table, bucket: workflow.bucket, dynamodb: this.dynamodb, s3: this.s3, lambda: this.lambda,
+    });
   }
 
   /** Runs one session to its end and reports it. One session at a time. */
