@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   readonly functionName?: string;
   /** Bound on successor invocations in flight (default 64). */
   readonly invokeConcurrency?: number;
+  /** Map items issued between two progress records (default FANOUT_BATCH, 256). */
+  readonly fanoutBatch?: number;
 }
 
 export type RuntimeHandler = (event: unknown, lambdaContext?: LambdaContext) => Promise<unknown>;
@@ -124,7 +126,8 @@ export class Runtime {
       value: 'value' in committed ? committed.value : await this.store.decodeValue(envelope.session, item),
       s3Key: item.s3?.S,
     };
-    await new Egress(this, inv).run(action, output, { frames: envelope.frames, iteration: envelope.iteration }, this.config.node);
+    const scope = { frames: envelope.frames, iteration: envelope.iteration };
+    await new Egress(this, inv, existing !== undefined).run(action, output, scope, this.config.node);
     return { session: envelope.session, instance };
   }
 

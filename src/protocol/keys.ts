@@ -46,6 +46,15 @@ export function failureItemKey(session: string, instance: string): ItemKey {
   return { pk: `S#${session}`, sk: `FAIL#${instance}` };
 }
 
+/**
+ * How far a fan-out (a Map instance, keyed like an instance by its fan-out
+ * name and scope) has issued its items: a retry or continuation of the
+ * fanning-out function resumes there instead of re-issuing every item.
+ */
+export function fanoutProgressItemKey(session: string, fanoutInstance: string): ItemKey {
+  return { pk: `F#${session}#${fanoutInstance}`, sk: 'F' };
+}
+
 /** S3 object key of a spilled payload or output. */
 export function payloadObjectKey(session: string, instance: string, kind: 'input' | 'output'): string {
   return `unum/${encodeURIComponent(session)}/${encodeURIComponent(instance)}/${kind}.json`;
