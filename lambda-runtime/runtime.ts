@@ -118,6 +118,8 @@ export class Runtime {
     this.fault('after-checkpoint-read', inv);
     committed = existing === undefined ? await this.execute(inv) : { item: existing };
     if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
+    // Another delivery wrote the checkpoint while this one ran: that one (and Lambda's retries of it) runs the egress.
+    if (existing === undefined && !('value' in committed)) return { session: envelope.session, instance, status: 'duplicate' };
     const { item } = committed;
     const caught = item.c?.N === undefined ? undefined : Number(item.c.N);
     const action = caught === undefined ? this.config.next : this.config.catch[caught].next;
