@@ -1,7 +1,7 @@
 /**
  * cdk-unum benchmarks (issue 5). Not a test: it prints figures.
  *
- *   npm run bench -- [--quick] [--only store,cost,engine,layer,synth,cli] [--json FILE]
+ *   npm run bench -- [--quick] [--only store,cost,engine,layer,synth,fanout,cli] [--json FILE]
  *
  * --quick skips the 10,000-way join and takes fewer repetitions (a smoke run).
  * Writes the figures as JSON to bench/results/latest.json (or --json FILE)
@@ -15,6 +15,7 @@ import { BenchServers } from './lib/world';
 import { runCliReadBench, CliReadResults } from './parts/cli-reads';
 import { runCostBench, CostResults } from './parts/cost';
 import { runEngineBench, EngineResults } from './parts/engine';
+import { runFanoutBench, FanoutResults } from './parts/fanout';
 import { runLayerBench, LayerResults } from './parts/layer';
 import { runStoreBench, StoreResults } from './parts/store';
 import { runSynthBench, SynthCase } from './parts/synth';
@@ -68,8 +69,9 @@ async function main(): Promise<void> {
   let layer: LayerResults | undefined;
   let synth: SynthCase[] | undefined;
   let cli: CliReadResults | undefined;
+  let fanout: FanoutResults | undefined;
 
-  if (want('store') || want('cost') || want('engine')) {
+  if (want('store') || want('cost') || want('engine') || want('fanout')) {
     const servers = await BenchServers.start();
     try {
       if (want('store') || want('cost')) {
@@ -85,6 +87,10 @@ async function main(): Promise<void> {
         log('3. local engine');
         engine = await runEngineBench(servers, { quick, log });
       }
+      if (want('fanout')) {
+        log('6. fan-outs of any size, cost of duplicates');
+        fanout = await runFanoutBench(servers, { quick, log });
+      }
     } finally {
       await servers.stop();
     }
@@ -98,7 +104,7 @@ async function main(): Promise<void> {
     synth = runSynthBench({ quick, log });
   }
   if (want('cli')) {
-    log('6. unum status / result on a finished session');
+    log('7. unum status / result on a finished session');
     cli = runCliReadBench({ quick, log });
   }
 
@@ -182,8 +188,25 @@ async function main(): Promise<void> {
       met: s500?.ok ? s500.processMs! <= 15000 : false,
     });
   }
+  if (fanout) {
+    const w = fanout.wide;
+    if (w) {
+      out.push(table('6a. A Map far larger than one invocation can issue (in-process runtime, each invocation told its time left)',
+        ['items', 'timeout s', 'session ms', 'fan-out invocations', 'longest fan-out invocation ms', 'item invocations', 'invocations', 'ok'],
+        [[w.n, w.timeoutMs / 1000, w.sessionMs, w.fanoutInvocations, w.fanoutMaxMs, w.itemInvocations, w.lambdaInvocations, w.ok ? 'yes' : 'NO']]));
+      targets.push({ target: 'a 100,000-item Map completes from a function with the default 60 s timeout', figure: `${w.fanoutInvocations} invocations, longest ${w.fanoutMaxMs} ms`, met: w.ok });
+    }
+    out.push(table('6b. Invocations per session under duplicate deliveries (seeded; mean over runs)',
+      ['shape', 'fault-free', 'duplicate rate', 'runs', 'mean', 'max', 'ratio', 'ok'],
+      fanout.duplicates.map((d) => [d.shape, d.faultFree, d.rate, d.runs, d.meanWithDuplicates, d.maxWithDuplicates, d.ratio, d.ok ? 'yes' : 'NO'])));
+    targets.push({
+      target: 'invocations at 10 % duplicates within 1.3 × fault-free (loop with join, diamond in map)',
+      figure: fanout.duplicates.map((d) => `${d.shape} ×${d.ratio}`).join(', '),
+      met: fanout.duplicates.every((d) => d.ok && d.ratio <= 1.3),
+    });
+  }
   if (cli) {
-    out.push(table(`6. unum status / result of a finished session: whole CLI processes (medians of ${cli.runs}; from the store: fewer runs)`,
+    out.push(table(`7. unum status / result of a finished session: whole CLI processes (medians of ${cli.runs}; from the store: fewer runs)`,
       ['answered from', 'status ms', 'result ms'],
       [['ended-session record', cli.statusFromRecordMs, cli.resultFromRecordMs], ['the store (DynamoDB Local + S3 server booted)', cli.statusFromStoreMs, cli.resultFromStoreMs]]));
     targets.push({
@@ -196,7 +219,8 @@ async function main(): Promise<void> {
 
   const text = out.join('\n');
   process.stdout.write(`${text}\n`);
-  const json = { machine, store: store && { calibration: store.calibration, shapes: store.shapes }, cost, engine, layer, synth, cli, targets };
+  const storeJson = store && { calibration: store.calibration, shapes: store.shapes };
+  const json = { machine, store: storeJson, cost, engine, layer, synth, fanout, cli, targets };
   mkdirSync(dirname(jsonFile), { recursive: true });
   writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(jsonFile.replace(/\.json$/, '.txt'), `${text}\n`);

@@ -1,8 +1,9 @@
+import { Fanouts } from './fanout';
 import { FlowState, WAIT_MARGIN_MS, reachesJoin, sleep } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
 import { Invocation, Runtime } from './runtime';
 import { failSession, succeedSession } from './session';
-import { ITEM_VALUE_LIMIT, mapLimit } from '../src/client/store';
+import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
   Action, DagJoinAction, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
   SessionRef, evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
@@ -47,8 +48,10 @@ export class Egress {
   private invoked = false;
   private materialized?: Promise<unknown[]>;
 
-  constructor(private readonly rt: Runtime, private readonly inv: Invocation,
-    private readonly flow: FlowState = FlowState.of(inv.envelope.waits)) {}
+  /** `replay`: the checkpoint existed already (a retry, duplicate or continuation). */
+  constructor(private readonly rt: Runtime, private readonly inv: Invocation, replay: boolean,
+    private readonly flow: FlowState = FlowState.of(inv.envelope.waits),
+    private readonly fanouts: Fanouts = new Fanouts(rt, inv, replay)) {}
 
   /** The workflow and session every key of this egress belongs to. */
   private get session(): SessionRef {
@@ -59,6 +62,7 @@ export class Egress {
   async run(action: Action, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
     try {
       await this.step(action, payload, scope, source);
+      await this.continueFanoutsLater();
       await this.continueWaitsLater();
     } catch (e) {
       if (!(e instanceof RoutingError)) throw e;
@@ -78,6 +82,8 @@ export class Egress {
       case 'invoke': {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
         const target = instanceKey(action.node, scope.frames, iteration);
+        // A replay invokes no successor that committed: that one's own retries finish its egress.
+        if (this.fanouts.replay && await this.rt.store.get(checkpointItemKey(this.session, target)) !== undefined) return;
         await this.rt.invoke(action.functionName, {
           unum: 1,
           workflow: this.rt.config.workflow,
@@ -171,7 +177,7 @@ export class Egress {
       return;
     }
     await sleep(left);
-    const egress = this.flow.resuming ? new Egress(this.rt, this.inv, this.flow.continuing()) : this;
+    const egress = this.flow.resuming ? new Egress(this.rt, this.inv, this.fanouts.replay, this.flow.continuing(), this.fanouts) : this;
     return egress.step(action.next, payload, scope, source);
   }
 
@@ -202,10 +208,24 @@ export class Egress {
     const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
     if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, undefined);
     const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
-    await mapLimit(items, limit, (item, index) => this.step(action.item, { value: item }, {
+    const instance = instanceKey(action.fanout, scope.frames, iteration);
+    await this.fanouts.issue(instance, items.length, limit, (index) => this.step(action.item, { value: items[index] }, {
       frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration }],
       iteration,
     }, source));
+  }
+
+  /**
+   * Maps that stopped short of time: re-invoke this function to issue the
+   * rest. The checkpoint exists, so the continuation replays the egress:
+   * maps resume at their progress, committed successors are not invoked.
+   */
+  private async continueFanoutsLater(): Promise<void> {
+    if (!this.fanouts.stopping) return;
+    const name = this.rt.options.functionName ?? this.inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
+    if (name === undefined) throw new Error('cannot continue a fan-out later: the function name is unknown');
+    const fanouts = { ...this.inv.envelope.fanouts, ...this.fanouts.stopped };
+    await this.rt.invoke(name, { ...this.inv.envelope, input: { value: null }, fanouts });
   }
 
   /**

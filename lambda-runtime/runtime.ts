@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   readonly functionName?: string;
   /** Bound on successor invocations in flight (default 64). */
   readonly invokeConcurrency?: number;
+  /** Map items issued between two progress records (default FANOUT_BATCH, 256). */
+  readonly fanoutBatch?: number;
 }
 
 export type RuntimeHandler = (event: unknown, lambdaContext?: LambdaContext) => Promise<unknown>;
@@ -130,6 +132,8 @@ export class Runtime {
     this.fault('after-checkpoint-read', inv);
     committed = existing === undefined ? await this.execute(inv) : { item: existing };
     if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
+    // Another delivery wrote the checkpoint while this one ran: that one (and Lambda's retries of it) runs the egress.
+    if (existing === undefined && !('value' in committed)) return { session: envelope.session, instance, status: 'duplicate' };
     const { item } = committed;
     const caught = item.c?.N === undefined ? undefined : Number(item.c.N);
     const action = caught === undefined ? this.config.next : this.config.catch[caught].next;
@@ -138,7 +142,8 @@ export class Runtime {
       value: 'value' in committed ? committed.value : await this.store.decodeValue(envelope, item),
       s3Key: item.s3?.S,
     };
-    await new Egress(this, inv).run(action, output, { frames: envelope.frames, iteration: envelope.iteration }, this.config.node);
+    const scope = { frames: envelope.frames, iteration: envelope.iteration };
+    await new Egress(this, inv, existing !== undefined).run(action, output, scope, this.config.node);
     return { session: envelope.session, instance };
   }
 

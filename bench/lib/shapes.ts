@@ -55,6 +55,39 @@ export function choiceJoin(scope: Construct): IChainable {
     .next(trivialFunction(scope, 'After'));
 }
 
+/**
+ * Start → Map (width 4) of Item → FanIn → Count → Choice($ < 3: back to the
+ * Map, otherwise Done): three iterations of a fan-out and join (17
+ * invocations with loopJoinHandlers).
+ */
+export function loopJoin(scope: Construct): IChainable {
+  const items = new Map(scope, 'Items', { width: 4 }).itemProcessor(trivialFunction(scope, 'Item'));
+  return Chain.start(trivialFunction(scope, 'Start'))
+    .next(items)
+    .next(new FanIn(scope, 'Join'))
+    .next(trivialFunction(scope, 'Count'))
+    .next(new Choice(scope, 'Again').when(Condition.numberLessThan('$', 3), items).otherwise(trivialFunction(scope, 'Done')));
+}
+
+/** The loop's counter: Count adds one to what the items carried (result: 3). */
+export const loopJoinHandlers = {
+  Start: async () => 0,
+  Item: async (x: number) => x,
+  Count: async (list: number[]) => list[0] + 1,
+  Done: async (x: number) => x,
+};
+
+/** Start → Map (width n) of [Parallel(Left, Right) → FanIn → Merge] → FanIn → Collect (result: n). */
+export function diamondInMap(scope: Construct, n: number): IChainable {
+  const diamond = Chain.start(new Parallel(scope, 'Fork').branch(trivialFunction(scope, 'Left')).branch(trivialFunction(scope, 'Right')))
+    .next(new FanIn(scope, 'Inner'))
+    .next(trivialFunction(scope, 'Merge'));
+  return Chain.start(trivialFunction(scope, 'Start'))
+    .next(new Map(scope, 'Items', { width: n }).itemProcessor(diamond))
+    .next(new FanIn(scope, 'Outer'))
+    .next(trivialFunction(scope, 'Collect'));
+}
+
 export type ShapeBuilder = (scope: Construct) => IChainable;
 
 /** One stack per workflow (workflow name = key), synthesized into a fresh directory. */

@@ -6,8 +6,8 @@ import { now } from './stats';
 import { createRuntime, loadUserHandler, RuntimeHandler, readConfig } from '../../lambda-runtime';
 import type { UnumHandler } from '../../lambda-runtime';
 import { Egress } from '../../lambda-runtime/egress';
-import { UnumClient } from '../../toolkit/src/client';
 import { itemKind } from '../../src/protocol/keys';
+import { UnumClient } from '../../toolkit/src/client';
 import { LocalApp, LocalFunction, LocalWorkflow, selectWorkflow } from '../../toolkit/src/local/assembly';
 import { CountingProxy, Exchange } from '../../toolkit/src/local/counting-proxy';
 import { InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from '../../toolkit/src/local/lambda-endpoint';
@@ -266,6 +266,10 @@ export interface WorldOptions {
   readonly concurrency?: number;
   /** Notified as the Lambda endpoint accepts each async event. */
   readonly onAccepted?: (request: InvokeRequest) => void;
+  /** Each function's timeout as its Lambda context reports it (default: the synthesized timeout is ignored, no limit). */
+  readonly timeoutMs?: number;
+  /** Deliver this async event a second time (duplicate injection). */
+  readonly duplicate?: (request: InvokeRequest) => boolean;
 }
 
 export interface RunResult {
@@ -282,6 +286,8 @@ export interface RunResult {
   readonly egress: Record<string, number>;
   /** Store requests by function (SDK-side attribution), function name → command → count. */
   readonly byFunction: Record<string, Record<string, number>>;
+  /** Invocations and the longest invocation (ms), by function name. */
+  readonly invocations: Record<string, { count: number; maxMs: number }>;
 }
 
 /** One workflow of a synthesized app, deployed in process. */
@@ -304,6 +310,7 @@ export class BenchWorld implements Invoker {
   private directDynamodb: DynamoDBClient;
   private directS3: S3Client;
   private userRuns: Record<string, number> = {};
+  private invocations: Record<string, { count: number; maxMs: number }> = {};
 
   private constructor(readonly servers: BenchServers, readonly workflow: LocalWorkflow, readonly app: LocalApp, readonly options: WorldOptions) {
     this.dynamodb = new DynamoDBClient({ region: REGION, credentials: CREDENTIALS, endpoint: servers.dynamodbProxy.url });
@@ -341,12 +348,17 @@ export class BenchWorld implements Invoker {
       }
     }
     this.endpoint = await LambdaEndpoint.start({
-      invoker: this, concurrency: this.options.concurrency ?? 64, retryDelayMs: 1, observer: { accepted: (r) => this.options.onAccepted?.(r) },
+      invoker: this,
+      concurrency: this.options.concurrency ?? 64,
+      retryDelayMs: 1,
+      observer: { accepted: (r) => this.options.onAccepted?.(r) },
+      duplicate: this.options.duplicate,
     });
     this.lambda = new LambdaClient({ region: REGION, credentials: CREDENTIALS, endpoint: this.endpoint.url, maxAttempts: 3 });
     this.counter.attach(this.lambda, false);
     this.client = new UnumClient({
-      workflow: this.workflow.name, table: this.workflow.table, bucket: this.workflow.bucket, dynamodb: this.directDynamodb, s3: this.directS3, lambda: this.lambda,
+      workflow: this.workflow.name, table: this.workflow.table, bucket: this.workflow.bucket,
+      dynamodb: this.directDynamodb, s3: this.directS3, lambda: this.lambda,
     });
     for (const fn of this.workflow.functions) {
       const env: Record<string, string> = { ...fn.environment, LAMBDA_TASK_ROOT: fn.codeDir };
@@ -379,13 +391,19 @@ export class BenchWorld implements Invoker {
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const fn = this.functions.get(request.functionName)!;
+    const started = now();
+    const deadline = Date.now() + (this.options.timeoutMs ?? Infinity);
     try {
       const out = await current.run(request.functionName, () => fn(JSON.parse(request.payload), {
-        awsRequestId: request.requestId, functionName: request.functionName, getRemainingTimeInMillis: () => Infinity,
+        awsRequestId: request.requestId, functionName: request.functionName, getRemainingTimeInMillis: () => deadline - Date.now(),
       } as any));
       return { payload: JSON.stringify(out ?? null) };
     } catch (e) {
       return { error: { errorType: (e as Error).name, errorMessage: (e as Error).message } };
+    } finally {
+      const stat = (this.invocations[request.functionName] ??= { count: 0, maxMs: 0 });
+      stat.count++;
+      stat.maxMs = Math.max(stat.maxMs, now() - started);
     }
   }
 
@@ -395,6 +413,7 @@ export class BenchWorld implements Invoker {
     this.servers.ledger.reset();
     this.counter.reset();
     this.userRuns = {};
+    this.invocations = {};
     for (const k of Object.keys(egressSteps)) delete egressSteps[k];
     const executed = this.endpoint.stats.executed;
     const t0 = now();
@@ -418,6 +437,7 @@ export class BenchWorld implements Invoker {
       userRuns: { ...this.userRuns },
       egress: { ...egressSteps },
       byFunction,
+      invocations: JSON.parse(JSON.stringify(this.invocations)),
     };
   }
 

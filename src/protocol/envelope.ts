@@ -49,6 +49,12 @@ export interface Envelope {
    * re-invoked itself with them and continues only the paths through them.
    */
   readonly waits?: Readonly<Record<string, number>>;
+  /**
+   * A fan-out continuation: the fanning-out function ran short of time and
+   * re-invoked itself; for each Map instance (fan-out name and scope, keyed
+   * like an instance) the index of the first item not yet issued.
+   */
+  readonly fanouts?: Readonly<Record<string, number>>;
 }
 
 export class EnvelopeError extends Error {
@@ -100,6 +106,10 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
   if (e.waits !== undefined && (e.waits === null || typeof e.waits !== 'object' || Array.isArray(e.waits)
     || !Object.values(e.waits as object).every((d) => Number.isFinite(d)))) {
     fail('waits must map Wait instance keys to deadlines in epoch milliseconds');
+  }
+  if (e.fanouts !== undefined && (e.fanouts === null || typeof e.fanouts !== 'object' || Array.isArray(e.fanouts)
+    || !Object.values(e.fanouts as object).every((n) => Number.isInteger(n) && n >= 0))) {
+    fail('fanouts must map Map instance keys to the index of the next item to issue (a non-negative integer)');
   }
   parseInput(e.input, fail);
   const s3 = (e.input as { s3?: { bucket: string; key: string } }).s3;

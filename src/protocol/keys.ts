@@ -85,7 +85,7 @@ export function garbageKey(ref: SessionRef, partition: number): string {
 
 /** The kind of item a partition key names: S session, C checkpoint, J join, G cleanup marker. */
 export function itemKind(pk: string): { workflow: string; kind: string; rest: string } | undefined {
-  const m = /^W#([^#]+)#([SCJG])#(.*)$/.exec(pk);
+  const m = /^W#([^#]+)#([SCJGF])#(.*)$/.exec(pk);
   return m === null ? undefined : { workflow: m[1], kind: m[2], rest: m[3] };
 }
 
@@ -97,6 +97,15 @@ export function workflowObjectPrefix(workflow: string): string {
 /** The prefix of the session's payload objects: the only objects an envelope may reference. */
 export function sessionObjectPrefix(ref: SessionRef): string {
   return `${workflowObjectPrefix(ref.workflow)}${encodeURIComponent(ref.session)}/`;
+}
+
+/**
+ * How far a fan-out (a Map instance, keyed like an instance by its fan-out
+ * name and scope) has issued its items: a retry or continuation of the
+ * fanning-out function resumes there instead of re-issuing every item.
+ */
+export function fanoutProgressItemKey(ref: SessionRef, fanoutInstance: string): ItemKey {
+  return { pk: `${workflowKeyPrefix(ref.workflow)}F#${ref.session}#${fanoutInstance}`, sk: 'F' };
 }
 
 /** S3 object key of a spilled payload or output. */

@@ -90,6 +90,8 @@ export class World implements Invoker {
   faults?: FaultHook;
   /** User-code runs per instance key. */
   readonly runs: Record<string, number> = {};
+  /** Invocations executed per function name. */
+  readonly invocations: Record<string, number> = {};
   private readonly functions = new Map<string, RuntimeHandler>();
   private entry?: string;
 
@@ -186,6 +188,7 @@ export class World implements Invoker {
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const fn = this.functions.get(request.functionName)!;
+    this.invocations[request.functionName] = (this.invocations[request.functionName] ?? 0) + 1;
     const deadline = Date.now() + (this.options.remainingMs ?? Infinity);
     try {
       const out = await current.run(request.functionName, () => fn(JSON.parse(request.payload), {
