@@ -357,8 +357,12 @@ export class BenchWorld implements Invoker {
     this.lambda = new LambdaClient({ region: REGION, credentials: CREDENTIALS, endpoint: this.endpoint.url, maxAttempts: 3 });
     this.counter.attach(this.lambda, false);
     this.client = new UnumClient({
-      workflow: this.workflow.name, table: this.workflow.table, bucket: this.workflow.bucket,
-      dynamodb: this.directDynamodb, s3: this.directS3, lambda: this.lambda,
+      workflow: this.workflow.name,
+      table: this.workflow.table,
+      bucket: this.workflow.bucket,
+      dynamodb: this.directDynamodb,
+      s3: this.directS3,
+      lambda: this.lambda,
     });
     for (const fn of this.workflow.functions) {
       const env: Record<string, string> = { ...fn.environment, LAMBDA_TASK_ROOT: fn.codeDir };
