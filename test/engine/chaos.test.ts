@@ -20,7 +20,7 @@ const DUPLICATE_RATE = 0.25;
 /** Per test: a session takes well under a second warm; cold starts and slow machines get room. */
 const TIMEOUT_MS = 60_000 * SEEDS;
 const all = examples();
-const totals = { sessions: 0, invocations: 0, crashes: 0, duplicates: 0, retries: 0 };
+const totals = { sessions: 0, invocations: 0, crashes: 0, duplicates: 0, retries: 0, injected: 0 };
 
 afterAll(() => {
   // One line for the record: how much chaos this run went through.
@@ -41,6 +41,7 @@ function check(report: SessionReport, expected: unknown, label: string): void {
   totals.crashes += report.invocations.crashes;
   totals.duplicates += report.invocations.duplicates;
   totals.retries += report.invocations.retries;
+  totals.injected += Object.values(report.injected).reduce((a, b) => a + b, 0);
   if (problems.length > 0) throw new Error(`${label} (session ${report.session}): ${problems.join('; ')}`);
 }
 
@@ -66,6 +67,26 @@ describe.each(all.map((e) => [e.name, e] as const))('%s', (_name, example) => {
     for (let seed = 1; seed <= SEEDS; seed++) {
       const faults = { crashRate: 0.3, duplicateRate: 0.3, seed };
       check(await engine.run({ input, faults }), example.expected, `${example.name} ${JSON.stringify(faults)}`);
+    }
+  }, TIMEOUT_MS);
+
+  test('DynamoDB throttling, S3 SlowDown/500 and Lambda 429, with crashes and duplicates', async () => {
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const faults = { throttleRate: 0.2, s3ErrorRate: 0.3, lambdaThrottleRate: 0.2, crashRate: 0.1, duplicateRate: 0.1, seed };
+      const report = await engine.run({ input, faults });
+      check(report, example.expected, `${example.name} ${JSON.stringify(faults)}`);
+      expect(Object.keys(report.injected).some((k) => k.startsWith('dynamodb:'))).toBe(true);
+    }
+  }, TIMEOUT_MS);
+
+  test('Lambda throttling past the SDK retries fails the invocation, and Lambda retries it from its checkpoint', async () => {
+    // Every call's first 5 attempts (the runtime SDK's maxAttempts) are throttled; the next call of the same Invoke passes.
+    const faults = { lambdaThrottleRate: 1, serviceErrorAttempts: 5, seed: 1 };
+    const report = await engine.run({ input, faults });
+    check(report, example.expected, `${example.name} ${JSON.stringify(faults)}`);
+    if (report.lambda.event > 1) {
+      expect(report.injected['lambda:Invoke:TooManyRequestsException']).toBeGreaterThan(0);
+      expect(report.invocations.retries).toBeGreaterThan(0);
     }
   }, TIMEOUT_MS);
 });
