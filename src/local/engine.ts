@@ -279,6 +279,8 @@ export class LocalEngine implements Invoker {
   private readonly functions = new Map<string, LocalFunction>();
   private tracker?: Tracker;
   private busy = false;
+  /** Lambda Invoke calls answered with 429, since the engine started. */
+  private throttled = 0;
 
   private constructor(readonly options: EngineOptions) {
     this.app = options.app;
@@ -513,8 +515,6 @@ export class LocalEngine implements Invoker {
     await Promise.all(this.servers.map((s) => s.stop().catch(() => undefined)));
     this.servers.length = 0;
   }
-
-  private throttled = 0;
 
   private throttle(request: { functionName: string; payload: string; call?: string; userAgent?: string }): boolean {
     const tracker = this.tracker;
