@@ -40,10 +40,10 @@ function coldStart(): RuntimeHandler {
     config,
     userHandler: { load: () => loadUserHandler(env[ENV.USER_HANDLER]) },
     clients: {
-      dynamodb: new DynamoDBClient({}),
+      dynamodb: new DynamoDBClient(retryConfig(env)),
       // Path style for S3-compatible local servers; no checksums beyond what S3 requires.
-      s3: () => new (s3Module().S3Client)({ forcePathStyle: s3Endpoint, requestChecksumCalculation: 'WHEN_REQUIRED' }),
-      lambda: new LambdaClient({}),
+      s3: () => new (s3Module().S3Client)({ ...retryConfig(env), forcePathStyle: s3Endpoint, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+      lambda: new LambdaClient(retryConfig(env)),
     },
     table,
     bucket: env[ENV.BUCKET] || undefined,
@@ -52,6 +52,23 @@ function coldStart(): RuntimeHandler {
     eagerGc: env[ENV.EAGER_GC] === '1' || env[ENV.EAGER_GC] === 'true',
     faults: env.UNUM_FAULT_CRASH_AT ? crashAt(env.UNUM_FAULT_CRASH_AT.split(',').map((s) => s.trim())) : undefined,
   });
+}
+
+/** Attempts per SDK call: throttles and 5xx are retried with the SDK's backoff before an invocation fails. */
+export const SDK_MAX_ATTEMPTS = 5;
+
+/**
+ * SDK v3's standard retry mode (exponential backoff with full jitter,
+ * throttling errors on a longer base delay) with more attempts than its
+ * default 3: a throttled store or Invoke call should rarely cost a whole
+ * Lambda retry. A function's own AWS_MAX_ATTEMPTS / AWS_RETRY_MODE win,
+ * which an explicit client setting would silently override.
+ */
+export function retryConfig(env: NodeJS.ProcessEnv = process.env): { maxAttempts?: number; retryMode?: string } {
+  return {
+    ...(env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: SDK_MAX_ATTEMPTS }),
+    ...(env.AWS_RETRY_MODE ? {} : { retryMode: 'standard' }),
+  };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {

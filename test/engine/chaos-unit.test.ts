@@ -28,3 +28,23 @@ test('crash-at hits the first invocation of each instance only, and never the la
   expect(c.crash('B|0', 0, 0)).toBeUndefined();
   expect(new Chaos({ crashRate: 1 }).crash('A|0', 5, 0)).toBeUndefined();
 });
+
+test('service errors: a chosen SDK call fails its first attempts; the next call of that request is never chosen', () => {
+  const c = new Chaos({ throttleRate: 1, serviceErrorAttempts: 2 });
+  expect(c.serviceError('dynamodb', 'k', 'call-1')).toBe('ProvisionedThroughputExceededException');
+  expect(c.serviceError('dynamodb', 'k', 'call-1')).toBe('ProvisionedThroughputExceededException');
+  expect(c.serviceError('dynamodb', 'k', 'call-1')).toBeUndefined();
+  expect(c.serviceError('dynamodb', 'k', 'call-2')).toBeUndefined();
+  expect(c.serviceError('dynamodb', 'k', 'call-3')).toBe('ProvisionedThroughputExceededException');
+  expect(c.serviceError('s3', 'k', 'call-4')).toBeUndefined();
+  expect(new Chaos({ lambdaThrottleRate: 1 }).serviceError('lambda', 'k')).toBe('TooManyRequestsException');
+});
+
+test('service errors follow the seed, not the order of the requests; S3 gets both SlowDown and InternalError', () => {
+  const keys = Array.from({ length: 200 }, (_, i) => `GET /b/${i}`);
+  const ask = (c: Chaos, list: string[]): Record<string, string | undefined> =>
+    Object.fromEntries(list.map((k) => [k, c.serviceError('s3', k, `id-${k}`)]));
+  const a = ask(new Chaos({ s3ErrorRate: 0.3, seed: 4 }), keys);
+  expect(ask(new Chaos({ s3ErrorRate: 0.3, seed: 4 }), [...keys].reverse())).toEqual(a);
+  expect(new Set(Object.values(a))).toEqual(new Set([undefined, 'SlowDown', 'InternalError']));
+});

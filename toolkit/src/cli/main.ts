@@ -61,6 +61,10 @@ Run options:
   --crash-at <step>      crash the first invocation of every instance at a runtime step
   --crash-rate <p>       crash invocations with probability p at a random step
   --duplicate-rate <p>   deliver async events twice with probability p
+  --throttle-rate <p>    answer DynamoDB requests with ProvisionedThroughputExceededException with probability p
+  --s3-error-rate <p>    answer S3 requests with SlowDown (503) or InternalError (500, after it took effect) with probability p
+  --lambda-throttle-rate <p>  answer the functions' Lambda Invoke calls with TooManyRequestsException (429) with probability p
+  --service-error-attempts <n>  attempts of a chosen SDK call that fail in a row (default 2; the runtime's SDK makes 5)
   --seed <n>             seed of the fault choices (default 1)
   --port <n>             port of the Lambda endpoint (default: any free port)
   --dynamodb-port <n>    port of the DynamoDB endpoint
@@ -69,7 +73,9 @@ Run options:
 
 Fault steps: ${'%STEPS%'}
 Injected crashes are never placed on the last attempt Lambda would make, so
-they exercise recovery without exhausting the retries.
+they exercise recovery without exhausting the retries. Injected service errors
+use AWS's wire format; a request that was answered with one is never chosen
+again on its next call, so they too cannot exhaust Lambda's retries.
 
 Exit codes: 0 the session succeeded, 1 it failed (or never finished), 2 usage or synthesis error.
 `;
@@ -89,6 +95,10 @@ const OPTIONS = {
   'crash-at': { type: 'string' },
   'crash-rate': { type: 'string' },
   'duplicate-rate': { type: 'string' },
+  'throttle-rate': { type: 'string' },
+  's3-error-rate': { type: 'string' },
+  'lambda-throttle-rate': { type: 'string' },
+  'service-error-attempts': { type: 'string' },
   'seed': { type: 'string' },
   'port': { type: 'string' },
   'dynamodb-port': { type: 'string' },
@@ -168,6 +178,10 @@ async function run(values: Values, io: CliIO): Promise<number> {
     crashAt: values['crash-at'],
     crashRate: optionalNumber(values['crash-rate'], '--crash-rate'),
     duplicateRate: optionalNumber(values['duplicate-rate'], '--duplicate-rate'),
+    throttleRate: optionalNumber(values['throttle-rate'], '--throttle-rate'),
+    s3ErrorRate: optionalNumber(values['s3-error-rate'], '--s3-error-rate'),
+    lambdaThrottleRate: optionalNumber(values['lambda-throttle-rate'], '--lambda-throttle-rate'),
+    serviceErrorAttempts: optionalInteger(values['service-error-attempts'], '--service-error-attempts', 1),
     seed: optionalInteger(values.seed, '--seed'),
   };
   validateFaults(faults);

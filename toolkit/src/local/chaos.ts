@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { FAULT_STEPS } from 'cdk-unum/lib/protocol/faults';
 import { UsageError } from './assembly';
+import { ServiceErrorCode } from './service-errors';
 
 /**
  * Fault injection for local runs: crashes at runtime steps and duplicate
@@ -16,6 +17,14 @@ export interface FaultOptions {
   readonly crashRate?: number;
   /** Deliver each async event twice with this probability. */
   readonly duplicateRate?: number;
+  /** Throttle DynamoDB requests (ProvisionedThroughputExceededException) with this probability. */
+  readonly throttleRate?: number;
+  /** Fail S3 requests with this probability: SlowDown (503, not applied) or InternalError (500, after the request took effect). */
+  readonly s3ErrorRate?: number;
+  /** Throttle the functions' Lambda Invoke calls (TooManyRequestsException) with this probability. */
+  readonly lambdaThrottleRate?: number;
+  /** Attempts of a chosen SDK call that fail in a row (default 2; at the SDK's maxAttempts the error reaches the runtime). */
+  readonly serviceErrorAttempts?: number;
   /** Seed of the choices (default 1). */
   readonly seed?: number;
 }
@@ -30,8 +39,13 @@ export function validateFaults(faults: FaultOptions): void {
   if (faults.crashAt !== undefined && !known.includes(faults.crashAt)) {
     throw new UsageError(`--crash-at ${faults.crashAt} is not a runtime step; the steps are: ${known.join(', ')}`);
   }
-  for (const [name, p] of [['--crash-rate', faults.crashRate], ['--duplicate-rate', faults.duplicateRate]] as const) {
+  for (const [name, p] of [['--crash-rate', faults.crashRate], ['--duplicate-rate', faults.duplicateRate],
+    ['--throttle-rate', faults.throttleRate], ['--s3-error-rate', faults.s3ErrorRate], ['--lambda-throttle-rate', faults.lambdaThrottleRate]] as const) {
     if (p !== undefined && !(p >= 0 && p <= 1)) throw new UsageError(`${name} must be a probability between 0 and 1 (got ${p})`);
+  }
+  const attempts = faults.serviceErrorAttempts;
+  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1)) {
+    throw new UsageError(`--service-error-attempts must be a whole number of at least 1 (got ${attempts})`);
   }
   if (faults.seed !== undefined && !Number.isInteger(faults.seed)) throw new UsageError(`--seed must be an integer (got ${faults.seed})`);
 }
@@ -39,6 +53,10 @@ export function validateFaults(faults: FaultOptions): void {
 export class Chaos {
   private readonly seed: number;
   private readonly steps: readonly string[];
+  /** Per SDK call (amz-sdk-invocation-id): the attempts it still fails. */
+  private readonly calls = new Map<string, number>();
+  /** Per request (service and content): how many were seen, and whether the last was chosen. */
+  private readonly requests = new Map<string, { seen: number; chosen: boolean }>();
 
   constructor(readonly faults: FaultOptions) {
     this.seed = faults.seed ?? 1;
@@ -46,7 +64,8 @@ export class Chaos {
   }
 
   get active(): boolean {
-    return this.faults.crashAt !== undefined || (this.faults.crashRate ?? 0) > 0 || (this.faults.duplicateRate ?? 0) > 0;
+    const f = this.faults;
+    return f.crashAt !== undefined || [f.crashRate, f.duplicateRate, f.throttleRate, f.s3ErrorRate, f.lambdaThrottleRate].some((p) => (p ?? 0) > 0);
   }
 
   /**
@@ -68,6 +87,35 @@ export class Chaos {
   duplicate(instance: string, ordinal: number): boolean {
     const rate = this.faults.duplicateRate ?? 0;
     return rate > 0 && this.uniform('duplicate', instance, ordinal) < rate;
+  }
+
+  /**
+   * The service error to answer a request with, or undefined. `key` names
+   * the request by its content (without the session id, so a seed chooses
+   * the same requests in every run); `call` is the SDK's invocation id, the
+   * same for all attempts of one call. A chosen call fails its first
+   * serviceErrorAttempts attempts; the next call with the same content is
+   * never chosen, so injected errors alone cannot exhaust Lambda's retries.
+   */
+  serviceError(service: 'dynamodb' | 's3' | 'lambda', key: string, call?: string): ServiceErrorCode | undefined {
+    const rate = { dynamodb: this.faults.throttleRate, s3: this.faults.s3ErrorRate, lambda: this.faults.lambdaThrottleRate }[service] ?? 0;
+    if (rate <= 0) return undefined;
+    const name = `${service}\u0000${key}`;
+    const left = call === undefined ? undefined : this.calls.get(call);
+    let chosen: boolean;
+    if (left !== undefined) {
+      chosen = left > 0;
+      if (chosen) this.calls.set(call!, left - 1);
+    } else {
+      const seen = this.requests.get(name) ?? { seen: 0, chosen: false };
+      chosen = !seen.chosen && this.uniform(service, key, seen.seen) < rate;
+      this.requests.set(name, { seen: seen.seen + 1, chosen });
+      if (call !== undefined) this.calls.set(call, chosen ? (this.faults.serviceErrorAttempts ?? 2) - 1 : 0);
+    }
+    if (!chosen) return undefined;
+    if (service === 'dynamodb') return 'ProvisionedThroughputExceededException';
+    if (service === 'lambda') return 'TooManyRequestsException';
+    return this.uniform('s3-code', key, this.requests.get(name)!.seen) < 0.5 ? 'SlowDown' : 'InternalError';
   }
 
   /** A number in [0, 1) determined by the seed and the arguments. */

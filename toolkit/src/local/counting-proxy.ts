@@ -1,5 +1,6 @@
 import { IncomingMessage, Server, ServerResponse, createServer, request as httpRequest } from 'http';
 import { AddressInfo } from 'net';
+import { ServiceErrorCode, sendDynamoDbThrottle, sendS3Error } from './service-errors';
 
 /**
  * A transparent HTTP proxy in front of a local store server that counts the
@@ -34,6 +35,12 @@ export interface CountingProxyOptions {
   readonly port?: number;
   /** Called after each exchange completes. */
   readonly onExchange?: (exchange: Exchange) => void;
+  /**
+   * Fault injection: the AWS error to answer a request with, given its
+   * operation, its content key (DynamoDB table and item key, S3 method and
+   * path) and the SDK's invocation id (the same across retries of one call).
+   */
+  readonly inject?: (operation: string, key: string, call?: string) => ServiceErrorCode | undefined;
 }
 
 export class CountingProxy {
@@ -54,6 +61,8 @@ export class CountingProxy {
   counts: Record<string, number> = {};
   /** Failed requests by `operation:errorType`. */
   errors: Record<string, number> = {};
+  /** Injected errors by `operation:errorType` (also counted in counts and errors). */
+  injected: Record<string, number> = {};
   private readonly target: URL;
 
   private constructor(private readonly options: CountingProxyOptions) {
@@ -74,11 +83,12 @@ export class CountingProxy {
   reset(): void {
     this.counts = {};
     this.errors = {};
+    this.injected = {};
   }
 
   /** Counts and errors since the last reset, as a copy. */
-  snapshot(): { counts: Record<string, number>; errors: Record<string, number> } {
-    return { counts: { ...this.counts }, errors: { ...this.errors } };
+  snapshot(): { counts: Record<string, number>; errors: Record<string, number>; injected: Record<string, number> } {
+    return { counts: { ...this.counts }, errors: { ...this.errors }, injected: { ...this.injected } };
   }
 
   async stop(): Promise<void> {
@@ -87,9 +97,37 @@ export class CountingProxy {
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
+    if (this.options.inject === undefined) return this.pass(req, res);
+    // The decision needs the request's content: buffer it, then answer or pass it on.
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const dynamodb = this.options.protocol === 'dynamodb';
+      const operation = dynamodb ? dynamoDbOperation(req) : s3Operation(req);
+      const call = req.headers['amz-sdk-invocation-id'];
+      const code = this.options.inject!(operation, dynamodb ? dynamoDbKey(parseJson(body)) : `${req.method} ${req.url}`,
+        typeof call === 'string' ? call : undefined);
+      if (code === undefined) return this.pass(req, res, body);
+      const key = `${operation}:${code}`;
+      this.injected[key] = (this.injected[key] ?? 0) + 1;
+      if (code === 'InternalError') {
+        // S3 may fail a request after it took effect: pass it on, answer 500 instead of the response.
+        return this.pass(req, res, body, () => sendS3Error(res, code, req.method));
+      }
+      if (code === 'ProvisionedThroughputExceededException') sendDynamoDbThrottle(res);
+      else sendS3Error(res, code as 'SlowDown', req.method);
+      this.record(operation, dynamodb ? 400 : 503, dynamodb ? body : undefined, Buffer.from(dynamodb
+        ? '{"__type":"#ProvisionedThroughputExceededException"}' : `<Code>${code}</Code>`));
+    });
+  }
+
+  /** Passes the request on (its body already read, or streamed); `replace` answers instead of the server's response. */
+  private pass(req: IncomingMessage, res: ServerResponse, buffered?: Buffer, replace?: () => void): void {
     const dynamodb = this.options.protocol === 'dynamodb';
     const operation = dynamodb ? dynamoDbOperation(req) : s3Operation(req);
-    const requestChunks: Buffer[] = [];
+    const requestChunks: Buffer[] = buffered === undefined ? [] : [buffered];
     const upstream = httpRequest({
       host: this.target.hostname,
       port: this.target.port,
@@ -97,6 +135,14 @@ export class CountingProxy {
       path: req.url,
       headers: req.headers,
     }, (up) => {
+      if (replace !== undefined) {
+        up.resume();
+        up.on('end', () => {
+          replace();
+          this.record(operation, 500, dynamodb ? Buffer.concat(requestChunks) : undefined, Buffer.from('<Code>InternalError</Code>'));
+        });
+        return;
+      }
       res.writeHead(up.statusCode ?? 502, up.headers);
       const status = up.statusCode ?? 502;
       const keep = dynamodb || status >= 300;
@@ -119,6 +165,10 @@ export class CountingProxy {
         res.destroy();
       }
     });
+    if (buffered !== undefined) {
+      upstream.end(buffered);
+      return;
+    }
     req.on('data', (c: Buffer) => {
       if (dynamodb) requestChunks.push(c);
       upstream.write(c);
@@ -155,6 +205,13 @@ function parseJson(body: Buffer | undefined): any {
   } catch {
     return undefined;
   }
+}
+
+/** What a DynamoDB request is about: its table and item key (or batch keys), not its timestamps. */
+export function dynamoDbKey(request: any): string {
+  const item = request?.Item;
+  const key = request?.Key ?? (item === undefined ? undefined : { pk: item.pk, sk: item.sk });
+  return JSON.stringify([request?.TableName, key ?? request?.RequestItems ?? request?.KeyConditionExpression ?? null]);
 }
 
 /** `DynamoDB_20120810.GetItem` → `GetItem`. */

@@ -132,6 +132,8 @@ export interface SessionReport {
     /** Failed store requests by `operation:error` (ConditionalCheckFailedException is the protocol at work). */
     readonly errors: Record<string, number>;
   };
+  /** Injected service errors by `service:operation:error` (throttling, S3 5xx, Lambda 429). */
+  readonly injected: Record<string, number>;
   /** Successful conditional checkpoint writes per instance (each must be exactly 1). */
   readonly commits: Record<string, number>;
   readonly faults?: FaultOptions;
@@ -158,6 +160,8 @@ const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const SIMULATED_CRASH = 'Unum.SimulatedCrash';
 /** The endpoint's errorType for an event dropped for its age (Lambda's EventAgeExceeded condition). */
 const EVENT_AGE_EXCEEDED = 'EventAgeExceeded';
+/** Marks the engine's own Invoke calls (the session start), which fault injection leaves alone. */
+const ENGINE_USER_AGENT = 'unum-local-engine';
 
 /** One session's bookkeeping. */
 class Tracker {
@@ -278,6 +282,8 @@ export class LocalEngine implements Invoker {
   private readonly functions = new Map<string, LocalFunction>();
   private tracker?: Tracker;
   private busy = false;
+  /** Lambda Invoke calls answered with 429, since the engine started. */
+  private throttled = 0;
 
   private constructor(readonly options: EngineOptions) {
     this.app = options.app;
@@ -310,9 +316,16 @@ export class LocalEngine implements Invoker {
       s3Url = s3.endpoint;
     }
     const observe = (e: Exchange): void => this.tracker?.observe(e);
-    this.dynamodbProxy = await listenOn(() => CountingProxy.start({ target: dynamodbUrl, protocol: 'dynamodb', port: ports.dynamodb, onExchange: observe }),
-      ports.dynamodb, 'DynamoDB endpoint', '--dynamodb-port');
-    this.s3Proxy = await listenOn(() => CountingProxy.start({ target: s3Url, protocol: 's3', port: ports.s3 }), ports.s3, 'S3 endpoint', '--s3-port');
+    // Keys without the session id, so one seed throttles the same requests in every run.
+    const injector = (service: 'dynamodb' | 's3') => (_operation: string, key: string, call?: string) => {
+      const tracker = this.tracker;
+      return tracker?.chaos.serviceError(service, key.split(tracker.session).join('<session>'), call);
+    };
+    this.dynamodbProxy = await listenOn(() => CountingProxy.start({
+      target: dynamodbUrl, protocol: 'dynamodb', port: ports.dynamodb, onExchange: observe, inject: injector('dynamodb'),
+    }), ports.dynamodb, 'DynamoDB endpoint', '--dynamodb-port');
+    this.s3Proxy = await listenOn(() => CountingProxy.start({ target: s3Url, protocol: 's3', port: ports.s3, inject: injector('s3') }),
+      ports.s3, 'S3 endpoint', '--s3-port');
 
     this.dynamodb = new DynamoDBClient({ region: REGION, credentials: CREDENTIALS, endpoint: dynamodbUrl });
     this.s3 = new S3Client({ region: REGION, credentials: CREDENTIALS, endpoint: s3Url, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
@@ -329,6 +342,7 @@ export class LocalEngine implements Invoker {
         return fn && { maxRetries: fn.maxRetryAttempts, maxEventAgeMs: fn.maxEventAgeSeconds * 1000 * (o.eventAgeScale ?? 1) };
       },
       duplicate: (request) => this.duplicate(request),
+      throttle: (request) => this.throttle(request),
       maxPayloadBytes: { event: 1024 * 1024, requestResponse: 6 * 1024 * 1024 },
       observer: {
         failed: (failure) => {
@@ -338,7 +352,9 @@ export class LocalEngine implements Invoker {
         retrying: () => this.tracker?.emit(),
       },
     }), ports.lambda, 'Lambda endpoint', '--port');
-    this.lambda = new LambdaClient({ region: REGION, credentials: CREDENTIALS, endpoint: this.endpoint.url, maxAttempts: 3 });
+    this.lambda = new LambdaClient({
+      region: REGION, credentials: CREDENTIALS, endpoint: this.endpoint.url, maxAttempts: 3, customUserAgent: ENGINE_USER_AGENT,
+    });
 
     this.pool = new SandboxPool({
       functions: this.app.functions.map((fn) => ({
@@ -398,6 +414,7 @@ export class LocalEngine implements Invoker {
     this.dynamodbProxy.reset();
     this.s3Proxy.reset();
     const before = { ...this.endpoint.stats };
+    const throttledBefore = this.throttled;
     this.tracker = tracker;
     try {
       const client = this.client(workflow);
@@ -440,6 +457,11 @@ export class LocalEngine implements Invoker {
           s3: s3.counts,
           total: Object.values(dynamodb.counts).concat(Object.values(s3.counts)).reduce((a, b) => a + b, 0),
           errors: { ...dynamodb.errors, ...s3.errors },
+        },
+        injected: {
+          ...prefixed('dynamodb', dynamodb.injected),
+          ...prefixed('s3', s3.injected),
+          ...(this.throttled > throttledBefore ? { 'lambda:Invoke:TooManyRequestsException': this.throttled - throttledBefore } : {}),
         },
         commits: { ...tracker.commits },
         ...(chaos.active ? { faults } : {}),
@@ -501,6 +523,15 @@ export class LocalEngine implements Invoker {
     this.s3?.destroy();
     await Promise.all(this.servers.map((s) => s.stop().catch(() => undefined)));
     this.servers.length = 0;
+  }
+
+  private throttle(request: { functionName: string; payload: string; call?: string; userAgent?: string }): boolean {
+    const tracker = this.tracker;
+    const fn = this.functions.get(request.functionName);
+    if (tracker === undefined || fn === undefined || request.userAgent?.includes(ENGINE_USER_AGENT)) return false;
+    const chosen = tracker.chaos.serviceError('lambda', `${fn.functionName} ${instanceOf(fn, request.payload)}`, request.call) !== undefined;
+    if (chosen) this.throttled++;
+    return chosen;
   }
 
   private duplicate(request: InvokeRequest): boolean {
@@ -634,6 +665,10 @@ export function instanceOf(fn: LocalFunction, payload: string): string {
     return `${fn.node ?? fn.functionName}|invalid`;
   }
   return instanceKey(fn.node ?? fn.functionName, [], 0);
+}
+
+function prefixed(service: string, counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [`${service}:${k}`, v]));
 }
 
 function attemptOf(payload: string): number {

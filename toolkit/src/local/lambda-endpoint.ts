@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'http';
 import { AddressInfo } from 'net';
+import { sendLambdaThrottle } from './service-errors';
 
 /**
  * An HTTP endpoint that speaks the Lambda Invoke API
@@ -81,6 +82,8 @@ export interface LambdaEndpointOptions {
   /** Delay before retry number `attempt` (1, 2); overrides retryDelayMs. */
   readonly retryDelay?: (attempt: number) => number;
   readonly observer?: EndpointObserver;
+  /** Fault injection: true to answer this Invoke call with 429 TooManyRequestsException (`call`: the SDK's invocation id). */
+  readonly throttle?: (request: { functionName: string; payload: string; call?: string; userAgent?: string }) => boolean;
   /** Payload limits in bytes (Lambda: 1 MiB for Event, 6 MB for RequestResponse); default: none. */
   readonly maxPayloadBytes?: { readonly event?: number; readonly requestResponse?: number };
 }
@@ -109,7 +112,7 @@ export class LambdaEndpoint {
   readonly server: Server;
   /** Events that failed after all retries (Lambda's on-failure destination). */
   readonly failures: AsyncFailure[] = [];
-  readonly stats = { accepted: 0, executed: 0, retried: 0, duplicated: 0, failed: 0, expired: 0, sync: 0 };
+  readonly stats = { accepted: 0, executed: 0, retried: 0, duplicated: 0, failed: 0, expired: 0, sync: 0, throttled: 0 };
   private readonly queue: InvokeRequest[] = [];
   private running = 0;
   private timers = 0;
@@ -160,6 +163,14 @@ export class LambdaEndpoint {
       return send(res, 413, {
         Type: 'User', message: `Request must be smaller than ${limit} bytes for the ${type} invocation type (got ${size})`,
       }, { 'x-amzn-ErrorType': 'RequestEntityTooLargeException', 'x-amzn-RequestId': requestId });
+    }
+    const call = req.headers['amz-sdk-invocation-id'];
+    const userAgent = req.headers['x-amz-user-agent'] ?? req.headers['user-agent'];
+    if (this.options.throttle?.({
+      functionName, payload: body, call: typeof call === 'string' ? call : undefined, userAgent: typeof userAgent === 'string' ? userAgent : undefined,
+    })) {
+      this.stats.throttled++;
+      return sendLambdaThrottle(res);
     }
     if (type === 'DryRun') return send(res, 204, undefined, { 'x-amzn-RequestId': requestId });
     if (type === 'Event') {

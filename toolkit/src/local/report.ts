@@ -51,6 +51,8 @@ export function formatReport(r: SessionReport, options: { logs?: Record<string, 
   out.push(`  S3:       ${formatCounts(r.store.s3)}`);
   const errors = Object.entries(r.store.errors);
   if (errors.length > 0) out.push(`  refused:  ${errors.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const injected = Object.entries(r.injected ?? {});
+  if (injected.length > 0) out.push(`Injected service errors: ${injected.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (r.status !== 'SUCCEEDED' && options.logs) {
     const failing = r.error?.node;
     for (const [fn, lines] of Object.entries(options.logs)) {
@@ -105,6 +107,10 @@ function describeFaults(f: NonNullable<SessionReport['faults']>): string {
   if (f.crashAt) parts.push(`crash at ${f.crashAt} (first invocation of each instance)`);
   if (f.crashRate) parts.push(`crash rate ${f.crashRate}`);
   if (f.duplicateRate) parts.push(`duplicate rate ${f.duplicateRate}`);
+  if (f.throttleRate) parts.push(`DynamoDB throttle rate ${f.throttleRate}`);
+  if (f.s3ErrorRate) parts.push(`S3 error rate ${f.s3ErrorRate}`);
+  if (f.lambdaThrottleRate) parts.push(`Lambda throttle rate ${f.lambdaThrottleRate}`);
+  if (f.serviceErrorAttempts) parts.push(`${f.serviceErrorAttempts} failing attempts per chosen call`);
   parts.push(`seed ${f.seed ?? 1}`);
   return parts.join(', ');
 }
