@@ -7,7 +7,7 @@ import { UnumFunction, UnumWorkflow, WorkflowDefinition } from '../../src';
 import { translateStatesLanguage } from '../../src/importers/asl';
 import { translateFaasr } from '../../src/importers/faasr';
 import { Plan } from '../../src/importers/plan';
-import { ENV, FunctionConfig } from '../../src/protocol';
+import { ENV, FunctionConfig, RECORDER_HANDLER } from '../../src/protocol';
 import { fnName, World } from '../runtime/harness';
 import { FIXTURES } from '../support/shapes';
 
@@ -67,4 +67,9 @@ export function deployImported(world: World, imported: Imported, handlers: Recor
     ...(c.dataFlow ? { dataFlow: c.dataFlow } : {}),
     handler: handlers[c.node] ?? ((x: unknown) => x),
   })));
+}
+
+/** The workflow's node functions in a template: every Lambda function but the workflow's failure recorder. */
+export function nodeFunctionCount(template: Template): number {
+  return Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Handler !== RECORDER_HANDLER).length;
 }
