@@ -41,7 +41,8 @@ test('duplicate delivery of every message: same result, each instance committed 
   w.deploy('wf', workflow);
   const session = await w.run(input);
   expect(await w.result(session)).toBe(expected);
-  expect(w.endpoint.stats.duplicated).toBeGreaterThanOrEqual(10);
+  // Each of the session's 9 messages is delivered twice; a duplicate of a committed instance invokes nothing more.
+  expect(w.endpoint.stats.duplicated).toBeGreaterThanOrEqual(9);
   expectCommittedOnce(w, session);
   await w.close();
 });
