@@ -130,8 +130,8 @@ project.npmignore?.addPatterns('!/assets/');
 addToolkit(project, bundleRuntime);
 
 const slowTests = project.addTask('test:slow', {
-  description: 'The slow tests: more chaos seeds and the largest fan-outs (CI runs them after npm test)',
-  env: { UNUM_CHAOS_SEEDS: '4' },
+  description: 'The slow tests: three chaos seeds and the largest fan-outs (CI runs them after npm test)',
+  env: { UNUM_CHAOS_SEEDS: '3' },
 });
 slowTests.spawn(bundleRuntime);
 slowTests.exec('jest --ci --coverage=false --forceExit --testPathIgnorePatterns=/node_modules/ --testMatch "<rootDir>/test/**/*.slow.test.ts" --passWithNoTests');

@@ -12,7 +12,7 @@ import { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
  * its checkpoint exactly once.
  *
  * UNUM_CHAOS_SEEDS sets the number of seeds (default 1, which keeps npm test
- * quick; `npx projen test:slow` runs 4). chaos.test.ts holds the cases of
+ * quick; `npx projen test:slow` runs 3). chaos.test.ts holds the cases of
  * every run, chaos.slow.test.ts the ones that wait out SDK backoff.
  */
 export const SEEDS = Number(process.env.UNUM_CHAOS_SEEDS ?? 1);
