@@ -63,6 +63,11 @@ export class Chaos {
     this.steps = faultSteps();
   }
 
+  /** The probability that a call to `service` is chosen to fail (0: none is, and requests need no inspection). */
+  serviceErrorRate(service: 'dynamodb' | 's3' | 'lambda'): number {
+    return { dynamodb: this.faults.throttleRate, s3: this.faults.s3ErrorRate, lambda: this.faults.lambdaThrottleRate }[service] ?? 0;
+  }
+
   get active(): boolean {
     const f = this.faults;
     return f.crashAt !== undefined || [f.crashRate, f.duplicateRate, f.throttleRate, f.s3ErrorRate, f.lambdaThrottleRate].some((p) => (p ?? 0) > 0);
@@ -98,7 +103,7 @@ export class Chaos {
    * never chosen, so injected errors alone cannot exhaust Lambda's retries.
    */
   serviceError(service: 'dynamodb' | 's3' | 'lambda', key: string, call?: string): ServiceErrorCode | undefined {
-    const rate = { dynamodb: this.faults.throttleRate, s3: this.faults.s3ErrorRate, lambda: this.faults.lambdaThrottleRate }[service] ?? 0;
+    const rate = this.serviceErrorRate(service);
     if (rate <= 0) return undefined;
     const name = `${service}\u0000${key}`;
     const left = call === undefined ? undefined : this.calls.get(call);

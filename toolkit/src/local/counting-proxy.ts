@@ -41,6 +41,12 @@ export interface CountingProxyOptions {
    * path) and the SDK's invocation id (the same across retries of one call).
    */
   readonly inject?: (operation: string, key: string, call?: string) => ServiceErrorCode | undefined;
+  /**
+   * Whether `inject` may choose anything now; when it cannot, requests are
+   * streamed through without being buffered.
+   * @default - always consult `inject`
+   */
+  readonly injecting?: () => boolean;
 }
 
 export class CountingProxy {
@@ -97,7 +103,7 @@ export class CountingProxy {
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
-    if (this.options.inject === undefined) return this.pass(req, res);
+    if (this.options.inject === undefined || this.options.injecting?.() === false) return this.pass(req, res);
     // The decision needs the request's content: buffer it, then answer or pass it on.
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

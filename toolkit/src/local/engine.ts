@@ -321,11 +321,19 @@ export class LocalEngine implements Invoker {
       const tracker = this.tracker;
       return tracker?.chaos.serviceError(service, key.split(tracker.session).join('<session>'), call);
     };
+    // A fault-free run streams store requests through: only a run that injects service errors buffers them.
+    const injecting = (service: 'dynamodb' | 's3') => () => (this.tracker?.chaos.serviceErrorRate(service) ?? 0) > 0;
     this.dynamodbProxy = await listenOn(() => CountingProxy.start({
-      target: dynamodbUrl, protocol: 'dynamodb', port: ports.dynamodb, onExchange: observe, inject: injector('dynamodb'),
+      target: dynamodbUrl,
+      protocol: 'dynamodb',
+      port: ports.dynamodb,
+      onExchange: observe,
+      inject: injector('dynamodb'),
+      injecting: injecting('dynamodb'),
     }), ports.dynamodb, 'DynamoDB endpoint', '--dynamodb-port');
-    this.s3Proxy = await listenOn(() => CountingProxy.start({ target: s3Url, protocol: 's3', port: ports.s3, inject: injector('s3') }),
-      ports.s3, 'S3 endpoint', '--s3-port');
+    this.s3Proxy = await listenOn(() => CountingProxy.start({
+      target: s3Url, protocol: 's3', port: ports.s3, inject: injector('s3'), injecting: injecting('s3'),
+    }), ports.s3, 'S3 endpoint', '--s3-port');
 
     this.dynamodb = new DynamoDBClient({ region: REGION, credentials: CREDENTIALS, endpoint: dynamodbUrl });
     this.s3 = new S3Client({ region: REGION, credentials: CREDENTIALS, endpoint: s3Url, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
