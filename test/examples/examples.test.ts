@@ -4,7 +4,7 @@
  * in-process reference run (examples/<name>/reference.ts) produces exactly
  * examples/<name>/expected.json from examples/<name>/input.json.
  */
-import { execFile } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as os from 'os';
@@ -23,6 +23,8 @@ interface Example {
   readonly entry: string;
   /** Every workflow node (one Lambda function each), in any order. */
   readonly nodes: readonly string[];
+  /** What every function's UNUM_USER_HANDLER names (`module.function`). */
+  readonly userHandler: string;
 }
 
 const EXAMPLES: readonly Example[] = [
@@ -34,11 +36,15 @@ const EXAMPLES: readonly Example[] = [
   defineExample('fold', 'Fold', ['Split', 'Encode', 'Rebase', 'FoldInOrder']),
   defineExample('faasr', 'Faasr', ['start', 'computeA', 'concurrent', 'computeB', 'conditionalT', 'conditionalF', 'end']),
   defineExample('ci-pipeline', 'CiPipeline', ['Checkout', 'Compile', 'UnitTests', 'Package', 'Lint', 'TypeCheck', 'QuickCheck', 'Publish', 'Report']),
+  // In Python: functions/<dir>/index.py with handler(), or app.py with lambda_handler() as original unum apps have.
+  defineExample('word-count-python', 'WordCountPython', ['Split', 'Count', 'Partition', 'Reduce', 'Merge']),
+  defineExample('hello-bye-python', 'HelloByePython', ['Greet', 'Hello', 'Bye', 'World'], 'app.lambda_handler'),
+  defineExample('text-processing-mixed', 'TextProcessingMixed', ['Draft', 'ExtractMentions', 'FindUrls', 'ShortenUrls', 'CreatePost', 'Publish']),
 ];
 
 /** An example whose stack is `<workflow>Example` and whose entry is the first node. */
-function defineExample(name: string, workflow: string, nodes: string[]): Example {
-  return { name, stack: `${workflow}Example`, workflow, entry: nodes[0], nodes };
+function defineExample(name: string, workflow: string, nodes: string[], userHandler = 'index.handler'): Example {
+  return { name, stack: `${workflow}Example`, workflow, entry: nodes[0], nodes, userHandler };
 }
 
 const readJson = (...parts: string[]): any => JSON.parse(fs.readFileSync(path.join(...parts), 'utf8'));
@@ -87,16 +93,19 @@ describe('synthesis', () => {
     // Every function runs the runtime layer's handler and carries the user's handler for it.
     for (const fn of functions) {
       expect(fn.Properties.Layers).toHaveLength(1);
-      expect(fn.Properties.Environment.Variables.UNUM_USER_HANDLER).toBe('index.handler');
+      const python = String(fn.Properties.Runtime).startsWith('python');
+      expect(fn.Properties.Handler).toBe(python ? 'unum_runtime.entry.handler' : 'unum/runtime.handler');
+      // The mixed example's Node functions keep index.handler.
+      expect(fn.Properties.Environment.Variables.UNUM_USER_HANDLER).toBe(python ? example.userHandler : 'index.handler');
     }
   });
 });
 
 describe('user functions are self-contained', () => {
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-  test.each(EXAMPLES)('$name/functions imports only node built-ins and runtime types', (example) => {
+  test.each(EXAMPLES)('$name/functions imports only node built-ins and runtime types (Python: the standard library)', (example) => {
     const dir = path.join(EXAMPLES_DIR, example.name, 'functions');
-    const problems: string[] = [];
+    const problems: string[] = pythonImportProblems(dir);
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       const source = fs.readFileSync(path.join(dir, file), 'utf8');
       for (const [statement, from] of source.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/gm)) {
@@ -110,6 +119,24 @@ describe('user functions are self-contained', () => {
   });
 });
 
+/** Python files under `dir` that import anything but the standard library (and boto3, which Lambda ships). */
+function pythonImportProblems(dir: string): string[] {
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.py'));
+  if (files.length === 0) return [];
+  const script = [
+    'import ast, json, sys',
+    'allowed = set(sys.stdlib_module_names) | {"boto3", "botocore"}',
+    'out = []',
+    'for f in sys.argv[1:]:',
+    '    for n in ast.walk(ast.parse(open(f).read())):',
+    '        names = [a.name for a in n.names] if isinstance(n, ast.Import) else [n.module or ""] if isinstance(n, ast.ImportFrom) and n.level == 0 else []',
+    '        out += [f"{f}: import {m}" for m in names if m.split(".")[0] not in allowed]',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const stdout = execFileSync(process.env.UNUM_PYTHON ?? 'python3', ['-c', script, ...files], { cwd: dir, encoding: 'utf8' });
+  return JSON.parse(stdout);
+}
+
 describe('reference runs (the in-process floor) produce expected.json', () => {
   test.each(EXAMPLES)('$name', async (example) => {
     const input = readJson(EXAMPLES_DIR, example.name, 'input.json');
@@ -121,6 +148,13 @@ describe('reference runs (the in-process floor) produce expected.json', () => {
     const { runReference } = await reference('hello-bye');
     await expect(runReference('  BYE ')).resolves.toBe('bye world!');
     await expect(runReference({ greeting: 'hi' })).rejects.toMatchObject({ name: 'UnknownGreeting' });
+  });
+
+  test('hello-bye-python reads its aliases file, takes Bye, and fails on an unknown greeting', async () => {
+    const { runReference } = await reference('hello-bye-python');
+    await expect(runReference('  See You ')).resolves.toBe('bye world!');
+    await expect(runReference({ greeting: 'hey' })).resolves.toBe('hello world!');
+    await expect(runReference({ greeting: 'yo' })).rejects.toThrow('UnknownGreeting');
   });
 
   test('faasr takes conditionalF when computeB is false', async () => {

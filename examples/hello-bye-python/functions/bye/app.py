@@ -1,0 +1,5 @@
+"""Taken when the greeting is "bye"."""
+
+
+def lambda_handler(event, context):
+    return "bye"
