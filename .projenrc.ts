@@ -158,6 +158,21 @@ for (const dir of ['lambda-runtime', 'integ', 'examples', 'bench']) {
   });
 }
 
+// ---- protocol vectors and the Python runtime's tests (issue 12) ----
+// The Python port takes its constants and key templates from src/protocol, and both runtimes check
+// the committed conformance vectors; test/protocol/vectors.test.ts fails when they are stale.
+project.addTask('protocol:vectors', {
+  description: 'Regenerate protocol-vectors/*.json and the Python protocol constants from src/protocol',
+  exec: 'ts-node --transpile-only test/protocol/vectors/generate.ts',
+});
+project.addTask('test:runtime-python', {
+  description: 'pytest for the Python runtime (lambda-runtime/python/.venv is created and provisioned if missing); args pass to pytest',
+  exec: 'bash lambda-runtime/python/run-tests.sh',
+  receiveArgs: true,
+});
+project.gitignore.addPatterns('.venv/', '__pycache__/', '.pytest_cache/');
+// ---- end protocol vectors ----
+
 addPolyglotTasks(project); // polyglot block above
 
 project.synth();
