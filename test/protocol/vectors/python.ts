@@ -2,6 +2,18 @@ import * as P from '../../../src/protocol';
 import * as faults from '../../../src/protocol/faults';
 import { checkTemplates, itemKindFormat, keyTemplates, scopeFormat } from './templates';
 
+/** How encodeElement writes `offset[.source[.iteration]]`, read off the function. */
+export function elementFormat(): { separator: string; emptySource: string; base: number } {
+  const sample = P.encodeElement({ slot: 0, source: P.EMPTY_SOURCE, iteration: 1 }, 1);
+  const [separator, emptySource] = [sample[1], sample.slice(2, sample.lastIndexOf(sample[1]))];
+  const bases = Array.from({ length: 35 }, (_, i) => i + 2)
+    .filter((b) => P.encodeElement({ slot: 1295, source: 0, iteration: 0 }, 10_000) === (1295 % 100).toString(b));
+  if (bases.length !== 1 || sample !== ['0', emptySource, '1'].join(separator)) {
+    throw new Error(`encodeElement no longer writes offset${separator}source${separator}iteration in one base: '${sample}'`);
+  }
+  return { separator, emptySource, base: bases[0] };
+}
+
 /** A Python literal of a JSON value (what every protocol constant is). */
 export function pythonLiteral(value: unknown, indent = ''): string {
   if (value === null) return 'None';
@@ -46,6 +58,7 @@ export function generatedPython(): string {
     KEY_TEMPLATES: templates,
     SCOPE_FORMAT: scope,
     ITEM_KIND_FORMAT: itemKindFormat(templates),
+    ELEMENT_FORMAT: elementFormat(),
   };
   const body = [...Object.entries(protocolConstants()), ...Object.entries(derived)]
     .map(([name, value]) => `${name} = ${pythonLiteral(value)}\n`).join('\n');

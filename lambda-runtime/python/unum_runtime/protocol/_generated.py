@@ -201,3 +201,9 @@ ITEM_KIND_FORMAT = {
     ),
     "kindEnd": "#",
 }
+
+ELEMENT_FORMAT = {
+    "separator": ".",
+    "emptySource": "~",
+    "base": 36,
+}
