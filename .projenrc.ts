@@ -71,6 +71,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-lambda@^3',
+    // The failure recorder forwards to a user's SQS, SNS or EventBridge onFailure (provided by Lambda too).
+    '@aws-sdk/client-sqs@^3',
+    '@aws-sdk/client-sns@^3',
+    '@aws-sdk/client-eventbridge@^3',
     '@types/node@^20',
     'esbuild@0.28.0',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
