@@ -101,6 +101,8 @@ LOG_ACTIONS = (
     "logs:PutLogEvents",
 )
 
+MAX_NOT_BEFORE_AHEAD_MS = 900000
+
 READ_ITEM_ACTIONS = (
     "dynamodb:GetItem",
     "dynamodb:Query",

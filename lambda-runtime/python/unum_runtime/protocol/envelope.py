@@ -1,11 +1,13 @@
 """The versioned payload of every workflow invocation (port of src/protocol/envelope.ts)."""
+import math
 import re
+import time
 
 from . import js
-from ._generated import ENVELOPE_VERSION
+from ._generated import ENVELOPE_VERSION, MAX_NOT_BEFORE_AHEAD_MS
 from .keys import session_object_prefix
 
-__all__ = ["ENVELOPE_VERSION", "EnvelopeError", "looks_like_envelope", "parse_envelope"]
+__all__ = ["ENVELOPE_VERSION", "MAX_NOT_BEFORE_AHEAD_MS", "EnvelopeError", "looks_like_envelope", "parse_envelope"]
 
 _SESSION = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 _INPUT_KINDS = ("value", "s3", "fanIn")
@@ -24,7 +26,8 @@ def looks_like_envelope(event):
 
 def parse_envelope(event, expected):
     """Validates an envelope addressed to expected['node'] of expected['workflow'] (an S3 input must lie
-    in expected['bucket'] under the session's own prefix); raises EnvelopeError naming the field."""
+    in expected['bucket'] under the session's own prefix); expected['now'] (epoch ms, default the clock)
+    bounds a retry's notBefore. Raises EnvelopeError naming the field."""
     node = expected["node"]
     workflow = expected["workflow"]
     bucket = expected.get("bucket", js.UNDEFINED)
@@ -71,6 +74,17 @@ def parse_envelope(event, expected):
     attempt = get("attempt")
     if attempt is not js.UNDEFINED and (not js.is_integer(attempt) or attempt < 0):
         fail("attempt must be a non-negative integer")
+    not_before = get("notBefore")
+    if not_before is not js.UNDEFINED:
+        if not js.is_integer(not_before) or abs(not_before) > js.MAX_SAFE_INTEGER or not_before < 0:
+            fail("notBefore must be a deadline in epoch milliseconds (a non-negative integer)")
+        if attempt is js.UNDEFINED or not attempt >= 1:
+            fail("notBefore delays a retry only: it needs attempt \u2265 1")
+        now = expected.get("now")
+        ahead = not_before - (time.time() * 1000 if now is None else now)
+        if ahead > MAX_NOT_BEFORE_AHEAD_MS:
+            fail("notBefore lies %s s ahead, more than the %s minutes one invocation can wait"
+                 % (js.number_to_string(math.floor(ahead / 1000 + 0.5)), js.number_to_string(MAX_NOT_BEFORE_AHEAD_MS / 60000)))
     waits = get("waits")
     if waits is not js.UNDEFINED and (not isinstance(waits, dict) or not all(js.is_finite(d) for d in waits.values())):
         fail("waits must map Wait instance keys to deadlines in epoch milliseconds")
