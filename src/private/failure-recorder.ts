@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { workflowFunctionName } from './function-name';
 import { functionRole } from './function-role';
+import { suppressNag } from './nag';
 import { grantWorkflowData } from './store-grants';
 import { UnumFunction } from '../function';
 import { ENV, ForwardTarget, RECORDER_ENV, RECORDER_HANDLER, S3_RECORD_PREFIX } from '../protocol/config';
@@ -116,6 +117,11 @@ function userDestination(fn: UnumFunction, onFailure: lambda.IDestination, recor
   }
   if (onFailure instanceof destinations.S3Destination && d.bucket !== undefined) {
     allow('s3', d.bucket.arnForObjects(`${S3_RECORD_PREFIX}${fn.functionName}/*`), d.bucket.encryptionKey);
+    suppressNag(recorder.role!.node.findChild('DefaultPolicy'), [{
+      id: 'AwsSolutions-IAM5',
+      reason: `Lambda names each on-failure record object by date and a random id under ${S3_RECORD_PREFIX}<function>/; the recorder writes there only`,
+      appliesTo: [{ regex: `/^Resource::.*\\/${S3_RECORD_PREFIX.replace(/\//g, '\\/')}${fn.functionName}\\/\\*$/g` }],
+    }]);
     return { kind: 's3', target: d.bucket.bucketName };
   }
   throw new Error(`UnumFunction '${fn.id}': onFailure must be one of aws-cdk-lib's destinations (LambdaDestination, SqsDestination, `
