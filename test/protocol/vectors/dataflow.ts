@@ -53,6 +53,11 @@ export function dataflowVectors(): VectorFile {
   cases.push(run('applyTemplate numbers from text', 'applyTemplate', applyTemplate, [], {
     json: true, argsAsText: '[{"a.$":"$.n","b":2.50,"c":[1.0,1e21,1e-7,-0.0],"9":"nine","1":{"z":1,"0":0}},{"n":100.0},"Parameters"]',
   }));
+  // Number::toString's forms, which every checkpoint, envelope and key the runtimes write depends on.
+  cases.push(run('applyTemplate number forms from text', 'applyTemplate', applyTemplate, [], {
+    json: true,
+    argsAsText: '[{"n.$":"$"},[0.1,1e-6,1e-7,123e-20,5e-324,1.7976931348623157e308,9007199254740993,-1e21,1e300,100,1.5e16,12345678.9,-0.000001,0.000001234,1e20,1.0e0],"Parameters"]',
+  }));
   cases.push(run('applyTemplate error order from text: integer keys are visited first', 'applyTemplate', applyTemplate, [], {
     argsAsText: '[{"b.$":"$.missing1","3":{"c.$":"$.missing2"}},{},"Parameters"]',
   }));
