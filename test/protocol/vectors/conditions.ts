@@ -100,6 +100,10 @@ function conditions(): Array<[string, ConditionJson]> {
     ['and of none', { op: 'and', conditions: [] }], ['or of none', { op: 'or', conditions: [] }],
     ['nested', { op: 'or', conditions: [{ op: 'and', conditions: [yes, { op: 'not', condition: no }] }, no] }],
     ['typed value mismatch: isNull with value 1', leaf('isNull', '$.nothing', 1)],
+    ['isPresent without a value', { op: 'isPresent', path: '$.greeting' } as unknown as ConditionJson],
+    ['stringEquals without a value', { op: 'stringEquals', path: '$.greeting' } as unknown as ConditionJson],
+    ['numberEqualsPath without otherPath', { op: 'numberEqualsPath', path: '$.count' } as unknown as ConditionJson],
+    ['stringEquals without a path', { op: 'stringEquals', value: 'hello' } as unknown as ConditionJson],
     ['list element field', leaf('stringEquals', '$.list[1].name', 'b')],
     ['quoted key', leaf('stringEquals', "$.obj['odd key']", 'x')],
   );
