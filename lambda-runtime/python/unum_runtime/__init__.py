@@ -1,0 +1,1 @@
+"""The cdk-unum runtime for Python Lambda functions."""
