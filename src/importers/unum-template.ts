@@ -328,7 +328,7 @@ class UnumTranslator {
     const par: PlanState & { next?: string } = { kind: 'parallel', id, branches: [], comment: `the Next list of ${fn}` };
     this.states.push(par);
     const branches: Scope[] = edges.map((e, i) => ({ kind: 'branch', depth: scope.depth + 1, index: i, label: `branch ${i} (${e.to}) of '${fn}'`, closers: [] }));
-    (par as { branches: string[] }).branches = edges.map((e, i) => this.visit(e.to, branches[i]));
+    (par as unknown as { branches: string[] }).branches = edges.map((e, i) => this.visit(e.to, branches[i]));
     const next = this.close(branches, scope, `the Next list of '${fn}'`);
     if (next !== undefined) par.next = next;
     return id;
@@ -367,7 +367,7 @@ class UnumTranslator {
   }
 
   /** Why a closer's Values do not name exactly the fan-out's branch ends (or every item), or undefined. */
-  private checkValues(c: { fn: string; edge: UnumEdge; scope: Scope }, inner: readonly Scope[], ends: readonly string[], depth: number): string | undefined {
+  private checkValues(c: { fn: string; edge: UnumEdge }, inner: readonly Scope[], ends: readonly string[], depth: number): string | undefined {
     const isMap = inner[0].kind === 'item';
     const input = c.edge.input;
     if (input.kind === 'waitFor') {
@@ -382,16 +382,17 @@ class UnumTranslator {
     const prefix = Array.from({ length: depth - 1 }, (_, k) => `$${depth - 1 - k}`);
     const expected = isMap ? [`${ends[0]}-unumIndex-*`] : ends.map((e, i) => `${e}-unumIndex-${i}`);
     const describe = `Values must be ${JSON.stringify(expected)} (the ${isMap ? 'outputs of every item' : 'branch ends in Next order'})`;
+    // A name that depends on the instance's own index joins single items, not the fan-out.
+    const single = input.values.find((name) => (parseValueName(name)?.index ?? []).some((p) => /[()+\-]/.test(p) || p === '$0'));
+    if (single !== undefined) {
+      return `'${single}' names another item's output (an index computed from $0); cdk-unum joins whole fan-outs, so a fold or a neighbouring-item join cannot be kept `
+        + '— write it by hand (FanIn with itemOffsets covers joins of neighbouring items of one function)';
+    }
     if (input.values.length !== expected.length) return `${JSON.stringify(input.values)}: ${describe}`;
     for (let i = 0; i < expected.length; i++) {
       const v = parseValueName(input.values[i]);
       const want = isMap ? { fn: ends[0], last: '*' } : { fn: ends[i], last: String(i) };
       const index = v?.index ?? [];
-      const arithmetic = index.some((p) => /[()+\-]/.test(p) || /^\$0$/.test(p));
-      if (arithmetic) {
-        return `'${input.values[i]}' names another item's output (index arithmetic on $N); cdk-unum joins whole fan-outs, so a fold or a neighbouring-item join cannot be kept `
-          + '— write it by hand (FanIn with itemOffsets covers joins of neighbouring items of one function)';
-      }
       const okPrefix = index.length === 1 || (index.length === depth && index.slice(0, -1).every((p, k) => p === prefix[k]));
       if (!v || v.fn !== want.fn || index[index.length - 1] !== want.last || !okPrefix) {
         return `'${input.values[i]}' in ${JSON.stringify(input.values)}: ${describe}`;
