@@ -13,21 +13,20 @@ import { PassThrough } from 'stream';
 import { gunzipSync } from 'zlib';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { parse as parseYaml } from 'yaml';
-import { readUnumApp, runImport } from '../../toolkit/src/cli/import';
 import { UnumFunction, UnumWorkflow } from '../../src';
 import { buildPlan } from '../../src/importers/build';
 import { generateTypeScript } from '../../src/importers/codegen';
 import { ImportError, Plan, PlanState } from '../../src/importers/plan';
+import { ConditionalError, isLastInstance, parseConditional, show, toConditionJson } from '../../src/importers/unum-conditional';
 import { translateUnumTemplate, UnumApp } from '../../src/importers/unum-template';
-import { Action, ENV, FunctionConfig } from '../../src/protocol';
+import { Action, ENV, evaluateCondition, FunctionConfig } from '../../src/protocol';
+import { loadUnumApp, runImport } from '../../toolkit/src/cli/import';
 import { FIXTURES } from '../support/shapes';
 
 const APPS = path.join(__dirname, '..', 'fixtures', 'unum-apps');
 
-function load(app: string): UnumApp {
-  const file = path.join(APPS, app, 'unum-template.yaml');
-  const read = readUnumApp(file, parseYaml(fs.readFileSync(file, 'utf8')));
+function load(name: string): UnumApp {
+  const read = loadUnumApp(path.join(APPS, name, 'unum-template.yaml'));
   if (typeof read === 'string') throw new Error(read);
   return read;
 }
@@ -72,9 +71,9 @@ function readConfig(env: Record<string, string>): FunctionConfig {
   return JSON.parse(gunzipSync(Buffer.from(env[ENV.CONFIG_GZIP], 'base64')).toString());
 }
 
-function refusal(app: UnumApp): string {
+function refusal(unumApp: UnumApp): string {
   try {
-    translateUnumTemplate(app);
+    translateUnumTemplate(unumApp);
   } catch (e) {
     if (e instanceof ImportError) return e.message;
     throw e;
@@ -83,7 +82,7 @@ function refusal(app: UnumApp): string {
 }
 
 /** A one-off app: template functions named by `configs`, each in its own lower-case directory. */
-function app(configs: Record<string, unknown>, start = Object.keys(configs)[0], extra: Record<string, unknown> = {}): UnumApp {
+function oneOff(configs: Record<string, unknown>, start = Object.keys(configs)[0], extra: Record<string, unknown> = {}): UnumApp {
   const Functions = Object.fromEntries(Object.keys(configs).map((n) => [n, { Properties: { CodeUri: `${n.toLowerCase()}/`, Runtime: 'python3.12', ...(n === start ? { Start: true } : {}), ...(extra[n] as object ?? {}) } }]));
   return { template: { Globals: { ApplicationName: 'one-off' }, Functions }, configs };
 }
@@ -202,27 +201,27 @@ describe('refusals name the function and the field', () => {
     ['a fan-in outside a fan-out', { A: { Next: 'B', NextInput: { 'Fan-in': { Values: ['A'] } } }, B: {} }, /function 'A', field 'NextInput': a fan-in outside any fan-out/],
     ['a Map to several functions', { A: { Next: ['B', 'C'], NextInput: 'Map' }, B: {}, C: {} }, /function 'A', field 'NextInput': a Map to several functions/],
     ['a function that is never reached', { A: {}, B: {} }, /function 'B': no continuation from the entry function 'A' reaches it/],
-    ['a size-rewriting modifier', { A: { Next: 'B', 'Fan-out Modifiers': ['$size = $size - 1'] }, B: {} }, /function 'A', field 'Fan-out Modifiers\[0\]': '\$size = \$size - 1' rewrites/],
+    ['a size-rewriting modifier', { A: { 'Next': 'B', 'Fan-out Modifiers': ['$size = $size - 1'] }, B: {} }, /function 'A', field 'Fan-out Modifiers\[0\]': '\$size = \$size - 1' rewrites/],
   ])('%s', (_what, configs, expected) => {
-    expect(refusal(app(configs as Record<string, unknown>))).toMatch(expected);
+    expect(refusal(oneOff(configs as Record<string, unknown>))).toMatch(expected);
   });
 
   test('template problems: runtime, unknown property, no entry, several entries, missing config', () => {
-    expect(refusal(app({ A: {} }, 'A', { A: { Runtime: 'nodejs20.x' } }))).toMatch(/function 'A', field 'Properties.Runtime': 'nodejs20.x' — original unum functions are Python/);
-    expect(refusal(app({ A: {} }, 'A', { A: { Layers: ['x'] } }))).toMatch(/function 'A', field 'Properties.Layers': not kept by the import/);
-    expect(refusal(app({ A: {} }, 'none'))).toMatch(/no entry function: set Start: true/);
-    expect(refusal(app({ A: { Start: true, Next: 'B' }, B: { Start: true } }, 'none'))).toMatch(/several entry functions \(A, B\)/);
+    expect(refusal(oneOff({ A: {} }, 'A', { A: { Runtime: 'nodejs20.x' } }))).toMatch(/function 'A', field 'Properties.Runtime': 'nodejs20.x' — original unum functions are Python/);
+    expect(refusal(oneOff({ A: {} }, 'A', { A: { Layers: ['x'] } }))).toMatch(/function 'A', field 'Properties.Layers': not kept by the import/);
+    expect(refusal(oneOff({ A: {} }, 'none'))).toMatch(/no entry function: set Start: true/);
+    expect(refusal(oneOff({ A: { Start: true, Next: 'B' }, B: { Start: true } }, 'none'))).toMatch(/several entry functions \(A, B\)/);
     expect(refusal({ template: { Functions: { A: { Properties: { CodeUri: 'a/', Start: true } } } }, configs: {} })).toMatch(/function 'A': no unum_config.json in its CodeUri directory/);
     expect(refusal({ template: { Globals: { Tracing: true }, Functions: { A: { Properties: { CodeUri: 'a/', Start: true } } } }, configs: { A: {} } })).toMatch(/field 'Globals.Tracing': not an unum global/);
   });
 
   test('a merge from two different fan-outs is refused: the function would run once per path in unum', () => {
-    const message = refusal(app({ A: { Next: ['B', 'C'] }, B: { Next: 'D' }, C: { Next: 'D' }, D: {} }));
+    const message = refusal(oneOff({ A: { Next: ['B', 'C'] }, B: { Next: 'D' }, C: { Next: 'D' }, D: {} }));
     expect(message).toMatch(/function 'D': reached from branch 0 \(B\) of 'A' and from branch 1 \(C\) of 'A'/);
   });
 
   test('exclusive $ret conditionals on a field, numbers and not: a Choice', () => {
-    const plan = translateUnumTemplate(app({
+    const plan = translateUnumTemplate(oneOff({
       A: { Next: [{ Name: 'B', Conditional: '$ret.n == 1' }, { Name: 'C', Conditional: '$ret.n == 2' }] }, B: {}, C: { Next: { Name: 'A', Conditional: "not $ret == 'stop'" } },
     }));
     const s = byId(plan);
@@ -285,5 +284,89 @@ describe('unum import (CLI)', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the Conditional grammar', () => {
+  const cond = (source: string) => toConditionJson(parseConditional(source));
+  const error = (source: string) => {
+    try {
+      cond(source);
+    } catch (e) {
+      if (e instanceof ConditionalError) return e.message;
+      throw e;
+    }
+    throw new Error(`'${source}' was expected to be refused`);
+  };
+
+  test('precedence: not binds tighter than and, and tighter than or; parentheses override', () => {
+    expect(show(parseConditional("$ret == 'a' or $ret == 'b' and not $ret == 'c'"))).toBe("$ret == 'a' or ($ret == 'b' and not $ret == 'c')");
+    expect(cond("($ret == 'a' or $ret == 'b') and $ret != 'c'")).toEqual({
+      op: 'and',
+      conditions: [
+        { op: 'or', conditions: [{ op: 'stringEquals', path: '$', value: 'a' }, { op: 'stringEquals', path: '$', value: 'b' }] },
+        { op: 'not', condition: { op: 'stringEquals', path: '$', value: 'c' } },
+      ],
+    });
+    expect(show(parseConditional('$0 < $size - 1 and $0 > 0'))).toBe('$0 < $size - 1 and $0 > 0');
+  });
+
+  test('literals: single and double quoted strings with escapes, integers, decimals, negatives, True/False/None', () => {
+    expect(cond('$ret == "it\'s"')).toEqual({ op: 'stringEquals', path: '$', value: "it's" });
+    expect(cond("$ret == 'say \\'hi\\''")).toEqual({ op: 'stringEquals', path: '$', value: "say 'hi'" });
+    expect(cond('$ret >= 2.5')).toEqual({ op: 'numberGreaterThanEquals', path: '$', value: 2.5 });
+    expect(cond('$ret > -3')).toEqual({ op: 'numberGreaterThan', path: '$', value: -3 });
+    expect(cond('$ret == True')).toEqual({ op: 'booleanEquals', path: '$', value: true });
+    expect(cond('$ret != None')).toEqual({ op: 'not', condition: { op: 'isNull', path: '$', value: true } });
+  });
+
+  test('$ret, its fields and items, on either side of the comparison', () => {
+    expect(cond("$ret.status == 'done'")).toEqual({ op: 'stringEquals', path: '$.status', value: 'done' });
+    expect(cond("$ret['a b'][0] < 'm'")).toEqual({ op: 'stringLessThan', path: "$['a b'][0]", value: 'm' });
+    expect(cond('10 > $ret.n')).toEqual({ op: 'numberLessThan', path: '$.n', value: 10 });
+    expect(cond("'x' <= $ret")).toEqual({ op: 'stringGreaterThanEquals', path: '$', value: 'x' });
+  });
+
+  test('every comparison operator decides as Python does on the original runtime ($ret substituted)', () => {
+    const sources = ["$ret == 'hello'", "$ret != 'hello'", "$ret < 'm'", "$ret <= 'hello'", "$ret > 'hello'", "$ret >= 'm'",
+      "not $ret == 'bye' and $ret != 'x'", "$ret == 'a' or $ret == 'hello'"];
+    const values = ['hello', 'bye', 'a', 'zebra', 'm'];
+    const cases = sources.flatMap((source) => values.map((value) => ({ source, value })));
+    const python = execFileSync('python3', ['-c', [
+      'import json, sys',
+      'cases = json.loads(sys.stdin.read())',
+      // The test's oracle only: the original runtime's substitution of $ret into a Python expression.
+      'print(json.dumps([eval(c["source"].replace("$ret", repr(c["value"]))) for c in cases]))',
+    ].join('\n')], { input: JSON.stringify(cases), encoding: 'utf8' });
+    expect(cases.map((c) => evaluateCondition(cond(c.source), c.value))).toEqual(JSON.parse(python));
+  });
+
+  test('code is never run: calls, attributes, names and other syntax are refused', () => {
+    expect(error("__import__('os').system('rm -rf /')")).toMatch(/unknown name '__import__'/);
+    expect(error("$ret == open('/etc/passwd').read()")).toMatch(/unknown name 'open'/);
+    expect(error('$ret == 1; import os')).toMatch(/unexpected ';'/);
+    expect(error("$ret == 'a' if True else 'b'")).toMatch(/unknown name 'if'|unexpected 'if'/);
+    expect(error('($ret)(1)')).toMatch(/calls are not allowed/);
+    expect(error('$ret == `x`')).toMatch(/unexpected '`'/);
+    expect(error("$ret == 'open")).toMatch(/unterminated string/);
+    expect(error('$ret == "\\x41"')).toMatch(/unsupported escape/);
+    expect(error('$env == 1')).toMatch(/unknown variable/);
+  });
+
+  test('what has no Condition is refused with the reason', () => {
+    expect(error('$ret')).toMatch(/truthiness/);
+    expect(error('1 < 2')).toMatch(/does not read \$ret/);
+    expect(error('$ret.a == $ret.b')).toMatch(/compares two parts of \$ret/);
+    expect(error('$ret + 1 == 2')).toMatch(/other side|does not read/);
+    expect(error('$ret < True')).toMatch(/True\/False can only be compared with == or !=/);
+    expect(error('$0 == $size - 1')).toMatch(/fan-out index or size/);
+    expect(error('1 < $ret < 3')).toMatch(/chained comparison/);
+  });
+
+  test('the last-item idiom is recognised either way round, and only it', () => {
+    expect(isLastInstance(parseConditional('$0 == $size - 1'))).toBe(true);
+    expect(isLastInstance(parseConditional('$size-1 == $0'))).toBe(true);
+    expect(isLastInstance(parseConditional('$0 == $size - 2'))).toBe(false);
+    expect(isLastInstance(parseConditional('$1 == $size - 1'))).toBe(false);
   });
 });

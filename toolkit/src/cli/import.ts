@@ -177,6 +177,17 @@ export function readUnumApp(templateFile: string, template: unknown): UnumApp | 
   return { template, configs };
 }
 
+/** Reads an unum-template.yaml and its functions' configurations. */
+export function loadUnumApp(templateFile: string): UnumApp | string {
+  let template: unknown;
+  try {
+    template = parseYaml(readFileSync(templateFile, 'utf8'));
+  } catch (e) {
+    return `cannot read ${templateFile}: ${(e as Error).message}`;
+  }
+  return readUnumApp(templateFile, template);
+}
+
 function detectFormat(json: any): string | undefined {
   if (json && typeof json === 'object' && 'StartAt' in json && 'States' in json) return 'asl';
   if (json && typeof json === 'object' && 'FunctionInvoke' in json && ('ActionList' in json || 'FunctionList' in json)) return 'faasr';
