@@ -34,8 +34,9 @@ class FlowState:
         return self.resuming and action['kind'] in ('invoke', 'succeed', 'fail')
 
 
-def now_ms() -> float:
-    return time.time() * 1000
+def now_ms() -> int:
+    """Date.now(): whole epoch milliseconds (deadlines in envelopes are integers)."""
+    return int(time.time() * 1000)
 
 
 def sleep_ms(ms: float) -> None:

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import random as _random
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
-from .protocol import ERROR_ALL, ERROR_TASK_FAILED, ERROR_TIMEOUT
+from .protocol import ERROR_ALL, ERROR_TASK_FAILED, ERROR_TIMEOUT, RETRY_SLEEP_MARGIN_MS
 
 
 def matches(errors: Sequence[str], name: str) -> bool:
@@ -33,6 +33,20 @@ def retry_delay_ms(rules: Sequence[Mapping[str, Any]], name: str, attempt: int,
 def _js_round(x: float) -> int:
     # Math.round: halves go up (Python's round() goes to even).
     return int(x + 0.5) if x >= 0 else -int(-x + 0.5)
+
+
+def retry_wait(deadline: float, now: float, remaining_ms: float) -> Tuple[float, bool]:
+    """
+    How an invocation with `remaining_ms` left honours a retry's deadline:
+    sleep the first value, then make the attempt here (second value True), or
+    re-invoke the function with the deadline (False: the wait and the margin
+    for the attempt's bookkeeping do not fit), having slept what this
+    invocation can spare so the fresh one keeps more of its time.
+    """
+    left = max(0.0, deadline - now)
+    if left == 0 or left + RETRY_SLEEP_MARGIN_MS < remaining_ms:
+        return left, True
+    return max(0.0, min(left, remaining_ms - RETRY_SLEEP_MARGIN_MS)), False
 
 
 def find_catch(rules: Sequence[Mapping[str, Any]], name: str) -> int:

@@ -15,15 +15,15 @@ from typing import Any, Callable, Dict, Mapping, Optional, Union
 from .context import FanOutPosition, UnumContext
 from .egress import Egress, Payload, Scope
 from .faults import FaultHook
-from .flow import sleep_ms
+from .flow import now_ms, sleep_ms
 from .gc import track_garbage
 from .log import Logger, json_logger, with_fields
 from .protocol import (
-    ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, RETRY_SLEEP_MARGIN_MS, SESSION_ATTR, DataFlowError, EnvelopeError,
+    ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, DataFlowError, EnvelopeError,
     checkpoint_item_key, effective_input, instance_key, js_dumps, js_loads, looks_like_envelope, parse_envelope,
     payload_object_key, state_output, write_path,
 )
-from .retry import error_cause, error_name, find_catch, retry_delay_ms
+from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
 from .session import FailureRecord, create_session, fail_session
 from .store import Item, Store, fan_in_of
 
@@ -217,6 +217,9 @@ class Runtime:
             return None
 
         attempt = envelope.get('attempt') or 0
+        # A retry handed over by the invocation whose attempt failed: not before its deadline.
+        if envelope.get('notBefore') is not None and not self._await_retry(inv, attempt, envelope['notBefore']):
+            return None
         caught = None
         while True:
             try:
@@ -227,11 +230,11 @@ class Runtime:
                 delay = retry_delay_ms(self.config['retry'], name, attempt)
                 if delay is not None:
                     attempt += 1
-                    inv.logger.warn('user code failed; retrying', {'error': name, 'cause': error_cause(e), 'attempt': attempt, 'delayMs': delay})
-                    if delay + RETRY_SLEEP_MARGIN_MS < self.remaining(inv):
-                        sleep_ms(delay)
+                    not_before = now_ms() + delay
+                    inv.logger.warn('user code failed; retrying', {
+                        'error': name, 'cause': error_cause(e), 'attempt': attempt, 'delayMs': delay, 'notBefore': not_before})
+                    if self._await_retry(inv, attempt, not_before):
                         continue
-                    self._reinvoke_later(inv, attempt, delay)
                     return None
                 c = find_catch(self.config['catch'], name)
                 if c < 0:
@@ -333,16 +336,22 @@ class Runtime:
             raise RuntimeError(f'cannot {why}: the function name is unknown')
         return name
 
-    def _reinvoke_later(self, inv: Invocation, attempt: int, delay_ms: int) -> None:
-        """A retry that does not fit in this invocation: the same instance, re-invoked with the attempt counter."""
-        name = self.own_name(inv, 're-invoke for a retry')
-        # Wait what the invocation can spare; synth refuses intervals longer than a fresh invocation can wait.
-        sleep = max(0.0, min(delay_ms, self.remaining(inv) - RETRY_SLEEP_MARGIN_MS))
-        if sleep < delay_ms:
-            inv.logger.warn('retry interval shortened: the failed attempt left too little time in this invocation',
-                            {'delayMs': delay_ms, 'waitedMs': sleep})
+    def _await_retry(self, inv: Invocation, attempt: int, not_before: float) -> bool:
+        """
+        Waits for a retry's deadline. True: the attempt runs in this
+        invocation. False: the wait does not fit in the time left, so the same
+        instance was re-invoked with the attempt counter and the deadline
+        (envelope `notBefore`), which the fresh invocation waits out first.
+        """
+        sleep, here = retry_wait(not_before, now_ms(), self.remaining(inv))
         sleep_ms(sleep)
-        self.invoke(name, {**inv.envelope, 'attempt': attempt})
+        if here:
+            return True
+        name = self.own_name(inv, 're-invoke for a retry')
+        inv.logger.info('retry interval does not fit in this invocation: re-invoked to wait for it',
+                        {'attempt': attempt, 'notBefore': not_before, 'waitedMs': sleep})
+        self.invoke(name, {**inv.envelope, 'attempt': attempt, 'notBefore': not_before})
+        return False
 
     def invoke(self, function_name: str, envelope: Mapping[str, Any]) -> None:
         self.options.lambda_client.invoke(FunctionName=function_name, InvocationType='Event', Payload=js_dumps(envelope).encode('utf-8'))
