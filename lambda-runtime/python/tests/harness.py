@@ -175,19 +175,22 @@ class World:
         return next(c for c in self.compiled['functions'] if c['node'] == node)
 
     def deploy(self, handlers: Mapping[str, Handler], node_handlers: Optional[Mapping[str, str]] = None,
-               entry_handlers: Optional[Mapping[str, str]] = None) -> 'World':
+               entry_handlers: Optional[Mapping[str, str]] = None, crash_first_delivery_at: Optional[str] = None) -> 'World':
         """
         `handlers`: node → Python function run in process; `node_handlers`: node → JavaScript
         source of `exports.handler` run by the Node runtime; `entry_handlers`: node → Python
         source of `handler` run by `unum_runtime.entry.handler` in its own process.
+        `crash_first_delivery_at`: sandboxed functions run the first delivery of each event in a
+        sandbox with UNUM_FAULT_CRASH_AT set to this step (as the engine does), retries in a clean one.
         """
         for node, handler in handlers.items():
             self._deploy_python(node, handler)
+        node_worker = ['node', str(REPO / 'test' / 'pyruntime' / 'node-worker.js'), str(NODE_RUNTIME)]
+        py_worker = [sys.executable, str(Path(__file__).parent / 'py_worker.py')]
         for node, source in (node_handlers or {}).items():
-            self._deploy_sandbox(node, source, 'index.js', ['node', str(REPO / 'test' / 'pyruntime' / 'node-worker.js'), str(NODE_RUNTIME)],
-                                 'index.handler')
+            self._deploy_sandbox(node, source, 'index.js', node_worker, 'index.handler', crash_first_delivery_at)
         for node, source in (entry_handlers or {}).items():
-            self._deploy_sandbox(node, source, 'app.py', [sys.executable, str(Path(__file__).parent / 'py_worker.py')], 'app.handler')
+            self._deploy_sandbox(node, source, 'app.py', py_worker, 'app.handler', crash_first_delivery_at)
         missing = [c['node'] for c in self.compiled['functions'] if f"fn-{c['node']}" not in self._functions]
         if missing:
             raise ValueError(f'no handler for {missing}')
@@ -238,15 +241,22 @@ class World:
             env[ENV['PAYLOAD_THRESHOLD']] = str(self.payload_threshold)
         return env
 
-    def _deploy_sandbox(self, node: str, source: str, file: str, command: List[str], user_handler: str) -> None:
+    def _deploy_sandbox(self, node: str, source: str, file: str, command: List[str], user_handler: str,
+                        crash_at: Optional[str] = None) -> None:
         code_dir = Path(self._tmp.name) / node
         code_dir.mkdir()
         (code_dir / file).write_text(source)
-        sandbox = SandboxProcess(command, self.function_env(node, user_handler, code_dir), code_dir)
+        env = self.function_env(node, user_handler, code_dir)
+        sandbox = SandboxProcess(command, env, code_dir)
         self._sandboxes.append(sandbox)
+        crashing = None
+        if crash_at is not None:
+            crashing = SandboxProcess(command, {**env, 'UNUM_FAULT_CRASH_AT': crash_at}, code_dir)
+            self._sandboxes.append(crashing)
 
         def invoke(request: InvokeRequest) -> InvokeResult:
-            return sandbox.invoke(json.loads(request.payload), {'awsRequestId': request.request_id, 'functionName': request.function_name})
+            chosen = crashing if crashing is not None and request.attempt == 0 else sandbox
+            return chosen.invoke(json.loads(request.payload), {'awsRequestId': request.request_id, 'functionName': request.function_name})
 
         self._functions[f'fn-{node}'] = invoke
 
