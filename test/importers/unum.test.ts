@@ -12,6 +12,7 @@ import * as path from 'path';
 import { PassThrough } from 'stream';
 import { gunzipSync } from 'zlib';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { UnumFunction, UnumWorkflow } from '../../src';
 import { buildPlan } from '../../src/importers/build';
@@ -21,7 +22,6 @@ import { ConditionalError, isLastInstance, parseConditional, show, toConditionJs
 import { translateUnumTemplate, UnumApp } from '../../src/importers/unum-template';
 import { Action, ENV, evaluateCondition, FunctionConfig } from '../../src/protocol';
 import { loadUnumApp, runImport } from '../../toolkit/src/cli/import';
-import { FIXTURES } from '../support/shapes';
 
 const APPS = path.join(__dirname, '..', 'fixtures', 'unum-apps');
 
@@ -35,21 +35,25 @@ function byId(plan: Plan): Record<string, PlanState> {
   return Object.fromEntries(plan.states.map((s) => [s.id, s]));
 }
 
-/** Compiles a plan with stand-in Node functions (the Python UnumFunction is another branch's work) and returns each node's continuation. */
-function compile(plan: Plan): Record<string, string> {
+/** Builds a fixture's plan with Python UnumFunctions on its directories, synthesizes it, and returns each node's compiled configuration. */
+function synth(plan: Plan, appDir: string): FunctionConfig[] {
   const stack = new Stack(new App(), 'Unum', { env: { account: '123456789012', region: 'us-east-1' } });
   const functions: Record<string, UnumFunction> = {};
   for (const s of plan.states) {
-    if (s.kind !== 'task') continue;
+    if (s.kind !== 'task' || !s.python) continue;
     functions[s.functionKeys[0]] = new UnumFunction(stack, s.id, {
-      code: lambda.Code.fromAsset(FIXTURES), handler: 'index.handler', ...(s.timeoutSeconds ? { timeout: Duration.seconds(s.timeoutSeconds) } : {}),
+      runtime: lambda.Runtime.PYTHON_3_12, entry: path.join(appDir, s.python.entry), index: s.python.index, handler: s.python.handler,
+      ...(s.timeoutSeconds ? { timeout: Duration.seconds(s.timeoutSeconds) } : {}),
     });
   }
   const workflow = new UnumWorkflow(stack, 'Workflow', { workflowName: plan.name, definition: buildPlan(stack, plan, functions, 'unum') });
-  return Object.fromEntries(workflow.functions.map((f) => {
-    const c = readConfig(f._environment);
-    return [c.node, `${c.entry ? 'entry ' : ''}${summarize(c.next)}`];
-  }));
+  Template.fromStack(stack);
+  return workflow.functions.map((f) => readConfig(f._environment));
+}
+
+/** Each node's continuation, in a line. */
+function compile(plan: Plan, app: string): Record<string, string> {
+  return Object.fromEntries(synth(plan, path.join(APPS, app)).map((c) => [c.node, `${c.entry ? 'entry ' : ''}${summarize(c.next)}`]));
 }
 
 /** A continuation tree in a line: invoke(X), map(item → then), join(then), choice(...). */
@@ -99,7 +103,7 @@ describe('fixtures', () => {
     expect((s.Sign as { next?: string }).next).toBeUndefined();
     expect(plan.notes.join('\n')).toMatch(/Greet: Runtime python3.8 is no longer offered by Lambda; it runs on python3.12/);
     expect(plan.notes.join('\n')).toMatch(/Globals.Checkpoint \(false\): not applicable/);
-    expect(compile(plan)).toEqual({ Greet: 'entry Shout', Shout: 'Sign', Sign: 'succeed' });
+    expect(compile(plan, 'chain')).toEqual({ Greet: 'entry Shout', Shout: 'Sign', Sign: 'succeed' });
   });
 
   test('choice then merge: $ret conditionals become a Choice, both paths continue into Report', () => {
@@ -116,7 +120,7 @@ describe('fixtures', () => {
     }));
     expect(s.Small).toMatchObject({ next: 'Report' });
     expect(s.Large).toMatchObject({ next: 'Report' });
-    const c = compile(plan);
+    const c = compile(plan, 'choice-merge');
     expect(c.Triage).toBe('entry choice({"op":"stringEquals","path":"$","value":"small"} → Small; {"op":"stringEquals","path":"$","value":"large"} → Large; else succeed)');
     expect(c.Small).toBe('Report');
     expect(c.Large).toBe('Report');
@@ -129,7 +133,7 @@ describe('fixtures', () => {
     expect(s['Split-parallel']).toMatchObject({ kind: 'parallel', branches: ['Upper', 'Lower'], next: 'Combine' });
     expect(s.Lower).toMatchObject({ next: 'Reverse' });
     expect((s.Upper as { next?: string }).next).toBeUndefined();
-    const c = compile(plan);
+    const c = compile(plan, 'parallel');
     expect(c.Split).toBe('entry parallel(Upper, Lower)');
     expect(c.Upper).toBe('join → Combine');
     expect(c.Reverse).toBe('join → Combine');
@@ -141,7 +145,7 @@ describe('fixtures', () => {
     expect(s.Chunks).toMatchObject({ next: 'Chunks-map' });
     expect(s['Chunks-map']).toMatchObject({ kind: 'map', iterator: 'Count', next: 'Total' });
     expect(plan.notes.join('\n')).toMatch(/Count: Conditional '\$0 == \$size - 1' .* is not needed/);
-    const c = compile(plan);
+    const c = compile(plan, 'map-fanin');
     expect(c.Chunks).toBe('entry map(Count)');
     expect(c.Count).toBe('join → Total');
     expect(c.Total).toBe('succeed');
@@ -153,7 +157,7 @@ describe('fixtures', () => {
     expect(s['Matrix-map']).toMatchObject({ kind: 'map', iterator: 'Row', next: 'Grand' });
     expect(s.Row).toMatchObject({ next: 'Row-map' });
     expect(s['Row-map']).toMatchObject({ kind: 'map', iterator: 'Cell', next: 'RowSum' });
-    const c = compile(plan);
+    const c = compile(plan, 'map-of-maps');
     expect(c.Matrix).toBe('entry map(Row)');
     expect(c.Row).toBe('map(Cell)');
     expect(c.Cell).toBe('join → RowSum');
@@ -228,6 +232,50 @@ describe('refusals name the function and the field', () => {
     expect(s['A-choice']).toMatchObject({ rules: [{ condition: { op: 'numberEquals', path: '$.n', value: 1 }, next: 'B' }, { condition: { op: 'numberEquals', path: '$.n', value: 2 }, next: 'C' }] });
     // A loop back to the entry, as unum allows: the back-edge is kept.
     expect(s['C-choice']).toMatchObject({ rules: [{ condition: { op: 'not', condition: { op: 'stringEquals', path: '$', value: 'stop' } }, next: 'A' }] });
+  });
+});
+
+describe('the generated apps', () => {
+  const OUT = path.join(__dirname, '.generated-unum');
+  const APPS_OK = ['chain', 'choice-merge', 'parallel', 'map-fanin', 'map-of-maps'];
+  const ROOT = path.join(__dirname, '..', '..');
+  beforeAll(async () => {
+    fs.rmSync(OUT, { recursive: true, force: true });
+    const quiet = { stdout: new PassThrough(), stderr: new PassThrough(), cwd: ROOT };
+    for (const name of APPS_OK) {
+      const out = path.join(OUT, name, 'workflow.ts');
+      const code = await runImport([path.join(APPS, name, 'unum-template.yaml'), '--out', out, '--module', '../../../../src', '--class', 'Generated'], quiet);
+      if (code !== 0) throw new Error(`unum import ${name} failed`);
+    }
+    // FaaSr's model with Python stubs, in the same type-check.
+    if (await runImport([path.join(__dirname, '..', 'fixtures', 'faasr', 'model.json'), '--out', path.join(OUT, 'faasr-python', 'workflow.ts'),
+      '--module', '../../../../src', '--class', 'Generated', '--stub-language', 'python'], quiet) !== 0) throw new Error('unum import faasr failed');
+    fs.writeFileSync(path.join(OUT, 'tsconfig.json'), JSON.stringify({
+      extends: '../../../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '../../..', isolatedModules: false },
+      include: ['**/*.ts'],
+    }));
+  }, 120_000);
+  afterAll(() => fs.rmSync(OUT, { recursive: true, force: true }));
+
+  test('type-check (strict, no unused locals) against the library\'s Python UnumFunction', () => {
+    try {
+      execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(OUT, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
+    } catch (e) {
+      throw new Error(`tsc failed:\n${(e as { stdout?: string }).stdout}`);
+    }
+  });
+
+  test.each(APPS_OK)('%s: synthesizes, with the same compiled configuration as the plan built on the fixture\'s directories', (name) => {
+    const stack = new Stack(new App(), 'Generated', { env: { account: '123456789012', region: 'us-east-1' } });
+    const mod = jest.requireActual(path.join(OUT, name, 'workflow.ts'));
+    const generated = new mod.Generated(stack, 'Imported');
+    const template = Template.fromStack(stack);
+    const handlers = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Runtime).filter((r) => r);
+    expect(handlers.filter((r) => r === 'python3.12').length).toBe(generated.workflow.functions.length);
+    const normalize = (configs: FunctionConfig[]) => JSON.parse(JSON.stringify(configs, (k, v) => (k === 'functionName' ? undefined : v)));
+    const configs = generated.workflow.functions.map((f: { _environment: Record<string, string> }) => readConfig(f._environment));
+    expect(normalize(configs)).toEqual(normalize(synth(translateUnumTemplate(load(name)), path.join(APPS, name))));
   });
 });
 
