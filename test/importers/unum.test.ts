@@ -42,7 +42,10 @@ function synth(plan: Plan, appDir: string): FunctionConfig[] {
   for (const s of plan.states) {
     if (s.kind !== 'task' || !s.python) continue;
     functions[s.functionKeys[0]] = new UnumFunction(stack, s.id, {
-      runtime: lambda.Runtime.PYTHON_3_12, entry: path.join(appDir, s.python.entry), index: s.python.index, handler: s.python.handler,
+      runtime: lambda.Runtime.PYTHON_3_12,
+      entry: path.join(appDir, s.python.entry),
+      index: s.python.index,
+      handler: s.python.handler,
       ...(s.timeoutSeconds ? { timeout: Duration.seconds(s.timeoutSeconds) } : {}),
     });
   }
