@@ -71,6 +71,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-lambda@^3',
+    // The failure recorder forwards to a user's SQS, SNS or EventBridge onFailure (provided by Lambda too).
+    '@aws-sdk/client-sqs@^3',
+    '@aws-sdk/client-sns@^3',
+    '@aws-sdk/client-eventbridge@^3',
     '@types/node@^20',
     'esbuild@0.28.0',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
@@ -157,6 +161,21 @@ for (const dir of ['lambda-runtime', 'integ', 'examples', 'bench']) {
     },
   });
 }
+
+// ---- protocol vectors and the Python runtime's tests (issue 12) ----
+// The Python port takes its constants and key templates from src/protocol, and both runtimes check
+// the committed conformance vectors; test/protocol/vectors.test.ts fails when they are stale.
+project.addTask('protocol:vectors', {
+  description: 'Regenerate protocol-vectors/*.json and the Python protocol constants from src/protocol',
+  exec: 'ts-node --transpile-only test/protocol/vectors/generate.ts',
+});
+project.addTask('test:runtime-python', {
+  description: 'pytest for the Python runtime (lambda-runtime/python/.venv is created and provisioned if missing); args pass to pytest',
+  exec: 'bash lambda-runtime/python/run-tests.sh',
+  receiveArgs: true,
+});
+project.gitignore.addPatterns('.venv/', '__pycache__/', '.pytest_cache/');
+// ---- end protocol vectors ----
 
 addPolyglotTasks(project); // polyglot block above
 

@@ -8,7 +8,7 @@ import { crashAt } from './faults';
 import { RuntimeHandler, createRuntime } from './runtime';
 import { LambdaContext, UnumHandler } from './types';
 import { s3Module } from '../src/client/s3';
-import { CONFIG_VERSION, ENV, FunctionConfig } from '../src/protocol';
+import { ENV, FunctionConfig, parseConfig } from '../src/protocol';
 
 export { createRuntime } from './runtime';
 export { recorder, recordFailure } from './recorder';
@@ -77,11 +77,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
   else if (env[ENV.CONFIG_GZIP]) json = gunzipSync(Buffer.from(env[ENV.CONFIG_GZIP]!, 'base64')).toString('utf8');
   else if (env[ENV.CONFIG_FILE]) json = readFileSync(resolveTaskPath(env[ENV.CONFIG_FILE]!, env), 'utf8');
   else throw new Error(`no unum configuration: set ${ENV.CONFIG}, ${ENV.CONFIG_GZIP} or ${ENV.CONFIG_FILE}`);
-  const config = JSON.parse(json) as FunctionConfig;
-  if (config.v !== CONFIG_VERSION) {
-    throw new Error(`unum configuration version ${config.v} is not supported by this runtime (${CONFIG_VERSION}); deploy matching versions`);
-  }
-  return config;
+  return parseConfig(JSON.parse(json));
 }
 
 function resolveTaskPath(path: string, env: NodeJS.ProcessEnv): string {

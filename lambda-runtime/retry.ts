@@ -1,4 +1,4 @@
-import { CatchRule, ERROR_ALL, ERROR_TASK_FAILED, ERROR_TIMEOUT, RetryRule } from '../src/protocol';
+import { CatchRule, ERROR_ALL, ERROR_TASK_FAILED, ERROR_TIMEOUT, RETRY_SLEEP_MARGIN_MS, RetryRule } from '../src/protocol';
 
 /** Step Functions' error matching: by name, States.ALL any, States.TaskFailed any but States.Timeout. */
 export function matches(errors: readonly string[], name: string): boolean {
@@ -18,6 +18,19 @@ export function retryDelayMs(rules: readonly RetryRule[], name: string, attempt:
   if (rule.maxDelaySeconds !== undefined) seconds = Math.min(seconds, rule.maxDelaySeconds);
   if (rule.jitter === 'FULL') seconds *= random();
   return Math.round(seconds * 1000);
+}
+
+/**
+ * How an invocation with `remainingMs` left honours a retry's deadline:
+ * sleep `sleepMs`, then make the attempt here, or (`here` false: the wait
+ * and the margin for the attempt's bookkeeping do not fit) re-invoke the
+ * function with the deadline, having slept what this invocation can spare
+ * so the fresh one keeps more of its time for the attempt itself.
+ */
+export function retryWait(deadline: number, now: number, remainingMs: number): { sleepMs: number; here: boolean } {
+  const left = Math.max(0, deadline - now);
+  if (left === 0 || left + RETRY_SLEEP_MARGIN_MS < remainingMs) return { sleepMs: left, here: true };
+  return { sleepMs: Math.max(0, Math.min(left, remainingMs - RETRY_SLEEP_MARGIN_MS)), here: false };
 }
 
 export function findCatch(rules: readonly CatchRule[], name: string): number {

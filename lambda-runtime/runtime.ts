@@ -5,14 +5,14 @@ import { Egress, Payload } from './egress';
 import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
 import { jsonLogger, withFields } from './log';
-import { errorCause, errorName, findCatch, retryDelayMs } from './retry';
+import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
 import { createSession, failSession } from './session';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
   ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey,
-  SessionRef, looksLikeEnvelope, parseEnvelope, payloadObjectKey, RETRY_SLEEP_MARGIN_MS, writePath,
+  SessionRef, looksLikeEnvelope, parseEnvelope, payloadObjectKey, writePath,
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 
@@ -208,6 +208,8 @@ export class Runtime {
     if (userInput === DATA_FLOW_FAILED) return undefined;
 
     let attempt = envelope.attempt ?? 0;
+    // A retry handed over by the invocation whose attempt failed: not before its deadline.
+    if (envelope.notBefore !== undefined && !await this.awaitRetry(inv, attempt, envelope.notBefore)) return undefined;
     let output: unknown;
     let caught: number | undefined;
     for (;;) {
@@ -219,12 +221,9 @@ export class Runtime {
         const delay = retryDelayMs(this.config.retry, name, attempt);
         if (delay !== undefined) {
           attempt++;
-          inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay });
-          if (delay + RETRY_SLEEP_MARGIN_MS < this.remaining(inv)) {
-            await new Promise((r) => setTimeout(r, delay));
-            continue;
-          }
-          await this.reinvokeLater(inv, attempt, delay);
+          const notBefore = Date.now() + delay;
+          inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
+          if (await this.awaitRetry(inv, attempt, notBefore)) continue;
           return undefined;
         }
         const c = findCatch(this.config.catch, name);
@@ -319,18 +318,21 @@ export class Runtime {
     return inv.lambdaContext?.getRemainingTimeInMillis?.() ?? Infinity;
   }
 
-  /** A retry that does not fit in this invocation: the same instance, re-invoked with the attempt counter. */
-  private async reinvokeLater(inv: Invocation, attempt: number, delayMs: number): Promise<void> {
+  /**
+   * Waits for a retry's deadline. True: the attempt runs in this
+   * invocation. False: the wait does not fit in the time left, so the same
+   * instance was re-invoked with the attempt counter and the deadline, which
+   * the fresh invocation waits out before the attempt.
+   */
+  private async awaitRetry(inv: Invocation, attempt: number, notBefore: number): Promise<boolean> {
+    const { sleepMs, here } = retryWait(notBefore, Date.now(), this.remaining(inv));
+    await new Promise((r) => setTimeout(r, sleepMs));
+    if (here) return true;
     const name = this.options.functionName ?? inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
     if (name === undefined) throw new Error('cannot re-invoke for a retry: the function name is unknown');
-    // Wait what the invocation can spare; the rest of the interval is not kept (no scheduler without a coordinator).
-    // Synth refuses intervals longer than a fresh invocation can wait, so this only happens after a slow attempt: say so.
-    const sleepMs = Math.max(0, Math.min(delayMs, this.remaining(inv) - RETRY_SLEEP_MARGIN_MS));
-    if (sleepMs < delayMs) {
-      inv.logger.warn('retry interval shortened: the failed attempt left too little time in this invocation', { delayMs, waitedMs: sleepMs });
-    }
-    await new Promise((r) => setTimeout(r, sleepMs));
-    await this.invoke(name, { ...inv.envelope, attempt });
+    inv.logger.info('retry interval does not fit in this invocation: re-invoked to wait for it', { attempt, notBefore, waitedMs: sleepMs });
+    await this.invoke(name, { ...inv.envelope, attempt, notBefore });
+    return false;
   }
 
   async invoke(functionName: string, envelope: Envelope): Promise<void> {

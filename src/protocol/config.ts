@@ -29,6 +29,22 @@ export interface FunctionConfig {
 }
 
 /**
+ * The configuration a runtime accepts: a JSON object of the version it
+ * speaks. A function deployed with another cdk-unum version would misread
+ * the actions, so it is refused before any store request.
+ */
+export function parseConfig(value: unknown): FunctionConfig {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`unum configuration must be a JSON object (got ${JSON.stringify(value)})`);
+  }
+  const config = value as FunctionConfig;
+  if (config.v !== CONFIG_VERSION) {
+    throw new Error(`unum configuration version ${config.v} is not supported by this runtime (${CONFIG_VERSION}); deploy matching versions`);
+  }
+  return config;
+}
+
+/**
  * Egress as a tree: structural states (choice, parallel, map, fan-in) are
  * compiled away into the actions of the function that precedes them.
  */

@@ -6,6 +6,14 @@ import { sessionObjectPrefix } from './keys';
 
 export const ENVELOPE_VERSION = 1;
 
+/**
+ * How far ahead of the receiver's clock `Envelope.notBefore` may lie: the
+ * longest wait one invocation can hold (Lambda's 15-minute timeout). A
+ * retry's interval must fit in its function's timeout (checked at synth),
+ * so a deadline further ahead is crafted or corrupt, and is refused.
+ */
+export const MAX_NOT_BEFORE_AHEAD_MS = 15 * 60 * 1000;
+
 export interface Frame {
   /** The fan-out (Parallel or Map) that pushed this frame. */
   readonly fanout: string;
@@ -44,6 +52,13 @@ export interface Envelope {
   /** Retries already made for this instance (a retry re-invoked asynchronously); absent means 0. */
   readonly attempt?: number;
   /**
+   * A retry re-invoked because its interval did not fit in the invocation
+   * whose attempt failed: the deadline (epoch ms) before which the attempt
+   * must not start. The receiver sleeps until then. Only with attempt ≥ 1,
+   * and at most MAX_NOT_BEFORE_AHEAD_MS ahead of the receiver's clock.
+   */
+  readonly notBefore?: number;
+  /**
    * Deadlines (epoch ms) of Wait states that did not fit in the invocation
    * that reached them, keyed by the Wait's instance key: the function
    * re-invoked itself with them and continues only the paths through them.
@@ -72,9 +87,11 @@ export function looksLikeEnvelope(event: unknown): boolean {
 /**
  * Validates an envelope addressed to `expected.node` of `expected.workflow`
  * (an S3 input must lie in `expected.bucket` under the session's own
- * prefix). Throws EnvelopeError naming the field and what was expected.
+ * prefix). `now` is the receiver's clock (default Date.now()), against
+ * which a retry's notBefore is bounded. Throws EnvelopeError naming the
+ * field and what was expected.
  */
-export function parseEnvelope(event: unknown, expected: { workflow: string; node: string; bucket?: string }): Envelope {
+export function parseEnvelope(event: unknown, expected: { workflow: string; node: string; bucket?: string; now?: number }): Envelope {
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
     throw new EnvelopeError(`node '${expected.node}': the event is not a JSON object`);
   }
@@ -103,6 +120,14 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
     if (!Number.isInteger(frame.iteration) || (frame.iteration as number) < 0) fail(`frames[${i}].iteration must be a non-negative integer`);
   });
   if (e.attempt !== undefined && (!Number.isInteger(e.attempt) || (e.attempt as number) < 0)) fail('attempt must be a non-negative integer');
+  if (e.notBefore !== undefined) {
+    if (!Number.isSafeInteger(e.notBefore) || (e.notBefore as number) < 0) fail('notBefore must be a deadline in epoch milliseconds (a non-negative integer)');
+    if (!((e.attempt as number) >= 1)) fail('notBefore delays a retry only: it needs attempt ≥ 1');
+    const ahead = (e.notBefore as number) - (expected.now ?? Date.now());
+    if (ahead > MAX_NOT_BEFORE_AHEAD_MS) {
+      fail(`notBefore lies ${Math.round(ahead / 1000)} s ahead, more than the ${MAX_NOT_BEFORE_AHEAD_MS / 60000} minutes one invocation can wait`);
+    }
+  }
   if (e.waits !== undefined && (e.waits === null || typeof e.waits !== 'object' || Array.isArray(e.waits)
     || !Object.values(e.waits as object).every((d) => Number.isFinite(d)))) {
     fail('waits must map Wait instance keys to deadlines in epoch milliseconds');

@@ -1,0 +1,23 @@
+"""Pure port of src/protocol (snake_case names mirroring its exports); standard library only.
+
+Constants and key formats come from _generated.py (`npx projen protocol:vectors`); the
+conformance vectors in protocol-vectors/ check every function against the TypeScript.
+"""
+from ._generated import *  # noqa: F401,F403  every protocol constant, generated from src/protocol
+from .conditions import evaluate_condition, validate_condition  # noqa: F401
+from .config import parse_config  # noqa: F401
+from .dataflow import (  # noqa: F401
+    DataFlowError, apply_template, effective_input, pass_output, state_output, template_problems, validate_data_flow,
+)
+from .envelope import EnvelopeError, looks_like_envelope, parse_envelope  # noqa: F401
+from .js import UNDEFINED, dumps as js_dumps, loads as js_loads  # noqa: F401
+from .join import (  # noqa: F401
+    branch_instance_key, dag_slot_instance_key, decode_element, encode_element, join_root_item_key,
+    join_shard_item_key, shard_capacity, shard_count, shard_of, shard_size,
+)
+from .jsonpath import parse_path, read_path, write_path  # noqa: F401
+from .keys import (  # noqa: F401
+    checkpoint_item_key, checkpoint_key_prefix, failure_item_key, fanout_progress_item_key, garbage_key,
+    instance_key, item_kind, join_instance_key, join_key_base, payload_object_key, render_key, scope_key,
+    session_item_key, session_object_prefix, start_object_key, workflow_key_prefix, workflow_object_prefix,
+)

@@ -1,0 +1,193 @@
+"""The rule language of Condition (port of src/protocol/conditions.ts), Step Functions' Choice
+semantics: a comparison whose variable is missing or of another type is false."""
+import re
+
+from . import js
+from ._generated import COMPARISON_OPERATORS, TYPE_TEST_OPERATORS
+from .jsonpath import parse_path, read_path
+
+__all__ = ["COMPARISON_OPERATORS", "TYPE_TEST_OPERATORS", "evaluate_condition", "validate_condition"]
+
+def evaluate_condition(condition, document):
+    """Evaluates a condition (its JSON form) against a document (the node's output)."""
+    op = condition["op"]
+    if op == "and":
+        return all(evaluate_condition(c, document) for c in condition["conditions"])
+    if op == "or":
+        return any(evaluate_condition(c, document) for c in condition["conditions"])
+    if op == "not":
+        return not evaluate_condition(condition["condition"], document)
+    left = read_path(document, condition["path"])
+    if op in TYPE_TEST_OPERATORS:
+        value = condition["value"]
+        return isinstance(value, bool) and _test_type(op, left) is value
+    if not left["found"]:
+        return False
+    if "otherPath" in condition:
+        other = read_path(document, condition["otherPath"])
+        if not other["found"]:
+            return False
+        right = other["value"]
+        op = op[:-len("Path")]
+    else:
+        right = condition["value"]
+    return _compare(op, left["value"], right)
+
+
+def validate_condition(condition):
+    """The problems of a condition's structure, operators, value types and paths (empty when valid)."""
+    problems = []
+
+    def visit(c):
+        op = c["op"]
+        if op in ("and", "or"):
+            conditions = js.prop(c, "conditions")
+            if not isinstance(conditions, list) or len(conditions) == 0:
+                problems.append("'%s' needs at least one condition" % op)
+            else:
+                for sub in conditions:
+                    visit(sub)
+            return
+        if op == "not":
+            return visit(c["condition"])
+        path_op = op.endswith("Path")
+        base = op[:-len("Path")] if path_op else op
+        is_comparison = base in COMPARISON_OPERATORS
+        is_type_test = op in TYPE_TEST_OPERATORS
+        if not is_comparison and not is_type_test:
+            problems.append("unknown operator '%s': use one of %s" % (
+                op, ", ".join(list(COMPARISON_OPERATORS) + list(TYPE_TEST_OPERATORS) + ["and", "or", "not"])))
+            return
+        paths = [js.prop(c, "path"), js.prop(c, "otherPath")] if path_op else [js.prop(c, "path")]
+        for path in paths:
+            try:
+                parse_path(path)
+            except ValueError as e:
+                problems.append(str(e))
+        if path_op:
+            return
+        expected = "boolean" if is_type_test or base == "booleanEquals" else "number" if base.startswith("number") else "string"
+        value = js.prop(c, "value")
+        if _typeof(value) != expected:
+            problems.append("%s on '%s' needs a %s value (got %s)" % (op, js.to_string(js.prop(c, "path")), expected, js.stringify(value)))
+
+    visit(condition)
+    return problems
+
+
+def _typeof(value):
+    if isinstance(value, bool):
+        return "boolean"
+    if js.is_number(value):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "undefined" if value is js.UNDEFINED else "object"
+
+
+def _test_type(op, left):
+    found = left["found"]
+    v = left.get("value")
+    if op == "isPresent":
+        return found
+    if op == "isNull":
+        return found and v is None
+    if op == "isString":
+        return found and isinstance(v, str)
+    if op == "isNumeric":
+        return found and js.is_number(v)
+    if op == "isBoolean":
+        return found and isinstance(v, bool)
+    if op == "isTimestamp":
+        return found and isinstance(v, str) and _timestamp_ms(v) is not None
+    raise ValueError("unknown type test '%s'" % op)
+
+
+def _compare(op, left, right):
+    if op.startswith("string"):
+        if not isinstance(left, str) or not isinstance(right, str):
+            return False
+        if op == "stringMatches":
+            return _glob_match(left, right)
+        return _ordered(op[len("string"):], js.utf16_compare(left, right))
+    if op.startswith("number"):
+        if not js.is_number(left) or not js.is_number(right):
+            return False
+        # JavaScript numbers are doubles: compare as doubles, as the Node runtime does.
+        a, b = float(left), float(right)
+        return _ordered(op[len("number"):], (a > b) - (a < b))
+    if op == "booleanEquals":
+        return isinstance(left, bool) and left is right
+    if not isinstance(left, str) or not isinstance(right, str):
+        return False
+    a, b = _timestamp_ms(left), _timestamp_ms(right)
+    if a is None or b is None:
+        return False
+    return _ordered(op[len("timestamp"):], (a > b) - (a < b))
+
+
+def _ordered(relation, cmp):
+    if relation == "Equals":
+        return cmp == 0
+    if relation == "LessThan":
+        return cmp < 0
+    if relation == "GreaterThan":
+        return cmp > 0
+    if relation == "LessThanEquals":
+        return cmp <= 0
+    if relation == "GreaterThanEquals":
+        return cmp >= 0
+    raise ValueError("unknown comparison '%s'" % relation)
+
+
+def _glob_match(text, pattern):
+    """Step Functions' StringMatches: `*` matches any run of characters, `\\*` a literal star."""
+    regex = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            i += 1
+            regex.append(re.escape(pattern[i]))
+        elif ch == "*":
+            regex.append(".*")
+        else:
+            regex.append(re.escape(ch))
+        i += 1
+    return re.fullmatch("".join(regex), text, re.DOTALL) is not None
+
+
+_RFC3339 = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|([+-])([0-9]{2}):([0-9]{2}))")
+
+
+def _days_from_civil(y, m, d):
+    y -= m <= 2
+    era = (y if y >= 0 else y - 399) // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _timestamp_ms(text):
+    """Date.parse of an RFC 3339 timestamp as V8 reads it, None where it gives NaN: day 1-31 in any
+    month (rolling over), 24:00:00 with a zero fraction, the fraction truncated to milliseconds."""
+    m = _RFC3339.fullmatch(text)
+    if m is None:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in m.group(1, 2, 3, 4, 5, 6))
+    fraction = m.group(7) or ""
+    if not (1 <= month <= 12 and 1 <= day <= 31 and minute <= 59 and second <= 59):
+        return None
+    if hour > 24 or (hour == 24 and (minute or second or fraction.strip("0"))):
+        return None
+    ms = int((fraction + "000")[:3])
+    offset = 0
+    if m.group(8) != "Z":
+        oh, om = int(m.group(10)), int(m.group(11))
+        if oh > 23 or om > 59:
+            return None
+        offset = (oh * 60 + om) * (1 if m.group(9) == "+" else -1)
+    days = _days_from_civil(year, month, 1) + day - 1
+    return ((days * 24 + hour) * 60 + minute - offset) * 60000 + second * 1000 + ms

@@ -1,0 +1,36 @@
+/**
+ * Writes what the Python runtime takes from src/protocol: its constants and
+ * key templates (lambda-runtime/python/unum_runtime/protocol/_generated.py)
+ * and the conformance vectors (protocol-vectors/*.json) that jest and pytest
+ * both check. Run `npx projen protocol:vectors`; test/protocol/vectors.test.ts
+ * fails when the committed files differ from what this produces.
+ */
+import { mkdirSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
+import { generatedPython } from './python';
+import { VectorFile } from './support';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+export const GENERATED_PYTHON = 'lambda-runtime/python/unum_runtime/protocol/_generated.py';
+export const VECTOR_DIR = 'protocol-vectors';
+
+/** The vector files by name; each builder runs the TypeScript protocol on its cases. */
+export const VECTOR_BUILDERS: Record<string, () => VectorFile> = {
+};
+
+/** Every generated file, by path relative to the repository root. */
+export function generateFiles(): Record<string, string> {
+  const files: Record<string, string> = { [GENERATED_PYTHON]: generatedPython() };
+  for (const [name, build] of Object.entries(VECTOR_BUILDERS)) {
+    files[`${VECTOR_DIR}/${name}.json`] = `${JSON.stringify(build(), null, 1)}\n`;
+  }
+  return files;
+}
+
+if (require.main === module) {
+  for (const [path, content] of Object.entries(generateFiles())) {
+    mkdirSync(dirname(join(ROOT, path)), { recursive: true });
+    writeFileSync(join(ROOT, path), content);
+    console.log(`wrote ${path}`);
+  }
+}
