@@ -30,7 +30,8 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
       main: 'lib/index.js',
       types: 'lib/index.d.ts',
       bin: { unum: 'lib/cli/main.js' },
-      files: ['lib/**/*.js', 'lib/**/*.d.ts', 'README.md'],
+      // The Python sandbox worker is a file the engine runs with the user's Python, not compiled.
+      files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.py', 'README.md'],
       engines: { node: '>= 20.0.0' },
       dependencies: {
         '@aws-sdk/client-dynamodb': '^3',
@@ -70,6 +71,7 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
     description: 'Compile the toolkit against the library\'s declarations (after the jsii compile)',
     exec: 'tsc -p toolkit/tsconfig.json',
   });
+  compileToolkit.exec('mkdir -p toolkit/lib/local/python && cp toolkit/src/local/python/*.py toolkit/lib/local/python/');
   project.postCompileTask.spawn(compileToolkit);
   const packageToolkit = project.addTask('package:toolkit', {
     description: 'Pack cdk-unum-toolkit into dist/js beside the library',
