@@ -124,19 +124,21 @@ class UnumTranslator {
       if (config.start || props.Start === true) start.push(name);
       this.taskIds.set(name, this.ids.allocate(name));
     }
-    for (const config of this.configs.values()) {
-      for (const e of config.edges) {
-        if (!this.configs.has(e.to) && !entries.some((x) => x.name === e.to)) {
-          this.problems.push(`function '${config.name}', field '${e.field}': '${e.to}' is not a function of unum-template.yaml`);
-        }
-      }
+    for (const config of [...this.configs.values()]) {
+      const known = config.edges.filter((e) => {
+        if (this.configs.has(e.to)) return true;
+        if (!entries.some((x) => x.name === e.to)) this.problems.push(`function '${config.name}', field '${e.field}': '${e.to}' is not a function of unum-template.yaml`);
+        return false;
+      });
+      this.configs.set(config.name, { ...config, edges: known });
     }
-    if (this.problems.length > 0) throw unumImportError(this.problems);
     if (start.length !== 1) {
-      throw unumImportError([start.length === 0
+      this.problems.push(start.length === 0
         ? 'no entry function: set Start: true on one function (in unum-template.yaml Properties or its unum_config.json)'
-        : `several entry functions (${start.join(', ')}): an unum workflow has exactly one function with Start: true`]);
+        : `several entry functions (${start.join(', ')}): an unum workflow has exactly one function with Start: true`);
+      throw unumImportError(this.problems);
     }
+    // The structure is still checked when a configuration has problems, so that one run lists them all.
     const top: Scope = { kind: 'top', depth: 0, label: 'the workflow', closers: [] };
     const first = this.visit(start[0], top);
     for (const c of top.closers) {

@@ -170,6 +170,7 @@ describe('fixtures', () => {
   test('fold: index rewriting and cross-item fan-ins are refused, naming the function and the field', () => {
     const message = refusal(load('fold'));
     expect(message).toMatch(/function 'Acc', field 'Next Payload Modifiers\[0\]': '\$0=\$0\+1' rewrites the fan-out index/);
+    expect(message).toMatch(/function 'Leaf', field 'Next.InputType': 'Leaf-unumIndex-\$0' names another item's output/);
     // Without the modifier, the fold's cross-item Values are what cannot be kept.
     const fold = load('fold');
     const acc = { ...(fold.configs.Acc as object), 'Next Payload Modifiers': undefined };
@@ -184,6 +185,45 @@ describe('fixtures', () => {
     expect(generated.stubs).toEqual([]);
     expect(generated.code).toContain("new UnumFunction(this, 'Count', {\n      runtime: lambda.Runtime.PYTHON_3_12,\n      entry: path.join(__dirname, '../unum-apps/map-fanin/count'),\n      index: 'app.py',\n      handler: 'lambda_handler',\n    })");
     expect(generated.code).toContain("import * as lambda from 'aws-cdk-lib/aws-lambda';");
+  });
+});
+
+describe('the shapes of the original appstore apps', () => {
+  test('wordcount, configurations of two generations: Map → Fan-in (WaitFor "Map") → Map → Fan-in (Values, last item)', () => {
+    const plan = translateUnumTemplate(oneOff({
+      UnumMap0: { Next: 'Mapper', NextInput: 'Map', Start: true },
+      Mapper: { Next: 'Partition', WaitFor: 'Map', NextInput: 'Fan-in' },
+      Partition: { Next: 'Reducer', NextInput: 'Map' },
+      Reducer: {
+        Name: 'Reducer',
+        Next: { Name: 'Summary', Conditional: '$0 == $size - 1' },
+        NextInput: { 'Fan-in': { Values: ['Reducer-unumIndex-*'], Wait: true } },
+        Checkpoint: true,
+      },
+      Summary: { Name: 'Summary', Checkpoint: true },
+    }, 'none'));
+    const s = byId(plan);
+    expect(plan.start).toBe('UnumMap0');
+    expect(s['UnumMap0-map']).toMatchObject({ kind: 'map', iterator: 'Mapper', next: 'Partition' });
+    expect(s.Partition).toMatchObject({ next: 'Partition-map' });
+    expect(s['Partition-map']).toMatchObject({ kind: 'map', iterator: 'Reducer', next: 'Summary' });
+  });
+
+  test('excamera: its neighbouring-item fan-ins and fold are refused with the functions and fields', () => {
+    const message = refusal(oneOff({
+      UnumMap0: { Name: 'UnumMap0', Next: { Name: 'vpxenc', InputType: 'Map' }, Start: true },
+      vpxenc: {
+        Name: 'vpxenc',
+        Next: [
+          { Name: 'xcdec', InputType: 'Scalar', Conditional: '$0 < $size-1' },
+          { Name: 'rebase', InputType: { 'Fan-in': { Values: ['vpxenc-unumIndex-$0', 'xcdec-unumIndex-($0-1)'] } }, Conditional: '$0 == 1' },
+        ],
+      },
+      xcdec: { Name: 'xcdec' },
+      rebase: { Name: 'rebase', Next: { Name: 'rebase', InputType: { 'Fan-in': { Values: ['rebase-unumIndex-$0'] } } }, 'Next Payload Modifiers': ['$0=$0+1'] },
+    }, 'none'));
+    expect(message).toMatch(/function 'rebase', field 'Next Payload Modifiers\[0\]': '\$0=\$0\+1'/);
+    expect(message).toMatch(/function 'vpxenc', field 'Next': a fan-in together with other continuations/);
   });
 });
 
