@@ -220,7 +220,7 @@ describe('the shapes of the original appstore apps', () => {
         ],
       },
       xcdec: { Name: 'xcdec' },
-      rebase: { Name: 'rebase', Next: { Name: 'rebase', InputType: { 'Fan-in': { Values: ['rebase-unumIndex-$0'] } } }, 'Next Payload Modifiers': ['$0=$0+1'] },
+      rebase: { 'Name': 'rebase', 'Next': { Name: 'rebase', InputType: { 'Fan-in': { Values: ['rebase-unumIndex-$0'] } } }, 'Next Payload Modifiers': ['$0=$0+1'] },
     }, 'none'));
     expect(message).toMatch(/function 'rebase', field 'Next Payload Modifiers\[0\]': '\$0=\$0\+1'/);
     expect(message).toMatch(/function 'vpxenc', field 'Next': a fan-in together with other continuations/);
