@@ -363,6 +363,7 @@ describe('unum import (CLI)', () => {
       const model = path.join(__dirname, '..', 'fixtures', 'faasr', 'model.json');
       expect(await runImport([model, '--out', 'workflow.ts', '--stub-language', 'python'], io)).toBe(0);
       expect(chunks.out).toMatch(/wrote functions\/computeA\/index.py \(stub: fill in the function\)/);
+      expect(chunks.err).toMatch(/note: concurrent: the function is written in Python; supply a Python UnumFunction for it \(`unum import --stub-language python` writes Python stubs\)/);
       const code = fs.readFileSync(path.join(dir, 'workflow.ts'), 'utf8');
       expect(code).toContain("runtime: lambda.Runtime.PYTHON_3_12,\n      entry: path.join(__dirname, 'functions', 'computeA'),\n      index: 'index.py',\n      handler: 'handler',");
       expect(code).not.toMatch(/\.ts'\)/);
