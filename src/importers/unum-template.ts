@@ -47,8 +47,8 @@ const GLOBALS: Record<string, string | undefined> = {
   Runtime: undefined,
 };
 const PROPERTIES = new Set(['CodeUri', 'Runtime', 'Start', 'MemorySize', 'Timeout', 'Handler']);
-/** Lambda's Python runtimes that cdk-unum runs on; older ones move to the oldest of these. */
-const PYTHON = ['python3.12', 'python3.13'];
+/** The Python runtimes cdk-unum's UnumFunction runs; older ones (the appstore's python3.8) move to python3.12. */
+const PYTHON = ['python3.11', 'python3.12', 'python3.13'];
 
 /** The functions of a template and their directories (what the toolkit reads unum_config.json from). */
 export function unumFunctions(template: unknown): UnumFunctionEntry[] {
@@ -208,7 +208,7 @@ class UnumTranslator {
     } else if (Number(m[1]) > 13) {
       this.problems.push(`function '${fn}', field 'Properties.Runtime': '${runtime}' is newer than the Python runtimes cdk-unum supports (${PYTHON.join(', ')})`);
     } else {
-      this.notes.push(`${fn}: Runtime ${runtime} is no longer offered by Lambda; it runs on ${target}`);
+      this.notes.push(`${fn}: Runtime ${runtime} is older than the Python runtimes cdk-unum runs (${PYTHON.join(', ')}); it runs on ${target}`);
     }
     const handler = props.Handler ?? 'app.lambda_handler';
     const h = typeof handler === 'string' ? /^([A-Za-z_][\w/]*)\.([A-Za-z_]\w*)$/.exec(handler) : null;

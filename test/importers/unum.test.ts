@@ -104,7 +104,7 @@ describe('fixtures', () => {
     expect(s.Shout).toMatchObject({ next: 'Sign' });
     expect(s.Sign).toMatchObject({ timeoutSeconds: 10 });
     expect((s.Sign as { next?: string }).next).toBeUndefined();
-    expect(plan.notes.join('\n')).toMatch(/Greet: Runtime python3.8 is no longer offered by Lambda; it runs on python3.12/);
+    expect(plan.notes.join('\n')).toMatch(/Greet: Runtime python3.8 is older than the Python runtimes cdk-unum runs \(python3.11, python3.12, python3.13\); it runs on python3.12/);
     expect(plan.notes.join('\n')).toMatch(/Globals.Checkpoint \(false\): not applicable/);
     expect(compile(plan, 'chain')).toEqual({ Greet: 'entry Shout', Shout: 'Sign', Sign: 'succeed' });
   });
