@@ -5,7 +5,8 @@
  * Python sandboxes with boto3 running the fixtures' app.py files unchanged
  * under the Python runtime layer, DynamoDB Local and s3rver. The chain's
  * code relies on what original unum functions rely on: `lambda_handler`,
- * a relative file path from the function's directory, a module global
+ * a relative file path and a program run by a relative path from the
+ * function's directory, a module global
  * between calls, /tmp, and a boto3 client created at import.
  */
 import * as fs from 'fs';
@@ -28,6 +29,9 @@ const logs: string[] = [];
 
 beforeAll(async () => {
   fs.rmSync(OUT, { recursive: true, force: true });
+  // The engine gives each sandbox a private TMPDIR, but a literal '/tmp/x' (as the original apps and this
+  // fixture write) is the host's /tmp, shared by every sandbox and run: clear what an earlier run left.
+  fs.rmSync('/tmp/shout-scratch.txt', { force: true });
   const quiet = { stdout: new PassThrough(), stderr: new PassThrough(), cwd: ROOT };
   for (const name of IMPORTED) {
     const out = path.join(OUT, name, 'workflow.ts');
