@@ -5,9 +5,9 @@
  * Python sandboxes with boto3 running the fixtures' app.py files unchanged
  * under the Python runtime layer, DynamoDB Local and s3rver. The chain's
  * code relies on what original unum functions rely on: `lambda_handler`,
- * a relative file path and a program run by a relative path from the
- * function's directory, a module global
- * between calls, /tmp, and a boto3 client created at import.
+ * a file and a program reached by relative paths from the function's
+ * directory, a module global between calls, /tmp, and a boto3 client
+ * created at import.
  */
 import * as fs from 'fs';
 import * as path from 'path';
