@@ -28,7 +28,7 @@ export interface ImportIO {
 export const IMPORT_HELP = `unum import — write cdk-unum TypeScript for an existing workflow
 
 Usage:
-  unum import <definition.json> [--out <file.ts>] [options]
+  unum import <definition.json|unum-template.yaml> [--out <file.ts>] [options]
 
 The definition is an Amazon States Language state machine (StartAt, States),
 a FaaSr workflow JSON (FunctionInvoke, ActionList), or an original unum
