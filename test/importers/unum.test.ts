@@ -14,6 +14,7 @@ import { gunzipSync } from 'zlib';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { importDefinition } from './support';
 import { UnumFunction, UnumWorkflow } from '../../src';
 import { buildPlan } from '../../src/importers/build';
 import { generateTypeScript } from '../../src/importers/codegen';
@@ -319,6 +320,17 @@ describe('the generated apps', () => {
     const normalize = (configs: FunctionConfig[]) => JSON.parse(JSON.stringify(configs, (k, v) => (k === 'functionName' ? undefined : v)));
     const configs = generated.workflow.functions.map((f: { _environment: Record<string, string> }) => readConfig(f._environment));
     expect(normalize(configs)).toEqual(normalize(synth(translateUnumTemplate(load(name)), path.join(APPS, name))));
+  });
+
+  test('FaaSr with Python stubs synthesizes to the configuration of the TypeScript-stub import, every function on python3.12', () => {
+    const stack = new Stack(new App(), 'Generated', { env: { account: '123456789012', region: 'us-east-1' } });
+    const generated = new (jest.requireActual(path.join(OUT, 'faasr-python', 'workflow.ts')).Generated)(stack, 'Imported');
+    const runtimes = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).map((f) => f.Properties.Runtime);
+    expect(runtimes.filter((r) => r === 'python3.12').length).toBe(generated.workflow.functions.length);
+    const imported = importDefinition('faasr', fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'faasr', 'model.json'), 'utf8'));
+    const normalize = (configs: FunctionConfig[]) => JSON.parse(JSON.stringify(configs, (k, v) => (k === 'functionName' || k === 'workflow' ? undefined : v)));
+    const configs = generated.workflow.functions.map((f: { _environment: Record<string, string> }) => readConfig(f._environment));
+    expect(normalize(configs)).toEqual(normalize(imported.configs));
   });
 });
 
