@@ -126,7 +126,8 @@ def describe(error, request_id=None):
         frames = traceback.extract_tb(error.__traceback__)
         # The worker's own frames are not the user's stack (Lambda shows the user code's frames only).
         frames = [f for f in frames if f.filename != __file__ and not f.filename.startswith("<frozen ")]
-        described = {"errorMessage": str(error), "errorType": error_type(error), "stackTrace": traceback.format_list(frames)}
+        message = str(error) + (boto3_hint(error) if isinstance(error, ImportError) else "")
+        described = {"errorMessage": message, "errorType": error_type(error), "stackTrace": traceback.format_list(frames)}
     if request_id is not None:
         described["requestId"] = request_id
     return described
