@@ -188,8 +188,10 @@ test('print and the root logger reach the output, logging as Lambda formats it',
 test('an idle sandbox is frozen (SIGSTOP) and thawed for the next invocation', async () => {
   const p = pool([fn('frozen')]);
   const { pid } = payload(await invoke(p, 'frozen', { action: 'count' }));
-  const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
-  expect(state).toBe('T');
+  // SIGSTOP is sent as the invocation returns; the kernel stops the process a moment later.
+  const state = (): string => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
+  for (let i = 0; i < 200 && state() !== 'T'; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(state()).toBe('T');
   expect(payload(await invoke(p, 'frozen', { action: 'count' })).calls).toBe(2);
 });
 
