@@ -13,8 +13,8 @@
 import { createServer } from 'http';
 import { AddressInfo } from 'net';
 import { CountingProxy, Exchange } from '../../toolkit/src/local/counting-proxy';
-import { ServiceErrorCode } from '../../toolkit/src/local/service-errors';
 import { startDynamoDbLocal, startS3rver } from '../../toolkit/src/local/servers';
+import { ServiceErrorCode } from '../../toolkit/src/local/service-errors';
 
 interface Stats {
   /** Requests by operation, DynamoDB and S3 together. */
@@ -95,7 +95,10 @@ async function main(): Promise<void> {
     s3: s3Proxy.url,
     control: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
   })}\n`);
+  let stopping = false;
   const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
     control.close();
     await Promise.all([dynamodbProxy.stop(), s3Proxy.stop()]);
     await Promise.all([dynamodb.stop(), s3.stop()]);

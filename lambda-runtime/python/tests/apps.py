@@ -92,21 +92,20 @@ JS = {
     },
 }
 
-# (workflow, input, expected result, world options)
+# (case name, workflow, input, expected result, world options)
 CASES = [
-    ('chain', {'text': 'hi'}, [6, 2], {}),
-    ('chain', {'text': 'x' * 3000}, [6002, 3000], {'payload_threshold': 1000}),
-    ('choice', {'n': 11}, ['big', 11], {}),
-    ('choice', {'n': 2}, ['small', 2], {}),
-    ('parallel', 4, [{'left': 5}, {'right': 40}], {}),
-    ('map', 10, {'sum': 385, 'n': 10}, {}),
-    ('map', 70, {'sum': sum(i * i for i in range(1, 71)), 'n': 70}, {}),
-    ('dag', {'hello': 'world'}, ['hello world', None], {}),
-    ('composite', {'items': [1, 2, 3, 4, 5]}, '5 items, sum of squares 55', {}),
-    ('loop', None, {'count': 3}, {}),
+    ('chain', 'chain', {'text': 'hi'}, [6, 2], {}),
+    ('chain, S3 spill', 'chain', {'text': 'x' * 3000}, [6002, 3000], {'payload_threshold': 1000}),
+    ('choice, rule', 'choice', {'n': 11}, ['big', 11], {}),
+    ('choice, otherwise', 'choice', {'n': 2}, ['small', 2], {}),
+    ('parallel + join', 'parallel', 4, [{'left': 5}, {'right': 40}], {}),
+    ('map of 10 + fan-in', 'map', 10, {'sum': 385, 'n': 10}, {}),
+    ('map of 70, sharded join', 'map', 70, {'sum': sum(i * i for i in range(1, 71)), 'n': 70}, {}),
+    ('DAG join after a choice', 'dag', {'hello': 'world'}, ['hello world', None], {}),
+    ('map in parallel + joins', 'composite', {'items': [1, 2, 3, 4, 5]}, '5 items, sum of squares 55', {}),
+    ('loop of 3', 'loop', None, {'count': 3}, {}),
 ]
 
 
 def case_id(case):
-    workflow, input_, _, options = case
-    return f"{workflow}-{options.get('payload_threshold', 'inline')}-{str(input_)[:12]}"
+    return case[0]

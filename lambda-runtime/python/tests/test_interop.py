@@ -17,7 +17,7 @@ def _deploy(w, workflow, python_nodes):
 
 @pytest.mark.parametrize('case', CASES, ids=case_id)
 def test_alternating_runtimes_give_the_exact_result(world, case):
-    workflow, input_, expected, options = case
+    _, workflow, input_, expected, options = case
     for parity in (0, 1):
         w = world(workflow, **options)
         names = [c['node'] for c in w.compiled['functions']]
@@ -30,7 +30,7 @@ def test_alternating_runtimes_give_the_exact_result(world, case):
 
 @pytest.mark.parametrize('case', CASES, ids=case_id)
 def test_both_runtimes_make_the_same_store_requests(world, servers, case):
-    workflow, input_, expected, options = case
+    _, workflow, input_, expected, options = case
     counts, shapes = {}, {}
     for runtime in ('node', 'python'):
         w = world(workflow, **options)
