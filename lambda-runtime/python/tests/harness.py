@@ -222,7 +222,8 @@ class World:
     def function_env(self, node: str, user_handler: str, code_dir: Path) -> Dict[str, str]:
         env = {
             'PATH': os.environ['PATH'],
-            **CREDENTIALS,
+            # AWS_REGION only, as the Node SDK reads it: the Python entry must find the region there too.
+            **{k: v for k, v in CREDENTIALS.items() if k != 'AWS_DEFAULT_REGION'},
             'AWS_ENDPOINT_URL_DYNAMODB': self.servers.dynamodb,
             'AWS_ENDPOINT_URL_S3': self.servers.s3,
             'AWS_ENDPOINT_URL_LAMBDA': self.endpoint.url,

@@ -96,15 +96,16 @@ def recorder(event: Mapping[str, Any], context: Any = None) -> Dict[str, bool]:
 
 def _recorder_options(env: Mapping[str, str]) -> RecorderOptions:
     import boto3
-    from .entry import client_config
+    from .entry import client_config, region
     table = env.get(ENV['TABLE'])
     if not table:
         raise RuntimeError(f"{ENV['TABLE']} is not set: the failure recorder is not wired to an intermediary store")
     return RecorderOptions(
-        store=Store(boto3.client('dynamodb', config=client_config(env)), lambda: boto3.client('s3', config=client_config(env, s3=True)),
+        store=Store(boto3.client('dynamodb', region_name=region(env), config=client_config(env)),
+                    lambda: boto3.client('s3', region_name=region(env), config=client_config(env, s3=True)),
                     table, env.get(ENV['BUCKET']) or None, int(env[ENV['TTL_SECONDS']]) if env.get(ENV['TTL_SECONDS']) else None),
-        clients=ForwardClients(boto3.client('lambda', config=client_config(env)),
-                               lambda service: boto3.client(service, config=client_config(env, s3=service == 's3'))),
+        clients=ForwardClients(boto3.client('lambda', region_name=region(env), config=client_config(env)),
+                               lambda service: boto3.client(service, region_name=region(env), config=client_config(env, s3=service == 's3'))),
         workflow=env.get(RECORDER_ENV['WORKFLOW'], ''),
         entry_function=env.get(RECORDER_ENV['ENTRY_FUNCTION'], ''),
         entry_node=env.get(RECORDER_ENV['ENTRY_NODE'], ''),
