@@ -177,6 +177,8 @@ project.addTask('test:runtime-python', {
   receiveArgs: true,
 });
 project.gitignore.addPatterns('.venv/', '__pycache__/', '.pytest_cache/');
+// The package ships the Python runtime inside the layer asset (assets/), never its sources, venv or vectors.
+project.npmignore?.addPatterns('/protocol-vectors/', '/lambda-runtime/python/', '__pycache__/');
 // ---- end protocol vectors ----
 
 addPolyglotTasks(project); // polyglot block above
