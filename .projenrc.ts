@@ -126,6 +126,8 @@ const bundleRuntime = project.addTask('bundle:runtime', {
   description: 'Bundle lambda-runtime/ into the Lambda layer asset shipped in the package',
   exec: 'esbuild lambda-runtime/index.ts --bundle --platform=node --target=node22 --format=cjs --minify --keep-names --external:@aws-sdk/* --outfile=assets/layer/unum/runtime.js',
 });
+// The Python runtime rides in the same layer: Lambda puts /opt/python on sys.path (no tests, no bytecode).
+bundleRuntime.exec('rm -rf assets/layer/python/unum_runtime && mkdir -p assets/layer/python && cp -R lambda-runtime/python/unum_runtime assets/layer/python/ && find assets/layer/python -name __pycache__ -prune -exec rm -rf {} +');
 project.preCompileTask.spawn(bundleRuntime);
 project.testTask.prependSpawn(bundleRuntime);
 project.tasks.tryFind('test:update')?.prependSpawn(bundleRuntime);
@@ -175,6 +177,8 @@ project.addTask('test:runtime-python', {
   receiveArgs: true,
 });
 project.gitignore.addPatterns('.venv/', '__pycache__/', '.pytest_cache/');
+// The package ships the Python runtime inside the layer asset (assets/), never its sources, venv or vectors.
+project.npmignore?.addPatterns('/protocol-vectors/', '/lambda-runtime/python/', '__pycache__/');
 // ---- end protocol vectors ----
 
 addPolyglotTasks(project); // polyglot block above

@@ -1,11 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ForwardClients, forwardRecord } from './forward';
 import { jsonLogger } from './log';
 import { failSession } from './session';
 import { s3Module } from '../src/client/s3';
 import { Store } from '../src/client/store';
 import {
-  ENV, EnvelopeError, RECORDER_ENV, checkpointItemKey, instanceKey, looksLikeEnvelope, parseEnvelope,
+  ENV, EnvelopeError, ForwardTarget, RECORDER_ENV, checkpointItemKey, instanceKey, looksLikeEnvelope, parseEnvelope,
 } from '../src/protocol';
 
 /**
@@ -13,7 +14,7 @@ import {
  * destination. Lambda sends it the event it gave up on (retries exhausted,
  * or too old); it records the session FAILED with the node, the instance
  * and the error, then forwards the record to the user's own on-failure
- * function, if any. Checkpoints are never touched, and a session that
+ * destination, if any, as Lambda would have sent it (forward.ts). Checkpoints are never touched, and a session that
  * already ended is left as it is.
  */
 
@@ -28,18 +29,19 @@ export interface DestinationRecord {
     readonly approximateInvokeCount?: number;
   };
   readonly requestPayload?: unknown;
+  readonly responseContext?: { readonly statusCode?: number; readonly executedVersion?: string; readonly functionError?: string };
   readonly responsePayload?: { readonly errorType?: string; readonly errorMessage?: string } | null;
 }
 
 export interface RecorderOptions {
   readonly store: Store;
-  readonly lambda: LambdaClient;
+  readonly clients: ForwardClients;
   readonly workflow: string;
   /** The entry function: a plain event it gave up on starts (and fails) the session its request id names. */
   readonly entryFunction: string;
   readonly entryNode: string;
-  /** Function name → the user's own on-failure Lambda function (ARN or name). */
-  readonly forward: Readonly<Record<string, string>>;
+  /** Function name → the user's own on-failure destination. */
+  readonly forward: Readonly<Record<string, ForwardTarget>>;
   readonly logger?: ReturnType<typeof jsonLogger>;
 }
 
@@ -88,10 +90,8 @@ export async function recordFailure(record: DestinationRecord, o: RecorderOption
     logger.error('Lambda gave up on an invocation', { session: target.session, node: target.node, instance: target.instance, error, recorded });
   }
   const forward = o.forward[functionName];
-  if (forward !== undefined) {
-    // Lambda allows one on-failure destination per function: the user's own gets the record from here, unchanged.
-    await o.lambda.send(new InvokeCommand({ FunctionName: forward, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(record)) }));
-  }
+  // Lambda allows one on-failure destination per function: the user's own gets the record from here, unchanged.
+  if (forward !== undefined) await forwardRecord(record, forward, o.clients);
   return { recorded };
 }
 
@@ -115,7 +115,7 @@ function recorderOptions(env: NodeJS.ProcessEnv): RecorderOptions {
       bucket: env[ENV.BUCKET] || undefined,
       ttlSeconds: env[ENV.TTL_SECONDS] ? Number(env[ENV.TTL_SECONDS]) : undefined,
     }),
-    lambda: new LambdaClient({}),
+    clients: new ForwardClients(new LambdaClient({})),
     workflow: env[RECORDER_ENV.WORKFLOW] ?? '',
     entryFunction: env[RECORDER_ENV.ENTRY_FUNCTION] ?? '',
     entryNode: env[RECORDER_ENV.ENTRY_NODE] ?? '',

@@ -116,10 +116,13 @@ export interface UnumFunctionProps extends DataFlowProps {
    */
   readonly maxEventAge?: Duration;
   /**
-   * Where Lambda sends events that still fail after its retries, after the
-   * workflow's failure recorder has recorded the session FAILED (the
-   * recorder is the function's on-failure destination and forwards the
-   * record unchanged). Only a `LambdaDestination` can be forwarded.
+   * Where Lambda's record of an event that still failed after its retries
+   * goes, once the workflow's failure recorder has recorded the session
+   * FAILED. The recorder is the function's on-failure destination and sends
+   * this destination what Lambda would have sent it. Any of aws-cdk-lib's
+   * destinations works: `LambdaDestination` (also with `responseOnly`),
+   * `SqsDestination`, `SnsDestination`, `EventBridgeDestination`,
+   * `S3Destination`.
    * @default - the failure recorder only
    */
   readonly onFailure?: lambda.IDestination;

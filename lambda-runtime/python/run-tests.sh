@@ -5,7 +5,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$here/.venv"
 if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
+  if ! python3 -m venv "$venv"; then
+    rm -rf "$venv"
+    echo "run-tests.sh: 'python3 -m venv' failed; install Python 3.11+ with venv and pip (Debian/Ubuntu: apt-get install python3-venv)" >&2
+    exit 1
+  fi
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements-dev.txt"
 cd "$here"

@@ -1,14 +1,20 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Lazy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { workflowFunctionName } from './function-name';
 import { functionRole } from './function-role';
+import { suppressNag } from './nag';
 import { grantWorkflowData } from './store-grants';
 import { UnumFunction } from '../function';
-import { ENV, RECORDER_ENV, RECORDER_HANDLER } from '../protocol/config';
-import { RECORDER_ITEM_ACTIONS } from '../protocol/permissions';
+import { ENV, ForwardTarget, RECORDER_ENV, RECORDER_HANDLER, S3_RECORD_PREFIX } from '../protocol/config';
+import { FORWARD_ACTIONS, FORWARD_KMS_ACTIONS, RECORDER_ITEM_ACTIONS } from '../protocol/permissions';
 import { IIntermediaryStore } from '../store';
 
 /**
@@ -16,8 +22,9 @@ import { IIntermediaryStore } from '../store';
  * the runtime layer) that is every workflow function's asynchronous
  * on-failure destination, so a session whose invocation Lambda gave up on
  * is recorded FAILED instead of staying RUNNING. A user's own `onFailure`
- * gets the record forwarded by the recorder (Lambda allows one on-failure
- * destination per function).
+ * (any of aws-cdk-lib's destinations) gets from the recorder what Lambda
+ * would have sent it, since Lambda allows one on-failure destination per
+ * function.
  */
 export function addFailureRecorder(scope: Construct, props: {
   readonly workflowName: string;
@@ -26,7 +33,7 @@ export function addFailureRecorder(scope: Construct, props: {
   readonly functions: readonly UnumFunction[];
   readonly entry: UnumFunction;
 }): lambda.Function {
-  const forward: Record<string, string> = {};
+  const forward: Record<string, ForwardTarget> = {};
   const recorderScope = new Construct(scope, 'FailureRecorder');
   const functionName = workflowFunctionName(recorderScope);
   const recorder = new lambda.Function(recorderScope, 'Function', {
@@ -66,15 +73,58 @@ export function addFailureRecorder(scope: Construct, props: {
   return recorder;
 }
 
-/** The user's on-failure function, which the recorder may now invoke. */
-function userDestination(fn: UnumFunction, onFailure: lambda.IDestination, recorder: lambda.Function): string {
-  const target = onFailure instanceof destinations.LambdaDestination ? (onFailure as unknown as { fn: lambda.IFunction }).fn : undefined;
-  const responseOnly = (onFailure as unknown as { options?: destinations.LambdaDestinationOptions }).options?.responseOnly === true;
-  if (target === undefined || responseOnly) {
-    throw new Error(`UnumFunction '${fn.id}': onFailure must be a LambdaDestination (without responseOnly); `
-      + 'the workflow\'s failure recorder is the function\'s on-failure destination and forwards the record to a Lambda function only. '
-      + 'Use a LambdaDestination whose function sends the record on to SQS, SNS or EventBridge');
+/** What the destination classes keep (private in aws-cdk-lib, stable since their introduction). */
+interface DestinationFields {
+  readonly fn?: lambda.IFunction;
+  readonly options?: destinations.LambdaDestinationOptions;
+  readonly queue?: sqs.IQueue;
+  readonly topic?: sns.ITopic;
+  readonly eventBus?: events.IEventBus;
+  readonly bucket?: s3.IBucket;
+}
+
+/**
+ * The user's own on-failure destination as the recorder forwards to it,
+ * with the one action it takes granted on that destination only (not the
+ * destination classes' own grants, which add reads and qualifier wildcards).
+ */
+function userDestination(fn: UnumFunction, onFailure: lambda.IDestination, recorder: lambda.Function): ForwardTarget {
+  const d = onFailure as unknown as DestinationFields;
+  const allow = (kind: ForwardTarget['kind'], resource: string, key?: kms.IKey): void => {
+    recorder.addToRolePolicy(new iam.PolicyStatement({ actions: [FORWARD_ACTIONS[kind]], resources: [resource] }));
+    key?.grant(recorder, ...FORWARD_KMS_ACTIONS);
+  };
+  if (onFailure instanceof destinations.LambdaDestination && d.fn !== undefined) {
+    allow('lambda', d.fn.functionArn);
+    return { kind: 'lambda', target: d.fn.functionArn, ...(d.options?.responseOnly === true ? { responseOnly: true } : {}) };
   }
-  target.grantInvoke(recorder);
-  return target.functionArn;
+  if (onFailure instanceof destinations.SqsDestination && d.queue !== undefined) {
+    if (d.queue.fifo) throw new Error(`UnumFunction '${fn.id}': onFailure is a FIFO queue, which Lambda does not accept as a destination; use a standard queue`);
+    allow('sqs', d.queue.queueArn, d.queue.encryptionMasterKey);
+    return { kind: 'sqs', target: d.queue.queueUrl };
+  }
+  if (onFailure instanceof destinations.SnsDestination && d.topic !== undefined) {
+    if (d.topic.fifo) throw new Error(`UnumFunction '${fn.id}': onFailure is a FIFO topic, which Lambda does not accept as a destination; use a standard topic`);
+    allow('sns', d.topic.topicArn, d.topic.masterKey);
+    return { kind: 'sns', target: d.topic.topicArn };
+  }
+  if (onFailure instanceof destinations.EventBridgeDestination) {
+    const bus = d.eventBus?.eventBusArn ?? Stack.of(recorder).formatArn({
+      service: 'events', resource: 'event-bus', resourceName: 'default', arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    allow('eventbridge', bus);
+    return { kind: 'eventbridge', target: bus };
+  }
+  if (onFailure instanceof destinations.S3Destination && d.bucket !== undefined) {
+    allow('s3', d.bucket.arnForObjects(`${S3_RECORD_PREFIX}${fn.functionName}/*`), d.bucket.encryptionKey);
+    suppressNag(recorder.role!.node.findChild('DefaultPolicy'), [{
+      id: 'AwsSolutions-IAM5',
+      reason: `Lambda names each on-failure record object by date and a random id under ${S3_RECORD_PREFIX}<function>/; the recorder writes there only`,
+      appliesTo: [{ regex: `/^Resource::.*\\/${S3_RECORD_PREFIX.replace(/\//g, '\\/')}${fn.functionName}\\/\\*$/g` }],
+    }]);
+    return { kind: 's3', target: d.bucket.bucketName };
+  }
+  throw new Error(`UnumFunction '${fn.id}': onFailure must be one of aws-cdk-lib's destinations (LambdaDestination, SqsDestination, `
+    + 'SnsDestination, EventBridgeDestination, S3Destination): the workflow\'s failure recorder is the function\'s on-failure destination '
+    + 'and forwards Lambda\'s record to yours, so it must know how to send it');
 }

@@ -1,5 +1,6 @@
 import { ConditionJson } from './conditions';
 import { DataFlow } from './dataflow';
+import type { FORWARD_ACTIONS } from './permissions';
 
 /**
  * The per-function configuration that the graph compiler emits and the
@@ -291,6 +292,22 @@ export const RECORDER_ENV = {
   WORKFLOW: 'UNUM_WORKFLOW',
   ENTRY_FUNCTION: 'UNUM_ENTRY_FUNCTION',
   ENTRY_NODE: 'UNUM_ENTRY_NODE',
-  /** JSON: function name → the user's own on-failure function, which gets the record forwarded. */
+  /** JSON: function name → ForwardTarget, the user's own on-failure destination, which gets the record forwarded. */
   FORWARD: 'UNUM_FORWARD',
 } as const;
+
+/**
+ * A user's own on-failure destination, to which the failure recorder sends
+ * what Lambda would have sent it (Lambda allows one per function, and that
+ * one is the recorder).
+ */
+export interface ForwardTarget {
+  readonly kind: keyof typeof FORWARD_ACTIONS;
+  /** The function ARN, queue URL, topic ARN, event bus ARN, or bucket name. */
+  readonly target: string;
+  /** lambda only: the function gets the record's responsePayload alone (LambdaDestination's responseOnly). */
+  readonly responseOnly?: boolean;
+}
+
+/** Where Lambda writes an on-failure record in an S3 destination: this prefix, the function's name, `/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<uuid>`. */
+export const S3_RECORD_PREFIX = 'aws/lambda/async/';

@@ -16,6 +16,20 @@ export const CLEANUP_OBJECT_ACTIONS = ['s3:DeleteObject'] as const;
 export const INVOKE_ACTIONS = ['lambda:InvokeFunction'] as const;
 /** The failure recorder (lambda-runtime/recorder.ts): reads a checkpoint, moves the session to FAILED, writes the failure. */
 export const RECORDER_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+/**
+ * The failure recorder forwarding to a user's own onFailure: the one action
+ * each destination kind takes (lambda-runtime/forward.ts), granted on that
+ * destination only. S3 writes under Lambda's own prefix for the function.
+ */
+export const FORWARD_ACTIONS = {
+  lambda: 'lambda:InvokeFunction',
+  sqs: 'sqs:SendMessage',
+  sns: 'sns:Publish',
+  eventbridge: 'events:PutEvents',
+  s3: 's3:PutObject',
+} as const;
+/** A KMS-encrypted queue, topic or bucket: the service encrypts what the recorder sends with a data key made for it. */
+export const FORWARD_KMS_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
 /** What Lambda itself needs of the role to write the function's logs to its own log group. */
 export const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 

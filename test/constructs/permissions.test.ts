@@ -3,11 +3,17 @@ import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { UnumWorkflow } from '../../src';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Chain, UnumFunction, UnumWorkflow } from '../../src';
 import { invokedFunctionNames } from '../../src/private/function-config';
 import {
-  CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, FunctionConfig, INVOKE_ACTIONS, LOG_ACTIONS,
-  RECORDER_HANDLER, RECORDER_ITEM_ACTIONS,
+  CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FORWARD_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, FunctionConfig, INVOKE_ACTIONS,
+  LOG_ACTIONS, RECORDER_HANDLER, RECORDER_ITEM_ACTIONS,
 } from '../../src/protocol';
 import { SHAPES } from '../support/shapes';
 
@@ -21,16 +27,23 @@ import { SHAPES } from '../support/shapes';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** IAM action of an SDK command (the Invoke API is authorized as lambda:InvokeFunction). */
+/** IAM action of an SDK command (the Invoke API is authorized as lambda:InvokeFunction; EventBridge's prefix is events). */
 function actionOf(service: string, command: string): string {
-  return service === 'lambda' && command === 'Invoke' ? 'lambda:InvokeFunction' : `${service}:${command}`;
+  if (service === 'lambda' && command === 'Invoke') return 'lambda:InvokeFunction';
+  return `${service === 'eventbridge' ? 'events' : service}:${command}`;
 }
 
-/** The IAM actions each runtime module's SDK commands need, following relative imports from the layer's entry. */
-function runtimeCalls(): Map<string, Set<string>> {
+const RUNTIME = path.join(ROOT, 'lambda-runtime');
+const RECORDER = path.join(RUNTIME, 'recorder.ts');
+
+/**
+ * The IAM actions each runtime module's SDK commands need, following
+ * relative imports from `entry` (not into `skip`).
+ */
+function runtimeCalls(entry: string, skip: readonly string[] = []): Map<string, Set<string>> {
   const calls = new Map<string, Set<string>>();
   const visit = (file: string): void => {
-    if (calls.has(file)) return;
+    if (calls.has(file) || skip.includes(file)) return;
     const text = readFileSync(file, 'utf8');
     const actions = new Set<string>();
     calls.set(file, actions);
@@ -43,21 +56,30 @@ function runtimeCalls(): Map<string, Set<string>> {
       if (service === undefined) throw new Error(`${file}: cannot tell the service of ${m[1]}Command`);
       actions.add(actionOf(service, m[1]));
     }
-    // The S3 module is loaded lazily: new (s3Module().PutObjectCommand)(...).
-    for (const m of text.matchAll(/new\s+\(s3Module\(\)\.(\w+)Command\)/g)) actions.add(actionOf('s3', m[1]));
+    // Modules loaded lazily: new (s3Module().PutObjectCommand)(...), or a loader `x = once(() => require('@aws-sdk/client-y'))`.
+    const loaders = new Map([['s3Module', 's3']]);
+    for (const m of text.matchAll(/(\w+) = once\(\(\) => require\('@aws-sdk\/client-([a-z0-9-]+)'\)/g)) loaders.set(m[1], m[2]);
+    for (const m of text.matchAll(/new\s+\((\w+)\(\)\.(\w+)Command\)/g)) {
+      const service = loaders.get(m[1]);
+      if (service === undefined) throw new Error(`${file}: cannot tell the service of ${m[1]}().${m[2]}Command`);
+      actions.add(actionOf(service, m[2]));
+    }
     for (const m of text.matchAll(/from\s+'(\.[^']+)'/g)) {
       const base = path.resolve(path.dirname(file), m[1]);
       const next = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => { try { readFileSync(f); return true; } catch { return false; } });
       if (next !== undefined) visit(next);
     }
   };
-  visit(path.join(ROOT, 'lambda-runtime', 'index.ts'));
+  visit(entry);
   return calls;
 }
 
-const calls = runtimeCalls();
+/** What workflow functions run: the layer's entry without the failure recorder, which only the recorder function runs. */
+const calls = runtimeCalls(path.join(RUNTIME, 'index.ts'), [RECORDER]);
+/** Modules only the recorder runs (its forwarding to users' destinations). */
+const recorderOnly = [...runtimeCalls(RECORDER)].filter(([file]) => !calls.has(file));
 const all = new Set([...calls.values()].flatMap((s) => [...s]));
-const gcFile = path.join(ROOT, 'lambda-runtime', 'gc.ts');
+const gcFile = path.join(RUNTIME, 'gc.ts');
 /** Commands only eager cleanup sends. */
 const cleanupOnly = new Set([...calls.get(gcFile)!].filter((a) => ![...calls].some(([f, s]) => f !== gcFile && s.has(a))));
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
@@ -67,6 +89,45 @@ test('the protocol lists exactly the actions the runtime code calls', () => {
   expect(sorted(all)).toEqual(sorted([...FUNCTION_ITEM_ACTIONS, ...FUNCTION_OBJECT_ACTIONS, ...CLEANUP_ITEM_ACTIONS, ...CLEANUP_OBJECT_ACTIONS,
     ...INVOKE_ACTIONS]));
   expect(sorted(cleanupOnly)).toEqual(sorted([...CLEANUP_ITEM_ACTIONS, ...CLEANUP_OBJECT_ACTIONS]));
+  // The recorder's own modules send exactly the forwarding actions, one per destination kind.
+  expect(recorderOnly.map(([file]) => path.relative(ROOT, file)).sort()).toEqual(['lambda-runtime/forward.ts', 'lambda-runtime/recorder.ts']);
+  expect(sorted(recorderOnly.flatMap(([, actions]) => [...actions]))).toEqual(sorted(Object.values(FORWARD_ACTIONS)));
+});
+
+test('a recorder forwarding to every kind of onFailure is granted each forwarding action once, on its destination only', () => {
+  const stack = new Stack(new App(), 'Perm-forward', { env: { account: '123456789012', region: 'us-east-1' } });
+  const target = new lambda.Function(stack, 'Mine', {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};'),
+  });
+  const kinds: lambda.IDestination[] = [
+    new destinations.LambdaDestination(target),
+    new destinations.LambdaDestination(target, { responseOnly: true }),
+    new destinations.SqsDestination(new sqs.Queue(stack, 'Q')),
+    new destinations.SnsDestination(new sns.Topic(stack, 'T')),
+    new destinations.EventBridgeDestination(new events.EventBus(stack, 'B')),
+    new destinations.S3Destination(new s3.Bucket(stack, 'R')),
+  ];
+  const nodes = kinds.map((onFailure, i) => new UnumFunction(stack, `N${i}`, {
+    code: lambda.Code.fromInline('exports.h = async (x) => x;'), handler: 'index.h', onFailure,
+  }));
+  const chain = nodes.slice(1).reduce((c, n) => c.next(n), Chain.start(nodes[0]));
+  new UnumWorkflow(stack, 'forward', { definition: chain });
+  const t = Template.fromStack(stack);
+  const recorder = Object.values(t.findResources('AWS::Lambda::Function')).find((fn: any) => fn.Properties.Handler === RECORDER_HANDLER) as any;
+  const statements = Object.values(t.findResources('AWS::IAM::Policy'))
+    .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === recorder.Properties.Role['Fn::GetAtt'][0]))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  const granted = statements.flatMap((st: any) => [st.Action].flat());
+  // The two LambdaDestinations share their one statement.
+  expect(sorted(granted)).toEqual(sorted([...RECORDER_ITEM_ACTIONS, ...LOG_ACTIONS, ...Object.values(FORWARD_ACTIONS)]));
+  expect(granted.length).toBe(new Set(granted).size);
+  for (const st of statements.filter((x: any) => Object.values<string>(FORWARD_ACTIONS).includes(x.Action))) {
+    // One named resource each: no wildcard beyond Lambda's own S3 key layout for the function.
+    expect(Array.isArray(st.Resource)).toBe(false);
+    const text = JSON.stringify(st.Resource);
+    if (st.Action === 's3:PutObject') expect(text).toContain(`/aws/lambda/async/${nodes[5].functionName}/*`);
+    else expect(text).not.toContain('*');
+  }
 });
 
 function configOf(fn: any): FunctionConfig {

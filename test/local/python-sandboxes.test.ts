@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { randomUUID } from 'crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -187,8 +188,10 @@ test('print and the root logger reach the output, logging as Lambda formats it',
 test('an idle sandbox is frozen (SIGSTOP) and thawed for the next invocation', async () => {
   const p = pool([fn('frozen')]);
   const { pid } = payload(await invoke(p, 'frozen', { action: 'count' }));
-  const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
-  expect(state).toBe('T');
+  // SIGSTOP is sent as the invocation returns; the kernel stops the process a moment later.
+  const state = (): string => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
+  for (let i = 0; i < 200 && state() !== 'T'; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(state()).toBe('T');
   expect(payload(await invoke(p, 'frozen', { action: 'count' })).calls).toBe(2);
 });
 
@@ -236,7 +239,11 @@ test('Lambda\'s async retry policy: a failing event runs 1 + 2 times, then goes 
   }
 });
 
-test('no Python: a clear error naming the Python functions, before any sandbox starts', () => {
+test('no Python, or one without boto3: a clear error naming the Python functions, before any sandbox starts', () => {
   expect(() => pool([fn('a'), fn('b')], { python: '/no/such/python3' })).toThrow(
     /^the app has Python functions \(a, b\) and the local engine's Python, \/no\/such\/python3, is not on PATH: install Python 3 .*or set UNUM_PYTHON/);
+  const bare = join(mkdtempSync(join(tmpdir(), 'py-bare-')), 'venv');
+  expect(spawnSync('python3', ['-m', 'venv', '--without-pip', bare]).status).toBe(0);
+  expect(() => pool([fn('c')], { python: join(bare, 'bin', 'python') })).toThrow(
+    /^the local engine's Python, .*venv\/bin\/python, has no boto3, which Lambda's Python runtime ships and the cdk-unum runtime of the Python functions \(c\) uses/);
 });

@@ -1,9 +1,14 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { expectNagClean, nagReport } from './nag-helpers';
-import { IntermediaryStore, UnumWorkflow } from '../../src';
+import { Chain, IntermediaryStore, UnumFunction, UnumWorkflow } from '../../src';
 import { SHAPES, shapeStack } from '../support/shapes';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -54,6 +59,36 @@ const NAG_STACKS: Record<string, (app: App) => Stack> = {
       serverAccessLogsBucket: accessLogs,
     });
     new UnumWorkflow(stack, 'faasr', { definition: SHAPES.faasr(stack), store });
+    return stack;
+  },
+
+  'a user onFailure of every kind (the failure recorder forwards to each)': (app) => {
+    const stack = new Stack(app, 'Destinations', { env: ENV });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true, encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key });
+    NagSuppressions.addResourceSuppressions(queue, [{ id: 'AwsSolutions-SQS3', reason: 'This queue is itself where failed invocations end up' }]);
+    const records = new s3.Bucket(stack, 'Records', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true, encryption: s3.BucketEncryption.S3_MANAGED,
+    });
+    NagSuppressions.addResourceSuppressions(records, [{ id: 'AwsSolutions-S1', reason: 'A test bucket for failure records; access logs are out of scope here' }]);
+    const handler = new lambda.Function(stack, 'Mine', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {};'),
+    });
+    NagSuppressions.addResourceSuppressions(handler, [
+      { id: 'AwsSolutions-IAM4', reason: 'The user\'s own on-failure function, with the basic execution role its author chose' },
+      { id: 'AwsSolutions-L1', reason: 'The user\'s own on-failure function pins its runtime' },
+    ], true);
+    const kinds: lambda.IDestination[] = [
+      new destinations.LambdaDestination(handler),
+      new destinations.LambdaDestination(handler, { responseOnly: true }),
+      new destinations.SqsDestination(queue),
+      new destinations.SnsDestination(new sns.Topic(stack, 'Topic', { enforceSSL: true, masterKey: key })),
+      new destinations.EventBridgeDestination(new events.EventBus(stack, 'Bus')),
+      new destinations.EventBridgeDestination(),
+      new destinations.S3Destination(records),
+    ];
+    const nodes = kinds.map((onFailure, i) => new UnumFunction(stack, `N${i}`, { code: lambda.Code.fromInline('exports.h = async (x) => x;'), handler: 'index.h', onFailure }));
+    new UnumWorkflow(stack, 'destinations', { definition: nodes.slice(1).reduce((c, n) => c.next(n), Chain.start(nodes[0])) });
     return stack;
   },
 };

@@ -13,8 +13,8 @@
 import { createServer } from 'http';
 import { AddressInfo } from 'net';
 import { CountingProxy, Exchange } from '../../toolkit/src/local/counting-proxy';
-import { ServiceErrorCode } from '../../toolkit/src/local/service-errors';
 import { startDynamoDbLocal, startS3rver } from '../../toolkit/src/local/servers';
+import { ServiceErrorCode } from '../../toolkit/src/local/service-errors';
 
 interface Stats {
   /** Requests by operation, DynamoDB and S3 together. */
@@ -23,14 +23,46 @@ interface Stats {
   commits: Record<string, number>;
   /** Failed requests by `operation:errorType`. */
   errors: Record<string, number>;
+  /**
+   * DynamoDB requests by shape: the operation, the kind of item (session,
+   * checkpoint, join...), the expressions and the attribute names written,
+   * without the session-specific values. Two runtimes that make the same
+   * requests for a workflow have the same shapes.
+   */
+  shapes: Record<string, number>;
+}
+
+function shapeOf(operation: string, request: any): string {
+  const kind = (pk: unknown): string => (typeof pk === 'string' ? /^W#[^#]+#([A-Z])#/.exec(pk)?.[1] ?? '?' : '-');
+  const table = (items: any): unknown => (items === undefined ? undefined : Object.values(items).map((t: any) => ({
+    keys: (t.Keys ?? []).map((k: any) => `${kind(k.pk?.S)}/${k.sk?.S}`).sort(), consistent: t.ConsistentRead,
+  })));
+  return JSON.stringify([
+    operation,
+    kind(request?.Item?.pk?.S ?? request?.Key?.pk?.S),
+    request?.Item?.sk?.S ?? request?.Key?.sk?.S,
+    request?.ConditionExpression,
+    request?.UpdateExpression,
+    request?.Item === undefined ? undefined : Object.keys(request.Item).sort(),
+    request?.ExpressionAttributeNames,
+    request?.ExpressionAttributeValues === undefined ? undefined : Object.keys(request.ExpressionAttributeValues).sort(),
+    request?.ReturnValues,
+    request?.ReturnValuesOnConditionCheckFailure,
+    request?.ConsistentRead,
+    table(request?.RequestItems),
+  ]);
 }
 
 async function main(): Promise<void> {
   const [dynamodb, s3] = await Promise.all([startDynamoDbLocal(), startS3rver()]);
-  let stats: Stats = { counts: {}, commits: {}, errors: {} };
+  let stats: Stats = { counts: {}, commits: {}, errors: {}, shapes: {} };
   const onExchange = (x: Exchange): void => {
     stats.counts[x.operation] = (stats.counts[x.operation] ?? 0) + 1;
     if (x.errorType !== undefined) stats.errors[`${x.operation}:${x.errorType}`] = (stats.errors[`${x.operation}:${x.errorType}`] ?? 0) + 1;
+    if (x.protocol === 'dynamodb') {
+      const shape = shapeOf(x.operation, x.request);
+      stats.shapes[shape] = (stats.shapes[shape] ?? 0) + 1;
+    }
     const pk: string | undefined = x.request?.Item?.pk?.S;
     if (x.operation === 'PutItem' && x.status === 200 && x.request?.ConditionExpression && pk !== undefined && /^W#[^#]+#C#/.test(pk)) {
       stats.commits[pk] = (stats.commits[pk] ?? 0) + 1;
@@ -52,7 +84,7 @@ async function main(): Promise<void> {
   ]);
   const control = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://control');
-    if (req.method === 'POST' && url.pathname === '/reset') stats = { counts: {}, commits: {}, errors: {} };
+    if (req.method === 'POST' && url.pathname === '/reset') stats = { counts: {}, commits: {}, errors: {}, shapes: {} };
     if (req.method === 'POST' && url.pathname === '/throttle') every = Number(url.searchParams.get('every') ?? 0);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(stats));
@@ -63,7 +95,10 @@ async function main(): Promise<void> {
     s3: s3Proxy.url,
     control: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
   })}\n`);
+  let stopping = false;
   const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
     control.close();
     await Promise.all([dynamodbProxy.stop(), s3Proxy.stop()]);
     await Promise.all([dynamodb.stop(), s3.stop()]);

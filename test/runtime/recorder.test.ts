@@ -1,4 +1,5 @@
 import { succeed, World } from './harness';
+import { ForwardClients } from '../../lambda-runtime/forward';
 import { DestinationRecord, recordFailure, RecorderOptions } from '../../lambda-runtime/recorder';
 import { createSession } from '../../lambda-runtime/session';
 import { checkpointItemKey } from '../../src/protocol';
@@ -14,7 +15,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 beforeAll(async () => {
   w = await World.create('recorder');
   w.deploy('wf', [{ node: 'A', next: succeed, handler: (x) => x }]);
-  options = { store: w.client.store, lambda: w.lambda, workflow: 'wf', entryFunction: 'entry-fn', entryNode: 'A', forward: {}, logger: silent };
+  options = { store: w.client.store, clients: new ForwardClients(w.lambda), workflow: 'wf', entryFunction: 'entry-fn', entryNode: 'A', forward: {}, logger: silent };
 });
 afterAll(async () => w.close());
 

@@ -142,7 +142,8 @@ class World:
     """One workflow deployed on a fresh table and bucket; functions are `fn-<node>`."""
 
     def __init__(self, servers: Servers, compiled: Mapping[str, Any], payload_threshold: Optional[int] = None,
-                 remaining_ms: Optional[float] = None, fanout_batch: Optional[int] = None, **endpoint_options: Any):
+                 remaining_ms: Optional[float] = None, fanout_batch: Optional[int] = None, eager_gc: bool = False,
+                 **endpoint_options: Any):
         global _seq
         _seq += 1
         self.servers = servers
@@ -154,6 +155,7 @@ class World:
         self.payload_threshold = payload_threshold
         self.remaining_ms = remaining_ms
         self.fanout_batch = fanout_batch
+        self.eager_gc = eager_gc
         self.faults: Optional[Callable[[str, Mapping[str, str]], None]] = None
         self.runs: Dict[str, int] = {}
         self.invocations: Dict[str, int] = {}
@@ -204,6 +206,7 @@ class World:
         runtime = create_runtime(RuntimeOptions(
             config=self.config(node), user_handler=counted, dynamodb=self.dynamodb, s3=self.s3, lambda_client=self.lambda_client,
             table=self.table, bucket=self.bucket, payload_threshold=self.payload_threshold, fanout_batch=self.fanout_batch,
+            eager_gc=self.eager_gc,
             faults=lambda step, info: self.faults(step, info) if self.faults is not None else None, logger=silent(),
         ))
 
@@ -222,7 +225,8 @@ class World:
     def function_env(self, node: str, user_handler: str, code_dir: Path) -> Dict[str, str]:
         env = {
             'PATH': os.environ['PATH'],
-            **CREDENTIALS,
+            # AWS_REGION only, as the Node SDK reads it: the Python entry must find the region there too.
+            **{k: v for k, v in CREDENTIALS.items() if k != 'AWS_DEFAULT_REGION'},
             'AWS_ENDPOINT_URL_DYNAMODB': self.servers.dynamodb,
             'AWS_ENDPOINT_URL_S3': self.servers.s3,
             'AWS_ENDPOINT_URL_LAMBDA': self.endpoint.url,

@@ -7,7 +7,6 @@ User code's prints go to stderr so stdout carries only answers.
 """
 import json
 import sys
-import time
 
 
 class Context:

@@ -176,3 +176,19 @@ def test_big_map_records_progress(world):
     assert w.result(session)['sum'] == sum(i * i for i in range(1, 121))
     progress = w.store.get(fanout_progress_item_key({'workflow': 'map', 'session': session}, 'Each|0'))
     assert progress['n'] == {'N': '120'}
+
+
+def test_eager_cleanup_deletes_the_intermediate_data_when_the_session_ends(world):
+    w = world('map', eager_gc=True, payload_threshold=1000).deploy({
+        **_map_handlers(), 'Square': lambda x, ctx: {'square': x * x, 'pad': 'p' * 1200},
+        'Sum': lambda outputs, ctx: sum(o['square'] for o in outputs),
+    })
+    session = w.run(70)
+    assert w.result(session) == sum(i * i for i in range(1, 71))
+    ref = {'workflow': 'map', 'session': session}
+    assert w.items(w.checkpoint_prefix(session)) == []
+    assert w.items(join_key_base(ref, '')) == []
+    # Only the session (and its result) remain; the spilled outputs are deleted too.
+    from unum_runtime.protocol import session_object_prefix
+    objects = [o['Key'] for o in w.s3.list_objects_v2(Bucket=w.bucket, Prefix=session_object_prefix(ref)).get('Contents', [])]
+    assert all(not k.endswith('/output.json') or 'RESULT' in k for k in objects)

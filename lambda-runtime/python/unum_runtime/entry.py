@@ -49,10 +49,10 @@ def _cold_start(env: Mapping[str, str]) -> Callable[[Any, Any], Any]:
         config=config,
         user_handler=lambda: load_user_handler(env.get(ENV['USER_HANDLER']), env),
         lazy_handler=True,
-        dynamodb=boto3.client('dynamodb', config=client_config(env)),
+        dynamodb=boto3.client('dynamodb', region_name=region(env), config=client_config(env)),
         # Path style for S3-compatible local servers; no checksums beyond what S3 requires.
-        s3=lambda: boto3.client('s3', config=client_config(env, s3=True)),
-        lambda_client=boto3.client('lambda', config=client_config(env)),
+        s3=lambda: boto3.client('s3', region_name=region(env), config=client_config(env, s3=True)),
+        lambda_client=boto3.client('lambda', region_name=region(env), config=client_config(env)),
         table=table,
         bucket=env.get(ENV['BUCKET']) or None,
         ttl_seconds=int(env[ENV['TTL_SECONDS']]) if env.get(ENV['TTL_SECONDS']) else None,
@@ -60,6 +60,11 @@ def _cold_start(env: Mapping[str, str]) -> Callable[[Any, Any], Any]:
         eager_gc=env.get(ENV['EAGER_GC']) in ('1', 'true'),
         faults=crash_at([s.strip() for s in crash.split(',')]) if crash else None,
     ))
+
+
+def region(env: Mapping[str, str] = os.environ) -> Optional[str]:
+    """AWS_REGION as the Node SDK reads it (botocore reads only AWS_DEFAULT_REGION; Lambda sets both, a local sandbox may not)."""
+    return env.get('AWS_REGION') or env.get('AWS_DEFAULT_REGION') or None
 
 
 def client_config(env: Mapping[str, str] = os.environ, s3: bool = False) -> Any:

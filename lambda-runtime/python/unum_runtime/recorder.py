@@ -2,7 +2,7 @@
 The failure recorder, as the Node runtime's (lambda-runtime/recorder.ts):
 Lambda sends it the event it gave up on; it records the session FAILED with
 the node, the instance and the error, then forwards the record to the user's
-own on-failure function, if any. Checkpoints are never touched, and a session
+own on-failure destination, if any, as Lambda would have sent it (forward.py). Checkpoints are never touched, and a session
 that already ended is left as it is.
 """
 from __future__ import annotations
@@ -12,9 +12,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional
 
+from .forward import ForwardClients, forward_record
 from .log import Logger, json_logger
 from .protocol import (
-    ENV, RECORDER_ENV, EnvelopeError, checkpoint_item_key, instance_key, js_dumps, looks_like_envelope, parse_envelope,
+    ENV, RECORDER_ENV, EnvelopeError, checkpoint_item_key, instance_key, looks_like_envelope, parse_envelope,
 )
 from .session import FailureRecord, fail_session
 from .store import Store
@@ -23,13 +24,13 @@ from .store import Store
 @dataclass
 class RecorderOptions:
     store: Store
-    lambda_client: Any
+    clients: ForwardClients
     workflow: str
     # The entry function: a plain event it gave up on starts (and fails) the session its request id names.
     entry_function: str
     entry_node: str
-    # Function name → the user's own on-failure Lambda function (ARN or name).
-    forward: Mapping[str, str] = field(default_factory=dict)
+    # Function name → the user's own on-failure destination ({kind, target, responseOnly}).
+    forward: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     logger: Optional[Logger] = None
 
 
@@ -78,7 +79,7 @@ def record_failure(record: Mapping[str, Any], o: RecorderOptions) -> Dict[str, b
     forward = o.forward.get(function_name)
     if forward is not None:
         # Lambda allows one on-failure destination per function: the user's own gets the record from here, unchanged.
-        o.lambda_client.invoke(FunctionName=forward, InvocationType='Event', Payload=js_dumps(record).encode('utf-8'))
+        forward_record(record, forward, o.clients)
     return {'recorded': recorded}
 
 
@@ -95,14 +96,16 @@ def recorder(event: Mapping[str, Any], context: Any = None) -> Dict[str, bool]:
 
 def _recorder_options(env: Mapping[str, str]) -> RecorderOptions:
     import boto3
-    from .entry import client_config
+    from .entry import client_config, region
     table = env.get(ENV['TABLE'])
     if not table:
         raise RuntimeError(f"{ENV['TABLE']} is not set: the failure recorder is not wired to an intermediary store")
     return RecorderOptions(
-        store=Store(boto3.client('dynamodb', config=client_config(env)), lambda: boto3.client('s3', config=client_config(env, s3=True)),
+        store=Store(boto3.client('dynamodb', region_name=region(env), config=client_config(env)),
+                    lambda: boto3.client('s3', region_name=region(env), config=client_config(env, s3=True)),
                     table, env.get(ENV['BUCKET']) or None, int(env[ENV['TTL_SECONDS']]) if env.get(ENV['TTL_SECONDS']) else None),
-        lambda_client=boto3.client('lambda', config=client_config(env)),
+        clients=ForwardClients(boto3.client('lambda', region_name=region(env), config=client_config(env)),
+                               lambda service: boto3.client(service, region_name=region(env), config=client_config(env, s3=service == 's3'))),
         workflow=env.get(RECORDER_ENV['WORKFLOW'], ''),
         entry_function=env.get(RECORDER_ENV['ENTRY_FUNCTION'], ''),
         entry_node=env.get(RECORDER_ENV['ENTRY_NODE'], ''),

@@ -7,6 +7,13 @@
  */
 import { mkdirSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
+import { conditionVectors } from './conditions';
+import { configVectors } from './config';
+import { dataflowVectors } from './dataflow';
+import { envelopeVectors } from './envelopes';
+import { joinVectors } from './join';
+import { jsonpathVectors } from './jsonpath';
+import { keyVectors } from './keys';
 import { generatedPython } from './python';
 import { VectorFile } from './support';
 
@@ -16,13 +23,25 @@ export const VECTOR_DIR = 'protocol-vectors';
 
 /** The vector files by name; each builder runs the TypeScript protocol on its cases. */
 export const VECTOR_BUILDERS: Record<string, () => VectorFile> = {
+  keys: keyVectors,
+  envelopes: envelopeVectors,
+  conditions: conditionVectors,
+  jsonpath: jsonpathVectors,
+  join: joinVectors,
+  dataflow: dataflowVectors,
+  config: configVectors,
 };
+
+/** One case per line: small diffs when the protocol changes, and a file that stays readable. */
+function serialize(f: VectorFile): string {
+  return `{"description": ${JSON.stringify(f.description)},\n"cases": [\n${f.cases.map((c) => JSON.stringify(c)).join(',\n')}\n]}\n`;
+}
 
 /** Every generated file, by path relative to the repository root. */
 export function generateFiles(): Record<string, string> {
   const files: Record<string, string> = { [GENERATED_PYTHON]: generatedPython() };
   for (const [name, build] of Object.entries(VECTOR_BUILDERS)) {
-    files[`${VECTOR_DIR}/${name}.json`] = `${JSON.stringify(build(), null, 1)}\n`;
+    files[`${VECTOR_DIR}/${name}.json`] = serialize(build());
   }
   return files;
 }

@@ -1,6 +1,6 @@
+import { checkTemplates, itemKindFormat, keyTemplates, scopeFormat } from './templates';
 import * as P from '../../../src/protocol';
 import * as faults from '../../../src/protocol/faults';
-import { checkTemplates, itemKindFormat, keyTemplates, scopeFormat } from './templates';
 
 /** How encodeElement writes `offset[.source[.iteration]]`, read off the function. */
 export function elementFormat(): { separator: string; emptySource: string; base: number } {

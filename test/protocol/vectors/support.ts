@@ -25,8 +25,9 @@ type Fn = (...args: any[]) => unknown;
 
 /** Runs `fn` and records its outcome; `undefined` is recorded as null (JSON has no undefined). */
 export function run(name: string, fnName: string, fn: Fn, args: unknown[], opts: { json?: boolean; argsAsText?: string } = {}): Vector {
-  const callArgs = opts.argsAsText !== undefined ? JSON.parse(opts.argsAsText) as unknown[] : args;
-  const argsField = opts.argsAsText !== undefined ? { argsJson: opts.argsAsText } : { args };
+  // The TypeScript runs on exactly what the file holds (undefined fields dropped, -0 as 0).
+  const callArgs = JSON.parse(opts.argsAsText ?? JSON.stringify(args)) as unknown[];
+  const argsField = opts.argsAsText !== undefined ? { argsJson: opts.argsAsText } : { args: JSON.parse(JSON.stringify(args)) as unknown[] };
   try {
     const out = fn(...callArgs);
     const result = out === undefined ? null : out;

@@ -7,6 +7,7 @@ import { SessionDescription } from '../client';
 import type { ImportIO } from './import';
 import { LocalApp, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
 import { faultSteps, validateFaults } from '../local/chaos';
+import { formatDelivered, readDeliveredMessages } from '../local/destinations-endpoint';
 import type { Progress, SessionReport } from '../local/engine';
 import { formatProgress, formatReport, formatSession } from '../local/report';
 import { candidateStores, readEndedSession, readState } from '../local/session-records';
@@ -289,7 +290,7 @@ async function status(args: string[], values: Values, io: CliIO): Promise<number
   const found = await findSession(dataDir, session, values, io);
   try {
     if (values.json) io.stdout.write(`${JSON.stringify(found.description, null, 2)}\n`);
-    else io.stdout.write(`${formatSession(found.description)}\n`);
+    else io.stdout.write(`${[formatSession(found.description), ...formatDelivered(readDeliveredMessages(dataDir, session))].join('\n')}\n`);
     return found.description.status === 'FAILED' || found.description.status === 'NOT_FOUND' ? 1 : 0;
   } finally {
     await found.close();

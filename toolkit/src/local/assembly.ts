@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { isAbsolute, join, resolve } from 'path';
-import { ENV, PYTHON_RUNTIME_HANDLER, RECORDER_ENV, RUNTIME_HANDLER } from 'cdk-unum/lib/protocol/config';
+import { ENV, ForwardTarget, PYTHON_RUNTIME_HANDLER, RECORDER_ENV, RUNTIME_HANDLER } from 'cdk-unum/lib/protocol/config';
 import { ATTR } from 'cdk-unum/lib/protocol/keys';
 
 /**
@@ -200,8 +200,9 @@ export function loadAssembly(dir: string): LocalApp {
   }
   // Functions outside workflows that a failure recorder forwards to (a user's own onFailure).
   for (const fn of functions.filter((f) => f.environment[RECORDER_ENV.FORWARD] !== undefined)) {
-    for (const arn of Object.values<string>(JSON.parse(fn.environment[RECORDER_ENV.FORWARD] || '{}'))) {
-      const name = arn.split(':')[6] ?? arn;
+    for (const to of recorderForwards(fn)) {
+      if (to.kind !== 'lambda') continue;
+      const name = to.target.split(':')[6] ?? to.target;
       if (functions.some((f) => f.functionName === name)) continue;
       const stack = stacks.find((st) => st.name === fn.stack)!;
       const found = Object.entries<any>(stack.template.Resources ?? {})
@@ -226,6 +227,11 @@ export function loadAssembly(dir: string): LocalApp {
     if (bucket && !buckets.some((b) => b.name === bucket)) buckets.push({ stack: fn.stack, logicalId: '(imported)', name: bucket });
   }
   return { dir: root, workflows: groupWorkflows(functions), functions, tables, buckets };
+}
+
+/** A failure recorder's forwarding: function name → the user's own on-failure destination. */
+export function recorderForwards(fn: LocalFunction): ForwardTarget[] {
+  return Object.values<ForwardTarget>(JSON.parse(fn.environment[RECORDER_ENV.FORWARD] || '{}'));
 }
 
 /** The workflow to run: the named one, or the only one. */
@@ -513,6 +519,11 @@ function resolveValue(value: any, stack: StackTemplate, res: Resolution): string
         return res.buckets.find((b) => b.stack === stack.name && b.logicalId === value.Ref)?.name;
       case 'AWS::Lambda::Function':
         return localFunctionNameOf(stack.name, value.Ref, target.Properties);
+      // A user's on-failure queue or topic, which a failure recorder forwards to (the engine's destinations endpoint).
+      case 'AWS::SQS::Queue':
+        return `https://sqs.${LOCAL_REGION}.amazonaws.com/${LOCAL_ACCOUNT}/${localResourceName(stack.name, value.Ref, target.Properties?.QueueName)}`;
+      case 'AWS::SNS::Topic':
+        return `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${localResourceName(stack.name, value.Ref, target.Properties?.TopicName)}`;
       default:
         return undefined;
     }
@@ -530,6 +541,9 @@ function resolveValue(value: any, stack: StackTemplate, res: Resolution): string
       const b = res.buckets.find((x) => x.stack === stack.name && x.logicalId === value['Fn::GetAtt'][0]);
       return b && `arn:aws:s3:::${b.name}`;
     }
+    if (target?.Type === 'AWS::Events::EventBus') {
+      return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${localResourceName(stack.name, value['Fn::GetAtt'][0], target.Properties?.Name)}`;
+    }
     return undefined;
   }
   if (Array.isArray(value['Fn::Join']) && Array.isArray(value['Fn::Join'][1])) {
@@ -542,6 +556,11 @@ function resolveValue(value: any, stack: StackTemplate, res: Resolution): string
 /** FunctionName, or for a function without one (outside workflows) a local name from the stack and logical id. */
 function localFunctionNameOf(stack: string, id: string, p: any): string {
   return typeof p?.FunctionName === 'string' ? p.FunctionName : `${stack}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+}
+
+/** A resource's physical name, or (CloudFormation would generate one) a local name from the stack and logical id. */
+function localResourceName(stack: string, id: string, name: unknown): string {
+  return typeof name === 'string' ? name : `${stack}-${id}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
 }
 
 /** The function an ARN reference names, when it is one of the app's. */

@@ -6,11 +6,12 @@ import { dirname, join } from 'path';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { FAILURE_SORT_PREFIX, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
+import { FAILURE_SORT_PREFIX, RECORDER_ENV, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
 import { Failure, SessionDescription, UnumClient } from '../client';
-import { LocalApp, LocalFunction, LocalWorkflow, UsageError, selectWorkflow } from './assembly';
+import { LocalApp, LocalFunction, LocalWorkflow, UsageError, recorderForwards, selectWorkflow } from './assembly';
 import { Chaos, FaultOptions, validateFaults } from './chaos';
 import { CountingProxy, Exchange } from './counting-proxy';
+import { DeliveredMessage, DestinationService, DestinationsEndpoint } from './destinations-endpoint';
 import { checkJava, javaCommand } from './java';
 import { AsyncFailure, InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from './lambda-endpoint';
 import { SandboxPool } from './sandboxes';
@@ -100,6 +101,8 @@ export interface OnFailureRecord {
   readonly errorType: string;
   readonly errorMessage: string;
   readonly destination?: string;
+  /** The record (JSON) sent to the on-failure destination when it is a function of the app, as Lambda sends it. */
+  readonly record?: string;
 }
 
 export interface SessionReport {
@@ -113,6 +116,8 @@ export interface SessionReport {
   readonly failures: readonly Failure[];
   /** Events Lambda gave up on (retries exhausted, too old): its on-failure destination. */
   readonly onFailure: readonly OnFailureRecord[];
+  /** Messages the failure recorder forwarded to users' SQS, SNS and EventBridge destinations (the local destinations endpoint). */
+  readonly delivered: readonly DeliveredMessage[];
   readonly durationMs: number;
   readonly instances: readonly InstanceTimeline[];
   readonly invocations: {
@@ -275,6 +280,8 @@ export class LocalEngine implements Invoker {
   endpoint!: LambdaEndpoint;
   dynamodbProxy!: CountingProxy;
   s3Proxy!: CountingProxy;
+  /** Where failure recorders forward to users' SQS, SNS and EventBridge destinations. */
+  destinations!: DestinationsEndpoint;
   pool!: SandboxPool;
   /** Direct clients (not counted): table setup, session status and results. */
   dynamodb!: DynamoDBClient;
@@ -341,6 +348,7 @@ export class LocalEngine implements Invoker {
     this.s3 = new S3Client({ region: REGION, credentials: CREDENTIALS, endpoint: s3Url, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
     await this.createStore();
 
+    this.destinations = await DestinationsEndpoint.start({ dataDir: o.dataDir, exists: this.destinationExists() });
     const concurrency = o.concurrency ?? Math.max(4, cpus().length * 2);
     this.endpoint = await listenOn(() => LambdaEndpoint.start({
       invoker: this,
@@ -355,10 +363,7 @@ export class LocalEngine implements Invoker {
       throttle: (request) => this.throttle(request),
       maxPayloadBytes: { event: 1024 * 1024, requestResponse: 6 * 1024 * 1024 },
       observer: {
-        failed: (failure) => {
-          this.failed(failure);
-          this.sendToDestination(failure);
-        },
+        failed: (failure) => this.failed(failure, this.sendToDestination(failure)),
         retrying: () => this.tracker?.emit(),
       },
     }), ports.lambda, 'Lambda endpoint', '--port');
@@ -372,7 +377,13 @@ export class LocalEngine implements Invoker {
         codeDir: fn.codeDir,
         handlerFile: fn.handlerFile,
         handlerExport: fn.handlerExport,
-        environment: fn.environment,
+        environment: fn.environment[RECORDER_ENV.FORWARD] === undefined ? fn.environment : {
+          ...fn.environment,
+          // Only failure recorders send to SQS, SNS and EventBridge through the engine: a user's own calls are left alone.
+          AWS_ENDPOINT_URL_SQS: this.destinations.url,
+          AWS_ENDPOINT_URL_SNS: this.destinations.url,
+          AWS_ENDPOINT_URL_EVENTBRIDGE: this.destinations.url,
+        },
         timeoutSeconds: fn.timeoutSeconds,
         memorySize: fn.memorySize,
         runtime: fn.runtime,
@@ -427,6 +438,7 @@ export class LocalEngine implements Invoker {
     this.dynamodbProxy.reset();
     this.s3Proxy.reset();
     const before = { ...this.endpoint.stats };
+    const deliveredBefore = this.destinations.messages.length;
     const throttledBefore = this.throttled;
     this.tracker = tracker;
     try {
@@ -452,6 +464,7 @@ export class LocalEngine implements Invoker {
         ...(description.error ? { error: description.error } : {}),
         failures: description.failures,
         onFailure: tracker.onFailure,
+        delivered: this.destinations.messages.slice(deliveredBefore),
         durationMs: Date.now() - tracker.startedAt,
         instances: tracker.timeline(),
         invocations: {
@@ -530,12 +543,20 @@ export class LocalEngine implements Invoker {
   async stop(): Promise<void> {
     await this.endpoint?.stop().catch(() => undefined);
     await this.pool?.stop();
+    await this.destinations?.stop().catch(() => undefined);
     await Promise.all([this.dynamodbProxy?.stop(), this.s3Proxy?.stop()].map((p) => p?.catch(() => undefined)));
     this.lambda?.destroy();
     this.dynamodb?.destroy();
     this.s3?.destroy();
     await Promise.all(this.servers.map((s) => s.stop().catch(() => undefined)));
     this.servers.length = 0;
+  }
+
+  /** The destinations the app's failure recorders forward to exist (as deployed); the default event bus always does. */
+  private destinationExists(): (service: DestinationService, destination: string) => boolean {
+    const known = new Set(this.app.functions.flatMap((fn) => (fn.environment[RECORDER_ENV.FORWARD] === undefined ? [] : recorderForwards(fn)))
+      .map((to) => `${to.kind}|${to.target}`));
+    return (service, destination) => known.has(`${service}|${destination}`) || (service === 'eventbridge' && /(^|\/)default$/.test(destination));
   }
 
   private throttle(request: { functionName: string; payload: string; call?: string; userAgent?: string }): boolean {
@@ -557,7 +578,7 @@ export class LocalEngine implements Invoker {
     return tracker.chaos.duplicate(instance, ordinal);
   }
 
-  private failed(failure: AsyncFailure): void {
+  private failed(failure: AsyncFailure, record: string | undefined): void {
     const tracker = this.tracker;
     if (tracker === undefined) return;
     const fn = this.functions.get(failure.request.functionName);
@@ -570,6 +591,7 @@ export class LocalEngine implements Invoker {
       errorType: failure.error.errorType,
       errorMessage: failure.error.errorMessage,
       destination: fn?.onFailure,
+      ...(record !== undefined ? { record } : {}),
     });
     tracker.emit();
   }
@@ -579,10 +601,10 @@ export class LocalEngine implements Invoker {
    * workflow's failure recorder), it is invoked asynchronously with the
    * record Lambda sends, in the same shape.
    */
-  private sendToDestination(failure: AsyncFailure): void {
+  private sendToDestination(failure: AsyncFailure): string | undefined {
     const fn = this.functions.get(failure.request.functionName);
     const destination = fn?.onFailureFunction;
-    if (destination === undefined || !this.functions.has(destination)) return;
+    if (destination === undefined || !this.functions.has(destination)) return undefined;
     const expired = failure.error.errorType === EVENT_AGE_EXCEEDED;
     let requestPayload: unknown;
     try {
@@ -605,7 +627,9 @@ export class LocalEngine implements Invoker {
         responsePayload: { errorType: failure.error.errorType, errorMessage: failure.error.errorMessage },
       }),
     };
-    this.endpoint.enqueue(destination, JSON.stringify(record));
+    const json = JSON.stringify(record);
+    this.endpoint.enqueue(destination, json);
+    return json;
   }
 
   private async createStore(): Promise<void> {

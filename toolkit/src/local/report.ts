@@ -1,4 +1,5 @@
 import { SessionDescription } from '../client';
+import { formatDelivered } from './destinations-endpoint';
 import { InstanceTimeline, Progress, SessionReport } from './engine';
 
 /** Text rendering of engine reports for the terminal. */
@@ -41,6 +42,7 @@ export function formatReport(r: SessionReport, options: { logs?: Record<string, 
     r.onFailure.forEach((f) => out.push(`  ${f.node ?? f.functionName} (${f.instance}) after ${f.attempts} attempt(s): `
       + `${f.errorType}: ${f.errorMessage}${f.destination ? ` → ${f.destination}` : ''}`));
   }
+  out.push(...formatDelivered(r.delivered ?? []));
   out.push('', ...formatTimeline(r.instances, r.durationMs));
   const i = r.invocations;
   out.push('', `Invocations: ${i.total} (${i.cold} cold, ${i.warm} warm), ${i.retries} retries, ${i.duplicates} duplicate deliveries, `

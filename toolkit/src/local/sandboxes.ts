@@ -341,16 +341,23 @@ export function pythonWorkerScript(): string {
 
 /** A clear error before any sandbox starts when the app has Python functions and there is no Python to run them. */
 function checkPython(python: string, functions: string[]): void {
-  const probe = spawnSync(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
+  const probe = spawnSync(python, ['-c', 'import sys, importlib.util; print("%d.%d" % sys.version_info[:2], importlib.util.find_spec("boto3") is not None)'], {
+    encoding: 'utf8',
+  });
   const names = functions.length > 3 ? `${functions.slice(0, 3).join(', ')} and ${functions.length - 3} more` : functions.join(', ');
   if (probe.error !== undefined || probe.status !== 0) {
     const why = (probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? 'is not on PATH' : `does not run (${(probe.stderr || String(probe.error)).trim()})`;
     throw new UsageError(`the app has Python functions (${names}) and the local engine's Python, ${python}, ${why}: `
       + 'install Python 3 (with boto3, which Lambda\'s Python runtime ships), or set UNUM_PYTHON to the Python to use');
   }
-  const [major, minor] = probe.stdout.trim().split('.').map(Number);
+  const [version, boto3] = probe.stdout.trim().split(' ');
+  const [major, minor] = version.split('.').map(Number);
   if (major !== 3 || minor < 9) {
-    throw new UsageError(`the local engine's Python, ${python}, is ${probe.stdout.trim()}; Python functions need Python 3.9 or later: set UNUM_PYTHON to one`);
+    throw new UsageError(`the local engine's Python, ${python}, is ${version}; Python functions (${names}) need Python 3.9 or later: set UNUM_PYTHON to one`);
+  }
+  if (boto3 !== 'True') {
+    throw new UsageError(`the local engine's Python, ${python}, has no boto3, which Lambda's Python runtime ships and the cdk-unum runtime of `
+      + `the Python functions (${names}) uses: \`${python} -m pip install boto3\` (in a virtualenv), or set UNUM_PYTHON to a Python that has it`);
   }
 }
 

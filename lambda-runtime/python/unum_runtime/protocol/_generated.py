@@ -81,6 +81,19 @@ FAULT_STEPS = (
     "after-session-end",
 )
 
+FORWARD_ACTIONS = {
+    "lambda": "lambda:InvokeFunction",
+    "sqs": "sqs:SendMessage",
+    "sns": "sns:Publish",
+    "eventbridge": "events:PutEvents",
+    "s3": "s3:PutObject",
+}
+
+FORWARD_KMS_ACTIONS = (
+    "kms:GenerateDataKey",
+    "kms:Decrypt",
+)
+
 FUNCTION_ITEM_ACTIONS = (
     "dynamodb:GetItem",
     "dynamodb:PutItem",
@@ -137,6 +150,8 @@ RECORDER_ITEM_ACTIONS = (
 RETRY_SLEEP_MARGIN_MS = 2000
 
 RUNTIME_HANDLER = "/opt/unum/runtime.handler"
+
+S3_RECORD_PREFIX = "aws/lambda/async/"
 
 SESSION_ATTR = {
     "STATUS": "status",

@@ -17,20 +17,20 @@ def evaluate_condition(condition, document):
         return any(evaluate_condition(c, document) for c in condition["conditions"])
     if op == "not":
         return not evaluate_condition(condition["condition"], document)
-    left = read_path(document, condition["path"])
+    left = read_path(document, js.prop(condition, "path"))
     if op in TYPE_TEST_OPERATORS:
-        value = condition["value"]
+        value = js.prop(condition, "value")
         return isinstance(value, bool) and _test_type(op, left) is value
     if not left["found"]:
         return False
     if "otherPath" in condition:
-        other = read_path(document, condition["otherPath"])
+        other = read_path(document, js.prop(condition, "otherPath"))
         if not other["found"]:
             return False
         right = other["value"]
         op = op[:-len("Path")]
     else:
-        right = condition["value"]
+        right = js.prop(condition, "value")
     return _compare(op, left["value"], right)
 
 

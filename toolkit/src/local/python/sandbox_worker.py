@@ -126,10 +126,21 @@ def describe(error, request_id=None):
         frames = traceback.extract_tb(error.__traceback__)
         # The worker's own frames are not the user's stack (Lambda shows the user code's frames only).
         frames = [f for f in frames if f.filename != __file__ and not f.filename.startswith("<frozen ")]
-        described = {"errorMessage": str(error), "errorType": type(error).__name__, "stackTrace": traceback.format_list(frames)}
+        message = str(error) + (boto3_hint(error) if isinstance(error, ImportError) else "")
+        described = {"errorMessage": message, "errorType": error_type(error), "stackTrace": traceback.format_list(frames)}
     if request_id is not None:
         described["requestId"] = request_id
     return described
+
+
+def error_type(error):
+    """The class name, as Lambda reports it; the cdk-unum runtime's own errors name themselves
+    (a class attribute `name`, e.g. Unum.SimulatedCrash, as the Node runtime sets Error.name)."""
+    cls = type(error)
+    name = getattr(cls, "name", None)
+    if cls.__module__.split(".")[0] == "unum_runtime" and isinstance(name, str):
+        return name
+    return cls.__name__
 
 
 def to_json(value):
