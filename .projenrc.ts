@@ -93,6 +93,8 @@ const bundleRuntime = project.addTask('bundle:runtime', {
   description: 'Bundle lambda-runtime/ into the Lambda layer asset shipped in the package',
   exec: 'esbuild lambda-runtime/index.ts --bundle --platform=node --target=node22 --format=cjs --minify --keep-names --external:@aws-sdk/* --outfile=assets/layer/unum/runtime.js',
 });
+// The Python runtime rides in the same layer: Lambda puts /opt/python on sys.path (no tests, no bytecode).
+bundleRuntime.exec('rm -rf assets/layer/python/unum_runtime && mkdir -p assets/layer/python && cp -R lambda-runtime/python/unum_runtime assets/layer/python/ && find assets/layer/python -name __pycache__ -prune -exec rm -rf {} +');
 project.preCompileTask.spawn(bundleRuntime);
 project.testTask.prependSpawn(bundleRuntime);
 project.tasks.tryFind('test:update')?.prependSpawn(bundleRuntime);

@@ -1,7 +1,7 @@
 /**
  * cdk-unum benchmarks (issue 5). Not a test: it prints figures.
  *
- *   npm run bench -- [--quick] [--only store,cost,engine,layer,synth,fanout,cli] [--json FILE]
+ *   npm run bench -- [--quick] [--only store,cost,engine,layer,synth,fanout,cli,python] [--json FILE]
  *
  * --quick skips the 10,000-way join and takes fewer repetitions (a smoke run).
  * Writes the figures as JSON to bench/results/latest.json (or --json FILE)
@@ -17,6 +17,7 @@ import { runCostBench, CostResults } from './parts/cost';
 import { runEngineBench, EngineResults } from './parts/engine';
 import { runFanoutBench, FanoutResults } from './parts/fanout';
 import { runLayerBench, LayerResults } from './parts/layer';
+import { runPythonRuntimeBench, PythonRuntimeResults } from './parts/python-runtime';
 import { runStoreBench, StoreResults } from './parts/store';
 import { runSynthBench, SynthCase } from './parts/synth';
 import { PRICES } from './prices';
@@ -99,6 +100,11 @@ async function main(): Promise<void> {
     log('4. runtime layer');
     layer = runLayerBench({ runs: quick ? 9 : 15, log });
   }
+  let python: PythonRuntimeResults | undefined;
+  if (want('python')) {
+    log('8. Python runtime');
+    python = runPythonRuntimeBench({ runs: quick ? 9 : 15, requests: true, log });
+  }
   if (want('synth')) {
     log('5. synthesis');
     synth = runSynthBench({ quick, log });
@@ -176,6 +182,18 @@ async function main(): Promise<void> {
     targets.push({ target: 'cold import ≤ 30 ms: the layer\'s own code (SDK clients preloaded, as Lambda\'s runtime has them)', figure: `${layer.requireWithSdkLoadedMs} ms`, met: layer.requireWithSdkLoadedMs <= 30 });
     targets.push({ target: 'cold import ≤ 30 ms: fresh process, the SDK clients it imports included', figure: `${layer.coldProcessMs} ms (the SDK clients alone: ${layer.sdkOnlyMs} ms)`, met: layer.coldProcessMs <= 30 });
   }
+  if (python) {
+    out.push(table(`8. Python runtime (assets/layer/python/unum_runtime, ${python.files} files; Python ${python.python}, boto3 ${python.boto3}; medians of ${python.runs} fresh processes, no bytecode cache)`,
+      ['figure', 'value'],
+      [['size raw (bytes)', python.rawBytes], ['size gzip (bytes)', python.gzipBytes],
+        ['import unum_runtime.entry (ms)', python.importEntryMs], ['cold start: import + boto3 + three clients (ms)', python.coldStartMs],
+        ['boto3 + three clients alone (ms)', python.boto3OnlyMs], ['Node: require(runtime.js), its SDK clients included (ms)', python.nodeRequireMs]]));
+    const ops = [...new Set(python.requests.flatMap((r) => [...Object.keys(r.node), ...Object.keys(r.python)]))].sort();
+    out.push(table('8. Store requests per workflow: Node runtime / Python runtime (counting proxy)',
+      ['case', ...ops, 'same requests'],
+      python.requests.map((r) => [r.case, ...ops.map((o) => `${r.node[o] ?? 0} / ${r.python[o] ?? 0}`), r.equal ? 'yes' : 'NO'])));
+    targets.push({ target: 'Python runtime: the same store requests as Node for every workflow', figure: `${python.requests.filter((r) => r.equal).length}/${python.requests.length} cases`, met: python.requests.every((r) => r.equal) });
+  }
   if (synth) {
     out.push(table('5. Synthesis (fresh process per run; medians)',
       ['nodes', 'code', 'stacks', 'resources', 'construct ms', 'synth ms', 'construct+synth ms', 'process ms', 'ok'],
@@ -220,7 +238,7 @@ async function main(): Promise<void> {
   const text = out.join('\n');
   process.stdout.write(`${text}\n`);
   const storeJson = store && { calibration: store.calibration, shapes: store.shapes };
-  const json = { machine, store: storeJson, cost, engine, layer, synth, fanout, cli, targets };
+  const json = { machine, store: storeJson, cost, engine, layer, synth, fanout, cli, python, targets };
   mkdirSync(dirname(jsonFile), { recursive: true });
   writeFileSync(jsonFile, `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(jsonFile.replace(/\.json$/, '.txt'), `${text}\n`);

@@ -1,9 +1,6 @@
 import { Invocation, Runtime } from './runtime';
 import { mapLimit } from '../src/client/store';
-import { fanoutProgressItemKey } from '../src/protocol';
-
-/** Items issued between two progress records (a map this size or smaller records none). */
-export const FANOUT_BATCH = 256;
+import { FANOUT_BATCH, fanoutProgressItemKey } from '../src/protocol';
 
 /** Time kept back, besides twice the slowest batch, for the progress record and the continuation. */
 export const FANOUT_MARGIN_MS = 1000;

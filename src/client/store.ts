@@ -8,7 +8,7 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 /* eslint-enable import/no-extraneous-dependencies */
 import { S3ClientSource, s3Module } from './s3';
-import { ATTR, FanInRef, ItemKey, SessionRef } from '../protocol';
+import { ATTR, FanInRef, ITEM_VALUE_LIMIT, ItemKey, SessionRef } from '../protocol';
 import {
   EMPTY_SOURCE, branchInstanceKey, decodeElement, joinShardItemKey, shardCapacity, shardCount,
 } from '../protocol/join';
@@ -22,22 +22,8 @@ import { checkpointItemKey } from '../protocol/keys';
 
 export type Item = Record<string, AttributeValue>;
 
-/** Attribute names of the session item (pk S#<session>, sk SESSION). */
-export const SESSION_ATTR = {
-  STATUS: 'status',
-  WORKFLOW: 'workflow',
-  START: 'startTime',
-  END: 'endTime',
-  INPUT_PREFIX: 'i',
-  RESULT_PREFIX: 'r',
-  ERROR: 'error',
-  CAUSE: 'cause',
-  NODE: 'failedNode',
-  INSTANCE: 'failedInstance',
-} as const;
-
-/** Values above this many bytes of JSON never go into an item (the item limit is 400 KB). */
-export const ITEM_VALUE_LIMIT = 350 * 1024;
+// Defined with the protocol (both runtimes write them); re-exported for the store's users.
+export { ITEM_VALUE_LIMIT, SESSION_ATTR } from '../protocol';
 /** BatchGetItem takes at most 100 keys. */
 const BATCH = 100;
 /** Batches read in parallel when resolving a large fan-in. */

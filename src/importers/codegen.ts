@@ -16,6 +16,16 @@ export interface CodegenOptions {
   readonly moduleName?: string;
   /** Folder of the stub functions, relative to the generated file (default `functions`). */
   readonly functionsDir?: string;
+  /**
+   * The language of the stub functions: `python` writes `<functionsDir>/<task>/index.py`
+   * with `handler(event, context)` and Python UnumFunctions (default `typescript`).
+   */
+  readonly stubLanguage?: 'typescript' | 'python';
+  /**
+   * Path from the generated file's folder to the imported definition's folder,
+   * which the entries of tasks with existing Python code are relative to (default `.`).
+   */
+  readonly codeDir?: string;
   /** The imported file and its format, for the header comment. */
   readonly source?: string;
   readonly format?: string;
@@ -55,7 +65,10 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
   const say = (line = '') => lines.push(line ? `    ${line}` : '');
 
   const tasks = plan.states.filter((s): s is PlanTask => s.kind === 'task');
-  say('// Functions: one Lambda function per task. Fill in the stubs under ' + `${functionsDir}/.`);
+  const python = options.stubLanguage === 'python';
+  say(tasks.every((t) => t.python || t.builtin)
+    ? '// Functions: one Lambda function per task, from the imported functions\' own directories.'
+    : '// Functions: one Lambda function per task. Fill in the stubs under ' + `${functionsDir}/.`);
   for (const t of tasks) {
     imports.add('UnumFunction');
     if (t.comment) say(`// ${oneLine(t.comment)}`);
@@ -63,6 +76,17 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
     if (t.builtin === 'identity') {
       needsLambda = true;
       props.push(`code: lambda.Code.fromInline(${str('exports.handler = async (input) => input;')})`, "handler: 'index.handler'");
+    } else if (t.python) {
+      needsLambda = true;
+      const dir = [options.codeDir ?? '.', t.python.entry].filter((p) => p !== '.' && p !== '').join('/') || '.';
+      props.push(`runtime: lambda.Runtime.${runtimeConstant(t.python.runtime)}`, `entry: path.join(__dirname, ${str(dir)})`,
+        `index: ${str(t.python.index)}`, `handler: ${str(t.python.handler)}`);
+      if (t.python.memorySize !== undefined) props.push(`memorySize: ${t.python.memorySize}`);
+    } else if (python) {
+      needsLambda = true;
+      const dir = fileName(t.id);
+      props.push('runtime: lambda.Runtime.PYTHON_3_12', `entry: path.join(__dirname, ${str(functionsDir)}, ${str(dir)})`, "index: 'index.py'", "handler: 'handler'");
+      stubs.push({ path: `${functionsDir}/${dir}/index.py`, code: pythonStub(t, options) });
     } else {
       const file = `${fileName(t.id)}.ts`;
       props.push(`entry: path.join(__dirname, ${str(functionsDir)}, ${str(file)})`);
@@ -243,6 +267,28 @@ function stub(t: PlanTask, options: CodegenOptions): string {
     '}',
     '',
   ].join('\n');
+}
+
+function pythonStub(t: PlanTask, options: CodegenOptions): string {
+  const ranked = t.comment?.startsWith('rank =');
+  return [
+    `# The function of '${t.source ?? t.id}'${options.source ? ` (imported from ${options.source})` : ''}.`,
+    '# A stub that returns its input: replace it with the real implementation.',
+    ...(t.dataFlow?.parameters !== undefined ? ['# Its input is its static parameters (set in the workflow), after InputPath.'] : []),
+    ...(ranked ? ['# Ranked copy: rank = context.index + 1, max rank = context.size.'] : []),
+    '',
+    '',
+    'def handler(event, context):',
+    '    return event',
+    '',
+  ].join('\n');
+}
+
+/** `python3.12` → `PYTHON_3_12` (the aws-lambda Runtime constant). */
+function runtimeConstant(name: string): string {
+  const m = /^python(\d+)\.(\d+)$/.exec(name);
+  if (!m) throw new Error(`not a Python runtime: ${name}`);
+  return `PYTHON_${m[1]}_${m[2]}`;
 }
 
 function object(props: string[]): string {

@@ -105,7 +105,9 @@ class FaasrTranslator {
       const a = this.actions[name];
       if (a.FaaSServer !== undefined) this.notes.push(`${name}: FaaSServer '${a.FaaSServer}' does not apply; the action runs as an AWS Lambda function`);
       if (a.Type !== undefined && !/^(javascript|typescript|node)/i.test(String(a.Type))) {
-        this.notes.push(`${name}: the function is written in ${a.Type}; cdk-unum functions run on Node.js, so supply a TypeScript/JavaScript UnumFunction for it`);
+        this.notes.push(/^python/i.test(String(a.Type))
+          ? `${name}: the function is written in ${a.Type}; supply a Python UnumFunction for it (\`unum import --stub-language python\` writes Python stubs)`
+          : `${name}: the function is written in ${a.Type}; cdk-unum functions run on Node.js or Python, so supply a TypeScript/JavaScript or Python UnumFunction for it`);
       }
     }
     const notesBefore = this.notes.length;

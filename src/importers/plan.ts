@@ -56,11 +56,25 @@ export interface PlanTask extends PlanBase {
   readonly functionKeys: readonly string[];
   /** A function the importer supplies itself: `identity` returns its input (an entry before a non-task start). */
   readonly builtin?: 'identity';
+  /** Existing Python code to run as it is (an imported unum function's directory). */
+  readonly python?: PlanPythonCode;
   readonly dataFlow?: PlanDataFlow;
   readonly timeoutSeconds?: number;
   readonly retry?: readonly PlanRetry[];
   readonly catch?: readonly PlanCatch[];
   readonly next?: string;
+}
+
+/** A Python function's code: a directory (relative to the imported definition), its module file and function. */
+export interface PlanPythonCode {
+  readonly entry: string;
+  /** The module file, e.g. `app.py`. */
+  readonly index: string;
+  /** The function in it, e.g. `lambda_handler`. */
+  readonly handler: string;
+  /** Lambda runtime name, e.g. `python3.12`. */
+  readonly runtime: string;
+  readonly memorySize?: number;
 }
 
 export interface PlanPass extends PlanBase {

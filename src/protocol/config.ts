@@ -281,6 +281,9 @@ export const ENV = {
 /** Where the runtime layer puts its handler inside the Lambda sandbox. */
 export const RUNTIME_HANDLER = '/opt/unum/runtime.handler';
 
+/** The handler of every Python function: the runtime package in the layer's python/ directory (/opt/python is on sys.path). */
+export const PYTHON_RUNTIME_HANDLER = 'unum_runtime.entry.handler';
+
 /** The failure recorder's handler in the runtime layer (each workflow's on-failure destination). */
 export const RECORDER_HANDLER = '/opt/unum/runtime.recorder';
 

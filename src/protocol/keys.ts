@@ -130,3 +130,26 @@ export const ATTR = {
   SK: 'sk',
   TTL: 'expiresAt',
 } as const;
+
+/** Attribute names of the session item (pk S#<session>, sk SESSION): written by both runtimes, read by the client. */
+export const SESSION_ATTR = {
+  STATUS: 'status',
+  WORKFLOW: 'workflow',
+  START: 'startTime',
+  END: 'endTime',
+  INPUT_PREFIX: 'i',
+  RESULT_PREFIX: 'r',
+  ERROR: 'error',
+  CAUSE: 'cause',
+  NODE: 'failedNode',
+  INSTANCE: 'failedInstance',
+} as const;
+
+/** Values above this many bytes of JSON never go into an item (the item limit is 400 KB): they spill to S3. */
+export const ITEM_VALUE_LIMIT = 350 * 1024;
+
+/** Partitions of a session's eager-cleanup markers (a marker's partition is a hash of it modulo this). */
+export const GC_PARTITIONS = 8;
+
+/** Map items issued between two fan-out progress records (a map this size or smaller records none). */
+export const FANOUT_BATCH = 256;

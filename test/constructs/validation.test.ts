@@ -131,10 +131,16 @@ describe('UnumFunction props, retry and catch', () => {
       /^UnumFunction 'NoHandler': with code, set handler to 'file\.exportName' \(got .*\)$/);
   });
 
-  test('a runtime that is not Node.js', () => {
+  test('a runtime that is neither Node.js nor Python', () => {
+    expect(() => new UnumFunction(newStack(), 'Java', {
+      code: lambda.Code.fromAsset(FIXTURES), handler: 'index.handler', runtime: lambda.Runtime.JAVA_21,
+    })).toThrow(/^UnumFunction 'Java': runtime java21 is neither Node\.js nor Python; the cdk-unum runtime layer runs nodejs \(22 or later\) and python \(3\.11 or later\) functions$/);
+  });
+
+  test('a Python runtime older than 3.11', () => {
     expect(() => new UnumFunction(newStack(), 'Py', {
-      code: lambda.Code.fromAsset(FIXTURES), handler: 'index.handler', runtime: lambda.Runtime.PYTHON_3_12,
-    })).toThrow(/^UnumFunction 'Py': runtime python3\.12 is not Node\.js; the cdk-unum runtime layer needs a nodejs runtime \(22 or later\)$/);
+      code: lambda.Code.fromAsset(FIXTURES), handler: 'index.handler', runtime: lambda.Runtime.PYTHON_3_10,
+    })).toThrow(/^UnumFunction 'Py': runtime python3\.10 is too old; Python functions need python3\.11 or later/);
   });
 
   test('a reserved environment variable', () => {

@@ -39,7 +39,7 @@ Usage:
   unum run [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--input <json>|@<file>|-] [options]
   unum status [<session>] [--data-dir <dir>] [--workflow <name>] [--json]
   unum result <session> [--data-dir <dir>] [--workflow <name>]
-  unum import <definition.json> [--out <file.ts>]   (unum import --help)
+  unum import <definition.json|unum-template.yaml> [--out <file.ts>]   (unum import --help)
   unum help
 
 unum run synthesizes the app (or reads an existing cloud assembly), starts

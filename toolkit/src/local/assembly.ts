@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { isAbsolute, join, resolve } from 'path';
-import { ENV, ForwardTarget, RECORDER_ENV, RUNTIME_HANDLER } from 'cdk-unum/lib/protocol/config';
+import { ENV, ForwardTarget, PYTHON_RUNTIME_HANDLER, RECORDER_ENV, RUNTIME_HANDLER } from 'cdk-unum/lib/protocol/config';
 import { ATTR } from 'cdk-unum/lib/protocol/keys';
 
 /**
@@ -55,6 +55,8 @@ export interface LocalFunction {
   /** The handler module file and export (Handler resolved against /opt layers or the task root). */
   readonly handlerFile: string;
   readonly handlerExport: string;
+  /** Python functions: the handler's module and sys.path (the task root, then the layers' python directories as /opt/python). */
+  readonly python?: PythonHandler;
   /** Environment with references resolved to local names and /opt paths mapped onto layer directories. */
   readonly environment: Record<string, string>;
   readonly runtime: string;
@@ -68,6 +70,12 @@ export interface LocalFunction {
   readonly onFailure?: string;
   /** The on-failure destination when it is a function of the app: Lambda sends it the events it gives up on. */
   readonly onFailureFunction?: string;
+}
+
+export interface PythonHandler {
+  /** Dotted module name, e.g. `unum_runtime.entry`. */
+  readonly module: string;
+  readonly path: string[];
 }
 
 export interface LocalWorkflow {
@@ -360,7 +368,10 @@ function localFunction(stack: StackTemplate, id: string, r: any, res: Resolution
     return assetDir(stack, layerResource, 'Content', layerResource.Properties?.Content, `${what}, layer ${layerId}`);
   });
   const handler = String(p.Handler ?? '');
-  const { file: handlerFile, exportName: handlerExport } = resolveHandler(handler, codeDir, layerDirs, what);
+  const runtime = String(p.Runtime ?? 'nodejs');
+  const { file: handlerFile, exportName: handlerExport, python } = runtime.startsWith('python')
+    ? resolvePythonHandler(handler, runtime, codeDir, layerDirs, what)
+    : resolveHandler(handler, codeDir, layerDirs, what);
 
   const environment: Record<string, string> = {};
   for (const [key, value] of Object.entries<any>(p.Environment?.Variables ?? {})) {
@@ -387,8 +398,9 @@ function localFunction(stack: StackTemplate, id: string, r: any, res: Resolution
     layerDirs,
     handlerFile,
     handlerExport,
+    ...(python ? { python } : {}),
     environment,
-    runtime: String(p.Runtime ?? 'nodejs'),
+    runtime,
     timeoutSeconds: Number(p.Timeout ?? DEFAULT_TIMEOUT_SECONDS),
     memorySize: Number(p.MemorySize ?? DEFAULT_MEMORY_MB),
     maxRetryAttempts: ic.MaximumRetryAttempts !== undefined ? Number(ic.MaximumRetryAttempts) : 2,
@@ -430,7 +442,8 @@ function inlineCodeDir(source: string): string {
 }
 
 /** `dir/file.export` → the module file (against /opt layers when absolute under /opt, else the task root). */
-function resolveHandler(handler: string, codeDir: string, layerDirs: string[], what: string): { file: string; exportName: string } {
+function resolveHandler(handler: string, codeDir: string, layerDirs: string[], what: string)
+  : { file: string; exportName: string; python?: undefined } {
   const slash = handler.lastIndexOf('/');
   const dot = handler.indexOf('.', slash + 1);
   if (dot <= slash + 1 || dot === handler.length - 1) throw new UsageError(`${what}: handler ${JSON.stringify(handler)} is not 'file.export'`);
@@ -452,6 +465,30 @@ function resolveHandler(handler: string, codeDir: string, layerDirs: string[], w
     throw new UsageError(`${what}: handler module ${modulePath}(.js|.cjs|.mjs) not found${where}`);
   }
   return { file, exportName };
+}
+
+/**
+ * Lambda's Python handler `package.module.function` (or `dir/module.function`):
+ * the module is found on the sys.path Lambda gives the function, the task
+ * root first, then every layer's python/lib/pythonX.Y/site-packages and
+ * python/ (the layers merged into /opt, later ones on top).
+ */
+function resolvePythonHandler(handler: string, runtime: string, codeDir: string, layerDirs: string[], what: string)
+  : { file: string; exportName: string; python: PythonHandler } {
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0 || dot === handler.length - 1) throw new UsageError(`${what}: handler ${JSON.stringify(handler)} is not 'module.function'`);
+  const module = handler.slice(0, dot).replace(/\//g, '.');
+  const exportName = handler.slice(dot + 1);
+  const version = runtime.replace(/^python/, '');
+  const path = [codeDir, ...[...layerDirs].reverse().flatMap((d) => [join(d, 'python', 'lib', `python${version}`, 'site-packages'), join(d, 'python')])]
+    .filter((d) => existsSync(d));
+  const rel = module.split('.').join('/');
+  const file = path.flatMap((d) => [join(d, `${rel}.py`), join(d, rel, '__init__.py')]).find((f) => existsSync(f) && statSync(f).isFile());
+  if (file === undefined) {
+    const where = handler === PYTHON_RUNTIME_HANDLER ? ' (the cdk-unum runtime layer, whose python/ directory has it: is it attached?)' : '';
+    throw new UsageError(`${what}: handler module ${module} (${rel}.py or ${rel}/__init__.py) not found in the code or the layers' python directories${where}`);
+  }
+  return { file, exportName, python: { module, path } };
 }
 
 /** An absolute /opt path that exists in a layer → that file (layers are merged into /opt, later ones on top). */

@@ -37,6 +37,8 @@ export interface EngineOptions {
   readonly ports?: { readonly lambda?: number; readonly dynamodb?: number; readonly s3?: number };
   /** The java binary for DynamoDB Local (default: JAVA_HOME or java on the PATH). */
   readonly java?: string;
+  /** The Python that runs Python functions (default: UNUM_PYTHON, else python3 on PATH). */
+  readonly python?: string;
   /** Use already running servers instead of starting them (tests, benchmarks). */
   readonly servers?: { readonly dynamodb: string; readonly s3: string };
   /** Delay before async retry n (1, 2): Lambda waits about 1 and 2 minutes; locally scaled down (default 20·n ms). */
@@ -384,7 +386,10 @@ export class LocalEngine implements Invoker {
         },
         timeoutSeconds: fn.timeoutSeconds,
         memorySize: fn.memorySize,
+        runtime: fn.runtime,
+        python: fn.python,
       })),
+      python: o.python,
       baseEnvironment: {
         AWS_REGION: REGION,
         AWS_DEFAULT_REGION: REGION,

@@ -1,8 +1,9 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { UsageError } from './assembly';
 import { InvokeRequest, InvokeResult } from './lambda-endpoint';
 
 /**
@@ -13,6 +14,16 @@ import { InvokeRequest, InvokeResult } from './lambda-endpoint';
  * frozen (SIGSTOP, as Lambda freezes an idle sandbox) and kept warm for the
  * next invocation of the same function. A timeout kills the sandbox, so the
  * next invocation starts cold.
+ *
+ * Node.js functions run in sandbox-worker.ts under this Node; Python ones in
+ * python/sandbox_worker.py under the engine's Python (UNUM_PYTHON, else
+ * python3), speaking the same IPC messages, so timeouts, freezing, retries
+ * and the async queue are the same for both.
+ *
+ * Each sandbox has a private temporary directory as TMPDIR (TMP, TEMP), kept
+ * while the sandbox is warm and deleted with it: what Node's os.tmpdir() and
+ * Python's tempfile give is private per sandbox, as /tmp is on Lambda. A
+ * literal "/tmp/x" is the host's /tmp, shared by every sandbox and run.
  */
 
 export interface SandboxFunction {
@@ -23,6 +34,10 @@ export interface SandboxFunction {
   readonly environment: Record<string, string>;
   readonly timeoutSeconds: number;
   readonly memorySize: number;
+  /** Lambda's runtime name, e.g. nodejs24.x or python3.12 (default: Node.js). */
+  readonly runtime?: string;
+  /** Python functions: the handler module and sys.path; the function runs in a Python sandbox. */
+  readonly python?: { readonly module: string; readonly path: readonly string[] };
 }
 
 export interface SandboxPoolOptions {
@@ -37,6 +52,8 @@ export interface SandboxPoolOptions {
   readonly freeze?: boolean;
   /** Multiplies every function's timeout (tests). Default 1. */
   readonly timeoutScale?: number;
+  /** The Python that runs Python functions (default: UNUM_PYTHON, else python3 on PATH). */
+  readonly python?: string;
 }
 
 export interface SandboxOutcome extends InvokeResult {
@@ -130,10 +147,14 @@ export class SandboxPool {
   private readonly idle = new Map<string, Sandbox[]>();
   private readonly live = new Set<Sandbox>();
   private readonly worker = workerScript();
+  private readonly python: string;
   private stopped = false;
 
   constructor(private readonly options: SandboxPoolOptions) {
     for (const fn of options.functions) this.functions.set(fn.functionName, fn);
+    this.python = options.python ?? (process.env.UNUM_PYTHON || 'python3');
+    const pythonFunctions = options.functions.filter((f) => f.python !== undefined).map((f) => f.functionName);
+    if (pythonFunctions.length > 0) checkPython(this.python, pythonFunctions);
   }
 
   has(functionName: string): boolean {
@@ -222,8 +243,12 @@ export class SandboxPool {
 
   private create(fn: SandboxFunction): Sandbox {
     this.evictIfFull();
+    const tmp = mkdtempSync(join(tmpdir(), 'unum-sandbox-tmp-'));
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      TMPDIR: tmp,
+      TMP: tmp,
+      TEMP: tmp,
       ...(process.env.SYSTEMROOT ? { SYSTEMROOT: process.env.SYSTEMROOT } : {}),
       TZ: 'UTC',
       LANG: 'en_US.UTF-8',
@@ -233,13 +258,23 @@ export class SandboxPool {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
       AWS_LAMBDA_LOG_STREAM_NAME: 'local',
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs_local',
+      AWS_EXECUTION_ENV: `AWS_Lambda_${fn.python ? fn.runtime ?? 'python3' : 'nodejs'}_local`,
+      ...(fn.python ? {
+        // Compiled modules go to a cache of their own: Lambda's code and layers are read-only, and the assets' hashes must not change.
+        PYTHONPYCACHEPREFIX: join(tmpdir(), 'cdk-unum-pycache'),
+        PYTHONIOENCODING: 'utf-8',
+      } : {}),
       ...this.options.baseEnvironment,
       ...fn.environment,
     };
-    const proc = spawn(process.execPath, [this.worker, fn.handlerFile, fn.handlerExport], {
+    const [command, args] = fn.python
+      ? [this.python, ['-u', pythonWorkerScript(), fn.python.module, fn.handlerExport, ...fn.python.path]]
+      : [process.execPath, [this.worker, fn.handlerFile, fn.handlerExport]];
+    const proc = spawn(command, args, {
       cwd: fn.codeDir, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json',
     });
+    // A Python that vanished since the pool checked it: the sandbox dies at init, as Lambda reports a broken runtime.
+    proc.on('error', (e) => this.options.onOutput?.(fn.functionName, `sandbox process: ${e.message}`));
     const forward = (stream: NodeJS.ReadableStream | null): void => {
       let buffer = '';
       stream?.on('data', (d: Buffer) => {
@@ -255,7 +290,10 @@ export class SandboxPool {
     forward(proc.stdout);
     forward(proc.stderr);
     const sandbox = new Sandbox(fn, proc, this.options.freeze ?? process.platform !== 'win32');
-    sandbox.onExit(() => this.forget(sandbox));
+    sandbox.onExit(() => {
+      this.forget(sandbox);
+      rmSync(tmp, { recursive: true, force: true });
+    });
     this.live.add(sandbox);
     this.stats.created++;
     return sandbox;
@@ -293,6 +331,33 @@ export class SandboxPool {
     this.live.delete(sandbox);
     const list = this.idle.get(sandbox.fn.functionName);
     if (list?.includes(sandbox)) this.idle.set(sandbox.fn.functionName, list.filter((s) => s !== sandbox));
+  }
+}
+
+/** The Python worker, shipped as a file next to this module (copied into lib/ by compile:toolkit). */
+export function pythonWorkerScript(): string {
+  return join(__dirname, 'python', 'sandbox_worker.py');
+}
+
+/** A clear error before any sandbox starts when the app has Python functions and there is no Python to run them. */
+function checkPython(python: string, functions: string[]): void {
+  const probe = spawnSync(python, ['-c', 'import sys, importlib.util; print("%d.%d" % sys.version_info[:2], importlib.util.find_spec("boto3") is not None)'], {
+    encoding: 'utf8',
+  });
+  const names = functions.length > 3 ? `${functions.slice(0, 3).join(', ')} and ${functions.length - 3} more` : functions.join(', ');
+  if (probe.error !== undefined || probe.status !== 0) {
+    const why = (probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? 'is not on PATH' : `does not run (${(probe.stderr || String(probe.error)).trim()})`;
+    throw new UsageError(`the app has Python functions (${names}) and the local engine's Python, ${python}, ${why}: `
+      + 'install Python 3 (with boto3, which Lambda\'s Python runtime ships), or set UNUM_PYTHON to the Python to use');
+  }
+  const [version, boto3] = probe.stdout.trim().split(' ');
+  const [major, minor] = version.split('.').map(Number);
+  if (major !== 3 || minor < 9) {
+    throw new UsageError(`the local engine's Python, ${python}, is ${version}; Python functions (${names}) need Python 3.9 or later: set UNUM_PYTHON to one`);
+  }
+  if (boto3 !== 'True') {
+    throw new UsageError(`the local engine's Python, ${python}, has no boto3, which Lambda's Python runtime ships and the cdk-unum runtime of `
+      + `the Python functions (${names}) uses: \`${python} -m pip install boto3\` (in a virtualenv), or set UNUM_PYTHON to a Python that has it`);
   }
 }
 

@@ -67,6 +67,8 @@ ERROR_TIMEOUT = "States.Timeout"
 
 FAILURE_SORT_PREFIX = "FAIL#"
 
+FANOUT_BATCH = 256
+
 FAULT_STEPS = (
     "after-ingress",
     "after-session-create",
@@ -104,9 +106,13 @@ FUNCTION_OBJECT_ACTIONS = (
     "s3:PutObject",
 )
 
+GC_PARTITIONS = 8
+
 INVOKE_ACTIONS = (
     "lambda:InvokeFunction",
 )
+
+ITEM_VALUE_LIMIT = 358400
 
 LOG_ACTIONS = (
     "logs:CreateLogGroup",
@@ -146,6 +152,19 @@ RETRY_SLEEP_MARGIN_MS = 2000
 RUNTIME_HANDLER = "/opt/unum/runtime.handler"
 
 S3_RECORD_PREFIX = "aws/lambda/async/"
+
+SESSION_ATTR = {
+    "STATUS": "status",
+    "WORKFLOW": "workflow",
+    "START": "startTime",
+    "END": "endTime",
+    "INPUT_PREFIX": "i",
+    "RESULT_PREFIX": "r",
+    "ERROR": "error",
+    "CAUSE": "cause",
+    "NODE": "failedNode",
+    "INSTANCE": "failedInstance",
+}
 
 SINGLE_SHARD_LIMIT = 64
 

@@ -1,0 +1,194 @@
+"""Compiled workflows run end to end by the Python runtime: exact results, one commit per instance."""
+from unum_runtime.protocol import SESSION_ATTR, fanout_progress_item_key, join_key_base
+
+
+class TransientError(Exception):
+    pass
+
+
+def test_chain(world):
+    w = world('chain').deploy({
+        'A': lambda x, ctx: x + 1,
+        'B': lambda x, ctx: x * 2,
+        'C': lambda x, ctx: f'{ctx.node} got {x}',
+    })
+    session = w.run(20)
+    assert w.result(session) == 'C got 42'
+    assert set(w.commits(session).values()) == {1} and len(w.commits(session)) == 3
+
+
+def test_choice_takes_the_first_matching_rule_or_otherwise(world):
+    w = world('choice').deploy({
+        'Classify': lambda x, ctx: x,
+        'Big': lambda x, ctx: ['big', x['n']],
+        'Zero': lambda x, ctx: ['zero', x['n']],
+        'Small': lambda x, ctx: ['small', x['n']],
+    })
+    assert w.result(w.run({'n': 11, 'kind': 'zero'})) == ['big', 11]
+    assert w.result(w.run({'n': 0, 'kind': 'zero'})) == ['zero', 0]
+    assert w.result(w.run({'n': 3})) == ['small', 3]
+
+
+def test_parallel_then_join(world):
+    w = world('parallel').deploy({
+        'Start': lambda x, ctx: {'n': x},
+        'Left': lambda x, ctx: {'left': x['n'] + 1, 'index': ctx.index, 'size': ctx.size},
+        'Right': lambda x, ctx: {'right': x['n'] * 10, 'index': ctx.index, 'size': ctx.size},
+        'Merge': lambda branches, ctx: branches,
+    })
+    session = w.run(4)
+    assert w.result(session) == [{'left': 5, 'index': 0, 'size': 2}, {'right': 40, 'index': 1, 'size': 2}]
+
+
+def _map_handlers():
+    return {
+        'Split': lambda x, ctx: {'items': list(range(1, x + 1))},
+        'Square': lambda x, ctx: x * x,
+        'Sum': lambda squares, ctx: {'sum': sum(squares), 'n': len(squares), 'first': squares[:3]},
+    }
+
+
+def test_map_of_ten_then_fan_in(world):
+    w = world('map').deploy(_map_handlers())
+    session = w.run(10)
+    assert w.result(session) == {'sum': 385, 'n': 10, 'first': [1, 4, 9]}
+    # Split, ten squares, Sum: each committed once.
+    assert sorted(w.commits(session).values()) == [1] * 12
+    assert all(n == 1 for n in w.runs.values())
+
+
+def test_map_over_a_sharded_join(world):
+    w = world('map').deploy(_map_handlers())
+    session = w.run(100)
+    assert w.result(session) == {'sum': sum(i * i for i in range(1, 101)), 'n': 100, 'first': [1, 4, 9]}
+    joins = w.items(join_key_base({'workflow': 'map', 'session': session}, ''))
+    # 100 slots: ten shards of ten, and the root that counts the full shards.
+    shards = [i for i in joins if i['sk']['S'] == 'J']
+    roots = [i for i in joins if i['sk']['S'] == 'R']
+    assert len(shards) == 10 and all(len(s['e']['SS']) == 10 for s in shards)
+    assert len(roots) == 1 and sorted(roots[0]['d']['NS'], key=int) == [str(s) for s in range(10)]
+
+
+def test_empty_map_continues_with_an_empty_list(world):
+    w = world('map').deploy(_map_handlers())
+    assert w.result(w.run(0)) == {'sum': 0, 'n': 0, 'first': []}
+
+
+def test_join_over_predecessors_skips_the_branch_not_taken(world):
+    w = world('dag').deploy({
+        'Start': lambda x, ctx: x,
+        'Hello': lambda x, ctx: f"hello {x['hello']}",
+        'Bye': lambda x, ctx: 'bye',
+        'End': lambda outputs, ctx: outputs,
+    })
+    assert w.result(w.run({'hello': 'world'})) == ['hello world', None]
+    assert w.result(w.run({})) == [None, 'bye']
+
+
+def test_retry_then_success(world):
+    attempts = []
+
+    def flaky(x, ctx):
+        attempts.append(ctx.attempt)
+        if ctx.attempt < 2:
+            raise TransientError(f'attempt {ctx.attempt}')
+        return {'ok': x, 'attempt': ctx.attempt}
+
+    w = world('retry').deploy({'Flaky': flaky, 'Recover': lambda x, ctx: 'recovered', 'Done': lambda x, ctx: x})
+    assert w.result(w.run('in')) == {'ok': 'in', 'attempt': 2}
+    assert attempts == [0, 1, 2]
+
+
+def test_retries_exhausted_then_catch(world):
+    def always(x, ctx):
+        raise TransientError(f'attempt {ctx.attempt} failed')
+
+    w = world('retry').deploy({'Flaky': always, 'Recover': lambda x, ctx: {'recovered': x}, 'Done': lambda x, ctx: x})
+    # The error goes to $.error of the input (resultPath), Recover's output to Done.
+    assert w.result(w.run({'id': 7})) == {'recovered': {'id': 7, 'error': {'Error': 'TransientError', 'Cause': 'attempt 2 failed'}}}
+
+
+def test_uncaught_error_fails_the_session_with_a_record(world):
+    def broken(x, ctx):
+        raise KeyError('missing')
+
+    w = world('chain').deploy({'A': lambda x, ctx: x, 'B': broken, 'C': lambda x, ctx: x})
+    session = w.run(1)
+    item = w.session_item(session)
+    assert item[SESSION_ATTR['STATUS']]['S'] == 'FAILED'
+    assert item[SESSION_ATTR['ERROR']]['S'] == 'KeyError' and item[SESSION_ATTR['NODE']]['S'] == 'B'
+    [failure] = w.failures(session)
+    assert failure['error']['S'] == 'KeyError' and failure['instance']['S'] == 'B|0'
+
+
+def test_large_values_spill_to_s3(world):
+    big = 'x' * 5000
+    w = world('chain', payload_threshold=1000).deploy({
+        'A': lambda x, ctx: {'text': x['text'] + '!', 'len': len(x['text'])},
+        'B': lambda x, ctx: {'text': x['text'] * 2},
+        'C': lambda x, ctx: len(x['text']),
+    })
+    w.servers.reset()
+    session = w.run({'text': big})
+    assert w.result(session) == 10002
+    counts = w.servers.stats()['counts']
+    # The start input (client), A's and B's outputs go to S3; each is read where it is needed.
+    assert counts.get('PutObject', 0) >= 3 and counts.get('GetObject', 0) >= 3
+    checkpoints = w.items(w.checkpoint_prefix(session))
+    assert sum('s3' in c for c in checkpoints) == 2
+
+
+def test_large_result_spills_to_s3(world):
+    w = world('chain', payload_threshold=1000).deploy({
+        'A': lambda x, ctx: x, 'B': lambda x, ctx: x, 'C': lambda x, ctx: ['y' * 400] * 1000,
+    })
+    session = w.run(1)
+    assert w.result(session) == ['y' * 400] * 1000
+    assert 'rs3' in w.session_item(session)
+
+
+def test_loop_runs_until_the_choice_leaves_it(world):
+    w = world('loop').deploy({
+        'Init': lambda x, ctx: {'count': 0, 'seen': []},
+        'Step': lambda x, ctx: {'count': x['count'] + 1, 'seen': x['seen'] + [ctx.iteration]},
+        'Finish': lambda x, ctx: {**x, 'finish_iteration': ctx.iteration},
+    })
+    assert w.result(w.run(None)) == {'count': 3, 'seen': [0, 1, 2], 'finish_iteration': 2}
+
+
+def test_context_carries_the_workflow_position_and_lambda_context(world):
+    seen = {}
+
+    def square(x, ctx):
+        seen[ctx.index] = (ctx.session, ctx.node, ctx.size, ctx.attempt, ctx.instance, ctx.function_name,
+                           [(f.fanout, f.index, f.size) for f in ctx.fanouts])
+        ctx.logger.info('squared', {'x': x})
+        return x * x
+
+    w = world('map').deploy({**_map_handlers(), 'Square': square})
+    session = w.run(3)
+    assert seen[2] == (session, 'Square', 3, 0, 'Square|0:2/0', 'fn-Square', [('Each', 2, 3)])
+
+
+def test_big_map_records_progress(world):
+    w = world('map', fanout_batch=50).deploy(_map_handlers())
+    session = w.run(120)
+    assert w.result(session)['sum'] == sum(i * i for i in range(1, 121))
+    progress = w.store.get(fanout_progress_item_key({'workflow': 'map', 'session': session}, 'Each|0'))
+    assert progress['n'] == {'N': '120'}
+
+
+def test_eager_cleanup_deletes_the_intermediate_data_when_the_session_ends(world):
+    w = world('map', eager_gc=True, payload_threshold=1000).deploy({
+        **_map_handlers(), 'Square': lambda x, ctx: {'square': x * x, 'pad': 'p' * 1200},
+        'Sum': lambda outputs, ctx: sum(o['square'] for o in outputs),
+    })
+    session = w.run(70)
+    assert w.result(session) == sum(i * i for i in range(1, 71))
+    ref = {'workflow': 'map', 'session': session}
+    assert w.items(w.checkpoint_prefix(session)) == []
+    assert w.items(join_key_base(ref, '')) == []
+    # Only the session (and its result) remain; the spilled outputs are deleted too.
+    from unum_runtime.protocol import session_object_prefix
+    objects = [o['Key'] for o in w.s3.list_objects_v2(Bucket=w.bucket, Prefix=session_object_prefix(ref)).get('Contents', [])]
+    assert all(not k.endswith('/output.json') or 'RESULT' in k for k in objects)

@@ -1,0 +1,367 @@
+"""
+The orchestration runtime of one workflow function: ingress, checkpoint,
+user code with retry and catch, commit, egress. A port of
+lambda-runtime/runtime.ts making the same store requests in the same order.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Mapping, Optional, Union
+
+from .context import FanOutPosition, UnumContext
+from .egress import Egress, Payload, Scope
+from .faults import FaultHook
+from .flow import now_ms, sleep_ms
+from .gc import track_garbage
+from .log import Logger, json_logger, with_fields
+from .protocol import (
+    ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, DataFlowError, EnvelopeError,
+    checkpoint_item_key, effective_input, instance_key, js_dumps, js_loads, looks_like_envelope, parse_envelope,
+    payload_object_key, state_output, write_path,
+)
+from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
+from .session import FailureRecord, create_session, fail_session
+from .store import Item, Store, fan_in_of
+
+UserHandler = Callable[[Any, UnumContext], Any]
+
+# Time kept back from user code for the checkpoint or failure record after it.
+TIMEOUT_MARGIN_MS = 500
+
+# Errors every retry would meet again (the Node runtime's list): the session fails at once.
+PERMANENT_ERRORS = frozenset({
+    'Unum.InvalidOutput', 'Unum.NoBucket', 'NoSuchBucket', 'ResourceNotFoundException', 'ValidationException',
+    'RequestEntityTooLargeException', 'InvalidRequestContentException',
+})
+
+_HINTS = {
+    'Unum.InvalidOutput': 'return plain JSON values (dicts, lists, strings, numbers, booleans, None)',
+    'Unum.NoBucket': "give the workflow a store with a bucket, or keep the node's output below the payload threshold",
+    'NoSuchBucket': "the store's bucket does not exist: create it or point the workflow at a store whose bucket exists",
+    'ResourceNotFoundException': 'a successor function or the store table does not exist: deploy the whole workflow',
+}
+
+
+class UserCodeTimeout(Exception):
+    name = ERROR_TIMEOUT
+
+    def __init__(self, ms: float):
+        super().__init__(f"user code did not finish within {int(ms)} ms (the invocation's remaining time)")
+
+
+class _DataFlowFailed:
+    """Marks a data-flow failure (already recorded on the session)."""
+
+
+_FAILED = _DataFlowFailed()
+
+
+@dataclass
+class Invocation:
+    envelope: Dict[str, Any]
+    instance: str
+    info: Dict[str, str]
+    lambda_context: Optional[Any]
+    logger: Logger
+
+
+@dataclass
+class RuntimeOptions:
+    config: Mapping[str, Any]
+    # The user function, or a loader called once, on first use (cold start stays cheap for duplicates).
+    user_handler: Union[UserHandler, Callable[[], UserHandler]]
+    dynamodb: Any
+    # A client, or a factory called on first use (S3 is needed only for spilled payloads).
+    s3: Any
+    lambda_client: Any
+    table: str
+    bucket: Optional[str] = None
+    ttl_seconds: Optional[int] = None
+    payload_threshold: Optional[int] = None
+    eager_gc: bool = False
+    faults: Optional[FaultHook] = None
+    logger: Optional[Logger] = None
+    function_name: Optional[str] = None
+    invoke_concurrency: Optional[int] = None
+    fanout_batch: Optional[int] = None
+    # True when `user_handler` is a loader (entry passes one; tests pass the function).
+    lazy_handler: bool = False
+
+
+class Runtime:
+    def __init__(self, options: RuntimeOptions):
+        from .fanout import FANOUT_BATCH
+        self.options = options
+        self.config = options.config
+        self.store = Store(options.dynamodb, options.s3, options.table, options.bucket, options.ttl_seconds)
+        self.payload_threshold = options.payload_threshold if options.payload_threshold is not None else 256 * 1024
+        self.logger = options.logger or json_logger({'workflow': self.config['workflow'], 'node': self.config['node']})
+        self.eager_gc = options.eager_gc
+        self.invoke_concurrency = options.invoke_concurrency
+        self.fanout_batch = options.fanout_batch or FANOUT_BATCH
+        self._handler: Optional[UserHandler] = None if options.lazy_handler else options.user_handler  # type: ignore[assignment]
+        self._handler_lock = threading.Lock()
+
+    def fault(self, step: str, inv: Invocation) -> None:
+        if self.options.faults is not None:
+            self.options.faults(step, inv.info)
+
+    def handle(self, event: Any, lambda_context: Optional[Any] = None) -> Any:
+        envelope = self._ingress(event, lambda_context)
+        if envelope is None:
+            return {'error': 'invalid envelope (logged, nothing changed)'}
+        instance = instance_key(envelope['node'], envelope['frames'], envelope['iteration'])
+        inv = Invocation(
+            envelope=envelope, instance=instance, info={'node': envelope['node'], 'session': envelope['session'], 'instance': instance},
+            lambda_context=lambda_context, logger=with_fields(self.logger, {'session': envelope['session'], 'instance': instance}),
+        )
+        self.fault('after-ingress', inv)
+        try:
+            return self._process(inv)
+        except Exception as e:
+            if error_name(e) not in PERMANENT_ERRORS:
+                raise
+            # Lambda's retries would fail the same way (and re-run the user code): the session ends here.
+            is_start = bool(self.config['entry']) and not envelope['frames'] and envelope['iteration'] == 0
+            failure = FailureRecord(node=envelope['node'], instance=instance, error=error_name(e), cause=_permanent_cause(envelope['node'], e))
+            inv.logger.error('the invocation cannot succeed; the session fails, no retry', {'error': failure.error, 'cause': failure.cause})
+            fail_session(self.store, envelope, failure, is_start)
+            return {'session': envelope['session'], 'instance': instance, 'status': 'failed'}
+
+    def _process(self, inv: Invocation) -> Any:
+        envelope, instance = inv.envelope, inv.instance
+        # Checkpoint first: a retry or duplicate skips the user code and the input.
+        existing = self.store.get(checkpoint_item_key(envelope, instance))
+        self.fault('after-checkpoint-read', inv)
+        if existing is None:
+            committed = self._execute(inv)
+            if committed is None:
+                return {'session': envelope['session'], 'instance': instance, 'status': 'not committed'}
+            item, mine, value = committed
+            # Another delivery wrote the checkpoint while this one ran: that one (and Lambda's retries of it) runs the egress.
+            if not mine:
+                return {'session': envelope['session'], 'instance': instance, 'status': 'duplicate'}
+        else:
+            item, mine, value = existing, False, None
+        caught = None if 'c' not in item else int(item['c']['N'])
+        action = self.config['next'] if caught is None else self.config['catch'][caught]['next']
+        fan_in = fan_in_of(item)
+        if fan_in is not None:
+            output = Payload(fan_in=fan_in)
+        else:
+            output = Payload(value=value if mine else self.store.decode_value(envelope, item), s3_key=item.get('s3', {}).get('S'))
+        scope = Scope(envelope['frames'], envelope['iteration'])
+        Egress(self, inv, existing is not None).run(action, output, scope, self.config['node'])
+        return {'session': envelope['session'], 'instance': instance}
+
+    def _ingress(self, event: Any, lambda_context: Optional[Any]) -> Optional[Dict[str, Any]]:
+        """
+        Validates the event. An invalid one changes nothing in the store (it
+        may name any session, or none): it is logged, counted, and dropped
+        without an error, so Lambda does not retry it.
+        """
+        workflow, node = self.config['workflow'], self.config['node']
+        if not looks_like_envelope(event):
+            if self.config['entry']:
+                # Lambda keeps the request id across retries of an async event, so a retried start is one session.
+                session = getattr(lambda_context, 'aws_request_id', None) or str(uuid.uuid4())
+                return {'unum': ENVELOPE_VERSION, 'workflow': workflow, 'session': session, 'node': node, 'frames': [],
+                        'iteration': 0, 'input': {'value': event}}
+            self._reject_event(f"node '{node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')")
+            return None
+        try:
+            return parse_envelope(event, {'workflow': workflow, 'node': node, 'bucket': self.store.bucket})
+        except EnvelopeError as e:
+            session = event.get('session') if isinstance(event, dict) else None
+            self._reject_event(str(e), session[:128] if isinstance(session, str) else None)
+            return None
+
+    def _reject_event(self, message: str, session: Optional[str] = None) -> None:
+        """One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums."""
+        fields: Dict[str, Any] = {'error': 'Unum.InvalidEnvelope', 'invalidEnvelopes': 1}
+        if session is not None:
+            fields['claimedSession'] = session
+        self.logger.error(message, fields)
+
+    def _execute(self, inv: Invocation):
+        """
+        Runs the user code (with retries) and commits the checkpoint. Returns
+        (item, written by this invocation, value), or None when the instance
+        ended without one (failure recorded, or retry re-invoked).
+        """
+        envelope, instance = inv.envelope, inv.instance
+        is_start = bool(self.config['entry']) and not envelope['frames'] and envelope['iteration'] == 0 and not envelope.get('attempt')
+        try:
+            raw = self._resolve_input(envelope, envelope['input'])
+        except Exception as e:
+            if error_name(e) != 'NoSuchKey' and not isinstance(e, json.JSONDecodeError):
+                raise
+            fail_session(self.store, envelope, FailureRecord(
+                node=envelope['node'], instance=instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), is_start)
+            return None
+        if is_start:
+            if 's3' in envelope['input']:
+                input_attrs: Item = {f"{SESSION_ATTR['INPUT_PREFIX']}s3": {'S': envelope['input']['s3']['key']}}
+            else:
+                input_attrs = self.store.encode_value(raw, SESSION_ATTR['INPUT_PREFIX'], payload_object_key(envelope, instance, 'input'))
+            create_session(self.store, envelope, input_attrs)
+            self.fault('after-session-create', inv)
+
+        # Step Functions' InputPath and Parameters select what the user code sees.
+        user_input = self._apply_data_flow(inv, lambda: effective_input(self.config.get('dataFlow'), raw))
+        if user_input is _FAILED:
+            return None
+
+        attempt = envelope.get('attempt') or 0
+        # A retry handed over by the invocation whose attempt failed: not before its deadline.
+        if envelope.get('notBefore') is not None and not self._await_retry(inv, attempt, envelope['notBefore']):
+            return None
+        caught = None
+        while True:
+            try:
+                output = self._run_user(user_input, inv, attempt)
+                break
+            except Exception as e:  # user code: any error goes through retry and catch
+                name = error_name(e)
+                delay = retry_delay_ms(self.config['retry'], name, attempt)
+                if delay is not None:
+                    attempt += 1
+                    not_before = now_ms() + delay
+                    inv.logger.warn('user code failed; retrying', {
+                        'error': name, 'cause': error_cause(e), 'attempt': attempt, 'delayMs': delay, 'notBefore': not_before})
+                    if self._await_retry(inv, attempt, not_before):
+                        continue
+                    return None
+                c = find_catch(self.config['catch'], name)
+                if c < 0:
+                    inv.logger.error('user code failed; no retry or catch left', {'error': name, 'cause': error_cause(e)})
+                    fail_session(self.store, envelope, FailureRecord(node=envelope['node'], instance=instance, error=name, cause=error_cause(e)))
+                    return None
+                output = write_path(raw, self.config['catch'][c]['resultPath'], {'Error': name, 'Cause': error_cause(e)})
+                caught = c
+                break
+        if caught is None and self.config.get('dataFlow') is not None:
+            # ResultSelector, ResultPath (into the raw input), OutputPath.
+            result = output
+            output = self._apply_data_flow(inv, lambda: state_output(self.config.get('dataFlow'), raw, result))
+            if output is _FAILED:
+                return None
+        self.fault('after-user-code', inv)
+
+        attrs = self.store.encode_value(output, '', payload_object_key(envelope, instance, 'output'),
+                                        min(self.payload_threshold, ITEM_VALUE_LIMIT))
+        if caught is not None:
+            attrs['c'] = {'N': str(caught)}
+        if self.eager_gc:
+            track_garbage(self.store, envelope, f'C|{instance}')
+            if 's3' in attrs:
+                track_garbage(self.store, envelope, f"O|{attrs['s3']['S']}")
+        key = checkpoint_item_key(envelope, instance)
+        created, winner = self.store.put_if_absent(key, attrs)
+        self.fault('after-checkpoint-write', inv)
+        # The loser of a race continues with the winner's output, so downstream sees one output.
+        if created:
+            return attrs, True, output
+        return (winner if winner is not None else self.store.get(key)), False, None
+
+    def _apply_data_flow(self, inv: Invocation, apply: Callable[[], Any]) -> Any:
+        """A path that does not fit the value fails the session, like Step Functions (not retried, not caught)."""
+        try:
+            return apply()
+        except DataFlowError as e:
+            inv.logger.error('input/output processing failed', {'error': e.name, 'cause': str(e)})
+            fail_session(self.store, inv.envelope, FailureRecord(node=inv.envelope['node'], instance=inv.instance, error=e.name, cause=str(e)))
+            return _FAILED
+
+    def _resolve_input(self, session: Mapping[str, Any], input_: Mapping[str, Any]) -> Any:
+        if 'value' in input_:
+            return input_['value']
+        if 's3' in input_:
+            return js_loads(self.store.get_object(input_['s3']['bucket'], input_['s3']['key']))
+        return self.store.read_fan_in(session, input_['fanIn'])
+
+    def _user_handler(self) -> UserHandler:
+        with self._handler_lock:
+            if self._handler is None:
+                # A failed import is tried again by the next invocation.
+                self._handler = self.options.user_handler()  # type: ignore[call-arg]
+            return self._handler
+
+    def _run_user(self, user_input: Any, inv: Invocation, attempt: int) -> Any:
+        handler = self._user_handler()
+        envelope = inv.envelope
+        frames = envelope['frames']
+        inner = frames[-1] if frames else None
+        context = UnumContext(
+            workflow=envelope['workflow'],
+            session=envelope['session'],
+            node=envelope['node'],
+            instance=inv.instance,
+            fanouts=[FanOutPosition(fanout=f['fanout'], index=f['index'], size=f['size']) for f in frames],
+            index=inner['index'] if inner else 0,
+            size=inner['size'] if inner else 1,
+            iteration=envelope['iteration'],
+            attempt=attempt,
+            logger=inv.logger,
+            lambda_context=inv.lambda_context,
+            _remaining=lambda: self.remaining(inv),
+        )
+        budget = self.remaining(inv) - TIMEOUT_MARGIN_MS
+        if budget == float('inf'):
+            return handler(user_input, context)
+        # The user code keeps running in its thread after a timeout, as a Node promise does; the invocation moves on.
+        pool = ThreadPoolExecutor(max_workers=1)
+        try:
+            return pool.submit(handler, user_input, context).result(timeout=max(0.0, budget) / 1000)
+        except FutureTimeout:
+            raise UserCodeTimeout(max(0.0, budget)) from None
+        finally:
+            pool.shutdown(wait=False)
+
+    def remaining(self, inv: Invocation) -> float:
+        get = getattr(inv.lambda_context, 'get_remaining_time_in_millis', None)
+        if get is None:
+            return float('inf')
+        value = get()
+        return float('inf') if value is None else value
+
+    def own_name(self, inv: Invocation, why: str) -> str:
+        import os
+        name = self.options.function_name or getattr(inv.lambda_context, 'function_name', None) or os.environ.get('AWS_LAMBDA_FUNCTION_NAME')
+        if not name:
+            raise RuntimeError(f'cannot {why}: the function name is unknown')
+        return name
+
+    def _await_retry(self, inv: Invocation, attempt: int, not_before: float) -> bool:
+        """
+        Waits for a retry's deadline. True: the attempt runs in this
+        invocation. False: the wait does not fit in the time left, so the same
+        instance was re-invoked with the attempt counter and the deadline
+        (envelope `notBefore`), which the fresh invocation waits out first.
+        """
+        sleep, here = retry_wait(not_before, now_ms(), self.remaining(inv))
+        sleep_ms(sleep)
+        if here:
+            return True
+        name = self.own_name(inv, 're-invoke for a retry')
+        inv.logger.info('retry interval does not fit in this invocation: re-invoked to wait for it',
+                        {'attempt': attempt, 'notBefore': not_before, 'waitedMs': sleep})
+        self.invoke(name, {**inv.envelope, 'attempt': attempt, 'notBefore': not_before})
+        return False
+
+    def invoke(self, function_name: str, envelope: Mapping[str, Any]) -> None:
+        self.options.lambda_client.invoke(FunctionName=function_name, InvocationType='Event', Payload=js_dumps(envelope).encode('utf-8'))
+
+
+def _permanent_cause(node: str, e: BaseException) -> str:
+    hint = _HINTS.get(error_name(e))
+    return f"node '{node}': {error_cause(e)}{f'; {hint}' if hint else ''}"
+
+
+def create_runtime(options: RuntimeOptions) -> Callable[[Any, Optional[Any]], Any]:
+    runtime = Runtime(options)
+    return lambda event, lambda_context=None: runtime.handle(event, lambda_context)

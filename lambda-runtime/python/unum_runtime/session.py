@@ -1,0 +1,99 @@
+"""Session record writes. Each is one conditional request, so duplicates are harmless."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Dict, Mapping, Optional
+
+from .protocol import SESSION_ATTR, failure_item_key, session_item_key
+from .store import Item, Store
+
+
+def iso_now() -> str:
+    """`new Date().toISOString()`: UTC, milliseconds, Z."""
+    now = datetime.now(timezone.utc)
+    return now.strftime('%Y-%m-%dT%H:%M:%S.') + f'{now.microsecond // 1000:03d}Z'
+
+
+def create_session(store: Store, session: Mapping[str, Any], input_attrs: Item) -> None:
+    """Creates the session (RUNNING) unless it exists."""
+    store.put_if_absent(session_item_key(session), {
+        SESSION_ATTR['STATUS']: {'S': 'RUNNING'},
+        SESSION_ATTR['WORKFLOW']: {'S': session['workflow']},
+        SESSION_ATTR['START']: {'S': iso_now()},
+        **input_attrs,
+    })
+
+
+def succeed_session(store: Store, session: Mapping[str, Any], result: Item) -> bool:
+    """RUNNING → SUCCEEDED with the result; a later or duplicate terminal write changes nothing."""
+    names: Dict[str, str] = {'#st': SESSION_ATTR['STATUS'], '#end': SESSION_ATTR['END']}
+    values: Item = {':ok': {'S': 'SUCCEEDED'}, ':run': {'S': 'RUNNING'}, ':end': {'S': iso_now()}}
+    sets = ['#st = :ok', '#end = :end']
+    for i, (name, value) in enumerate(result.items()):
+        names[f'#r{i}'] = name
+        values[f':r{i}'] = value
+        sets.append(f'#r{i} = :r{i}')
+    return store.update(session_item_key(session), set=', '.join(sets), names=names, values=values,
+                        condition='#st = :run') is not None
+
+
+@dataclass(frozen=True)
+class FailureRecord:
+    node: str
+    instance: str
+    error: str
+    cause: Optional[str] = None
+
+
+def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, create: bool = False) -> bool:
+    """
+    Moves a RUNNING session to FAILED with this failure as its error, and
+    keeps the failure record under the session (a FAILED session keeps every
+    later failure too). A session that SUCCEEDED, or that does not exist, is
+    left alone: a late or forged failure must not change what has ended nor
+    create sessions. `create` makes the session (FAILED) when it does not
+    exist yet: a start that never got to create it. Returns whether the
+    failure was recorded.
+    """
+    time = iso_now()
+    cause = (f.cause or '')[:32 * 1024]
+    ended = store.update(session_item_key(session), set='#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst', names={
+        '#st': SESSION_ATTR['STATUS'],
+        '#end': SESSION_ATTR['END'],
+        '#err': SESSION_ATTR['ERROR'],
+        '#cause': SESSION_ATTR['CAUSE'],
+        '#node': SESSION_ATTR['NODE'],
+        '#inst': SESSION_ATTR['INSTANCE'],
+    }, values={
+        ':failed': {'S': 'FAILED'},
+        ':run': {'S': 'RUNNING'},
+        ':end': {'S': time},
+        ':err': {'S': f.error},
+        ':cause': {'S': cause},
+        ':node': {'S': f.node},
+        ':inst': {'S': f.instance},
+    }, condition='#st = :run')
+    if ended is None:
+        current = store.get(session_item_key(session))
+        status = None if current is None else current.get(SESSION_ATTR['STATUS'], {}).get('S')
+        if current is None and create:
+            created, _ = store.put_if_absent(session_item_key(session), {
+                SESSION_ATTR['STATUS']: {'S': 'FAILED'},
+                SESSION_ATTR['WORKFLOW']: {'S': session['workflow']},
+                SESSION_ATTR['START']: {'S': time},
+                SESSION_ATTR['END']: {'S': time},
+                SESSION_ATTR['ERROR']: {'S': f.error},
+                SESSION_ATTR['CAUSE']: {'S': cause},
+                SESSION_ATTR['NODE']: {'S': f.node},
+                SESSION_ATTR['INSTANCE']: {'S': f.instance},
+            })
+            # Lost a race with the session's creation: decide again on what exists now.
+            if not created:
+                return fail_session(store, session, f)
+        elif status != 'FAILED':
+            return False
+    store.put(failure_item_key(session, f.instance), {
+        'node': {'S': f.node}, 'instance': {'S': f.instance}, 'error': {'S': f.error}, 'cause': {'S': cause}, 'time': {'S': time},
+    })
+    return True

@@ -1,0 +1,2 @@
+def handler(n, context):
+    return n * n

@@ -1,0 +1,88 @@
+import { join } from 'path';
+import { startEngine, synthApp } from './support';
+import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
+import { LocalEngine } from '../../toolkit/src/local/engine';
+import { testPython } from '../support/python';
+
+/**
+ * Workflows mixing Node.js and Python functions (test/engine/apps/python.ts)
+ * through the engine: the Python functions run the layer's Python runtime
+ * (unum_runtime.entry.handler) in Python sandboxes, the Node.js ones the
+ * Node.js runtime, against DynamoDB Local and s3rver.
+ */
+let app: LocalApp;
+let engine: LocalEngine;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  const python = testPython();
+  app = await synthApp(join(__dirname, 'apps', 'python.ts'));
+  engine = await startEngine(app, { python, onLog: (fn, line) => logs.push(`${fn} ${line}`), concurrency: 8 });
+}, 300_000);
+afterAll(async () => engine?.stop());
+
+test('the assembly resolves a Python function: its module on a sys.path of code and layer python/ directories', () => {
+  const describe = selectWorkflow(app, 'mixed').functions.find((f) => f.node === 'Describe')!;
+  expect(describe.runtime).toBe('python3.12');
+  expect(describe.handlerFile).toMatch(/asset\.[0-9a-f]+\/python\/unum_runtime\/entry\.py$/);
+  expect(describe.handlerExport).toBe('handler');
+  expect(describe.python!.module).toBe('unum_runtime.entry');
+  expect(describe.python!.path).toEqual([describe.codeDir, join(describe.layerDirs[0], 'python')]);
+  expect(describe.environment.UNUM_USER_HANDLER).toBe('app.lambda_handler');
+});
+
+test('Node.js → Python → Node.js: one session, each output passed on; the Python sandbox is warm the second time', async () => {
+  const first = await engine.run({ workflow: 'mixed', input: { n: 5 } });
+  expect(first.status).toBe('SUCCEEDED');
+  // Increment gets Describe's output: (5·2 + 10) + 1.
+  expect(first.result).toBe(21);
+  expect(first.instances.map((i) => [i.instance, i.start, i.outcome])).toEqual([
+    ['Double|0', 'cold', 'committed'], ['Describe|0', 'cold', 'committed'], ['Increment|0', 'cold', 'committed'],
+  ]);
+  expect(first.commits).toEqual({ 'Double|0': 1, 'Describe|0': 1, 'Increment|0': 1 });
+  const second = await engine.run({ workflow: 'mixed', input: { n: 1 } });
+  expect(second.result).toBe(13);
+  expect(second.instances.map((i) => i.start)).toEqual(['warm', 'warm', 'warm']);
+});
+
+test('the Python user code: module globals persist while warm, a relative file, /tmp, a boto3 client made at import time', async () => {
+  const fn = selectWorkflow(app, 'describe').functions.find((f) => f.node === 'Described')!;
+  const first = await engine.run({ workflow: 'describe', input: { n: 5 } });
+  expect(first.result).toEqual({
+    n: 20, label: '10 doubled', calls: 1, seen: ['10'], lambda_endpoint: engine.endpoints.lambda, function_name: fn.functionName,
+  });
+  const second = await engine.run({ workflow: 'describe', input: { n: 1 } });
+  expect(second.result).toMatchObject({ n: 12, calls: 2, seen: ['10', '2'] });
+  expect(second.instances.map((i) => i.start)).toEqual(['warm', 'warm']);
+});
+
+test('a Map over a Python function and a fan-in into a Python function (the event is the ordered list)', async () => {
+  const r = await engine.run({ workflow: 'pymap', input: { count: 5 } });
+  expect(r.status).toBe('SUCCEEDED');
+  expect(r.result).toEqual({ values: [1, 4, 9, 16, 25], total: 55 });
+  expect(r.instances.filter((i) => i.node === 'Square')).toHaveLength(5);
+  expect(Object.values(r.commits).every((n) => n === 1)).toBe(true);
+});
+
+test('a Python exception fails the session, naming the node and its error', async () => {
+  const r = await engine.run({ workflow: 'pyfail', input: { count: 2 } });
+  expect(r.status).toBe('FAILED');
+  expect(r.error).toMatchObject({ node: 'Boom', instance: 'Boom|0', error: 'ValueError' });
+  expect(r.error!.cause).toMatch(/cannot total \[1, 2\]/);
+});
+
+test('a Python function past its timeout is killed; Lambda retries it cold, then the failure recorder ends the session', async () => {
+  const r = await engine.run({ workflow: 'pytimeout', input: null });
+  expect(r.status).toBe('FAILED');
+  expect(r.error).toMatchObject({ node: 'Hang', instance: 'Hang|0', error: 'Sandbox.Timedout' });
+  expect(r.invocations).toMatchObject({ total: 2, timeouts: 2, retries: 1, cold: 2 });
+  expect(r.onFailure).toEqual([expect.objectContaining({ node: 'Hang', attempts: 2, errorType: 'Sandbox.Timedout' })]);
+});
+
+test('crash injection in the Python runtime heals through Lambda retries, one commit per instance', async () => {
+  const r = await engine.run({ workflow: 'pymap', input: { count: 3 }, faults: { crashAt: 'after-checkpoint-write', duplicateRate: 0.5, seed: 7 } });
+  expect(r.status).toBe('SUCCEEDED');
+  expect(r.result).toEqual({ values: [1, 4, 9], total: 14 });
+  expect(r.invocations.crashes).toBeGreaterThanOrEqual(4);
+  expect(Object.values(r.commits).every((n) => n === 1)).toBe(true);
+});

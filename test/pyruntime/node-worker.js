@@ -1,0 +1,28 @@
+/**
+ * One warm Node.js sandbox for the Python runtime's interop tests: loads the
+ * bundled layer runtime (assets/layer/unum/runtime.js) with this process's
+ * environment as one function's (UNUM_CONFIG, UNUM_TABLE, UNUM_USER_HANDLER,
+ * AWS_ENDPOINT_URL_*, ...), then runs invocations read from stdin, one JSON
+ * line each ({ id, event, context: { awsRequestId, functionName } }), and
+ * answers on stdout ({ id, result } or { id, error: { errorType, errorMessage } }).
+ * Logs go to stderr so stdout carries only answers.
+ *
+ *   node test/pyruntime/node-worker.js <path of runtime.js>
+ */
+'use strict';
+const readline = require('readline');
+
+console.log = console.error;
+console.info = console.error;
+const runtime = require(process.argv[2]);
+
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  const { id, event, context } = JSON.parse(line);
+  const ctx = { ...context, getRemainingTimeInMillis: () => Infinity };
+  Promise.resolve()
+    .then(() => runtime.handler(event, ctx))
+    .then(
+      (result) => process.stdout.write(`${JSON.stringify({ id, result: result === undefined ? null : result })}\n`),
+      (e) => process.stdout.write(`${JSON.stringify({ id, error: { errorType: (e && e.name) || 'Error', errorMessage: String((e && e.message) || e) } })}\n`),
+    );
+});

@@ -1,0 +1,75 @@
+/**
+ * The workflows of the Python runtime's tests and of the bench's Python part,
+ * compiled by the pure compiler (src/compiler) into the FunctionConfig each
+ * function receives. Prints `{ name: CompiledWorkflow }` as JSON.
+ *
+ *   node -r ts-node/register/transpile-only test/pyruntime/workflows.ts
+ */
+import { compileWorkflow } from '../../src/compiler/compile';
+import { GraphState, WorkflowGraph } from '../../src/compiler/graph';
+import { ConditionJson } from '../../src/protocol/conditions';
+
+const task = (id: string, next?: string, extra: object = {}): GraphState =>
+  ({ kind: 'task', id, functionName: `fn-${id}`, ...(next ? { next } : {}), ...extra } as GraphState);
+const choice = (id: string, choices: Array<[ConditionJson, string]>, otherwise?: string): GraphState =>
+  ({ kind: 'choice', id, choices: choices.map(([condition, next]) => ({ condition, next })), ...(otherwise ? { otherwise } : {}) });
+const parallel = (id: string, branches: string[], next?: string): GraphState => ({ kind: 'parallel', id, branches, ...(next ? { next } : {}) });
+const map = (id: string, iterator: string, next: string, itemsPath = '$.items'): GraphState =>
+  ({ kind: 'map', id, iterator, itemsPath, next });
+const fanIn = (id: string, next?: string, predecessors?: string[]): GraphState =>
+  ({ kind: 'fanIn', id, ...(next ? { next } : {}), ...(predecessors ? { predecessors } : {}) });
+const graph = (name: string, start: string, ...states: GraphState[]): WorkflowGraph => ({ name, start, states });
+
+const workflows: WorkflowGraph[] = [
+  graph('chain', 'A', task('A', 'B'), task('B', 'C'), task('C')),
+  graph('choice', 'Classify',
+    task('Classify', 'Route'),
+    choice('Route', [
+      [{ op: 'numberGreaterThan', path: '$.n', value: 10 }, 'Big'],
+      [{ op: 'stringEquals', path: '$.kind', value: 'zero' }, 'Zero'],
+    ], 'Small'),
+    task('Big'), task('Zero'), task('Small')),
+  graph('parallel', 'Start',
+    task('Start', 'Fork'),
+    parallel('Fork', ['Left', 'Right'], 'Join'),
+    task('Left'), task('Right'),
+    fanIn('Join', 'Merge'),
+    task('Merge')),
+  // Run with 10 items (one shard) and with more than 64 (a sharded join).
+  graph('map', 'Split',
+    task('Split', 'Each'),
+    map('Each', 'Square', 'Gather'),
+    task('Square'),
+    fanIn('Gather', 'Sum'),
+    task('Sum')),
+  // A join over predecessors after a choice: the branch not taken is skipped, not waited for.
+  graph('dag', 'Start',
+    task('Start', 'Route'),
+    choice('Route', [[{ op: 'isPresent', path: '$.hello', value: true }, 'Hello']], 'Bye'),
+    task('Hello', 'Greeted'), task('Bye', 'Greeted'),
+    fanIn('Greeted', 'End', ['Hello', 'Bye']),
+    task('End')),
+  graph('retry', 'Flaky',
+    task('Flaky', 'Done', {
+      retry: [{ errors: ['TransientError'], intervalSeconds: 0.01, maxAttempts: 2, backoffRate: 2 }],
+      catch: [{ errors: ['States.ALL'], resultPath: '$.error', next: 'Recover' }],
+    }),
+    task('Recover', 'Done'),
+    task('Done')),
+  // The faults suite's workflow: a map joined inside a Parallel branch, the outer join, a choice, a fan-in-free result.
+  graph('composite', 'A',
+    task('A', 'P'),
+    parallel('P', ['M', 'B'], 'J2'),
+    map('M', 'W', 'J1'), task('W'), fanIn('J1', 'Tally'), task('Tally'),
+    task('B'),
+    fanIn('J2', 'Agg'),
+    task('Agg', 'Ok'),
+    choice('Ok', [[{ op: 'isPresent', path: '$.sum', value: true }, 'Fin']]),
+    task('Fin')),
+  graph('loop', 'Init',
+    task('Init', 'Step'), task('Step', 'Enough'),
+    choice('Enough', [[{ op: 'numberGreaterThanEquals', path: '$.count', value: 3 }, 'Finish']], 'Step'),
+    task('Finish')),
+];
+
+process.stdout.write(JSON.stringify(Object.fromEntries(workflows.map((g) => [g.name, compileWorkflow(g)]))));
