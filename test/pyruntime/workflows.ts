@@ -66,6 +66,7 @@ const workflows: WorkflowGraph[] = [
     task('Agg', 'Ok'),
     choice('Ok', [[{ op: 'isPresent', path: '$.sum', value: true }, 'Fin']]),
     task('Fin')),
+  graph('wait', 'A', task('A', 'Pause'), { kind: 'wait', id: 'Pause', seconds: 1, next: 'B' } as GraphState, task('B')),
   graph('loop', 'Init',
     task('Init', 'Step'), task('Step', 'Enough'),
     choice('Enough', [[{ op: 'numberGreaterThanEquals', path: '$.count', value: 3 }, 'Finish']], 'Step'),

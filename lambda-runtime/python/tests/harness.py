@@ -189,6 +189,8 @@ class World:
             self._deploy_python(node, handler)
         node_worker = ['node', str(REPO / 'test' / 'pyruntime' / 'node-worker.js'), str(NODE_RUNTIME)]
         py_worker = [sys.executable, str(Path(__file__).parent / 'py_worker.py')]
+        if node_handlers and not NODE_RUNTIME.exists():
+            raise RuntimeError(f'{NODE_RUNTIME} is missing: run `npx projen bundle:runtime` first')
         for node, source in (node_handlers or {}).items():
             self._deploy_sandbox(node, source, 'index.js', node_worker, 'index.handler', crash_first_delivery_at)
         for node, source in (entry_handlers or {}).items():

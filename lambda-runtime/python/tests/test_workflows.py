@@ -192,3 +192,25 @@ def test_eager_cleanup_deletes_the_intermediate_data_when_the_session_ends(world
     from unum_runtime.protocol import session_object_prefix
     objects = [o['Key'] for o in w.s3.list_objects_v2(Bucket=w.bucket, Prefix=session_object_prefix(ref)).get('Contents', [])]
     assert all(not k.endswith('/output.json') or 'RESULT' in k for k in objects)
+
+
+def test_a_wait_that_does_not_fit_continues_in_a_fresh_invocation(world):
+    import time
+    w = world('wait', remaining_ms=2900).deploy({'A': lambda x, ctx: x + 1, 'B': lambda x, ctx: [x, time.time()]})
+    started = time.time()
+    session = w.run(1)
+    value, at = w.result(session)
+    assert value == 2 and at - started >= 1
+    # The one-second wait plus its 2 s margin does not fit in 2.9 s: A waited what it could, then re-invoked
+    # itself with the deadline (as often as the time left requires); B ran once, after the deadline.
+    assert w.invocations['fn-A'] >= 2 and w.invocations['fn-B'] == 1
+    assert w.runs == {'A|0': 1, 'B|0': 1}
+
+
+def test_a_map_short_of_time_continues_at_its_recorded_progress(world):
+    # 1 s left in every invocation: each issues one batch of 50, records it and continues in a fresh invocation.
+    w = world('map', remaining_ms=1000, fanout_batch=50).deploy(_map_handlers())
+    session = w.run(300)
+    assert w.result(session)['sum'] == sum(i * i for i in range(1, 301))
+    assert w.invocations['fn-Split'] == 6
+    assert all(n == 1 for n in w.runs.values()) and len(w.runs) == 302
