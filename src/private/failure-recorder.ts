@@ -62,6 +62,8 @@ export function addFailureRecorder(scope: Construct, props: {
     const { retryAttempts, maxEventAge, onFailure } = fn._asyncInvoke;
     if (onFailure !== undefined) forward[fn.functionName] = userDestination(fn, onFailure, recorder);
     fn.lambdaFunction.configureAsyncInvoke({ retryAttempts, maxEventAge, onFailure: destination });
+    // Lambda keeps asynchronous settings per qualifier: predecessors invoking the alias need them there too.
+    fn.alias?.configureAsyncInvoke({ retryAttempts, maxEventAge, onFailure: destination });
   }
   return recorder;
 }

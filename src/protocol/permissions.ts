@@ -18,6 +18,8 @@ export const INVOKE_ACTIONS = ['lambda:InvokeFunction'] as const;
 export const RECORDER_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 /** What Lambda itself needs of the role to write the function's logs to its own log group. */
 export const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'] as const;
+/** What Lambda itself needs of the role to send traces when X-Ray tracing is on (no resource-level permissions exist). */
+export const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
 
 /** A client reading sessions: describeSession (GetItem, Query for failures), getResult (BatchGetItem for a fan-in, GetObject). */
 export const READ_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'] as const;
