@@ -18,10 +18,9 @@ import { stackResourceProblems } from './private/lambda-limits';
 import { suppressNag } from './private/nag';
 import { runtimeLayer } from './private/runtime-layer';
 import { ImportedUnumWorkflow } from './private/imported-workflow';
-import { grantInvokeByName, grantWorkflowData } from './private/store-grants';
+import { grantInvokeByName, grantWorkflowData, wildcardReasons } from './private/store-grants';
 import * as access from './private/workflow-access';
 import { ENV, FunctionConfig } from './protocol/config';
-import { workflowObjectPrefix } from './protocol/keys';
 import { CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS } from './protocol/permissions';
 import { State } from './state';
 import { IIntermediaryStore, IntermediaryStore } from './store';
@@ -30,16 +29,6 @@ import { IUnumWorkflow, UnumWorkflowAttributes } from './workflow-interface';
 
 /** Lambda's limit for an asynchronous invocation payload. */
 const MAX_PAYLOAD_THRESHOLD = Size.mebibytes(1);
-
-/** The only wildcard the workflow grants on resources, and why it is as narrow as it can be. */
-function wildcardReasons(workflow: string) {
-  const prefix = workflowObjectPrefix(workflow).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return [{
-    id: 'AwsSolutions-IAM5',
-    reason: `Payload objects are keyed per session under the workflow's own prefix ${workflowObjectPrefix(workflow)}; access is limited to that prefix`,
-    appliesTo: [{ regex: `/^Resource::.*\\/${prefix}\\*$/g` }],
-  }];
-}
 
 /** Properties of an UnumWorkflow. */
 export interface UnumWorkflowProps {

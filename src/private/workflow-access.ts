@@ -1,10 +1,12 @@
+import { CfnResource } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { grantWorkflowData } from './store-grants';
-import { START_OBJECT_NAME } from '../protocol/keys';
+import { suppressNag } from './nag';
+import { grantWorkflowData, wildcardReasons } from './store-grants';
+import { START_OBJECT_NAME, workflowObjectPrefix } from '../protocol/keys';
 import { INVOKE_ACTIONS, READ_ITEM_ACTIONS, READ_OBJECT_ACTIONS, START_OBJECT_ACTIONS } from '../protocol/permissions';
 import type { IIntermediaryStore } from '../store';
 
@@ -23,12 +25,24 @@ const SESSION_HEADER = 'method.response.header.X-Unum-Session';
 
 export function grantStart(grantee: iam.IGrantable, w: WorkflowEndpoint): iam.Grant {
   grantWorkflowData(grantee, w.store, w.workflowName, { itemActions: [], objectActions: [...START_OBJECT_ACTIONS], objectPattern: `*/${START_OBJECT_NAME}` });
+  explainWildcards(grantee, w.workflowName);
   // Not IFunction.grantInvoke: it adds a ':*' qualifier wildcard.
   return iam.Grant.addToPrincipal({ grantee, actions: [...INVOKE_ACTIONS], resourceArns: [w.entryFunctionArn] });
 }
 
 export function grantRead(grantee: iam.IGrantable, w: WorkflowEndpoint): iam.Grant {
-  return grantWorkflowData(grantee, w.store, w.workflowName, { itemActions: [...READ_ITEM_ACTIONS], objectActions: [...READ_OBJECT_ACTIONS] });
+  const grant = grantWorkflowData(grantee, w.store, w.workflowName, { itemActions: [...READ_ITEM_ACTIONS], objectActions: [...READ_OBJECT_ACTIONS] });
+  explainWildcards(grantee, w.workflowName);
+  return grant;
+}
+
+/** A grantee role's policy gets the reason for the workflow's object prefix wildcard, as the functions' do (call after granting). */
+function explainWildcards(grantee: iam.IGrantable, workflow: string): void {
+  const principal = grantee.grantPrincipal;
+  const policy = principal instanceof iam.Role ? principal.node.tryFindChild('DefaultPolicy') : undefined;
+  if (policy && !JSON.stringify((policy.node.defaultChild as CfnResource).getMetadata('cdk_nag') ?? {}).includes(`prefix ${workflowObjectPrefix(workflow)}`)) {
+    suppressNag(policy, wildcardReasons(workflow, true));
+  }
 }
 
 /** EventBridge invokes the entry asynchronously with the event: not an envelope, so the entry starts a session with it as input. */

@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { expectNagClean, nagReport } from './nag-helpers';
 import { IntermediaryStore, UnumWorkflow } from '../../src';
+import { productionApp } from '../../integ/support/production';
 import { SHAPES, shapeStack } from '../support/shapes';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -56,6 +57,10 @@ const NAG_STACKS: Record<string, (app: App) => Stack> = {
     new UnumWorkflow(stack, 'faasr', { definition: SHAPES.faasr(stack), store });
     return stack;
   },
+
+  // VPC, aliases with provisioned concurrency, JSON logs, tracing (the README's "Running in production").
+  'production: the workflow stack': (app) => productionApp(app).orders,
+  'production: a stack starting it from a rule and reading its sessions': (app) => productionApp(app).shop,
 };
 
 
