@@ -30,15 +30,17 @@ export class OrdersStack extends Stack {
     vpc.addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
     vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
     const functions = new ec2.SecurityGroup(this, 'Functions', { vpc, description: 'Workflow functions' });
-    for (const [id, service] of [['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA], ['XRay', ec2.InterfaceVpcEndpointAwsService.XRAY]] as const) {
-      vpc.addInterfaceEndpoint(id, { service, open: false }).connections.allowDefaultPortFrom(functions);
+    for (const [endpointId, service] of [['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA], ['XRay', ec2.InterfaceVpcEndpointAwsService.XRAY]] as const) {
+      vpc.addInterfaceEndpoint(endpointId, { service, open: false }).connections.allowDefaultPortFrom(functions);
     }
 
     const inVpc = { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [functions] };
     const code = () => lambda.Code.fromAsset(FIXTURES);
     const take = new UnumFunction(this, 'TakeOrder', { code: code(), handler: 'index.handler', ...inVpc });
     const ship = new UnumFunction(this, 'ShipOrder', {
-      code: code(), handler: 'index.handler', ...inVpc,
+      code: code(),
+      handler: 'index.handler',
+      ...inVpc,
       memorySize: 512,
       provisionedConcurrentExecutions: 1,
       logRetention: logs.RetentionDays.ONE_YEAR,

@@ -33,7 +33,11 @@ describe('Lambda settings', () => {
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
     const extra = new lambda.LayerVersion(stack, 'Extra', { code: lambda.Code.fromAsset(FIXTURES) });
     const a = fn(stack, 'A', {
-      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [sg], ephemeralStorageSize: Size.gibibytes(2), layers: [extra],
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [sg],
+      ephemeralStorageSize: Size.gibibytes(2),
+      layers: [extra],
       insightsVersion: lambda.LambdaInsightsVersion.VERSION_1_0_229_0,
       paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103),
     });
@@ -152,7 +156,9 @@ describe('logs and tracing', () => {
     const b = fn(stack, 'B');
     new UnumWorkflow(stack, 'Flow', {
       definition: Chain.start(a).next(b),
-      functionDefaults: { loggingFormat: lambda.LoggingFormat.JSON, systemLogLevel: lambda.SystemLogLevel.WARN, logRetention: logs.RetentionDays.ONE_MONTH },
+      functionDefaults: {
+        loggingFormat: lambda.LoggingFormat.JSON, systemLogLevel: lambda.SystemLogLevel.WARN, logRetention: logs.RetentionDays.ONE_MONTH,
+      },
     });
     const t = Template.fromStack(stack);
     const mine = stack.getLogicalId(group.node.defaultChild as logs.CfnLogGroup);
@@ -250,7 +256,8 @@ describe('using a workflow from elsewhere', () => {
     t.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
       Integration: {
-        Type: 'AWS', IntegrationHttpMethod: 'POST',
+        Type: 'AWS',
+        IntegrationHttpMethod: 'POST',
         RequestParameters: { 'integration.request.header.X-Amz-Invocation-Type': "'Event'" },
         IntegrationResponses: [{ StatusCode: '202', ResponseParameters: { 'method.response.header.X-Unum-Session': 'integration.response.header.x-amzn-RequestId' } }],
         Uri: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/invocations$')])] },
@@ -263,7 +270,8 @@ describe('using a workflow from elsewhere', () => {
   test('a deploy-time workflow name is refused', () => {
     const stack = newStack();
     expect(() => UnumWorkflow.fromWorkflowAttributes(stack, 'X', {
-      workflowName: new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() }).roleName, entryFunctionArn: 'arn:aws:lambda:us-east-1:1:function:f',
+      workflowName: new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() }).roleName,
+      entryFunctionArn: 'arn:aws:lambda:us-east-1:1:function:f',
       store: IntermediaryStore.fromTableName(stack, 'S2', 't'),
     })).toThrow(/fromWorkflowAttributes 'X': workflowName is a deploy-time value/);
   });

@@ -3,8 +3,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { expectNagClean, nagReport } from './nag-helpers';
-import { IntermediaryStore, UnumWorkflow } from '../../src';
 import { productionApp } from '../../integ/support/production';
+import { IntermediaryStore, UnumWorkflow } from '../../src';
 import { SHAPES, shapeStack } from '../support/shapes';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
