@@ -141,6 +141,7 @@ export class UnumWorkflow extends Construct implements IUnumWorkflow {
     this.configureFunctions(compiled, threshold, props.eagerCleanup ?? false);
     this.failureRecorder = addFailureRecorder(this, {
       workflowName: this.workflowName, store: this.store, layer: runtimeLayer(this), functions: this.functions, entry: this.entryFunction,
+      logRetention: props.functionDefaults?.logRetention,
     });
 
     this.node.addValidation({ validate: () => stackResourceProblems(`UnumWorkflow '${this.workflowName}'`, this.functions) });

@@ -2,9 +2,11 @@ import { Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { workflowFunctionName } from './function-name';
-import { functionRole } from './function-role';
+import { executionRole, grantLogWrite } from './function-role';
+import { DEFAULT_LOG_RETENTION } from './function-settings';
 import { grantWorkflowData } from './store-grants';
 import { UnumFunction } from '../function';
 import { ENV, RECORDER_ENV, RECORDER_HANDLER } from '../protocol/config';
@@ -25,13 +27,19 @@ export function addFailureRecorder(scope: Construct, props: {
   readonly layer: lambda.ILayerVersion;
   readonly functions: readonly UnumFunction[];
   readonly entry: UnumFunction;
+  readonly logRetention?: logs.RetentionDays;
 }): lambda.Function {
   const forward: Record<string, string> = {};
   const recorderScope = new Construct(scope, 'FailureRecorder');
   const functionName = workflowFunctionName(recorderScope);
+  // A log group with a retention, like the workflow's functions (Lambda's own would keep logs forever).
+  const logGroup = new logs.LogGroup(recorderScope, 'LogGroup', { retention: props.logRetention ?? DEFAULT_LOG_RETENTION });
+  const role = executionRole(recorderScope);
+  grantLogWrite(role, logGroup.logGroupArn);
   const recorder = new lambda.Function(recorderScope, 'Function', {
     functionName,
-    role: functionRole(recorderScope, functionName),
+    role,
+    logGroup,
     runtime: lambda.Runtime.NODEJS_24_X,
     code: lambda.Code.fromInline('// The cdk-unum failure recorder runs from the runtime layer (/opt/unum/runtime.js).'),
     handler: RECORDER_HANDLER,

@@ -1,4 +1,3 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { suppressNag } from './nag';
@@ -6,18 +5,9 @@ import { LOG_ACTIONS } from '../protocol/permissions';
 
 /**
  * The execution role of a function cdk-unum creates: instead of
- * AWSLambdaBasicExecutionRole (logs:* on every log group), it may write only
- * to the function's own log group. Everything else is granted to it later.
+ * AWSLambdaBasicExecutionRole (logs:* on every log group), it may do
+ * nothing yet; `grantLogWrite` and the workflow's grants add the rest.
  */
-export function functionRole(scope: Construct, functionName: string): iam.Role {
-  const role = executionRole(scope);
-  grantLogWrite(role, Stack.of(scope).formatArn({
-    service: 'logs', resource: 'log-group', resourceName: `/aws/lambda/${functionName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  }));
-  return role;
-}
-
-/** A role Lambda can assume that may do nothing yet. */
 export function executionRole(scope: Construct): iam.Role {
   return new iam.Role(scope, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
 }

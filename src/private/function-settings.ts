@@ -8,6 +8,8 @@ import { suppressNag } from './nag';
 import type { UnumFunctionDefaults, UnumFunctionSettings } from '../function-settings';
 import { TRACING_ACTIONS } from '../protocol/permissions';
 
+/** Retention of the log groups the workflow creates, unless set (not Lambda's default: forever). */
+export const DEFAULT_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
 /** Lambda's limit on layers per function. */
 const MAX_LAYERS = 5;
 /** Lambda's alias names: not only digits (those are versions), not $LATEST. */
@@ -85,7 +87,7 @@ export class FunctionSettings {
       });
     }
 
-    this.logGroup = p.logGroup ?? new logs.LogGroup(this.scope, 'LogGroup', { retention: p.logRetention ?? d.logRetention ?? logs.RetentionDays.THREE_MONTHS });
+    this.logGroup = p.logGroup ?? new logs.LogGroup(this.scope, 'LogGroup', { retention: p.logRetention ?? d.logRetention ?? DEFAULT_LOG_RETENTION });
     grantLogWrite(this.role, this.logGroup.logGroupArn);
     const format = p.loggingFormat ?? d.loggingFormat;
     const applicationLogLevel = p.applicationLogLevel ?? d.applicationLogLevel;

@@ -169,8 +169,8 @@ describe('logs and tracing', () => {
     const bGroup = stack.getLogicalId(b.logGroup.node.defaultChild as logs.CfnLogGroup);
     t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: b.functionName, LoggingConfig: { LogGroup: { Ref: bGroup }, LogFormat: 'JSON', SystemLogLevel: 'WARN' } });
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    // The user's and B's: A creates none.
-    t.resourceCountIs('AWS::Logs::LogGroup', 2);
+    // The user's, B's and the failure recorder's (with the workflow's retention): A creates none.
+    t.resourceCountIs('AWS::Logs::LogGroup', 3);
   });
 
   test('log levels without JSON format are refused naming the node, wherever they are set', () => {
