@@ -4,12 +4,14 @@ import { Duration, Stack, ArnFormat, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { GraphCatch, TaskState } from './compiler/graph';
 import { DataFlowProps, toDataFlow } from './data-flow';
+import { UnumFunctionDefaults, UnumFunctionSettings } from './function-settings';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
-import { functionRole } from './private/function-role';
+import { FunctionSettings } from './private/function-settings';
 import { checkFunctionSettings, checkRetryFitsTimeout, environmentProblem } from './private/lambda-limits';
 import { pythonCode } from './private/python-bundling';
 import { checkPythonRuntimePresent } from './private/runtime-layer';
@@ -26,7 +28,7 @@ import { CatchProps, IChainable, INextable, JitterType, RetryProps } from './typ
  * Properties of an UnumFunction: its user code, Lambda settings and Step
  * Functions' input/output processing around the user code.
  */
-export interface UnumFunctionProps extends DataFlowProps {
+export interface UnumFunctionProps extends DataFlowProps, UnumFunctionSettings {
   /**
    * Node.js: TypeScript or JavaScript file with the user function, bundled
    * with esbuild like `NodejsFunction` (`@aws-sdk/*` stays external).
@@ -158,6 +160,7 @@ export class UnumFunction extends State implements INextable {
   private readonly retries: RetryRule[] = [];
   private readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
   private dataFlow?: DataFlow;
+  private readonly settings: FunctionSettings;
 
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);
@@ -181,9 +184,10 @@ export class UnumFunction extends State implements INextable {
     this.functionArn = Stack.of(this).formatArn({
       service: 'lambda', resource: 'function', resourceName: this.functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    const role = functionRole(this, this.functionName);
+    this.settings = new FunctionSettings(this, this.where, props, runtime);
     const common = {
-      role,
+      ...this.settings.lambdaProps(),
+      role: this.settings.role,
       runtime,
       functionName: this.functionName,
       memorySize,
@@ -232,6 +236,7 @@ export class UnumFunction extends State implements INextable {
     } else {
       throw new Error(`UnumFunction '${id}': set exactly one of entry (${python ? 'the function\'s directory' : 'a TypeScript/JavaScript file to bundle'}) or code (with handler)`);
     }
+    this.settings.created();
     // The runtime layer's handler wraps the user's: it owns the protocol, the user code only sees values.
     (this.lambdaFunction.node.defaultChild as lambda.CfnFunction).handler = python ? PYTHON_RUNTIME_HANDLER : RUNTIME_HANDLER;
     this._addEnvironment(ENV.USER_HANDLER, userHandler);
@@ -313,9 +318,35 @@ export class UnumFunction extends State implements INextable {
     return this;
   }
 
-  /** Allow `grantee` to invoke this function (unqualified: the workflow deploys no versions or aliases). */
+  /** Allow `grantee` to invoke this function as its predecessors do: through its alias if it has one, else unqualified. */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return grantInvokeByName(grantee, Stack.of(this), [this.functionName]);
+    return grantInvokeByName(grantee, Stack.of(this), [this.invocationName]);
+  }
+
+  /** The name predecessors and clients invoke: `functionName`, or `functionName:alias` with an alias. */
+  public get invocationName(): string {
+    return this.settings.alias ? `${this.functionName}:${this.settings.alias.aliasName}` : this.functionName;
+  }
+
+  /** What predecessors invoke: the alias if the function has one, else the function. */
+  public get invocationTarget(): lambda.IFunction {
+    return this.settings.alias ?? this.lambdaFunction;
+  }
+
+  /** The alias predecessors invoke, if the function or its workflow set `aliasName`. */
+  public get alias(): lambda.Alias | undefined {
+    return this.settings.alias;
+  }
+
+  /** The function's log group (the one it created, or `logGroup`); available once the function is in a workflow. */
+  public get logGroup(): logs.ILogGroup {
+    if (!this.settings.logGroup) throw new Error(`${this.where}: the log group is created when the function joins an UnumWorkflow`);
+    return this.settings.logGroup;
+  }
+
+  /** Applies the workflow's function defaults under the function's own settings (once, before compiling). @internal */
+  public _applyDefaults(defaults: UnumFunctionDefaults): void {
+    this.settings.apply(this.lambdaFunction, defaults);
   }
 
   /** How synth-time errors name this function. */
@@ -334,7 +365,7 @@ export class UnumFunction extends State implements INextable {
     return {
       kind: 'task',
       id: this.id,
-      functionName: this.functionName,
+      functionName: this.invocationName,
       ...(this._nextState ? { next: this._nextState.id } : {}),
       ...(this.retries.length ? { retry: [...this.retries] } : {}),
       ...(this.catches.length ? { catch: this.catches.map((c) => c.rule) } : {}),

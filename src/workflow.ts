@@ -1,41 +1,34 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CfnOutput, Size, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Size, Stack, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { CompiledWorkflow, compileWorkflow } from './compiler/compile';
 import { WorkflowGraph } from './compiler/graph';
 import { UnumFunction } from './function';
+import { UnumFunctionDefaults } from './function-settings';
 import { addFailureRecorder } from './private/failure-recorder';
 import { configVariable, environmentSize, invokedFunctionNames, LAMBDA_ENVIRONMENT_LIMIT } from './private/function-config';
+import { ImportedUnumWorkflow } from './private/imported-workflow';
 import { stackResourceProblems } from './private/lambda-limits';
 import { suppressNag } from './private/nag';
 import { runtimeLayer } from './private/runtime-layer';
-import { grantInvokeByName, grantWorkflowData } from './private/store-grants';
+import { grantInvokeByName, grantWorkflowData, wildcardReasons } from './private/store-grants';
+import * as access from './private/workflow-access';
 import { ENV, FunctionConfig } from './protocol/config';
-import { START_OBJECT_NAME, workflowObjectPrefix } from './protocol/keys';
-import {
-  CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, READ_ITEM_ACTIONS, READ_OBJECT_ACTIONS,
-  START_OBJECT_ACTIONS,
-} from './protocol/permissions';
+import { CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS } from './protocol/permissions';
 import { State } from './state';
 import { IIntermediaryStore, IntermediaryStore } from './store';
 import { IChainable } from './types';
+import { IUnumWorkflow, UnumWorkflowAttributes } from './workflow-interface';
 
 /** Lambda's limit for an asynchronous invocation payload. */
 const MAX_PAYLOAD_THRESHOLD = Size.mebibytes(1);
-
-/** The only wildcard the workflow grants on resources, and why it is as narrow as it can be. */
-function wildcardReasons(workflow: string) {
-  const prefix = workflowObjectPrefix(workflow).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return [{
-    id: 'AwsSolutions-IAM5',
-    reason: `Payload objects are keyed per session under the workflow's own prefix ${workflowObjectPrefix(workflow)}; access is limited to that prefix`,
-    appliesTo: [{ regex: `/^Resource::.*\\/${prefix}\\*$/g` }],
-  }];
-}
 
 /** Properties of an UnumWorkflow. */
 export interface UnumWorkflowProps {
@@ -73,6 +66,14 @@ export interface UnumWorkflowProps {
    * @default true
    */
   readonly entryFunctionOutput?: boolean;
+
+  /**
+   * Settings for every function of the workflow that does not set its own
+   * (alias, logs, tracing). Settings that shape a function when it is
+   * created (VPC, role, layers) are per function.
+   * @default - each function's own settings and their defaults
+   */
+  readonly functionDefaults?: UnumFunctionDefaults;
 }
 
 /**
@@ -81,7 +82,19 @@ export interface UnumWorkflowProps {
  * intermediary store and invokes its successors asynchronously. The graph is
  * validated and compiled at synth; each function gets only its own part.
  */
-export class UnumWorkflow extends Construct {
+export class UnumWorkflow extends Construct implements IUnumWorkflow {
+  /**
+   * A workflow defined in another stack or app, to start it, read its
+   * sessions, or make it a rule target or an API integration.
+   */
+  public static fromWorkflowAttributes(scope: Construct, id: string, attrs: UnumWorkflowAttributes): IUnumWorkflow {
+    if (Token.isUnresolved(attrs.workflowName)) {
+      throw new Error(`UnumWorkflow.fromWorkflowAttributes '${id}': workflowName is a deploy-time value (a Token); `
+        + 'grants name its store key and object prefix at synth: give the literal name');
+    }
+    return new ImportedUnumWorkflow(scope, id, attrs);
+  }
+
   /** Name of the workflow. */
   public readonly workflowName: string;
   /** The store the workflow uses. */
@@ -92,6 +105,8 @@ export class UnumWorkflow extends Construct {
   public readonly functions: UnumFunction[];
   /** Every function's on-failure destination: records the session FAILED when Lambda gives up on an invocation. */
   public readonly failureRecorder: lambda.IFunction;
+  /** ARN that starts a session (the entry's alias ARN when it has one). */
+  public readonly entryFunctionArn: string;
 
   constructor(scope: Construct, id: string, props: UnumWorkflowProps) {
     super(scope, id);
@@ -107,6 +122,8 @@ export class UnumWorkflow extends Construct {
       throw new Error(`UnumWorkflow '${this.workflowName}': payloadThreshold must be between 1 KiB and 1 MiB (Lambda's asynchronous payload limit)`);
     }
     const states = discoverStates(props.definition.startState);
+    // Before the graph: an alias changes the name predecessors invoke.
+    states.forEach((s) => { if (s instanceof UnumFunction) s._applyDefaults(props.functionDefaults ?? {}); });
     const graph: WorkflowGraph = {
       name: this.workflowName,
       start: props.definition.startState.id,
@@ -117,17 +134,21 @@ export class UnumWorkflow extends Construct {
 
     this.functions = states.filter((s): s is UnumFunction => s instanceof UnumFunction);
     this.entryFunction = this.functions.find((f) => f.id === compiled.entry)!;
+    this.entryFunctionArn = Stack.of(this).formatArn({
+      service: 'lambda', resource: 'function', resourceName: this.entryFunction.invocationName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.store = props.store ?? new IntermediaryStore(this, 'Store');
     this.configureFunctions(compiled, threshold, props.eagerCleanup ?? false);
     this.failureRecorder = addFailureRecorder(this, {
       workflowName: this.workflowName, store: this.store, layer: runtimeLayer(this), functions: this.functions, entry: this.entryFunction,
+      logRetention: props.functionDefaults?.logRetention,
     });
 
     this.node.addValidation({ validate: () => stackResourceProblems(`UnumWorkflow '${this.workflowName}'`, this.functions) });
     this.node.addMetadata('cdk-unum:workflow', { name: this.workflowName, entry: this.entryFunction.functionName });
     if (props.entryFunctionOutput ?? true) {
       new CfnOutput(this, 'EntryFunctionName', {
-        value: this.entryFunction.functionName,
+        value: this.entryFunction.invocationName,
         description: `Invoke this function to start a session of workflow ${this.workflowName}`,
       });
     }
@@ -139,15 +160,45 @@ export class UnumWorkflow extends Construct {
    * `grantRead`.
    */
   public grantStart(grantee: iam.IGrantable): iam.Grant {
-    grantWorkflowData(grantee, this.store, this.workflowName, { itemActions: [], objectActions: [...START_OBJECT_ACTIONS], objectPattern: `*/${START_OBJECT_NAME}` });
-    return this.entryFunction.grantInvoke(grantee);
+    return access.grantStart(grantee, this.endpoint);
   }
 
   /** Allow `grantee` to read this workflow's sessions, failures and results, and nothing of other workflows in the store. */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return grantWorkflowData(grantee, this.store, this.workflowName, {
-      itemActions: [...READ_ITEM_ACTIONS], objectActions: [...READ_OBJECT_ACTIONS],
-    });
+    return access.grantRead(grantee, this.endpoint);
+  }
+
+  /**
+   * An EventBridge rule target that starts one session per event, with the
+   * event (or `props.event`) as its input.
+   * @param props the target's input, retries and dead-letter queue
+   */
+  public asEventTarget(props?: targets.LambdaFunctionProps): events.IRuleTarget {
+    return access.eventTarget(this.endpoint, props);
+  }
+
+  /**
+   * An API Gateway integration that starts a session with the request's
+   * JSON body as input and answers 202 at once; the session id is the
+   * integration response header `x-amzn-RequestId` (see `addApiMethod`).
+   */
+  public asApiIntegration(): apigateway.Integration {
+    return access.apiIntegration(this.endpoint);
+  }
+
+  /**
+   * Adds `httpMethod` on `resource`, integrated with `asApiIntegration`, that
+   * answers 202 with the session id in the `X-Unum-Session` header.
+   * @param httpMethod the HTTP method, POST by default
+   */
+  public addApiMethod(resource: apigateway.IResource, httpMethod?: string): apigateway.Method {
+    return access.addApiMethod(this.endpoint, resource, httpMethod);
+  }
+
+  private get endpoint(): access.WorkflowEndpoint {
+    return {
+      workflowName: this.workflowName, store: this.store, entryFunctionArn: this.entryFunctionArn, entryTarget: this.entryFunction.invocationTarget,
+    };
   }
 
   private configureFunctions(compiled: CompiledWorkflow, threshold: Size, eagerCleanup: boolean): void {

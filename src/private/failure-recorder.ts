@@ -4,12 +4,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { workflowFunctionName } from './function-name';
-import { functionRole } from './function-role';
+import { executionRole, grantLogWrite } from './function-role';
+import { DEFAULT_LOG_RETENTION } from './function-settings';
 import { suppressNag } from './nag';
 import { grantWorkflowData } from './store-grants';
 import { UnumFunction } from '../function';
@@ -32,13 +34,19 @@ export function addFailureRecorder(scope: Construct, props: {
   readonly layer: lambda.ILayerVersion;
   readonly functions: readonly UnumFunction[];
   readonly entry: UnumFunction;
+  readonly logRetention?: logs.RetentionDays;
 }): lambda.Function {
   const forward: Record<string, ForwardTarget> = {};
   const recorderScope = new Construct(scope, 'FailureRecorder');
   const functionName = workflowFunctionName(recorderScope);
+  // A log group with a retention, like the workflow's functions (Lambda's own would keep logs forever).
+  const logGroup = new logs.LogGroup(recorderScope, 'LogGroup', { retention: props.logRetention ?? DEFAULT_LOG_RETENTION });
+  const role = executionRole(recorderScope);
+  grantLogWrite(role, logGroup.logGroupArn);
   const recorder = new lambda.Function(recorderScope, 'Function', {
     functionName,
-    role: functionRole(recorderScope, functionName),
+    role,
+    logGroup,
     runtime: lambda.Runtime.NODEJS_24_X,
     code: lambda.Code.fromInline('// The cdk-unum failure recorder runs from the runtime layer (/opt/unum/runtime.js).'),
     handler: RECORDER_HANDLER,
@@ -69,6 +77,8 @@ export function addFailureRecorder(scope: Construct, props: {
     const { retryAttempts, maxEventAge, onFailure } = fn._asyncInvoke;
     if (onFailure !== undefined) forward[fn.functionName] = userDestination(fn, onFailure, recorder);
     fn.lambdaFunction.configureAsyncInvoke({ retryAttempts, maxEventAge, onFailure: destination });
+    // Lambda keeps asynchronous settings per qualifier: predecessors invoking the alias need them there too.
+    fn.alias?.configureAsyncInvoke({ retryAttempts, maxEventAge, onFailure: destination });
   }
   return recorder;
 }

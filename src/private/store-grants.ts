@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { workflowKeyPrefix, workflowObjectPrefix } from '../protocol/keys';
+import { NagSuppression } from './nag';
+import { START_OBJECT_NAME, workflowKeyPrefix, workflowObjectPrefix } from '../protocol/keys';
 import type { IIntermediaryStore } from '../store';
 
 /** What a grantee may do with one workflow's part of a store. */
@@ -66,4 +67,19 @@ export function grantInvokeByName(grantee: iam.IGrantable, scope: Stack, functio
       service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     })),
   });
+}
+
+/**
+ * The only wildcards a workflow grant has on resources, and why they are as
+ * narrow as they can be: its payload objects, keyed per session under the
+ * workflow's prefix (and a session's start object).
+ */
+export function wildcardReasons(workflow: string, startObjects = false): NagSuppression[] {
+  const prefix = workflowObjectPrefix(workflow).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const start = START_OBJECT_NAME.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return [{
+    id: 'AwsSolutions-IAM5',
+    reason: `Payload objects are keyed per session under the workflow's own prefix ${workflowObjectPrefix(workflow)}; access is limited to that prefix`,
+    appliesTo: [{ regex: `/^Resource::.*\\/${prefix}\\*$/g` }, ...(startObjects ? [{ regex: `/^Resource::.*\\/${prefix}\\*\\/${start}$/g` }] : [])],
+  }];
 }

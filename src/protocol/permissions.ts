@@ -32,6 +32,8 @@ export const FORWARD_ACTIONS = {
 export const FORWARD_KMS_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
 /** What Lambda itself needs of the role to write the function's logs to its own log group. */
 export const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'] as const;
+/** What Lambda itself needs of the role to send traces when X-Ray tracing is on (no resource-level permissions exist). */
+export const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
 
 /** A client reading sessions: describeSession (GetItem, Query for failures), getResult (BatchGetItem for a fan-in, GetObject). */
 export const READ_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'] as const;

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -67,10 +67,11 @@ describe('UnumWorkflow', () => {
     const c = fn(stack, 'C');
     new UnumWorkflow(stack, 'Flow', { definition: Chain.start(a).next(new Parallel(stack, 'P').branch(b).branch(c)) });
     const t = Template.fromStack(stack);
-    const logStatement = (name: string) => ({
+    // Only the function's own log group, the one its LoggingConfig names.
+    const logStatement = (f: UnumFunction) => ({
       Effect: 'Allow',
       Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:us-east-1:123456789012:log-group:/aws/lambda/${name}:*`]] },
+      Resource: { 'Fn::GetAtt': [stack.getLogicalId(f.logGroup.node.defaultChild as CfnElement), 'Arn'] },
     });
     const tableStatement = {
       Effect: 'Allow',
@@ -93,14 +94,14 @@ describe('UnumWorkflow', () => {
       return Object.values(policies).find((p: any) => p.Properties.Roles[0].Ref === role) as any;
     };
     expect(policyOf('A').Properties.PolicyDocument.Statement).toEqual([
-      logStatement(a.functionName), tableStatement, objectStatement,
+      logStatement(a), tableStatement, objectStatement,
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [invokeArn(b.functionName), invokeArn(c.functionName)] },
       recorderStatement,
     ]);
     // No managed policy (AWSLambdaBasicExecutionRole would allow logs:* on every log group).
     for (const role of Object.values(t.findResources('AWS::IAM::Role'))) expect((role as any).Properties.ManagedPolicyArns).toBeUndefined();
     // Branch ends arrive at the join that ends the workflow: they invoke nothing but their on-failure destination.
-    expect(policyOf('B').Properties.PolicyDocument.Statement).toEqual([logStatement(b.functionName), tableStatement, objectStatement, recorderStatement]);
+    expect(policyOf('B').Properties.PolicyDocument.Statement).toEqual([logStatement(b), tableStatement, objectStatement, recorderStatement]);
   });
 
   test('loops and back-edges deploy: no resource depends on another workflow function', () => {

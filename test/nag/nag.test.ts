@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { expectNagClean, nagReport } from './nag-helpers';
+import { productionApp } from '../../integ/support/production';
 import { Chain, IntermediaryStore, UnumFunction, UnumWorkflow } from '../../src';
 import { SHAPES, shapeStack } from '../support/shapes';
 
@@ -91,6 +92,9 @@ const NAG_STACKS: Record<string, (app: App) => Stack> = {
     new UnumWorkflow(stack, 'destinations', { definition: nodes.slice(1).reduce((c, n) => c.next(n), Chain.start(nodes[0])) });
     return stack;
   },
+  // VPC, aliases with provisioned concurrency, JSON logs, tracing (the README's "Running in production").
+  'production: the workflow stack': (app) => productionApp(app).orders,
+  'production: a stack starting it from a rule and reading its sessions': (app) => productionApp(app).shop,
 };
 
 

@@ -1,0 +1,77 @@
+import { CfnResource } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { suppressNag } from './nag';
+import { grantWorkflowData, wildcardReasons } from './store-grants';
+import { START_OBJECT_NAME, workflowObjectPrefix } from '../protocol/keys';
+import { INVOKE_ACTIONS, READ_ITEM_ACTIONS, READ_OBJECT_ACTIONS, START_OBJECT_ACTIONS } from '../protocol/permissions';
+import type { IIntermediaryStore } from '../store';
+
+/** What granting and targeting a workflow needs, the same for a defined and an imported one. */
+export interface WorkflowEndpoint {
+  readonly workflowName: string;
+  readonly store: IIntermediaryStore;
+  /** Exactly the ARN sessions are started through (qualified with an alias). */
+  readonly entryFunctionArn: string;
+  /** The entry as an IFunction, for targets that add their own invoke permission. */
+  readonly entryTarget: lambda.IFunction;
+}
+
+/** The header of the API method response that carries the session id. */
+const SESSION_HEADER = 'method.response.header.X-Unum-Session';
+
+export function grantStart(grantee: iam.IGrantable, w: WorkflowEndpoint): iam.Grant {
+  grantWorkflowData(grantee, w.store, w.workflowName, { itemActions: [], objectActions: [...START_OBJECT_ACTIONS], objectPattern: `*/${START_OBJECT_NAME}` });
+  explainWildcards(grantee, w.workflowName);
+  // Not IFunction.grantInvoke: it adds a ':*' qualifier wildcard.
+  return iam.Grant.addToPrincipal({ grantee, actions: [...INVOKE_ACTIONS], resourceArns: [w.entryFunctionArn] });
+}
+
+export function grantRead(grantee: iam.IGrantable, w: WorkflowEndpoint): iam.Grant {
+  const grant = grantWorkflowData(grantee, w.store, w.workflowName, { itemActions: [...READ_ITEM_ACTIONS], objectActions: [...READ_OBJECT_ACTIONS] });
+  explainWildcards(grantee, w.workflowName);
+  return grant;
+}
+
+/** A grantee role's policy gets the reason for the workflow's object prefix wildcard, as the functions' do (call after granting). */
+function explainWildcards(grantee: iam.IGrantable, workflow: string): void {
+  const principal = grantee.grantPrincipal;
+  const policy = principal instanceof iam.Role ? principal.node.tryFindChild('DefaultPolicy') : undefined;
+  if (policy && !JSON.stringify((policy.node.defaultChild as CfnResource).getMetadata('cdk_nag') ?? {}).includes(`prefix ${workflowObjectPrefix(workflow)}`)) {
+    suppressNag(policy, wildcardReasons(workflow, true));
+  }
+}
+
+/** EventBridge invokes the entry asynchronously with the event: not an envelope, so the entry starts a session with it as input. */
+export function eventTarget(w: WorkflowEndpoint, props?: targets.LambdaFunctionProps): events.IRuleTarget {
+  return new targets.LambdaFunction(w.entryTarget, props);
+}
+
+/**
+ * A non-proxy integration that invokes the entry asynchronously (the entry
+ * would otherwise run its node inside the request and answer with the
+ * runtime's result, which API Gateway cannot map). Lambda's request id of
+ * the asynchronous invocation is the session id.
+ */
+export function apiIntegration(w: WorkflowEndpoint): apigateway.Integration {
+  return new apigateway.LambdaIntegration(w.entryTarget, {
+    proxy: false,
+    requestParameters: { 'integration.request.header.X-Amz-Invocation-Type': "'Event'" },
+    requestTemplates: { 'application/json': "$input.json('$')" },
+    passthroughBehavior: apigateway.PassthroughBehavior.WHEN_NO_TEMPLATES,
+    integrationResponses: [{
+      statusCode: '202',
+      responseParameters: { [SESSION_HEADER]: 'integration.response.header.x-amzn-RequestId' },
+      responseTemplates: { 'application/json': '{"started":true}' },
+    }],
+  });
+}
+
+export function addApiMethod(w: WorkflowEndpoint, resource: apigateway.IResource, httpMethod?: string): apigateway.Method {
+  return resource.addMethod(httpMethod ?? 'POST', apiIntegration(w), {
+    methodResponses: [{ statusCode: '202', responseParameters: { [SESSION_HEADER]: true } }],
+  });
+}

@@ -1,0 +1,16 @@
+// A workflow with the production settings the local engine must run as Lambda would: successors invoked through aliases (name:alias), JSON logs, tracing.
+// `node -r ts-node/register/transpile-only test/engine/apps/operations.ts`
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Chain, UnumFunction, UnumWorkflow } from '../../../src';
+
+const app = new App();
+const stack = new Stack(app, 'EngineOps');
+const entry = path.join(__dirname, 'functions', 'steps.ts');
+
+new UnumWorkflow(stack, 'aliased', {
+  definition: Chain.start(new UnumFunction(stack, 'Double', { entry, handler: 'double' }))
+    .next(new UnumFunction(stack, 'Increment', { entry, handler: 'increment', provisionedConcurrentExecutions: 1 })),
+  functionDefaults: { aliasName: 'live', loggingFormat: lambda.LoggingFormat.JSON, tracing: lambda.Tracing.ACTIVE },
+});
