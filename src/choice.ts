@@ -3,6 +3,7 @@ import { Chain } from './chain';
 import { ChoiceState } from './compiler/graph';
 import { Condition } from './condition';
 import { assertUnbound } from './private/state-rules';
+import { assertKnownAtSynth } from './private/tokens';
 import { validateCondition } from './protocol/conditions';
 import { State } from './state';
 import { IChainable, INextable } from './types';
@@ -37,10 +38,10 @@ export class Choice extends State {
   /** Continue with `next` when `condition` holds (rules are tried in order). */
   public when(condition: Condition, next: IChainable): Choice {
     assertUnbound(this, 'add a rule to');
+    const rule = `rule ${this.rules.length} (when() number ${this.rules.length + 1})`;
+    assertKnownAtSynth(`Choice '${this.id}' (${this.node.path}): ${rule}`, 'condition', condition._toJson());
     const problems = validateCondition(condition._toJson());
-    if (problems.length > 0) {
-      throw new Error(`Choice '${this.id}': rule ${this.rules.length} (when() number ${this.rules.length + 1}): ${problems.join('; ')}`);
-    }
+    if (problems.length > 0) throw new Error(`Choice '${this.id}': ${rule}: ${problems.join('; ')}`);
     this.rules.push({ condition, next });
     return this;
   }

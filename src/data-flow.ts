@@ -1,3 +1,4 @@
+import { assertKnownAtSynth } from './private/tokens';
 import { DataFlow, validateDataFlow } from './protocol/dataflow';
 
 /** Special values of the data-flow paths. */
@@ -51,6 +52,9 @@ export interface DataFlowProps {
 
 /** The protocol form of data-flow props; throws naming the state when a path or template is not supported. @internal */
 export function toDataFlow(where: string, props: DataFlowProps & { readonly result?: unknown }): DataFlow | undefined {
+  for (const field of ['inputPath', 'parameters', 'result', 'resultSelector', 'resultPath', 'outputPath'] as const) {
+    assertKnownAtSynth(where, field, props[field]);
+  }
   const path = (p: string | undefined) => (p === JsonPathValue.DISCARD ? null : p);
   const flow: DataFlow = {
     ...(props.inputPath !== undefined ? { inputPath: path(props.inputPath) } : {}),

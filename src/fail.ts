@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { FailState } from './compiler/graph';
+import { assertKnownAtSynth } from './private/tokens';
 import { State } from './state';
 import { INextable } from './types';
 
@@ -23,6 +24,9 @@ export class Fail extends State {
 
   constructor(scope: Construct, id: string, private readonly props: FailProps = {}) {
     super(scope, id);
+    // Compiled into the configuration of the functions before it.
+    assertKnownAtSynth(`Fail '${id}' (${this.node.path})`, 'error', props.error);
+    assertKnownAtSynth(`Fail '${id}' (${this.node.path})`, 'cause', props.cause);
   }
 
   /** @internal */

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { FanInState } from './compiler/graph';
+import { assertKnownAtSynth } from './private/tokens';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -58,6 +59,7 @@ export class FanIn extends State implements INextable {
   constructor(scope: Construct, id: string, props: FanInProps = {}) {
     super(scope, id);
     this.comment = props.comment;
+    assertKnownAtSynth(`FanIn '${id}' (${this.node.path})`, 'itemOffsets', props.itemOffsets);
     this.itemOffsets = props.itemOffsets ? [...props.itemOffsets] : undefined;
     this.endStates = [this];
     if (props.predecessors !== undefined) {

@@ -17,6 +17,7 @@ import { pythonCode } from './private/python-bundling';
 import { checkPythonRuntimePresent } from './private/runtime-layer';
 import { assertUnbound } from './private/state-rules';
 import { grantInvokeByName } from './private/store-grants';
+import { assertKnownAtSynth } from './private/tokens';
 import { ENV, PYTHON_RUNTIME_HANDLER, RetryRule, RUNTIME_HANDLER } from './protocol/config';
 import { DataFlow } from './protocol/dataflow';
 import { parsePath } from './protocol/jsonpath';
@@ -273,6 +274,13 @@ export class UnumFunction extends State implements INextable {
     const maxAttempts = props.maxAttempts ?? 3;
     const backoffRate = props.backoffRate ?? 2;
     const interval = props.interval ?? Duration.seconds(1);
+    // Compiled into the configuration and checked against the timeout: a Token would print as a huge negative number.
+    const retryWhere = `UnumFunction '${this.id}' (${this.node.path}): addRetry`;
+    assertKnownAtSynth(retryWhere, 'errors', props.errors);
+    for (const [field, value] of [['maxAttempts', maxAttempts], ['backoffRate', backoffRate]] as const) assertKnownAtSynth(retryWhere, field, value);
+    for (const [field, value] of [['interval', interval], ['maxDelay', props.maxDelay]] as const) {
+      if (value?.isUnresolved()) assertKnownAtSynth(retryWhere, field, secondsOrToken(value));
+    }
     if (!Number.isInteger(maxAttempts) || maxAttempts < 0 || maxAttempts > 99_999_999) {
       throw new Error(`UnumFunction '${this.id}': addRetry maxAttempts must be an integer from 0 to 99999999 (got ${maxAttempts})`);
     }
@@ -299,6 +307,8 @@ export class UnumFunction extends State implements INextable {
   public addCatch(handler: IChainable, props: CatchProps = {}): UnumFunction {
     assertUnbound(this, 'add a catch to');
     const resultPath = props.resultPath ?? '$';
+    assertKnownAtSynth(`UnumFunction '${this.id}' (${this.node.path}): addCatch`, 'resultPath', resultPath);
+    assertKnownAtSynth(`UnumFunction '${this.id}' (${this.node.path}): addCatch`, 'errors', props.errors);
     try {
       parsePath(resultPath);
     } catch (e) {
@@ -411,4 +421,13 @@ function pythonUserHandler(where: string, index: string, handler: string): strin
     throw new Error(`${where}: handler ${JSON.stringify(handler)} must be the name of a function defined at the top level of ${index}`);
   }
   return `${module.replace(/\//g, '.')}.${handler}`;
+}
+
+/** A Duration's seconds (a Token number, which names what it refers to), or its Token text when it is in another unit. */
+function secondsOrToken(d: Duration): number | string {
+  try {
+    return d.toSeconds();
+  } catch {
+    return d.formatTokenToNumber();
+  }
 }

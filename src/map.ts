@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { MapState } from './compiler/graph';
 import { assertUnbound } from './private/state-rules';
+import { assertKnownAtSynth } from './private/tokens';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -43,6 +44,7 @@ export class Map extends State implements INextable {
     for (const [name, value] of [['width', props.width], ['maxConcurrency', props.maxConcurrency]] as const) {
       if (value !== undefined && Token.isUnresolved(value)) throw new Error(`Map '${id}': ${name} must be known at synth (not a token)`);
     }
+    assertKnownAtSynth(`Map '${id}' (${this.node.path})`, 'itemsPath', props.itemsPath);
     if (props.width !== undefined && (!Number.isInteger(props.width) || props.width < 1)) {
       throw new Error(`Map '${id}': width must be a positive integer (got ${props.width})`);
     }

@@ -1,7 +1,7 @@
 // The in-process floor of hello-bye-python: Greet, the branch the Choice takes, World.
 import * as path from 'path';
-import { ReferenceRun, roundTrip } from '../support/reference';
 import { pythonHandler } from '../support/python';
+import { ReferenceRun, roundTrip } from '../support/reference';
 
 const fn = (dir: string) => pythonHandler(path.join(__dirname, 'functions', dir), 'app.py', 'lambda_handler');
 

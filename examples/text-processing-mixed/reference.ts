@@ -1,10 +1,10 @@
 // The in-process floor of text-processing-mixed: the TypeScript steps called directly, the Python ones in python3.
 import * as path from 'path';
+import { pythonHandler } from '../support/python';
+import { ReferenceRun, roundTrip } from '../support/reference';
 import { handler as draft } from '../text-processing/functions/draft';
 import { handler as publish } from '../text-processing/functions/publish';
 import { handler as shortenUrls } from '../text-processing/functions/shorten-urls';
-import { ReferenceRun, roundTrip } from '../support/reference';
-import { pythonHandler } from '../support/python';
 
 const py = (dir: string) => pythonHandler(path.join(__dirname, 'functions', dir), 'app.py', 'lambda_handler');
 

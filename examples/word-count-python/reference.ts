@@ -1,7 +1,7 @@
 // The in-process floor of word-count-python: the same steps as word-count, each Python function called directly.
 import * as path from 'path';
-import { ReferenceRun, roundTrip } from '../support/reference';
 import { pythonHandler } from '../support/python';
+import { ReferenceRun, roundTrip } from '../support/reference';
 
 const fn = (dir: string) => pythonHandler(path.join(__dirname, 'functions', dir));
 

@@ -22,8 +22,9 @@ export function checkFunctionSettings(where: string, timeout: Duration, memorySi
 /**
  * Refuses a retry whose longest delay (interval × backoffRate^(maxAttempts−1),
  * capped by maxDelay) a fresh invocation of `timeout` cannot wait: the runtime
- * sleeps between attempts inside the invocation and would otherwise cut the
- * interval short. A Token timeout cannot be compared, so it is not checked.
+ * waits each interval inside an invocation (the failed one, or a fresh one it
+ * hands the retry to with the deadline), so a longer one could never be
+ * honoured. A Token timeout cannot be compared, so it is not checked.
  */
 export function checkRetryFitsTimeout(where: string, index: number, rule: RetryRule, timeout: Duration): void {
   if (timeout.isUnresolved() || rule.maxAttempts === 0) return;

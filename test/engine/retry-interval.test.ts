@@ -24,9 +24,13 @@ afterAll(async () => engine?.stop());
 const marks = (word: string) => lines.filter((l) => l.startsWith(`${word} `)).map((l) => JSON.parse(l.slice(word.length + 1)));
 const runtimeLines = (message: string) => lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.message === message);
 
+beforeEach(() => {
+  lines.length = 0;
+});
+
 test('a slow attempt hands its retry to a fresh invocation that starts it no earlier than the interval asks', async () => {
   const r = await engine.run({ workflow: 'later', input: 'x' });
-  expect(r.status).toBe('SUCCEEDED');
+  expect({ status: r.status, error: r.error, onFailure: r.onFailure }).toEqual({ status: 'SUCCEEDED', error: undefined, onFailure: [] });
   expect(r.result).toEqual({ input: 'x', attempts: 3 });
   // The user code ran exactly three times: attempts 0, 1, 2.
   const attempts = marks('ATTEMPT');
@@ -46,4 +50,15 @@ test('a slow attempt hands its retry to a fresh invocation that starts it no ear
     expect(retry.notBefore).toBeGreaterThanOrEqual(fails[i].at + retry.delayMs);
     expect(attempts[i + 1].at).toBeGreaterThanOrEqual(retry.notBefore);
   }
+});
+
+test('a handed-over retry that fails too ends the session FAILED after exactly the allowed attempts', async () => {
+  const r = await engine.run({ workflow: 'exhausted', input: {} });
+  expect(r.status).toBe('FAILED');
+  expect(r.error).toMatchObject({ node: 'AlwaysSlow', instance: 'AlwaysSlow|0', error: 'Transient', cause: 'attempt 1 failed' });
+  expect(marks('ATTEMPT').map((a) => a.attempt)).toEqual([0, 1]);
+  expect(r.invocations).toMatchObject({ total: 2, retries: 1, errors: 0 });
+  const [retry] = runtimeLines('user code failed; retrying');
+  expect(marks('ATTEMPT')[1].at).toBeGreaterThanOrEqual(retry.notBefore);
+  expect(r.onFailure).toEqual([]);
 });

@@ -16,3 +16,11 @@ export const slowThenFlaky = async (input: unknown, ctx: UnumContext) => {
   }
   return { input, attempts: ctx.attempt + 1 };
 };
+
+/** Every attempt runs until the invocation is nearly used up, then fails. */
+export const alwaysSlow = async (_input: unknown, ctx: UnumContext) => {
+  mark('ATTEMPT', ctx);
+  await new Promise((r) => setTimeout(r, Math.max(0, ctx.getRemainingTimeInMillis() - LEAVE_MS)));
+  mark('FAIL', ctx);
+  throw Object.assign(new Error(`attempt ${ctx.attempt} failed`), { name: 'Transient' });
+};
