@@ -122,6 +122,8 @@ LOG_ACTIONS = (
 
 MAX_NOT_BEFORE_AHEAD_MS = 900000
 
+PYTHON_RUNTIME_HANDLER = "unum_runtime.entry.handler"
+
 READ_ITEM_ACTIONS = (
     "dynamodb:GetItem",
     "dynamodb:Query",
@@ -173,6 +175,11 @@ START_OBJECT_ACTIONS = (
 )
 
 START_OBJECT_NAME = "start.json"
+
+TRACING_ACTIONS = (
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+)
 
 TYPE_TEST_OPERATORS = (
     "isPresent",
