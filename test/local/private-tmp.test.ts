@@ -42,12 +42,10 @@ let hostMarkerCreated = false;
 const notices: string[] = [];
 
 function fn(runtime: 'node' | 'python'): SandboxFunction {
+  const common = { functionName: 'marker', codeDir, handlerExport: 'handler', environment: {}, timeoutSeconds: 30, memorySize: 128 };
   return runtime === 'node'
-    ? { functionName: 'marker', codeDir, handlerFile: join(codeDir, 'index.js'), handlerExport: 'handler', environment: {}, timeoutSeconds: 30, memorySize: 128 }
-    : {
-      functionName: 'marker', codeDir, handlerFile: join(codeDir, 'app.py'), handlerExport: 'handler', environment: {}, timeoutSeconds: 30,
-      memorySize: 128, runtime: 'python3.12', python: { module: 'app', path: [codeDir] },
-    };
+    ? { ...common, handlerFile: join(codeDir, 'index.js') }
+    : { ...common, handlerFile: join(codeDir, 'app.py'), runtime: 'python3.12', python: { module: 'app', path: [codeDir] } };
 }
 
 function pool(runtime: 'node' | 'python', options: { privateTmp?: boolean } = {}): SandboxPool {
