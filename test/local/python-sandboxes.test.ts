@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import { randomUUID } from 'crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -84,7 +84,10 @@ test('cold then warm: the module is imported once, its globals and the private /
   expect(b.pid).toBe(a.pid);
   expect(b.seen).toEqual(['1', '2']);
   expect(b.tmp).toBe(a.tmp);
-  expect(a.tmp).not.toBe(tmpdir());
+  expect(second.tmpDir).toBe(first.tmpDir);
+  expect(first.tmpDir).not.toBe(tmpdir());
+  // With a private /tmp the sandbox's TMPDIR is /tmp itself, the private directory mounted there.
+  expect(a.tmp).toBe(p.privateTmp ? '/tmp' : first.tmpDir);
   expect(a.greeting).toBe('hello from a relative path');
   expect(a.shout).toBe('HELLO FROM A RELATIVE PATH');
   expect(a.cwd).toBe(CODE);
@@ -94,18 +97,21 @@ test('cold then warm: the module is imported once, its globals and the private /
 
 test('concurrent invocations get sandboxes of their own, each with its own globals and /tmp', async () => {
   const p = pool([fn('twins')]);
-  const [a, b] = (await Promise.all([invoke(p, 'twins', { action: 'count' }), invoke(p, 'twins', { action: 'count' })])).map(payload);
+  const outcomes = await Promise.all([invoke(p, 'twins', { action: 'count' }), invoke(p, 'twins', { action: 'count' })]);
+  const [a, b] = outcomes.map(payload);
   expect([a.calls, b.calls]).toEqual([1, 1]);
   expect(a.pid).not.toBe(b.pid);
-  expect(a.tmp).not.toBe(b.tmp);
+  expect(outcomes[0].tmpDir).not.toBe(outcomes[1].tmpDir);
   expect(a.seen).toEqual(['1']);
   expect(b.seen).toEqual(['1']);
 });
 
 test('the private /tmp is deleted with its sandbox', async () => {
   const p = pool([fn('tmp-gone')]);
-  const { tmp } = payload(await invoke(p, 'tmp-gone', { action: 'count' }));
-  expect(existsSync(tmp)).toBe(true);
+  const outcome = await invoke(p, 'tmp-gone', { action: 'count' });
+  payload(outcome);
+  const tmp = outcome.tmpDir!;
+  expect(readFileSync(join(tmp, 'calls.txt'), 'utf8')).toBe('1\n');
   await p.stop();
   expect(existsSync(tmp)).toBe(false);
 });
@@ -221,7 +227,10 @@ test('Lambda\'s async retry policy: a failing event runs 1 + 2 times, then goes 
   });
   const lambda = new LambdaClient({ region: 'us-east-1', endpoint: endpoint.url, credentials: CREDENTIALS });
   try {
-    const file = join(mkdtempSync(join(tmpdir(), 'py-attempts-')), 'attempts.txt');
+    // Outside /tmp: with a private /tmp per sandbox, the host's /tmp is not the sandbox's.
+    const cache = join(__dirname, '..', '..', 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    const file = join(mkdtempSync(join(cache, 'py-attempts-')), 'attempts.txt');
     const accepted = await lambda.send(new InvokeCommand({
       FunctionName: 'retried', InvocationType: 'Event', Payload: Buffer.from(JSON.stringify({ action: 'attempt', file })),
     }));

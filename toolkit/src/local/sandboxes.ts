@@ -1,10 +1,11 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { delimiter, isAbsolute, join } from 'path';
 import { UsageError } from './assembly';
 import { InvokeRequest, InvokeResult } from './lambda-endpoint';
+import { privateTmpUnavailable, withPrivateTmp } from './private-tmp';
 
 /**
  * Lambda sandboxes as local processes: one child process per sandbox, with
@@ -20,10 +21,12 @@ import { InvokeRequest, InvokeResult } from './lambda-endpoint';
  * python3), speaking the same IPC messages, so timeouts, freezing, retries
  * and the async queue are the same for both.
  *
- * Each sandbox has a private temporary directory as TMPDIR (TMP, TEMP), kept
- * while the sandbox is warm and deleted with it: what Node's os.tmpdir() and
- * Python's tempfile give is private per sandbox, as /tmp is on Lambda. A
- * literal "/tmp/x" is the host's /tmp, shared by every sandbox and run.
+ * Each sandbox has a private temporary directory, kept while the sandbox is
+ * warm and deleted with it. On Linux (see private-tmp.ts) it is mounted over
+ * /tmp inside the sandbox, so even a literal "/tmp/x" is private, as on
+ * Lambda; elsewhere, or with UNUM_PRIVATE_TMP=0, it is only TMPDIR (TMP,
+ * TEMP): os.tmpdir() and Python's tempfile are private, a literal "/tmp/x" is
+ * the host's /tmp, shared by every sandbox and run.
  */
 
 export interface SandboxFunction {
@@ -54,6 +57,8 @@ export interface SandboxPoolOptions {
   readonly timeoutScale?: number;
   /** The Python that runs Python functions (default: UNUM_PYTHON, else python3 on PATH). */
   readonly python?: string;
+  /** Mount each sandbox's private directory over /tmp (default: where Linux mount namespaces work, unless UNUM_PRIVATE_TMP=0). */
+  readonly privateTmp?: boolean;
 }
 
 export interface SandboxOutcome extends InvokeResult {
@@ -62,6 +67,8 @@ export interface SandboxOutcome extends InvokeResult {
   readonly startedAt: number;
   readonly endedAt: number;
   readonly timedOut: boolean;
+  /** The host path of the sandbox's private temporary directory (its /tmp, or its TMPDIR without a private /tmp). */
+  readonly tmpDir?: string;
 }
 
 const LOCAL_ARN_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:';
@@ -79,7 +86,7 @@ class Sandbox {
   private exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
   exited = false;
 
-  constructor(readonly fn: SandboxFunction, private readonly proc: ChildProcess, private readonly freezeIdle: boolean) {
+  constructor(readonly fn: SandboxFunction, private readonly proc: ChildProcess, private readonly freezeIdle: boolean, readonly tmpDir: string) {
     this.ready = new Promise((resolve) => {
       proc.on('message', (m: any) => {
         if (m?.type === 'ready') {resolve(undefined);} else if (m?.type === 'init-error') {resolve(m.error);} else if (m?.type === 'result') {
@@ -148,13 +155,21 @@ export class SandboxPool {
   private readonly live = new Set<Sandbox>();
   private readonly worker = workerScript();
   private readonly python: string;
+  private readonly pythonPrefixes: string[] = [];
+  /** Whether sandboxes get the private directory as /tmp (probed once per pool). */
+  readonly privateTmp: boolean;
   private stopped = false;
 
   constructor(private readonly options: SandboxPoolOptions) {
     for (const fn of options.functions) this.functions.set(fn.functionName, fn);
     this.python = options.python ?? (process.env.UNUM_PYTHON || 'python3');
     const pythonFunctions = options.functions.filter((f) => f.python !== undefined).map((f) => f.functionName);
-    if (pythonFunctions.length > 0) checkPython(this.python, pythonFunctions);
+    if (pythonFunctions.length > 0) this.pythonPrefixes = checkPython(this.python, pythonFunctions);
+    const unavailable = options.privateTmp === false ? 'disabled' : privateTmpUnavailable();
+    this.privateTmp = unavailable === undefined;
+    if (unavailable !== undefined && options.privateTmp !== false && options.functions.length > 0) {
+      options.onOutput?.('unum', `no private /tmp per sandbox: ${unavailable}; each sandbox's TMPDIR is private, a literal /tmp path is the host's, shared`);
+    }
   }
 
   has(functionName: string): boolean {
@@ -228,7 +243,7 @@ export class SandboxPool {
     } else {
       this.release(sandbox);
     }
-    return { ...outcome.result, cold, startedAt, endedAt: Date.now(), timedOut: outcome.timedOut };
+    return { ...outcome.result, cold, startedAt, endedAt: Date.now(), timedOut: outcome.timedOut, tmpDir: sandbox.tmpDir };
   }
 
   /** Kills every sandbox. */
@@ -244,11 +259,12 @@ export class SandboxPool {
   private create(fn: SandboxFunction): Sandbox {
     this.evictIfFull();
     const tmp = mkdtempSync(join(tmpdir(), 'unum-sandbox-tmp-'));
+    const sandboxTmp = this.privateTmp ? '/tmp' : tmp;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-      TMPDIR: tmp,
-      TMP: tmp,
-      TEMP: tmp,
+      TMPDIR: sandboxTmp,
+      TMP: sandboxTmp,
+      TEMP: sandboxTmp,
       ...(process.env.SYSTEMROOT ? { SYSTEMROOT: process.env.SYSTEMROOT } : {}),
       TZ: 'UTC',
       LANG: 'en_US.UTF-8',
@@ -267,9 +283,16 @@ export class SandboxPool {
       ...this.options.baseEnvironment,
       ...fn.environment,
     };
-    const [command, args] = fn.python
+    let [command, args] = fn.python
       ? [this.python, ['-u', pythonWorkerScript(), fn.python.module, fn.handlerExport, ...fn.python.path]]
       : [process.execPath, [this.worker, fn.handlerFile, fn.handlerExport]];
+    if (this.privateTmp) {
+      if (env.PYTHONPYCACHEPREFIX) mkdirSync(env.PYTHONPYCACHEPREFIX, { recursive: true });
+      // What the sandbox reads from the host: its code, layers, worker, interpreter and module paths (those under /tmp stay visible).
+      const needed = [fn.codeDir, fn.handlerFile, ...fn.python?.path ?? [], command, ...args, env.PYTHONPYCACHEPREFIX ?? '',
+        ...(env.NODE_PATH ?? '').split(delimiter), ...this.pythonPrefixes].filter(isAbsolute);
+      [command, args] = withPrivateTmp(tmp, needed, command, args);
+    }
     const proc = spawn(command, args, {
       cwd: fn.codeDir, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json',
     });
@@ -289,7 +312,7 @@ export class SandboxPool {
     };
     forward(proc.stdout);
     forward(proc.stderr);
-    const sandbox = new Sandbox(fn, proc, this.options.freeze ?? process.platform !== 'win32');
+    const sandbox = new Sandbox(fn, proc, this.options.freeze ?? process.platform !== 'win32', tmp);
     sandbox.onExit(() => {
       this.forget(sandbox);
       rmSync(tmp, { recursive: true, force: true });
@@ -339,9 +362,14 @@ export function pythonWorkerScript(): string {
   return join(__dirname, 'python', 'sandbox_worker.py');
 }
 
-/** A clear error before any sandbox starts when the app has Python functions and there is no Python to run them. */
-function checkPython(python: string, functions: string[]): void {
-  const probe = spawnSync(python, ['-c', 'import sys, importlib.util; print("%d.%d" % sys.version_info[:2], importlib.util.find_spec("boto3") is not None)'], {
+/**
+ * A clear error before any sandbox starts when the app has Python functions and there is no Python to run them.
+ * Returns the Python's prefixes (a virtualenv's and its base), which its sandboxes read.
+ */
+function checkPython(python: string, functions: string[]): string[] {
+  const script = 'import sys, importlib.util; print("%d.%d" % sys.version_info[:2], importlib.util.find_spec("boto3") is not None); '
+    + 'print(sys.prefix); print(sys.base_prefix)';
+  const probe = spawnSync(python, ['-c', script], {
     encoding: 'utf8',
   });
   const names = functions.length > 3 ? `${functions.slice(0, 3).join(', ')} and ${functions.length - 3} more` : functions.join(', ');
@@ -350,7 +378,8 @@ function checkPython(python: string, functions: string[]): void {
     throw new UsageError(`the app has Python functions (${names}) and the local engine's Python, ${python}, ${why}: `
       + 'install Python 3 (with boto3, which Lambda\'s Python runtime ships), or set UNUM_PYTHON to the Python to use');
   }
-  const [version, boto3] = probe.stdout.trim().split(' ');
+  const [first, prefix, basePrefix] = probe.stdout.trim().split('\n');
+  const [version, boto3] = first.split(' ');
   const [major, minor] = version.split('.').map(Number);
   if (major !== 3 || minor < 9) {
     throw new UsageError(`the local engine's Python, ${python}, is ${version}; Python functions (${names}) need Python 3.9 or later: set UNUM_PYTHON to one`);
@@ -359,6 +388,7 @@ function checkPython(python: string, functions: string[]): void {
     throw new UsageError(`the local engine's Python, ${python}, has no boto3, which Lambda's Python runtime ships and the cdk-unum runtime of `
       + `the Python functions (${names}) uses: \`${python} -m pip install boto3\` (in a virtualenv), or set UNUM_PYTHON to a Python that has it`);
   }
+  return [prefix, basePrefix].filter((p) => p !== undefined);
 }
 
 /**
