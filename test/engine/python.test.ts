@@ -71,12 +71,22 @@ test('a Python exception fails the session, naming the node and its error', asyn
   expect(r.error!.cause).toMatch(/cannot total \[1, 2\]/);
 });
 
-test('a Python function past its timeout is killed; Lambda retries it cold, then the failure recorder ends the session', async () => {
+test('a Python function waiting past its timeout: the runtime stops waiting first and records States.Timeout (as Node does for a pending promise)', async () => {
   const r = await engine.run({ workflow: 'pytimeout', input: null });
   expect(r.status).toBe('FAILED');
-  expect(r.error).toMatchObject({ node: 'Hang', instance: 'Hang|0', error: 'Sandbox.Timedout' });
+  expect(r.error).toMatchObject({ node: 'Hang', instance: 'Hang|0', error: 'States.Timeout' });
+  expect(r.error!.cause).toMatch(/user code did not finish within \d+ ms/);
+  // Recorded by the runtime itself inside the invocation: no sandbox was killed, nothing was retried.
+  expect(r.invocations).toMatchObject({ timeouts: 0 });
+  expect(r.onFailure).toEqual([]);
+});
+
+test('a Python function that holds the GIL past its timeout is killed; Lambda retries it cold, then the failure recorder ends the session', async () => {
+  const r = await engine.run({ workflow: 'pyspin', input: null });
+  expect(r.status).toBe('FAILED');
+  expect(r.error).toMatchObject({ node: 'Spin', instance: 'Spin|0', error: 'Sandbox.Timedout' });
   expect(r.invocations).toMatchObject({ total: 2, timeouts: 2, retries: 1, cold: 2 });
-  expect(r.onFailure).toEqual([expect.objectContaining({ node: 'Hang', attempts: 2, errorType: 'Sandbox.Timedout' })]);
+  expect(r.onFailure).toEqual([expect.objectContaining({ node: 'Spin', attempts: 2, errorType: 'Sandbox.Timedout' })]);
 });
 
 test('crash injection in the Python runtime heals through Lambda retries, one commit per instance', async () => {

@@ -37,5 +37,6 @@ new UnumWorkflow(stack, 'pymap', {
 new UnumWorkflow(stack, 'pyfail', { definition: Chain.start(node('Prepare', 'items')).next(py('Boom', 'total', { handler: 'boom' })) });
 
 new UnumWorkflow(stack, 'pytimeout', { definition: py('Hang', 'hang', { timeout: Duration.seconds(1), retryAttempts: 1 }) });
+new UnumWorkflow(stack, 'pyspin', { definition: py('Spin', 'hang', { handler: 'spin', timeout: Duration.seconds(1), retryAttempts: 1 }) });
 
 app.synth();
