@@ -1,3 +1,4 @@
+import { testPython } from './python';
 import { startDynamoDbLocal, startS3rver } from '../../toolkit/src/local/servers';
 
 /**
@@ -18,6 +19,9 @@ export default async function globalSetup(): Promise<void> {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     UNUM_TEST_DYNAMODB_ENDPOINT: dynamodb.endpoint,
     UNUM_TEST_S3_ENDPOINT: s3.endpoint,
+    // The engine's Python sandboxes (the Python examples, under every engine and chaos test) run
+    // lambda-runtime/python/.venv, with the boto3 Lambda's Python runtime ships; made on first use.
+    UNUM_PYTHON: process.env.UNUM_PYTHON ?? testPython(),
   });
 }
 
