@@ -61,7 +61,7 @@ export interface UnumFunctionProps extends DataFlowProps, UnumFunctionSettings {
    */
   readonly code?: lambda.Code;
   /**
-   * Runtime of the function: Node.js 22 or later, or Python 3.11 to 3.13
+   * Runtime of the function: Node.js 22 or later, or Python 3.11 to 3.14
    * (the layer carries the workflow runtime in both languages).
    * @default lambda.Runtime.NODEJS_24_X
    */
@@ -393,7 +393,7 @@ export class UnumFunction extends State implements INextable {
 function checkRuntime(where: string, runtime: lambda.Runtime, props: UnumFunctionProps): void {
   const version = Number(/(\d+)(?:\.(\d+))?/.exec(runtime.name)?.slice(1).join('.') ?? NaN);
   if (runtime.family === lambda.RuntimeFamily.PYTHON) {
-    if (!(version >= 3.11)) throw new Error(`${where}: runtime ${runtime.name} is too old; Python functions need python3.11 or later (python3.12 or python3.13)`);
+    if (!(version >= 3.11)) throw new Error(`${where}: runtime ${runtime.name} is too old; Python functions need python3.11 or later (python3.12, 3.13 or 3.14)`);
     const nodeOnly = (['bundling', 'depsLockFilePath'] as const).filter((p) => props[p] !== undefined);
     if (nodeOnly.length) {
       throw new Error(`${where}: ${nodeOnly.join(' and ')} ${nodeOnly.length > 1 ? 'are' : 'is'} for Node.js functions (esbuild); `

@@ -12,7 +12,7 @@ const stack = new Stack(app, 'HelloByePythonExample');
 
 const fn = (id: string, dir: string): UnumFunction =>
   new UnumFunction(stack, id, {
-    runtime: lambda.Runtime.PYTHON_3_12,
+    runtime: lambda.Runtime.PYTHON_3_14,
     entry: path.join(__dirname, 'functions', dir),
     index: 'app.py',
     handler: 'lambda_handler',

@@ -15,7 +15,7 @@ const node = (id: string, file: string): UnumFunction =>
 // Original unum style: a directory per function with app.py and lambda_handler.
 const python = (id: string, dir: string): UnumFunction =>
   new UnumFunction(stack, id, {
-    runtime: lambda.Runtime.PYTHON_3_12,
+    runtime: lambda.Runtime.PYTHON_3_14,
     entry: path.join(__dirname, 'functions', dir),
     index: 'app.py',
     handler: 'lambda_handler',

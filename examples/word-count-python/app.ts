@@ -10,7 +10,7 @@ const app = new App();
 const stack = new Stack(app, 'WordCountPythonExample');
 
 const fn = (id: string, dir: string): UnumFunction =>
-  new UnumFunction(stack, id, { runtime: lambda.Runtime.PYTHON_3_12, entry: path.join(__dirname, 'functions', dir) });
+  new UnumFunction(stack, id, { runtime: lambda.Runtime.PYTHON_3_14, entry: path.join(__dirname, 'functions', dir) });
 
 const split = fn('Split', 'split');
 const count = fn('Count', 'count');

@@ -25,7 +25,7 @@ export function runtimeLayer(scope: Construct): lambda.ILayerVersion {
     code: lambda.Code.fromAsset(RUNTIME_LAYER_DIR),
     compatibleRuntimes: [
       lambda.Runtime.NODEJS_22_X, lambda.Runtime.NODEJS_24_X,
-      lambda.Runtime.PYTHON_3_11, lambda.Runtime.PYTHON_3_12, lambda.Runtime.PYTHON_3_13,
+      lambda.Runtime.PYTHON_3_11, lambda.Runtime.PYTHON_3_12, lambda.Runtime.PYTHON_3_13, lambda.Runtime.PYTHON_3_14,
     ],
     description: 'cdk-unum workflow runtime: checkpoints, successor invocation, fan-in joins',
   });

@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { App, Stack } from 'aws-cdk-lib';
+import { PYTHON_RUNTIME_HANDLER, RUNTIME_HANDLER } from '../../src/protocol/config';
 import { expectNagClean } from '../nag/nag-helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -39,7 +40,7 @@ const EXAMPLES: readonly Example[] = [
   // In Python: functions/<dir>/index.py with handler(), or app.py with lambda_handler() as original unum apps have.
   defineExample('word-count-python', 'WordCountPython', ['Split', 'Count', 'Partition', 'Reduce', 'Merge']),
   defineExample('hello-bye-python', 'HelloByePython', ['Greet', 'Hello', 'Bye', 'World'], 'app.lambda_handler'),
-  defineExample('text-processing-mixed', 'TextProcessingMixed', ['Draft', 'ExtractMentions', 'FindUrls', 'ShortenUrls', 'CreatePost', 'Publish']),
+  defineExample('text-processing-mixed', 'TextProcessingMixed', ['Draft', 'ExtractMentions', 'FindUrls', 'ShortenUrls', 'CreatePost', 'Publish'], 'app.lambda_handler'),
 ];
 
 /** An example whose stack is `<workflow>Example` and whose entry is the first node. */
@@ -94,7 +95,7 @@ describe('synthesis', () => {
     for (const fn of functions) {
       expect(fn.Properties.Layers).toHaveLength(1);
       const python = String(fn.Properties.Runtime).startsWith('python');
-      expect(fn.Properties.Handler).toBe(python ? 'unum_runtime.entry.handler' : 'unum/runtime.handler');
+      expect(fn.Properties.Handler).toBe(python ? PYTHON_RUNTIME_HANDLER : RUNTIME_HANDLER);
       // The mixed example's Node functions keep index.handler.
       expect(fn.Properties.Environment.Variables.UNUM_USER_HANDLER).toBe(python ? example.userHandler : 'index.handler');
     }
