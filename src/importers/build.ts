@@ -119,6 +119,8 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
         ...(s.width !== undefined ? { width: s.width } : {}),
         ...(s.maxConcurrency !== undefined ? { maxConcurrency: s.maxConcurrency } : {}),
       });
+    case 'window':
+      return new FanIn(scope, s.id, { comment: s.comment, itemOffsets: [...s.itemOffsets] });
     case 'succeed':
       return new Succeed(scope, s.id);
     case 'fail':

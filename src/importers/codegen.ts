@@ -219,6 +219,9 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
       ];
       return `new Map(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
     }
+    case 'window':
+      imports.add('FanIn');
+      return `new FanIn(this, ${str(s.id)}, ${object([`itemOffsets: ${json(s.itemOffsets)}`, ...comment])})`;
     case 'succeed':
       imports.add('Succeed');
       return `new Succeed(this, ${str(s.id)})`;

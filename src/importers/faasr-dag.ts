@@ -238,6 +238,8 @@ export function graphProblems(plan: Plan): readonly string[] {
         return { kind: 'map', id: s.id, iterator: s.iterator, ...defined({ itemsPath: s.itemsPath, width: s.width, maxConcurrency: s.maxConcurrency, next: s.next }) };
       case 'fanIn':
         return { kind: 'fanIn', id: s.id, predecessors: s.predecessors, ...defined({ next: s.next }) };
+      case 'window':
+        return { kind: 'fanIn', id: s.id, itemOffsets: s.itemOffsets, ...defined({ next: s.next }) };
       case 'succeed':
         return { kind: 'succeed', id: s.id };
       case 'fail':

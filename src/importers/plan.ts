@@ -16,7 +16,7 @@ export interface Plan {
   readonly notes: readonly string[];
 }
 
-export type PlanState = PlanTask | PlanPass | PlanWait | PlanChoice | PlanParallel | PlanMap | PlanFanIn | PlanSucceed | PlanFail;
+export type PlanState = PlanTask | PlanPass | PlanWait | PlanChoice | PlanParallel | PlanMap | PlanFanIn | PlanWindow | PlanSucceed | PlanFail;
 
 interface PlanBase {
   /** Construct id and node name (letters, digits, _.:+=@-). */
@@ -122,6 +122,17 @@ export interface PlanMap extends PlanBase {
 export interface PlanFanIn extends PlanBase {
   readonly kind: 'fanIn';
   readonly predecessors: readonly string[];
+  readonly next?: string;
+}
+
+/**
+ * A window FanIn inside a Map's item processor (`itemOffsets`): item i's
+ * next state gets the outputs of the state before it at items i + offset,
+ * in offset order (null outside the Map). Chained by `next` like any state.
+ */
+export interface PlanWindow extends PlanBase {
+  readonly kind: 'window';
+  readonly itemOffsets: readonly number[];
   readonly next?: string;
 }
 

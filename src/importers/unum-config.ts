@@ -12,7 +12,8 @@ import { ImportError } from './plan';
  *
  * Payload ("Fan-out") modifiers: `Pop` ends the innermost fan-out, which the
  * translation derives from the structure itself; the index/size assignments
- * (`$0=$0+1`, `$size = $size - 1`) have no counterpart and are refused.
+ * (`$0=$0+1`, `$size = $size - 1`) have no counterpart and are refused; a
+ * neighbouring-item join is read from the Fan-in's Values instead.
  */
 
 /** How a continuation passes the output on. */
@@ -71,7 +72,8 @@ export function readUnumConfig(fn: string, raw: unknown, problems: string[]): Un
     mods.forEach((m, i) => {
       if (m === 'Pop') return;
       problems.push(`${where(`${field}[${i}]`)}: '${String(m)}' rewrites the fan-out index or size, which cdk-unum derives from the workflow's structure and cannot change; `
-        + 'only "Pop" (end the innermost fan-out) can be kept. For neighbouring-item joins, write the workflow by hand with a FanIn with itemOffsets');
+        + 'only "Pop" (end the innermost fan-out) can be kept. For a join of neighbouring items, name them in the Fan-in\'s Values instead '
+        + '(["F-unumIndex-$0", "F-unumIndex-($0-1)"]), which imports as a window FanIn (itemOffsets)');
     });
   }
   for (const flag of ['Start', 'Checkpoint', 'Debug']) {

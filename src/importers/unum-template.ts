@@ -234,6 +234,8 @@ class UnumTranslator {
         return undefined;
       }
       const edge = joins[0];
+      const window = windowValues(edge);
+      if (window) return this.window(fn, edge, window, scope);
       if (edge.conditional !== undefined) {
         const cond = this.parse(fn, edge);
         if (cond && !(isLastInstance(cond) && scope.kind === 'item')) {
@@ -256,6 +258,50 @@ class UnumTranslator {
     }
     if (edges.length === 1) return this.follow(fn, edges[0], scope);
     return this.parallel(fn, edges, scope);
+  }
+
+  /**
+   * A fan-in whose Values name outputs at indexes computed from the item's
+   * own ($0, $0-1, ($0+1)): a window FanIn when every name is this function's
+   * output in the same Map, with the offsets in Values order; the next
+   * function stays in the item. Anything else is refused with the reason.
+   */
+  private window(fn: string, edge: UnumEdge, values: readonly WindowValue[], scope: Scope): string | undefined {
+    const where = `function '${fn}', field '${edge.inputField}'`;
+    const bad = (why: string) => { this.problems.push(`${where}: ${why}`); return undefined; };
+    if (scope.kind !== 'item') return bad(`${JSON.stringify(edge.input.kind === 'fanIn' ? edge.input.values : [])} names neighbouring items, but ${fn} is not inside a Map (InputType "Map"); a window join needs the items of a Map`);
+    // The enclosing Maps' indexes, when written, must be the instance's own ($1 … outermost first).
+    const prefix = Array.from({ length: scope.depth - 1 }, (_, k) => `$${scope.depth - 1 - k}`);
+    for (const v of values) {
+      if (v.fn === edge.to) {
+        return bad(`'${v.name}' names ${edge.to}'s own output at another item: a recurrence (a sequential fold or rebase chain, each step waiting for the previous step), `
+          + 'which a window FanIn cannot express — it joins neighbouring outputs of the one function before it; write the fold by hand (e.g. a FanIn over the whole Map, then one function that folds in order)');
+      }
+      if (v.fn !== fn) {
+        return bad(`'${v.name}' names ${v.fn}'s output; a window FanIn (itemOffsets) joins neighbouring outputs of the one function before it (${fn}), `
+          + `so every value must be ${fn}-unumIndex-<$0 ± k> — joins across several functions' items (as ExCamera's vpxenc/xcdec) must be written by hand`);
+      }
+      if (v.offset === undefined) return bad(`'${v.name}': the index must be $0, $0-k or $0+k (optionally in parentheses) for a window join`);
+      if (v.outer.length > 1 && (v.outer.length !== scope.depth || v.outer.slice(0, -1).some((p, k) => p !== prefix[k]))) {
+        return bad(`'${v.name}': the enclosing Maps' index parts must be the item's own (${[...prefix, '$0'].join('.')}); a window joins items of the innermost Map only`);
+      }
+    }
+    const offsets = values.map((v) => v.offset!);
+    if (new Set(offsets).size !== offsets.length || offsets.length > 16) return bad(`offsets ${JSON.stringify(offsets)}: a window names 1 to 16 distinct items`);
+    if (edge.conditional !== undefined) {
+      this.problems.push(`function '${fn}', field '${edge.field}.Conditional': '${edge.conditional}' on a neighbouring-item fan-in decides which items continue; `
+        + `cdk-unum's window join continues every item (an item outside the Map gives null) — drop the Conditional and let ${edge.to} handle null`);
+      return undefined;
+    }
+    const id = this.ids.allocate(`${fn}-window`);
+    const state: PlanState & { next?: string } = { kind: 'window', id, itemOffsets: offsets, comment: `${edge.to} of item i gets ${fn} of items ${offsets.map((o) => (o === 0 ? 'i' : `i${o > 0 ? '+' : ''}${o}`)).join(', ')}` };
+    this.states.push(state);
+    if (offsets.some((o) => o !== 0)) {
+      this.notes.push(`${fn}: the Fan-in ${JSON.stringify(values.map((v) => v.name))} is a window FanIn (itemOffsets ${JSON.stringify(offsets)}); `
+        + `an item outside the Map (e.g. item 0's $0-1) is null, where the original would wait for it forever: ${edge.to} must accept null`);
+    }
+    state.next = this.visit(edge.to, scope);
+    return id;
   }
 
   private parse(fn: string, edge: UnumEdge): CondExpr | undefined {
@@ -384,12 +430,6 @@ class UnumTranslator {
     const prefix = Array.from({ length: depth - 1 }, (_, k) => `$${depth - 1 - k}`);
     const expected = isMap ? [`${ends[0]}-unumIndex-*`] : ends.map((e, i) => `${e}-unumIndex-${i}`);
     const describe = `Values must be ${JSON.stringify(expected)} (the ${isMap ? 'outputs of every item' : 'branch ends in Next order'})`;
-    // A name that depends on the instance's own index joins single items, not the fan-out.
-    const single = input.values.find((name) => (parseValueName(name)?.index ?? []).some((p) => /[()+\-]/.test(p) || p === '$0'));
-    if (single !== undefined) {
-      return `'${single}' names another item's output (an index computed from $0); cdk-unum joins whole fan-outs, so a fold or a neighbouring-item join cannot be kept `
-        + '— write it by hand (FanIn with itemOffsets covers joins of neighbouring items of one function)';
-    }
     if (input.values.length !== expected.length) return `${JSON.stringify(input.values)}: ${describe}`;
     for (let i = 0; i < expected.length; i++) {
       const v = parseValueName(input.values[i]);
@@ -402,6 +442,30 @@ class UnumTranslator {
     }
     return undefined;
   }
+}
+
+interface WindowValue {
+  readonly name: string;
+  readonly fn: string;
+  /** Its index parts, outermost first. */
+  readonly outer: readonly string[];
+  /** k of `$0 ± k` in the last part; undefined when it is not of that form. */
+  readonly offset?: number;
+}
+
+/** The Values of a fan-in that names items relative to the instance's own index, or undefined (a whole-fan-out join). */
+function windowValues(edge: UnumEdge): WindowValue[] | undefined {
+  if (edge.input.kind !== 'fanIn') return undefined;
+  const parsed = edge.input.values.map((name) => ({ name, v: parseValueName(name) }));
+  // $0 or arithmetic on an index: the value of one particular item, not of the whole fan-out.
+  const relative = parsed.some(({ v }) => (v?.index ?? []).some((p) => /[()+\-]/.test(p) || p === '$0'));
+  if (!relative) return undefined;
+  return parsed.map(({ name, v }) => {
+    const index = v?.index ?? [];
+    const m = /^\(?\s*\$0\s*(?:([+-])\s*(\d+))?\s*\)?$/.exec(index[index.length - 1] ?? '');
+    const offset = m ? (m[1] === '-' ? -Number(m[2]) : Number(m[2] ?? 0)) : undefined;
+    return { name, fn: v?.fn ?? name, outer: index, ...(offset !== undefined ? { offset: offset === 0 ? 0 : offset } : {}) };
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Imported unum applications end to end: `unum import` writes the app for
- * two fixtures (our own apps in the original format), a CDK app holds the
+ * three fixtures (our own apps in the original format), a CDK app holds the
  * generated constructs, it is synthesized, and the local engine runs it:
  * Python sandboxes with boto3 running the fixtures' app.py files unchanged
  * under the Python runtime layer, DynamoDB Local and s3rver. The chain's
@@ -21,7 +21,7 @@ import { testPython } from '../support/python';
 const ROOT = path.join(__dirname, '..', '..');
 const APPS = path.join(__dirname, '..', 'fixtures', 'unum-apps');
 const OUT = path.join(__dirname, '.generated-unum-engine');
-const IMPORTED = ['chain', 'map-fanin'];
+const IMPORTED = ['chain', 'map-fanin', 'fold'];
 
 let app: LocalApp;
 let engine: LocalEngine;
@@ -70,4 +70,14 @@ test('the chain runs its original-style Python code unchanged: relative file, mo
 
 test('map then fan-in: one Count per chunk, Total gets the counts in item order', async () => {
   expect(await run('fixture-map-fanin', { text: 'a b c d e f g', chunk: 3 })).toEqual({ counts: [3, 3, 1], total: 7 });
+});
+
+test('fold: each Rebase starts with its item and the previous item (None for the first), Fold gets every Rebase in item order', async () => {
+  expect(await run('fixture-fold', { numbers: [3, 1, 4, 1, 5] })).toEqual({
+    values: [30, 10, 40, 10, 50],
+    deltas: [null, -20, 30, -30, 40],
+    total: 140,
+  });
+  // One item: its window has no predecessor at all.
+  expect(await run('fixture-fold', { numbers: [7] })).toEqual({ values: [70], deltas: [null], total: 70 });
 });

@@ -68,6 +68,7 @@ function summarize(a: Action): string {
     case 'parallel': return `parallel(${a.branches.map(summarize).join(', ')})`;
     case 'map': return `map(${summarize(a.item)})`;
     case 'join': return `join → ${summarize(a.then)}`;
+    case 'windowJoin': return `window ${JSON.stringify(a.offsets)} → ${summarize(a.then)}`;
     case 'succeed': return 'succeed';
     case 'skip': return `skip → ${summarize(a.next)}`;
     default: return a.kind;
@@ -168,17 +169,63 @@ describe('fixtures', () => {
     expect(c.RowSum).toBe('join → Grand');
   });
 
-  test('fold: index rewriting and cross-item fan-ins are refused, naming the function and the field', () => {
-    const message = refusal(load('fold'));
+  test('fold (ExCamera-style): Values of the item and its predecessor become a window FanIn in the item, then the Map\'s fan-in', () => {
+    const plan = translateUnumTemplate(load('fold'));
+    const s = byId(plan);
+    expect(s['Items-map']).toMatchObject({ kind: 'map', iterator: 'Leaf', next: 'Fold' });
+    expect(s.Leaf).toMatchObject({ next: 'Leaf-window' });
+    expect(s['Leaf-window']).toMatchObject({ kind: 'window', itemOffsets: [0, -1], next: 'Rebase' });
+    expect(s.Rebase).not.toHaveProperty('next');
+    expect(plan.notes.join('\n')).toMatch(/Leaf: the Fan-in \["Leaf-unumIndex-\$0","Leaf-unumIndex-\(\$0-1\)"\] is a window FanIn \(itemOffsets \[0,-1\]\); .* Rebase must accept null/);
+    const c = compile(plan, 'fold');
+    expect(c.Items).toBe('entry map(Leaf)');
+    expect(c.Leaf).toBe('window [0,-1] → Rebase');
+    expect(c.Rebase).toBe('join → Fold');
+    expect(c.Fold).toBe('succeed');
+    const generated = generateTypeScript(plan, { codeDir: '../unum-apps/fold' }).code;
+    expect(generated).toContain("const leafWindow = new FanIn(this, 'Leaf-window', { itemOffsets: [0, -1], comment: 'Rebase of item i gets Leaf of items i, i-1' });");
+    expect(generated).toContain('leafWindow.next(rebase);');
+  });
+
+  test('fold-recurrence: a step that waits for its own previous step, and index rewriting, are refused naming the function and the field', () => {
+    const message = refusal(load('fold-recurrence'));
     expect(message).toMatch(/function 'Acc', field 'Next Payload Modifiers\[0\]': '\$0=\$0\+1' rewrites the fan-out index/);
-    expect(message).toMatch(/function 'Leaf', field 'Next.InputType': 'Leaf-unumIndex-\$0' names another item's output/);
-    // Without the modifier, the fold's cross-item Values are what cannot be kept.
-    const fold = load('fold');
-    const acc = { ...(fold.configs.Acc as object), 'Next Payload Modifiers': undefined };
-    const leafOnly = refusal({ ...fold, configs: { ...fold.configs, Acc: JSON.parse(JSON.stringify(acc)) } });
-    expect(leafOnly).toMatch(/function 'Leaf', field 'Next.Conditional': '\$0 == 0' on a fan-in decides which instances join/);
-    expect(leafOnly).toMatch(/function 'Leaf', field 'Next.InputType': 'Leaf-unumIndex-\$0' names another item's output/);
-    expect(leafOnly).toMatch(/function 'Acc', field 'Next.InputType': a fan-in outside any fan-out/);
+    expect(message).toMatch(/function 'Leaf', field 'Next.Conditional': '\$0 == 0' on a neighbouring-item fan-in decides which items continue/);
+    // Without the modifier and the Conditional, the recurrence itself is what cannot be kept.
+    const fold = load('fold-recurrence');
+    const leaf = JSON.parse(JSON.stringify({ ...(fold.configs.Leaf as { Next: object }), Next: { ...(fold.configs.Leaf as { Next: object }).Next, Conditional: undefined } }));
+    const acc = JSON.parse(JSON.stringify({ ...(fold.configs.Acc as object), 'Next Payload Modifiers': undefined }));
+    const recurrence = refusal({ ...fold, configs: { ...fold.configs, Leaf: leaf, Acc: acc } });
+    expect(recurrence).toMatch(/function 'Acc', field 'Next.InputType': 'Acc-unumIndex-\(\$0-1\)' names Acc's own output at another item: a recurrence/);
+  });
+
+  test('neighbouring-item fan-ins that are not a window of one function are refused with the reason', () => {
+    const inMap = (leaf: unknown) => refusal(oneOff({ Items: { Next: { Name: 'Leaf', InputType: 'Map' } }, Leaf: leaf, Pair: {} }));
+    const fanIn = (values: string[], extra: object = {}) => ({ Next: { Name: 'Pair', InputType: { 'Fan-in': { Values: values } }, ...extra } });
+    expect(inMap(fanIn(['Leaf-unumIndex-$0', 'Items-unumIndex-($0-1)'])))
+      .toMatch(/function 'Leaf', field 'Next.InputType': 'Items-unumIndex-\(\$0-1\)' names Items's output; a window FanIn \(itemOffsets\) joins neighbouring outputs of the one function before it \(Leaf\)/);
+    expect(inMap(fanIn(['Leaf-unumIndex-$0', 'Leaf-unumIndex-($0*2)']))).toMatch(/'Leaf-unumIndex-\(\$0\*2\)': the index must be \$0, \$0-k or \$0\+k/);
+    expect(inMap(fanIn(['Leaf-unumIndex-$0', 'Leaf-unumIndex-($0+0)']))).toMatch(/offsets \[0,0\]: a window names 1 to 16 distinct items/);
+    expect(inMap(fanIn(['Leaf-unumIndex-$0', 'Leaf-unumIndex-($0-1)'], { Conditional: '$0 > 0' })))
+      .toMatch(/function 'Leaf', field 'Next.Conditional': '\$0 > 0' on a neighbouring-item fan-in decides which items continue/);
+    expect(refusal(oneOff({ Leaf: fanIn(['Leaf-unumIndex-$0', 'Leaf-unumIndex-($0-1)']), Pair: {} })))
+      .toMatch(/function 'Leaf', field 'Next.InputType': .* names neighbouring items, but Leaf is not inside a Map/);
+  });
+
+  test('a window in the inner Map of a map of maps: the outer index is the item\'s own, the offsets those of the inner items', () => {
+    const plan = translateUnumTemplate(oneOff({
+      Matrix: { Next: { Name: 'Row', InputType: 'Map' } },
+      Row: { Next: { Name: 'Cell', InputType: 'Map' } },
+      Cell: { Next: { Name: 'Pair', InputType: { 'Fan-in': { Values: ['Cell-unumIndex-$1.($0+1)', 'Cell-unumIndex-$1.$0'] } } } },
+      Pair: {},
+    }));
+    expect(byId(plan)['Cell-window']).toMatchObject({ kind: 'window', itemOffsets: [1, 0], next: 'Pair' });
+    expect(refusal(oneOff({
+      Matrix: { Next: { Name: 'Row', InputType: 'Map' } },
+      Row: { Next: { Name: 'Cell', InputType: 'Map' } },
+      Cell: { Next: { Name: 'Pair', InputType: { 'Fan-in': { Values: ['Cell-unumIndex-($1-1).$0'] } } } },
+      Pair: {},
+    }))).toMatch(/'Cell-unumIndex-\(\$1-1\).\$0': the enclosing Maps' index parts must be the item's own \(\$1\.\$0\)/);
   });
 
   test('the generated app uses Python UnumFunctions on the functions\' directories as they are', () => {
@@ -281,7 +328,7 @@ describe('refusals name the function and the field', () => {
 
 describe('the generated apps', () => {
   const OUT = path.join(__dirname, '.generated-unum');
-  const APPS_OK = ['chain', 'choice-merge', 'parallel', 'map-fanin', 'map-of-maps'];
+  const APPS_OK = ['chain', 'choice-merge', 'parallel', 'map-fanin', 'map-of-maps', 'fold'];
   const ROOT = path.join(__dirname, '..', '..');
   beforeAll(async () => {
     fs.rmSync(OUT, { recursive: true, force: true });
@@ -364,7 +411,7 @@ describe('unum import (CLI)', () => {
 
   test('a refused application exits 2 with every problem', async () => {
     const { io, chunks } = streams(APPS);
-    expect(await runImport(['fold/unum-template.yaml'], io)).toBe(2);
+    expect(await runImport(['fold-recurrence/unum-template.yaml'], io)).toBe(2);
     expect(chunks.err).toMatch(/cannot import the unum definition:\n {2}- function 'Acc', field 'Next Payload Modifiers\[0\]'/);
   });
 
