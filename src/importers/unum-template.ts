@@ -1,6 +1,6 @@
 import { IdAllocator, Plan, PlanState, PlanTask } from './plan';
 import { isLastInstance, parseConditional, show, toConditionJson, ConditionalError, CondExpr } from './unum-conditional';
-import { parseValueName, readUnumConfig, UnumConfig, UnumEdge, unumImportError } from './unum-config';
+import { parseValueName, readUnumConfig, UnumConfig, UnumEdge, unumImportError, windowValues, WindowValue } from './unum-config';
 import { ConditionJson } from '../protocol/conditions';
 
 /**
@@ -442,30 +442,6 @@ class UnumTranslator {
     }
     return undefined;
   }
-}
-
-interface WindowValue {
-  readonly name: string;
-  readonly fn: string;
-  /** Its index parts, outermost first. */
-  readonly outer: readonly string[];
-  /** k of `$0 ± k` in the last part; undefined when it is not of that form. */
-  readonly offset?: number;
-}
-
-/** The Values of a fan-in that names items relative to the instance's own index, or undefined (a whole-fan-out join). */
-function windowValues(edge: UnumEdge): WindowValue[] | undefined {
-  if (edge.input.kind !== 'fanIn') return undefined;
-  const parsed = edge.input.values.map((name) => ({ name, v: parseValueName(name) }));
-  // $0 or arithmetic on an index: the value of one particular item, not of the whole fan-out.
-  const relative = parsed.some(({ v }) => (v?.index ?? []).some((p) => /[()+\-]/.test(p) || p === '$0'));
-  if (!relative) return undefined;
-  return parsed.map(({ name, v }) => {
-    const index = v?.index ?? [];
-    const m = /^\(?\s*\$0\s*(?:([+-])\s*(\d+))?\s*\)?$/.exec(index[index.length - 1] ?? '');
-    const offset = m ? (m[1] === '-' ? -Number(m[2]) : Number(m[2] ?? 0)) : undefined;
-    return { name, fn: v?.fn ?? name, outer: index, ...(offset !== undefined ? { offset: offset === 0 ? 0 : offset } : {}) };
-  });
 }
 
 /**

@@ -193,7 +193,8 @@ describe('fixtures', () => {
     expect(message).toMatch(/function 'Leaf', field 'Next.Conditional': '\$0 == 0' on a neighbouring-item fan-in decides which items continue/);
     // Without the modifier and the Conditional, the recurrence itself is what cannot be kept.
     const fold = load('fold-recurrence');
-    const leaf = JSON.parse(JSON.stringify({ ...(fold.configs.Leaf as { Next: object }), Next: { ...(fold.configs.Leaf as { Next: object }).Next, Conditional: undefined } }));
+    const leafConfig = fold.configs.Leaf as { Next: object };
+    const leaf = JSON.parse(JSON.stringify({ ...leafConfig, Next: { ...leafConfig.Next, Conditional: undefined } }));
     const acc = JSON.parse(JSON.stringify({ ...(fold.configs.Acc as object), 'Next Payload Modifiers': undefined }));
     const recurrence = refusal({ ...fold, configs: { ...fold.configs, Leaf: leaf, Acc: acc } });
     expect(recurrence).toMatch(/function 'Acc', field 'Next.InputType': 'Acc-unumIndex-\(\$0-1\)' names Acc's own output at another item: a recurrence/);
