@@ -15,7 +15,6 @@ const unknown = (only ?? []).filter((w) => !CASES.some((c) => c.workflow === w))
 if (unknown.length > 0) throw new Error(`UNUM_IMPORTED_WORKFLOWS: no such case ${unknown.join(', ')}; the cases are ${CASES.map((c) => c.workflow).join(', ')}`);
 
 const app = new App();
-const stack = new Stack(app, 'ImportedEngineTest');
 
 for (const c of CASES) {
   if (only !== undefined && !only.includes(c.workflow)) continue;
@@ -23,7 +22,8 @@ for (const c of CASES) {
   const entry = stubFile(c);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = Object.keys(require(entry));
-  const scope = new Construct(stack, c.workflow);
+  // A stack per case: all of them in one would pass CloudFormation's 500 resources (each function has its log group).
+  const scope = new Construct(new Stack(app, `ImportedEngineTest-${c.workflow}`), c.workflow);
   const plan = c.format === 'asl' ? translateStatesLanguage(json) : translateFaasr(json);
   const functions: Record<string, UnumFunction> = {};
   for (const s of plan.states) {
