@@ -6,3 +6,4 @@ export * from './keys';
 export * from './join';
 export * from './dataflow';
 export * from './permissions';
+export * from './metrics';

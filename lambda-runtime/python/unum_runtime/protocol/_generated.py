@@ -122,6 +122,48 @@ LOG_ACTIONS = (
 
 MAX_NOT_BEFORE_AHEAD_MS = 900000
 
+METRIC_DIMENSION = {
+    "WORKFLOW": "Workflow",
+    "NODE": "Node",
+}
+
+METRIC_NAMESPACE = "cdk-unum"
+
+NODE_METRICS = {
+    "INVOCATIONS": {
+        "name": "Invocations",
+        "unit": "Count",
+    },
+    "USER_ERRORS": {
+        "name": "UserErrors",
+        "unit": "Count",
+    },
+    "RETRIES": {
+        "name": "Retries",
+        "unit": "Count",
+    },
+    "DUPLICATE_DELIVERIES": {
+        "name": "DuplicateDeliveries",
+        "unit": "Count",
+    },
+    "USER_CODE_DURATION": {
+        "name": "UserCodeDuration",
+        "unit": "Milliseconds",
+    },
+    "JOIN_ARRIVALS": {
+        "name": "JoinArrivals",
+        "unit": "Count",
+    },
+    "JOINS_FIRED": {
+        "name": "JoinsFired",
+        "unit": "Count",
+    },
+    "PAYLOADS_SPILLED": {
+        "name": "PayloadsSpilled",
+        "unit": "Count",
+    },
+}
+
 PYTHON_RUNTIME_HANDLER = "unum_runtime.entry.handler"
 
 READ_ITEM_ACTIONS = (
@@ -189,6 +231,29 @@ TYPE_TEST_OPERATORS = (
     "isBoolean",
     "isTimestamp",
 )
+
+WORKFLOW_METRICS = {
+    "SESSIONS_STARTED": {
+        "name": "SessionsStarted",
+        "unit": "Count",
+    },
+    "SESSIONS_SUCCEEDED": {
+        "name": "SessionsSucceeded",
+        "unit": "Count",
+    },
+    "SESSIONS_FAILED": {
+        "name": "SessionsFailed",
+        "unit": "Count",
+    },
+    "SESSIONS_TIMED_OUT": {
+        "name": "SessionsTimedOut",
+        "unit": "Count",
+    },
+    "SESSION_DURATION": {
+        "name": "SessionDuration",
+        "unit": "Milliseconds",
+    },
+}
 
 KEY_TEMPLATES = {
     "workflowKeyPrefix": "W#{workflow}#",
