@@ -11,20 +11,25 @@ import { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
  * given up on, and every instance — each join's target included — commits
  * its checkpoint exactly once.
  *
- * UNUM_CHAOS_SEEDS sets the number of seeds (default 1, which keeps npm test
- * quick; `npx projen test:slow` runs 3). chaos.test.ts holds the cases of
- * every run, chaos.slow.test.ts the ones that wait out SDK backoff.
+ * UNUM_CHAOS_SEEDS sets the last seed (default 1, which keeps npm test
+ * quick; `npx projen test:slow` runs 3) and UNUM_CHAOS_FIRST_SEED the first
+ * (default 1; test:slow starts at 2, since npm test has just run seed 1).
+ * chaos.test.ts holds the cases of every run, chaos.slow.test.ts the ones
+ * that wait out SDK backoff.
  */
-export const SEEDS = Number(process.env.UNUM_CHAOS_SEEDS ?? 1);
+const FIRST_SEED = Number(process.env.UNUM_CHAOS_FIRST_SEED ?? 1);
+export const SEEDS: readonly number[] = Array.from(
+  { length: Math.max(0, Number(process.env.UNUM_CHAOS_SEEDS ?? 1) - FIRST_SEED + 1) }, (_, i) => FIRST_SEED + i);
+if (SEEDS.length === 0) throw new Error('UNUM_CHAOS_FIRST_SEED is past UNUM_CHAOS_SEEDS: no chaos seed would run');
 export const DUPLICATE_RATE = 0.25;
 /** Per test: a session takes well under a second warm; cold starts and slow machines get room. */
-export const TIMEOUT_MS = 60_000 * SEEDS;
+export const TIMEOUT_MS = 60_000 * SEEDS.length;
 const all = examples();
 const totals = { sessions: 0, invocations: 0, crashes: 0, duplicates: 0, retries: 0, injected: 0 };
 
 afterAll(() => {
   // One line for the record: how much chaos this run went through.
-  process.stderr.write(`chaos: ${all.length} examples × ${SEEDS} seed(s): ${JSON.stringify(totals)}\n`);
+  process.stderr.write(`chaos: ${all.length} examples × seeds ${SEEDS.join(', ')}: ${JSON.stringify(totals)}\n`);
 });
 
 export function check(report: SessionReport, expected: unknown, label: string): void {
