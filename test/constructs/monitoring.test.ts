@@ -30,7 +30,11 @@ function configOf(stack: Stack, f: UnumFunction): FunctionConfig {
 
 /** How a metric renders, with its account and region left out. */
 const rendered = (metric: cloudwatch.Metric) => ({
-  namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions, statistic: metric.statistic, period: metric.period.toSeconds(),
+  namespace: metric.namespace,
+  metricName: metric.metricName,
+  dimensions: metric.dimensions,
+  statistic: metric.statistic,
+  period: metric.period.toSeconds(),
 });
 
 const alarmsOf = (t: Template): Record<string, any> => t.findResources('AWS::CloudWatch::Alarm');
@@ -149,7 +153,8 @@ describe('UnumWorkflowMonitoring alarms', () => {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
       expect(alarm.Properties).toMatchObject({ EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching' });
     }
-    const byMetric = (namespace: string, metricName: string) => alarms.filter((a) => a.Properties.Namespace === namespace && a.Properties.MetricName === metricName);
+    const byMetric = (namespace: string, metricName: string) =>
+      alarms.filter((a) => a.Properties.Namespace === namespace && a.Properties.MetricName === metricName);
     expect(byMetric('cdk-unum', 'SessionsFailed').map((a) => a.Properties)).toEqual([expect.objectContaining({
       Dimensions: [{ Name: 'Workflow', Value: 'orders-v2' }], Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     })]);
@@ -220,7 +225,8 @@ describe('UnumWorkflowMonitoring alarms', () => {
     expect(props(monitoring.failureBacklogAgeAlarm).Threshold).toBe(3_600_000);
     expect(props(monitoring.failuresDroppedAlarm).Period).toBe(60);
     // The math expression's own metrics follow the period too.
-    expect(props(monitoring.storeThrottlesAlarm).Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Period)).toEqual(Array(6).fill(60));
+    const storePeriods = props(monitoring.storeThrottlesAlarm).Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Period);
+    expect(storePeriods).toEqual(Array(6).fill(60));
     const pager = { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
     for (const alarm of Object.values(alarms) as any[]) expect(alarm.Properties.AlarmActions).toEqual([pager]);
   });
