@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Stack, ArnFormat, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,6 +14,7 @@ import { UnumFunctionDefaults, UnumFunctionSettings } from './function-settings'
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
 import { FunctionSettings } from './private/function-settings';
 import { checkFunctionSettings, checkRetryFitsTimeout, environmentProblem } from './private/lambda-limits';
+import { nodeMetric, nodeMetricNamed } from './private/metrics';
 import { pythonCode } from './private/python-bundling';
 import { checkPythonRuntimePresent } from './private/runtime-layer';
 import { assertUnbound } from './private/state-rules';
@@ -21,6 +23,7 @@ import { assertKnownAtSynth } from './private/tokens';
 import { ENV, PYTHON_RUNTIME_HANDLER, RetryRule, RUNTIME_HANDLER } from './protocol/config';
 import { DataFlow } from './protocol/dataflow';
 import { parsePath } from './protocol/jsonpath';
+import { MetricDefinition, NODE_METRICS } from './protocol/metrics';
 import { PythonBundlingOptions } from './python';
 import { State } from './state';
 import { CatchProps, IChainable, INextable, JitterType, RetryProps } from './types';
@@ -354,6 +357,80 @@ export class UnumFunction extends State implements INextable {
     return this.settings.logGroup;
   }
 
+  /**
+   * A metric the runtime writes for this node (namespace `cdk-unum`,
+   * dimensions `Workflow` and `Node`); available once the function is in a workflow.
+   * @param metricName e.g. `UserErrors`
+   * @default - Average for a duration the runtime writes, Sum otherwise, over 5 minutes
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return nodeMetricNamed(this.metricWorkflowName, this.id, metricName, props);
+  }
+
+  /**
+   * Invocations of this node's function that the runtime handled.
+   * @default - sum over 5 minutes
+   */
+  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.nodeMetric(NODE_METRICS.INVOCATIONS, props);
+  }
+
+  /**
+   * Times the user code threw, whether a Retry or a Catch then handled it or not.
+   * @default - sum over 5 minutes
+   */
+  public metricUserErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.nodeMetric(NODE_METRICS.USER_ERRORS, props);
+  }
+
+  /**
+   * Attempts a Retry rule (`addRetry`) scheduled.
+   * @default - sum over 5 minutes
+   */
+  public metricRetries(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.nodeMetric(NODE_METRICS.RETRIES, props);
+  }
+
+  /**
+   * Invocations whose instance was already checkpointed, so the user code did not run again.
+   * @default - sum over 5 minutes
+   */
+  public metricDuplicateDeliveries(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.nodeMetric(NODE_METRICS.DUPLICATE_DELIVERIES, props);
+  }
+
+  /**
+   * Milliseconds the user code ran per attempt.
+   * @default - average over 5 minutes (`statistic: 'p99'` for the tail)
+   */
+  public metricUserCodeDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.nodeMetric(NODE_METRICS.USER_CODE_DURATION, props);
+  }
+
+  /**
+   * This node's arrivals at a fan-in join it feeds (one per branch that ends here).
+   * @default - sum over 5 minutes
+   */
+  public metricJoinArrivals(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.nodeMetric(NODE_METRICS.JOIN_ARRIVALS, props);
+  }
+
+  /**
+   * Joins this node completed: its arrival was the last, so it invoked the fan-in.
+   * @default - sum over 5 minutes
+   */
+  public metricJoinsFired(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.nodeMetric(NODE_METRICS.JOINS_FIRED, props);
+  }
+
+  /**
+   * Outputs or successor inputs too large for a store item or an invocation, written to the payload bucket.
+   * @default - sum over 5 minutes
+   */
+  public metricPayloadsSpilled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.nodeMetric(NODE_METRICS.PAYLOADS_SPILLED, props);
+  }
+
   /** Applies the workflow's function defaults under the function's own settings (once, before compiling). @internal */
   public _applyDefaults(defaults: UnumFunctionDefaults): void {
     this.settings.apply(this.lambdaFunction, defaults);
@@ -362,6 +439,18 @@ export class UnumFunction extends State implements INextable {
   /** How synth-time errors name this function. */
   private get where(): string {
     return `UnumFunction '${this.id}'`;
+  }
+
+  /** The runtime writes the workflow's name as the Workflow dimension, so node metrics exist once the function is in a workflow. */
+  private get metricWorkflowName(): string {
+    if (this.workflowName === undefined) {
+      throw new Error(`${this.where}: its metrics carry the name of its workflow; create the UnumWorkflow before calling metric methods`);
+    }
+    return this.workflowName;
+  }
+
+  private nodeMetric(definition: MetricDefinition, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return nodeMetric(this.metricWorkflowName, this.id, definition, props);
   }
 
   /** @internal */

@@ -13,6 +13,7 @@ export * from './succeed';
 export * from './fail';
 export * from './workflow';
 export * from './workflow-interface';
+export * from './workflow-monitoring';
 export * from './data-flow';
 export * from './pass';
 export * from './wait';

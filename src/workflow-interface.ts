@@ -1,4 +1,5 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -36,6 +37,40 @@ export interface IUnumWorkflow extends IConstruct {
    * @param httpMethod the HTTP method, POST by default
    */
   addApiMethod(resource: apigateway.IResource, httpMethod?: string): apigateway.Method;
+
+  /**
+   * A metric the runtime writes for this workflow (namespace `cdk-unum`,
+   * dimension `Workflow`).
+   * @param metricName e.g. `SessionsFailed`
+   * @default - Average for a duration the runtime writes, Sum otherwise, over 5 minutes
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /**
+   * Sessions started (the entry created the session record).
+   * @default - sum over 5 minutes
+   */
+  metricSessionsStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /**
+   * Sessions that ended SUCCEEDED.
+   * @default - sum over 5 minutes
+   */
+  metricSessionsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /**
+   * Sessions that ended FAILED: a Fail state, an error no Catch handled,
+   * or an invocation Lambda gave up on (recorded by the failure recorder).
+   * @default - sum over 5 minutes
+   */
+  metricSessionsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /**
+   * Sessions that ran past the workflow's timeout.
+   * @default - sum over 5 minutes
+   */
+  metricSessionsTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /**
+   * Milliseconds from a session's start to its terminal write.
+   * @default - average over 5 minutes (`statistic: 'p99'` for the tail)
+   */
+  metricSessionDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
 /** What `UnumWorkflow.fromWorkflowAttributes` needs to start and read a workflow defined elsewhere. */

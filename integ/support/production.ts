@@ -2,21 +2,24 @@ import { App, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Chain, IntermediaryStore, UnumFunction, UnumWorkflow } from '../../src';
+import { Chain, IntermediaryStore, UnumFunction, UnumWorkflow, UnumWorkflowMonitoring } from '../../src';
 import { FIXTURES } from '../../test/support/shapes';
 
 /**
  * The "Running in production" example of the README (user code from the
  * echo fixtures instead of `entry` files): a workflow in a VPC, invoked
- * through aliases, with JSON logs kept three months and X-Ray tracing, and
- * a second stack that starts it from an EventBridge rule and may read its
+ * through aliases, with JSON logs kept three months, X-Ray tracing, alarms
+ * to an encrypted SNS topic and a dashboard, and a second stack that starts it from an EventBridge rule and may read its
  * sessions. Used by integ.production.ts and the cdk-nag test.
  */
 export class OrdersStack extends Stack {
   public readonly workflow: UnumWorkflow;
+  public readonly monitoring: UnumWorkflowMonitoring;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -56,6 +59,16 @@ export class OrdersStack extends Stack {
         tracing: lambda.Tracing.ACTIVE,
       },
     });
+
+    // Alarms notify an encrypted topic (subscribe the on-call to it); CloudWatch may publish to it only if the key lets CloudWatch use it.
+    const alarmKey = new kms.Key(this, 'AlarmKey', { enableKeyRotation: true, description: 'Encrypts the orders alarm topic' });
+    alarmKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const alarms = new sns.Topic(this, 'Alarms', { enforceSSL: true, masterKey: alarmKey });
+    this.monitoring = new UnumWorkflowMonitoring(this, 'Monitoring', {
+      workflow: this.workflow,
+      alarmTopic: alarms,
+      functionThrottlesThreshold: 5, // Lambda retries throttled events: page on more than a few in 5 minutes
+    });
   }
 }
 
@@ -78,6 +91,8 @@ export class ShopStack extends Stack {
     const support = new iam.Role(this, 'SupportRole', { assumedBy: new iam.AccountRootPrincipal(), description: 'Starts orders and reads their sessions' });
     orders.grantStart(support);
     orders.grantRead(support);
+    // The shop's own view of the orders workflow: its sessions and nodes, no alarms (the orders team has them).
+    new UnumWorkflowMonitoring(this, 'OrdersDashboard', { workflow: orders, createAlarms: false });
   }
 }
 
