@@ -143,7 +143,11 @@ export class UnumWorkflow extends Construct implements IUnumWorkflow {
     this.store = props.store ?? new IntermediaryStore(this, 'Store');
     this.configureFunctions(compiled, threshold, props.eagerCleanup ?? false);
     this.failureRecorder = addFailureRecorder(this, {
-      workflowName: this.workflowName, store: this.store, layer: runtimeLayer(this), functions: this.functions, entry: this.entryFunction,
+      workflowName: this.workflowName,
+      store: this.store,
+      layer: runtimeLayer(this),
+      functions: this.functions,
+      entry: this.entryFunction,
       logRetention: props.functionDefaults?.logRetention,
     });
 

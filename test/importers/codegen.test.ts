@@ -12,11 +12,11 @@ import { gunzipSync } from 'zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Format, importDefinition, nodeFunctionCount } from './support';
-import { runImport } from '../../toolkit/src/cli/import';
 import { translateStatesLanguage } from '../../src/importers/asl';
 import { generateTypeScript } from '../../src/importers/codegen';
 import { translateFaasr } from '../../src/importers/faasr';
 import { ENV, FunctionConfig } from '../../src/protocol';
+import { runImport } from '../../toolkit/src/cli/import';
 
 const ROOT = path.join(__dirname, '..', '..');
 const OUT = path.join(__dirname, '.generated');

@@ -5,8 +5,8 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Match, Matcher } from 'aws-cdk-lib/assertions';
 import { IntegAssembly } from './integ-apps';
 import { createRuntime, readConfig, RuntimeHandler, UnumHandler } from '../../lambda-runtime';
-import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint } from '../../toolkit/src/local/lambda-endpoint';
 import { ENV } from '../../src/protocol';
+import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint } from '../../toolkit/src/local/lambda-endpoint';
 
 /**
  * Plays an integ app's assertions against the synthesized functions on the

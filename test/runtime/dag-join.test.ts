@@ -4,8 +4,8 @@ import { FAULT_STEPS, SimulatedCrash, UnumContext, UnumHandler } from '../../lam
 import { keyOf } from '../../src/client/store';
 import { compileWorkflow } from '../../src/compiler/compile';
 import { GraphState } from '../../src/compiler/graph';
-import { InvokeRequest } from '../../toolkit/src/local/lambda-endpoint';
 import { FunctionConfig, joinShardItemKey } from '../../src/protocol';
+import { InvokeRequest } from '../../toolkit/src/local/lambda-endpoint';
 
 /**
  * FanIns over an explicit set of predecessors (DAG joins) against the real

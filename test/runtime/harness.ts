@@ -3,11 +3,11 @@ import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createRuntime, FaultHook, RuntimeHandler, RuntimeOptions, UnumHandler } from '../../lambda-runtime';
-import { UnumClient } from '../../toolkit/src/client';
-import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint, LambdaEndpointOptions } from '../../toolkit/src/local/lambda-endpoint';
 import {
   Action, DataFlow, FunctionConfig, RetryRule, CatchRule, checkpointKeyPrefix, itemKind, joinKeyBase, sessionItemKey,
 } from '../../src/protocol';
+import { UnumClient } from '../../toolkit/src/client';
+import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint, LambdaEndpointOptions } from '../../toolkit/src/local/lambda-endpoint';
 
 /**
  * A test world: a fresh table and bucket in the shared DynamoDB Local and
