@@ -3,7 +3,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { ArnFormat, CfnOutput, Size, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,13 +16,12 @@ import { addFailureRecorder } from './private/failure-recorder';
 import { configVariable, environmentSize, invokedFunctionNames, LAMBDA_ENVIRONMENT_LIMIT } from './private/function-config';
 import { ImportedUnumWorkflow } from './private/imported-workflow';
 import { stackResourceProblems } from './private/lambda-limits';
-import * as metrics from './private/metrics';
 import { suppressNag } from './private/nag';
 import { runtimeLayer } from './private/runtime-layer';
 import { grantInvokeByName, grantWorkflowData, wildcardReasons } from './private/store-grants';
 import * as access from './private/workflow-access';
+import { UnumWorkflowBase } from './private/workflow-base';
 import { ENV, FunctionConfig } from './protocol/config';
-import { WORKFLOW_METRICS } from './protocol/metrics';
 import { CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS } from './protocol/permissions';
 import { State } from './state';
 import { IIntermediaryStore, IntermediaryStore } from './store';
@@ -85,7 +83,7 @@ export interface UnumWorkflowProps {
  * intermediary store and invokes its successors asynchronously. The graph is
  * validated and compiled at synth; each function gets only its own part.
  */
-export class UnumWorkflow extends Construct implements IUnumWorkflow {
+export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
   /**
    * A workflow defined in another stack or app, to start it, read its
    * sessions, or make it a rule target or an API integration.
@@ -200,57 +198,6 @@ export class UnumWorkflow extends Construct implements IUnumWorkflow {
    */
   public addApiMethod(resource: apigateway.IResource, httpMethod?: string): apigateway.Method {
     return access.addApiMethod(this.endpoint, resource, httpMethod);
-  }
-
-  /**
-   * A metric the runtime writes for this workflow (namespace `cdk-unum`,
-   * dimension `Workflow`).
-   * @param metricName e.g. `SessionsFailed`
-   * @default - Average for a duration the runtime writes, Sum otherwise, over 5 minutes
-   */
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return metrics.workflowMetricNamed(this.workflowName, metricName, props);
-  }
-
-  /**
-   * Sessions started (the entry created the session record).
-   * @default - sum over 5 minutes
-   */
-  public metricSessionsStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return metrics.workflowMetric(this.workflowName, WORKFLOW_METRICS.SESSIONS_STARTED, props);
-  }
-
-  /**
-   * Sessions that ended SUCCEEDED.
-   * @default - sum over 5 minutes
-   */
-  public metricSessionsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return metrics.workflowMetric(this.workflowName, WORKFLOW_METRICS.SESSIONS_SUCCEEDED, props);
-  }
-
-  /**
-   * Sessions that ended FAILED: a Fail state, an error no Catch handled,
-   * or an invocation Lambda gave up on (recorded by the failure recorder).
-   * @default - sum over 5 minutes
-   */
-  public metricSessionsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return metrics.workflowMetric(this.workflowName, WORKFLOW_METRICS.SESSIONS_FAILED, props);
-  }
-
-  /**
-   * Sessions that ran past the workflow's timeout.
-   * @default - sum over 5 minutes
-   */
-  public metricSessionsTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return metrics.workflowMetric(this.workflowName, WORKFLOW_METRICS.SESSIONS_TIMED_OUT, props);
-  }
-
-  /**
-   * Milliseconds from a session's start to its terminal write.
-   * @default - average over 5 minutes (`statistic: 'p99'` for the tail)
-   */
-  public metricSessionDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return metrics.workflowMetric(this.workflowName, WORKFLOW_METRICS.SESSION_DURATION, props);
   }
 
   private get endpoint(): access.WorkflowEndpoint {
