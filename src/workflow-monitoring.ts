@@ -118,7 +118,7 @@ export class UnumWorkflowMonitoring extends Construct {
   private readonly period: Duration;
   private readonly evaluationPeriods: number;
   private readonly datapointsToAlarm: number;
-  private readonly functionAlarms = new Map<UnumFunction, { errors: cloudwatch.Alarm; throttles: cloudwatch.Alarm }>();
+  private readonly functionAlarms = new Map<UnumFunction, FunctionAlarms>();
 
   constructor(scope: Construct, id: string, props: UnumWorkflowMonitoringProps) {
     super(scope, id);
@@ -188,7 +188,17 @@ export class UnumWorkflowMonitoring extends Construct {
     return this.alarmsOf(fn)?.throttles;
   }
 
-  private alarmsOf(fn: UnumFunction): { errors: cloudwatch.Alarm; throttles: cloudwatch.Alarm } | undefined {
+  /**
+   * The alarm on failed invocations of `fn` that Lambda could not hand to
+   * the failure recorder (its `DestinationDeliveryFailures`): their sessions
+   * would stay RUNNING.
+   * @returns undefined when `createAlarms` is false
+   */
+  public functionFailureDeliveryAlarm(fn: UnumFunction): cloudwatch.Alarm | undefined {
+    return this.alarmsOf(fn)?.failureDelivery;
+  }
+
+  private alarmsOf(fn: UnumFunction): FunctionAlarms | undefined {
     if (!(this.workflow instanceof UnumWorkflow) || !this.workflow.functions.includes(fn)) {
       throw new Error(`UnumWorkflowMonitoring '${this.node.path}': UnumFunction '${fn.id}' is not a function of workflow `
         + `'${this.workflow.workflowName}'${this.workflow instanceof UnumWorkflow ? '' : ' (an imported workflow, whose functions it does not watch)'}`);
@@ -196,7 +206,7 @@ export class UnumWorkflowMonitoring extends Construct {
     return this.functionAlarms.get(fn);
   }
 
-  /** Each function's errors and throttles, from Lambda's metrics (known to the app that defines the workflow). */
+  /** Each function's errors, throttles and lost failures, from Lambda's metrics (known to the app that defines the workflow). */
   private addFunctionAlarms(workflow: UnumWorkflow, props: UnumWorkflowMonitoringProps): void {
     const functions = new Construct(this, 'Functions');
     for (const fn of workflow.functions) {
@@ -209,6 +219,9 @@ export class UnumWorkflowMonitoring extends Construct {
         throttles: this.addCountAlarm(scope, 'ThrottlesAlarm', lambdaMetric(fn.functionName, 'Throttles', cloudwatch.Stats.SUM), props.functionThrottlesThreshold ?? 1,
           `Lambda throttled invocations of ${where}. Its asynchronous invocations wait and are retried for up to the function's maxEventAge; `
           + 'raise the account\'s concurrency or the function\'s reserved concurrency.'),
+        failureDelivery: this.addCountAlarm(scope, 'FailureDeliveryAlarm', lambdaMetric(fn.functionName, 'DestinationDeliveryFailures', cloudwatch.Stats.SUM), 1,
+          `Lambda could not deliver failed invocations of ${where} to the workflow's failure recorder, so their sessions stay RUNNING. `
+          + 'The function\'s log group has their errors; check that the recorder exists and that the function\'s role may invoke it.'),
       });
     }
   }
@@ -274,6 +287,12 @@ export class UnumWorkflowMonitoring extends Construct {
       throw new Error(`${where}: alarmTopic is set but createAlarms is false, so no alarm would notify it: remove one of them`);
     }
   }
+}
+
+interface FunctionAlarms {
+  readonly errors: cloudwatch.Alarm;
+  readonly throttles: cloudwatch.Alarm;
+  readonly failureDelivery: cloudwatch.Alarm;
 }
 
 /** The metric over the alarms' period (a math expression's own metrics follow it). */

@@ -80,10 +80,20 @@ export function workflowDashboard(scope: Construct, id: string, props: WorkflowD
           lambdaMetric(recorder, 'Invocations', cloudwatch.Stats.SUM, { label: 'Recorder invocations', period }),
           lambdaMetric(recorder, 'Errors', cloudwatch.Stats.SUM, { label: 'Recorder errors', period }),
           lambdaMetric(recorder, 'AsyncEventsDropped', cloudwatch.Stats.SUM, { label: 'Failures dropped', period }),
+          undeliveredFailures(props.functions, period),
         ],
         right: [lambdaMetric(recorder, 'AsyncEventAge', cloudwatch.Stats.MAXIMUM, { label: 'Oldest waiting (ms)', period })],
       }),
     );
   }
   return dashboard;
+}
+
+/** Failed invocations Lambda could not hand to the recorder, summed over the workflow's functions. */
+function undeliveredFailures(functions: readonly UnumFunction[], period: Duration): cloudwatch.IMetric {
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  functions.forEach((fn, i) => { usingMetrics[`d${i}`] = lambdaMetric(fn.functionName, 'DestinationDeliveryFailures', cloudwatch.Stats.SUM, { period }); });
+  return new cloudwatch.MathExpression({
+    expression: Object.keys(usingMetrics).join(' + '), usingMetrics, label: 'Failures not delivered to the recorder', period,
+  });
 }

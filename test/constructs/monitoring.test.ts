@@ -145,8 +145,8 @@ describe('UnumWorkflowMonitoring alarms', () => {
     const monitoring = new UnumWorkflowMonitoring(stack, 'Monitoring', { workflow, alarmTopic: topic });
     const t = Template.fromStack(stack);
     const alarms = Object.values(alarmsOf(t)) as any[];
-    // 2 session alarms, the store, 2 per function, 3 on the failure path.
-    expect(alarms).toHaveLength(2 + 1 + 2 * 2 + 3);
+    // 2 session alarms, the store, 3 per function, 3 on the failure path.
+    expect(alarms).toHaveLength(2 + 1 + 3 * 2 + 3);
     expect(monitoring.alarms).toHaveLength(alarms.length);
     const topicRef = { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
     for (const alarm of alarms) {
@@ -159,7 +159,7 @@ describe('UnumWorkflowMonitoring alarms', () => {
       Dimensions: [{ Name: 'Workflow', Value: 'orders-v2' }], Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     })]);
     expect(byMetric('cdk-unum', 'SessionsTimedOut')).toHaveLength(1);
-    for (const name of ['Errors', 'Throttles']) {
+    for (const name of ['Errors', 'Throttles', 'DestinationDeliveryFailures']) {
       const fnNames = byMetric('AWS/Lambda', name).map((a) => a.Properties.Dimensions[0].Value);
       // The workflow functions by name, and (for errors) the failure recorder by reference.
       expect(fnNames.filter((n) => typeof n === 'string').sort()).toEqual([ship.functionName, take.functionName].sort());
@@ -178,6 +178,8 @@ describe('UnumWorkflowMonitoring alarms', () => {
     expect(stack.resolve(cfnAlarm(monitoring.functionErrorsAlarm(ship)).dimensions)).toEqual([{ name: 'FunctionName', value: ship.functionName }]);
     expect(cfnAlarm(monitoring.functionThrottlesAlarm(take)).metricName).toBe('Throttles');
     expect(stack.resolve(cfnAlarm(monitoring.functionThrottlesAlarm(take)).dimensions)).toEqual([{ name: 'FunctionName', value: take.functionName }]);
+    expect(cfnAlarm(monitoring.functionFailureDeliveryAlarm(ship))).toMatchObject({ metricName: 'DestinationDeliveryFailures', statistic: 'Sum', threshold: 1 });
+    expect(stack.resolve(cfnAlarm(monitoring.functionFailureDeliveryAlarm(ship)).dimensions)).toEqual([{ name: 'FunctionName', value: ship.functionName }]);
   });
 
   test('the store alarm sums ThrottledRequests of every operation the runtime, its cleanup and the recorder send', () => {
@@ -255,6 +257,7 @@ describe('UnumWorkflowMonitoring alarms', () => {
     expect(monitoring.alarms).toEqual([]);
     expect(monitoring.failedSessionsAlarm).toBeUndefined();
     expect(monitoring.functionErrorsAlarm(ship)).toBeUndefined();
+    expect(monitoring.functionFailureDeliveryAlarm(ship)).toBeUndefined();
   });
 
   test('bad settings are refused naming the construct and the setting', () => {
@@ -298,6 +301,8 @@ describe('UnumWorkflowMonitoring dashboard', () => {
     expect(metricsOf('Failure path')).toEqual(expect.arrayContaining([
       ['AWS/Lambda', 'AsyncEventsDropped', 'FunctionName', recorder, { label: 'Failures dropped', stat: 'Sum' }],
       ['AWS/Lambda', 'AsyncEventAge', 'FunctionName', recorder, { label: 'Oldest waiting (ms)', stat: 'Maximum', yAxis: 'right' }],
+      [{ label: 'Failures not delivered to the recorder', expression: 'd0 + d1' }],
+      ...[take, ship].map((f, i) => ['AWS/Lambda', 'DestinationDeliveryFailures', 'FunctionName', f.functionName, { id: `d${i}`, visible: false, stat: 'Sum' }]),
     ]));
     expect(JSON.stringify(metricsOf('Store: throttled requests'))).toContain('ThrottledRequests');
     const alarmWidget = body.widgets.find((w: any) => w.type === 'alarm');
