@@ -98,6 +98,7 @@ export function formatSession(d: SessionDescription): string {
   if (d.startTime) out.push(`  started:  ${d.startTime}`);
   if (d.endTime) out.push(`  ended:    ${d.endTime}`);
   if (d.startTime && d.endTime) out.push(`  duration: ${((Date.parse(d.endTime) - Date.parse(d.startTime)) / 1000).toFixed(2)} s`);
+  if (d.traceId) out.push(`  trace:    ${d.traceId}`);
   if (d.error) out.push(`  failed at node '${d.error.node}' (instance ${d.error.instance}): ${d.error.error}${d.error.cause ? ` — ${d.error.cause}` : ''}`);
   const others = d.failures.filter((f) => f.instance !== d.error?.instance);
   others.forEach((f) => out.push(`  failure: ${f.node} (${f.instance}): ${f.error}${f.cause ? ` — ${f.cause}` : ''}`));
