@@ -178,10 +178,8 @@ export class Runtime {
 
   /** One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums. */
   private rejectEvent(message: string, lambdaContext?: LambdaContext, session?: string): void {
-    this.logger.error(message, {
-      error: 'Unum.InvalidEnvelope', invalidEnvelopes: 1, ...(session === undefined ? {} : { claimedSession: session }),
-      ...invocationFields(lambdaContext?.awsRequestId),
-    });
+    const claimed = session === undefined ? {} : { claimedSession: session };
+    this.logger.error(message, { error: 'Unum.InvalidEnvelope', invalidEnvelopes: 1, ...claimed, ...invocationFields(lambdaContext?.awsRequestId) });
   }
 
   /**

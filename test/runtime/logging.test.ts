@@ -1,4 +1,4 @@
-import { FnSpec, join, succeed, World } from './harness';
+import { FnSpec, join, succeed, to, World } from './harness';
 import { invocationFields, jsonLogger, minLogLevel, withFields } from '../../lambda-runtime/log';
 import { SESSION_ATTR, TRACE_ENV } from '../../src/protocol';
 
@@ -73,10 +73,10 @@ test("every line of a session (the runtime's and the user's, fan-out, retry, fan
     const lines: Array<Record<string, any>> = [];
     const failed = new Set<number>();
     const specs: FnSpec[] = [
-      { node: 'Split', next: { kind: 'map', fanout: 'M', join: 'J', width: 3, item: { kind: 'invoke', node: 'W', functionName: 'fn-W' } }, handler: () => 1 },
+      { node: 'Split', next: { kind: 'map', fanout: 'M', join: 'J', width: 3, item: to('W'), onEmpty: to('Agg') }, handler: () => 1 },
       {
         node: 'W',
-        next: join('J', ['W'], { kind: 'invoke', node: 'Agg', functionName: 'fn-Agg' }),
+        next: join('J', ['W'], to('Agg')),
         retry: [{ errors: ['States.ALL'], intervalSeconds: 0, maxAttempts: 1, backoffRate: 1 }],
         handler: (x: number, ctx) => {
           ctx.logger.info('item', { index: ctx.index, instance: 'forged' });
