@@ -17,6 +17,7 @@ export function formatReport(r: SessionReport, options: { logs?: Record<string, 
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   const mark = r.status === 'SUCCEEDED' ? '✔' : '✘';
   out.push(`${mark} ${r.status === 'RUNNING' ? 'DID NOT FINISH (still RUNNING)' : r.status}  workflow ${r.workflow}, session ${r.session}, ${seconds(r.durationMs)}`);
+  if (r.traceId) out.push(`  X-Ray trace ${r.traceId}`);
   if (r.faults) out.push(`  fault injection: ${describeFaults(r.faults)}`);
   out.push('');
   if (r.status === 'SUCCEEDED') {
