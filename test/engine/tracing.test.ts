@@ -66,8 +66,6 @@ test('the assembly reads each function\'s tracing mode: the workflow default Act
 test('traced: every line of every invocation, Node.js and Python, runtime and user logger, carries the session\'s one trace id', async () => {
   const { report, lines } = await run('traced');
   expect(report.traceId).toMatch(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/);
-  // The trace starts when the session does (its epoch seconds are in the id).
-  expect(parseInt(report.traceId!.split('-')[1], 16)).toBeGreaterThanOrEqual(Math.floor((Date.now() - report.durationMs) / 1000) - 1);
   expect(summary(lines)).toEqual(EXPECTED_LINES);
   for (const line of lines) {
     expect(line).toMatchObject({ workflow: 'traced', session: report.session, traceId: report.traceId });
