@@ -5,10 +5,11 @@ import { gunzipSync } from 'zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { crashAt } from './faults';
+import { invocationFields, jsonLogger } from './log';
 import { RuntimeHandler, createRuntime } from './runtime';
 import { LambdaContext, UnumHandler } from './types';
 import { s3Module } from '../src/client/s3';
-import { ENV, FunctionConfig, parseConfig } from '../src/protocol';
+import { ENV, FunctionConfig, instanceKey, looksLikeEnvelope, parseConfig } from '../src/protocol';
 
 export { createRuntime } from './runtime';
 export { recorder, recordFailure } from './recorder';
@@ -26,8 +27,30 @@ export type * from './types';
 let runtime: RuntimeHandler | undefined;
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
-  runtime ??= coldStart();
+  try {
+    runtime ??= coldStart();
+  } catch (e) {
+    logStartFailure(e, event, context);
+    throw e;
+  }
   return runtime(event, context);
+}
+
+/** A function that cannot start (misconfigured) still names the session and instance the event was for, as far as it can tell. */
+function logStartFailure(e: unknown, event: unknown, context?: LambdaContext): void {
+  const identity: Record<string, unknown> = {};
+  if (looksLikeEnvelope(event)) {
+    const { workflow, node, session, frames, iteration } = event as Record<string, any>;
+    Object.assign(identity, { workflow, node, session });
+    try {
+      if (typeof node === 'string' && Array.isArray(frames)) identity.instance = instanceKey(node, frames, Number(iteration) || 0);
+    } catch {
+      // Malformed frames name no instance.
+    }
+  }
+  jsonLogger(identity).error('the function cannot start; Lambda retries the event', {
+    error: (e as Error)?.name ?? 'Error', cause: (e as Error)?.message ?? String(e), ...invocationFields(context?.awsRequestId),
+  });
 }
 
 function coldStart(): RuntimeHandler {

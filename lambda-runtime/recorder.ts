@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ForwardClients, forwardRecord } from './forward';
-import { jsonLogger } from './log';
+import { invocationFields, jsonLogger, withFields } from './log';
 import { failSession } from './session';
+import { LambdaContext } from './types';
 import { s3Module } from '../src/client/s3';
 import { Store } from '../src/client/store';
 import {
@@ -50,8 +51,8 @@ function functionNameOf(arn: string): string {
   return arn.startsWith('arn:') ? arn.split(':')[6] ?? arn : arn.split(':')[0];
 }
 
-export async function recordFailure(record: DestinationRecord, o: RecorderOptions): Promise<{ recorded: boolean }> {
-  const logger = o.logger ?? jsonLogger({ workflow: o.workflow, recorder: true });
+export async function recordFailure(record: DestinationRecord, o: RecorderOptions, requestId?: string): Promise<{ recorded: boolean }> {
+  const logger = withFields(o.logger ?? jsonLogger({ workflow: o.workflow, recorder: true }), invocationFields(requestId));
   const ctx = record.requestContext ?? {};
   const functionName = functionNameOf(ctx.functionArn ?? '');
   const payload = record.requestPayload;
@@ -67,7 +68,10 @@ export async function recordFailure(record: DestinationRecord, o: RecorderOption
       };
     } catch (err) {
       if (!(err instanceof EnvelopeError)) throw err;
-      logger.error(`on-failure record of ${functionName} holds an invalid envelope; nothing recorded`, { cause: err.message });
+      const claimed = (payload as { session?: unknown }).session;
+      logger.error(`on-failure record of ${functionName} holds an invalid envelope; nothing recorded`, {
+        cause: err.message, ...(typeof claimed === 'string' ? { claimedSession: claimed.slice(0, 128) } : {}),
+      });
     }
   } else if (functionName === o.entryFunction && ctx.requestId !== undefined) {
     // The runtime names a session started by a plain event after its request id, which Lambda keeps across retries.
@@ -98,9 +102,9 @@ export async function recordFailure(record: DestinationRecord, o: RecorderOption
 /** The recorder's Lambda entry (`/opt/unum/runtime.recorder`), configured by its environment. */
 let options: RecorderOptions | undefined;
 
-export async function recorder(event: DestinationRecord): Promise<{ recorded: boolean }> {
+export async function recorder(event: DestinationRecord, context?: LambdaContext): Promise<{ recorded: boolean }> {
   options ??= recorderOptions(process.env);
-  return recordFailure(event, options);
+  return recordFailure(event, options, context?.awsRequestId);
 }
 
 function recorderOptions(env: NodeJS.ProcessEnv): RecorderOptions {

@@ -4,7 +4,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Egress, Payload } from './egress';
 import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
-import { jsonLogger, withFields } from './log';
+import { invocationFields, jsonLogger, withFields } from './log';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
 import { createSession, failSession } from './session';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
@@ -12,7 +12,7 @@ import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
   ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey,
-  SessionRef, looksLikeEnvelope, parseEnvelope, payloadObjectKey, writePath,
+  SessionRef, TRACE_ENV, looksLikeEnvelope, parseEnvelope, payloadObjectKey, sampledTraceId, writePath,
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 
@@ -107,14 +107,17 @@ export class Runtime {
     if (envelope === undefined) return { error: 'invalid envelope (logged, nothing changed)' };
     const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
     const info = { node: envelope.node, session: envelope.session, instance };
-    const inv: Invocation = {
-      envelope, instance, info, lambdaContext, logger: withFields(this.logger, { session: envelope.session, instance }),
-    };
-    this.fault('after-ingress', inv);
+    const fields = { session: envelope.session, instance, ...invocationFields(lambdaContext?.awsRequestId) };
+    const inv: Invocation = { envelope, instance, info, lambdaContext, logger: withFields(this.logger, fields) };
     try {
+      this.fault('after-ingress', inv);
       return await this.process(inv);
     } catch (e) {
-      if (!isPermanent(e)) throw e;
+      if (!isPermanent(e)) {
+        // Lambda logs the error too, but not which session and instance it belongs to.
+        inv.logger.error('the invocation failed; Lambda retries the event', { error: errorName(e), cause: errorCause(e) });
+        throw e;
+      }
       // Lambda's retries would fail the same way (and re-run the user code): the session ends here.
       const isStart = this.config.entry && envelope.frames.length === 0 && envelope.iteration === 0;
       const failure = { node: envelope.node, instance, error: errorName(e), cause: permanentCause(envelope.node, e) };
@@ -160,7 +163,7 @@ export class Runtime {
         const session = lambdaContext?.awsRequestId ?? randomUUID();
         return { unum: ENVELOPE_VERSION, workflow, session, node, frames: [], iteration: 0, input: { value: event ?? null } };
       }
-      this.rejectEvent(`node '${node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')`);
+      this.rejectEvent(`node '${node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')`, lambdaContext);
       return undefined;
     }
     try {
@@ -168,14 +171,15 @@ export class Runtime {
     } catch (e) {
       if (!(e instanceof EnvelopeError)) throw e;
       const session = (event as { session?: unknown }).session;
-      this.rejectEvent(e.message, typeof session === 'string' ? session.slice(0, 128) : undefined);
+      this.rejectEvent(e.message, lambdaContext, typeof session === 'string' ? session.slice(0, 128) : undefined);
       return undefined;
     }
   }
 
   /** One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums. */
-  private rejectEvent(message: string, session?: string): void {
-    this.logger.error(message, { error: 'Unum.InvalidEnvelope', invalidEnvelopes: 1, ...(session === undefined ? {} : { claimedSession: session }) });
+  private rejectEvent(message: string, lambdaContext?: LambdaContext, session?: string): void {
+    const claimed = session === undefined ? {} : { claimedSession: session };
+    this.logger.error(message, { error: 'Unum.InvalidEnvelope', invalidEnvelopes: 1, ...claimed, ...invocationFields(lambdaContext?.awsRequestId) });
   }
 
   /**
@@ -199,7 +203,8 @@ export class Runtime {
     if (isStart) {
       const inputAttrs = 's3' in envelope.input ? { [`${SESSION_ATTR.INPUT_PREFIX}s3`]: { S: envelope.input.s3.key } }
         : await this.store.encodeValue(input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope, instance, 'input'));
-      await createSession(this.store, envelope, inputAttrs);
+      const traceId = sampledTraceId(process.env[TRACE_ENV]);
+      await createSession(this.store, envelope, { ...inputAttrs, ...(traceId ? { [SESSION_ATTR.TRACE]: { S: traceId } } : {}) });
       this.fault('after-session-create', inv);
     }
 

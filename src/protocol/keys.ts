@@ -143,6 +143,8 @@ export const SESSION_ATTR = {
   CAUSE: 'cause',
   NODE: 'failedNode',
   INSTANCE: 'failedInstance',
+  /** The X-Ray trace id of the session, when its entry function is traced (one session is one trace). */
+  TRACE: 'traceId',
 } as const;
 
 /** Values above this many bytes of JSON never go into an item (the item limit is 400 KB): they spill to S3. */

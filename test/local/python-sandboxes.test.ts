@@ -249,6 +249,28 @@ test('Lambda\'s async retry policy: a failing event runs 1 + 2 times, then goes 
   }
 });
 
+test('the trace header is per invocation: _X_AMZN_TRACE_ID while the invocation runs, sent by botocore; none for the next, untraced one', async () => {
+  const sent: Array<string | undefined> = [];
+  const endpoint = await LambdaEndpoint.start({
+    invoker: { exists: (name) => name === 'sink', invoke: async (request) => { sent.push(request.traceHeader); return { payload: 'null' }; } },
+  });
+  try {
+    const p = pool([fn('traced', { environment: { AWS_ENDPOINT_URL_LAMBDA: endpoint.url } })]);
+    const header = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+    const traced = await p.invoke({
+      functionName: 'traced', payload: JSON.stringify({ action: 'trace' }), invocationType: 'Event', requestId: 'req-traced', attempt: 0, traceHeader: header,
+    });
+    expect(payload(traced)).toEqual({ trace: header });
+    const untraced = await invoke(p, 'traced', { action: 'trace' });
+    expect(untraced.cold).toBe(false);
+    expect(payload(untraced)).toEqual({ trace: null });
+    await endpoint.idle();
+    expect(sent).toEqual([header, undefined]);
+  } finally {
+    await endpoint.stop();
+  }
+});
+
 test('no Python, or one without boto3: a clear error naming the Python functions, before any sandbox starts', () => {
   expect(() => pool([fn('a'), fn('b')], { python: '/no/such/python3' })).toThrow(
     /^the app has Python functions \(a, b\) and the local engine's Python, \/no\/such\/python3, is not on PATH: install Python 3 .*or set UNUM_PYTHON/);

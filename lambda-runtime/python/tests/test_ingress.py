@@ -69,11 +69,12 @@ def test_refusals_name_the_node_and_the_field(servers, compiled, capfd):
         capfd.readouterr()
         assert handler(_envelope(w, 's1', iteration=-1)) == {'error': 'invalid envelope (logged, nothing changed)'}
         assert handler({'hello': 1}) == {'error': 'invalid envelope (logged, nothing changed)'}
-        lines = [line for line in capfd.readouterr().err.splitlines() if line.startswith('{')]
+        lines = [line for line in capfd.readouterr().out.splitlines() if line.startswith('{')]
         import json
         first, second = (json.loads(line) for line in lines)
         assert first['message'] == "node 'B': invalid envelope: iteration must be a non-negative integer"
         assert first['invalidEnvelopes'] == 1 and first['claimedSession'] == 's1' and first['error'] == 'Unum.InvalidEnvelope'
+        assert first['level'] == 'error' and first['timestamp'].endswith('Z')
         assert "node 'B' is not the workflow's entry" in second['message']
         assert w.items() == []
     finally:

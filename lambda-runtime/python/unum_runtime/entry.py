@@ -31,8 +31,28 @@ def handler(event: Any, context: Any = None) -> Any:
     if _runtime is None:
         with _lock:
             if _runtime is None:
-                _runtime = _cold_start(os.environ)
+                try:
+                    _runtime = _cold_start(os.environ)
+                except Exception as e:
+                    _log_start_failure(e, event, context)
+                    raise
     return _runtime(event, context)
+
+
+def _log_start_failure(error: Exception, event: Any, context: Any) -> None:
+    """A function that cannot start (misconfigured) still names the session and instance the event was for, as far as it can tell."""
+    from .log import invocation_fields, json_logger
+    from .protocol import instance_key, looks_like_envelope
+    identity: dict = {}
+    if looks_like_envelope(event):
+        identity.update({k: event.get(k) for k in ('workflow', 'node', 'session')})
+        try:
+            if isinstance(event.get('node'), str) and isinstance(event.get('frames'), list):
+                identity['instance'] = instance_key(event['node'], event['frames'], int(event.get('iteration') or 0))
+        except (TypeError, ValueError, KeyError, AttributeError):
+            pass  # malformed frames name no instance
+    json_logger(identity).error('the function cannot start; Lambda retries the event', {
+        'error': type(error).__name__, 'cause': str(error), **invocation_fields(getattr(context, 'aws_request_id', None))})
 
 
 def _cold_start(env: Mapping[str, str]) -> Callable[[Any, Any], Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional
 
 from .forward import ForwardClients, forward_record
-from .log import Logger, json_logger
+from .log import Logger, invocation_fields, json_logger, with_fields
 from .protocol import (
     ENV, RECORDER_ENV, EnvelopeError, checkpoint_item_key, instance_key, looks_like_envelope, parse_envelope,
 )
@@ -39,8 +39,8 @@ def _function_name_of(arn: str) -> str:
     return (parts[6] if len(parts) > 6 else arn) if arn.startswith('arn:') else parts[0]
 
 
-def record_failure(record: Mapping[str, Any], o: RecorderOptions) -> Dict[str, bool]:
-    logger = o.logger or json_logger({'workflow': o.workflow, 'recorder': True})
+def record_failure(record: Mapping[str, Any], o: RecorderOptions, request_id: Optional[str] = None) -> Dict[str, bool]:
+    logger = with_fields(o.logger or json_logger({'workflow': o.workflow, 'recorder': True}), invocation_fields(request_id))
     ctx = record.get('requestContext') or {}
     function_name = _function_name_of(ctx.get('functionArn') or '')
     payload = record.get('requestPayload')
@@ -53,7 +53,9 @@ def record_failure(record: Mapping[str, Any], o: RecorderOptions) -> Dict[str, b
                 'start': function_name == o.entry_function and not e['frames'] and e['iteration'] == 0,
             }
         except EnvelopeError as err:
-            logger.error(f'on-failure record of {function_name} holds an invalid envelope; nothing recorded', {'cause': str(err)})
+            claimed = payload.get('session')
+            logger.error(f'on-failure record of {function_name} holds an invalid envelope; nothing recorded', {
+                'cause': str(err), **({'claimedSession': claimed[:128]} if isinstance(claimed, str) else {})})
     elif function_name == o.entry_function and ctx.get('requestId') is not None:
         # The runtime names a session started by a plain event after its request id, which Lambda keeps across retries.
         target = {'session': ctx['requestId'], 'node': o.entry_node, 'instance': instance_key(o.entry_node, [], 0), 'start': True}
@@ -91,7 +93,7 @@ def recorder(event: Mapping[str, Any], context: Any = None) -> Dict[str, bool]:
     global _options
     if _options is None:
         _options = _recorder_options(os.environ)
-    return record_failure(event, _options)
+    return record_failure(event, _options, getattr(context, 'aws_request_id', None))
 
 
 def _recorder_options(env: Mapping[str, str]) -> RecorderOptions:

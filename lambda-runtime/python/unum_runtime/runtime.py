@@ -6,6 +6,7 @@ lambda-runtime/runtime.ts making the same store requests in the same order.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
@@ -17,11 +18,11 @@ from .egress import Egress, Payload, Scope
 from .faults import FaultHook
 from .flow import now_ms, sleep_ms
 from .gc import track_garbage
-from .log import Logger, json_logger, with_fields
+from .log import Logger, invocation_fields, json_logger, with_fields
 from .protocol import (
-    ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, DataFlowError, EnvelopeError,
+    ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, DataFlowError, EnvelopeError,
     checkpoint_item_key, effective_input, instance_key, js_dumps, js_loads, looks_like_envelope, parse_envelope,
-    payload_object_key, state_output, write_path,
+    payload_object_key, sampled_trace_id, state_output, write_path,
 )
 from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
 from .session import FailureRecord, create_session, fail_session
@@ -115,15 +116,18 @@ class Runtime:
         if envelope is None:
             return {'error': 'invalid envelope (logged, nothing changed)'}
         instance = instance_key(envelope['node'], envelope['frames'], envelope['iteration'])
+        fields = {'session': envelope['session'], 'instance': instance, **invocation_fields(_request_id(lambda_context))}
         inv = Invocation(
             envelope=envelope, instance=instance, info={'node': envelope['node'], 'session': envelope['session'], 'instance': instance},
-            lambda_context=lambda_context, logger=with_fields(self.logger, {'session': envelope['session'], 'instance': instance}),
+            lambda_context=lambda_context, logger=with_fields(self.logger, fields),
         )
-        self.fault('after-ingress', inv)
         try:
+            self.fault('after-ingress', inv)
             return self._process(inv)
         except Exception as e:
             if error_name(e) not in PERMANENT_ERRORS:
+                # Lambda logs the error too, but not which session and instance it belongs to.
+                inv.logger.error('the invocation failed; Lambda retries the event', {'error': error_name(e), 'cause': error_cause(e)})
                 raise
             # Lambda's retries would fail the same way (and re-run the user code): the session ends here.
             is_start = bool(self.config['entry']) and not envelope['frames'] and envelope['iteration'] == 0
@@ -171,20 +175,22 @@ class Runtime:
                 session = getattr(lambda_context, 'aws_request_id', None) or str(uuid.uuid4())
                 return {'unum': ENVELOPE_VERSION, 'workflow': workflow, 'session': session, 'node': node, 'frames': [],
                         'iteration': 0, 'input': {'value': event}}
-            self._reject_event(f"node '{node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')")
+            self._reject_event(f"node '{node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')",
+                               lambda_context)
             return None
         try:
             return parse_envelope(event, {'workflow': workflow, 'node': node, 'bucket': self.store.bucket})
         except EnvelopeError as e:
             session = event.get('session') if isinstance(event, dict) else None
-            self._reject_event(str(e), session[:128] if isinstance(session, str) else None)
+            self._reject_event(str(e), lambda_context, session[:128] if isinstance(session, str) else None)
             return None
 
-    def _reject_event(self, message: str, session: Optional[str] = None) -> None:
+    def _reject_event(self, message: str, lambda_context: Optional[Any], session: Optional[str] = None) -> None:
         """One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums."""
         fields: Dict[str, Any] = {'error': 'Unum.InvalidEnvelope', 'invalidEnvelopes': 1}
         if session is not None:
             fields['claimedSession'] = session
+        fields.update(invocation_fields(_request_id(lambda_context)))
         self.logger.error(message, fields)
 
     def _execute(self, inv: Invocation):
@@ -208,7 +214,8 @@ class Runtime:
                 input_attrs: Item = {f"{SESSION_ATTR['INPUT_PREFIX']}s3": {'S': envelope['input']['s3']['key']}}
             else:
                 input_attrs = self.store.encode_value(raw, SESSION_ATTR['INPUT_PREFIX'], payload_object_key(envelope, instance, 'input'))
-            create_session(self.store, envelope, input_attrs)
+            trace_id = sampled_trace_id(os.environ.get(TRACE_ENV))
+            create_session(self.store, envelope, {**input_attrs, **({SESSION_ATTR['TRACE']: {'S': trace_id}} if trace_id else {})})
             self.fault('after-session-create', inv)
 
         # Step Functions' InputPath and Parameters select what the user code sees.
@@ -355,6 +362,10 @@ class Runtime:
 
     def invoke(self, function_name: str, envelope: Mapping[str, Any]) -> None:
         self.options.lambda_client.invoke(FunctionName=function_name, InvocationType='Event', Payload=js_dumps(envelope).encode('utf-8'))
+
+
+def _request_id(lambda_context: Optional[Any]) -> Optional[str]:
+    return getattr(lambda_context, 'aws_request_id', None)
 
 
 def _permanent_cause(node: str, e: BaseException) -> str:

@@ -16,6 +16,7 @@ import { jsonpathVectors } from './jsonpath';
 import { keyVectors } from './keys';
 import { generatedPython } from './python';
 import { VectorFile } from './support';
+import { traceVectors } from './trace';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const GENERATED_PYTHON = 'lambda-runtime/python/unum_runtime/protocol/_generated.py';
@@ -30,6 +31,7 @@ export const VECTOR_BUILDERS: Record<string, () => VectorFile> = {
   join: joinVectors,
   dataflow: dataflowVectors,
   config: configVectors,
+  trace: traceVectors,
 };
 
 /** One case per line: small diffs when the protocol changes, and a file that stays readable. */

@@ -34,6 +34,8 @@ export interface SessionDescription {
   readonly error?: Failure;
   /** Every failure recorded for the session (invalid envelopes, exhausted retries). */
   readonly failures: readonly Failure[];
+  /** The session's X-Ray trace id, when its entry function is traced (one session is one trace). */
+  readonly traceId?: string;
 }
 
 export interface UnumClientOptions {
@@ -112,6 +114,7 @@ export class UnumClient {
       endTime: s(SESSION_ATTR.END),
       error,
       failures,
+      ...(s(SESSION_ATTR.TRACE) ? { traceId: s(SESSION_ATTR.TRACE) } : {}),
     };
   }
 

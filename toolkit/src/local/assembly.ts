@@ -5,6 +5,7 @@ import { tmpdir } from 'os';
 import { isAbsolute, join, resolve } from 'path';
 import { ENV, ForwardTarget, PYTHON_RUNTIME_HANDLER, RECORDER_ENV, RUNTIME_HANDLER } from 'cdk-unum/lib/protocol/config';
 import { ATTR } from 'cdk-unum/lib/protocol/keys';
+import { TracingMode, tracingModeOf } from './tracing';
 
 /**
  * Reads a synthesized CDK app (a cloud assembly): every stack template, the
@@ -70,6 +71,8 @@ export interface LocalFunction {
   readonly onFailure?: string;
   /** The on-failure destination when it is a function of the app: Lambda sends it the events it gives up on. */
   readonly onFailureFunction?: string;
+  /** TracingConfig.Mode: an Active function starts a trace when its invocation brings none. */
+  readonly tracing: TracingMode;
 }
 
 export interface PythonHandler {
@@ -407,6 +410,7 @@ function localFunction(stack: StackTemplate, id: string, r: any, res: Resolution
     maxEventAgeSeconds: ic.MaximumEventAgeInSeconds !== undefined ? Number(ic.MaximumEventAgeInSeconds) : DEFAULT_MAX_EVENT_AGE_SECONDS,
     onFailure: onFailure === undefined ? undefined : describeRef(onFailure),
     onFailureFunction: localFunctionName(onFailure, stack, res),
+    tracing: tracingModeOf(p.TracingConfig),
   };
 }
 

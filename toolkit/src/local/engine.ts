@@ -114,6 +114,8 @@ export interface SessionReport {
   /** The failure that ended the session (the failing node and its error). */
   readonly error?: Failure;
   readonly failures: readonly Failure[];
+  /** The session's X-Ray trace id, as its record keeps it (the entry function is traced): every invocation of the session is in it. */
+  readonly traceId?: string;
   /** Events Lambda gave up on (retries exhausted, too old): its on-failure destination. */
   readonly onFailure: readonly OnFailureRecord[];
   /** Messages the failure recorder forwarded to users' SQS, SNS and EventBridge destinations (the local destinations endpoint). */
@@ -362,6 +364,7 @@ export class LocalEngine implements Invoker {
       duplicate: (request) => this.duplicate(request),
       throttle: (request) => this.throttle(request),
       maxPayloadBytes: { event: 1024 * 1024, requestResponse: 6 * 1024 * 1024 },
+      tracing: (name) => this.functions.get(name)?.tracing,
       observer: {
         failed: (failure) => this.failed(failure, this.sendToDestination(failure)),
         retrying: () => this.tracker?.emit(),
@@ -462,6 +465,7 @@ export class LocalEngine implements Invoker {
         status: description.status,
         ...(description.status === 'SUCCEEDED' ? { result } : {}),
         ...(description.error ? { error: description.error } : {}),
+        ...(description.traceId ? { traceId: description.traceId } : {}),
         failures: description.failures,
         onFailure: tracker.onFailure,
         delivered: this.destinations.messages.slice(deliveredBefore),
@@ -628,7 +632,8 @@ export class LocalEngine implements Invoker {
       }),
     };
     const json = JSON.stringify(record);
-    this.endpoint.enqueue(destination, json);
+    // The destination's invocation continues the failed event's trace.
+    this.endpoint.enqueue(destination, json, failure.request.traceHeader);
     return json;
   }
 

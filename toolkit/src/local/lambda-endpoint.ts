@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'http';
 import { AddressInfo } from 'net';
 import { sendLambdaThrottle } from './service-errors';
+import { TracingMode, invocationTraceHeader } from './tracing';
 
 /**
  * An HTTP endpoint that speaks the Lambda Invoke API
@@ -9,7 +10,9 @@ import { sendLambdaThrottle } from './service-errors';
  * `@aws-sdk/client-lambda` calls reach local functions through
  * AWS_ENDPOINT_URL_LAMBDA. Event invocations are queued (202) and run with
  * Lambda's async semantics: bounded concurrency, up to two retries of a
- * failed event with the same request id, an on-failure record. How a
+ * failed event with the same request id, an on-failure record. Each
+ * invocation gets its X-Ray trace header as Lambda hands it on (tracing.ts).
+ * How a
  * function runs is up to the pluggable Invoker (in process for the runtime
  * tests, an isolated sandbox process in the local engine).
  */
@@ -30,6 +33,11 @@ export interface InvokeRequest {
   readonly enqueuedAt?: number;
   /** True for the extra copy of an event delivered twice. */
   readonly duplicate?: boolean;
+  /**
+   * The invocation's `_X_AMZN_TRACE_ID` (undefined: not traced), fixed when
+   * the call was accepted: an async event's retries stay in its trace.
+   */
+  readonly traceHeader?: string;
 }
 
 export interface InvokeResult {
@@ -86,6 +94,8 @@ export interface LambdaEndpointOptions {
   readonly throttle?: (request: { functionName: string; payload: string; call?: string; userAgent?: string }) => boolean;
   /** Payload limits in bytes (Lambda: 1 MiB for Event, 6 MB for RequestResponse); default: none. */
   readonly maxPayloadBytes?: { readonly event?: number; readonly requestResponse?: number };
+  /** A function's X-Ray tracing mode (default: PassThrough, a trace header is passed on and none started). */
+  readonly tracing?: (functionName: string) => TracingMode | undefined;
 }
 
 const PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
@@ -135,9 +145,12 @@ export class LambdaEndpoint {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Queues an async event as if it came through the API. */
-  enqueue(functionName: string, payload: string): void {
-    this.accept({ functionName: functionNameOf(functionName), payload, invocationType: 'Event', requestId: randomUUID(), attempt: 0 });
+  /** Queues an async event as if it came through the API (with this trace header, as an SDK call inside a traced invocation sends). */
+  enqueue(functionName: string, payload: string, traceHeader?: string): void {
+    const name = functionNameOf(functionName);
+    this.accept({
+      functionName: name, payload, invocationType: 'Event', requestId: randomUUID(), attempt: 0, traceHeader: this.traceHeaderFor(name, traceHeader),
+    });
   }
 
   async stop(): Promise<void> {
@@ -173,12 +186,14 @@ export class LambdaEndpoint {
       return sendLambdaThrottle(res);
     }
     if (type === 'DryRun') return send(res, 204, undefined, { 'x-amzn-RequestId': requestId });
+    const incomingTrace = req.headers['x-amzn-trace-id'];
+    const traceHeader = this.traceHeaderFor(functionName, typeof incomingTrace === 'string' ? incomingTrace : undefined);
     if (type === 'Event') {
-      this.accept({ functionName, payload: body, invocationType: 'Event', requestId, attempt: 0 });
+      this.accept({ functionName, payload: body, invocationType: 'Event', requestId, attempt: 0, traceHeader });
       return send(res, 202, undefined, { 'x-amzn-RequestId': requestId });
     }
     this.stats.sync++;
-    const result = await this.options.invoker.invoke({ functionName, payload: body, invocationType: 'RequestResponse', requestId, attempt: 0 });
+    const result = await this.options.invoker.invoke({ functionName, payload: body, invocationType: 'RequestResponse', requestId, attempt: 0, traceHeader });
     const headers: Record<string, string> = { 'x-amzn-RequestId': requestId, 'X-Amz-Executed-Version': '$LATEST' };
     if (result.error) {
       headers['X-Amz-Function-Error'] = 'Unhandled';
@@ -186,6 +201,10 @@ export class LambdaEndpoint {
     }
     res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
     res.end(result.payload ?? 'null');
+  }
+
+  private traceHeaderFor(functionName: string, incoming: string | undefined): string | undefined {
+    return invocationTraceHeader(incoming, this.options.tracing?.(functionName) ?? 'PassThrough');
   }
 
   private accept(received: InvokeRequest): void {

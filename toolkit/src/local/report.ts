@@ -17,6 +17,7 @@ export function formatReport(r: SessionReport, options: { logs?: Record<string, 
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   const mark = r.status === 'SUCCEEDED' ? '✔' : '✘';
   out.push(`${mark} ${r.status === 'RUNNING' ? 'DID NOT FINISH (still RUNNING)' : r.status}  workflow ${r.workflow}, session ${r.session}, ${seconds(r.durationMs)}`);
+  if (r.traceId) out.push(`  X-Ray trace ${r.traceId}`);
   if (r.faults) out.push(`  fault injection: ${describeFaults(r.faults)}`);
   out.push('');
   if (r.status === 'SUCCEEDED') {
@@ -98,6 +99,7 @@ export function formatSession(d: SessionDescription): string {
   if (d.startTime) out.push(`  started:  ${d.startTime}`);
   if (d.endTime) out.push(`  ended:    ${d.endTime}`);
   if (d.startTime && d.endTime) out.push(`  duration: ${((Date.parse(d.endTime) - Date.parse(d.startTime)) / 1000).toFixed(2)} s`);
+  if (d.traceId) out.push(`  trace:    ${d.traceId}`);
   if (d.error) out.push(`  failed at node '${d.error.node}' (instance ${d.error.instance}): ${d.error.error}${d.error.cause ? ` — ${d.error.cause}` : ''}`);
   const others = d.failures.filter((f) => f.instance !== d.error?.instance);
   others.forEach((f) => out.push(`  failure: ${f.node} (${f.instance}): ${f.error}${f.cause ? ` — ${f.cause}` : ''}`));

@@ -27,12 +27,16 @@ interface InvokeMessage {
   readonly deadline: number;
   /** Runtime step to crash at (UNUM_FAULT_CRASH_AT), if any. */
   readonly crashAt?: string;
+  /** The invocation's X-Ray trace header, if it is traced. */
+  readonly traceHeader?: string;
 }
 
 type Handler = (event: unknown, context: unknown) => unknown;
 
 const [handlerFile, handlerExport] = process.argv.slice(2);
 const FAULT_VARIABLE = 'UNUM_FAULT_CRASH_AT';
+/** Lambda's Node.js runtime sets it at the start of each invocation (and removes it for one that is not traced). */
+const TRACE_VARIABLE = '_X_AMZN_TRACE_ID';
 const baseCrash = process.env[FAULT_VARIABLE];
 /** Handler per crash setting ('' = none). */
 const variants = new Map<string, Handler>();
@@ -91,6 +95,9 @@ async function handlerFor(crashAt: string | undefined): Promise<Handler> {
 }
 
 async function invoke(message: InvokeMessage): Promise<void> {
+  // The SDK's recursion-detection middleware copies it into the trace header of the calls the invocation makes.
+  if (message.traceHeader !== undefined) process.env[TRACE_VARIABLE] = message.traceHeader;
+  else delete process.env[TRACE_VARIABLE];
   let event: unknown;
   try {
     event = JSON.parse(message.event);

@@ -16,6 +16,10 @@ import { privateTmpUnavailable, withPrivateTmp } from './private-tmp';
  * next invocation of the same function. A timeout kills the sandbox, so the
  * next invocation starts cold.
  *
+ * What Lambda sets per invocation rather than per sandbox (the request id,
+ * the deadline, the X-Ray trace header as `_X_AMZN_TRACE_ID`) travels with
+ * each invocation's message; the worker sets it for that invocation.
+ *
  * Node.js functions run in sandbox-worker.ts under this Node; Python ones in
  * python/sandbox_worker.py under the engine's Python (UNUM_PYTHON, else
  * python3), speaking the same IPC messages, so timeouts, freezing, retries
@@ -230,6 +234,7 @@ export class SandboxPool {
         memoryLimitInMB: fn.memorySize,
         deadline,
         crashAt: options.crashAt,
+        traceHeader: request.traceHeader,
       }).then((m) => resolve({
         timedOut: false, dead: false, result: m.error !== undefined ? { error: m.error } : { payload: m.payload },
       }));

@@ -208,6 +208,7 @@ SESSION_ATTR = {
     "CAUSE": "cause",
     "NODE": "failedNode",
     "INSTANCE": "failedInstance",
+    "TRACE": "traceId",
 }
 
 SINGLE_SHARD_LIMIT = 64
@@ -217,6 +218,10 @@ START_OBJECT_ACTIONS = (
 )
 
 START_OBJECT_NAME = "start.json"
+
+TRACE_ENV = "_X_AMZN_TRACE_ID"
+
+TRACE_HEADER = "X-Amzn-Trace-Id"
 
 TRACING_ACTIONS = (
     "xray:PutTraceSegments",

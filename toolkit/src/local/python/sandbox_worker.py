@@ -31,6 +31,9 @@ import time
 import traceback
 
 FAULT_VARIABLE = "UNUM_FAULT_CRASH_AT"
+# Lambda's Python runtime (awslambdaric) sets it at the start of each invocation, and removes it for one that
+# is not traced; botocore's recursion-detection handler copies it into the trace header of each request.
+TRACE_VARIABLE = "_X_AMZN_TRACE_ID"
 
 
 class LambdaContext:
@@ -172,6 +175,10 @@ class Worker:
 
     def invoke(self, message):
         request_id = message["requestId"]
+        if message.get("traceHeader") is not None:
+            os.environ[TRACE_VARIABLE] = message["traceHeader"]
+        else:
+            os.environ.pop(TRACE_VARIABLE, None)
         try:
             event = json.loads(message["event"])
         except ValueError:
