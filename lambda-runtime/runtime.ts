@@ -328,11 +328,22 @@ export class Runtime {
     const { sleepMs, here } = retryWait(notBefore, Date.now(), this.remaining(inv));
     await new Promise((r) => setTimeout(r, sleepMs));
     if (here) return true;
-    const name = this.options.functionName ?? inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
-    if (name === undefined) throw new Error('cannot re-invoke for a retry: the function name is unknown');
-    inv.logger.info('retry interval does not fit in this invocation: re-invoked to wait for it', { attempt, notBefore, waitedMs: sleepMs });
+    const name = this.ownName(inv, 're-invoke for a retry');
+    inv.logger.info('retry interval does not fit in this invocation: re-invoked to wait for it', { attempt, notBefore, waitedMs: sleepMs, functionName: name });
     await this.invoke(name, { ...inv.envelope, attempt, notBefore });
     return false;
+  }
+
+  /**
+   * The name this function re-invokes itself by: the one its predecessors
+   * use (`name:alias` from the configuration), so a continuation runs where
+   * the first invocation did and needs no other grant. The Lambda context's
+   * name is the unqualified function, right only without an alias.
+   */
+  ownName(inv: Invocation, why: string): string {
+    const name = this.options.functionName ?? this.config.invokeName ?? inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
+    if (name === undefined) throw new Error(`cannot ${why}: the function name is unknown`);
+    return name;
   }
 
   async invoke(functionName: string, envelope: Envelope): Promise<void> {

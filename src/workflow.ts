@@ -245,13 +245,14 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
   }
 
   /**
-   * Each function may invoke exactly its successors (and itself, to retry or
-   * to continue a Wait later than its timeout allows).
+   * Each function may invoke exactly its successors (and itself, by the name
+   * its predecessors use, to retry, or to continue a Wait or a Map later
+   * than its timeout allows).
    */
   private grantSuccessors(fn: UnumFunction, config: FunctionConfig): void {
     const names = invokedFunctionNames(config);
-    const reinvokes = config.retry.length > 0 || hasWait(config);
-    if (reinvokes && !names.includes(fn.functionName)) names.push(fn.functionName);
+    const reinvokes = config.retry.length > 0 || hasAction(config, 'wait') || hasAction(config, 'map');
+    if (reinvokes && !names.includes(fn.invocationName)) names.push(fn.invocationName);
     if (names.length === 0) return;
     grantInvokeByName(fn.lambdaFunction, Stack.of(this), names);
   }
@@ -280,9 +281,9 @@ function endsSession(config: FunctionConfig): boolean {
   return JSON.stringify([config.next, config.catch]).includes('"kind":"succeed"');
 }
 
-/** Whether the function's egress contains a Wait (which may re-invoke the function). */
-function hasWait(config: FunctionConfig): boolean {
-  return JSON.stringify([config.next, config.catch]).includes('"kind":"wait"');
+/** Whether the function's egress contains a Wait or a Map (which may re-invoke the function to continue later). */
+function hasAction(config: FunctionConfig, kind: 'wait' | 'map'): boolean {
+  return JSON.stringify([config.next, config.catch]).includes(`"kind":"${kind}"`);
 }
 
 /** Every state reachable from `start`, in discovery order. */

@@ -1,4 +1,4 @@
-import { App, Size, Stack } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,7 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Chain, IntermediaryStore, UnumFunction, UnumFunctionProps, UnumWorkflow } from '../../src';
+import { Chain, IntermediaryStore, Map as UnumMap, UnumFunction, UnumFunctionProps, UnumWorkflow, Wait, WaitTime } from '../../src';
 import { FunctionConfig } from '../../src/protocol/config';
 import { FIXTURES } from '../support/shapes';
 
@@ -114,6 +114,29 @@ describe('invoking through an alias', () => {
     expect(configs.map((c) => JSON.stringify(c.Properties.Qualifier)).sort()).toEqual(['"$LATEST"', expect.stringContaining('BAlias')]);
     expect(new Set(configs.map((c) => JSON.stringify(c.Properties.DestinationConfig))).size).toBe(1);
     expect(workflow.entryFunctionArn).toBe(a.functionArn);
+  });
+
+  test('a function that re-invokes itself (retry, Wait, Map) does so through its alias: its configuration names it, IAM allows exactly it', () => {
+    const stack = newStack();
+    const a = fn(stack, 'A', { aliasName: 'live' }).addRetry({ interval: Duration.seconds(5) });
+    const b = fn(stack, 'B', { aliasName: 'live' });
+    const c = fn(stack, 'C');
+    const d = fn(stack, 'D', { aliasName: 'live' });
+    const each = new UnumMap(stack, 'Each', { itemsPath: '$.items' }).itemProcessor(fn(stack, 'Item'));
+    new UnumWorkflow(stack, 'Flow', {
+      definition: Chain.start(a).next(b).next(new Wait(stack, 'Pause', { time: WaitTime.duration(Duration.minutes(5)) })).next(c).next(d).next(each),
+    });
+    const t = Template.fromStack(stack);
+    const ownInvokes = (f: UnumFunction) => statementsOf(t, f).filter((s) => s.Action === 'lambda:InvokeFunction')
+      .flatMap((s) => [s.Resource].flat()).filter((r) => JSON.stringify(r).includes(`function:${f.functionName}`));
+    for (const [f, reinvokes] of [[a, 'retry'], [b, 'Wait'], [d, 'Map']] as const) {
+      expect({ node: f.id, reinvokes, invokeName: configOf(t, f.functionName).invokeName }).toEqual({ node: f.id, reinvokes, invokeName: `${f.functionName}:live` });
+      // The qualified ARN only: neither $LATEST nor a qualifier wildcard.
+      expect(ownInvokes(f)).toEqual([fnArn(`${f.functionName}:live`)]);
+    }
+    // Without an alias the Lambda context's name is right: nothing to carry, and C never re-invokes itself.
+    expect(configOf(t, c.functionName).invokeName).toBeUndefined();
+    expect(ownInvokes(c)).toEqual([]);
   });
 
   test('functionDefaults.aliasName puts every function behind the alias; grantStart grants the entry alias ARN only', () => {

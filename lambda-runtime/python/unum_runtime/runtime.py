@@ -330,8 +330,15 @@ class Runtime:
         return float('inf') if value is None else value
 
     def own_name(self, inv: Invocation, why: str) -> str:
+        """
+        The name this function re-invokes itself by: the one its predecessors
+        use (`name:alias` from the configuration), so a continuation runs where
+        the first invocation did and needs no other grant. The Lambda context's
+        name is the unqualified function, right only without an alias.
+        """
         import os
-        name = self.options.function_name or getattr(inv.lambda_context, 'function_name', None) or os.environ.get('AWS_LAMBDA_FUNCTION_NAME')
+        name = (self.options.function_name or self.config.get('invokeName')
+                or getattr(inv.lambda_context, 'function_name', None) or os.environ.get('AWS_LAMBDA_FUNCTION_NAME'))
         if not name:
             raise RuntimeError(f'cannot {why}: the function name is unknown')
         return name
@@ -349,7 +356,7 @@ class Runtime:
             return True
         name = self.own_name(inv, 're-invoke for a retry')
         inv.logger.info('retry interval does not fit in this invocation: re-invoked to wait for it',
-                        {'attempt': attempt, 'notBefore': not_before, 'waitedMs': sleep})
+                        {'attempt': attempt, 'notBefore': not_before, 'waitedMs': sleep, 'functionName': name})
         self.invoke(name, {**inv.envelope, 'attempt': attempt, 'notBefore': not_before})
         return False
 
