@@ -7,6 +7,7 @@ import { trackGarbage } from './gc';
 import { jsonLogger, withFields } from './log';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
 import { createSession, failSession } from './session';
+import { isSqsBatch, startSqsBatch } from './sqs';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
@@ -103,8 +104,17 @@ export class Runtime {
   }
 
   async handle(event: unknown, lambdaContext?: LambdaContext): Promise<unknown> {
+    if (this.config.entry && isSqsBatch(event)) {
+      const { workflow, node } = this.config;
+      return startSqsBatch(event, { workflow, node, logger: this.logger },
+        (session, input) => this.run(this.startEnvelope(session, input), lambdaContext));
+    }
     const envelope = await this.ingress(event, lambdaContext);
     if (envelope === undefined) return { error: 'invalid envelope (logged, nothing changed)' };
+    return this.run(envelope, lambdaContext);
+  }
+
+  private async run(envelope: Envelope, lambdaContext?: LambdaContext): Promise<unknown> {
     const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
     const info = { node: envelope.node, session: envelope.session, instance };
     const inv: Invocation = {
@@ -157,8 +167,7 @@ export class Runtime {
     if (!looksLikeEnvelope(event)) {
       if (this.config.entry) {
         // Lambda keeps the request id across retries of an async event, so a retried start is one session.
-        const session = lambdaContext?.awsRequestId ?? randomUUID();
-        return { unum: ENVELOPE_VERSION, workflow, session, node, frames: [], iteration: 0, input: { value: event ?? null } };
+        return this.startEnvelope(lambdaContext?.awsRequestId ?? randomUUID(), event);
       }
       this.rejectEvent(`node '${node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')`);
       return undefined;
@@ -171,6 +180,12 @@ export class Runtime {
       this.rejectEvent(e.message, typeof session === 'string' ? session.slice(0, 128) : undefined);
       return undefined;
     }
+  }
+
+  /** The envelope of a session the entry starts with a plain event as its input. */
+  private startEnvelope(session: string, input: unknown): Envelope {
+    const { workflow, node } = this.config;
+    return { unum: ENVELOPE_VERSION, workflow, session, node, frames: [], iteration: 0, input: { value: input ?? null } };
   }
 
   /** One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums. */
