@@ -27,7 +27,7 @@ const SESSION_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** The session an SQS message starts; undefined when the id cannot make one (SQS's ids, UUIDs, always can). */
 export function sqsSessionId(messageId: unknown): string | undefined {
-  const session = typeof messageId === 'string' ? `${SQS_SESSION_PREFIX}${messageId}` : undefined;
+  const session = typeof messageId === 'string' && messageId !== '' ? `${SQS_SESSION_PREFIX}${messageId}` : undefined;
   return session !== undefined && SESSION_PATTERN.test(session) ? session : undefined;
 }
 

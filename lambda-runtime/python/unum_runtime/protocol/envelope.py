@@ -21,7 +21,7 @@ class EnvelopeError(ValueError):
 
 def sqs_session_id(message_id):
     """The session an SQS message starts (SQS_SESSION_PREFIX + its id); None when the id cannot make one."""
-    session = SQS_SESSION_PREFIX + message_id if isinstance(message_id, str) else None
+    session = SQS_SESSION_PREFIX + message_id if isinstance(message_id, str) and message_id else None
     return session if session is not None and _SESSION.fullmatch(session) else None
 
 
