@@ -7,6 +7,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CompiledWorkflow, compileWorkflow } from './compiler/compile';
 import { WorkflowGraph } from './compiler/graph';
@@ -198,6 +200,23 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
    */
   public addApiMethod(resource: apigateway.IResource, httpMethod?: string): apigateway.Method {
     return access.addApiMethod(this.endpoint, resource, httpMethod);
+  }
+
+  /**
+   * Starts one session per message of `queue`: an SQS event source mapping
+   * on the entry (its alias when it has one) with ReportBatchItemFailures,
+   * and the entry's role allowed to consume the queue (and decrypt it).
+   * Each message's body, parsed as JSON, is its session's input, and the
+   * session id is `sqs-<messageId>`, so a redelivered message does not
+   * start a second session. A message whose body is not JSON, or whose
+   * start failed, is reported back to the queue: give the queue a
+   * dead-letter queue to collect those. Only on a workflow defined in this
+   * app: an imported one's entry role cannot be granted the queue.
+   * @param props batch size, batching window, concurrency and filters;
+   * `reportBatchItemFailures` is always on
+   */
+  public addSqsSource(queue: sqs.IQueue, props?: lambdaEventSources.SqsEventSourceProps): lambdaEventSources.SqsEventSource {
+    return access.addSqsSource(this, this.endpoint, queue, props);
   }
 
   private get endpoint(): access.WorkflowEndpoint {

@@ -1,11 +1,13 @@
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Chain, IntermediaryStore, Map as UnumMap, UnumFunction, UnumFunctionProps, UnumWorkflow, Wait, WaitTime } from '../../src';
 import { FunctionConfig } from '../../src/protocol/config';
 import { FIXTURES } from '../support/shapes';
@@ -288,6 +290,58 @@ describe('using a workflow from elsewhere', () => {
       MethodResponses: [{ StatusCode: '202', ResponseParameters: { 'method.response.header.X-Unum-Session': true } }],
     });
     expect(JSON.stringify(t.findResources('AWS::ApiGateway::Method'))).toMatch(/TakeAlias/);
+  });
+
+  test('an SQS source maps the queue onto the entry alias with ReportBatchItemFailures; the entry role may consume it and decrypt it', () => {
+    const { workflow } = producer();
+    const stack = Stack.of(workflow);
+    const key = new kms.Key(stack, 'QueueKey');
+    const dlq = new sqs.Queue(stack, 'OrdersDlq', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key });
+    const queue = new sqs.Queue(stack, 'OrdersQueue', {
+      encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+    });
+    const source = workflow.addSqsSource(queue, { batchSize: 5, maxConcurrency: 4 });
+    const t = Template.fromStack(stack);
+    const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping')) as any[];
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0].Properties).toEqual({
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersQueue/), 'Arn'] },
+      // The alias's name, qualified: Lambda invokes the alias's version with its provisioned concurrency.
+      FunctionName: { 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: expect.stringMatching(/^TakeAlias/) }] }] }, ':live']] },
+      BatchSize: 5,
+      ScalingConfig: { MaximumConcurrency: 4 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(source.eventSourceMappingId).toBeDefined();
+    const take = workflow.entryFunction;
+    const sqsStatements = statementsOf(t, take).filter((st) => JSON.stringify(st.Action).includes('sqs:'))
+      .map((st) => ({ ...st, Action: [st.Action].flat().sort() }));
+    expect(sqsStatements).toEqual([{
+      Effect: 'Allow',
+      Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersQueue/), 'Arn'] },
+    }]);
+    const decrypt = statementsOf(t, take).filter((st) => JSON.stringify(st.Resource).includes('QueueKey'));
+    expect(decrypt).toEqual([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^QueueKey/), 'Arn'] } }]);
+    // Only the entry consumes: Ship's role is given nothing of the queue.
+    const ship = workflow.functions.find((f) => f.id === 'Ship')!;
+    expect(JSON.stringify(statementsOf(t, ship))).not.toMatch(/sqs:|QueueKey/);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('dead-letter'))).toEqual([]);
+  });
+
+  test('an SQS source refuses reportBatchItemFailures: false, FIFO batching windows and oversized batches, and warns without a dead-letter queue', () => {
+    const { workflow } = producer();
+    const stack = Stack.of(workflow);
+    const fifo = new sqs.Queue(stack, 'Fifo', { fifo: true });
+    expect(() => workflow.addSqsSource(fifo, { reportBatchItemFailures: false }))
+      .toThrow("UnumWorkflow 'Orders': addSqsSource needs reportBatchItemFailures, since the entry reports each message that did not start a session");
+    expect(() => workflow.addSqsSource(fifo, { maxBatchingWindow: Duration.seconds(5) })).toThrow(/Batching window is not supported for FIFO queues/);
+    expect(() => workflow.addSqsSource(fifo, { batchSize: 11 })).toThrow(/between 1 and 10 inclusive \(given 11\)/);
+    workflow.addSqsSource(fifo, { batchSize: 10 });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('dead-letter'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([expect.stringContaining(
+      "UnumWorkflow 'Orders': queue 'Producer/Fifo' has no dead-letter queue, so a message that can never start a session (its body is not JSON)")]);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });
 
   test('a deploy-time workflow name is refused', () => {
