@@ -3,14 +3,17 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Chain, UnumFunction, UnumWorkflow } from '../../../src';
 
 const app = new App();
 const stack = new Stack(app, 'EngineOps');
 const entry = path.join(__dirname, 'functions', 'steps.ts');
 
-new UnumWorkflow(stack, 'aliased', {
+const aliased = new UnumWorkflow(stack, 'aliased', {
   definition: Chain.start(new UnumFunction(stack, 'Double', { entry, handler: 'double' }))
     .next(new UnumFunction(stack, 'Increment', { entry, handler: 'increment', provisionedConcurrentExecutions: 1 })),
   functionDefaults: { aliasName: 'live', loggingFormat: lambda.LoggingFormat.JSON, tracing: lambda.Tracing.ACTIVE },
 });
+// Messages of this queue start sessions (the engine has no SQS poller: tests deliver the batch as the mapping does).
+aliased.addSqsSource(new sqs.Queue(stack, 'Orders', { deadLetterQueue: { queue: new sqs.Queue(stack, 'OrdersDlq'), maxReceiveCount: 3 } }));
