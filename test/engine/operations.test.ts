@@ -1,5 +1,5 @@
-import { join } from 'path';
 import { randomUUID } from 'crypto';
+import { join } from 'path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { deliverSqsBatch, startEngine, synthApp } from './support';
 import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';

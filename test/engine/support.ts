@@ -37,7 +37,8 @@ export function startEngine(app: LocalApp, options: Partial<EngineOptions> = {})
  */
 export async function deliverSqsBatch(engine: LocalEngine, functionName: string, queueArn: string, messages: Array<[string, string]>): Promise<unknown> {
   const Records = messages.map(([messageId, body]) => ({
-    messageId, receiptHandle: `rh-${messageId}`, body, attributes: { ApproximateReceiveCount: '1' }, eventSource: 'aws:sqs', eventSourceARN: queueArn,
+    messageId, receiptHandle: `rh-${messageId}`, body, attributes: { ApproximateReceiveCount: '1' },
+    eventSource: 'aws:sqs', eventSourceARN: queueArn,
   }));
   const out = await engine.lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify({ Records })) }));
   await engine.endpoint.idle();
