@@ -35,11 +35,11 @@ export function startEngine(app: LocalApp, options: Partial<EngineOptions> = {})
  * Lambda's SQS event source mapping does (synchronously), and drains what
  * the sessions started; the function's answer (its batchItemFailures).
  */
-export async function deliverSqsBatch(engine: LocalEngine, functionName: string, queueArn: string, messages: Array<[string, string]>): Promise<unknown> {
-  const Records = messages.map(([messageId, body]) => ({
-    messageId, receiptHandle: `rh-${messageId}`, body, attributes: { ApproximateReceiveCount: '1' },
-    eventSource: 'aws:sqs', eventSourceARN: queueArn,
-  }));
+export async function deliverSqsBatch(
+  engine: LocalEngine, functionName: string, queueArn: string, messages: Array<[string, string]>,
+): Promise<unknown> {
+  const attributes = { ApproximateReceiveCount: '1' };
+  const Records = messages.map(([messageId, body]) => ({ messageId, body, attributes, eventSource: 'aws:sqs', eventSourceARN: queueArn }));
   const out = await engine.lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify({ Records })) }));
   await engine.endpoint.idle();
   if (out.FunctionError !== undefined) throw new Error(`${functionName} failed on an SQS batch: ${Buffer.from(out.Payload ?? []).toString('utf8')}`);
