@@ -210,13 +210,16 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
    * session id is `sqs-<messageId>`, so a redelivered message does not
    * start a second session. A message whose body is not JSON, or whose
    * start failed, is reported back to the queue: give the queue a
-   * dead-letter queue to collect those. Only on a workflow defined in this
-   * app: an imported one's entry role cannot be granted the queue.
+   * dead-letter queue to collect those, and a visibility timeout at least
+   * the entry's timeout (Lambda refuses a shorter one; checked at synth).
+   * Only on a workflow defined in this app: an imported one's entry role
+   * cannot be granted the queue.
    * @param props batch size, batching window, concurrency and filters;
    * `reportBatchItemFailures` is always on
    */
   public addSqsSource(queue: sqs.IQueue, props?: lambdaEventSources.SqsEventSourceProps): lambdaEventSources.SqsEventSource {
-    return access.addSqsSource(this, this.endpoint, queue, props);
+    const entry = { node: this.entryFunction.id, timeout: this.entryFunction.lambdaFunction.timeout };
+    return access.addSqsSource(this, this.endpoint, entry, queue, props);
   }
 
   private get endpoint(): access.WorkflowEndpoint {

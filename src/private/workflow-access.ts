@@ -1,4 +1,4 @@
-import { Annotations, CfnResource } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -86,12 +86,13 @@ export function addApiMethod(w: WorkflowEndpoint, resource: apigateway.IResource
  * event source validates the batching props and grants the entry's role
  * what consuming needs (KMS decrypt for an encrypted queue).
  */
-export function addSqsSource(scope: IConstruct, w: WorkflowEndpoint, queue: sqs.IQueue,
+export function addSqsSource(scope: IConstruct, w: WorkflowEndpoint, entry: { node: string; timeout?: Duration }, queue: sqs.IQueue,
   props: lambdaEventSources.SqsEventSourceProps = {}): lambdaEventSources.SqsEventSource {
   if (props.reportBatchItemFailures === false) {
     throw new Error(`UnumWorkflow '${w.workflowName}': addSqsSource needs reportBatchItemFailures, since the entry reports each message `
       + 'that did not start a session (Lambda would otherwise delete the whole batch): leave reportBatchItemFailures unset');
   }
+  checkVisibilityTimeout(w.workflowName, entry, queue);
   if (queue instanceof sqs.Queue && queue.deadLetterQueue === undefined) {
     Annotations.of(scope).addWarningV2('cdk-unum:sqsSourceWithoutDeadLetterQueue', `UnumWorkflow '${w.workflowName}': queue '${queue.node.path}' has no `
       + 'dead-letter queue, so a message that can never start a session (its body is not JSON) is received again until the queue\'s retention '
@@ -100,4 +101,24 @@ export function addSqsSource(scope: IConstruct, w: WorkflowEndpoint, queue: sqs.
   const source = new lambdaEventSources.SqsEventSource(queue, { ...props, reportBatchItemFailures: true });
   w.entryTarget.addEventSource(source);
   return source;
+}
+
+/** SQS's default visibility timeout, when the queue sets none. */
+const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
+
+/**
+ * Lambda refuses a mapping whose queue hides a message for less time than
+ * the function may run (it would be delivered again while its batch still
+ * runs): said at synth, for a queue of this app, rather than at deploy.
+ */
+function checkVisibilityTimeout(workflow: string, entry: { node: string; timeout?: Duration }, queue: sqs.IQueue): void {
+  const cfn = queue instanceof sqs.Queue ? queue.node.defaultChild as sqs.CfnQueue : undefined;
+  const visibility = cfn === undefined ? undefined : cfn.visibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+  const timeout = entry.timeout;
+  if (visibility === undefined || Token.isUnresolved(visibility) || timeout === undefined || timeout.isUnresolved()) return;
+  if (visibility < timeout.toSeconds()) {
+    throw new Error(`UnumWorkflow '${workflow}': queue '${queue.node.path}' hides a received message for ${visibility} s (its visibility timeout), `
+      + `less than the ${timeout.toSeconds()} s the entry '${entry.node}' may run, and Lambda refuses such an event source: set the queue's `
+      + `visibilityTimeout to at least ${timeout.toSeconds()} s (AWS advises six times the function timeout)`);
+  }
 }

@@ -298,7 +298,10 @@ describe('using a workflow from elsewhere', () => {
     const key = new kms.Key(stack, 'QueueKey');
     const dlq = new sqs.Queue(stack, 'OrdersDlq', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key });
     const queue = new sqs.Queue(stack, 'OrdersQueue', {
-      encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+      visibilityTimeout: Duration.minutes(6),
     });
     const source = workflow.addSqsSource(queue, { batchSize: 5, maxConcurrency: 4 });
     const t = Template.fromStack(stack);
@@ -329,10 +332,14 @@ describe('using a workflow from elsewhere', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('dead-letter'))).toEqual([]);
   });
 
-  test('an SQS source refuses reportBatchItemFailures: false, FIFO batching windows and oversized batches, and warns without a dead-letter queue', () => {
+  test('an SQS source refuses a visibility timeout shorter than the entry\'s, reportBatchItemFailures: false, FIFO batching windows and oversized batches, and warns without a dead-letter queue', () => {
     const { workflow } = producer();
     const stack = Stack.of(workflow);
-    const fifo = new sqs.Queue(stack, 'Fifo', { fifo: true });
+    // Lambda would refuse the default 30 s visibility timeout against the entry's 60 s timeout at deploy: synth says so.
+    expect(() => workflow.addSqsSource(new sqs.Queue(stack, 'Plain'))).toThrow("UnumWorkflow 'Orders': queue 'Producer/Plain' hides a received message "
+      + "for 30 s (its visibility timeout), less than the 60 s the entry 'Take' may run, and Lambda refuses such an event source: "
+      + "set the queue's visibilityTimeout to at least 60 s");
+    const fifo = new sqs.Queue(stack, 'Fifo', { fifo: true, visibilityTimeout: Duration.seconds(60) });
     expect(() => workflow.addSqsSource(fifo, { reportBatchItemFailures: false }))
       .toThrow("UnumWorkflow 'Orders': addSqsSource needs reportBatchItemFailures, since the entry reports each message that did not start a session");
     expect(() => workflow.addSqsSource(fifo, { maxBatchingWindow: Duration.seconds(5) })).toThrow(/Batching window is not supported for FIFO queues/);

@@ -98,7 +98,11 @@ const NAG_STACKS: Record<string, (app: App) => Stack> = {
     const dlq = new sqs.Queue(stack, 'Dlq', { enforceSSL: true, encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key });
     NagSuppressions.addResourceSuppressions(dlq, [{ id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the orders queue' }]);
     const queue = new sqs.Queue(stack, 'Orders', {
-      enforceSSL: true, encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+      visibilityTimeout: Duration.minutes(6),
     });
     const workflow = new UnumWorkflow(stack, 'mapJoin', { definition: SHAPES.mapJoin(stack), functionDefaults: { aliasName: 'live' } });
     workflow.addSqsSource(queue, { batchSize: 10 });

@@ -42,6 +42,6 @@ new UnumWorkflow(stack, 'pyspin', { definition: py('Spin', 'hang', { handler: 's
 
 // A Python entry fed by SQS: one session per message.
 new UnumWorkflow(stack, 'pysqs', { definition: py('SquareMessage', 'square') })
-  .addSqsSource(new sqs.Queue(stack, 'Numbers', { deadLetterQueue: { queue: new sqs.Queue(stack, 'NumbersDlq'), maxReceiveCount: 3 } }));
+  .addSqsSource(new sqs.Queue(stack, 'Numbers', { visibilityTimeout: Duration.minutes(6), deadLetterQueue: { queue: new sqs.Queue(stack, 'NumbersDlq'), maxReceiveCount: 3 } }));
 
 app.synth();
