@@ -187,8 +187,7 @@ export class Egress {
     if (Object.keys(pending).length === 0) return;
     const earliest = Math.min(...Object.values(pending));
     await sleep(Math.min(earliest - Date.now(), this.rt.remaining(this.inv) - WAIT_MARGIN_MS));
-    const name = this.rt.options.functionName ?? this.inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
-    if (name === undefined) throw new Error('cannot continue a Wait later: the function name is unknown');
+    const name = this.rt.ownName(this.inv, 'continue a Wait later');
     // The checkpoint exists, so the re-invocation never reads its input.
     await this.rt.invoke(name, { ...this.inv.envelope, input: { value: null }, waits: { ...pending } });
   }
@@ -222,8 +221,7 @@ export class Egress {
    */
   private async continueFanoutsLater(): Promise<void> {
     if (!this.fanouts.stopping) return;
-    const name = this.rt.options.functionName ?? this.inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
-    if (name === undefined) throw new Error('cannot continue a fan-out later: the function name is unknown');
+    const name = this.rt.ownName(this.inv, 'continue a fan-out later');
     const fanouts = { ...this.inv.envelope.fanouts, ...this.fanouts.stopped };
     await this.rt.invoke(name, { ...this.inv.envelope, input: { value: null }, fanouts });
   }

@@ -7,6 +7,7 @@ import { trackGarbage } from './gc';
 import { invocationFields, jsonLogger, withFields } from './log';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
 import { createSession, failSession } from './session';
+import { isSqsBatch, startSqsBatch } from './sqs';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
@@ -103,8 +104,17 @@ export class Runtime {
   }
 
   async handle(event: unknown, lambdaContext?: LambdaContext): Promise<unknown> {
+    if (this.config.entry && isSqsBatch(event)) {
+      const { workflow, node } = this.config;
+      return startSqsBatch(event, { workflow, node, logger: this.logger },
+        (session, input) => this.run(this.startEnvelope(session, input), lambdaContext));
+    }
     const envelope = await this.ingress(event, lambdaContext);
     if (envelope === undefined) return { error: 'invalid envelope (logged, nothing changed)' };
+    return this.run(envelope, lambdaContext);
+  }
+
+  private async run(envelope: Envelope, lambdaContext?: LambdaContext): Promise<unknown> {
     const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
     const info = { node: envelope.node, session: envelope.session, instance };
     const fields = { session: envelope.session, instance, ...invocationFields(lambdaContext?.awsRequestId) };
@@ -160,8 +170,7 @@ export class Runtime {
     if (!looksLikeEnvelope(event)) {
       if (this.config.entry) {
         // Lambda keeps the request id across retries of an async event, so a retried start is one session.
-        const session = lambdaContext?.awsRequestId ?? randomUUID();
-        return { unum: ENVELOPE_VERSION, workflow, session, node, frames: [], iteration: 0, input: { value: event ?? null } };
+        return this.startEnvelope(lambdaContext?.awsRequestId ?? randomUUID(), event);
       }
       this.rejectEvent(`node '${node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')`, lambdaContext);
       return undefined;
@@ -174,6 +183,12 @@ export class Runtime {
       this.rejectEvent(e.message, lambdaContext, typeof session === 'string' ? session.slice(0, 128) : undefined);
       return undefined;
     }
+  }
+
+  /** The envelope of a session the entry starts with a plain event as its input. */
+  private startEnvelope(session: string, input: unknown): Envelope {
+    const { workflow, node } = this.config;
+    return { unum: ENVELOPE_VERSION, workflow, session, node, frames: [], iteration: 0, input: { value: input ?? null } };
   }
 
   /** One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums. */
@@ -333,11 +348,22 @@ export class Runtime {
     const { sleepMs, here } = retryWait(notBefore, Date.now(), this.remaining(inv));
     await new Promise((r) => setTimeout(r, sleepMs));
     if (here) return true;
-    const name = this.options.functionName ?? inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
-    if (name === undefined) throw new Error('cannot re-invoke for a retry: the function name is unknown');
-    inv.logger.info('retry interval does not fit in this invocation: re-invoked to wait for it', { attempt, notBefore, waitedMs: sleepMs });
+    const name = this.ownName(inv, 're-invoke for a retry');
+    inv.logger.info('retry interval does not fit in this invocation: re-invoked to wait for it', { attempt, notBefore, waitedMs: sleepMs, functionName: name });
     await this.invoke(name, { ...inv.envelope, attempt, notBefore });
     return false;
+  }
+
+  /**
+   * The name this function re-invokes itself by: the one its predecessors
+   * use (`name:alias` from the configuration), so a continuation runs where
+   * the first invocation did and needs no other grant. The Lambda context's
+   * name is the unqualified function, right only without an alias.
+   */
+  ownName(inv: Invocation, why: string): string {
+    const name = this.options.functionName ?? this.config.invokeName ?? inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
+    if (name === undefined) throw new Error(`cannot ${why}: the function name is unknown`);
+    return name;
   }
 
   async invoke(functionName: string, envelope: Envelope): Promise<void> {

@@ -7,6 +7,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CompiledWorkflow, compileWorkflow } from './compiler/compile';
 import { WorkflowGraph } from './compiler/graph';
@@ -200,6 +202,26 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
     return access.addApiMethod(this.endpoint, resource, httpMethod);
   }
 
+  /**
+   * Starts one session per message of `queue`: an SQS event source mapping
+   * on the entry (its alias when it has one) with ReportBatchItemFailures,
+   * and the entry's role allowed to consume the queue (and decrypt it).
+   * Each message's body, parsed as JSON, is its session's input, and the
+   * session id is `sqs-<messageId>`, so a redelivered message does not
+   * start a second session. A message whose body is not JSON, or whose
+   * start failed, is reported back to the queue: give the queue a
+   * dead-letter queue to collect those, and a visibility timeout at least
+   * the entry's timeout (Lambda refuses a shorter one; checked at synth).
+   * Only on a workflow defined in this app: an imported one's entry role
+   * cannot be granted the queue.
+   * @param props batch size, batching window, concurrency and filters;
+   * `reportBatchItemFailures` is always on
+   */
+  public addSqsSource(queue: sqs.IQueue, props?: lambdaEventSources.SqsEventSourceProps): lambdaEventSources.SqsEventSource {
+    const entry = { node: this.entryFunction.id, timeout: this.entryFunction.lambdaFunction.timeout };
+    return access.addSqsSource(this, this.endpoint, entry, queue, props);
+  }
+
   private get endpoint(): access.WorkflowEndpoint {
     return {
       workflowName: this.workflowName, store: this.store, entryFunctionArn: this.entryFunctionArn, entryTarget: this.entryFunction.invocationTarget,
@@ -245,13 +267,14 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
   }
 
   /**
-   * Each function may invoke exactly its successors (and itself, to retry or
-   * to continue a Wait later than its timeout allows).
+   * Each function may invoke exactly its successors (and itself, by the name
+   * its predecessors use, to retry, or to continue a Wait or a Map later
+   * than its timeout allows).
    */
   private grantSuccessors(fn: UnumFunction, config: FunctionConfig): void {
     const names = invokedFunctionNames(config);
-    const reinvokes = config.retry.length > 0 || hasWait(config);
-    if (reinvokes && !names.includes(fn.functionName)) names.push(fn.functionName);
+    const reinvokes = config.retry.length > 0 || hasAction(config, 'wait') || hasAction(config, 'map');
+    if (reinvokes && !names.includes(fn.invocationName)) names.push(fn.invocationName);
     if (names.length === 0) return;
     grantInvokeByName(fn.lambdaFunction, Stack.of(this), names);
   }
@@ -280,9 +303,9 @@ function endsSession(config: FunctionConfig): boolean {
   return JSON.stringify([config.next, config.catch]).includes('"kind":"succeed"');
 }
 
-/** Whether the function's egress contains a Wait (which may re-invoke the function). */
-function hasWait(config: FunctionConfig): boolean {
-  return JSON.stringify([config.next, config.catch]).includes('"kind":"wait"');
+/** Whether the function's egress contains a Wait or a Map (which may re-invoke the function to continue later). */
+function hasAction(config: FunctionConfig, kind: 'wait' | 'map'): boolean {
+  return JSON.stringify([config.next, config.catch]).includes(`"kind":"${kind}"`);
 }
 
 /** Every state reachable from `start`, in discovery order. */

@@ -45,6 +45,8 @@ class Compiler {
         next: this.withSkips(task.id, i + 1, this.resolve(task.id, c.next, false)),
       })),
       ...(task.dataFlow ? { dataFlow: task.dataFlow } : {}),
+      // An unqualified name is the one the Lambda context carries: only a qualifier needs saying.
+      ...(task.functionName.includes(':') ? { invokeName: task.functionName } : {}),
     };
   }
 

@@ -58,7 +58,7 @@ export function grantKey(grantee: iam.IGrantable, store: IIntermediaryStore, wri
   store.encryptionKey.grant(grantee, ...keyActions);
 }
 
-/** Invoking functions by name, unqualified (the runtime never invokes a version or an alias). */
+/** Invoking functions by the exact names the runtime invokes (`name` or `name:alias`; never a qualifier wildcard). */
 export function grantInvokeByName(grantee: iam.IGrantable, scope: Stack, functionNames: readonly string[]): iam.Grant {
   return iam.Grant.addToPrincipal({
     grantee,

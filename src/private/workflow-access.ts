@@ -1,9 +1,12 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { IConstruct } from 'constructs';
 import { suppressNag } from './nag';
 import { grantWorkflowData, wildcardReasons } from './store-grants';
 import { START_OBJECT_NAME, workflowObjectPrefix } from '../protocol/keys';
@@ -74,4 +77,48 @@ export function addApiMethod(w: WorkflowEndpoint, resource: apigateway.IResource
   return resource.addMethod(httpMethod ?? 'POST', apiIntegration(w), {
     methodResponses: [{ statusCode: '202', responseParameters: { [SESSION_HEADER]: true } }],
   });
+}
+
+/**
+ * An SQS event source mapping on the entry (its alias when it has one),
+ * always with ReportBatchItemFailures: the entry starts one session per
+ * message and answers with the messages that did not start one. The
+ * event source validates the batching props and grants the entry's role
+ * what consuming needs (KMS decrypt for an encrypted queue).
+ */
+export function addSqsSource(scope: IConstruct, w: WorkflowEndpoint, entry: { node: string; timeout?: Duration }, queue: sqs.IQueue,
+  props: lambdaEventSources.SqsEventSourceProps = {}): lambdaEventSources.SqsEventSource {
+  if (props.reportBatchItemFailures === false) {
+    throw new Error(`UnumWorkflow '${w.workflowName}': addSqsSource needs reportBatchItemFailures, since the entry reports each message `
+      + 'that did not start a session (Lambda would otherwise delete the whole batch): leave reportBatchItemFailures unset');
+  }
+  checkVisibilityTimeout(w.workflowName, entry, queue);
+  if (queue instanceof sqs.Queue && queue.deadLetterQueue === undefined) {
+    Annotations.of(scope).addWarningV2('cdk-unum:sqsSourceWithoutDeadLetterQueue', `UnumWorkflow '${w.workflowName}': queue '${queue.node.path}' has no `
+      + 'dead-letter queue, so a message that can never start a session (its body is not JSON) is received again until the queue\'s retention '
+      + 'period ends: give the queue a deadLetterQueue with a maxReceiveCount');
+  }
+  const source = new lambdaEventSources.SqsEventSource(queue, { ...props, reportBatchItemFailures: true });
+  w.entryTarget.addEventSource(source);
+  return source;
+}
+
+/** SQS's default visibility timeout, when the queue sets none. */
+const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
+
+/**
+ * Lambda refuses a mapping whose queue hides a message for less time than
+ * the function may run (it would be delivered again while its batch still
+ * runs): said at synth, for a queue of this app, rather than at deploy.
+ */
+function checkVisibilityTimeout(workflow: string, entry: { node: string; timeout?: Duration }, queue: sqs.IQueue): void {
+  const cfn = queue instanceof sqs.Queue ? queue.node.defaultChild as sqs.CfnQueue : undefined;
+  const visibility = cfn === undefined ? undefined : cfn.visibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+  const timeout = entry.timeout;
+  if (visibility === undefined || Token.isUnresolved(visibility) || timeout === undefined || timeout.isUnresolved()) return;
+  if (visibility < timeout.toSeconds()) {
+    throw new Error(`UnumWorkflow '${workflow}': queue '${queue.node.path}' hides a received message for ${visibility} s (its visibility timeout), `
+      + `less than the ${timeout.toSeconds()} s the entry '${entry.node}' may run, and Lambda refuses such an event source: set the queue's `
+      + `visibilityTimeout to at least ${timeout.toSeconds()} s (AWS advises six times the function timeout)`);
+  }
 }

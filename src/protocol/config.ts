@@ -27,6 +27,14 @@ export interface FunctionConfig {
    * raw input and the output is the result. Added in cdk-unum 0.x, optional.
    */
   readonly dataFlow?: DataFlow;
+  /**
+   * The qualified name predecessors invoke this function by (`name:alias`),
+   * which its own re-invocations (a retry's deadline, a Wait or a fan-out
+   * continued later) use too, so they run on the alias's version and its
+   * provisioned concurrency, and IAM grants exactly one name. Absent: the
+   * unqualified function, whose name the Lambda context carries.
+   */
+  readonly invokeName?: string;
 }
 
 /**

@@ -14,6 +14,23 @@ export const ENVELOPE_VERSION = 1;
  */
 export const MAX_NOT_BEFORE_AHEAD_MS = 15 * 60 * 1000;
 
+/**
+ * Prefix of the session an SQS message starts (`sqs-<messageId>`): derived
+ * from the message id alone, so a redelivered message (same id) finds the
+ * session it started and does not start a second one, and a producer can
+ * tell the session from SendMessage's MessageId.
+ */
+export const SQS_SESSION_PREFIX = 'sqs-';
+
+/** Session ids the envelope accepts. */
+const SESSION_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** The session an SQS message starts; undefined when the id cannot make one (SQS's ids, UUIDs, always can). */
+export function sqsSessionId(messageId: unknown): string | undefined {
+  const session = typeof messageId === 'string' && messageId !== '' ? `${SQS_SESSION_PREFIX}${messageId}` : undefined;
+  return session !== undefined && SESSION_PATTERN.test(session) ? session : undefined;
+}
+
 export interface Frame {
   /** The fan-out (Parallel or Map) that pushed this frame. */
   readonly fanout: string;
@@ -104,7 +121,7 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
   }
   if (e.workflow !== expected.workflow) fail(`it is for workflow ${JSON.stringify(e.workflow)}, this function belongs to '${expected.workflow}'`);
   if (e.node !== expected.node) fail(`it is for node ${JSON.stringify(e.node)}, this function is '${expected.node}'`);
-  if (typeof e.session !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(e.session)) {
+  if (typeof e.session !== 'string' || !SESSION_PATTERN.test(e.session)) {
     fail('session must be 1-128 characters of [A-Za-z0-9_.:-]');
   }
   if (!Number.isInteger(e.iteration) || (e.iteration as number) < 0) fail('iteration must be a non-negative integer');

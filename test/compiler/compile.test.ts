@@ -9,6 +9,12 @@ function configs(g: ReturnType<typeof graph>): Record<string, FunctionConfig> {
 const isHello = { op: 'stringEquals' as const, path: '$.greeting', value: 'hello' };
 
 describe('compileWorkflow', () => {
+  test('a function invoked through an alias carries that name for its own re-invocations; an unqualified one carries none', () => {
+    const c = configs(graph('A', task('A', 'B', { functionName: 'fn-A:live' }), task('B')));
+    expect(c.A.invokeName).toBe('fn-A:live');
+    expect('invokeName' in c.B).toBe(false);
+  });
+
   test('chain: each function invokes the next, the last ends the session', () => {
     const c = configs(graph('A', task('A', 'B'), task('B', 'C'), task('C')));
     expect(c.A).toEqual({ v: 1, workflow: 'wf', node: 'A', entry: true, next: invoke('B'), retry: [], catch: [] });

@@ -1,12 +1,14 @@
-import { App, Size, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Chain, IntermediaryStore, UnumFunction, UnumFunctionProps, UnumWorkflow } from '../../src';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Chain, IntermediaryStore, Map as UnumMap, UnumFunction, UnumFunctionProps, UnumWorkflow, Wait, WaitTime } from '../../src';
 import { FunctionConfig } from '../../src/protocol/config';
 import { FIXTURES } from '../support/shapes';
 
@@ -114,6 +116,29 @@ describe('invoking through an alias', () => {
     expect(configs.map((c) => JSON.stringify(c.Properties.Qualifier)).sort()).toEqual(['"$LATEST"', expect.stringContaining('BAlias')]);
     expect(new Set(configs.map((c) => JSON.stringify(c.Properties.DestinationConfig))).size).toBe(1);
     expect(workflow.entryFunctionArn).toBe(a.functionArn);
+  });
+
+  test('a function that re-invokes itself (retry, Wait, Map) does so through its alias: its configuration names it, IAM allows exactly it', () => {
+    const stack = newStack();
+    const a = fn(stack, 'A', { aliasName: 'live' }).addRetry({ interval: Duration.seconds(5) });
+    const b = fn(stack, 'B', { aliasName: 'live' });
+    const c = fn(stack, 'C');
+    const d = fn(stack, 'D', { aliasName: 'live' });
+    const each = new UnumMap(stack, 'Each', { itemsPath: '$.items' }).itemProcessor(fn(stack, 'Item'));
+    new UnumWorkflow(stack, 'Flow', {
+      definition: Chain.start(a).next(b).next(new Wait(stack, 'Pause', { time: WaitTime.duration(Duration.minutes(5)) })).next(c).next(d).next(each),
+    });
+    const t = Template.fromStack(stack);
+    const ownInvokes = (f: UnumFunction) => statementsOf(t, f).filter((s) => s.Action === 'lambda:InvokeFunction')
+      .flatMap((s) => [s.Resource].flat()).filter((r) => JSON.stringify(r).includes(`function:${f.functionName}`));
+    for (const [f, reinvokes] of [[a, 'retry'], [b, 'Wait'], [d, 'Map']] as const) {
+      expect({ node: f.id, reinvokes, invokeName: configOf(t, f.functionName).invokeName }).toEqual({ node: f.id, reinvokes, invokeName: `${f.functionName}:live` });
+      // The qualified ARN only: neither $LATEST nor a qualifier wildcard.
+      expect(ownInvokes(f)).toEqual([fnArn(`${f.functionName}:live`)]);
+    }
+    // Without an alias the Lambda context's name is right: nothing to carry, and C never re-invokes itself.
+    expect(configOf(t, c.functionName).invokeName).toBeUndefined();
+    expect(ownInvokes(c)).toEqual([]);
   });
 
   test('functionDefaults.aliasName puts every function behind the alias; grantStart grants the entry alias ARN only', () => {
@@ -265,6 +290,65 @@ describe('using a workflow from elsewhere', () => {
       MethodResponses: [{ StatusCode: '202', ResponseParameters: { 'method.response.header.X-Unum-Session': true } }],
     });
     expect(JSON.stringify(t.findResources('AWS::ApiGateway::Method'))).toMatch(/TakeAlias/);
+  });
+
+  test('an SQS source maps the queue onto the entry alias with ReportBatchItemFailures; the entry role may consume it and decrypt it', () => {
+    const { workflow } = producer();
+    const stack = Stack.of(workflow);
+    const key = new kms.Key(stack, 'QueueKey');
+    const dlq = new sqs.Queue(stack, 'OrdersDlq', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key });
+    const queue = new sqs.Queue(stack, 'OrdersQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+      visibilityTimeout: Duration.minutes(6),
+    });
+    const source = workflow.addSqsSource(queue, { batchSize: 5, maxConcurrency: 4 });
+    const t = Template.fromStack(stack);
+    const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping')) as any[];
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0].Properties).toEqual({
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersQueue/), 'Arn'] },
+      // The alias's name, qualified: Lambda invokes the alias's version with its provisioned concurrency.
+      FunctionName: { 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: expect.stringMatching(/^TakeAlias/) }] }] }, ':live']] },
+      BatchSize: 5,
+      ScalingConfig: { MaximumConcurrency: 4 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(source.eventSourceMappingId).toBeDefined();
+    const take = workflow.entryFunction;
+    const sqsStatements = statementsOf(t, take).filter((st) => JSON.stringify(st.Action).includes('sqs:'))
+      .map((st) => ({ ...st, Action: [st.Action].flat().sort() }));
+    expect(sqsStatements).toEqual([{
+      Effect: 'Allow',
+      Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersQueue/), 'Arn'] },
+    }]);
+    const decrypt = statementsOf(t, take).filter((st) => JSON.stringify(st.Resource).includes('QueueKey'));
+    expect(decrypt).toEqual([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^QueueKey/), 'Arn'] } }]);
+    // Only the entry consumes: Ship's role is given nothing of the queue.
+    const ship = workflow.functions.find((f) => f.id === 'Ship')!;
+    expect(JSON.stringify(statementsOf(t, ship))).not.toMatch(/sqs:|QueueKey/);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('dead-letter'))).toEqual([]);
+  });
+
+  test('an SQS source refuses a visibility timeout shorter than the entry\'s, reportBatchItemFailures: false, FIFO batching windows and oversized batches, and warns without a dead-letter queue', () => {
+    const { workflow } = producer();
+    const stack = Stack.of(workflow);
+    // Lambda would refuse the default 30 s visibility timeout against the entry's 60 s timeout at deploy: synth says so.
+    expect(() => workflow.addSqsSource(new sqs.Queue(stack, 'Plain'))).toThrow("UnumWorkflow 'Orders': queue 'Producer/Plain' hides a received message "
+      + "for 30 s (its visibility timeout), less than the 60 s the entry 'Take' may run, and Lambda refuses such an event source: "
+      + "set the queue's visibilityTimeout to at least 60 s");
+    const fifo = new sqs.Queue(stack, 'Fifo', { fifo: true, visibilityTimeout: Duration.seconds(60) });
+    expect(() => workflow.addSqsSource(fifo, { reportBatchItemFailures: false }))
+      .toThrow("UnumWorkflow 'Orders': addSqsSource needs reportBatchItemFailures, since the entry reports each message that did not start a session");
+    expect(() => workflow.addSqsSource(fifo, { maxBatchingWindow: Duration.seconds(5) })).toThrow(/Batching window is not supported for FIFO queues/);
+    expect(() => workflow.addSqsSource(fifo, { batchSize: 11 })).toThrow(/between 1 and 10 inclusive \(given 11\)/);
+    workflow.addSqsSource(fifo, { batchSize: 10 });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('dead-letter'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([expect.stringContaining(
+      "UnumWorkflow 'Orders': queue 'Producer/Fifo' has no dead-letter queue, so a message that can never start a session (its body is not JSON)")]);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });
 
   test('a deploy-time workflow name is refused', () => {

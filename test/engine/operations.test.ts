@@ -1,6 +1,7 @@
+import { randomUUID } from 'crypto';
 import { join } from 'path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { startEngine, synthApp } from './support';
+import { deliverSqsBatch, startEngine, synthApp } from './support';
 import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
 import { LocalEngine } from '../../toolkit/src/local/engine';
 
@@ -42,4 +43,19 @@ test('a plain event sent to the entry alias, as an EventBridge rule does, starts
   const client = engine.client(workflow);
   expect(await client.describeSession(response.$metadata.requestId!)).toMatchObject({ status: 'SUCCEEDED' });
   expect(await client.getResult(response.$metadata.requestId!)).toBe(41);
+});
+
+test('an SQS batch delivered to the entry alias starts one session per message; a non-JSON body is a batch item failure', async () => {
+  const workflow = selectWorkflow(app, 'aliased');
+  const client = engine.client(workflow);
+  const [one, bad, two] = [randomUUID(), randomUUID(), randomUUID()];
+  const queue = 'arn:aws:sqs:us-east-1:000000000000:orders';
+  const batch: Array<[string, string]> = [[one, '{"n":1}'], [bad, 'n=2'], [two, '{"n":3}']];
+  const entry = `${workflow.entry.functionName}:live`;
+  expect(await deliverSqsBatch(engine, entry, queue, batch)).toEqual({ batchItemFailures: [{ itemIdentifier: bad }] });
+  expect([await client.getResult(`sqs-${one}`), await client.getResult(`sqs-${two}`)]).toEqual([3, 7]);
+  expect(await client.describeSession(`sqs-${bad}`)).toMatchObject({ status: 'NOT_FOUND' });
+  // Redelivered: the same sessions, already done; nothing fails.
+  expect(await deliverSqsBatch(engine, entry, queue, [batch[0], batch[2]])).toEqual({ batchItemFailures: [] });
+  expect(await client.describeSession(`sqs-${one}`)).toMatchObject({ status: 'SUCCEEDED' });
 });

@@ -1,5 +1,6 @@
+import { randomUUID } from 'crypto';
 import { join } from 'path';
-import { startEngine, synthApp } from './support';
+import { deliverSqsBatch, startEngine, synthApp } from './support';
 import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
 import { LocalEngine } from '../../toolkit/src/local/engine';
 import { testPython } from '../support/python';
@@ -95,4 +96,15 @@ test('crash injection in the Python runtime heals through Lambda retries, one co
   expect(r.result).toEqual({ values: [1, 4, 9], total: 14 });
   expect(r.invocations.crashes).toBeGreaterThanOrEqual(4);
   expect(Object.values(r.commits).every((n) => n === 1)).toBe(true);
+});
+
+test('an SQS batch delivered to a Python entry starts one session per message; a non-JSON body is a batch item failure, logged', async () => {
+  const workflow = selectWorkflow(app, 'pysqs');
+  const client = engine.client(workflow);
+  const [one, bad, two] = [randomUUID(), randomUUID(), randomUUID()];
+  const batch: Array<[string, string]> = [[one, '4'], [bad, '{"n":'], [two, '5']];
+  expect(await deliverSqsBatch(engine, workflow.entry.functionName, 'arn:aws:sqs:us-east-1:000000000000:numbers', batch))
+    .toEqual({ batchItemFailures: [{ itemIdentifier: bad }] });
+  expect([await client.getResult(`sqs-${one}`), await client.getResult(`sqs-${two}`)]).toEqual([16, 25]);
+  expect(logs.some((l) => l.includes(`workflow 'pysqs': SQS message ${bad} cannot start a session: its body is not JSON`))).toBe(true);
 });

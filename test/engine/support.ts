@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { LocalApp, loadAssembly, synthesize } from '../../toolkit/src/local/assembly';
 import { EngineOptions, LocalEngine } from '../../toolkit/src/local/engine';
 
@@ -27,6 +28,22 @@ export function startEngine(app: LocalApp, options: Partial<EngineOptions> = {})
     servers: { dynamodb: process.env.UNUM_TEST_DYNAMODB_ENDPOINT!, s3: process.env.UNUM_TEST_S3_ENDPOINT! },
     ...options,
   });
+}
+
+/**
+ * Delivers SQS messages (`[messageId, body]`) to a function as one batch, as
+ * Lambda's SQS event source mapping does (synchronously), and drains what
+ * the sessions started; the function's answer (its batchItemFailures).
+ */
+export async function deliverSqsBatch(
+  engine: LocalEngine, functionName: string, queueArn: string, messages: Array<[string, string]>,
+): Promise<unknown> {
+  const attributes = { ApproximateReceiveCount: '1' };
+  const Records = messages.map(([messageId, body]) => ({ messageId, body, attributes, eventSource: 'aws:sqs', eventSourceARN: queueArn }));
+  const out = await engine.lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify({ Records })) }));
+  await engine.endpoint.idle();
+  if (out.FunctionError !== undefined) throw new Error(`${functionName} failed on an SQS batch: ${Buffer.from(out.Payload ?? []).toString('utf8')}`);
+  return JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
 }
 
 /** Captures what the CLI writes. */

@@ -92,6 +92,22 @@ const NAG_STACKS: Record<string, (app: App) => Stack> = {
     new UnumWorkflow(stack, 'destinations', { definition: nodes.slice(1).reduce((c, n) => c.next(n), Chain.start(nodes[0])) });
     return stack;
   },
+  'an SQS source on the entry alias (an encrypted queue with a dead-letter queue)': (app) => {
+    const stack = new Stack(app, 'SqsSource', { env: ENV });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const dlq = new sqs.Queue(stack, 'Dlq', { enforceSSL: true, encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key });
+    NagSuppressions.addResourceSuppressions(dlq, [{ id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the orders queue' }]);
+    const queue = new sqs.Queue(stack, 'Orders', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+      visibilityTimeout: Duration.minutes(6),
+    });
+    const workflow = new UnumWorkflow(stack, 'mapJoin', { definition: SHAPES.mapJoin(stack), functionDefaults: { aliasName: 'live' } });
+    workflow.addSqsSource(queue, { batchSize: 10 });
+    return stack;
+  },
   // VPC, aliases with provisioned concurrency, JSON logs, tracing (the README's "Running in production").
   'production: the workflow stack': (app) => productionApp(app).orders,
   'production: a stack starting it from a rule and reading its sessions': (app) => productionApp(app).shop,

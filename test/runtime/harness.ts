@@ -72,6 +72,8 @@ export interface FnSpec {
   readonly catch?: CatchRule[];
   /** InputPath/Parameters/ResultSelector/ResultPath/OutputPath around the handler. */
   readonly dataFlow?: DataFlow;
+  /** The qualified name predecessors invoke (`fn-<node>:alias`), as the compiler emits it for a function with an alias. */
+  readonly invokeName?: string;
 }
 
 export class World implements Invoker {
@@ -161,6 +163,7 @@ export class World implements Invoker {
         retry: spec.retry ?? [],
         catch: spec.catch ?? [],
         ...(spec.dataFlow ? { dataFlow: spec.dataFlow } : {}),
+        ...(spec.invokeName ? { invokeName: spec.invokeName } : {}),
       };
       if (config.entry) this.entry = spec.node;
       const handler: UnumHandler = (input, ctx) => {

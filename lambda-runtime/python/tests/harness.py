@@ -157,6 +157,8 @@ class World:
         self.fanout_batch = fanout_batch
         self.eager_gc = eager_gc
         self.faults: Optional[Callable[[str, Mapping[str, str]], None]] = None
+        # The in-process runtimes' logger (set before deploy); silent by default.
+        self.logger: Optional[Any] = None
         self.runs: Dict[str, int] = {}
         self.invocations: Dict[str, int] = {}
         self._functions: Dict[str, Callable[[InvokeRequest], InvokeResult]] = {}
@@ -209,7 +211,7 @@ class World:
             config=self.config(node), user_handler=counted, dynamodb=self.dynamodb, s3=self.s3, lambda_client=self.lambda_client,
             table=self.table, bucket=self.bucket, payload_threshold=self.payload_threshold, fanout_batch=self.fanout_batch,
             eager_gc=self.eager_gc,
-            faults=lambda step, info: self.faults(step, info) if self.faults is not None else None, logger=silent(),
+            faults=lambda step, info: self.faults(step, info) if self.faults is not None else None, logger=self.logger or silent(),
         ))
 
         def invoke(request: InvokeRequest) -> InvokeResult:

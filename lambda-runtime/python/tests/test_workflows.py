@@ -1,4 +1,6 @@
 """Compiled workflows run end to end by the Python runtime: exact results, one commit per instance."""
+import json
+
 from unum_runtime.protocol import SESSION_ATTR, fanout_progress_item_key, join_key_base
 
 
@@ -214,3 +216,41 @@ def test_a_map_short_of_time_continues_at_its_recorded_progress(world):
     assert w.result(session)['sum'] == sum(i * i for i in range(1, 301))
     assert w.invocations['fn-Split'] == 6
     assert all(n == 1 for n in w.runs.values()) and len(w.runs) == 302
+
+
+def test_an_aliased_function_re_invokes_itself_through_its_alias(world):
+    # 2.5 s left per invocation: neither the 1 s retry interval nor the 1 s Wait fits with their 2 s margins, so A hands both over.
+    w = world('aliased', remaining_ms=2500)
+    assert w.config('A')['invokeName'] == 'fn-A:live' and 'invokeName' not in w.config('B')
+    names = []
+    w.lambda_client.meta.events.register('provide-client-params.lambda.Invoke',
+                                         lambda params, **_: names.append((params['FunctionName'], json.loads(params['Payload'])['node'])))
+    attempts = []
+
+    def flaky(x, ctx):
+        attempts.append((ctx.attempt, ctx.lambda_context.function_name))
+        if ctx.attempt == 0:
+            raise TransientError('once')
+        return x + 1
+
+    w.deploy({'A': flaky, 'B': lambda x, ctx: x * 10})
+    session = w.run(1)
+    assert w.result(session) == 20
+    # The Lambda context names the unqualified function: the alias comes from the compiled configuration.
+    assert attempts == [(0, 'fn-A'), (1, 'fn-A')]
+    own = [name for name, node in names if node == 'A']
+    assert own[0] == 'fn-A' and len(own) >= 3
+    assert set(own[1:]) == {'fn-A:live'}
+    assert [name for name, node in names if node == 'B'] == ['fn-B']
+
+
+def test_an_aliased_map_continues_through_its_alias(world):
+    # 1 s left in every invocation: each issues one batch of 50 and continues in a re-invocation, through the alias.
+    w = world('aliasedMap', remaining_ms=1000, fanout_batch=50)
+    names = []
+    w.lambda_client.meta.events.register('provide-client-params.lambda.Invoke',
+                                         lambda params, **_: names.append((params['FunctionName'], json.loads(params['Payload'])['node'])))
+    w.deploy(_map_handlers())
+    session = w.run(300)
+    assert w.result(session)['sum'] == sum(i * i for i in range(1, 301))
+    assert [name for name, node in names if node == 'Split'] == ['fn-Split'] + ['fn-Split:live'] * 5

@@ -26,6 +26,7 @@ from .protocol import (
 )
 from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
 from .session import FailureRecord, create_session, fail_session
+from .sqs import is_sqs_batch, start_sqs_batch
 from .store import Item, Store, fan_in_of
 
 UserHandler = Callable[[Any, UnumContext], Any]
@@ -112,9 +113,15 @@ class Runtime:
             self.options.faults(step, inv.info)
 
     def handle(self, event: Any, lambda_context: Optional[Any] = None) -> Any:
+        if self.config['entry'] and is_sqs_batch(event):
+            return start_sqs_batch(event, self.config['workflow'], self.logger,
+                                   lambda session, value: self._run(self._start_envelope(session, value), lambda_context))
         envelope = self._ingress(event, lambda_context)
         if envelope is None:
             return {'error': 'invalid envelope (logged, nothing changed)'}
+        return self._run(envelope, lambda_context)
+
+    def _run(self, envelope: Dict[str, Any], lambda_context: Optional[Any]) -> Any:
         instance = instance_key(envelope['node'], envelope['frames'], envelope['iteration'])
         fields = {'session': envelope['session'], 'instance': instance, **invocation_fields(_request_id(lambda_context))}
         inv = Invocation(
@@ -172,9 +179,7 @@ class Runtime:
         if not looks_like_envelope(event):
             if self.config['entry']:
                 # Lambda keeps the request id across retries of an async event, so a retried start is one session.
-                session = getattr(lambda_context, 'aws_request_id', None) or str(uuid.uuid4())
-                return {'unum': ENVELOPE_VERSION, 'workflow': workflow, 'session': session, 'node': node, 'frames': [],
-                        'iteration': 0, 'input': {'value': event}}
+                return self._start_envelope(getattr(lambda_context, 'aws_request_id', None) or str(uuid.uuid4()), event)
             self._reject_event(f"node '{node}' is not the workflow's entry: it accepts only unum envelopes (got an event without 'unum')",
                                lambda_context)
             return None
@@ -184,6 +189,11 @@ class Runtime:
             session = event.get('session') if isinstance(event, dict) else None
             self._reject_event(str(e), lambda_context, session[:128] if isinstance(session, str) else None)
             return None
+
+    def _start_envelope(self, session: str, value: Any) -> Dict[str, Any]:
+        """The envelope of a session the entry starts with a plain event as its input."""
+        return {'unum': ENVELOPE_VERSION, 'workflow': self.config['workflow'], 'session': session, 'node': self.config['node'],
+                'frames': [], 'iteration': 0, 'input': {'value': value}}
 
     def _reject_event(self, message: str, lambda_context: Optional[Any], session: Optional[str] = None) -> None:
         """One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums."""
@@ -337,8 +347,15 @@ class Runtime:
         return float('inf') if value is None else value
 
     def own_name(self, inv: Invocation, why: str) -> str:
+        """
+        The name this function re-invokes itself by: the one its predecessors
+        use (`name:alias` from the configuration), so a continuation runs where
+        the first invocation did and needs no other grant. The Lambda context's
+        name is the unqualified function, right only without an alias.
+        """
         import os
-        name = self.options.function_name or getattr(inv.lambda_context, 'function_name', None) or os.environ.get('AWS_LAMBDA_FUNCTION_NAME')
+        name = (self.options.function_name or self.config.get('invokeName')
+                or getattr(inv.lambda_context, 'function_name', None) or os.environ.get('AWS_LAMBDA_FUNCTION_NAME'))
         if not name:
             raise RuntimeError(f'cannot {why}: the function name is unknown')
         return name
@@ -356,7 +373,7 @@ class Runtime:
             return True
         name = self.own_name(inv, 're-invoke for a retry')
         inv.logger.info('retry interval does not fit in this invocation: re-invoked to wait for it',
-                        {'attempt': attempt, 'notBefore': not_before, 'waitedMs': sleep})
+                        {'attempt': attempt, 'notBefore': not_before, 'waitedMs': sleep, 'functionName': name})
         self.invoke(name, {**inv.envelope, 'attempt': attempt, 'notBefore': not_before})
         return False
 

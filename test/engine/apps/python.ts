@@ -3,6 +3,7 @@
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Chain, FanIn, Map, UnumFunction, UnumFunctionProps, UnumWorkflow } from '../../../src';
 
 const app = new App();
@@ -38,5 +39,9 @@ new UnumWorkflow(stack, 'pyfail', { definition: Chain.start(node('Prepare', 'ite
 
 new UnumWorkflow(stack, 'pytimeout', { definition: py('Hang', 'hang', { timeout: Duration.seconds(1), retryAttempts: 1 }) });
 new UnumWorkflow(stack, 'pyspin', { definition: py('Spin', 'hang', { handler: 'spin', timeout: Duration.seconds(1), retryAttempts: 1 }) });
+
+// A Python entry fed by SQS: one session per message.
+new UnumWorkflow(stack, 'pysqs', { definition: py('SquareMessage', 'square') })
+  .addSqsSource(new sqs.Queue(stack, 'Numbers', { visibilityTimeout: Duration.minutes(6), deadLetterQueue: { queue: new sqs.Queue(stack, 'NumbersDlq'), maxReceiveCount: 3 } }));
 
 app.synth();

@@ -94,6 +94,8 @@ export function envelopeVectors(): VectorFile {
     ...TEXT.map(([name, text]) => run(`text: ${name}`, 'parseEnvelope', parse, [], { json: true, argsAsText: `[${text},${JSON.stringify(expected)}]` })),
     ...[base, {}, { unum: undefined }, { unum: null }, [], null, 'unum', 1, { Unum: 1 }]
       .map((event, i) => run(`looksLikeEnvelope ${i}`, 'looksLikeEnvelope', P.looksLikeEnvelope, [event])),
+    ...['059f36b4-87a3-44ab-83d2-661975830a7d', 'x'.repeat(124), 'x'.repeat(125), '', 'a/b', 'ü', 7, null]
+      .map((id, i) => run(`sqsSessionId ${i}`, 'sqsSessionId', P.sqsSessionId, [id])),
   ];
   if (cases.some((c) => c.name.startsWith('valid') && c.error) || cases.some((c) => c.name.startsWith('invalid') && !c.error)) {
     throw new Error(`an envelope vector no longer does what its name says: ${cases.filter((c) => (c.name.startsWith('valid') ? c.error : c.name.startsWith('invalid') && !c.error)).map((c) => c.name)}`);

@@ -4,10 +4,10 @@ import re
 import time
 
 from . import js
-from ._generated import ENVELOPE_VERSION, MAX_NOT_BEFORE_AHEAD_MS
+from ._generated import ENVELOPE_VERSION, MAX_NOT_BEFORE_AHEAD_MS, SQS_SESSION_PREFIX
 from .keys import session_object_prefix
 
-__all__ = ["ENVELOPE_VERSION", "MAX_NOT_BEFORE_AHEAD_MS", "EnvelopeError", "looks_like_envelope", "parse_envelope"]
+__all__ = ["ENVELOPE_VERSION", "MAX_NOT_BEFORE_AHEAD_MS", "EnvelopeError", "looks_like_envelope", "parse_envelope", "sqs_session_id"]
 
 _SESSION = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 _INPUT_KINDS = ("value", "s3", "fanIn")
@@ -17,6 +17,12 @@ class EnvelopeError(ValueError):
     """An event that claims to be an envelope but is not a valid one for this function."""
 
     name = "Unum.InvalidEnvelope"
+
+
+def sqs_session_id(message_id):
+    """The session an SQS message starts (SQS_SESSION_PREFIX + its id); None when the id cannot make one."""
+    session = SQS_SESSION_PREFIX + message_id if isinstance(message_id, str) and message_id else None
+    return session if session is not None and _SESSION.fullmatch(session) else None
 
 
 def looks_like_envelope(event):
