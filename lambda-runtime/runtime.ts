@@ -6,7 +6,7 @@ import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
 import { jsonLogger, withFields } from './log';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
-import { createSession, failSession } from './session';
+import { SessionTimedOut, createSession, failSession, sessionDeadline, timeOutSession } from './session';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
@@ -60,6 +60,7 @@ export class UserCodeTimeout extends Error {
   }
 }
 
+
 /** The orchestration runtime of one workflow function. */
 export function createRuntime(options: RuntimeOptions): RuntimeHandler {
   const runtime = new Runtime(options);
@@ -103,8 +104,9 @@ export class Runtime {
   }
 
   async handle(event: unknown, lambdaContext?: LambdaContext): Promise<unknown> {
-    const envelope = await this.ingress(event, lambdaContext);
-    if (envelope === undefined) return { error: 'invalid envelope (logged, nothing changed)' };
+    const received = await this.ingress(event, lambdaContext);
+    if (received === undefined) return { error: 'invalid envelope (logged, nothing changed)' };
+    const envelope = await this.withDeadline(received);
     const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
     const info = { node: envelope.node, session: envelope.session, instance };
     const inv: Invocation = {
@@ -112,6 +114,10 @@ export class Runtime {
     };
     this.fault('after-ingress', inv);
     try {
+      if (this.pastDeadline(envelope)) {
+        await this.timeOut(inv);
+        return { session: envelope.session, instance, status: 'timed out' };
+      }
       return await this.process(inv);
     } catch (e) {
       if (!isPermanent(e)) throw e;
@@ -173,6 +179,40 @@ export class Runtime {
     }
   }
 
+  /** The session's first invocation (not a retry handed over by it). */
+  private isStart(envelope: Envelope): boolean {
+    return this.config.entry && envelope.frames.length === 0 && envelope.iteration === 0 && !envelope.attempt;
+  }
+
+  /**
+   * A start of a workflow with a timeout gets the session's deadline: the
+   * one recorded when the session exists (a retried start keeps its first
+   * deadline), else now plus the timeout. Every later envelope copies it.
+   */
+  private async withDeadline(envelope: Envelope): Promise<Envelope> {
+    const seconds = this.config.timeoutSeconds;
+    if (seconds === undefined || envelope.deadline !== undefined || !this.isStart(envelope)) return envelope;
+    return { ...envelope, deadline: await sessionDeadline(this.store, envelope) ?? Date.now() + seconds * 1000 };
+  }
+
+  pastDeadline(envelope: Envelope): boolean {
+    return envelope.deadline !== undefined && Date.now() >= envelope.deadline;
+  }
+
+  /** The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked). */
+  async timeOut(inv: Invocation): Promise<void> {
+    const { envelope, instance } = inv;
+    const ended = await timeOutSession(this.store, envelope, { node: envelope.node, instance, deadline: envelope.deadline! });
+    if (ended) {
+      // metrics: SessionsTimedOut
+      inv.logger.error('the session ran past its timeout: recorded TIMED_OUT, no successor invoked', {
+        error: ERROR_TIMEOUT, deadline: new Date(envelope.deadline!).toISOString(),
+      });
+    } else {
+      inv.logger.info('past the session deadline: nothing invoked (the session had ended already)', { deadline: envelope.deadline });
+    }
+  }
+
   /** One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums. */
   private rejectEvent(message: string, session?: string): void {
     this.logger.error(message, { error: 'Unum.InvalidEnvelope', invalidEnvelopes: 1, ...(session === undefined ? {} : { claimedSession: session }) });
@@ -185,7 +225,7 @@ export class Runtime {
    */
   private async execute(inv: Invocation): Promise<Committed | undefined> {
     const { envelope, instance } = inv;
-    const isStart = this.config.entry && envelope.frames.length === 0 && envelope.iteration === 0 && !envelope.attempt;
+    const isStart = this.isStart(envelope);
     let input: unknown;
     try {
       input = await this.resolveInput(envelope, envelope.input);
@@ -199,7 +239,7 @@ export class Runtime {
     if (isStart) {
       const inputAttrs = 's3' in envelope.input ? { [`${SESSION_ATTR.INPUT_PREFIX}s3`]: { S: envelope.input.s3.key } }
         : await this.store.encodeValue(input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope, instance, 'input'));
-      await createSession(this.store, envelope, inputAttrs);
+      await createSession(this.store, envelope, inputAttrs, envelope.deadline);
       this.fault('after-session-create', inv);
     }
 
@@ -213,15 +253,24 @@ export class Runtime {
     let output: unknown;
     let caught: number | undefined;
     for (;;) {
+      if (this.pastDeadline(envelope)) {
+        await this.timeOut(inv);
+        return undefined;
+      }
       try {
         output = await this.runUser(userInput, inv, attempt);
         break;
       } catch (e) {
+        if (e instanceof SessionTimedOut || this.pastDeadline(envelope)) {
+          await this.timeOut(inv);
+          return undefined;
+        }
         const name = errorName(e);
         const delay = retryDelayMs(this.config.retry, name, attempt);
         if (delay !== undefined) {
           attempt++;
-          const notBefore = Date.now() + delay;
+          // An interval past the session's deadline ends at it, where the next turn of the loop times the session out.
+          const notBefore = Math.min(Date.now() + delay, envelope.deadline ?? Infinity);
           inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
           if (await this.awaitRetry(inv, attempt, notBefore)) continue;
           return undefined;
@@ -301,11 +350,15 @@ export class Runtime {
       lambdaContext: inv.lambdaContext,
     };
     const budget = this.remaining(inv) - TIMEOUT_MARGIN_MS;
+    // The session's deadline stops the user code too (it keeps running detached, as after a Lambda timeout).
+    const untilDeadline = envelope.deadline === undefined ? Infinity : envelope.deadline - Date.now();
     const run = Promise.resolve().then(() => handler(input, context));
-    if (!Number.isFinite(budget)) return run;
+    if (!Number.isFinite(budget) && !Number.isFinite(untilDeadline)) return run;
+    const wait = Math.max(0, Math.min(budget, untilDeadline));
+    const error = untilDeadline < budget ? () => new SessionTimedOut() : () => new UserCodeTimeout(wait);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UserCodeTimeout(Math.max(0, budget))), Math.max(0, budget));
+      timer = setTimeout(() => reject(error()), wait);
     });
     try {
       return await Promise.race([run, timeout]);

@@ -45,6 +45,7 @@ class Compiler {
         next: this.withSkips(task.id, i + 1, this.resolve(task.id, c.next, false)),
       })),
       ...(task.dataFlow ? { dataFlow: task.dataFlow } : {}),
+      ...(task.id === this.graph.start && this.graph.timeoutSeconds !== undefined ? { timeoutSeconds: this.graph.timeoutSeconds } : {}),
     };
   }
 

@@ -27,6 +27,12 @@ export interface FunctionConfig {
    * raw input and the output is the result. Added in cdk-unum 0.x, optional.
    */
   readonly dataFlow?: DataFlow;
+  /**
+   * Entry only: the workflow's timeout in whole seconds (Step Functions'
+   * TimeoutSeconds). The entry sets the session's deadline to its start
+   * plus this (Envelope.deadline). Absent: sessions have no timeout.
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /**

@@ -72,6 +72,8 @@ export interface FnSpec {
   readonly catch?: CatchRule[];
   /** InputPath/Parameters/ResultSelector/ResultPath/OutputPath around the handler. */
   readonly dataFlow?: DataFlow;
+  /** The workflow's timeout (FunctionConfig.timeoutSeconds, on the entry). */
+  readonly timeoutSeconds?: number;
 }
 
 export class World implements Invoker {
@@ -161,6 +163,7 @@ export class World implements Invoker {
         retry: spec.retry ?? [],
         catch: spec.catch ?? [],
         ...(spec.dataFlow ? { dataFlow: spec.dataFlow } : {}),
+        ...(spec.timeoutSeconds !== undefined ? { timeoutSeconds: spec.timeoutSeconds } : {}),
       };
       if (config.entry) this.entry = spec.node;
       const handler: UnumHandler = (input, ctx) => {

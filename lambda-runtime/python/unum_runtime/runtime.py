@@ -24,7 +24,7 @@ from .protocol import (
     payload_object_key, state_output, write_path,
 )
 from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
-from .session import FailureRecord, create_session, fail_session
+from .session import FailureRecord, SessionTimedOut, create_session, fail_session, iso_time, session_deadline, time_out_session
 from .store import Item, Store, fan_in_of
 
 UserHandler = Callable[[Any, UnumContext], Any]
@@ -114,6 +114,7 @@ class Runtime:
         envelope = self._ingress(event, lambda_context)
         if envelope is None:
             return {'error': 'invalid envelope (logged, nothing changed)'}
+        envelope = self._with_deadline(envelope)
         instance = instance_key(envelope['node'], envelope['frames'], envelope['iteration'])
         inv = Invocation(
             envelope=envelope, instance=instance, info={'node': envelope['node'], 'session': envelope['session'], 'instance': instance},
@@ -121,6 +122,9 @@ class Runtime:
         )
         self.fault('after-ingress', inv)
         try:
+            if self.past_deadline(envelope):
+                self.time_out(inv)
+                return {'session': envelope['session'], 'instance': instance, 'status': 'timed out'}
             return self._process(inv)
         except Exception as e:
             if error_name(e) not in PERMANENT_ERRORS:
@@ -180,6 +184,35 @@ class Runtime:
             self._reject_event(str(e), session[:128] if isinstance(session, str) else None)
             return None
 
+    def _is_start(self, envelope: Mapping[str, Any]) -> bool:
+        """The session's first invocation (not a retry handed over by it)."""
+        return bool(self.config['entry']) and not envelope['frames'] and envelope['iteration'] == 0 and not envelope.get('attempt')
+
+    def _with_deadline(self, envelope: Dict[str, Any]) -> Dict[str, Any]:
+        """
+        A start of a workflow with a timeout gets the session's deadline: the
+        one recorded when the session exists (a retried start keeps its first
+        deadline), else now plus the timeout. Every later envelope copies it.
+        """
+        seconds = self.config.get('timeoutSeconds')
+        if seconds is None or envelope.get('deadline') is not None or not self._is_start(envelope):
+            return envelope
+        deadline = session_deadline(self.store, envelope)
+        return {**envelope, 'deadline': deadline if deadline is not None else now_ms() + seconds * 1000}
+
+    def past_deadline(self, envelope: Mapping[str, Any]) -> bool:
+        return envelope.get('deadline') is not None and now_ms() >= envelope['deadline']
+
+    def time_out(self, inv: Invocation) -> None:
+        """The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked)."""
+        envelope = inv.envelope
+        if time_out_session(self.store, envelope, envelope['node'], inv.instance, envelope['deadline']):
+            # metrics: SessionsTimedOut
+            inv.logger.error('the session ran past its timeout: recorded TIMED_OUT, no successor invoked', {
+                'error': ERROR_TIMEOUT, 'deadline': iso_time(envelope['deadline'])})
+        else:
+            inv.logger.info('past the session deadline: nothing invoked (the session had ended already)', {'deadline': envelope['deadline']})
+
     def _reject_event(self, message: str, session: Optional[str] = None) -> None:
         """One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums."""
         fields: Dict[str, Any] = {'error': 'Unum.InvalidEnvelope', 'invalidEnvelopes': 1}
@@ -194,7 +227,7 @@ class Runtime:
         ended without one (failure recorded, or retry re-invoked).
         """
         envelope, instance = inv.envelope, inv.instance
-        is_start = bool(self.config['entry']) and not envelope['frames'] and envelope['iteration'] == 0 and not envelope.get('attempt')
+        is_start = self._is_start(envelope)
         try:
             raw = self._resolve_input(envelope, envelope['input'])
         except Exception as e:
@@ -208,7 +241,7 @@ class Runtime:
                 input_attrs: Item = {f"{SESSION_ATTR['INPUT_PREFIX']}s3": {'S': envelope['input']['s3']['key']}}
             else:
                 input_attrs = self.store.encode_value(raw, SESSION_ATTR['INPUT_PREFIX'], payload_object_key(envelope, instance, 'input'))
-            create_session(self.store, envelope, input_attrs)
+            create_session(self.store, envelope, input_attrs, envelope.get('deadline'))
             self.fault('after-session-create', inv)
 
         # Step Functions' InputPath and Parameters select what the user code sees.
@@ -222,15 +255,22 @@ class Runtime:
             return None
         caught = None
         while True:
+            if self.past_deadline(envelope):
+                self.time_out(inv)
+                return None
             try:
                 output = self._run_user(user_input, inv, attempt)
                 break
             except Exception as e:  # user code: any error goes through retry and catch
+                if isinstance(e, SessionTimedOut) or self.past_deadline(envelope):
+                    self.time_out(inv)
+                    return None
                 name = error_name(e)
                 delay = retry_delay_ms(self.config['retry'], name, attempt)
                 if delay is not None:
                     attempt += 1
-                    not_before = now_ms() + delay
+                    # An interval past the session's deadline ends at it, where the next turn of the loop times the session out.
+                    not_before = min(now_ms() + delay, float('inf') if envelope.get('deadline') is None else envelope['deadline'])
                     inv.logger.warn('user code failed; retrying', {
                         'error': name, 'cause': error_cause(e), 'attempt': attempt, 'delayMs': delay, 'notBefore': not_before})
                     if self._await_retry(inv, attempt, not_before):
@@ -311,14 +351,17 @@ class Runtime:
             _remaining=lambda: self.remaining(inv),
         )
         budget = self.remaining(inv) - TIMEOUT_MARGIN_MS
-        if budget == float('inf'):
+        # The session's deadline stops the user code too (it keeps running detached, as after a Lambda timeout).
+        until_deadline = float('inf') if envelope.get('deadline') is None else envelope['deadline'] - now_ms()
+        if budget == float('inf') and until_deadline == float('inf'):
             return handler(user_input, context)
+        wait = max(0.0, min(budget, until_deadline))
         # The user code keeps running in its thread after a timeout, as a Node promise does; the invocation moves on.
         pool = ThreadPoolExecutor(max_workers=1)
         try:
-            return pool.submit(handler, user_input, context).result(timeout=max(0.0, budget) / 1000)
+            return pool.submit(handler, user_input, context).result(timeout=wait / 1000)
         except FutureTimeout:
-            raise UserCodeTimeout(max(0.0, budget)) from None
+            raise (SessionTimedOut() if until_deadline < budget else UserCodeTimeout(wait)) from None
         finally:
             pool.shutdown(wait=False)
 
