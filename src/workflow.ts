@@ -84,8 +84,11 @@ export interface UnumWorkflowProps {
    * after its user code, before each successor or join) invokes nothing more
    * and records the session TIMED_OUT (error States.Timeout). Waits and
    * retry intervals end at the deadline instead of sleeping past it.
+   * A `definition` imported from Amazon States Language brings its state
+   * machine's TimeoutSeconds (WorkflowDefinition.timeout); setting a
+   * different timeout here is an error.
    *
-   * @default - no timeout
+   * @default - the imported definition's TimeoutSeconds, else no timeout
    */
   readonly timeout?: Duration;
 }
@@ -142,7 +145,7 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
       name: this.workflowName,
       start: props.definition.startState.id,
       states: states.map((s) => s._toGraphState()),
-      timeoutSeconds: workflowTimeoutSeconds(this.workflowName, props.timeout),
+      timeoutSeconds: workflowTimeoutSeconds(this.workflowName, props.timeout, props.definition),
     };
     const compiled = compileWorkflow(graph);
     states.forEach((s) => s._bind(this, this.workflowName));
