@@ -11,8 +11,8 @@ import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
-  ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey,
-  SessionRef, looksLikeEnvelope, parseEnvelope, payloadObjectKey, writePath,
+  ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
+  SessionRef, looksLikeEnvelope, parseEnvelope, payloadObjectKey, workflowDeadline, writePath,
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 
@@ -192,11 +192,11 @@ export class Runtime {
   private async withDeadline(envelope: Envelope): Promise<Envelope> {
     const seconds = this.config.timeoutSeconds;
     if (seconds === undefined || envelope.deadline !== undefined || !this.isStart(envelope)) return envelope;
-    return { ...envelope, deadline: await sessionDeadline(this.store, envelope) ?? Date.now() + seconds * 1000 };
+    return { ...envelope, deadline: await sessionDeadline(this.store, envelope) ?? workflowDeadline(Date.now(), seconds) };
   }
 
   pastDeadline(envelope: Envelope): boolean {
-    return envelope.deadline !== undefined && Date.now() >= envelope.deadline;
+    return isPastDeadline(envelope.deadline, Date.now());
   }
 
   /** The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked). */

@@ -1,5 +1,5 @@
 import { Item, SESSION_ATTR, Store } from '../src/client/store';
-import { ERROR_TIMEOUT, SESSION_STATUS, SessionRef, failureItemKey, sessionItemKey } from '../src/protocol';
+import { ERROR_TIMEOUT, SESSION_STATUS, SessionRef, failureItemKey, sessionItemKey, timeoutCause } from '../src/protocol';
 
 /** Session record writes. Each is one conditional request, so duplicates are harmless. */
 
@@ -58,11 +58,6 @@ export async function timeOutSession(store: Store, session: SessionRef, at: { no
     ':inst': { S: at.instance },
   }, '#st = :run');
   return ended !== undefined;
-}
-
-/** The cause recorded with States.Timeout (the same text in both runtimes). */
-export function timeoutCause(deadline: number): string {
-  return `the session ran past its deadline ${new Date(deadline).toISOString()} (the workflow's timeout)`;
 }
 
 /** RUNNING → SUCCEEDED with the result; a later or duplicate terminal write changes nothing. */

@@ -7,3 +7,4 @@ export * from './join';
 export * from './dataflow';
 export * from './permissions';
 export * from './metrics';
+export * from './deadline';

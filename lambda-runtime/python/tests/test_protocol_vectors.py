@@ -35,7 +35,7 @@ def cases():
 
 
 def test_vector_files_are_present():
-    assert set(FILES) >= {"keys.json", "envelopes.json", "conditions.json", "jsonpath.json", "join.json", "dataflow.json", "config.json"}
+    assert set(FILES) >= {"keys.json", "envelopes.json", "conditions.json", "jsonpath.json", "join.json", "dataflow.json", "config.json", "deadline.json"}
 
 
 @pytest.mark.parametrize("case", cases())

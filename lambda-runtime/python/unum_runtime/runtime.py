@@ -20,11 +20,12 @@ from .gc import track_garbage
 from .log import Logger, json_logger, with_fields
 from .protocol import (
     ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, DataFlowError, EnvelopeError,
-    checkpoint_item_key, effective_input, instance_key, js_dumps, js_loads, looks_like_envelope, parse_envelope,
-    payload_object_key, state_output, write_path,
+    checkpoint_item_key, effective_input, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
+    payload_object_key, state_output, workflow_deadline, write_path,
 )
+from .protocol.deadline import iso_time
 from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
-from .session import FailureRecord, SessionTimedOut, create_session, fail_session, iso_time, session_deadline, time_out_session
+from .session import FailureRecord, SessionTimedOut, create_session, fail_session, session_deadline, time_out_session
 from .store import Item, Store, fan_in_of
 
 UserHandler = Callable[[Any, UnumContext], Any]
@@ -198,10 +199,10 @@ class Runtime:
         if seconds is None or envelope.get('deadline') is not None or not self._is_start(envelope):
             return envelope
         deadline = session_deadline(self.store, envelope)
-        return {**envelope, 'deadline': deadline if deadline is not None else now_ms() + seconds * 1000}
+        return {**envelope, 'deadline': deadline if deadline is not None else workflow_deadline(now_ms(), seconds)}
 
     def past_deadline(self, envelope: Mapping[str, Any]) -> bool:
-        return envelope.get('deadline') is not None and now_ms() >= envelope['deadline']
+        return is_past_deadline(envelope.get('deadline'), now_ms())
 
     def time_out(self, inv: Invocation) -> None:
         """The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked)."""

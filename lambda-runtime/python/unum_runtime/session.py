@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Mapping, Optional
 
-from .protocol import ERROR_TIMEOUT, SESSION_ATTR, SESSION_STATUS, failure_item_key, session_item_key
+from .protocol import ERROR_TIMEOUT, SESSION_ATTR, SESSION_STATUS, failure_item_key, session_item_key, timeout_cause
 from .store import Item, Store
 
 
@@ -15,19 +15,13 @@ def iso_now() -> str:
     return now.strftime('%Y-%m-%dT%H:%M:%S.') + f'{now.microsecond // 1000:03d}Z'
 
 
-def iso_time(epoch_ms: int) -> str:
-    """`new Date(ms).toISOString()`."""
-    t = datetime.fromtimestamp(epoch_ms / 1000, timezone.utc)
-    return t.strftime('%Y-%m-%dT%H:%M:%S.') + f'{epoch_ms % 1000:03d}Z'
-
-
 def create_session(store: Store, session: Mapping[str, Any], input_attrs: Item, deadline: Optional[int] = None) -> None:
     """Creates the session (RUNNING, with its deadline when the workflow has a timeout) unless it exists."""
     store.put_if_absent(session_item_key(session), {
         SESSION_ATTR['STATUS']: {'S': 'RUNNING'},
         SESSION_ATTR['WORKFLOW']: {'S': session['workflow']},
         SESSION_ATTR['START']: {'S': iso_now()},
-        **({} if deadline is None else {SESSION_ATTR['DEADLINE']: {'N': str(deadline)}}),
+        **({} if deadline is None else {SESSION_ATTR['DEADLINE']: {'N': str(int(deadline))}}),
         **input_attrs,
     })
 
@@ -74,11 +68,6 @@ def time_out_session(store: Store, session: Mapping[str, Any], node: str, instan
         ':node': {'S': node},
         ':inst': {'S': instance},
     }, condition='#st = :run') is not None
-
-
-def timeout_cause(deadline: int) -> str:
-    """The cause recorded with States.Timeout (the same text in both runtimes)."""
-    return f"the session ran past its deadline {iso_time(deadline)} (the workflow's timeout)"
 
 
 def succeed_session(store: Store, session: Mapping[str, Any], result: Item) -> bool:
