@@ -2,7 +2,7 @@ import { Fanouts } from './fanout';
 import { FlowState, WAIT_MARGIN_MS, reachesJoin, sleep } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
 import { Invocation, Runtime } from './runtime';
-import { failSession, succeedSession } from './session';
+import { SessionTimedOut, failSession, succeedSession } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
   Action, DagJoinAction, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
@@ -65,6 +65,7 @@ export class Egress {
       await this.continueFanoutsLater();
       await this.continueWaitsLater();
     } catch (e) {
+      if (e instanceof SessionTimedOut) return this.rt.timeOut(this.inv);
       if (!(e instanceof RoutingError)) throw e;
       await failSession(this.rt.store, this.session, {
         node: this.inv.envelope.node, instance: this.inv.instance, error: e.name, cause: e.message,
@@ -73,6 +74,8 @@ export class Egress {
   }
 
   private async step(action: Action, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
+    // Past the deadline nothing more happens: no successor, join arrival, session end or continuation.
+    if (this.rt.pastDeadline(this.inv.envelope)) throw new SessionTimedOut();
     if (this.flow.skips(action)) return;
     switch (action.kind) {
       case 'pass':
@@ -92,6 +95,7 @@ export class Egress {
           frames: scope.frames,
           iteration,
           input: await this.toInput(payload, target),
+          ...(this.inv.envelope.deadline === undefined ? {} : { deadline: this.inv.envelope.deadline }),
         });
         if (!this.invoked) {
           this.invoked = true;
@@ -170,13 +174,16 @@ export class Egress {
     const resumed = this.flow.resume?.[key];
     // While resuming, a Wait that is not pending was passed by the invocation that reached it.
     if (this.flow.resuming && resumed === undefined) return;
-    const deadline = resumed ?? Date.now() + action.seconds * 1000;
+    // A Wait that would end past the session's deadline ends at it, and the session times out then.
+    const sessionDeadline = this.inv.envelope.deadline ?? Infinity;
+    const deadline = Math.min(resumed ?? Date.now() + action.seconds * 1000, sessionDeadline);
     const left = deadline - Date.now();
     if (left > 0 && left + WAIT_MARGIN_MS >= this.rt.remaining(this.inv)) {
       this.flow.pending[key] = deadline;
       return;
     }
     await sleep(left);
+    if (deadline >= sessionDeadline) throw new SessionTimedOut();
     const egress = this.flow.resuming ? new Egress(this.rt, this.inv, this.fanouts.replay, this.flow.continuing(), this.fanouts) : this;
     return egress.step(action.next, payload, scope, source);
   }

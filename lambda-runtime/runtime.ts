@@ -6,14 +6,14 @@ import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
 import { invocationFields, jsonLogger, withFields } from './log';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
-import { createSession, failSession } from './session';
+import { SessionTimedOut, createSession, failSession, sessionDeadline, timeOutSession } from './session';
 import { isSqsBatch, startSqsBatch } from './sqs';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
-  ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey,
-  SessionRef, TRACE_ENV, looksLikeEnvelope, parseEnvelope, payloadObjectKey, sampledTraceId, writePath,
+  ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
+  SessionRef, TRACE_ENV, looksLikeEnvelope, parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 
@@ -60,6 +60,7 @@ export class UserCodeTimeout extends Error {
     this.name = ERROR_TIMEOUT;
   }
 }
+
 
 /** The orchestration runtime of one workflow function. */
 export function createRuntime(options: RuntimeOptions): RuntimeHandler {
@@ -114,13 +115,18 @@ export class Runtime {
     return this.run(envelope, lambdaContext);
   }
 
-  private async run(envelope: Envelope, lambdaContext?: LambdaContext): Promise<unknown> {
+  private async run(received: Envelope, lambdaContext?: LambdaContext): Promise<unknown> {
+    const envelope = await this.withDeadline(received);
     const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
     const info = { node: envelope.node, session: envelope.session, instance };
     const fields = { session: envelope.session, instance, ...invocationFields(lambdaContext?.awsRequestId) };
     const inv: Invocation = { envelope, instance, info, lambdaContext, logger: withFields(this.logger, fields) };
     try {
       this.fault('after-ingress', inv);
+      if (this.pastDeadline(envelope)) {
+        await this.timeOut(inv);
+        return { session: envelope.session, instance, status: 'timed out' };
+      }
       return await this.process(inv);
     } catch (e) {
       if (!isPermanent(e)) {
@@ -191,6 +197,40 @@ export class Runtime {
     return { unum: ENVELOPE_VERSION, workflow, session, node, frames: [], iteration: 0, input: { value: input ?? null } };
   }
 
+  /** The session's first invocation (not a retry handed over by it). */
+  private isStart(envelope: Envelope): boolean {
+    return this.config.entry && envelope.frames.length === 0 && envelope.iteration === 0 && !envelope.attempt;
+  }
+
+  /**
+   * A start of a workflow with a timeout gets the session's deadline: the
+   * one recorded when the session exists (a retried start keeps its first
+   * deadline), else now plus the timeout. Every later envelope copies it.
+   */
+  private async withDeadline(envelope: Envelope): Promise<Envelope> {
+    const seconds = this.config.timeoutSeconds;
+    if (seconds === undefined || envelope.deadline !== undefined || !this.isStart(envelope)) return envelope;
+    return { ...envelope, deadline: await sessionDeadline(this.store, envelope) ?? workflowDeadline(Date.now(), seconds) };
+  }
+
+  pastDeadline(envelope: Envelope): boolean {
+    return isPastDeadline(envelope.deadline, Date.now());
+  }
+
+  /** The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked). */
+  async timeOut(inv: Invocation): Promise<void> {
+    const { envelope, instance } = inv;
+    const ended = await timeOutSession(this.store, envelope, { node: envelope.node, instance, deadline: envelope.deadline! });
+    if (ended) {
+      // metrics: SessionsTimedOut
+      inv.logger.error('the session ran past its timeout: recorded TIMED_OUT, no successor invoked', {
+        error: ERROR_TIMEOUT, deadline: new Date(envelope.deadline!).toISOString(),
+      });
+    } else {
+      inv.logger.info('past the session deadline: nothing invoked (the session had ended already)', { deadline: envelope.deadline });
+    }
+  }
+
   /** One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums. */
   private rejectEvent(message: string, lambdaContext?: LambdaContext, session?: string): void {
     const claimed = session === undefined ? {} : { claimedSession: session };
@@ -204,7 +244,7 @@ export class Runtime {
    */
   private async execute(inv: Invocation): Promise<Committed | undefined> {
     const { envelope, instance } = inv;
-    const isStart = this.config.entry && envelope.frames.length === 0 && envelope.iteration === 0 && !envelope.attempt;
+    const isStart = this.isStart(envelope);
     let input: unknown;
     try {
       input = await this.resolveInput(envelope, envelope.input);
@@ -219,7 +259,7 @@ export class Runtime {
       const inputAttrs = 's3' in envelope.input ? { [`${SESSION_ATTR.INPUT_PREFIX}s3`]: { S: envelope.input.s3.key } }
         : await this.store.encodeValue(input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope, instance, 'input'));
       const traceId = sampledTraceId(process.env[TRACE_ENV]);
-      await createSession(this.store, envelope, { ...inputAttrs, ...(traceId ? { [SESSION_ATTR.TRACE]: { S: traceId } } : {}) });
+      await createSession(this.store, envelope, { ...inputAttrs, ...(traceId ? { [SESSION_ATTR.TRACE]: { S: traceId } } : {}) }, envelope.deadline);
       this.fault('after-session-create', inv);
     }
 
@@ -233,15 +273,24 @@ export class Runtime {
     let output: unknown;
     let caught: number | undefined;
     for (;;) {
+      if (this.pastDeadline(envelope)) {
+        await this.timeOut(inv);
+        return undefined;
+      }
       try {
         output = await this.runUser(userInput, inv, attempt);
         break;
       } catch (e) {
+        if (e instanceof SessionTimedOut || this.pastDeadline(envelope)) {
+          await this.timeOut(inv);
+          return undefined;
+        }
         const name = errorName(e);
         const delay = retryDelayMs(this.config.retry, name, attempt);
         if (delay !== undefined) {
           attempt++;
-          const notBefore = Date.now() + delay;
+          // An interval past the session's deadline ends at it, where the next turn of the loop times the session out.
+          const notBefore = Math.min(Date.now() + delay, envelope.deadline ?? Infinity);
           inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
           if (await this.awaitRetry(inv, attempt, notBefore)) continue;
           return undefined;
@@ -321,11 +370,15 @@ export class Runtime {
       lambdaContext: inv.lambdaContext,
     };
     const budget = this.remaining(inv) - TIMEOUT_MARGIN_MS;
+    // The session's deadline stops the user code too (it keeps running detached, as after a Lambda timeout).
+    const untilDeadline = envelope.deadline === undefined ? Infinity : envelope.deadline - Date.now();
     const run = Promise.resolve().then(() => handler(input, context));
-    if (!Number.isFinite(budget)) return run;
+    if (!Number.isFinite(budget) && !Number.isFinite(untilDeadline)) return run;
+    const wait = Math.max(0, Math.min(budget, untilDeadline));
+    const error = untilDeadline < budget ? () => new SessionTimedOut() : () => new UserCodeTimeout(wait);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UserCodeTimeout(Math.max(0, budget))), Math.max(0, budget));
+      timer = setTimeout(() => reject(error()), wait);
     });
     try {
       return await Promise.race([run, timeout]);

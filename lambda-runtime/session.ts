@@ -1,16 +1,63 @@
 import { Item, SESSION_ATTR, Store } from '../src/client/store';
-import { SessionRef, failureItemKey, sessionItemKey } from '../src/protocol';
+import { ERROR_TIMEOUT, SESSION_STATUS, SessionRef, failureItemKey, sessionItemKey, timeoutCause } from '../src/protocol';
 
 /** Session record writes. Each is one conditional request, so duplicates are harmless. */
 
-/** Creates the session (RUNNING) unless it exists. */
-export async function createSession(store: Store, session: SessionRef, input: Item): Promise<void> {
+/** Creates the session (RUNNING, with its deadline when the workflow has a timeout) unless it exists. */
+export async function createSession(store: Store, session: SessionRef, input: Item, deadline?: number): Promise<void> {
   await store.putIfAbsent(sessionItemKey(session), {
     [SESSION_ATTR.STATUS]: { S: 'RUNNING' },
     [SESSION_ATTR.WORKFLOW]: { S: session.workflow },
     [SESSION_ATTR.START]: { S: new Date().toISOString() },
+    ...(deadline === undefined ? {} : { [SESSION_ATTR.DEADLINE]: { N: String(deadline) } }),
     ...input,
   });
+}
+
+/** The deadline recorded on the session, if it exists and has one (a retried start keeps the first one). */
+export async function sessionDeadline(store: Store, session: SessionRef): Promise<number | undefined> {
+  const deadline = (await store.get(sessionItemKey(session)))?.[SESSION_ATTR.DEADLINE]?.N;
+  return deadline === undefined ? undefined : Number(deadline);
+}
+
+/**
+ * The session's deadline passed (Envelope.deadline): Step Functions'
+ * execution timeout, which no retry or catch handles. Whoever meets it
+ * records the session TIMED_OUT and invokes nothing more.
+ */
+export class SessionTimedOut extends Error {
+  constructor() {
+    super('the session ran past its deadline');
+    this.name = ERROR_TIMEOUT;
+  }
+}
+
+/**
+ * RUNNING → TIMED_OUT (error States.Timeout), naming the instance that
+ * found the deadline passed. A session that has ended already is left
+ * alone, and so is one that does not exist. Returns whether this write
+ * ended the session.
+ */
+export async function timeOutSession(store: Store, session: SessionRef, at: { node: string; instance: string; deadline: number }): Promise<boolean> {
+  const ended = await store.update(sessionItemKey(session), {
+    set: '#st = :out, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst',
+  }, {
+    '#st': SESSION_ATTR.STATUS,
+    '#end': SESSION_ATTR.END,
+    '#err': SESSION_ATTR.ERROR,
+    '#cause': SESSION_ATTR.CAUSE,
+    '#node': SESSION_ATTR.NODE,
+    '#inst': SESSION_ATTR.INSTANCE,
+  }, {
+    ':out': { S: SESSION_STATUS.TIMED_OUT },
+    ':run': { S: SESSION_STATUS.RUNNING },
+    ':end': { S: new Date().toISOString() },
+    ':err': { S: ERROR_TIMEOUT },
+    ':cause': { S: timeoutCause(at.deadline) },
+    ':node': { S: at.node },
+    ':inst': { S: at.instance },
+  }, '#st = :run');
+  return ended !== undefined;
 }
 
 /** RUNNING → SUCCEEDED with the result; a later or duplicate terminal write changes nothing. */

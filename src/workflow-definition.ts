@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { UnumFunction } from './function';
 import { translateStatesLanguage } from './importers/asl';
@@ -54,7 +55,8 @@ export class WorkflowDefinition extends Construct implements IChainable {
    * Parallel, Map (Iterator or inline ItemProcessor, ItemsPath), Succeed,
    * Fail, Retry and Catch on tasks, and InputPath/Parameters/
    * ResultSelector/ResultPath/OutputPath where Step Functions' semantics can
-   * be kept.
+   * be kept. The state machine's TimeoutSeconds becomes the workflow's
+   * timeout (`timeout`).
    */
   public static fromStatesLanguage(scope: Construct, id: string, definition: string, props: StatesLanguageDefinitionProps): WorkflowDefinition {
     const plan = translateStatesLanguage(definition, { relaxMaxConcurrency: props.relaxMaxConcurrency });
@@ -80,6 +82,14 @@ export class WorkflowDefinition extends Construct implements IChainable {
   public readonly suggestedName: string;
   /** What the import did not carry over because cdk-unum replaces it (and with what). */
   public readonly notes: string[];
+  /**
+   * How long a session may run: the state machine's TimeoutSeconds. An
+   * UnumWorkflow whose `definition` is this definition takes it as its
+   * `timeout`; one that chains this definition with other states does not,
+   * so pass `timeout: definition.timeout` there.
+   * @default - no timeout (the definition sets none)
+   */
+  public readonly timeout?: Duration;
 
   private constructor(scope: Construct, id: string, plan: Plan, functions: { [key: string]: UnumFunction }, format: string) {
     super(scope, id);
@@ -87,5 +97,6 @@ export class WorkflowDefinition extends Construct implements IChainable {
     this.startState = buildPlan(this, plan, functions, format);
     this.suggestedName = plan.name;
     this.notes = [...plan.notes];
+    this.timeout = plan.timeoutSeconds === undefined ? undefined : Duration.seconds(plan.timeoutSeconds);
   }
 }

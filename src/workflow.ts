@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ArnFormat, CfnOutput, Size, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -23,6 +23,7 @@ import { runtimeLayer } from './private/runtime-layer';
 import { grantInvokeByName, grantWorkflowData, wildcardReasons } from './private/store-grants';
 import * as access from './private/workflow-access';
 import { UnumWorkflowBase } from './private/workflow-base';
+import { workflowTimeoutSeconds } from './private/workflow-timeout';
 import { ENV, FunctionConfig } from './protocol/config';
 import { CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS } from './protocol/permissions';
 import { State } from './state';
@@ -77,6 +78,21 @@ export interface UnumWorkflowProps {
    * @default - each function's own settings and their defaults
    */
   readonly functionDefaults?: UnumFunctionDefaults;
+
+  /**
+   * How long a session may run (Step Functions' TimeoutSeconds), in whole
+   * seconds up to one year. The entry sets the session's deadline to its
+   * start plus this; a function that finds the deadline passed (on arrival,
+   * after its user code, before each successor or join) invokes nothing more
+   * and records the session TIMED_OUT (error States.Timeout). Waits and
+   * retry intervals end at the deadline instead of sleeping past it.
+   * A `definition` imported from Amazon States Language brings its state
+   * machine's TimeoutSeconds (WorkflowDefinition.timeout); setting a
+   * different timeout here is an error.
+   *
+   * @default - the imported definition's TimeoutSeconds, else no timeout
+   */
+  readonly timeout?: Duration;
 }
 
 /**
@@ -131,6 +147,7 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
       name: this.workflowName,
       start: props.definition.startState.id,
       states: states.map((s) => s._toGraphState()),
+      timeoutSeconds: workflowTimeoutSeconds(this.workflowName, props.timeout, props.definition),
     };
     const compiled = compileWorkflow(graph);
     states.forEach((s) => s._bind(this, this.workflowName));

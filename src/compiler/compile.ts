@@ -47,6 +47,7 @@ class Compiler {
       ...(task.dataFlow ? { dataFlow: task.dataFlow } : {}),
       // An unqualified name is the one the Lambda context carries: only a qualifier needs saying.
       ...(task.functionName.includes(':') ? { invokeName: task.functionName } : {}),
+      ...(task.id === this.graph.start && this.graph.timeoutSeconds !== undefined ? { timeoutSeconds: this.graph.timeoutSeconds } : {}),
     };
   }
 

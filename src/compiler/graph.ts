@@ -11,6 +11,8 @@ export interface WorkflowGraph {
   /** Id of the first state. */
   readonly start: string;
   readonly states: readonly GraphState[];
+  /** Whole seconds a session may run (UnumWorkflowProps.timeout); the entry's configuration carries it. */
+  readonly timeoutSeconds?: number;
 }
 
 export type GraphState =

@@ -2,6 +2,7 @@ import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanRetry, Pla
 import { COMPARISON_OPERATORS, ConditionJson } from '../protocol/conditions';
 import { templateProblems } from '../protocol/dataflow';
 import { parsePath } from '../protocol/jsonpath';
+import { MAX_WORKFLOW_TIMEOUT_SECONDS } from '../protocol/keys';
 
 /**
  * Amazon States Language → Plan. The definition is first checked by
@@ -109,9 +110,7 @@ class AslTranslator {
   translate(): Plan {
     const def = this.definition;
     if (def.QueryLanguage === 'JSONata') this.problems.push('the state machine uses QueryLanguage JSONata: only JSONPath definitions can be imported');
-    if (def.TimeoutSeconds !== undefined) {
-      this.problems.push(`the state machine's TimeoutSeconds (${def.TimeoutSeconds}) cannot be kept: a cdk-unum session has no coordinator that could stop it; remove it (each function keeps its own timeout)`);
-    }
+    const timeoutSeconds = this.workflowTimeout(def.TimeoutSeconds);
     this.collect(def, 'the state machine');
     // Ids first, so transitions can refer to states defined later.
     for (const name of this.all.keys()) this.entryOf.set(name, this.ids.allocate(name));
@@ -125,7 +124,18 @@ class AslTranslator {
       start = id;
     }
     if (this.problems.length > 0) throw new ImportError('Amazon States Language', this.problems);
-    return { name: this.options.name ?? 'imported', start, states: this.states, notes: this.notes };
+    return { name: this.options.name ?? 'imported', start, states: this.states, notes: this.notes, ...defined({ timeoutSeconds }) };
+  }
+
+  /** The state machine's TimeoutSeconds, kept as the workflow's timeout (UnumWorkflowProps.timeout). */
+  private workflowTimeout(value: unknown): number | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_WORKFLOW_TIMEOUT_SECONDS) {
+      this.problems.push(`the state machine's TimeoutSeconds (${JSON.stringify(value)}) must be a whole number of seconds from 1 to `
+        + `${MAX_WORKFLOW_TIMEOUT_SECONDS} (one year, the longest a workflow may run); fix it or remove it (no timeout)`);
+      return undefined;
+    }
+    return value;
   }
 
   /** Every state of the machine and of its nested branches and item processors. */

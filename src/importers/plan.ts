@@ -14,6 +14,8 @@ export interface Plan {
   readonly states: readonly PlanState[];
   /** What the import could not carry over but does not need to (with what replaces it). */
   readonly notes: readonly string[];
+  /** How long a session may run, in whole seconds (the state machine's TimeoutSeconds; UnumWorkflowProps.timeout). */
+  readonly timeoutSeconds?: number;
 }
 
 export type PlanState = PlanTask | PlanPass | PlanWait | PlanChoice | PlanParallel | PlanMap | PlanFanIn | PlanWindow | PlanSucceed | PlanFail;

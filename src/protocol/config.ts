@@ -35,6 +35,12 @@ export interface FunctionConfig {
    * unqualified function, whose name the Lambda context carries.
    */
   readonly invokeName?: string;
+  /**
+   * Entry only: the workflow's timeout in whole seconds (Step Functions'
+   * TimeoutSeconds). The entry sets the session's deadline to its start
+   * plus this (Envelope.deadline). Absent: sessions have no timeout.
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /**

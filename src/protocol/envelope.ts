@@ -87,6 +87,14 @@ export interface Envelope {
    * like an instance) the index of the first item not yet issued.
    */
   readonly fanouts?: Readonly<Record<string, number>>;
+  /**
+   * The session's deadline (epoch ms: its start plus the workflow's
+   * timeout), set by the entry and copied into every envelope of the
+   * session, so each function checks it without a store read. Past it no
+   * successor is invoked and the session is recorded TIMED_OUT. Absent: no
+   * timeout.
+   */
+  readonly deadline?: number;
 }
 
 export class EnvelopeError extends Error {
@@ -152,6 +160,9 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
   if (e.fanouts !== undefined && (e.fanouts === null || typeof e.fanouts !== 'object' || Array.isArray(e.fanouts)
     || !Object.values(e.fanouts as object).every((n) => Number.isInteger(n) && n >= 0))) {
     fail('fanouts must map Map instance keys to the index of the next item to issue (a non-negative integer)');
+  }
+  if (e.deadline !== undefined && (!Number.isSafeInteger(e.deadline) || (e.deadline as number) < 0)) {
+    fail('deadline must be the session\'s deadline in epoch milliseconds (a non-negative integer)');
   }
   parseInput(e.input, fail);
   const s3 = (e.input as { s3?: { bucket: string; key: string } }).s3;

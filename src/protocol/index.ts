@@ -8,3 +8,4 @@ export * from './dataflow';
 export * from './permissions';
 export * from './metrics';
 export * from './trace';
+export * from './deadline';

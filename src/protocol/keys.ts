@@ -145,7 +145,24 @@ export const SESSION_ATTR = {
   INSTANCE: 'failedInstance',
   /** The X-Ray trace id of the session, when its entry function is traced (one session is one trace). */
   TRACE: 'traceId',
+  /** N, epoch ms: the start plus the workflow's timeout (absent without one); every envelope carries it too. */
+  DEADLINE: 'deadline',
 } as const;
+
+/**
+ * Values of SESSION_ATTR.STATUS. Every move out of RUNNING is one
+ * conditional write, so the first terminal status written stays.
+ * TIMED_OUT: a function found the session past its deadline.
+ */
+export const SESSION_STATUS = {
+  RUNNING: 'RUNNING',
+  SUCCEEDED: 'SUCCEEDED',
+  FAILED: 'FAILED',
+  TIMED_OUT: 'TIMED_OUT',
+} as const;
+
+/** The longest workflow timeout (Step Functions' longest execution: one year). */
+export const MAX_WORKFLOW_TIMEOUT_SECONDS = 365 * 24 * 3600;
 
 /** Values above this many bytes of JSON never go into an item (the item limit is 400 KB): they spill to S3. */
 export const ITEM_VALUE_LIMIT = 350 * 1024;

@@ -23,6 +23,13 @@ describe('compileWorkflow', () => {
     expect(Object.keys(c)).toEqual(['A', 'B', 'C']);
   });
 
+  test('the workflow timeout goes into the entry\'s configuration only', () => {
+    const c = configs({ ...graph('A', task('A', 'B'), task('B')), timeoutSeconds: 30 });
+    expect(c.A).toEqual({ v: 1, workflow: 'wf', node: 'A', entry: true, next: invoke('B'), retry: [], catch: [], timeoutSeconds: 30 });
+    expect(c.B).not.toHaveProperty('timeoutSeconds');
+    expect(configs(graph('A', task('A'))).A).not.toHaveProperty('timeoutSeconds');
+  });
+
   test('parallel with sub-chains then an explicit join', () => {
     const c = configs(graph('Start',
       task('Start', 'Fork'),

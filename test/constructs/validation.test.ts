@@ -195,6 +195,38 @@ describe('UnumFunction props, retry and catch', () => {
   });
 });
 
+describe('the workflow timeout', () => {
+  test.each([
+    ['zero', Duration.seconds(0), '0 seconds'],
+    ['fractional seconds', Duration.millis(1500), '1 second 500 millis'],
+    ['more than a year', Duration.days(366), '366 days'],
+  ])('%s is refused, naming the workflow', (_what, timeout, shown) => {
+    const stack = newStack();
+    expect(() => new UnumWorkflow(stack, 'Flow', { definition: fn(stack, 'A'), timeout })).toThrow(
+      `UnumWorkflow 'Flow': timeout must be a whole number of seconds from 1 to 31536000 (one year, Step Functions' longest execution); got ${shown}`);
+  });
+
+  test('one second and one year are accepted', () => {
+    for (const timeout of [Duration.seconds(1), Duration.days(365)]) {
+      const stack = newStack();
+      expect(() => new UnumWorkflow(stack, 'Flow', { definition: fn(stack, 'A'), timeout })).not.toThrow();
+    }
+  });
+
+  test('a timeout that is a Token is refused readably (it is compiled into the entry\'s configuration)', () => {
+    const stack = newStack();
+    const seconds = new CfnParameter(stack, 'Seconds', { type: 'Number' }).valueAsNumber;
+    let message = '';
+    try {
+      new UnumWorkflow(stack, 'Flow', { definition: fn(stack, 'A'), timeout: Duration.seconds(seconds) });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^UnumWorkflow 'Flow': timeout is a deploy-time value \(<token> seconds\); .*it must be a literal/);
+    expect(message).not.toMatch(/Token\[|e\+289/);
+  });
+});
+
 describe('the workflow graph, through the constructs', () => {
   test('an entry that is a Choice', () => {
     const stack = newStack();

@@ -232,6 +232,15 @@ describe('UnumWorkflow', () => {
     expect(serializerTest('no hash here')).toBe(false);
   });
 
+  test('timeout compiles into the entry\'s configuration only, in whole seconds; without it no configuration has one', () => {
+    const stack = newStack();
+    new UnumWorkflow(stack, 'Flow', { definition: Chain.start(fn(stack, 'A')).next(fn(stack, 'B')), timeout: Duration.minutes(15) });
+    new UnumWorkflow(stack, 'Plain', { definition: Chain.start(fn(stack, 'C')).next(fn(stack, 'D')) });
+    const t = Template.fromStack(stack);
+    expect(configOf(t, 'A')).toMatchObject({ entry: true, timeoutSeconds: 900 });
+    for (const node of ['B', 'C', 'D']) expect(configOf(t, node).timeoutSeconds).toBeUndefined();
+  });
+
   test('the entry function output can be turned off', () => {
     const stack = newStack();
     new UnumWorkflow(stack, 'Flow', { definition: fn(stack, 'A'), entryFunctionOutput: false });

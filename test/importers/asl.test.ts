@@ -5,8 +5,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { caseOf, ImportCase, stubHandlers } from './cases';
 import { deployImported, importDefinition, nodeFunctionCount } from './support';
+import { UnumFunction, UnumWorkflow, WorkflowDefinition } from '../../src';
 import { translateStatesLanguage } from '../../src/importers/asl';
 import { ImportError } from '../../src/importers/plan';
 import { World } from '../runtime/harness';
@@ -76,8 +79,12 @@ test('retry and catch: specific retrier, States.ALL with MaxAttempts 0, catch wi
   await expectRuns(caseOf('asl-retry-catch'));
 });
 
-test('wait in a polling loop: Choice back-edge, Wait seconds', async () => {
+test('wait in a polling loop: Choice back-edge, Wait seconds; the machine\'s TimeoutSeconds is the workflow\'s timeout', async () => {
   const imported = importDefinition('asl', fixture('wait-loop'));
+  expect(imported.plan.timeoutSeconds).toBe(300);
+  expect(imported.definition.timeout?.toSeconds()).toBe(300);
+  // Only the entry carries it: it sets the session's deadline, which every envelope then carries.
+  expect(imported.configs.map((c) => [c.node, c.timeoutSeconds])).toEqual(imported.configs.map((c) => [c.node, c.entry ? 300 : undefined]));
   deployImported(w, imported, stubHandlers(caseOf('asl-wait-loop')));
   const started = Date.now();
   await expectRuns(caseOf('asl-wait-loop'));
@@ -90,6 +97,51 @@ test('lambda:invoke with Payload.$ and OutputPath $.Payload, ResultSelector over
   expect(imported.workflow.entryFunction.id).toBe('Start');
   deployImported(w, imported, stubHandlers(caseOf('asl-lambda-invoke')));
   await expectRuns(caseOf('asl-lambda-invoke'));
+});
+
+describe('TimeoutSeconds of the state machine', () => {
+  const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
+  const slowThenNext = (timeoutSeconds: unknown) => JSON.stringify({
+    TimeoutSeconds: timeoutSeconds,
+    StartAt: 'Slow',
+    States: { Slow: { Type: 'Task', Resource: lambdaArn, Next: 'After' }, After: { Type: 'Task', Resource: lambdaArn, End: true } },
+  });
+
+  test('a session still running past it is TIMED_OUT (States.Timeout) and the next state never runs', async () => {
+    const imported = importDefinition('asl', slowThenNext(1));
+    expect(imported.configs.find((c) => c.entry)).toMatchObject({ node: 'Slow', timeoutSeconds: 1 });
+    deployImported(w, imported, { Slow: () => new Promise((r) => setTimeout(() => r('late'), 1500)), After: (x: unknown) => x });
+    const session = await w.run({});
+    expect(await w.client.describeSession(session)).toMatchObject({ status: 'TIMED_OUT', error: { error: 'States.Timeout', node: 'Slow' } });
+    expect(w.runs['Slow|0']).toBe(1);
+    expect(w.runs['After|0']).toBeUndefined();
+  });
+
+  test.each([
+    ['zero', 0, /the state machine's TimeoutSeconds \(0\) must be a whole number of seconds from 1 to 31536000/],
+    ['more than a year', 31_536_001, /the state machine's TimeoutSeconds \(31536001\) must be a whole number of seconds from 1 to 31536000/],
+    // asl-validator refuses what is not an integer before the translation sees it.
+    ['fractional', 1.5, /not a valid state machine \(asl-validator\): .*TimeoutSeconds/],
+    ['a string', '60', /not a valid state machine \(asl-validator\): .*TimeoutSeconds/],
+  ])('%s is refused', (_what, value, message) => {
+    expect(() => translateStatesLanguage(slowThenNext(value))).toThrow(ImportError);
+    expect(() => translateStatesLanguage(slowThenNext(value))).toThrow(message);
+  });
+
+  test('the UnumWorkflow takes it unless its own timeout says otherwise, which is an error', () => {
+    const workflow = (timeout?: Duration) => {
+      const stack = new Stack(new App(), 'S');
+      const functions = Object.fromEntries(['Slow', 'After'].map((id) => [id, new UnumFunction(stack, id, {
+        code: lambda.Code.fromInline('exports.h = async (x) => x;'), handler: 'index.h',
+      })]));
+      const definition = WorkflowDefinition.fromStatesLanguage(stack, 'Definition', slowThenNext(120), { functions });
+      return new UnumWorkflow(stack, 'Workflow', { definition, workflowName: 'wf', ...(timeout ? { timeout } : {}) });
+    };
+    expect(() => workflow()).not.toThrow();
+    expect(() => workflow(Duration.minutes(2))).not.toThrow();
+    expect(() => workflow(Duration.minutes(3))).toThrow(
+      "UnumWorkflow 'wf': timeout 3 minutes differs from the imported definition's TimeoutSeconds (120): remove one of them or make them equal");
+  });
 });
 
 describe('rejected with the state and the reason', () => {

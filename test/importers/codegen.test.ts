@@ -85,6 +85,11 @@ test('the generated code is readable: named constants, spelled-out conditions, d
   const flow = generateTypeScript(translateStatesLanguage(fs.readFileSync(path.join(FIXTURES, 'asl', 'data-flow.json'), 'utf8'))).code;
   expect(flow).toContain('resultPath: JsonPathValue.DISCARD');
   expect(flow).toContain("parameters: { 'id.$': '$.order.id', 'amount.$': '$.priced.total', 'how.$': '$.shipping', note: 'static' }");
+  // The state machine's TimeoutSeconds is the workflow's timeout; without it the workflow has none.
+  const polling = generateTypeScript(translateStatesLanguage(fs.readFileSync(path.join(FIXTURES, 'asl', 'wait-loop.json'), 'utf8'), { name: 'polling' })).code;
+  expect(polling).toContain("this.workflow = new UnumWorkflow(this, 'Workflow', { workflowName: 'polling', definition: submit, timeout: Duration.seconds(300) });");
+  expect(polling).toContain("import { Duration } from 'aws-cdk-lib';");
+  expect(flow).not.toContain('timeout:');
 });
 
 test('a FaaSr DAG that is not series-parallel generates FanIns over predecessors, declared after the states they list', () => {

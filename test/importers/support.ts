@@ -65,6 +65,7 @@ export function deployImported(world: World, imported: Imported, handlers: Recor
     retry: [...c.retry],
     catch: [...c.catch],
     ...(c.dataFlow ? { dataFlow: c.dataFlow } : {}),
+    ...(c.timeoutSeconds !== undefined ? { timeoutSeconds: c.timeoutSeconds } : {}),
     handler: handlers[c.node] ?? ((x: unknown) => x),
   })));
 }

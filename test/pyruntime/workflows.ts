@@ -81,6 +81,13 @@ const workflows: WorkflowGraph[] = [
     task('Init', 'Step'), task('Step', 'Enough'),
     choice('Enough', [[{ op: 'numberGreaterThanEquals', path: '$.count', value: 3 }, 'Finish']], 'Step'),
     task('Finish')),
+  // The workflow timeout (FunctionConfig.timeoutSeconds on the entry): test_timeout.py.
+  { ...graph('timeout-chain', 'A', task('A', 'B'), task('B', 'C'), task('C')), timeoutSeconds: 1 },
+  { ...graph('timeout-minute', 'A', task('A', 'B'), task('B')), timeoutSeconds: 60 },
+  { ...graph('timeout-join', 'A', task('A', 'P'), parallel('P', ['X', 'Y'], 'J'), task('X'), task('Y'), fanIn('J', 'C'), task('C')), timeoutSeconds: 1 },
+  { ...graph('timeout-wait', 'A', task('A', 'Pause'), { kind: 'wait', id: 'Pause', seconds: 3600, next: 'B' } as GraphState, task('B')), timeoutSeconds: 1 },
+  { ...graph('timeout-wait-later', 'A', task('A', 'Pause'), { kind: 'wait', id: 'Pause', seconds: 3600, next: 'B' } as GraphState, task('B')), timeoutSeconds: 2 },
+  { ...graph('timeout-retry', 'A', task('A', undefined, { retry: [{ errors: ['States.ALL'], intervalSeconds: 600, maxAttempts: 3, backoffRate: 1 }] })), timeoutSeconds: 1 },
 ];
 
 process.stdout.write(JSON.stringify(Object.fromEntries(workflows.map((g) => [g.name, compileWorkflow(g)]))));

@@ -74,6 +74,8 @@ export interface FnSpec {
   readonly dataFlow?: DataFlow;
   /** The qualified name predecessors invoke (`fn-<node>:alias`), as the compiler emits it for a function with an alias. */
   readonly invokeName?: string;
+  /** The workflow's timeout (FunctionConfig.timeoutSeconds, on the entry). */
+  readonly timeoutSeconds?: number;
 }
 
 export class World implements Invoker {
@@ -164,6 +166,7 @@ export class World implements Invoker {
         catch: spec.catch ?? [],
         ...(spec.dataFlow ? { dataFlow: spec.dataFlow } : {}),
         ...(spec.invokeName ? { invokeName: spec.invokeName } : {}),
+        ...(spec.timeoutSeconds !== undefined ? { timeoutSeconds: spec.timeoutSeconds } : {}),
       };
       if (config.entry) this.entry = spec.node;
       const handler: UnumHandler = (input, ctx) => {

@@ -20,7 +20,7 @@ from .protocol import (
     join_root_item_key, join_shard_item_key, js_dumps, pass_output, payload_object_key, read_path, shard_capacity,
     shard_count, shard_of,
 )
-from .session import FailureRecord, fail_session, succeed_session
+from .session import FailureRecord, SessionTimedOut, fail_session, succeed_session
 from .store import gather
 
 if TYPE_CHECKING:
@@ -83,11 +83,16 @@ class Egress:
             self.step(action, payload, scope, source)
             self._continue_fanouts_later()
             self._continue_waits_later()
+        except SessionTimedOut:
+            self.rt.time_out(self.inv)
         except RoutingError as e:
             fail_session(self.rt.store, self.session, FailureRecord(
                 node=self.inv.envelope['node'], instance=self.inv.instance, error=e.name, cause=str(e)))
 
     def step(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
+        # Past the deadline nothing more happens: no successor, join arrival, session end or continuation.
+        if self.rt.past_deadline(self.inv.envelope):
+            raise SessionTimedOut()
         if self.flow.skips(action):
             return
         kind = action['kind']
@@ -147,6 +152,7 @@ class Egress:
             'frames': list(scope.frames),
             'iteration': iteration,
             'input': self._to_input(payload, target),
+            **({} if self.inv.envelope.get('deadline') is None else {'deadline': self.inv.envelope['deadline']}),
         })
         with self._lock:
             first = not self._invoked
@@ -179,12 +185,18 @@ class Egress:
         # While resuming, a Wait that is not pending was passed by the invocation that reached it.
         if self.flow.resuming and resumed is None:
             return None
-        deadline = resumed if resumed is not None else now_ms() + action['seconds'] * 1000
+        # A Wait that would end past the session's deadline ends at it, and the session times out then.
+        session_deadline = self.inv.envelope.get('deadline')
+        if session_deadline is None:
+            session_deadline = float('inf')
+        deadline = min(resumed if resumed is not None else now_ms() + action['seconds'] * 1000, session_deadline)
         left = deadline - now_ms()
         if left > 0 and left + WAIT_MARGIN_MS >= self.rt.remaining(self.inv):
             self.flow.pending[key] = deadline
             return None
         sleep_ms(left)
+        if deadline >= session_deadline:
+            raise SessionTimedOut()
         egress = Egress(self.rt, self.inv, self.fanouts.replay, self.flow.continuing(), self.fanouts) if self.flow.resuming else self
         return egress.step(action['next'], payload, scope, source)
 

@@ -21,11 +21,12 @@ from .gc import track_garbage
 from .log import Logger, invocation_fields, json_logger, with_fields
 from .protocol import (
     ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, DataFlowError, EnvelopeError,
-    checkpoint_item_key, effective_input, instance_key, js_dumps, js_loads, looks_like_envelope, parse_envelope,
-    payload_object_key, sampled_trace_id, state_output, write_path,
+    checkpoint_item_key, effective_input, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
+    payload_object_key, sampled_trace_id, state_output, workflow_deadline, write_path,
 )
+from .protocol.deadline import iso_time
 from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
-from .session import FailureRecord, create_session, fail_session
+from .session import FailureRecord, SessionTimedOut, create_session, fail_session, session_deadline, time_out_session
 from .sqs import is_sqs_batch, start_sqs_batch
 from .store import Item, Store, fan_in_of
 
@@ -122,6 +123,7 @@ class Runtime:
         return self._run(envelope, lambda_context)
 
     def _run(self, envelope: Dict[str, Any], lambda_context: Optional[Any]) -> Any:
+        envelope = self._with_deadline(envelope)
         instance = instance_key(envelope['node'], envelope['frames'], envelope['iteration'])
         fields = {'session': envelope['session'], 'instance': instance, **invocation_fields(_request_id(lambda_context))}
         inv = Invocation(
@@ -130,6 +132,9 @@ class Runtime:
         )
         try:
             self.fault('after-ingress', inv)
+            if self.past_deadline(envelope):
+                self.time_out(inv)
+                return {'session': envelope['session'], 'instance': instance, 'status': 'timed out'}
             return self._process(inv)
         except Exception as e:
             if error_name(e) not in PERMANENT_ERRORS:
@@ -195,6 +200,35 @@ class Runtime:
         return {'unum': ENVELOPE_VERSION, 'workflow': self.config['workflow'], 'session': session, 'node': self.config['node'],
                 'frames': [], 'iteration': 0, 'input': {'value': value}}
 
+    def _is_start(self, envelope: Mapping[str, Any]) -> bool:
+        """The session's first invocation (not a retry handed over by it)."""
+        return bool(self.config['entry']) and not envelope['frames'] and envelope['iteration'] == 0 and not envelope.get('attempt')
+
+    def _with_deadline(self, envelope: Dict[str, Any]) -> Dict[str, Any]:
+        """
+        A start of a workflow with a timeout gets the session's deadline: the
+        one recorded when the session exists (a retried start keeps its first
+        deadline), else now plus the timeout. Every later envelope copies it.
+        """
+        seconds = self.config.get('timeoutSeconds')
+        if seconds is None or envelope.get('deadline') is not None or not self._is_start(envelope):
+            return envelope
+        deadline = session_deadline(self.store, envelope)
+        return {**envelope, 'deadline': deadline if deadline is not None else workflow_deadline(now_ms(), seconds)}
+
+    def past_deadline(self, envelope: Mapping[str, Any]) -> bool:
+        return is_past_deadline(envelope.get('deadline'), now_ms())
+
+    def time_out(self, inv: Invocation) -> None:
+        """The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked)."""
+        envelope = inv.envelope
+        if time_out_session(self.store, envelope, envelope['node'], inv.instance, envelope['deadline']):
+            # metrics: SessionsTimedOut
+            inv.logger.error('the session ran past its timeout: recorded TIMED_OUT, no successor invoked', {
+                'error': ERROR_TIMEOUT, 'deadline': iso_time(envelope['deadline'])})
+        else:
+            inv.logger.info('past the session deadline: nothing invoked (the session had ended already)', {'deadline': envelope['deadline']})
+
     def _reject_event(self, message: str, lambda_context: Optional[Any], session: Optional[str] = None) -> None:
         """One structured line per rejected event: `invalidEnvelopes` is the count a metric filter sums."""
         fields: Dict[str, Any] = {'error': 'Unum.InvalidEnvelope', 'invalidEnvelopes': 1}
@@ -210,7 +244,7 @@ class Runtime:
         ended without one (failure recorded, or retry re-invoked).
         """
         envelope, instance = inv.envelope, inv.instance
-        is_start = bool(self.config['entry']) and not envelope['frames'] and envelope['iteration'] == 0 and not envelope.get('attempt')
+        is_start = self._is_start(envelope)
         try:
             raw = self._resolve_input(envelope, envelope['input'])
         except Exception as e:
@@ -225,7 +259,8 @@ class Runtime:
             else:
                 input_attrs = self.store.encode_value(raw, SESSION_ATTR['INPUT_PREFIX'], payload_object_key(envelope, instance, 'input'))
             trace_id = sampled_trace_id(os.environ.get(TRACE_ENV))
-            create_session(self.store, envelope, {**input_attrs, **({SESSION_ATTR['TRACE']: {'S': trace_id}} if trace_id else {})})
+            create_session(self.store, envelope, {**input_attrs, **({SESSION_ATTR['TRACE']: {'S': trace_id}} if trace_id else {})},
+                           envelope.get('deadline'))
             self.fault('after-session-create', inv)
 
         # Step Functions' InputPath and Parameters select what the user code sees.
@@ -239,15 +274,22 @@ class Runtime:
             return None
         caught = None
         while True:
+            if self.past_deadline(envelope):
+                self.time_out(inv)
+                return None
             try:
                 output = self._run_user(user_input, inv, attempt)
                 break
             except Exception as e:  # user code: any error goes through retry and catch
+                if isinstance(e, SessionTimedOut) or self.past_deadline(envelope):
+                    self.time_out(inv)
+                    return None
                 name = error_name(e)
                 delay = retry_delay_ms(self.config['retry'], name, attempt)
                 if delay is not None:
                     attempt += 1
-                    not_before = now_ms() + delay
+                    # An interval past the session's deadline ends at it, where the next turn of the loop times the session out.
+                    not_before = min(now_ms() + delay, float('inf') if envelope.get('deadline') is None else envelope['deadline'])
                     inv.logger.warn('user code failed; retrying', {
                         'error': name, 'cause': error_cause(e), 'attempt': attempt, 'delayMs': delay, 'notBefore': not_before})
                     if self._await_retry(inv, attempt, not_before):
@@ -328,14 +370,17 @@ class Runtime:
             _remaining=lambda: self.remaining(inv),
         )
         budget = self.remaining(inv) - TIMEOUT_MARGIN_MS
-        if budget == float('inf'):
+        # The session's deadline stops the user code too (it keeps running detached, as after a Lambda timeout).
+        until_deadline = float('inf') if envelope.get('deadline') is None else envelope['deadline'] - now_ms()
+        if budget == float('inf') and until_deadline == float('inf'):
             return handler(user_input, context)
+        wait = max(0.0, min(budget, until_deadline))
         # The user code keeps running in its thread after a timeout, as a Node promise does; the invocation moves on.
         pool = ThreadPoolExecutor(max_workers=1)
         try:
-            return pool.submit(handler, user_input, context).result(timeout=max(0.0, budget) / 1000)
+            return pool.submit(handler, user_input, context).result(timeout=wait / 1000)
         except FutureTimeout:
-            raise UserCodeTimeout(max(0.0, budget)) from None
+            raise (SessionTimedOut() if until_deadline < budget else UserCodeTimeout(wait)) from None
         finally:
             pool.shutdown(wait=False)
 

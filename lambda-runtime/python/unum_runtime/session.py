@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Mapping, Optional
 
-from .protocol import SESSION_ATTR, failure_item_key, session_item_key
+from .protocol import ERROR_TIMEOUT, SESSION_ATTR, SESSION_STATUS, failure_item_key, session_item_key, timeout_cause
 from .store import Item, Store
 
 
@@ -15,14 +15,59 @@ def iso_now() -> str:
     return now.strftime('%Y-%m-%dT%H:%M:%S.') + f'{now.microsecond // 1000:03d}Z'
 
 
-def create_session(store: Store, session: Mapping[str, Any], input_attrs: Item) -> None:
-    """Creates the session (RUNNING) unless it exists."""
+def create_session(store: Store, session: Mapping[str, Any], input_attrs: Item, deadline: Optional[int] = None) -> None:
+    """Creates the session (RUNNING, with its deadline when the workflow has a timeout) unless it exists."""
     store.put_if_absent(session_item_key(session), {
         SESSION_ATTR['STATUS']: {'S': 'RUNNING'},
         SESSION_ATTR['WORKFLOW']: {'S': session['workflow']},
         SESSION_ATTR['START']: {'S': iso_now()},
+        **({} if deadline is None else {SESSION_ATTR['DEADLINE']: {'N': str(int(deadline))}}),
         **input_attrs,
     })
+
+
+def session_deadline(store: Store, session: Mapping[str, Any]) -> Optional[int]:
+    """The deadline recorded on the session, if it exists and has one (a retried start keeps the first one)."""
+    item = store.get(session_item_key(session))
+    deadline = None if item is None else item.get(SESSION_ATTR['DEADLINE'], {}).get('N')
+    return None if deadline is None else int(deadline)
+
+
+class SessionTimedOut(Exception):
+    """
+    The session's deadline passed (envelope `deadline`): Step Functions'
+    execution timeout, which no retry or catch handles. Whoever meets it
+    records the session TIMED_OUT and invokes nothing more.
+    """
+    name = ERROR_TIMEOUT
+
+    def __init__(self) -> None:
+        super().__init__('the session ran past its deadline')
+
+
+def time_out_session(store: Store, session: Mapping[str, Any], node: str, instance: str, deadline: int) -> bool:
+    """
+    RUNNING → TIMED_OUT (error States.Timeout), naming the instance that
+    found the deadline passed. A session that has ended already is left
+    alone, and so is one that does not exist. Returns whether this write
+    ended the session.
+    """
+    return store.update(session_item_key(session), set='#st = :out, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst', names={
+        '#st': SESSION_ATTR['STATUS'],
+        '#end': SESSION_ATTR['END'],
+        '#err': SESSION_ATTR['ERROR'],
+        '#cause': SESSION_ATTR['CAUSE'],
+        '#node': SESSION_ATTR['NODE'],
+        '#inst': SESSION_ATTR['INSTANCE'],
+    }, values={
+        ':out': {'S': SESSION_STATUS['TIMED_OUT']},
+        ':run': {'S': SESSION_STATUS['RUNNING']},
+        ':end': {'S': iso_now()},
+        ':err': {'S': ERROR_TIMEOUT},
+        ':cause': {'S': timeout_cause(deadline)},
+        ':node': {'S': node},
+        ':inst': {'S': instance},
+    }, condition='#st = :run') is not None
 
 
 def succeed_session(store: Store, session: Mapping[str, Any], result: Item) -> bool:

@@ -17,6 +17,7 @@ const retry = { errors: ['States.TaskFailed'], intervalSeconds: 1, maxAttempts: 
 
 const WORKFLOWS: WorkflowGraph[] = [
   graph('hello-bye', 'Hello', task('Hello', 'Bye'), task('Bye')),
+  { ...graph('hello-bye-timeout', 'Hello', task('Hello', 'Bye'), task('Bye')), timeoutSeconds: 900 },
   graph('map-join', 'Start', task('Start', 'EachItem'), map('EachItem', 'Identity', 'Gather', { maxConcurrency: 16 }), task('Identity'),
     fanIn('Gather', 'Collect'), task('Collect')),
   graph('word-count', 'Split', task('Split', 'CountChunks'), map('CountChunks', 'Count', 'Counted', { itemsPath: '$.chunks' }), task('Count'),

@@ -10,6 +10,7 @@ import { dirname, join } from 'path';
 import { conditionVectors } from './conditions';
 import { configVectors } from './config';
 import { dataflowVectors } from './dataflow';
+import { deadlineVectors } from './deadline';
 import { envelopeVectors } from './envelopes';
 import { joinVectors } from './join';
 import { jsonpathVectors } from './jsonpath';
@@ -32,6 +33,7 @@ export const VECTOR_BUILDERS: Record<string, () => VectorFile> = {
   dataflow: dataflowVectors,
   config: configVectors,
   trace: traceVectors,
+  deadline: deadlineVectors,
 };
 
 /** One case per line: small diffs when the protocol changes, and a file that stays readable. */

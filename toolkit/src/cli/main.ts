@@ -235,8 +235,10 @@ async function run(values: Values, io: CliIO): Promise<number> {
     if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout.write(`${formatReport(report, { logs })}\n`);
     if (report.status !== 'SUCCEEDED') {
-      const where = report.error ? `node '${report.error.node}' failed: ${report.error.error}${report.error.cause ? `: ${report.error.cause}` : ''}`
-        : report.status === 'RUNNING' ? 'the session never finished' : `status ${report.status}`;
+      const cause = report.error?.cause ? `: ${report.error.cause}` : '';
+      const where = report.status === 'TIMED_OUT' && report.error ? `timed out (found by node '${report.error.node}')${cause}`
+        : report.error ? `node '${report.error.node}' failed: ${report.error.error}${cause}`
+          : report.status === 'RUNNING' ? 'the session never finished' : `status ${report.status}`;
       io.stderr.write(`unum: session ${report.session} ${report.status}: ${where}\n`);
     }
     if (dataDir && progressOn) io.stderr.write(`unum: kept in ${dataDir}; later: unum status ${report.session} --data-dir ${values['data-dir']}\n`);
@@ -291,7 +293,7 @@ async function status(args: string[], values: Values, io: CliIO): Promise<number
   try {
     if (values.json) io.stdout.write(`${JSON.stringify(found.description, null, 2)}\n`);
     else io.stdout.write(`${[formatSession(found.description), ...formatDelivered(readDeliveredMessages(dataDir, session))].join('\n')}\n`);
-    return found.description.status === 'FAILED' || found.description.status === 'NOT_FOUND' ? 1 : 0;
+    return ['FAILED', 'TIMED_OUT', 'NOT_FOUND'].includes(found.description.status) ? 1 : 0;
   } finally {
     await found.close();
   }

@@ -13,7 +13,8 @@ export * from 'cdk-unum/lib/client/store';
  * reads). Only the three AWS SDK clients that Lambda provides.
  */
 
-export type SessionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+/** TIMED_OUT: the session ran past its workflow's timeout (error States.Timeout, naming the instance that found it). */
+export type SessionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
 
 export interface Failure {
   readonly node: string;
@@ -30,7 +31,9 @@ export interface SessionDescription {
   readonly workflow?: string;
   readonly startTime?: string;
   readonly endTime?: string;
-  /** The failure that ended the session. */
+  /** When the session times out (its start plus the workflow's timeout); absent without a timeout. */
+  readonly deadline?: string;
+  /** The failure that ended the session (States.Timeout for a TIMED_OUT one). */
   readonly error?: Failure;
   /** Every failure recorded for the session (invalid envelopes, exhausted retries). */
   readonly failures: readonly Failure[];
@@ -112,6 +115,7 @@ export class UnumClient {
       workflow: s(SESSION_ATTR.WORKFLOW),
       startTime: s(SESSION_ATTR.START),
       endTime: s(SESSION_ATTR.END),
+      ...(item[SESSION_ATTR.DEADLINE]?.N === undefined ? {} : { deadline: new Date(Number(item[SESSION_ATTR.DEADLINE].N)).toISOString() }),
       error,
       failures,
       ...(s(SESSION_ATTR.TRACE) ? { traceId: s(SESSION_ATTR.TRACE) } : {}),
@@ -134,7 +138,7 @@ export class UnumClient {
     const deadline = Date.now() + (options.timeoutMs ?? 15 * 60 * 1000);
     for (;;) {
       const d = await this.describeSession(session);
-      if (d.status === 'SUCCEEDED' || d.status === 'FAILED') return d;
+      if (d.status !== 'RUNNING' && d.status !== 'NOT_FOUND') return d;
       if (Date.now() > deadline) throw new Error(`session ${session} did not end in time (status ${d.status})`);
       await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
     }

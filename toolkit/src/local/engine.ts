@@ -109,7 +109,7 @@ export interface SessionReport {
   readonly workflow: string;
   readonly session: string;
   /** RUNNING when the session did not end (every invocation drained, or the wait timed out). */
-  readonly status: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'NOT_FOUND';
+  readonly status: SessionDescription['status'];
   readonly result?: unknown;
   /** The failure that ended the session (the failing node and its error). */
   readonly error?: Failure;
@@ -679,7 +679,7 @@ export class LocalEngine implements Invoker {
 
   private recordSession(report: SessionReport, workflow: LocalWorkflow, description: SessionDescription): void {
     if (this.options.dataDir === undefined) return;
-    if (description.status === 'SUCCEEDED' || description.status === 'FAILED') {
+    if (description.status !== 'RUNNING' && description.status !== 'NOT_FOUND') {
       writeEndedSession(this.options.dataDir, {
         session: report.session,
         workflow: report.workflow,

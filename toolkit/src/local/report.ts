@@ -23,6 +23,9 @@ export function formatReport(r: SessionReport, options: { logs?: Record<string, 
   if (r.status === 'SUCCEEDED') {
     out.push('Result:');
     out.push(indent(JSON.stringify(r.result, null, 2) ?? 'null'));
+  } else if (r.status === 'TIMED_OUT' && r.error) {
+    out.push(`Timed out (${r.error.error}): ${r.error.cause ?? 'the session ran past its timeout'}`);
+    out.push(`  found by node '${r.error.node}' (instance ${r.error.instance}); nothing was invoked after it`);
   } else if (r.error) {
     out.push(`Failed at node '${r.error.node}' (instance ${r.error.instance}): ${r.error.error}`);
     if (r.error.cause) out.push(indent(r.error.cause));
@@ -100,7 +103,12 @@ export function formatSession(d: SessionDescription): string {
   if (d.endTime) out.push(`  ended:    ${d.endTime}`);
   if (d.startTime && d.endTime) out.push(`  duration: ${((Date.parse(d.endTime) - Date.parse(d.startTime)) / 1000).toFixed(2)} s`);
   if (d.traceId) out.push(`  trace:    ${d.traceId}`);
-  if (d.error) out.push(`  failed at node '${d.error.node}' (instance ${d.error.instance}): ${d.error.error}${d.error.cause ? ` — ${d.error.cause}` : ''}`);
+  if (d.deadline) out.push(`  deadline: ${d.deadline} (the workflow's timeout)`);
+  if (d.status === 'TIMED_OUT' && d.error) {
+    out.push(`  timed out (${d.error.error}), found by node '${d.error.node}' (instance ${d.error.instance})${d.error.cause ? ` — ${d.error.cause}` : ''}`);
+  } else if (d.error) {
+    out.push(`  failed at node '${d.error.node}' (instance ${d.error.instance}): ${d.error.error}${d.error.cause ? ` — ${d.error.cause}` : ''}`);
+  }
   const others = d.failures.filter((f) => f.instance !== d.error?.instance);
   others.forEach((f) => out.push(`  failure: ${f.node} (${f.instance}): ${f.error}${f.cause ? ` — ${f.cause}` : ''}`));
   return out.join('\n');

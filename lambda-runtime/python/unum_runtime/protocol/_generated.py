@@ -122,6 +122,8 @@ LOG_ACTIONS = (
 
 MAX_NOT_BEFORE_AHEAD_MS = 900000
 
+MAX_WORKFLOW_TIMEOUT_SECONDS = 31536000
+
 METRIC_DIMENSION = {
     "WORKFLOW": "Workflow",
     "NODE": "Node",
@@ -209,6 +211,14 @@ SESSION_ATTR = {
     "NODE": "failedNode",
     "INSTANCE": "failedInstance",
     "TRACE": "traceId",
+    "DEADLINE": "deadline",
+}
+
+SESSION_STATUS = {
+    "RUNNING": "RUNNING",
+    "SUCCEEDED": "SUCCEEDED",
+    "FAILED": "FAILED",
+    "TIMED_OUT": "TIMED_OUT",
 }
 
 SINGLE_SHARD_LIMIT = 64

@@ -3,6 +3,8 @@ import type { UnumContext } from '../../../../lambda-runtime/types';
 
 export const double = async (input: { n: number }) => ({ n: input.n * 2 });
 
+export const identity = async (input: unknown) => input;
+
 export const increment = async (input: { n: number }) => input.n + 1;
 
 export const items = async (input: { count: number }) => Array.from({ length: input.count }, (_, i) => i + 1);
