@@ -2,7 +2,6 @@ import { Fanouts } from './fanout';
 import { FlowState, WAIT_MARGIN_MS, reachesJoin, sleep } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
 import { Invocation, Runtime } from './runtime';
-import { failSession, succeedSession } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
   Action, DagJoinAction, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
@@ -66,7 +65,7 @@ export class Egress {
       await this.continueWaitsLater();
     } catch (e) {
       if (!(e instanceof RoutingError)) throw e;
-      await failSession(this.rt.store, this.session, {
+      await this.rt.failSession(this.inv, {
         node: this.inv.envelope.node, instance: this.inv.instance, error: e.name, cause: e.message,
       });
     }
@@ -131,7 +130,7 @@ export class Egress {
       case 'succeed':
         return this.succeed(payload);
       case 'fail':
-        await failSession(this.rt.store, this.session, {
+        await this.rt.failSession(this.inv, {
           node: action.node, instance: this.inv.instance, error: action.error, cause: action.cause,
         });
         return;
@@ -150,7 +149,7 @@ export class Egress {
     if (reachesJoin(action.next)) {
       // Deterministic in the committed output, so a duplicate writes the same value.
       const instance = instanceKey(action.node, scope.frames, scope.iteration);
-      const attrs = await this.rt.store.encodeValue(value, '', payloadObjectKey(this.session, instance, 'output'),
+      const attrs = await this.rt.encodeValue(this.inv, value, '', payloadObjectKey(this.session, instance, 'output'),
         Math.min(this.rt.payloadThreshold, ITEM_VALUE_LIMIT));
       if (this.rt.options.eagerGc) {
         await trackGarbage(this.rt.store, this.session, `C|${instance}`);
@@ -266,6 +265,7 @@ export class Egress {
    */
   private async arrive(instance: string, slot: number, size: number, element: string, needed?: number): Promise<string[] | undefined> {
     const shard = shardOf(slot, size);
+    this.inv.metrics.count('JOIN_ARRIVALS');
     const arrived = await this.rt.store.update(joinShardItemKey(this.session, instance, shard),
       { add: '#e :e' }, { '#e': 'e' }, { ':e': { SS: [element] } }, undefined, true);
     this.rt.fault('after-join-arrive', this.inv);
@@ -279,6 +279,7 @@ export class Egress {
       if ((root?.d?.NS?.length ?? 0) < shards) return undefined;
     }
     if (!await this.claimCompletion(completionKey, `${shard}/${element}`)) return undefined;
+    this.inv.metrics.count('JOINS_FIRED');
     this.rt.fault('after-join-complete', this.inv);
     if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
     return elements;
@@ -363,8 +364,8 @@ export class Egress {
     const eager = this.rt.options.eagerGc === true;
     // With eager GC the branch checkpoints go away, so the result must not point at them.
     const result = 'fanIn' in payload && !eager ? { rfi: { S: JSON.stringify(payload.fanIn) } }
-      : await store.encodeValue(await this.value(payload), 'r', payloadObjectKey(this.session, 'RESULT', 'output'));
-    await succeedSession(store, this.session, result);
+      : await this.rt.encodeValue(this.inv, await this.value(payload), 'r', payloadObjectKey(this.session, 'RESULT', 'output'));
+    await this.rt.succeedSession(this.inv, result);
     this.rt.fault('after-session-end', this.inv);
     // Also when a duplicate ended it first: a crash may have cut that one's collection short.
     if (eager) await collectGarbage(store, this.session);
@@ -385,6 +386,7 @@ export class Egress {
     if (Buffer.byteLength(json) <= this.rt.payloadThreshold) return { value: payload.value ?? null };
     const key = payloadObjectKey(this.session, target, 'input');
     await this.rt.store.putObject(key, json);
+    this.inv.metrics.count('PAYLOADS_SPILLED');
     if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `O|${key}`);
     return { s3: { bucket: bucket!, key } };
   }

@@ -5,8 +5,9 @@ import { Egress, Payload } from './egress';
 import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
 import { jsonLogger, withFields } from './log';
+import { Metrics } from './metrics';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
-import { createSession, failSession } from './session';
+import { FailureRecord, createSession, failSession, succeedSession } from './session';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
@@ -73,6 +74,8 @@ export interface Invocation {
   readonly info: { node: string; session: string; instance: string };
   readonly lambdaContext?: LambdaContext;
   readonly logger: Logger;
+  /** What this invocation did, written as one EMF line when it ends. */
+  readonly metrics: Metrics;
 }
 
 /** A committed checkpoint; `value` when this invocation wrote it (saves decoding it again). */
@@ -103,15 +106,23 @@ export class Runtime {
   }
 
   async handle(event: unknown, lambdaContext?: LambdaContext): Promise<unknown> {
+    const { workflow, node } = this.config;
     const envelope = await this.ingress(event, lambdaContext);
-    if (envelope === undefined) return { error: 'invalid envelope (logged, nothing changed)' };
+    if (envelope === undefined) {
+      const metrics = new Metrics(workflow, node);
+      metrics.count('INVOCATIONS');
+      metrics.flush();
+      return { error: 'invalid envelope (logged, nothing changed)' };
+    }
     const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
     const info = { node: envelope.node, session: envelope.session, instance };
     const inv: Invocation = {
       envelope, instance, info, lambdaContext, logger: withFields(this.logger, { session: envelope.session, instance }),
+      metrics: new Metrics(workflow, node, { session: envelope.session, instance }),
     };
-    this.fault('after-ingress', inv);
+    inv.metrics.count('INVOCATIONS');
     try {
+      this.fault('after-ingress', inv);
       return await this.process(inv);
     } catch (e) {
       if (!isPermanent(e)) throw e;
@@ -119,9 +130,32 @@ export class Runtime {
       const isStart = this.config.entry && envelope.frames.length === 0 && envelope.iteration === 0;
       const failure = { node: envelope.node, instance, error: errorName(e), cause: permanentCause(envelope.node, e) };
       inv.logger.error('the invocation cannot succeed; the session fails, no retry', { error: failure.error, cause: failure.cause });
-      await failSession(this.store, envelope, failure, isStart);
+      await this.failSession(inv, failure, isStart);
       return { session: envelope.session, instance, status: 'failed' };
+    } finally {
+      // Also when the invocation throws (Lambda retries it): what it did until then happened.
+      inv.metrics.flush();
     }
+  }
+
+  /** Records the failure on the session; counts the session failed (and started) when this write ended (and created) it. */
+  async failSession(inv: Invocation, failure: FailureRecord, create = false): Promise<void> {
+    const outcome = await failSession(this.store, inv.envelope, failure, create);
+    if (outcome.created) inv.metrics.sessionStarted();
+    if (outcome.ended !== undefined) inv.metrics.sessionFailed(outcome.ended);
+  }
+
+  /** Ends the session SUCCEEDED; counted only by the write that ended it (not a duplicate's). */
+  async succeedSession(inv: Invocation, result: Item): Promise<void> {
+    const ended = await succeedSession(this.store, inv.envelope, result);
+    if (ended !== undefined) inv.metrics.sessionSucceeded(ended);
+  }
+
+  /** Store.encodeValue, counting a value written to S3 as a spilled payload. */
+  async encodeValue(inv: Invocation, value: unknown, prefix: string, spillKey: string, limit?: number): Promise<Item> {
+    const attrs = await this.store.encodeValue(value, prefix, spillKey, limit);
+    if (attrs[`${prefix}s3`] !== undefined) inv.metrics.count('PAYLOADS_SPILLED');
+    return attrs;
   }
 
   private async process(inv: Invocation): Promise<unknown> {
@@ -132,8 +166,13 @@ export class Runtime {
     this.fault('after-checkpoint-read', inv);
     committed = existing === undefined ? await this.execute(inv) : { item: existing };
     if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
+    // Continuations (of Waits, of fan-outs) find their own checkpoint: they are no duplicates.
+    if (existing !== undefined && envelope.waits === undefined && envelope.fanouts === undefined) inv.metrics.count('DUPLICATE_DELIVERIES');
     // Another delivery wrote the checkpoint while this one ran: that one (and Lambda's retries of it) runs the egress.
-    if (existing === undefined && !('value' in committed)) return { session: envelope.session, instance, status: 'duplicate' };
+    if (existing === undefined && !('value' in committed)) {
+      inv.metrics.count('DUPLICATE_DELIVERIES');
+      return { session: envelope.session, instance, status: 'duplicate' };
+    }
     const { item } = committed;
     const caught = item.c?.N === undefined ? undefined : Number(item.c.N);
     const action = caught === undefined ? this.config.next : this.config.catch[caught].next;
@@ -191,15 +230,15 @@ export class Runtime {
       input = await this.resolveInput(envelope, envelope.input);
     } catch (e) {
       if ((e as Error).name !== 'NoSuchKey' && (e as Error).name !== 'SyntaxError') throw e;
-      await failSession(this.store, envelope, {
+      await this.failSession(inv, {
         node: envelope.node, instance, error: 'Unum.InvalidInput', cause: `cannot read the input: ${errorCause(e)}`,
       }, isStart);
       return undefined;
     }
     if (isStart) {
       const inputAttrs = 's3' in envelope.input ? { [`${SESSION_ATTR.INPUT_PREFIX}s3`]: { S: envelope.input.s3.key } }
-        : await this.store.encodeValue(input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope, instance, 'input'));
-      await createSession(this.store, envelope, inputAttrs);
+        : await this.encodeValue(inv, input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope, instance, 'input'));
+      if (await createSession(this.store, envelope, inputAttrs)) inv.metrics.sessionStarted();
       this.fault('after-session-create', inv);
     }
 
@@ -217,9 +256,11 @@ export class Runtime {
         output = await this.runUser(userInput, inv, attempt);
         break;
       } catch (e) {
+        inv.metrics.count('USER_ERRORS');
         const name = errorName(e);
         const delay = retryDelayMs(this.config.retry, name, attempt);
         if (delay !== undefined) {
+          inv.metrics.count('RETRIES');
           attempt++;
           const notBefore = Date.now() + delay;
           inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
@@ -229,7 +270,7 @@ export class Runtime {
         const c = findCatch(this.config.catch, name);
         if (c < 0) {
           inv.logger.error('user code failed; no retry or catch left', { error: name, cause: errorCause(e) });
-          await failSession(this.store, envelope, { node: envelope.node, instance, error: name, cause: errorCause(e) });
+          await this.failSession(inv, { node: envelope.node, instance, error: name, cause: errorCause(e) });
           return undefined;
         }
         output = writePath(input, this.config.catch[c].resultPath, { Error: name, Cause: errorCause(e) });
@@ -245,7 +286,7 @@ export class Runtime {
     }
     this.fault('after-user-code', inv);
 
-    const attrs = await this.store.encodeValue(output, '', payloadObjectKey(envelope, instance, 'output'),
+    const attrs = await this.encodeValue(inv, output, '', payloadObjectKey(envelope, instance, 'output'),
       Math.min(this.payloadThreshold, ITEM_VALUE_LIMIT));
     if (caught !== undefined) attrs.c = { N: String(caught) };
     if (this.options.eagerGc) {
@@ -266,7 +307,7 @@ export class Runtime {
     } catch (e) {
       if (!(e instanceof DataFlowError)) throw e;
       inv.logger.error('input/output processing failed', { error: e.name, cause: e.message });
-      await failSession(this.store, inv.envelope, { node: inv.envelope.node, instance: inv.instance, error: e.name, cause: e.message });
+      await this.failSession(inv, { node: inv.envelope.node, instance: inv.instance, error: e.name, cause: e.message });
       return DATA_FLOW_FAILED;
     }
   }
@@ -301,16 +342,17 @@ export class Runtime {
       lambdaContext: inv.lambdaContext,
     };
     const budget = this.remaining(inv) - TIMEOUT_MARGIN_MS;
+    const started = Date.now();
     const run = Promise.resolve().then(() => handler(input, context));
-    if (!Number.isFinite(budget)) return run;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UserCodeTimeout(Math.max(0, budget))), Math.max(0, budget));
+      if (Number.isFinite(budget)) timer = setTimeout(() => reject(new UserCodeTimeout(Math.max(0, budget))), Math.max(0, budget));
     });
     try {
       return await Promise.race([run, timeout]);
     } finally {
       clearTimeout(timer);
+      inv.metrics.userCodeDuration(Date.now() - started);
     }
   }
 

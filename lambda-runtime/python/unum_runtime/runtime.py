@@ -18,13 +18,14 @@ from .faults import FaultHook
 from .flow import now_ms, sleep_ms
 from .gc import track_garbage
 from .log import Logger, json_logger, with_fields
+from .metrics import Metrics
 from .protocol import (
     ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, DataFlowError, EnvelopeError,
     checkpoint_item_key, effective_input, instance_key, js_dumps, js_loads, looks_like_envelope, parse_envelope,
     payload_object_key, state_output, write_path,
 )
 from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
-from .session import FailureRecord, create_session, fail_session
+from .session import FailureRecord, create_session, fail_session, succeed_session
 from .store import Item, Store, fan_in_of
 
 UserHandler = Callable[[Any, UnumContext], Any]
@@ -67,6 +68,8 @@ class Invocation:
     info: Dict[str, str]
     lambda_context: Optional[Any]
     logger: Logger
+    # What this invocation did, written as one EMF line when it ends.
+    metrics: Metrics
 
 
 @dataclass
@@ -111,16 +114,22 @@ class Runtime:
             self.options.faults(step, inv.info)
 
     def handle(self, event: Any, lambda_context: Optional[Any] = None) -> Any:
+        workflow, node = self.config['workflow'], self.config['node']
         envelope = self._ingress(event, lambda_context)
         if envelope is None:
+            metrics = Metrics(workflow, node)
+            metrics.count('INVOCATIONS')
+            metrics.flush()
             return {'error': 'invalid envelope (logged, nothing changed)'}
         instance = instance_key(envelope['node'], envelope['frames'], envelope['iteration'])
         inv = Invocation(
             envelope=envelope, instance=instance, info={'node': envelope['node'], 'session': envelope['session'], 'instance': instance},
             lambda_context=lambda_context, logger=with_fields(self.logger, {'session': envelope['session'], 'instance': instance}),
+            metrics=Metrics(workflow, node, {'session': envelope['session'], 'instance': instance}),
         )
-        self.fault('after-ingress', inv)
+        inv.metrics.count('INVOCATIONS')
         try:
+            self.fault('after-ingress', inv)
             return self._process(inv)
         except Exception as e:
             if error_name(e) not in PERMANENT_ERRORS:
@@ -129,8 +138,32 @@ class Runtime:
             is_start = bool(self.config['entry']) and not envelope['frames'] and envelope['iteration'] == 0
             failure = FailureRecord(node=envelope['node'], instance=instance, error=error_name(e), cause=_permanent_cause(envelope['node'], e))
             inv.logger.error('the invocation cannot succeed; the session fails, no retry', {'error': failure.error, 'cause': failure.cause})
-            fail_session(self.store, envelope, failure, is_start)
+            self.fail_session(inv, failure, is_start)
             return {'session': envelope['session'], 'instance': instance, 'status': 'failed'}
+        finally:
+            # Also when the invocation raises (Lambda retries it): what it did until then happened.
+            inv.metrics.flush()
+
+    def fail_session(self, inv: Invocation, failure: FailureRecord, create: bool = False) -> None:
+        """Records the failure on the session; counts the session failed (and started) when this write ended (and created) it."""
+        outcome = fail_session(self.store, inv.envelope, failure, create)
+        if outcome.created:
+            inv.metrics.session_started()
+        if outcome.ended is not None:
+            inv.metrics.session_failed(outcome.ended)
+
+    def succeed_session(self, inv: Invocation, result: Item) -> None:
+        """Ends the session SUCCEEDED; counted only by the write that ended it (not a duplicate's)."""
+        ended = succeed_session(self.store, inv.envelope, result)
+        if ended is not None:
+            inv.metrics.session_succeeded(ended)
+
+    def encode_value(self, inv: Invocation, value: Any, prefix: str, spill_key: str, limit: int = ITEM_VALUE_LIMIT) -> Item:
+        """Store.encode_value, counting a value written to S3 as a spilled payload."""
+        attrs = self.store.encode_value(value, prefix, spill_key, limit)
+        if f'{prefix}s3' in attrs:
+            inv.metrics.count('PAYLOADS_SPILLED')
+        return attrs
 
     def _process(self, inv: Invocation) -> Any:
         envelope, instance = inv.envelope, inv.instance
@@ -144,9 +177,13 @@ class Runtime:
             item, mine, value = committed
             # Another delivery wrote the checkpoint while this one ran: that one (and Lambda's retries of it) runs the egress.
             if not mine:
+                inv.metrics.count('DUPLICATE_DELIVERIES')
                 return {'session': envelope['session'], 'instance': instance, 'status': 'duplicate'}
         else:
             item, mine, value = existing, False, None
+            # Continuations (of Waits, of fan-outs) find their own checkpoint: they are no duplicates.
+            if envelope.get('waits') is None and envelope.get('fanouts') is None:
+                inv.metrics.count('DUPLICATE_DELIVERIES')
         caught = None if 'c' not in item else int(item['c']['N'])
         action = self.config['next'] if caught is None else self.config['catch'][caught]['next']
         fan_in = fan_in_of(item)
@@ -200,15 +237,16 @@ class Runtime:
         except Exception as e:
             if error_name(e) != 'NoSuchKey' and not isinstance(e, json.JSONDecodeError):
                 raise
-            fail_session(self.store, envelope, FailureRecord(
+            self.fail_session(inv, FailureRecord(
                 node=envelope['node'], instance=instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), is_start)
             return None
         if is_start:
             if 's3' in envelope['input']:
                 input_attrs: Item = {f"{SESSION_ATTR['INPUT_PREFIX']}s3": {'S': envelope['input']['s3']['key']}}
             else:
-                input_attrs = self.store.encode_value(raw, SESSION_ATTR['INPUT_PREFIX'], payload_object_key(envelope, instance, 'input'))
-            create_session(self.store, envelope, input_attrs)
+                input_attrs = self.encode_value(inv, raw, SESSION_ATTR['INPUT_PREFIX'], payload_object_key(envelope, instance, 'input'))
+            if create_session(self.store, envelope, input_attrs):
+                inv.metrics.session_started()
             self.fault('after-session-create', inv)
 
         # Step Functions' InputPath and Parameters select what the user code sees.
@@ -226,9 +264,11 @@ class Runtime:
                 output = self._run_user(user_input, inv, attempt)
                 break
             except Exception as e:  # user code: any error goes through retry and catch
+                inv.metrics.count('USER_ERRORS')
                 name = error_name(e)
                 delay = retry_delay_ms(self.config['retry'], name, attempt)
                 if delay is not None:
+                    inv.metrics.count('RETRIES')
                     attempt += 1
                     not_before = now_ms() + delay
                     inv.logger.warn('user code failed; retrying', {
@@ -239,7 +279,7 @@ class Runtime:
                 c = find_catch(self.config['catch'], name)
                 if c < 0:
                     inv.logger.error('user code failed; no retry or catch left', {'error': name, 'cause': error_cause(e)})
-                    fail_session(self.store, envelope, FailureRecord(node=envelope['node'], instance=instance, error=name, cause=error_cause(e)))
+                    self.fail_session(inv, FailureRecord(node=envelope['node'], instance=instance, error=name, cause=error_cause(e)))
                     return None
                 output = write_path(raw, self.config['catch'][c]['resultPath'], {'Error': name, 'Cause': error_cause(e)})
                 caught = c
@@ -252,8 +292,8 @@ class Runtime:
                 return None
         self.fault('after-user-code', inv)
 
-        attrs = self.store.encode_value(output, '', payload_object_key(envelope, instance, 'output'),
-                                        min(self.payload_threshold, ITEM_VALUE_LIMIT))
+        attrs = self.encode_value(inv, output, '', payload_object_key(envelope, instance, 'output'),
+                                  min(self.payload_threshold, ITEM_VALUE_LIMIT))
         if caught is not None:
             attrs['c'] = {'N': str(caught)}
         if self.eager_gc:
@@ -274,7 +314,7 @@ class Runtime:
             return apply()
         except DataFlowError as e:
             inv.logger.error('input/output processing failed', {'error': e.name, 'cause': str(e)})
-            fail_session(self.store, inv.envelope, FailureRecord(node=inv.envelope['node'], instance=inv.instance, error=e.name, cause=str(e)))
+            self.fail_session(inv, FailureRecord(node=inv.envelope['node'], instance=inv.instance, error=e.name, cause=str(e)))
             return _FAILED
 
     def _resolve_input(self, session: Mapping[str, Any], input_: Mapping[str, Any]) -> Any:
@@ -311,8 +351,16 @@ class Runtime:
             _remaining=lambda: self.remaining(inv),
         )
         budget = self.remaining(inv) - TIMEOUT_MARGIN_MS
-        if budget == float('inf'):
-            return handler(user_input, context)
+        started = now_ms()
+        try:
+            if budget == float('inf'):
+                return handler(user_input, context)
+            return self._run_with_budget(handler, user_input, context, budget)
+        finally:
+            inv.metrics.user_code_duration(now_ms() - started)
+
+    @staticmethod
+    def _run_with_budget(handler: UserHandler, user_input: Any, context: UnumContext, budget: float) -> Any:
         # The user code keeps running in its thread after a timeout, as a Node promise does; the invocation moves on.
         pool = ThreadPoolExecutor(max_workers=1)
         try:

@@ -5,8 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Mapping, Optional
 
+from .metrics import SessionEnded
 from .protocol import SESSION_ATTR, failure_item_key, session_item_key
 from .store import Item, Store
+
+# Names the session's start among the attributes a terminal write sets (to
+# itself), so the write's UPDATED_OLD answer carries the start time for the
+# session-duration metric without a read.
+_KEEP_START = '#start = if_not_exists(#start, :end)'
 
 
 def iso_now() -> str:
@@ -15,27 +21,34 @@ def iso_now() -> str:
     return now.strftime('%Y-%m-%dT%H:%M:%S.') + f'{now.microsecond // 1000:03d}Z'
 
 
-def create_session(store: Store, session: Mapping[str, Any], input_attrs: Item) -> None:
-    """Creates the session (RUNNING) unless it exists."""
-    store.put_if_absent(session_item_key(session), {
+def create_session(store: Store, session: Mapping[str, Any], input_attrs: Item) -> bool:
+    """Creates the session (RUNNING) unless it exists; whether this call created it."""
+    created, _ = store.put_if_absent(session_item_key(session), {
         SESSION_ATTR['STATUS']: {'S': 'RUNNING'},
         SESSION_ATTR['WORKFLOW']: {'S': session['workflow']},
         SESSION_ATTR['START']: {'S': iso_now()},
         **input_attrs,
     })
+    return created
 
 
-def succeed_session(store: Store, session: Mapping[str, Any], result: Item) -> bool:
-    """RUNNING → SUCCEEDED with the result; a later or duplicate terminal write changes nothing."""
-    names: Dict[str, str] = {'#st': SESSION_ATTR['STATUS'], '#end': SESSION_ATTR['END']}
-    values: Item = {':ok': {'S': 'SUCCEEDED'}, ':run': {'S': 'RUNNING'}, ':end': {'S': iso_now()}}
-    sets = ['#st = :ok', '#end = :end']
+def succeed_session(store: Store, session: Mapping[str, Any], result: Item) -> Optional[SessionEnded]:
+    """
+    RUNNING → SUCCEEDED with the result; a later or duplicate terminal write
+    changes nothing. Returns when the session started and ended if this call
+    ended it, else None.
+    """
+    ended_at = iso_now()
+    names: Dict[str, str] = {'#st': SESSION_ATTR['STATUS'], '#end': SESSION_ATTR['END'], '#start': SESSION_ATTR['START']}
+    values: Item = {':ok': {'S': 'SUCCEEDED'}, ':run': {'S': 'RUNNING'}, ':end': {'S': ended_at}}
+    sets = ['#st = :ok', '#end = :end', _KEEP_START]
     for i, (name, value) in enumerate(result.items()):
         names[f'#r{i}'] = name
         values[f':r{i}'] = value
         sets.append(f'#r{i} = :r{i}')
-    return store.update(session_item_key(session), set=', '.join(sets), names=names, values=values,
-                        condition='#st = :run') is not None
+    before = store.update(session_item_key(session), set=', '.join(sets), names=names, values=values,
+                          condition='#st = :run', return_old=True)
+    return None if before is None else SessionEnded(ended_at=ended_at, started_at=before.get(SESSION_ATTR['START'], {}).get('S'))
 
 
 @dataclass(frozen=True)
@@ -46,25 +59,38 @@ class FailureRecord:
     cause: Optional[str] = None
 
 
-def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, create: bool = False) -> bool:
+@dataclass(frozen=True)
+class FailOutcome:
+    """
+    `recorded`: the failure record was written (the session is FAILED).
+    `ended`: this call moved the session to FAILED (not one that had failed
+    before). `created`: it also created the session (a start that never got
+    to create it), which then started and failed at once.
+    """
+    recorded: bool
+    ended: Optional[SessionEnded] = None
+    created: bool = False
+
+
+def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, create: bool = False) -> FailOutcome:
     """
     Moves a RUNNING session to FAILED with this failure as its error, and
     keeps the failure record under the session (a FAILED session keeps every
     later failure too). A session that SUCCEEDED, or that does not exist, is
     left alone: a late or forged failure must not change what has ended nor
     create sessions. `create` makes the session (FAILED) when it does not
-    exist yet: a start that never got to create it. Returns whether the
-    failure was recorded.
+    exist yet: a start that never got to create it.
     """
     time = iso_now()
     cause = (f.cause or '')[:32 * 1024]
-    ended = store.update(session_item_key(session), set='#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst', names={
+    before = store.update(session_item_key(session), set=f'#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, {_KEEP_START}', names={
         '#st': SESSION_ATTR['STATUS'],
         '#end': SESSION_ATTR['END'],
         '#err': SESSION_ATTR['ERROR'],
         '#cause': SESSION_ATTR['CAUSE'],
         '#node': SESSION_ATTR['NODE'],
         '#inst': SESSION_ATTR['INSTANCE'],
+        '#start': SESSION_ATTR['START'],
     }, values={
         ':failed': {'S': 'FAILED'},
         ':run': {'S': 'RUNNING'},
@@ -73,8 +99,10 @@ def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, cre
         ':cause': {'S': cause},
         ':node': {'S': f.node},
         ':inst': {'S': f.instance},
-    }, condition='#st = :run')
-    if ended is None:
+    }, condition='#st = :run', return_old=True)
+    outcome = FailOutcome(recorded=True, ended=None if before is None else SessionEnded(
+        ended_at=time, started_at=before.get(SESSION_ATTR['START'], {}).get('S')))
+    if before is None:
         current = store.get(session_item_key(session))
         status = None if current is None else current.get(SESSION_ATTR['STATUS'], {}).get('S')
         if current is None and create:
@@ -91,9 +119,10 @@ def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, cre
             # Lost a race with the session's creation: decide again on what exists now.
             if not created:
                 return fail_session(store, session, f)
+            outcome = FailOutcome(recorded=True, ended=SessionEnded(ended_at=time, started_at=time), created=True)
         elif status != 'FAILED':
-            return False
+            return FailOutcome(recorded=False)
     store.put(failure_item_key(session, f.instance), {
         'node': {'S': f.node}, 'instance': {'S': f.instance}, 'error': {'S': f.error}, 'cause': {'S': cause}, 'time': {'S': time},
     })
-    return True
+    return outcome
