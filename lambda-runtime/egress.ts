@@ -278,8 +278,9 @@ export class Egress {
         { add: '#d :d' }, { '#d': 'd' }, { ':d': { NS: [String(shard)] } }, undefined, true);
       if ((root?.d?.NS?.length ?? 0) < shards) return undefined;
     }
-    if (!await this.claimCompletion(completionKey, `${shard}/${element}`)) return undefined;
-    this.inv.metrics.count('JOINS_FIRED');
+    const claim = await this.claimCompletion(completionKey, `${shard}/${element}`);
+    if (claim === undefined) return undefined;
+    if (claim === 'first') this.inv.metrics.count('JOINS_FIRED');
     this.rt.fault('after-join-complete', this.inv);
     if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
     return elements;
@@ -352,11 +353,15 @@ export class Egress {
    * duplicate of any branch, and the retry of the branch that completed it
    * and crashed. Only the completing arrival (and its own retries, which
    * carry the same element) may continue, so duplicates do not fan out
-   * downstream: one conditional-free write records who that is.
+   * downstream: one conditional-free write records who that is. 'first':
+   * this write made the claim (the join fired now); 'again': a retry of the
+   * claimant; undefined: another arrival holds it.
    */
-  private async claimCompletion(key: ItemKey, element: string): Promise<boolean> {
-    const claimed = await this.rt.store.update(key, { set: '#c = if_not_exists(#c, :c)' }, { '#c': 'c' }, { ':c': { S: element } }, undefined, true);
-    return claimed?.c?.S === element;
+  private async claimCompletion(key: ItemKey, element: string): Promise<'first' | 'again' | undefined> {
+    const before = await this.rt.store.update(key, { set: '#c = if_not_exists(#c, :c)' }, { '#c': 'c' }, { ':c': { S: element } }, undefined, 'UPDATED_OLD');
+    const holder = before?.c?.S;
+    if (holder === undefined) return 'first';
+    return holder === element ? 'again' : undefined;
   }
 
   private async succeed(payload: Payload): Promise<void> {

@@ -280,9 +280,11 @@ class Egress:
             root = store.update(completion_key, add='#d :d', names={'#d': 'd'}, values={':d': {'NS': [str(shard)]}}, return_new=True)
             if len((root or {}).get('d', {}).get('NS', [])) < shards:
                 return None
-        if not self._claim_completion(completion_key, f'{shard}/{element}'):
+        claim = self._claim_completion(completion_key, f'{shard}/{element}')
+        if claim is None:
             return None
-        self.inv.metrics.count('JOINS_FIRED')
+        if claim == 'first':
+            self.inv.metrics.count('JOINS_FIRED')
         self.rt.fault('after-join-complete', self.inv)
         if self.rt.eager_gc:
             track_garbage(store, self.session, f'J|{size}|{instance}')
@@ -356,15 +358,20 @@ class Egress:
 
         gather((lambda offset=offset, slot=slot: arrive_at(offset, slot)) for slot, offset in enumerate(offsets))
 
-    def _claim_completion(self, key: Mapping[str, str], element: str) -> bool:
+    def _claim_completion(self, key: Mapping[str, str], element: str) -> Optional[str]:
         """
         Only the completing arrival (and its own retries, which carry the same
         element) may continue a join, so late duplicates do not fan out
-        downstream: one write records who that is.
+        downstream: one write records who that is. 'first': this write made
+        the claim (the join fired now); 'again': a retry of the claimant;
+        None: another arrival holds it.
         """
-        claimed = self.rt.store.update(key, set='#c = if_not_exists(#c, :c)', names={'#c': 'c'}, values={':c': {'S': element}},
-                                       return_new=True)
-        return (claimed or {}).get('c', {}).get('S') == element
+        before = self.rt.store.update(key, set='#c = if_not_exists(#c, :c)', names={'#c': 'c'}, values={':c': {'S': element}},
+                                      return_old=True)
+        holder = (before or {}).get('c', {}).get('S')
+        if holder is None:
+            return 'first'
+        return 'again' if holder == element else None
 
     def _succeed(self, payload: Payload) -> None:
         store = self.rt.store
