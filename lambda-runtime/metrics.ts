@@ -82,7 +82,8 @@ export class Metrics {
     const doc: Record<string, unknown> = { ...this.properties, [METRIC_DIMENSION.WORKFLOW]: this.workflow };
     const emit = (values: Map<MetricDefinition, number[]>, dimensions: string[]): void => {
       if (values.size === 0) return;
-      directives.push({ Namespace: METRIC_NAMESPACE, Dimensions: [dimensions], Metrics: [...values.keys()].map((m) => ({ Name: m.name, Unit: m.unit })) });
+      const metrics = [...values.keys()].map((m) => ({ Name: m.name, Unit: m.unit }));
+      directives.push({ Namespace: METRIC_NAMESPACE, Dimensions: [dimensions], Metrics: metrics });
       values.forEach((v, m) => { doc[m.name] = v.length === 1 ? v[0] : v; });
     };
     emit(this.workflowValues, [METRIC_DIMENSION.WORKFLOW]);

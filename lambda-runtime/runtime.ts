@@ -117,7 +117,11 @@ export class Runtime {
     const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
     const info = { node: envelope.node, session: envelope.session, instance };
     const inv: Invocation = {
-      envelope, instance, info, lambdaContext, logger: withFields(this.logger, { session: envelope.session, instance }),
+      envelope,
+      instance,
+      info,
+      lambdaContext,
+      logger: withFields(this.logger, { session: envelope.session, instance }),
       metrics: new Metrics(workflow, node, { session: envelope.session, instance }),
     };
     inv.metrics.count('INVOCATIONS');

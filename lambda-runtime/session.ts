@@ -90,7 +90,8 @@ export async function failSession(store: Store, session: SessionRef, f: FailureR
     ':node': { S: f.node },
     ':inst': { S: f.instance },
   }, '#st = :run', 'UPDATED_OLD');
-  let outcome: FailOutcome = { recorded: true, ended: before === undefined ? undefined : { startedAt: before[SESSION_ATTR.START]?.S, endedAt: time } };
+  const ended = before === undefined ? undefined : { startedAt: before[SESSION_ATTR.START]?.S, endedAt: time };
+  let outcome: FailOutcome = { recorded: true, ended };
   if (before === undefined) {
     const current = await store.get(sessionItemKey(session));
     const status = current?.[SESSION_ATTR.STATUS]?.S;
