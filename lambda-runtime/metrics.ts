@@ -63,7 +63,12 @@ export class Metrics {
     this.sessionEnded('FAILED', ended);
   }
 
-  /** A session recorded TIMED_OUT (the workflow's timeout): counted, with its duration. */
+  /**
+   * A session recorded TIMED_OUT (the workflow's timeout): counted, with its
+   * duration. Call it only when this write ended the session (its RUNNING
+   * condition held), with the start from its UPDATED_OLD answer, as
+   * succeedSession does; outside a node, `new Metrics(workflow, undefined, { session })`.
+   */
   sessionTimedOut(ended: SessionEnded): void {
     this.sessionEnded('TIMED_OUT', ended);
   }

@@ -84,7 +84,12 @@ class Metrics:
         self._session_ended('FAILED', ended)
 
     def session_timed_out(self, ended: SessionEnded) -> None:
-        """A session recorded TIMED_OUT (the workflow's timeout): counted, with its duration."""
+        """
+        A session recorded TIMED_OUT (the workflow's timeout): counted, with its
+        duration. Call it only when this write ended the session (its RUNNING
+        condition held), with the start from its return_old answer, as
+        succeed_session does; outside a node, `Metrics(workflow, None, {'session': ...})`.
+        """
         self._session_ended('TIMED_OUT', ended)
 
     def _session_ended(self, end: str, ended: SessionEnded) -> None:
