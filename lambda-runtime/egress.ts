@@ -2,7 +2,7 @@ import { Fanouts } from './fanout';
 import { FlowState, WAIT_MARGIN_MS, reachesJoin, sleep } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
 import { Invocation, Runtime } from './runtime';
-import { SessionTimedOut, failSession, succeedSession } from './session';
+import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
   Action, DagJoinAction, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
@@ -67,7 +67,7 @@ export class Egress {
     } catch (e) {
       if (e instanceof SessionTimedOut) return this.rt.timeOut(this.inv);
       if (!(e instanceof RoutingError)) throw e;
-      await failSession(this.rt.store, this.session, {
+      await this.rt.failSession(this.inv, {
         node: this.inv.envelope.node, instance: this.inv.instance, error: e.name, cause: e.message,
       });
     }
@@ -135,7 +135,7 @@ export class Egress {
       case 'succeed':
         return this.succeed(payload);
       case 'fail':
-        await failSession(this.rt.store, this.session, {
+        await this.rt.failSession(this.inv, {
           node: action.node, instance: this.inv.instance, error: action.error, cause: action.cause,
         });
         return;
@@ -154,7 +154,7 @@ export class Egress {
     if (reachesJoin(action.next)) {
       // Deterministic in the committed output, so a duplicate writes the same value.
       const instance = instanceKey(action.node, scope.frames, scope.iteration);
-      const attrs = await this.rt.store.encodeValue(value, '', payloadObjectKey(this.session, instance, 'output'),
+      const attrs = await this.rt.encodeValue(this.inv, value, '', payloadObjectKey(this.session, instance, 'output'),
         Math.min(this.rt.payloadThreshold, ITEM_VALUE_LIMIT));
       if (this.rt.options.eagerGc) {
         await trackGarbage(this.rt.store, this.session, `C|${instance}`);
@@ -271,6 +271,7 @@ export class Egress {
    */
   private async arrive(instance: string, slot: number, size: number, element: string, needed?: number): Promise<string[] | undefined> {
     const shard = shardOf(slot, size);
+    this.inv.metrics.count('JOIN_ARRIVALS');
     const arrived = await this.rt.store.update(joinShardItemKey(this.session, instance, shard),
       { add: '#e :e' }, { '#e': 'e' }, { ':e': { SS: [element] } }, undefined, true);
     this.rt.fault('after-join-arrive', this.inv);
@@ -283,7 +284,9 @@ export class Egress {
         { add: '#d :d' }, { '#d': 'd' }, { ':d': { NS: [String(shard)] } }, undefined, true);
       if ((root?.d?.NS?.length ?? 0) < shards) return undefined;
     }
-    if (!await this.claimCompletion(completionKey, `${shard}/${element}`)) return undefined;
+    const claim = await this.claimCompletion(completionKey, `${shard}/${element}`);
+    if (claim === undefined) return undefined;
+    if (claim === 'first') this.inv.metrics.count('JOINS_FIRED');
     this.rt.fault('after-join-complete', this.inv);
     if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `J|${size}|${instance}`);
     return elements;
@@ -356,11 +359,15 @@ export class Egress {
    * duplicate of any branch, and the retry of the branch that completed it
    * and crashed. Only the completing arrival (and its own retries, which
    * carry the same element) may continue, so duplicates do not fan out
-   * downstream: one conditional-free write records who that is.
+   * downstream: one conditional-free write records who that is. 'first':
+   * this write made the claim (the join fired now); 'again': a retry of the
+   * claimant; undefined: another arrival holds it.
    */
-  private async claimCompletion(key: ItemKey, element: string): Promise<boolean> {
-    const claimed = await this.rt.store.update(key, { set: '#c = if_not_exists(#c, :c)' }, { '#c': 'c' }, { ':c': { S: element } }, undefined, true);
-    return claimed?.c?.S === element;
+  private async claimCompletion(key: ItemKey, element: string): Promise<'first' | 'again' | undefined> {
+    const before = await this.rt.store.update(key, { set: '#c = if_not_exists(#c, :c)' }, { '#c': 'c' }, { ':c': { S: element } }, undefined, 'UPDATED_OLD');
+    const holder = before?.c?.S;
+    if (holder === undefined) return 'first';
+    return holder === element ? 'again' : undefined;
   }
 
   private async succeed(payload: Payload): Promise<void> {
@@ -368,8 +375,8 @@ export class Egress {
     const eager = this.rt.options.eagerGc === true;
     // With eager GC the branch checkpoints go away, so the result must not point at them.
     const result = 'fanIn' in payload && !eager ? { rfi: { S: JSON.stringify(payload.fanIn) } }
-      : await store.encodeValue(await this.value(payload), 'r', payloadObjectKey(this.session, 'RESULT', 'output'));
-    await succeedSession(store, this.session, result);
+      : await this.rt.encodeValue(this.inv, await this.value(payload), 'r', payloadObjectKey(this.session, 'RESULT', 'output'));
+    await this.rt.succeedSession(this.inv, result);
     this.rt.fault('after-session-end', this.inv);
     // Also when a duplicate ended it first: a crash may have cut that one's collection short.
     if (eager) await collectGarbage(store, this.session);
@@ -390,6 +397,7 @@ export class Egress {
     if (Buffer.byteLength(json) <= this.rt.payloadThreshold) return { value: payload.value ?? null };
     const key = payloadObjectKey(this.session, target, 'input');
     await this.rt.store.putObject(key, json);
+    this.inv.metrics.count('PAYLOADS_SPILLED');
     if (this.rt.options.eagerGc) await trackGarbage(this.rt.store, this.session, `O|${key}`);
     return { s3: { bucket: bucket!, key } };
   }

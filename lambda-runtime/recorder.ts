@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ForwardClients, forwardRecord } from './forward';
 import { invocationFields, jsonLogger, withFields } from './log';
+import { Metrics } from './metrics';
 import { failSession } from './session';
 import { LambdaContext } from './types';
 import { s3Module } from '../src/client/s3';
@@ -90,7 +91,13 @@ export async function recordFailure(record: DestinationRecord, o: RecorderOption
       `Lambda gave up after ${attempts} attempt(s) (${ctx.condition ?? 'RetriesExhausted'})`,
       ...(committed ? ['the instance had committed its output, which is kept; its successors may not all have been invoked'] : []),
     ].join('; ');
-    recorded = await failSession(o.store, ref, { node: target.node, instance: target.instance, error, cause }, target.start);
+    const outcome = await failSession(o.store, ref, { node: target.node, instance: target.instance, error, cause }, target.start);
+    recorded = outcome.recorded;
+    // The recorder is no node of the workflow: only the workflow's session counts.
+    const metrics = new Metrics(o.workflow, undefined, { session: target.session, failedNode: target.node });
+    if (outcome.created) metrics.sessionStarted();
+    if (outcome.ended !== undefined) metrics.sessionFailed(outcome.ended);
+    metrics.flush();
     logger.error('Lambda gave up on an invocation', { session: target.session, node: target.node, instance: target.instance, error, recorded });
   }
   const forward = o.forward[functionName];

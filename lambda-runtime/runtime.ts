@@ -5,8 +5,9 @@ import { Egress, Payload } from './egress';
 import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
 import { invocationFields, jsonLogger, withFields } from './log';
+import { Metrics } from './metrics';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
-import { SessionTimedOut, createSession, failSession, sessionDeadline, timeOutSession } from './session';
+import { FailureRecord, SessionTimedOut, createSession, failSession, sessionDeadline, succeedSession, timeOutSession } from './session';
 import { isSqsBatch, startSqsBatch } from './sqs';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
@@ -75,6 +76,8 @@ export interface Invocation {
   readonly info: { node: string; session: string; instance: string };
   readonly lambdaContext?: LambdaContext;
   readonly logger: Logger;
+  /** What this invocation did, written as one EMF line when it ends. */
+  readonly metrics: Metrics;
 }
 
 /** A committed checkpoint; `value` when this invocation wrote it (saves decoding it again). */
@@ -111,16 +114,29 @@ export class Runtime {
         (session, input) => this.run(this.startEnvelope(session, input), lambdaContext));
     }
     const envelope = await this.ingress(event, lambdaContext);
-    if (envelope === undefined) return { error: 'invalid envelope (logged, nothing changed)' };
+    if (envelope === undefined) {
+      const metrics = new Metrics(this.config.workflow, this.config.node);
+      metrics.count('INVOCATIONS');
+      metrics.flush();
+      return { error: 'invalid envelope (logged, nothing changed)' };
+    }
     return this.run(envelope, lambdaContext);
   }
 
   private async run(received: Envelope, lambdaContext?: LambdaContext): Promise<unknown> {
+    const { workflow, node } = this.config;
     const envelope = await this.withDeadline(received);
     const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
     const info = { node: envelope.node, session: envelope.session, instance };
-    const fields = { session: envelope.session, instance, ...invocationFields(lambdaContext?.awsRequestId) };
-    const inv: Invocation = { envelope, instance, info, lambdaContext, logger: withFields(this.logger, fields) };
+    const inv: Invocation = {
+      envelope,
+      instance,
+      info,
+      lambdaContext,
+      logger: withFields(this.logger, { session: envelope.session, instance, ...invocationFields(lambdaContext?.awsRequestId) }),
+      metrics: new Metrics(workflow, node, { session: envelope.session, instance }),
+    };
+    inv.metrics.count('INVOCATIONS');
     try {
       this.fault('after-ingress', inv);
       if (this.pastDeadline(envelope)) {
@@ -138,9 +154,32 @@ export class Runtime {
       const isStart = this.config.entry && envelope.frames.length === 0 && envelope.iteration === 0;
       const failure = { node: envelope.node, instance, error: errorName(e), cause: permanentCause(envelope.node, e) };
       inv.logger.error('the invocation cannot succeed; the session fails, no retry', { error: failure.error, cause: failure.cause });
-      await failSession(this.store, envelope, failure, isStart);
+      await this.failSession(inv, failure, isStart);
       return { session: envelope.session, instance, status: 'failed' };
+    } finally {
+      // Also when the invocation throws (Lambda retries it): what it did until then happened.
+      inv.metrics.flush();
     }
+  }
+
+  /** Records the failure on the session; counts the session failed (and started) when this write ended (and created) it. */
+  async failSession(inv: Invocation, failure: FailureRecord, create = false): Promise<void> {
+    const outcome = await failSession(this.store, inv.envelope, failure, create);
+    if (outcome.created) inv.metrics.sessionStarted();
+    if (outcome.ended !== undefined) inv.metrics.sessionFailed(outcome.ended);
+  }
+
+  /** Ends the session SUCCEEDED; counted only by the write that ended it (not a duplicate's). */
+  async succeedSession(inv: Invocation, result: Item): Promise<void> {
+    const ended = await succeedSession(this.store, inv.envelope, result);
+    if (ended !== undefined) inv.metrics.sessionSucceeded(ended);
+  }
+
+  /** Store.encodeValue, counting a value written to S3 as a spilled payload. */
+  async encodeValue(inv: Invocation, value: unknown, prefix: string, spillKey: string, limit?: number): Promise<Item> {
+    const attrs = await this.store.encodeValue(value, prefix, spillKey, limit);
+    if (attrs[`${prefix}s3`] !== undefined) inv.metrics.count('PAYLOADS_SPILLED');
+    return attrs;
   }
 
   private async process(inv: Invocation): Promise<unknown> {
@@ -151,8 +190,13 @@ export class Runtime {
     this.fault('after-checkpoint-read', inv);
     committed = existing === undefined ? await this.execute(inv) : { item: existing };
     if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
+    // Continuations (of Waits, of fan-outs) find their own checkpoint: they are no duplicates.
+    if (existing !== undefined && envelope.waits === undefined && envelope.fanouts === undefined) inv.metrics.count('DUPLICATE_DELIVERIES');
     // Another delivery wrote the checkpoint while this one ran: that one (and Lambda's retries of it) runs the egress.
-    if (existing === undefined && !('value' in committed)) return { session: envelope.session, instance, status: 'duplicate' };
+    if (existing === undefined && !('value' in committed)) {
+      inv.metrics.count('DUPLICATE_DELIVERIES');
+      return { session: envelope.session, instance, status: 'duplicate' };
+    }
     const { item } = committed;
     const caught = item.c?.N === undefined ? undefined : Number(item.c.N);
     const action = caught === undefined ? this.config.next : this.config.catch[caught].next;
@@ -221,8 +265,8 @@ export class Runtime {
   async timeOut(inv: Invocation): Promise<void> {
     const { envelope, instance } = inv;
     const ended = await timeOutSession(this.store, envelope, { node: envelope.node, instance, deadline: envelope.deadline! });
-    if (ended) {
-      // metrics: SessionsTimedOut
+    if (ended !== undefined) {
+      inv.metrics.sessionTimedOut(ended);
       inv.logger.error('the session ran past its timeout: recorded TIMED_OUT, no successor invoked', {
         error: ERROR_TIMEOUT, deadline: new Date(envelope.deadline!).toISOString(),
       });
@@ -250,16 +294,17 @@ export class Runtime {
       input = await this.resolveInput(envelope, envelope.input);
     } catch (e) {
       if ((e as Error).name !== 'NoSuchKey' && (e as Error).name !== 'SyntaxError') throw e;
-      await failSession(this.store, envelope, {
+      await this.failSession(inv, {
         node: envelope.node, instance, error: 'Unum.InvalidInput', cause: `cannot read the input: ${errorCause(e)}`,
       }, isStart);
       return undefined;
     }
     if (isStart) {
       const inputAttrs = 's3' in envelope.input ? { [`${SESSION_ATTR.INPUT_PREFIX}s3`]: { S: envelope.input.s3.key } }
-        : await this.store.encodeValue(input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope, instance, 'input'));
+        : await this.encodeValue(inv, input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope, instance, 'input'));
       const traceId = sampledTraceId(process.env[TRACE_ENV]);
-      await createSession(this.store, envelope, { ...inputAttrs, ...(traceId ? { [SESSION_ATTR.TRACE]: { S: traceId } } : {}) }, envelope.deadline);
+      const traced: Item = traceId ? { [SESSION_ATTR.TRACE]: { S: traceId } } : {};
+      if (await createSession(this.store, envelope, { ...inputAttrs, ...traced }, envelope.deadline)) inv.metrics.sessionStarted();
       this.fault('after-session-create', inv);
     }
 
@@ -285,9 +330,11 @@ export class Runtime {
           await this.timeOut(inv);
           return undefined;
         }
+        inv.metrics.count('USER_ERRORS');
         const name = errorName(e);
         const delay = retryDelayMs(this.config.retry, name, attempt);
         if (delay !== undefined) {
+          inv.metrics.count('RETRIES');
           attempt++;
           // An interval past the session's deadline ends at it, where the next turn of the loop times the session out.
           const notBefore = Math.min(Date.now() + delay, envelope.deadline ?? Infinity);
@@ -298,7 +345,7 @@ export class Runtime {
         const c = findCatch(this.config.catch, name);
         if (c < 0) {
           inv.logger.error('user code failed; no retry or catch left', { error: name, cause: errorCause(e) });
-          await failSession(this.store, envelope, { node: envelope.node, instance, error: name, cause: errorCause(e) });
+          await this.failSession(inv, { node: envelope.node, instance, error: name, cause: errorCause(e) });
           return undefined;
         }
         output = writePath(input, this.config.catch[c].resultPath, { Error: name, Cause: errorCause(e) });
@@ -314,7 +361,7 @@ export class Runtime {
     }
     this.fault('after-user-code', inv);
 
-    const attrs = await this.store.encodeValue(output, '', payloadObjectKey(envelope, instance, 'output'),
+    const attrs = await this.encodeValue(inv, output, '', payloadObjectKey(envelope, instance, 'output'),
       Math.min(this.payloadThreshold, ITEM_VALUE_LIMIT));
     if (caught !== undefined) attrs.c = { N: String(caught) };
     if (this.options.eagerGc) {
@@ -335,7 +382,7 @@ export class Runtime {
     } catch (e) {
       if (!(e instanceof DataFlowError)) throw e;
       inv.logger.error('input/output processing failed', { error: e.name, cause: e.message });
-      await failSession(this.store, inv.envelope, { node: inv.envelope.node, instance: inv.instance, error: e.name, cause: e.message });
+      await this.failSession(inv, { node: inv.envelope.node, instance: inv.instance, error: e.name, cause: e.message });
       return DATA_FLOW_FAILED;
     }
   }
@@ -372,18 +419,19 @@ export class Runtime {
     const budget = this.remaining(inv) - TIMEOUT_MARGIN_MS;
     // The session's deadline stops the user code too (it keeps running detached, as after a Lambda timeout).
     const untilDeadline = envelope.deadline === undefined ? Infinity : envelope.deadline - Date.now();
+    const started = Date.now();
     const run = Promise.resolve().then(() => handler(input, context));
-    if (!Number.isFinite(budget) && !Number.isFinite(untilDeadline)) return run;
     const wait = Math.max(0, Math.min(budget, untilDeadline));
     const error = untilDeadline < budget ? () => new SessionTimedOut() : () => new UserCodeTimeout(wait);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(error()), wait);
+      if (Number.isFinite(wait)) timer = setTimeout(() => reject(error()), wait);
     });
     try {
       return await Promise.race([run, timeout]);
     } finally {
       clearTimeout(timer);
+      inv.metrics.userCodeDuration(Date.now() - started);
     }
   }
 

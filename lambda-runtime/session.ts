@@ -1,17 +1,29 @@
+import { SessionEnded } from './metrics';
 import { Item, SESSION_ATTR, Store } from '../src/client/store';
 import { ERROR_TIMEOUT, SESSION_STATUS, SessionRef, failureItemKey, sessionItemKey, timeoutCause } from '../src/protocol';
 
 /** Session record writes. Each is one conditional request, so duplicates are harmless. */
 
-/** Creates the session (RUNNING, with its deadline when the workflow has a timeout) unless it exists. */
-export async function createSession(store: Store, session: SessionRef, input: Item, deadline?: number): Promise<void> {
-  await store.putIfAbsent(sessionItemKey(session), {
-    [SESSION_ATTR.STATUS]: { S: 'RUNNING' },
+/**
+ * Names the session's start among the attributes a terminal write sets (to
+ * itself), so the write's UPDATED_OLD answer carries the start time for the
+ * session-duration metric without a read.
+ */
+const KEEP_START = '#start = if_not_exists(#start, :end)';
+
+/**
+ * Creates the session (RUNNING, with its deadline when the workflow has a
+ * timeout) unless it exists; whether this call created it.
+ */
+export async function createSession(store: Store, session: SessionRef, input: Item, deadline?: number): Promise<boolean> {
+  const { created } = await store.putIfAbsent(sessionItemKey(session), {
+    [SESSION_ATTR.STATUS]: { S: SESSION_STATUS.RUNNING },
     [SESSION_ATTR.WORKFLOW]: { S: session.workflow },
     [SESSION_ATTR.START]: { S: new Date().toISOString() },
     ...(deadline === undefined ? {} : { [SESSION_ATTR.DEADLINE]: { N: String(deadline) } }),
     ...input,
   });
+  return created;
 }
 
 /** The deadline recorded on the session, if it exists and has one (a retried start keeps the first one). */
@@ -35,12 +47,14 @@ export class SessionTimedOut extends Error {
 /**
  * RUNNING → TIMED_OUT (error States.Timeout), naming the instance that
  * found the deadline passed. A session that has ended already is left
- * alone, and so is one that does not exist. Returns whether this write
- * ended the session.
+ * alone, and so is one that does not exist. Returns when the session
+ * started and ended if this write ended it, else undefined.
  */
-export async function timeOutSession(store: Store, session: SessionRef, at: { node: string; instance: string; deadline: number }): Promise<boolean> {
-  const ended = await store.update(sessionItemKey(session), {
-    set: '#st = :out, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst',
+export async function timeOutSession(store: Store, session: SessionRef,
+  at: { node: string; instance: string; deadline: number }): Promise<SessionEnded | undefined> {
+  const endedAt = new Date().toISOString();
+  const before = await store.update(sessionItemKey(session), {
+    set: `#st = :out, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, ${KEEP_START}`,
   }, {
     '#st': SESSION_ATTR.STATUS,
     '#end': SESSION_ATTR.END,
@@ -48,29 +62,48 @@ export async function timeOutSession(store: Store, session: SessionRef, at: { no
     '#cause': SESSION_ATTR.CAUSE,
     '#node': SESSION_ATTR.NODE,
     '#inst': SESSION_ATTR.INSTANCE,
+    '#start': SESSION_ATTR.START,
   }, {
     ':out': { S: SESSION_STATUS.TIMED_OUT },
     ':run': { S: SESSION_STATUS.RUNNING },
-    ':end': { S: new Date().toISOString() },
+    ':end': { S: endedAt },
     ':err': { S: ERROR_TIMEOUT },
     ':cause': { S: timeoutCause(at.deadline) },
     ':node': { S: at.node },
     ':inst': { S: at.instance },
-  }, '#st = :run');
-  return ended !== undefined;
+  }, '#st = :run', 'UPDATED_OLD');
+  return before === undefined ? undefined : { startedAt: before[SESSION_ATTR.START]?.S, endedAt };
 }
 
-/** RUNNING → SUCCEEDED with the result; a later or duplicate terminal write changes nothing. */
-export async function succeedSession(store: Store, session: SessionRef, result: Item): Promise<boolean> {
-  const names: Record<string, string> = { '#st': SESSION_ATTR.STATUS, '#end': SESSION_ATTR.END };
-  const values: Item = { ':ok': { S: 'SUCCEEDED' }, ':run': { S: 'RUNNING' }, ':end': { S: new Date().toISOString() } };
-  const sets = ['#st = :ok', '#end = :end'];
+/**
+ * RUNNING → SUCCEEDED with the result; a later or duplicate terminal write
+ * changes nothing. Returns when the session started and ended if this call
+ * ended it, else undefined.
+ */
+export async function succeedSession(store: Store, session: SessionRef, result: Item): Promise<SessionEnded | undefined> {
+  const endedAt = new Date().toISOString();
+  const names: Record<string, string> = { '#st': SESSION_ATTR.STATUS, '#end': SESSION_ATTR.END, '#start': SESSION_ATTR.START };
+  const values: Item = { ':ok': { S: SESSION_STATUS.SUCCEEDED }, ':run': { S: SESSION_STATUS.RUNNING }, ':end': { S: endedAt } };
+  const sets = ['#st = :ok', '#end = :end', KEEP_START];
   Object.entries(result).forEach(([name, value], i) => {
     names[`#r${i}`] = name;
     values[`:r${i}`] = value;
     sets.push(`#r${i} = :r${i}`);
   });
-  return (await store.update(sessionItemKey(session), { set: sets.join(', ') }, names, values, '#st = :run')) !== undefined;
+  const before = await store.update(sessionItemKey(session), { set: sets.join(', ') }, names, values, '#st = :run', 'UPDATED_OLD');
+  return before === undefined ? undefined : { startedAt: before[SESSION_ATTR.START]?.S, endedAt };
+}
+
+/**
+ * `recorded`: the failure record was written (the session is FAILED).
+ * `ended`: this call moved the session to FAILED (not one that had failed
+ * before). `created`: it also created the session (a start that never got
+ * to create it), which then started and failed at once.
+ */
+export interface FailOutcome {
+  readonly recorded: boolean;
+  readonly ended?: SessionEnded;
+  readonly created?: boolean;
 }
 
 export interface FailureRecord {
@@ -87,13 +120,12 @@ export interface FailureRecord {
  * left alone: a late or forged failure must not change what has ended nor
  * create sessions. `create` makes the session (FAILED) when it does not
  * exist yet: a start that never got to create it.
- * Returns whether the failure was recorded.
  */
-export async function failSession(store: Store, session: SessionRef, f: FailureRecord, create = false): Promise<boolean> {
+export async function failSession(store: Store, session: SessionRef, f: FailureRecord, create = false): Promise<FailOutcome> {
   const time = new Date().toISOString();
   const cause = (f.cause ?? '').slice(0, 32 * 1024);
-  const ended = await store.update(sessionItemKey(session), {
-    set: '#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst',
+  const before = await store.update(sessionItemKey(session), {
+    set: `#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, ${KEEP_START}`,
   }, {
     '#st': SESSION_ATTR.STATUS,
     '#end': SESSION_ATTR.END,
@@ -101,21 +133,24 @@ export async function failSession(store: Store, session: SessionRef, f: FailureR
     '#cause': SESSION_ATTR.CAUSE,
     '#node': SESSION_ATTR.NODE,
     '#inst': SESSION_ATTR.INSTANCE,
+    '#start': SESSION_ATTR.START,
   }, {
-    ':failed': { S: 'FAILED' },
-    ':run': { S: 'RUNNING' },
+    ':failed': { S: SESSION_STATUS.FAILED },
+    ':run': { S: SESSION_STATUS.RUNNING },
     ':end': { S: time },
     ':err': { S: f.error },
     ':cause': { S: cause },
     ':node': { S: f.node },
     ':inst': { S: f.instance },
-  }, '#st = :run');
-  if (ended === undefined) {
+  }, '#st = :run', 'UPDATED_OLD');
+  const ended = before === undefined ? undefined : { startedAt: before[SESSION_ATTR.START]?.S, endedAt: time };
+  let outcome: FailOutcome = { recorded: true, ended };
+  if (before === undefined) {
     const current = await store.get(sessionItemKey(session));
     const status = current?.[SESSION_ATTR.STATUS]?.S;
     if (current === undefined && create) {
       const made = await store.putIfAbsent(sessionItemKey(session), {
-        [SESSION_ATTR.STATUS]: { S: 'FAILED' },
+        [SESSION_ATTR.STATUS]: { S: SESSION_STATUS.FAILED },
         [SESSION_ATTR.WORKFLOW]: { S: session.workflow },
         [SESSION_ATTR.START]: { S: time },
         [SESSION_ATTR.END]: { S: time },
@@ -126,12 +161,13 @@ export async function failSession(store: Store, session: SessionRef, f: FailureR
       });
       // Lost a race with the session's creation: decide again on what exists now.
       if (!made.created) return failSession(store, session, f);
-    } else if (status !== 'FAILED') {
-      return false;
+      outcome = { recorded: true, created: true, ended: { startedAt: time, endedAt: time } };
+    } else if (status !== SESSION_STATUS.FAILED) {
+      return { recorded: false };
     }
   }
   await store.put(failureItemKey(session, f.instance), {
     node: { S: f.node }, instance: { S: f.instance }, error: { S: f.error }, cause: { S: cause }, time: { S: time },
   });
-  return true;
+  return outcome;
 }

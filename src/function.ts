@@ -368,7 +368,8 @@ export class UnumFunction extends State implements INextable {
   }
 
   /**
-   * Invocations of this node's function that the runtime handled.
+   * Invocations of this node's function that the runtime handled: every delivery, duplicates
+   * and Lambda's retries included, and re-invocations for a Retry interval, a Wait or a fan-out.
    * @default - sum over 5 minutes
    */
   public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -376,7 +377,7 @@ export class UnumFunction extends State implements INextable {
   }
 
   /**
-   * Times the user code threw, whether a Retry or a Catch then handled it or not.
+   * Times the user code threw or ran out of time, whether a Retry or a Catch then handled it or not.
    * @default - sum over 5 minutes
    */
   public metricUserErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -384,7 +385,7 @@ export class UnumFunction extends State implements INextable {
   }
 
   /**
-   * Attempts a Retry rule (`addRetry`) scheduled.
+   * Attempts a Retry rule (`addRetry`) scheduled; Lambda's own retries of a crashed invocation are not counted.
    * @default - sum over 5 minutes
    */
   public metricRetries(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -392,7 +393,9 @@ export class UnumFunction extends State implements INextable {
   }
 
   /**
-   * Invocations whose instance was already checkpointed, so the user code did not run again.
+   * Invocations whose instance another delivery checkpointed: the checkpoint was there, so the
+   * user code did not run again, or a delivery running at the same time wrote it first, so this
+   * one's output was dropped. Lambda's retry of an invocation that crashed after its checkpoint is one.
    * @default - sum over 5 minutes
    */
   public metricDuplicateDeliveries(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -400,7 +403,7 @@ export class UnumFunction extends State implements INextable {
   }
 
   /**
-   * Milliseconds the user code ran per attempt.
+   * Milliseconds the user code ran per attempt (to its return, its error or its time running out).
    * @default - average over 5 minutes (`statistic: 'p99'` for the tail)
    */
   public metricUserCodeDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -408,7 +411,8 @@ export class UnumFunction extends State implements INextable {
   }
 
   /**
-   * This node's arrivals at a fan-in join it feeds (one per branch that ends here).
+   * This node's arrivals at a fan-in join it feeds (one per branch that ends here; a duplicate
+   * delivery's repeated arrival counts again, the join itself counts it once).
    * @default - sum over 5 minutes
    */
   public metricJoinArrivals(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -416,7 +420,7 @@ export class UnumFunction extends State implements INextable {
   }
 
   /**
-   * Joins this node completed: its arrival was the last, so it invoked the fan-in.
+   * Joins this node completed: its arrival was the last, so it invoked the fan-in (once per join).
    * @default - sum over 5 minutes
    */
   public metricJoinsFired(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -424,7 +428,8 @@ export class UnumFunction extends State implements INextable {
   }
 
   /**
-   * Outputs or successor inputs too large for a store item or an invocation, written to the payload bucket.
+   * Values too large for a store item or an event, written to the payload bucket: outputs, the
+   * session's input and result, successors' inputs (a value already there is not counted again).
    * @default - sum over 5 minutes
    */
   public metricPayloadsSpilled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {

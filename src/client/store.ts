@@ -106,10 +106,11 @@ export class Store {
 
   /**
    * UpdateItem with SET and ADD clauses (the TTL is set too); returns the
-   * updated attributes, or undefined when the condition does not hold.
+   * updated attributes (`true`: their new values, 'UPDATED_OLD': their
+   * values before), or undefined when the condition does not hold.
    */
   async update(key: ItemKey, clauses: { set?: string; add?: string }, names: Record<string, string>, values: Item,
-    condition?: string, returnNew = false): Promise<Item | undefined> {
+    condition?: string, returnValues: boolean | 'UPDATED_OLD' = false): Promise<Item | undefined> {
     const set = `SET ${clauses.set ? `${clauses.set}, ` : ''}#ttl = if_not_exists(#ttl, :ttl)`;
     try {
       const out = await this.dynamodb.send(new UpdateItemCommand({
@@ -119,7 +120,7 @@ export class Store {
         ConditionExpression: condition,
         ExpressionAttributeNames: { ...names, '#ttl': ATTR.TTL },
         ExpressionAttributeValues: { ...values, ':ttl': { N: String(Math.floor(Date.now() / 1000) + this.ttlSeconds) } },
-        ReturnValues: returnNew ? 'UPDATED_NEW' : 'NONE',
+        ReturnValues: returnValues === 'UPDATED_OLD' ? returnValues : returnValues ? 'UPDATED_NEW' : 'NONE',
       }));
       return out.Attributes ?? {};
     } catch (e) {

@@ -24,7 +24,8 @@ export abstract class UnumWorkflowBase extends Construct {
   }
 
   /**
-   * Sessions started (the entry created the session record).
+   * Sessions started: counted by the write that created the session record, once per session
+   * however often Lambda delivers the start.
    * @default - sum over 5 minutes
    */
   public metricSessionsStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -32,7 +33,7 @@ export abstract class UnumWorkflowBase extends Construct {
   }
 
   /**
-   * Sessions that ended SUCCEEDED.
+   * Sessions that ended SUCCEEDED (counted by the write that ended them, once).
    * @default - sum over 5 minutes
    */
   public metricSessionsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -41,7 +42,8 @@ export abstract class UnumWorkflowBase extends Construct {
 
   /**
    * Sessions that ended FAILED: a Fail state, an error no Catch handled,
-   * or an invocation Lambda gave up on (recorded by the failure recorder).
+   * or an invocation Lambda gave up on (recorded by the failure recorder); once per session,
+   * however many branches fail.
    * @default - sum over 5 minutes
    */
   public metricSessionsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -49,7 +51,7 @@ export abstract class UnumWorkflowBase extends Construct {
   }
 
   /**
-   * Sessions that ran past the workflow's timeout.
+   * Sessions that ended TIMED_OUT: they ran past the workflow's timeout.
    * @default - sum over 5 minutes
    */
   public metricSessionsTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -57,7 +59,7 @@ export abstract class UnumWorkflowBase extends Construct {
   }
 
   /**
-   * Milliseconds from a session's start to its terminal write.
+   * Milliseconds from a session's start to its terminal write, once per ended session, whichever its end.
    * @default - average over 5 minutes (`statistic: 'p99'` for the tail)
    */
   public metricSessionDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {

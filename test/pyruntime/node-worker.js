@@ -5,7 +5,8 @@
  * AWS_ENDPOINT_URL_*, ...), then runs invocations read from stdin, one JSON
  * line each ({ id, event, context: { awsRequestId, functionName } }), and
  * answers on stdout ({ id, result } or { id, error: { errorType, errorMessage } }).
- * Logs go to stderr so stdout carries only answers.
+ * Logs, and the runtime's metrics lines (which it writes straight to stdout,
+ * as Lambda wants them), go to stderr so stdout carries only answers.
  *
  *   node test/pyruntime/node-worker.js <path of runtime.js>
  */
@@ -14,6 +15,8 @@ const readline = require('readline');
 
 console.log = console.error;
 console.info = console.error;
+const answer = process.stdout.write.bind(process.stdout);
+process.stdout.write = process.stderr.write.bind(process.stderr);
 const runtime = require(process.argv[2]);
 
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
@@ -22,7 +25,7 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
   Promise.resolve()
     .then(() => runtime.handler(event, ctx))
     .then(
-      (result) => process.stdout.write(`${JSON.stringify({ id, result: result === undefined ? null : result })}\n`),
-      (e) => process.stdout.write(`${JSON.stringify({ id, error: { errorType: (e && e.name) || 'Error', errorMessage: String((e && e.message) || e) } })}\n`),
+      (result) => answer(`${JSON.stringify({ id, result: result === undefined ? null : result })}\n`),
+      (e) => answer(`${JSON.stringify({ id, error: { errorType: (e && e.name) || 'Error', errorMessage: String((e && e.message) || e) } })}\n`),
     );
 });

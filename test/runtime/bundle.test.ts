@@ -60,12 +60,16 @@ async function runBundled(config: FunctionConfig, userHandler: string, event: un
   const script = `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}, { awsRequestId: 'req-' + Date.now(), getRemainingTimeInMillis: () => 60000 })
     .then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); })`;
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env, encoding: 'utf8' });
-  return JSON.parse(stdout);
+  // The runtime's metrics line comes first, on stdout as in Lambda; the handler's answer is the last line.
+  const lines = stdout.split('\n');
+  const result = JSON.parse(lines.pop()!);
+  return { ...result, emf: lines.filter((l) => l.startsWith('{"_aws"')).map((l) => JSON.parse(l)) };
 }
 
 test('the bundled handler runs an .mjs user module, checkpoints, and invokes its successor', async () => {
   const config: FunctionConfig = { v: 1, workflow: 'wf', node: 'A', entry: true, next: to('B'), retry: [], catch: [] };
-  const { session } = await runBundled(config, 'app.main', { n: 21 });
+  const { session, emf } = await runBundled(config, 'app.main', { n: 21 });
+  expect(emf).toEqual([expect.objectContaining({ Workflow: 'wf', Node: 'A', session, Invocations: 1, SessionsStarted: 1 })]);
   await w.endpoint.idle();
   expect(await w.result(session)).toBe('B got {"doubled":42,"node":"A"}');
   const ckpt = await w.items(`${w.keys(session).checkpoint}A|`);

@@ -20,7 +20,7 @@ from .protocol import (
     join_root_item_key, join_shard_item_key, js_dumps, pass_output, payload_object_key, read_path, shard_capacity,
     shard_count, shard_of,
 )
-from .session import FailureRecord, SessionTimedOut, fail_session, succeed_session
+from .session import FailureRecord, SessionTimedOut
 from .store import gather
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class Egress:
         except SessionTimedOut:
             self.rt.time_out(self.inv)
         except RoutingError as e:
-            fail_session(self.rt.store, self.session, FailureRecord(
+            self.rt.fail_session(self.inv, FailureRecord(
                 node=self.inv.envelope['node'], instance=self.inv.instance, error=e.name, cause=str(e)))
 
     def step(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
@@ -133,7 +133,7 @@ class Egress:
         if kind == 'succeed':
             return self._succeed(payload)
         if kind == 'fail':
-            fail_session(self.rt.store, self.session, FailureRecord(
+            self.rt.fail_session(self.inv, FailureRecord(
                 node=action['node'], instance=self.inv.instance, error=action['error'], cause=action.get('cause')))
             return None
         raise RoutingError('Unum.InvalidConfig', f"unknown action kind '{kind}' (deploy matching cdk-unum versions)")
@@ -169,8 +169,8 @@ class Egress:
         if reaches_join(action['next']):
             # Deterministic in the committed output, so a duplicate writes the same value.
             instance = instance_key(action['node'], scope.frames, scope.iteration)
-            attrs = self.rt.store.encode_value(value, '', payload_object_key(self.session, instance, 'output'),
-                                               min(self.rt.payload_threshold, ITEM_VALUE_LIMIT))
+            attrs = self.rt.encode_value(self.inv, value, '', payload_object_key(self.session, instance, 'output'),
+                                         min(self.rt.payload_threshold, ITEM_VALUE_LIMIT))
             if self.rt.eager_gc:
                 track_garbage(self.rt.store, self.session, f'C|{instance}')
                 if 's3' in attrs:
@@ -279,6 +279,7 @@ class Egress:
         """
         store = self.rt.store
         shard = shard_of(slot, size)
+        self.inv.metrics.count('JOIN_ARRIVALS')
         arrived = store.update(join_shard_item_key(self.session, instance, shard), add='#e :e', names={'#e': 'e'},
                                values={':e': {'SS': [element]}}, return_new=True)
         self.rt.fault('after-join-arrive', self.inv)
@@ -291,8 +292,11 @@ class Egress:
             root = store.update(completion_key, add='#d :d', names={'#d': 'd'}, values={':d': {'NS': [str(shard)]}}, return_new=True)
             if len((root or {}).get('d', {}).get('NS', [])) < shards:
                 return None
-        if not self._claim_completion(completion_key, f'{shard}/{element}'):
+        claim = self._claim_completion(completion_key, f'{shard}/{element}')
+        if claim is None:
             return None
+        if claim == 'first':
+            self.inv.metrics.count('JOINS_FIRED')
         self.rt.fault('after-join-complete', self.inv)
         if self.rt.eager_gc:
             track_garbage(store, self.session, f'J|{size}|{instance}')
@@ -366,15 +370,20 @@ class Egress:
 
         gather((lambda offset=offset, slot=slot: arrive_at(offset, slot)) for slot, offset in enumerate(offsets))
 
-    def _claim_completion(self, key: Mapping[str, str], element: str) -> bool:
+    def _claim_completion(self, key: Mapping[str, str], element: str) -> Optional[str]:
         """
         Only the completing arrival (and its own retries, which carry the same
         element) may continue a join, so late duplicates do not fan out
-        downstream: one write records who that is.
+        downstream: one write records who that is. 'first': this write made
+        the claim (the join fired now); 'again': a retry of the claimant;
+        None: another arrival holds it.
         """
-        claimed = self.rt.store.update(key, set='#c = if_not_exists(#c, :c)', names={'#c': 'c'}, values={':c': {'S': element}},
-                                       return_new=True)
-        return (claimed or {}).get('c', {}).get('S') == element
+        before = self.rt.store.update(key, set='#c = if_not_exists(#c, :c)', names={'#c': 'c'}, values={':c': {'S': element}},
+                                      return_old=True)
+        holder = (before or {}).get('c', {}).get('S')
+        if holder is None:
+            return 'first'
+        return 'again' if holder == element else None
 
     def _succeed(self, payload: Payload) -> None:
         store = self.rt.store
@@ -383,8 +392,8 @@ class Egress:
         if payload.fan_in is not None and not eager:
             result = {'rfi': {'S': js_dumps(payload.fan_in)}}
         else:
-            result = store.encode_value(self.value(payload), 'r', payload_object_key(self.session, 'RESULT', 'output'))
-        succeed_session(store, self.session, result)
+            result = self.rt.encode_value(self.inv, self.value(payload), 'r', payload_object_key(self.session, 'RESULT', 'output'))
+        self.rt.succeed_session(self.inv, result)
         self.rt.fault('after-session-end', self.inv)
         # Also when a duplicate ended it first: a crash may have cut that one's collection short.
         if eager:
@@ -410,6 +419,7 @@ class Egress:
             return {'value': payload.value}
         key = payload_object_key(self.session, target, 'input')
         self.rt.store.put_object(key, text)
+        self.inv.metrics.count('PAYLOADS_SPILLED')
         if self.rt.eager_gc:
             track_garbage(self.rt.store, self.session, f'O|{key}')
         return {'s3': {'bucket': bucket, 'key': key}}

@@ -14,6 +14,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from .forward import ForwardClients, forward_record
 from .log import Logger, invocation_fields, json_logger, with_fields
+from .metrics import Metrics
 from .protocol import (
     ENV, RECORDER_ENV, EnvelopeError, checkpoint_item_key, instance_key, looks_like_envelope, parse_envelope,
 )
@@ -74,8 +75,16 @@ def record_failure(record: Mapping[str, Any], o: RecorderOptions, request_id: Op
             f"Lambda gave up after {attempts} attempt(s) ({condition or 'RetriesExhausted'})",
             *(['the instance had committed its output, which is kept; its successors may not all have been invoked'] if committed else []),
         ])
-        recorded = fail_session(o.store, ref, FailureRecord(node=target['node'], instance=target['instance'], error=error, cause=cause),
-                                target['start'])
+        outcome = fail_session(o.store, ref, FailureRecord(node=target['node'], instance=target['instance'], error=error, cause=cause),
+                               target['start'])
+        recorded = outcome.recorded
+        # The recorder is no node of the workflow: only the workflow's session counts.
+        metrics = Metrics(o.workflow, None, {'session': target['session'], 'failedNode': target['node']})
+        if outcome.created:
+            metrics.session_started()
+        if outcome.ended is not None:
+            metrics.session_failed(outcome.ended)
+        metrics.flush()
         logger.error('Lambda gave up on an invocation', {
             'session': target['session'], 'node': target['node'], 'instance': target['instance'], 'error': error, 'recorded': recorded})
     forward = o.forward.get(function_name)

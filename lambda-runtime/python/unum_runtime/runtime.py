@@ -19,6 +19,7 @@ from .faults import FaultHook
 from .flow import now_ms, sleep_ms
 from .gc import track_garbage
 from .log import Logger, invocation_fields, json_logger, with_fields
+from .metrics import Metrics
 from .protocol import (
     ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, DataFlowError, EnvelopeError,
     checkpoint_item_key, effective_input, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
@@ -26,7 +27,7 @@ from .protocol import (
 )
 from .protocol.deadline import iso_time
 from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
-from .session import FailureRecord, SessionTimedOut, create_session, fail_session, session_deadline, time_out_session
+from .session import FailureRecord, SessionTimedOut, create_session, fail_session, session_deadline, succeed_session, time_out_session
 from .sqs import is_sqs_batch, start_sqs_batch
 from .store import Item, Store, fan_in_of
 
@@ -70,6 +71,8 @@ class Invocation:
     info: Dict[str, str]
     lambda_context: Optional[Any]
     logger: Logger
+    # What this invocation did, written as one EMF line when it ends.
+    metrics: Metrics
 
 
 @dataclass
@@ -119,6 +122,9 @@ class Runtime:
                                    lambda session, value: self._run(self._start_envelope(session, value), lambda_context))
         envelope = self._ingress(event, lambda_context)
         if envelope is None:
+            metrics = Metrics(self.config['workflow'], self.config['node'])
+            metrics.count('INVOCATIONS')
+            metrics.flush()
             return {'error': 'invalid envelope (logged, nothing changed)'}
         return self._run(envelope, lambda_context)
 
@@ -129,7 +135,9 @@ class Runtime:
         inv = Invocation(
             envelope=envelope, instance=instance, info={'node': envelope['node'], 'session': envelope['session'], 'instance': instance},
             lambda_context=lambda_context, logger=with_fields(self.logger, fields),
+            metrics=Metrics(self.config['workflow'], self.config['node'], {'session': envelope['session'], 'instance': instance}),
         )
+        inv.metrics.count('INVOCATIONS')
         try:
             self.fault('after-ingress', inv)
             if self.past_deadline(envelope):
@@ -145,8 +153,32 @@ class Runtime:
             is_start = bool(self.config['entry']) and not envelope['frames'] and envelope['iteration'] == 0
             failure = FailureRecord(node=envelope['node'], instance=instance, error=error_name(e), cause=_permanent_cause(envelope['node'], e))
             inv.logger.error('the invocation cannot succeed; the session fails, no retry', {'error': failure.error, 'cause': failure.cause})
-            fail_session(self.store, envelope, failure, is_start)
+            self.fail_session(inv, failure, is_start)
             return {'session': envelope['session'], 'instance': instance, 'status': 'failed'}
+        finally:
+            # Also when the invocation raises (Lambda retries it): what it did until then happened.
+            inv.metrics.flush()
+
+    def fail_session(self, inv: Invocation, failure: FailureRecord, create: bool = False) -> None:
+        """Records the failure on the session; counts the session failed (and started) when this write ended (and created) it."""
+        outcome = fail_session(self.store, inv.envelope, failure, create)
+        if outcome.created:
+            inv.metrics.session_started()
+        if outcome.ended is not None:
+            inv.metrics.session_failed(outcome.ended)
+
+    def succeed_session(self, inv: Invocation, result: Item) -> None:
+        """Ends the session SUCCEEDED; counted only by the write that ended it (not a duplicate's)."""
+        ended = succeed_session(self.store, inv.envelope, result)
+        if ended is not None:
+            inv.metrics.session_succeeded(ended)
+
+    def encode_value(self, inv: Invocation, value: Any, prefix: str, spill_key: str, limit: int = ITEM_VALUE_LIMIT) -> Item:
+        """Store.encode_value, counting a value written to S3 as a spilled payload."""
+        attrs = self.store.encode_value(value, prefix, spill_key, limit)
+        if f'{prefix}s3' in attrs:
+            inv.metrics.count('PAYLOADS_SPILLED')
+        return attrs
 
     def _process(self, inv: Invocation) -> Any:
         envelope, instance = inv.envelope, inv.instance
@@ -160,9 +192,13 @@ class Runtime:
             item, mine, value = committed
             # Another delivery wrote the checkpoint while this one ran: that one (and Lambda's retries of it) runs the egress.
             if not mine:
+                inv.metrics.count('DUPLICATE_DELIVERIES')
                 return {'session': envelope['session'], 'instance': instance, 'status': 'duplicate'}
         else:
             item, mine, value = existing, False, None
+            # Continuations (of Waits, of fan-outs) find their own checkpoint: they are no duplicates.
+            if envelope.get('waits') is None and envelope.get('fanouts') is None:
+                inv.metrics.count('DUPLICATE_DELIVERIES')
         caught = None if 'c' not in item else int(item['c']['N'])
         action = self.config['next'] if caught is None else self.config['catch'][caught]['next']
         fan_in = fan_in_of(item)
@@ -222,8 +258,9 @@ class Runtime:
     def time_out(self, inv: Invocation) -> None:
         """The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked)."""
         envelope = inv.envelope
-        if time_out_session(self.store, envelope, envelope['node'], inv.instance, envelope['deadline']):
-            # metrics: SessionsTimedOut
+        ended = time_out_session(self.store, envelope, envelope['node'], inv.instance, envelope['deadline'])
+        if ended is not None:
+            inv.metrics.session_timed_out(ended)
             inv.logger.error('the session ran past its timeout: recorded TIMED_OUT, no successor invoked', {
                 'error': ERROR_TIMEOUT, 'deadline': iso_time(envelope['deadline'])})
         else:
@@ -250,17 +287,18 @@ class Runtime:
         except Exception as e:
             if error_name(e) != 'NoSuchKey' and not isinstance(e, json.JSONDecodeError):
                 raise
-            fail_session(self.store, envelope, FailureRecord(
+            self.fail_session(inv, FailureRecord(
                 node=envelope['node'], instance=instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), is_start)
             return None
         if is_start:
             if 's3' in envelope['input']:
                 input_attrs: Item = {f"{SESSION_ATTR['INPUT_PREFIX']}s3": {'S': envelope['input']['s3']['key']}}
             else:
-                input_attrs = self.store.encode_value(raw, SESSION_ATTR['INPUT_PREFIX'], payload_object_key(envelope, instance, 'input'))
+                input_attrs = self.encode_value(inv, raw, SESSION_ATTR['INPUT_PREFIX'], payload_object_key(envelope, instance, 'input'))
             trace_id = sampled_trace_id(os.environ.get(TRACE_ENV))
-            create_session(self.store, envelope, {**input_attrs, **({SESSION_ATTR['TRACE']: {'S': trace_id}} if trace_id else {})},
-                           envelope.get('deadline'))
+            traced = {SESSION_ATTR['TRACE']: {'S': trace_id}} if trace_id else {}
+            if create_session(self.store, envelope, {**input_attrs, **traced}, envelope.get('deadline')):
+                inv.metrics.session_started()
             self.fault('after-session-create', inv)
 
         # Step Functions' InputPath and Parameters select what the user code sees.
@@ -284,9 +322,11 @@ class Runtime:
                 if isinstance(e, SessionTimedOut) or self.past_deadline(envelope):
                     self.time_out(inv)
                     return None
+                inv.metrics.count('USER_ERRORS')
                 name = error_name(e)
                 delay = retry_delay_ms(self.config['retry'], name, attempt)
                 if delay is not None:
+                    inv.metrics.count('RETRIES')
                     attempt += 1
                     # An interval past the session's deadline ends at it, where the next turn of the loop times the session out.
                     not_before = min(now_ms() + delay, float('inf') if envelope.get('deadline') is None else envelope['deadline'])
@@ -298,7 +338,7 @@ class Runtime:
                 c = find_catch(self.config['catch'], name)
                 if c < 0:
                     inv.logger.error('user code failed; no retry or catch left', {'error': name, 'cause': error_cause(e)})
-                    fail_session(self.store, envelope, FailureRecord(node=envelope['node'], instance=instance, error=name, cause=error_cause(e)))
+                    self.fail_session(inv, FailureRecord(node=envelope['node'], instance=instance, error=name, cause=error_cause(e)))
                     return None
                 output = write_path(raw, self.config['catch'][c]['resultPath'], {'Error': name, 'Cause': error_cause(e)})
                 caught = c
@@ -311,8 +351,8 @@ class Runtime:
                 return None
         self.fault('after-user-code', inv)
 
-        attrs = self.store.encode_value(output, '', payload_object_key(envelope, instance, 'output'),
-                                        min(self.payload_threshold, ITEM_VALUE_LIMIT))
+        attrs = self.encode_value(inv, output, '', payload_object_key(envelope, instance, 'output'),
+                                  min(self.payload_threshold, ITEM_VALUE_LIMIT))
         if caught is not None:
             attrs['c'] = {'N': str(caught)}
         if self.eager_gc:
@@ -333,7 +373,7 @@ class Runtime:
             return apply()
         except DataFlowError as e:
             inv.logger.error('input/output processing failed', {'error': e.name, 'cause': str(e)})
-            fail_session(self.store, inv.envelope, FailureRecord(node=inv.envelope['node'], instance=inv.instance, error=e.name, cause=str(e)))
+            self.fail_session(inv, FailureRecord(node=inv.envelope['node'], instance=inv.instance, error=e.name, cause=str(e)))
             return _FAILED
 
     def _resolve_input(self, session: Mapping[str, Any], input_: Mapping[str, Any]) -> Any:
@@ -372,8 +412,16 @@ class Runtime:
         budget = self.remaining(inv) - TIMEOUT_MARGIN_MS
         # The session's deadline stops the user code too (it keeps running detached, as after a Lambda timeout).
         until_deadline = float('inf') if envelope.get('deadline') is None else envelope['deadline'] - now_ms()
-        if budget == float('inf') and until_deadline == float('inf'):
-            return handler(user_input, context)
+        started = now_ms()
+        try:
+            if budget == float('inf') and until_deadline == float('inf'):
+                return handler(user_input, context)
+            return self._run_with_budget(handler, user_input, context, budget, until_deadline)
+        finally:
+            inv.metrics.user_code_duration(now_ms() - started)
+
+    @staticmethod
+    def _run_with_budget(handler: UserHandler, user_input: Any, context: UnumContext, budget: float, until_deadline: float) -> Any:
         wait = max(0.0, min(budget, until_deadline))
         # The user code keeps running in its thread after a timeout, as a Node promise does; the invocation moves on.
         pool = ThreadPoolExecutor(max_workers=1)

@@ -5,8 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Mapping, Optional
 
+from .metrics import SessionEnded
 from .protocol import ERROR_TIMEOUT, SESSION_ATTR, SESSION_STATUS, failure_item_key, session_item_key, timeout_cause
 from .store import Item, Store
+
+# Names the session's start among the attributes a terminal write sets (to
+# itself), so the write's UPDATED_OLD answer carries the start time for the
+# session-duration metric without a read.
+_KEEP_START = '#start = if_not_exists(#start, :end)'
 
 
 def iso_now() -> str:
@@ -15,15 +21,19 @@ def iso_now() -> str:
     return now.strftime('%Y-%m-%dT%H:%M:%S.') + f'{now.microsecond // 1000:03d}Z'
 
 
-def create_session(store: Store, session: Mapping[str, Any], input_attrs: Item, deadline: Optional[int] = None) -> None:
-    """Creates the session (RUNNING, with its deadline when the workflow has a timeout) unless it exists."""
-    store.put_if_absent(session_item_key(session), {
-        SESSION_ATTR['STATUS']: {'S': 'RUNNING'},
+def create_session(store: Store, session: Mapping[str, Any], input_attrs: Item, deadline: Optional[int] = None) -> bool:
+    """
+    Creates the session (RUNNING, with its deadline when the workflow has a
+    timeout) unless it exists; whether this call created it.
+    """
+    created, _ = store.put_if_absent(session_item_key(session), {
+        SESSION_ATTR['STATUS']: {'S': SESSION_STATUS['RUNNING']},
         SESSION_ATTR['WORKFLOW']: {'S': session['workflow']},
         SESSION_ATTR['START']: {'S': iso_now()},
-        **({} if deadline is None else {SESSION_ATTR['DEADLINE']: {'N': str(int(deadline))}}),
+        **({} if deadline is None else {SESSION_ATTR['DEADLINE']: {'N': str(deadline)}}),
         **input_attrs,
     })
+    return created
 
 
 def session_deadline(store: Store, session: Mapping[str, Any]) -> Optional[int]:
@@ -45,42 +55,52 @@ class SessionTimedOut(Exception):
         super().__init__('the session ran past its deadline')
 
 
-def time_out_session(store: Store, session: Mapping[str, Any], node: str, instance: str, deadline: int) -> bool:
+def time_out_session(store: Store, session: Mapping[str, Any], node: str, instance: str, deadline: int) -> Optional[SessionEnded]:
     """
     RUNNING → TIMED_OUT (error States.Timeout), naming the instance that
     found the deadline passed. A session that has ended already is left
-    alone, and so is one that does not exist. Returns whether this write
-    ended the session.
+    alone, and so is one that does not exist. Returns when the session
+    started and ended if this write ended it, else None.
     """
-    return store.update(session_item_key(session), set='#st = :out, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst', names={
-        '#st': SESSION_ATTR['STATUS'],
-        '#end': SESSION_ATTR['END'],
-        '#err': SESSION_ATTR['ERROR'],
-        '#cause': SESSION_ATTR['CAUSE'],
-        '#node': SESSION_ATTR['NODE'],
-        '#inst': SESSION_ATTR['INSTANCE'],
-    }, values={
-        ':out': {'S': SESSION_STATUS['TIMED_OUT']},
-        ':run': {'S': SESSION_STATUS['RUNNING']},
-        ':end': {'S': iso_now()},
-        ':err': {'S': ERROR_TIMEOUT},
-        ':cause': {'S': timeout_cause(deadline)},
-        ':node': {'S': node},
-        ':inst': {'S': instance},
-    }, condition='#st = :run') is not None
+    ended_at = iso_now()
+    before = store.update(session_item_key(session),
+                          set=f'#st = :out, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, {_KEEP_START}', names={
+                              '#st': SESSION_ATTR['STATUS'],
+                              '#end': SESSION_ATTR['END'],
+                              '#err': SESSION_ATTR['ERROR'],
+                              '#cause': SESSION_ATTR['CAUSE'],
+                              '#node': SESSION_ATTR['NODE'],
+                              '#inst': SESSION_ATTR['INSTANCE'],
+                              '#start': SESSION_ATTR['START'],
+                          }, values={
+                              ':out': {'S': SESSION_STATUS['TIMED_OUT']},
+                              ':run': {'S': SESSION_STATUS['RUNNING']},
+                              ':end': {'S': ended_at},
+                              ':err': {'S': ERROR_TIMEOUT},
+                              ':cause': {'S': timeout_cause(deadline)},
+                              ':node': {'S': node},
+                              ':inst': {'S': instance},
+                          }, condition='#st = :run', return_old=True)
+    return None if before is None else SessionEnded(ended_at=ended_at, started_at=before.get(SESSION_ATTR['START'], {}).get('S'))
 
 
-def succeed_session(store: Store, session: Mapping[str, Any], result: Item) -> bool:
-    """RUNNING → SUCCEEDED with the result; a later or duplicate terminal write changes nothing."""
-    names: Dict[str, str] = {'#st': SESSION_ATTR['STATUS'], '#end': SESSION_ATTR['END']}
-    values: Item = {':ok': {'S': 'SUCCEEDED'}, ':run': {'S': 'RUNNING'}, ':end': {'S': iso_now()}}
-    sets = ['#st = :ok', '#end = :end']
+def succeed_session(store: Store, session: Mapping[str, Any], result: Item) -> Optional[SessionEnded]:
+    """
+    RUNNING → SUCCEEDED with the result; a later or duplicate terminal write
+    changes nothing. Returns when the session started and ended if this call
+    ended it, else None.
+    """
+    ended_at = iso_now()
+    names: Dict[str, str] = {'#st': SESSION_ATTR['STATUS'], '#end': SESSION_ATTR['END'], '#start': SESSION_ATTR['START']}
+    values: Item = {':ok': {'S': SESSION_STATUS['SUCCEEDED']}, ':run': {'S': SESSION_STATUS['RUNNING']}, ':end': {'S': ended_at}}
+    sets = ['#st = :ok', '#end = :end', _KEEP_START]
     for i, (name, value) in enumerate(result.items()):
         names[f'#r{i}'] = name
         values[f':r{i}'] = value
         sets.append(f'#r{i} = :r{i}')
-    return store.update(session_item_key(session), set=', '.join(sets), names=names, values=values,
-                        condition='#st = :run') is not None
+    before = store.update(session_item_key(session), set=', '.join(sets), names=names, values=values,
+                          condition='#st = :run', return_old=True)
+    return None if before is None else SessionEnded(ended_at=ended_at, started_at=before.get(SESSION_ATTR['START'], {}).get('S'))
 
 
 @dataclass(frozen=True)
@@ -91,40 +111,55 @@ class FailureRecord:
     cause: Optional[str] = None
 
 
-def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, create: bool = False) -> bool:
+@dataclass(frozen=True)
+class FailOutcome:
+    """
+    `recorded`: the failure record was written (the session is FAILED).
+    `ended`: this call moved the session to FAILED (not one that had failed
+    before). `created`: it also created the session (a start that never got
+    to create it), which then started and failed at once.
+    """
+    recorded: bool
+    ended: Optional[SessionEnded] = None
+    created: bool = False
+
+
+def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, create: bool = False) -> FailOutcome:
     """
     Moves a RUNNING session to FAILED with this failure as its error, and
     keeps the failure record under the session (a FAILED session keeps every
     later failure too). A session that SUCCEEDED, or that does not exist, is
     left alone: a late or forged failure must not change what has ended nor
     create sessions. `create` makes the session (FAILED) when it does not
-    exist yet: a start that never got to create it. Returns whether the
-    failure was recorded.
+    exist yet: a start that never got to create it.
     """
     time = iso_now()
     cause = (f.cause or '')[:32 * 1024]
-    ended = store.update(session_item_key(session), set='#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst', names={
+    before = store.update(session_item_key(session), set=f'#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, {_KEEP_START}', names={
         '#st': SESSION_ATTR['STATUS'],
         '#end': SESSION_ATTR['END'],
         '#err': SESSION_ATTR['ERROR'],
         '#cause': SESSION_ATTR['CAUSE'],
         '#node': SESSION_ATTR['NODE'],
         '#inst': SESSION_ATTR['INSTANCE'],
+        '#start': SESSION_ATTR['START'],
     }, values={
-        ':failed': {'S': 'FAILED'},
-        ':run': {'S': 'RUNNING'},
+        ':failed': {'S': SESSION_STATUS['FAILED']},
+        ':run': {'S': SESSION_STATUS['RUNNING']},
         ':end': {'S': time},
         ':err': {'S': f.error},
         ':cause': {'S': cause},
         ':node': {'S': f.node},
         ':inst': {'S': f.instance},
-    }, condition='#st = :run')
-    if ended is None:
+    }, condition='#st = :run', return_old=True)
+    outcome = FailOutcome(recorded=True, ended=None if before is None else SessionEnded(
+        ended_at=time, started_at=before.get(SESSION_ATTR['START'], {}).get('S')))
+    if before is None:
         current = store.get(session_item_key(session))
         status = None if current is None else current.get(SESSION_ATTR['STATUS'], {}).get('S')
         if current is None and create:
             created, _ = store.put_if_absent(session_item_key(session), {
-                SESSION_ATTR['STATUS']: {'S': 'FAILED'},
+                SESSION_ATTR['STATUS']: {'S': SESSION_STATUS['FAILED']},
                 SESSION_ATTR['WORKFLOW']: {'S': session['workflow']},
                 SESSION_ATTR['START']: {'S': time},
                 SESSION_ATTR['END']: {'S': time},
@@ -136,9 +171,10 @@ def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, cre
             # Lost a race with the session's creation: decide again on what exists now.
             if not created:
                 return fail_session(store, session, f)
-        elif status != 'FAILED':
-            return False
+            outcome = FailOutcome(recorded=True, ended=SessionEnded(ended_at=time, started_at=time), created=True)
+        elif status != SESSION_STATUS['FAILED']:
+            return FailOutcome(recorded=False)
     store.put(failure_item_key(session, f.instance), {
         'node': {'S': f.node}, 'instance': {'S': f.instance}, 'error': {'S': f.error}, 'cause': {'S': cause}, 'time': {'S': time},
     })
-    return True
+    return outcome

@@ -101,8 +101,12 @@ class Store:
 
     def update(self, key: Mapping[str, str], set: Optional[str] = None, add: Optional[str] = None,
                names: Optional[Mapping[str, str]] = None, values: Optional[Item] = None,
-               condition: Optional[str] = None, return_new: bool = False) -> Optional[Item]:
-        """UpdateItem with SET and ADD clauses (the TTL is set too); the updated attributes, or None when the condition fails."""
+               condition: Optional[str] = None, return_new: bool = False, return_old: bool = False) -> Optional[Item]:
+        """
+        UpdateItem with SET and ADD clauses (the TTL is set too); the updated
+        attributes (`return_new`: their new values, `return_old`: their values
+        before), or None when the condition fails.
+        """
         clause = f"SET {f'{set}, ' if set else ''}#ttl = if_not_exists(#ttl, :ttl)"
         request: Dict[str, Any] = {
             'TableName': self.table,
@@ -110,7 +114,7 @@ class Store:
             'UpdateExpression': f'{clause} ADD {add}' if add else clause,
             'ExpressionAttributeNames': {**(names or {}), '#ttl': ATTR['TTL']},
             'ExpressionAttributeValues': {**(values or {}), ':ttl': self._ttl()},
-            'ReturnValues': 'UPDATED_NEW' if return_new else 'NONE',
+            'ReturnValues': 'UPDATED_OLD' if return_old else 'UPDATED_NEW' if return_new else 'NONE',
         }
         if condition is not None:
             request['ConditionExpression'] = condition
