@@ -33,7 +33,10 @@ async function run(workflow: string): Promise<{ report: SessionReport; lines: Ar
   expect(report.status).toBe('SUCCEEDED');
   expect(report.result).toEqual({ values: [1, 4, 9], total: 14 });
   const names = new Set(selectWorkflow(app, workflow).functions.map((f) => f.functionName));
-  const lines = logs.slice(from).filter((l) => names.has(l.fn) && l.line.startsWith('{')).map((l) => ({ fn: l.fn, ...JSON.parse(l.line) }));
+  const lines = logs.slice(from).filter((l) => names.has(l.fn) && l.line.startsWith('{'))
+    .map((l) => ({ fn: l.fn, ...JSON.parse(l.line) }))
+    // The metrics line of each invocation (EMF) is data, not a log line: it carries no trace id.
+    .filter((l) => l._aws === undefined);
   return { report, lines };
 }
 

@@ -166,11 +166,12 @@ test('TIMED_OUT is one conditional write: duplicates are harmless and later succ
   const store = w.client.store;
   await store.putIfAbsent(sessionItemKey(ref), { [SESSION_ATTR.STATUS]: { S: 'RUNNING' } });
   const at = { node: 'B', instance: 'B|0', deadline: 1_780_000_000_000 };
-  expect(await timeOutSession(store, ref, at)).toBe(true);
+  // The write that ended the session answers with its end (and the start, which this bare record lacks).
+  expect(await timeOutSession(store, ref, at)).toEqual({ startedAt: undefined, endedAt: expect.any(String) });
   const first = await store.get(sessionItemKey(ref));
-  expect(await timeOutSession(store, ref, { ...at, node: 'C', instance: 'C|0' })).toBe(false);
-  expect(await succeedSession(store, ref, { rv: { S: '1' } })).toBe(false);
-  expect(await failSession(store, ref, { node: 'C', instance: 'C|0', error: 'Boom' })).toBe(false);
+  expect(await timeOutSession(store, ref, { ...at, node: 'C', instance: 'C|0' })).toBeUndefined();
+  expect(await succeedSession(store, ref, { rv: { S: '1' } })).toBeUndefined();
+  expect(await failSession(store, ref, { node: 'C', instance: 'C|0', error: 'Boom' })).toEqual({ recorded: false });
   expect(await store.get(sessionItemKey(ref))).toEqual(first);
   expect(first![SESSION_ATTR.STATUS].S).toBe('TIMED_OUT');
   expect(first![SESSION_ATTR.CAUSE].S).toBe('the session ran past its deadline 2026-05-28T20:26:40.000Z (the workflow\'s timeout)');
@@ -179,9 +180,9 @@ test('TIMED_OUT is one conditional write: duplicates are harmless and later succ
   // A session that ended first stays as it ended; a session that does not exist is not created.
   const done = { workflow: 'wf', session: 'succeeded-first' };
   await store.putIfAbsent(sessionItemKey(done), { [SESSION_ATTR.STATUS]: { S: 'RUNNING' } });
-  expect(await succeedSession(store, done, {})).toBe(true);
-  expect(await timeOutSession(store, done, at)).toBe(false);
+  expect(await succeedSession(store, done, {})).toBeDefined();
+  expect(await timeOutSession(store, done, at)).toBeUndefined();
   expect((await store.get(sessionItemKey(done)))![SESSION_ATTR.STATUS].S).toBe('SUCCEEDED');
-  expect(await timeOutSession(store, { workflow: 'wf', session: 'never-started' }, at)).toBe(false);
+  expect(await timeOutSession(store, { workflow: 'wf', session: 'never-started' }, at)).toBeUndefined();
   expect(await store.get(sessionItemKey({ workflow: 'wf', session: 'never-started' }))).toBeUndefined();
 });
