@@ -162,11 +162,11 @@ def test_timed_out_is_one_conditional_write(world):
     ref = {'workflow': w.workflow, 'session': 'terminal-writes'}
     store.put_if_absent(session_item_key(ref), {SESSION_ATTR['STATUS']: {'S': 'RUNNING'}})
     deadline = 1_780_000_000_000
-    assert time_out_session(store, ref, 'B', 'B|0', deadline) is True
+    assert time_out_session(store, ref, 'B', 'B|0', deadline) is not None
     first = store.get(session_item_key(ref))
-    assert time_out_session(store, ref, 'C', 'C|0', deadline) is False
-    assert succeed_session(store, ref, {'rv': {'S': '1'}}) is False
-    assert fail_session(store, ref, FailureRecord(node='C', instance='C|0', error='Boom')) is False
+    assert time_out_session(store, ref, 'C', 'C|0', deadline) is None
+    assert succeed_session(store, ref, {'rv': {'S': '1'}}) is None
+    assert not fail_session(store, ref, FailureRecord(node='C', instance='C|0', error='Boom')).recorded
     assert store.get(session_item_key(ref)) == first
     assert first[SESSION_ATTR['STATUS']]['S'] == 'TIMED_OUT'
     assert first[SESSION_ATTR['CAUSE']]['S'] == "the session ran past its deadline 2026-05-28T20:26:40.000Z (the workflow's timeout)"
@@ -175,9 +175,9 @@ def test_timed_out_is_one_conditional_write(world):
     # A session that ended first stays as it ended; a session that does not exist is not created.
     done = {'workflow': w.workflow, 'session': 'succeeded-first'}
     store.put_if_absent(session_item_key(done), {SESSION_ATTR['STATUS']: {'S': 'RUNNING'}})
-    assert succeed_session(store, done, {}) is True
-    assert time_out_session(store, done, 'B', 'B|0', deadline) is False
+    assert succeed_session(store, done, {}) is not None
+    assert time_out_session(store, done, 'B', 'B|0', deadline) is None
     assert store.get(session_item_key(done))[SESSION_ATTR['STATUS']]['S'] == 'SUCCEEDED'
     never = {'workflow': w.workflow, 'session': 'never-started'}
-    assert time_out_session(store, never, 'B', 'B|0', deadline) is False
+    assert time_out_session(store, never, 'B', 'B|0', deadline) is None
     assert store.get(session_item_key(never)) is None
