@@ -50,7 +50,7 @@ export class OrdersStack extends Stack {
     });
     this.workflow = new UnumWorkflow(this, 'Orders', {
       definition: Chain.start(take).next(ship),
-      timeout: Duration.minutes(15),           // a session still running then is TIMED_OUT
+      timeout: Duration.minutes(15), // a session still running then is TIMED_OUT
       store: new IntermediaryStore(this, 'Store', { removalPolicy: RemovalPolicy.DESTROY, pointInTimeRecovery: true }),
       functionDefaults: {
         aliasName: 'live',

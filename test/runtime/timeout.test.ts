@@ -1,6 +1,6 @@
+import { fnName, join, succeed, to, World } from './harness';
 import { failSession, succeedSession, timeOutSession } from '../../lambda-runtime/session';
 import { Envelope, SESSION_ATTR, sessionItemKey } from '../../src/protocol';
-import { fnName, join, succeed, to, World } from './harness';
 
 /**
  * The workflow timeout (FunctionConfig.timeoutSeconds, Envelope.deadline):
