@@ -219,6 +219,22 @@ describe('what the runtime writes', () => {
     expect(lines[1]).not.toHaveProperty('SessionsStarted');
   });
 
+  test('a session past its timeout is counted TIMED_OUT once, with its duration, by the invocation whose write ended it', async () => {
+    w = await World.create('emf-timeout');
+    w.deploy('wf', [
+      { node: 'A', timeoutSeconds: 1, next: to('B'), handler: (x) => x },
+      { node: 'B', next: to('C'), handler: () => new Promise((r) => setTimeout(() => r('late'), 1500)) },
+      { node: 'C', next: succeed, handler: (x) => x },
+    ]);
+    let session = '';
+    const lines = await emfLines(async () => { session = await w.run(1); });
+    expect((await w.client.describeSession(session)).status).toBe('TIMED_OUT');
+    expect(lines.map((l) => l.Node)).toEqual(['A', 'B']);
+    expect(lines[1]).toMatchObject({ Node: 'B', session, Invocations: 1, SessionsTimedOut: 1, SessionDuration: expect.any(Number) });
+    expect(lines[1].SessionDuration).toBeGreaterThan(0);
+    for (const other of ['SessionsFailed', 'SessionsSucceeded', 'UserErrors']) expect(lines[1]).not.toHaveProperty(other);
+  });
+
   test('an output above the payload threshold is counted once as spilled, where it was written to S3', async () => {
     w = await World.create('emf-spill', { payloadThreshold: 1024 });
     const specs: FnSpec[] = [

@@ -5,9 +5,11 @@ runtime's), then what a workflow's invocations write on stdout when user code
 fails, when an invocation crashes, and when a payload spills to S3.
 """
 import json
+import time
 
 from unum_runtime.faults import crash_at
 from unum_runtime.metrics import Metrics, SessionEnded
+from unum_runtime.protocol import SESSION_ATTR
 
 T = 1_700_000_000_000
 NO_ENV = {}
@@ -194,3 +196,16 @@ def test_an_output_above_the_payload_threshold_is_counted_once_as_spilled(world,
     assert w.result(session) == 4096
     # B reads A's output from S3 by reference: no second copy, no second count.
     assert [(line['Node'], line.get('PayloadsSpilled')) for line in _emf_lines(capsys)] == [('A', 1), ('B', None), ('C', None)]
+
+
+def test_a_session_past_its_timeout_is_counted_timed_out_once_with_its_duration(world, capsys):
+    w = world('timeout-chain').deploy({'A': lambda x, ctx: x, 'B': lambda x, ctx: time.sleep(1.5) or 'late', 'C': lambda x, ctx: x})
+    capsys.readouterr()
+    session = w.run(1)
+    assert w.session_item(session)[SESSION_ATTR['STATUS']]['S'] == 'TIMED_OUT'
+    lines = _emf_lines(capsys)
+    assert [line['Node'] for line in lines] == ['A', 'B']
+    b = lines[1]
+    assert (b['session'], b['Invocations'], b['SessionsTimedOut']) == (session, 1, 1)
+    assert isinstance(b['SessionDuration'], (int, float)) and b['SessionDuration'] > 0
+    assert not {'SessionsFailed', 'SessionsSucceeded', 'UserErrors'} & set(b)
