@@ -52,27 +52,8 @@ export class SessionTimedOut extends Error {
  */
 export async function timeOutSession(store: Store, session: SessionRef,
   at: { node: string; instance: string; deadline: number }): Promise<SessionEnded | undefined> {
-  const endedAt = new Date().toISOString();
-  const before = await store.update(sessionItemKey(session), {
-    set: `#st = :out, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, ${KEEP_START}`,
-  }, {
-    '#st': SESSION_ATTR.STATUS,
-    '#end': SESSION_ATTR.END,
-    '#err': SESSION_ATTR.ERROR,
-    '#cause': SESSION_ATTR.CAUSE,
-    '#node': SESSION_ATTR.NODE,
-    '#inst': SESSION_ATTR.INSTANCE,
-    '#start': SESSION_ATTR.START,
-  }, {
-    ':out': { S: SESSION_STATUS.TIMED_OUT },
-    ':run': { S: SESSION_STATUS.RUNNING },
-    ':end': { S: endedAt },
-    ':err': { S: ERROR_TIMEOUT },
-    ':cause': { S: timeoutCause(at.deadline) },
-    ':node': { S: at.node },
-    ':inst': { S: at.instance },
-  }, '#st = :run', 'UPDATED_OLD');
-  return before === undefined ? undefined : { startedAt: before[SESSION_ATTR.START]?.S, endedAt };
+  return endWithError(store, session, SESSION_STATUS.TIMED_OUT,
+    { node: at.node, instance: at.instance, error: ERROR_TIMEOUT, cause: timeoutCause(at.deadline) }, new Date().toISOString());
 }
 
 /**
@@ -124,28 +105,9 @@ export interface FailureRecord {
 export async function failSession(store: Store, session: SessionRef, f: FailureRecord, create = false): Promise<FailOutcome> {
   const time = new Date().toISOString();
   const cause = (f.cause ?? '').slice(0, 32 * 1024);
-  const before = await store.update(sessionItemKey(session), {
-    set: `#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, ${KEEP_START}`,
-  }, {
-    '#st': SESSION_ATTR.STATUS,
-    '#end': SESSION_ATTR.END,
-    '#err': SESSION_ATTR.ERROR,
-    '#cause': SESSION_ATTR.CAUSE,
-    '#node': SESSION_ATTR.NODE,
-    '#inst': SESSION_ATTR.INSTANCE,
-    '#start': SESSION_ATTR.START,
-  }, {
-    ':failed': { S: SESSION_STATUS.FAILED },
-    ':run': { S: SESSION_STATUS.RUNNING },
-    ':end': { S: time },
-    ':err': { S: f.error },
-    ':cause': { S: cause },
-    ':node': { S: f.node },
-    ':inst': { S: f.instance },
-  }, '#st = :run', 'UPDATED_OLD');
-  const ended = before === undefined ? undefined : { startedAt: before[SESSION_ATTR.START]?.S, endedAt: time };
+  const ended = await endWithError(store, session, SESSION_STATUS.FAILED, { ...f, cause }, time);
   let outcome: FailOutcome = { recorded: true, ended };
-  if (before === undefined) {
+  if (ended === undefined) {
     const current = await store.get(sessionItemKey(session));
     const status = current?.[SESSION_ATTR.STATUS]?.S;
     if (current === undefined && create) {
@@ -170,4 +132,32 @@ export async function failSession(store: Store, session: SessionRef, f: FailureR
     node: { S: f.node }, instance: { S: f.instance }, error: { S: f.error }, cause: { S: cause }, time: { S: time },
   });
   return outcome;
+}
+
+/**
+ * RUNNING → `status` with the error that ended the session, in one
+ * conditional write; its UPDATED_OLD answer gives the start. Undefined: the
+ * session had ended already, or does not exist.
+ */
+async function endWithError(store: Store, session: SessionRef, status: string, f: FailureRecord, endedAt: string): Promise<SessionEnded | undefined> {
+  const before = await store.update(sessionItemKey(session), {
+    set: `#st = :status, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, ${KEEP_START}`,
+  }, {
+    '#st': SESSION_ATTR.STATUS,
+    '#end': SESSION_ATTR.END,
+    '#err': SESSION_ATTR.ERROR,
+    '#cause': SESSION_ATTR.CAUSE,
+    '#node': SESSION_ATTR.NODE,
+    '#inst': SESSION_ATTR.INSTANCE,
+    '#start': SESSION_ATTR.START,
+  }, {
+    ':status': { S: status },
+    ':run': { S: SESSION_STATUS.RUNNING },
+    ':end': { S: endedAt },
+    ':err': { S: f.error },
+    ':cause': { S: f.cause ?? '' },
+    ':node': { S: f.node },
+    ':inst': { S: f.instance },
+  }, '#st = :run', 'UPDATED_OLD');
+  return before === undefined ? undefined : { startedAt: before[SESSION_ATTR.START]?.S, endedAt };
 }

@@ -62,26 +62,8 @@ def time_out_session(store: Store, session: Mapping[str, Any], node: str, instan
     alone, and so is one that does not exist. Returns when the session
     started and ended if this write ended it, else None.
     """
-    ended_at = iso_now()
-    before = store.update(session_item_key(session),
-                          set=f'#st = :out, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, {_KEEP_START}', names={
-                              '#st': SESSION_ATTR['STATUS'],
-                              '#end': SESSION_ATTR['END'],
-                              '#err': SESSION_ATTR['ERROR'],
-                              '#cause': SESSION_ATTR['CAUSE'],
-                              '#node': SESSION_ATTR['NODE'],
-                              '#inst': SESSION_ATTR['INSTANCE'],
-                              '#start': SESSION_ATTR['START'],
-                          }, values={
-                              ':out': {'S': SESSION_STATUS['TIMED_OUT']},
-                              ':run': {'S': SESSION_STATUS['RUNNING']},
-                              ':end': {'S': ended_at},
-                              ':err': {'S': ERROR_TIMEOUT},
-                              ':cause': {'S': timeout_cause(deadline)},
-                              ':node': {'S': node},
-                              ':inst': {'S': instance},
-                          }, condition='#st = :run', return_old=True)
-    return None if before is None else SessionEnded(ended_at=ended_at, started_at=before.get(SESSION_ATTR['START'], {}).get('S'))
+    return _end_with_error(store, session, SESSION_STATUS['TIMED_OUT'],
+                           FailureRecord(node=node, instance=instance, error=ERROR_TIMEOUT, cause=timeout_cause(deadline)), iso_now())
 
 
 def succeed_session(store: Store, session: Mapping[str, Any], result: Item) -> Optional[SessionEnded]:
@@ -135,26 +117,9 @@ def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, cre
     """
     time = iso_now()
     cause = (f.cause or '')[:32 * 1024]
-    before = store.update(session_item_key(session), set=f'#st = :failed, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, {_KEEP_START}', names={
-        '#st': SESSION_ATTR['STATUS'],
-        '#end': SESSION_ATTR['END'],
-        '#err': SESSION_ATTR['ERROR'],
-        '#cause': SESSION_ATTR['CAUSE'],
-        '#node': SESSION_ATTR['NODE'],
-        '#inst': SESSION_ATTR['INSTANCE'],
-        '#start': SESSION_ATTR['START'],
-    }, values={
-        ':failed': {'S': SESSION_STATUS['FAILED']},
-        ':run': {'S': SESSION_STATUS['RUNNING']},
-        ':end': {'S': time},
-        ':err': {'S': f.error},
-        ':cause': {'S': cause},
-        ':node': {'S': f.node},
-        ':inst': {'S': f.instance},
-    }, condition='#st = :run', return_old=True)
-    outcome = FailOutcome(recorded=True, ended=None if before is None else SessionEnded(
-        ended_at=time, started_at=before.get(SESSION_ATTR['START'], {}).get('S')))
-    if before is None:
+    ended = _end_with_error(store, session, SESSION_STATUS['FAILED'], FailureRecord(node=f.node, instance=f.instance, error=f.error, cause=cause), time)
+    outcome = FailOutcome(recorded=True, ended=ended)
+    if ended is None:
         current = store.get(session_item_key(session))
         status = None if current is None else current.get(SESSION_ATTR['STATUS'], {}).get('S')
         if current is None and create:
@@ -178,3 +143,29 @@ def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, cre
         'node': {'S': f.node}, 'instance': {'S': f.instance}, 'error': {'S': f.error}, 'cause': {'S': cause}, 'time': {'S': time},
     })
     return outcome
+
+
+def _end_with_error(store: Store, session: Mapping[str, Any], status: str, f: FailureRecord, ended_at: str) -> Optional[SessionEnded]:
+    """
+    RUNNING → `status` with the error that ended the session, in one
+    conditional write; its UPDATED_OLD answer gives the start. None: the
+    session had ended already, or does not exist.
+    """
+    before = store.update(session_item_key(session), set=f'#st = :status, #end = :end, #err = :err, #cause = :cause, #node = :node, #inst = :inst, {_KEEP_START}', names={
+        '#st': SESSION_ATTR['STATUS'],
+        '#end': SESSION_ATTR['END'],
+        '#err': SESSION_ATTR['ERROR'],
+        '#cause': SESSION_ATTR['CAUSE'],
+        '#node': SESSION_ATTR['NODE'],
+        '#inst': SESSION_ATTR['INSTANCE'],
+        '#start': SESSION_ATTR['START'],
+    }, values={
+        ':status': {'S': status},
+        ':run': {'S': SESSION_STATUS['RUNNING']},
+        ':end': {'S': ended_at},
+        ':err': {'S': f.error},
+        ':cause': {'S': f.cause or ''},
+        ':node': {'S': f.node},
+        ':inst': {'S': f.instance},
+    }, condition='#st = :run', return_old=True)
+    return None if before is None else SessionEnded(ended_at=ended_at, started_at=before.get(SESSION_ATTR['START'], {}).get('S'))
