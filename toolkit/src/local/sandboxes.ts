@@ -2,7 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { delimiter, isAbsolute, join } from 'path';
+import { delimiter, dirname, isAbsolute, join } from 'path';
 import { UsageError } from './assembly';
 import { InvokeRequest, InvokeResult } from './lambda-endpoint';
 import { privateTmpUnavailable, withPrivateTmp } from './private-tmp';
@@ -295,7 +295,7 @@ export class SandboxPool {
       if (env.PYTHONPYCACHEPREFIX) mkdirSync(env.PYTHONPYCACHEPREFIX, { recursive: true });
       // What the sandbox reads from the host: its code, layers, worker, interpreter and module paths (those under /tmp stay visible).
       const needed = [fn.codeDir, fn.handlerFile, ...fn.python?.path ?? [], command, ...args, env.PYTHONPYCACHEPREFIX ?? '',
-        ...(env.NODE_PATH ?? '').split(delimiter), ...this.pythonPrefixes].filter(isAbsolute);
+        ...(env.NODE_PATH ?? '').split(delimiter), ...this.pythonPrefixes, ...(fn.python ? [] : nodeModulesAbove(fn.codeDir))].filter(isAbsolute);
       [command, args] = withPrivateTmp(tmp, needed, command, args);
     }
     const proc = spawn(command, args, {
@@ -418,4 +418,17 @@ export function workerScript(): string {
     renameSync(partial, file);
   }
   return file;
+}
+
+/**
+ * The node_modules folders Node's resolution finds from `dir` upwards: code
+ * that is not bundled (a handler in a project checked out under /tmp)
+ * requires its packages from there.
+ */
+function nodeModulesAbove(dir: string): string[] {
+  const found: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules'))) found.push(join(d, 'node_modules'));
+    if (dirname(d) === d) return found;
+  }
 }
