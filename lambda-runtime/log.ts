@@ -2,8 +2,16 @@ import { Logger } from './types';
 import { TRACE_ENV, sampledTraceId } from '../src/protocol/trace';
 
 /** Lambda's application log levels, least severe first; the logger writes debug to error. */
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 type Level = typeof LEVELS[number];
+
+/**
+ * Writes one line to stdout as it is: Lambda's console would wrap it (a
+ * JSON line under `message` in the JSON log format), a stdout line it keeps.
+ */
+export function writeLine(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
 
 /**
  * The least severe level written: the function's applicationLogLevel (Lambda
@@ -32,7 +40,7 @@ export interface JsonLoggerOptions {
  */
 export function jsonLogger(base: Record<string, unknown>, options: JsonLoggerOptions = {}): Logger {
   const min = LEVELS.indexOf(options.minLevel === undefined ? minLogLevel() : minLogLevel({ UNUM_LOG_LEVEL: options.minLevel }));
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const write = options.write ?? writeLine;
   const log = (level: Level) => (message: string, fields?: Record<string, unknown>): void => {
     if (LEVELS.indexOf(level) < min) return;
     // The line's own keys and identity win over same-named fields a caller passes.

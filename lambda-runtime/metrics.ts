@@ -1,3 +1,4 @@
+import { LEVELS, writeLine } from './log';
 import {
   METRIC_DIMENSION, METRIC_NAMESPACE, MetricDefinition, NODE_METRICS, WORKFLOW_METRICS,
 } from '../src/protocol';
@@ -26,14 +27,8 @@ const ENDS: Record<SessionEnd, MetricDefinition> = {
   TIMED_OUT: WORKFLOW_METRICS.SESSIONS_TIMED_OUT,
 };
 
-/** Lambda's log levels; a line without one counts as INFO and is dropped by a stricter applicationLogLevel. */
-const LAMBDA_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
-
-/** Writes a line to stdout as is: Lambda's JSON log format wraps console.log output, which would hide the EMF document. */
+/** Receives the EMF line (default: stdout as it is, which Lambda keeps; its console would hide the document under `message`). */
 export type LineWriter = (line: string) => void;
-const stdout: LineWriter = (line) => {
-  process.stdout.write(`${line}\n`);
-};
 
 export class Metrics {
   private readonly workflowValues = new Map<MetricDefinition, number[]>();
@@ -41,7 +36,7 @@ export class Metrics {
 
   /** `node` undefined: only workflow metrics (the failure recorder is no node). */
   constructor(private readonly workflow: string, private readonly node?: string,
-    private readonly properties: Record<string, string> = {}, private readonly write: LineWriter = stdout) {}
+    private readonly properties: Record<string, string> = {}, private readonly write: LineWriter = writeLine) {}
 
   count(metric: NodeMetric, n = 1): void {
     add(this.nodeValues, NODE_METRICS[metric], n, true);
@@ -120,11 +115,11 @@ function add(values: Map<MetricDefinition, number[]>, metric: MetricDefinition, 
 
 /**
  * With Lambda's log-level filtering (JSON log format, AWS_LAMBDA_LOG_LEVEL),
- * the metrics line carries the configured level itself, so no setting
- * drops metrics. UNUM_LOG_LEVEL never applies: the line bypasses the logger.
+ * a line without a level counts as INFO, so the metrics line carries the
+ * configured level itself and no setting drops metrics. UNUM_LOG_LEVEL never applies: the line bypasses the logger.
  */
 function lambdaLogLevel(env: NodeJS.ProcessEnv): string | undefined {
   const level = env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase();
-  if (env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() !== 'JSON' || level === undefined || !LAMBDA_LOG_LEVELS.includes(level)) return undefined;
+  if (env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() !== 'JSON' || level === undefined || !(LEVELS as readonly string[]).includes(level.toLowerCase())) return undefined;
   return level;
 }

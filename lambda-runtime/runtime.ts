@@ -62,7 +62,6 @@ export class UserCodeTimeout extends Error {
   }
 }
 
-
 /** The orchestration runtime of one workflow function. */
 export function createRuntime(options: RuntimeOptions): RuntimeHandler {
   const runtime = new Runtime(options);

@@ -11,7 +11,13 @@ from .protocol import TRACE_ENV, sampled_trace_id
 
 LEVELS = ('debug', 'info', 'warn', 'error')
 # Lambda's application log levels, least severe first; the logger writes debug to error.
-_ORDER = ('trace', 'debug', 'info', 'warn', 'error', 'fatal')
+LAMBDA_LEVELS = ('trace', 'debug', 'info', 'warn', 'error', 'fatal')
+
+
+def write_line(text: str) -> None:
+    """One line to stdout as it is (Lambda keeps a stdout line; the logging module's it would reformat)."""
+    sys.stdout.write(text + '\n')
+    sys.stdout.flush()
 
 
 class Logger:
@@ -50,7 +56,7 @@ def min_log_level(env: Mapping[str, str] = os.environ) -> str:
     below it anyway), else UNUM_LOG_LEVEL, else info.
     """
     wanted = (env.get('AWS_LAMBDA_LOG_LEVEL') or env.get('UNUM_LOG_LEVEL') or 'info').lower()
-    return wanted if wanted in _ORDER else 'info'
+    return wanted if wanted in LAMBDA_LEVELS else 'info'
 
 
 def json_logger(base: Mapping[str, Any], min_level: Optional[str] = None,
@@ -62,19 +68,16 @@ def json_logger(base: Mapping[str, Any], min_level: Optional[str] = None,
     Insights) and, with `level` and an RFC 3339 `timestamp`, Lambda filters
     and stamps it as its own. `write` receives each line without its newline.
     """
-    minimum = _ORDER.index(min_log_level({'UNUM_LOG_LEVEL': min_level} if min_level else os.environ))
+    minimum = LAMBDA_LEVELS.index(min_log_level({'UNUM_LOG_LEVEL': min_level} if min_level else os.environ))
 
     def emit(lvl: str, message: str, fields: Optional[Mapping[str, Any]]) -> None:
-        if _ORDER.index(lvl) < minimum:
+        if LAMBDA_LEVELS.index(lvl) < minimum:
             return
         # The line's own keys and identity win over same-named fields a caller passes.
         line = {'timestamp': _now(), 'level': lvl, 'message': message, **base, **(fields or {})}
         line.update({'level': lvl, 'message': message, **base})
         text = json.dumps(line, default=str)
-        if write is not None:
-            write(text)
-        else:
-            print(text, file=sys.stdout, flush=True)
+        (write or write_line)(text)
 
     return Logger(emit)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
+from .log import LAMBDA_LEVELS, write_line
 from .protocol import METRIC_DIMENSION, METRIC_NAMESPACE, NODE_METRICS, WORKFLOW_METRICS
 
 _ENDS = {
@@ -23,9 +23,6 @@ _ENDS = {
     'FAILED': WORKFLOW_METRICS['SESSIONS_FAILED'],
     'TIMED_OUT': WORKFLOW_METRICS['SESSIONS_TIMED_OUT'],
 }
-
-# Lambda's log levels; a line without one counts as INFO and is dropped by a stricter applicationLogLevel.
-_LAMBDA_LOG_LEVELS = ('TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL')
 
 # EMF takes up to 100 values per metric.
 _MAX_VALUES = 100
@@ -36,11 +33,6 @@ class SessionEnded:
     """A terminal session write that took effect: when the session started and when it ended (ISO times)."""
     ended_at: str
     started_at: Optional[str] = None
-
-
-def _stdout(line: str) -> None:
-    sys.stdout.write(line + '\n')
-    sys.stdout.flush()
 
 
 def _parse_ms(iso: Optional[str]) -> Optional[float]:
@@ -56,7 +48,7 @@ class Metrics:
     """One invocation's metrics. Thread-safe: an egress runs branches in threads."""
 
     def __init__(self, workflow: str, node: Optional[str] = None, properties: Optional[Mapping[str, str]] = None,
-                 write: Callable[[str], None] = _stdout):
+                 write: Callable[[str], None] = write_line):
         # `node` None: only workflow metrics (the failure recorder is no node).
         self._workflow = workflow
         self._node = node
@@ -149,10 +141,10 @@ class Metrics:
 def _lambda_log_level(env: Mapping[str, str]) -> Optional[str]:
     """
     With Lambda's log-level filtering (JSON log format, AWS_LAMBDA_LOG_LEVEL),
-    the metrics line carries the configured level itself, so no setting
-    drops metrics. UNUM_LOG_LEVEL never applies: the line bypasses the logger.
+    a line without a level counts as INFO, so the metrics line carries the
+    configured level itself and no setting drops metrics. UNUM_LOG_LEVEL never applies: the line bypasses the logger.
     """
     level = (env.get('AWS_LAMBDA_LOG_LEVEL') or '').upper()
-    if (env.get('AWS_LAMBDA_LOG_FORMAT') or '').upper() != 'JSON' or level not in _LAMBDA_LOG_LEVELS:
+    if (env.get('AWS_LAMBDA_LOG_FORMAT') or '').upper() != 'JSON' or level.lower() not in LAMBDA_LEVELS:
         return None
     return level
