@@ -446,7 +446,6 @@ class Runtime:
         the first invocation did and needs no other grant. The Lambda context's
         name is the unqualified function, right only without an alias.
         """
-        import os
         name = (self.options.function_name or self.config.get('invokeName')
                 or getattr(inv.lambda_context, 'function_name', None) or os.environ.get('AWS_LAMBDA_FUNCTION_NAME'))
         if not name:
