@@ -191,7 +191,7 @@ class AslTranslator {
       this.reject(name, `${field} must be a JSON object`);
       return undefined;
     }
-    for (const p of templateProblems(value, field, false)) this.reject(name, p);
+    for (const p of templateProblems(value, field)) this.reject(name, p);
     return value as Record<string, unknown>;
   }
 
