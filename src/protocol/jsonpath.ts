@@ -372,9 +372,14 @@ function matches(document: unknown, query: QueryPath): unknown[] {
     return [];
   }
   const found = JSONPath({
-    path: expression, json: document as object, wrap: true, resultType: 'all',
+    path: expression,
+    json: document as object,
+    wrap: true,
+    resultType: 'all',
     // The library types the sandbox as a Map; it is used as a plain object.
-    eval: evaluateFilterScript as never, sandbox: { filters } as never, ignoreEvalErrors: false,
+    eval: evaluateFilterScript as never,
+    sandbox: { filters } as never,
+    ignoreEvalErrors: false,
   }) as unknown as Array<{ value: unknown; pointer: string }>;
   // jsonpath-plus follows JavaScript's own properties (a string's indexes, an
   // array's `length`); JSON has neither, so each match's location is checked.
@@ -441,8 +446,8 @@ function testFilter(filter: FilterExpr, item: unknown): boolean {
   }
 }
 
-function operandValue(operand: FilterOperand, item: unknown): { found: boolean; value?: unknown } {
-  return operand.kind === 'literal' ? { found: true, value: operand.value } : walk(item, operand.path);
+function operandValue(side: FilterOperand, item: unknown): { found: boolean; value?: unknown } {
+  return side.kind === 'literal' ? { found: true, value: side.value } : walk(item, side.path);
 }
 
 function jsonEqual(a: unknown, b: unknown): boolean {

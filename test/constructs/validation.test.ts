@@ -102,8 +102,10 @@ describe('wiring states', () => {
     const pick = new Choice(stack, 'Pick').when(done, fn(stack, 'A'));
     expect(() => pick.when(Condition.stringEquals('status', 'ok'), fn(stack, 'B'))).toThrow(
       /^Choice 'Pick': rule 1 \(when\(\) number 2\): JSONPath 'status' must start with '\$'$/);
-    expect(() => pick.when(Condition.and(done, Condition.isPresent('$.list[*]')), fn(stack, 'C'))).toThrow(
-      /^Choice 'Pick': rule 1 \(when\(\) number 2\): JSONPath '\$\.list\[\*\]' is not supported at '\[\*\]'/);
+    expect(() => pick.when(Condition.and(done, Condition.isPresent('$.list[?(@.size() > 1)]')), fn(stack, 'C'))).toThrow(
+      /^Choice 'Pick': rule 1 \(when\(\) number 2\): JSONPath '\$\.list\[\?\(@\.size\(\) > 1\)\]' is not supported at '\(\) > 1\)\]'/);
+    // Step Functions' Variable is a Path, so indefinite ones are accepted.
+    expect(() => pick.when(Condition.isPresent('$.list[*].id'), fn(stack, 'D'))).not.toThrow();
   });
 
   test('conditions with bad operators or values are refused when built', () => {

@@ -32,7 +32,7 @@ const FLOWS: Array<[string, DataFlow]> = [
   ['pass result with selector ignored', { result: { a: 1 }, resultSelector: { 'x.$': '$.nope' } }],
   ['pass parameters only', { parameters: { 'u.$': '$.user' } }],
   // Step Functions accepts `.$` keys in objects inside arrays, at any depth.
-  ['parameters paths in arrays', { parameters: { list: [{ 'a.$': '$.user' }, 1, [{ 'f.$': '$.flag' }, 'x']], 'n.$': '$.order.total' } }],
+  ['parameters paths in arrays', { parameters: { 'list': [{ 'a.$': '$.user' }, 1, [{ 'f.$': '$.flag' }, 'x']], 'n.$': '$.order.total' } }],
   ['parameters array path missing', { parameters: { list: [{ 'a.$': '$.absent' }] } }],
   // Indefinite paths yield lists (Jayway JsonPath, which Step Functions uses).
   ['inputPath wildcard', { inputPath: '$.order.items[*].sku' }], ['inputPath filter', { inputPath: '$.order.items[?(@.qty > 1.5)]' }],

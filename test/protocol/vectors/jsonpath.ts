@@ -66,7 +66,9 @@ export function jsonpathVectors(): VectorFile {
 // A store like the ones JSONPath's documentation queries, plus the Step Functions
 // guide's reference-path example ({ foo, bar, car }: $.foo => 123, $.bar => ["a","b","c"], $.car.cdr => true).
 const STORE = {
-  foo: 123, bar: ['a', 'b', 'c'], car: { cdr: true },
+  foo: 123,
+  bar: ['a', 'b', 'c'],
+  car: { cdr: true },
   store: {
     book: [
       { category: 'reference', author: 'Rees', title: 'Sayings', price: 8.95 },
@@ -77,7 +79,10 @@ const STORE = {
     bicycle: { color: 'red', price: 19.95, inStock: false },
   },
   items: [{ id: 1, price: 5 }, { id: 2, price: 15, label: 'b' }, { id: 3, price: '15' }, { id: 4, price: 30, label: null }, { id: 5 }],
-  nums: [0, 1, 2, 3, 4, 5, 6], matrix: [[1, 2], [3, 4]], empty: [], flags: [true, false, 1, 0, 'true', null],
+  nums: [0, 1, 2, 3, 4, 5, 6],
+  matrix: [[1, 2], [3, 4]],
+  empty: [],
+  flags: [true, false, 1, 0, 'true', null],
 };
 
 const QUERIES = [
