@@ -108,6 +108,18 @@ describe('wiring states', () => {
     expect(() => pick.when(Condition.isPresent('$.list[*].id'), fn(stack, 'D'))).not.toThrow();
   });
 
+  test('data flow: indefinite InputPath/OutputPath and paths in arrays are accepted, an indefinite resultPath is refused naming the function', () => {
+    const stack = newStack();
+    const f = fn(stack, 'Flow').configureDataFlow({
+      inputPath: '$.orders[?(@.total > 10)]', outputPath: '$..id', parameters: { list: [{ 'ids.$': '$[*].id' }, 'static'] },
+    });
+    expect(f).toBeDefined();
+    expect(() => fn(stack, 'Bad').configureDataFlow({ resultPath: '$.out[*]' })).toThrow(
+      /^UnumFunction 'Bad': resultPath: JSONPath '\$\.out\[\*\]' is not a reference path/);
+    expect(() => fn(stack, 'Code').configureDataFlow({ parameters: { list: [{ 'x.$': '$[?(@.a.b())]' }] } })).toThrow(
+      /^UnumFunction 'Code': parameters\.list\[0\]: 'x\.\$': JSONPath '\$\[\?\(@\.a\.b\(\)\)\]' is not supported at '\(\)\)\]'/);
+  });
+
   test('conditions with bad operators or values are refused when built', () => {
     expect(() => Condition.numberEquals('$.n', NaN)).toThrow(/^Condition\.numberEquals\('\$\.n', NaN\): the value must be a finite number$/);
     expect(() => Condition.comparePaths('equals', '$.a', '$.b')).toThrow(/^Condition\.comparePaths: 'equals' is not a comparison operator such as stringEquals or numberLessThan$/);
