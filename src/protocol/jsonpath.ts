@@ -396,6 +396,7 @@ function librarySegment(segment: QuerySegment, filters: FilterExpr[]): string {
     case 'wildcard': return '[*]';
     case 'union': return `[${segment.indexes.join(',')}]`;
     case 'slice':
+      // jsonpath-plus reads an end of 0 as "to the end"; it selects nothing.
       if (segment.end === 0) return `[?(#${NEVER})]`;
       return `[${segment.start ?? ''}:${segment.end ?? ''}${segment.step !== undefined ? `:${segment.step}` : ''}]`;
     case 'filter':
