@@ -33,6 +33,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   bundledDeps: [
     // Validates Amazon States Language definitions before WorkflowDefinition.fromStatesLanguage translates them.
     'asl-validator@4.0.0',
+    // Evaluates Step Functions paths (src/protocol/jsonpath.ts); esbuild bundles it into the layer too.
+    'jsonpath-plus@10.4.0',
   ],
   devDeps: [
     // The runtime's store layer (src/client/store.ts, bundled into the layer, where Lambda provides the SDK).

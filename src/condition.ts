@@ -2,8 +2,9 @@ import { ComparisonOperator, ConditionJson, TypeTestOperator } from './protocol/
 
 /**
  * A rule over a function's output, evaluated by the runtime (never with
- * `eval`). Variables are JSONPath expressions: `$`, `$.field`, `$.list[0]`,
- * `$['key']`. Mirrors `aws-stepfunctions.Condition`. Paths are checked when
+ * `eval`). Variables are Step Functions paths: `$.field`, `$.list[0]`,
+ * `$['key']`, and indefinite ones (`$.items[*].id`, `$.a[1:]`, `$..x`,
+ * `$.items[?(@.price > 10)]`), which give a list. Mirrors `aws-stepfunctions.Condition`. Paths are checked when
  * the condition is given to `Choice.when()`, so the error can name the Choice.
  */
 export abstract class Condition {

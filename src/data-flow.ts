@@ -16,9 +16,12 @@ export class JsonPathValue {
 /**
  * Step Functions' input and output processing, with the same names and
  * semantics: InputPath → Parameters → (the state's work) → ResultSelector →
- * ResultPath → OutputPath. Paths are JSONPaths such as `$.field`; in
- * `parameters` and `resultSelector` a key ending in `.$` takes the value at a
- * path (no context object, no intrinsic functions). A path that does not
+ * ResultPath → OutputPath. Paths are JSONPaths such as `$.field`; InputPath,
+ * OutputPath and template paths may be indefinite (`$.items[*].id`, `$.a[1:]`,
+ * `$..x`, `$.items[?(@.price > 10)]`) and then give a list, ResultPath names
+ * one node. In `parameters` and `resultSelector` an object key ending in `.$`,
+ * at any depth and inside arrays, takes the value at a path (no context
+ * object, no intrinsic functions). A path that does not
  * match fails the session with `States.Runtime`, as in Step Functions.
  */
 export interface DataFlowProps {

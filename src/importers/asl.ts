@@ -1,7 +1,7 @@
 import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanRetry, PlanState } from './plan';
 import { COMPARISON_OPERATORS, ConditionJson } from '../protocol/conditions';
 import { templateProblems } from '../protocol/dataflow';
-import { parsePath } from '../protocol/jsonpath';
+import { parsePath, parseQuery } from '../protocol/jsonpath';
 import { MAX_WORKFLOW_TIMEOUT_SECONDS } from '../protocol/keys';
 
 /**
@@ -89,11 +89,54 @@ export function translateStatesLanguage(definition: string | unknown, options: A
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ImportError('Amazon States Language', ['the definition must be a JSON object with StartAt and States']);
   }
-  const checked = aslValidator(structuredClone(json), { checkPaths: true, checkArn: true });
-  if (!checked.isValid) {
-    throw new ImportError('Amazon States Language', checked.errors.map((e) => `not a valid state machine (asl-validator): ${e.path ? `${e.path}: ` : ''}${e.message ?? JSON.stringify(e)}`));
+  const errors = validateWithStepFunctionsPaths(json);
+  if (errors.length > 0) {
+    throw new ImportError('Amazon States Language', errors.map((e) => `not a valid state machine (asl-validator): ${e.path ? `${e.path}: ` : ''}${e.message ?? JSON.stringify(e)}`));
   }
   return new AslTranslator(json, options).translate();
+}
+
+/**
+ * asl-validator's path grammar is narrower than Step Functions' (it refuses
+ * `&&`, `||`, `!=`, nested `@` fields and slice steps in filters, and any
+ * indefinite Choice `Variable`); a path-format error whose path our parser
+ * accepts, with the reference-path rule where Step Functions has one, is not
+ * a problem of the definition.
+ */
+function validateWithStepFunctionsPaths(json: Json): AslValidation['errors'] {
+  // asl-validator stops at the first schema error, so each path it refuses and
+  // Step Functions accepts is set to '$' in a copy and the copy checked again.
+  const copy = structuredClone(json);
+  for (;;) {
+    const checked = aslValidator(structuredClone(copy), { checkPaths: true, checkArn: true });
+    if (checked.isValid) return [];
+    const accepted = checked.errors.map(acceptedPath(copy));
+    if (accepted.some((a) => a === undefined)) return checked.errors.filter((_e, i) => accepted[i] === undefined);
+    for (const { parent, key } of accepted as Array<{ parent: Json; key: string }>) parent[key] = '$';
+  }
+}
+
+function acceptedPath(json: Json): (error: AslValidation['errors'][number]) => { parent: Json; key: string } | undefined {
+  return (error) => {
+    const instancePath = (error as { schemaError?: { instancePath?: string } }).schemaError?.instancePath;
+    const message = (error as { Message?: string }).Message ?? '';
+    const format = /must match format "(asl_path|asl_ref_path|asl_result_path|asl_payload_template)"/.exec(message)?.[1];
+    if (format === undefined || instancePath === undefined) return undefined;
+    const tokens = instancePath.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const key = tokens[tokens.length - 1];
+    const parent = tokens.slice(0, -1).reduce<unknown>((at, t) => (at !== null && typeof at === 'object' ? (at as Json)[t] : undefined), json);
+    const value = parent !== null && typeof parent === 'object' ? (parent as Json)[key] : undefined;
+    if (typeof value !== 'string' || value === '$') return undefined;
+    // Choice Variable is a Path in the States Language; ItemsPath and ResultPath are reference paths.
+    const reference = (format === 'asl_ref_path' && key !== 'Variable') || format === 'asl_result_path';
+    try {
+      if (reference) parsePath(value);
+      else parseQuery(value);
+      return { parent: parent as Json, key };
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 class AslTranslator {
@@ -173,11 +216,13 @@ class AslTranslator {
     if (state.QueryLanguage === 'JSONata') this.reject(name, 'QueryLanguage JSONata is not supported; use JSONPath');
   }
 
-  private path(name: string, field: string, value: unknown): string | undefined {
+  /** A path field; `reference` ones (ResultPath, ItemsPath) name one node, the others may be indefinite. */
+  private path(name: string, field: string, value: unknown, kind: 'path' | 'reference' = 'path'): string | undefined {
     if (value === undefined) return undefined;
     if (value === null) return 'DISCARD';
     try {
-      parsePath(value as string);
+      if (kind === 'reference') parsePath(value as string);
+      else parseQuery(value as string);
       return value as string;
     } catch (e) {
       this.reject(name, `${field}: ${(e as Error).message}`);
@@ -191,7 +236,7 @@ class AslTranslator {
       this.reject(name, `${field} must be a JSON object`);
       return undefined;
     }
-    for (const p of templateProblems(value, field, false)) this.reject(name, p);
+    for (const p of templateProblems(value, field)) this.reject(name, p);
     return value as Record<string, unknown>;
   }
 
@@ -210,7 +255,7 @@ class AslTranslator {
             inputPath: this.path(name, 'InputPath', state.InputPath),
             parameters: this.template(name, 'Parameters', state.Parameters),
             result: state.Result,
-            resultPath: this.path(name, 'ResultPath', state.ResultPath),
+            resultPath: this.path(name, 'ResultPath', state.ResultPath, 'reference'),
             outputPath: this.path(name, 'OutputPath', state.OutputPath),
             next: this.next(state),
           }),
@@ -255,7 +300,7 @@ class AslTranslator {
           id: fanOutId,
           source: name,
           iterator: this.entry(processor.StartAt),
-          ...defined({ itemsPath: this.path(name, 'ItemsPath', state.ItemsPath) ?? undefined, maxConcurrency: max > 0 ? max : undefined }),
+          ...defined({ itemsPath: this.path(name, 'ItemsPath', state.ItemsPath, 'reference') ?? undefined, maxConcurrency: max > 0 ? max : undefined }),
         }));
       }
       default:
@@ -270,7 +315,7 @@ class AslTranslator {
     let inputPath = this.path(name, 'InputPath', state.InputPath);
     let resultSelector = this.template(name, 'ResultSelector', state.ResultSelector);
     let outputPath = this.path(name, 'OutputPath', state.OutputPath);
-    const resultPath = this.path(name, 'ResultPath', state.ResultPath);
+    const resultPath = this.path(name, 'ResultPath', state.ResultPath, 'reference');
     if (LAMBDA_ARN.test(resource)) {
       keys.push(resource.split(':')[6]);
     } else if (LAMBDA_INVOKE.test(resource)) {
@@ -290,7 +335,11 @@ class AslTranslator {
       parameters = undefined;
       if (typeof params['Payload.$'] === 'string') {
         const payloadPath = this.path(name, 'Parameters.Payload.$', params['Payload.$']);
-        if (payloadPath !== undefined && payloadPath !== '$') {
+        if (payloadPath !== undefined && payloadPath !== '$' && inputPath !== undefined && inputPath !== '$' && inputPath !== 'DISCARD'
+          && !parseQuery(inputPath).definite) {
+          // Reading Payload.$ from the list an indefinite InputPath gives is not one path.
+          this.reject(name, `InputPath '${inputPath}' is indefinite (it gives a list), so Payload.$ '${payloadPath}' cannot be folded into it; use "Payload.$": "$"`);
+        } else if (payloadPath !== undefined && payloadPath !== '$') {
           inputPath = inputPath === undefined || inputPath === '$' ? payloadPath : inputPath === 'DISCARD' ? undefined : inputPath + payloadPath.slice(1);
           if (inputPath === undefined) this.reject(name, 'InputPath null with Payload.$ selects from an empty input');
         }
@@ -354,7 +403,7 @@ class AslTranslator {
     if (c.ResultPath === null) {
       this.reject(name, `Catch[${i}] ResultPath null (drop the error) is not supported; set a ResultPath such as "$.error"`);
     }
-    return { errors: c.ErrorEquals, next: this.entry(c.Next), ...defined({ resultPath: this.path(name, `Catch[${i}].ResultPath`, c.ResultPath ?? undefined) }) };
+    return { errors: c.ErrorEquals, next: this.entry(c.Next), ...defined({ resultPath: this.path(name, `Catch[${i}].ResultPath`, c.ResultPath ?? undefined, 'reference') }) };
   }
 
   /**

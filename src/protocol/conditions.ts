@@ -1,4 +1,4 @@
-import { parsePath, readPath } from './jsonpath';
+import { parseQuery, queryPath } from './jsonpath';
 
 /**
  * The serialized rule language of `Condition`, evaluated by the runtime
@@ -32,7 +32,7 @@ export function evaluateCondition(condition: ConditionJson, document: unknown): 
     case 'or': return condition.conditions.some((c) => evaluateCondition(c, document));
     case 'not': return !evaluateCondition(condition.condition, document);
   }
-  const left = readPath(document, condition.path);
+  const left = queryPath(document, condition.path);
   if ((TYPE_TEST_OPERATORS as readonly string[]).includes(condition.op)) {
     return testType(condition.op as TypeTestOperator, left) === (condition as { value: boolean }).value;
   }
@@ -40,7 +40,7 @@ export function evaluateCondition(condition: ConditionJson, document: unknown): 
   let op = condition.op as string;
   let right: unknown;
   if ('otherPath' in condition) {
-    const other = readPath(document, condition.otherPath);
+    const other = queryPath(document, condition.otherPath);
     if (!other.found) return false;
     right = other.value;
     op = op.slice(0, -'Path'.length);
@@ -71,7 +71,7 @@ export function validateCondition(condition: ConditionJson): string[] {
     const paths = leaf.op.endsWith('Path') ? [leaf.path, leaf.otherPath] : [leaf.path];
     for (const path of paths) {
       try {
-        parsePath(path as string);
+        parseQuery(path as string);
       } catch (e) {
         problems.push((e as Error).message);
       }

@@ -1,4 +1,4 @@
-import { parsePath, readPath } from './jsonpath';
+import { parsePath, parseQuery, queryPath } from './jsonpath';
 
 /**
  * Step Functions' input and output processing, kept exactly, for functions
@@ -8,10 +8,12 @@ import { parsePath, readPath } from './jsonpath';
  *   raw input → InputPath → Parameters → [user code, or Pass `result`]
  *     → ResultSelector → ResultPath (into the raw input) → OutputPath
  *
- * Paths use the JSONPath subset of jsonpath.ts. `null` is Step Functions'
+ * InputPath, OutputPath and template paths are full paths (queryPath: an
+ * indefinite one gives a list); ResultPath is a reference path. `null` is Step Functions'
  * `null` (InputPath/OutputPath: `{}`; ResultPath: discard the result and keep
- * the raw input). Templates (Parameters, ResultSelector) are JSON objects
- * whose keys ending in `.$` take the value at a path of the input; no
+ * the raw input). Templates (Parameters, ResultSelector) are JSON values
+ * whose object keys ending in `.$`, at any depth and inside arrays, take the
+ * value at a path of the input; no
  * context object (`$$`), no intrinsic functions (`States.*`).
  */
 export interface DataFlow {
@@ -61,7 +63,7 @@ export function passOutput(flow: DataFlow, raw: unknown): unknown {
 function select(document: unknown, path: string | null | undefined, field: string): unknown {
   if (path === undefined || path === '$') return document;
   if (path === null) return {};
-  const found = readPath(document, path);
+  const found = queryPath(document, path);
   if (!found.found) throw new DataFlowError('States.Runtime', `${field} '${path}' does not match any field of the value`);
   return found.value;
 }
@@ -97,11 +99,12 @@ function placeResult(raw: unknown, path: string | null | undefined, result: unkn
 
 /** Step Functions' payload template: keys ending in `.$` take the value at their path. */
 export function applyTemplate(template: unknown, document: unknown, field: string): unknown {
+  if (Array.isArray(template)) return template.map((t) => applyTemplate(t, document, field));
   if (!isObject(template)) return template;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(template)) {
     if (key.endsWith('.$')) {
-      const found = readPath(document, value as string);
+      const found = queryPath(document, value as string);
       if (!found.found) {
         throw new DataFlowError('States.Runtime', `${field}: the path '${value}' of '${key}' does not match any field of the value`);
       }
@@ -116,40 +119,38 @@ export function applyTemplate(template: unknown, document: unknown, field: strin
 /** Checks a data flow's paths and templates; returns the problems (each naming the field). */
 export function validateDataFlow(flow: DataFlow): string[] {
   const problems: string[] = [];
-  const checkPath = (path: string | null | undefined, field: string) => {
+  const checkPath = (path: string | null | undefined, field: string, parse: (p: string) => unknown) => {
     if (path === undefined || path === null) return;
     try {
-      parsePath(path);
+      parse(path);
     } catch (e) {
       problems.push(`${field}: ${(e as Error).message}`);
     }
   };
-  checkPath(flow.inputPath, 'inputPath');
-  checkPath(flow.outputPath, 'outputPath');
-  checkPath(flow.resultPath, 'resultPath');
+  checkPath(flow.inputPath, 'inputPath', parseQuery);
+  checkPath(flow.outputPath, 'outputPath', parseQuery);
+  checkPath(flow.resultPath, 'resultPath', parsePath);
   if (typeof flow.resultPath === 'string') {
     try {
       if (parsePath(flow.resultPath).some((s) => typeof s === 'number')) problems.push(`resultPath '${flow.resultPath}' cannot index into arrays`);
     } catch { /* reported above */ }
   }
-  problems.push(...templateProblems(flow.parameters, 'parameters', false));
-  problems.push(...templateProblems(flow.resultSelector, 'resultSelector', false));
+  problems.push(...templateProblems(flow.parameters, 'parameters'));
+  problems.push(...templateProblems(flow.resultSelector, 'resultSelector'));
   return problems;
 }
 
-/** Problems of a payload template: `.$` values must be paths of the supported subset, never in arrays. */
-export function templateProblems(template: unknown, field: string, inArray: boolean): string[] {
-  if (Array.isArray(template)) return template.flatMap((t) => templateProblems(t, field, true));
+/** Problems of a payload template: `.$` values, at any depth and inside arrays, must be paths. */
+export function templateProblems(template: unknown, field: string): string[] {
+  if (Array.isArray(template)) return template.flatMap((t, i) => templateProblems(t, `${field}[${i}]`));
   if (!isObject(template)) return [];
   const problems: string[] = [];
   for (const [key, value] of Object.entries(template)) {
     if (!key.endsWith('.$')) {
-      problems.push(...templateProblems(value, `${field}.${key}`, inArray));
+      problems.push(...templateProblems(value, `${field}.${key}`));
       continue;
     }
-    if (inArray) {
-      problems.push(`${field}: '${key}' is inside an array; paths are only supported in objects`);
-    } else if (typeof value !== 'string') {
+    if (typeof value !== 'string') {
       problems.push(`${field}: '${key}' must be a JSONPath string`);
     } else if (value.startsWith('$$')) {
       problems.push(`${field}: '${key}' reads the context object (${value}), which cdk-unum does not provide`);
@@ -157,7 +158,7 @@ export function templateProblems(template: unknown, field: string, inArray: bool
       problems.push(`${field}: '${key}' is an intrinsic function or expression (${value}); only JSONPaths such as $.field are supported`);
     } else {
       try {
-        parsePath(value);
+        parseQuery(value);
       } catch (e) {
         problems.push(`${field}: '${key}': ${(e as Error).message}`);
       }

@@ -303,8 +303,10 @@ describe('validateGraph rejects', () => {
 
     test.each([
       ['items', /Map 'Each': itemsPath JSONPath 'items' must start with '\$'/],
-      ['$.items[*]', /Map 'Each': itemsPath JSONPath '\$\.items\[\*\]' is not supported at '\[\*\]': use \$\.field, \$\.list\[0\] or \$\['key'\]/],
-      ['$..deep', /Map 'Each': itemsPath JSONPath '\$\.\.deep' is not supported at '\.\.deep'/],
+      // ItemsPath is a reference path in Step Functions: one node, no wildcards.
+      ['$.items[*]', /Map 'Each': itemsPath JSONPath '\$\.items\[\*\]' is not a reference path: ResultPath and ItemsPath name one node/],
+      ['$..deep', /Map 'Each': itemsPath JSONPath '\$\.\.deep' is not a reference path/],
+      ['$.items[?(x)]', /Map 'Each': itemsPath JSONPath '\$\.items\[\?\(x\)\]' is not supported at '\[\?\(x\)\]'/],
     ])('a Map with itemsPath %p', (itemsPath, message) => {
       const p = onlyProblem(graph('A', task('A', 'Each'), map('Each', 'Item', undefined, { itemsPath }), task('Item')));
       expect(p).toMatch(message);
@@ -328,13 +330,13 @@ describe('validateGraph rejects', () => {
 
     test('a Choice with bad paths nested in and/not and in a path comparison', () => {
       const problems = problemsOf(graph('A', task('A', 'Pick'), choice('Pick', [
-        [{ op: 'and', conditions: [done, { op: 'not', condition: { op: 'isPresent', path: '$.a[*]', value: true } }] }, 'B'],
+        [{ op: 'and', conditions: [done, { op: 'not', condition: { op: 'isPresent', path: '$.a[*', value: true } }] }, 'B'],
         [{ op: 'numberLessThanPath', path: '$.used', otherPath: 'quota' }, 'B'],
         [{ op: 'or', conditions: [] }, 'B'],
         [{ op: 'stringMatches', path: '$.name', value: 3 } as unknown as ConditionJson, 'B'],
       ], 'C'), task('B'), task('C')));
       expect(problems).toEqual([
-        expect.stringMatching(/^Choice 'Pick': rule 0: JSONPath '\$\.a\[\*\]' is not supported at '\[\*\]'/),
+        expect.stringMatching(/^Choice 'Pick': rule 0: JSONPath '\$\.a\[\*' is not supported at '': expected '\]'/),
         expect.stringMatching(/^Choice 'Pick': rule 1: JSONPath 'quota' must start with '\$'/),
         expect.stringMatching(/^Choice 'Pick': rule 2: 'or' needs at least one condition/),
         expect.stringMatching(/^Choice 'Pick': rule 3: stringMatches on '\$\.name' needs a string value \(got 3\)/),
@@ -456,7 +458,7 @@ describe('validateGraph rejects', () => {
 
     test('a catch with a wildcard resultPath', () => {
       const p = onlyProblem(graph('A', task('A', 'B', { catch: [catchRule('Handler', { resultPath: '$.errors[*]' })] }), task('B'), task('Handler')));
-      expect(p).toMatch(/UnumFunction 'A': catch 0 resultPath JSONPath '\$\.errors\[\*\]' is not supported at '\[\*\]': use \$\.field/);
+      expect(p).toMatch(/UnumFunction 'A': catch 0 resultPath JSONPath '\$\.errors\[\*\]' is not a reference path: ResultPath and ItemsPath name one node/);
     });
 
     test('a catch without errors', () => {

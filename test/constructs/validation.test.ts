@@ -102,8 +102,22 @@ describe('wiring states', () => {
     const pick = new Choice(stack, 'Pick').when(done, fn(stack, 'A'));
     expect(() => pick.when(Condition.stringEquals('status', 'ok'), fn(stack, 'B'))).toThrow(
       /^Choice 'Pick': rule 1 \(when\(\) number 2\): JSONPath 'status' must start with '\$'$/);
-    expect(() => pick.when(Condition.and(done, Condition.isPresent('$.list[*]')), fn(stack, 'C'))).toThrow(
-      /^Choice 'Pick': rule 1 \(when\(\) number 2\): JSONPath '\$\.list\[\*\]' is not supported at '\[\*\]'/);
+    expect(() => pick.when(Condition.and(done, Condition.isPresent('$.list[?(@.size() > 1)]')), fn(stack, 'C'))).toThrow(
+      /^Choice 'Pick': rule 1 \(when\(\) number 2\): JSONPath '\$\.list\[\?\(@\.size\(\) > 1\)\]' is not supported at '\(\) > 1\)\]'/);
+    // Step Functions' Variable is a Path, so indefinite ones are accepted.
+    expect(() => pick.when(Condition.isPresent('$.list[*].id'), fn(stack, 'D'))).not.toThrow();
+  });
+
+  test('data flow: indefinite InputPath/OutputPath and paths in arrays are accepted, an indefinite resultPath is refused naming the function', () => {
+    const stack = newStack();
+    const f = fn(stack, 'Flow').configureDataFlow({
+      inputPath: '$.orders[?(@.total > 10)]', outputPath: '$..id', parameters: { list: [{ 'ids.$': '$[*].id' }, 'static'] },
+    });
+    expect(f).toBeDefined();
+    expect(() => fn(stack, 'Bad').configureDataFlow({ resultPath: '$.out[*]' })).toThrow(
+      /^UnumFunction 'Bad': resultPath: JSONPath '\$\.out\[\*\]' is not a reference path/);
+    expect(() => fn(stack, 'Code').configureDataFlow({ parameters: { list: [{ 'x.$': '$[?(@.a.b())]' }] } })).toThrow(
+      /^UnumFunction 'Code': parameters\.list\[0\]: 'x\.\$': JSONPath '\$\[\?\(@\.a\.b\(\)\)\]' is not supported at '\(\)\)\]'/);
   });
 
   test('conditions with bad operators or values are refused when built', () => {

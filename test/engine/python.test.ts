@@ -65,6 +65,20 @@ test('a Map over a Python function and a fan-in into a Python function (the even
   expect(Object.values(r.commits).every((n) => n === 1)).toBe(true);
 });
 
+test('Step Functions paths in the Python runtime: a filter InputPath, slices and .$ in arrays in ResultSelector, a Choice on negative indexes', async () => {
+  const orders = [{ id: 'a', total: 5, status: 'paid' }, { id: 'b', total: 25, status: 'paid' }, { id: 'c', total: 40, status: 'void' }, { id: 'd', total: 12, status: 'paid' }];
+  const report = await engine.run({ workflow: 'pyjsonpath', input: { orders, tags: ['t1', 't3'] } });
+  expect(report.status).toBe('SUCCEEDED');
+  expect(report.result).toEqual({ orders, tags: ['t1', 't3'], picked: { last: [12], sum: 37, both: [{ first: 25 }, 'x'] } });
+  const other = await engine.run({ workflow: 'pyjsonpath', input: { orders, tags: ['t3', 't1'] } });
+  expect(other.status).toBe('FAILED');
+  expect(other.error?.error).toBe('NoMatch');
+  // Nothing passes the filter: the function gets [], and '$.values[0]' matches nothing (States.Runtime).
+  const empty = await engine.run({ workflow: 'pyjsonpath', input: { orders: [orders[0]], tags: ['t3'] } });
+  expect(empty.status).toBe('FAILED');
+  expect(empty.error?.error).toBe('States.Runtime');
+});
+
 test('a Python exception fails the session, naming the node and its error', async () => {
   const r = await engine.run({ workflow: 'pyfail', input: { count: 2 } });
   expect(r.status).toBe('FAILED');

@@ -14,6 +14,10 @@ import { translateStatesLanguage } from '../../src/importers/asl';
 import { ImportError } from '../../src/importers/plan';
 import { World } from '../runtime/harness';
 
+// asl-validator ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator: (definition: unknown, options?: { checkPaths?: boolean }) => { isValid: boolean } = require('asl-validator');
+
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'asl');
 /** The stubs, inputs and expected outcomes are in cases.ts, shared with engine.test.ts (the same fixtures through the local engine). */
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8');
@@ -50,6 +54,14 @@ test('choice: every operator family, And/Or/Not, Path variants, Default, Fail', 
   const imported = importDefinition('asl', fixture('choice'));
   deployImported(w, imported, stubHandlers(caseOf('asl-choice')));
   await expectRuns(caseOf('asl-choice'));
+});
+
+test('JSONPath that asl-validator refuses but Step Functions runs: filters with && and !=, slice steps, negatives, .$ in arrays, an indefinite Choice variable', async () => {
+  // asl-validator alone refuses this definition (its path grammar is narrower than Step Functions').
+  expect(aslValidator(JSON.parse(fixture('jsonpath')), { checkPaths: true }).isValid).toBe(false);
+  const imported = importDefinition('asl', fixture('jsonpath'));
+  deployImported(w, imported, stubHandlers(caseOf('asl-jsonpath')));
+  await expectRuns(caseOf('asl-jsonpath'));
 });
 
 test('parallel: nested branches, a Pass in a branch and at a nested join, ResultSelector on the joined list', async () => {
@@ -161,6 +173,13 @@ describe('rejected with the state and the reason', () => {
     ['a service integration', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true } }), /state 'A': resource .* is not a Lambda function/],
     ['lambda:invoke without selecting the Payload', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName': 'f', 'Payload.$': '$' }, End: true } }), /state 'A': the lambda:invoke integration returns/],
     ['an invalid definition (asl-validator)', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Next: 'Missing' } } }), /not a valid state machine \(asl-validator\)/],
+    // A path neither asl-validator nor Step Functions accepts stays asl-validator's error.
+    ['a malformed InputPath', machine({ A: { Type: 'Task', Resource: lambdaArn, InputPath: '$.a[?(@.b > 1 &&)]', End: true } }), /not a valid state machine \(asl-validator\): .*InputPath/],
+    ['a code-like filter in Parameters', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'x.$': '$.a[?(@.b.size() > 1)]' }, End: true } }), /not a valid state machine \(asl-validator\): .*Parameters\/x\.\$/],
+    ['an indefinite ResultPath', machine({ A: { Type: 'Task', Resource: lambdaArn, ResultPath: '$.a[*]', End: true } }), /not a valid state machine \(asl-validator\): .*ResultPath/],
+    // asl-validator reports one schema error at a time: the one behind an accepted path is still found.
+    ['an error after a path Step Functions accepts', machine({ A: { Type: 'Task', Resource: lambdaArn, InputPath: '$.a[?(@.b > 1 && @.c)]', TimeoutSeconds: 'x', End: true } }), /not a valid state machine \(asl-validator\): .*TimeoutSeconds/],
+    ['an indefinite ItemsPath', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'M' }, M: { Type: 'Map', ItemsPath: '$.a[1:]', Iterator: { StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }, End: true } }), /not a valid state machine \(asl-validator\): .*ItemsPath/],
   ];
   test.each(cases)('%s', (_what, json, message) => {
     expect(() => translateStatesLanguage(json)).toThrow(ImportError);

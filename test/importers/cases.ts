@@ -43,6 +43,11 @@ const failed = (input: unknown, error: string): CaseRun => ({ input, expected: {
 const since = '2019-05-01T00:00:00Z';
 const ranks = Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, max: 10, value: (i + 1) * 2 }));
 
+const ORDERS = [
+  { id: 'a', total: 5, status: 'paid' }, { id: 'b', total: 25, status: 'paid' }, { id: 'c', total: 40, status: 'void' },
+  { id: 'd', total: 12, status: 'paid', lines: [{ sku: 'x', qty: 2 }, { sku: 'y', qty: 1 }] },
+];
+
 export const CASES: readonly ImportCase[] = [
   {
     workflow: 'asl-data-flow',
@@ -68,6 +73,26 @@ export const CASES: readonly ImportCase[] = [
       ok({ kind: 'x', since, spent: 30, limit: 20, tier: 'c' }, 'Regular'),
       ok({ kind: 'x', since, spent: 10, limit: 20, tier: null }, 'Regular'),
       ok({ kind: 'x', since, spent: 10, limit: 20, tier: 'a' }, 'Regular'),
+    ],
+  },
+  {
+    workflow: 'asl-jsonpath',
+    format: 'asl',
+    fixture: 'jsonpath',
+    runs: [
+      ok({ orders: ORDERS, tags: ['t1', 't2', 't3'] }, {
+        ids: ['b', 'd'],
+        evens: ['b'],
+        sum: 37,
+        first: 'b',
+        lastTags: ['t2', 't3'],
+        everyOther: ['t1', 't3'],
+        lines: [{ skus: ['x', 'y'], big: ['c', 'd'] }],
+        paidPair: ['paid', 'paid'],
+      }),
+      failed({ orders: ORDERS, tags: ['t1'] }, 'NoMatch'),
+      // Nothing passes the filter: the list is empty and '$[0].id' matches nothing.
+      failed({ orders: [ORDERS[0]], tags: ['t3'] }, 'States.Runtime'),
     ],
   },
   {

@@ -63,7 +63,8 @@ describe('conditions, as the runtime evaluates them', () => {
   // Bad paths are refused by Choice.when(), which can name the Choice (test/constructs/validation.test.ts).
   test('bad paths are found by validateCondition, bad values and operators when the condition is built', () => {
     expect(validateCondition(Condition.stringEquals('greeting', 'x')._toJson())).toEqual([expect.stringMatching(/JSONPath 'greeting' must start with '\$'/)]);
-    expect(validateCondition(Condition.stringEquals('$.a[*]', 'x')._toJson())).toEqual([expect.stringMatching(/is not supported at '\[\*\]'/)]);
+    expect(validateCondition(Condition.stringEquals('$.a[?(@.b.size())]', 'x')._toJson())).toEqual([expect.stringMatching(/is not supported at '\(\)\)\]'/)]);
+    expect(validateCondition(Condition.stringEquals('$.a[*].b', 'x')._toJson())).toEqual([]);
     expect(() => Condition.numberEquals('$.a', NaN)).toThrow(/finite number/);
     expect(() => Condition.comparePaths('isNull', '$.a', '$.b')).toThrow(/not a comparison operator/);
     expect(() => Condition.and()).toThrow(/at least one/);

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Chain, FanIn, Map, UnumFunction, UnumFunctionProps, UnumWorkflow } from '../../../src';
+import { Chain, Choice, Condition, Fail, FanIn, Map, UnumFunction, UnumFunctionProps, UnumWorkflow } from '../../../src';
 
 const app = new App();
 const stack = new Stack(app, 'EnginePython');
@@ -39,6 +39,20 @@ new UnumWorkflow(stack, 'pyfail', { definition: Chain.start(node('Prepare', 'ite
 
 new UnumWorkflow(stack, 'pytimeout', { definition: py('Hang', 'hang', { timeout: Duration.seconds(1), retryAttempts: 1 }) });
 new UnumWorkflow(stack, 'pyspin', { definition: py('Spin', 'hang', { handler: 'spin', timeout: Duration.seconds(1), retryAttempts: 1 }) });
+
+// Step Functions paths evaluated by the Python runtime: an indefinite InputPath and ResultSelector
+// (with '.$' inside an array) around a Python function, then a Choice its egress evaluates.
+new UnumWorkflow(stack, 'pyjsonpath', {
+  definition: Chain.start(node('Orders', 'identity'))
+    .next(py('Totals', 'total').configureDataFlow({
+      inputPath: "$.orders[?(@.total > 10 && @.status != 'void')].total",
+      resultSelector: { 'last.$': '$.values[-1:]', 'sum.$': '$.total', 'both': [{ 'first.$': '$.values[0]' }, 'x'] },
+      resultPath: '$.picked',
+    }))
+    .next(new Choice(stack, 'Route')
+      .when(Condition.and(Condition.stringEquals('$.tags[-1]', 't3'), Condition.isPresent("$.orders[?(@.status == 'void')]")), node('Report', 'identity'))
+      .otherwise(new Fail(stack, 'NoMatch', { error: 'NoMatch' }))),
+});
 
 // A Python entry fed by SQS: one session per message.
 new UnumWorkflow(stack, 'pysqs', { definition: py('SquareMessage', 'square') })

@@ -31,6 +31,19 @@ const FLOWS: Array<[string, DataFlow]> = [
   ['pass result', { result: { fixed: [1, 2] }, resultPath: '$.r' }], ['pass result null', { result: null }],
   ['pass result with selector ignored', { result: { a: 1 }, resultSelector: { 'x.$': '$.nope' } }],
   ['pass parameters only', { parameters: { 'u.$': '$.user' } }],
+  // Step Functions accepts `.$` keys in objects inside arrays, at any depth.
+  ['parameters paths in arrays', { parameters: { 'list': [{ 'a.$': '$.user' }, 1, [{ 'f.$': '$.flag' }, 'x']], 'n.$': '$.order.total' } }],
+  ['parameters array path missing', { parameters: { list: [{ 'a.$': '$.absent' }] } }],
+  // Indefinite paths yield lists (Jayway JsonPath, which Step Functions uses).
+  ['inputPath wildcard', { inputPath: '$.order.items[*].sku' }], ['inputPath filter', { inputPath: '$.order.items[?(@.qty > 1.5)]' }],
+  ['inputPath slice', { inputPath: '$.order.items[1:]' }], ['inputPath descent', { inputPath: '$..qty' }],
+  ['inputPath empty match', { inputPath: '$.order.items[?(@.qty > 100)]' }], ['inputPath negative index', { inputPath: '$.order.items[-1].sku' }],
+  ['parameters indefinite', { parameters: { 'skus.$': '$.order.items[*].sku', 'big.$': "$.order.items[?(@.sku == 'a')].qty", 'two.$': '$.order.items[0,1].qty' } }],
+  ['resultSelector indefinite', { resultSelector: { 'tags.$': '$.detail.tags[-1:]', 'all.$': '$..code' } }],
+  ['outputPath indefinite', { outputPath: '$.detail.tags[*]' }],
+  ['resultPath indefinite refused', { resultPath: '$.items[*]' }], ['resultPath filter refused', { resultPath: '$[?(@.a)]' }],
+  ['inputPath filter reads own fields only', { inputPath: '$.order.items[?(@.qty.constructor)]' }],
+  ['inputPath script refused', { inputPath: "$.order.items[?(@.qty.toString() == '2')]" }],
 ];
 const RAWS: Array<[string, unknown]> = [['object', RAW], ['array', [1, 2]], ['string', 'plain'], ['null', null]];
 
@@ -47,8 +60,9 @@ export function dataflowVectors(): VectorFile {
   const templates: unknown[] = [
     { 'a.$': '$$.Execution.Id' }, { 'a.$': 'States.Format(1)' }, { 'a.$': 3 }, { list: [{ 'a.$': '$.x' }] }, [{ 'b.$': '$.y' }],
     { x: { y: { 'z.$': '$[bad' } } }, { 'ok.$': '$.fine' }, 'scalar', null,
+    { list: [1, [{ 'deep.$': '$.y' }], { 'bad.$': '$[?(x)]' }] }, { 'many.$': '$..x' }, [[{ 'n.$': 5 }]],
   ];
-  templates.forEach((t, i) => cases.push(run(`templateProblems ${i}`, 'templateProblems', templateProblems, [t, 'parameters', false])));
+  templates.forEach((t, i) => cases.push(run(`templateProblems ${i}`, 'templateProblems', templateProblems, [t, 'parameters'])));
   templates.forEach((t, i) => cases.push(run(`applyTemplate ${i}`, 'applyTemplate', applyTemplate, [t, { fine: 1, x: 2, y: 3 }, 'Parameters'], { json: true })));
   cases.push(run('applyTemplate numbers from text', 'applyTemplate', applyTemplate, [], {
     json: true, argsAsText: '[{"a.$":"$.n","b":2.50,"c":[1.0,1e21,1e-7,-0.0],"9":"nine","1":{"z":1,"0":0}},{"n":100.0},"Parameters"]',

@@ -16,7 +16,7 @@ from .join import (  # noqa: F401
     branch_instance_key, dag_slot_instance_key, decode_element, encode_element, join_root_item_key,
     join_shard_item_key, shard_capacity, shard_count, shard_of, shard_size,
 )
-from .jsonpath import parse_path, read_path, write_path  # noqa: F401
+from .jsonpath import parse_path, parse_query, query_path, read_path, write_path  # noqa: F401
 from .trace import format_trace_header, parse_trace_header, sampled_trace_id  # noqa: F401
 from .keys import (  # noqa: F401
     checkpoint_item_key, checkpoint_key_prefix, failure_item_key, fanout_progress_item_key, garbage_key,

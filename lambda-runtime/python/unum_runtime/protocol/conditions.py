@@ -4,7 +4,7 @@ import re
 
 from . import js
 from ._generated import COMPARISON_OPERATORS, TYPE_TEST_OPERATORS
-from .jsonpath import parse_path, read_path
+from .jsonpath import parse_query, query_path
 
 __all__ = ["COMPARISON_OPERATORS", "TYPE_TEST_OPERATORS", "evaluate_condition", "validate_condition"]
 
@@ -17,14 +17,14 @@ def evaluate_condition(condition, document):
         return any(evaluate_condition(c, document) for c in condition["conditions"])
     if op == "not":
         return not evaluate_condition(condition["condition"], document)
-    left = read_path(document, js.prop(condition, "path"))
+    left = query_path(document, js.prop(condition, "path"))
     if op in TYPE_TEST_OPERATORS:
         value = js.prop(condition, "value")
         return isinstance(value, bool) and _test_type(op, left) is value
     if not left["found"]:
         return False
     if "otherPath" in condition:
-        other = read_path(document, js.prop(condition, "otherPath"))
+        other = query_path(document, js.prop(condition, "otherPath"))
         if not other["found"]:
             return False
         right = other["value"]
@@ -61,7 +61,7 @@ def validate_condition(condition):
         paths = [js.prop(c, "path"), js.prop(c, "otherPath")] if path_op else [js.prop(c, "path")]
         for path in paths:
             try:
-                parse_path(path)
+                parse_query(path)
             except ValueError as e:
                 problems.append(str(e))
         if path_op:

@@ -7,7 +7,7 @@ A field absent from the DataFlow differs from one that is null (Step Functions' 
 absence is js.UNDEFINED here, never None.
 """
 from . import js
-from .jsonpath import parse_path, read_path
+from .jsonpath import parse_path, parse_query, query_path
 
 __all__ = ["DataFlowError", "effective_input", "state_output", "pass_output", "apply_template",
            "validate_data_flow", "template_problems"]
@@ -54,7 +54,7 @@ def _select(document, path, field):
         return document
     if path is None:
         return {}
-    found = read_path(document, path)
+    found = query_path(document, path)
     if not found["found"]:
         raise DataFlowError("States.Runtime", "%s '%s' does not match any field of the value" % (field, js.to_string(path)))
     return found["value"]
@@ -90,13 +90,15 @@ def _place_result(raw, path, result):
 
 def apply_template(template, document, field):
     """Step Functions' payload template: keys ending in `.$` take the value at their path."""
+    if isinstance(template, list):
+        return [apply_template(t, document, field) for t in template]
     if not isinstance(template, dict):
         return template
     out = {}
     for key in js.keys(template):
         value = template[key]
         if key.endswith(".$"):
-            found = read_path(document, value)
+            found = query_path(document, value)
             if not found["found"]:
                 raise DataFlowError("States.Runtime", "%s: the path '%s' of '%s' does not match any field of the value"
                                     % (field, js.to_string(value), key))
@@ -110,44 +112,42 @@ def validate_data_flow(flow):
     """The problems of a data flow's paths and templates, each naming the field."""
     problems = []
 
-    def check_path(path, field):
+    def check_path(path, field, parse):
         if path is js.UNDEFINED or path is None:
             return
         try:
-            parse_path(path)
+            parse(path)
         except ValueError as e:
             problems.append("%s: %s" % (field, e))
 
-    check_path(js.prop(flow, "inputPath"), "inputPath")
-    check_path(js.prop(flow, "outputPath"), "outputPath")
+    check_path(js.prop(flow, "inputPath"), "inputPath", parse_query)
+    check_path(js.prop(flow, "outputPath"), "outputPath", parse_query)
     result_path = js.prop(flow, "resultPath")
-    check_path(result_path, "resultPath")
+    check_path(result_path, "resultPath", parse_path)
     if isinstance(result_path, str):
         try:
             if any(not isinstance(s, str) for s in parse_path(result_path)):
                 problems.append("resultPath '%s' cannot index into arrays" % result_path)
         except ValueError:
             pass  # reported above
-    problems.extend(template_problems(js.prop(flow, "parameters"), "parameters", False))
-    problems.extend(template_problems(js.prop(flow, "resultSelector"), "resultSelector", False))
+    problems.extend(template_problems(js.prop(flow, "parameters"), "parameters"))
+    problems.extend(template_problems(js.prop(flow, "resultSelector"), "resultSelector"))
     return problems
 
 
-def template_problems(template, field, in_array):
-    """Problems of a payload template: `.$` values must be paths of the supported subset, never in arrays."""
+def template_problems(template, field):
+    """Problems of a payload template: `.$` values, at any depth and inside arrays, must be paths."""
     if isinstance(template, list):
-        return [p for t in template for p in template_problems(t, field, True)]
+        return [p for i, t in enumerate(template) for p in template_problems(t, "%s[%d]" % (field, i))]
     if not isinstance(template, dict):
         return []
     problems = []
     for key in js.keys(template):
         value = template[key]
         if not key.endswith(".$"):
-            problems.extend(template_problems(value, "%s.%s" % (field, key), in_array))
+            problems.extend(template_problems(value, "%s.%s" % (field, key)))
             continue
-        if in_array:
-            problems.append("%s: '%s' is inside an array; paths are only supported in objects" % (field, key))
-        elif not isinstance(value, str):
+        if not isinstance(value, str):
             problems.append("%s: '%s' must be a JSONPath string" % (field, key))
         elif value.startswith("$$"):
             problems.append("%s: '%s' reads the context object (%s), which cdk-unum does not provide" % (field, key, value))
@@ -156,7 +156,7 @@ def template_problems(template, field, in_array):
                             % (field, key, value))
         else:
             try:
-                parse_path(value)
+                parse_query(value)
             except ValueError as e:
                 problems.append("%s: '%s': %s" % (field, key, e))
     return problems
