@@ -1,3 +1,4 @@
+import { jsonataRefusal, shapeProblems, validatorProblems } from './asl-checks';
 import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanRetry, PlanState } from './plan';
 import { COMPARISON_OPERATORS, ConditionJson } from '../protocol/conditions';
 import { templateProblems } from '../protocol/dataflow';
@@ -23,14 +24,6 @@ export interface AslImportOptions {
 }
 
 type Json = Record<string, any>;
-
-interface AslValidation {
-  readonly isValid: boolean;
-  readonly errors: ReadonlyArray<{ readonly message?: string; readonly path?: string }>;
-}
-// asl-validator ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator: (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => AslValidation = require('asl-validator');
 
 const LAMBDA_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
 const LAMBDA_INVOKE = /^arn:aws[a-zA-Z-]*:states:::lambda:invoke(\.[A-Za-z]+)?$/;
@@ -68,9 +61,6 @@ const WHY: Record<string, string> = {
   Label: 'distributed map labels are not supported',
   ErrorPath: 'only a static Error is supported',
   CausePath: 'only a static Cause is supported',
-  Arguments: 'JSONata is not supported; use the JSONPath query language',
-  Output: 'JSONata is not supported; use the JSONPath query language',
-  Assign: 'workflow variables (Assign) are not supported',
   Retry: 'Retry is supported on Task states only (a Parallel or Map has no function of its own to retry)',
   Catch: 'Catch is supported on Task states only (a Parallel or Map has no function of its own)',
   Parameters: 'Map Parameters select items with the context object ($$.Map.Item.Value), which cdk-unum does not provide',
@@ -89,10 +79,12 @@ export function translateStatesLanguage(definition: string | unknown, options: A
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ImportError('Amazon States Language', ['the definition must be a JSON object with StartAt and States']);
   }
-  const checked = aslValidator(structuredClone(json), { checkPaths: true, checkArn: true });
-  if (!checked.isValid) {
-    throw new ImportError('Amazon States Language', checked.errors.map((e) => `not a valid state machine (asl-validator): ${e.path ? `${e.path}: ` : ''}${e.message ?? JSON.stringify(e)}`));
-  }
+  const shape = shapeProblems(json);
+  if (shape.length > 0) throw new ImportError('Amazon States Language', shape);
+  const jsonata = jsonataRefusal(json);
+  if (jsonata !== undefined) throw new ImportError('Amazon States Language', [jsonata]);
+  const invalid = validatorProblems(json);
+  if (invalid.length > 0) throw new ImportError('Amazon States Language', invalid);
   return new AslTranslator(json, options).translate();
 }
 
@@ -109,7 +101,6 @@ class AslTranslator {
 
   translate(): Plan {
     const def = this.definition;
-    if (def.QueryLanguage === 'JSONata') this.problems.push('the state machine uses QueryLanguage JSONata: only JSONPath definitions can be imported');
     const timeoutSeconds = this.workflowTimeout(def.TimeoutSeconds);
     this.collect(def, 'the state machine');
     // Ids first, so transitions can refer to states defined later.
@@ -170,7 +161,6 @@ class AslTranslator {
       const why = WHY[field] ?? 'this field is not supported by the import';
       this.reject(name, `${state.Type} field ${field} cannot be translated: ${why}`);
     }
-    if (state.QueryLanguage === 'JSONata') this.reject(name, 'QueryLanguage JSONata is not supported; use JSONPath');
   }
 
   private path(name: string, field: string, value: unknown): string | undefined {
@@ -407,7 +397,6 @@ class AslTranslator {
     };
     check(variable, 'Variable');
     const operator = Object.keys(rule).find((k) => !['Variable', 'Next', 'Comment', 'Assign', 'Output'].includes(k));
-    if (rule.Assign !== undefined || rule.Output !== undefined) this.reject(name, `${where}: Assign/Output are not supported`);
     if (operator === undefined) {
       this.reject(name, `${where} has no comparison operator`);
       return { op: 'isPresent', path: '$', value: true };

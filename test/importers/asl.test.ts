@@ -180,3 +180,56 @@ describe('rejected with the state and the reason', () => {
     }
   });
 });
+
+describe('definitions asl-validator cannot read, and JSONata, are refused with the state named', () => {
+  const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
+  const problemsOf = (definition: unknown): readonly string[] => {
+    try {
+      translateStatesLanguage(JSON.stringify(definition));
+    } catch (e) {
+      expect(e).toBeInstanceOf(ImportError);
+      return (e as ImportError).problems;
+    }
+    throw new Error('expected an ImportError');
+  };
+
+  test('a state that is not an object (asl-validator throws a TypeError on it) is named, with what it must be', () => {
+    expect(problemsOf({ StartAt: 'A', States: { A: 5 } })).toEqual(["state 'A' (in the state machine) must be a JSON object with a \"Type\", not 5"]);
+    expect(problemsOf({ StartAt: 'P', States: { P: { Type: 'Parallel', End: true, Branches: [{ StartAt: 'B', States: { B: null } }] } } }))
+      .toEqual(["state 'B' (in branch 0 of 'P') must be a JSON object with a \"Type\", not null"]);
+    expect(problemsOf({ StartAt: 'A' })).toEqual(['the state machine needs "States": an object of states by name']);
+  });
+
+  test('a Pass state with neither Next nor End, at the top or in a Map, names the state and the fix', () => {
+    const fix = "state 'A' needs exactly one of \"Next\": \"<the following state>\" or \"End\": true";
+    expect(problemsOf({ StartAt: 'A', States: { A: { Type: 'Pass' } } })).toContain(fix);
+    expect(problemsOf({ StartAt: 'M', States: { M: { Type: 'Map', End: true, ItemProcessor: { StartAt: 'A', States: { A: { Type: 'Pass' } } } } } })).toContain(fix);
+  });
+
+  test('a schema finding is located at its state', () => {
+    expect(problemsOf({ StartAt: 'C', States: { C: { Type: 'Choice', Default: 'D' }, D: { Type: 'Succeed' } } }))
+      .toEqual(["not a valid state machine (asl-validator): state 'C': /States/C is invalid. must match exactly one schema in oneOf"]);
+  });
+
+  test('JSONata at the top, on a state, or in Arguments/Output/Assign/Condition is one refusal naming the states', () => {
+    expect(problemsOf({ StartAt: 'A', QueryLanguage: 'JSONata', States: { A: { Type: 'Pass', Output: '{% $states.input %}', End: true } } }))
+      .toEqual([expect.stringMatching(/^JSONata is not supported yet: the state machine \(QueryLanguage "JSONata"\) and state 'A' use it/)]);
+    const perState = problemsOf({
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: lambdaArn, Arguments: { 'x': '{% $states.input.x %}' }, Next: 'C' },
+        C: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.x > 1 %}', Next: 'D' }], Default: 'D' },
+        D: { Type: 'Pass', Assign: { seen: true }, End: true },
+      },
+    });
+    expect(perState).toHaveLength(1);
+    expect(perState[0]).toMatch(/^JSONata is not supported yet: states 'T', 'C', 'D' use it .*rewrite them with Parameters/);
+  });
+
+  test('QueryLanguage JSONPath anywhere is accepted', () => {
+    const plan = translateStatesLanguage(JSON.stringify({
+      StartAt: 'A', QueryLanguage: 'JSONPath', States: { A: { Type: 'Task', QueryLanguage: 'JSONPath', Resource: lambdaArn, End: true } },
+    }));
+    expect(plan.states.map((s) => s.kind)).toEqual(['task']);
+  });
+});
