@@ -54,8 +54,7 @@ export function shapeProblems(definition: Json): string[] {
       }
       if (typeof state.Type !== 'string') problems.push(`state '${name}' (in ${where}) needs a "Type" (Task, Pass, Choice, Wait, Parallel, Map, Succeed or Fail)`);
       if (state.Branches !== undefined) {
-        if (!Array.isArray(state.Branches)) problems.push(`state '${name}': Branches must be an array of { StartAt, States } objects`);
-        else {
+        if (!Array.isArray(state.Branches)) {problems.push(`state '${name}': Branches must be an array of { StartAt, States } objects`);} else {
           state.Branches.forEach((b: unknown, i: number) => {
             if (isObject(b)) check(b, `branch ${i} of '${name}'`);
             else problems.push(`state '${name}': Branches[${i}] must be a { StartAt, States } object`);

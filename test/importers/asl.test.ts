@@ -217,7 +217,7 @@ describe('definitions asl-validator cannot read, and JSONata, are refused with t
     const perState = problemsOf({
       StartAt: 'T',
       States: {
-        T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: lambdaArn, Arguments: { 'x': '{% $states.input.x %}' }, Next: 'C' },
+        T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: lambdaArn, Arguments: { x: '{% $states.input.x %}' }, Next: 'C' },
         C: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.x > 1 %}', Next: 'D' }], Default: 'D' },
         D: { Type: 'Pass', Assign: { seen: true }, End: true },
       },
