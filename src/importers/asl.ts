@@ -261,6 +261,7 @@ class AslTranslator {
     let resultSelector = this.template(name, 'ResultSelector', state.ResultSelector);
     let outputPath = this.path(name, 'OutputPath', state.OutputPath);
     const resultPath = this.path(name, 'ResultPath', state.ResultPath);
+    let payloadResponseOnly: boolean | undefined;
     if (LAMBDA_ARN.test(resource)) {
       keys.push(resource.split(':')[6]);
     } else if (LAMBDA_INVOKE.test(resource)) {
@@ -289,17 +290,15 @@ class AslTranslator {
       } else {
         this.reject(name, 'lambda:invoke without Payload or Payload.$ cannot be translated; pass "Payload.$": "$"');
       }
-      // The integration returns Lambda's response ({ StatusCode, Payload, ... }); only its Payload is the function's result.
-      if (resultSelector !== undefined) {
-        const rewritten = rewritePayloadPaths(resultSelector);
-        if (rewritten === undefined) {
-          this.reject(name, 'ResultSelector reads fields of the lambda:invoke response other than Payload (StatusCode, ExecutedVersion, ...), which cdk-unum does not produce');
-        }
+      // The integration returns Lambda's response ({ ExecutedVersion, Payload, StatusCode }): the function's result is
+      // wrapped so, unless only its Payload is read, where the plain result is the same value.
+      const rewritten = resultSelector !== undefined ? rewritePayloadPaths(resultSelector) : undefined;
+      if (rewritten !== undefined) {
         resultSelector = rewritten;
-      } else if (outputPath === '$.Payload' && (resultPath === undefined || resultPath === '$')) {
+      } else if (resultSelector === undefined && outputPath === '$.Payload' && (resultPath === undefined || resultPath === '$')) {
         outputPath = undefined;
-      } else if (!(resultPath === 'DISCARD')) {
-        this.reject(name, 'the lambda:invoke integration returns Lambda\'s response (StatusCode, Payload, ...), which cdk-unum does not reproduce: add "OutputPath": "$.Payload" or a ResultSelector over $.Payload, or use the function ARN as the Resource');
+      } else if (resultPath !== 'DISCARD') {
+        payloadResponseOnly = false;
       }
     } else if (/^arn:aws[a-zA-Z-]*:states:[a-z0-9-]+:\d{12}:activity:/.test(resource)) {
       this.reject(name, `resource ${resource} is an activity: activities are polled by workers, which cdk-unum has no place for; make the worker an UnumFunction`);
@@ -311,7 +310,7 @@ class AslTranslator {
       this.reject(name, `resource ${resource} is not a Lambda function: service integrations other than lambda:invoke are not supported; call the service from an UnumFunction`);
       return;
     }
-    const dataFlow: PlanDataFlow = defined({ inputPath, parameters, resultSelector, resultPath, outputPath });
+    const dataFlow: PlanDataFlow = defined({ inputPath, parameters, resultSelector, resultPath, outputPath, payloadResponseOnly });
     this.states.push({
       kind: 'task',
       ...base,

@@ -36,6 +36,8 @@ export interface PlanDataFlow {
   readonly resultSelector?: Record<string, unknown>;
   readonly resultPath?: string;
   readonly outputPath?: string;
+  /** false: the result is wrapped as lambda:invoke's response (UnumFunctionProps.payloadResponseOnly). */
+  readonly payloadResponseOnly?: boolean;
 }
 
 export interface PlanRetry {

@@ -99,6 +99,21 @@ test('lambda:invoke with Payload.$ and OutputPath $.Payload, ResultSelector over
   await expectRuns(caseOf('asl-lambda-invoke'));
 });
 
+test('lambda:invoke read as Lambda\'s response ($.Payload, $.StatusCode, $.ExecutedVersion): payloadResponseOnly false; a function ARN keeps the plain result', async () => {
+  const imported = importDefinition('asl', fixture('lambda-invoke-response'), (t) => t.keys[t.keys.length - 1]);
+  const flows = Object.fromEntries(imported.configs.map((c) => [c.node, c.dataFlow]));
+  expect(flows).toEqual({
+    Score: { resultPath: '$.scored', lambdaResponse: true },
+    Approve: { parameters: { 'score.$': '$.scored.Payload.score' }, resultSelector: { 'approved.$': '$.Payload.approved', 'status.$': '$.StatusCode', 'version.$': '$.ExecutedVersion' }, lambdaResponse: true },
+    Reject: { inputPath: '$.scored.Payload', lambdaResponse: true },
+  });
+  deployImported(w, imported, stubHandlers(caseOf('asl-lambda-invoke-response')));
+  await expectRuns(caseOf('asl-lambda-invoke-response'));
+  const arn = translateStatesLanguage(JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', ResultPath: '$.r', End: true } } }));
+  expect(arn.states[0]).toMatchObject({ kind: 'task', dataFlow: { resultPath: '$.r' } });
+  expect((arn.states[0] as { dataFlow: object }).dataFlow).not.toHaveProperty('payloadResponseOnly');
+});
+
 describe('TimeoutSeconds of the state machine', () => {
   const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
   const slowThenNext = (timeoutSeconds: unknown) => JSON.stringify({
@@ -159,7 +174,7 @@ describe('rejected with the state and the reason', () => {
     ['HeartbeatSeconds', machine({ A: { Type: 'Task', Resource: lambdaArn, HeartbeatSeconds: 10, End: true } }), /state 'A': Task field HeartbeatSeconds/],
     ['a distributed map', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'M' }, M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: { Bucket: 'b', Key: 'k' } }, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }, End: true } }), /state 'M': .*(ItemReader|DISTRIBUTED)/],
     ['a service integration', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true } }), /state 'A': resource .* is not a Lambda function/],
-    ['lambda:invoke without selecting the Payload', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName': 'f', 'Payload.$': '$' }, End: true } }), /state 'A': the lambda:invoke integration returns/],
+    ['lambda:invoke with a Qualifier', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName': 'f', 'Payload.$': '$', 'Qualifier': 'live' }, End: true } }), /state 'A': lambda:invoke parameters Qualifier are not supported/],
     ['an invalid definition (asl-validator)', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Next: 'Missing' } } }), /not a valid state machine \(asl-validator\)/],
   ];
   test.each(cases)('%s', (_what, json, message) => {
