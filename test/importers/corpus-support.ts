@@ -23,7 +23,12 @@ export const CORPUS_DIR = path.join(__dirname, '..', 'fixtures', 'asl', 'corpus'
 export const CORPUS_FUNCTION = path.join(__dirname, 'apps', 'corpus-function');
 
 /** What the generic function does in one state (see apps/corpus-function/index.js). */
-export type TaskBehaviour = { readonly returns?: unknown; readonly merge?: Record<string, unknown>; readonly throws?: string; readonly times?: number };
+export interface TaskBehaviour {
+  readonly returns?: unknown;
+  readonly merge?: Record<string, unknown>;
+  readonly throws?: string;
+  readonly times?: number;
+}
 
 /** One execution as Step Functions runs it: the output, or the error the execution fails with. */
 export interface CorpusRun {
