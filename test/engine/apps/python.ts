@@ -40,6 +40,16 @@ new UnumWorkflow(stack, 'pyfail', { definition: Chain.start(node('Prepare', 'ite
 new UnumWorkflow(stack, 'pytimeout', { definition: py('Hang', 'hang', { timeout: Duration.seconds(1), retryAttempts: 1 }) });
 new UnumWorkflow(stack, 'pyspin', { definition: py('Spin', 'hang', { handler: 'spin', timeout: Duration.seconds(1), retryAttempts: 1 }) });
 
+// lambda:invoke's response shape from the Python runtime: the first result placed at $.invoked, the second read by a ResultSelector.
+new UnumWorkflow(stack, 'pyresponse', {
+  definition: Chain.start(py('SquareInvoked', 'square', { inputPath: '$.n', payloadResponseOnly: false, resultPath: '$.invoked' }))
+    .next(py('SquareSelected', 'square', {
+      inputPath: '$.invoked.Payload',
+      payloadResponseOnly: false,
+      resultSelector: { 'value.$': '$.Payload', 'status.$': '$.StatusCode', 'version.$': '$.ExecutedVersion', 'first.$': '$.Payload' },
+    })),
+});
+
 // A Python entry fed by SQS: one session per message.
 new UnumWorkflow(stack, 'pysqs', { definition: py('SquareMessage', 'square') })
   .addSqsSource(new sqs.Queue(stack, 'Numbers', { visibilityTimeout: Duration.minutes(6), deadLetterQueue: { queue: new sqs.Queue(stack, 'NumbersDlq'), maxReceiveCount: 3 } }));
