@@ -26,6 +26,8 @@ export interface AslImportOptions {
 type Json = Record<string, any>;
 
 const LAMBDA_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
+/** Errors of the Lambda service's Invoke API as Step Functions names them (not Lambda.Unknown, which is the function's). */
+const LAMBDA_SERVICE_ERROR = /^Lambda\.[A-Za-z]+Exception$/;
 const LAMBDA_INVOKE = /^arn:aws[a-zA-Z-]*:states:::lambda:invoke(\.[A-Za-z]+)?$/;
 
 /** Fields each state type may carry that the translation handles (anything else is reported). */
@@ -318,11 +320,26 @@ class AslTranslator {
       ...defined({
         dataFlow: Object.keys(dataFlow).length > 0 ? dataFlow : undefined,
         timeoutSeconds: state.TimeoutSeconds,
-        retry: state.Retry ? (state.Retry as Json[]).map((r) => this.retrier(name, r)) : undefined,
+        retry: state.Retry ? this.retriers(name, state.Retry as Json[]) : undefined,
         catch: state.Catch ? (state.Catch as Json[]).map((c, i) => this.catcher(name, c, i)) : undefined,
         next: this.next(state),
       }),
     });
+  }
+
+  /**
+   * A Task's retriers, without those that only match errors of the Lambda
+   * service's Invoke call (Lambda.ServiceException, Lambda.TooManyRequestsException,
+   * ...: the console adds one to every lambda:invoke): a cdk-unum function has
+   * no such call to fail, and their intervals would count against its timeout.
+   */
+  private retriers(name: string, rules: Json[]): PlanRetry[] | undefined {
+    const kept = rules.filter((r) => !(Array.isArray(r.ErrorEquals) && r.ErrorEquals.length > 0 && r.ErrorEquals.every((e: unknown) => typeof e === 'string' && LAMBDA_SERVICE_ERROR.test(e))));
+    if (kept.length < rules.length) {
+      this.notes.push(`state '${name}': Retry on ${rules.filter((r) => !kept.includes(r)).map((r) => r.ErrorEquals.join(', ')).join('; ')} dropped: `
+        + 'these are errors of the Lambda Invoke call Step Functions makes, which cdk-unum does not make (it is the function)');
+    }
+    return kept.length > 0 ? kept.map((r) => this.retrier(name, r)) : undefined;
   }
 
   private retrier(name: string, r: Json): PlanRetry {

@@ -248,3 +248,27 @@ describe('definitions asl-validator cannot read, and JSONata, are refused with t
     expect(plan.states.map((s) => s.kind)).toEqual(['task']);
   });
 });
+
+test('a Retry only on the Lambda service\'s Invoke errors (the console\'s default) is dropped with a note; one that also names other errors is kept', () => {
+  const arn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
+  const plan = translateStatesLanguage(JSON.stringify({
+    StartAt: 'A',
+    States: {
+      A: {
+        Type: 'Task',
+        Resource: arn,
+        Retry: [
+          { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
+          { ErrorEquals: ['Lambda.TooManyRequestsException', 'Throttled'], IntervalSeconds: 1, MaxAttempts: 2 },
+          { ErrorEquals: ['Lambda.Unknown'], MaxAttempts: 1 },
+        ],
+        End: true,
+      },
+    },
+  }));
+  expect((plan.states[0] as { retry: unknown[] }).retry).toEqual([
+    { errors: ['Lambda.TooManyRequestsException', 'Throttled'], intervalSeconds: 1, maxAttempts: 2 },
+    { errors: ['Lambda.Unknown'], maxAttempts: 1 },
+  ]);
+  expect(plan.notes).toEqual([expect.stringMatching(/^state 'A': Retry on Lambda\.ServiceException, Lambda\.AWSLambdaException, .* dropped: these are errors of the Lambda Invoke call/)]);
+});
