@@ -355,7 +355,8 @@ export class Runtime {
     if (caught === undefined && this.config.dataFlow !== undefined) {
       // ResultSelector, ResultPath (into the raw input), OutputPath.
       const result = output;
-      output = await this.applyDataFlow(inv, () => stateOutput(this.config.dataFlow, input, result));
+      // Lambda sets the version it runs (an alias's resolved version), which is lambda:invoke's ExecutedVersion.
+      output = await this.applyDataFlow(inv, () => stateOutput(this.config.dataFlow, input, result, process.env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST'));
       if (output === DATA_FLOW_FAILED) return undefined;
     }
     this.fault('after-user-code', inv);

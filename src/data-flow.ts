@@ -53,9 +53,26 @@ export interface DataFlowProps {
   readonly outputPath?: string;
 }
 
+/** A function's data flow: Step Functions' input and output processing, and the shape of its result. */
+export interface FunctionDataFlowProps extends DataFlowProps {
+  /**
+   * The result as the function returns it (true), or wrapped as the
+   * response Step Functions' `lambda:invoke` integration gives,
+   * `{ ExecutedVersion, Payload, StatusCode }` (false), before
+   * `resultSelector` and `resultPath`, so `$.Payload` and `$.StatusCode`
+   * paths read it. `ExecutedVersion` is the version Lambda ran (`$LATEST`
+   * unless invoked through an alias or version); Lambda's SDK metadata
+   * (`SdkHttpMetadata`, `SdkResponseMetadata`) is not reproduced. Unlike
+   * aws-cdk's `LambdaInvoke` (default false), the default keeps the plain
+   * result of earlier cdk-unum workflows.
+   * @default true
+   */
+  readonly payloadResponseOnly?: boolean;
+}
+
 /** The protocol form of data-flow props; throws naming the state when a path or template is not supported. @internal */
-export function toDataFlow(where: string, props: DataFlowProps & { readonly result?: unknown }): DataFlow | undefined {
-  for (const field of ['inputPath', 'parameters', 'result', 'resultSelector', 'resultPath', 'outputPath'] as const) {
+export function toDataFlow(where: string, props: FunctionDataFlowProps & { readonly result?: unknown }): DataFlow | undefined {
+  for (const field of ['inputPath', 'parameters', 'result', 'resultSelector', 'resultPath', 'outputPath', 'payloadResponseOnly'] as const) {
     assertKnownAtSynth(where, field, props[field]);
   }
   const path = (p: string | undefined) => (p === JsonPathValue.DISCARD ? null : p);
@@ -66,6 +83,7 @@ export function toDataFlow(where: string, props: DataFlowProps & { readonly resu
     ...(props.resultSelector !== undefined ? { resultSelector: props.resultSelector } : {}),
     ...(props.resultPath !== undefined ? { resultPath: path(props.resultPath) } : {}),
     ...(props.outputPath !== undefined ? { outputPath: path(props.outputPath) } : {}),
+    ...(props.payloadResponseOnly === false ? { lambdaResponse: true } : {}),
   };
   const problems = validateDataFlow(flow);
   if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}`);

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { GraphCatch, TaskState } from './compiler/graph';
-import { DataFlowProps, toDataFlow } from './data-flow';
+import { FunctionDataFlowProps, toDataFlow } from './data-flow';
 import { UnumFunctionDefaults, UnumFunctionSettings } from './function-settings';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
 import { FunctionSettings } from './private/function-settings';
@@ -32,7 +32,7 @@ import { CatchProps, IChainable, INextable, JitterType, RetryProps } from './typ
  * Properties of an UnumFunction: its user code, Lambda settings and Step
  * Functions' input/output processing around the user code.
  */
-export interface UnumFunctionProps extends DataFlowProps, UnumFunctionSettings {
+export interface UnumFunctionProps extends FunctionDataFlowProps, UnumFunctionSettings {
   /**
    * Node.js: TypeScript or JavaScript file with the user function, bundled
    * with esbuild like `NodejsFunction` (`@aws-sdk/*` stays external).
@@ -323,9 +323,10 @@ export class UnumFunction extends State implements INextable {
 
   /**
    * Set Step Functions' InputPath/Parameters/ResultSelector/ResultPath/
-   * OutputPath around the user code (replaces what the props set).
+   * OutputPath around the user code, and the shape of its result
+   * (`payloadResponseOnly`); replaces what the props set.
    */
-  public configureDataFlow(props: DataFlowProps): UnumFunction {
+  public configureDataFlow(props: FunctionDataFlowProps): UnumFunction {
     assertUnbound(this, 'set the data flow of');
     this.dataFlow = toDataFlow(`UnumFunction '${this.id}'`, props);
     return this;

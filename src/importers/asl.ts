@@ -1,3 +1,4 @@
+import { jsonataRefusal, shapeProblems, validatorProblems } from './asl-checks';
 import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanRetry, PlanState } from './plan';
 import { COMPARISON_OPERATORS, ConditionJson } from '../protocol/conditions';
 import { templateProblems } from '../protocol/dataflow';
@@ -24,15 +25,9 @@ export interface AslImportOptions {
 
 type Json = Record<string, any>;
 
-interface AslValidation {
-  readonly isValid: boolean;
-  readonly errors: ReadonlyArray<{ readonly message?: string; readonly path?: string }>;
-}
-// asl-validator ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator: (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => AslValidation = require('asl-validator');
-
 const LAMBDA_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
+/** Errors of the Lambda service's Invoke API as Step Functions names them (not Lambda.Unknown, which is the function's). */
+const LAMBDA_SERVICE_ERROR = /^Lambda\.[A-Za-z]+Exception$/;
 const LAMBDA_INVOKE = /^arn:aws[a-zA-Z-]*:states:::lambda:invoke(\.[A-Za-z]+)?$/;
 
 /** Fields each state type may carry that the translation handles (anything else is reported). */
@@ -68,9 +63,6 @@ const WHY: Record<string, string> = {
   Label: 'distributed map labels are not supported',
   ErrorPath: 'only a static Error is supported',
   CausePath: 'only a static Cause is supported',
-  Arguments: 'JSONata is not supported; use the JSONPath query language',
-  Output: 'JSONata is not supported; use the JSONPath query language',
-  Assign: 'workflow variables (Assign) are not supported',
   Retry: 'Retry is supported on Task states only (a Parallel or Map has no function of its own to retry)',
   Catch: 'Catch is supported on Task states only (a Parallel or Map has no function of its own)',
   Parameters: 'Map Parameters select items with the context object ($$.Map.Item.Value), which cdk-unum does not provide',
@@ -89,54 +81,13 @@ export function translateStatesLanguage(definition: string | unknown, options: A
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new ImportError('Amazon States Language', ['the definition must be a JSON object with StartAt and States']);
   }
-  const errors = validateWithStepFunctionsPaths(json);
-  if (errors.length > 0) {
-    throw new ImportError('Amazon States Language', errors.map((e) => `not a valid state machine (asl-validator): ${e.path ? `${e.path}: ` : ''}${e.message ?? JSON.stringify(e)}`));
-  }
+  const shape = shapeProblems(json);
+  if (shape.length > 0) throw new ImportError('Amazon States Language', shape);
+  const jsonata = jsonataRefusal(json);
+  if (jsonata !== undefined) throw new ImportError('Amazon States Language', [jsonata]);
+  const invalid = validatorProblems(json);
+  if (invalid.length > 0) throw new ImportError('Amazon States Language', invalid);
   return new AslTranslator(json, options).translate();
-}
-
-/**
- * asl-validator's path grammar is narrower than Step Functions' (it refuses
- * `&&`, `||`, `!=`, nested `@` fields and slice steps in filters, and any
- * indefinite Choice `Variable`); a path-format error whose path our parser
- * accepts, with the reference-path rule where Step Functions has one, is not
- * a problem of the definition.
- */
-function validateWithStepFunctionsPaths(json: Json): AslValidation['errors'] {
-  // asl-validator stops at the first schema error, so each path it refuses and
-  // Step Functions accepts is set to '$' in a copy and the copy checked again.
-  const copy = structuredClone(json);
-  for (;;) {
-    const checked = aslValidator(structuredClone(copy), { checkPaths: true, checkArn: true });
-    if (checked.isValid) return [];
-    const accepted = checked.errors.map(acceptedPath(copy));
-    if (accepted.some((a) => a === undefined)) return checked.errors.filter((_e, i) => accepted[i] === undefined);
-    for (const { parent, key } of accepted as Array<{ parent: Json; key: string }>) parent[key] = '$';
-  }
-}
-
-function acceptedPath(json: Json): (error: AslValidation['errors'][number]) => { parent: Json; key: string } | undefined {
-  return (error) => {
-    const instancePath = (error as { schemaError?: { instancePath?: string } }).schemaError?.instancePath;
-    const message = (error as { Message?: string }).Message ?? '';
-    const format = /must match format "(asl_path|asl_ref_path|asl_result_path|asl_payload_template)"/.exec(message)?.[1];
-    if (format === undefined || instancePath === undefined) return undefined;
-    const tokens = instancePath.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const key = tokens[tokens.length - 1];
-    const parent = tokens.slice(0, -1).reduce<unknown>((at, t) => (at !== null && typeof at === 'object' ? (at as Json)[t] : undefined), json);
-    const value = parent !== null && typeof parent === 'object' ? (parent as Json)[key] : undefined;
-    if (typeof value !== 'string' || value === '$') return undefined;
-    // Choice Variable is a Path in the States Language; ItemsPath and ResultPath are reference paths.
-    const reference = (format === 'asl_ref_path' && key !== 'Variable') || format === 'asl_result_path';
-    try {
-      if (reference) parsePath(value);
-      else parseQuery(value);
-      return { parent: parent as Json, key };
-    } catch {
-      return undefined;
-    }
-  };
 }
 
 class AslTranslator {
@@ -152,7 +103,6 @@ class AslTranslator {
 
   translate(): Plan {
     const def = this.definition;
-    if (def.QueryLanguage === 'JSONata') this.problems.push('the state machine uses QueryLanguage JSONata: only JSONPath definitions can be imported');
     const timeoutSeconds = this.workflowTimeout(def.TimeoutSeconds);
     this.collect(def, 'the state machine');
     // Ids first, so transitions can refer to states defined later.
@@ -213,7 +163,6 @@ class AslTranslator {
       const why = WHY[field] ?? 'this field is not supported by the import';
       this.reject(name, `${state.Type} field ${field} cannot be translated: ${why}`);
     }
-    if (state.QueryLanguage === 'JSONata') this.reject(name, 'QueryLanguage JSONata is not supported; use JSONPath');
   }
 
   /** A path field; `reference` ones (ResultPath, ItemsPath) name one node, the others may be indefinite. */
@@ -316,6 +265,7 @@ class AslTranslator {
     let resultSelector = this.template(name, 'ResultSelector', state.ResultSelector);
     let outputPath = this.path(name, 'OutputPath', state.OutputPath);
     const resultPath = this.path(name, 'ResultPath', state.ResultPath, 'reference');
+    let payloadResponseOnly: boolean | undefined;
     if (LAMBDA_ARN.test(resource)) {
       keys.push(resource.split(':')[6]);
     } else if (LAMBDA_INVOKE.test(resource)) {
@@ -348,17 +298,15 @@ class AslTranslator {
       } else {
         this.reject(name, 'lambda:invoke without Payload or Payload.$ cannot be translated; pass "Payload.$": "$"');
       }
-      // The integration returns Lambda's response ({ StatusCode, Payload, ... }); only its Payload is the function's result.
-      if (resultSelector !== undefined) {
-        const rewritten = rewritePayloadPaths(resultSelector);
-        if (rewritten === undefined) {
-          this.reject(name, 'ResultSelector reads fields of the lambda:invoke response other than Payload (StatusCode, ExecutedVersion, ...), which cdk-unum does not produce');
-        }
+      // The integration returns Lambda's response ({ ExecutedVersion, Payload, StatusCode }): the function's result is
+      // wrapped so, unless only its Payload is read, where the plain result is the same value.
+      const rewritten = resultSelector !== undefined ? rewritePayloadPaths(resultSelector) : undefined;
+      if (rewritten !== undefined) {
         resultSelector = rewritten;
-      } else if (outputPath === '$.Payload' && (resultPath === undefined || resultPath === '$')) {
+      } else if (resultSelector === undefined && outputPath === '$.Payload' && (resultPath === undefined || resultPath === '$')) {
         outputPath = undefined;
-      } else if (!(resultPath === 'DISCARD')) {
-        this.reject(name, 'the lambda:invoke integration returns Lambda\'s response (StatusCode, Payload, ...), which cdk-unum does not reproduce: add "OutputPath": "$.Payload" or a ResultSelector over $.Payload, or use the function ARN as the Resource');
+      } else if (resultPath !== 'DISCARD') {
+        payloadResponseOnly = false;
       }
     } else if (/^arn:aws[a-zA-Z-]*:states:[a-z0-9-]+:\d{12}:activity:/.test(resource)) {
       this.reject(name, `resource ${resource} is an activity: activities are polled by workers, which cdk-unum has no place for; make the worker an UnumFunction`);
@@ -370,7 +318,7 @@ class AslTranslator {
       this.reject(name, `resource ${resource} is not a Lambda function: service integrations other than lambda:invoke are not supported; call the service from an UnumFunction`);
       return;
     }
-    const dataFlow: PlanDataFlow = defined({ inputPath, parameters, resultSelector, resultPath, outputPath });
+    const dataFlow: PlanDataFlow = defined({ inputPath, parameters, resultSelector, resultPath, outputPath, payloadResponseOnly });
     this.states.push({
       kind: 'task',
       ...base,
@@ -378,11 +326,26 @@ class AslTranslator {
       ...defined({
         dataFlow: Object.keys(dataFlow).length > 0 ? dataFlow : undefined,
         timeoutSeconds: state.TimeoutSeconds,
-        retry: state.Retry ? (state.Retry as Json[]).map((r) => this.retrier(name, r)) : undefined,
+        retry: state.Retry ? this.retriers(name, state.Retry as Json[]) : undefined,
         catch: state.Catch ? (state.Catch as Json[]).map((c, i) => this.catcher(name, c, i)) : undefined,
         next: this.next(state),
       }),
     });
+  }
+
+  /**
+   * A Task's retriers, without those that only match errors of the Lambda
+   * service's Invoke call (Lambda.ServiceException, Lambda.TooManyRequestsException,
+   * ...: the console adds one to every lambda:invoke): a cdk-unum function has
+   * no such call to fail, and their intervals would count against its timeout.
+   */
+  private retriers(name: string, rules: Json[]): PlanRetry[] | undefined {
+    const kept = rules.filter((r) => !(Array.isArray(r.ErrorEquals) && r.ErrorEquals.length > 0 && r.ErrorEquals.every((e: unknown) => typeof e === 'string' && LAMBDA_SERVICE_ERROR.test(e))));
+    if (kept.length < rules.length) {
+      this.notes.push(`state '${name}': Retry on ${rules.filter((r) => !kept.includes(r)).map((r) => r.ErrorEquals.join(', ')).join('; ')} dropped: `
+        + 'these are errors of the Lambda Invoke call Step Functions makes, which cdk-unum does not make (it is the function)');
+    }
+    return kept.length > 0 ? kept.map((r) => this.retrier(name, r)) : undefined;
   }
 
   private retrier(name: string, r: Json): PlanRetry {
@@ -456,7 +419,6 @@ class AslTranslator {
     };
     check(variable, 'Variable');
     const operator = Object.keys(rule).find((k) => !['Variable', 'Next', 'Comment', 'Assign', 'Output'].includes(k));
-    if (rule.Assign !== undefined || rule.Output !== undefined) this.reject(name, `${where}: Assign/Output are not supported`);
     if (operator === undefined) {
       this.reject(name, `${where} has no comparison operator`);
       return { op: 'isPresent', path: '$', value: true };

@@ -65,6 +65,7 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
   const say = (line = '') => lines.push(line ? `    ${line}` : '');
 
   const tasks = plan.states.filter((s): s is PlanTask => s.kind === 'task');
+  const deciding = new Set(plan.states.filter((s) => s.kind === 'choice' && s.onBooleanResult).map((s) => s.id));
   const python = options.stubLanguage === 'python';
   say(tasks.every((t) => t.python || t.builtin)
     ? '// Functions: one Lambda function per task, from the imported functions\' own directories.'
@@ -86,11 +87,11 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
       needsLambda = true;
       const dir = fileName(t.id);
       props.push('runtime: lambda.Runtime.PYTHON_3_12', `entry: path.join(__dirname, ${str(functionsDir)}, ${str(dir)})`, "index: 'index.py'", "handler: 'handler'");
-      stubs.push({ path: `${functionsDir}/${dir}/index.py`, code: pythonStub(t, options) });
+      stubs.push({ path: `${functionsDir}/${dir}/index.py`, code: pythonStub(t, options, t.next !== undefined && deciding.has(t.next)) });
     } else {
       const file = `${fileName(t.id)}.ts`;
       props.push(`entry: path.join(__dirname, ${str(functionsDir)}, ${str(file)})`);
-      stubs.push({ path: `${functionsDir}/${file}`, code: stub(t, options) });
+      stubs.push({ path: `${functionsDir}/${file}`, code: stub(t, options, t.next !== undefined && deciding.has(t.next)) });
     }
     if (t.timeoutSeconds !== undefined) {
       cdkImports.add('Duration');
@@ -262,32 +263,38 @@ function dataFlowValue(key: string, value: unknown, imports: Set<string>): strin
   return json(value);
 }
 
-function stub(t: PlanTask, options: CodegenOptions): string {
+/** What a stub says it does; a stub before a True/False choice returns `true`, since returning its input would take the False side. */
+const STUB_RETURNS = {
+  input: 'A stub that returns its input: replace it with the real implementation.',
+  decision: 'A stub that returns true (its True successors run): replace it with the real implementation, which returns true or false.',
+};
+
+function stub(t: PlanTask, options: CodegenOptions, decides: boolean): string {
   const ranked = t.comment?.startsWith('rank =');
   return [
     `// The function of '${t.source ?? t.id}'${options.source ? ` (imported from ${options.source})` : ''}.`,
-    '// A stub that returns its input: replace it with the real implementation.',
+    `// ${decides ? STUB_RETURNS.decision : STUB_RETURNS.input}`,
     ...(t.dataFlow?.parameters !== undefined ? ['// Its input is its static parameters (set in the workflow), after InputPath.'] : []),
     ...(ranked ? ['// Ranked copy: rank = context.index + 1, max rank = context.size.'] : []),
     'export async function handler(input: any, context: { index: number; size: number; session: string }): Promise<any> {',
     '  void context;',
-    '  return input;',
+    ...(decides ? ['  void input;', '  return true; // replace: return false to take the False successors'] : ['  return input;']),
     '}',
     '',
   ].join('\n');
 }
 
-function pythonStub(t: PlanTask, options: CodegenOptions): string {
+function pythonStub(t: PlanTask, options: CodegenOptions, decides: boolean): string {
   const ranked = t.comment?.startsWith('rank =');
   return [
     `# The function of '${t.source ?? t.id}'${options.source ? ` (imported from ${options.source})` : ''}.`,
-    '# A stub that returns its input: replace it with the real implementation.',
+    `# ${decides ? STUB_RETURNS.decision : STUB_RETURNS.input}`,
     ...(t.dataFlow?.parameters !== undefined ? ['# Its input is its static parameters (set in the workflow), after InputPath.'] : []),
     ...(ranked ? ['# Ranked copy: rank = context.index + 1, max rank = context.size.'] : []),
     '',
     '',
     'def handler(event, context):',
-    '    return event',
+    ...(decides ? ['    return True  # replace: return False to take the False successors'] : ['    return event']),
     '',
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { ConditionJson } from '../protocol/conditions';
 
 /**
@@ -35,6 +36,8 @@ export interface PlanDataFlow {
   readonly resultSelector?: Record<string, unknown>;
   readonly resultPath?: string;
   readonly outputPath?: string;
+  /** false: the result is wrapped as lambda:invoke's response (UnumFunctionProps.payloadResponseOnly). */
+  readonly payloadResponseOnly?: boolean;
 }
 
 export interface PlanRetry {
@@ -97,6 +100,8 @@ export interface PlanWait extends PlanBase {
 
 export interface PlanChoice extends PlanBase {
   readonly kind: 'choice';
+  /** A FaaSr True/False choice: it branches on whether the task before it returned `true`. */
+  readonly onBooleanResult?: boolean;
   readonly rules: ReadonlyArray<{ readonly condition: ConditionJson; readonly next: string }>;
   readonly otherwise?: string;
 }
@@ -157,6 +162,21 @@ export class ImportError extends Error {
 }
 
 const NAME = /^[A-Za-z0-9_.:+=@-]{1,80}$/;
+const MAX_NAME = 80;
+
+/**
+ * A valid workflow name from a definition's file name: without the
+ * directory and the `.asl.json`/`.json`/`.yaml` suffix, other characters
+ * replaced by `-`, and, when longer than the 80-character limit, shortened
+ * with a hash of the whole name appended so that two long names stay apart.
+ */
+export function workflowNameFromFile(file: string): string {
+  const base = file.replace(/^.*[\\/]/, '').replace(/(\.asl)?\.(json|ya?ml)$/i, '').replace(/\.asl$/i, '');
+  const cleaned = base.replace(/[^A-Za-z0-9_.:+=@-]+/g, '-').replace(/^-+|-+$/g, '') || 'imported';
+  if (cleaned.length <= MAX_NAME) return cleaned;
+  const hash = createHash('sha256').update(base).digest('hex').slice(0, 8);
+  return `${cleaned.slice(0, MAX_NAME - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
 
 /** FaaSr's True/False successors: a Choice on the action's boolean result. Returns its id. */
 export function pushResultChoice(states: PlanState[], ids: IdAllocator, from: string, whenTrue: string, whenFalse: string): string {
@@ -165,6 +185,7 @@ export function pushResultChoice(states: PlanState[], ids: IdAllocator, from: st
     kind: 'choice',
     id,
     comment: `on the boolean result of ${from}`,
+    onBooleanResult: true,
     rules: [{ condition: { op: 'booleanEquals', path: '$', value: true }, next: whenTrue }],
     otherwise: whenFalse,
   });

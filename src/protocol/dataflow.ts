@@ -29,6 +29,13 @@ export interface DataFlow {
   readonly resultPath?: string | null;
   /** Selects the output (absent: `$`). */
   readonly outputPath?: string | null;
+  /**
+   * Functions only: the result is first wrapped as the response of Step
+   * Functions' `arn:aws:states:::lambda:invoke` integration,
+   * `{ ExecutedVersion, Payload, StatusCode }` (absent or false: the result
+   * as the function returned it, as for a function ARN resource).
+   */
+  readonly lambdaResponse?: boolean;
 }
 
 /** A path or template that does not fit the input: Step Functions fails the execution (not retriable, not catchable). */
@@ -46,10 +53,15 @@ export function effectiveInput(flow: DataFlow | undefined, raw: unknown): unknow
   return flow.parameters === undefined ? selected : applyTemplate(flow.parameters, selected, 'Parameters');
 }
 
-/** The state's output from its result: ResultSelector, ResultPath into the raw input, OutputPath. */
-export function stateOutput(flow: DataFlow | undefined, raw: unknown, result: unknown): unknown {
+/**
+ * The state's output from its result: the lambda:invoke response when
+ * `lambdaResponse` (with the function's `executedVersion`), ResultSelector,
+ * ResultPath into the raw input, OutputPath.
+ */
+export function stateOutput(flow: DataFlow | undefined, raw: unknown, result: unknown, executedVersion: string = '$LATEST'): unknown {
   if (flow === undefined) return result;
-  const selected = flow.resultSelector === undefined ? result : applyTemplate(flow.resultSelector, result, 'ResultSelector');
+  const response = flow.lambdaResponse === true ? lambdaInvokeResponse(result, executedVersion) : result;
+  const selected = flow.resultSelector === undefined ? response : applyTemplate(flow.resultSelector, response, 'ResultSelector');
   const placed = placeResult(raw, flow.resultPath, selected);
   return select(placed, flow.outputPath, 'OutputPath');
 }
@@ -57,7 +69,17 @@ export function stateOutput(flow: DataFlow | undefined, raw: unknown, result: un
 /** A Pass state: its result is `result` when set, else the effective input. */
 export function passOutput(flow: DataFlow, raw: unknown): unknown {
   const input = effectiveInput(flow, raw);
-  return stateOutput({ ...flow, resultSelector: undefined }, raw, flow.result !== undefined ? flow.result : input);
+  return stateOutput({ ...flow, resultSelector: undefined, lambdaResponse: undefined }, raw, flow.result !== undefined ? flow.result : input);
+}
+
+/**
+ * What Step Functions' lambda:invoke integration returns for a successful
+ * synchronous invocation: Lambda's Invoke response with the function's
+ * result as Payload (the SDK's HTTP metadata, SdkHttpMetadata and
+ * SdkResponseMetadata, is not reproduced).
+ */
+function lambdaInvokeResponse(payload: unknown, executedVersion: string): unknown {
+  return { ExecutedVersion: executedVersion, Payload: payload, StatusCode: 200 };
 }
 
 function select(document: unknown, path: string | null | undefined, field: string): unknown {
@@ -137,6 +159,7 @@ export function validateDataFlow(flow: DataFlow): string[] {
   }
   problems.push(...templateProblems(flow.parameters, 'parameters'));
   problems.push(...templateProblems(flow.resultSelector, 'resultSelector'));
+  if (flow.lambdaResponse !== undefined && typeof flow.lambdaResponse !== 'boolean') problems.push('lambdaResponse must be true or false');
   return problems;
 }
 

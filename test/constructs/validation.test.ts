@@ -1,3 +1,4 @@
+import { gunzipSync } from 'zlib';
 import { App, CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,6 +7,7 @@ import {
   Chain, Choice, Condition, Fail, FanIn, Map, Parallel, Succeed, UnumFunction, UnumWorkflow,
 } from '../../src';
 import { WorkflowGraphError } from '../../src/compiler/validate';
+import { ENV } from '../../src/protocol';
 import { FIXTURES, fn } from '../support/shapes';
 
 /*
@@ -600,5 +602,30 @@ describe('valid edge cases synthesize', () => {
     expect(() => app.synth()).not.toThrow();
     // One per node, and the workflow's failure recorder.
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 11);
+  });
+});
+
+describe('payloadResponseOnly', () => {
+  const flowOf = (props: { payloadResponseOnly?: boolean; resultPath?: string }) => {
+    const stack = new Stack(new App(), 'S');
+    const f = new UnumFunction(stack, 'A', { code: lambda.Code.fromAsset(FIXTURES), handler: 'index.handler', ...props });
+    const workflow = new UnumWorkflow(stack, 'W', { definition: f });
+    const env = workflow.functions[0]._environment;
+    const config = env[ENV.CONFIG] ? JSON.parse(env[ENV.CONFIG]) : JSON.parse(gunzipSync(Buffer.from(env[ENV.CONFIG_GZIP], 'base64')).toString());
+    return config.dataFlow;
+  };
+
+  test('false wraps the result as lambda:invoke\'s response; true and the default keep the plain result', () => {
+    expect(flowOf({ payloadResponseOnly: false, resultPath: '$.r' })).toEqual({ resultPath: '$.r', lambdaResponse: true });
+    expect(flowOf({ payloadResponseOnly: false })).toEqual({ lambdaResponse: true });
+    expect(flowOf({ payloadResponseOnly: true })).toBeUndefined();
+    expect(flowOf({})).toBeUndefined();
+  });
+
+  test('a deploy-time value is refused, naming the function', () => {
+    const stack = new Stack(new App(), 'S');
+    const token = new CfnParameter(stack, 'Flag', { type: 'String' }).valueAsString as unknown as boolean;
+    expect(() => new UnumFunction(stack, 'A', { code: lambda.Code.fromAsset(FIXTURES), handler: 'index.handler', payloadResponseOnly: token }))
+      .toThrow(/^UnumFunction 'A': payloadResponseOnly is a deploy-time value/);
   });
 });

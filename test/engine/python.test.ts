@@ -122,3 +122,10 @@ test('an SQS batch delivered to a Python entry starts one session per message; a
   expect([await client.getResult(`sqs-${one}`), await client.getResult(`sqs-${two}`)]).toEqual([16, 25]);
   expect(logs.some((l) => l.includes(`workflow 'pysqs': SQS message ${bad} cannot start a session: its body is not JSON`))).toBe(true);
 });
+
+test('payloadResponseOnly false in Python functions: lambda:invoke\'s { ExecutedVersion, Payload, StatusCode }, as Step Functions gives it', async () => {
+  // docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html; the engine runs every function as $LATEST.
+  const report = await engine.run({ workflow: 'pyresponse', input: { n: 3 } });
+  expect(report.status).toBe('SUCCEEDED');
+  expect(report.result).toEqual({ value: 81, status: 200, version: '$LATEST', first: 81 });
+});

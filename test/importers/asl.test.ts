@@ -111,6 +111,21 @@ test('lambda:invoke with Payload.$ and OutputPath $.Payload, ResultSelector over
   await expectRuns(caseOf('asl-lambda-invoke'));
 });
 
+test('lambda:invoke read as Lambda\'s response ($.Payload, $.StatusCode, $.ExecutedVersion): payloadResponseOnly false; a function ARN keeps the plain result', async () => {
+  const imported = importDefinition('asl', fixture('lambda-invoke-response'), (t) => t.keys[t.keys.length - 1]);
+  const flows = Object.fromEntries(imported.configs.map((c) => [c.node, c.dataFlow]));
+  expect(flows).toEqual({
+    Score: { resultPath: '$.scored', lambdaResponse: true },
+    Approve: { parameters: { 'score.$': '$.scored.Payload.score' }, resultSelector: { 'approved.$': '$.Payload.approved', 'status.$': '$.StatusCode', 'version.$': '$.ExecutedVersion' }, lambdaResponse: true },
+    Reject: { inputPath: '$.scored.Payload', lambdaResponse: true },
+  });
+  deployImported(w, imported, stubHandlers(caseOf('asl-lambda-invoke-response')));
+  await expectRuns(caseOf('asl-lambda-invoke-response'));
+  const arn = translateStatesLanguage(JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', ResultPath: '$.r', End: true } } }));
+  expect(arn.states[0]).toMatchObject({ kind: 'task', dataFlow: { resultPath: '$.r' } });
+  expect((arn.states[0] as { dataFlow: object }).dataFlow).not.toHaveProperty('payloadResponseOnly');
+});
+
 describe('TimeoutSeconds of the state machine', () => {
   const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
   const slowThenNext = (timeoutSeconds: unknown) => JSON.stringify({
@@ -171,7 +186,7 @@ describe('rejected with the state and the reason', () => {
     ['HeartbeatSeconds', machine({ A: { Type: 'Task', Resource: lambdaArn, HeartbeatSeconds: 10, End: true } }), /state 'A': Task field HeartbeatSeconds/],
     ['a distributed map', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'M' }, M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: { Bucket: 'b', Key: 'k' } }, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }, End: true } }), /state 'M': .*(ItemReader|DISTRIBUTED)/],
     ['a service integration', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true } }), /state 'A': resource .* is not a Lambda function/],
-    ['lambda:invoke without selecting the Payload', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName': 'f', 'Payload.$': '$' }, End: true } }), /state 'A': the lambda:invoke integration returns/],
+    ['lambda:invoke with a Qualifier', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName': 'f', 'Payload.$': '$', 'Qualifier': 'live' }, End: true } }), /state 'A': lambda:invoke parameters Qualifier are not supported/],
     ['an invalid definition (asl-validator)', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Next: 'Missing' } } }), /not a valid state machine \(asl-validator\)/],
     // A path neither asl-validator nor Step Functions accepts stays asl-validator's error.
     ['a malformed InputPath', machine({ A: { Type: 'Task', Resource: lambdaArn, InputPath: '$.a[?(@.b > 1 &&)]', End: true } }), /not a valid state machine \(asl-validator\): .*InputPath/],
@@ -198,4 +213,81 @@ describe('rejected with the state and the reason', () => {
       expect((e as ImportError).problems).toHaveLength(2);
     }
   });
+});
+
+describe('definitions asl-validator cannot read, and JSONata, are refused with the state named', () => {
+  const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
+  const problemsOf = (definition: unknown): readonly string[] => {
+    try {
+      translateStatesLanguage(JSON.stringify(definition));
+    } catch (e) {
+      expect(e).toBeInstanceOf(ImportError);
+      return (e as ImportError).problems;
+    }
+    throw new Error('expected an ImportError');
+  };
+
+  test('a state that is not an object (asl-validator throws a TypeError on it) is named, with what it must be', () => {
+    expect(problemsOf({ StartAt: 'A', States: { A: 5 } })).toEqual(["state 'A' (in the state machine) must be a JSON object with a \"Type\", not 5"]);
+    expect(problemsOf({ StartAt: 'P', States: { P: { Type: 'Parallel', End: true, Branches: [{ StartAt: 'B', States: { B: null } }] } } }))
+      .toEqual(["state 'B' (in branch 0 of 'P') must be a JSON object with a \"Type\", not null"]);
+    expect(problemsOf({ StartAt: 'A' })).toEqual(['the state machine needs "States": an object of states by name']);
+  });
+
+  test('a Pass state with neither Next nor End, at the top or in a Map, names the state and the fix', () => {
+    const fix = "state 'A' needs exactly one of \"Next\": \"<the following state>\" or \"End\": true";
+    expect(problemsOf({ StartAt: 'A', States: { A: { Type: 'Pass' } } })).toContain(fix);
+    expect(problemsOf({ StartAt: 'M', States: { M: { Type: 'Map', End: true, ItemProcessor: { StartAt: 'A', States: { A: { Type: 'Pass' } } } } } })).toContain(fix);
+  });
+
+  test('a schema finding is located at its state', () => {
+    expect(problemsOf({ StartAt: 'C', States: { C: { Type: 'Choice', Default: 'D' }, D: { Type: 'Succeed' } } }))
+      .toEqual(["not a valid state machine (asl-validator): state 'C': /States/C is invalid. must match exactly one schema in oneOf"]);
+  });
+
+  test('JSONata at the top, on a state, or in Arguments/Output/Assign/Condition is one refusal naming the states', () => {
+    expect(problemsOf({ StartAt: 'A', QueryLanguage: 'JSONata', States: { A: { Type: 'Pass', Output: '{% $states.input %}', End: true } } }))
+      .toEqual([expect.stringMatching(/^JSONata is not supported yet: the state machine \(QueryLanguage "JSONata"\) and state 'A' use it/)]);
+    const perState = problemsOf({
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: lambdaArn, Arguments: { x: '{% $states.input.x %}' }, Next: 'C' },
+        C: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.x > 1 %}', Next: 'D' }], Default: 'D' },
+        D: { Type: 'Pass', Assign: { seen: true }, End: true },
+      },
+    });
+    expect(perState).toHaveLength(1);
+    expect(perState[0]).toMatch(/^JSONata is not supported yet: states 'T', 'C', 'D' use it .*rewrite them with Parameters/);
+  });
+
+  test('QueryLanguage JSONPath anywhere is accepted', () => {
+    const plan = translateStatesLanguage(JSON.stringify({
+      StartAt: 'A', QueryLanguage: 'JSONPath', States: { A: { Type: 'Task', QueryLanguage: 'JSONPath', Resource: lambdaArn, End: true } },
+    }));
+    expect(plan.states.map((s) => s.kind)).toEqual(['task']);
+  });
+});
+
+test('a Retry only on the Lambda service\'s Invoke errors (the console\'s default) is dropped with a note; one that also names other errors is kept', () => {
+  const arn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
+  const plan = translateStatesLanguage(JSON.stringify({
+    StartAt: 'A',
+    States: {
+      A: {
+        Type: 'Task',
+        Resource: arn,
+        Retry: [
+          { ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2 },
+          { ErrorEquals: ['Lambda.TooManyRequestsException', 'Throttled'], IntervalSeconds: 1, MaxAttempts: 2 },
+          { ErrorEquals: ['Lambda.Unknown'], MaxAttempts: 1 },
+        ],
+        End: true,
+      },
+    },
+  }));
+  expect((plan.states[0] as unknown as { retry: unknown[] }).retry).toEqual([
+    { errors: ['Lambda.TooManyRequestsException', 'Throttled'], intervalSeconds: 1, maxAttempts: 2 },
+    { errors: ['Lambda.Unknown'], maxAttempts: 1 },
+  ]);
+  expect(plan.notes).toEqual([expect.stringMatching(/^state 'A': Retry on Lambda\.ServiceException, Lambda\.AWSLambdaException, .* dropped: these are errors of the Lambda Invoke call/)]);
 });

@@ -138,6 +138,17 @@ export const CASES: readonly ImportCase[] = [
     runs: [ok({ x: 5 }, { value: 15, description: { text: 'n=15' } })],
   },
   {
+    // Step Functions' lambda:invoke output (docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html): { ExecutedVersion, Payload, StatusCode }.
+    workflow: 'asl-lambda-invoke-response',
+    format: 'asl',
+    fixture: 'lambda-invoke-response',
+    keyBy: 'function',
+    runs: [
+      ok({ n: 5 }, { approved: 15, status: 200, version: '$LATEST' }),
+      ok({ n: 2 }, { ExecutedVersion: '$LATEST', Payload: { rejected: 6 }, StatusCode: 200 }),
+    ],
+  },
+  {
     workflow: 'faasr-model-true',
     format: 'faasr',
     fixture: 'model',

@@ -22,7 +22,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const OUT = path.join(__dirname, '.generated');
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const CASES: Array<{ name: string; format: Format; file: string }> = [
-  ...fs.readdirSync(path.join(FIXTURES, 'asl')).map((f) => ({ name: `asl-${f.replace('.json', '')}`, format: 'asl' as const, file: path.join(FIXTURES, 'asl', f) })),
+  ...fs.readdirSync(path.join(FIXTURES, 'asl')).filter((f) => f.endsWith('.json')).map((f) => ({ name: `asl-${f.replace('.json', '')}`, format: 'asl' as const, file: path.join(FIXTURES, 'asl', f) })),
   ...fs.readdirSync(path.join(FIXTURES, 'faasr')).map((f) => ({ name: `faasr-${f.replace('.json', '')}`, format: 'faasr' as const, file: path.join(FIXTURES, 'faasr', f) })),
 ];
 

@@ -21,6 +21,11 @@ const fanIn = (id: string, next?: string, predecessors?: string[]): GraphState =
 const graph = (name: string, start: string, ...states: GraphState[]): WorkflowGraph => ({ name, start, states });
 
 const workflows: WorkflowGraph[] = [
+  // lambda:invoke's response shape (payloadResponseOnly false): the Choice reads $.invoked.StatusCode, Report $.Payload.
+  graph('lambda-response', 'Score',
+    task('Score', 'Check', { dataFlow: { lambdaResponse: true, resultPath: '$.invoked' } }),
+    choice('Check', [[{ op: 'numberEquals', path: '$.invoked.StatusCode', value: 200 }, 'Report']]),
+    task('Report', undefined, { dataFlow: { lambdaResponse: true, resultSelector: { 'score.$': '$.Payload.score', 'version.$': '$.ExecutedVersion' } } })),
   graph('chain', 'A', task('A', 'B'), task('B', 'C'), task('C')),
   graph('choice', 'Classify',
     task('Classify', 'Route'),

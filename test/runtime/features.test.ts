@@ -128,3 +128,27 @@ test('eager GC deletes intermediate data when the session completes, keeping the
   expect(left).toContain(g.keys(session).session);
   await g.close();
 });
+
+test('payloadResponseOnly false: the result is lambda:invoke\'s response, placed by ResultPath, read by ResultSelector; ExecutedVersion from Lambda', async () => {
+  // Step Functions' lambda:invoke output (docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html).
+  const saved = process.env.AWS_LAMBDA_FUNCTION_VERSION;
+  process.env.AWS_LAMBDA_FUNCTION_VERSION = '12';
+  try {
+    w.deploy('wf', [
+      { node: 'A', next: to('B'), dataFlow: { lambdaResponse: true, resultPath: '$.invoked' }, handler: (x: any) => ({ doubled: x.n * 2 }) },
+      {
+        node: 'B',
+        next: succeed,
+        dataFlow: { lambdaResponse: true, resultSelector: { 'sum.$': '$.Payload', 'status.$': '$.StatusCode', 'version.$': '$.ExecutedVersion' } },
+        handler: (x: any) => x.invoked.Payload.doubled + x.n,
+      },
+    ]);
+    expect(await w.result(await w.run({ n: 5 }))).toEqual({ sum: 15, status: 200, version: '12' });
+    delete process.env.AWS_LAMBDA_FUNCTION_VERSION;
+    w.deploy('wf', [{ node: 'A', next: succeed, dataFlow: { lambdaResponse: true }, handler: () => null }]);
+    expect(await w.result(await w.run(null))).toEqual({ ExecutedVersion: '$LATEST', Payload: null, StatusCode: 200 });
+  } finally {
+    if (saved === undefined) delete process.env.AWS_LAMBDA_FUNCTION_VERSION;
+    else process.env.AWS_LAMBDA_FUNCTION_VERSION = saved;
+  }
+});

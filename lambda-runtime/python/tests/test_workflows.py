@@ -254,3 +254,14 @@ def test_an_aliased_map_continues_through_its_alias(world):
     session = w.run(300)
     assert w.result(session)['sum'] == sum(i * i for i in range(1, 301))
     assert [name for name, node in names if node == 'Split'] == ['fn-Split'] + ['fn-Split:live'] * 5
+
+
+def test_lambda_invoke_response_shape(world, monkeypatch):
+    # Step Functions' lambda:invoke output (docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html):
+    # { ExecutedVersion, Payload, StatusCode }; ExecutedVersion is the version Lambda runs.
+    monkeypatch.setenv('AWS_LAMBDA_FUNCTION_VERSION', '7')
+    w = world('lambda-response').deploy({
+        'Score': lambda x, ctx: {'score': x['n'] * 2},
+        'Report': lambda x, ctx: {'score': x['invoked']['Payload']['score'] + 1, 'input': x['n']},
+    })
+    assert w.result(w.run({'n': 4})) == {'score': 9, 'version': '7'}

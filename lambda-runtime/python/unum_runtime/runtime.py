@@ -346,7 +346,9 @@ class Runtime:
         if caught is None and self.config.get('dataFlow') is not None:
             # ResultSelector, ResultPath (into the raw input), OutputPath.
             result = output
-            output = self._apply_data_flow(inv, lambda: state_output(self.config.get('dataFlow'), raw, result))
+            # Lambda sets the version it runs (an alias's resolved version), which is lambda:invoke's ExecutedVersion.
+            version = os.environ.get('AWS_LAMBDA_FUNCTION_VERSION', '$LATEST')
+            output = self._apply_data_flow(inv, lambda: state_output(self.config.get('dataFlow'), raw, result, version))
             if output is _FAILED:
                 return None
         self.fault('after-user-code', inv)

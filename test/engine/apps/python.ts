@@ -54,6 +54,16 @@ new UnumWorkflow(stack, 'pyjsonpath', {
       .otherwise(new Fail(stack, 'NoMatch', { error: 'NoMatch' }))),
 });
 
+// lambda:invoke's response shape from the Python runtime: the first result placed at $.invoked, the second read by a ResultSelector.
+new UnumWorkflow(stack, 'pyresponse', {
+  definition: Chain.start(py('SquareInvoked', 'square', { inputPath: '$.n', payloadResponseOnly: false, resultPath: '$.invoked' }))
+    .next(py('SquareSelected', 'square', {
+      inputPath: '$.invoked.Payload',
+      payloadResponseOnly: false,
+      resultSelector: { 'value.$': '$.Payload', 'status.$': '$.StatusCode', 'version.$': '$.ExecutedVersion', 'first.$': '$.Payload' },
+    })),
+});
+
 // A Python entry fed by SQS: one session per message.
 new UnumWorkflow(stack, 'pysqs', { definition: py('SquareMessage', 'square') })
   .addSqsSource(new sqs.Queue(stack, 'Numbers', { visibilityTimeout: Duration.minutes(6), deadLetterQueue: { queue: new sqs.Queue(stack, 'NumbersDlq'), maxReceiveCount: 3 } }));

@@ -44,6 +44,14 @@ const FLOWS: Array<[string, DataFlow]> = [
   ['resultPath indefinite refused', { resultPath: '$.items[*]' }], ['resultPath filter refused', { resultPath: '$[?(@.a)]' }],
   ['inputPath filter reads own fields only', { inputPath: '$.order.items[?(@.qty.constructor)]' }],
   ['inputPath script refused', { inputPath: "$.order.items[?(@.qty.toString() == '2')]" }],
+  // lambda:invoke's response (docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html): { ExecutedVersion, Payload, StatusCode }.
+  ['lambdaResponse', { lambdaResponse: true }],
+  ['lambdaResponse false', { lambdaResponse: false }],
+  ['lambdaResponse OutputPath $.Payload', { lambdaResponse: true, outputPath: '$.Payload' }],
+  ['lambdaResponse ResultSelector', { lambdaResponse: true, resultSelector: { 'code.$': '$.Payload.detail.code', 'status.$': '$.StatusCode', 'v.$': '$.ExecutedVersion' } }],
+  ['lambdaResponse ResultPath', { lambdaResponse: true, resultPath: '$.invoked' }],
+  ['lambdaResponse ResultSelector missing', { lambdaResponse: true, resultSelector: { 'x.$': '$.status' } }],
+  ['lambdaResponse not a boolean', { lambdaResponse: 'yes' } as unknown as DataFlow],
 ];
 const RAWS: Array<[string, unknown]> = [['object', RAW], ['array', [1, 2]], ['string', 'plain'], ['null', null]];
 
@@ -57,6 +65,11 @@ export function dataflowVectors(): VectorFile {
     }
     cases.push(run(`validateDataFlow ${name}`, 'validateDataFlow', validateDataFlow, [flow]));
   }
+  // The version Lambda ran (an alias resolves to a version number).
+  for (const version of ['$LATEST', '7']) {
+    cases.push(run(`stateOutput lambdaResponse version ${version}`, 'stateOutput', stateOutput, [{ lambdaResponse: true, resultPath: '$.r' }, RAW, RESULT, version], { json: true }));
+  }
+  cases.push(run('stateOutput lambdaResponse of null', 'stateOutput', stateOutput, [{ lambdaResponse: true }, RAW, null, '3'], { json: true }));
   const templates: unknown[] = [
     { 'a.$': '$$.Execution.Id' }, { 'a.$': 'States.Format(1)' }, { 'a.$': 3 }, { list: [{ 'a.$': '$.x' }] }, [{ 'b.$': '$.y' }],
     { x: { y: { 'z.$': '$[bad' } } }, { 'ok.$': '$.fine' }, 'scalar', null,

@@ -4,7 +4,7 @@ import { parseArgs } from 'util';
 import { translateStatesLanguage } from 'cdk-unum/lib/importers/asl';
 import { generateTypeScript } from 'cdk-unum/lib/importers/codegen';
 import { translateFaasr } from 'cdk-unum/lib/importers/faasr';
-import { ImportError, Plan } from 'cdk-unum/lib/importers/plan';
+import { ImportError, Plan, workflowNameFromFile } from 'cdk-unum/lib/importers/plan';
 import { translateUnumTemplate, UnumApp, unumFunctions } from 'cdk-unum/lib/importers/unum-template';
 import { parse as parseYaml } from 'yaml';
 
@@ -103,7 +103,7 @@ export async function runImport(args: string[], io: ImportIO = { stdout: process
     io.stderr.write(`unum import: ${v.format ? `unknown --format ${v.format}` : 'cannot tell the format'}; use --format asl (StartAt and States), --format faasr (FunctionInvoke and ActionList) or --format unum (unum-template.yaml)\n`);
     return 2;
   }
-  const fallbackName = parsed.positionals[0].replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '').replace(/[^A-Za-z0-9_.:+=@-]+/g, '-') || 'imported';
+  const fallbackName = workflowNameFromFile(parsed.positionals[0]);
   let plan: Plan;
   try {
     if (format === 'unum') {

@@ -31,12 +31,14 @@ def effective_input(flow, raw):
     return selected if parameters is js.UNDEFINED else apply_template(parameters, selected, "Parameters")
 
 
-def state_output(flow, raw, result):
-    """The state's output from its result: ResultSelector, ResultPath into the raw input, OutputPath."""
+def state_output(flow, raw, result, executed_version="$LATEST"):
+    """The state's output from its result: the lambda:invoke response when `lambdaResponse` (with the
+    function's `executed_version`), ResultSelector, ResultPath into the raw input, OutputPath."""
     if flow is None or flow is js.UNDEFINED:
         return result
+    response = _lambda_invoke_response(result, executed_version) if js.prop(flow, "lambdaResponse") is True else result
     selector = js.prop(flow, "resultSelector")
-    selected = result if selector is js.UNDEFINED else apply_template(selector, result, "ResultSelector")
+    selected = response if selector is js.UNDEFINED else apply_template(selector, response, "ResultSelector")
     placed = _place_result(raw, js.prop(flow, "resultPath"), selected)
     return _select(placed, js.prop(flow, "outputPath"), "OutputPath")
 
@@ -44,9 +46,15 @@ def state_output(flow, raw, result):
 def pass_output(flow, raw):
     """A Pass state: its result is `result` when set, else the effective input."""
     value = effective_input(flow, raw)
-    without_selector = {k: v for k, v in flow.items() if k != "resultSelector"}
+    without_selector = {k: v for k, v in flow.items() if k not in ("resultSelector", "lambdaResponse")}
     result = js.prop(flow, "result")
     return state_output(without_selector, raw, value if result is js.UNDEFINED else result)
+
+
+def _lambda_invoke_response(payload, executed_version):
+    """What Step Functions' lambda:invoke integration returns for a successful synchronous invocation:
+    Lambda's Invoke response with the function's result as Payload (the SDK's HTTP metadata is not reproduced)."""
+    return {"ExecutedVersion": executed_version, "Payload": payload, "StatusCode": 200}
 
 
 def _select(document, path, field):
@@ -132,6 +140,9 @@ def validate_data_flow(flow):
             pass  # reported above
     problems.extend(template_problems(js.prop(flow, "parameters"), "parameters"))
     problems.extend(template_problems(js.prop(flow, "resultSelector"), "resultSelector"))
+    lambda_response = js.prop(flow, "lambdaResponse")
+    if lambda_response is not js.UNDEFINED and not isinstance(lambda_response, bool):
+        problems.append("lambdaResponse must be true or false")
     return problems
 
 
