@@ -223,8 +223,9 @@ function functionlessBranches(config: FunctionConfig): string[] {
         break;
       case 'map':
         visit(action.item, [...fanOuts, `Map '${action.fanout}'`]);
-        // Ranked copies (width) are never empty, so only a map over an array can take onEmpty.
-        if (action.width === undefined) visit(action.onEmpty, fanOuts);
+        // An empty map arrives at an enclosing join as an empty-source slot, which reads as [],
+        // so its onEmpty path has an output (a Map may end a Parallel branch or an outer Map's items).
+        if (action.width === undefined) visit(action.onEmpty, []);
         break;
       case 'join':
         if (fanOuts.length > 0) {
