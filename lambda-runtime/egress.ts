@@ -13,6 +13,7 @@ import { DataFlowError, passOutput } from '../src/protocol/dataflow';
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
+import { failDetails, waitUntil } from '../src/protocol/states';
 
 /** What flows along an edge: a value (perhaps already in S3) or a completed join. */
 export type Payload = { value: unknown; s3Key?: string } | { fanIn: FanInRef };
@@ -36,6 +37,16 @@ class RoutingError extends Error {
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
+  }
+}
+
+/** A state's evaluation on the value; a path that does not fit it fails the session (States.Runtime), naming the state. */
+function routed<T>(state: string, evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (e) {
+    if (e instanceof DataFlowError) throw new RoutingError(e.name, `${state}: ${e.message}`);
+    throw e;
   }
 }
 
@@ -134,23 +145,20 @@ export class Egress {
         return this.step(action.next, payload, scope, source);
       case 'succeed':
         return this.succeed(payload);
-      case 'fail':
-        await this.rt.failSession(this.inv, {
-          node: action.node, instance: this.inv.instance, error: action.error, cause: action.cause,
-        });
+      case 'fail': {
+        // Only a path reads the value (a fan-in list is not read for a fixed error).
+        const value = action.errorPath !== undefined || action.causePath !== undefined ? await this.value(payload) : undefined;
+        const { error, cause } = routed(`fail '${action.node}'`, () => failDetails(action, value));
+        await this.rt.failSession(this.inv, { node: action.node, instance: this.inv.instance, error, cause });
         return;
+      }
     }
   }
 
   /** A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join. */
   private async pass(action: PassAction, payload: Payload, scope: Scope): Promise<void> {
-    let value: unknown;
-    try {
-      value = passOutput(action.dataFlow, await this.value(payload));
-    } catch (e) {
-      if (e instanceof DataFlowError) throw new RoutingError(e.name, `pass '${action.node}': ${e.message}`);
-      throw e;
-    }
+    const input = await this.value(payload);
+    const value = routed(`pass '${action.node}'`, () => passOutput(action.dataFlow, input));
     if (reachesJoin(action.next)) {
       // Deterministic in the committed output, so a duplicate writes the same value.
       const instance = instanceKey(action.node, scope.frames, scope.iteration);
@@ -176,7 +184,9 @@ export class Egress {
     if (this.flow.resuming && resumed === undefined) return;
     // A Wait that would end past the session's deadline ends at it, and the session times out then.
     const sessionDeadline = this.inv.envelope.deadline ?? Infinity;
-    const deadline = Math.min(resumed ?? Date.now() + action.seconds * 1000, sessionDeadline);
+    const reads = resumed === undefined && (action.secondsPath !== undefined || action.timestampPath !== undefined);
+    const value = reads ? await this.value(payload) : undefined;
+    const deadline = Math.min(resumed ?? routed(`wait '${action.node}'`, () => waitUntil(action, value, Date.now())), sessionDeadline);
     const left = deadline - Date.now();
     if (left > 0 && left + WAIT_MARGIN_MS >= this.rt.remaining(this.inv)) {
       this.flow.pending[key] = deadline;

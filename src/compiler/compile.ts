@@ -2,6 +2,7 @@ import { edgeKey, Scope } from './analysis';
 import { FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
 import { validateGraph, ValidatedGraph, WorkflowGraphError } from './validate';
 import { Action, CONFIG_VERSION, DagJoinAction, FunctionConfig } from '../protocol/config';
+import { FailSpec, WaitSpec } from '../protocol/states';
 
 export interface CompiledWorkflow {
   readonly name: string;
@@ -62,7 +63,7 @@ class Compiler {
       case 'pass':
         return { kind: 'pass', node: state.id, dataFlow: state.dataFlow, next: this.continueAfter(state, inLoop) };
       case 'wait':
-        return { kind: 'wait', node: state.id, seconds: state.seconds, next: this.continueAfter(state, inLoop) };
+        return { kind: 'wait', node: state.id, ...waitSpec(state), next: this.continueAfter(state, inLoop) };
       case 'choice':
         return {
           kind: 'choice',
@@ -94,7 +95,7 @@ class Compiler {
       case 'succeed':
         return this.endOfScope(this.scope(state.id));
       case 'fail':
-        return { kind: 'fail', node: state.id, error: state.error, ...(state.cause ? { cause: state.cause } : {}) };
+        return { kind: 'fail', node: state.id, ...failSpec(state) };
       case 'fanIn':
         if (isDagJoin(state)) return this.dagJoin(state, state.predecessors.indexOf(from));
         if (state.itemOffsets !== undefined) {
@@ -195,6 +196,19 @@ class Compiler {
   private scope(id: string): Scope {
     return this.analysis.scopes.get(id)!;
   }
+}
+
+function waitSpec(s: WaitSpec): WaitSpec {
+  return defined({ seconds: s.seconds, secondsPath: s.secondsPath, timestamp: s.timestamp, timestampPath: s.timestampPath });
+}
+
+function failSpec(s: FailSpec): FailSpec {
+  return defined({ error: s.error, cause: s.cause, errorPath: s.errorPath, causePath: s.causePath });
+}
+
+/** The object without its undefined fields (the configuration is JSON; absent means absent). */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**

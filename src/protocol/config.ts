@@ -1,6 +1,7 @@
 import { ConditionJson } from './conditions';
 import { DataFlow } from './dataflow';
 import type { FORWARD_ACTIONS } from './permissions';
+import { FailSpec, WaitSpec } from './states';
 
 /**
  * The per-function configuration that the graph compiler emits and the
@@ -91,15 +92,15 @@ export interface PassAction {
 }
 
 /**
- * Wait `seconds` before continuing with `next` (Step Functions' Wait). The
+ * Wait (`seconds`, or as long as `secondsPath`, `timestamp` or
+ * `timestampPath` says on the value: waitUntil) before continuing with `next` (Step Functions' Wait). The
  * function that runs the egress sleeps; when the wait does not fit in its
  * remaining time it re-invokes itself with the deadline in `Envelope.waits`
  * and continues there (only the paths through the pending waits).
  */
-export interface WaitAction {
+export interface WaitAction extends WaitSpec {
   readonly kind: 'wait';
   readonly node: string;
-  readonly seconds: number;
   readonly next: Action;
 }
 
@@ -233,12 +234,10 @@ export interface SucceedAction {
   readonly kind: 'succeed';
 }
 
-/** End the session as FAILED with this error. */
-export interface FailAction {
+/** End the session as FAILED with this error (fixed, or read from the value: failDetails). */
+export interface FailAction extends FailSpec {
   readonly kind: 'fail';
   readonly node: string;
-  readonly error: string;
-  readonly cause?: string;
 }
 
 export interface RetryRule {

@@ -17,7 +17,9 @@ describe('a fan-out that ends a branch or an item processor', () => {
       task('S', 'P'), parallel('P', ['M', 'X'], 'After'), map('M', 'A'), task('A', 'B'), task('B'), task('X'), task('After')));
     const outer = { kind: 'join', join: 'P', sources: ['M', 'X'], then: invoke('After') };
     expect(c.S.next).toEqual({
-      kind: 'parallel', fanout: 'P', branches: [
+      kind: 'parallel',
+      fanout: 'P',
+      branches: [
         { kind: 'map', fanout: 'M', itemsPath: '$', item: invoke('A'), join: 'M', onEmpty: outer },
         invoke('X'),
       ],

@@ -354,7 +354,7 @@ describe('validateGraph rejects', () => {
 
     test('a Fail without an error name', () => {
       const p = onlyProblem(graph('A', task('A', 'Pick'), choice('Pick', [[done, 'B']], 'Broken'), task('B'), fail('Broken', '')));
-      expect(p).toMatch(/^Fail 'Broken' needs an error name$/);
+      expect(p).toMatch(/^Fail 'Broken' needs an error name \(or leave it out for States.Fail\)$/);
     });
   });
 

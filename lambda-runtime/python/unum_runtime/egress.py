@@ -17,8 +17,8 @@ from .gc import collect_garbage, track_garbage
 from .protocol import (
     EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ITEM_VALUE_LIMIT, DataFlowError, checkpoint_item_key,
     dag_slot_instance_key, decode_element, encode_element, evaluate_condition, instance_key, join_instance_key,
-    join_root_item_key, join_shard_item_key, js_dumps, pass_output, payload_object_key, read_path, shard_capacity,
-    shard_count, shard_of,
+    join_root_item_key, join_shard_item_key, fail_details, js_dumps, pass_output, payload_object_key, read_path, shard_capacity,
+    shard_count, shard_of, wait_until,
 )
 from .session import FailureRecord, SessionTimedOut
 from .store import gather
@@ -50,6 +50,14 @@ class RoutingError(Exception):
     def __init__(self, name: str, message: str):
         super().__init__(message)
         self.name = name
+
+
+def _routed(state: str, evaluate):
+    """A state's evaluation on the value; a path that does not fit it fails the session (States.Runtime), naming the state."""
+    try:
+        return evaluate()
+    except DataFlowError as e:
+        raise RoutingError(e.name, f"{state}: {e}") from e
 
 
 def _cascades(then: Action) -> bool:
@@ -133,8 +141,12 @@ class Egress:
         if kind == 'succeed':
             return self._succeed(payload)
         if kind == 'fail':
+            # Only a path reads the value (a fan-in list is not read for a fixed error).
+            reads = 'errorPath' in action or 'causePath' in action
+            value = self.value(payload) if reads else None
+            details = _routed(f"fail '{action['node']}'", lambda: fail_details(action, value))
             self.rt.fail_session(self.inv, FailureRecord(
-                node=action['node'], instance=self.inv.instance, error=action['error'], cause=action.get('cause')))
+                node=action['node'], instance=self.inv.instance, error=details['error'], cause=details.get('cause')))
             return None
         raise RoutingError('Unum.InvalidConfig', f"unknown action kind '{kind}' (deploy matching cdk-unum versions)")
 
@@ -162,10 +174,8 @@ class Egress:
 
     def _pass(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join."""
-        try:
-            value = pass_output(action['dataFlow'], self.value(payload))
-        except DataFlowError as e:
-            raise RoutingError(e.name, f"pass '{action['node']}': {e}") from e
+        document = self.value(payload)
+        value = _routed(f"pass '{action['node']}'", lambda: pass_output(action['dataFlow'], document))
         if reaches_join(action['next']):
             # Deterministic in the committed output, so a duplicate writes the same value.
             instance = instance_key(action['node'], scope.frames, scope.iteration)
@@ -189,7 +199,13 @@ class Egress:
         session_deadline = self.inv.envelope.get('deadline')
         if session_deadline is None:
             session_deadline = float('inf')
-        deadline = min(resumed if resumed is not None else now_ms() + action['seconds'] * 1000, session_deadline)
+        if resumed is None:
+            reads = 'secondsPath' in action or 'timestampPath' in action
+            value = self.value(payload) if reads else None
+            resumed_or_new = _routed(f"wait '{action['node']}'", lambda: wait_until(action, value, now_ms()))
+        else:
+            resumed_or_new = resumed
+        deadline = min(resumed_or_new, session_deadline)
         left = deadline - now_ms()
         if left > 0 and left + WAIT_MARGIN_MS >= self.rt.remaining(self.inv):
             self.flow.pending[key] = deadline
