@@ -1,7 +1,7 @@
 import { edgeKey, Scope } from './analysis';
-import { FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
+import { describe, FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
 import { validateGraph, ValidatedGraph, WorkflowGraphError } from './validate';
-import { Action, CONFIG_VERSION, DagJoinAction, FunctionConfig } from '../protocol/config';
+import { Action, CONFIG_VERSION, DagJoinAction, FunctionConfig, StartAction } from '../protocol/config';
 import { FailSpec, WaitSpec } from '../protocol/states';
 
 export interface CompiledWorkflow {
@@ -26,18 +26,34 @@ export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
     .map((task) => compiler.functionConfig(task));
   const problems = functions.flatMap(functionlessBranches);
   if (problems.length > 0) throw new WorkflowGraphError(graph.name, problems);
-  return { name: graph.name, entry: graph.start, functions };
+  return { name: graph.name, entry: compiler.entry, functions };
 }
 
 class Compiler {
-  constructor(private readonly graph: WorkflowGraph, private readonly analysis: ValidatedGraph) {}
+  /** The function that starts sessions: the start state, or the first function the leading states invoke. */
+  readonly entry: string;
+  /** The leading states when the workflow does not start with a function. */
+  private readonly start?: StartAction;
+
+  constructor(private readonly graph: WorkflowGraph, private readonly analysis: ValidatedGraph) {
+    if (this.state(graph.start).kind === 'task') {
+      this.entry = graph.start;
+      return;
+    }
+    this.start = { node: graph.start, next: this.resolve('', graph.start, false) };
+    const entry = firstInvoke(this.start.next);
+    if (entry === undefined) {
+      throw new WorkflowGraphError(graph.name, [`the workflow starts with ${describe(this.state(graph.start))} and no path from it runs an UnumFunction: add one`]);
+    }
+    this.entry = entry;
+  }
 
   functionConfig(task: TaskState): FunctionConfig {
     return {
       v: CONFIG_VERSION,
       workflow: this.graph.name,
       node: task.id,
-      entry: task.id === this.graph.start,
+      entry: task.id === this.entry,
       next: this.withSkips(task.id, 0, task.next ? this.resolve(task.id, task.next, false) : this.endOfScope(this.scope(task.id))),
       retry: task.retry ?? [],
       catch: (task.catch ?? []).map((c, i) => ({
@@ -48,7 +64,8 @@ class Compiler {
       ...(task.dataFlow ? { dataFlow: task.dataFlow } : {}),
       // An unqualified name is the one the Lambda context carries: only a qualifier needs saying.
       ...(task.functionName.includes(':') ? { invokeName: task.functionName } : {}),
-      ...(task.id === this.graph.start && this.graph.timeoutSeconds !== undefined ? { timeoutSeconds: this.graph.timeoutSeconds } : {}),
+      ...(task.id === this.entry && this.graph.timeoutSeconds !== undefined ? { timeoutSeconds: this.graph.timeoutSeconds } : {}),
+      ...(task.id === this.entry && this.start ? { start: this.start } : {}),
     };
   }
 
@@ -198,6 +215,20 @@ class Compiler {
   }
 }
 
+/** The first function an action tree invokes, depth first (the entry of a workflow that starts with states). */
+function firstInvoke(action: Action | undefined): string | undefined {
+  if (action === undefined) return undefined;
+  switch (action.kind) {
+    case 'invoke': return action.node;
+    case 'pass': case 'wait': case 'skip': return firstInvoke(action.next);
+    case 'choice': return [...action.rules.map((r) => r.then), action.otherwise].map(firstInvoke).find((n) => n !== undefined);
+    case 'parallel': return action.branches.map(firstInvoke).find((n) => n !== undefined);
+    case 'map': return firstInvoke(action.item) ?? firstInvoke(action.onEmpty);
+    case 'join': case 'windowJoin': case 'dagJoin': return firstInvoke(action.then);
+    default: return undefined;
+  }
+}
+
 function waitSpec(s: WaitSpec): WaitSpec {
   return defined({ seconds: s.seconds, secondsPath: s.secondsPath, timestamp: s.timestamp, timestampPath: s.timestampPath });
 }
@@ -266,5 +297,6 @@ function functionlessBranches(config: FunctionConfig): string[] {
   };
   visit(config.next, []);
   config.catch.forEach((c) => visit(c.next, []));
+  if (config.start) visit(config.start.next, []);
   return [...new Set(problems)];
 }

@@ -46,8 +46,8 @@ export function validateGraph(graph: WorkflowGraph): ValidatedGraph {
   const start = byId.get(graph.start);
   if (!start) {
     problems.push(`the start state '${graph.start}' does not exist: set the start to one of the workflow's states (${graph.states.slice(0, 5).map((x) => `'${x.id}'`).join(', ')})`);
-  } else if (start.kind !== 'task') {
-    problems.push(`the workflow starts with ${describe(start)}: the entry must be an UnumFunction (it creates the session); put a function before it`);
+  } else if (start.kind === 'fanIn' || start.kind === 'succeed' || start.kind === 'fail') {
+    problems.push(`the workflow starts with ${describe(start)}: start with an UnumFunction, or a Choice, Parallel, Map, Pass or Wait`);
   }
   for (const state of graph.states) {
     for (const edge of edgesOf(state)) {

@@ -42,6 +42,23 @@ export interface FunctionConfig {
    * plus this (Envelope.deadline). Absent: sessions have no timeout.
    */
   readonly timeoutSeconds?: number;
+  /**
+   * Entry only, when the workflow starts with a Choice, Parallel, Map, Pass
+   * or Wait instead of a function: those states, run by the entry's runtime
+   * on the session input. The input is checkpointed as the output of
+   * instance (`node`, no frames, iteration 0), so a retry or a continuation
+   * (a Wait, a fan-out) replays them like any egress; continuations carry
+   * `node` in their envelope. The first invocation of this very function
+   * that the states lead to runs in the same invocation, so the start costs
+   * no invocation of its own. Absent: the entry's own code runs first.
+   */
+  readonly start?: StartAction;
+}
+
+/** The states a workflow starts with (FunctionConfig.start): `node` is the first of them. */
+export interface StartAction {
+  readonly node: string;
+  readonly next: Action;
 }
 
 /**
