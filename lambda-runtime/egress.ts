@@ -5,7 +5,7 @@ import { Invocation, Runtime } from './runtime';
 import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
-  Action, DagJoinAction, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
+  Action, DagJoinAction, Envelope, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
   SessionRef, evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
 import { PassAction, WaitAction } from '../src/protocol/config';
@@ -30,6 +30,16 @@ export interface Scope {
  */
 function cascades(then: Action): boolean {
   return then.kind === 'join' || (then.kind === 'wait' && cascades(then.next));
+}
+
+/**
+ * The start states' first invocation of the entry's own function: captured
+ * instead of invoked, and run in the same invocation once the egress is done.
+ */
+export interface InlineInvocation {
+  readonly node: string;
+  claimed?: boolean;
+  envelope?: Envelope;
 }
 
 /** A node's output could not be routed (no choice matched, no items array...): the session fails. */
@@ -62,7 +72,8 @@ export class Egress {
   /** `replay`: the checkpoint existed already (a retry, duplicate or continuation). */
   constructor(private readonly rt: Runtime, private readonly inv: Invocation, replay: boolean,
     private readonly flow: FlowState = FlowState.of(inv.envelope.waits),
-    private readonly fanouts: Fanouts = new Fanouts(rt, inv, replay)) {}
+    private readonly fanouts: Fanouts = new Fanouts(rt, inv, replay),
+    private readonly inline?: InlineInvocation) {}
 
   /** The workflow and session every key of this egress belongs to. */
   private get session(): SessionRef {
@@ -96,9 +107,13 @@ export class Egress {
       case 'invoke': {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
         const target = instanceKey(action.node, scope.frames, iteration);
-        // A replay invokes no successor that committed: that one's own retries finish its egress.
-        if (this.fanouts.replay && await this.rt.store.get(checkpointItemKey(this.session, target)) !== undefined) return;
-        await this.rt.invoke(action.functionName, {
+        // Claimed before any await: the branches and items of a fan-out run concurrently.
+        const inline = this.inline !== undefined && this.inline.node === action.node && !this.inline.claimed;
+        if (inline) this.inline!.claimed = true;
+        // A replay invokes no successor that committed: that one's own retries finish its egress
+        // (not the one run inline, whose egress only this invocation's retries finish).
+        if (!inline && this.fanouts.replay && await this.rt.store.get(checkpointItemKey(this.session, target)) !== undefined) return;
+        const envelope: Envelope = {
           unum: 1,
           workflow: this.rt.config.workflow,
           session: this.session.session,
@@ -107,7 +122,12 @@ export class Egress {
           iteration,
           input: await this.toInput(payload, target),
           ...(this.inv.envelope.deadline === undefined ? {} : { deadline: this.inv.envelope.deadline }),
-        });
+        };
+        if (inline) {
+          this.inline!.envelope = envelope;
+          return;
+        }
+        await this.rt.invoke(action.functionName, envelope);
         if (!this.invoked) {
           this.invoked = true;
           this.rt.fault('after-first-successor-invoke', this.inv);
@@ -194,7 +214,7 @@ export class Egress {
     }
     await sleep(left);
     if (deadline >= sessionDeadline) throw new SessionTimedOut();
-    const egress = this.flow.resuming ? new Egress(this.rt, this.inv, this.fanouts.replay, this.flow.continuing(), this.fanouts) : this;
+    const egress = this.flow.resuming ? new Egress(this.rt, this.inv, this.fanouts.replay, this.flow.continuing(), this.fanouts, this.inline) : this;
     return egress.step(action.next, payload, scope, source);
   }
 
