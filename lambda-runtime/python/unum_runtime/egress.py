@@ -44,6 +44,25 @@ class Scope:
     iteration: int
 
 
+class InlineInvocation:
+    """The start states' first invocation of the entry's own function: captured instead of invoked,
+    and run in the same invocation once the egress is done."""
+
+    def __init__(self, node: str):
+        self.node = node
+        self.envelope: Optional[Dict[str, Any]] = None
+        self._claimed = False
+        self._lock = threading.Lock()
+
+    def claim(self, node: str) -> bool:
+        """True once, for the first invocation of `node` (branches and items run on several threads)."""
+        with self._lock:
+            if self._claimed or node != self.node:
+                return False
+            self._claimed = True
+            return True
+
+
 class RoutingError(Exception):
     """A node's output could not be routed (no choice matched, no items array...): the session fails."""
 
@@ -71,9 +90,10 @@ def _frame(fanout: str, index: int, size: int, iteration: int) -> Dict[str, Any]
 
 class Egress:
     def __init__(self, rt: 'Runtime', inv: 'Invocation', replay: bool, flow: Optional[FlowState] = None,
-                 fanouts: Optional[Fanouts] = None):
+                 fanouts: Optional[Fanouts] = None, inline: Optional['InlineInvocation'] = None):
         self.rt = rt
         self.inv = inv
+        self.inline = inline
         self.flow = flow if flow is not None else FlowState.of(inv.envelope.get('waits'))
         self.fanouts = fanouts if fanouts is not None else Fanouts(rt, inv, replay)
         self._invoked = False
@@ -153,10 +173,12 @@ class Egress:
     def _invoke(self, action: Action, payload: Payload, scope: Scope) -> None:
         iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
         target = instance_key(action['node'], scope.frames, iteration)
-        # A replay invokes no successor that committed: that one's own retries finish its egress.
-        if self.fanouts.replay and self.rt.store.get(checkpoint_item_key(self.session, target)) is not None:
+        inline = self.inline is not None and self.inline.claim(action['node'])
+        # A replay invokes no successor that committed: that one's own retries finish its egress
+        # (not the one run inline, whose egress only this invocation's retries finish).
+        if not inline and self.fanouts.replay and self.rt.store.get(checkpoint_item_key(self.session, target)) is not None:
             return
-        self.rt.invoke(action['functionName'], {
+        envelope = {
             'unum': ENVELOPE_VERSION,
             'workflow': self.rt.config['workflow'],
             'session': self.session['session'],
@@ -165,7 +187,11 @@ class Egress:
             'iteration': iteration,
             'input': self._to_input(payload, target),
             **({} if self.inv.envelope.get('deadline') is None else {'deadline': self.inv.envelope['deadline']}),
-        })
+        }
+        if inline:
+            self.inline.envelope = envelope
+            return
+        self.rt.invoke(action['functionName'], envelope)
         with self._lock:
             first = not self._invoked
             self._invoked = True
@@ -213,7 +239,7 @@ class Egress:
         sleep_ms(left)
         if deadline >= session_deadline:
             raise SessionTimedOut()
-        egress = Egress(self.rt, self.inv, self.fanouts.replay, self.flow.continuing(), self.fanouts) if self.flow.resuming else self
+        egress = Egress(self.rt, self.inv, self.fanouts.replay, self.flow.continuing(), self.fanouts, self.inline) if self.flow.resuming else self
         return egress.step(action['next'], payload, scope, source)
 
     def _continue_waits_later(self) -> None:
