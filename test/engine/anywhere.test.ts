@@ -3,6 +3,7 @@ import { join } from 'path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { deliverSqsBatch, startEngine, synthApp } from './support';
 import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
+import { FaultOptions, faultSteps } from '../../toolkit/src/local/chaos';
 import { LocalEngine } from '../../toolkit/src/local/engine';
 import { workflowKeyPrefix } from '../../src/protocol';
 import { testPython } from '../support/python';
@@ -33,9 +34,9 @@ async function sessionRecords(workflow: string): Promise<string[]> {
   return (out.Items ?? []).map((i) => i.pk.S!);
 }
 
-async function runOnce(workflow: string, input: unknown) {
+async function runOnce(workflow: string, input: unknown, faults?: FaultOptions) {
   const before = (await sessionRecords(workflow)).length;
-  const report = await engine.run({ workflow, input });
+  const report = await engine.run({ workflow, input, ...(faults ? { faults } : {}) });
   expect((await sessionRecords(workflow)).length - before).toBe(1);
   return report;
 }
@@ -103,4 +104,14 @@ test('an SQS batch into a workflow that starts with a Parallel: one session per 
     .toEqual({ batchItemFailures: [] });
   expect([await client.getResult(`sqs-${one}`), await client.getResult(`sqs-${two}`)]).toEqual([[16, 16], [25, 25]]);
   expect((await sessionRecords('sqsparallel')).length - before).toBe(2);
+});
+
+describe('crashes and duplicate deliveries around the start states', () => {
+  test.each(faultSteps().map((s) => [s]))('crash at %s, with duplicates: still one session and the exact output', async (step) => {
+    for (const [workflow, input, expected] of [['nodeparallel', 3, [9, 3, 9]], ['pymap', [1, 2], { values: [1, 4], total: 5 }], ['nodewait', 4, 16]] as const) {
+      const r = await runOnce(workflow, input, { crashAt: step, duplicateRate: 0.3, seed: 7 });
+      expect([workflow, r.status, r.result]).toEqual([workflow, 'SUCCEEDED', expected]);
+      expect(Object.values(r.commits).every((n) => n === 1)).toBe(true);
+    }
+  });
 });
