@@ -106,6 +106,18 @@ test('an SQS batch into a workflow that starts with a Parallel: one session per 
   expect((await sessionRecords('sqsparallel')).length - before).toBe(2);
 });
 
+test.each([['longwait', 'LongPause', 'AfterLongPause'], ['pylongwait', 'PyLongPause', 'PyAfterLongPause']])(
+  '%s: a Wait first longer than the entry\'s invocation continues in a re-invocation of the start states, then the function runs there',
+  async (workflow, pause, after) => {
+    const r = await runOnce(workflow, { wait: 3 });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.result).toEqual({ wait: 3 });
+    expect(r.commits).toEqual({ [`${pause}|0`]: 1, [`${after}|0`]: 1 });
+    // The start and at least one continuation, addressed to the Wait (the start states' first state); the function ran in the last one.
+    expect(r.lambda.event).toBeGreaterThanOrEqual(2);
+    expect(r.instances.map((i) => i.node).sort()).toEqual([after, pause].sort());
+  });
+
 describe('crashes and duplicate deliveries around the start states', () => {
   test.each(faultSteps().map((s) => [s]))('crash at %s, with duplicates: still one session and the exact output', async (step) => {
     for (const [workflow, input, expected] of [['nodeparallel', 3, [9, 3, 9]], ['pymap', [1, 2], { values: [1, 4], total: 5 }], ['nodewait', 4, 16]] as const) {

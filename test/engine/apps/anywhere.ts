@@ -44,6 +44,16 @@ for (const lang of ['node', 'py'] as const) {
   });
 }
 
+// A Wait first that does not fit in the entry's invocation (3 s timeout): the start states continue in a re-invocation.
+new UnumWorkflow(stack, 'longwait', {
+  definition: new Wait(stack, 'LongPause', { time: WaitTime.secondsPath('$.wait') })
+    .next(new UnumFunction(stack, 'AfterLongPause', { entry: steps, handler: 'identity', timeout: Duration.seconds(3) })),
+});
+new UnumWorkflow(stack, 'pylongwait', {
+  definition: new Wait(stack, 'PyLongPause', { time: WaitTime.secondsPath('$.wait') })
+    .next(new UnumFunction(stack, 'PyAfterLongPause', { entry: pyDir('sleep'), handler: 'identity', runtime: lambda.Runtime.PYTHON_3_12, timeout: Duration.seconds(3) })),
+});
+
 // A Parallel start fed by SQS: one session per message.
 new UnumWorkflow(stack, 'sqsparallel', {
   definition: new Parallel(stack, 'SqsFork').branch(fns.node.square('SqsSquare'), fns.py.square('SqsPySquare')),
