@@ -5,8 +5,8 @@ import { Invocation, Runtime } from './runtime';
 import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
-  Action, DagJoinAction, Envelope, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
-  SessionRef, evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
+  Action, DagJoinAction, Envelope, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction,
+  checkpointItemKey, SessionRef, evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
 import { PassAction, WaitAction } from '../src/protocol/config';
 import { DataFlowError, passOutput } from '../src/protocol/dataflow';

@@ -2,10 +2,10 @@ import { randomUUID } from 'crypto';
 import { join } from 'path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { deliverSqsBatch, startEngine, synthApp } from './support';
+import { workflowKeyPrefix } from '../../src/protocol';
 import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
 import { FaultOptions, faultSteps } from '../../toolkit/src/local/chaos';
 import { LocalEngine } from '../../toolkit/src/local/engine';
-import { workflowKeyPrefix } from '../../src/protocol';
 import { testPython } from '../support/python';
 
 /**
@@ -28,7 +28,9 @@ afterAll(async () => engine?.stop());
 async function sessionRecords(workflow: string): Promise<string[]> {
   const w = selectWorkflow(app, workflow);
   const out = await engine.dynamodb.send(new ScanCommand({
-    TableName: w.table, ConsistentRead: true, FilterExpression: 'sk = :s AND begins_with(pk, :p)',
+    TableName: w.table,
+    ConsistentRead: true,
+    FilterExpression: 'sk = :s AND begins_with(pk, :p)',
     ExpressionAttributeValues: { ':s': { S: 'SESSION' }, ':p': { S: workflowKeyPrefix(workflow) } },
   }));
   return (out.Items ?? []).map((i) => i.pk.S!);
