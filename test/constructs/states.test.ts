@@ -1,7 +1,8 @@
 import { gunzipSync } from 'zlib';
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Chain, Fail, UnumWorkflow, Wait, WaitTime } from '../../src';
+import { Chain, Fail, Parallel, UnumWorkflow, Wait, WaitTime } from '../../src';
+import { invokedFunctionNames } from '../../src/private/function-config';
 import { FunctionConfig } from '../../src/protocol/config';
 import { fn } from '../support/shapes';
 
@@ -63,5 +64,32 @@ describe('Fail', () => {
     const stack = newStack();
     expect(() => new Fail(stack, 'F1', { error: 'E', errorPath: '$.e' })).toThrow("Fail 'F1': set error or errorPath, not both");
     expect(() => new Fail(stack, 'F2', { cause: 'c', causePath: '$.c' })).toThrow("Fail 'F2': set cause or causePath, not both");
+  });
+});
+
+describe('a workflow that starts with a Parallel', () => {
+  test('the first branch\'s function is the entry; it may invoke the other branches and itself (a continuation of the start states)', () => {
+    const stack = newStack();
+    const [a, b, c] = ['A', 'B', 'C'].map((id) => fn(stack, id));
+    const workflow = new UnumWorkflow(stack, 'W', {
+      definition: new Parallel(stack, 'Fork').branch(a, new Wait(stack, 'Pause', { time: WaitTime.secondsPath('$.wait') }).next(b), c),
+    });
+    expect(workflow.entryFunction).toBe(a);
+    const t = Template.fromStack(stack);
+    expect(configOf(t, 'A').start).toEqual({
+      node: 'Fork',
+      next: {
+        kind: 'parallel', fanout: 'Fork', branches: [
+          { kind: 'invoke', node: 'A', functionName: a.functionName },
+          { kind: 'wait', node: 'Pause', secondsPath: '$.wait', next: { kind: 'invoke', node: 'B', functionName: b.functionName } },
+          { kind: 'invoke', node: 'C', functionName: c.functionName },
+        ],
+      },
+    });
+    expect(configOf(t, 'B').entry).toBe(false);
+    expect(invokedFunctionNames(configOf(t, 'A'))).toEqual([a, b, c].map((f) => f.functionName).sort());
+    // Only A's start states invoke B and C (their join invokes nothing): the grant is A's.
+    const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+    for (const name of [b, c].map((f) => f.functionName)) expect(policies).toContain(`function:${name}`);
   });
 });
