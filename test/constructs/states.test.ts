@@ -79,7 +79,9 @@ describe('a workflow that starts with a Parallel', () => {
     expect(configOf(t, 'A').start).toEqual({
       node: 'Fork',
       next: {
-        kind: 'parallel', fanout: 'Fork', branches: [
+        kind: 'parallel',
+        fanout: 'Fork',
+        branches: [
           { kind: 'invoke', node: 'A', functionName: a.functionName },
           { kind: 'wait', node: 'Pause', secondsPath: '$.wait', next: { kind: 'invoke', node: 'B', functionName: b.functionName } },
           { kind: 'invoke', node: 'C', functionName: c.functionName },
