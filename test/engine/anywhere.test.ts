@@ -97,16 +97,17 @@ describe.each(['node', 'py'])('%s functions', (lang) => {
   });
 });
 
-test('an SQS batch into a workflow that starts with a Parallel: one session per message, each branch once', async () => {
-  const workflow = selectWorkflow(app, 'sqsparallel');
-  const client = engine.client(workflow);
-  const before = (await sessionRecords('sqsparallel')).length;
-  const [one, two] = [randomUUID(), randomUUID()];
-  expect(await deliverSqsBatch(engine, workflow.entry.functionName, 'arn:aws:sqs:us-east-1:000000000000:numbers', [[one, '4'], [two, '5']]))
-    .toEqual({ batchItemFailures: [] });
-  expect([await client.getResult(`sqs-${one}`), await client.getResult(`sqs-${two}`)]).toEqual([[16, 16], [25, 25]]);
-  expect((await sessionRecords('sqsparallel')).length - before).toBe(2);
-});
+test.each([['sqsparallel', 'Node.js'], ['pysqsparallel', 'Python']])(
+  'an SQS batch into %s (a Parallel start, %s entry): one session per message, each branch once', async (name) => {
+    const workflow = selectWorkflow(app, name);
+    const client = engine.client(workflow);
+    const before = (await sessionRecords(name)).length;
+    const [one, two] = [randomUUID(), randomUUID()];
+    expect(await deliverSqsBatch(engine, workflow.entry.functionName, 'arn:aws:sqs:us-east-1:000000000000:numbers', [[one, '4'], [two, '5']]))
+      .toEqual({ batchItemFailures: [] });
+    expect([await client.getResult(`sqs-${one}`), await client.getResult(`sqs-${two}`)]).toEqual([[16, 16], [25, 25]]);
+    expect((await sessionRecords(name)).length - before).toBe(2);
+  });
 
 test.each([['longwait', 'LongPause', 'AfterLongPause'], ['pylongwait', 'PyLongPause', 'PyAfterLongPause']])(
   '%s: a Wait first longer than the entry\'s invocation continues in a re-invocation of the start states, then the function runs there',

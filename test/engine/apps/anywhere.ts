@@ -58,5 +58,9 @@ new UnumWorkflow(stack, 'pylongwait', {
 new UnumWorkflow(stack, 'sqsparallel', {
   definition: new Parallel(stack, 'SqsFork').branch(fns.node.square('SqsSquare'), fns.py.square('SqsPySquare')),
 }).addSqsSource(new sqs.Queue(stack, 'Numbers', { visibilityTimeout: Duration.minutes(6) }));
+// The same with a Python entry.
+new UnumWorkflow(stack, 'pysqsparallel', {
+  definition: new Parallel(stack, 'PySqsFork').branch(fns.py.square('PySqsSquare'), fns.node.square('PySqsNodeSquare')),
+}).addSqsSource(new sqs.Queue(stack, 'PyNumbers', { visibilityTimeout: Duration.minutes(6) }));
 
 app.synth();
