@@ -249,6 +249,7 @@ function defined<T extends object>(o: T): T {
  */
 function functionlessBranches(config: FunctionConfig): string[] {
   const problems: string[] = [];
+  let origin = `after UnumFunction '${config.node}' fans out`;
   const visit = (action: Action | undefined, fanOuts: string[]): void => {
     if (!action) return;
     switch (action.kind) {
@@ -275,7 +276,7 @@ function functionlessBranches(config: FunctionConfig): string[] {
       case 'join':
         if (fanOuts.length > 0) {
           const fanOut = fanOuts[fanOuts.length - 1];
-          problems.push(`${fanOut} has a branch or item that reaches its join without running a function (after UnumFunction '${config.node}' fans out, `
+          problems.push(`${fanOut} has a branch or item that reaches its join without running a function (${origin}, `
             + 'a path made only of Choice/Succeed states has no output to join): put an UnumFunction on that path, e.g. one that returns its input');
           return;
         }
@@ -297,6 +298,9 @@ function functionlessBranches(config: FunctionConfig): string[] {
   };
   visit(config.next, []);
   config.catch.forEach((c) => visit(c.next, []));
-  if (config.start) visit(config.start.next, []);
+  if (config.start) {
+    origin = 'at the start of the workflow';
+    visit(config.start.next, []);
+  }
   return [...new Set(problems)];
 }

@@ -64,3 +64,8 @@ describe('a workflow that starts with states', () => {
       "the workflow starts with Succeed 'Done': start with an UnumFunction, or a Choice, Parallel, Map, Pass or Wait");
   });
 });
+
+test('a start Parallel with a branch that reaches its join without a function is refused, saying where', () => {
+  const g = graph('Fork', parallel('Fork', ['A', 'Skip'], 'Merge'), task('A'), choice('Skip', [[isHello, 'Done']], 'Done'), succeed('Done'), task('Merge'));
+  expect(() => compileWorkflow(g)).toThrow("Parallel 'Fork' has a branch or item that reaches its join without running a function (at the start of the workflow, ");
+});
