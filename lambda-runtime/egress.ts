@@ -5,14 +5,15 @@ import { Invocation, Runtime } from './runtime';
 import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
-  Action, DagJoinAction, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
-  SessionRef, evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
+  Action, DagJoinAction, Envelope, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction,
+  checkpointItemKey, SessionRef, evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
 import { PassAction, WaitAction } from '../src/protocol/config';
 import { DataFlowError, passOutput } from '../src/protocol/dataflow';
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
+import { failDetails, waitUntil } from '../src/protocol/states';
 
 /** What flows along an edge: a value (perhaps already in S3) or a completed join. */
 export type Payload = { value: unknown; s3Key?: string } | { fanIn: FanInRef };
@@ -31,11 +32,31 @@ function cascades(then: Action): boolean {
   return then.kind === 'join' || (then.kind === 'wait' && cascades(then.next));
 }
 
+/**
+ * The start states' first invocation of the entry's own function: captured
+ * instead of invoked, and run in the same invocation once the egress is done.
+ */
+export interface InlineInvocation {
+  readonly node: string;
+  claimed?: boolean;
+  envelope?: Envelope;
+}
+
 /** A node's output could not be routed (no choice matched, no items array...): the session fails. */
 class RoutingError extends Error {
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
+  }
+}
+
+/** A state's evaluation on the value; a path that does not fit it fails the session (States.Runtime), naming the state. */
+function routed<T>(state: string, evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (e) {
+    if (e instanceof DataFlowError) throw new RoutingError(e.name, `${state}: ${e.message}`);
+    throw e;
   }
 }
 
@@ -51,7 +72,8 @@ export class Egress {
   /** `replay`: the checkpoint existed already (a retry, duplicate or continuation). */
   constructor(private readonly rt: Runtime, private readonly inv: Invocation, replay: boolean,
     private readonly flow: FlowState = FlowState.of(inv.envelope.waits),
-    private readonly fanouts: Fanouts = new Fanouts(rt, inv, replay)) {}
+    private readonly fanouts: Fanouts = new Fanouts(rt, inv, replay),
+    private readonly inline?: InlineInvocation) {}
 
   /** The workflow and session every key of this egress belongs to. */
   private get session(): SessionRef {
@@ -85,9 +107,13 @@ export class Egress {
       case 'invoke': {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
         const target = instanceKey(action.node, scope.frames, iteration);
-        // A replay invokes no successor that committed: that one's own retries finish its egress.
-        if (this.fanouts.replay && await this.rt.store.get(checkpointItemKey(this.session, target)) !== undefined) return;
-        await this.rt.invoke(action.functionName, {
+        // Claimed before any await: the branches and items of a fan-out run concurrently.
+        const inline = this.inline !== undefined && this.inline.node === action.node && !this.inline.claimed;
+        if (inline) this.inline!.claimed = true;
+        // A replay invokes no successor that committed: that one's own retries finish its egress
+        // (not the one run inline, whose egress only this invocation's retries finish).
+        if (!inline && this.fanouts.replay && await this.rt.store.get(checkpointItemKey(this.session, target)) !== undefined) return;
+        const envelope: Envelope = {
           unum: 1,
           workflow: this.rt.config.workflow,
           session: this.session.session,
@@ -96,7 +122,12 @@ export class Egress {
           iteration,
           input: await this.toInput(payload, target),
           ...(this.inv.envelope.deadline === undefined ? {} : { deadline: this.inv.envelope.deadline }),
-        });
+        };
+        if (inline) {
+          this.inline!.envelope = envelope;
+          return;
+        }
+        await this.rt.invoke(action.functionName, envelope);
         if (!this.invoked) {
           this.invoked = true;
           this.rt.fault('after-first-successor-invoke', this.inv);
@@ -134,23 +165,20 @@ export class Egress {
         return this.step(action.next, payload, scope, source);
       case 'succeed':
         return this.succeed(payload);
-      case 'fail':
-        await this.rt.failSession(this.inv, {
-          node: action.node, instance: this.inv.instance, error: action.error, cause: action.cause,
-        });
+      case 'fail': {
+        // Only a path reads the value (a fan-in list is not read for a fixed error).
+        const value = action.errorPath !== undefined || action.causePath !== undefined ? await this.value(payload) : undefined;
+        const { error, cause } = routed(`fail '${action.node}'`, () => failDetails(action, value));
+        await this.rt.failSession(this.inv, { node: action.node, instance: this.inv.instance, error, cause });
         return;
+      }
     }
   }
 
   /** A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join. */
   private async pass(action: PassAction, payload: Payload, scope: Scope): Promise<void> {
-    let value: unknown;
-    try {
-      value = passOutput(action.dataFlow, await this.value(payload));
-    } catch (e) {
-      if (e instanceof DataFlowError) throw new RoutingError(e.name, `pass '${action.node}': ${e.message}`);
-      throw e;
-    }
+    const input = await this.value(payload);
+    const value = routed(`pass '${action.node}'`, () => passOutput(action.dataFlow, input));
     if (reachesJoin(action.next)) {
       // Deterministic in the committed output, so a duplicate writes the same value.
       const instance = instanceKey(action.node, scope.frames, scope.iteration);
@@ -176,7 +204,9 @@ export class Egress {
     if (this.flow.resuming && resumed === undefined) return;
     // A Wait that would end past the session's deadline ends at it, and the session times out then.
     const sessionDeadline = this.inv.envelope.deadline ?? Infinity;
-    const deadline = Math.min(resumed ?? Date.now() + action.seconds * 1000, sessionDeadline);
+    const reads = resumed === undefined && (action.secondsPath !== undefined || action.timestampPath !== undefined);
+    const value = reads ? await this.value(payload) : undefined;
+    const deadline = Math.min(resumed ?? routed(`wait '${action.node}'`, () => waitUntil(action, value, Date.now())), sessionDeadline);
     const left = deadline - Date.now();
     if (left > 0 && left + WAIT_MARGIN_MS >= this.rt.remaining(this.inv)) {
       this.flow.pending[key] = deadline;
@@ -184,7 +214,7 @@ export class Egress {
     }
     await sleep(left);
     if (deadline >= sessionDeadline) throw new SessionTimedOut();
-    const egress = this.flow.resuming ? new Egress(this.rt, this.inv, this.fanouts.replay, this.flow.continuing(), this.fanouts) : this;
+    const egress = this.flow.resuming ? new Egress(this.rt, this.inv, this.fanouts.replay, this.flow.continuing(), this.fanouts, this.inline) : this;
     return egress.step(action.next, payload, scope, source);
   }
 

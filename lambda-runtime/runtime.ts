@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { Egress, Payload } from './egress';
+import { Egress, InlineInvocation, Payload } from './egress';
 import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
 import { invocationFields, jsonLogger, withFields } from './log';
@@ -49,6 +49,9 @@ export interface RuntimeOptions {
 
 export type RuntimeHandler = (event: unknown, lambdaContext?: LambdaContext) => Promise<unknown>;
 
+/** The start input could not be read (the failure is recorded on the session). */
+const NO_INPUT = Symbol('no input');
+
 /** Marks a data-flow failure (already recorded on the session). */
 const DATA_FLOW_FAILED = Symbol('data flow failed');
 
@@ -77,6 +80,8 @@ export interface Invocation {
   readonly logger: Logger;
   /** What this invocation did, written as one EMF line when it ends. */
   readonly metrics: Metrics;
+  /** The entry's own instance run after the start states, in the invocation that ran them. */
+  readonly afterStart?: boolean;
 }
 
 /** A committed checkpoint; `value` when this invocation wrote it (saves decoding it again). */
@@ -122,7 +127,7 @@ export class Runtime {
     return this.run(envelope, lambdaContext);
   }
 
-  private async run(received: Envelope, lambdaContext?: LambdaContext): Promise<unknown> {
+  private async run(received: Envelope, lambdaContext?: LambdaContext, afterStart = false): Promise<unknown> {
     const { workflow, node } = this.config;
     const envelope = await this.withDeadline(received);
     const instance = instanceKey(envelope.node, envelope.frames, envelope.iteration);
@@ -134,6 +139,7 @@ export class Runtime {
       lambdaContext,
       logger: withFields(this.logger, { session: envelope.session, instance, ...invocationFields(lambdaContext?.awsRequestId) }),
       metrics: new Metrics(workflow, node, { session: envelope.session, instance }),
+      ...(afterStart ? { afterStart } : {}),
     };
     inv.metrics.count('INVOCATIONS');
     try {
@@ -182,6 +188,7 @@ export class Runtime {
   }
 
   private async process(inv: Invocation): Promise<unknown> {
+    if (this.runsStartStates(inv)) return this.runStartStates(inv);
     const { envelope, instance } = inv;
     // Checkpoint first: a retry or duplicate skips the user code and the input.
     let committed: Committed | undefined;
@@ -225,13 +232,91 @@ export class Runtime {
       return undefined;
     }
     try {
-      return parseEnvelope(event, { workflow, node, bucket: this.store.bucket });
+      // A continuation of the start states names their first state.
+      const start = this.config.start?.node;
+      const addressed = start !== undefined && (event as { node?: unknown }).node === start ? start : node;
+      return parseEnvelope(event, { workflow, node: addressed, bucket: this.store.bucket });
     } catch (e) {
       if (!(e instanceof EnvelopeError)) throw e;
       const session = (event as { session?: unknown }).session;
       this.rejectEvent(e.message, lambdaContext, typeof session === 'string' ? session.slice(0, 128) : undefined);
       return undefined;
     }
+  }
+
+  /**
+   * Whether this invocation runs the start states (FunctionConfig.start): a
+   * session's start, or a continuation of the start states (a Wait, a
+   * fan-out), which names their first state.
+   */
+  private runsStartStates(inv: Invocation): boolean {
+    const start = this.config.start;
+    if (start === undefined || inv.afterStart) return false;
+    const e = inv.envelope;
+    return e.node === start.node || (this.isStart(e) && e.waits === undefined && e.fanouts === undefined);
+  }
+
+  /**
+   * Runs the start states on the session input, which is checkpointed as
+   * their output first (so a retry or continuation replays them like any
+   * egress). The first invocation of this function they lead to runs here,
+   * after them: a start costs no invocation of its own unless the states
+   * lead elsewhere only (a Choice that routes to another function).
+   */
+  private async runStartStates(received: Invocation): Promise<unknown> {
+    const start = this.config.start!;
+    const instance = instanceKey(start.node, [], 0);
+    const inv: Invocation = {
+      ...received, envelope: { ...received.envelope, node: start.node }, instance, info: { ...received.info, node: start.node, instance },
+    };
+    const { envelope } = inv;
+    const key = checkpointItemKey(envelope, instance);
+    const existing = await this.store.get(key);
+    let item = existing;
+    let value: unknown;
+    if (existing === undefined) {
+      const input = await this.readStartInput(inv);
+      if (input === NO_INPUT) return { session: envelope.session, instance, status: 'failed' };
+      await this.startSession(inv, input);
+      const attrs = await this.encodeValue(inv, input, '', payloadObjectKey(envelope, instance, 'output'), Math.min(this.payloadThreshold, ITEM_VALUE_LIMIT));
+      if (this.options.eagerGc) {
+        await trackGarbage(this.store, envelope, `C|${instance}`);
+        if (attrs.s3 !== undefined) await trackGarbage(this.store, envelope, `O|${attrs.s3.S}`);
+      }
+      const put = await this.store.putIfAbsent(key, attrs);
+      item = put.created ? attrs : put.existing ?? await this.store.get(key);
+      if (put.created) value = input;
+    }
+    if (value === undefined) value = await this.store.decodeValue(envelope, item!);
+    const inline: InlineInvocation = { node: this.config.node };
+    const egress = new Egress(this, inv, existing !== undefined, undefined, undefined, inline);
+    await egress.run(start.next, { value, s3Key: item!.s3?.S }, { frames: [], iteration: 0 }, undefined);
+    if (inline.envelope === undefined) return { session: envelope.session, instance };
+    return this.run(inline.envelope, inv.lambdaContext, true);
+  }
+
+  /** The session input of a start; NO_INPUT when it cannot be read (the session is failed). */
+  private async readStartInput(inv: Invocation): Promise<unknown> {
+    try {
+      return await this.resolveInput(inv.envelope, inv.envelope.input);
+    } catch (e) {
+      if ((e as Error).name !== 'NoSuchKey' && (e as Error).name !== 'SyntaxError') throw e;
+      await this.failSession(inv, {
+        node: inv.envelope.node, instance: inv.instance, error: 'Unum.InvalidInput', cause: `cannot read the input: ${errorCause(e)}`,
+      }, true);
+      return NO_INPUT;
+    }
+  }
+
+  /** Creates the session record with its input (and trace id); a retried start finds it and changes nothing. */
+  private async startSession(inv: Invocation, input: unknown): Promise<void> {
+    const { envelope, instance } = inv;
+    const inputAttrs = 's3' in envelope.input ? { [`${SESSION_ATTR.INPUT_PREFIX}s3`]: { S: envelope.input.s3.key } }
+      : await this.encodeValue(inv, input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope, instance, 'input'));
+    const traceId = sampledTraceId(process.env[TRACE_ENV]);
+    const traced: Item = traceId ? { [SESSION_ATTR.TRACE]: { S: traceId } } : {};
+    if (await createSession(this.store, envelope, { ...inputAttrs, ...traced }, envelope.deadline)) inv.metrics.sessionStarted();
+    this.fault('after-session-create', inv);
   }
 
   /** The envelope of a session the entry starts with a plain event as its input. */
@@ -287,7 +372,8 @@ export class Runtime {
    */
   private async execute(inv: Invocation): Promise<Committed | undefined> {
     const { envelope, instance } = inv;
-    const isStart = this.isStart(envelope);
+    // With start states, those created the session.
+    const isStart = this.isStart(envelope) && this.config.start === undefined;
     let input: unknown;
     try {
       input = await this.resolveInput(envelope, envelope.input);
@@ -298,14 +384,7 @@ export class Runtime {
       }, isStart);
       return undefined;
     }
-    if (isStart) {
-      const inputAttrs = 's3' in envelope.input ? { [`${SESSION_ATTR.INPUT_PREFIX}s3`]: { S: envelope.input.s3.key } }
-        : await this.encodeValue(inv, input, SESSION_ATTR.INPUT_PREFIX, payloadObjectKey(envelope, instance, 'input'));
-      const traceId = sampledTraceId(process.env[TRACE_ENV]);
-      const traced: Item = traceId ? { [SESSION_ATTR.TRACE]: { S: traceId } } : {};
-      if (await createSession(this.store, envelope, { ...inputAttrs, ...traced }, envelope.deadline)) inv.metrics.sessionStarted();
-      this.fault('after-session-create', inv);
-    }
+    if (isStart) await this.startSession(inv, input);
 
     // Step Functions' InputPath and Parameters select what the user code sees.
     const userInput = await this.applyDataFlow(inv, () => effectiveInput(this.config.dataFlow, input));

@@ -16,6 +16,17 @@ export interface FailProps {
    * @default - none
    */
   readonly cause?: string;
+  /**
+   * JSONPath into the state's input selecting the error name (a string;
+   * anything else fails the session with States.Runtime). Not with `error`.
+   * @default - the fixed `error`
+   */
+  readonly errorPath?: string;
+  /**
+   * JSONPath into the state's input selecting the cause (a string). Not with `cause`.
+   * @default - the fixed `cause`
+   */
+  readonly causePath?: string;
 }
 
 /** Ends the session as FAILED with the given error. */
@@ -27,11 +38,21 @@ export class Fail extends State {
     // Compiled into the configuration of the functions before it.
     assertKnownAtSynth(`Fail '${id}' (${this.node.path})`, 'error', props.error);
     assertKnownAtSynth(`Fail '${id}' (${this.node.path})`, 'cause', props.cause);
+    assertKnownAtSynth(`Fail '${id}' (${this.node.path})`, 'errorPath', props.errorPath);
+    assertKnownAtSynth(`Fail '${id}' (${this.node.path})`, 'causePath', props.causePath);
+    if (props.error !== undefined && props.errorPath !== undefined) throw new Error(`Fail '${id}': set error or errorPath, not both`);
+    if (props.cause !== undefined && props.causePath !== undefined) throw new Error(`Fail '${id}': set cause or causePath, not both`);
   }
 
   /** @internal */
   public _toGraphState(): FailState {
-    return { kind: 'fail', id: this.id, error: this.props.error ?? 'States.Fail', ...(this.props.cause ? { cause: this.props.cause } : {}) };
+    const { error, cause, errorPath, causePath } = this.props;
+    return {
+      kind: 'fail',
+      id: this.id,
+      ...(errorPath !== undefined ? { errorPath } : { error: error ?? 'States.Fail' }),
+      ...(causePath !== undefined ? { causePath } : cause ? { cause } : {}),
+    };
   }
 
   /** @internal */

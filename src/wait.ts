@@ -2,17 +2,38 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { WaitState } from './compiler/graph';
+import { assertKnownAtSynth } from './private/tokens';
+import { WaitSpec } from './protocol/states';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
-/** How long a Wait waits (mirrors `aws-stepfunctions.WaitTime`; a fixed duration only). */
+/** How long a Wait waits (mirrors `aws-stepfunctions.WaitTime`). */
 export class WaitTime {
   /** Wait a fixed duration (whole seconds). */
   public static duration(duration: Duration): WaitTime {
-    return new WaitTime(duration);
+    return new WaitTime(duration, {});
   }
 
-  private constructor(/** @internal */ public readonly _duration: Duration) {}
+  /**
+   * Wait until a fixed instant: an RFC 3339 timestamp such as
+   * `2024-08-18T17:33:00Z` (uppercase T, Z or a numeric offset; the
+   * fraction of a second is dropped). A past instant does not wait.
+   */
+  public static timestamp(timestamp: string): WaitTime {
+    return new WaitTime(undefined, { timestamp });
+  }
+
+  /** Wait the number of seconds at a path of the state's input (an integer from 0 to 99999999, else States.Runtime). */
+  public static secondsPath(path: string): WaitTime {
+    return new WaitTime(undefined, { secondsPath: path });
+  }
+
+  /** Wait until the RFC 3339 timestamp at a path of the state's input (not a timestamp: States.Runtime). */
+  public static timestampPath(path: string): WaitTime {
+    return new WaitTime(undefined, { timestampPath: path });
+  }
+
+  private constructor(/** @internal */ public readonly _duration: Duration | undefined, /** @internal */ public readonly _spec: WaitSpec) {}
 }
 
 /** Properties of a Wait. */
@@ -40,20 +61,27 @@ export class Wait extends State implements INextable {
   /** What this state does, for readers of the code. */
   public readonly comment?: string;
   public readonly endStates: INextable[];
-  private readonly seconds: number;
+  private readonly spec: WaitSpec;
 
   constructor(scope: Construct, id: string, props: WaitProps) {
     super(scope, id);
     this.comment = props.comment;
     this.endStates = [this];
     const duration = props.time._duration;
+    if (duration === undefined) {
+      const [field, value] = Object.entries(props.time._spec)[0] as [string, string];
+      assertKnownAtSynth(`Wait '${id}' (${this.node.path})`, field, value);
+      this.spec = props.time._spec;
+      return;
+    }
     if (Token.isUnresolved(duration.toSeconds({ integral: false }))) {
       throw new Error(`Wait '${id}': the duration must be known at synth (not a token)`);
     }
-    this.seconds = duration.toSeconds({ integral: false });
-    if (!Number.isInteger(this.seconds) || this.seconds < 0) {
-      throw new Error(`Wait '${id}': the duration must be a whole number of seconds (got ${this.seconds})`);
+    const seconds = duration.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < 0) {
+      throw new Error(`Wait '${id}': the duration must be a whole number of seconds (got ${seconds})`);
     }
+    this.spec = { seconds };
   }
 
   /** Continue with `next` after waiting. */
@@ -63,7 +91,7 @@ export class Wait extends State implements INextable {
 
   /** @internal */
   public _toGraphState(): WaitState {
-    return { kind: 'wait', id: this.id, seconds: this.seconds, ...(this._nextState ? { next: this._nextState.id } : {}) };
+    return { kind: 'wait', id: this.id, ...this.spec, ...(this._nextState ? { next: this._nextState.id } : {}) };
   }
 
   /** @internal */

@@ -317,12 +317,12 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
 
 /** Whether the function's egress can end the session as SUCCEEDED (where eager cleanup runs). */
 function endsSession(config: FunctionConfig): boolean {
-  return JSON.stringify([config.next, config.catch]).includes('"kind":"succeed"');
+  return JSON.stringify([config.next, config.catch, config.start]).includes('"kind":"succeed"');
 }
 
-/** Whether the function's egress contains a Wait or a Map (which may re-invoke the function to continue later). */
+/** Whether the function's egress (or its start states) contains a Wait or a Map (which may re-invoke the function to continue later). */
 function hasAction(config: FunctionConfig, kind: 'wait' | 'map'): boolean {
-  return JSON.stringify([config.next, config.catch]).includes(`"kind":"${kind}"`);
+  return JSON.stringify([config.next, config.catch, config.start]).includes(`"kind":"${kind}"`);
 }
 
 /** Every state reachable from `start`, in discovery order. */

@@ -1,7 +1,8 @@
 import { edgeKey, Scope } from './analysis';
-import { FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
+import { describe, FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
 import { validateGraph, ValidatedGraph, WorkflowGraphError } from './validate';
-import { Action, CONFIG_VERSION, DagJoinAction, FunctionConfig } from '../protocol/config';
+import { Action, CONFIG_VERSION, DagJoinAction, FunctionConfig, StartAction } from '../protocol/config';
+import { FailSpec, WaitSpec } from '../protocol/states';
 
 export interface CompiledWorkflow {
   readonly name: string;
@@ -25,18 +26,34 @@ export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
     .map((task) => compiler.functionConfig(task));
   const problems = functions.flatMap(functionlessBranches);
   if (problems.length > 0) throw new WorkflowGraphError(graph.name, problems);
-  return { name: graph.name, entry: graph.start, functions };
+  return { name: graph.name, entry: compiler.entry, functions };
 }
 
 class Compiler {
-  constructor(private readonly graph: WorkflowGraph, private readonly analysis: ValidatedGraph) {}
+  /** The function that starts sessions: the start state, or the first function the leading states invoke. */
+  readonly entry: string;
+  /** The leading states when the workflow does not start with a function. */
+  private readonly start?: StartAction;
+
+  constructor(private readonly graph: WorkflowGraph, private readonly analysis: ValidatedGraph) {
+    if (this.state(graph.start).kind === 'task') {
+      this.entry = graph.start;
+      return;
+    }
+    this.start = { node: graph.start, next: this.resolve('', graph.start, false) };
+    const entry = firstInvoke(this.start.next);
+    if (entry === undefined) {
+      throw new WorkflowGraphError(graph.name, [`the workflow starts with ${describe(this.state(graph.start))} and no path from it runs an UnumFunction: add one`]);
+    }
+    this.entry = entry;
+  }
 
   functionConfig(task: TaskState): FunctionConfig {
     return {
       v: CONFIG_VERSION,
       workflow: this.graph.name,
       node: task.id,
-      entry: task.id === this.graph.start,
+      entry: task.id === this.entry,
       next: this.withSkips(task.id, 0, task.next ? this.resolve(task.id, task.next, false) : this.endOfScope(this.scope(task.id))),
       retry: task.retry ?? [],
       catch: (task.catch ?? []).map((c, i) => ({
@@ -47,7 +64,8 @@ class Compiler {
       ...(task.dataFlow ? { dataFlow: task.dataFlow } : {}),
       // An unqualified name is the one the Lambda context carries: only a qualifier needs saying.
       ...(task.functionName.includes(':') ? { invokeName: task.functionName } : {}),
-      ...(task.id === this.graph.start && this.graph.timeoutSeconds !== undefined ? { timeoutSeconds: this.graph.timeoutSeconds } : {}),
+      ...(task.id === this.entry && this.graph.timeoutSeconds !== undefined ? { timeoutSeconds: this.graph.timeoutSeconds } : {}),
+      ...(task.id === this.entry && this.start ? { start: this.start } : {}),
     };
   }
 
@@ -62,7 +80,7 @@ class Compiler {
       case 'pass':
         return { kind: 'pass', node: state.id, dataFlow: state.dataFlow, next: this.continueAfter(state, inLoop) };
       case 'wait':
-        return { kind: 'wait', node: state.id, seconds: state.seconds, next: this.continueAfter(state, inLoop) };
+        return { kind: 'wait', node: state.id, ...waitSpec(state), next: this.continueAfter(state, inLoop) };
       case 'choice':
         return {
           kind: 'choice',
@@ -94,7 +112,7 @@ class Compiler {
       case 'succeed':
         return this.endOfScope(this.scope(state.id));
       case 'fail':
-        return { kind: 'fail', node: state.id, error: state.error, ...(state.cause ? { cause: state.cause } : {}) };
+        return { kind: 'fail', node: state.id, ...failSpec(state) };
       case 'fanIn':
         if (isDagJoin(state)) return this.dagJoin(state, state.predecessors.indexOf(from));
         if (state.itemOffsets !== undefined) {
@@ -197,6 +215,33 @@ class Compiler {
   }
 }
 
+/** The first function an action tree invokes, depth first (the entry of a workflow that starts with states). */
+function firstInvoke(action: Action | undefined): string | undefined {
+  if (action === undefined) return undefined;
+  switch (action.kind) {
+    case 'invoke': return action.node;
+    case 'pass': case 'wait': case 'skip': return firstInvoke(action.next);
+    case 'choice': return [...action.rules.map((r) => r.then), action.otherwise].map(firstInvoke).find((n) => n !== undefined);
+    case 'parallel': return action.branches.map(firstInvoke).find((n) => n !== undefined);
+    case 'map': return firstInvoke(action.item) ?? firstInvoke(action.onEmpty);
+    case 'join': case 'windowJoin': case 'dagJoin': return firstInvoke(action.then);
+    default: return undefined;
+  }
+}
+
+function waitSpec(s: WaitSpec): WaitSpec {
+  return defined({ seconds: s.seconds, secondsPath: s.secondsPath, timestamp: s.timestamp, timestampPath: s.timestampPath });
+}
+
+function failSpec(s: FailSpec): FailSpec {
+  return defined({ error: s.error, cause: s.cause, errorPath: s.errorPath, causePath: s.causePath });
+}
+
+/** The object without its undefined fields (the configuration is JSON; absent means absent). */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 /**
  * A branch (or map item) must run a function before it reaches its join:
  * the join reads each slot's output from the checkpoint of the function that
@@ -204,6 +249,7 @@ class Compiler {
  */
 function functionlessBranches(config: FunctionConfig): string[] {
   const problems: string[] = [];
+  let origin = `after UnumFunction '${config.node}' fans out`;
   const visit = (action: Action | undefined, fanOuts: string[]): void => {
     if (!action) return;
     switch (action.kind) {
@@ -223,13 +269,14 @@ function functionlessBranches(config: FunctionConfig): string[] {
         break;
       case 'map':
         visit(action.item, [...fanOuts, `Map '${action.fanout}'`]);
-        // Ranked copies (width) are never empty, so only a map over an array can take onEmpty.
-        if (action.width === undefined) visit(action.onEmpty, fanOuts);
+        // An empty map arrives at an enclosing join as an empty-source slot, which reads as [],
+        // so its onEmpty path has an output (a Map may end a Parallel branch or an outer Map's items).
+        if (action.width === undefined) visit(action.onEmpty, []);
         break;
       case 'join':
         if (fanOuts.length > 0) {
           const fanOut = fanOuts[fanOuts.length - 1];
-          problems.push(`${fanOut} has a branch or item that reaches its join without running a function (after UnumFunction '${config.node}' fans out, `
+          problems.push(`${fanOut} has a branch or item that reaches its join without running a function (${origin}, `
             + 'a path made only of Choice/Succeed states has no output to join): put an UnumFunction on that path, e.g. one that returns its input');
           return;
         }
@@ -251,5 +298,9 @@ function functionlessBranches(config: FunctionConfig): string[] {
   };
   visit(config.next, []);
   config.catch.forEach((c) => visit(c.next, []));
+  if (config.start) {
+    origin = 'at the start of the workflow';
+    visit(config.start.next, []);
+  }
   return [...new Set(problems)];
 }

@@ -1,6 +1,7 @@
 import { ConditionJson } from '../protocol/conditions';
 import { RetryRule } from '../protocol/config';
 import { DataFlow } from '../protocol/dataflow';
+import { FailSpec, WaitSpec } from '../protocol/states';
 
 /**
  * The workflow graph as plain data: what the constructs (or an importer)
@@ -92,10 +93,9 @@ export interface SucceedState extends StateBase {
   readonly kind: 'succeed';
 }
 
-export interface FailState extends StateBase {
+/** Ends the session FAILED with a fixed error and cause, or ones read from its input (ErrorPath/CausePath). */
+export interface FailState extends StateBase, FailSpec {
   readonly kind: 'fail';
-  readonly error: string;
-  readonly cause?: string;
 }
 
 /** Transforms the value without a function (Step Functions' Pass); `dataFlow.result` is its static result. */
@@ -105,10 +105,9 @@ export interface PassState extends StateBase {
   readonly next?: string;
 }
 
-/** Waits before continuing (Step Functions' Wait with Seconds). */
-export interface WaitState extends StateBase {
+/** Waits before continuing (Step Functions' Wait): exactly one of seconds, secondsPath, timestamp, timestampPath. */
+export interface WaitState extends StateBase, WaitSpec {
   readonly kind: 'wait';
-  readonly seconds: number;
   readonly next?: string;
 }
 

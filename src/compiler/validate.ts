@@ -4,6 +4,7 @@ import { describe, edgesOf, FanInState, GraphState, isDagJoin, WorkflowGraph } f
 import { validateCondition } from '../protocol/conditions';
 import { validateDataFlow } from '../protocol/dataflow';
 import { parsePath } from '../protocol/jsonpath';
+import { MAX_WAIT_SECONDS, parseTimestamp } from '../protocol/states';
 
 /** Thrown for an invalid workflow graph; lists every problem, each naming its state and the fix. */
 export class WorkflowGraphError extends Error {
@@ -45,8 +46,8 @@ export function validateGraph(graph: WorkflowGraph): ValidatedGraph {
   const start = byId.get(graph.start);
   if (!start) {
     problems.push(`the start state '${graph.start}' does not exist: set the start to one of the workflow's states (${graph.states.slice(0, 5).map((x) => `'${x.id}'`).join(', ')})`);
-  } else if (start.kind !== 'task') {
-    problems.push(`the workflow starts with ${describe(start)}: the entry must be an UnumFunction (it creates the session); put a function before it`);
+  } else if (start.kind === 'fanIn' || start.kind === 'succeed' || start.kind === 'fail') {
+    problems.push(`the workflow starts with ${describe(start)}: start with an UnumFunction, or a Choice, Parallel, Map, Pass or Wait`);
   }
   for (const state of graph.states) {
     for (const edge of edgesOf(state)) {
@@ -123,16 +124,30 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
       }
       break;
     case 'fail':
-      if (!state.error) problems.push(`${where} needs an error name`);
+      if (state.error !== undefined && state.errorPath !== undefined) problems.push(`${where} sets both error and errorPath: use one`);
+      if (state.cause !== undefined && state.causePath !== undefined) problems.push(`${where} sets both cause and causePath: use one`);
+      if (state.error === '') problems.push(`${where} needs an error name (or leave it out for States.Fail)`);
+      if (state.errorPath !== undefined) checkPath(state.errorPath, 'errorPath');
+      if (state.causePath !== undefined) checkPath(state.causePath, 'causePath');
       break;
     case 'pass':
       validateDataFlow(state.dataFlow).forEach((p) => problems.push(`${where}: ${p}`));
       break;
-    case 'wait':
-      if (!Number.isInteger(state.seconds) || state.seconds < 0 || state.seconds > 99_999_999) {
-        problems.push(`${where}: seconds must be an integer from 0 to 99999999 (got ${state.seconds})`);
+    case 'wait': {
+      const set = (['seconds', 'secondsPath', 'timestamp', 'timestampPath'] as const).filter((f) => state[f] !== undefined);
+      if (set.length !== 1) {
+        problems.push(`${where} must set exactly one of seconds, secondsPath, timestamp, timestampPath (it sets ${set.length === 0 ? 'none' : set.join(', ')})`);
       }
+      if (state.seconds !== undefined && (!Number.isInteger(state.seconds) || state.seconds < 0 || state.seconds > MAX_WAIT_SECONDS)) {
+        problems.push(`${where}: seconds must be an integer from 0 to ${MAX_WAIT_SECONDS} (got ${state.seconds})`);
+      }
+      if (state.timestamp !== undefined && parseTimestamp(state.timestamp) === undefined) {
+        problems.push(`${where}: timestamp '${state.timestamp}' is not an RFC 3339 timestamp such as 2024-08-18T17:33:00Z (uppercase T, Z or a numeric offset)`);
+      }
+      if (state.secondsPath !== undefined) checkPath(state.secondsPath, 'secondsPath');
+      if (state.timestampPath !== undefined) checkPath(state.timestampPath, 'timestampPath');
       break;
+    }
   }
   // A join hands its target a reference to the branch outputs, not the list
   // itself, so only a function (which reads them) or an end may follow it.

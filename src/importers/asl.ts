@@ -34,12 +34,12 @@ const LAMBDA_INVOKE = /^arn:aws[a-zA-Z-]*:states:::lambda:invoke(\.[A-Za-z]+)?$/
 const KNOWN: Record<string, string[]> = {
   Task: ['Type', 'Comment', 'Resource', 'Next', 'End', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'Retry', 'Catch', 'TimeoutSeconds', 'QueryLanguage'],
   Pass: ['Type', 'Comment', 'Next', 'End', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'Result', 'QueryLanguage'],
-  Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'QueryLanguage'],
+  Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', 'QueryLanguage'],
   Choice: ['Type', 'Comment', 'Choices', 'Default', 'QueryLanguage'],
   Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'QueryLanguage'],
   Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'ItemsPath', 'MaxConcurrency', 'InputPath', 'OutputPath', 'ResultPath', 'ResultSelector', 'QueryLanguage'],
   Succeed: ['Type', 'Comment', 'QueryLanguage'],
-  Fail: ['Type', 'Comment', 'Error', 'Cause', 'QueryLanguage'],
+  Fail: ['Type', 'Comment', 'Error', 'Cause', 'ErrorPath', 'CausePath', 'QueryLanguage'],
 };
 
 /** Why a field cannot be kept, for the ones users meet most. */
@@ -48,9 +48,6 @@ const WHY: Record<string, string> = {
   HeartbeatSecondsPath: 'task heartbeats need a callback from a running activity; a Lambda function has none',
   TimeoutSecondsPath: 'the timeout of an UnumFunction is fixed at synth',
   Credentials: 'each UnumFunction runs with its own role; cross-account task credentials are not supported',
-  SecondsPath: 'only a fixed number of Seconds is supported',
-  Timestamp: 'only a fixed number of Seconds is supported (waiting until a timestamp is not)',
-  TimestampPath: 'only a fixed number of Seconds is supported (waiting until a timestamp is not)',
   ItemSelector: 'item selection needs the context object ($$.Map.Item.Value), which cdk-unum does not provide; shape the items in the function before the Map',
   ItemReader: 'distributed maps (ItemReader) read items from S3; cdk-unum maps over an array in the previous output',
   ResultWriter: 'distributed maps (ResultWriter) are not supported; the joined list goes to the next function',
@@ -61,8 +58,6 @@ const WHY: Record<string, string> = {
   ToleratedFailureCountPath: 'a cdk-unum join waits for every item; failures are not tolerated',
   MaxConcurrencyPath: 'MaxConcurrency must be static',
   Label: 'distributed map labels are not supported',
-  ErrorPath: 'only a static Error is supported',
-  CausePath: 'only a static Cause is supported',
   Retry: 'Retry is supported on Task states only (a Parallel or Map has no function of its own to retry)',
   Catch: 'Catch is supported on Task states only (a Parallel or Map has no function of its own)',
   Parameters: 'Map Parameters select items with the context object ($$.Map.Item.Value), which cdk-unum does not provide',
@@ -110,7 +105,8 @@ class AslTranslator {
     for (const [name, state] of this.all) this.translateState(name, state);
     let start = this.entry(def.StartAt);
     const first = this.all.get(def.StartAt);
-    if (first && first.Type !== 'Task') {
+    // A workflow may start with a Choice, Parallel, Map, Pass or Wait (its entry runs them); not with an end.
+    if (first && (first.Type === 'Succeed' || first.Type === 'Fail')) {
       const id = this.ids.allocate('Start');
       this.states.unshift({ kind: 'task', id, functionKeys: [], builtin: 'identity', next: start, comment: `added by the import: a cdk-unum session starts with a function, and StartAt '${def.StartAt}' is a ${first.Type}` });
       this.notes.push(`StartAt '${def.StartAt}' is a ${first.Type} state; a cdk-unum session starts by invoking a function, so the import added '${id}', an inline function that returns its input`);
@@ -211,7 +207,17 @@ class AslTranslator {
         });
         return;
       case 'Wait':
-        this.states.push({ kind: 'wait', ...base, seconds: state.Seconds, ...defined({ next: this.next(state) }) });
+        this.states.push({
+          kind: 'wait',
+          ...base,
+          ...defined({
+            seconds: state.Seconds,
+            secondsPath: this.path(name, 'SecondsPath', state.SecondsPath),
+            timestamp: state.Timestamp,
+            timestampPath: this.path(name, 'TimestampPath', state.TimestampPath),
+            next: this.next(state),
+          }),
+        });
         return;
       case 'Choice':
         this.states.push({
@@ -225,7 +231,13 @@ class AslTranslator {
         this.states.push({ kind: 'succeed', ...base });
         return;
       case 'Fail':
-        this.states.push({ kind: 'fail', ...base, ...defined({ error: state.Error, cause: state.Cause }) });
+        this.states.push({
+          kind: 'fail',
+          ...base,
+          ...defined({
+            error: state.Error, cause: state.Cause, errorPath: this.path(name, 'ErrorPath', state.ErrorPath), causePath: this.path(name, 'CausePath', state.CausePath),
+          }),
+        });
         return;
       case 'Parallel':
         return this.fanOut(name, state, base, (fanOutId) => ({

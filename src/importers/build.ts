@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ImportError, Plan, PlanFanIn, PlanState, PlanTask } from './plan';
+import { ImportError, Plan, PlanFanIn, PlanState, PlanTask, PlanWait } from './plan';
 import { Choice } from '../choice';
 import { Condition } from '../condition';
 import { Fail } from '../fail';
@@ -108,7 +108,7 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
         inputPath: s.inputPath, parameters: s.parameters, result: s.result, resultPath: s.resultPath, outputPath: s.outputPath, comment: s.comment,
       });
     case 'wait':
-      return new Wait(scope, s.id, { time: WaitTime.duration(Duration.seconds(s.seconds)), comment: s.comment });
+      return new Wait(scope, s.id, { time: waitTime(s), comment: s.comment });
     case 'choice':
       return new Choice(scope, s.id, { comment: s.comment });
     case 'parallel':
@@ -124,8 +124,15 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
     case 'succeed':
       return new Succeed(scope, s.id);
     case 'fail':
-      return new Fail(scope, s.id, { error: s.error, cause: s.cause });
+      return new Fail(scope, s.id, { error: s.error, cause: s.cause, errorPath: s.errorPath, causePath: s.causePath });
   }
+}
+
+function waitTime(s: PlanWait): WaitTime {
+  if (s.secondsPath !== undefined) return WaitTime.secondsPath(s.secondsPath);
+  if (s.timestamp !== undefined) return WaitTime.timestamp(s.timestamp);
+  if (s.timestampPath !== undefined) return WaitTime.timestampPath(s.timestampPath);
+  return WaitTime.duration(Duration.seconds(s.seconds ?? 0));
 }
 
 function label(s: PlanTask): string {

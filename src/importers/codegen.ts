@@ -208,8 +208,15 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
       return `new Pass(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
     }
     case 'wait':
-      imports.add('Wait'); imports.add('WaitTime'); cdkImports.add('Duration');
-      return `new Wait(this, ${str(s.id)}, ${object([`time: WaitTime.duration(Duration.seconds(${s.seconds}))`, ...comment])})`;
+    {
+      imports.add('Wait'); imports.add('WaitTime');
+      let time: string;
+      if (s.secondsPath !== undefined) {time = `WaitTime.secondsPath(${str(s.secondsPath)})`;} else if (s.timestamp !== undefined) {time = `WaitTime.timestamp(${str(s.timestamp)})`;} else if (s.timestampPath !== undefined) {time = `WaitTime.timestampPath(${str(s.timestampPath)})`;} else {
+        cdkImports.add('Duration');
+        time = `WaitTime.duration(Duration.seconds(${s.seconds}))`;
+      }
+      return `new Wait(this, ${str(s.id)}, ${object([`time: ${time}`, ...comment])})`;
+    }
     case 'choice':
       imports.add('Choice');
       return `new Choice(this, ${str(s.id)}${comment.length ? `, ${object(comment)}` : ''})`;
@@ -233,7 +240,7 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
       return `new Succeed(this, ${str(s.id)})`;
     case 'fail': {
       imports.add('Fail');
-      const p = [...(s.error !== undefined ? [`error: ${str(s.error)}`] : []), ...(s.cause !== undefined ? [`cause: ${str(s.cause)}`] : [])];
+      const p = (['error', 'cause', 'errorPath', 'causePath'] as const).filter((f) => s[f] !== undefined).map((f) => `${f}: ${str(s[f]!)}`);
       return `new Fail(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
     }
   }

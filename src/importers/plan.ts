@@ -92,9 +92,13 @@ export interface PlanPass extends PlanBase {
   readonly next?: string;
 }
 
+/** Exactly one of seconds, secondsPath, timestamp, timestampPath (WaitSpec). */
 export interface PlanWait extends PlanBase {
   readonly kind: 'wait';
-  readonly seconds: number;
+  readonly seconds?: number;
+  readonly secondsPath?: string;
+  readonly timestamp?: string;
+  readonly timestampPath?: string;
   readonly next?: string;
 }
 
@@ -151,6 +155,8 @@ export interface PlanFail extends PlanBase {
   readonly kind: 'fail';
   readonly error?: string;
   readonly cause?: string;
+  readonly errorPath?: string;
+  readonly causePath?: string;
 }
 
 /** A definition that cannot be imported faithfully; lists every problem, each naming its state and why. */

@@ -47,5 +47,7 @@ export function invokedFunctionNames(config: FunctionConfig): string[] {
   };
   visit(config.next);
   config.catch.forEach((c) => visit(c.next));
+  // The entry runs the start states, which invoke the first functions.
+  visit(config.start?.next);
   return [...names].sort();
 }

@@ -1,6 +1,7 @@
 import { ConditionJson } from './conditions';
 import { DataFlow } from './dataflow';
 import type { FORWARD_ACTIONS } from './permissions';
+import { FailSpec, WaitSpec } from './states';
 
 /**
  * The per-function configuration that the graph compiler emits and the
@@ -41,6 +42,23 @@ export interface FunctionConfig {
    * plus this (Envelope.deadline). Absent: sessions have no timeout.
    */
   readonly timeoutSeconds?: number;
+  /**
+   * Entry only, when the workflow starts with a Choice, Parallel, Map, Pass
+   * or Wait instead of a function: those states, run by the entry's runtime
+   * on the session input. The input is checkpointed as the output of
+   * instance (`node`, no frames, iteration 0), so a retry or a continuation
+   * (a Wait, a fan-out) replays them like any egress; continuations carry
+   * `node` in their envelope. The first invocation of this very function
+   * that the states lead to runs in the same invocation, so the start costs
+   * no invocation of its own. Absent: the entry's own code runs first.
+   */
+  readonly start?: StartAction;
+}
+
+/** The states a workflow starts with (FunctionConfig.start): `node` is the first of them. */
+export interface StartAction {
+  readonly node: string;
+  readonly next: Action;
 }
 
 /**
@@ -91,15 +109,15 @@ export interface PassAction {
 }
 
 /**
- * Wait `seconds` before continuing with `next` (Step Functions' Wait). The
+ * Wait (`seconds`, or as long as `secondsPath`, `timestamp` or
+ * `timestampPath` says on the value: waitUntil) before continuing with `next` (Step Functions' Wait). The
  * function that runs the egress sleeps; when the wait does not fit in its
  * remaining time it re-invokes itself with the deadline in `Envelope.waits`
  * and continues there (only the paths through the pending waits).
  */
-export interface WaitAction {
+export interface WaitAction extends WaitSpec {
   readonly kind: 'wait';
   readonly node: string;
-  readonly seconds: number;
   readonly next: Action;
 }
 
@@ -233,12 +251,10 @@ export interface SucceedAction {
   readonly kind: 'succeed';
 }
 
-/** End the session as FAILED with this error. */
-export interface FailAction {
+/** End the session as FAILED with this error (fixed, or read from the value: failDetails). */
+export interface FailAction extends FailSpec {
   readonly kind: 'fail';
   readonly node: string;
-  readonly error: string;
-  readonly cause?: string;
 }
 
 export interface RetryRule {

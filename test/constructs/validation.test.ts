@@ -244,18 +244,19 @@ describe('the workflow timeout', () => {
 });
 
 describe('the workflow graph, through the constructs', () => {
-  test('an entry that is a Choice', () => {
+  // A Choice or Map may start a workflow (test/constructs/states.test.ts); one that reaches no function may not.
+  test('a Choice entry whose rules reach no function', () => {
     const stack = newStack();
-    const definition = new Choice(stack, 'Route').when(done, fn(stack, 'A')).otherwise(fn(stack, 'B'));
-    const problems = workflowProblems(() => new UnumWorkflow(stack, 'Flow', { definition }));
-    expect(problems).toEqual([expect.stringMatching(/the workflow starts with Choice 'Route': the entry must be an UnumFunction \(it creates the session\); put a function before it/)]);
+    const definition = new Choice(stack, 'Route').when(done, new Succeed(stack, 'Done')).otherwise(new Fail(stack, 'No'));
+    expect(() => new UnumWorkflow(stack, 'Flow', { definition })).toThrow(
+      "the workflow starts with Choice 'Route' and no path from it runs an UnumFunction: add one");
   });
 
-  test('an entry that is a Map', () => {
+  test('a Map entry: its item processor\'s function is the entry', () => {
     const stack = newStack();
-    const definition = Chain.start(new Map(stack, 'Each').itemProcessor(fn(stack, 'Item'))).next(new FanIn(stack, 'Join'));
-    const problems = workflowProblems(() => new UnumWorkflow(stack, 'Flow', { definition }));
-    expect(problems).toEqual([expect.stringMatching(/the workflow starts with Map 'Each': the entry must be an UnumFunction/)]);
+    const item = fn(stack, 'Item');
+    const definition = Chain.start(new Map(stack, 'Each').itemProcessor(item)).next(new FanIn(stack, 'Join'));
+    expect(new UnumWorkflow(stack, 'Flow', { definition }).entryFunction).toBe(item);
   });
 
   test('a Parallel without branches and a Map without an item processor', () => {

@@ -11,7 +11,7 @@ import { caseOf, ImportCase, stubHandlers } from './cases';
 import { deployImported, importDefinition, nodeFunctionCount } from './support';
 import { UnumFunction, UnumWorkflow, WorkflowDefinition } from '../../src';
 import { translateStatesLanguage } from '../../src/importers/asl';
-import { ImportError } from '../../src/importers/plan';
+import { ImportError, PlanWait } from '../../src/importers/plan';
 import { World } from '../runtime/harness';
 
 // asl-validator ships no type declarations.
@@ -103,10 +103,12 @@ test('wait in a polling loop: Choice back-edge, Wait seconds; the machine\'s Tim
   expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
 });
 
-test('lambda:invoke with Payload.$ and OutputPath $.Payload, ResultSelector over $.Payload; a Pass start gets an entry function', async () => {
+test('lambda:invoke with Payload.$ and OutputPath $.Payload, ResultSelector over $.Payload; a Pass start needs no added function', async () => {
   const imported = importDefinition('asl', fixture('lambda-invoke'), (t) => t.keys[t.keys.length - 1]);
-  expect(imported.plan.start).toBe('Start');
-  expect(imported.workflow.entryFunction.id).toBe('Start');
+  expect(imported.plan.start).toBe('Seed');
+  expect(imported.plan.states.map((s) => s.id)).not.toContain('Start');
+  // The first function after the Pass starts sessions and runs the Pass first.
+  expect(imported.workflow.entryFunction.id).toBe('Multiply');
   deployImported(w, imported, stubHandlers(caseOf('asl-lambda-invoke')));
   await expectRuns(caseOf('asl-lambda-invoke'));
 });
@@ -182,7 +184,6 @@ describe('rejected with the state and the reason', () => {
     ['the context object', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'id.$': '$$.Execution.Id' }, End: true } }), /state 'A': .*context object/],
     ['Map MaxConcurrency', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'M' }, M: { Type: 'Map', MaxConcurrency: 2, Iterator: { StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }, End: true } }), /state 'M': MaxConcurrency 2 cannot be honoured/],
     ['Parallel ResultPath', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'P' }, P: { Type: 'Parallel', ResultPath: '$.r', Branches: [{ StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }], End: true } }), /state 'P': ResultPath "\$\.r" cannot be kept/],
-    ['Wait until a timestamp', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'W' }, W: { Type: 'Wait', Timestamp: '2030-01-01T00:00:00Z', End: true } }), /state 'W': Wait field Timestamp/],
     ['HeartbeatSeconds', machine({ A: { Type: 'Task', Resource: lambdaArn, HeartbeatSeconds: 10, End: true } }), /state 'A': Task field HeartbeatSeconds/],
     ['a distributed map', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'M' }, M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: { Bucket: 'b', Key: 'k' } }, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }, End: true } }), /state 'M': .*(ItemReader|DISTRIBUTED)/],
     ['a service integration', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true } }), /state 'A': resource .* is not a Lambda function/],
@@ -290,4 +291,38 @@ test('a Retry only on the Lambda service\'s Invoke errors (the console\'s defaul
     { errors: ['Lambda.Unknown'], maxAttempts: 1 },
   ]);
   expect(plan.notes).toEqual([expect.stringMatching(/^state 'A': Retry on Lambda\.ServiceException, Lambda\.AWSLambdaException, .* dropped: these are errors of the Lambda Invoke call/)]);
+});
+
+test('StartAt a Choice, Parallel, Map, Pass or Wait adds no function; Wait SecondsPath/Timestamp/TimestampPath and Fail ErrorPath/CausePath are kept', () => {
+  const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
+  const task = (next?: string) => ({ Type: 'Task', Resource: lambdaArn, ...(next ? { Next: next } : { End: true }) });
+  const plan = translateStatesLanguage(JSON.stringify({
+    StartAt: 'Until',
+    States: {
+      // The Wait guide's examples.
+      Until: { Type: 'Wait', Timestamp: '2024-08-18T17:33:00Z', Next: 'ForPath' },
+      ForPath: { Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'UntilPath' },
+      UntilPath: { Type: 'Wait', TimestampPath: '$.expirydate', Next: 'A' },
+      A: task('Failed'),
+      // The Fail guide's example.
+      Failed: { Type: 'Fail', CausePath: '$.Cause', ErrorPath: '$.Error' },
+    },
+  }));
+  expect(plan.start).toBe('Until');
+  expect(plan.states.map((s) => s.kind)).toEqual(['wait', 'wait', 'wait', 'task', 'fail']);
+  expect(plan.states.filter((s) => s.kind === 'wait').map((s) => {
+    const { seconds, secondsPath, timestamp, timestampPath } = s as PlanWait;
+    return { seconds, secondsPath, timestamp, timestampPath };
+  })).toEqual([
+    { timestamp: '2024-08-18T17:33:00Z' }, { secondsPath: '$.waitSeconds' }, { timestampPath: '$.expirydate' },
+  ].map((time) => ({ seconds: undefined, secondsPath: undefined, timestamp: undefined, timestampPath: undefined, ...time })));
+  expect(plan.states.find((s) => s.kind === 'fail')).toMatchObject({ errorPath: '$.Error', causePath: '$.Cause' });
+  for (const first of [
+    { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: task() } }], Next: 'A' },
+    { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'A' }], Default: 'A' },
+    { Type: 'Pass', Next: 'A' },
+  ]) {
+    const p = translateStatesLanguage(JSON.stringify({ StartAt: 'First', States: { First: first, A: task() } }));
+    expect([first.Type, p.start, p.states.some((s) => s.kind === 'task' && s.builtin === 'identity')]).toEqual([first.Type, 'First', false]);
+  }
 });

@@ -149,6 +149,18 @@ export const CASES: readonly ImportCase[] = [
     ],
   },
   {
+    workflow: 'asl-states-anywhere',
+    format: 'asl',
+    fixture: 'states-anywhere',
+    runs: [
+      ok({ items: [1, 2], wait: 1 }, { ok: true, total: 20, echoed: [1, 2] }),
+      // The Fail's ErrorPath selects the error Check returned.
+      failed({ items: [1], wait: 0 }, 'TooSmall'),
+      // A negative SecondsPath value is a States.Runtime error, as in Step Functions.
+      failed({ items: [1, 2], wait: -1 }, 'States.Runtime'),
+    ],
+  },
+  {
     workflow: 'faasr-model-true',
     format: 'faasr',
     fixture: 'model',

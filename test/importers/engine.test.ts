@@ -7,9 +7,8 @@
  * Functions' (and FaaSr's) semantics prescribe: the cases, stubs and
  * expectations of asl.test.ts and faasr.test.ts (cases.ts).
  * One synthesis and one engine for all of them.
- * The identity function the ASL import adds before a StartAt that is not a
- * Task (asl-lambda-invoke) is inline code, which the engine runs like Lambda
- * does (as index.js).
+ * A StartAt that is a Pass (asl-lambda-invoke) or a Parallel
+ * (asl-states-anywhere) needs no added function: the entry runs those states.
  */
 import { join } from 'path';
 import { CASES, CaseRun, caseOf, ImportCase, Outcome } from './cases';
@@ -73,7 +72,8 @@ test('the app holds every case as a workflow, one function per task, each bundle
   const parallel = selectWorkflow(app, 'asl-parallel');
   // Prepare, Double, Increment, Describe, Square, Merge (Wrap and Constant are built-in Pass states).
   expect(parallel.functions.filter((f) => !/Wrap|Constant/.test(f.node!))).toHaveLength(6);
-  expect(selectWorkflow(app, 'asl-lambda-invoke').entry.node).toBe('Start');
+  expect(selectWorkflow(app, 'asl-lambda-invoke').entry.node).toBe('Multiply');
+  expect(selectWorkflow(app, 'asl-states-anywhere').entry.node).toBe('Double');
   expect(selectWorkflow(app, 'faasr-model-true').entry.node).toBe('start');
   expect(selectWorkflow(app, 'asl-data-flow').entry.environment.UNUM_USER_HANDLER).toBe('index.Fetch');
 });

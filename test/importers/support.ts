@@ -66,6 +66,7 @@ export function deployImported(world: World, imported: Imported, handlers: Recor
     catch: [...c.catch],
     ...(c.dataFlow ? { dataFlow: c.dataFlow } : {}),
     ...(c.timeoutSeconds !== undefined ? { timeoutSeconds: c.timeoutSeconds } : {}),
+    ...(c.start ? { start: c.start } : {}),
     handler: handlers[c.node] ?? ((x: unknown) => x),
   })));
 }

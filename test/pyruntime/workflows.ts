@@ -92,6 +92,11 @@ const workflows: WorkflowGraph[] = [
   { ...graph('timeout-join', 'A', task('A', 'P'), parallel('P', ['X', 'Y'], 'J'), task('X'), task('Y'), fanIn('J', 'C'), task('C')), timeoutSeconds: 1 },
   { ...graph('timeout-wait', 'A', task('A', 'Pause'), { kind: 'wait', id: 'Pause', seconds: 3600, next: 'B' } as GraphState, task('B')), timeoutSeconds: 1 },
   { ...graph('timeout-wait-later', 'A', task('A', 'Pause'), { kind: 'wait', id: 'Pause', seconds: 3600, next: 'B' } as GraphState, task('B')), timeoutSeconds: 2 },
+  // Workflows that start with states (FunctionConfig.start on the entry): test_start_states.py.
+  graph('start-parallel', 'Fork', parallel('Fork', ['A', 'B', 'C'], 'Merge'), task('A'), task('B'), task('C'), task('Merge')),
+  graph('start-map', 'Each', map('Each', 'Square', 'Sum'), task('Square'), task('Sum')),
+  graph('start-choice', 'Route', choice('Route', [[{ op: 'numberGreaterThan', path: '$.n', value: 10 }, 'Big']], 'Small'), task('Big'), task('Small')),
+  graph('start-wait', 'Pause', { kind: 'wait', id: 'Pause', secondsPath: '$.wait', next: 'Work' } as GraphState, task('Work')),
   { ...graph('timeout-retry', 'A', task('A', undefined, { retry: [{ errors: ['States.ALL'], intervalSeconds: 600, maxAttempts: 3, backoffRate: 1 }] })), timeoutSeconds: 1 },
 ];
 

@@ -4,7 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createRuntime, FaultHook, RuntimeHandler, RuntimeOptions, UnumHandler } from '../../lambda-runtime';
 import {
-  Action, DataFlow, FunctionConfig, RetryRule, CatchRule, checkpointKeyPrefix, itemKind, joinKeyBase, sessionItemKey,
+  Action, DataFlow, FunctionConfig, RetryRule, CatchRule, StartAction, checkpointKeyPrefix, itemKind, joinKeyBase, sessionItemKey,
 } from '../../src/protocol';
 import { UnumClient } from '../../toolkit/src/client';
 import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint, LambdaEndpointOptions } from '../../toolkit/src/local/lambda-endpoint';
@@ -76,6 +76,8 @@ export interface FnSpec {
   readonly invokeName?: string;
   /** The workflow's timeout (FunctionConfig.timeoutSeconds, on the entry). */
   readonly timeoutSeconds?: number;
+  /** The states the workflow starts with (FunctionConfig.start, on the entry). */
+  readonly start?: StartAction;
 }
 
 export class World implements Invoker {
@@ -167,6 +169,7 @@ export class World implements Invoker {
         ...(spec.dataFlow ? { dataFlow: spec.dataFlow } : {}),
         ...(spec.invokeName ? { invokeName: spec.invokeName } : {}),
         ...(spec.timeoutSeconds !== undefined ? { timeoutSeconds: spec.timeoutSeconds } : {}),
+        ...(spec.start ? { start: spec.start } : {}),
       };
       if (config.entry) this.entry = spec.node;
       const handler: UnumHandler = (input, ctx) => {

@@ -17,8 +17,8 @@ from .gc import collect_garbage, track_garbage
 from .protocol import (
     EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ITEM_VALUE_LIMIT, DataFlowError, checkpoint_item_key,
     dag_slot_instance_key, decode_element, encode_element, evaluate_condition, instance_key, join_instance_key,
-    join_root_item_key, join_shard_item_key, js_dumps, pass_output, payload_object_key, read_path, shard_capacity,
-    shard_count, shard_of,
+    join_root_item_key, join_shard_item_key, fail_details, js_dumps, pass_output, payload_object_key, read_path, shard_capacity,
+    shard_count, shard_of, wait_until,
 )
 from .session import FailureRecord, SessionTimedOut
 from .store import gather
@@ -44,12 +44,39 @@ class Scope:
     iteration: int
 
 
+class InlineInvocation:
+    """The start states' first invocation of the entry's own function: captured instead of invoked,
+    and run in the same invocation once the egress is done."""
+
+    def __init__(self, node: str):
+        self.node = node
+        self.envelope: Optional[Dict[str, Any]] = None
+        self._claimed = False
+        self._lock = threading.Lock()
+
+    def claim(self, node: str) -> bool:
+        """True once, for the first invocation of `node` (branches and items run on several threads)."""
+        with self._lock:
+            if self._claimed or node != self.node:
+                return False
+            self._claimed = True
+            return True
+
+
 class RoutingError(Exception):
     """A node's output could not be routed (no choice matched, no items array...): the session fails."""
 
     def __init__(self, name: str, message: str):
         super().__init__(message)
         self.name = name
+
+
+def _routed(state: str, evaluate):
+    """A state's evaluation on the value; a path that does not fit it fails the session (States.Runtime), naming the state."""
+    try:
+        return evaluate()
+    except DataFlowError as e:
+        raise RoutingError(e.name, f"{state}: {e}") from e
 
 
 def _cascades(then: Action) -> bool:
@@ -63,9 +90,10 @@ def _frame(fanout: str, index: int, size: int, iteration: int) -> Dict[str, Any]
 
 class Egress:
     def __init__(self, rt: 'Runtime', inv: 'Invocation', replay: bool, flow: Optional[FlowState] = None,
-                 fanouts: Optional[Fanouts] = None):
+                 fanouts: Optional[Fanouts] = None, inline: Optional['InlineInvocation'] = None):
         self.rt = rt
         self.inv = inv
+        self.inline = inline
         self.flow = flow if flow is not None else FlowState.of(inv.envelope.get('waits'))
         self.fanouts = fanouts if fanouts is not None else Fanouts(rt, inv, replay)
         self._invoked = False
@@ -133,18 +161,24 @@ class Egress:
         if kind == 'succeed':
             return self._succeed(payload)
         if kind == 'fail':
+            # Only a path reads the value (a fan-in list is not read for a fixed error).
+            reads = 'errorPath' in action or 'causePath' in action
+            value = self.value(payload) if reads else None
+            details = _routed(f"fail '{action['node']}'", lambda: fail_details(action, value))
             self.rt.fail_session(self.inv, FailureRecord(
-                node=action['node'], instance=self.inv.instance, error=action['error'], cause=action.get('cause')))
+                node=action['node'], instance=self.inv.instance, error=details['error'], cause=details.get('cause')))
             return None
         raise RoutingError('Unum.InvalidConfig', f"unknown action kind '{kind}' (deploy matching cdk-unum versions)")
 
     def _invoke(self, action: Action, payload: Payload, scope: Scope) -> None:
         iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
         target = instance_key(action['node'], scope.frames, iteration)
-        # A replay invokes no successor that committed: that one's own retries finish its egress.
-        if self.fanouts.replay and self.rt.store.get(checkpoint_item_key(self.session, target)) is not None:
+        inline = self.inline is not None and self.inline.claim(action['node'])
+        # A replay invokes no successor that committed: that one's own retries finish its egress
+        # (not the one run inline, whose egress only this invocation's retries finish).
+        if not inline and self.fanouts.replay and self.rt.store.get(checkpoint_item_key(self.session, target)) is not None:
             return
-        self.rt.invoke(action['functionName'], {
+        envelope = {
             'unum': ENVELOPE_VERSION,
             'workflow': self.rt.config['workflow'],
             'session': self.session['session'],
@@ -153,7 +187,11 @@ class Egress:
             'iteration': iteration,
             'input': self._to_input(payload, target),
             **({} if self.inv.envelope.get('deadline') is None else {'deadline': self.inv.envelope['deadline']}),
-        })
+        }
+        if inline:
+            self.inline.envelope = envelope
+            return
+        self.rt.invoke(action['functionName'], envelope)
         with self._lock:
             first = not self._invoked
             self._invoked = True
@@ -162,10 +200,8 @@ class Egress:
 
     def _pass(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join."""
-        try:
-            value = pass_output(action['dataFlow'], self.value(payload))
-        except DataFlowError as e:
-            raise RoutingError(e.name, f"pass '{action['node']}': {e}") from e
+        document = self.value(payload)
+        value = _routed(f"pass '{action['node']}'", lambda: pass_output(action['dataFlow'], document))
         if reaches_join(action['next']):
             # Deterministic in the committed output, so a duplicate writes the same value.
             instance = instance_key(action['node'], scope.frames, scope.iteration)
@@ -189,7 +225,13 @@ class Egress:
         session_deadline = self.inv.envelope.get('deadline')
         if session_deadline is None:
             session_deadline = float('inf')
-        deadline = min(resumed if resumed is not None else now_ms() + action['seconds'] * 1000, session_deadline)
+        if resumed is None:
+            reads = 'secondsPath' in action or 'timestampPath' in action
+            value = self.value(payload) if reads else None
+            resumed_or_new = _routed(f"wait '{action['node']}'", lambda: wait_until(action, value, now_ms()))
+        else:
+            resumed_or_new = resumed
+        deadline = min(resumed_or_new, session_deadline)
         left = deadline - now_ms()
         if left > 0 and left + WAIT_MARGIN_MS >= self.rt.remaining(self.inv):
             self.flow.pending[key] = deadline
@@ -197,7 +239,7 @@ class Egress:
         sleep_ms(left)
         if deadline >= session_deadline:
             raise SessionTimedOut()
-        egress = Egress(self.rt, self.inv, self.fanouts.replay, self.flow.continuing(), self.fanouts) if self.flow.resuming else self
+        egress = Egress(self.rt, self.inv, self.fanouts.replay, self.flow.continuing(), self.fanouts, self.inline) if self.flow.resuming else self
         return egress.step(action['next'], payload, scope, source)
 
     def _continue_waits_later(self) -> None:

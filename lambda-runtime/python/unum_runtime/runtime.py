@@ -5,6 +5,7 @@ lambda-runtime/runtime.ts making the same store requests in the same order.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import threading
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Mapping, Optional, Union
 
 from .context import FanOutPosition, UnumContext
-from .egress import Egress, Payload, Scope
+from .egress import Egress, InlineInvocation, Payload, Scope
 from .faults import FaultHook
 from .flow import now_ms, sleep_ms
 from .gc import track_garbage
@@ -73,6 +74,8 @@ class Invocation:
     logger: Logger
     # What this invocation did, written as one EMF line when it ends.
     metrics: Metrics
+    # The entry's own instance run after the start states, in the invocation that ran them.
+    after_start: bool = False
 
 
 @dataclass
@@ -128,7 +131,7 @@ class Runtime:
             return {'error': 'invalid envelope (logged, nothing changed)'}
         return self._run(envelope, lambda_context)
 
-    def _run(self, envelope: Dict[str, Any], lambda_context: Optional[Any]) -> Any:
+    def _run(self, envelope: Dict[str, Any], lambda_context: Optional[Any], after_start: bool = False) -> Any:
         envelope = self._with_deadline(envelope)
         instance = instance_key(envelope['node'], envelope['frames'], envelope['iteration'])
         fields = {'session': envelope['session'], 'instance': instance, **invocation_fields(_request_id(lambda_context))}
@@ -136,6 +139,7 @@ class Runtime:
             envelope=envelope, instance=instance, info={'node': envelope['node'], 'session': envelope['session'], 'instance': instance},
             lambda_context=lambda_context, logger=with_fields(self.logger, fields),
             metrics=Metrics(self.config['workflow'], self.config['node'], {'session': envelope['session'], 'instance': instance}),
+            after_start=after_start,
         )
         inv.metrics.count('INVOCATIONS')
         try:
@@ -181,6 +185,8 @@ class Runtime:
         return attrs
 
     def _process(self, inv: Invocation) -> Any:
+        if self._runs_start_states(inv):
+            return self._run_start_states(inv)
         envelope, instance = inv.envelope, inv.instance
         # Checkpoint first: a retry or duplicate skips the user code and the input.
         existing = self.store.get(checkpoint_item_key(envelope, instance))
@@ -210,6 +216,69 @@ class Runtime:
         Egress(self, inv, existing is not None).run(action, output, scope, self.config['node'])
         return {'session': envelope['session'], 'instance': instance}
 
+    def _runs_start_states(self, inv: Invocation) -> bool:
+        """Whether this invocation runs the start states (config start): a session's start, or a
+        continuation of the start states (a Wait, a fan-out), which names their first state."""
+        start = self.config.get('start')
+        if start is None or inv.after_start:
+            return False
+        e = inv.envelope
+        return e['node'] == start['node'] or (self._is_start(e) and e.get('waits') is None and e.get('fanouts') is None)
+
+    def _run_start_states(self, received: Invocation) -> Any:
+        """
+        Runs the start states on the session input, checkpointed as their output first (a retry or
+        continuation replays them like any egress). The first invocation of this function they lead
+        to runs here, after them: a start costs no invocation of its own unless the states lead
+        elsewhere only (a Choice that routes to another function).
+        """
+        start = self.config['start']
+        instance = instance_key(start['node'], [], 0)
+        inv = dataclasses.replace(received, envelope={**received.envelope, 'node': start['node']}, instance=instance,
+                                  info={**received.info, 'node': start['node'], 'instance': instance})
+        envelope = inv.envelope
+        key = checkpoint_item_key(envelope, instance)
+        existing = self.store.get(key)
+        item, value, mine = existing, None, False
+        if existing is None:
+            try:
+                value = self._resolve_input(envelope, envelope['input'])
+            except Exception as e:
+                if error_name(e) != 'NoSuchKey' and not isinstance(e, json.JSONDecodeError):
+                    raise
+                self.fail_session(inv, FailureRecord(
+                    node=envelope['node'], instance=instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), True)
+                return {'session': envelope['session'], 'instance': instance, 'status': 'failed'}
+            self._start_session(inv, value)
+            attrs = self.encode_value(inv, value, '', payload_object_key(envelope, instance, 'output'), min(self.payload_threshold, ITEM_VALUE_LIMIT))
+            if self.eager_gc:
+                track_garbage(self.store, envelope, f'C|{instance}')
+                if 's3' in attrs:
+                    track_garbage(self.store, envelope, f"O|{attrs['s3']['S']}")
+            created, winner = self.store.put_if_absent(key, attrs)
+            item, mine = (attrs, True) if created else (winner if winner is not None else self.store.get(key), False)
+        if not mine:
+            value = self.store.decode_value(envelope, item)
+        inline = InlineInvocation(self.config['node'])
+        egress = Egress(self, inv, existing is not None, inline=inline)
+        egress.run(start['next'], Payload(value=value, s3_key=item.get('s3', {}).get('S')), Scope([], 0), None)
+        if inline.envelope is None:
+            return {'session': envelope['session'], 'instance': instance}
+        return self._run(inline.envelope, inv.lambda_context, True)
+
+    def _start_session(self, inv: Invocation, raw: Any) -> None:
+        """Creates the session record with its input (and trace id); a retried start finds it and changes nothing."""
+        envelope, instance = inv.envelope, inv.instance
+        if 's3' in envelope['input']:
+            input_attrs: Item = {f"{SESSION_ATTR['INPUT_PREFIX']}s3": {'S': envelope['input']['s3']['key']}}
+        else:
+            input_attrs = self.encode_value(inv, raw, SESSION_ATTR['INPUT_PREFIX'], payload_object_key(envelope, instance, 'input'))
+        trace_id = sampled_trace_id(os.environ.get(TRACE_ENV))
+        traced = {SESSION_ATTR['TRACE']: {'S': trace_id}} if trace_id else {}
+        if create_session(self.store, envelope, {**input_attrs, **traced}, envelope.get('deadline')):
+            inv.metrics.session_started()
+        self.fault('after-session-create', inv)
+
     def _ingress(self, event: Any, lambda_context: Optional[Any]) -> Optional[Dict[str, Any]]:
         """
         Validates the event. An invalid one changes nothing in the store (it
@@ -225,7 +294,10 @@ class Runtime:
                                lambda_context)
             return None
         try:
-            return parse_envelope(event, {'workflow': workflow, 'node': node, 'bucket': self.store.bucket})
+            # A continuation of the start states names their first state.
+            start = (self.config.get('start') or {}).get('node')
+            addressed = start if start is not None and isinstance(event, dict) and event.get('node') == start else node
+            return parse_envelope(event, {'workflow': workflow, 'node': addressed, 'bucket': self.store.bucket})
         except EnvelopeError as e:
             session = event.get('session') if isinstance(event, dict) else None
             self._reject_event(str(e), lambda_context, session[:128] if isinstance(session, str) else None)
@@ -281,7 +353,8 @@ class Runtime:
         ended without one (failure recorded, or retry re-invoked).
         """
         envelope, instance = inv.envelope, inv.instance
-        is_start = self._is_start(envelope)
+        # With start states, those created the session.
+        is_start = self._is_start(envelope) and self.config.get('start') is None
         try:
             raw = self._resolve_input(envelope, envelope['input'])
         except Exception as e:
@@ -291,15 +364,7 @@ class Runtime:
                 node=envelope['node'], instance=instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), is_start)
             return None
         if is_start:
-            if 's3' in envelope['input']:
-                input_attrs: Item = {f"{SESSION_ATTR['INPUT_PREFIX']}s3": {'S': envelope['input']['s3']['key']}}
-            else:
-                input_attrs = self.encode_value(inv, raw, SESSION_ATTR['INPUT_PREFIX'], payload_object_key(envelope, instance, 'input'))
-            trace_id = sampled_trace_id(os.environ.get(TRACE_ENV))
-            traced = {SESSION_ATTR['TRACE']: {'S': trace_id}} if trace_id else {}
-            if create_session(self.store, envelope, {**input_attrs, **traced}, envelope.get('deadline')):
-                inv.metrics.session_started()
-            self.fault('after-session-create', inv)
+            self._start_session(inv, raw)
 
         # Step Functions' InputPath and Parameters select what the user code sees.
         user_input = self._apply_data_flow(inv, lambda: effective_input(self.config.get('dataFlow'), raw))

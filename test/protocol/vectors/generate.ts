@@ -16,6 +16,7 @@ import { joinVectors } from './join';
 import { jsonpathVectors } from './jsonpath';
 import { keyVectors } from './keys';
 import { generatedPython } from './python';
+import { statesVectors } from './states';
 import { VectorFile } from './support';
 import { traceVectors } from './trace';
 
@@ -34,6 +35,7 @@ export const VECTOR_BUILDERS: Record<string, () => VectorFile> = {
   config: configVectors,
   trace: traceVectors,
   deadline: deadlineVectors,
+  states: statesVectors,
 };
 
 /** One case per line: small diffs when the protocol changes, and a file that stays readable. */

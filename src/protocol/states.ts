@@ -1,0 +1,119 @@
+/**
+ * What a Fail or a Wait does with its input (Step Functions' ErrorPath and
+ * CausePath, SecondsPath, Timestamp and TimestampPath). Both runtimes decide
+ * with these functions, so a Fail records the same error and a Wait ends at
+ * the same instant whichever language its functions are written in.
+ */
+import { DataFlowError } from './dataflow';
+import { readPath } from './jsonpath';
+
+/** The longest wait, in seconds (Step Functions' Seconds limit; a timestamp may not lie further ahead). */
+export const MAX_WAIT_SECONDS = 99_999_999;
+
+/** A Fail's error and cause: fixed, or read from its input. */
+export interface FailSpec {
+  readonly error?: string;
+  readonly cause?: string;
+  readonly errorPath?: string;
+  readonly causePath?: string;
+}
+
+/** How long a Wait waits: exactly one of the four (Step Functions' Wait fields). */
+export interface WaitSpec {
+  readonly seconds?: number;
+  readonly secondsPath?: string;
+  readonly timestamp?: string;
+  readonly timestampPath?: string;
+}
+
+/**
+ * The error and cause a Fail records. ErrorPath and CausePath must select a
+ * string in the Fail's input, else the session fails with States.Runtime
+ * (the error the Step Functions console shows for such a path).
+ */
+export function failDetails(fail: FailSpec, input: unknown): { error: string; cause?: string } {
+  const error = fail.errorPath !== undefined ? stringAt(input, fail.errorPath, 'ErrorPath') : fail.error ?? 'States.Fail';
+  const cause = fail.causePath !== undefined ? stringAt(input, fail.causePath, 'CausePath') : fail.cause;
+  return cause === undefined ? { error } : { error, cause };
+}
+
+function stringAt(input: unknown, path: string, field: string): string {
+  const found = readPath(input, path);
+  if (!found.found || typeof found.value !== 'string') {
+    const got = found.found ? `a ${jsonType(found.value)}` : 'nothing';
+    throw new DataFlowError('States.Runtime', `${field} ${path} must select a string in the Fail state's input (it selects ${got})`);
+  }
+  return found.value;
+}
+
+/**
+ * When a Wait that starts at `nowMs` ends, in epoch ms. A SecondsPath must
+ * select an integer from 0 to MAX_WAIT_SECONDS and a TimestampPath an RFC
+ * 3339 timestamp, else States.Runtime; a timestamp in the past ends the
+ * wait at once. A timestamp's fraction of a second is dropped, as Step
+ * Functions does.
+ */
+export function waitUntil(wait: WaitSpec, input: unknown, nowMs: number): number {
+  if (wait.secondsPath !== undefined) {
+    const found = readPath(input, wait.secondsPath);
+    const seconds = found.value;
+    if (!found.found || typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+      const got = found.found ? JSON.stringify(seconds) ?? 'undefined' : 'nothing';
+      throw new DataFlowError('States.Runtime', `SecondsPath ${wait.secondsPath} must select a non-negative integer number of seconds (it selects ${got})`);
+    }
+    if (seconds > MAX_WAIT_SECONDS) {
+      throw new DataFlowError('States.Runtime', `SecondsPath ${wait.secondsPath} selects ${seconds} seconds, more than the longest wait (${MAX_WAIT_SECONDS} s)`);
+    }
+    return nowMs + seconds * 1000;
+  }
+  let text: unknown = wait.timestamp;
+  let field = 'Timestamp';
+  if (wait.timestampPath !== undefined) {
+    const found = readPath(input, wait.timestampPath);
+    if (!found.found) throw new DataFlowError('States.Runtime', `TimestampPath ${wait.timestampPath} selects nothing in the Wait state's input`);
+    text = found.value;
+    field = `TimestampPath ${wait.timestampPath}`;
+  }
+  if (text === undefined) return nowMs + (wait.seconds ?? 0) * 1000;
+  const at = parseTimestamp(text);
+  if (at === undefined) {
+    throw new DataFlowError('States.Runtime', `${field} ${JSON.stringify(text)} is not an RFC 3339 timestamp such as 2024-08-18T17:33:00Z`);
+  }
+  if (at - nowMs > MAX_WAIT_SECONDS * 1000) {
+    throw new DataFlowError('States.Runtime', `${field} ${text} is more than the longest wait (${MAX_WAIT_SECONDS} s) ahead`);
+  }
+  return Math.max(at, nowMs);
+}
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * An RFC 3339 timestamp (uppercase T and Z, or a numeric offset) in epoch
+ * ms, whole seconds; undefined when it is not one or names no real instant
+ * (2024-02-30, year 0). Parsed field by field so both runtimes agree exactly.
+ */
+export function parseTimestamp(text: unknown): number | undefined {
+  if (typeof text !== 'string') return undefined;
+  const m = TIMESTAMP.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const monthDays = [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > monthDays[month - 1] || hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMinutes = 0;
+  if (m[7] !== undefined) {
+    const [oh, om] = [Number(m[8]), Number(m[9])];
+    if (oh > 23 || om > 59) return undefined;
+    offsetMinutes = (m[7] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  // setUTCFullYear, not Date.UTC, which reads years below 100 as 19xx.
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day);
+  utc.setUTCHours(hour, minute, second, 0);
+  return utc.getTime() - offsetMinutes * 60_000;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
