@@ -21,7 +21,7 @@ export function parsePath(path: string): PathSegment[] {
     const m = SEGMENT.exec(rest);
     if (!m) {
       if (isQuery(path)) {
-        throw new Error(`JSONPath '${path}' is not a reference path: ResultPath and ItemsPath name one node with fields and indexes ($.field, $.list[0], $['key']), no wildcards, slices, filters or '..'`);
+        throw new Error(`JSONPath '${path}' is not a reference path: this field names one node, with fields and indexes ($.field, $.list[0], $['key']), no wildcards, slices, filters or '..'`);
       }
       throw new Error(`JSONPath '${path}' is not supported at '${rest}': use $.field, $.list[0] or $['key']`);
     }

@@ -23,7 +23,7 @@ describe('Fail with errorPath/causePath and Wait with dynamic times', () => {
     [wait({ seconds: 100_000_000 }), "Wait 'W': seconds must be an integer from 0 to 99999999 (got 100000000)"],
     [fail({ error: 'E', errorPath: '$.e' }), "Fail 'F' sets both error and errorPath: use one"],
     [fail({ cause: 'c', causePath: '$.c' }), "Fail 'F' sets both cause and causePath: use one"],
-    [fail({ causePath: '$..c' }), "Fail 'F': causePath JSONPath '$..c' is not supported at '..c': use $.field, $.list[0] or $['key']"],
+    [fail({ causePath: '$..c' }), "Fail 'F': causePath JSONPath '$..c' is not a reference path: this field names one node"],
   ])('refused: %j', (state, problem) => {
     const states = state.kind === 'wait' ? [task('A', 'W'), state, task('B')] : [task('A', 'F'), state];
     expect(() => compileWorkflow(graph('A', ...states))).toThrow(problem);

@@ -295,7 +295,7 @@ describe('validateGraph rejects', () => {
     test.each([
       ['items', /Map 'Each': itemsPath JSONPath 'items' must start with '\$'/],
       // ItemsPath is a reference path in Step Functions: one node, no wildcards.
-      ['$.items[*]', /Map 'Each': itemsPath JSONPath '\$\.items\[\*\]' is not a reference path: ResultPath and ItemsPath name one node/],
+      ['$.items[*]', /Map 'Each': itemsPath JSONPath '\$\.items\[\*\]' is not a reference path: this field names one node/],
       ['$..deep', /Map 'Each': itemsPath JSONPath '\$\.\.deep' is not a reference path/],
       ['$.items[?(x)]', /Map 'Each': itemsPath JSONPath '\$\.items\[\?\(x\)\]' is not supported at '\[\?\(x\)\]'/],
     ])('a Map with itemsPath %p', (itemsPath, message) => {
@@ -449,7 +449,7 @@ describe('validateGraph rejects', () => {
 
     test('a catch with a wildcard resultPath', () => {
       const p = onlyProblem(graph('A', task('A', 'B', { catch: [catchRule('Handler', { resultPath: '$.errors[*]' })] }), task('B'), task('Handler')));
-      expect(p).toMatch(/UnumFunction 'A': catch 0 resultPath JSONPath '\$\.errors\[\*\]' is not a reference path: ResultPath and ItemsPath name one node/);
+      expect(p).toMatch(/UnumFunction 'A': catch 0 resultPath JSONPath '\$\.errors\[\*\]' is not a reference path: this field names one node/);
     });
 
     test('a catch without errors', () => {

@@ -30,7 +30,7 @@ def parse_path(path):
         m = _SEGMENT.match(rest)
         if m is None:
             if _is_query(path):
-                raise ValueError("JSONPath '%s' is not a reference path: ResultPath and ItemsPath name one node with fields "
+                raise ValueError("JSONPath '%s' is not a reference path: this field names one node, with fields "
                                  "and indexes ($.field, $.list[0], $['key']), no wildcards, slices, filters or '..'" % path)
             raise ValueError("JSONPath '%s' is not supported at '%s': use $.field, $.list[0] or $['key']" % (path, rest))
         if m.group(1) is not None:
