@@ -1,3 +1,5 @@
+import { DataFlowError } from './dataflow-error';
+import { evaluateIntrinsic, isIntrinsic, parseIntrinsic } from './intrinsics';
 import { parsePath, parseQuery, queryPath } from './jsonpath';
 
 /**
@@ -38,13 +40,7 @@ export interface DataFlow {
   readonly lambdaResponse?: boolean;
 }
 
-/** A path or template that does not fit the input: Step Functions fails the execution (not retriable, not catchable). */
-export class DataFlowError extends Error {
-  constructor(name: 'States.Runtime' | 'States.ResultPathMatchFailure', message: string) {
-    super(message);
-    this.name = name;
-  }
-}
+export { DataFlowError } from './dataflow-error';
 
 /** The user code's input: InputPath, then Parameters. */
 export function effectiveInput(flow: DataFlow | undefined, raw: unknown): unknown {
@@ -120,22 +116,35 @@ function placeResult(raw: unknown, path: string | null | undefined, result: unkn
 }
 
 /** Step Functions' payload template: keys ending in `.$` take the value at their path. */
-export function applyTemplate(template: unknown, document: unknown, field: string): unknown {
-  if (Array.isArray(template)) return template.map((t) => applyTemplate(t, document, field));
+export function applyTemplate(template: unknown, document: unknown, field: string, context?: unknown): unknown {
+  if (Array.isArray(template)) return template.map((t) => applyTemplate(t, document, field, context));
   if (!isObject(template)) return template;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(template)) {
     if (key.endsWith('.$')) {
-      const found = queryPath(document, value as string);
-      if (!found.found) {
-        throw new DataFlowError('States.Runtime', `${field}: the path '${value}' of '${key}' does not match any field of the value`);
-      }
-      out[key.slice(0, -2)] = found.value;
+      out[key.slice(0, -2)] = templateValue(value as string, document, field, key, context);
     } else {
-      out[key] = applyTemplate(value, document, field);
+      out[key] = applyTemplate(value, document, field, context);
     }
   }
   return out;
+}
+
+/** The value of one `.$` key: an intrinsic function's result, or the value at a path. */
+function templateValue(expression: string, document: unknown, field: string, key: string, context: unknown): unknown {
+  if (isIntrinsic(expression)) {
+    try {
+      return evaluateIntrinsic(expression, document, context);
+    } catch (e) {
+      if (e instanceof DataFlowError) throw new DataFlowError(e.name, `${field}: '${key}': ${e.message}`);
+      throw e;
+    }
+  }
+  const found = queryPath(document, expression);
+  if (!found.found) {
+    throw new DataFlowError('States.Runtime', `${field}: the path '${expression}' of '${key}' does not match any field of the value`);
+  }
+  return found.value;
 }
 
 /** Checks a data flow's paths and templates; returns the problems (each naming the field). */
@@ -177,8 +186,14 @@ export function templateProblems(template: unknown, field: string): string[] {
       problems.push(`${field}: '${key}' must be a JSONPath string`);
     } else if (value.startsWith('$$')) {
       problems.push(`${field}: '${key}' reads the context object (${value}), which cdk-unum does not provide`);
+    } else if (isIntrinsic(value)) {
+      try {
+        parseIntrinsic(value);
+      } catch (e) {
+        problems.push(`${field}: '${key}': ${(e as Error).message}`);
+      }
     } else if (!value.startsWith('$')) {
-      problems.push(`${field}: '${key}' is an intrinsic function or expression (${value}); only JSONPaths such as $.field are supported`);
+      problems.push(`${field}: '${key}' must be a JSONPath such as $.field or an intrinsic function such as States.Format('{}', $.x), got '${value}'`);
     } else {
       try {
         parseQuery(value);

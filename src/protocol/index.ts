@@ -5,6 +5,7 @@ export * from './jsonpath';
 export * from './keys';
 export * from './join';
 export * from './dataflow';
+export * from './intrinsics';
 export * from './permissions';
 export * from './metrics';
 export * from './trace';

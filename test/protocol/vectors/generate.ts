@@ -12,6 +12,7 @@ import { configVectors } from './config';
 import { dataflowVectors } from './dataflow';
 import { deadlineVectors } from './deadline';
 import { envelopeVectors } from './envelopes';
+import { intrinsicVectors } from './intrinsics';
 import { joinVectors } from './join';
 import { jsonpathVectors } from './jsonpath';
 import { keyVectors } from './keys';
@@ -35,6 +36,7 @@ export const VECTOR_BUILDERS: Record<string, () => VectorFile> = {
   config: configVectors,
   trace: traceVectors,
   deadline: deadlineVectors,
+  intrinsics: intrinsicVectors,
   states: statesVectors,
 };
 

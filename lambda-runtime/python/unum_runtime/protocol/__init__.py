@@ -9,6 +9,7 @@ from .config import parse_config  # noqa: F401
 from .dataflow import (  # noqa: F401
     DataFlowError, apply_template, effective_input, pass_output, state_output, template_problems, validate_data_flow,
 )
+from .intrinsics import evaluate_intrinsic, is_intrinsic, json_equals, parse_intrinsic, seeded_random_int  # noqa: F401
 from .deadline import is_past_deadline, timeout_cause, workflow_deadline  # noqa: F401
 from .envelope import EnvelopeError, looks_like_envelope, parse_envelope, sqs_session_id  # noqa: F401
 from .js import UNDEFINED, dumps as js_dumps, loads as js_loads  # noqa: F401

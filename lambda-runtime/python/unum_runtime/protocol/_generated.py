@@ -108,6 +108,20 @@ FUNCTION_OBJECT_ACTIONS = (
 
 GC_PARTITIONS = 8
 
+HASH_ALGORITHMS = {
+    "MD5": "md5",
+    "SHA-1": "sha1",
+    "SHA-256": "sha256",
+    "SHA-384": "sha384",
+    "SHA-512": "sha512",
+}
+
+INTRINSIC_LIMITS = {
+    "nesting": 10,
+    "arrayRangeItems": 1000,
+    "encodedInputChars": 10000,
+}
+
 INVOKE_ACTIONS = (
     "lambda:InvokeFunction",
 )

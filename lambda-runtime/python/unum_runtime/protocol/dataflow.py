@@ -7,19 +7,12 @@ A field absent from the DataFlow differs from one that is null (Step Functions' 
 absence is js.UNDEFINED here, never None.
 """
 from . import js
+from .dataflow_error import DataFlowError
+from .intrinsics import evaluate_intrinsic, is_intrinsic, parse_intrinsic
 from .jsonpath import parse_path, parse_query, query_path
 
 __all__ = ["DataFlowError", "effective_input", "state_output", "pass_output", "apply_template",
            "validate_data_flow", "template_problems"]
-
-
-class DataFlowError(Exception):
-    """A path or template that does not fit the input: Step Functions fails the execution
-    (not retriable, not catchable). `name` is States.Runtime or States.ResultPathMatchFailure."""
-
-    def __init__(self, name, message):
-        super().__init__(message)
-        self.name = name
 
 
 def effective_input(flow, raw):
@@ -96,24 +89,33 @@ def _place_result(raw, path, result):
     return root
 
 
-def apply_template(template, document, field):
-    """Step Functions' payload template: keys ending in `.$` take the value at their path."""
+def apply_template(template, document, field, context=js.UNDEFINED):
+    """Step Functions' payload template: keys ending in `.$` take the value at their path or of their intrinsic function."""
     if isinstance(template, list):
-        return [apply_template(t, document, field) for t in template]
+        return [apply_template(t, document, field, context) for t in template]
     if not isinstance(template, dict):
         return template
     out = {}
     for key in js.keys(template):
         value = template[key]
         if key.endswith(".$"):
-            found = query_path(document, value)
-            if not found["found"]:
-                raise DataFlowError("States.Runtime", "%s: the path '%s' of '%s' does not match any field of the value"
-                                    % (field, js.to_string(value), key))
-            out[key[:-2]] = found["value"]
+            out[key[:-2]] = _template_value(value, document, field, key, context)
         else:
-            out[key] = apply_template(value, document, field)
+            out[key] = apply_template(value, document, field, context)
     return out
+
+
+def _template_value(expression, document, field, key, context):
+    if is_intrinsic(expression):
+        try:
+            return evaluate_intrinsic(expression, document, context)
+        except DataFlowError as e:
+            raise DataFlowError(e.name, "%s: '%s': %s" % (field, key, e)) from None
+    found = query_path(document, expression)
+    if not found["found"]:
+        raise DataFlowError("States.Runtime", "%s: the path '%s' of '%s' does not match any field of the value"
+                            % (field, js.to_string(expression), key))
+    return found["value"]
 
 
 def validate_data_flow(flow):
@@ -162,8 +164,13 @@ def template_problems(template, field):
             problems.append("%s: '%s' must be a JSONPath string" % (field, key))
         elif value.startswith("$$"):
             problems.append("%s: '%s' reads the context object (%s), which cdk-unum does not provide" % (field, key, value))
+        elif is_intrinsic(value):
+            try:
+                parse_intrinsic(value)
+            except ValueError as e:
+                problems.append("%s: '%s': %s" % (field, key, e))
         elif not value.startswith("$"):
-            problems.append("%s: '%s' is an intrinsic function or expression (%s); only JSONPaths such as $.field are supported"
+            problems.append("%s: '%s' must be a JSONPath such as $.field or an intrinsic function such as States.Format('{}', $.x), got '%s'"
                             % (field, key, value))
         else:
             try:
