@@ -6,10 +6,10 @@ import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
   Action, DagJoinAction, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
-  SessionRef, evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
+  SessionRef, evaluateCondition, fanoutInputItemKey, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
-import { PassAction, WaitAction } from '../src/protocol/config';
-import { DataFlowError, passOutput } from '../src/protocol/dataflow';
+import { FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
+import { DataFlowError, effectiveInput, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
@@ -36,6 +36,16 @@ class RoutingError extends Error {
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
+  }
+}
+
+/** Step Functions' data-flow failures end the session like a routing failure, naming the state. */
+function processData(where: string, apply: () => unknown): unknown {
+  try {
+    return apply();
+  } catch (e) {
+    if (e instanceof DataFlowError) throw new RoutingError(e.name, `${where}: ${e.message}`);
+    throw e;
   }
 }
 
@@ -114,7 +124,8 @@ export class Egress {
       }
       case 'parallel': {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
-        await Promise.all(action.branches.map((branch, index) => this.step(branch, payload, {
+        const input = await this.fanOutInput(action, payload, { frames: scope.frames, iteration });
+        await Promise.all(action.branches.map((branch, index) => this.step(branch, input, {
           frames: [...scope.frames, { fanout: action.fanout, index, size: action.branches.length, iteration }],
           iteration,
         }, source)));
@@ -122,6 +133,8 @@ export class Egress {
       }
       case 'map':
         return this.map(action, payload, scope, source);
+      case 'fanOutOutput':
+        return this.fanOutOutput(action, payload, scope);
       case 'join':
         return this.join(action, scope, source);
       case 'windowJoin':
@@ -144,25 +157,62 @@ export class Egress {
 
   /** A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join. */
   private async pass(action: PassAction, payload: Payload, scope: Scope): Promise<void> {
-    let value: unknown;
-    try {
-      value = passOutput(action.dataFlow, await this.value(payload));
-    } catch (e) {
-      if (e instanceof DataFlowError) throw new RoutingError(e.name, `pass '${action.node}': ${e.message}`);
-      throw e;
-    }
-    if (reachesJoin(action.next)) {
-      // Deterministic in the committed output, so a duplicate writes the same value.
-      const instance = instanceKey(action.node, scope.frames, scope.iteration);
-      const attrs = await this.rt.encodeValue(this.inv, value, '', payloadObjectKey(this.session, instance, 'output'),
-        Math.min(this.rt.payloadThreshold, ITEM_VALUE_LIMIT));
-      if (this.rt.options.eagerGc) {
-        await trackGarbage(this.rt.store, this.session, `C|${instance}`);
-        if (attrs.s3 !== undefined) await trackGarbage(this.rt.store, this.session, `O|${attrs.s3.S}`);
-      }
-      await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), attrs);
-    }
+    const raw = await this.value(payload);
+    const value = processData(`pass '${action.node}'`, () => passOutput(action.dataFlow, raw));
+    if (reachesJoin(action.next)) await this.checkpointValue(instanceKey(action.node, scope.frames, scope.iteration), value);
     return this.step(action.next, { value }, scope, action.node);
+  }
+
+  /** Checkpoints a value computed in the egress (deterministic in the committed output, so a duplicate writes the same value). */
+  private async checkpointValue(instance: string, value: unknown): Promise<void> {
+    const attrs = await this.rt.encodeValue(this.inv, value, '', payloadObjectKey(this.session, instance, 'output'),
+      Math.min(this.rt.payloadThreshold, ITEM_VALUE_LIMIT));
+    if (this.rt.options.eagerGc) {
+      await trackGarbage(this.rt.store, this.session, `C|${instance}`);
+      if (attrs.s3 !== undefined) await trackGarbage(this.rt.store, this.session, `O|${attrs.s3.S}`);
+    }
+    await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), attrs);
+  }
+
+  /**
+   * What a Parallel's or Map's branches start from: its InputPath applied to
+   * the raw input. The raw input is recorded first when the join's ResultPath
+   * places the list into it (the join may complete in any branch's function,
+   * so it reads the value back from the store, not from an envelope).
+   */
+  private async fanOutInput(action: ParallelAction | MapAction, payload: Payload, scope: Scope): Promise<Payload> {
+    if (!action.recordInput && action.inputPath === undefined) return payload;
+    const raw = await this.value(payload);
+    if (action.recordInput) {
+      const instance = instanceKey(action.fanout, scope.frames, scope.iteration);
+      const attrs = await this.rt.encodeValue(this.inv, raw, '', payloadObjectKey(this.session, instance, 'input'),
+        Math.min(this.rt.payloadThreshold, ITEM_VALUE_LIMIT));
+      if (this.rt.options.eagerGc && attrs.s3 !== undefined) await trackGarbage(this.rt.store, this.session, `O|${attrs.s3.S}`);
+      await this.rt.store.putIfAbsent(fanoutInputItemKey(this.session, instance), attrs);
+    }
+    if (action.inputPath === undefined) return payload;
+    return { value: processData(`${action.kind} '${action.fanout}'`, () => effectiveInput({ inputPath: action.inputPath }, raw)) };
+  }
+
+  /**
+   * A Parallel's or Map's ResultSelector, ResultPath and OutputPath on the
+   * joined list, in the join's scope, by the arrival that completed it.
+   */
+  private async fanOutOutput(action: FanOutOutputAction, payload: Payload, scope: Scope): Promise<void> {
+    const instance = instanceKey(action.fanout, scope.frames, scope.iteration);
+    // Read directly, not through value(): one egress may complete nested joins, each with its own list.
+    const list = 'fanIn' in payload ? await this.rt.store.readFanIn(this.session, payload.fanIn) : payload.value;
+    let raw: unknown;
+    if (needsRawInput(action.dataFlow)) {
+      const item = await this.rt.store.get(fanoutInputItemKey(this.session, instance));
+      if (item === undefined) {
+        throw new RoutingError('Unum.InvalidConfig', `'${action.fanout}': its raw input was not recorded when it fanned out (deploy matching cdk-unum versions)`);
+      }
+      raw = await this.rt.store.decodeValue(this.session, item);
+    }
+    const value = processData(`'${action.fanout}'`, () => stateOutput(action.dataFlow, raw, list));
+    if (reachesJoin(action.next)) await this.checkpointValue(instance, value);
+    return this.step(action.next, { value }, scope, action.fanout);
   }
 
   /**
@@ -200,7 +250,8 @@ export class Egress {
   }
 
   private async map(action: MapAction, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
-    const value = await this.value(payload);
+    const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
+    const value = await this.value(await this.fanOutInput(action, payload, { frames: scope.frames, iteration }));
     let items: unknown[];
     if (action.itemsPath !== undefined) {
       const found = readPath(value, action.itemsPath);
@@ -211,7 +262,6 @@ export class Egress {
     } else {
       items = new Array(action.width ?? 1).fill(value);
     }
-    const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
     if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, undefined);
     const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
     const instance = instanceKey(action.fanout, scope.frames, iteration);

@@ -2,6 +2,7 @@ import { edgeKey, Scope } from './analysis';
 import { FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
 import { validateGraph, ValidatedGraph, WorkflowGraphError } from './validate';
 import { Action, CONFIG_VERSION, DagJoinAction, FunctionConfig } from '../protocol/config';
+import { DataFlow, needsRawInput } from '../protocol/dataflow';
 
 export interface CompiledWorkflow {
   readonly name: string;
@@ -19,6 +20,11 @@ export interface CompiledWorkflow {
  */
 export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
   const analysis = validateGraph(graph);
+  const dissolved = graph.states
+    .filter((s): s is ParallelState => s.kind === 'parallel' && outputFlow(s) !== undefined && analysis.dag.isDissolved(s.id))
+    .map((s) => `Parallel '${s.id}' has resultSelector, resultPath or outputPath, but a FanIn over predecessors closes its branches `
+      + 'instead of a join of its own: move the output processing to the state after that FanIn');
+  if (dissolved.length > 0) throw new WorkflowGraphError(graph.name, dissolved);
   const compiler = new Compiler(graph, analysis);
   const functions = graph.states
     .filter((s): s is TaskState => s.kind === 'task')
@@ -77,6 +83,7 @@ class Compiler {
           kind: 'parallel',
           fanout: state.id,
           ...loopFlag,
+          ...fanOutInput(state),
           branches: state.branches.map((b) => this.resolve(state.id, b, false)),
         };
       case 'map':
@@ -84,6 +91,7 @@ class Compiler {
           kind: 'map',
           fanout: state.id,
           ...loopFlag,
+          ...fanOutInput(state),
           ...(state.itemsPath !== undefined ? { itemsPath: state.itemsPath } : {}),
           ...(state.width !== undefined ? { width: state.width } : {}),
           ...(state.maxConcurrency ? { maxConcurrency: state.maxConcurrency } : {}),
@@ -132,8 +140,14 @@ class Compiler {
     return { kind: 'join', join: this.joinName(fanOut), sources: this.sources(fanOut), then: this.afterJoin(fanOut) };
   }
 
-  /** The continuation of a fan-out's join, run by the arrival that completes it. */
+  /** The continuation of a fan-out's join, run by the arrival that completes it: its output processing first. */
   private afterJoin(fanOut: ParallelState | MapState): Action {
+    const then = this.afterOutput(fanOut);
+    const dataFlow = outputFlow(fanOut);
+    return dataFlow ? { kind: 'fanOutOutput', fanout: fanOut.id, dataFlow, next: then } : then;
+  }
+
+  private afterOutput(fanOut: ParallelState | MapState): Action {
     const outer = this.scope(fanOut.id);
     if (!fanOut.next) return this.endOfScope(outer);
     const next = this.state(fanOut.next);
@@ -162,7 +176,8 @@ class Compiler {
       // A FanIn over predecessors that ends the branch arrives with its own list.
       if (isDagJoin(state) && this.endsScope(state.next)) sources.add(state.id);
       if ((state.kind === 'parallel' || state.kind === 'map') && this.cascades(state) && !this.analysis.dag.isDissolved(state.id)) {
-        sources.add(this.joinName(state));
+        // With output processing the fan-out's own processed value arrives, under its name.
+        sources.add(outputFlow(state) ? state.id : this.joinName(state));
       }
     }
     return [...sources].sort();
@@ -197,6 +212,26 @@ class Compiler {
   }
 }
 
+/** The part of a Parallel's or Map's data flow applied to the joined list, if any. */
+function outputFlow(fanOut: ParallelState | MapState): DataFlow | undefined {
+  const { resultSelector, resultPath, outputPath } = fanOut.dataFlow ?? {};
+  const flow: DataFlow = {
+    ...(resultSelector !== undefined ? { resultSelector } : {}),
+    ...(resultPath !== undefined ? { resultPath } : {}),
+    ...(outputPath !== undefined ? { outputPath } : {}),
+  };
+  return Object.keys(flow).length > 0 ? flow : undefined;
+}
+
+/** The fan-out side of a Parallel's or Map's data flow: its InputPath, and whether the join needs the raw input. */
+function fanOutInput(fanOut: ParallelState | MapState): { inputPath?: string | null; recordInput?: boolean } {
+  const inputPath = fanOut.dataFlow?.inputPath;
+  return {
+    ...(inputPath !== undefined ? { inputPath } : {}),
+    ...(needsRawInput(fanOut.dataFlow) ? { recordInput: true } : {}),
+  };
+}
+
 /**
  * A branch (or map item) must run a function before it reaches its join:
  * the join reads each slot's output from the checkpoint of the function that
@@ -208,7 +243,8 @@ function functionlessBranches(config: FunctionConfig): string[] {
     if (!action) return;
     switch (action.kind) {
       case 'pass':
-        // The Pass's checkpointed value is what arrives, so what follows it has an output to join.
+      case 'fanOutOutput':
+        // The checkpointed value is what arrives, so what follows has an output to join.
         visit(action.next, []);
         break;
       case 'wait':

@@ -75,7 +75,8 @@ export type Action =
   | SucceedAction
   | FailAction
   | PassAction
-  | WaitAction;
+  | WaitAction
+  | FanOutOutputAction;
 
 /**
  * Transform the value without running a function (Step Functions' Pass),
@@ -103,6 +104,22 @@ export interface WaitAction {
   readonly next: Action;
 }
 
+/**
+ * A Parallel's or Map's output processing, run by the arrival that completes
+ * its join, in the join's scope: ResultSelector on the joined list, ResultPath
+ * into the raw input (read from fanoutInputItemKey of the fan-out instance
+ * when the fan-out recorded it), OutputPath. Like a Pass, the value is
+ * checkpointed as the output of instance (fanout, frames, iteration) when
+ * `next` can reach a join, and `fanout` arrives as the source.
+ */
+export interface FanOutOutputAction {
+  readonly kind: 'fanOutOutput';
+  readonly fanout: string;
+  /** resultSelector, resultPath, outputPath only (inputPath is the fan-out's). */
+  readonly dataFlow: DataFlow;
+  readonly next: Action;
+}
+
 /** Invoke one node asynchronously with the current frames. */
 export interface InvokeAction {
   readonly kind: 'invoke';
@@ -126,6 +143,10 @@ export interface ParallelAction {
   readonly fanout: string;
   /** Reached through a back-edge: increment the iteration before fanning out. */
   readonly loop?: boolean;
+  /** Step Functions' InputPath: what the branches run on (absent: `$`; null: `{}`). */
+  readonly inputPath?: string | null;
+  /** Record the raw input (fanoutInputItemKey) for the join's FanOutOutputAction. */
+  readonly recordInput?: boolean;
   readonly branches: readonly Action[];
 }
 
@@ -138,6 +159,10 @@ export interface MapAction {
   readonly fanout: string;
   /** Reached through a back-edge: increment the iteration before fanning out. */
   readonly loop?: boolean;
+  /** Step Functions' InputPath, applied before itemsPath (absent: `$`; null: `{}`). */
+  readonly inputPath?: string | null;
+  /** Record the raw input (fanoutInputItemKey) for the join's FanOutOutputAction. */
+  readonly recordInput?: boolean;
   readonly itemsPath?: string;
   readonly width?: number;
   /** Bound on invocations in flight while issuing the items (not on the items running). */

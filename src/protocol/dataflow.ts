@@ -58,6 +58,11 @@ export function passOutput(flow: DataFlow, raw: unknown): unknown {
   return stateOutput({ ...flow, resultSelector: undefined }, raw, flow.result !== undefined ? flow.result : input);
 }
 
+/** Whether stateOutput reads the raw input: only a ResultPath that places the result into it (or discards it). */
+export function needsRawInput(flow: DataFlow | undefined): boolean {
+  return flow?.resultPath !== undefined && flow.resultPath !== '$';
+}
+
 function select(document: unknown, path: string | null | undefined, field: string): unknown {
   if (path === undefined || path === '$') return document;
   if (path === null) return {};

@@ -108,6 +108,16 @@ export function fanoutProgressItemKey(ref: SessionRef, fanoutInstance: string): 
   return { pk: `${workflowKeyPrefix(ref.workflow)}F#${ref.session}#${fanoutInstance}`, sk: 'F' };
 }
 
+/**
+ * The raw input of a Parallel or Map instance (the value it fanned out on),
+ * recorded by the fanning-out egress when the state's ResultPath places the
+ * joined list into it: the join's continuation reads it back with one
+ * strongly consistent read. It shares the fan-out's partition.
+ */
+export function fanoutInputItemKey(ref: SessionRef, fanoutInstance: string): ItemKey {
+  return { pk: fanoutProgressItemKey(ref, fanoutInstance).pk, sk: 'I' };
+}
+
 /** S3 object key of a spilled payload or output. */
 export function payloadObjectKey(ref: SessionRef, instance: string, kind: 'input' | 'output'): string {
   return `${sessionObjectPrefix(ref)}${encodeURIComponent(instance)}/${kind}.json`;

@@ -16,9 +16,9 @@ from .flow import WAIT_MARGIN_MS, FlowState, now_ms, reaches_join, sleep_ms
 from .gc import collect_garbage, track_garbage
 from .protocol import (
     EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ITEM_VALUE_LIMIT, DataFlowError, checkpoint_item_key,
-    dag_slot_instance_key, decode_element, encode_element, evaluate_condition, instance_key, join_instance_key,
-    join_root_item_key, join_shard_item_key, js_dumps, pass_output, payload_object_key, read_path, shard_capacity,
-    shard_count, shard_of,
+    dag_slot_instance_key, decode_element, effective_input, encode_element, evaluate_condition, fanout_input_item_key,
+    instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
+    payload_object_key, read_path, shard_capacity, shard_count, shard_of, state_output,
 )
 from .session import FailureRecord, SessionTimedOut
 from .store import gather
@@ -55,6 +55,14 @@ class RoutingError(Exception):
 def _cascades(then: Action) -> bool:
     """Whether a join's continuation arrives at the enclosing join with the list (perhaps after Waits)."""
     return then['kind'] == 'join' or (then['kind'] == 'wait' and _cascades(then['next']))
+
+
+def _process_data(where: str, apply):
+    """Step Functions' data-flow failures end the session like a routing failure, naming the state."""
+    try:
+        return apply()
+    except DataFlowError as e:
+        raise RoutingError(e.name, f'{where}: {e}') from e
 
 
 def _frame(fanout: str, index: int, size: int, iteration: int) -> Dict[str, Any]:
@@ -113,13 +121,16 @@ class Egress:
         if kind == 'parallel':
             iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
             size = len(action['branches'])
+            branch_input = self._fan_out_input(action, payload, Scope(scope.frames, iteration))
             gather(
-                (lambda branch=branch, index=index: self.step(branch, payload, Scope(
+                (lambda branch=branch, index=index: self.step(branch, branch_input, Scope(
                     [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source))
                 for index, branch in enumerate(action['branches']))
             return None
         if kind == 'map':
             return self._map(action, payload, scope, source)
+        if kind == 'fanOutOutput':
+            return self._fan_out_output(action, payload, scope)
         if kind == 'join':
             return self._join(action, scope, source)
         if kind == 'windowJoin':
@@ -162,21 +173,60 @@ class Egress:
 
     def _pass(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join."""
-        try:
-            value = pass_output(action['dataFlow'], self.value(payload))
-        except DataFlowError as e:
-            raise RoutingError(e.name, f"pass '{action['node']}': {e}") from e
+        raw = self.value(payload)
+        value = _process_data(f"pass '{action['node']}'", lambda: pass_output(action['dataFlow'], raw))
         if reaches_join(action['next']):
-            # Deterministic in the committed output, so a duplicate writes the same value.
-            instance = instance_key(action['node'], scope.frames, scope.iteration)
-            attrs = self.rt.encode_value(self.inv, value, '', payload_object_key(self.session, instance, 'output'),
-                                         min(self.rt.payload_threshold, ITEM_VALUE_LIMIT))
-            if self.rt.eager_gc:
-                track_garbage(self.rt.store, self.session, f'C|{instance}')
-                if 's3' in attrs:
-                    track_garbage(self.rt.store, self.session, f"O|{attrs['s3']['S']}")
-            self.rt.store.put_if_absent(checkpoint_item_key(self.session, instance), attrs)
+            self._checkpoint_value(instance_key(action['node'], scope.frames, scope.iteration), value)
         return self.step(action['next'], Payload(value=value), scope, action['node'])
+
+    def _checkpoint_value(self, instance: str, value: Any) -> None:
+        """Checkpoints a value computed in the egress (deterministic in the committed output, so a duplicate writes the same value)."""
+        attrs = self.rt.encode_value(self.inv, value, '', payload_object_key(self.session, instance, 'output'),
+                                     min(self.rt.payload_threshold, ITEM_VALUE_LIMIT))
+        if self.rt.eager_gc:
+            track_garbage(self.rt.store, self.session, f'C|{instance}')
+            if 's3' in attrs:
+                track_garbage(self.rt.store, self.session, f"O|{attrs['s3']['S']}")
+        self.rt.store.put_if_absent(checkpoint_item_key(self.session, instance), attrs)
+
+    def _fan_out_input(self, action: Action, payload: Payload, scope: Scope) -> Payload:
+        """
+        What a Parallel's or Map's branches start from: its InputPath applied to
+        the raw input. The raw input is recorded first when the join's ResultPath
+        places the list into it (the join may complete in any branch's function,
+        so it reads the value back from the store, not from an envelope).
+        """
+        if not action.get('recordInput') and 'inputPath' not in action:
+            return payload
+        raw = self.value(payload)
+        if action.get('recordInput'):
+            instance = instance_key(action['fanout'], scope.frames, scope.iteration)
+            attrs = self.rt.encode_value(self.inv, raw, '', payload_object_key(self.session, instance, 'input'),
+                                         min(self.rt.payload_threshold, ITEM_VALUE_LIMIT))
+            if self.rt.eager_gc and 's3' in attrs:
+                track_garbage(self.rt.store, self.session, f"O|{attrs['s3']['S']}")
+            self.rt.store.put_if_absent(fanout_input_item_key(self.session, instance), attrs)
+        if 'inputPath' not in action:
+            return payload
+        return Payload(value=_process_data(f"{action['kind']} '{action['fanout']}'",
+                                           lambda: effective_input({'inputPath': action['inputPath']}, raw)))
+
+    def _fan_out_output(self, action: Action, payload: Payload, scope: Scope) -> None:
+        """A Parallel's or Map's ResultSelector, ResultPath and OutputPath on the joined list, in the join's scope."""
+        instance = instance_key(action['fanout'], scope.frames, scope.iteration)
+        # Read directly, not through value(): one egress may complete nested joins, each with its own list.
+        joined = self.rt.store.read_fan_in(self.session, payload.fan_in) if payload.fan_in is not None else payload.value
+        raw = None
+        if needs_raw_input(action['dataFlow']):
+            item = self.rt.store.get(fanout_input_item_key(self.session, instance))
+            if item is None:
+                raise RoutingError('Unum.InvalidConfig',
+                                   f"'{action['fanout']}': its raw input was not recorded when it fanned out (deploy matching cdk-unum versions)")
+            raw = self.rt.store.decode_value(self.session, item)
+        value = _process_data(f"'{action['fanout']}'", lambda: state_output(action['dataFlow'], raw, joined))
+        if reaches_join(action['next']):
+            self._checkpoint_value(instance, value)
+        return self.step(action['next'], Payload(value=value), scope, action['fanout'])
 
     def _wait(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
         """Sleep until the deadline when that fits in this invocation, else leave it pending for a re-invocation."""
@@ -212,7 +262,8 @@ class Egress:
         self.rt.invoke(name, {**self.inv.envelope, 'input': {'value': None}, 'waits': dict(pending)})
 
     def _map(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
-        value = self.value(payload)
+        iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
+        value = self.value(self._fan_out_input(action, payload, Scope(scope.frames, iteration)))
         if action.get('itemsPath') is not None:
             found = read_path(value, action['itemsPath'])
             selected = found.get('value')
@@ -222,7 +273,6 @@ class Egress:
             items = selected
         else:
             items = [value] * (action.get('width') or 1)
-        iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
         if not items:
             return self.step(action['onEmpty'], Payload(value=[]), Scope(scope.frames, iteration), None)
         limit = action.get('maxConcurrency') or self.rt.invoke_concurrency or 64

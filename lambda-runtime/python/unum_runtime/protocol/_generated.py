@@ -295,6 +295,10 @@ KEY_TEMPLATES = {
         "pk": "W#{workflow}#F#{session}#{fanoutInstance}",
         "sk": "F",
     },
+    "fanoutInputItemKey": {
+        "pk": "W#{workflow}#F#{session}#{fanoutInstance}",
+        "sk": "I",
+    },
     "payloadObjectKey": "unum/{workflow:uri}/{session:uri}/{instance:uri}/{kind}.json",
     "startObjectKey": "unum/{workflow:uri}/{session:uri}/start.json",
     "joinShardItemKey": {

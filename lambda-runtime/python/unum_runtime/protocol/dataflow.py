@@ -9,7 +9,7 @@ absence is js.UNDEFINED here, never None.
 from . import js
 from .jsonpath import parse_path, read_path
 
-__all__ = ["DataFlowError", "effective_input", "state_output", "pass_output", "apply_template",
+__all__ = ["DataFlowError", "needs_raw_input", "effective_input", "state_output", "pass_output", "apply_template",
            "validate_data_flow", "template_problems"]
 
 
@@ -47,6 +47,14 @@ def pass_output(flow, raw):
     without_selector = {k: v for k, v in flow.items() if k != "resultSelector"}
     result = js.prop(flow, "result")
     return state_output(without_selector, raw, value if result is js.UNDEFINED else result)
+
+
+def needs_raw_input(flow):
+    """Whether state_output reads the raw input: only a ResultPath that places the result into it (or discards it)."""
+    if flow is None or flow is js.UNDEFINED:
+        return False
+    path = js.prop(flow, "resultPath")
+    return path is not js.UNDEFINED and path != "$"
 
 
 def _select(document, path, field):
