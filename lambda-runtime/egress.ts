@@ -5,8 +5,9 @@ import { Invocation, Runtime } from './runtime';
 import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
-  Action, DagJoinAction, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey,
-  SessionRef, evaluateCondition, fanoutInputItemKey, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
+  Action, DagJoinAction, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ORIGIN_ATTR, FanInRef, FanoutOrigin, Frame, Input, ItemKey, JoinAction,
+  MapAction, WindowJoinAction, checkpointItemKey, SessionRef, evaluateCondition, fanoutInputItemKey, fanoutProgressItemKey, instanceKey,
+  joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
 import { FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
 import { DataFlowError, effectiveInput, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
@@ -39,6 +40,13 @@ class RoutingError extends Error {
   }
 }
 
+/**
+ * The actions an egress walks when it was re-invoked only to issue one item
+ * of a bounded Map (Envelope.issue): the ones that lead to a Map, none with
+ * an effect besides idempotent records.
+ */
+const TOWARDS_A_MAP = new Set<Action['kind']>(['choice', 'parallel', 'pass', 'wait', 'skip', 'map']);
+
 /** Step Functions' data-flow failures end the session like a routing failure, naming the state. */
 function processData(where: string, apply: () => unknown): unknown {
   try {
@@ -61,7 +69,9 @@ export class Egress {
   /** `replay`: the checkpoint existed already (a retry, duplicate or continuation). */
   constructor(private readonly rt: Runtime, private readonly inv: Invocation, replay: boolean,
     private readonly flow: FlowState = FlowState.of(inv.envelope.waits),
-    private readonly fanouts: Fanouts = new Fanouts(rt, inv, replay)) {}
+    private readonly fanouts: Fanouts = new Fanouts(rt, inv, replay),
+    /** Envelope.issue: this egress only issues those items of bounded Maps (null: it runs as usual). */
+    private readonly issuing: Readonly<Record<string, number>> | null = inv.envelope.issue ?? null) {}
 
   /** The workflow and session every key of this egress belongs to. */
   private get session(): SessionRef {
@@ -87,6 +97,7 @@ export class Egress {
     // Past the deadline nothing more happens: no successor, join arrival, session end or continuation.
     if (this.rt.pastDeadline(this.inv.envelope)) throw new SessionTimedOut();
     if (this.flow.skips(action)) return;
+    if (this.issuing !== null && !TOWARDS_A_MAP.has(action.kind)) return;
     switch (action.kind) {
       case 'pass':
         return this.pass(action, payload, scope);
@@ -142,6 +153,7 @@ export class Egress {
       case 'dagJoin':
         return this.dagJoin(action, scope, source);
       case 'skip':
+        if (this.issuing !== null) return this.step(action.next, payload, scope, source);
         // The marks first: a crash before `next` then redoes both, each idempotent.
         await Promise.all(action.joins.map((join) => this.dagJoin(join, scope, undefined)));
         return this.step(action.next, payload, scope, source);
@@ -220,6 +232,8 @@ export class Egress {
    * else leave it pending for a re-invocation (continueWaitsLater).
    */
   private async wait(action: WaitAction, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
+    // Issuing a bounded Map's item: the Wait was waited out when the Map first fanned out.
+    if (this.issuing !== null) return this.step(action.next, payload, scope, source);
     const key = instanceKey(action.node, scope.frames, scope.iteration);
     const resumed = this.flow.resume?.[key];
     // While resuming, a Wait that is not pending was passed by the invocation that reached it.
@@ -262,13 +276,54 @@ export class Egress {
     } else {
       items = new Array(action.width ?? 1).fill(value);
     }
-    if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, undefined);
-    const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
     const instance = instanceKey(action.fanout, scope.frames, iteration);
-    await this.fanouts.issue(instance, items.length, limit, (index) => this.step(action.item, { value: items[index] }, {
+    const issueItem = (egress: Egress, index: number) => egress.step(action.item, { value: items[index] }, {
       frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration }],
       iteration,
-    }, source));
+    }, source);
+    if (this.issuing !== null) {
+      const index = this.issuing[instance];
+      if (index === undefined || index >= items.length) return;
+      // From the Map's item on, the path runs as usual (the item's checkpoint dedupes a repeated request).
+      return issueItem(new Egress(this.rt, this.inv, true, FlowState.of(undefined), this.fanouts, null), index);
+    }
+    if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, undefined);
+    const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
+    // A bounded Map issues its first maxConcurrency items; each item's arrival at the join issues the next one.
+    if (action.maxConcurrency) await this.recordOrigin(instance);
+    const first = action.maxConcurrency ? Math.min(items.length, action.maxConcurrency) : items.length;
+    await this.fanouts.issue(instance, first, limit, (index) => issueItem(this, index));
+  }
+
+  /** Who issues a bounded Map's later items: this function, re-invoked at this position. Written before any item, once. */
+  private async recordOrigin(instance: string): Promise<void> {
+    const { node, frames, iteration, deadline } = this.inv.envelope;
+    const origin: FanoutOrigin = {
+      functionName: this.rt.ownName(this.inv, "bound a Map's concurrency"), node, frames, iteration, ...(deadline === undefined ? {} : { deadline }),
+    };
+    await this.rt.store.update(fanoutProgressItemKey(this.session, instance), { set: '#o = if_not_exists(#o, :o)' },
+      { '#o': FANOUT_ORIGIN_ATTR }, { ':o': { S: JSON.stringify(origin) } });
+  }
+
+  /** An item of a bounded Map finished: ask the function that fanned out to issue item `index` (the item's checkpoint dedupes repeats). */
+  private async issueNextItem(inner: Frame, outer: readonly Frame[], index: number): Promise<void> {
+    const instance = instanceKey(inner.fanout, outer, inner.iteration);
+    const text = (await this.rt.store.get(fanoutProgressItemKey(this.session, instance)))?.[FANOUT_ORIGIN_ATTR]?.S;
+    if (text === undefined) {
+      throw new RoutingError('Unum.InvalidConfig', `map '${inner.fanout}' has maxConcurrency but recorded no origin to issue item ${index} (deploy matching cdk-unum versions)`);
+    }
+    const origin = JSON.parse(text) as FanoutOrigin;
+    await this.rt.invoke(origin.functionName, {
+      unum: ENVELOPE_VERSION,
+      workflow: this.session.workflow,
+      session: this.session.session,
+      node: origin.node,
+      frames: origin.frames,
+      iteration: origin.iteration,
+      input: { value: null },
+      issue: { [instance]: index },
+      ...(origin.deadline === undefined ? {} : { deadline: origin.deadline }),
+    });
   }
 
   /**
@@ -298,7 +353,10 @@ export class Egress {
     const { index: slot, size } = inner;
     const instance = joinInstanceKey(action.join, scope.frames);
     const element = encodeElement({ slot, source: ordinal, iteration: scope.iteration }, size);
-    if (await this.arrive(instance, slot, size, element) === undefined) return;
+    const elements = await this.arrive(instance, slot, size, element);
+    // After the arrival, so a crash before the request redoes both (Lambda's retry of this function).
+    if (action.maxConcurrency && slot + action.maxConcurrency < size) await this.issueNextItem(inner, scope.frames.slice(0, -1), slot + action.maxConcurrency);
+    if (elements === undefined) return;
     const ref: FanInRef = { join: action.join, instance, size, sources: action.sources };
     return this.continueJoin(ref, action.then, { frames: scope.frames.slice(0, -1), iteration: inner.iteration });
   }

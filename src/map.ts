@@ -24,9 +24,10 @@ export interface MapProps {
    */
   readonly width?: number;
   /**
-   * How many item invocations the fanning-out function keeps in flight while
-   * it issues them. Items then run concurrently, limited by Lambda concurrency.
-   * @default 0 - the runtime's default bound
+   * At most this many items in flight at once (Step Functions'
+   * MaxConcurrency): the fanning-out function issues the first ones, and
+   * each item that reaches the join has it issue the next.
+   * @default 0 - no limit: every item is issued at once (Lambda's concurrency limits them)
    */
   readonly maxConcurrency?: number;
   /**

@@ -137,7 +137,8 @@ class Compiler {
   private endOfScope(scope: Scope): Action {
     if (scope.length === 0) return { kind: 'succeed' };
     const fanOut = this.state(scope[scope.length - 1].fanout) as ParallelState | MapState;
-    return { kind: 'join', join: this.joinName(fanOut), sources: this.sources(fanOut), then: this.afterJoin(fanOut) };
+    const bound = fanOut.kind === 'map' && fanOut.maxConcurrency ? { maxConcurrency: fanOut.maxConcurrency } : {};
+    return { kind: 'join', join: this.joinName(fanOut), sources: this.sources(fanOut), then: this.afterJoin(fanOut), ...bound };
   }
 
   /** The continuation of a fan-out's join, run by the arrival that completes it: its output processing first. */

@@ -15,9 +15,9 @@ export interface AslImportOptions {
   /** Workflow name (default: `imported`). */
   readonly name?: string;
   /**
-   * Accept Map MaxConcurrency > 0 as the Map's `maxConcurrency` (a bound on
-   * invocations in flight while the items are issued, not on items running).
-   * Default false: rejected, because cdk-unum cannot bound how many items run.
+   * No effect (MaxConcurrency is always kept as the Map's `maxConcurrency`,
+   * which bounds the items running at once); accepted for compatibility.
+   * @deprecated
    */
   readonly relaxMaxConcurrency?: boolean;
 }
@@ -244,12 +244,6 @@ class AslTranslator {
           this.reject(name, `ItemProcessor mode ${mode} (distributed map) is not supported; use INLINE`);
         }
         const max = state.MaxConcurrency ?? 0;
-        if (max > 0 && !this.options.relaxMaxConcurrency) {
-          this.reject(name, `MaxConcurrency ${max} cannot be honoured: items are independent asynchronous invocations and cdk-unum has no coordinator to hold some back; remove it, or import with relaxMaxConcurrency to keep it as a bound on invocations in flight while the items are issued`);
-        }
-        if (max > 0 && this.options.relaxMaxConcurrency) {
-          this.notes.push(`Map '${name}': MaxConcurrency ${max} bounds the invocations in flight while the items are issued, not the items running at once`);
-        }
         return this.fanOut(name, state, base, (fanOutId) => ({
           kind: 'map',
           id: fanOutId,

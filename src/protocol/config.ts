@@ -165,7 +165,11 @@ export interface MapAction {
   readonly recordInput?: boolean;
   readonly itemsPath?: string;
   readonly width?: number;
-  /** Bound on invocations in flight while issuing the items (not on the items running). */
+  /**
+   * At most this many items in flight: only items [0, N) are issued here
+   * (after recording the FanoutOrigin); each item's arrival at the join
+   * issues item index + N (JoinAction.maxConcurrency).
+   */
   readonly maxConcurrency?: number;
   readonly item: Action;
   /** The join that closes this map: the source an empty map arrives as when `onEmpty` is a join. */
@@ -191,6 +195,12 @@ export interface JoinAction {
    */
   readonly sources: readonly string[];
   readonly then: Action;
+  /**
+   * The join closes a Map with this maxConcurrency N: the arrival of item
+   * i (and its duplicates, deduplicated by item i + N's checkpoint) asks the
+   * function that fanned out (FanoutOrigin) to issue item i + N.
+   */
+  readonly maxConcurrency?: number;
 }
 
 /**

@@ -62,3 +62,27 @@ test('a path that does not match fails the session with States.Runtime, naming t
   expect(r.error).toMatchObject({ node: 'Order', error: 'States.Runtime' });
   expect(r.error!.cause).toBe("parallel 'Both': InputPath '$.order' does not match any field of the value");
 });
+
+/** The largest number of [start, end] intervals that contain one instant. */
+function maxOverlap(runs: ReadonlyArray<{ start: number; end: number }>): number {
+  return Math.max(...runs.map((r) => runs.filter((o) => o.start <= r.start && r.start < o.end).length));
+}
+
+const JOBS = Array.from({ length: 6 }, (_, i) => ({ i, ms: 150 }));
+
+test.each([
+  ['bounded-node', 'Jobs|0', (r: unknown) => r as Array<{ i: number; start: number; end: number }>],
+  ['bounded-python', 'PyJobs|0', (r: unknown) => (r as { ran: Array<{ i: number; start: number; end: number }> }).ran],
+])('Map maxConcurrency 2 over 6 items (%s): never more than 2 items run at once; each finished item has the fan-out issue the next', async (workflow, origin, runsOf) => {
+  const r = await engine.run({ workflow, input: { jobs: JOBS } });
+  expect(r.status).toBe('SUCCEEDED');
+  const runs = runsOf(r.result);
+  expect(runs.map((x) => x.i)).toEqual([0, 1, 2, 3, 4, 5]);
+  // From the items' own records: 6 items of 150 ms each, two at a time.
+  expect(maxOverlap(runs)).toBeLessThanOrEqual(2);
+  // Item i + 2 starts only after item i has ended.
+  for (let i = 2; i < 6; i++) expect(runs[i].start).toBeGreaterThanOrEqual(runs[i - 2].end);
+  // The fanning-out function: its own invocation, then one re-invocation per later item.
+  expect(r.instances.find((x) => x.instance === origin)).toMatchObject({ invocations: 5, outcome: 'committed' });
+  expect(Object.values(r.commits).every((n) => n === 1)).toBe(true);
+});

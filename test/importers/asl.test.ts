@@ -46,7 +46,7 @@ test('data flow: InputPath, ResultSelector, ResultPath (incl. null), OutputPath,
   expect(shipped).toEqual({ id: 'o-1', amount: 7, how: { express: false, carrier: 'post' }, note: 'static' });
 });
 
-test('Parallel and Map InputPath, ResultSelector, ResultPath (incl. null) and OutputPath go onto the fan-outs and run as Step Functions documents', async () => {
+test('Parallel and Map InputPath, ResultSelector, ResultPath (incl. null), OutputPath and MaxConcurrency go onto the fan-outs and run as Step Functions documents', async () => {
   const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
   const task = (next?: string) => ({ Type: 'Task', Resource: lambdaArn, ...(next ? { Next: next } : { End: true }) });
   const imported = importDefinition('asl', JSON.stringify({
@@ -58,13 +58,16 @@ test('Parallel and Map InputPath, ResultSelector, ResultPath (incl. null) and Ou
         Branches: [{ StartAt: 'Sum', States: { Sum: task() } }, { StartAt: 'Twice', States: { Twice: task() } }],
       },
       Checks: { Type: 'Map', ItemsPath: '$.order.items', ResultPath: null, Iterator: { StartAt: 'Check', States: { Check: task() } }, Next: 'Picked' },
-      Picked: { Type: 'Map', ItemsPath: '$.order.items', ResultPath: '$.picked', OutputPath: '$.picked', Iterator: { StartAt: 'Pick', States: { Pick: task() } }, Next: 'Done' },
+      Picked: { Type: 'Map', ItemsPath: '$.order.items', MaxConcurrency: 1, ResultPath: '$.picked', OutputPath: '$.picked', Iterator: { StartAt: 'Pick', States: { Pick: task() } }, Next: 'Done' },
       Done: task(),
     },
   }));
   const byId = Object.fromEntries(imported.plan.states.map((s) => [s.id, s]));
   expect(byId.Totals).toMatchObject({ kind: 'parallel', dataFlow: { inputPath: '$.order', resultSelector: { 'sum.$': '$[0]', 'twice.$': '$[1]' }, resultPath: '$.totals' } });
   expect(byId.Checks).toMatchObject({ kind: 'map', dataFlow: { resultPath: 'DISCARD' } });
+  // MaxConcurrency is honoured, so it is kept (no longer refused, no relaxMaxConcurrency needed).
+  expect(byId.Picked).toMatchObject({ kind: 'map', maxConcurrency: 1, dataFlow: { resultPath: '$.picked', outputPath: '$.picked' } });
+  expect(byId.Checks).not.toHaveProperty('maxConcurrency');
   // Only the identity Passes that carry a joined list into the next fan-out: no data flow moved into Passes.
   expect(imported.plan.states.filter((s) => s.kind === 'pass').map((s) => s.id)).toEqual(['Totals.Output', 'Checks.Output']);
   expect(imported.plan.states.filter((s) => s.kind === 'pass').every((s) => Object.keys(s).sort().join() === 'comment,id,kind,next,source')).toBe(true);
@@ -188,7 +191,6 @@ describe('rejected with the state and the reason', () => {
     ['a callback', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { 'FunctionName': 'f', 'Payload.$': '$' }, End: true } }), /state 'A': .*callback/],
     ['an intrinsic function', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'id.$': 'States.UUID()' }, End: true } }), /state 'A': .*intrinsic/],
     ['the context object', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'id.$': '$$.Execution.Id' }, End: true } }), /state 'A': .*context object/],
-    ['Map MaxConcurrency', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'M' }, M: { Type: 'Map', MaxConcurrency: 2, Iterator: { StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }, End: true } }), /state 'M': MaxConcurrency 2 cannot be honoured/],
     ['Parallel Parameters with ResultPath', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'P' }, P: { Type: 'Parallel', Parameters: { 'x.$': '$.x' }, ResultPath: '$.r', Branches: [{ StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }], End: true } }), /state 'P': Parameters together with ResultPath "\$\.r" cannot be kept/],
     ['Wait until a timestamp', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'W' }, W: { Type: 'Wait', Timestamp: '2030-01-01T00:00:00Z', End: true } }), /state 'W': Wait field Timestamp/],
     ['HeartbeatSeconds', machine({ A: { Type: 'Task', Resource: lambdaArn, HeartbeatSeconds: 10, End: true } }), /state 'A': Task field HeartbeatSeconds/],

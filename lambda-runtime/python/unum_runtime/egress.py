@@ -15,8 +15,9 @@ from .fanout import Fanouts
 from .flow import WAIT_MARGIN_MS, FlowState, now_ms, reaches_join, sleep_ms
 from .gc import collect_garbage, track_garbage
 from .protocol import (
-    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ITEM_VALUE_LIMIT, DataFlowError, checkpoint_item_key,
+    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT, DataFlowError, checkpoint_item_key,
     dag_slot_instance_key, decode_element, effective_input, encode_element, evaluate_condition, fanout_input_item_key,
+    fanout_progress_item_key, js_loads,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
     payload_object_key, read_path, shard_capacity, shard_count, shard_of, state_output,
 )
@@ -57,6 +58,12 @@ def _cascades(then: Action) -> bool:
     return then['kind'] == 'join' or (then['kind'] == 'wait' and _cascades(then['next']))
 
 
+# The actions an egress walks when it was re-invoked only to issue one item of a bounded Map (envelope 'issue'):
+# the ones that lead to a Map, none with an effect besides idempotent records.
+_TOWARDS_A_MAP = frozenset(['choice', 'parallel', 'pass', 'wait', 'skip', 'map'])
+_FROM_ENVELOPE = object()
+
+
 def _process_data(where: str, apply):
     """Step Functions' data-flow failures end the session like a routing failure, naming the state."""
     try:
@@ -71,9 +78,11 @@ def _frame(fanout: str, index: int, size: int, iteration: int) -> Dict[str, Any]
 
 class Egress:
     def __init__(self, rt: 'Runtime', inv: 'Invocation', replay: bool, flow: Optional[FlowState] = None,
-                 fanouts: Optional[Fanouts] = None):
+                 fanouts: Optional[Fanouts] = None, issuing: Any = _FROM_ENVELOPE):
         self.rt = rt
         self.inv = inv
+        # The envelope's 'issue': this egress only issues those items of bounded Maps (None: it runs as usual).
+        self.issuing: Optional[Mapping[str, int]] = inv.envelope.get('issue') if issuing is _FROM_ENVELOPE else issuing
         self.flow = flow if flow is not None else FlowState.of(inv.envelope.get('waits'))
         self.fanouts = fanouts if fanouts is not None else Fanouts(rt, inv, replay)
         self._invoked = False
@@ -104,6 +113,8 @@ class Egress:
         if self.flow.skips(action):
             return
         kind = action['kind']
+        if self.issuing is not None and kind not in _TOWARDS_A_MAP:
+            return None
         if kind == 'pass':
             return self._pass(action, payload, scope)
         if kind == 'wait':
@@ -138,6 +149,8 @@ class Egress:
         if kind == 'dagJoin':
             return self._dag_join(action, scope, source)
         if kind == 'skip':
+            if self.issuing is not None:
+                return self.step(action['next'], payload, scope, source)
             # The marks first: a crash before `next` then redoes both, each idempotent.
             gather((lambda j=j: self._dag_join(j, scope, None)) for j in action['joins'])
             return self.step(action['next'], payload, scope, source)
@@ -230,6 +243,9 @@ class Egress:
 
     def _wait(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
         """Sleep until the deadline when that fits in this invocation, else leave it pending for a re-invocation."""
+        # Issuing a bounded Map's item: the Wait was waited out when the Map first fanned out.
+        if self.issuing is not None:
+            return self.step(action['next'], payload, scope, source)
         key = instance_key(action['node'], scope.frames, scope.iteration)
         resumed = (self.flow.resume or {}).get(key)
         # While resuming, a Wait that is not pending was passed by the invocation that reached it.
@@ -273,14 +289,60 @@ class Egress:
             items = selected
         else:
             items = [value] * (action.get('width') or 1)
-        if not items:
-            return self.step(action['onEmpty'], Payload(value=[]), Scope(scope.frames, iteration), None)
-        limit = action.get('maxConcurrency') or self.rt.invoke_concurrency or 64
         instance = instance_key(action['fanout'], scope.frames, iteration)
         size = len(items)
-        self.fanouts.issue(instance, size, limit, lambda index: self.step(action['item'], Payload(value=items[index]), Scope(
-            [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source))
+
+        def issue_item(egress: 'Egress', index: int) -> None:
+            egress.step(action['item'], Payload(value=items[index]), Scope(
+                [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source)
+
+        if self.issuing is not None:
+            index = self.issuing.get(instance)
+            if index is None or index >= size:
+                return None
+            # From the Map's item on, the path runs as usual (the item's checkpoint dedupes a repeated request).
+            return issue_item(Egress(self.rt, self.inv, True, FlowState.of(None), self.fanouts, None), index)
+        if not items:
+            return self.step(action['onEmpty'], Payload(value=[]), Scope(scope.frames, iteration), None)
+        bound = action.get('maxConcurrency')
+        limit = bound or self.rt.invoke_concurrency or 64
+        # A bounded Map issues its first maxConcurrency items; each item's arrival at the join issues the next one.
+        if bound:
+            self._record_origin(instance)
+        self.fanouts.issue(instance, min(size, bound) if bound else size, limit, lambda index: issue_item(self, index))
         return None
+
+    def _record_origin(self, instance: str) -> None:
+        """Who issues a bounded Map's later items: this function, re-invoked at this position. Written before any item, once."""
+        envelope = self.inv.envelope
+        origin = {
+            'functionName': self.rt.own_name(self.inv, "bound a Map's concurrency"), 'node': envelope['node'],
+            'frames': list(envelope['frames']), 'iteration': envelope['iteration'],
+            **({} if envelope.get('deadline') is None else {'deadline': envelope['deadline']}),
+        }
+        self.rt.store.update(fanout_progress_item_key(self.session, instance), set='#o = if_not_exists(#o, :o)',
+                             names={'#o': FANOUT_ORIGIN_ATTR}, values={':o': {'S': js_dumps(origin)}})
+
+    def _issue_next_item(self, inner: Frame, outer: Sequence[Frame], index: int) -> None:
+        """An item of a bounded Map finished: ask the function that fanned out to issue item `index` (the item's checkpoint dedupes repeats)."""
+        instance = instance_key(inner['fanout'], outer, inner['iteration'])
+        item = self.rt.store.get(fanout_progress_item_key(self.session, instance)) or {}
+        text = item.get(FANOUT_ORIGIN_ATTR, {}).get('S')
+        if text is None:
+            raise RoutingError('Unum.InvalidConfig', f"map '{inner['fanout']}' has maxConcurrency but recorded no origin to issue item "
+                                                     f"{index} (deploy matching cdk-unum versions)")
+        origin = js_loads(text)
+        self.rt.invoke(origin['functionName'], {
+            'unum': ENVELOPE_VERSION,
+            'workflow': self.session['workflow'],
+            'session': self.session['session'],
+            'node': origin['node'],
+            'frames': origin['frames'],
+            'iteration': origin['iteration'],
+            'input': {'value': None},
+            'issue': {instance: index},
+            **({} if origin.get('deadline') is None else {'deadline': origin['deadline']}),
+        })
 
     def _continue_fanouts_later(self) -> None:
         """Maps that stopped short of time: re-invoke this function to issue the rest (the continuation replays the egress)."""
@@ -309,7 +371,12 @@ class Egress:
         slot, size = inner['index'], inner['size']
         instance = join_instance_key(action['join'], scope.frames)
         element = encode_element({'slot': slot, 'source': ordinal, 'iteration': scope.iteration}, size)
-        if self._arrive(instance, slot, size, element) is None:
+        elements = self._arrive(instance, slot, size, element)
+        # After the arrival, so a crash before the request redoes both (Lambda's retry of this function).
+        bound = action.get('maxConcurrency')
+        if bound and slot + bound < size:
+            self._issue_next_item(inner, scope.frames[:-1], slot + bound)
+        if elements is None:
             return None
         ref = {'join': action['join'], 'instance': instance, 'size': size, 'sources': sources}
         return self._continue_join(ref, action['then'], Scope(scope.frames[:-1], inner['iteration']))

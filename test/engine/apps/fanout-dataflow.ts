@@ -48,4 +48,15 @@ new UnumWorkflow(stack, 'nested-selector', {
     .next(node('Outcome', 'identity')),
 });
 
+// maxConcurrency: at most two items in flight, Node.js and Python on both sides.
+new UnumWorkflow(stack, 'bounded-node', {
+  definition: Chain.start(node('Jobs', 'identity'))
+    .next(new Map(stack, 'Bounded', { itemsPath: '$.jobs', maxConcurrency: 2 }).itemProcessor(node('Timed', 'timed'))),
+});
+new UnumWorkflow(stack, 'bounded-python', {
+  definition: Chain.start(py('PyJobs', 'passthrough'))
+    .next(new Map(stack, 'PyBounded', { itemsPath: '$.jobs', maxConcurrency: 2, resultPath: '$.ran' }).itemProcessor(py('PyTimed', 'timed')))
+    .next(node('PyBoundedDone', 'identity')),
+});
+
 app.synth();

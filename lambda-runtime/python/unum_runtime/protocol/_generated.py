@@ -69,6 +69,8 @@ FAILURE_SORT_PREFIX = "FAIL#"
 
 FANOUT_BATCH = 256
 
+FANOUT_ORIGIN_ATTR = "o"
+
 FAULT_STEPS = (
     "after-ingress",
     "after-session-create",
