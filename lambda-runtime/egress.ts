@@ -41,11 +41,12 @@ class RoutingError extends Error {
 }
 
 /**
- * The actions an egress walks when it was re-invoked only to issue one item
- * of a bounded Map (Envelope.issue): the ones that lead to a Map, none with
- * an effect besides idempotent records.
+ * The actions an egress skips when it was re-invoked only to issue one item
+ * of a bounded Map (Envelope.issue). The rest lead to the Map and only
+ * repeat idempotent records; a join is passed again only by the arrival that
+ * claimed its completion, as for any retry of that arrival.
  */
-const TOWARDS_A_MAP = new Set<Action['kind']>(['choice', 'parallel', 'pass', 'wait', 'skip', 'map']);
+const NOT_TOWARDS_A_MAP = new Set<Action['kind']>(['invoke', 'succeed', 'fail']);
 
 /** Step Functions' data-flow failures end the session like a routing failure, naming the state. */
 function processData(where: string, apply: () => unknown): unknown {
@@ -97,7 +98,7 @@ export class Egress {
     // Past the deadline nothing more happens: no successor, join arrival, session end or continuation.
     if (this.rt.pastDeadline(this.inv.envelope)) throw new SessionTimedOut();
     if (this.flow.skips(action)) return;
-    if (this.issuing !== null && !TOWARDS_A_MAP.has(action.kind)) return;
+    if (this.issuing !== null && NOT_TOWARDS_A_MAP.has(action.kind)) return;
     switch (action.kind) {
       case 'pass':
         return this.pass(action, payload, scope);
@@ -153,7 +154,6 @@ export class Egress {
       case 'dagJoin':
         return this.dagJoin(action, scope, source);
       case 'skip':
-        if (this.issuing !== null) return this.step(action.next, payload, scope, source);
         // The marks first: a crash before `next` then redoes both, each idempotent.
         await Promise.all(action.joins.map((join) => this.dagJoin(join, scope, undefined)));
         return this.step(action.next, payload, scope, source);
@@ -355,7 +355,7 @@ export class Egress {
     const element = encodeElement({ slot, source: ordinal, iteration: scope.iteration }, size);
     const elements = await this.arrive(instance, slot, size, element);
     // After the arrival, so a crash before the request redoes both (Lambda's retry of this function).
-    if (action.maxConcurrency && slot + action.maxConcurrency < size) await this.issueNextItem(inner, scope.frames.slice(0, -1), slot + action.maxConcurrency);
+    if (action.maxConcurrency && slot + action.maxConcurrency < size && this.issuing === null) await this.issueNextItem(inner, scope.frames.slice(0, -1), slot + action.maxConcurrency);
     if (elements === undefined) return;
     const ref: FanInRef = { join: action.join, instance, size, sources: action.sources };
     return this.continueJoin(ref, action.then, { frames: scope.frames.slice(0, -1), iteration: inner.iteration });

@@ -58,9 +58,10 @@ def _cascades(then: Action) -> bool:
     return then['kind'] == 'join' or (then['kind'] == 'wait' and _cascades(then['next']))
 
 
-# The actions an egress walks when it was re-invoked only to issue one item of a bounded Map (envelope 'issue'):
-# the ones that lead to a Map, none with an effect besides idempotent records.
-_TOWARDS_A_MAP = frozenset(['choice', 'parallel', 'pass', 'wait', 'skip', 'map'])
+# The actions an egress skips when it was re-invoked only to issue one item of a bounded Map (envelope 'issue').
+# The rest lead to the Map and only repeat idempotent records; a join is passed again only by the arrival that
+# claimed its completion, as for any retry of that arrival.
+_NOT_TOWARDS_A_MAP = frozenset(['invoke', 'succeed', 'fail'])
 _FROM_ENVELOPE = object()
 
 
@@ -113,7 +114,7 @@ class Egress:
         if self.flow.skips(action):
             return
         kind = action['kind']
-        if self.issuing is not None and kind not in _TOWARDS_A_MAP:
+        if self.issuing is not None and kind in _NOT_TOWARDS_A_MAP:
             return None
         if kind == 'pass':
             return self._pass(action, payload, scope)
@@ -149,8 +150,6 @@ class Egress:
         if kind == 'dagJoin':
             return self._dag_join(action, scope, source)
         if kind == 'skip':
-            if self.issuing is not None:
-                return self.step(action['next'], payload, scope, source)
             # The marks first: a crash before `next` then redoes both, each idempotent.
             gather((lambda j=j: self._dag_join(j, scope, None)) for j in action['joins'])
             return self.step(action['next'], payload, scope, source)
@@ -374,7 +373,7 @@ class Egress:
         elements = self._arrive(instance, slot, size, element)
         # After the arrival, so a crash before the request redoes both (Lambda's retry of this function).
         bound = action.get('maxConcurrency')
-        if bound and slot + bound < size:
+        if bound and slot + bound < size and self.issuing is None:
             self._issue_next_item(inner, scope.frames[:-1], slot + bound)
         if elements is None:
             return None
