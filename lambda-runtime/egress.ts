@@ -355,7 +355,8 @@ export class Egress {
     const element = encodeElement({ slot, source: ordinal, iteration: scope.iteration }, size);
     const elements = await this.arrive(instance, slot, size, element);
     // After the arrival, so a crash before the request redoes both (Lambda's retry of this function).
-    if (action.maxConcurrency && slot + action.maxConcurrency < size && this.issuing === null) await this.issueNextItem(inner, scope.frames.slice(0, -1), slot + action.maxConcurrency);
+    const bound = action.maxConcurrency ?? 0;
+    if (bound > 0 && slot + bound < size && this.issuing === null) await this.issueNextItem(inner, scope.frames.slice(0, -1), slot + bound);
     if (elements === undefined) return;
     const ref: FanInRef = { join: action.join, instance, size, sources: action.sources };
     return this.continueJoin(ref, action.then, { frames: scope.frames.slice(0, -1), iteration: inner.iteration });

@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { MapState } from './compiler/graph';
 import { toDataFlow } from './data-flow';
-import { DataFlow } from './protocol/dataflow';
 import { assertUnbound } from './private/state-rules';
 import { assertKnownAtSynth } from './private/tokens';
+import { DataFlow } from './protocol/dataflow';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 

@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { ParallelState } from './compiler/graph';
 import { toDataFlow } from './data-flow';
-import { DataFlow } from './protocol/dataflow';
 import { assertUnbound } from './private/state-rules';
+import { DataFlow } from './protocol/dataflow';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 

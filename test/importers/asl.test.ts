@@ -54,7 +54,11 @@ test('Parallel and Map InputPath, ResultSelector, ResultPath (incl. null), Outpu
     States: {
       Start: task('Totals'),
       Totals: {
-        Type: 'Parallel', InputPath: '$.order', ResultSelector: { 'sum.$': '$[0]', 'twice.$': '$[1]' }, ResultPath: '$.totals', Next: 'Checks',
+        Type: 'Parallel',
+        InputPath: '$.order',
+        ResultSelector: { 'sum.$': '$[0]', 'twice.$': '$[1]' },
+        ResultPath: '$.totals',
+        Next: 'Checks',
         Branches: [{ StartAt: 'Sum', States: { Sum: task() } }, { StartAt: 'Twice', States: { Twice: task() } }],
       },
       Checks: { Type: 'Map', ItemsPath: '$.order.items', ResultPath: null, Iterator: { StartAt: 'Check', States: { Check: task() } }, Next: 'Picked' },
