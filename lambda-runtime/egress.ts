@@ -5,11 +5,12 @@ import { Invocation, Runtime } from './runtime';
 import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
-  Action, DagJoinAction, Envelope, ERROR_NO_CHOICE_MATCHED, FanInRef, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction,
-  checkpointItemKey, SessionRef, evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
+  Action, DagJoinAction, Envelope, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ORIGIN_ATTR, FanInRef, FanoutOrigin, Frame, Input, ItemKey,
+  JoinAction, MapAction, WindowJoinAction, checkpointItemKey, SessionRef, evaluateCondition, fanoutInputItemKey, fanoutProgressItemKey, instanceKey,
+  joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
-import { PassAction, WaitAction } from '../src/protocol/config';
-import { DataFlowError, passOutput } from '../src/protocol/dataflow';
+import { FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
+import { DataFlowError, effectiveInput, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
@@ -61,6 +62,14 @@ function routed<T>(state: string, evaluate: () => T): T {
 }
 
 /**
+ * The actions an egress skips when it was re-invoked only to issue one item
+ * of a bounded Map (Envelope.issue). The rest lead to the Map and only
+ * repeat idempotent records; a join is passed again only by the arrival that
+ * claimed its completion, as for any retry of that arrival.
+ */
+const NOT_TOWARDS_A_MAP = new Set<Action['kind']>(['invoke', 'succeed', 'fail']);
+
+/**
  * Runs the egress action tree on a committed output. Everything here is
  * idempotent (async invokes of checkpointed instances, set ADDs, conditional
  * session writes), so a redelivery simply runs it again.
@@ -73,7 +82,9 @@ export class Egress {
   constructor(private readonly rt: Runtime, private readonly inv: Invocation, replay: boolean,
     private readonly flow: FlowState = FlowState.of(inv.envelope.waits),
     private readonly fanouts: Fanouts = new Fanouts(rt, inv, replay),
-    private readonly inline?: InlineInvocation) {}
+    private readonly inline?: InlineInvocation,
+    /** Envelope.issue: this egress only issues those items of bounded Maps (null: it runs as usual). */
+    private readonly issuing: Readonly<Record<string, number>> | null = inv.envelope.issue ?? null) {}
 
   /** The workflow and session every key of this egress belongs to. */
   private get session(): SessionRef {
@@ -99,6 +110,7 @@ export class Egress {
     // Past the deadline nothing more happens: no successor, join arrival, session end or continuation.
     if (this.rt.pastDeadline(this.inv.envelope)) throw new SessionTimedOut();
     if (this.flow.skips(action)) return;
+    if (this.issuing !== null && NOT_TOWARDS_A_MAP.has(action.kind)) return;
     switch (action.kind) {
       case 'pass':
         return this.pass(action, payload, scope);
@@ -145,7 +157,8 @@ export class Egress {
       }
       case 'parallel': {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
-        await Promise.all(action.branches.map((branch, index) => this.step(branch, payload, {
+        const input = await this.fanOutInput(action, payload, { frames: scope.frames, iteration });
+        await Promise.all(action.branches.map((branch, index) => this.step(branch, input, {
           frames: [...scope.frames, { fanout: action.fanout, index, size: action.branches.length, iteration }],
           iteration,
         }, source)));
@@ -153,6 +166,8 @@ export class Egress {
       }
       case 'map':
         return this.map(action, payload, scope, source);
+      case 'fanOutOutput':
+        return this.fanOutOutput(action, payload, scope);
       case 'join':
         return this.join(action, scope, source);
       case 'windowJoin':
@@ -177,20 +192,62 @@ export class Egress {
 
   /** A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join. */
   private async pass(action: PassAction, payload: Payload, scope: Scope): Promise<void> {
-    const input = await this.value(payload);
-    const value = routed(`pass '${action.node}'`, () => passOutput(action.dataFlow, input));
-    if (reachesJoin(action.next)) {
-      // Deterministic in the committed output, so a duplicate writes the same value.
-      const instance = instanceKey(action.node, scope.frames, scope.iteration);
-      const attrs = await this.rt.encodeValue(this.inv, value, '', payloadObjectKey(this.session, instance, 'output'),
-        Math.min(this.rt.payloadThreshold, ITEM_VALUE_LIMIT));
-      if (this.rt.options.eagerGc) {
-        await trackGarbage(this.rt.store, this.session, `C|${instance}`);
-        if (attrs.s3 !== undefined) await trackGarbage(this.rt.store, this.session, `O|${attrs.s3.S}`);
-      }
-      await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), attrs);
-    }
+    const raw = await this.value(payload);
+    const value = routed(`pass '${action.node}'`, () => passOutput(action.dataFlow, raw));
+    if (reachesJoin(action.next)) await this.checkpointValue(instanceKey(action.node, scope.frames, scope.iteration), value);
     return this.step(action.next, { value }, scope, action.node);
+  }
+
+  /** Checkpoints a value computed in the egress (deterministic in the committed output, so a duplicate writes the same value). */
+  private async checkpointValue(instance: string, value: unknown): Promise<void> {
+    const attrs = await this.rt.encodeValue(this.inv, value, '', payloadObjectKey(this.session, instance, 'output'),
+      Math.min(this.rt.payloadThreshold, ITEM_VALUE_LIMIT));
+    if (this.rt.options.eagerGc) {
+      await trackGarbage(this.rt.store, this.session, `C|${instance}`);
+      if (attrs.s3 !== undefined) await trackGarbage(this.rt.store, this.session, `O|${attrs.s3.S}`);
+    }
+    await this.rt.store.putIfAbsent(checkpointItemKey(this.session, instance), attrs);
+  }
+
+  /**
+   * What a Parallel's or Map's branches start from: its InputPath applied to
+   * the raw input. The raw input is recorded first when the join's ResultPath
+   * places the list into it (the join may complete in any branch's function,
+   * so it reads the value back from the store, not from an envelope).
+   */
+  private async fanOutInput(action: ParallelAction | MapAction, payload: Payload, scope: Scope): Promise<Payload> {
+    if (!action.recordInput && action.inputPath === undefined) return payload;
+    const raw = await this.value(payload);
+    if (action.recordInput) {
+      const instance = instanceKey(action.fanout, scope.frames, scope.iteration);
+      const attrs = await this.rt.encodeValue(this.inv, raw, '', payloadObjectKey(this.session, instance, 'input'),
+        Math.min(this.rt.payloadThreshold, ITEM_VALUE_LIMIT));
+      if (this.rt.options.eagerGc && attrs.s3 !== undefined) await trackGarbage(this.rt.store, this.session, `O|${attrs.s3.S}`);
+      await this.rt.store.putIfAbsent(fanoutInputItemKey(this.session, instance), attrs);
+    }
+    if (action.inputPath === undefined) return payload;
+    return { value: routed(`${action.kind} '${action.fanout}'`, () => effectiveInput({ inputPath: action.inputPath }, raw)) };
+  }
+
+  /**
+   * A Parallel's or Map's ResultSelector, ResultPath and OutputPath on the
+   * joined list, in the join's scope, by the arrival that completed it.
+   */
+  private async fanOutOutput(action: FanOutOutputAction, payload: Payload, scope: Scope): Promise<void> {
+    const instance = instanceKey(action.fanout, scope.frames, scope.iteration);
+    // Read directly, not through value(): one egress may complete nested joins, each with its own list.
+    const list = 'fanIn' in payload ? await this.rt.store.readFanIn(this.session, payload.fanIn) : payload.value;
+    let raw: unknown;
+    if (needsRawInput(action.dataFlow)) {
+      const item = await this.rt.store.get(fanoutInputItemKey(this.session, instance));
+      if (item === undefined) {
+        throw new RoutingError('Unum.InvalidConfig', `'${action.fanout}': its raw input was not recorded when it fanned out (deploy matching cdk-unum versions)`);
+      }
+      raw = await this.rt.store.decodeValue(this.session, item);
+    }
+    const value = routed(`'${action.fanout}'`, () => stateOutput(action.dataFlow, raw, list));
+    if (reachesJoin(action.next)) await this.checkpointValue(instance, value);
+    return this.step(action.next, { value }, scope, action.fanout);
   }
 
   /**
@@ -198,6 +255,8 @@ export class Egress {
    * else leave it pending for a re-invocation (continueWaitsLater).
    */
   private async wait(action: WaitAction, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
+    // Issuing a bounded Map's item: the Wait was waited out when the Map first fanned out.
+    if (this.issuing !== null) return this.step(action.next, payload, scope, source);
     const key = instanceKey(action.node, scope.frames, scope.iteration);
     const resumed = this.flow.resume?.[key];
     // While resuming, a Wait that is not pending was passed by the invocation that reached it.
@@ -214,7 +273,9 @@ export class Egress {
     }
     await sleep(left);
     if (deadline >= sessionDeadline) throw new SessionTimedOut();
-    const egress = this.flow.resuming ? new Egress(this.rt, this.inv, this.fanouts.replay, this.flow.continuing(), this.fanouts, this.inline) : this;
+    const egress = this.flow.resuming
+      ? new Egress(this.rt, this.inv, this.fanouts.replay, this.flow.continuing(), this.fanouts, this.inline, this.issuing)
+      : this;
     return egress.step(action.next, payload, scope, source);
   }
 
@@ -230,7 +291,8 @@ export class Egress {
   }
 
   private async map(action: MapAction, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
-    const value = await this.value(payload);
+    const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
+    const value = await this.value(await this.fanOutInput(action, payload, { frames: scope.frames, iteration }));
     let items: unknown[];
     if (action.itemsPath !== undefined) {
       const found = readPath(value, action.itemsPath);
@@ -241,14 +303,54 @@ export class Egress {
     } else {
       items = new Array(action.width ?? 1).fill(value);
     }
-    const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
-    if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, undefined);
-    const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
     const instance = instanceKey(action.fanout, scope.frames, iteration);
-    await this.fanouts.issue(instance, items.length, limit, (index) => this.step(action.item, { value: items[index] }, {
+    const issueItem = (egress: Egress, index: number) => egress.step(action.item, { value: items[index] }, {
       frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration }],
       iteration,
-    }, source));
+    }, source);
+    if (this.issuing !== null) {
+      const index = this.issuing[instance];
+      if (index === undefined || index >= items.length) return;
+      // From the Map's item on, the path runs as usual (the item's checkpoint dedupes a repeated request).
+      return issueItem(new Egress(this.rt, this.inv, true, FlowState.of(undefined), this.fanouts, undefined, null), index);
+    }
+    if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, undefined);
+    const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
+    // A bounded Map issues its first maxConcurrency items; each item's arrival at the join issues the next one.
+    if (action.maxConcurrency) await this.recordOrigin(instance);
+    const first = action.maxConcurrency ? Math.min(items.length, action.maxConcurrency) : items.length;
+    await this.fanouts.issue(instance, first, limit, (index) => issueItem(this, index));
+  }
+
+  /** Who issues a bounded Map's later items: this function, re-invoked at this position. Written before any item, once. */
+  private async recordOrigin(instance: string): Promise<void> {
+    const { node, frames, iteration, deadline } = this.inv.envelope;
+    const origin: FanoutOrigin = {
+      functionName: this.rt.ownName(this.inv, "bound a Map's concurrency"), node, frames, iteration, ...(deadline === undefined ? {} : { deadline }),
+    };
+    await this.rt.store.update(fanoutProgressItemKey(this.session, instance), { set: '#o = if_not_exists(#o, :o)' },
+      { '#o': FANOUT_ORIGIN_ATTR }, { ':o': { S: JSON.stringify(origin) } });
+  }
+
+  /** An item of a bounded Map finished: ask the function that fanned out to issue item `index` (the item's checkpoint dedupes repeats). */
+  private async issueNextItem(inner: Frame, outer: readonly Frame[], index: number): Promise<void> {
+    const instance = instanceKey(inner.fanout, outer, inner.iteration);
+    const text = (await this.rt.store.get(fanoutProgressItemKey(this.session, instance)))?.[FANOUT_ORIGIN_ATTR]?.S;
+    if (text === undefined) {
+      throw new RoutingError('Unum.InvalidConfig', `map '${inner.fanout}' has maxConcurrency but recorded no origin to issue item ${index} (deploy matching cdk-unum versions)`);
+    }
+    const origin = JSON.parse(text) as FanoutOrigin;
+    await this.rt.invoke(origin.functionName, {
+      unum: ENVELOPE_VERSION,
+      workflow: this.session.workflow,
+      session: this.session.session,
+      node: origin.node,
+      frames: origin.frames,
+      iteration: origin.iteration,
+      input: { value: null },
+      issue: { [instance]: index },
+      ...(origin.deadline === undefined ? {} : { deadline: origin.deadline }),
+    });
   }
 
   /**
@@ -278,7 +380,11 @@ export class Egress {
     const { index: slot, size } = inner;
     const instance = joinInstanceKey(action.join, scope.frames);
     const element = encodeElement({ slot, source: ordinal, iteration: scope.iteration }, size);
-    if (await this.arrive(instance, slot, size, element) === undefined) return;
+    const elements = await this.arrive(instance, slot, size, element);
+    // After the arrival, so a crash before the request redoes both (Lambda's retry of this function).
+    const bound = action.maxConcurrency ?? 0;
+    if (bound > 0 && slot + bound < size && this.issuing === null) await this.issueNextItem(inner, scope.frames.slice(0, -1), slot + bound);
+    if (elements === undefined) return;
     const ref: FanInRef = { join: action.join, instance, size, sources: action.sources };
     return this.continueJoin(ref, action.then, { frames: scope.frames.slice(0, -1), iteration: inner.iteration });
   }

@@ -197,7 +197,9 @@ export class Runtime {
     committed = existing === undefined ? await this.execute(inv) : { item: existing };
     if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
     // Continuations (of Waits, of fan-outs) find their own checkpoint: they are no duplicates.
-    if (existing !== undefined && envelope.waits === undefined && envelope.fanouts === undefined) inv.metrics.count('DUPLICATE_DELIVERIES');
+    if (existing !== undefined && envelope.waits === undefined && envelope.fanouts === undefined && envelope.issue === undefined) {
+      inv.metrics.count('DUPLICATE_DELIVERIES');
+    }
     // Another delivery wrote the checkpoint while this one ran: that one (and Lambda's retries of it) runs the egress.
     if (existing === undefined && !('value' in committed)) {
       inv.metrics.count('DUPLICATE_DELIVERIES');

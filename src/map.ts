@@ -2,8 +2,10 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { MapState } from './compiler/graph';
+import { toDataFlow } from './data-flow';
 import { assertUnbound } from './private/state-rules';
 import { assertKnownAtSynth } from './private/tokens';
+import { DataFlow } from './protocol/dataflow';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -22,11 +24,38 @@ export interface MapProps {
    */
   readonly width?: number;
   /**
-   * How many item invocations the fanning-out function keeps in flight while
-   * it issues them. Items then run concurrently, limited by Lambda concurrency.
-   * @default 0 - the runtime's default bound
+   * At most this many items in flight at once (Step Functions'
+   * MaxConcurrency): the fanning-out function issues the first ones, and
+   * each item that reaches the join has it issue the next.
+   * @default 0 - no limit: every item is issued at once (Lambda's concurrency limits them)
    */
   readonly maxConcurrency?: number;
+  /**
+   * JSONPath expression to select part of the state's input to be the input
+   * of the Map (`itemsPath` then selects from it); `JsonPathValue.DISCARD` makes it the empty object `{}`.
+   * @default '$' - the whole input
+   */
+  readonly inputPath?: string;
+  /**
+   * The JSON that replaces the joined list (the item outputs in index order) and becomes the
+   * effective result before `resultPath` is applied: keys ending in `.$`
+   * take the value at a path of the list, e.g. `{ 'first.$': '$[0]' }`.
+   * @default - the list as it is
+   */
+  readonly resultSelector?: { [key: string]: any };
+  /**
+   * JSONPath expression to indicate where to inject the result in the
+   * state's input; `JsonPathValue.DISCARD` makes the input the output (the
+   * item outputs in index order are dropped).
+   * @default '$' - the result replaces the input
+   */
+  readonly resultPath?: string;
+  /**
+   * JSONPath expression to select part of the combined value to be the
+   * state's output; `JsonPathValue.DISCARD` makes it the empty object `{}`.
+   * @default '$' - all of it
+   */
+  readonly outputPath?: string;
 }
 
 /**
@@ -36,10 +65,13 @@ export interface MapProps {
 export class Map extends State implements INextable {
   public readonly endStates: INextable[];
   private iterator?: State;
+  private readonly dataFlow?: DataFlow;
 
   constructor(scope: Construct, id: string, private readonly props: MapProps = {}) {
     super(scope, id);
     this.endStates = [this];
+    const { inputPath, resultSelector, resultPath, outputPath } = props;
+    this.dataFlow = toDataFlow(`Map '${id}' (${this.node.path})`, { inputPath, resultSelector, resultPath, outputPath });
     // The width and the concurrency limit are compiled into the fanning-out function's configuration.
     for (const [name, value] of [['width', props.width], ['maxConcurrency', props.maxConcurrency]] as const) {
       if (value !== undefined && Token.isUnresolved(value)) throw new Error(`Map '${id}': ${name} must be known at synth (not a token)`);
@@ -79,6 +111,7 @@ export class Map extends State implements INextable {
       ...(this.props.width !== undefined ? { width: this.props.width } : {}),
       ...(this.props.maxConcurrency ? { maxConcurrency: this.props.maxConcurrency } : {}),
       ...(this._nextState ? { next: this._nextState.id } : {}),
+      ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
     };
   }
 

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { ParallelState } from './compiler/graph';
+import { toDataFlow } from './data-flow';
 import { assertUnbound } from './private/state-rules';
+import { DataFlow } from './protocol/dataflow';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -12,23 +14,54 @@ export interface ParallelProps {
    * @default - none
    */
   readonly comment?: string;
+  /**
+   * JSONPath expression to select part of the state's input to be the input
+   * of the branches; `JsonPathValue.DISCARD` makes it the empty object `{}`.
+   * @default '$' - the whole input
+   */
+  readonly inputPath?: string;
+  /**
+   * The JSON that replaces the joined list (the branch outputs in branch order) and becomes the
+   * effective result before `resultPath` is applied: keys ending in `.$`
+   * take the value at a path of the list, e.g. `{ 'first.$': '$[0]' }`.
+   * @default - the list as it is
+   */
+  readonly resultSelector?: { [key: string]: any };
+  /**
+   * JSONPath expression to indicate where to inject the result in the
+   * state's input; `JsonPathValue.DISCARD` makes the input the output (the
+   * branch outputs in branch order are dropped).
+   * @default '$' - the result replaces the input
+   */
+  readonly resultPath?: string;
+  /**
+   * JSONPath expression to select part of the combined value to be the
+   * state's output; `JsonPathValue.DISCARD` makes it the empty object `{}`.
+   * @default '$' - all of it
+   */
+  readonly outputPath?: string;
 }
 
 /**
  * Run several branches on the previous function's output, concurrently. The
  * state after it (a FanIn, or a function that then gets an implicit one)
  * receives the branch outputs as a list in branch order. A branch that ends
- * in a Choice is joined on whichever path it took.
+ * in a Choice is joined on whichever path it took. `inputPath` selects what
+ * the branches run on; `resultSelector`, `resultPath` and `outputPath` shape
+ * the list into the state's output, as in Step Functions.
  */
 export class Parallel extends State implements INextable {
   /** What this state does, for readers of the code. */
   public readonly comment?: string;
   public readonly endStates: INextable[];
   private readonly branchStarts: State[] = [];
+  private readonly dataFlow?: DataFlow;
 
   constructor(scope: Construct, id: string, props: ParallelProps = {}) {
     super(scope, id);
     this.comment = props.comment;
+    const { inputPath, resultSelector, resultPath, outputPath } = props;
+    this.dataFlow = toDataFlow(`Parallel '${id}' (${this.node.path})`, { inputPath, resultSelector, resultPath, outputPath });
     this.endStates = [this];
   }
 
@@ -51,6 +84,7 @@ export class Parallel extends State implements INextable {
       id: this.id,
       branches: this.branchStarts.map((b) => b.id),
       ...(this._nextState ? { next: this._nextState.id } : {}),
+      ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
     };
   }
 

@@ -19,10 +19,11 @@ export interface StatesLanguageDefinitionProps {
    */
   readonly functions: { [key: string]: UnumFunction };
   /**
-   * Keep a Map's MaxConcurrency as the Map's `maxConcurrency` (a bound on
-   * the invocations in flight while the items are issued, not on the items
-   * running at once).
-   * @default false - a Map with MaxConcurrency > 0 is rejected, since its items cannot be held back without a coordinator
+   * No effect: a Map's MaxConcurrency is now always imported as the Map's
+   * `maxConcurrency`, which bounds the items running at once. Accepted so
+   * that existing code keeps compiling.
+   * @default false
+   * @deprecated MaxConcurrency is honoured; remove this option.
    */
   readonly relaxMaxConcurrency?: boolean;
 }

@@ -2,6 +2,7 @@ import { edgeKey, Scope } from './analysis';
 import { describe, FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
 import { validateGraph, ValidatedGraph, WorkflowGraphError } from './validate';
 import { Action, CONFIG_VERSION, DagJoinAction, FunctionConfig, StartAction } from '../protocol/config';
+import { DataFlow, needsRawInput } from '../protocol/dataflow';
 import { FailSpec, WaitSpec } from '../protocol/states';
 
 export interface CompiledWorkflow {
@@ -20,6 +21,11 @@ export interface CompiledWorkflow {
  */
 export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
   const analysis = validateGraph(graph);
+  const dissolved = graph.states
+    .filter((s): s is ParallelState => s.kind === 'parallel' && outputFlow(s) !== undefined && analysis.dag.isDissolved(s.id))
+    .map((s) => `Parallel '${s.id}' has resultSelector, resultPath or outputPath, but a FanIn over predecessors closes its branches `
+      + 'instead of a join of its own: move the output processing to the state after that FanIn');
+  if (dissolved.length > 0) throw new WorkflowGraphError(graph.name, dissolved);
   const compiler = new Compiler(graph, analysis);
   const functions = graph.states
     .filter((s): s is TaskState => s.kind === 'task')
@@ -95,6 +101,7 @@ class Compiler {
           kind: 'parallel',
           fanout: state.id,
           ...loopFlag,
+          ...fanOutInput(state),
           branches: state.branches.map((b) => this.resolve(state.id, b, false)),
         };
       case 'map':
@@ -102,6 +109,7 @@ class Compiler {
           kind: 'map',
           fanout: state.id,
           ...loopFlag,
+          ...fanOutInput(state),
           ...(state.itemsPath !== undefined ? { itemsPath: state.itemsPath } : {}),
           ...(state.width !== undefined ? { width: state.width } : {}),
           ...(state.maxConcurrency ? { maxConcurrency: state.maxConcurrency } : {}),
@@ -147,11 +155,18 @@ class Compiler {
   private endOfScope(scope: Scope): Action {
     if (scope.length === 0) return { kind: 'succeed' };
     const fanOut = this.state(scope[scope.length - 1].fanout) as ParallelState | MapState;
-    return { kind: 'join', join: this.joinName(fanOut), sources: this.sources(fanOut), then: this.afterJoin(fanOut) };
+    const bound = fanOut.kind === 'map' && fanOut.maxConcurrency ? { maxConcurrency: fanOut.maxConcurrency } : {};
+    return { kind: 'join', join: this.joinName(fanOut), sources: this.sources(fanOut), then: this.afterJoin(fanOut), ...bound };
   }
 
-  /** The continuation of a fan-out's join, run by the arrival that completes it. */
+  /** The continuation of a fan-out's join, run by the arrival that completes it: its output processing first. */
   private afterJoin(fanOut: ParallelState | MapState): Action {
+    const then = this.afterOutput(fanOut);
+    const dataFlow = outputFlow(fanOut);
+    return dataFlow ? { kind: 'fanOutOutput', fanout: fanOut.id, dataFlow, next: then } : then;
+  }
+
+  private afterOutput(fanOut: ParallelState | MapState): Action {
     const outer = this.scope(fanOut.id);
     if (!fanOut.next) return this.endOfScope(outer);
     const next = this.state(fanOut.next);
@@ -180,7 +195,8 @@ class Compiler {
       // A FanIn over predecessors that ends the branch arrives with its own list.
       if (isDagJoin(state) && this.endsScope(state.next)) sources.add(state.id);
       if ((state.kind === 'parallel' || state.kind === 'map') && this.cascades(state) && !this.analysis.dag.isDissolved(state.id)) {
-        sources.add(this.joinName(state));
+        // With output processing the fan-out's own processed value arrives, under its name.
+        sources.add(outputFlow(state) ? state.id : this.joinName(state));
       }
     }
     return [...sources].sort();
@@ -215,12 +231,32 @@ class Compiler {
   }
 }
 
+/** The part of a Parallel's or Map's data flow applied to the joined list, if any. */
+function outputFlow(fanOut: ParallelState | MapState): DataFlow | undefined {
+  const { resultSelector, resultPath, outputPath } = fanOut.dataFlow ?? {};
+  const flow: DataFlow = {
+    ...(resultSelector !== undefined ? { resultSelector } : {}),
+    ...(resultPath !== undefined ? { resultPath } : {}),
+    ...(outputPath !== undefined ? { outputPath } : {}),
+  };
+  return Object.keys(flow).length > 0 ? flow : undefined;
+}
+
+/** The fan-out side of a Parallel's or Map's data flow: its InputPath, and whether the join needs the raw input. */
+function fanOutInput(fanOut: ParallelState | MapState): { inputPath?: string | null; recordInput?: boolean } {
+  const inputPath = fanOut.dataFlow?.inputPath;
+  return {
+    ...(inputPath !== undefined ? { inputPath } : {}),
+    ...(needsRawInput(fanOut.dataFlow) ? { recordInput: true } : {}),
+  };
+}
+
 /** The first function an action tree invokes, depth first (the entry of a workflow that starts with states). */
 function firstInvoke(action: Action | undefined): string | undefined {
   if (action === undefined) return undefined;
   switch (action.kind) {
     case 'invoke': return action.node;
-    case 'pass': case 'wait': case 'skip': return firstInvoke(action.next);
+    case 'pass': case 'wait': case 'skip': case 'fanOutOutput': return firstInvoke(action.next);
     case 'choice': return [...action.rules.map((r) => r.then), action.otherwise].map(firstInvoke).find((n) => n !== undefined);
     case 'parallel': return action.branches.map(firstInvoke).find((n) => n !== undefined);
     case 'map': return firstInvoke(action.item) ?? firstInvoke(action.onEmpty);
@@ -254,7 +290,8 @@ function functionlessBranches(config: FunctionConfig): string[] {
     if (!action) return;
     switch (action.kind) {
       case 'pass':
-        // The Pass's checkpointed value is what arrives, so what follows it has an output to join.
+      case 'fanOutOutput':
+        // The checkpointed value is what arrives, so what follows has an output to join.
         visit(action.next, []);
         break;
       case 'wait':

@@ -60,6 +60,8 @@ export interface ParallelState extends StateBase {
   /** First state of each branch. */
   readonly branches: readonly string[];
   readonly next?: string;
+  /** InputPath (on the fan-out), ResultSelector/ResultPath/OutputPath (on the joined list); no Parameters. */
+  readonly dataFlow?: DataFlow;
 }
 
 export interface MapState extends StateBase {
@@ -70,6 +72,8 @@ export interface MapState extends StateBase {
   readonly width?: number;
   readonly maxConcurrency?: number;
   readonly next?: string;
+  /** InputPath (before itemsPath), ResultSelector/ResultPath/OutputPath (on the joined list); no Parameters. */
+  readonly dataFlow?: DataFlow;
 }
 
 export interface FanInState extends StateBase {

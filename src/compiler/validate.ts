@@ -1,6 +1,6 @@
 import { GraphAnalysis, analyze } from './analysis';
 import { checkDagJoinPlacement, DagPlan, planDagJoins } from './dag';
-import { describe, edgesOf, FanInState, GraphState, isDagJoin, WorkflowGraph } from './graph';
+import { describe, edgesOf, FanInState, GraphState, isDagJoin, MapState, ParallelState, WorkflowGraph } from './graph';
 import { validateCondition } from '../protocol/conditions';
 import { validateDataFlow } from '../protocol/dataflow';
 import { parsePath } from '../protocol/jsonpath';
@@ -109,8 +109,10 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
       break;
     case 'parallel':
       if (state.branches.length === 0) problems.push(`${where} has no branches: add them with branch()`);
+      problems.push(...fanOutDataFlowProblems(state, where));
       break;
     case 'map':
+      problems.push(...fanOutDataFlowProblems(state, where));
       if (!state.iterator) problems.push(`${where} has no item processor: set one with itemProcessor()`);
       if (state.itemsPath !== undefined && state.width !== undefined) {
         problems.push(`${where} sets both itemsPath and width: use itemsPath to map over an array, width for a fixed number of ranked copies`);
@@ -158,6 +160,16 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
     if (next && !allowed.includes(next.kind)) {
       problems.push(`${where} is followed by ${describe(next)}: the joined list goes to an UnumFunction first; put a function between them`);
     }
+  }
+  return problems;
+}
+
+/** A Parallel's or Map's data flow: its paths and ResultSelector; Parameters is not supported on them. */
+function fanOutDataFlowProblems(state: ParallelState | MapState, where: string): string[] {
+  if (!state.dataFlow) return [];
+  const problems = validateDataFlow(state.dataFlow).map((p) => `${where}: ${p}`);
+  if (state.dataFlow.parameters !== undefined || state.dataFlow.result !== undefined) {
+    problems.push(`${where}: only inputPath, resultSelector, resultPath and outputPath apply to a ${state.kind === 'map' ? 'Map' : 'Parallel'}`);
   }
   return problems;
 }

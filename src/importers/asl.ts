@@ -1,5 +1,5 @@
 import { jsonataRefusal, shapeProblems, validatorProblems } from './asl-checks';
-import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanRetry, PlanState } from './plan';
+import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanFanOutDataFlow, PlanRetry, PlanState } from './plan';
 import { COMPARISON_OPERATORS, ConditionJson } from '../protocol/conditions';
 import { templateProblems } from '../protocol/dataflow';
 import { parsePath, parseQuery } from '../protocol/jsonpath';
@@ -16,9 +16,9 @@ export interface AslImportOptions {
   /** Workflow name (default: `imported`). */
   readonly name?: string;
   /**
-   * Accept Map MaxConcurrency > 0 as the Map's `maxConcurrency` (a bound on
-   * invocations in flight while the items are issued, not on items running).
-   * Default false: rejected, because cdk-unum cannot bound how many items run.
+   * No effect (MaxConcurrency is always kept as the Map's `maxConcurrency`,
+   * which bounds the items running at once); accepted for compatibility.
+   * @deprecated
    */
   readonly relaxMaxConcurrency?: boolean;
 }
@@ -250,12 +250,6 @@ class AslTranslator {
           this.reject(name, `ItemProcessor mode ${mode} (distributed map) is not supported; use INLINE`);
         }
         const max = state.MaxConcurrency ?? 0;
-        if (max > 0 && !this.options.relaxMaxConcurrency) {
-          this.reject(name, `MaxConcurrency ${max} cannot be honoured: items are independent asynchronous invocations and cdk-unum has no coordinator to hold some back; remove it, or import with relaxMaxConcurrency to keep it as a bound on invocations in flight while the items are issued`);
-        }
-        if (max > 0 && this.options.relaxMaxConcurrency) {
-          this.notes.push(`Map '${name}': MaxConcurrency ${max} bounds the invocations in flight while the items are issued, not the items running at once`);
-        }
         return this.fanOut(name, state, base, (fanOutId) => ({
           kind: 'map',
           id: fanOutId,
@@ -382,41 +376,38 @@ class AslTranslator {
   }
 
   /**
-   * Parallel and Map: InputPath/Parameters become a Pass before the
-   * fan-out; ResultSelector/OutputPath a Pass after it (where the joined
-   * list is). The state after a fan-out must take the list: a Choice,
-   * Parallel or Map there gets an identity Pass before it.
+   * Parallel and Map: InputPath, ResultSelector, ResultPath and OutputPath
+   * go onto the fan-out itself. A Parallel's Parameters becomes a Pass
+   * before it (with the InputPath), which then also holds the raw input a
+   * ResultPath would place the list into, so that combination is refused.
+   * The state after a fan-out must take the list: a Choice, Parallel or Map
+   * there gets an identity Pass before it.
    */
   private fanOut(name: string, state: Json, base: { id: string; comment?: string }, make: (id: string) => PlanState): void {
-    if (state.ResultPath !== undefined && state.ResultPath !== '$') {
-      this.reject(name, `ResultPath ${JSON.stringify(state.ResultPath)} cannot be kept: the joined list reaches the next function without the ${state.Type}'s input; use the default ResultPath "$" (and OutputPath/ResultSelector if needed)`);
-    }
     if (state.Type === 'Map' && state.Parameters !== undefined) this.reject(name, `Map field Parameters cannot be translated: ${WHY.Parameters}`);
     const inputPath = this.path(name, 'InputPath', state.InputPath);
     const parameters = state.Type === 'Parallel' ? this.template(name, 'Parameters', state.Parameters) : undefined;
-    const resultSelector = this.template(name, 'ResultSelector', state.ResultSelector);
-    const outputPath = this.path(name, 'OutputPath', state.OutputPath);
+    const resultPath = this.path(name, 'ResultPath', state.ResultPath);
+    const dataFlow: PlanFanOutDataFlow = {
+      ...defined({ resultSelector: this.template(name, 'ResultSelector', state.ResultSelector), resultPath, outputPath: this.path(name, 'OutputPath', state.OutputPath) }),
+      ...(parameters === undefined ? defined({ inputPath }) : {}),
+    };
     let fanOutId = base.id;
-    if (inputPath !== undefined || parameters !== undefined) {
+    if (parameters !== undefined) {
+      if (resultPath !== undefined && resultPath !== '$') {
+        this.reject(name, `Parameters together with ResultPath ${JSON.stringify(state.ResultPath)} cannot be kept: cdk-unum's Parallel has no Parameters, and the Pass that applies them would hide the raw input the ResultPath places the branch outputs into; move Parameters to the first state of each branch`);
+      }
       fanOutId = this.ids.allocate(`${name}.${state.Type}`);
       this.states.push({ kind: 'pass', ...base, ...defined({ inputPath, parameters }), next: fanOutId, comment: `${name}: InputPath/Parameters` });
     }
     let next = this.next(state);
     const after = state.Next !== undefined ? this.all.get(state.Next) : undefined;
-    const needsPass = resultSelector !== undefined || outputPath !== undefined
-      || (after !== undefined && ['Choice', 'Parallel', 'Map'].includes(after.Type));
-    if (needsPass) {
+    if (after !== undefined && ['Choice', 'Parallel', 'Map'].includes(after.Type)) {
       const passId = this.ids.allocate(`${name}.Output`);
-      this.states.push({
-        kind: 'pass',
-        id: passId,
-        source: name,
-        comment: `${name}: the joined list${resultSelector || outputPath ? ' (ResultSelector/OutputPath)' : ''}`,
-        ...defined({ parameters: resultSelector, outputPath, next }),
-      });
+      this.states.push({ kind: 'pass', id: passId, source: name, comment: `${name}: the joined list`, ...defined({ next }) });
       next = passId;
     }
-    this.states.push({ ...make(fanOutId), ...defined({ next }) } as PlanState);
+    this.states.push({ ...make(fanOutId), ...(Object.keys(dataFlow).length > 0 ? { dataFlow } : {}), ...defined({ next }) } as PlanState);
   }
 
   /** An ASL Choice rule → the rule language of Condition. */

@@ -112,9 +112,10 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
     case 'choice':
       return new Choice(scope, s.id, { comment: s.comment });
     case 'parallel':
-      return new Parallel(scope, s.id, { comment: s.comment });
+      return new Parallel(scope, s.id, { comment: s.comment, ...s.dataFlow });
     case 'map':
       return new MapState(scope, s.id, {
+        ...s.dataFlow,
         ...(s.itemsPath !== undefined ? { itemsPath: s.itemsPath } : {}),
         ...(s.width !== undefined ? { width: s.width } : {}),
         ...(s.maxConcurrency !== undefined ? { maxConcurrency: s.maxConcurrency } : {}),

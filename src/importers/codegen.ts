@@ -1,5 +1,5 @@
 import { TYPE_TESTS } from './build';
-import { Plan, PlanFanIn, PlanState, PlanTask } from './plan';
+import { Plan, PlanFanIn, PlanFanOutDataFlow, PlanState, PlanTask } from './plan';
 import { ConditionJson } from '../protocol/conditions';
 
 /**
@@ -192,6 +192,17 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
   return { className, code, stubs };
 }
 
+/** A Parallel's or Map's inputPath, resultSelector, resultPath and outputPath as construct props. */
+function fanOutFlow(flow: PlanFanOutDataFlow | undefined, imports: Set<string>): string[] {
+  if (flow === undefined) return [];
+  return [
+    ...(flow.inputPath !== undefined ? [`inputPath: ${dataFlowValue('inputPath', flow.inputPath, imports)}`] : []),
+    ...(flow.resultSelector !== undefined ? [`resultSelector: ${json(flow.resultSelector)}`] : []),
+    ...(flow.resultPath !== undefined ? [`resultPath: ${dataFlowValue('resultPath', flow.resultPath, imports)}`] : []),
+    ...(flow.outputPath !== undefined ? [`outputPath: ${dataFlowValue('outputPath', flow.outputPath, imports)}`] : []),
+  ];
+}
+
 function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<string>, cdkImports: Set<string>): string {
   const comment = s.comment ? [`comment: ${str(s.comment)}`] : [];
   switch (s.kind) {
@@ -222,10 +233,11 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
       return `new Choice(this, ${str(s.id)}${comment.length ? `, ${object(comment)}` : ''})`;
     case 'parallel':
       imports.add('Parallel');
-      return `new Parallel(this, ${str(s.id)}${comment.length ? `, ${object(comment)}` : ''})`;
+      return `new Parallel(this, ${str(s.id)}${comment.length || s.dataFlow ? `, ${object([...fanOutFlow(s.dataFlow, imports), ...comment])}` : ''})`;
     case 'map': {
       imports.add('Map');
       const p = [
+        ...fanOutFlow(s.dataFlow, imports),
         ...(s.itemsPath !== undefined ? [`itemsPath: ${str(s.itemsPath)}`] : []),
         ...(s.width !== undefined ? [`width: ${s.width}`] : []),
         ...(s.maxConcurrency !== undefined ? [`maxConcurrency: ${s.maxConcurrency}`] : []),

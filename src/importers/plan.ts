@@ -110,9 +110,13 @@ export interface PlanChoice extends PlanBase {
   readonly otherwise?: string;
 }
 
+/** A Parallel's or Map's data flow as the constructs take it (no parameters). */
+export type PlanFanOutDataFlow = Omit<PlanDataFlow, 'parameters'>;
+
 export interface PlanParallel extends PlanBase {
   readonly kind: 'parallel';
   readonly branches: readonly string[];
+  readonly dataFlow?: PlanFanOutDataFlow;
   readonly next?: string;
 }
 
@@ -122,6 +126,7 @@ export interface PlanMap extends PlanBase {
   readonly itemsPath?: string;
   readonly width?: number;
   readonly maxConcurrency?: number;
+  readonly dataFlow?: PlanFanOutDataFlow;
   readonly next?: string;
 }
 

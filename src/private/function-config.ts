@@ -35,6 +35,7 @@ export function invokedFunctionNames(config: FunctionConfig): string[] {
     switch (action.kind) {
       case 'invoke': names.add(action.functionName); break;
       case 'pass': visit(action.next); break;
+      case 'fanOutOutput': visit(action.next); break;
       case 'wait': visit(action.next); break;
       case 'choice': action.rules.forEach((r) => visit(r.then)); visit(action.otherwise); break;
       case 'parallel': action.branches.forEach(visit); break;

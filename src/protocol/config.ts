@@ -93,7 +93,8 @@ export type Action =
   | SucceedAction
   | FailAction
   | PassAction
-  | WaitAction;
+  | WaitAction
+  | FanOutOutputAction;
 
 /**
  * Transform the value without running a function (Step Functions' Pass),
@@ -121,6 +122,22 @@ export interface WaitAction extends WaitSpec {
   readonly next: Action;
 }
 
+/**
+ * A Parallel's or Map's output processing, run by the arrival that completes
+ * its join, in the join's scope: ResultSelector on the joined list, ResultPath
+ * into the raw input (read from fanoutInputItemKey of the fan-out instance
+ * when the fan-out recorded it), OutputPath. Like a Pass, the value is
+ * checkpointed as the output of instance (fanout, frames, iteration) when
+ * `next` can reach a join, and `fanout` arrives as the source.
+ */
+export interface FanOutOutputAction {
+  readonly kind: 'fanOutOutput';
+  readonly fanout: string;
+  /** resultSelector, resultPath, outputPath only (inputPath is the fan-out's). */
+  readonly dataFlow: DataFlow;
+  readonly next: Action;
+}
+
 /** Invoke one node asynchronously with the current frames. */
 export interface InvokeAction {
   readonly kind: 'invoke';
@@ -144,6 +161,10 @@ export interface ParallelAction {
   readonly fanout: string;
   /** Reached through a back-edge: increment the iteration before fanning out. */
   readonly loop?: boolean;
+  /** Step Functions' InputPath: what the branches run on (absent: `$`; null: `{}`). */
+  readonly inputPath?: string | null;
+  /** Record the raw input (fanoutInputItemKey) for the join's FanOutOutputAction. */
+  readonly recordInput?: boolean;
   readonly branches: readonly Action[];
 }
 
@@ -156,9 +177,17 @@ export interface MapAction {
   readonly fanout: string;
   /** Reached through a back-edge: increment the iteration before fanning out. */
   readonly loop?: boolean;
+  /** Step Functions' InputPath, applied before itemsPath (absent: `$`; null: `{}`). */
+  readonly inputPath?: string | null;
+  /** Record the raw input (fanoutInputItemKey) for the join's FanOutOutputAction. */
+  readonly recordInput?: boolean;
   readonly itemsPath?: string;
   readonly width?: number;
-  /** Bound on invocations in flight while issuing the items (not on the items running). */
+  /**
+   * At most this many items in flight: only items [0, N) are issued here
+   * (after recording the FanoutOrigin); each item's arrival at the join
+   * issues item index + N (JoinAction.maxConcurrency).
+   */
   readonly maxConcurrency?: number;
   readonly item: Action;
   /** The join that closes this map: the source an empty map arrives as when `onEmpty` is a join. */
@@ -184,6 +213,12 @@ export interface JoinAction {
    */
   readonly sources: readonly string[];
   readonly then: Action;
+  /**
+   * The join closes a Map with this maxConcurrency N: the arrival of item
+   * i (and its duplicates, deduplicated by item i + N's checkpoint) asks the
+   * function that fanned out (FanoutOrigin) to issue item i + N.
+   */
+  readonly maxConcurrency?: number;
 }
 
 /**

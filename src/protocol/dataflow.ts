@@ -78,6 +78,11 @@ function lambdaInvokeResponse(payload: unknown, executedVersion: string): unknow
   return { ExecutedVersion: executedVersion, Payload: payload, StatusCode: 200 };
 }
 
+/** Whether stateOutput reads the raw input: only a ResultPath that places the result into it (or discards it). */
+export function needsRawInput(flow: DataFlow | undefined): boolean {
+  return flow?.resultPath !== undefined && flow.resultPath !== '$';
+}
+
 function select(document: unknown, path: string | null | undefined, field: string): unknown {
   if (path === undefined || path === '$') return document;
   if (path === null) return {};

@@ -88,6 +88,13 @@ export interface Envelope {
    */
   readonly fanouts?: Readonly<Record<string, number>>;
   /**
+   * A bounded Map's next item: an item of a Map with maxConcurrency N
+   * finished, so it re-invoked the function that fanned out (FanoutOrigin)
+   * to issue, for that Map instance, the item at this index, and nothing
+   * else: the function replays its egress only down to that Map.
+   */
+  readonly issue?: Readonly<Record<string, number>>;
+  /**
    * The session's deadline (epoch ms: its start plus the workflow's
    * timeout), set by the entry and copied into every envelope of the
    * session, so each function checks it without a store read. Past it no
@@ -160,6 +167,10 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
   if (e.fanouts !== undefined && (e.fanouts === null || typeof e.fanouts !== 'object' || Array.isArray(e.fanouts)
     || !Object.values(e.fanouts as object).every((n) => Number.isInteger(n) && n >= 0))) {
     fail('fanouts must map Map instance keys to the index of the next item to issue (a non-negative integer)');
+  }
+  if (e.issue !== undefined && (e.issue === null || typeof e.issue !== 'object' || Array.isArray(e.issue)
+    || !Object.values(e.issue as object).every((n) => Number.isInteger(n) && n >= 0))) {
+    fail('issue must map Map instance keys to the index of the item to issue (a non-negative integer)');
   }
   if (e.deadline !== undefined && (!Number.isSafeInteger(e.deadline) || (e.deadline as number) < 0)) {
     fail('deadline must be the session\'s deadline in epoch milliseconds (a non-negative integer)');

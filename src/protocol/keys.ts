@@ -108,6 +108,33 @@ export function fanoutProgressItemKey(ref: SessionRef, fanoutInstance: string): 
   return { pk: `${workflowKeyPrefix(ref.workflow)}F#${ref.session}#${fanoutInstance}`, sk: 'F' };
 }
 
+/**
+ * Attribute of a bounded Map's progress item (fanoutProgressItemKey): JSON
+ * of the FanoutOrigin, written once (if_not_exists) before any item is issued.
+ */
+export const FANOUT_ORIGIN_ATTR = 'o';
+
+/** Who issues a bounded Map's items: the function that fanned out, re-invoked with Envelope.issue. */
+export interface FanoutOrigin {
+  /** The (qualified) name it re-invokes itself by. */
+  readonly functionName: string;
+  /** Its envelope's position: node, frames, iteration (and deadline), with no input. */
+  readonly node: string;
+  readonly frames: readonly Frame[];
+  readonly iteration: number;
+  readonly deadline?: number;
+}
+
+/**
+ * The raw input of a Parallel or Map instance (the value it fanned out on),
+ * recorded by the fanning-out egress when the state's ResultPath places the
+ * joined list into it: the join's continuation reads it back with one
+ * strongly consistent read. It shares the fan-out's partition.
+ */
+export function fanoutInputItemKey(ref: SessionRef, fanoutInstance: string): ItemKey {
+  return { pk: fanoutProgressItemKey(ref, fanoutInstance).pk, sk: 'I' };
+}
+
 /** S3 object key of a spilled payload or output. */
 export function payloadObjectKey(ref: SessionRef, instance: string, kind: 'input' | 'output'): string {
   return `${sessionObjectPrefix(ref)}${encodeURIComponent(instance)}/${kind}.json`;

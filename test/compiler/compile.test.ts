@@ -62,7 +62,7 @@ describe('compileWorkflow', () => {
       join: 'Gather',
       onEmpty: invoke('Collect'),
     });
-    expect(c.Identity.next).toEqual({ kind: 'join', join: 'Gather', sources: ['Identity'], then: invoke('Collect') });
+    expect(c.Identity.next).toEqual({ kind: 'join', join: 'Gather', sources: ['Identity'], then: invoke('Collect'), maxConcurrency: 16 });
   });
 
   test('map -> join -> map -> join (word count)', () => {

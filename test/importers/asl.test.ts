@@ -50,6 +50,48 @@ test('data flow: InputPath, ResultSelector, ResultPath (incl. null), OutputPath,
   expect(shipped).toEqual({ id: 'o-1', amount: 7, how: { express: false, carrier: 'post' }, note: 'static' });
 });
 
+test('Parallel and Map InputPath, ResultSelector, ResultPath (incl. null), OutputPath and MaxConcurrency go onto the fan-outs and run as Step Functions documents', async () => {
+  const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
+  const task = (next?: string) => ({ Type: 'Task', Resource: lambdaArn, ...(next ? { Next: next } : { End: true }) });
+  const imported = importDefinition('asl', JSON.stringify({
+    StartAt: 'Start',
+    States: {
+      Start: task('Totals'),
+      Totals: {
+        Type: 'Parallel',
+        InputPath: '$.order',
+        ResultSelector: { 'sum.$': '$[0]', 'twice.$': '$[1]' },
+        ResultPath: '$.totals',
+        Next: 'Checks',
+        Branches: [{ StartAt: 'Sum', States: { Sum: task() } }, { StartAt: 'Twice', States: { Twice: task() } }],
+      },
+      Checks: { Type: 'Map', ItemsPath: '$.order.items', ResultPath: null, Iterator: { StartAt: 'Check', States: { Check: task() } }, Next: 'Picked' },
+      Picked: { Type: 'Map', ItemsPath: '$.order.items', MaxConcurrency: 1, ResultPath: '$.picked', OutputPath: '$.picked', Iterator: { StartAt: 'Pick', States: { Pick: task() } }, Next: 'Done' },
+      Done: task(),
+    },
+  }));
+  const byId = Object.fromEntries(imported.plan.states.map((s) => [s.id, s]));
+  expect(byId.Totals).toMatchObject({ kind: 'parallel', dataFlow: { inputPath: '$.order', resultSelector: { 'sum.$': '$[0]', 'twice.$': '$[1]' }, resultPath: '$.totals' } });
+  expect(byId.Checks).toMatchObject({ kind: 'map', dataFlow: { resultPath: 'DISCARD' } });
+  // MaxConcurrency is honoured, so it is kept (no longer refused, no relaxMaxConcurrency needed).
+  expect(byId.Picked).toMatchObject({ kind: 'map', maxConcurrency: 1, dataFlow: { resultPath: '$.picked', outputPath: '$.picked' } });
+  expect(byId.Checks).not.toHaveProperty('maxConcurrency');
+  // Only the identity Passes that carry a joined list into the next fan-out: no data flow moved into Passes.
+  expect(imported.plan.states.filter((s) => s.kind === 'pass').map((s) => s.id)).toEqual(['Totals.Output', 'Checks.Output']);
+  expect(imported.plan.states.filter((s) => s.kind === 'pass').every((s) => Object.keys(s).sort().join() === 'comment,id,kind,next,source')).toBe(true);
+  const checked: number[] = [];
+  deployImported(w, imported, {
+    Start: (x: unknown) => x,
+    Sum: (o: { items: number[] }) => o.items.reduce((a, b) => a + b, 0),
+    Twice: (o: { items: number[] }) => o.items.map((n) => n * 2),
+    Check: (n: number) => { checked.push(n); return n > 0; },
+    Pick: (n: number) => ({ n }),
+    Done: (x: unknown) => x,
+  });
+  expect(await run({ order: { items: [1, 2] }, who: 'me' })).toEqual({ status: 'SUCCEEDED', result: [{ n: 1 }, { n: 2 }] });
+  expect(checked.sort()).toEqual([1, 2]);
+});
+
 test('choice: every operator family, And/Or/Not, Path variants, Default, Fail', async () => {
   const imported = importDefinition('asl', fixture('choice'));
   deployImported(w, imported, stubHandlers(caseOf('asl-choice')));
@@ -182,8 +224,7 @@ describe('rejected with the state and the reason', () => {
     ['a callback', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { 'FunctionName': 'f', 'Payload.$': '$' }, End: true } }), /state 'A': .*callback/],
     ['an intrinsic function', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'id.$': 'States.UUID()' }, End: true } }), /state 'A': .*intrinsic/],
     ['the context object', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'id.$': '$$.Execution.Id' }, End: true } }), /state 'A': .*context object/],
-    ['Map MaxConcurrency', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'M' }, M: { Type: 'Map', MaxConcurrency: 2, Iterator: { StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }, End: true } }), /state 'M': MaxConcurrency 2 cannot be honoured/],
-    ['Parallel ResultPath', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'P' }, P: { Type: 'Parallel', ResultPath: '$.r', Branches: [{ StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }], End: true } }), /state 'P': ResultPath "\$\.r" cannot be kept/],
+    ['Parallel Parameters with ResultPath', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'P' }, P: { Type: 'Parallel', Parameters: { 'x.$': '$.x' }, ResultPath: '$.r', Branches: [{ StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }], End: true } }), /state 'P': Parameters together with ResultPath "\$\.r" cannot be kept/],
     ['HeartbeatSeconds', machine({ A: { Type: 'Task', Resource: lambdaArn, HeartbeatSeconds: 10, End: true } }), /state 'A': Task field HeartbeatSeconds/],
     ['a distributed map', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'M' }, M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: { Bucket: 'b', Key: 'k' } }, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }, End: true } }), /state 'M': .*(ItemReader|DISTRIBUTED)/],
     ['a service integration', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true } }), /state 'A': resource .* is not a Lambda function/],

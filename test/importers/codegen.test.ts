@@ -90,6 +90,11 @@ test('the generated code is readable: named constants, spelled-out conditions, d
   expect(polling).toContain("this.workflow = new UnumWorkflow(this, 'Workflow', { workflowName: 'polling', definition: submit, timeout: Duration.seconds(300) });");
   expect(polling).toContain("import { Duration } from 'aws-cdk-lib';");
   expect(flow).not.toContain('timeout:');
+  // A Parallel's and a Map's data flow are props of the fan-out, as in aws-stepfunctions.
+  const parallel = generateTypeScript(translateStatesLanguage(fs.readFileSync(path.join(FIXTURES, 'asl', 'parallel.json'), 'utf8'))).code;
+  expect(parallel).toContain("const fork = new Parallel(this, 'Fork', { resultSelector: { 'doubled.$': '$[0]', 'described.$': '$[1]', 'inner.$': '$[2]' } });");
+  const map = generateTypeScript(translateStatesLanguage(fs.readFileSync(path.join(FIXTURES, 'asl', 'map-item-processor.json'), 'utf8'))).code;
+  expect(map).toContain("outputPath: '$[1]'");
 });
 
 test('a FaaSr DAG that is not series-parallel generates FanIns over predecessors, declared after the states they list', () => {

@@ -265,3 +265,54 @@ def test_lambda_invoke_response_shape(world, monkeypatch):
         'Report': lambda x, ctx: {'score': x['invoked']['Payload']['score'] + 1, 'input': x['n']},
     })
     assert w.result(w.run({'n': 4})) == {'score': 9, 'version': '7'}
+
+
+def test_parallel_input_path_result_selector_and_result_path(world):
+    w = world('parallel-flow').deploy({
+        'Start': lambda x, ctx: x,
+        'Left': lambda order, ctx: order['n'] + 1,
+        'Right': lambda order, ctx: order['n'] * 10,
+        'Merge': lambda x, ctx: x,
+    })
+    session = w.run({'order': {'n': 4}, 'keep': True})
+    assert w.result(session) == {'order': {'n': 4}, 'keep': True, 'r': {'left': 5, 'right': 40}}
+
+
+def test_bounded_map_never_runs_more_items_than_max_concurrency(world):
+    import threading
+    import time
+    lock = threading.Lock()
+    running = {'now': 0, 'most': 0}
+
+    def square(x, ctx):
+        with lock:
+            running['now'] += 1
+            running['most'] = max(running['most'], running['now'])
+        time.sleep(0.05)
+        with lock:
+            running['now'] -= 1
+        return x * x
+
+    w = world('map-bounded').deploy({
+        'Split': lambda n, ctx: {'items': list(range(1, n + 1))},
+        'Square': square,
+        'Sum': lambda x, ctx: {'sum': sum(x['squares']), 'items': x['items']},
+    })
+    session = w.run(8)
+    assert w.result(session) == {'sum': 204, 'items': [1, 2, 3, 4, 5, 6, 7, 8]}
+    # Counted by the items themselves: three at a time, and the bound was reached.
+    assert running['most'] == 3
+    assert set(w.commits(session).values()) == {1}
+
+
+def test_bounded_map_after_a_join_is_issued_by_the_item_that_completed_the_join(world):
+    w = world('map-after-join').deploy({
+        'Split': lambda n, ctx: {'items': list(range(1, n + 1))},
+        'Square': lambda x, ctx: x * x,
+        'Cube': lambda x, ctx: x * x * x,
+        'Sum': lambda cubes, ctx: cubes,
+    })
+    session = w.run(5)
+    # The squares cubed: (i^2)^3 for i = 1..5, in index order; every instance committed once.
+    assert w.result(session) == [1, 64, 729, 4096, 15625]
+    assert set(w.commits(session).values()) == {1} and len(w.commits(session)) == 1 + 5 + 5 + 1

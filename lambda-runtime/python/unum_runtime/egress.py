@@ -15,10 +15,11 @@ from .fanout import Fanouts
 from .flow import WAIT_MARGIN_MS, FlowState, now_ms, reaches_join, sleep_ms
 from .gc import collect_garbage, track_garbage
 from .protocol import (
-    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ITEM_VALUE_LIMIT, DataFlowError, checkpoint_item_key,
-    dag_slot_instance_key, decode_element, encode_element, evaluate_condition, instance_key, join_instance_key,
-    join_root_item_key, join_shard_item_key, fail_details, js_dumps, pass_output, payload_object_key, read_path, shard_capacity,
-    shard_count, shard_of, wait_until,
+    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT, DataFlowError, checkpoint_item_key,
+    dag_slot_instance_key, decode_element, effective_input, encode_element, evaluate_condition, fail_details, fanout_input_item_key,
+    fanout_progress_item_key, js_loads,
+    instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
+    payload_object_key, read_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
 )
 from .session import FailureRecord, SessionTimedOut
 from .store import gather
@@ -84,16 +85,25 @@ def _cascades(then: Action) -> bool:
     return then['kind'] == 'join' or (then['kind'] == 'wait' and _cascades(then['next']))
 
 
+# The actions an egress skips when it was re-invoked only to issue one item of a bounded Map (envelope 'issue').
+# The rest lead to the Map and only repeat idempotent records; a join is passed again only by the arrival that
+# claimed its completion, as for any retry of that arrival.
+_NOT_TOWARDS_A_MAP = frozenset(['invoke', 'succeed', 'fail'])
+_FROM_ENVELOPE = object()
+
+
 def _frame(fanout: str, index: int, size: int, iteration: int) -> Dict[str, Any]:
     return {'fanout': fanout, 'index': index, 'size': size, 'iteration': iteration}
 
 
 class Egress:
     def __init__(self, rt: 'Runtime', inv: 'Invocation', replay: bool, flow: Optional[FlowState] = None,
-                 fanouts: Optional[Fanouts] = None, inline: Optional['InlineInvocation'] = None):
+                 fanouts: Optional[Fanouts] = None, inline: Optional['InlineInvocation'] = None, issuing: Any = _FROM_ENVELOPE):
         self.rt = rt
         self.inv = inv
         self.inline = inline
+        # The envelope's 'issue': this egress only issues those items of bounded Maps (None: it runs as usual).
+        self.issuing: Optional[Mapping[str, int]] = inv.envelope.get('issue') if issuing is _FROM_ENVELOPE else issuing
         self.flow = flow if flow is not None else FlowState.of(inv.envelope.get('waits'))
         self.fanouts = fanouts if fanouts is not None else Fanouts(rt, inv, replay)
         self._invoked = False
@@ -124,6 +134,8 @@ class Egress:
         if self.flow.skips(action):
             return
         kind = action['kind']
+        if self.issuing is not None and kind in _NOT_TOWARDS_A_MAP:
+            return None
         if kind == 'pass':
             return self._pass(action, payload, scope)
         if kind == 'wait':
@@ -141,13 +153,16 @@ class Egress:
         if kind == 'parallel':
             iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
             size = len(action['branches'])
+            branch_input = self._fan_out_input(action, payload, Scope(scope.frames, iteration))
             gather(
-                (lambda branch=branch, index=index: self.step(branch, payload, Scope(
+                (lambda branch=branch, index=index: self.step(branch, branch_input, Scope(
                     [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source))
                 for index, branch in enumerate(action['branches']))
             return None
         if kind == 'map':
             return self._map(action, payload, scope, source)
+        if kind == 'fanOutOutput':
+            return self._fan_out_output(action, payload, scope)
         if kind == 'join':
             return self._join(action, scope, source)
         if kind == 'windowJoin':
@@ -200,22 +215,66 @@ class Egress:
 
     def _pass(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join."""
-        document = self.value(payload)
-        value = _routed(f"pass '{action['node']}'", lambda: pass_output(action['dataFlow'], document))
+        raw = self.value(payload)
+        value = _routed(f"pass '{action['node']}'", lambda: pass_output(action['dataFlow'], raw))
         if reaches_join(action['next']):
-            # Deterministic in the committed output, so a duplicate writes the same value.
-            instance = instance_key(action['node'], scope.frames, scope.iteration)
-            attrs = self.rt.encode_value(self.inv, value, '', payload_object_key(self.session, instance, 'output'),
-                                         min(self.rt.payload_threshold, ITEM_VALUE_LIMIT))
-            if self.rt.eager_gc:
-                track_garbage(self.rt.store, self.session, f'C|{instance}')
-                if 's3' in attrs:
-                    track_garbage(self.rt.store, self.session, f"O|{attrs['s3']['S']}")
-            self.rt.store.put_if_absent(checkpoint_item_key(self.session, instance), attrs)
+            self._checkpoint_value(instance_key(action['node'], scope.frames, scope.iteration), value)
         return self.step(action['next'], Payload(value=value), scope, action['node'])
+
+    def _checkpoint_value(self, instance: str, value: Any) -> None:
+        """Checkpoints a value computed in the egress (deterministic in the committed output, so a duplicate writes the same value)."""
+        attrs = self.rt.encode_value(self.inv, value, '', payload_object_key(self.session, instance, 'output'),
+                                     min(self.rt.payload_threshold, ITEM_VALUE_LIMIT))
+        if self.rt.eager_gc:
+            track_garbage(self.rt.store, self.session, f'C|{instance}')
+            if 's3' in attrs:
+                track_garbage(self.rt.store, self.session, f"O|{attrs['s3']['S']}")
+        self.rt.store.put_if_absent(checkpoint_item_key(self.session, instance), attrs)
+
+    def _fan_out_input(self, action: Action, payload: Payload, scope: Scope) -> Payload:
+        """
+        What a Parallel's or Map's branches start from: its InputPath applied to
+        the raw input. The raw input is recorded first when the join's ResultPath
+        places the list into it (the join may complete in any branch's function,
+        so it reads the value back from the store, not from an envelope).
+        """
+        if not action.get('recordInput') and 'inputPath' not in action:
+            return payload
+        raw = self.value(payload)
+        if action.get('recordInput'):
+            instance = instance_key(action['fanout'], scope.frames, scope.iteration)
+            attrs = self.rt.encode_value(self.inv, raw, '', payload_object_key(self.session, instance, 'input'),
+                                         min(self.rt.payload_threshold, ITEM_VALUE_LIMIT))
+            if self.rt.eager_gc and 's3' in attrs:
+                track_garbage(self.rt.store, self.session, f"O|{attrs['s3']['S']}")
+            self.rt.store.put_if_absent(fanout_input_item_key(self.session, instance), attrs)
+        if 'inputPath' not in action:
+            return payload
+        return Payload(value=_routed(f"{action['kind']} '{action['fanout']}'",
+                                           lambda: effective_input({'inputPath': action['inputPath']}, raw)))
+
+    def _fan_out_output(self, action: Action, payload: Payload, scope: Scope) -> None:
+        """A Parallel's or Map's ResultSelector, ResultPath and OutputPath on the joined list, in the join's scope."""
+        instance = instance_key(action['fanout'], scope.frames, scope.iteration)
+        # Read directly, not through value(): one egress may complete nested joins, each with its own list.
+        joined = self.rt.store.read_fan_in(self.session, payload.fan_in) if payload.fan_in is not None else payload.value
+        raw = None
+        if needs_raw_input(action['dataFlow']):
+            item = self.rt.store.get(fanout_input_item_key(self.session, instance))
+            if item is None:
+                raise RoutingError('Unum.InvalidConfig',
+                                   f"'{action['fanout']}': its raw input was not recorded when it fanned out (deploy matching cdk-unum versions)")
+            raw = self.rt.store.decode_value(self.session, item)
+        value = _routed(f"'{action['fanout']}'", lambda: state_output(action['dataFlow'], raw, joined))
+        if reaches_join(action['next']):
+            self._checkpoint_value(instance, value)
+        return self.step(action['next'], Payload(value=value), scope, action['fanout'])
 
     def _wait(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
         """Sleep until the deadline when that fits in this invocation, else leave it pending for a re-invocation."""
+        # Issuing a bounded Map's item: the Wait was waited out when the Map first fanned out.
+        if self.issuing is not None:
+            return self.step(action['next'], payload, scope, source)
         key = instance_key(action['node'], scope.frames, scope.iteration)
         resumed = (self.flow.resume or {}).get(key)
         # While resuming, a Wait that is not pending was passed by the invocation that reached it.
@@ -239,7 +298,7 @@ class Egress:
         sleep_ms(left)
         if deadline >= session_deadline:
             raise SessionTimedOut()
-        egress = Egress(self.rt, self.inv, self.fanouts.replay, self.flow.continuing(), self.fanouts, self.inline) if self.flow.resuming else self
+        egress = Egress(self.rt, self.inv, self.fanouts.replay, self.flow.continuing(), self.fanouts, self.inline, self.issuing) if self.flow.resuming else self
         return egress.step(action['next'], payload, scope, source)
 
     def _continue_waits_later(self) -> None:
@@ -254,7 +313,8 @@ class Egress:
         self.rt.invoke(name, {**self.inv.envelope, 'input': {'value': None}, 'waits': dict(pending)})
 
     def _map(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
-        value = self.value(payload)
+        iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
+        value = self.value(self._fan_out_input(action, payload, Scope(scope.frames, iteration)))
         if action.get('itemsPath') is not None:
             found = read_path(value, action['itemsPath'])
             selected = found.get('value')
@@ -264,15 +324,60 @@ class Egress:
             items = selected
         else:
             items = [value] * (action.get('width') or 1)
-        iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
-        if not items:
-            return self.step(action['onEmpty'], Payload(value=[]), Scope(scope.frames, iteration), None)
-        limit = action.get('maxConcurrency') or self.rt.invoke_concurrency or 64
         instance = instance_key(action['fanout'], scope.frames, iteration)
         size = len(items)
-        self.fanouts.issue(instance, size, limit, lambda index: self.step(action['item'], Payload(value=items[index]), Scope(
-            [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source))
+
+        def issue_item(egress: 'Egress', index: int) -> None:
+            egress.step(action['item'], Payload(value=items[index]), Scope(
+                [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source)
+
+        if self.issuing is not None:
+            index = self.issuing.get(instance)
+            if index is None or index >= size:
+                return None
+            # From the Map's item on, the path runs as usual (the item's checkpoint dedupes a repeated request).
+            return issue_item(Egress(self.rt, self.inv, True, FlowState.of(None), self.fanouts, None, None), index)
+        if not items:
+            return self.step(action['onEmpty'], Payload(value=[]), Scope(scope.frames, iteration), None)
+        bound = action.get('maxConcurrency')
+        limit = bound or self.rt.invoke_concurrency or 64
+        # A bounded Map issues its first maxConcurrency items; each item's arrival at the join issues the next one.
+        if bound:
+            self._record_origin(instance)
+        self.fanouts.issue(instance, min(size, bound) if bound else size, limit, lambda index: issue_item(self, index))
         return None
+
+    def _record_origin(self, instance: str) -> None:
+        """Who issues a bounded Map's later items: this function, re-invoked at this position. Written before any item, once."""
+        envelope = self.inv.envelope
+        origin = {
+            'functionName': self.rt.own_name(self.inv, "bound a Map's concurrency"), 'node': envelope['node'],
+            'frames': list(envelope['frames']), 'iteration': envelope['iteration'],
+            **({} if envelope.get('deadline') is None else {'deadline': envelope['deadline']}),
+        }
+        self.rt.store.update(fanout_progress_item_key(self.session, instance), set='#o = if_not_exists(#o, :o)',
+                             names={'#o': FANOUT_ORIGIN_ATTR}, values={':o': {'S': js_dumps(origin)}})
+
+    def _issue_next_item(self, inner: Frame, outer: Sequence[Frame], index: int) -> None:
+        """An item of a bounded Map finished: ask the function that fanned out to issue item `index` (the item's checkpoint dedupes repeats)."""
+        instance = instance_key(inner['fanout'], outer, inner['iteration'])
+        item = self.rt.store.get(fanout_progress_item_key(self.session, instance)) or {}
+        text = item.get(FANOUT_ORIGIN_ATTR, {}).get('S')
+        if text is None:
+            raise RoutingError('Unum.InvalidConfig', f"map '{inner['fanout']}' has maxConcurrency but recorded no origin to issue item "
+                                                     f"{index} (deploy matching cdk-unum versions)")
+        origin = js_loads(text)
+        self.rt.invoke(origin['functionName'], {
+            'unum': ENVELOPE_VERSION,
+            'workflow': self.session['workflow'],
+            'session': self.session['session'],
+            'node': origin['node'],
+            'frames': origin['frames'],
+            'iteration': origin['iteration'],
+            'input': {'value': None},
+            'issue': {instance: index},
+            **({} if origin.get('deadline') is None else {'deadline': origin['deadline']}),
+        })
 
     def _continue_fanouts_later(self) -> None:
         """Maps that stopped short of time: re-invoke this function to issue the rest (the continuation replays the egress)."""
@@ -301,7 +406,12 @@ class Egress:
         slot, size = inner['index'], inner['size']
         instance = join_instance_key(action['join'], scope.frames)
         element = encode_element({'slot': slot, 'source': ordinal, 'iteration': scope.iteration}, size)
-        if self._arrive(instance, slot, size, element) is None:
+        elements = self._arrive(instance, slot, size, element)
+        # After the arrival, so a crash before the request redoes both (Lambda's retry of this function).
+        bound = action.get('maxConcurrency')
+        if bound and slot + bound < size and self.issuing is None:
+            self._issue_next_item(inner, scope.frames[:-1], slot + bound)
+        if elements is None:
             return None
         ref = {'join': action['join'], 'instance': instance, 'size': size, 'sources': sources}
         return self._continue_join(ref, action['then'], Scope(scope.frames[:-1], inner['iteration']))

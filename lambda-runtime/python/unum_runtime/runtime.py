@@ -203,7 +203,7 @@ class Runtime:
         else:
             item, mine, value = existing, False, None
             # Continuations (of Waits, of fan-outs) find their own checkpoint: they are no duplicates.
-            if envelope.get('waits') is None and envelope.get('fanouts') is None:
+            if envelope.get('waits') is None and envelope.get('fanouts') is None and envelope.get('issue') is None:
                 inv.metrics.count('DUPLICATE_DELIVERIES')
         caught = None if 'c' not in item else int(item['c']['N'])
         action = self.config['next'] if caught is None else self.config['catch'][caught]['next']

@@ -1,5 +1,5 @@
 import { file, run, Vector, VectorFile } from './support';
-import { applyTemplate, DataFlow, effectiveInput, passOutput, stateOutput, templateProblems, validateDataFlow } from '../../../src/protocol/dataflow';
+import { applyTemplate, DataFlow, effectiveInput, needsRawInput, passOutput, stateOutput, templateProblems, validateDataFlow } from '../../../src/protocol/dataflow';
 
 const RAW = { order: { id: 'o-1', items: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: 1.5 }], total: 12.0 }, user: 'ü', flag: false, nothing: null, 10: 'ten', 2: 'two' };
 const RESULT = { status: 'ok', count: 3, detail: { code: 200, tags: ['x', 'y'] } };
@@ -64,6 +64,7 @@ export function dataflowVectors(): VectorFile {
       cases.push(run(`passOutput ${name} / ${rawName}`, 'passOutput', passOutput, [flow, raw], { json: true }));
     }
     cases.push(run(`validateDataFlow ${name}`, 'validateDataFlow', validateDataFlow, [flow]));
+    cases.push(run(`needsRawInput ${name}`, 'needsRawInput', needsRawInput, [flow]));
   }
   // The version Lambda ran (an alias resolves to a version number).
   for (const version of ['$LATEST', '7']) {

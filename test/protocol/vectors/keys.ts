@@ -44,6 +44,7 @@ export function keyVectors(): VectorFile {
       cases.push(run(`failureItemKey ${r}.${n}`, 'failureItemKey', P.failureItemKey, [ref, instance]));
       cases.push(run(`joinKeyBase ${r}.${n}`, 'joinKeyBase', P.joinKeyBase, [ref, instance]));
       cases.push(run(`fanoutProgressItemKey ${r}.${n}`, 'fanoutProgressItemKey', P.fanoutProgressItemKey, [ref, instance]));
+      cases.push(run(`fanoutInputItemKey ${r}.${n}`, 'fanoutInputItemKey', P.fanoutInputItemKey, [ref, instance]));
       for (const kind of ['input', 'output']) {
         cases.push(run(`payloadObjectKey ${r}.${n}.${kind}`, 'payloadObjectKey', P.payloadObjectKey, [ref, instance, kind]));
       }

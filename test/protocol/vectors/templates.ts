@@ -50,6 +50,7 @@ export function keyTemplates(): Record<string, Template> {
     workflowObjectPrefix: tpl(P.workflowObjectPrefix(S('workflow'))),
     sessionObjectPrefix: tpl(P.sessionObjectPrefix(REF)),
     fanoutProgressItemKey: tpl(P.fanoutProgressItemKey(REF, S('fanoutInstance'))),
+    fanoutInputItemKey: tpl(P.fanoutInputItemKey(REF, S('fanoutInstance'))),
     payloadObjectKey: tpl(P.payloadObjectKey(REF, S('instance'), S('kind'))),
     startObjectKey: tpl(P.startObjectKey(REF)),
     joinShardItemKey: tpl(P.joinShardItemKey(REF, S('joinInstance'), S('shard'))),
@@ -110,6 +111,7 @@ export function checkTemplates(t: Record<string, Template>, scope: { frame: stri
       item('workflowObjectPrefix', ref, P.workflowObjectPrefix(ref.workflow));
       item('sessionObjectPrefix', ref, P.sessionObjectPrefix(ref));
       item('fanoutProgressItemKey', { ...ref, fanoutInstance: x }, P.fanoutProgressItemKey(ref, x));
+      item('fanoutInputItemKey', { ...ref, fanoutInstance: x }, P.fanoutInputItemKey(ref, x));
       for (const kind of ['input', 'output'] as const) item('payloadObjectKey', { ...ref, instance: x, kind }, P.payloadObjectKey(ref, x, kind));
       item('startObjectKey', ref, P.startObjectKey(ref));
       item('joinShardItemKey', { ...ref, joinInstance: x, shard: 3 }, P.joinShardItemKey(ref, x, 3));

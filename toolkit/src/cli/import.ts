@@ -46,7 +46,7 @@ Options:
   --functions-dir <dir>     folder of the stubs, relative to --out (default: functions)
   --no-stubs                do not write function stubs
   --stub-language ts|python write the stubs in TypeScript (default) or Python (index.py, handler(event, context))
-  --relax-max-concurrency   keep ASL Map MaxConcurrency as a bound on invocations in flight (default: reject)
+  --relax-max-concurrency   deprecated, no effect (ASL Map MaxConcurrency is honoured)
 `;
 
 export async function runImport(args: string[], io: ImportIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -7,7 +7,7 @@ from ._generated import *  # noqa: F401,F403  every protocol constant, generated
 from .conditions import evaluate_condition, validate_condition  # noqa: F401
 from .config import parse_config  # noqa: F401
 from .dataflow import (  # noqa: F401
-    DataFlowError, apply_template, effective_input, pass_output, state_output, template_problems, validate_data_flow,
+    DataFlowError, apply_template, effective_input, needs_raw_input, pass_output, state_output, template_problems, validate_data_flow,
 )
 from .intrinsics import evaluate_intrinsic, is_intrinsic, json_equals, parse_intrinsic, seeded_random_int  # noqa: F401
 from .deadline import is_past_deadline, timeout_cause, workflow_deadline  # noqa: F401
@@ -21,7 +21,7 @@ from .jsonpath import parse_path, parse_query, query_path, read_path, write_path
 from .states import fail_details, parse_timestamp, wait_until  # noqa: F401
 from .trace import format_trace_header, parse_trace_header, sampled_trace_id  # noqa: F401
 from .keys import (  # noqa: F401
-    checkpoint_item_key, checkpoint_key_prefix, failure_item_key, fanout_progress_item_key, garbage_key,
+    checkpoint_item_key, checkpoint_key_prefix, failure_item_key, fanout_input_item_key, fanout_progress_item_key, garbage_key,
     instance_key, item_kind, join_instance_key, join_key_base, payload_object_key, render_key, scope_key,
     session_item_key, session_object_prefix, start_object_key, workflow_key_prefix, workflow_object_prefix,
 )

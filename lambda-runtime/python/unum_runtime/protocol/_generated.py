@@ -69,6 +69,8 @@ FAILURE_SORT_PREFIX = "FAIL#"
 
 FANOUT_BATCH = 256
 
+FANOUT_ORIGIN_ATTR = "o"
+
 FAULT_STEPS = (
     "after-ingress",
     "after-session-create",
@@ -310,6 +312,10 @@ KEY_TEMPLATES = {
     "fanoutProgressItemKey": {
         "pk": "W#{workflow}#F#{session}#{fanoutInstance}",
         "sk": "F",
+    },
+    "fanoutInputItemKey": {
+        "pk": "W#{workflow}#F#{session}#{fanoutInstance}",
+        "sk": "I",
     },
     "payloadObjectKey": "unum/{workflow:uri}/{session:uri}/{instance:uri}/{kind}.json",
     "startObjectKey": "unum/{workflow:uri}/{session:uri}/start.json",

@@ -11,7 +11,7 @@ from .dataflow_error import DataFlowError
 from .intrinsics import evaluate_intrinsic, is_intrinsic, parse_intrinsic
 from .jsonpath import parse_path, parse_query, query_path
 
-__all__ = ["DataFlowError", "effective_input", "state_output", "pass_output", "apply_template",
+__all__ = ["DataFlowError", "needs_raw_input", "effective_input", "state_output", "pass_output", "apply_template",
            "validate_data_flow", "template_problems"]
 
 
@@ -48,6 +48,14 @@ def _lambda_invoke_response(payload, executed_version):
     """What Step Functions' lambda:invoke integration returns for a successful synchronous invocation:
     Lambda's Invoke response with the function's result as Payload (the SDK's HTTP metadata is not reproduced)."""
     return {"ExecutedVersion": executed_version, "Payload": payload, "StatusCode": 200}
+
+
+def needs_raw_input(flow):
+    """Whether state_output reads the raw input: only a ResultPath that places the result into it (or discards it)."""
+    if flow is None or flow is js.UNDEFINED:
+        return False
+    path = js.prop(flow, "resultPath")
+    return path is not js.UNDEFINED and path != "$"
 
 
 def _select(document, path, field):

@@ -98,6 +98,10 @@ def parse_envelope(event, expected):
     if fanouts is not js.UNDEFINED and (
             not isinstance(fanouts, dict) or not all(js.is_integer(n) and n >= 0 for n in fanouts.values())):
         fail("fanouts must map Map instance keys to the index of the next item to issue (a non-negative integer)")
+    issue = get("issue")
+    if issue is not js.UNDEFINED and (
+            not isinstance(issue, dict) or not all(js.is_integer(n) and n >= 0 for n in issue.values())):
+        fail("issue must map Map instance keys to the index of the item to issue (a non-negative integer)")
     deadline = get("deadline")
     if deadline is not js.UNDEFINED and (not js.is_integer(deadline) or abs(deadline) > js.MAX_SAFE_INTEGER or deadline < 0):
         fail("deadline must be the session's deadline in epoch milliseconds (a non-negative integer)")

@@ -14,6 +14,7 @@ __all__ = [
     "instance_key", "scope_key", "join_instance_key", "workflow_key_prefix", "session_item_key",
     "checkpoint_key_prefix", "checkpoint_item_key", "failure_item_key", "join_key_base", "garbage_key",
     "item_kind", "workflow_object_prefix", "session_object_prefix", "fanout_progress_item_key",
+    "fanout_input_item_key",
     "payload_object_key", "start_object_key", "render_key",
 ]
 
@@ -98,6 +99,10 @@ def session_object_prefix(ref):
 
 def fanout_progress_item_key(ref, fanout_instance):
     return render_key(KEY_TEMPLATES["fanoutProgressItemKey"], fanoutInstance=fanout_instance, **_ref(ref))
+
+
+def fanout_input_item_key(ref, fanout_instance):
+    return render_key(KEY_TEMPLATES["fanoutInputItemKey"], fanoutInstance=fanout_instance, **_ref(ref))
 
 
 def payload_object_key(ref, instance, kind):

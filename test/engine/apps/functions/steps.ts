@@ -37,6 +37,13 @@ export const sleep = async (input: { ms: number }) => {
   return input.ms;
 };
 
+/** Sleeps and says when it ran (epoch ms), for the overlap of bounded Map items. */
+export const timed = async (input: { i: number; ms: number }) => {
+  const start = Date.now();
+  await new Promise((r) => setTimeout(r, input.ms));
+  return { i: input.i, start, end: Date.now() };
+};
+
 /** An output above the payload threshold: it travels through S3. */
 export const big = async (input: { kb: number }) => 'x'.repeat(input.kb * 1024);
 
