@@ -1,7 +1,11 @@
+import { renderTemplate } from './private/json-path';
 import { assertKnownAtSynth } from './private/tokens';
 import { DataFlow, validateDataFlow } from './protocol/dataflow';
 
-/** Special values of the data-flow paths. */
+/**
+ * Special values of the data-flow paths.
+ * @deprecated use `JsonPath.DISCARD`, which has the same value
+ */
 export class JsonPathValue {
   /**
    * As `resultPath`: discard the result, the output is the input (Step
@@ -71,7 +75,13 @@ export interface FunctionDataFlowProps extends DataFlowProps {
 }
 
 /** The protocol form of data-flow props; throws naming the state when a path or template is not supported. @internal */
-export function toDataFlow(where: string, props: FunctionDataFlowProps & { readonly result?: unknown }): DataFlow | undefined {
+export function toDataFlow(where: string, given: FunctionDataFlowProps & { readonly result?: unknown }): DataFlow | undefined {
+  // JsonPath.* values in templates become `key.$` entries before anything checks for deploy-time Tokens.
+  const props = {
+    ...given,
+    ...(given.parameters !== undefined ? { parameters: renderIn(where, 'parameters', given.parameters) } : {}),
+    ...(given.resultSelector !== undefined ? { resultSelector: renderIn(where, 'resultSelector', given.resultSelector) } : {}),
+  };
   for (const field of ['inputPath', 'parameters', 'result', 'resultSelector', 'resultPath', 'outputPath', 'payloadResponseOnly'] as const) {
     assertKnownAtSynth(where, field, props[field]);
   }
@@ -88,4 +98,13 @@ export function toDataFlow(where: string, props: FunctionDataFlowProps & { reado
   const problems = validateDataFlow(flow);
   if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}`);
   return Object.keys(flow).length > 0 ? flow : undefined;
+}
+
+/** A payload template with its JsonPath values rendered, or an error naming the state and field. @internal */
+export function renderIn(where: string, field: string, template: { [key: string]: any }): { [key: string]: any } {
+  try {
+    return renderTemplate(template, field) as { [key: string]: any };
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`);
+  }
 }
