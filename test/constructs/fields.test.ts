@@ -15,8 +15,11 @@ test('paths and the context object render as key.$ entries, at any depth and in 
     all: JsonPath.objectAt('$'),
     nested: { session: JsonPath.executionName, list: [{ state: JsonPath.stateName }, 'literal', 3] },
     context: {
-      id: JsonPath.executionId, input: JsonPath.executionInput, started: JsonPath.executionStartTime,
-      entered: JsonPath.stateEnteredTime, retries: JsonPath.stateRetryCount,
+      id: JsonPath.executionId,
+      input: JsonPath.executionInput,
+      started: JsonPath.executionStartTime,
+      entered: JsonPath.stateEnteredTime,
+      retries: JsonPath.stateRetryCount,
     },
     literal: 'plain',
   })).toEqual({
