@@ -146,7 +146,8 @@ export class Egress {
   private async pass(action: PassAction, payload: Payload, scope: Scope): Promise<void> {
     let value: unknown;
     try {
-      value = passOutput(action.dataFlow, await this.value(payload));
+      const context = await this.rt.contextObject(this.inv, action.node, 0, [action.dataFlow.parameters]);
+      value = passOutput(action.dataFlow, await this.value(payload), context);
     } catch (e) {
       if (e instanceof DataFlowError) throw new RoutingError(e.name, `pass '${action.node}': ${e.message}`);
       throw e;

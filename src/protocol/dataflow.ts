@@ -1,3 +1,4 @@
+import { contextPathProblem, readContextPath } from './context';
 import { parsePath, readPath } from './jsonpath';
 
 /**
@@ -11,8 +12,8 @@ import { parsePath, readPath } from './jsonpath';
  * Paths use the JSONPath subset of jsonpath.ts. `null` is Step Functions'
  * `null` (InputPath/OutputPath: `{}`; ResultPath: discard the result and keep
  * the raw input). Templates (Parameters, ResultSelector) are JSON objects
- * whose keys ending in `.$` take the value at a path of the input; no
- * context object (`$$`), no intrinsic functions (`States.*`).
+ * whose keys ending in `.$` take the value at a path of the input, or of
+ * the context object (context.ts) for paths starting with `$$`.
  */
 export interface DataFlow {
   /** Selects the effective input from the raw input (absent: `$`). */
@@ -38,24 +39,24 @@ export class DataFlowError extends Error {
 }
 
 /** The user code's input: InputPath, then Parameters. */
-export function effectiveInput(flow: DataFlow | undefined, raw: unknown): unknown {
+export function effectiveInput(flow: DataFlow | undefined, raw: unknown, context?: unknown): unknown {
   if (flow === undefined) return raw;
   const selected = select(raw, flow.inputPath, 'InputPath');
-  return flow.parameters === undefined ? selected : applyTemplate(flow.parameters, selected, 'Parameters');
+  return flow.parameters === undefined ? selected : applyTemplate(flow.parameters, selected, 'Parameters', context);
 }
 
 /** The state's output from its result: ResultSelector, ResultPath into the raw input, OutputPath. */
-export function stateOutput(flow: DataFlow | undefined, raw: unknown, result: unknown): unknown {
+export function stateOutput(flow: DataFlow | undefined, raw: unknown, result: unknown, context?: unknown): unknown {
   if (flow === undefined) return result;
-  const selected = flow.resultSelector === undefined ? result : applyTemplate(flow.resultSelector, result, 'ResultSelector');
+  const selected = flow.resultSelector === undefined ? result : applyTemplate(flow.resultSelector, result, 'ResultSelector', context);
   const placed = placeResult(raw, flow.resultPath, selected);
   return select(placed, flow.outputPath, 'OutputPath');
 }
 
 /** A Pass state: its result is `result` when set, else the effective input. */
-export function passOutput(flow: DataFlow, raw: unknown): unknown {
-  const input = effectiveInput(flow, raw);
-  return stateOutput({ ...flow, resultSelector: undefined }, raw, flow.result !== undefined ? flow.result : input);
+export function passOutput(flow: DataFlow, raw: unknown, context?: unknown): unknown {
+  const input = effectiveInput(flow, raw, context);
+  return stateOutput({ ...flow, resultSelector: undefined }, raw, flow.result !== undefined ? flow.result : input, context);
 }
 
 function select(document: unknown, path: string | null | undefined, field: string): unknown {
@@ -95,19 +96,19 @@ function placeResult(raw: unknown, path: string | null | undefined, result: unkn
   return root;
 }
 
-/** Step Functions' payload template: keys ending in `.$` take the value at their path. */
-export function applyTemplate(template: unknown, document: unknown, field: string): unknown {
+/** Step Functions' payload template: keys ending in `.$` take the value at their path (`$$`: of the context object). */
+export function applyTemplate(template: unknown, document: unknown, field: string, context?: unknown): unknown {
   if (!isObject(template)) return template;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(template)) {
     if (key.endsWith('.$')) {
-      const found = readPath(document, value as string);
+      const found = typeof value === 'string' && value.startsWith('$$') ? readContextPath(context, value) : readPath(document, value as string);
       if (!found.found) {
         throw new DataFlowError('States.Runtime', `${field}: the path '${value}' of '${key}' does not match any field of the value`);
       }
       out[key.slice(0, -2)] = found.value;
     } else {
-      out[key] = applyTemplate(value, document, field);
+      out[key] = applyTemplate(value, document, field, context);
     }
   }
   return out;
@@ -152,7 +153,8 @@ export function templateProblems(template: unknown, field: string, inArray: bool
     } else if (typeof value !== 'string') {
       problems.push(`${field}: '${key}' must be a JSONPath string`);
     } else if (value.startsWith('$$')) {
-      problems.push(`${field}: '${key}' reads the context object (${value}), which cdk-unum does not provide`);
+      const problem = contextPathProblem(value, field.startsWith('itemSelector'));
+      if (problem !== undefined) problems.push(`${field}: '${key}': ${problem}`);
     } else if (!value.startsWith('$')) {
       problems.push(`${field}: '${key}' is an intrinsic function or expression (${value}); only JSONPaths such as $.field are supported`);
     } else {

@@ -9,3 +9,4 @@ export * from './permissions';
 export * from './metrics';
 export * from './trace';
 export * from './deadline';
+export * from './context';

@@ -35,7 +35,7 @@ def cases():
 
 
 def test_vector_files_are_present():
-    assert set(FILES) >= {"keys.json", "envelopes.json", "conditions.json", "jsonpath.json", "join.json", "dataflow.json", "config.json", "trace.json", "deadline.json"}
+    assert set(FILES) >= {"keys.json", "envelopes.json", "conditions.json", "jsonpath.json", "join.json", "dataflow.json", "config.json", "context.json", "trace.json", "deadline.json"}
 
 
 @pytest.mark.parametrize("case", cases())

@@ -163,7 +163,8 @@ class Egress:
     def _pass(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join."""
         try:
-            value = pass_output(action['dataFlow'], self.value(payload))
+            context = self.rt.context_object(self.inv, action['node'], 0, [action['dataFlow'].get('parameters')])
+            value = pass_output(action['dataFlow'], self.value(payload), context)
         except DataFlowError as e:
             raise RoutingError(e.name, f"pass '{action['node']}': {e}") from e
         if reaches_join(action['next']):

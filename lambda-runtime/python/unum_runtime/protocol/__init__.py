@@ -6,6 +6,9 @@ conformance vectors in protocol-vectors/ check every function against the TypeSc
 from ._generated import *  # noqa: F401,F403  every protocol constant, generated from src/protocol
 from .conditions import evaluate_condition, validate_condition  # noqa: F401
 from .config import parse_config  # noqa: F401
+from .context import (  # noqa: F401
+    account_of_function_arn, context_object, context_path_problem, read_context_path, reads_context, reads_session_record,
+)
 from .dataflow import (  # noqa: F401
     DataFlowError, apply_template, effective_input, pass_output, state_output, template_problems, validate_data_flow,
 )

@@ -7,6 +7,7 @@ A field absent from the DataFlow differs from one that is null (Step Functions' 
 absence is js.UNDEFINED here, never None.
 """
 from . import js
+from .context import context_path_problem, read_context_path
 from .jsonpath import parse_path, read_path
 
 __all__ = ["DataFlowError", "effective_input", "state_output", "pass_output", "apply_template",
@@ -22,31 +23,31 @@ class DataFlowError(Exception):
         self.name = name
 
 
-def effective_input(flow, raw):
+def effective_input(flow, raw, context=js.UNDEFINED):
     """The user code's input: InputPath, then Parameters."""
     if flow is None or flow is js.UNDEFINED:
         return raw
     selected = _select(raw, js.prop(flow, "inputPath"), "InputPath")
     parameters = js.prop(flow, "parameters")
-    return selected if parameters is js.UNDEFINED else apply_template(parameters, selected, "Parameters")
+    return selected if parameters is js.UNDEFINED else apply_template(parameters, selected, "Parameters", context)
 
 
-def state_output(flow, raw, result):
+def state_output(flow, raw, result, context=js.UNDEFINED):
     """The state's output from its result: ResultSelector, ResultPath into the raw input, OutputPath."""
     if flow is None or flow is js.UNDEFINED:
         return result
     selector = js.prop(flow, "resultSelector")
-    selected = result if selector is js.UNDEFINED else apply_template(selector, result, "ResultSelector")
+    selected = result if selector is js.UNDEFINED else apply_template(selector, result, "ResultSelector", context)
     placed = _place_result(raw, js.prop(flow, "resultPath"), selected)
     return _select(placed, js.prop(flow, "outputPath"), "OutputPath")
 
 
-def pass_output(flow, raw):
+def pass_output(flow, raw, context=js.UNDEFINED):
     """A Pass state: its result is `result` when set, else the effective input."""
-    value = effective_input(flow, raw)
+    value = effective_input(flow, raw, context)
     without_selector = {k: v for k, v in flow.items() if k != "resultSelector"}
     result = js.prop(flow, "result")
-    return state_output(without_selector, raw, value if result is js.UNDEFINED else result)
+    return state_output(without_selector, raw, value if result is js.UNDEFINED else result, context)
 
 
 def _select(document, path, field):
@@ -88,21 +89,22 @@ def _place_result(raw, path, result):
     return root
 
 
-def apply_template(template, document, field):
-    """Step Functions' payload template: keys ending in `.$` take the value at their path."""
+def apply_template(template, document, field, context=js.UNDEFINED):
+    """Step Functions' payload template: keys ending in `.$` take the value at their path (`$$`: of the context object)."""
     if not isinstance(template, dict):
         return template
     out = {}
     for key in js.keys(template):
         value = template[key]
         if key.endswith(".$"):
-            found = read_path(document, value)
+            is_context = isinstance(value, str) and value.startswith("$$")
+            found = read_context_path(context, value) if is_context else read_path(document, value)
             if not found["found"]:
                 raise DataFlowError("States.Runtime", "%s: the path '%s' of '%s' does not match any field of the value"
                                     % (field, js.to_string(value), key))
             out[key[:-2]] = found["value"]
         else:
-            out[key] = apply_template(value, document, field)
+            out[key] = apply_template(value, document, field, context)
     return out
 
 
@@ -150,7 +152,9 @@ def template_problems(template, field, in_array):
         elif not isinstance(value, str):
             problems.append("%s: '%s' must be a JSONPath string" % (field, key))
         elif value.startswith("$$"):
-            problems.append("%s: '%s' reads the context object (%s), which cdk-unum does not provide" % (field, key, value))
+            problem = context_path_problem(value, field.startswith("itemSelector"))
+            if problem is not None:
+                problems.append("%s: '%s': %s" % (field, key, problem))
         elif not value.startswith("$"):
             problems.append("%s: '%s' is an intrinsic function or expression (%s); only JSONPaths such as $.field are supported"
                             % (field, key, value))
