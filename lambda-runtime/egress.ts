@@ -9,7 +9,7 @@ import {
   SessionRef, evaluateCondition, instanceKey, joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
 import { PassAction, WaitAction } from '../src/protocol/config';
-import { DataFlowError, passOutput } from '../src/protocol/dataflow';
+import { applyTemplate, DataFlowError, passOutput } from '../src/protocol/dataflow';
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
@@ -216,10 +216,24 @@ export class Egress {
     if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, undefined);
     const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
     const instance = instanceKey(action.fanout, scope.frames, iteration);
-    await this.fanouts.issue(instance, items.length, limit, (index) => this.step(action.item, { value: items[index] }, {
+    await this.fanouts.issue(instance, items.length, limit, async (index) => this.step(action.item, {
+      value: await this.selectItem(action, value, index, items[index]),
+    }, {
       frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration }],
       iteration,
     }, source));
+  }
+
+  /** A Map item's input: the itemSelector applied to the Map's input, with `$$.Map.Item` the item (Step Functions' ItemSelector). */
+  private async selectItem(action: MapAction, mapInput: unknown, index: number, item: unknown): Promise<unknown> {
+    if (action.itemSelector === undefined) return item;
+    const context = await this.rt.contextObject(this.inv, action.fanout, 0, [action.itemSelector], { index, value: item });
+    try {
+      return applyTemplate(action.itemSelector, mapInput, 'ItemSelector', context);
+    } catch (e) {
+      if (e instanceof DataFlowError) throw new RoutingError(e.name, `map '${action.fanout}': ${e.message}`);
+      throw e;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import { Chain } from './chain';
 import { MapState } from './compiler/graph';
 import { assertUnbound } from './private/state-rules';
 import { assertKnownAtSynth } from './private/tokens';
+import { templateProblems } from './protocol/dataflow';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -27,6 +28,14 @@ export interface MapProps {
    * @default 0 - the runtime's default bound
    */
   readonly maxConcurrency?: number;
+  /**
+   * Template of each item's input, as Step Functions' Map `ItemSelector`:
+   * `.$` paths read the Map state's input, `$$.Map.Item.Index` and
+   * `$$.Map.Item.Value` the item (e.g. `{ 'index.$': '$$.Map.Item.Index',
+   * 'item.$': '$$.Map.Item.Value', 'prefix.$': '$.prefix' }`).
+   * @default - each item as it is
+   */
+  readonly itemSelector?: { [key: string]: any };
 }
 
 /**
@@ -45,6 +54,9 @@ export class Map extends State implements INextable {
       if (value !== undefined && Token.isUnresolved(value)) throw new Error(`Map '${id}': ${name} must be known at synth (not a token)`);
     }
     assertKnownAtSynth(`Map '${id}' (${this.node.path})`, 'itemsPath', props.itemsPath);
+    assertKnownAtSynth(`Map '${id}' (${this.node.path})`, 'itemSelector', props.itemSelector);
+    const selectorProblems = templateProblems(props.itemSelector, 'itemSelector', false);
+    if (selectorProblems.length > 0) throw new Error(`Map '${id}': ${selectorProblems.join('; ')}`);
     if (props.width !== undefined && (!Number.isInteger(props.width) || props.width < 1)) {
       throw new Error(`Map '${id}': width must be a positive integer (got ${props.width})`);
     }
@@ -78,6 +90,7 @@ export class Map extends State implements INextable {
       ...(itemsPath !== undefined ? { itemsPath } : {}),
       ...(this.props.width !== undefined ? { width: this.props.width } : {}),
       ...(this.props.maxConcurrency ? { maxConcurrency: this.props.maxConcurrency } : {}),
+      ...(this.props.itemSelector !== undefined ? { itemSelector: this.props.itemSelector } : {}),
       ...(this._nextState ? { next: this._nextState.id } : {}),
     };
   }

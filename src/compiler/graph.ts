@@ -68,6 +68,8 @@ export interface MapState extends StateBase {
   readonly itemsPath?: string;
   readonly width?: number;
   readonly maxConcurrency?: number;
+  /** Template of each item's input (Step Functions' ItemSelector). */
+  readonly itemSelector?: unknown;
   readonly next?: string;
 }
 

@@ -42,7 +42,7 @@ const KNOWN: Record<string, string[]> = {
   Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'QueryLanguage'],
   Choice: ['Type', 'Comment', 'Choices', 'Default', 'QueryLanguage'],
   Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'QueryLanguage'],
-  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'ItemsPath', 'MaxConcurrency', 'InputPath', 'OutputPath', 'ResultPath', 'ResultSelector', 'QueryLanguage'],
+  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'ItemsPath', 'ItemSelector', 'Parameters', 'MaxConcurrency', 'InputPath', 'OutputPath', 'ResultPath', 'ResultSelector', 'QueryLanguage'],
   Succeed: ['Type', 'Comment', 'QueryLanguage'],
   Fail: ['Type', 'Comment', 'Error', 'Cause', 'QueryLanguage'],
 };
@@ -56,7 +56,6 @@ const WHY: Record<string, string> = {
   SecondsPath: 'only a fixed number of Seconds is supported',
   Timestamp: 'only a fixed number of Seconds is supported (waiting until a timestamp is not)',
   TimestampPath: 'only a fixed number of Seconds is supported (waiting until a timestamp is not)',
-  ItemSelector: 'item selection needs the context object ($$.Map.Item.Value), which cdk-unum does not provide; shape the items in the function before the Map',
   ItemReader: 'distributed maps (ItemReader) read items from S3; cdk-unum maps over an array in the previous output',
   ResultWriter: 'distributed maps (ResultWriter) are not supported; the joined list goes to the next function',
   ItemBatcher: 'item batching is not supported; batch the items in the function before the Map',
@@ -73,7 +72,6 @@ const WHY: Record<string, string> = {
   Assign: 'workflow variables (Assign) are not supported',
   Retry: 'Retry is supported on Task states only (a Parallel or Map has no function of its own to retry)',
   Catch: 'Catch is supported on Task states only (a Parallel or Map has no function of its own)',
-  Parameters: 'Map Parameters select items with the context object ($$.Map.Item.Value), which cdk-unum does not provide',
   InputPath: 'InputPath on this state type is not supported; select the value in the previous state\'s OutputPath',
   OutputPath: 'OutputPath on this state type is not supported; select the value in the next state\'s InputPath',
 };
@@ -255,7 +253,12 @@ class AslTranslator {
           id: fanOutId,
           source: name,
           iterator: this.entry(processor.StartAt),
-          ...defined({ itemsPath: this.path(name, 'ItemsPath', state.ItemsPath) ?? undefined, maxConcurrency: max > 0 ? max : undefined }),
+          ...defined({
+            itemsPath: this.path(name, 'ItemsPath', state.ItemsPath) ?? undefined,
+            maxConcurrency: max > 0 ? max : undefined,
+            // Parameters is ItemSelector's older name on a Map.
+            itemSelector: this.template(name, state.ItemSelector !== undefined ? 'itemSelector' : 'itemSelector (Parameters)', state.ItemSelector ?? state.Parameters),
+          }),
         }));
       }
       default:

@@ -113,6 +113,7 @@ export interface PlanMap extends PlanBase {
   readonly itemsPath?: string;
   readonly width?: number;
   readonly maxConcurrency?: number;
+  readonly itemSelector?: unknown;
   readonly next?: string;
 }
 

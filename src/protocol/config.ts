@@ -142,6 +142,8 @@ export interface MapAction {
   readonly width?: number;
   /** Bound on invocations in flight while issuing the items (not on the items running). */
   readonly maxConcurrency?: number;
+  /** Template of each item's input: `.$` paths read the Map's input, `$$.Map.Item.*` the item (Step Functions' ItemSelector). */
+  readonly itemSelector?: unknown;
   readonly item: Action;
   /** The join that closes this map: the source an empty map arrives as when `onEmpty` is a join. */
   readonly join: string;

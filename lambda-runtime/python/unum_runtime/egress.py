@@ -15,7 +15,7 @@ from .fanout import Fanouts
 from .flow import WAIT_MARGIN_MS, FlowState, now_ms, reaches_join, sleep_ms
 from .gc import collect_garbage, track_garbage
 from .protocol import (
-    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ITEM_VALUE_LIMIT, DataFlowError, checkpoint_item_key,
+    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ITEM_VALUE_LIMIT, DataFlowError, apply_template, checkpoint_item_key,
     dag_slot_instance_key, decode_element, encode_element, evaluate_condition, instance_key, join_instance_key,
     join_root_item_key, join_shard_item_key, js_dumps, pass_output, payload_object_key, read_path, shard_capacity,
     shard_count, shard_of,
@@ -229,9 +229,20 @@ class Egress:
         limit = action.get('maxConcurrency') or self.rt.invoke_concurrency or 64
         instance = instance_key(action['fanout'], scope.frames, iteration)
         size = len(items)
-        self.fanouts.issue(instance, size, limit, lambda index: self.step(action['item'], Payload(value=items[index]), Scope(
-            [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source))
+        self.fanouts.issue(instance, size, limit, lambda index: self.step(
+            action['item'], Payload(value=self._select_item(action, value, index, items[index])),
+            Scope([*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source))
         return None
+
+    def _select_item(self, action: Action, map_input: Any, index: int, item: Any) -> Any:
+        """A Map item's input: the itemSelector applied to the Map's input, with $$.Map.Item the item (Step Functions' ItemSelector)."""
+        if 'itemSelector' not in action:
+            return item
+        context = self.rt.context_object(self.inv, action['fanout'], 0, [action['itemSelector']], {'index': index, 'value': item})
+        try:
+            return apply_template(action['itemSelector'], map_input, 'ItemSelector', context)
+        except DataFlowError as e:
+            raise RoutingError(e.name, f"map '{action['fanout']}': {e}") from e
 
     def _continue_fanouts_later(self) -> None:
         """Maps that stopped short of time: re-invoke this function to issue the rest (the continuation replays the egress)."""
