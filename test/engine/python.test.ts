@@ -108,3 +108,18 @@ test('an SQS batch delivered to a Python entry starts one session per message; a
   expect([await client.getResult(`sqs-${one}`), await client.getResult(`sqs-${two}`)]).toEqual([16, 25]);
   expect(logs.some((l) => l.includes(`workflow 'pysqs': SQS message ${bad} cannot start a session: its body is not JSON`))).toBe(true);
 });
+
+test('the context object $$ in Node.js and Python functions and a Map itemSelector, through the engine', async () => {
+  const r = await engine.run({ workflow: 'context', input: { x: 7, items: ['a', 'b'] } });
+  expect(r.status).toBe('SUCCEEDED');
+  const items = r.result as Array<{ before: { start: string } }>;
+  const start = items[0].before.start;
+  expect(start).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  // CtxFlaky (Node.js) failed once; CtxPython's parameters read $$ in Python; CtxItem gets each itemSelector output.
+  const before = {
+    node: { input: { name: r.session, x: 7, state: 'CtxFlaky', retries: 1 }, attempts: 2 },
+    id: `arn:aws:states:us-east-1:000000000000:execution:context:${r.session}`, name: r.session, x: 7, start,
+    state: 'CtxPython', retries: 0, items: ['a', 'b'],
+  };
+  expect(r.result).toEqual([{ index: 0, item: 'a', before }, { index: 1, item: 'b', before }]);
+});

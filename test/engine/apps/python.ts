@@ -40,6 +40,26 @@ new UnumWorkflow(stack, 'pyfail', { definition: Chain.start(node('Prepare', 'ite
 new UnumWorkflow(stack, 'pytimeout', { definition: py('Hang', 'hang', { timeout: Duration.seconds(1), retryAttempts: 1 }) });
 new UnumWorkflow(stack, 'pyspin', { definition: py('Spin', 'hang', { handler: 'spin', timeout: Duration.seconds(1), retryAttempts: 1 }) });
 
+// The context object $$: a Node.js function retried once, a Python one, and a Map whose itemSelector feeds Python items.
+new UnumWorkflow(stack, 'context', {
+  definition: Chain.start(new UnumFunction(stack, 'CtxFlaky', {
+    entry: steps, handler: 'flaky',
+    parameters: { 'name.$': '$$.Execution.Name', 'x.$': '$$.Execution.Input.x', 'state.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount' },
+  }).addRetry({ errors: ['Transient'], interval: Duration.seconds(1), maxAttempts: 1 }))
+    .next(py('CtxPython', 'context', {
+      parameters: {
+        'node.$': '$', 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'x.$': '$$.Execution.Input.x',
+        'start.$': '$$.Execution.StartTime', 'state.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount', 'items.$': '$$.Execution.Input.items',
+      },
+    }))
+    .next(new Map(stack, 'CtxEach', {
+      itemsPath: '$.items',
+      itemSelector: { 'index.$': '$$.Map.Item.Index', 'item.$': '$$.Map.Item.Value', 'before.$': '$' },
+    }).itemProcessor(py('CtxItem', 'context')))
+    .next(new FanIn(stack, 'CtxJoined'))
+    .next(node('CtxDone', 'identity')),
+});
+
 // A Python entry fed by SQS: one session per message.
 new UnumWorkflow(stack, 'pysqs', { definition: py('SquareMessage', 'square') })
   .addSqsSource(new sqs.Queue(stack, 'Numbers', { visibilityTimeout: Duration.minutes(6), deadLetterQueue: { queue: new sqs.Queue(stack, 'NumbersDlq'), maxReceiveCount: 3 } }));
