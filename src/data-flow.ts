@@ -18,7 +18,8 @@ export class JsonPathValue {
  * semantics: InputPath → Parameters → (the state's work) → ResultSelector →
  * ResultPath → OutputPath. Paths are JSONPaths such as `$.field`; in
  * `parameters` and `resultSelector` a key ending in `.$` takes the value at a
- * path (no context object, no intrinsic functions). A path that does not
+ * path; paths starting with `$$` read the context object (README, Step
+ * Functions section). A path that does not
  * match fails the session with `States.Runtime`, as in Step Functions.
  */
 export interface DataFlowProps {

@@ -361,7 +361,7 @@ class AslTranslator {
   }
 
   /**
-   * Parallel and Map: InputPath/Parameters become a Pass before the
+   * Parallel and Map: InputPath (and a Parallel's Parameters) become a Pass before the
    * fan-out; ResultSelector/OutputPath a Pass after it (where the joined
    * list is). The state after a fan-out must take the list: a Choice,
    * Parallel or Map there gets an identity Pass before it.
@@ -370,7 +370,6 @@ class AslTranslator {
     if (state.ResultPath !== undefined && state.ResultPath !== '$') {
       this.reject(name, `ResultPath ${JSON.stringify(state.ResultPath)} cannot be kept: the joined list reaches the next function without the ${state.Type}'s input; use the default ResultPath "$" (and OutputPath/ResultSelector if needed)`);
     }
-    if (state.Type === 'Map' && state.Parameters !== undefined) this.reject(name, `Map field Parameters cannot be translated: ${WHY.Parameters}`);
     const inputPath = this.path(name, 'InputPath', state.InputPath);
     const parameters = state.Type === 'Parallel' ? this.template(name, 'Parameters', state.Parameters) : undefined;
     const resultSelector = this.template(name, 'ResultSelector', state.ResultSelector);

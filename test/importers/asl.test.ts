@@ -99,6 +99,32 @@ test('lambda:invoke with Payload.$ and OutputPath $.Payload, ResultSelector over
   await expectRuns(caseOf('asl-lambda-invoke'));
 });
 
+test('the context object and Map ItemSelector (and Parameters, its older name on a Map) import and run', async () => {
+  const lambdaArn = (f: string) => `arn:aws:lambda:us-east-1:123456789012:function:${f}`;
+  // The shape of Step Functions' documented ItemSelector example: each item with its index and a field of the Map's input.
+  const each = (field: string) => ({
+    Type: 'Map', ItemsPath: '$.detail.shipped',
+    [field]: { 'ContextIndex.$': '$$.Map.Item.Index', 'ContextValue.$': '$$.Map.Item.Value', 'delivery.$': '$.delivery-partner' },
+    ItemProcessor: { StartAt: 'Ship', States: { Ship: { Type: 'Task', Resource: lambdaArn('ship'), End: true } } },
+  });
+  const definition = (field: string) => JSON.stringify({
+    StartAt: 'Load',
+    States: {
+      Load: { Type: 'Task', Resource: lambdaArn('load'), Parameters: { 'name.$': '$$.Execution.Name', 'detail.$': '$$.Execution.Input.detail', 'delivery-partner': 'UQS' }, Next: 'Each' },
+      Each: { ...each(field), End: true },
+    },
+  });
+  for (const field of ['ItemSelector', 'Parameters']) {
+    const imported = importDefinition('asl', definition(field));
+    deployImported(w, imported, { Load: (x: unknown) => x, Ship: (x: unknown) => x });
+    const session = await w.run({ detail: { shipped: [{ prod: 'R31', 'dest-code': 9511 }, { prod: 'S39', 'dest-code': 9511 }] } }, `import-ctx-${field}`);
+    expect(await w.result(session)).toEqual([
+      { 'ContextIndex': 0, 'ContextValue': { 'prod': 'R31', 'dest-code': 9511 }, 'delivery': 'UQS' },
+      { 'ContextIndex': 1, 'ContextValue': { 'prod': 'S39', 'dest-code': 9511 }, 'delivery': 'UQS' },
+    ]);
+  }
+});
+
 describe('TimeoutSeconds of the state machine', () => {
   const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
   const slowThenNext = (timeoutSeconds: unknown) => JSON.stringify({
