@@ -14,7 +14,8 @@ import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
   ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
-  SessionRef, TRACE_ENV, accountOfFunctionArn, contextObject, looksLikeEnvelope, readsContext, readsSessionRecord, sessionItemKey, parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
+  SessionRef, TRACE_ENV, accountOfFunctionArn, contextObject, looksLikeEnvelope, readsContext, readsSessionRecord, sessionItemKey,
+  parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 
@@ -90,6 +91,8 @@ export class Runtime {
   readonly payloadThreshold: number;
   readonly logger: Logger;
   private handlerPromise?: Promise<UnumHandler>;
+  /** $$.Execution.Input / StartTime, read once per invocation. */
+  private readonly sessionRecords = new WeakMap<Invocation, Promise<{ startTime?: string; input?: unknown }>>();
 
   constructor(readonly options: RuntimeOptions) {
     this.config = options.config;
@@ -398,12 +401,17 @@ export class Runtime {
     if (!templates.some(readsContext)) return undefined;
     const record = templates.some(readsSessionRecord) ? await this.sessionFacts(inv) : {};
     return contextObject({
-      workflow: inv.envelope.workflow, session: inv.envelope.session, state, enteredTime: inv.enteredTime, attempt,
-      region: process.env.AWS_REGION, account: accountOfFunctionArn(inv.lambdaContext?.invokedFunctionArn), ...record, mapItem,
+      workflow: inv.envelope.workflow,
+      session: inv.envelope.session,
+      state,
+      enteredTime: inv.enteredTime,
+      attempt,
+      region: process.env.AWS_REGION,
+      account: accountOfFunctionArn(inv.lambdaContext?.invokedFunctionArn),
+      ...record,
+      mapItem,
     });
   }
-
-  private readonly sessionRecords = new WeakMap<Invocation, Promise<{ startTime?: string; input?: unknown }>>();
 
   /** The session's start time and input, from one consistent read of its record. */
   private sessionFacts(inv: Invocation): Promise<{ startTime?: string; input?: unknown }> {

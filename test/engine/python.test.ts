@@ -118,8 +118,13 @@ test('the context object $$ in Node.js and Python functions and a Map itemSelect
   // CtxFlaky (Node.js) failed once; CtxPython's parameters read $$ in Python; CtxItem gets each itemSelector output.
   const before = {
     node: { input: { name: r.session, x: 7, state: 'CtxFlaky', retries: 1 }, attempts: 2 },
-    id: `arn:aws:states:us-east-1:000000000000:execution:context:${r.session}`, name: r.session, x: 7, start,
-    state: 'CtxPython', retries: 0, items: ['a', 'b'],
+    id: `arn:aws:states:us-east-1:000000000000:execution:context:${r.session}`,
+    name: r.session,
+    x: 7,
+    start,
+    state: 'CtxPython',
+    retries: 0,
+    items: ['a', 'b'],
   };
   expect(r.result).toEqual([{ index: 0, item: 'a', before }, { index: 1, item: 'b', before }]);
 });

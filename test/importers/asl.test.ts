@@ -103,7 +103,8 @@ test('the context object and Map ItemSelector (and Parameters, its older name on
   const lambdaArn = (f: string) => `arn:aws:lambda:us-east-1:123456789012:function:${f}`;
   // The shape of Step Functions' documented ItemSelector example: each item with its index and a field of the Map's input.
   const each = (field: string) => ({
-    Type: 'Map', ItemsPath: '$.detail.shipped',
+    Type: 'Map',
+    ItemsPath: '$.detail.shipped',
     [field]: { 'ContextIndex.$': '$$.Map.Item.Index', 'ContextValue.$': '$$.Map.Item.Value', 'delivery.$': '$.delivery-partner' },
     ItemProcessor: { StartAt: 'Ship', States: { Ship: { Type: 'Task', Resource: lambdaArn('ship'), End: true } } },
   });
@@ -117,10 +118,10 @@ test('the context object and Map ItemSelector (and Parameters, its older name on
   for (const field of ['ItemSelector', 'Parameters']) {
     const imported = importDefinition('asl', definition(field));
     deployImported(w, imported, { Load: (x: unknown) => x, Ship: (x: unknown) => x });
-    const session = await w.run({ detail: { shipped: [{ prod: 'R31', 'dest-code': 9511 }, { prod: 'S39', 'dest-code': 9511 }] } }, `import-ctx-${field}`);
+    const session = await w.run({ detail: { shipped: [{ 'prod': 'R31', 'dest-code': 9511 }, { 'prod': 'S39', 'dest-code': 9511 }] } }, `import-ctx-${field}`);
     expect(await w.result(session)).toEqual([
-      { 'ContextIndex': 0, 'ContextValue': { 'prod': 'R31', 'dest-code': 9511 }, 'delivery': 'UQS' },
-      { 'ContextIndex': 1, 'ContextValue': { 'prod': 'S39', 'dest-code': 9511 }, 'delivery': 'UQS' },
+      { ContextIndex: 0, ContextValue: { 'prod': 'R31', 'dest-code': 9511 }, delivery: 'UQS' },
+      { ContextIndex: 1, ContextValue: { 'prod': 'S39', 'dest-code': 9511 }, delivery: 'UQS' },
     ]);
   }
 });

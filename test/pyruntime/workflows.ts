@@ -72,8 +72,14 @@ const workflows: WorkflowGraph[] = [
       retry: [{ errors: ['TransientError'], intervalSeconds: 0.01, maxAttempts: 2, backoffRate: 1 }],
       dataFlow: {
         parameters: {
-          'name.$': '$$.Execution.Name', 'id.$': '$$.Execution.Id', 'x.$': '$$.Execution.Input.x', 'start.$': '$$.Execution.StartTime',
-          'state.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount', 'machine.$': '$$.StateMachine.Name', 'own.$': '$.x',
+          'name.$': '$$.Execution.Name',
+          'id.$': '$$.Execution.Id',
+          'x.$': '$$.Execution.Input.x',
+          'start.$': '$$.Execution.StartTime',
+          'state.$': '$$.State.Name',
+          'retries.$': '$$.State.RetryCount',
+          'machine.$': '$$.StateMachine.Name',
+          'own.$': '$.x',
         },
         resultSelector: { 'value.$': '$.x', 'by.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount' },
       },

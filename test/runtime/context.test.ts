@@ -34,8 +34,14 @@ test('Parameters read Execution, StateMachine and State; RetryCount counts the r
     retry: [{ errors: ['Flaky'], intervalSeconds: 0.001, maxAttempts: 2, backoffRate: 1 }],
     dataFlow: {
       parameters: {
-        'name.$': '$$.Execution.Name', 'id.$': '$$.Execution.Id', 'x.$': '$$.Execution.Input.x', 'start.$': '$$.Execution.StartTime',
-        'state.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount', 'machine.$': '$$.StateMachine.Name', 'own.$': '$.x',
+        'name.$': '$$.Execution.Name',
+        'id.$': '$$.Execution.Id',
+        'x.$': '$$.Execution.Input.x',
+        'start.$': '$$.Execution.StartTime',
+        'state.$': '$$.State.Name',
+        'retries.$': '$$.State.RetryCount',
+        'machine.$': '$$.StateMachine.Name',
+        'own.$': '$.x',
       },
       resultSelector: { 'value.$': '$.x', 'by.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount' },
     },
@@ -47,8 +53,14 @@ test('Parameters read Execution, StateMachine and State; RetryCount counts the r
   }]);
   const session = await w.run({ x: 41 }, 'ctx-s1');
   expect(seen).toEqual({
-    name: 'ctx-s1', id: `arn:aws:states:${region}:123456789012:execution:wf:ctx-s1`, x: 41, start: await startTime(session),
-    state: 'Charge', retries: 2, machine: 'wf', own: 41,
+    name: 'ctx-s1',
+    id: `arn:aws:states:${region}:123456789012:execution:wf:ctx-s1`,
+    x: 41,
+    start: await startTime(session),
+    state: 'Charge',
+    retries: 2,
+    machine: 'wf',
+    own: 41,
   });
   expect((seen as { start: string }).start).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   expect(await w.result(session)).toEqual({ order: { value: 41, by: 'Charge', retries: 2 }, pass: 'Stamp', name: 'ctx-s1' });
@@ -72,7 +84,12 @@ test('Map itemSelector: .$ paths read the Map\'s input, $$.Map.Item.Index/Value 
     {
       node: 'Split',
       next: {
-        kind: 'map', fanout: 'M', join: 'J', itemsPath: '$.items', item: to('Work'), onEmpty: to('Agg'),
+        kind: 'map',
+        fanout: 'M',
+        join: 'J',
+        itemsPath: '$.items',
+        item: to('Work'),
+        onEmpty: to('Agg'),
         itemSelector: { 'index.$': '$$.Map.Item.Index', 'item.$': '$$.Map.Item.Value', 'prefix.$': '$.prefix', 'fixed': 1 },
       },
       handler: (x) => x,

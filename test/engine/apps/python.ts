@@ -43,13 +43,20 @@ new UnumWorkflow(stack, 'pyspin', { definition: py('Spin', 'hang', { handler: 's
 // The context object $$: a Node.js function retried once, a Python one, and a Map whose itemSelector feeds Python items.
 new UnumWorkflow(stack, 'context', {
   definition: Chain.start(new UnumFunction(stack, 'CtxFlaky', {
-    entry: steps, handler: 'flaky',
+    entry: steps,
+    handler: 'flaky',
     parameters: { 'name.$': '$$.Execution.Name', 'x.$': '$$.Execution.Input.x', 'state.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount' },
   }).addRetry({ errors: ['Transient'], interval: Duration.seconds(1), maxAttempts: 1 }))
     .next(py('CtxPython', 'context', {
       parameters: {
-        'node.$': '$', 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'x.$': '$$.Execution.Input.x',
-        'start.$': '$$.Execution.StartTime', 'state.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount', 'items.$': '$$.Execution.Input.items',
+        'node.$': '$',
+        'id.$': '$$.Execution.Id',
+        'name.$': '$$.Execution.Name',
+        'x.$': '$$.Execution.Input.x',
+        'start.$': '$$.Execution.StartTime',
+        'state.$': '$$.State.Name',
+        'retries.$': '$$.State.RetryCount',
+        'items.$': '$$.Execution.Input.items',
       },
     }))
     .next(new Map(stack, 'CtxEach', {

@@ -6,8 +6,15 @@ import { applyTemplate, effectiveInput, passOutput, stateOutput, templateProblem
 
 /** An execution as Step Functions' context object documentation shows it, in cdk-unum's terms. */
 const FACTS: ContextFacts = {
-  workflow: 'orders', session: 's-42', state: 'Charge', enteredTime: '2019-03-26T20:14:13.192Z', attempt: 2,
-  region: 'us-east-1', account: '123456789012', startTime: '2019-03-26T20:14:13.192Z', input: { x: 1, key: 'value', list: [7, 8] },
+  workflow: 'orders',
+  session: 's-42',
+  state: 'Charge',
+  enteredTime: '2019-03-26T20:14:13.192Z',
+  attempt: 2,
+  region: 'us-east-1',
+  account: '123456789012',
+  startTime: '2019-03-26T20:14:13.192Z',
+  input: { x: 1, key: 'value', list: [7, 8] },
 };
 const BARE: ContextFacts = { workflow: 'orders', session: 's-1', state: 'First', enteredTime: '2020-01-01T00:00:00.000Z', attempt: 0 };
 const IN_MAP: ContextFacts = { ...BARE, mapItem: { index: 3, value: { id: 'i-3', tags: ['a'] } } };
@@ -44,7 +51,9 @@ export function contextVectors(): VectorFile {
   const documented = {
     'comment': 'Selecting what I care about.',
     'MyDetails': { 'size.$': '$.product.details.size', 'exists.$': '$.product.availability', 'StaticValue': 'foo' },
-    'execution.$': '$$.Execution.Id', 'retries.$': '$$.State.RetryCount', 'input.$': '$$.Execution.Input.key',
+    'execution.$': '$$.Execution.Id',
+    'retries.$': '$$.State.RetryCount',
+    'input.$': '$$.Execution.Input.key',
   };
   const input = { product: { details: { color: 'blue', size: 'small', material: 'cotton' }, availability: 'in stock', sku: '2317', cost: '$23' } };
   cases.push(run('applyTemplate with context (documented Parameters example)', 'applyTemplate', applyTemplate, [documented, input, 'Parameters', ctx], { json: true }));
