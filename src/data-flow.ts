@@ -24,8 +24,9 @@ export class JsonPathValue {
  * OutputPath and template paths may be indefinite (`$.items[*].id`, `$.a[1:]`,
  * `$..x`, `$.items[?(@.price > 10)]`) and then give a list, ResultPath names
  * one node. In `parameters` and `resultSelector` an object key ending in `.$`,
- * at any depth and inside arrays, takes the value at a path (no context
- * object, no intrinsic functions). A path that does not
+ * at any depth and inside arrays, takes the value at a path, `$$` paths read
+ * the context object, and `States.*` intrinsic functions are evaluated (or use
+ * `JsonPath`, which renders them). A path that does not
  * match fails the session with `States.Runtime`, as in Step Functions.
  */
 export interface DataFlowProps {

@@ -1,5 +1,6 @@
+import { contextPathProblem, readContextPath } from './context';
 import { DataFlowError } from './dataflow-error';
-import { evaluateIntrinsic, isIntrinsic, parseIntrinsic } from './intrinsics';
+import { evaluateIntrinsic, intrinsicPaths, isIntrinsic, parseIntrinsic } from './intrinsics';
 import { parsePath, parseQuery, queryPath } from './jsonpath';
 
 /**
@@ -15,8 +16,8 @@ import { parsePath, parseQuery, queryPath } from './jsonpath';
  * `null` (InputPath/OutputPath: `{}`; ResultPath: discard the result and keep
  * the raw input). Templates (Parameters, ResultSelector) are JSON values
  * whose object keys ending in `.$`, at any depth and inside arrays, take the
- * value at a path of the input; no
- * context object (`$$`), no intrinsic functions (`States.*`).
+ * value at a path of the input, of the context object (context.ts) for
+ * paths starting with `$$`, or of an intrinsic function (intrinsics.ts).
  */
 export interface DataFlow {
   /** Selects the effective input from the raw input (absent: `$`). */
@@ -43,10 +44,10 @@ export interface DataFlow {
 export { DataFlowError } from './dataflow-error';
 
 /** The user code's input: InputPath, then Parameters. */
-export function effectiveInput(flow: DataFlow | undefined, raw: unknown): unknown {
+export function effectiveInput(flow: DataFlow | undefined, raw: unknown, context?: unknown): unknown {
   if (flow === undefined) return raw;
   const selected = select(raw, flow.inputPath, 'InputPath');
-  return flow.parameters === undefined ? selected : applyTemplate(flow.parameters, selected, 'Parameters');
+  return flow.parameters === undefined ? selected : applyTemplate(flow.parameters, selected, 'Parameters', context);
 }
 
 /**
@@ -54,18 +55,20 @@ export function effectiveInput(flow: DataFlow | undefined, raw: unknown): unknow
  * `lambdaResponse` (with the function's `executedVersion`), ResultSelector,
  * ResultPath into the raw input, OutputPath.
  */
-export function stateOutput(flow: DataFlow | undefined, raw: unknown, result: unknown, executedVersion: string = '$LATEST'): unknown {
+export function stateOutput(
+  flow: DataFlow | undefined, raw: unknown, result: unknown, executedVersion: string = '$LATEST', context?: unknown,
+): unknown {
   if (flow === undefined) return result;
   const response = flow.lambdaResponse === true ? lambdaInvokeResponse(result, executedVersion) : result;
-  const selected = flow.resultSelector === undefined ? response : applyTemplate(flow.resultSelector, response, 'ResultSelector');
+  const selected = flow.resultSelector === undefined ? response : applyTemplate(flow.resultSelector, response, 'ResultSelector', context);
   const placed = placeResult(raw, flow.resultPath, selected);
   return select(placed, flow.outputPath, 'OutputPath');
 }
 
 /** A Pass state: its result is `result` when set, else the effective input. */
-export function passOutput(flow: DataFlow, raw: unknown): unknown {
-  const input = effectiveInput(flow, raw);
-  return stateOutput({ ...flow, resultSelector: undefined, lambdaResponse: undefined }, raw, flow.result !== undefined ? flow.result : input);
+export function passOutput(flow: DataFlow, raw: unknown, context?: unknown): unknown {
+  const input = effectiveInput(flow, raw, context);
+  return stateOutput({ ...flow, resultSelector: undefined, lambdaResponse: undefined }, raw, flow.result !== undefined ? flow.result : input, undefined, context);
 }
 
 /**
@@ -137,7 +140,7 @@ export function applyTemplate(template: unknown, document: unknown, field: strin
 
 /** The value of one `.$` key: an intrinsic function's result, or the value at a path. */
 function templateValue(expression: string, document: unknown, field: string, key: string, context: unknown): unknown {
-  if (isIntrinsic(expression)) {
+  if (typeof expression === 'string' && isIntrinsic(expression)) {
     try {
       return evaluateIntrinsic(expression, document, context);
     } catch (e) {
@@ -145,7 +148,7 @@ function templateValue(expression: string, document: unknown, field: string, key
       throw e;
     }
   }
-  const found = queryPath(document, expression);
+  const found = typeof expression === 'string' && expression.startsWith('$$') ? readContextPath(context, expression) : queryPath(document, expression);
   if (!found.found) {
     throw new DataFlowError('States.Runtime', `${field}: the path '${expression}' of '${key}' does not match any field of the value`);
   }
@@ -190,13 +193,10 @@ export function templateProblems(template: unknown, field: string): string[] {
     if (typeof value !== 'string') {
       problems.push(`${field}: '${key}' must be a JSONPath string`);
     } else if (value.startsWith('$$')) {
-      problems.push(`${field}: '${key}' reads the context object (${value}), which cdk-unum does not provide`);
+      const problem = contextPathProblem(value, field.startsWith('itemSelector'));
+      if (problem !== undefined) problems.push(`${field}: '${key}': ${problem}`);
     } else if (isIntrinsic(value)) {
-      try {
-        parseIntrinsic(value);
-      } catch (e) {
-        problems.push(`${field}: '${key}': ${(e as Error).message}`);
-      }
+      problems.push(...intrinsicProblems(value, field, key));
     } else if (!value.startsWith('$')) {
       problems.push(`${field}: '${key}' must be a JSONPath such as $.field or an intrinsic function such as States.Format('{}', $.x), got '${value}'`);
     } else {
@@ -212,4 +212,16 @@ export function templateProblems(template: unknown, field: string): string[] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Problems of an intrinsic expression: its syntax, and the context fields its `$$` arguments read. */
+function intrinsicProblems(expression: string, field: string, key: string): string[] {
+  try {
+    return intrinsicPaths(parseIntrinsic(expression))
+      .filter((path) => path.startsWith('$$'))
+      .flatMap((path) => contextPathProblem(path, field.startsWith('itemSelector')) ?? [])
+      .map((problem) => `${field}: '${key}': ${problem}`);
+  } catch (e) {
+    return [`${field}: '${key}': ${(e as Error).message}`];
+  }
 }

@@ -11,3 +11,4 @@ export * from './metrics';
 export * from './trace';
 export * from './deadline';
 export * from './states';
+export * from './context';

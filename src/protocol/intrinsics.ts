@@ -153,6 +153,11 @@ class Parser {
   }
 }
 
+/** Every path argument of a call, nested calls included (`$$` ones read the context object). */
+export function intrinsicPaths(call: IntrinsicCall): string[] {
+  return call.args.flatMap((arg) => (arg.kind === 'path' ? [arg.path] : arg.kind === 'call' ? intrinsicPaths(arg.call) : []));
+}
+
 /** Evaluates an intrinsic expression against the state's input (`$`) and the context object (`$$`). */
 export function evaluateIntrinsic(expression: string, document: unknown, context?: unknown): unknown {
   let call: IntrinsicCall;

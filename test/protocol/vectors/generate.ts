@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { conditionVectors } from './conditions';
 import { configVectors } from './config';
+import { contextVectors } from './context';
 import { dataflowVectors } from './dataflow';
 import { deadlineVectors } from './deadline';
 import { envelopeVectors } from './envelopes';
@@ -34,6 +35,7 @@ export const VECTOR_BUILDERS: Record<string, () => VectorFile> = {
   join: joinVectors,
   dataflow: dataflowVectors,
   config: configVectors,
+  context: contextVectors,
   trace: traceVectors,
   deadline: deadlineVectors,
   intrinsics: intrinsicVectors,

@@ -86,8 +86,10 @@ export function intrinsicVectors(): VectorFile {
   ['States.UUID()', "States.Format('{}', $.x)", 'States.Nope()', "States.Format('{}' , States.Array(1) )", 'notAnIntrinsic', 'States.Array ($.x)'].forEach((e, i) => {
     cases.push(run(`isIntrinsic ${i}`, 'isIntrinsic', P.isIntrinsic, [e]));
   });
-  ["States.Format('{}', $.a[?(@.b == ',)')])", "States.Array($['odd,key'], 'x')", 'States.Array($$.Map.Item.Value)', 'States.Array($$)'].forEach((e, i) => {
+  const calls = ["States.Format('{}', $.a[?(@.b == ',)')])", "States.Array($['odd,key'], 'x')", 'States.Array($$.Map.Item.Value)', 'States.Array($$)'];
+  calls.forEach((e, i) => {
     cases.push(run(`parseIntrinsic ${i}`, 'parseIntrinsic', P.parseIntrinsic, [e], { json: true }));
+    cases.push(run(`intrinsicPaths ${i}`, 'intrinsicPaths', P.intrinsicPaths, [P.parseIntrinsic(e)]));
   });
   ([[1234, 998], [0, 1], [42, 7], [-5, 1024], [2 ** 40, 1000], [-(2 ** 40), 3], [7, 2 ** 30]] as Array<[number, number]>).forEach(([seed, bound]) => {
     cases.push(run(`seededRandomInt ${seed} ${bound}`, 'seededRandomInt', P.seededRandomInt, [seed, bound]));
@@ -108,6 +110,8 @@ export function intrinsicVectors(): VectorFile {
     ['unknown intrinsic', { 'a.$': 'States.Nope($.x)' }],
     ['bad syntax', { 'a.$': "States.Format('{}' $.x)" }],
     ['not a path nor an intrinsic', { 'a.$': 'Format($.x)' }],
+    ['a context field in an intrinsic', { 'a.$': "States.Format('{} {}', $$.Execution.Name, $$.Task.Token)" }],
+    ['a Map item outside itemSelector', { 'a.$': 'States.Array($$.Map.Item.Index)' }],
   ];
   problems.forEach(([name, template]) => cases.push(run(`templateProblems ${name}`, 'templateProblems', P.templateProblems, [template, 'parameters'])));
   return file('Intrinsic functions (src/protocol/intrinsics.ts): the AWS guide\'s examples, every function\'s edge cases and errors, seeded MathRandom (java.util.Random), and intrinsics in payload templates', cases);

@@ -41,6 +41,21 @@ COMPARISON_OPERATORS = (
 
 CONFIG_VERSION = 1
 
+CONTEXT_FIELDS = (
+    "Execution.Id",
+    "Execution.Name",
+    "Execution.Input.*",
+    "Execution.StartTime",
+    "Execution.RedriveCount",
+    "StateMachine.Id",
+    "StateMachine.Name",
+    "State.Name",
+    "State.EnteredTime",
+    "State.RetryCount",
+    "Map.Item.Index",
+    "Map.Item.Value.*",
+)
+
 EMPTY_SOURCE = -1
 
 ENV = {

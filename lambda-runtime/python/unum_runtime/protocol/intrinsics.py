@@ -13,7 +13,7 @@ from ._generated import HASH_ALGORITHMS, INTRINSIC_LIMITS
 from .dataflow_error import DataFlowError
 from .jsonpath import parse_query, query_path
 
-__all__ = ["is_intrinsic", "parse_intrinsic", "evaluate_intrinsic", "json_equals", "seeded_random_int"]
+__all__ = ["is_intrinsic", "parse_intrinsic", "intrinsic_paths", "evaluate_intrinsic", "json_equals", "seeded_random_int"]
 
 NESTING = INTRINSIC_LIMITS["nesting"]
 ARRAY_RANGE_ITEMS = INTRINSIC_LIMITS["arrayRangeItems"]
@@ -151,6 +151,17 @@ class _Parser:
         except ValueError as e:
             self.fail(str(e))
         return path
+
+
+def intrinsic_paths(call):
+    """Every path argument of a call, nested calls included (`$$` ones read the context object)."""
+    paths = []
+    for arg in call["args"]:
+        if arg["kind"] == "path":
+            paths.append(arg["path"])
+        elif arg["kind"] == "call":
+            paths.extend(intrinsic_paths(arg["call"]))
+    return paths
 
 
 def evaluate_intrinsic(expression, document, context=js.UNDEFINED):
