@@ -68,7 +68,8 @@ export function stateOutput(
 /** A Pass state: its result is `result` when set, else the effective input. */
 export function passOutput(flow: DataFlow, raw: unknown, context?: unknown): unknown {
   const input = effectiveInput(flow, raw, context);
-  return stateOutput({ ...flow, resultSelector: undefined, lambdaResponse: undefined }, raw, flow.result !== undefined ? flow.result : input, undefined, context);
+  const result = flow.result !== undefined ? flow.result : input;
+  return stateOutput({ ...flow, resultSelector: undefined, lambdaResponse: undefined }, raw, result, undefined, context);
 }
 
 /**
