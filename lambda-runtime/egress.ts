@@ -10,7 +10,7 @@ import {
   joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
 import { FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
-import { DataFlowError, effectiveInput, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
+import { applyTemplate, DataFlowError, effectiveInput, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
@@ -193,7 +193,8 @@ export class Egress {
   /** A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join. */
   private async pass(action: PassAction, payload: Payload, scope: Scope): Promise<void> {
     const raw = await this.value(payload);
-    const value = routed(`pass '${action.node}'`, () => passOutput(action.dataFlow, raw));
+    const context = await this.rt.contextObject(this.inv, action.node, 0, [action.dataFlow.parameters]);
+    const value = routed(`pass '${action.node}'`, () => passOutput(action.dataFlow, raw, context));
     if (reachesJoin(action.next)) await this.checkpointValue(instanceKey(action.node, scope.frames, scope.iteration), value);
     return this.step(action.next, { value }, scope, action.node);
   }
@@ -304,7 +305,9 @@ export class Egress {
       items = new Array(action.width ?? 1).fill(value);
     }
     const instance = instanceKey(action.fanout, scope.frames, iteration);
-    const issueItem = (egress: Egress, index: number) => egress.step(action.item, { value: items[index] }, {
+    const issueItem = async (egress: Egress, index: number) => egress.step(action.item, {
+      value: await this.selectItem(action, value, index, items[index]),
+    }, {
       frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration }],
       iteration,
     }, source);
@@ -351,6 +354,13 @@ export class Egress {
       issue: { [instance]: index },
       ...(origin.deadline === undefined ? {} : { deadline: origin.deadline }),
     });
+  }
+
+  /** A Map item's input: the itemSelector applied to the Map's input, with `$$.Map.Item` the item (Step Functions' ItemSelector). */
+  private async selectItem(action: MapAction, mapInput: unknown, index: number, item: unknown): Promise<unknown> {
+    if (action.itemSelector === undefined) return item;
+    const context = await this.rt.contextObject(this.inv, action.fanout, 0, [action.itemSelector], { index, value: item });
+    return routed(`map '${action.fanout}'`, () => applyTemplate(action.itemSelector, mapInput, 'ItemSelector', context));
   }
 
   /**

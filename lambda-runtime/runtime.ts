@@ -14,7 +14,8 @@ import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
   ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
-  SessionRef, TRACE_ENV, looksLikeEnvelope, parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
+  SessionRef, TRACE_ENV, accountOfFunctionArn, contextObject, looksLikeEnvelope, readsContext, readsSessionRecord, sessionItemKey,
+  parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
 
@@ -82,6 +83,8 @@ export interface Invocation {
   readonly metrics: Metrics;
   /** The entry's own instance run after the start states, in the invocation that ran them. */
   readonly afterStart?: boolean;
+  /** ISO 8601: when this invocation started (`$$.State.EnteredTime`). */
+  readonly enteredTime: string;
 }
 
 /** A committed checkpoint; `value` when this invocation wrote it (saves decoding it again). */
@@ -93,6 +96,8 @@ export class Runtime {
   readonly payloadThreshold: number;
   readonly logger: Logger;
   private handlerPromise?: Promise<UnumHandler>;
+  /** $$.Execution.Input / StartTime, read once per invocation. */
+  private readonly sessionRecords = new WeakMap<Invocation, Promise<{ startTime?: string; input?: unknown }>>();
 
   constructor(readonly options: RuntimeOptions) {
     this.config = options.config;
@@ -140,6 +145,7 @@ export class Runtime {
       logger: withFields(this.logger, { session: envelope.session, instance, ...invocationFields(lambdaContext?.awsRequestId) }),
       metrics: new Metrics(workflow, node, { session: envelope.session, instance }),
       ...(afterStart ? { afterStart } : {}),
+      enteredTime: new Date().toISOString(),
     };
     inv.metrics.count('INVOCATIONS');
     try {
@@ -388,11 +394,15 @@ export class Runtime {
     }
     if (isStart) await this.startSession(inv, input);
 
-    // Step Functions' InputPath and Parameters select what the user code sees.
-    const userInput = await this.applyDataFlow(inv, () => effectiveInput(this.config.dataFlow, input));
-    if (userInput === DATA_FLOW_FAILED) return undefined;
-
+    const flow = this.config.dataFlow;
     let attempt = envelope.attempt ?? 0;
+    // Step Functions' InputPath and Parameters select what the user code sees (again per retry when they read $$.State.RetryCount).
+    const selectInput = async () => {
+      const context = await this.contextObject(inv, envelope.node, attempt, [flow?.parameters]);
+      return this.applyDataFlow(inv, () => effectiveInput(flow, input, context));
+    };
+    let userInput = await selectInput();
+    if (userInput === DATA_FLOW_FAILED) return undefined;
     // A retry handed over by the invocation whose attempt failed: not before its deadline.
     if (envelope.notBefore !== undefined && !await this.awaitRetry(inv, attempt, envelope.notBefore)) return undefined;
     let output: unknown;
@@ -419,8 +429,12 @@ export class Runtime {
           // An interval past the session's deadline ends at it, where the next turn of the loop times the session out.
           const notBefore = Math.min(Date.now() + delay, envelope.deadline ?? Infinity);
           inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
-          if (await this.awaitRetry(inv, attempt, notBefore)) continue;
-          return undefined;
+          if (!await this.awaitRetry(inv, attempt, notBefore)) return undefined;
+          if (readsContext(flow?.parameters)) {
+            userInput = await selectInput();
+            if (userInput === DATA_FLOW_FAILED) return undefined;
+          }
+          continue;
         }
         const c = findCatch(this.config.catch, name);
         if (c < 0) {
@@ -433,11 +447,13 @@ export class Runtime {
         break;
       }
     }
-    if (caught === undefined && this.config.dataFlow !== undefined) {
+    if (caught === undefined && flow !== undefined) {
       // ResultSelector, ResultPath (into the raw input), OutputPath.
       const result = output;
+      const context = await this.contextObject(inv, envelope.node, attempt, [flow.resultSelector]);
       // Lambda sets the version it runs (an alias's resolved version), which is lambda:invoke's ExecutedVersion.
-      output = await this.applyDataFlow(inv, () => stateOutput(this.config.dataFlow, input, result, process.env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST'));
+      const version = process.env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST';
+      output = await this.applyDataFlow(inv, () => stateOutput(flow, input, result, version, context));
       if (output === DATA_FLOW_FAILED) return undefined;
     }
     this.fault('after-user-code', inv);
@@ -454,6 +470,44 @@ export class Runtime {
     // The loser of a race continues with the winner's output, so downstream sees one output.
     if (put.created) return { item: attrs, value: output };
     return { item: put.existing ?? (await this.store.get(checkpointItemKey(envelope, instance)))! };
+  }
+
+  /**
+   * The context object (`$$`) of `state`, or undefined when no template of
+   * `templates` reads it, so a workflow without `$$` pays nothing. The
+   * session record is read, once per invocation, only for
+   * `$$.Execution.Input` / `StartTime`: the input may be large, so the
+   * envelope does not carry it.
+   */
+  async contextObject(inv: Invocation, state: string, attempt: number, templates: unknown[],
+    mapItem?: { index: number; value: unknown }): Promise<Record<string, unknown> | undefined> {
+    if (!templates.some(readsContext)) return undefined;
+    const record = templates.some(readsSessionRecord) ? await this.sessionFacts(inv) : {};
+    return contextObject({
+      workflow: inv.envelope.workflow,
+      session: inv.envelope.session,
+      state,
+      enteredTime: inv.enteredTime,
+      attempt,
+      region: process.env.AWS_REGION,
+      account: accountOfFunctionArn(inv.lambdaContext?.invokedFunctionArn),
+      ...record,
+      mapItem,
+    });
+  }
+
+  /** The session's start time and input, from one consistent read of its record. */
+  private sessionFacts(inv: Invocation): Promise<{ startTime?: string; input?: unknown }> {
+    let facts = this.sessionRecords.get(inv);
+    if (facts === undefined) {
+      facts = (async () => {
+        const item = await this.store.get(sessionItemKey(inv.envelope));
+        if (item === undefined) return {};
+        return { startTime: item[SESSION_ATTR.START]?.S, input: await this.store.decodeValue(inv.envelope, item, SESSION_ATTR.INPUT_PREFIX) };
+      })();
+      this.sessionRecords.set(inv, facts);
+    }
+    return facts;
   }
 
   /** A path that does not fit the value fails the session, like Step Functions (not retried, not caught). */

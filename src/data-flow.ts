@@ -1,7 +1,11 @@
+import { renderTemplate } from './private/json-path';
 import { assertKnownAtSynth } from './private/tokens';
 import { DataFlow, validateDataFlow } from './protocol/dataflow';
 
-/** Special values of the data-flow paths. */
+/**
+ * Special values of the data-flow paths.
+ * @deprecated use `JsonPath.DISCARD`, which has the same value
+ */
 export class JsonPathValue {
   /**
    * As `resultPath`: discard the result, the output is the input (Step
@@ -20,8 +24,9 @@ export class JsonPathValue {
  * OutputPath and template paths may be indefinite (`$.items[*].id`, `$.a[1:]`,
  * `$..x`, `$.items[?(@.price > 10)]`) and then give a list, ResultPath names
  * one node. In `parameters` and `resultSelector` an object key ending in `.$`,
- * at any depth and inside arrays, takes the value at a path (no context
- * object, no intrinsic functions). A path that does not
+ * at any depth and inside arrays, takes the value at a path, `$$` paths read
+ * the context object, and `States.*` intrinsic functions are evaluated (or use
+ * `JsonPath`, which renders them). A path that does not
  * match fails the session with `States.Runtime`, as in Step Functions.
  */
 export interface DataFlowProps {
@@ -71,7 +76,13 @@ export interface FunctionDataFlowProps extends DataFlowProps {
 }
 
 /** The protocol form of data-flow props; throws naming the state when a path or template is not supported. @internal */
-export function toDataFlow(where: string, props: FunctionDataFlowProps & { readonly result?: unknown }): DataFlow | undefined {
+export function toDataFlow(where: string, given: FunctionDataFlowProps & { readonly result?: unknown }): DataFlow | undefined {
+  // JsonPath.* values in templates become `key.$` entries before anything checks for deploy-time Tokens.
+  const props = {
+    ...given,
+    ...(given.parameters !== undefined ? { parameters: renderIn(where, 'parameters', given.parameters) } : {}),
+    ...(given.resultSelector !== undefined ? { resultSelector: renderIn(where, 'resultSelector', given.resultSelector) } : {}),
+  };
   for (const field of ['inputPath', 'parameters', 'result', 'resultSelector', 'resultPath', 'outputPath', 'payloadResponseOnly'] as const) {
     assertKnownAtSynth(where, field, props[field]);
   }
@@ -88,4 +99,13 @@ export function toDataFlow(where: string, props: FunctionDataFlowProps & { reado
   const problems = validateDataFlow(flow);
   if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}`);
   return Object.keys(flow).length > 0 ? flow : undefined;
+}
+
+/** A payload template with its JsonPath values rendered, or an error naming the state and field. @internal */
+export function renderIn(where: string, field: string, template: { [key: string]: any }): { [key: string]: any } {
+  try {
+    return renderTemplate(template, field) as { [key: string]: any };
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`);
+  }
 }

@@ -50,5 +50,7 @@ export type UnumHandler<I = any, O = any> = (input: I, context: UnumContext) => 
 export interface LambdaContext {
   readonly awsRequestId?: string;
   readonly functionName?: string;
+  /** The account of `$$.Execution.Id` comes from it. */
+  readonly invokedFunctionArn?: string;
   getRemainingTimeInMillis?(): number;
 }

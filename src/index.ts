@@ -15,6 +15,7 @@ export * from './workflow';
 export * from './workflow-interface';
 export * from './workflow-monitoring';
 export * from './data-flow';
+export * from './fields';
 export * from './pass';
 export * from './wait';
 export * from './workflow-definition';

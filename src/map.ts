@@ -2,10 +2,10 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { MapState } from './compiler/graph';
-import { toDataFlow } from './data-flow';
+import { renderIn, toDataFlow } from './data-flow';
 import { assertUnbound } from './private/state-rules';
 import { assertKnownAtSynth } from './private/tokens';
-import { DataFlow } from './protocol/dataflow';
+import { DataFlow, templateProblems } from './protocol/dataflow';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -56,6 +56,14 @@ export interface MapProps {
    * @default '$' - all of it
    */
   readonly outputPath?: string;
+  /**
+   * Template of each item's input, as Step Functions' Map `ItemSelector`:
+   * `.$` paths read the Map state's input, `$$.Map.Item.Index` and
+   * `$$.Map.Item.Value` the item (e.g. `{ 'index.$': '$$.Map.Item.Index',
+   * 'item.$': '$$.Map.Item.Value', 'prefix.$': '$.prefix' }`).
+   * @default - each item as it is
+   */
+  readonly itemSelector?: { [key: string]: any };
 }
 
 /**
@@ -66,6 +74,7 @@ export class Map extends State implements INextable {
   public readonly endStates: INextable[];
   private iterator?: State;
   private readonly dataFlow?: DataFlow;
+  private readonly itemSelector?: { [key: string]: any };
 
   constructor(scope: Construct, id: string, private readonly props: MapProps = {}) {
     super(scope, id);
@@ -77,6 +86,10 @@ export class Map extends State implements INextable {
       if (value !== undefined && Token.isUnresolved(value)) throw new Error(`Map '${id}': ${name} must be known at synth (not a token)`);
     }
     assertKnownAtSynth(`Map '${id}' (${this.node.path})`, 'itemsPath', props.itemsPath);
+    this.itemSelector = props.itemSelector === undefined ? undefined : renderIn(`Map '${id}'`, 'itemSelector', props.itemSelector);
+    assertKnownAtSynth(`Map '${id}' (${this.node.path})`, 'itemSelector', this.itemSelector);
+    const selectorProblems = templateProblems(this.itemSelector, 'itemSelector');
+    if (selectorProblems.length > 0) throw new Error(`Map '${id}': ${selectorProblems.join('; ')}`);
     if (props.width !== undefined && (!Number.isInteger(props.width) || props.width < 1)) {
       throw new Error(`Map '${id}': width must be a positive integer (got ${props.width})`);
     }
@@ -110,6 +123,7 @@ export class Map extends State implements INextable {
       ...(itemsPath !== undefined ? { itemsPath } : {}),
       ...(this.props.width !== undefined ? { width: this.props.width } : {}),
       ...(this.props.maxConcurrency ? { maxConcurrency: this.props.maxConcurrency } : {}),
+      ...(this.itemSelector !== undefined ? { itemSelector: this.itemSelector } : {}),
       ...(this._nextState ? { next: this._nextState.id } : {}),
       ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
     };

@@ -113,6 +113,7 @@ class Compiler {
           ...(state.itemsPath !== undefined ? { itemsPath: state.itemsPath } : {}),
           ...(state.width !== undefined ? { width: state.width } : {}),
           ...(state.maxConcurrency ? { maxConcurrency: state.maxConcurrency } : {}),
+          ...(state.itemSelector !== undefined ? { itemSelector: state.itemSelector } : {}),
           item: this.resolve(state.id, state.iterator!, false),
           join: this.joinName(state),
           onEmpty: this.afterJoin(state),

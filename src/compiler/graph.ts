@@ -71,6 +71,8 @@ export interface MapState extends StateBase {
   readonly itemsPath?: string;
   readonly width?: number;
   readonly maxConcurrency?: number;
+  /** Template of each item's input (Step Functions' ItemSelector). */
+  readonly itemSelector?: unknown;
   readonly next?: string;
   /** InputPath (before itemsPath), ResultSelector/ResultPath/OutputPath (on the joined list); no Parameters. */
   readonly dataFlow?: DataFlow;

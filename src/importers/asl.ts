@@ -37,7 +37,7 @@ const KNOWN: Record<string, string[]> = {
   Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', 'QueryLanguage'],
   Choice: ['Type', 'Comment', 'Choices', 'Default', 'QueryLanguage'],
   Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'QueryLanguage'],
-  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'ItemsPath', 'MaxConcurrency', 'InputPath', 'OutputPath', 'ResultPath', 'ResultSelector', 'QueryLanguage'],
+  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'ItemsPath', 'ItemSelector', 'Parameters', 'MaxConcurrency', 'InputPath', 'OutputPath', 'ResultPath', 'ResultSelector', 'QueryLanguage'],
   Succeed: ['Type', 'Comment', 'QueryLanguage'],
   Fail: ['Type', 'Comment', 'Error', 'Cause', 'ErrorPath', 'CausePath', 'QueryLanguage'],
 };
@@ -48,7 +48,6 @@ const WHY: Record<string, string> = {
   HeartbeatSecondsPath: 'task heartbeats need a callback from a running activity; a Lambda function has none',
   TimeoutSecondsPath: 'the timeout of an UnumFunction is fixed at synth',
   Credentials: 'each UnumFunction runs with its own role; cross-account task credentials are not supported',
-  ItemSelector: 'item selection needs the context object ($$.Map.Item.Value), which cdk-unum does not provide; shape the items in the function before the Map',
   ItemReader: 'distributed maps (ItemReader) read items from S3; cdk-unum maps over an array in the previous output',
   ResultWriter: 'distributed maps (ResultWriter) are not supported; the joined list goes to the next function',
   ItemBatcher: 'item batching is not supported; batch the items in the function before the Map',
@@ -60,7 +59,6 @@ const WHY: Record<string, string> = {
   Label: 'distributed map labels are not supported',
   Retry: 'Retry is supported on Task states only (a Parallel or Map has no function of its own to retry)',
   Catch: 'Catch is supported on Task states only (a Parallel or Map has no function of its own)',
-  Parameters: 'Map Parameters select items with the context object ($$.Map.Item.Value), which cdk-unum does not provide',
   InputPath: 'InputPath on this state type is not supported; select the value in the previous state\'s OutputPath',
   OutputPath: 'OutputPath on this state type is not supported; select the value in the next state\'s InputPath',
 };
@@ -255,7 +253,12 @@ class AslTranslator {
           id: fanOutId,
           source: name,
           iterator: this.entry(processor.StartAt),
-          ...defined({ itemsPath: this.path(name, 'ItemsPath', state.ItemsPath, 'reference') ?? undefined, maxConcurrency: max > 0 ? max : undefined }),
+          ...defined({
+            itemsPath: this.path(name, 'ItemsPath', state.ItemsPath, 'reference') ?? undefined,
+            maxConcurrency: max > 0 ? max : undefined,
+            // Parameters is ItemSelector's older name on a Map.
+            itemSelector: this.template(name, state.ItemSelector !== undefined ? 'itemSelector' : 'itemSelector (Parameters)', state.ItemSelector ?? state.Parameters),
+          }),
         }));
       }
       default:
@@ -384,7 +387,6 @@ class AslTranslator {
    * there gets an identity Pass before it.
    */
   private fanOut(name: string, state: Json, base: { id: string; comment?: string }, make: (id: string) => PlanState): void {
-    if (state.Type === 'Map' && state.Parameters !== undefined) this.reject(name, `Map field Parameters cannot be translated: ${WHY.Parameters}`);
     const inputPath = this.path(name, 'InputPath', state.InputPath);
     const parameters = state.Type === 'Parallel' ? this.template(name, 'Parameters', state.Parameters) : undefined;
     const resultPath = this.path(name, 'ResultPath', state.ResultPath);

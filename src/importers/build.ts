@@ -119,6 +119,7 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
         ...(s.itemsPath !== undefined ? { itemsPath: s.itemsPath } : {}),
         ...(s.width !== undefined ? { width: s.width } : {}),
         ...(s.maxConcurrency !== undefined ? { maxConcurrency: s.maxConcurrency } : {}),
+        ...(s.itemSelector !== undefined ? { itemSelector: s.itemSelector as Record<string, unknown> } : {}),
       });
     case 'window':
       return new FanIn(scope, s.id, { comment: s.comment, itemOffsets: [...s.itemOffsets] });

@@ -241,6 +241,7 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
         ...(s.itemsPath !== undefined ? [`itemsPath: ${str(s.itemsPath)}`] : []),
         ...(s.width !== undefined ? [`width: ${s.width}`] : []),
         ...(s.maxConcurrency !== undefined ? [`maxConcurrency: ${s.maxConcurrency}`] : []),
+        ...(s.itemSelector !== undefined ? [`itemSelector: ${json(s.itemSelector)}`] : []),
       ];
       return `new Map(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
     }

@@ -127,6 +127,7 @@ export interface PlanMap extends PlanBase {
   readonly width?: number;
   readonly maxConcurrency?: number;
   readonly dataFlow?: PlanFanOutDataFlow;
+  readonly itemSelector?: unknown;
   readonly next?: string;
 }
 

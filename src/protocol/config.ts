@@ -189,6 +189,8 @@ export interface MapAction {
    * issues item index + N (JoinAction.maxConcurrency).
    */
   readonly maxConcurrency?: number;
+  /** Template of each item's input: `.$` paths read the Map's input, `$$.Map.Item.*` the item (Step Functions' ItemSelector). */
+  readonly itemSelector?: unknown;
   readonly item: Action;
   /** The join that closes this map: the source an empty map arrives as when `onEmpty` is a join. */
   readonly join: string;

@@ -1,3 +1,6 @@
+import { contextPathProblem, readContextPath } from './context';
+import { DataFlowError } from './dataflow-error';
+import { evaluateIntrinsic, intrinsicPaths, isIntrinsic, parseIntrinsic } from './intrinsics';
 import { parsePath, parseQuery, queryPath } from './jsonpath';
 
 /**
@@ -13,8 +16,8 @@ import { parsePath, parseQuery, queryPath } from './jsonpath';
  * `null` (InputPath/OutputPath: `{}`; ResultPath: discard the result and keep
  * the raw input). Templates (Parameters, ResultSelector) are JSON values
  * whose object keys ending in `.$`, at any depth and inside arrays, take the
- * value at a path of the input; no
- * context object (`$$`), no intrinsic functions (`States.*`).
+ * value at a path of the input, of the context object (context.ts) for
+ * paths starting with `$$`, or of an intrinsic function (intrinsics.ts).
  */
 export interface DataFlow {
   /** Selects the effective input from the raw input (absent: `$`). */
@@ -38,19 +41,13 @@ export interface DataFlow {
   readonly lambdaResponse?: boolean;
 }
 
-/** A path or template that does not fit the input: Step Functions fails the execution (not retriable, not catchable). */
-export class DataFlowError extends Error {
-  constructor(name: 'States.Runtime' | 'States.ResultPathMatchFailure', message: string) {
-    super(message);
-    this.name = name;
-  }
-}
+export { DataFlowError } from './dataflow-error';
 
 /** The user code's input: InputPath, then Parameters. */
-export function effectiveInput(flow: DataFlow | undefined, raw: unknown): unknown {
+export function effectiveInput(flow: DataFlow | undefined, raw: unknown, context?: unknown): unknown {
   if (flow === undefined) return raw;
   const selected = select(raw, flow.inputPath, 'InputPath');
-  return flow.parameters === undefined ? selected : applyTemplate(flow.parameters, selected, 'Parameters');
+  return flow.parameters === undefined ? selected : applyTemplate(flow.parameters, selected, 'Parameters', context);
 }
 
 /**
@@ -58,18 +55,21 @@ export function effectiveInput(flow: DataFlow | undefined, raw: unknown): unknow
  * `lambdaResponse` (with the function's `executedVersion`), ResultSelector,
  * ResultPath into the raw input, OutputPath.
  */
-export function stateOutput(flow: DataFlow | undefined, raw: unknown, result: unknown, executedVersion: string = '$LATEST'): unknown {
+export function stateOutput(
+  flow: DataFlow | undefined, raw: unknown, result: unknown, executedVersion: string = '$LATEST', context?: unknown,
+): unknown {
   if (flow === undefined) return result;
   const response = flow.lambdaResponse === true ? lambdaInvokeResponse(result, executedVersion) : result;
-  const selected = flow.resultSelector === undefined ? response : applyTemplate(flow.resultSelector, response, 'ResultSelector');
+  const selected = flow.resultSelector === undefined ? response : applyTemplate(flow.resultSelector, response, 'ResultSelector', context);
   const placed = placeResult(raw, flow.resultPath, selected);
   return select(placed, flow.outputPath, 'OutputPath');
 }
 
 /** A Pass state: its result is `result` when set, else the effective input. */
-export function passOutput(flow: DataFlow, raw: unknown): unknown {
-  const input = effectiveInput(flow, raw);
-  return stateOutput({ ...flow, resultSelector: undefined, lambdaResponse: undefined }, raw, flow.result !== undefined ? flow.result : input);
+export function passOutput(flow: DataFlow, raw: unknown, context?: unknown): unknown {
+  const input = effectiveInput(flow, raw, context);
+  const result = flow.result !== undefined ? flow.result : input;
+  return stateOutput({ ...flow, resultSelector: undefined, lambdaResponse: undefined }, raw, result, undefined, context);
 }
 
 /**
@@ -125,22 +125,35 @@ function placeResult(raw: unknown, path: string | null | undefined, result: unkn
 }
 
 /** Step Functions' payload template: keys ending in `.$` take the value at their path. */
-export function applyTemplate(template: unknown, document: unknown, field: string): unknown {
-  if (Array.isArray(template)) return template.map((t) => applyTemplate(t, document, field));
+export function applyTemplate(template: unknown, document: unknown, field: string, context?: unknown): unknown {
+  if (Array.isArray(template)) return template.map((t) => applyTemplate(t, document, field, context));
   if (!isObject(template)) return template;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(template)) {
     if (key.endsWith('.$')) {
-      const found = queryPath(document, value as string);
-      if (!found.found) {
-        throw new DataFlowError('States.Runtime', `${field}: the path '${value}' of '${key}' does not match any field of the value`);
-      }
-      out[key.slice(0, -2)] = found.value;
+      out[key.slice(0, -2)] = templateValue(value as string, document, field, key, context);
     } else {
-      out[key] = applyTemplate(value, document, field);
+      out[key] = applyTemplate(value, document, field, context);
     }
   }
   return out;
+}
+
+/** The value of one `.$` key: an intrinsic function's result, or the value at a path. */
+function templateValue(expression: string, document: unknown, field: string, key: string, context: unknown): unknown {
+  if (typeof expression === 'string' && isIntrinsic(expression)) {
+    try {
+      return evaluateIntrinsic(expression, document, context);
+    } catch (e) {
+      if (e instanceof DataFlowError) throw new DataFlowError(e.name, `${field}: '${key}': ${e.message}`);
+      throw e;
+    }
+  }
+  const found = typeof expression === 'string' && expression.startsWith('$$') ? readContextPath(context, expression) : queryPath(document, expression);
+  if (!found.found) {
+    throw new DataFlowError('States.Runtime', `${field}: the path '${expression}' of '${key}' does not match any field of the value`);
+  }
+  return found.value;
 }
 
 /** Checks a data flow's paths and templates; returns the problems (each naming the field). */
@@ -181,9 +194,12 @@ export function templateProblems(template: unknown, field: string): string[] {
     if (typeof value !== 'string') {
       problems.push(`${field}: '${key}' must be a JSONPath string`);
     } else if (value.startsWith('$$')) {
-      problems.push(`${field}: '${key}' reads the context object (${value}), which cdk-unum does not provide`);
+      const problem = contextPathProblem(value, field.startsWith('itemSelector'));
+      if (problem !== undefined) problems.push(`${field}: '${key}': ${problem}`);
+    } else if (isIntrinsic(value)) {
+      problems.push(...intrinsicProblems(value, field, key));
     } else if (!value.startsWith('$')) {
-      problems.push(`${field}: '${key}' is an intrinsic function or expression (${value}); only JSONPaths such as $.field are supported`);
+      problems.push(`${field}: '${key}' must be a JSONPath such as $.field or an intrinsic function such as States.Format('{}', $.x), got '${value}'`);
     } else {
       try {
         parseQuery(value);
@@ -197,4 +213,16 @@ export function templateProblems(template: unknown, field: string): string[] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Problems of an intrinsic expression: its syntax, and the context fields its `$$` arguments read. */
+function intrinsicProblems(expression: string, field: string, key: string): string[] {
+  try {
+    return intrinsicPaths(parseIntrinsic(expression))
+      .filter((path) => path.startsWith('$$'))
+      .flatMap((path) => contextPathProblem(path, field.startsWith('itemSelector')) ?? [])
+      .map((problem) => `${field}: '${key}': ${problem}`);
+  } catch (e) {
+    return [`${field}: '${key}': ${(e as Error).message}`];
+  }
 }

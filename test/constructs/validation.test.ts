@@ -94,6 +94,17 @@ describe('wiring states', () => {
       /^Map 'Each': set either itemsPath \(map over an array\) or width \(ranked copies\), not both$/);
   });
 
+  test('a Map itemSelector reading an unknown context field or a task token', () => {
+    expect(() => new Map(newStack(), 'Each', { itemSelector: { 'r.$': '$$.Execution.RoleArn' } })).toThrow(
+      /^Map 'Each': itemSelector: 'r\.\$': \$\$\.Execution\.RoleArn is not a field of the context object; the fields are \$\$\.Execution\.Id, /);
+    expect(() => new Map(newStack(), 'Each', { itemSelector: { 't.$': '$$.Task.Token' } })).toThrow(/task tokens are not supported yet/);
+  });
+
+  test('$$.Map.Item outside an itemSelector', () => {
+    const props = { code: lambda.Code.fromAsset(FIXTURES), handler: 'index.handler', parameters: { 'i.$': '$$.Map.Item.Index' } };
+    expect(() => new UnumFunction(newStack(), 'F', props)).toThrow(/\$\$\.Map\.Item is only available in a Map's itemSelector/);
+  });
+
   test.each([0, -1, 1.5])('a Map with width %p', (width) => {
     expect(() => new Map(newStack(), 'Each', { width })).toThrow(
       new RegExp(`^Map 'Each': width must be a positive integer \\(got ${String(width).replace('.', '\\.')}\\)$`));

@@ -5,7 +5,7 @@ import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Chain, Choice, Condition, FanIn, IntermediaryStore, Parallel, UnumFunction, UnumWorkflow } from '../../src';
+import { Chain, Choice, Condition, FanIn, IntermediaryStore, Map, Parallel, UnumFunction, UnumWorkflow } from '../../src';
 import { FunctionConfig } from '../../src/protocol/config';
 import { serialize, test as serializerTest } from '../../src/testing/snapshot-serializer';
 import { fn, FIXTURES, shapeStack, SHAPES } from '../support/shapes';
@@ -278,5 +278,24 @@ describe('UnumFunction', () => {
     expect(a.functionName.length).toBeLessThanOrEqual(64);
     expect(a.functionName).not.toEqual(b.functionName);
     expect(a.functionName).toMatch(/^AVeryLongStackName.*-[0-9a-f]{8}$/);
+  });
+});
+
+describe('the context object and Map itemSelector', () => {
+  test('itemSelector and $$ parameters reach the configurations of the functions that apply them', () => {
+    const stack = newStack();
+    const selector = { 'index.$': '$$.Map.Item.Index', 'item.$': '$$.Map.Item.Value', 'prefix.$': '$.prefix' };
+    const split = new UnumFunction(stack, 'Split', {
+      code: lambda.Code.fromAsset(FIXTURES), handler: 'index.handler', parameters: { 'name.$': '$$.Execution.Name', 'x.$': '$$.Execution.Input.x' },
+    });
+    new UnumWorkflow(stack, 'Wf', {
+      definition: Chain.start(split)
+        .next(new Map(stack, 'Each', { itemsPath: '$.items', itemSelector: selector }).itemProcessor(fn(stack, 'Work')))
+        .next(new FanIn(stack, 'Joined'))
+        .next(fn(stack, 'Agg')),
+    });
+    const config = configOf(Template.fromStack(stack), 'Split');
+    expect(config.dataFlow).toEqual({ parameters: { 'name.$': '$$.Execution.Name', 'x.$': '$$.Execution.Input.x' } });
+    expect(config.next).toMatchObject({ kind: 'map', fanout: 'Each', itemsPath: '$.items', itemSelector: selector });
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { join } from 'path';
 import { deliverSqsBatch, startEngine, synthApp } from './support';
 import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
@@ -128,4 +128,42 @@ test('payloadResponseOnly false in Python functions: lambda:invoke\'s { Executed
   const report = await engine.run({ workflow: 'pyresponse', input: { n: 3 } });
   expect(report.status).toBe('SUCCEEDED');
   expect(report.result).toEqual({ value: 81, status: 200, version: '$LATEST', first: 81 });
+});
+
+test('the context object $$ in Node.js and Python functions and a Map itemSelector, through the engine', async () => {
+  const r = await engine.run({ workflow: 'context', input: { x: 7, items: ['a', 'b'] } });
+  expect(r.status).toBe('SUCCEEDED');
+  const items = r.result as Array<{ before: { start: string } }>;
+  const start = items[0].before.start;
+  expect(start).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  // CtxFlaky (Node.js) failed once; CtxPython's parameters read $$ in Python; CtxItem gets each itemSelector output.
+  const before = {
+    node: { input: { name: r.session, x: 7, state: 'CtxFlaky', retries: 1 }, attempts: 2 },
+    id: `arn:aws:states:us-east-1:000000000000:execution:context:${r.session}`,
+    name: r.session,
+    x: 7,
+    start,
+    state: 'CtxPython',
+    retries: 0,
+    items: ['a', 'b'],
+  };
+  expect(r.result).toEqual([{ index: 0, item: 'a', before }, { index: 1, item: 'b', before }]);
+});
+
+test('intrinsic functions in a Node.js function\'s parameters, a Pass and a Python function\'s parameters and resultSelector, through the engine', async () => {
+  const r = await engine.run({ workflow: 'intrinsics', input: { name: 'Ada', items: [1, 2, 3] } });
+  expect(r.status).toBe('SUCCEEDED');
+  const id = createHash('sha256').update('Ada').digest('hex');
+  const all = {
+    unique: [1, 2],
+    decoded: `${id}-42`,
+    parts: ['Hello', 'Ada', '3', 'items'],
+    merged: { a: 1, b: 2 },
+    // new java.util.Random(1234).nextInt(998) is 242.
+    random: 243,
+    session: `run ${r.session}`,
+    range: [1, 5, 9],
+    items: [1, 2, 3],
+  };
+  expect(r.result).toEqual({ text: '{"a":1,"b":2}', all, contains: true });
 });

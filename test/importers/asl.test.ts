@@ -170,6 +170,33 @@ test('lambda:invoke read as Lambda\'s response ($.Payload, $.StatusCode, $.Execu
   expect((arn.states[0] as { dataFlow: object }).dataFlow).not.toHaveProperty('payloadResponseOnly');
 });
 
+test('the context object and Map ItemSelector (and Parameters, its older name on a Map) import and run', async () => {
+  const lambdaArn = (f: string) => `arn:aws:lambda:us-east-1:123456789012:function:${f}`;
+  // The shape of Step Functions' documented ItemSelector example: each item with its index and a field of the Map's input.
+  const each = (field: string) => ({
+    Type: 'Map',
+    ItemsPath: '$.detail.shipped',
+    [field]: { 'ContextIndex.$': '$$.Map.Item.Index', 'ContextValue.$': '$$.Map.Item.Value', 'delivery.$': '$.delivery-partner' },
+    ItemProcessor: { StartAt: 'Ship', States: { Ship: { Type: 'Task', Resource: lambdaArn('ship'), End: true } } },
+  });
+  const definition = (field: string) => JSON.stringify({
+    StartAt: 'Load',
+    States: {
+      Load: { Type: 'Task', Resource: lambdaArn('load'), Parameters: { 'name.$': '$$.Execution.Name', 'detail.$': '$$.Execution.Input.detail', 'delivery-partner': 'UQS' }, Next: 'Each' },
+      Each: { ...each(field), End: true },
+    },
+  });
+  for (const field of ['ItemSelector', 'Parameters']) {
+    const imported = importDefinition('asl', definition(field));
+    deployImported(w, imported, { Load: (x: unknown) => x, Ship: (x: unknown) => x });
+    const session = await w.run({ detail: { shipped: [{ 'prod': 'R31', 'dest-code': 9511 }, { 'prod': 'S39', 'dest-code': 9511 }] } }, `import-ctx-${field}`);
+    expect(await w.result(session)).toEqual([
+      { ContextIndex: 0, ContextValue: { 'prod': 'R31', 'dest-code': 9511 }, delivery: 'UQS' },
+      { ContextIndex: 1, ContextValue: { 'prod': 'S39', 'dest-code': 9511 }, delivery: 'UQS' },
+    ]);
+  }
+});
+
 describe('TimeoutSeconds of the state machine', () => {
   const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
   const slowThenNext = (timeoutSeconds: unknown) => JSON.stringify({
@@ -222,9 +249,9 @@ describe('rejected with the state and the reason', () => {
     ['an activity', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:us-east-1:123456789012:activity:work', End: true } }), /state 'A': .*activity/],
     ['a .sync integration', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::glue:startJobRun.sync', End: true } }), /state 'A': .*\.sync/],
     ['a callback', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { 'FunctionName': 'f', 'Payload.$': '$' }, End: true } }), /state 'A': .*callback/],
-    ['an intrinsic function', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'id.$': 'States.UUID()' }, End: true } }), /state 'A': .*intrinsic/],
-    ['the context object', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'id.$': '$$.Execution.Id' }, End: true } }), /state 'A': .*context object/],
     ['Parallel Parameters with ResultPath', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'P' }, P: { Type: 'Parallel', Parameters: { 'x.$': '$.x' }, ResultPath: '$.r', Branches: [{ StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }], End: true } }), /state 'P': Parameters together with ResultPath "\$\.r" cannot be kept/],
+    ['a task token', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'token.$': '$$.Task.Token' }, End: true } }), /state 'A': .*task tokens are not supported yet/],
+    ['an unknown context field', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'r.$': '$$.Execution.RoleArn' }, End: true } }), /state 'A': .*not a field of the context object; the fields are \$\$\.Execution\.Id/],
     ['HeartbeatSeconds', machine({ A: { Type: 'Task', Resource: lambdaArn, HeartbeatSeconds: 10, End: true } }), /state 'A': Task field HeartbeatSeconds/],
     ['a distributed map', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'M' }, M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: { Bucket: 'b', Key: 'k' } }, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }, End: true } }), /state 'M': .*(ItemReader|DISTRIBUTED)/],
     ['a service integration', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true } }), /state 'A': resource .* is not a Lambda function/],

@@ -93,6 +93,31 @@ const workflows: WorkflowGraph[] = [
     task('Agg', 'Ok'),
     choice('Ok', [[{ op: 'isPresent', path: '$.sum', value: true }, 'Fin']]),
     task('Fin')),
+  // The context object $$ (test_context_object.py, the same as test/runtime/context.test.ts).
+  graph('context', 'Charge',
+    task('Charge', 'Stamp', {
+      retry: [{ errors: ['TransientError'], intervalSeconds: 0.01, maxAttempts: 2, backoffRate: 1 }],
+      dataFlow: {
+        parameters: {
+          'name.$': '$$.Execution.Name',
+          'id.$': '$$.Execution.Id',
+          'x.$': '$$.Execution.Input.x',
+          'start.$': '$$.Execution.StartTime',
+          'state.$': '$$.State.Name',
+          'retries.$': '$$.State.RetryCount',
+          'machine.$': '$$.StateMachine.Name',
+          'own.$': '$.x',
+        },
+        resultSelector: { 'value.$': '$.x', 'by.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount' },
+      },
+    }),
+    { kind: 'pass', id: 'Stamp', dataFlow: { parameters: { 'order.$': '$', 'pass.$': '$$.State.Name', 'name.$': '$$.Execution.Name' } } } as GraphState),
+  graph('contextMap', 'Split',
+    task('Split', 'Each'),
+    { ...map('Each', 'Work', 'Gather'), itemSelector: { 'index.$': '$$.Map.Item.Index', 'item.$': '$$.Map.Item.Value', 'prefix.$': '$.prefix', 'fixed': 1 } } as GraphState,
+    task('Work'),
+    fanIn('Gather', 'Agg'),
+    task('Agg')),
   graph('wait', 'A', task('A', 'Pause'), { kind: 'wait', id: 'Pause', seconds: 1, next: 'B' } as GraphState, task('B')),
   // A function invoked through an alias (its predecessors' name for it is fn-A:live): it re-invokes itself through the alias too.
   graph('aliased', 'A',

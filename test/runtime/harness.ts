@@ -203,6 +203,7 @@ export class World implements Invoker {
       const out = await current.run(request.functionName, () => fn(JSON.parse(request.payload), {
         awsRequestId: request.requestId,
         functionName: request.functionName,
+        invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${request.functionName}`,
         getRemainingTimeInMillis: () => (this.options.remainingMs === undefined ? Infinity : deadline - Date.now()),
       }));
       return { payload: JSON.stringify(out ?? null) };

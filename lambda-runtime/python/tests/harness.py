@@ -217,7 +217,8 @@ class World:
         def invoke(request: InvokeRequest) -> InvokeResult:
             import time
             deadline = None if self.remaining_ms is None else time.time() + self.remaining_ms / 1000
-            context = LambdaContext(aws_request_id=request.request_id, function_name=request.function_name, deadline=deadline)
+            context = LambdaContext(aws_request_id=request.request_id, function_name=request.function_name, deadline=deadline,
+                                    invoked_function_arn=f'arn:aws:lambda:us-east-1:123456789012:function:{request.function_name}')
             try:
                 return InvokeResult(payload=runtime(json.loads(request.payload), context))
             except Exception as e:  # noqa: BLE001 - reported as Lambda reports an unhandled error

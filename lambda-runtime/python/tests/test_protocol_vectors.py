@@ -16,6 +16,7 @@ ERRORS = {
     "Unum.InvalidEnvelope": (protocol.EnvelopeError,),
     "States.Runtime": (protocol.DataFlowError,),
     "States.ResultPathMatchFailure": (protocol.DataFlowError,),
+    "States.IntrinsicFailure": (protocol.DataFlowError,),
 }
 
 
@@ -35,7 +36,7 @@ def cases():
 
 
 def test_vector_files_are_present():
-    assert set(FILES) >= {"keys.json", "envelopes.json", "conditions.json", "jsonpath.json", "join.json", "dataflow.json", "config.json", "trace.json", "deadline.json"}
+    assert set(FILES) >= {"keys.json", "envelopes.json", "conditions.json", "jsonpath.json", "join.json", "dataflow.json", "config.json", "trace.json", "deadline.json", "intrinsics.json", "context.json"}
 
 
 @pytest.mark.parametrize("case", cases())

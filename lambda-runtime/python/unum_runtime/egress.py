@@ -15,7 +15,7 @@ from .fanout import Fanouts
 from .flow import WAIT_MARGIN_MS, FlowState, now_ms, reaches_join, sleep_ms
 from .gc import collect_garbage, track_garbage
 from .protocol import (
-    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT, DataFlowError, checkpoint_item_key,
+    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT, DataFlowError, apply_template, checkpoint_item_key,
     dag_slot_instance_key, decode_element, effective_input, encode_element, evaluate_condition, fail_details, fanout_input_item_key,
     fanout_progress_item_key, js_loads,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
@@ -216,7 +216,8 @@ class Egress:
     def _pass(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join."""
         raw = self.value(payload)
-        value = _routed(f"pass '{action['node']}'", lambda: pass_output(action['dataFlow'], raw))
+        context = self.rt.context_object(self.inv, action['node'], 0, [action['dataFlow'].get('parameters')])
+        value = _routed(f"pass '{action['node']}'", lambda: pass_output(action['dataFlow'], raw, context))
         if reaches_join(action['next']):
             self._checkpoint_value(instance_key(action['node'], scope.frames, scope.iteration), value)
         return self.step(action['next'], Payload(value=value), scope, action['node'])
@@ -328,7 +329,7 @@ class Egress:
         size = len(items)
 
         def issue_item(egress: 'Egress', index: int) -> None:
-            egress.step(action['item'], Payload(value=items[index]), Scope(
+            egress.step(action['item'], Payload(value=self._select_item(action, value, index, items[index])), Scope(
                 [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source)
 
         if self.issuing is not None:
@@ -378,6 +379,13 @@ class Egress:
             'issue': {instance: index},
             **({} if origin.get('deadline') is None else {'deadline': origin['deadline']}),
         })
+
+    def _select_item(self, action: Action, map_input: Any, index: int, item: Any) -> Any:
+        """A Map item's input: the itemSelector applied to the Map's input, with $$.Map.Item the item (Step Functions' ItemSelector)."""
+        if 'itemSelector' not in action:
+            return item
+        context = self.rt.context_object(self.inv, action['fanout'], 0, [action['itemSelector']], {'index': index, 'value': item})
+        return _routed(f"map '{action['fanout']}'", lambda: apply_template(action['itemSelector'], map_input, 'ItemSelector', context))
 
     def _continue_fanouts_later(self) -> None:
         """Maps that stopped short of time: re-invoke this function to issue the rest (the continuation replays the egress)."""

@@ -12,7 +12,7 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Mapping, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from .context import FanOutPosition, UnumContext
 from .egress import Egress, InlineInvocation, Payload, Scope
@@ -23,12 +23,14 @@ from .log import Logger, invocation_fields, json_logger, with_fields
 from .metrics import Metrics
 from .protocol import (
     ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, DataFlowError, EnvelopeError,
-    checkpoint_item_key, effective_input, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
+    account_of_function_arn, checkpoint_item_key, context_object, effective_input, reads_context, reads_session_record,
+    session_item_key, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
     payload_object_key, sampled_trace_id, state_output, workflow_deadline, write_path,
 )
+from .protocol import js
 from .protocol.deadline import iso_time
 from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
-from .session import FailureRecord, SessionTimedOut, create_session, fail_session, session_deadline, succeed_session, time_out_session
+from .session import FailureRecord, SessionTimedOut, create_session, iso_now, fail_session, session_deadline, succeed_session, time_out_session
 from .sqs import is_sqs_batch, start_sqs_batch
 from .store import Item, Store, fan_in_of
 
@@ -76,6 +78,10 @@ class Invocation:
     metrics: Metrics
     # The entry's own instance run after the start states, in the invocation that ran them.
     after_start: bool = False
+    # ISO 8601: when this invocation started ($$.State.EnteredTime).
+    entered_time: str = ''
+    # The session's start time and input, read once, only for $$.Execution.Input / StartTime.
+    session_facts: Optional[Dict[str, Any]] = None
 
 
 @dataclass
@@ -140,6 +146,7 @@ class Runtime:
             lambda_context=lambda_context, logger=with_fields(self.logger, fields),
             metrics=Metrics(self.config['workflow'], self.config['node'], {'session': envelope['session'], 'instance': instance}),
             after_start=after_start,
+            entered_time=iso_now(),
         )
         inv.metrics.count('INVOCATIONS')
         try:
@@ -366,12 +373,18 @@ class Runtime:
         if is_start:
             self._start_session(inv, raw)
 
-        # Step Functions' InputPath and Parameters select what the user code sees.
-        user_input = self._apply_data_flow(inv, lambda: effective_input(self.config.get('dataFlow'), raw))
+        flow = self.config.get('dataFlow')
+        parameters = js.prop(flow, 'parameters') if flow is not None else js.UNDEFINED
+        attempt = envelope.get('attempt') or 0
+
+        def select_input():
+            # Step Functions' InputPath and Parameters select what the user code sees (again per retry when they read $$.State.RetryCount).
+            context = self.context_object(inv, envelope['node'], attempt, [parameters])
+            return self._apply_data_flow(inv, lambda: effective_input(flow, raw, context))
+
+        user_input = select_input()
         if user_input is _FAILED:
             return None
-
-        attempt = envelope.get('attempt') or 0
         # A retry handed over by the invocation whose attempt failed: not before its deadline.
         if envelope.get('notBefore') is not None and not self._await_retry(inv, attempt, envelope['notBefore']):
             return None
@@ -397,9 +410,13 @@ class Runtime:
                     not_before = min(now_ms() + delay, float('inf') if envelope.get('deadline') is None else envelope['deadline'])
                     inv.logger.warn('user code failed; retrying', {
                         'error': name, 'cause': error_cause(e), 'attempt': attempt, 'delayMs': delay, 'notBefore': not_before})
-                    if self._await_retry(inv, attempt, not_before):
-                        continue
-                    return None
+                    if not self._await_retry(inv, attempt, not_before):
+                        return None
+                    if reads_context(parameters):
+                        user_input = select_input()
+                        if user_input is _FAILED:
+                            return None
+                    continue
                 c = find_catch(self.config['catch'], name)
                 if c < 0:
                     inv.logger.error('user code failed; no retry or catch left', {'error': name, 'cause': error_cause(e)})
@@ -408,12 +425,13 @@ class Runtime:
                 output = write_path(raw, self.config['catch'][c]['resultPath'], {'Error': name, 'Cause': error_cause(e)})
                 caught = c
                 break
-        if caught is None and self.config.get('dataFlow') is not None:
+        if caught is None and flow is not None:
             # ResultSelector, ResultPath (into the raw input), OutputPath.
             result = output
+            context = self.context_object(inv, envelope['node'], attempt, [js.prop(flow, 'resultSelector')])
             # Lambda sets the version it runs (an alias's resolved version), which is lambda:invoke's ExecutedVersion.
             version = os.environ.get('AWS_LAMBDA_FUNCTION_VERSION', '$LATEST')
-            output = self._apply_data_flow(inv, lambda: state_output(self.config.get('dataFlow'), raw, result, version))
+            output = self._apply_data_flow(inv, lambda: state_output(flow, raw, result, version, context))
             if output is _FAILED:
                 return None
         self.fault('after-user-code', inv)
@@ -433,6 +451,39 @@ class Runtime:
         if created:
             return attrs, True, output
         return (winner if winner is not None else self.store.get(key)), False, None
+
+    def context_object(self, inv: Invocation, state: str, attempt: int, templates: List[Any],
+                       map_item: Optional[Dict[str, Any]] = None) -> Any:
+        """
+        The context object ($$) of `state`, or UNDEFINED when no template reads it, so a workflow
+        without $$ pays nothing. The session record is read, once per invocation, only for
+        $$.Execution.Input / StartTime: the input may be large, so the envelope does not carry it.
+        """
+        if not any(reads_context(t) for t in templates):
+            return js.UNDEFINED
+        facts: Dict[str, Any] = {
+            'workflow': inv.envelope['workflow'], 'session': inv.envelope['session'], 'state': state,
+            'enteredTime': inv.entered_time, 'attempt': attempt, 'region': os.environ.get('AWS_REGION'),
+            'account': account_of_function_arn(getattr(inv.lambda_context, 'invoked_function_arn', None)),
+        }
+        if any(reads_session_record(t) for t in templates):
+            facts.update(self._session_facts(inv))
+        if map_item is not None:
+            facts['mapItem'] = map_item
+        return context_object(facts)
+
+    def _session_facts(self, inv: Invocation) -> Dict[str, Any]:
+        """The session's start time and input, from one consistent read of its record."""
+        if inv.session_facts is None:
+            item = self.store.get(session_item_key(inv.envelope))
+            facts: Dict[str, Any] = {}
+            if item is not None:
+                start = item.get(SESSION_ATTR['START'], {}).get('S')
+                if start is not None:
+                    facts['startTime'] = start
+                facts['input'] = self.store.decode_value(inv.envelope, item, SESSION_ATTR['INPUT_PREFIX'])
+            inv.session_facts = facts
+        return inv.session_facts
 
     def _apply_data_flow(self, inv: Invocation, apply: Callable[[], Any]) -> Any:
         """A path that does not fit the value fails the session, like Step Functions (not retried, not caught)."""

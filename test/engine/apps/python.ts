@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Chain, Choice, Condition, Fail, FanIn, Map, UnumFunction, UnumFunctionProps, UnumWorkflow } from '../../../src';
+import { Chain, Choice, Condition, Fail, FanIn, JsonPath, Map, Pass, UnumFunction, UnumFunctionProps, UnumWorkflow } from '../../../src';
 
 const app = new App();
 const stack = new Stack(app, 'EnginePython');
@@ -61,6 +61,72 @@ new UnumWorkflow(stack, 'pyresponse', {
       inputPath: '$.invoked.Payload',
       payloadResponseOnly: false,
       resultSelector: { 'value.$': '$.Payload', 'status.$': '$.StatusCode', 'version.$': '$.ExecutedVersion', 'first.$': '$.Payload' },
+    })),
+});
+
+// The context object $$: a Node.js function retried once, a Python one, and a Map whose itemSelector feeds Python items.
+new UnumWorkflow(stack, 'context', {
+  definition: Chain.start(new UnumFunction(stack, 'CtxFlaky', {
+    entry: steps,
+    handler: 'flaky',
+    parameters: { 'name.$': '$$.Execution.Name', 'x.$': '$$.Execution.Input.x', 'state.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount' },
+  }).addRetry({ errors: ['Transient'], interval: Duration.seconds(1), maxAttempts: 1 }))
+    .next(py('CtxPython', 'context', {
+      parameters: {
+        'node.$': '$',
+        'id.$': '$$.Execution.Id',
+        'name.$': '$$.Execution.Name',
+        'x.$': '$$.Execution.Input.x',
+        'start.$': '$$.Execution.StartTime',
+        'state.$': '$$.State.Name',
+        'retries.$': '$$.State.RetryCount',
+        'items.$': '$$.Execution.Input.items',
+      },
+    }))
+    .next(new Map(stack, 'CtxEach', {
+      itemsPath: '$.items',
+      itemSelector: { 'index.$': '$$.Map.Item.Index', 'item.$': '$$.Map.Item.Value', 'before.$': '$' },
+    }).itemProcessor(py('CtxItem', 'context')))
+    .next(new FanIn(stack, 'CtxJoined'))
+    .next(node('CtxDone', 'identity')),
+});
+
+// Intrinsic functions evaluated by both runtimes: a Node.js function's parameters (written with JsonPath),
+// a Pass after it (evaluated by the Node.js egress), then a Python function's parameters and resultSelector.
+new UnumWorkflow(stack, 'intrinsics', {
+  definition: Chain.start(new UnumFunction(stack, 'IntrNode', {
+    entry: steps,
+    handler: 'identity',
+    parameters: {
+      greeting: JsonPath.format('Hello, {} ({} items)', JsonPath.stringAt('$.name'), JsonPath.arrayLength(JsonPath.listAt('$.items'))),
+      chunks: JsonPath.arrayPartition(JsonPath.listAt('$.items'), 2),
+      id: JsonPath.hash(JsonPath.stringAt('$.name'), 'SHA-256'),
+      session: JsonPath.format('run {}', JsonPath.executionName),
+      items: JsonPath.listAt('$.items'),
+    },
+  }))
+    .next(new Pass(stack, 'IntrPass', {
+      parameters: {
+        'greeting.$': '$.greeting',
+        'session.$': '$.session',
+        'second.$': 'States.ArrayGetItem($.items, 1)',
+        'encoded.$': "States.Base64Encode(States.Format('{}-{}', $.id, States.MathAdd(States.ArrayLength($.chunks), 40)))",
+        'range.$': 'States.ArrayRange(1, 9, 4)',
+        'items.$': '$.items',
+      },
+    }))
+    .next(py('IntrPython', 'context', {
+      parameters: {
+        'unique.$': 'States.ArrayUnique(States.Array(1, 2, 2, $.second))',
+        'decoded.$': 'States.Base64Decode($.encoded)',
+        'parts.$': "States.StringSplit($.greeting, ' ,()')",
+        'merged.$': "States.JsonMerge(States.StringToJson('{\"a\": 1, \"b\": 1}'), States.StringToJson('{\"b\": 2}'), false)",
+        'random.$': 'States.MathRandom(1, 999, 1234)',
+        'session.$': '$.session',
+        'range.$': '$.range',
+        'items.$': '$.items',
+      },
+      resultSelector: { 'text.$': 'States.JsonToString($.merged)', 'all.$': '$', 'contains.$': 'States.ArrayContains($.items, 3)' },
     })),
 });
 

@@ -9,9 +9,11 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { conditionVectors } from './conditions';
 import { configVectors } from './config';
+import { contextVectors } from './context';
 import { dataflowVectors } from './dataflow';
 import { deadlineVectors } from './deadline';
 import { envelopeVectors } from './envelopes';
+import { intrinsicVectors } from './intrinsics';
 import { joinVectors } from './join';
 import { jsonpathVectors } from './jsonpath';
 import { keyVectors } from './keys';
@@ -33,8 +35,10 @@ export const VECTOR_BUILDERS: Record<string, () => VectorFile> = {
   join: joinVectors,
   dataflow: dataflowVectors,
   config: configVectors,
+  context: contextVectors,
   trace: traceVectors,
   deadline: deadlineVectors,
+  intrinsics: intrinsicVectors,
   states: statesVectors,
 };
 

@@ -41,6 +41,21 @@ COMPARISON_OPERATORS = (
 
 CONFIG_VERSION = 1
 
+CONTEXT_FIELDS = (
+    "Execution.Id",
+    "Execution.Name",
+    "Execution.Input.*",
+    "Execution.StartTime",
+    "Execution.RedriveCount",
+    "StateMachine.Id",
+    "StateMachine.Name",
+    "State.Name",
+    "State.EnteredTime",
+    "State.RetryCount",
+    "Map.Item.Index",
+    "Map.Item.Value.*",
+)
+
 EMPTY_SOURCE = -1
 
 ENV = {
@@ -109,6 +124,20 @@ FUNCTION_OBJECT_ACTIONS = (
 )
 
 GC_PARTITIONS = 8
+
+HASH_ALGORITHMS = {
+    "MD5": "md5",
+    "SHA-1": "sha1",
+    "SHA-256": "sha256",
+    "SHA-384": "sha384",
+    "SHA-512": "sha512",
+}
+
+INTRINSIC_LIMITS = {
+    "nesting": 10,
+    "arrayRangeItems": 1000,
+    "encodedInputChars": 10000,
+}
 
 INVOKE_ACTIONS = (
     "lambda:InvokeFunction",

@@ -7,48 +7,42 @@ A field absent from the DataFlow differs from one that is null (Step Functions' 
 absence is js.UNDEFINED here, never None.
 """
 from . import js
+from .context import context_path_problem, read_context_path
+from .dataflow_error import DataFlowError
+from .intrinsics import evaluate_intrinsic, intrinsic_paths, is_intrinsic, parse_intrinsic
 from .jsonpath import parse_path, parse_query, query_path
 
 __all__ = ["DataFlowError", "needs_raw_input", "effective_input", "state_output", "pass_output", "apply_template",
            "validate_data_flow", "template_problems"]
 
 
-class DataFlowError(Exception):
-    """A path or template that does not fit the input: Step Functions fails the execution
-    (not retriable, not catchable). `name` is States.Runtime or States.ResultPathMatchFailure."""
-
-    def __init__(self, name, message):
-        super().__init__(message)
-        self.name = name
-
-
-def effective_input(flow, raw):
+def effective_input(flow, raw, context=js.UNDEFINED):
     """The user code's input: InputPath, then Parameters."""
     if flow is None or flow is js.UNDEFINED:
         return raw
     selected = _select(raw, js.prop(flow, "inputPath"), "InputPath")
     parameters = js.prop(flow, "parameters")
-    return selected if parameters is js.UNDEFINED else apply_template(parameters, selected, "Parameters")
+    return selected if parameters is js.UNDEFINED else apply_template(parameters, selected, "Parameters", context)
 
 
-def state_output(flow, raw, result, executed_version="$LATEST"):
+def state_output(flow, raw, result, executed_version="$LATEST", context=js.UNDEFINED):
     """The state's output from its result: the lambda:invoke response when `lambdaResponse` (with the
     function's `executed_version`), ResultSelector, ResultPath into the raw input, OutputPath."""
     if flow is None or flow is js.UNDEFINED:
         return result
     response = _lambda_invoke_response(result, executed_version) if js.prop(flow, "lambdaResponse") is True else result
     selector = js.prop(flow, "resultSelector")
-    selected = response if selector is js.UNDEFINED else apply_template(selector, response, "ResultSelector")
+    selected = response if selector is js.UNDEFINED else apply_template(selector, response, "ResultSelector", context)
     placed = _place_result(raw, js.prop(flow, "resultPath"), selected)
     return _select(placed, js.prop(flow, "outputPath"), "OutputPath")
 
 
-def pass_output(flow, raw):
+def pass_output(flow, raw, context=js.UNDEFINED):
     """A Pass state: its result is `result` when set, else the effective input."""
-    value = effective_input(flow, raw)
+    value = effective_input(flow, raw, context)
     without_selector = {k: v for k, v in flow.items() if k not in ("resultSelector", "lambdaResponse")}
     result = js.prop(flow, "result")
-    return state_output(without_selector, raw, value if result is js.UNDEFINED else result)
+    return state_output(without_selector, raw, value if result is js.UNDEFINED else result, context=context)
 
 
 def _lambda_invoke_response(payload, executed_version):
@@ -104,24 +98,34 @@ def _place_result(raw, path, result):
     return root
 
 
-def apply_template(template, document, field):
-    """Step Functions' payload template: keys ending in `.$` take the value at their path."""
+def apply_template(template, document, field, context=js.UNDEFINED):
+    """Step Functions' payload template: keys ending in `.$` take the value at their path or of their intrinsic function."""
     if isinstance(template, list):
-        return [apply_template(t, document, field) for t in template]
+        return [apply_template(t, document, field, context) for t in template]
     if not isinstance(template, dict):
         return template
     out = {}
     for key in js.keys(template):
         value = template[key]
         if key.endswith(".$"):
-            found = query_path(document, value)
-            if not found["found"]:
-                raise DataFlowError("States.Runtime", "%s: the path '%s' of '%s' does not match any field of the value"
-                                    % (field, js.to_string(value), key))
-            out[key[:-2]] = found["value"]
+            out[key[:-2]] = _template_value(value, document, field, key, context)
         else:
-            out[key] = apply_template(value, document, field)
+            out[key] = apply_template(value, document, field, context)
     return out
+
+
+def _template_value(expression, document, field, key, context):
+    if is_intrinsic(expression):
+        try:
+            return evaluate_intrinsic(expression, document, context)
+        except DataFlowError as e:
+            raise DataFlowError(e.name, "%s: '%s': %s" % (field, key, e)) from None
+    is_context = isinstance(expression, str) and expression.startswith("$$")
+    found = read_context_path(context, expression) if is_context else query_path(document, expression)
+    if not found["found"]:
+        raise DataFlowError("States.Runtime", "%s: the path '%s' of '%s' does not match any field of the value"
+                            % (field, js.to_string(expression), key))
+    return found["value"]
 
 
 def validate_data_flow(flow):
@@ -169,9 +173,13 @@ def template_problems(template, field):
         if not isinstance(value, str):
             problems.append("%s: '%s' must be a JSONPath string" % (field, key))
         elif value.startswith("$$"):
-            problems.append("%s: '%s' reads the context object (%s), which cdk-unum does not provide" % (field, key, value))
+            problem = context_path_problem(value, field.startswith("itemSelector"))
+            if problem is not None:
+                problems.append("%s: '%s': %s" % (field, key, problem))
+        elif is_intrinsic(value):
+            problems.extend(_intrinsic_problems(value, field, key))
         elif not value.startswith("$"):
-            problems.append("%s: '%s' is an intrinsic function or expression (%s); only JSONPaths such as $.field are supported"
+            problems.append("%s: '%s' must be a JSONPath such as $.field or an intrinsic function such as States.Format('{}', $.x), got '%s'"
                             % (field, key, value))
         else:
             try:
@@ -179,3 +187,13 @@ def template_problems(template, field):
             except ValueError as e:
                 problems.append("%s: '%s': %s" % (field, key, e))
     return problems
+
+
+def _intrinsic_problems(expression, field, key):
+    """Problems of an intrinsic expression: its syntax, and the context fields its `$$` arguments read."""
+    try:
+        paths = intrinsic_paths(parse_intrinsic(expression))
+    except ValueError as e:
+        return ["%s: '%s': %s" % (field, key, e)]
+    problems = [context_path_problem(path, field.startswith("itemSelector")) for path in paths if path.startswith("$$")]
+    return ["%s: '%s': %s" % (field, key, p) for p in problems if p is not None]

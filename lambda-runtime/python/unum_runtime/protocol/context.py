@@ -1,0 +1,122 @@
+"""Step Functions' context object (`$$`): port of src/protocol/context.ts.
+
+Facts are a dict with the keys of ContextFacts: workflow, session, state, enteredTime, attempt, and
+optionally region, account, startTime, input, mapItem ({index, value}).
+"""
+import re
+
+from . import js
+from ._generated import CONTEXT_FIELDS
+from .intrinsics import intrinsic_paths, is_intrinsic, parse_intrinsic
+from .jsonpath import parse_path, read_path
+
+__all__ = ["account_of_function_arn", "context_object", "read_context_path", "context_path_problem", "reads_context",
+           "reads_session_record"]
+
+_ACCOUNT = re.compile(r"^[0-9]{12}$")
+
+
+def account_of_function_arn(arn):
+    """The account of a Lambda function ARN (`arn:aws:lambda:<region>:<account>:function:<name>`)."""
+    if not isinstance(arn, str):
+        return None
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 4 and _ACCOUNT.match(parts[4]) else None
+
+
+def context_object(facts):
+    """The context object: Step Functions' field names and shapes."""
+    region = js.prop(facts, "region")
+    account = js.prop(facts, "account")
+    prefix = "arn:aws:states:%s:%s" % ("local" if region in (js.UNDEFINED, None) else region,
+                                       "000000000000" if account in (js.UNDEFINED, None) else account)
+    execution = {
+        "Id": "%s:execution:%s:%s" % (prefix, facts["workflow"], facts["session"]),
+        "Name": facts["session"],
+        "RedriveCount": 0,
+    }
+    if js.prop(facts, "input") is not js.UNDEFINED:
+        execution["Input"] = facts["input"]
+    if js.prop(facts, "startTime") is not js.UNDEFINED:
+        execution["StartTime"] = facts["startTime"]
+    context = {
+        "Execution": execution,
+        "StateMachine": {"Id": "%s:stateMachine:%s" % (prefix, facts["workflow"]), "Name": facts["workflow"]},
+        "State": {"Name": facts["state"], "EnteredTime": facts["enteredTime"], "RetryCount": facts["attempt"]},
+    }
+    item = js.prop(facts, "mapItem")
+    if item not in (js.UNDEFINED, None):
+        context["Map"] = {"Item": {"Index": item["index"], "Value": item["value"]}}
+    return context
+
+
+def read_context_path(context, path):
+    """Reads a `$$` path from the context object."""
+    return read_path(context, "$" + path[2:])
+
+
+def _field(path):
+    return ".".join(s if isinstance(s, str) else js.to_string(s) for s in parse_path("$" + path[2:]))
+
+
+def context_path_problem(path, in_item_selector):
+    """Why a `$$` path cannot be read (None: it can); `$$.Map.Item` only in a Map's itemSelector."""
+    try:
+        dotted = _field(path)
+    except ValueError as e:
+        return "%s: %s" % (path, e)
+    if dotted == "Task" or dotted.startswith("Task."):
+        return "%s: task tokens are not supported yet" % path
+    if (dotted == "Map" or dotted.startswith("Map.")) and not in_item_selector:
+        return "%s: $$.Map.Item is only available in a Map's itemSelector" % path
+    for field in CONTEXT_FIELDS:
+        is_open = field.endswith(".*")
+        base = field[:-2] if is_open else field
+        if dotted == base or base.startswith(dotted + ".") or dotted == "" or (is_open and dotted.startswith(base + ".")):
+            return None
+    return "%s is not a field of the context object; the fields are %s" % (
+        path, ", ".join("$$." + f.replace(".*", "", 1) for f in CONTEXT_FIELDS))
+
+
+def reads_context(template):
+    """Whether a template has a `$$` path anywhere (then the runtime builds the context object)."""
+    return len(_context_paths(template)) > 0
+
+
+def reads_session_record(template):
+    """Whether a template reads the session record's facts (Execution.Input or StartTime, or an object holding them)."""
+    for path in _context_paths(template):
+        try:
+            dotted = _field(path)
+        except ValueError:
+            continue
+        if dotted in ("", "Execution", "Execution.StartTime", "Execution.Input") or dotted.startswith("Execution.Input."):
+            return True
+    return False
+
+
+def _context_paths(template):
+    if isinstance(template, list):
+        return [p for t in template for p in _context_paths(t)]
+    if not isinstance(template, dict):
+        return []
+    out = []
+    for key in js.keys(template):
+        value = template[key]
+        if key.endswith(".$"):
+            out.extend(_expression_context_paths(value))
+        else:
+            out.extend(_context_paths(value))
+    return out
+
+
+def _expression_context_paths(value):
+    """The `$$` paths a `.$` value reads: itself, or the arguments of its intrinsic function."""
+    if not isinstance(value, str):
+        return []
+    if is_intrinsic(value):
+        try:
+            return [p for p in intrinsic_paths(parse_intrinsic(value)) if p.startswith("$$")]
+        except ValueError:
+            return []
+    return [value] if value.startswith("$$") else []

@@ -1,0 +1,132 @@
+import { intrinsicPaths, isIntrinsic, parseIntrinsic } from './intrinsics';
+import { parsePath, readPath } from './jsonpath';
+
+/**
+ * Step Functions' context object (`$$`), built from what an instance knows:
+ * its envelope (session, node, attempt, Map frame), the Lambda environment
+ * (region, account) and, only when a template reads them, the session
+ * record's start time and input (one consistent GetItem).
+ */
+export interface ContextFacts {
+  readonly workflow: string;
+  readonly session: string;
+  /** The state: a function's node or a Pass state's name. */
+  readonly state: string;
+  /** ISO 8601 with milliseconds: when this instance started. */
+  readonly enteredTime: string;
+  /** Retries already made (Envelope.attempt). */
+  readonly attempt: number;
+  readonly region?: string;
+  readonly account?: string;
+  /** From the session record: absent when no template reads it. */
+  readonly startTime?: string;
+  /** From the session record: absent when no template reads it. */
+  readonly input?: unknown;
+  /** Inside a Map's itemSelector: the item. */
+  readonly mapItem?: { readonly index: number; readonly value: unknown };
+}
+
+/** The fields a `$$` path may read; `*` marks those under which any path reads on into a JSON value. */
+export const CONTEXT_FIELDS = [
+  'Execution.Id', 'Execution.Name', 'Execution.Input.*', 'Execution.StartTime', 'Execution.RedriveCount',
+  'StateMachine.Id', 'StateMachine.Name', 'State.Name', 'State.EnteredTime', 'State.RetryCount',
+  'Map.Item.Index', 'Map.Item.Value.*',
+] as const;
+
+/** The account of a Lambda function ARN (`arn:aws:lambda:<region>:<account>:function:<name>`). */
+export function accountOfFunctionArn(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
+  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/** The context object: Step Functions' field names and shapes. */
+export function contextObject(facts: ContextFacts): Record<string, unknown> {
+  const prefix = `arn:aws:states:${facts.region ?? 'local'}:${facts.account ?? '000000000000'}`;
+  const execution: Record<string, unknown> = {
+    Id: `${prefix}:execution:${facts.workflow}:${facts.session}`,
+    Name: facts.session,
+    RedriveCount: 0,
+  };
+  if (facts.input !== undefined) execution.Input = facts.input;
+  if (facts.startTime !== undefined) execution.StartTime = facts.startTime;
+  const context: Record<string, unknown> = {
+    Execution: execution,
+    StateMachine: { Id: `${prefix}:stateMachine:${facts.workflow}`, Name: facts.workflow },
+    State: { Name: facts.state, EnteredTime: facts.enteredTime, RetryCount: facts.attempt },
+  };
+  if (facts.mapItem !== undefined) context.Map = { Item: { Index: facts.mapItem.index, Value: facts.mapItem.value } };
+  return context;
+}
+
+/** Reads a `$$` path from the context object. */
+export function readContextPath(context: unknown, path: string): { found: boolean; value?: unknown } {
+  return readPath(context, `$${path.slice(2)}`);
+}
+
+/**
+ * Why a `$$` path cannot be read (undefined: it can). `inItemSelector`:
+ * `$$.Map.Item` exists only in a Map's itemSelector, as in Step Functions.
+ */
+export function contextPathProblem(path: string, inItemSelector: boolean): string | undefined {
+  let dotted: string;
+  try {
+    dotted = contextField(path);
+  } catch (e) {
+    return `${path}: ${(e as Error).message}`;
+  }
+  if (dotted === 'Task' || dotted.startsWith('Task.')) return `${path}: task tokens are not supported yet`;
+  if ((dotted === 'Map' || dotted.startsWith('Map.')) && !inItemSelector) return `${path}: $$.Map.Item is only available in a Map's itemSelector`;
+  const known = CONTEXT_FIELDS.some((field) => {
+    const open = field.endsWith('.*');
+    const base = open ? field.slice(0, -2) : field;
+    return dotted === base || base.startsWith(`${dotted}.`) || dotted === '' || (open && dotted.startsWith(`${base}.`));
+  });
+  if (known) return undefined;
+  return `${path} is not a field of the context object; the fields are ${CONTEXT_FIELDS.map((f) => `$$.${f.replace('.*', '')}`).join(', ')}`;
+}
+
+/** Whether a template has a `$$` path anywhere (then the runtime builds the context object). */
+export function readsContext(template: unknown): boolean {
+  return contextPaths(template).length > 0;
+}
+
+/** Whether a template reads the session record's facts (Execution.Input or StartTime, or an object holding them). */
+export function readsSessionRecord(template: unknown): boolean {
+  return contextPaths(template).some((path) => {
+    let dotted: string;
+    try {
+      dotted = contextField(path);
+    } catch {
+      return false;
+    }
+    return dotted === '' || dotted === 'Execution' || dotted === 'Execution.StartTime'
+      || dotted === 'Execution.Input' || dotted.startsWith('Execution.Input.');
+  });
+}
+
+/** A `$$` path as dotted segments after `$$` (`$$.Execution['Input']` → `Execution.Input`). */
+function contextField(path: string): string {
+  return parsePath(`$${path.slice(2)}`).map(String).join('.');
+}
+
+function contextPaths(template: unknown): string[] {
+  if (Array.isArray(template)) return template.flatMap(contextPaths);
+  if (template === null || typeof template !== 'object') return [];
+  return Object.entries(template).flatMap(([key, value]) => {
+    if (key.endsWith('.$')) return expressionContextPaths(value);
+    return contextPaths(value);
+  });
+}
+
+/** The `$$` paths a `.$` value reads: itself, or the arguments of its intrinsic function. */
+function expressionContextPaths(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  if (isIntrinsic(value)) {
+    try {
+      return intrinsicPaths(parseIntrinsic(value)).filter((p) => p.startsWith('$$'));
+    } catch {
+      return [];
+    }
+  }
+  return value.startsWith('$$') ? [value] : [];
+}
