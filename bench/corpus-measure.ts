@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { isDeepStrictEqual } from 'util';
-import { CorpusFixture, importFixture, loadCorpus, reasonsOf, workflowOf } from '../test/importers/corpus-support';
+import { CorpusFixture, importFixture, loadCorpus, reasonsOf, withRunValues, workflowOf } from '../test/importers/corpus-support';
 import { loadAssembly, synthesize } from '../toolkit/src/local/assembly';
 import { LocalEngine } from '../toolkit/src/local/engine';
 
@@ -62,7 +62,7 @@ async function runImported(imported: Measured[]): Promise<void> {
       for (const run of runs) {
         const report = await engine.run({ workflow: workflowOf(m.fixture), input: run.input, timeoutMs: 60_000 });
         const got = report.status === 'SUCCEEDED' ? { status: 'SUCCEEDED', output: report.result } : { status: report.status, error: report.error?.error };
-        const want = run.error !== undefined ? { status: 'FAILED', error: run.error } : { status: 'SUCCEEDED', output: run.output };
+        const want = run.error !== undefined ? { status: 'FAILED', error: run.error } : { status: 'SUCCEEDED', output: withRunValues(run.output, report.result, report.session) };
         if (!isDeepStrictEqual(got, want)) m.failures.push(`input ${JSON.stringify(run.input)}: got ${JSON.stringify(got)}, Step Functions gives ${JSON.stringify(want)}`);
       }
       m.runs = m.failures.length === 0;

@@ -158,3 +158,22 @@ export function reasonsOf(problems: readonly string[]): string[] {
   const found = new Set(problems.map(reasonOf));
   return [...REASONS.map(([r]) => r).filter((r) => found.has(r)), ...[...found].filter((r) => r.startsWith('other: '))];
 }
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/**
+ * A sidecar's expected output with the values only the run knows filled in:
+ * `{{session}}` in a string is the session id (the execution name); a string
+ * that is exactly `{{timestamp}}` takes the actual value at that place when
+ * it is an ISO 8601 time (and stays as it is, so the comparison fails, when not).
+ */
+export function withRunValues(expected: unknown, actual: unknown, session: string): unknown {
+  if (expected === '{{timestamp}}') return typeof actual === 'string' && ISO_TIME.test(actual) ? actual : expected;
+  if (typeof expected === 'string') return expected.split('{{session}}').join(session);
+  if (Array.isArray(expected)) return expected.map((v, i) => withRunValues(v, Array.isArray(actual) ? actual[i] : undefined, session));
+  if (expected !== null && typeof expected === 'object') {
+    const at = (k: string) => (actual !== null && typeof actual === 'object' ? (actual as Record<string, unknown>)[k] : undefined);
+    return Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, withRunValues(v, at(k), session)]));
+  }
+  return expected;
+}

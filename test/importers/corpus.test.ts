@@ -7,7 +7,7 @@
  * `bench/corpus-measure.ts` prints the shares.
  */
 import { join } from 'path';
-import { CorpusFixture, CorpusRun, importFixture, loadCorpus, REASONS, reasonsOf, workflowOf } from './corpus-support';
+import { CorpusFixture, CorpusRun, importFixture, loadCorpus, REASONS, reasonsOf, withRunValues, workflowOf } from './corpus-support';
 import { LocalApp } from '../../toolkit/src/local/assembly';
 import { LocalEngine } from '../../toolkit/src/local/engine';
 import { startEngine, synthApp } from '../engine/support';
@@ -44,18 +44,6 @@ describe('today\'s import outcome is the one recorded next to each fixture', () 
   });
 });
 
-/**
- * A sidecar's expected output with the values only the run knows: `{{session}}` in a string is the
- * session id (the execution name), a string that is exactly `{{timestamp}}` any ISO 8601 time.
- */
-function expected(value: unknown, session: string): unknown {
-  if (value === '{{timestamp}}') return expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-  if (typeof value === 'string') return value.split('{{session}}').join(session);
-  if (Array.isArray(value)) return value.map((v) => expected(v, session));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expected(v, session)]));
-  return value;
-}
-
 describe('every fixture that imports runs as Step Functions runs it', () => {
   let app: LocalApp;
   let engine: LocalEngine;
@@ -72,7 +60,7 @@ describe('every fixture that imports runs as Step Functions runs it', () => {
   test.each(runs)('%s', async (_name, f, run) => {
     const report = await engine.run({ workflow: workflowOf(f), input: run.input, timeoutMs: 60_000 });
     const got = report.status === 'SUCCEEDED' ? { status: report.status, output: report.result } : { status: report.status, error: report.error?.error };
-    expect(got).toEqual(run.error !== undefined ? { status: 'FAILED', error: run.error } : { status: 'SUCCEEDED', output: expected(run.output, report.session) });
+    expect(got).toEqual(run.error !== undefined ? { status: 'FAILED', error: run.error } : { status: 'SUCCEEDED', output: withRunValues(run.output, report.result, report.session) });
     expect(report.onFailure).toEqual([]);
     expect(Object.values(report.commits).every((n) => n === 1)).toBe(true);
   }, 90_000);
