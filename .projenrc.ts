@@ -51,6 +51,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     'aws-cdk@2.1148.1',
     'cdk-nag@2.38.2',
+    // Tests parse the SVG that `unum graph` writes as XML.
+    '@xmldom/xmldom@^0.9.12',
   ],
 
   jestOptions: {

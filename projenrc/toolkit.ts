@@ -46,6 +46,9 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
         's3rver': '3.7.1',
         // `unum import` reads original unum applications' unum-template.yaml.
         'yaml': '^2.9.1',
+        // `unum graph --format svg`: ELK's layered layout (pure JavaScript, maintained by Eclipse) lays out
+        // Parallel and Map boxes as nested nodes with cross-box edges and labelled edges in one pass.
+        'elkjs': '^0.12.1',
       },
       // The app's own cdk-unum: the toolkit reads the protocol of the version that synthesized the app.
       // Optional, so that npm never fetches it on its own (in this repository it is the workspace root).
