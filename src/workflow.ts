@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ArnFormat, CfnOutput, Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, attachCustomSynthesis, CfnOutput, Duration, ISynthesisSession, Size, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -14,6 +14,7 @@ import { CompiledWorkflow, compileWorkflow } from './compiler/compile';
 import { WorkflowGraph } from './compiler/graph';
 import { UnumFunction } from './function';
 import { UnumFunctionDefaults } from './function-settings';
+import { PICTURE_FILE_VERSION, PictureFile, pictureFileNames, toMermaid, workflowPicture } from './picture';
 import { addFailureRecorder } from './private/failure-recorder';
 import { configVariable, environmentSize, invokedFunctionNames, LAMBDA_ENVIRONMENT_LIMIT } from './private/function-config';
 import { ImportedUnumWorkflow } from './private/imported-workflow';
@@ -127,6 +128,8 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
   /** ARN that starts a session (the entry's alias ARN when it has one). */
   public readonly entryFunctionArn: string;
 
+  private readonly graph: WorkflowGraph;
+
   constructor(scope: Construct, id: string, props: UnumWorkflowProps) {
     super(scope, id);
     this.workflowName = props.workflowName ?? id;
@@ -150,6 +153,7 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
       timeoutSeconds: workflowTimeoutSeconds(this.workflowName, props.timeout, props.definition),
     };
     const compiled = compileWorkflow(graph);
+    this.graph = graph;
     states.forEach((s) => s._bind(this, this.workflowName));
 
     this.functions = states.filter((s): s is UnumFunction => s instanceof UnumFunction);
@@ -170,6 +174,7 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
 
     this.node.addValidation({ validate: () => stackResourceProblems(`UnumWorkflow '${this.workflowName}'`, this.functions) });
     this.node.addMetadata('cdk-unum:workflow', { name: this.workflowName, entry: this.entryFunction.functionName });
+    this.writePictureAtSynth();
     if (props.entryFunctionOutput ?? true) {
       new CfnOutput(this, 'EntryFunctionName', {
         value: this.entryFunction.invocationName,
@@ -237,6 +242,36 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
   public addSqsSource(queue: sqs.IQueue, props?: lambdaEventSources.SqsEventSourceProps): lambdaEventSources.SqsEventSource {
     const entry = { node: this.entryFunction.id, timeout: this.entryFunction.lambdaFunction.timeout };
     return access.addSqsSource(this, this.endpoint, entry, queue, props);
+  }
+
+  /**
+   * The workflow as a Mermaid flowchart, for a README or a pull request:
+   * Parallel and Map as nested boxes, Choice rules and catches as edge
+   * labels, retries on their function. Synthesis also writes it into the
+   * cloud assembly beside the stack's template, as
+   * `<stack artifact id>.<workflowName>.unum.mermaid`.
+   */
+  public toMermaid(): string {
+    return toMermaid(workflowPicture(this.graph));
+  }
+
+  /**
+   * Writes the Mermaid text and the graph (which `unum graph` draws as Mermaid, DOT or SVG) into the
+   * assembly directory of the stage being synthesized, where the stack's template goes. A custom
+   * synthesis runs after validation and only when the app synthesizes, so a test that never
+   * synthesizes writes nothing, and a nested Stage's workflow lands in that stage's assembly.
+   */
+  private writePictureAtSynth(): void {
+    const stack = Stack.of(this);
+    const files = pictureFileNames(stack.artifactId, this.workflowName);
+    const content: PictureFile = { v: PICTURE_FILE_VERSION, workflow: this.workflowName, stack: stack.stackName, graph: this.graph };
+    const mermaid = this.toMermaid();
+    attachCustomSynthesis(this, {
+      onSynthesize: (session: ISynthesisSession) => {
+        fs.writeFileSync(path.join(session.outdir, files.mermaid), mermaid);
+        fs.writeFileSync(path.join(session.outdir, files.graph), `${JSON.stringify(content, null, 2)}\n`);
+      },
+    });
   }
 
   private get endpoint(): access.WorkflowEndpoint {

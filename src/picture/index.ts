@@ -1,0 +1,4 @@
+export * from './model';
+export * from './mermaid';
+export * from './dot';
+export * from './files';
