@@ -23,6 +23,7 @@ export function toDot(picture: WorkflowPicture): string {
     `digraph ${quote(picture.name)} {`,
     '  rankdir=TB;',
     '  compound=true;',
+    '  graph [fontname="Helvetica", fontsize=11];',
     '  node [fontname="Helvetica", fontsize=11, style="filled"];',
     '  edge [fontname="Helvetica", fontsize=10];',
     `  ${START_MARKER} [label="start", shape=circle, width=0.3, fillcolor="#0f172a", fontcolor="#ffffff"];`,

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parseArgs } from 'util';
+import { toDot, toMermaid, workflowPicture } from 'cdk-unum/lib/picture';
 import { SessionDescription } from '../client';
 import type { ImportIO } from './import';
+import { readWorkflowGraph } from '../graph/read';
 import { LocalApp, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
 import { faultSteps, validateFaults } from '../local/chaos';
 import { formatDelivered, readDeliveredMessages } from '../local/destinations-endpoint';
@@ -18,6 +20,7 @@ import { candidateStores, readEndedSession, readState } from '../local/session-r
 const engineModule = (): typeof import('../local/engine') => require('../local/engine');
 const dataDirModule = (): typeof import('../local/data-dir') => require('../local/data-dir');
 const importModule = (): typeof import('./import') => require('./import');
+const svgModule = (): typeof import('../graph/svg') => require('../graph/svg');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -39,6 +42,7 @@ Usage:
   unum run [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--input <json>|@<file>|-] [options]
   unum status [<session>] [--data-dir <dir>] [--workflow <name>] [--json]
   unum result <session> [--data-dir <dir>] [--workflow <name>]
+  unum graph [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--format mermaid|svg|dot] [--out <file>]
   unum import <definition.json|unum-template.yaml> [--out <file.ts>]   (unum import --help)
   unum help
 
@@ -71,6 +75,10 @@ Run options:
   --dynamodb-port <n>    port of the DynamoDB endpoint
   --s3-port <n>          port of the S3 endpoint
   --java <path>          the java binary for DynamoDB Local (default: JAVA_HOME or java on the PATH)
+
+Graph options (and --app, --assembly, --workflow as for run):
+  --format <format>      mermaid (default), svg (a standalone picture) or dot (Graphviz)
+  --out <file>           write the picture to this file instead of standard output
 
 Fault steps: ${'%STEPS%'}
 Injected crashes are never placed on the last attempt Lambda would make, so
@@ -105,6 +113,8 @@ const OPTIONS = {
   'dynamodb-port': { type: 'string' },
   's3-port': { type: 'string' },
   'java': { type: 'string' },
+  'format': { type: 'string' },
+  'out': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
   'version': { type: 'boolean' },
 } as const;
@@ -137,12 +147,15 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       case 'run':
         if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the input with --input`);
         return await run(values, io);
+      case 'graph':
+        if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; choose the workflow with --workflow`);
+        return await graph(values, io);
       case 'status':
         return await status(rest, values, io);
       case 'result':
         return await result(rest, values, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, status, result, import and help`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, graph, status, result, import and help`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -246,6 +259,31 @@ async function run(values: Values, io: CliIO): Promise<number> {
   } finally {
     process.removeListener('SIGINT', interrupt);
     await engine?.stop();
+    cleanup();
+  }
+}
+
+const GRAPH_FORMATS = ['mermaid', 'svg', 'dot'];
+
+/** `unum graph`: the workflow as Mermaid, DOT or SVG, from the graph the construct wrote into the assembly. */
+async function graph(values: Values, io: CliIO): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const format = values.format ?? 'mermaid';
+  if (!GRAPH_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${GRAPH_FORMATS.join(', ')} (got ${JSON.stringify(format)})`);
+  const { app, cleanup } = await obtainAssembly({ ...values, 'data-dir': undefined }, cwd, undefined, io, !values.quiet);
+  try {
+    const workflow = selectWorkflow(app, values.workflow);
+    const picture = workflowPicture(readWorkflowGraph(app, workflow));
+    const text = format === 'svg' ? await svgModule().toSvg(picture) : format === 'dot' ? toDot(picture) : toMermaid(picture);
+    if (values.out === undefined) {
+      io.stdout.write(text);
+    } else {
+      const file = resolve(cwd, values.out);
+      writeFileSync(file, text);
+      if (!values.quiet) io.stderr.write(`unum: wrote workflow ${workflow.name} as ${format} to ${file}\n`);
+    }
+    return 0;
+  } finally {
     cleanup();
   }
 }
