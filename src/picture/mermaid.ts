@@ -85,7 +85,7 @@ function edgeLine(e: PictureEdge): string {
  * treats quotes, pipes and angle brackets as syntax, and `#` starts an entity.
  */
 function text(lines: readonly string[]): string {
-  return lines.map((l) => l.replace(/[#"<>|&{}[\]]/g, (ch) => `#${ch.charCodeAt(0)};`)).join('<br/>');
+  return lines.map((l) => l.replace(/[#"<>|&]/g, (ch) => `#${ch.charCodeAt(0)};`)).join('<br/>');
 }
 
 function comment(s: string): string {

@@ -65,7 +65,7 @@ export interface PictureEdge {
 }
 
 /** Ids Mermaid reads as keywords; a state with one of these names gets a suffix. */
-const RESERVED = new Set(['end', 'graph', 'subgraph', 'flowchart', 'style', 'class', 'classdef', 'click', 'linkstyle', 'direction', 'default']);
+const RESERVED = new Set(['end', 'graph', 'subgraph', 'flowchart', 'style', 'class', 'classDef', 'click', 'linkStyle', 'direction', 'default']);
 
 /** The picture of a valid workflow graph (throws WorkflowGraphError as the compiler does for an invalid one). */
 export function workflowPicture(graph: WorkflowGraph): WorkflowPicture {
@@ -212,7 +212,7 @@ class PictureIds {
 
   take(stateId: string): string {
     let base = stateId.replace(/[^A-Za-z0-9_]/g, '_');
-    if (!/^[A-Za-z]/.test(base) || RESERVED.has(base.toLowerCase())) base = `s_${base}`;
+    if (!/^[A-Za-z]/.test(base) || RESERVED.has(base)) base = `s_${base}`;
     let id = base;
     for (let i = 2; this.used.has(id); i++) id = `${base}_${i}`;
     this.used.add(id);

@@ -153,7 +153,7 @@ function nodeSvg(node: PictureNode, b: Box): string {
 }
 
 function shape(kind: PictureNodeKind, b: Box, fill: string, stroke: string): string {
-  const paint = `fill="${fill}" stroke="${stroke}" stroke-width="1.5"`;
+  const paint = `fill="${fill}" stroke="${stroke}" stroke-width="${kind === 'succeed' ? 2.5 : 1.5}"`;
   const { x, y, width: w, height: h } = b;
   const polygon = (pts: Array<[number, number]>) => `<polygon points="${pts.map(([px, py]) => `${num(px)},${num(py)}`).join(' ')}" ${paint}/>`;
   switch (kind) {
@@ -161,7 +161,7 @@ function shape(kind: PictureNodeKind, b: Box, fill: string, stroke: string): str
     case 'wait': return polygon([[x + 14, y], [x + w - 14, y], [x + w, y + h / 2], [x + w - 14, y + h], [x + 14, y + h], [x, y + h / 2]]);
     case 'fanIn': return polygon([[x, y], [x + w, y], [x + w - 10, y + h], [x + 10, y + h]]);
     case 'pass': return `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="${num(h / 2)}" ${paint}/>`;
-    case 'succeed': return `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="${num(h / 2)}" ${paint} stroke-width="2.5"/>`;
+    case 'succeed': return `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="${num(h / 2)}" ${paint}/>`;
     case 'fail': return `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="${num(h / 2)}" ${paint}/>`
       + `<rect x="${num(x + 3)}" y="${num(y + 3)}" width="${num(w - 6)}" height="${num(h - 6)}" rx="${num(h / 2 - 3)}" fill="none" stroke="${stroke}"/>`;
     default: return `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="4" ${paint}/>`;
