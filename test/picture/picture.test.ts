@@ -214,7 +214,8 @@ describe('SVG', () => {
       }
       return { x: +r.getAttribute('x'), y: +r.getAttribute('y'), w: +r.getAttribute('width'), h: +r.getAttribute('height') };
     };
-    const inside = (a: ReturnType<typeof rectOf>, b: ReturnType<typeof rectOf>) => a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h;
+    const inside = (a: ReturnType<typeof rectOf>, b: ReturnType<typeof rectOf>) =>
+      a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h;
     const state = (id: string) => rectOf(groups(doc, 'unum-state').find((g) => g.getAttribute('data-state') === id));
     const branch = (n: number) => rectOf(groups(doc, 'unum-branch').find((g) => g.getAttribute('data-branch') === String(n)));
     expect(inside(branch(1), state('P'))).toBe(true);
