@@ -53,6 +53,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@2.38.2',
     // Tests parse the SVG that `unum graph` writes as XML.
     '@xmldom/xmldom@^0.9.12',
+    // Tests parse the Mermaid text with Mermaid's own parser, which needs a DOM (jsdom) but no browser.
+    'mermaid@^11.17.2',
+    'jsdom@^29.1.1',
   ],
 
   jestOptions: {

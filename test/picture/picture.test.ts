@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process';
+import { join } from 'path';
 import { DOMParser } from '@xmldom/xmldom';
 import { GraphState, WorkflowGraph } from '../../src/compiler/graph';
 import { conditionText, START_MARKER, toDot, toMermaid, workflowPicture, WorkflowPicture } from '../../src/picture';
@@ -25,6 +27,8 @@ const SHAPES: Record<string, WorkflowGraph> = {
   catchRetry: graph('Work', task('Work', 'Done', {
     retry: [retry], catch: [{ errors: ['Timeout', 'Oops'], resultPath: '$.error', next: 'Handle' }],
   } as Partial<GraphState>), task('Handle', 'Broken'), fail('Broken', 'Broken.Badly'), succeed('Done')),
+  awkwardLabels: graph('end', task('end', 'Say'), choice('Say', [[{ op: 'stringEquals', path: '$.text', value: 'say "hi" | <b> #1 & {x}' }, 'my-step']], 'End'),
+    task('my-step'), task('End')),
   loop: graph('Init', task('Init', 'Step'), task('Step', 'Check'), choice('Check', [[isBig, 'Finish']], 'Step'), task('Finish')),
 };
 
@@ -130,6 +134,17 @@ describe('Mermaid', () => {
     const m = readMermaid(toMermaid(workflowPicture(g)));
     expect(m.nodes.map((n) => n.id)).toEqual(['s_end', 'my_step', 'my_step_2', 's_9lives', 'a_b_c', 'End']);
     expect(m.nodes.map((n) => n.text)).toEqual(['end', 'my-step', 'my_step', '9lives', 'a+b@c', 'End']);
+  });
+
+  test("Mermaid's own parser reads every picture as a flowchart, and refuses a broken one", () => {
+    const names = Object.keys(SHAPES);
+    const texts = [...names.map((name) => toMermaid(workflowPicture(SHAPES[name]))), 'flowchart TD\n  A --> B -->\n'];
+    const run = spawnSync(process.execPath, [join(__dirname, 'mermaid-parse.mjs')], { input: JSON.stringify(texts), encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    const results = JSON.parse(run.stdout) as Array<{ ok: boolean; diagramType?: string; error?: string }>;
+    expect(Object.fromEntries(results.slice(0, -1).map((r, i) => [names[i], r]))).toEqual(
+      Object.fromEntries(names.map((name) => [name, { ok: true, diagramType: 'flowchart-v2' }])));
+    expect(results[results.length - 1]).toMatchObject({ ok: false, error: expect.stringContaining('Expecting') });
   });
 
   test('snapshot of the Map-in-Parallel picture', () => {
