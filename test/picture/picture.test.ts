@@ -3,7 +3,7 @@ import { join } from 'path';
 import { DOMParser } from '@xmldom/xmldom';
 import { GraphState, WorkflowGraph } from '../../src/compiler/graph';
 import { conditionText, START_MARKER, toDot, toMermaid, workflowPicture, WorkflowPicture } from '../../src/picture';
-import { toSvg } from '../../toolkit/src/graph/svg';
+import { titleWidth, toSvg } from '../../toolkit/src/graph/svg';
 import { choice, fail, fanIn, graph, map, parallel, succeed, task } from '../compiler/graphs';
 
 /**
@@ -239,6 +239,9 @@ describe('SVG', () => {
     expect(inside(state('Joined'), branch(1))).toBe(true);
     expect(inside(state('Side'), branch(2))).toBe(true);
     expect(inside(state('End'), state('P'))).toBe(false);
+    // A box is as wide as its title and details, even when what it holds is narrower.
+    const each = workflowPicture(SHAPES.mapInParallel).clusters.find((c) => c.id === 'Each')!;
+    expect(state('Each').w).toBeGreaterThanOrEqual(titleWidth(each));
   });
 
   test('edge labels are text in the picture, escaped', async () => {

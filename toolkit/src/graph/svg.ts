@@ -48,7 +48,8 @@ export async function toSvg(picture: WorkflowPicture): Promise<string> {
     const o = offset(e.container);
     const color = meta === undefined ? EDGE_COLORS.next : meta.loop ? EDGE_COLORS.loop : meta.kind === 'catch' ? EDGE_COLORS.catch : EDGE_COLORS.next;
     const marker = meta === undefined ? 'next' : meta.loop ? 'loop' : meta.kind === 'catch' ? 'catch' : 'next';
-    const points = (e.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]);
+    const laidPoints = (e.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]);
+    const points = meta?.loop ? laidPoints.reverse() : laidPoints;
     const d = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${num(p.x + o.x)},${num(p.y + o.y)}`).join(' ');
     const dash = meta?.kind === 'catch' ? ' stroke-dasharray="6 4"' : '';
     const width = meta?.loop ? 2 : 1.4;
@@ -95,7 +96,13 @@ function elkGraph(picture: WorkflowPicture): ElkNode {
   const nodeOf = (n: PictureNode): ElkNode => ({ id: n.id, ...nodeSize(n) });
   const clusterOf = (c: PictureCluster): ElkNode => ({
     id: c.id,
-    layoutOptions: { 'elk.padding': `[top=${12 + LINE_HEIGHT * (1 + c.details.length)},left=12,bottom=12,right=12]` },
+    layoutOptions: {
+      'elk.padding': `[top=${12 + LINE_HEIGHT * (1 + c.details.length)},left=12,bottom=12,right=12]`,
+      // Wide enough for its title and details, whatever it holds. ELK 0.12 applies a hierarchical node's minimum
+      // in the layout's own axes (transposed for direction DOWN), so the width goes first: the SVG test checks it.
+      'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+      'elk.nodeSize.minimum': `(${LINE_HEIGHT * 3}, ${titleWidth(c)})`,
+    },
     children: [...picture.nodes.filter((x) => x.parent === c.id).map(nodeOf), ...picture.clusters.filter((x) => x.parent === c.id).map(clusterOf)],
   });
   const edgeLabel = (text: string) => [{ text, width: text.length * (CHAR_WIDTH - 0.5) + 6, height: LINE_HEIGHT }];
@@ -121,10 +128,17 @@ function elkGraph(picture: WorkflowPicture): ElkNode {
       { id: 'start', sources: [START_MARKER], targets: [picture.start] },
       ...picture.edges.map((e, i) => {
         const label = [e.label, e.loop ? 'loop' : undefined].filter((l) => l !== undefined).join(', ');
-        return { id: `e${i}`, sources: [e.from], targets: [e.to], ...(label ? { labels: edgeLabel(label) } : {}) };
+        // A loop is laid out reversed, so that the graph is acyclic in the order the workflow runs, and drawn back up.
+        const [source, target] = e.loop ? [e.to, e.from] : [e.from, e.to];
+        return { id: `e${i}`, sources: [source], targets: [target], ...(label ? { labels: edgeLabel(label) } : {}) };
       }),
     ],
   };
+}
+
+/** The width a box's title and details need. */
+export function titleWidth(c: PictureCluster): number {
+  return Math.max(...[c.title, ...c.details].map((l) => l.length)) * CHAR_WIDTH + 24;
 }
 
 function nodeLines(n: PictureNode): string[] {
