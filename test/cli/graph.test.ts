@@ -78,6 +78,12 @@ test('errors: an unknown format, a workflow that does not exist, an assembly wit
   expect(r.stderr).toContain('was synthesized by a cdk-unum version that does not write one');
 });
 
+test('unum run refuses the graph options instead of ignoring them', async () => {
+  const r = await unum('run', '--assembly', assembly, '--format', 'svg');
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe('unum: --format and --out are options of unum graph, not of unum run\n');
+});
+
 test('help lists the graph command', async () => {
   const r = await unum('help');
   expect(r.stdout).toContain('unum graph [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--format mermaid|svg|dot] [--out <file>]');

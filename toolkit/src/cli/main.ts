@@ -187,6 +187,7 @@ function version(): string {
 
 async function run(values: Values, io: CliIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
+  if (values.format !== undefined || values.out !== undefined) throw new UsageError('--format and --out are options of unum graph, not of unum run');
   const input = await readInput(values.input, cwd, io);
   const faults = {
     crashAt: values['crash-at'],
