@@ -2,9 +2,13 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { DOMParser } from '@xmldom/xmldom';
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import { Chain, UnumWorkflow } from '../../src';
 import { main } from '../../toolkit/src/cli/main';
-import { synthesize } from '../../toolkit/src/local/assembly';
+import { readWorkflowGraph } from '../../toolkit/src/graph/read';
+import { loadAssembly, synthesize } from '../../toolkit/src/local/assembly';
 import { Capture, ROOT, tsApp } from '../engine/support';
+import { fn } from '../support/shapes';
 
 /**
  * `unum graph` on an example app (CI pipeline: nested Parallels, a Choice,
@@ -82,6 +86,23 @@ test('unum run refuses the graph options instead of ignoring them', async () => 
   const r = await unum('run', '--assembly', assembly, '--format', 'svg');
   expect(r.code).toBe(2);
   expect(r.stderr).toBe('unum: --format and --out are options of unum graph, not of unum run\n');
+});
+
+test('a workflow in a nested Stage: found in the stage\'s assembly, by stack when two stacks use one workflow name', async () => {
+  const outdir = join(work, 'staged.out');
+  const app = new App({ outdir });
+  const stage = new Stage(app, 'Prod');
+  for (const [id, last] of [['One', 'First'], ['Two', 'Second']]) {
+    const stack = new Stack(stage, id);
+    new UnumWorkflow(stack, 'Same', { definition: Chain.start(fn(stack, 'Begin')).next(fn(stack, last)) });
+  }
+  app.synth();
+  const local = loadAssembly(outdir);
+  expect(local.workflows.map((w) => [w.name, w.stack])).toEqual([['Same', 'Prod-One'], ['Same', 'Prod-Two']]);
+  expect(local.workflows.map((w) => readWorkflowGraph(local, w).states.map((s) => s.id))).toEqual([['Begin', 'First'], ['Begin', 'Second']]);
+  const r = await unum('graph', '--assembly', outdir, '--workflow', 'Same');
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("workflow name 'Same' is used in several stacks (Prod-One, Prod-Two)");
 });
 
 test('help lists the graph command', async () => {
