@@ -72,8 +72,9 @@ function edgeStyle(e: PictureEdge): string[] {
   ];
 }
 
+/** Quoted with a space, which no picture id has, so an anchor never collides with a state. */
 function anchor(cluster: string): string {
-  return `${cluster}__anchor`;
+  return `"${cluster} box"`;
 }
 
 /** A DOT string: quotes and backslashes escaped, newlines as `\n`. */

@@ -64,7 +64,7 @@ test('--format dot, from the app command itself (--app), with --workflow', async
   expect(r.stderr).toBe('');
   expect(r.stdout).toMatch(/^digraph "CiPipeline" {\n/);
   expect(r.stdout).toContain('subgraph cluster_Fork {');
-  expect(r.stdout).toContain('Checkout -> Fork__anchor [lhead=cluster_Fork];');
+  expect(r.stdout).toContain('Checkout -> "Fork box" [lhead=cluster_Fork];');
 });
 
 test('errors: an unknown format, a workflow that does not exist, an assembly without the graph file', async () => {

@@ -29,6 +29,8 @@ const SHAPES: Record<string, WorkflowGraph> = {
   } as Partial<GraphState>), task('Handle', 'Broken'), fail('Broken', 'Broken.Badly'), succeed('Done')),
   awkwardLabels: graph('end', task('end', 'Say'), choice('Say', [[{ op: 'stringEquals', path: '$.text', value: 'say "hi" | <b> #1 & {x}' }, 'my-step']], 'End'),
     task('my-step'), task('End')),
+  loopToParallel: graph('S', task('S', 'P'), parallel('P', ['X', 'Y'], 'M'), task('X'), task('Y'), task('M', 'Again'),
+    choice('Again', [[{ op: 'booleanEquals', path: '$.more', value: true }, 'P']], 'End'), task('End')),
   loop: graph('Init', task('Init', 'Step'), task('Step', 'Check'), choice('Check', [[isBig, 'Finish']], 'Step'), task('Finish')),
 };
 
@@ -127,6 +129,9 @@ describe('Mermaid', () => {
     const m = readMermaid(toMermaid(workflowPicture(SHAPES.loop)));
     expect(m.edges).toContainEqual({ from: 'Check', arrow: '==>', label: 'default, loop', to: 'Step' });
     expect(m.edges.filter((e) => e.arrow === '==>')).toHaveLength(1);
+    // Back to a box: the edge ends at the Parallel's box.
+    expect(readMermaid(toMermaid(workflowPicture(SHAPES.loopToParallel))).edges)
+      .toContainEqual({ from: 'Again', arrow: '==>', label: '$.more == true, loop', to: 'P' });
   });
 
   test('state names Mermaid would misread get safe, unique ids; labels keep the names', () => {
@@ -180,8 +185,8 @@ describe('DOT', () => {
   test('a Parallel box: its branches inside it, edges clipped at the box', () => {
     const dot = toDot(workflowPicture(SHAPES.parallel3));
     expect(dot).toMatch(/subgraph cluster_P {\n\s+label="Parallel P";[\s\S]*subgraph cluster_P__b1 {[\s\S]*X \[label="X"/);
-    expect(dot).toContain('S -> P__anchor [lhead=cluster_P];');
-    expect(dot).toContain('P__anchor -> After [ltail=cluster_P];');
+    expect(dot).toContain('S -> "P box" [lhead=cluster_P];');
+    expect(dot).toContain('"P box" -> After [ltail=cluster_P];');
   });
 
   test('labels: Choice rules, catches dashed, loops thick and not ranked', () => {
