@@ -85,8 +85,13 @@ class Hosted {
   private create(crashAt: string | undefined): Runtime {
     const env: Record<string, string> = { ...this.fn.environment, LAMBDA_TASK_ROOT: this.fn.codeDir };
     const write = (line: string): void => this.host.options.onLog?.(this.fn.functionName, line);
-    const log = (level: string) => (message: string, fields?: Record<string, unknown>): void =>
+    // Debug lines only when the function asks for them (its log level), as its own logger would decide.
+    const wanted = (env.AWS_LAMBDA_LOG_LEVEL || env.UNUM_LOG_LEVEL || 'info').toLowerCase();
+    const debug = wanted === 'debug' || wanted === 'trace';
+    const log = (level: string) => (message: string, fields?: Record<string, unknown>): void => {
+      if (level === 'debug' && !debug) return;
       write(JSON.stringify({ timestamp: new Date().toISOString(), level, message, ...fields }));
+    };
     const config = this.bundle.readConfig(env) as { workflow: string; node: string };
     const base = { workflow: config.workflow, node: config.node };
     const logger = {

@@ -33,6 +33,9 @@ export enum WorkflowTestMode {
   FAITHFUL = 'faithful',
 }
 
+/** Lambda runs a map's items at once; in process that costs no sandbox, so fast mode lets as many run as the bench world does. */
+const FAST_CONCURRENCY = 64;
+
 /** Chooses the mode when the props do not: `UNUM_TEST_MODE=faithful npx jest` runs the same suite faithfully. */
 export const TEST_MODE_ENV = 'UNUM_TEST_MODE';
 
@@ -77,6 +80,11 @@ export interface WorkflowTestRunnerProps {
    */
   readonly timeoutScale?: number;
   /**
+   * Asynchronous invocations running at once.
+   * @default - 64 in fast mode (in-process invocations are cheap), the engine's default (twice the cores) in faithful mode
+   */
+  readonly concurrency?: number;
+  /**
    * Every line the functions write.
    * @default - kept on each result (result.logs), not printed
    */
@@ -117,6 +125,7 @@ export class WorkflowTestRunner {
         servers,
         python: props.python,
         timeoutScale: props.timeoutScale,
+        concurrency: props.concurrency ?? (mode === WorkflowTestMode.FAST ? FAST_CONCURRENCY : undefined),
         inProcess: mode === WorkflowTestMode.FAST,
         overrides: props.overrides === undefined ? undefined : new Map(Object.entries(props.overrides)),
         onLog: (fn, line) => runner.log(fn, line),
@@ -160,6 +169,7 @@ export class WorkflowTestRunner {
     });
     const invocations = this.invocations;
     const logs = this.logs;
+    if (process.env.UNUM_RUNNER_PROFILE) process.stderr.write(`engine ${report.durationMs} ms, ${logs.length} lines\n`);
     const instances = await this.instances(workflow, report, invocations, logs);
     return new WorkflowTestResult({
       report,
