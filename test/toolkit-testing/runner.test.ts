@@ -91,6 +91,26 @@ describe.each([WorkflowTestMode.FAST, WorkflowTestMode.FAITHFUL])('%s mode', (mo
     }))).rejects.toMatchObject({ name: 'RequestEntityTooLargeException' });
   });
 
+  test('Lambda\'s async retry: an invocation that crashes after its checkpoint is delivered again, and the session heals', async () => {
+    const result = await runner.run({ workflow: 'chain', input: { n: 2 }, faults: { crashAt: 'after-checkpoint-write' } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toBe(5);
+    for (const node of ['Double', 'Increment']) {
+      expect(result.instance(node)).toMatchObject({ invocations: 2, attempts: 1, outcome: 'committed' });
+      expect(result.invocations.filter((i) => i.node === node).map((i) => [i.attempt, i.error?.errorType])).toEqual([
+        [0, 'Unum.SimulatedCrash'], [1, undefined],
+      ]);
+    }
+    expect(Object.values(result.report.commits)).toEqual([1, 1]);
+  });
+
+  test('the function\'s timeout applies: user code that outlasts it fails the session naming the node', async () => {
+    const result = await runner.run({ workflow: 'slow', input: {} });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toMatchObject({ node: 'Sluggish', error: 'States.Timeout' });
+    expect(result.failures().map((f) => [f.node, f.error?.error])).toEqual([['Sluggish', 'States.Timeout']]);
+  });
+
   test('a Python node inside a Map', async () => {
     const result = await runner.run({ workflow: 'python', input: { count: 3 } });
     expect(result.output).toBe(1 + 4 + 9);

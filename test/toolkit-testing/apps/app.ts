@@ -38,6 +38,10 @@ new UnumWorkflow(stack, 'retry', {
 
 new UnumWorkflow(stack, 'priced', { definition: Chain.start(fn('Price', 'lookup')).next(fn('Total', 'identity')) });
 
+new UnumWorkflow(stack, 'slow', {
+  definition: new UnumFunction(stack, 'Sluggish', { entry, handler: 'slow', timeout: Duration.seconds(1) }),
+});
+
 new UnumWorkflow(stack, 'large', { definition: Chain.start(fn('Big', 'large')).next(fn('Measure', 'identity')) });
 
 new UnumWorkflow(stack, 'python', {

@@ -169,7 +169,6 @@ export class WorkflowTestRunner {
     });
     const invocations = this.invocations;
     const logs = this.logs;
-    if (process.env.UNUM_RUNNER_PROFILE) process.stderr.write(`engine ${report.durationMs} ms, ${logs.length} lines\n`);
     const instances = await this.instances(workflow, report, invocations, logs);
     return new WorkflowTestResult({
       report,

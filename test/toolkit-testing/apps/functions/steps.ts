@@ -25,3 +25,9 @@ export const alwaysFails = async (_input: unknown, ctx: UnumContext) => {
 
 /** A result of `mb` megabytes. */
 export const large = async (input: { mb: number }) => 'x'.repeat(input.mb * 1024 * 1024);
+
+/** Outlasts its function's 1 s timeout. */
+export const slow = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  return 'too late';
+};
