@@ -5,7 +5,7 @@ import { Egress, InlineInvocation, Payload } from './egress';
 import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
 import { invocationFields, jsonLogger, withFields } from './log';
-import { Metrics } from './metrics';
+import { LineWriter, Metrics } from './metrics';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
 import { FailureRecord, SessionTimedOut, createSession, failSession, sessionDeadline, succeedSession, timeOutSession } from './session';
 import { isSqsBatch, startSqsBatch } from './sqs';
@@ -40,6 +40,11 @@ export interface RuntimeOptions {
   readonly eagerGc?: boolean;
   readonly faults?: FaultHook;
   readonly logger?: Logger;
+  /**
+   * Receives each EMF metrics line (default: stdout, where Lambda keeps it). An in-process host running many
+   * functions (the toolkit's test runner) captures them instead of mixing them into the test's own output.
+   */
+  readonly metricsWriter?: LineWriter;
   /** This function's own name, for retries re-invoked asynchronously (default: from the Lambda context). */
   readonly functionName?: string;
   /** Bound on successor invocations in flight (default 64). */
@@ -124,7 +129,7 @@ export class Runtime {
     }
     const envelope = await this.ingress(event, lambdaContext);
     if (envelope === undefined) {
-      const metrics = new Metrics(this.config.workflow, this.config.node);
+      const metrics = new Metrics(this.config.workflow, this.config.node, {}, this.options.metricsWriter);
       metrics.count('INVOCATIONS');
       metrics.flush();
       return { error: 'invalid envelope (logged, nothing changed)' };
@@ -143,7 +148,7 @@ export class Runtime {
       info,
       lambdaContext,
       logger: withFields(this.logger, { session: envelope.session, instance, ...invocationFields(lambdaContext?.awsRequestId) }),
-      metrics: new Metrics(workflow, node, { session: envelope.session, instance }),
+      metrics: new Metrics(workflow, node, { session: envelope.session, instance }, this.options.metricsWriter),
       ...(afterStart ? { afterStart } : {}),
       enteredTime: new Date().toISOString(),
     };

@@ -1,5 +1,6 @@
 import { testPython } from './python';
 import { startDynamoDbLocal, startS3rver } from '../../toolkit/src/local/servers';
+import { TEST_SERVERS_ENV } from '../../toolkit/src/testing/test-servers';
 
 /**
  * Starts DynamoDB Local and s3rver once for all test files; workers inherit
@@ -17,8 +18,9 @@ export default async function globalSetup(): Promise<void> {
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    UNUM_TEST_DYNAMODB_ENDPOINT: dynamodb.endpoint,
-    UNUM_TEST_S3_ENDPOINT: s3.endpoint,
+    // The names WorkflowTestRunner reads (the project's tests share its servers as users' tests do).
+    [TEST_SERVERS_ENV.DYNAMODB]: dynamodb.endpoint,
+    [TEST_SERVERS_ENV.S3]: s3.endpoint,
     // The engine's Python sandboxes (the Python examples, under every engine and chaos test) run
     // lambda-runtime/python/.venv, with the boto3 Lambda's Python runtime ships; made on first use.
     UNUM_PYTHON: process.env.UNUM_PYTHON ?? testPython(),

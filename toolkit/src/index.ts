@@ -1,3 +1,10 @@
 export * from './client';
 export { LocalEngine } from './local/engine';
 export type { EngineOptions, RunOptions, SessionReport, InstanceTimeline, OnFailureRecord, Progress } from './local/engine';
+export { WorkflowTestRunner, WorkflowTestMode, TEST_MODE_ENV } from './testing/workflow-test-runner';
+export type { WorkflowTestRunnerProps, RunWorkflowOptions, SynthesizableApp } from './testing/workflow-test-runner';
+export { WorkflowTestResult } from './testing/workflow-test-result';
+export type { InstanceResult, InstanceFrame, InstanceError, InvocationResult, FunctionLogLine } from './testing/workflow-test-result';
+export { TEST_SERVERS_ENV, sharedTestServers, startTestServers } from './testing/test-servers';
+export type { TestServerEndpoints } from './testing/test-servers';
+export type { UserHandler } from './local/in-process';

@@ -12,6 +12,7 @@ import { LocalApp, LocalFunction, LocalWorkflow, UsageError, recorderForwards, s
 import { Chaos, FaultOptions, validateFaults } from './chaos';
 import { CountingProxy, Exchange } from './counting-proxy';
 import { DeliveredMessage, DestinationService, DestinationsEndpoint } from './destinations-endpoint';
+import { InProcessHost, UserHandler } from './in-process';
 import { checkJava, javaCommand } from './java';
 import { AsyncFailure, InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from './lambda-endpoint';
 import { SandboxPool } from './sandboxes';
@@ -49,6 +50,33 @@ export interface EngineOptions {
   readonly timeoutScale?: number;
   /** Every line a sandbox writes (the functions' logs). */
   readonly onLog?: (functionName: string, line: string) => void;
+  /**
+   * Run the Node.js workflow functions in this process (the test runner's fast mode): the same layer runtime and
+   * endpoints, no sandbox processes. Python functions and functions outside workflows keep their sandboxes.
+   */
+  readonly inProcess?: boolean;
+  /**
+   * Replace nodes' user code (by node name) with functions of this process. Such a node runs in this process
+   * whatever `inProcess` says (a function cannot cross into a sandbox process); the runtime around it is the same.
+   */
+  readonly overrides?: ReadonlyMap<string, UserHandler>;
+  /** Each finished invocation of a workflow function during a session, with its event (the test runner's record). */
+  readonly onInvocation?: (invocation: EngineInvocation) => void;
+}
+
+export interface EngineInvocation {
+  readonly functionName: string;
+  readonly node: string;
+  readonly instance: string;
+  /** The event as delivered (an envelope, or the plain input of a session's start). */
+  readonly payload: string;
+  /** Lambda's async delivery attempt (0, then 1, 2 for its retries). */
+  readonly attempt: number;
+  readonly duplicate: boolean;
+  readonly cold: boolean;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly error?: { readonly errorType: string; readonly errorMessage: string };
 }
 
 export interface RunOptions {
@@ -285,6 +313,8 @@ export class LocalEngine implements Invoker {
   /** Where failure recorders forward to users' SQS, SNS and EventBridge destinations. */
   destinations!: DestinationsEndpoint;
   pool!: SandboxPool;
+  /** Workflow functions run in this process (EngineOptions.inProcess, overrides), if any. */
+  host?: InProcessHost;
   /** Direct clients (not counted): table setup, session status and results. */
   dynamodb!: DynamoDBClient;
   s3!: S3Client;
@@ -413,6 +443,23 @@ export class LocalEngine implements Invoker {
       timeoutScale: o.timeoutScale,
       onOutput: o.onLog,
     });
+    const overridden = new Set(o.overrides?.keys() ?? []);
+    for (const node of overridden) {
+      const fn = this.app.functions.find((f) => f.node === node);
+      if (fn === undefined) throw new UsageError(`override for node '${node}': no function of the app is that node`);
+      if (fn.python !== undefined) throw new UsageError(`override for node '${node}': it is a Python function; only Node.js nodes can be overridden`);
+    }
+    if (o.inProcess === true || overridden.size > 0) {
+      this.host = new InProcessHost({
+        endpoints: this.endpoints,
+        credentials: CREDENTIALS,
+        region: REGION,
+        overrides: o.overrides,
+        onLog: o.onLog,
+        timeoutScale: o.timeoutScale,
+        sdkNodePath: sdkNodePath(),
+      }, this.app.functions.filter((f) => o.inProcess === true || (f.node !== undefined && overridden.has(f.node))));
+    }
     this.writeState();
   }
 
@@ -533,13 +580,27 @@ export class LocalEngine implements Invoker {
       tracker.running++;
       tracker.emit();
     }
-    const outcome = await this.pool.invoke(request, { crashAt });
+    const outcome = this.host?.has(request.functionName)
+      ? await this.host.invoke(request, { crashAt })
+      : await this.pool.invoke(request, { crashAt });
     if (record !== undefined && tracker !== undefined) {
       record.cold = outcome.cold;
       record.endedAt = outcome.endedAt;
       record.errorType = outcome.error?.errorType;
       tracker.running--;
       tracker.emit();
+      this.options.onInvocation?.({
+        functionName: fn.functionName,
+        node: fn.node!,
+        instance,
+        payload: request.payload,
+        attempt: request.attempt,
+        duplicate: request.duplicate === true,
+        cold: outcome.cold,
+        startedAt: outcome.startedAt,
+        endedAt: outcome.endedAt,
+        ...(outcome.error !== undefined ? { error: { errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage } } : {}),
+      });
     }
     return outcome.error !== undefined ? { error: outcome.error } : { payload: outcome.payload };
   }
@@ -547,6 +608,7 @@ export class LocalEngine implements Invoker {
   async stop(): Promise<void> {
     await this.endpoint?.stop().catch(() => undefined);
     await this.pool?.stop();
+    this.host?.stop();
     await this.destinations?.stop().catch(() => undefined);
     await Promise.all([this.dynamodbProxy?.stop(), this.s3Proxy?.stop()].map((p) => p?.catch(() => undefined)));
     this.lambda?.destroy();
