@@ -76,6 +76,8 @@ ERROR_ALL = "States.ALL"
 
 ERROR_NO_CHOICE_MATCHED = "States.NoChoiceMatched"
 
+ERROR_QUERY_EVALUATION = "States.QueryEvaluationError"
+
 ERROR_TASK_FAILED = "States.TaskFailed"
 
 ERROR_TIMEOUT = "States.Timeout"
@@ -200,6 +202,8 @@ NODE_METRICS = {
 }
 
 PYTHON_RUNTIME_HANDLER = "unum_runtime.entry.handler"
+
+QUERY_LANGUAGE_JSONATA = "JSONata"
 
 READ_ITEM_ACTIONS = (
     "dynamodb:GetItem",
