@@ -10,6 +10,7 @@ import { UnumFunction } from '../function';
 import { Map as MapState } from '../map';
 import { Parallel } from '../parallel';
 import { Pass } from '../pass';
+import { ProvideItems } from '../provide-items';
 import { ConditionJson } from '../protocol/conditions';
 import { State } from '../state';
 import { Succeed } from '../succeed';
@@ -106,6 +107,7 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
     case 'pass':
       return new Pass(scope, s.id, {
         inputPath: s.inputPath, parameters: s.parameters, result: s.result, resultPath: s.resultPath, outputPath: s.outputPath, comment: s.comment,
+        queryLanguage: s.queryLanguage, outputs: s.outputs, assign: s.assign,
       });
     case 'wait':
       return new Wait(scope, s.id, { time: waitTime(s), comment: s.comment });
@@ -117,6 +119,7 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
       return new MapState(scope, s.id, {
         ...s.dataFlow,
         ...(s.itemsPath !== undefined ? { itemsPath: s.itemsPath } : {}),
+        ...(s.items !== undefined ? { items: Array.isArray(s.items) ? ProvideItems.jsonArray(s.items) : ProvideItems.jsonata(s.items as string) } : {}),
         ...(s.width !== undefined ? { width: s.width } : {}),
         ...(s.maxConcurrency !== undefined ? { maxConcurrency: s.maxConcurrency } : {}),
         ...(s.itemSelector !== undefined ? { itemSelector: s.itemSelector as Record<string, unknown> } : {}),
@@ -147,6 +150,7 @@ export function toCondition(c: ConditionJson): Condition {
     case 'and': return Condition.and(...c.conditions.map(toCondition));
     case 'or': return Condition.or(...c.conditions.map(toCondition));
     case 'not': return Condition.not(toCondition(c.condition));
+    case 'jsonata': return Condition.jsonata(c.expression);
   }
   if ('otherPath' in c) return Condition.comparePaths(c.op.slice(0, -'Path'.length), c.path, c.otherPath);
   const typeTest = TYPE_TESTS[c.op];
