@@ -19,6 +19,7 @@ import {
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, isJsonataFlow, stateOutput } from '../src/protocol/dataflow';
 import { jsonataInput, jsonataOutput } from '../src/protocol/jsonata';
+import { VARIABLES_ATTR } from '../src/protocol/keys';
 
 export interface RuntimeClients {
   readonly dynamodb: DynamoDBClient;
@@ -56,8 +57,6 @@ const NO_INPUT = Symbol('no input');
 
 /** Marks a data-flow failure (already recorded on the session). */
 const DATA_FLOW_FAILED = Symbol('data flow failed');
-/** The checkpoint attribute holding the workflow variables a JSONata state's Assign left (JSON text). */
-const VARIABLES_ATTR = 'vars';
 
 /** Time kept back from user code for the checkpoint or failure record after it. */
 const TIMEOUT_MARGIN_MS = 500;

@@ -343,13 +343,13 @@ class AslTranslator {
         if (mode !== undefined && mode !== 'INLINE') this.reject(name, `ItemProcessor mode ${mode} (distributed map) is not supported; use INLINE`);
         const max = state.MaxConcurrency ?? 0;
         // Without Items a JSONata Map iterates over its input, which must be an array.
-        return this.fanOut(name, {}, base, (fanOutId) => ({
+        return this.fanOut(name, jsonPathLess(state), base, (fanOutId) => ({
           kind: 'map', id: fanOutId, source: name, iterator: this.entry(processor.StartAt),
           ...defined({ items: items ?? '{% $states.input %}', maxConcurrency: max > 0 ? max : undefined }),
         }));
       }
       case 'Parallel':
-        return this.fanOut(name, {}, base, (fanOutId) => ({
+        return this.fanOut(name, jsonPathLess(state), base, (fanOutId) => ({
           kind: 'parallel', id: fanOutId, source: name, branches: (state.Branches as Json[]).map((b) => this.entry(b.StartAt)),
         }));
       case 'Wait':
@@ -645,6 +645,11 @@ function rewritePayloadPaths(template: Record<string, unknown>): Record<string, 
 }
 
 /** The object without its undefined fields. */
+/** A JSONata fan-out as fanOut() reads it: its type and transition, none of the JSONPath fields. */
+function jsonPathLess(state: Json): Json {
+  return { Type: state.Type, ...defined({ Next: state.Next, End: state.End }) };
+}
+
 function isJsonObject(value: unknown): value is Record<string, any> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -286,6 +286,8 @@ TYPE_TEST_OPERATORS = (
     "isTimestamp",
 )
 
+VARIABLES_ATTR = "vars"
+
 WORKFLOW_METRICS = {
     "SESSIONS_STARTED": {
         "name": "SessionsStarted",
