@@ -11,10 +11,10 @@ import {
 } from '../src/protocol';
 import { ChoiceAction, FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
 import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
-import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataCondition, jsonataOutput } from '../src/protocol/jsonata';
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
+import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataCondition, jsonataOutput } from '../src/protocol/jsonata';
 import { failDetails, waitUntil } from '../src/protocol/states';
 
 /** What flows along an edge: a value (perhaps already in S3) or a completed join. */
@@ -543,7 +543,8 @@ export class Egress {
         const e = elements.find((x) => x.slot === i);
         return e === undefined ? null : instanceKey(source, [...scope.frames.slice(0, -1), { ...inner, index: target + o }], e.iteration);
       });
-      await this.continueJoin({ join: action.join, instance, size, instances }, action.then, { frames, iteration: scope.iteration, variables: scope.variables });
+      const joined = { frames, iteration: scope.iteration, variables: scope.variables };
+      await this.continueJoin({ join: action.join, instance, size, instances }, action.then, joined);
     }));
   }
 

@@ -405,7 +405,8 @@ export class Runtime {
     const inputTemplate = jsonata ? flow?.arguments : flow?.parameters;
     const selectInput = async () => {
       const context = await this.contextObject(inv, envelope.node, attempt, [inputTemplate]);
-      return this.applyDataFlow(inv, () => (jsonata ? jsonataInput(flow!, input, context, envelope.variables) : effectiveInput(flow, input, context)));
+      const variables = envelope.variables;
+      return this.applyDataFlow(inv, () => (jsonata ? jsonataInput(flow!, input, context, variables) : effectiveInput(flow, input, context)));
     };
     let userInput = await selectInput();
     if (userInput === DATA_FLOW_FAILED) return undefined;

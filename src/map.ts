@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { MapState } from './compiler/graph';
 import { renderIn, toDataFlow } from './data-flow';
-import { jsonataTemplateProblems } from './protocol/jsonata';
-import { ProvideItems } from './provide-items';
 import { assertUnbound } from './private/state-rules';
 import { assertKnownAtSynth } from './private/tokens';
 import { DataFlow, templateProblems } from './protocol/dataflow';
+import { jsonataTemplateProblems } from './protocol/jsonata';
+import { ProvideItems } from './provide-items';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 

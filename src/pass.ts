@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { PassState } from './compiler/graph';
 import { DataFlowProps, JsonataDataFlowProps, toDataFlow } from './data-flow';
-import { QueryLanguage } from './query-language';
 import { DataFlow } from './protocol/dataflow';
+import { QueryLanguage } from './query-language';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 

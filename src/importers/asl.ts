@@ -1,11 +1,11 @@
 import { jsonPathShadow, queryLanguageProblems, shapeProblems, usesJsonata, validatorProblems } from './asl-checks';
 import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanFanOutDataFlow, PlanRetry, PlanState } from './plan';
 import { COMPARISON_OPERATORS, ConditionJson, validateCondition } from '../protocol/conditions';
-import { isJsonataExpression, jsonataFlowProblems, jsonataTemplateProblems } from '../protocol/jsonata';
-import { QueryLanguage } from '../query-language';
 import { templateProblems } from '../protocol/dataflow';
+import { isJsonataExpression, jsonataFlowProblems, jsonataTemplateProblems } from '../protocol/jsonata';
 import { parsePath, parseQuery } from '../protocol/jsonpath';
 import { MAX_WORKFLOW_TIMEOUT_SECONDS } from '../protocol/keys';
+import { QueryLanguage } from '../query-language';
 
 /**
  * Amazon States Language → Plan. The definition is first checked by
@@ -344,7 +344,10 @@ class AslTranslator {
         const max = state.MaxConcurrency ?? 0;
         // Without Items a JSONata Map iterates over its input, which must be an array.
         return this.fanOut(name, jsonPathLess(state), base, (fanOutId) => ({
-          kind: 'map', id: fanOutId, source: name, iterator: this.entry(processor.StartAt),
+          kind: 'map',
+          id: fanOutId,
+          source: name,
+          iterator: this.entry(processor.StartAt),
           ...defined({ items: items ?? '{% $states.input %}', maxConcurrency: max > 0 ? max : undefined }),
         }));
       }

@@ -1,6 +1,6 @@
-import { QueryLanguage } from '../query-language';
 import { createHash } from 'crypto';
 import { ConditionJson } from '../protocol/conditions';
+import { QueryLanguage } from '../query-language';
 
 /**
  * What an importer produces: the workflow as a flat list of states with

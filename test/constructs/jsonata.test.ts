@@ -72,7 +72,8 @@ test('a JSONata Pass and Choice compile into the egress of the function before t
   new UnumWorkflow(s, 'W', { definition: Chain.start(a).next(pass).next(choice) });
   const next = configs(s).A.next;
   expect(next).toMatchObject({
-    kind: 'pass', node: 'Keep',
+    kind: 'pass',
+    node: 'Keep',
     dataFlow: { queryLanguage: 'JSONata', assign: { limit: 100 }, output: { total: '{% $states.input.total %}' } },
     next: { kind: 'choice', node: 'Big', rules: [{ when: { op: 'jsonata', expression: '{% $states.input.total > $limit %}' } }] },
   });
