@@ -374,9 +374,14 @@ export class Egress {
 
   /** Who issues a bounded Map's later items: this function, re-invoked at this position. Written before any item, once. */
   private async recordOrigin(instance: string): Promise<void> {
-    const { node, frames, iteration, deadline } = this.inv.envelope;
+    const { node, frames, iteration, deadline, variables } = this.inv.envelope;
     const origin: FanoutOrigin = {
-      functionName: this.rt.ownName(this.inv, "bound a Map's concurrency"), node, frames, iteration, ...(deadline === undefined ? {} : { deadline }),
+      functionName: this.rt.ownName(this.inv, "bound a Map's concurrency"),
+      node,
+      frames,
+      iteration,
+      ...(deadline === undefined ? {} : { deadline }),
+      ...(variables === undefined ? {} : { variables }),
     };
     await this.rt.store.update(fanoutProgressItemKey(this.session, instance), { set: '#o = if_not_exists(#o, :o)' },
       { '#o': FANOUT_ORIGIN_ATTR }, { ':o': { S: JSON.stringify(origin) } });
@@ -400,6 +405,7 @@ export class Egress {
       input: { value: null },
       issue: { [instance]: index },
       ...(origin.deadline === undefined ? {} : { deadline: origin.deadline }),
+      ...(origin.variables === undefined ? {} : { variables: origin.variables }),
     });
   }
 

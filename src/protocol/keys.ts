@@ -130,6 +130,8 @@ export interface FanoutOrigin {
   readonly frames: readonly Frame[];
   readonly iteration: number;
   readonly deadline?: number;
+  /** Its envelope's workflow variables (JSONata), which the re-invocation carries again. */
+  readonly variables?: Readonly<Record<string, unknown>>;
 }
 
 /**

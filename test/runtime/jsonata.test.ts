@@ -90,6 +90,18 @@ test('a Map over Items: each item sees the outer variables, the join\'s continua
   expect(await w.result(await w.run({ prefix: 'o-', orders }))).toEqual({ ids: ['O-A', 'O-C'], prefix: 'o-' });
 });
 
+test('a bounded Map (maxConcurrency 1): the items issued later, by re-invoking the function that fanned out, see the variables too', async () => {
+  const map: Action = { kind: 'map', fanout: 'M', join: 'J', items: '{% $states.input.ids %}', maxConcurrency: 1, item: to('W'), onEmpty: to('Agg') };
+  w.deploy('wf', [
+    // A assigns; Split only carries the variable in its envelope (its checkpoint has none), so the re-invocation needs the origin's.
+    { node: 'A', next: to('Split'), dataFlow: jsonata({ assign: { tag: 'x-' } }), handler: (x) => x },
+    { node: 'Split', next: map, handler: (x) => x },
+    { node: 'W', next: { kind: 'join', join: 'J', sources: ['W'], then: to('Agg'), maxConcurrency: 1 }, dataFlow: jsonata({ arguments: '{% $tag & $states.input %}' }), handler: (x) => x },
+    { node: 'Agg', next: succeed, handler: (x) => x },
+  ]);
+  expect(await w.result(await w.run({ ids: ['a', 'b', 'c'] }))).toEqual(['x-a', 'x-b', 'x-c']);
+});
+
 test('a crash after the checkpoint: the replayed egress hands on the variables the state assigned (from the checkpoint)', async () => {
   w.deploy('wf', [
     { node: 'A', next: to('B'), dataFlow: jsonata({ assign: { stamp: '{% $states.result.stamp %}' } }), handler: () => ({ stamp: Math.random() }) },

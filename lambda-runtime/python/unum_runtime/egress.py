@@ -389,6 +389,7 @@ class Egress:
             'functionName': self.rt.own_name(self.inv, "bound a Map's concurrency"), 'node': envelope['node'],
             'frames': list(envelope['frames']), 'iteration': envelope['iteration'],
             **({} if envelope.get('deadline') is None else {'deadline': envelope['deadline']}),
+            **({} if envelope.get('variables') is None else {'variables': envelope['variables']}),
         }
         self.rt.store.update(fanout_progress_item_key(self.session, instance), set='#o = if_not_exists(#o, :o)',
                              names={'#o': FANOUT_ORIGIN_ATTR}, values={':o': {'S': js_dumps(origin)}})
@@ -412,6 +413,7 @@ class Egress:
             'input': {'value': None},
             'issue': {instance: index},
             **({} if origin.get('deadline') is None else {'deadline': origin['deadline']}),
+            **({} if origin.get('variables') is None else {'variables': origin['variables']}),
         })
 
     def _select_item(self, action: Action, map_input: Any, index: int, item: Any) -> Any:

@@ -147,7 +147,7 @@ new UnumWorkflow(stack, 'pyjsonata', {
 
 // A JSONata Map fanned out by a Python function's egress: Items filters its output.
 new UnumWorkflow(stack, 'pyjsonatamap', {
-  definition: Chain.start(node('Numbers', 'items'))
+  definition: Chain.start(node('Counted', 'items'))
     .next(py('Listed', 'passthrough'))
     .next(new Map(stack, 'BigOnes', { items: ProvideItems.jsonata('{% $states.input[$ > 1] %}') }).itemProcessor(py('SquareBig', 'square')))
     .next(new FanIn(stack, 'SquaredBig'))
