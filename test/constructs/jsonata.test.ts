@@ -101,3 +101,20 @@ test('Map.items (ProvideItems) compiles into the MapAction; bad items are refuse
   expect(() => new Map(s, 'Both', { items: ProvideItems.jsonArray([1, 2]), itemsPath: '$.x' })).toThrow(/^Map 'Both': set one of items \(JSONata\), itemsPath and width/);
   expect(() => new Map(s, 'BadArray', { items: ProvideItems.jsonArray(['{% ( %}']) })).toThrow(/^Map 'BadArray': items\[0\]: the JSONata expression/);
 });
+
+test('UnumWorkflow queryLanguage JSONATA: every state must be JSONata, the error names each one', () => {
+  const ok = stack();
+  const a = fn(ok, 'A').configureDataFlow({ arguments: '{% $states.input %}' });
+  new UnumWorkflow(ok, 'W', {
+    queryLanguage: QueryLanguage.JSONATA,
+    definition: Chain.start(a).next(new Pass(ok, 'Plain')).next(new Choice(ok, 'C').when(Condition.jsonata('{% true %}'), fn(ok, 'B')).otherwise(fn(ok, 'D'))),
+  });
+  const s = stack();
+  const mixed = Chain.start(fn(s, 'A').configureDataFlow({ inputPath: '$.x', resultPath: '$.r' }))
+    .next(new Pass(s, 'P', { result: 1 }))
+    .next(new Choice(s, 'C').when(Condition.isPresent('$.x'), fn(s, 'B')).otherwise(fn(s, 'D')));
+  expect(() => new UnumWorkflow(s, 'W', { queryLanguage: QueryLanguage.JSONATA, definition: mixed })).toThrow(
+    "UnumWorkflow 'W': its queryLanguage is JSONata, so every state must be JSONata: UnumFunction 'A' uses the JSONPath fields inputPath, resultPath; "
+    + "Pass 'P' uses the JSONPath field result; Choice 'C' has a JSONPath rule (use Condition.jsonata)",
+  );
+});
