@@ -35,6 +35,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'asl-validator@4.0.0',
     // Evaluates Step Functions paths (src/protocol/jsonpath.ts); esbuild bundles it into the layer too.
     'jsonpath-plus@10.4.0',
+    // Evaluates JSONata states (src/protocol/jsonata.ts); esbuild bundles it into the layer too.
+    'jsonata@2.2.2',
   ],
   devDeps: [
     // The runtime's store layer (src/client/store.ts, bundled into the layer, where Lambda provides the SDK).

@@ -9,11 +9,12 @@ import {
   JoinAction, MapAction, WindowJoinAction, checkpointItemKey, SessionRef, evaluateCondition, fanoutInputItemKey, fanoutProgressItemKey, instanceKey,
   joinInstanceKey, payloadObjectKey, readPath,
 } from '../src/protocol';
-import { FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
-import { applyTemplate, DataFlowError, effectiveInput, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
+import { ChoiceAction, FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
+import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
+import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataCondition, jsonataOutput } from '../src/protocol/jsonata';
 import { failDetails, waitUntil } from '../src/protocol/states';
 
 /** What flows along an edge: a value (perhaps already in S3) or a completed join. */
@@ -22,6 +23,8 @@ export type Payload = { value: unknown; s3Key?: string } | { fanIn: FanInRef };
 export interface Scope {
   readonly frames: readonly Frame[];
   readonly iteration: number;
+  /** The workflow variables in scope (JSONata's Assign; Envelope.variables), handed to every successor. */
+  readonly variables?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -52,6 +55,16 @@ class RoutingError extends Error {
 }
 
 /** A state's evaluation on the value; a path that does not fit it fails the session (States.Runtime), naming the state. */
+/** routed() for the async evaluations (JSONata). */
+async function routedAsync<T>(state: string, evaluate: () => Promise<T>): Promise<T> {
+  try {
+    return await evaluate();
+  } catch (e) {
+    if (e instanceof DataFlowError) throw new RoutingError(e.name, `${state}: ${e.message}`);
+    throw e;
+  }
+}
+
 function routed<T>(state: string, evaluate: () => T): T {
   try {
     return evaluate();
@@ -134,6 +147,7 @@ export class Egress {
           iteration,
           input: await this.toInput(payload, target),
           ...(this.inv.envelope.deadline === undefined ? {} : { deadline: this.inv.envelope.deadline }),
+          ...(scope.variables === undefined || Object.keys(scope.variables).length === 0 ? {} : { variables: scope.variables }),
         };
         if (inline) {
           this.inline!.envelope = envelope;
@@ -148,7 +162,7 @@ export class Egress {
       }
       case 'choice': {
         const value = await this.value(payload);
-        const rule = action.rules.find((r) => evaluateCondition(r.when, value));
+        const rule = await this.firstRule(action, value, scope);
         const next = rule?.then ?? action.otherwise;
         if (next === undefined) {
           throw new RoutingError(ERROR_NO_CHOICE_MATCHED, `choice '${action.node}': no rule matched the output and there is no otherwise`);
@@ -157,10 +171,11 @@ export class Egress {
       }
       case 'parallel': {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
-        const input = await this.fanOutInput(action, payload, { frames: scope.frames, iteration });
+        const input = await this.fanOutInput(action, payload, { ...scope, frames: scope.frames, iteration });
         await Promise.all(action.branches.map((branch, index) => this.step(branch, input, {
           frames: [...scope.frames, { fanout: action.fanout, index, size: action.branches.length, iteration }],
           iteration,
+          variables: scope.variables,
         }, source)));
         return;
       }
@@ -190,13 +205,37 @@ export class Egress {
     }
   }
 
+  /** The first Choice rule that holds on the value: JSONata conditions are evaluated (async) with the variables in scope. */
+  private async firstRule(action: ChoiceAction, value: unknown, scope: Scope): Promise<ChoiceAction['rules'][number] | undefined> {
+    const jsonata = action.rules.filter((r) => r.when.op === 'jsonata').map((r) => (r.when as { expression: string }).expression);
+    const context = jsonata.length > 0 ? await this.rt.contextObject(this.inv, action.node, 0, jsonata) : undefined;
+    for (const rule of action.rules) {
+      const holds = rule.when.op === 'jsonata'
+        ? await routedAsync(`choice '${action.node}'`, () => jsonataCondition((rule.when as { expression: string }).expression, value, context, scope.variables))
+        : evaluateCondition(rule.when, value);
+      if (holds) return rule;
+    }
+    return undefined;
+  }
+
   /** A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join. */
   private async pass(action: PassAction, payload: Payload, scope: Scope): Promise<void> {
     const raw = await this.value(payload);
-    const context = await this.rt.contextObject(this.inv, action.node, 0, [action.dataFlow.parameters]);
-    const value = routed(`pass '${action.node}'`, () => passOutput(action.dataFlow, raw, context));
+    const flow = action.dataFlow;
+    let value: unknown;
+    let next = scope;
+    if (isJsonataFlow(flow)) {
+      // JSONata: Output (default: the input) and Assign, both on $states.input; the variables go on with the value.
+      const context = await this.rt.contextObject(this.inv, action.node, 0, [flow.output, flow.assign]);
+      const out = await routedAsync(`pass '${action.node}'`, () => jsonataOutput(flow, { input: raw, context }, scope.variables));
+      value = out.output;
+      if (flow.assign !== undefined) next = { ...scope, variables: out.variables };
+    } else {
+      const context = await this.rt.contextObject(this.inv, action.node, 0, [flow.parameters]);
+      value = routed(`pass '${action.node}'`, () => passOutput(flow, raw, context));
+    }
     if (reachesJoin(action.next)) await this.checkpointValue(instanceKey(action.node, scope.frames, scope.iteration), value);
-    return this.step(action.next, { value }, scope, action.node);
+    return this.step(action.next, { value }, next, action.node);
   }
 
   /** Checkpoints a value computed in the egress (deterministic in the committed output, so a duplicate writes the same value). */
@@ -293,9 +332,16 @@ export class Egress {
 
   private async map(action: MapAction, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
     const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
-    const value = await this.value(await this.fanOutInput(action, payload, { frames: scope.frames, iteration }));
+    const value = await this.value(await this.fanOutInput(action, payload, { ...scope, frames: scope.frames, iteration }));
     let items: unknown[];
-    if (action.itemsPath !== undefined) {
+    if (action.items !== undefined) {
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, [action.items]);
+      const found = await routedAsync(`map '${action.fanout}'`, () => evaluateJsonataTemplate(action.items, { input: value, context }, scope.variables, 'Items'));
+      if (!Array.isArray(found)) {
+        throw new RoutingError(ERROR_QUERY_EVALUATION, `map '${action.fanout}': Items must evaluate to an array, got ${JSON.stringify(found)}`);
+      }
+      items = found;
+    } else if (action.itemsPath !== undefined) {
       const found = readPath(value, action.itemsPath);
       if (!found.found || !Array.isArray(found.value)) {
         throw new RoutingError('States.Runtime', `map '${action.fanout}': itemsPath ${action.itemsPath} does not select an array in the output`);
@@ -310,6 +356,7 @@ export class Egress {
     }, {
       frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration }],
       iteration,
+      variables: scope.variables,
     }, source);
     if (this.issuing !== null) {
       const index = this.issuing[instance];
@@ -317,7 +364,7 @@ export class Egress {
       // From the Map's item on, the path runs as usual (the item's checkpoint dedupes a repeated request).
       return issueItem(new Egress(this.rt, this.inv, true, FlowState.of(undefined), this.fanouts, undefined, null), index);
     }
-    if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, undefined);
+    if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { ...scope, frames: scope.frames, iteration }, undefined);
     const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
     // A bounded Map issues its first maxConcurrency items; each item's arrival at the join issues the next one.
     if (action.maxConcurrency) await this.recordOrigin(instance);
@@ -327,9 +374,14 @@ export class Egress {
 
   /** Who issues a bounded Map's later items: this function, re-invoked at this position. Written before any item, once. */
   private async recordOrigin(instance: string): Promise<void> {
-    const { node, frames, iteration, deadline } = this.inv.envelope;
+    const { node, frames, iteration, deadline, variables } = this.inv.envelope;
     const origin: FanoutOrigin = {
-      functionName: this.rt.ownName(this.inv, "bound a Map's concurrency"), node, frames, iteration, ...(deadline === undefined ? {} : { deadline }),
+      functionName: this.rt.ownName(this.inv, "bound a Map's concurrency"),
+      node,
+      frames,
+      iteration,
+      ...(deadline === undefined ? {} : { deadline }),
+      ...(variables === undefined ? {} : { variables }),
     };
     await this.rt.store.update(fanoutProgressItemKey(this.session, instance), { set: '#o = if_not_exists(#o, :o)' },
       { '#o': FANOUT_ORIGIN_ATTR }, { ':o': { S: JSON.stringify(origin) } });
@@ -353,6 +405,7 @@ export class Egress {
       input: { value: null },
       issue: { [instance]: index },
       ...(origin.deadline === undefined ? {} : { deadline: origin.deadline }),
+      ...(origin.variables === undefined ? {} : { variables: origin.variables }),
     });
   }
 
@@ -396,7 +449,7 @@ export class Egress {
     if (bound > 0 && slot + bound < size && this.issuing === null) await this.issueNextItem(inner, scope.frames.slice(0, -1), slot + bound);
     if (elements === undefined) return;
     const ref: FanInRef = { join: action.join, instance, size, sources: action.sources };
-    return this.continueJoin(ref, action.then, { frames: scope.frames.slice(0, -1), iteration: inner.iteration });
+    return this.continueJoin(ref, action.then, { frames: scope.frames.slice(0, -1), iteration: inner.iteration, variables: scope.variables });
   }
 
   /** The completing arrival runs the join's continuation in the join's scope, with the list as its value. */
@@ -463,11 +516,11 @@ export class Egress {
     if (elements === undefined) return;
     const skipped = new Set(elements.map((text) => decodeElement(text, 0, size)).filter((e) => e.source === EMPTY_SOURCE).map((e) => e.slot));
     if (skipped.size === size) {
-      await Promise.all((action.ifAllSkipped ?? []).map((next) => this.dagJoin(next, { frames, iteration }, undefined)));
+      await Promise.all((action.ifAllSkipped ?? []).map((next) => this.dagJoin(next, { frames, iteration, variables: scope.variables }, undefined)));
       return;
     }
     const instances = action.slots.map((slot, i) => (skipped.has(i) ? null : dagSlotInstanceKey(slot.node, slot.branches, frames, iteration)));
-    return this.continueJoin({ join: action.join, instance, size, instances }, action.then, { frames, iteration });
+    return this.continueJoin({ join: action.join, instance, size, instances }, action.then, { frames, iteration, variables: scope.variables });
   }
 
   /**
@@ -496,7 +549,8 @@ export class Egress {
         const e = elements.find((x) => x.slot === i);
         return e === undefined ? null : instanceKey(source, [...scope.frames.slice(0, -1), { ...inner, index: target + o }], e.iteration);
       });
-      await this.continueJoin({ join: action.join, instance, size, instances }, action.then, { frames, iteration: scope.iteration });
+      const joined = { frames, iteration: scope.iteration, variables: scope.variables };
+      await this.continueJoin({ join: action.join, instance, size, instances }, action.then, joined);
     }));
   }
 

@@ -17,7 +17,9 @@ import {
   SessionRef, TRACE_ENV, accountOfFunctionArn, contextObject, looksLikeEnvelope, readsContext, readsSessionRecord, sessionItemKey,
   parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
 } from '../src/protocol';
-import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
+import { DataFlowError, effectiveInput, isJsonataFlow, stateOutput } from '../src/protocol/dataflow';
+import { jsonataInput, jsonataOutput } from '../src/protocol/jsonata';
+import { VARIABLES_ATTR } from '../src/protocol/keys';
 
 export interface RuntimeClients {
   readonly dynamodb: DynamoDBClient;
@@ -224,7 +226,9 @@ export class Runtime {
       value: 'value' in committed ? committed.value : await this.store.decodeValue(envelope, item),
       s3Key: item.s3?.S,
     };
-    const scope = { frames: envelope.frames, iteration: envelope.iteration };
+    const assigned = item[VARIABLES_ATTR]?.S;
+    const variables = assigned !== undefined ? JSON.parse(assigned) as Record<string, unknown> : envelope.variables;
+    const scope = { frames: envelope.frames, iteration: envelope.iteration, variables };
     await new Egress(this, inv, existing !== undefined).run(action, output, scope, this.config.node);
     return { session: envelope.session, instance };
   }
@@ -400,11 +404,14 @@ export class Runtime {
     if (isStart) await this.startSession(inv, input);
 
     const flow = this.config.dataFlow;
+    const jsonata = isJsonataFlow(flow);
     let attempt = envelope.attempt ?? 0;
-    // Step Functions' InputPath and Parameters select what the user code sees (again per retry when they read $$.State.RetryCount).
+    // Step Functions' InputPath and Parameters (JSONata: Arguments) select what the user code sees (again per retry when they read $$.State.RetryCount).
+    const inputTemplate = jsonata ? flow?.arguments : flow?.parameters;
     const selectInput = async () => {
-      const context = await this.contextObject(inv, envelope.node, attempt, [flow?.parameters]);
-      return this.applyDataFlow(inv, () => effectiveInput(flow, input, context));
+      const context = await this.contextObject(inv, envelope.node, attempt, [inputTemplate]);
+      const variables = envelope.variables;
+      return this.applyDataFlow(inv, () => (jsonata ? jsonataInput(flow!, input, context, variables) : effectiveInput(flow, input, context)));
     };
     let userInput = await selectInput();
     if (userInput === DATA_FLOW_FAILED) return undefined;
@@ -435,7 +442,7 @@ export class Runtime {
           const notBefore = Math.min(Date.now() + delay, envelope.deadline ?? Infinity);
           inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
           if (!await this.awaitRetry(inv, attempt, notBefore)) return undefined;
-          if (readsContext(flow?.parameters)) {
+          if (readsContext(inputTemplate)) {
             userInput = await selectInput();
             if (userInput === DATA_FLOW_FAILED) return undefined;
           }
@@ -452,7 +459,17 @@ export class Runtime {
         break;
       }
     }
-    if (caught === undefined && flow !== undefined) {
+    let variables: Record<string, unknown> | undefined;
+    if (caught === undefined && flow !== undefined && jsonata) {
+      // JSONata: Output (default: the result) and Assign on $states.input and $states.result (the lambda:invoke response when asked).
+      const version = process.env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST';
+      const result = flow.lambdaResponse === true ? stateOutput({ lambdaResponse: true }, input, output, version) : output;
+      const context = await this.contextObject(inv, envelope.node, attempt, [flow.output, flow.assign]);
+      const out = await this.applyDataFlow(inv, () => jsonataOutput(flow, { input, result, context }, envelope.variables));
+      if (out === DATA_FLOW_FAILED) return undefined;
+      output = (out as { output: unknown }).output;
+      if (flow.assign !== undefined) variables = (out as { variables: Record<string, unknown> }).variables;
+    } else if (caught === undefined && flow !== undefined) {
       // ResultSelector, ResultPath (into the raw input), OutputPath.
       const result = output;
       const context = await this.contextObject(inv, envelope.node, attempt, [flow.resultSelector]);
@@ -466,6 +483,8 @@ export class Runtime {
     const attrs = await this.encodeValue(inv, output, '', payloadObjectKey(envelope, instance, 'output'),
       Math.min(this.payloadThreshold, ITEM_VALUE_LIMIT));
     if (caught !== undefined) attrs.c = { N: String(caught) };
+    // The variables this state assigned are committed with its output, so a replay of its egress hands on the same ones.
+    if (variables !== undefined) attrs[VARIABLES_ATTR] = { S: JSON.stringify(variables) };
     if (this.options.eagerGc) {
       await trackGarbage(this.store, envelope, `C|${instance}`);
       if (attrs.s3 !== undefined) await trackGarbage(this.store, envelope, `O|${attrs.s3.S}`);
@@ -518,7 +537,7 @@ export class Runtime {
   /** A path that does not fit the value fails the session, like Step Functions (not retried, not caught). */
   private async applyDataFlow(inv: Invocation, apply: () => unknown): Promise<unknown> {
     try {
-      return apply();
+      return await apply();
     } catch (e) {
       if (!(e instanceof DataFlowError)) throw e;
       inv.logger.error('input/output processing failed', { error: e.name, cause: e.message });

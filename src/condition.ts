@@ -87,6 +87,18 @@ export abstract class Condition {
     return new RenderedCondition({ op: 'not', condition: condition._toJson() });
   }
 
+  /**
+   * A JSONata expression, `{% ... %}`, that must evaluate to a boolean
+   * (Step Functions' Choice `Condition` of a JSONata state): it reads
+   * `$states.input` (the Choice's input), `$states.context` and the
+   * workflow variables. It is a whole rule: combine conditions inside the
+   * expression (`and`, `or`, `$not()`), not with `Condition.and/or/not`.
+   * Checked with jsonata's parser when given to `Choice.when()`.
+   */
+  public static jsonata(condition: string): Condition {
+    return new RenderedCondition({ op: 'jsonata', expression: condition });
+  }
+
   /** The serialized rule, as the runtime reads it. */
   public renderCondition(): any {
     return this._toJson();

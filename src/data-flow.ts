@@ -1,6 +1,8 @@
 import { renderTemplate } from './private/json-path';
 import { assertKnownAtSynth } from './private/tokens';
 import { DataFlow, validateDataFlow } from './protocol/dataflow';
+import { QUERY_LANGUAGE_JSONATA } from './protocol/jsonata';
+import { QueryLanguage } from './query-language';
 
 /**
  * Special values of the data-flow paths.
@@ -58,8 +60,46 @@ export interface DataFlowProps {
   readonly outputPath?: string;
 }
 
+/**
+ * Step Functions' JSONata data flow (`QueryLanguage: JSONata`), with
+ * aws-stepfunctions' names: `arguments` → (the state's work) → `outputs`,
+ * and `assign` for workflow variables. Any string of the form
+ * `{% expression %}`, at any depth and inside arrays, is a JSONata
+ * expression over `$states.input`, `$states.result` (in `outputs` and
+ * `assign`), `$states.context` and the variables (`$name`); other values
+ * are kept as they are. Expressions are checked with jsonata's parser at
+ * synth. An expression that fails or has no value fails the state with
+ * `States.QueryEvaluationError`, naming the state and the field (the
+ * state's own Retry and Catch do not apply to it yet).
+ */
+export interface JsonataDataFlowProps {
+  /**
+   * The query language of this state: JSONata needs `arguments`, `outputs`
+   * or `assign` instead of the JSONPath fields.
+   * @default - JSONata when `arguments`, `outputs` or `assign` is set, else JSONPath
+   */
+  readonly queryLanguage?: QueryLanguage;
+  /**
+   * The input the state's code receives (a Pass has none).
+   * @default - the state's input
+   */
+  readonly arguments?: any;
+  /**
+   * The state's output.
+   * @default - the result (`$states.result`); a Pass: its input
+   */
+  readonly outputs?: any;
+  /**
+   * Workflow variables to set, by name: each value evaluated like
+   * `outputs` (all with the variables from before this state), visible
+   * to the states after it as `$name`.
+   * @default - no variables are assigned
+   */
+  readonly assign?: { [name: string]: any };
+}
+
 /** A function's data flow: Step Functions' input and output processing, and the shape of its result. */
-export interface FunctionDataFlowProps extends DataFlowProps {
+export interface FunctionDataFlowProps extends DataFlowProps, JsonataDataFlowProps {
   /**
    * The result as the function returns it (true), or wrapped as the
    * response Step Functions' `lambda:invoke` integration gives,
@@ -77,6 +117,9 @@ export interface FunctionDataFlowProps extends DataFlowProps {
 
 /** The protocol form of data-flow props; throws naming the state when a path or template is not supported. @internal */
 export function toDataFlow(where: string, given: FunctionDataFlowProps & { readonly result?: unknown }): DataFlow | undefined {
+  const jsonataFields = given.arguments !== undefined || given.outputs !== undefined || given.assign !== undefined;
+  if (given.queryLanguage === QueryLanguage.JSONATA || (given.queryLanguage === undefined && jsonataFields)) return toJsonataFlow(where, given);
+  if (jsonataFields) throw new Error(`${where}: arguments, outputs and assign are JSONata fields, but queryLanguage is JSONPath`);
   // JsonPath.* values in templates become `key.$` entries before anything checks for deploy-time Tokens.
   const props = {
     ...given,
@@ -99,6 +142,29 @@ export function toDataFlow(where: string, given: FunctionDataFlowProps & { reado
   const problems = validateDataFlow(flow);
   if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}`);
   return Object.keys(flow).length > 0 ? flow : undefined;
+}
+
+/** A JSONata data flow: checks that no JSONPath field is set and that every expression parses. */
+function toJsonataFlow(where: string, given: FunctionDataFlowProps & { readonly result?: unknown }): DataFlow {
+  for (const field of ['arguments', 'outputs', 'assign', 'inputPath', 'parameters', 'result', 'resultSelector', 'resultPath', 'outputPath'] as const) {
+    assertKnownAtSynth(where, field, given[field]);
+  }
+  if (given.result !== undefined) throw new Error(`${where}: result is a JSONPath field; a JSONata Pass sets its output with outputs`);
+  const flow = {
+    queryLanguage: QUERY_LANGUAGE_JSONATA,
+    ...(given.inputPath !== undefined ? { inputPath: given.inputPath } : {}),
+    ...(given.parameters !== undefined ? { parameters: given.parameters } : {}),
+    ...(given.resultSelector !== undefined ? { resultSelector: given.resultSelector } : {}),
+    ...(given.resultPath !== undefined ? { resultPath: given.resultPath } : {}),
+    ...(given.outputPath !== undefined ? { outputPath: given.outputPath } : {}),
+    ...(given.arguments !== undefined ? { arguments: given.arguments } : {}),
+    ...(given.outputs !== undefined ? { output: given.outputs } : {}),
+    ...(given.assign !== undefined ? { assign: given.assign } : {}),
+    ...(given.payloadResponseOnly === false ? { lambdaResponse: true } : {}),
+  } as DataFlow;
+  const problems = validateDataFlow(flow);
+  if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}`);
+  return flow;
 }
 
 /** A payload template with its JsonPath values rendered, or an error naming the state and field. @internal */

@@ -17,6 +17,8 @@ export * from './workflow-monitoring';
 export * from './data-flow';
 export * from './fields';
 export * from './pass';
+export * from './query-language';
+export * from './provide-items';
 export * from './wait';
 export * from './workflow-definition';
 export * from './python';

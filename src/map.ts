@@ -6,6 +6,8 @@ import { renderIn, toDataFlow } from './data-flow';
 import { assertUnbound } from './private/state-rules';
 import { assertKnownAtSynth } from './private/tokens';
 import { DataFlow, templateProblems } from './protocol/dataflow';
+import { jsonataTemplateProblems } from './protocol/jsonata';
+import { ProvideItems } from './provide-items';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -64,6 +66,13 @@ export interface MapProps {
    * @default - each item as it is
    */
   readonly itemSelector?: { [key: string]: any };
+  /**
+   * JSONata (aws-stepfunctions' `items`): the array to iterate over, a
+   * JSON array or a JSONata expression over `$states.input` and the
+   * workflow variables; instead of `itemsPath`.
+   * @default - `itemsPath`
+   */
+  readonly items?: ProvideItems;
 }
 
 /**
@@ -93,6 +102,11 @@ export class Map extends State implements INextable {
     if (props.width !== undefined && (!Number.isInteger(props.width) || props.width < 1)) {
       throw new Error(`Map '${id}': width must be a positive integer (got ${props.width})`);
     }
+    if (props.items !== undefined) {
+      if (props.itemsPath !== undefined || props.width !== undefined) throw new Error(`Map '${id}': set one of items (JSONata), itemsPath and width`);
+      const problems = jsonataTemplateProblems(props.items.items, 'items');
+      if (problems.length > 0) throw new Error(`Map '${id}': ${problems.join('; ')}`);
+    }
     if (props.width !== undefined && props.itemsPath !== undefined) {
       throw new Error(`Map '${id}': set either itemsPath (map over an array) or width (ranked copies), not both`);
     }
@@ -115,12 +129,13 @@ export class Map extends State implements INextable {
 
   /** @internal */
   public _toGraphState(): MapState {
-    const itemsPath = this.props.itemsPath ?? (this.props.width === undefined ? '$' : undefined);
+    const itemsPath = this.props.itemsPath ?? (this.props.width === undefined && this.props.items === undefined ? '$' : undefined);
     return {
       kind: 'map',
       id: this.id,
       ...(this.iterator ? { iterator: this.iterator.id } : {}),
       ...(itemsPath !== undefined ? { itemsPath } : {}),
+      ...(this.props.items !== undefined ? { items: this.props.items.items } : {}),
       ...(this.props.width !== undefined ? { width: this.props.width } : {}),
       ...(this.props.maxConcurrency ? { maxConcurrency: this.props.maxConcurrency } : {}),
       ...(this.itemSelector !== undefined ? { itemSelector: this.itemSelector } : {}),

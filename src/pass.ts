@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { PassState } from './compiler/graph';
-import { DataFlowProps, toDataFlow } from './data-flow';
+import { DataFlowProps, JsonataDataFlowProps, toDataFlow } from './data-flow';
 import { DataFlow } from './protocol/dataflow';
+import { QueryLanguage } from './query-language';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -38,6 +39,21 @@ export interface PassProps {
    * @default - none
    */
   readonly comment?: string;
+  /**
+   * The query language: JSONata needs `outputs` or `assign` instead of the JSONPath fields.
+   * @default - JSONata when `outputs` or `assign` is set, else JSONPath
+   */
+  readonly queryLanguage?: QueryLanguage;
+  /**
+   * JSONata: the Pass's output, whose `{% %}` strings read `$states.input` and the variables.
+   * @default - the input
+   */
+  readonly outputs?: any;
+  /**
+   * JSONata: workflow variables to set, by name (see `JsonataDataFlowProps.assign`).
+   * @default - no variables are assigned
+   */
+  readonly assign?: { [name: string]: any };
 }
 
 /**
@@ -56,7 +72,7 @@ export class Pass extends State implements INextable {
     super(scope, id);
     this.comment = props.comment;
     this.endStates = [this];
-    const flowProps: DataFlowProps & { result?: unknown } = props;
+    const flowProps: DataFlowProps & JsonataDataFlowProps & { result?: unknown } = props;
     this.flow = toDataFlow(`Pass '${id}'`, flowProps) ?? {};
   }
 

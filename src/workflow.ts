@@ -11,7 +11,7 @@ import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CompiledWorkflow, compileWorkflow } from './compiler/compile';
-import { WorkflowGraph } from './compiler/graph';
+import { KIND_LABEL, WorkflowGraph } from './compiler/graph';
 import { UnumFunction } from './function';
 import { UnumFunctionDefaults } from './function-settings';
 import { PICTURE_FILE_VERSION, PictureFile, pictureFileNames, toMermaid, workflowPicture } from './picture';
@@ -26,7 +26,9 @@ import * as access from './private/workflow-access';
 import { UnumWorkflowBase } from './private/workflow-base';
 import { workflowTimeoutSeconds } from './private/workflow-timeout';
 import { ENV, FunctionConfig } from './protocol/config';
+import { isJsonataFlow } from './protocol/dataflow';
 import { CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS } from './protocol/permissions';
+import { QueryLanguage } from './query-language';
 import { State } from './state';
 import { IIntermediaryStore, IntermediaryStore } from './store';
 import { IChainable } from './types';
@@ -94,6 +96,17 @@ export interface UnumWorkflowProps {
    * @default - the imported definition's TimeoutSeconds, else no timeout
    */
   readonly timeout?: Duration;
+  /**
+   * The workflow's query language (Amazon States Language's top-level
+   * `QueryLanguage`). `QueryLanguage.JSONATA` makes every state JSONata,
+   * as Step Functions does: a state with JSONPath fields (inputPath,
+   * parameters, resultSelector, resultPath, outputPath, a Pass `result`)
+   * or a Choice rule other than `Condition.jsonata` is an error naming it.
+   * A state without a data flow behaves the same in both languages.
+   *
+   * @default QueryLanguage.JSON_PATH - each state's own (JSONata where it sets arguments, outputs or assign)
+   */
+  readonly queryLanguage?: QueryLanguage;
 }
 
 /**
@@ -152,6 +165,7 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
       states: states.map((s) => s._toGraphState()),
       timeoutSeconds: workflowTimeoutSeconds(this.workflowName, props.timeout, props.definition),
     };
+    if (props.queryLanguage === QueryLanguage.JSONATA) checkAllJsonata(this.workflowName, graph);
     const compiled = compileWorkflow(graph);
     this.graph = graph;
     states.forEach((s) => s._bind(this, this.workflowName));
@@ -373,4 +387,19 @@ function discoverStates(start: State): State[] {
     }
   }
   return queue;
+}
+
+/** A JSONata workflow: every state's data flow and Choice rules must be JSONata (Step Functions refuses JSONPath states in it). */
+function checkAllJsonata(workflow: string, graph: WorkflowGraph): void {
+  const problems: string[] = [];
+  for (const state of graph.states) {
+    const where = `${KIND_LABEL[state.kind]} '${state.id}'`;
+    const flow = 'dataFlow' in state ? state.dataFlow : undefined;
+    const jsonPathFields = flow !== undefined && !isJsonataFlow(flow) ? Object.keys(flow).filter((k) => k !== 'lambdaResponse') : [];
+    if (jsonPathFields.length > 0) problems.push(`${where} uses the JSONPath field${jsonPathFields.length > 1 ? 's' : ''} ${jsonPathFields.join(', ')}`);
+    if (state.kind === 'choice' && state.choices.some((c) => c.condition.op !== 'jsonata')) problems.push(`${where} has a JSONPath rule (use Condition.jsonata)`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`UnumWorkflow '${workflow}': its queryLanguage is JSONata, so every state must be JSONata: ${problems.join('; ')}`);
+  }
 }

@@ -12,5 +12,8 @@ if [ ! -x "$venv/bin/python" ]; then
   fi
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements-dev.txt"
+# What the layer ships beside unum_runtime (jsonata-python) into .layer-deps (pytest.ini puts it on sys.path),
+# with the venv's pip: the package's install step, skipped when it already ran.
+PYTHON="$venv/bin/python" bash "$here/install-layer-deps.sh"
 cd "$here"
 exec "$venv/bin/python" -m pytest "$@"

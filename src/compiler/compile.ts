@@ -111,6 +111,7 @@ class Compiler {
           ...loopFlag,
           ...fanOutInput(state),
           ...(state.itemsPath !== undefined ? { itemsPath: state.itemsPath } : {}),
+          ...(state.items !== undefined ? { items: state.items } : {}),
           ...(state.width !== undefined ? { width: state.width } : {}),
           ...(state.maxConcurrency ? { maxConcurrency: state.maxConcurrency } : {}),
           ...(state.itemSelector !== undefined ? { itemSelector: state.itemSelector } : {}),

@@ -69,6 +69,8 @@ export interface MapState extends StateBase {
   /** First state of the item processor. */
   readonly iterator?: string;
   readonly itemsPath?: string;
+  /** JSONata's Items (MapProps.items): evaluated on the Map's input instead of itemsPath. */
+  readonly items?: unknown;
   readonly width?: number;
   readonly maxConcurrency?: number;
   /** Template of each item's input (Step Functions' ItemSelector). */

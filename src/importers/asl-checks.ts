@@ -1,8 +1,8 @@
 /**
  * The checks an ASL definition passes before it is translated: its shape
  * (asl-validator throws a TypeError on a state that is not an object), the
- * query language (JSONata is refused here, in one place, until it is
- * supported), and asl-validator's own findings, reworded to name the state
+ * query language (JSONPath or JSONata, per state), and asl-validator's own
+ * findings on a JSONPath copy of the definition, reworded to name the state
  * and what to change.
  */
 
@@ -74,31 +74,74 @@ export function shapeProblems(definition: Json): string[] {
   return problems;
 }
 
-/** Fields only JSONata states have (Assign too: workflow variables arrive with JSONata support). */
-const JSONATA_FIELDS = ['Arguments', 'Output', 'Assign'];
+/** Fields only JSONata states (and their Choice rules and Catchers) have. */
+const JSONATA_FIELDS = ['Arguments', 'Output', 'Assign', 'Items'];
+
+/** Whether a state uses JSONata: its own QueryLanguage, else the state machine's. */
+export function usesJsonata(state: Json, topJsonata: boolean): boolean {
+  return state.QueryLanguage === 'JSONata' || (topJsonata && state.QueryLanguage !== 'JSONPath');
+}
 
 /**
- * The one refusal of JSONata definitions, made before schema validation
- * (asl-validator's schema predates JSONata): undefined when the definition
- * is JSONPath only. Replace this when JSONata is supported.
+ * The query-language problems of a definition, before schema validation
+ * (asl-validator's schema predates JSONata): a JSONPath state under a
+ * JSONata state machine (Step Functions refuses it too), and JSONata
+ * fields on a JSONPath state.
  */
-export function jsonataRefusal(definition: Json): string | undefined {
+export function queryLanguageProblems(definition: Json): string[] {
+  const problems: string[] = [];
   const top = definition.QueryLanguage === 'JSONata';
-  const states: string[] = [];
-  for (const [name, state] of walk(definition, 'the state machine')) {
-    const rules: unknown[] = Array.isArray(state.Choices) ? state.Choices : [];
-    const uses = state.QueryLanguage === 'JSONata'
-      || JSONATA_FIELDS.some((f) => state[f] !== undefined)
-      || rules.some((r) => isObject(r) && (r.Condition !== undefined || r.Assign !== undefined || r.Output !== undefined));
-    if (uses) states.push(name);
+  if (definition.QueryLanguage !== undefined && definition.QueryLanguage !== 'JSONata' && definition.QueryLanguage !== 'JSONPath') {
+    problems.push(`the state machine's QueryLanguage must be "JSONPath" or "JSONata", got ${JSON.stringify(definition.QueryLanguage)}`);
   }
-  if (!top && states.length === 0) return undefined;
-  const where = [
-    ...(top ? ['the state machine (QueryLanguage "JSONata")'] : []),
-    ...(states.length > 0 ? [`state${states.length > 1 ? 's' : ''} ${states.map((s) => `'${s}'`).join(', ')}`] : []),
-  ].join(' and ');
-  return `JSONata is not supported yet: ${where} use${top || states.length > 1 ? '' : 's'} it (QueryLanguage "JSONata", Arguments, Output, Assign or a Choice Condition); `
-    + 'only JSONPath definitions can be imported: rewrite them with Parameters, ResultSelector, ResultPath and Variable-based Choice rules';
+  for (const [name, state] of walk(definition, 'the state machine')) {
+    if (top && state.QueryLanguage === 'JSONPath') {
+      problems.push(`state '${name}': QueryLanguage "JSONPath" inside a JSONata state machine is not allowed (as in Step Functions); make the state JSONata or the machine JSONPath`);
+      continue;
+    }
+    if (usesJsonata(state, top)) continue;
+    const rules: unknown[] = Array.isArray(state.Choices) ? state.Choices : [];
+    const fields = [
+      ...JSONATA_FIELDS.filter((f) => state[f] !== undefined),
+      ...(rules.some((r) => isObject(r) && r.Condition !== undefined) ? ['Choices[].Condition'] : []),
+    ];
+    if (fields.length > 0) {
+      problems.push(`state '${name}' uses the JSONata field${fields.length > 1 ? 's' : ''} ${fields.join(', ')} but its query language is JSONPath; set "QueryLanguage": "JSONata" on the state or the state machine`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * A copy of the definition that asl-validator, whose schema knows only
+ * JSONPath, can check for everything else (names, transitions, Retry,
+ * Catch): each JSONata state without its JSONata fields and with each
+ * Condition rule replaced by a trivially valid JSONPath rule. Its
+ * expressions are checked by the translation, with jsonata's parser.
+ */
+export function jsonPathShadow(definition: Json): Json {
+  const copy = structuredClone(definition);
+  const top = copy.QueryLanguage === 'JSONata';
+  delete copy.QueryLanguage;
+  for (const [, state] of walk(copy, 'the state machine')) {
+    if (!usesJsonata(state, top)) continue;
+    delete state.QueryLanguage;
+    for (const f of JSONATA_FIELDS) delete state[f];
+    if (Array.isArray(state.Choices)) {
+      state.Choices = state.Choices.map((r: unknown) => (isObject(r) && r.Condition !== undefined
+        ? { Variable: '$', IsPresent: true, Next: r.Next } : r));
+    }
+    if (Array.isArray(state.Catch)) {
+      state.Catch = state.Catch.map((c: unknown) => {
+        if (!isObject(c)) return c;
+        const { Output: _o, Assign: _a, ...rest } = c;
+        return rest;
+      });
+    }
+    // JSONata Wait and Fail fields may be expressions (strings) where JSONPath wants numbers.
+    if (state.Type === 'Wait' && typeof state.Seconds === 'string') state.Seconds = 1;
+  }
+  return copy;
 }
 
 /** asl-validator's findings, each naming the state when the finding locates one; never throws. */

@@ -1,9 +1,11 @@
-import { jsonataRefusal, shapeProblems, validatorProblems } from './asl-checks';
+import { jsonPathShadow, queryLanguageProblems, shapeProblems, usesJsonata, validatorProblems } from './asl-checks';
 import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanFanOutDataFlow, PlanRetry, PlanState } from './plan';
-import { COMPARISON_OPERATORS, ConditionJson } from '../protocol/conditions';
+import { COMPARISON_OPERATORS, ConditionJson, validateCondition } from '../protocol/conditions';
 import { templateProblems } from '../protocol/dataflow';
+import { isJsonataExpression, jsonataFlowProblems, jsonataTemplateProblems } from '../protocol/jsonata';
 import { parsePath, parseQuery } from '../protocol/jsonpath';
 import { MAX_WORKFLOW_TIMEOUT_SECONDS } from '../protocol/keys';
+import { QueryLanguage } from '../query-language';
 
 /**
  * Amazon States Language → Plan. The definition is first checked by
@@ -42,6 +44,31 @@ const KNOWN: Record<string, string[]> = {
   Fail: ['Type', 'Comment', 'Error', 'Cause', 'ErrorPath', 'CausePath', 'QueryLanguage'],
 };
 
+/** The fields of JSONata states that the translation handles. */
+const KNOWN_JSONATA: Record<string, string[]> = {
+  Task: ['Type', 'Comment', 'Resource', 'Next', 'End', 'Arguments', 'Output', 'Assign', 'Retry', 'Catch', 'TimeoutSeconds', 'QueryLanguage'],
+  Pass: ['Type', 'Comment', 'Next', 'End', 'Output', 'Assign', 'QueryLanguage'],
+  Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'Timestamp', 'QueryLanguage'],
+  Choice: ['Type', 'Comment', 'Choices', 'Default', 'QueryLanguage'],
+  Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'QueryLanguage'],
+  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'Items', 'MaxConcurrency', 'QueryLanguage'],
+  Succeed: ['Type', 'Comment', 'QueryLanguage'],
+  Fail: ['Type', 'Comment', 'Error', 'Cause', 'QueryLanguage'],
+};
+
+/** Why a field of a JSONata state cannot be kept. */
+const WHY_JSONATA: Record<string, string> = {
+  Output: 'Output on a JSONata Choice, Parallel or Map is not supported yet; shape the value in a Pass after it',
+  Assign: 'Assign on a JSONata Choice, Parallel or Map is not supported yet; assign in a Pass after it',
+  ItemSelector: 'ItemSelector on a JSONata Map is not supported yet; shape each item in the first state of the item processor',
+  Parameters: 'JSONata states take Arguments, not Parameters',
+  ResultSelector: 'JSONata states shape their result with Output, not ResultSelector',
+  InputPath: 'JSONata states select their input with Arguments, not InputPath',
+  OutputPath: 'JSONata states shape their output with Output, not OutputPath',
+  ResultPath: 'JSONata states shape their output with Output, not ResultPath',
+  ItemsPath: 'JSONata Maps take Items, not ItemsPath',
+};
+
 /** Why a field cannot be kept, for the ones users meet most. */
 const WHY: Record<string, string> = {
   HeartbeatSeconds: 'task heartbeats need a callback from a running activity; a Lambda function has none',
@@ -76,9 +103,9 @@ export function translateStatesLanguage(definition: string | unknown, options: A
   }
   const shape = shapeProblems(json);
   if (shape.length > 0) throw new ImportError('Amazon States Language', shape);
-  const jsonata = jsonataRefusal(json);
-  if (jsonata !== undefined) throw new ImportError('Amazon States Language', [jsonata]);
-  const invalid = validatorProblems(json);
+  const languages = queryLanguageProblems(json);
+  if (languages.length > 0) throw new ImportError('Amazon States Language', languages);
+  const invalid = validatorProblems(jsonPathShadow(json));
   if (invalid.length > 0) throw new ImportError('Amazon States Language', invalid);
   return new AslTranslator(json, options).translate();
 }
@@ -151,10 +178,11 @@ class AslTranslator {
   }
 
   private checkFields(name: string, state: Json): void {
-    const known = KNOWN[state.Type] ?? [];
+    const jsonata = this.jsonata(state);
+    const known = (jsonata ? KNOWN_JSONATA : KNOWN)[state.Type] ?? [];
     for (const field of Object.keys(state)) {
       if (known.includes(field)) continue;
-      const why = WHY[field] ?? 'this field is not supported by the import';
+      const why = (jsonata ? WHY_JSONATA[field] : undefined) ?? WHY[field] ?? 'this field is not supported by the import';
       this.reject(name, `${state.Type} field ${field} cannot be translated: ${why}`);
     }
   }
@@ -183,11 +211,26 @@ class AslTranslator {
     return value as Record<string, unknown>;
   }
 
+  /** Whether a state uses JSONata (its QueryLanguage, else the state machine's). */
+  private jsonata(state: Json): boolean {
+    return usesJsonata(state, this.definition.QueryLanguage === 'JSONata');
+  }
+
+  /** The problems of a JSONata state's Arguments/Output/Assign, each naming the state. */
+  private checkJsonata(name: string, flow: { arguments?: unknown; output?: unknown; assign?: unknown }): void {
+    if (flow.assign !== undefined && !isJsonObject(flow.assign)) {
+      this.reject(name, 'Assign must be an object of variable names to values');
+      return;
+    }
+    for (const p of jsonataFlowProblems(flow as { assign?: Record<string, unknown> })) this.reject(name, p.replace(/^outputs/, 'Output').replace(/^arguments/, 'Arguments').replace(/^assign/, 'Assign'));
+  }
+
   private translateState(name: string, state: Json): void {
     this.checkFields(name, state);
     const id = this.entry(name);
     const comment = typeof state.Comment === 'string' ? state.Comment : undefined;
     const base = { id, source: name, ...(comment ? { comment } : {}) };
+    if (this.jsonata(state)) return this.jsonataState(name, state, base);
     switch (state.Type) {
       case 'Task': return this.task(name, state, base);
       case 'Pass':
@@ -264,6 +307,145 @@ class AslTranslator {
       default:
         this.reject(name, `state type ${state.Type} is not supported`);
     }
+  }
+
+  /**
+   * A JSONata state: Task, Pass, Choice, Map (Items) and the states
+   * without a data flow translate; the others, and the JSONata fields not
+   * supported yet, are reported by checkFields.
+   */
+  private jsonataState(name: string, state: Json, base: { id: string; source: string; comment?: string }): void {
+    const language = { queryLanguage: QueryLanguage.JSONATA };
+    switch (state.Type) {
+      case 'Task': return this.jsonataTask(name, state, base);
+      case 'Pass':
+        this.checkJsonata(name, { output: state.Output, assign: state.Assign });
+        this.states.push({
+          kind: 'pass', ...base, ...language, ...defined({ outputs: state.Output, assign: state.Assign, next: this.next(state) }),
+        });
+        return;
+      case 'Choice':
+        this.states.push({
+          kind: 'choice',
+          ...base,
+          rules: (state.Choices as Json[]).map((rule, i) => ({ condition: this.jsonataCondition(name, rule, `Choices[${i}]`), next: this.entry(rule.Next) })),
+          ...defined({ otherwise: state.Default !== undefined ? this.entry(state.Default) : undefined }),
+        });
+        return;
+      case 'Map': {
+        const items = state.Items;
+        if (items !== undefined) {
+          if (!isJsonataExpression(items) && !Array.isArray(items)) this.reject(name, `Items must be a JSON array or a '{% expression %}' string, got ${JSON.stringify(items)}`);
+          for (const p of jsonataTemplateProblems(items, 'Items')) this.reject(name, p);
+        }
+        const processor: Json = state.ItemProcessor ?? state.Iterator;
+        const mode = state.ItemProcessor?.ProcessorConfig?.Mode;
+        if (mode !== undefined && mode !== 'INLINE') this.reject(name, `ItemProcessor mode ${mode} (distributed map) is not supported; use INLINE`);
+        const max = state.MaxConcurrency ?? 0;
+        // Without Items a JSONata Map iterates over its input, which must be an array.
+        return this.fanOut(name, jsonPathLess(state), base, (fanOutId) => ({
+          kind: 'map',
+          id: fanOutId,
+          source: name,
+          iterator: this.entry(processor.StartAt),
+          ...defined({ items: items ?? '{% $states.input %}', maxConcurrency: max > 0 ? max : undefined }),
+        }));
+      }
+      case 'Parallel':
+        return this.fanOut(name, jsonPathLess(state), base, (fanOutId) => ({
+          kind: 'parallel', id: fanOutId, source: name, branches: (state.Branches as Json[]).map((b) => this.entry(b.StartAt)),
+        }));
+      case 'Wait':
+        if (typeof state.Seconds === 'string' || typeof state.Timestamp === 'string' && isJsonataExpression(state.Timestamp)) {
+          this.reject(name, 'a JSONata expression as Wait Seconds or Timestamp is not supported yet; use a number of seconds or a fixed timestamp');
+        }
+        this.states.push({ kind: 'wait', ...base, ...defined({ seconds: state.Seconds, timestamp: state.Timestamp, next: this.next(state) }) });
+        return;
+      case 'Succeed':
+        this.states.push({ kind: 'succeed', ...base });
+        return;
+      case 'Fail':
+        if (isJsonataExpression(state.Error) || isJsonataExpression(state.Cause)) {
+          this.reject(name, 'a JSONata expression as Fail Error or Cause is not supported yet; use fixed strings');
+        }
+        this.states.push({ kind: 'fail', ...base, ...defined({ error: state.Error, cause: state.Cause }) });
+        return;
+      default:
+        this.reject(name, `state type ${state.Type} is not supported`);
+    }
+  }
+
+  /** A JSONata Choice rule: its Condition, a whole JSONata expression (Assign and Output on rules are not supported yet). */
+  private jsonataCondition(name: string, rule: Json, where: string): ConditionJson {
+    for (const field of ['Assign', 'Output']) {
+      if (rule[field] !== undefined) this.reject(name, `${where}.${field} is not supported yet; assign or shape the value in a Pass after the Choice`);
+    }
+    const condition: ConditionJson = { op: 'jsonata', expression: rule.Condition };
+    for (const p of validateCondition(condition)) this.reject(name, `${where}.Condition: ${p}`);
+    return condition;
+  }
+
+  /**
+   * A JSONata Task: a Lambda function ARN takes Arguments as its input;
+   * lambda:invoke takes Arguments.Payload, and `$states.result` is then
+   * the integration's response (payloadResponseOnly false) unless Output
+   * reads only its Payload.
+   */
+  private jsonataTask(name: string, state: Json, base: { id: string; source: string; comment?: string }): void {
+    const resource: string = state.Resource;
+    const keys = [name, resource];
+    let args: unknown = state.Arguments;
+    let output: unknown = state.Output;
+    let payloadResponseOnly: boolean | undefined;
+    if (LAMBDA_ARN.test(resource)) {
+      keys.push(resource.split(':')[6]);
+    } else if (LAMBDA_INVOKE.test(resource) && /^arn:aws[a-zA-Z-]*:states:::lambda:invoke$/.test(resource)) {
+      const params = isJsonObject(state.Arguments) ? state.Arguments : {};
+      const fnName = params.FunctionName;
+      if (typeof fnName !== 'string' || fnName.startsWith('{%')) {
+        this.reject(name, 'lambda:invoke needs a static Arguments.FunctionName (an expression cannot be resolved at synth)');
+        return;
+      }
+      keys.push(fnName, fnName.split(':').length >= 7 ? fnName.split(':')[6] : fnName);
+      const extra = Object.keys(params).filter((k) => !['FunctionName', 'Payload'].includes(k));
+      if (extra.length > 0) this.reject(name, `lambda:invoke arguments ${extra.join(', ')} are not supported (cdk-unum invokes the function itself)`);
+      if (params.Payload === undefined) this.reject(name, 'lambda:invoke without Arguments.Payload cannot be translated; pass "Payload": "{% $states.input %}"');
+      args = params.Payload === '{% $states.input %}' ? undefined : params.Payload;
+      // The integration's response ({ ExecutedVersion, Payload, StatusCode }) is $states.result, unless only its Payload is the output.
+      if (output === '{% $states.result.Payload %}' && !JSON.stringify(state.Assign ?? {}).includes('$states.result')) {
+        output = undefined;
+      } else {
+        payloadResponseOnly = false;
+      }
+    } else {
+      this.reject(name, `resource ${resource} is not a Lambda function (or waits for a callback or a job): JSONata Tasks other than Lambda functions and lambda:invoke are not supported`);
+      return;
+    }
+    this.checkJsonata(name, { arguments: args, output, assign: state.Assign });
+    const dataFlow: PlanDataFlow = {
+      queryLanguage: QueryLanguage.JSONATA,
+      ...defined({ arguments: args, outputs: output, assign: state.Assign as Record<string, unknown> | undefined, payloadResponseOnly }),
+    };
+    this.states.push({
+      kind: 'task',
+      ...base,
+      functionKeys: keys,
+      dataFlow,
+      ...defined({
+        timeoutSeconds: state.TimeoutSeconds,
+        retry: state.Retry ? this.retriers(name, state.Retry as Json[]) : undefined,
+        catch: state.Catch ? (state.Catch as Json[]).map((c, i) => this.jsonataCatcher(name, c, i)) : undefined,
+        next: this.next(state),
+      }),
+    });
+  }
+
+  /** A JSONata Catcher: its output is `$states.errorOutput` ({ Error, Cause }); Output and Assign on it are not supported yet. */
+  private jsonataCatcher(name: string, c: Json, i: number): PlanCatch {
+    for (const field of ['Output', 'Assign']) {
+      if (c[field] !== undefined) this.reject(name, `Catch[${i}].${field} is not supported yet; the caught error ({ Error, Cause }) is the output, shape it in the next state`);
+    }
+    return { errors: c.ErrorEquals, next: this.entry(c.Next) };
   }
 
   private task(name: string, state: Json, base: { id: string; source: string; comment?: string }): void {
@@ -466,6 +648,15 @@ function rewritePayloadPaths(template: Record<string, unknown>): Record<string, 
 }
 
 /** The object without its undefined fields. */
+/** A JSONata fan-out as fanOut() reads it: its type and transition, none of the JSONPath fields. */
+function jsonPathLess(state: Json): Json {
+  return { Type: state.Type, ...defined({ Next: state.Next, End: state.End }) };
+}
+
+function isJsonObject(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function defined<T extends object>(object: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as any;
 }

@@ -11,6 +11,7 @@ import { Map as MapState } from '../map';
 import { Parallel } from '../parallel';
 import { Pass } from '../pass';
 import { ConditionJson } from '../protocol/conditions';
+import { ProvideItems } from '../provide-items';
 import { State } from '../state';
 import { Succeed } from '../succeed';
 import { JitterType } from '../types';
@@ -105,7 +106,15 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
   switch (s.kind) {
     case 'pass':
       return new Pass(scope, s.id, {
-        inputPath: s.inputPath, parameters: s.parameters, result: s.result, resultPath: s.resultPath, outputPath: s.outputPath, comment: s.comment,
+        inputPath: s.inputPath,
+        parameters: s.parameters,
+        result: s.result,
+        resultPath: s.resultPath,
+        outputPath: s.outputPath,
+        comment: s.comment,
+        queryLanguage: s.queryLanguage,
+        outputs: s.outputs,
+        assign: s.assign,
       });
     case 'wait':
       return new Wait(scope, s.id, { time: waitTime(s), comment: s.comment });
@@ -117,6 +126,7 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
       return new MapState(scope, s.id, {
         ...s.dataFlow,
         ...(s.itemsPath !== undefined ? { itemsPath: s.itemsPath } : {}),
+        ...(s.items !== undefined ? { items: provideItems(s.items) } : {}),
         ...(s.width !== undefined ? { width: s.width } : {}),
         ...(s.maxConcurrency !== undefined ? { maxConcurrency: s.maxConcurrency } : {}),
         ...(s.itemSelector !== undefined ? { itemSelector: s.itemSelector as Record<string, unknown> } : {}),
@@ -147,6 +157,7 @@ export function toCondition(c: ConditionJson): Condition {
     case 'and': return Condition.and(...c.conditions.map(toCondition));
     case 'or': return Condition.or(...c.conditions.map(toCondition));
     case 'not': return Condition.not(toCondition(c.condition));
+    case 'jsonata': return Condition.jsonata(c.expression);
   }
   if ('otherPath' in c) return Condition.comparePaths(c.op.slice(0, -'Path'.length), c.path, c.otherPath);
   const typeTest = TYPE_TESTS[c.op];
@@ -155,6 +166,11 @@ export function toCondition(c: ConditionJson): Condition {
     return typeTest[1] ? (Condition as any)[typeTest[1]](c.path) : Condition.not((Condition as any)[typeTest[0]](c.path));
   }
   return (Condition as any)[c.op](c.path, (c as { value: unknown }).value);
+}
+
+/** A JSONata Map's Items as the construct takes them. */
+function provideItems(items: unknown): ProvideItems {
+  return Array.isArray(items) ? ProvideItems.jsonArray(items) : ProvideItems.jsonata(items as string);
 }
 
 /** Type test → [the Condition method, its negation if there is one]. */

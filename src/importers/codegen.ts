@@ -214,6 +214,9 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
         ...(s.result !== undefined ? [`result: ${json(s.result)}`] : []),
         ...(s.resultPath !== undefined ? [`resultPath: ${dataFlowValue('resultPath', s.resultPath, imports)}`] : []),
         ...(s.outputPath !== undefined ? [`outputPath: ${dataFlowValue('outputPath', s.outputPath, imports)}`] : []),
+        ...(s.queryLanguage !== undefined ? [`queryLanguage: ${dataFlowValue('queryLanguage', s.queryLanguage, imports)}`] : []),
+        ...(s.outputs !== undefined ? [`outputs: ${json(s.outputs)}`] : []),
+        ...(s.assign !== undefined ? [`assign: ${json(s.assign)}`] : []),
         ...comment,
       ];
       return `new Pass(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
@@ -239,6 +242,7 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
       const p = [
         ...fanOutFlow(s.dataFlow, imports),
         ...(s.itemsPath !== undefined ? [`itemsPath: ${str(s.itemsPath)}`] : []),
+        ...(s.items !== undefined ? [`items: ${provideItems(s.items, imports)}`] : []),
         ...(s.width !== undefined ? [`width: ${s.width}`] : []),
         ...(s.maxConcurrency !== undefined ? [`maxConcurrency: ${s.maxConcurrency}`] : []),
         ...(s.itemSelector !== undefined ? [`itemSelector: ${json(s.itemSelector)}`] : []),
@@ -265,6 +269,7 @@ export function condition(c: ConditionJson): string {
     case 'and': return `Condition.and(${c.conditions.map(condition).join(', ')})`;
     case 'or': return `Condition.or(${c.conditions.map(condition).join(', ')})`;
     case 'not': return `Condition.not(${condition(c.condition)})`;
+    case 'jsonata': return `Condition.jsonata(${str(c.expression)})`;
   }
   if ('otherPath' in c) return `Condition.comparePaths(${str(c.op.slice(0, -'Path'.length))}, ${str(c.path)}, ${str(c.otherPath)})`;
   const typeTest = TYPE_TESTS[c.op];
@@ -275,7 +280,17 @@ export function condition(c: ConditionJson): string {
   return `Condition.${c.op}(${str(c.path)}, ${json((c as { value: unknown }).value)})`;
 }
 
+/** A JSONata Map's Items as the ProvideItems factory that makes it. */
+function provideItems(items: unknown, imports: Set<string>): string {
+  imports.add('ProvideItems');
+  return Array.isArray(items) ? `ProvideItems.jsonArray(${json(items)})` : `ProvideItems.jsonata(${str(items as string)})`;
+}
+
 function dataFlowValue(key: string, value: unknown, imports: Set<string>): string {
+  if (key === 'queryLanguage') {
+    imports.add('QueryLanguage');
+    return value === 'JSONata' ? 'QueryLanguage.JSONATA' : 'QueryLanguage.JSON_PATH';
+  }
   if (value === 'DISCARD' && key.endsWith('Path')) {
     imports.add('JsonPathValue');
     return 'JsonPathValue.DISCARD';

@@ -2,6 +2,7 @@ import { defined } from './asl';
 import { IdAllocator, Plan, PlanState, pushResultChoice } from './plan';
 import { GraphState, WorkflowGraph } from '../compiler/graph';
 import { validateGraph, WorkflowGraphError } from '../compiler/validate';
+import { DataFlow } from '../protocol/dataflow';
 
 /**
  * A FaaSr DAG that is not series-parallel, built with FanIns over
@@ -225,7 +226,8 @@ export function graphProblems(plan: Plan): readonly string[] {
   const states = plan.states.map((s): GraphState => {
     switch (s.kind) {
       case 'task':
-        return { kind: 'task', id: s.id, functionName: s.id, ...defined({ next: s.next, dataFlow: s.dataFlow }) };
+        // FaaSr plans are JSONPath only: their data flow is the protocol's as it is.
+        return { kind: 'task', id: s.id, functionName: s.id, ...defined({ next: s.next, dataFlow: s.dataFlow as DataFlow | undefined }) };
       case 'pass':
         return { kind: 'pass', id: s.id, dataFlow: defined({ inputPath: s.inputPath, parameters: s.parameters, result: s.result, resultPath: s.resultPath, outputPath: s.outputPath }), ...defined({ next: s.next }) };
       case 'wait':

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { ConditionJson } from '../protocol/conditions';
+import { QueryLanguage } from '../query-language';
 
 /**
  * What an importer produces: the workflow as a flat list of states with
@@ -38,6 +39,11 @@ export interface PlanDataFlow {
   readonly outputPath?: string;
   /** false: the result is wrapped as lambda:invoke's response (UnumFunctionProps.payloadResponseOnly). */
   readonly payloadResponseOnly?: boolean;
+  /** `JSONata`: arguments, outputs and assign replace the JSONPath fields (JsonataDataFlowProps). */
+  readonly queryLanguage?: QueryLanguage;
+  readonly arguments?: unknown;
+  readonly outputs?: unknown;
+  readonly assign?: Record<string, unknown>;
 }
 
 export interface PlanRetry {
@@ -89,6 +95,10 @@ export interface PlanPass extends PlanBase {
   readonly result?: unknown;
   readonly resultPath?: string;
   readonly outputPath?: string;
+  /** `JSONata`: outputs and assign replace the JSONPath fields. */
+  readonly queryLanguage?: QueryLanguage;
+  readonly outputs?: unknown;
+  readonly assign?: Record<string, unknown>;
   readonly next?: string;
 }
 
@@ -124,6 +134,8 @@ export interface PlanMap extends PlanBase {
   readonly kind: 'map';
   readonly iterator: string;
   readonly itemsPath?: string;
+  /** JSONata's Items (MapProps.items): a `{% %}` expression or a JSON array. */
+  readonly items?: unknown;
   readonly width?: number;
   readonly maxConcurrency?: number;
   readonly dataFlow?: PlanFanOutDataFlow;

@@ -1,3 +1,4 @@
+import { isJsonataExpression, jsonataTemplateProblems } from './jsonata';
 import { parseQuery, queryPath } from './jsonpath';
 
 /**
@@ -10,7 +11,9 @@ export type ConditionJson =
   | { readonly op: PathComparisonOperator; readonly path: string; readonly otherPath: string }
   | { readonly op: TypeTestOperator; readonly path: string; readonly value: boolean }
   | { readonly op: 'and' | 'or'; readonly conditions: readonly ConditionJson[] }
-  | { readonly op: 'not'; readonly condition: ConditionJson };
+  | { readonly op: 'not'; readonly condition: ConditionJson }
+  /** A JSONata Choice rule's whole Condition (`{% ... %}`), evaluated by jsonataCondition, which is async. */
+  | { readonly op: 'jsonata'; readonly expression: string };
 
 export const COMPARISON_OPERATORS = [
   'stringEquals', 'stringLessThan', 'stringGreaterThan', 'stringLessThanEquals', 'stringGreaterThanEquals', 'stringMatches',
@@ -31,6 +34,7 @@ export function evaluateCondition(condition: ConditionJson, document: unknown): 
     case 'and': return condition.conditions.every((c) => evaluateCondition(c, document));
     case 'or': return condition.conditions.some((c) => evaluateCondition(c, document));
     case 'not': return !evaluateCondition(condition.condition, document);
+    case 'jsonata': throw new Error(`the JSONata condition '${condition.expression}' is evaluated with jsonataCondition, not evaluateCondition`);
   }
   const left = queryPath(document, condition.path);
   if ((TYPE_TEST_OPERATORS as readonly string[]).includes(condition.op)) {
@@ -53,10 +57,16 @@ export function evaluateCondition(condition: ConditionJson, document: unknown): 
 /** Checks a condition's structure, operators, value types and paths; returns the problems found. */
 export function validateCondition(condition: ConditionJson): string[] {
   const problems: string[] = [];
-  const visit = (c: ConditionJson): void => {
+  const visit = (c: ConditionJson, top = false): void => {
+    if (c.op === 'jsonata') {
+      if (!top) problems.push('a JSONata condition is a whole rule: combine conditions inside its expression, not with and/or/not');
+      else if (!isJsonataExpression(c.expression)) problems.push(`a JSONata condition must be a '{% expression %}' string, got ${JSON.stringify(c.expression)}`);
+      else problems.push(...jsonataTemplateProblems(c.expression, 'condition'));
+      return;
+    }
     if (c.op === 'and' || c.op === 'or') {
       if (!Array.isArray(c.conditions) || c.conditions.length === 0) problems.push(`'${c.op}' needs at least one condition`);
-      else c.conditions.forEach(visit);
+      else c.conditions.forEach((sub) => visit(sub));
       return;
     }
     if (c.op === 'not') return visit(c.condition);
@@ -82,7 +92,7 @@ export function validateCondition(condition: ConditionJson): string[] {
       problems.push(`${leaf.op} on '${leaf.path}' needs a ${expected} value (got ${JSON.stringify(leaf.value)})`);
     }
   };
-  visit(condition);
+  visit(condition, true);
   return problems;
 }
 

@@ -182,6 +182,12 @@ export interface MapAction {
   /** Record the raw input (fanoutInputItemKey) for the join's FanOutOutputAction. */
   readonly recordInput?: boolean;
   readonly itemsPath?: string;
+  /**
+   * JSONata's Items instead of itemsPath: a template (a `{% %}` string or
+   * a JSON array) evaluated on the Map's input with the variables in
+   * scope, which must give an array.
+   */
+  readonly items?: unknown;
   readonly width?: number;
   /**
    * At most this many items in flight: only items [0, N) are issued here
@@ -324,6 +330,7 @@ export const ERROR_ALL = 'States.ALL';
 export const ERROR_TASK_FAILED = 'States.TaskFailed';
 export const ERROR_TIMEOUT = 'States.Timeout';
 export const ERROR_NO_CHOICE_MATCHED = 'States.NoChoiceMatched';
+export { ERROR_QUERY_EVALUATION } from './jsonata';
 
 /** Environment variables that carry the configuration into the function. */
 export const ENV = {

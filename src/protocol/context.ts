@@ -109,13 +109,27 @@ function contextField(path: string): string {
   return parsePath(`$${path.slice(2)}`).map(String).join('.');
 }
 
+/**
+ * The `$$` paths of a template: its `.$` values (JSONPath), and the
+ * `$states.context` reads of its `{% %}` strings (JSONata), as the `$$`
+ * paths they stand for (`$states.context.Execution.Input` → `$$.Execution.Input`).
+ */
 function contextPaths(template: unknown): string[] {
+  if (typeof template === 'string') return jsonataContextPaths(template);
   if (Array.isArray(template)) return template.flatMap(contextPaths);
   if (template === null || typeof template !== 'object') return [];
   return Object.entries(template).flatMap(([key, value]) => {
     if (key.endsWith('.$')) return expressionContextPaths(value);
     return contextPaths(value);
   });
+}
+
+/** `$states.context` followed by its dotted field names, in a `{% %}` string. */
+const JSONATA_CONTEXT = /\$states\.context((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g;
+
+function jsonataContextPaths(text: string): string[] {
+  if (!(text.startsWith('{%') && text.endsWith('%}'))) return [];
+  return [...text.matchAll(JSONATA_CONTEXT)].map((m) => `$$${m[1]}`);
 }
 
 /** The `$$` paths a `.$` value reads: itself, or the arguments of its intrinsic function. */

@@ -1,6 +1,7 @@
 import { contextPathProblem, readContextPath } from './context';
 import { DataFlowError } from './dataflow-error';
 import { evaluateIntrinsic, intrinsicPaths, isIntrinsic, parseIntrinsic } from './intrinsics';
+import { jsonataFlowProblems, QUERY_LANGUAGE_JSONATA } from './jsonata';
 import { parsePath, parseQuery, queryPath } from './jsonpath';
 
 /**
@@ -39,6 +40,29 @@ export interface DataFlow {
    * as the function returned it, as for a function ARN resource).
    */
   readonly lambdaResponse?: boolean;
+  /**
+   * `JSONata`: the state uses Step Functions' JSONata query language
+   * (jsonata.ts) instead: `arguments`, `output` and `assign` replace the
+   * JSONPath fields, which must be absent (`lambdaResponse` stays: it shapes
+   * `$states.result`). Absent: JSONPath.
+   */
+  readonly queryLanguage?: typeof QUERY_LANGUAGE_JSONATA;
+  /** JSONata only: template of the user code's input (absent: the input). */
+  readonly arguments?: unknown;
+  /** JSONata only: template of the state's output (absent: the result; a Pass: its input). */
+  readonly output?: unknown;
+  /** JSONata only: the workflow variables the state assigns. */
+  readonly assign?: Readonly<Record<string, unknown>>;
+}
+
+/** The JSONPath fields, which a JSONata data flow must not have. */
+const JSONPATH_FIELDS = ['inputPath', 'parameters', 'resultSelector', 'resultPath', 'outputPath'] as const;
+/** The JSONata fields, which a JSONPath data flow must not have. */
+const JSONATA_FIELDS = ['arguments', 'output', 'assign'] as const;
+
+/** Whether a data flow is evaluated with JSONata (the runtime's async paths). */
+export function isJsonataFlow(flow: DataFlow | undefined): boolean {
+  return flow?.queryLanguage === QUERY_LANGUAGE_JSONATA;
 }
 
 export { DataFlowError } from './dataflow-error';
@@ -159,6 +183,23 @@ function templateValue(expression: string, document: unknown, field: string, key
 /** Checks a data flow's paths and templates; returns the problems (each naming the field). */
 export function validateDataFlow(flow: DataFlow): string[] {
   const problems: string[] = [];
+  if (flow.queryLanguage !== undefined && flow.queryLanguage !== QUERY_LANGUAGE_JSONATA) {
+    problems.push(`queryLanguage must be '${QUERY_LANGUAGE_JSONATA}' or absent (JSONPath), got ${JSON.stringify(flow.queryLanguage)}`);
+  }
+  const jsonata = flow.queryLanguage === QUERY_LANGUAGE_JSONATA;
+  for (const field of jsonata ? JSONPATH_FIELDS : JSONATA_FIELDS) {
+    if (flow[field] !== undefined) {
+      problems.push(jsonata ? `${field} is a JSONPath field: a JSONata state uses arguments and outputs instead`
+        : `${field} is a JSONata field: set the query language to JSONata to use it`);
+    }
+  }
+  if (jsonata) {
+    if (flow.assign !== undefined && (flow.assign === null || typeof flow.assign !== 'object' || Array.isArray(flow.assign))) {
+      problems.push('assign must be an object of variable names to values');
+    } else {
+      problems.push(...jsonataFlowProblems(flow));
+    }
+  }
   const checkPath = (path: string | null | undefined, field: string, parse: (p: string) => unknown) => {
     if (path === undefined || path === null) return;
     try {

@@ -102,6 +102,12 @@ export interface Envelope {
    * timeout.
    */
   readonly deadline?: number;
+  /**
+   * The workflow variables (JSONata states' Assign) in scope for the
+   * receiving state, by name; absent: none. They travel with the envelope,
+   * as the value does, so any function can read them without a store read.
+   */
+  readonly variables?: Readonly<Record<string, unknown>>;
 }
 
 export class EnvelopeError extends Error {
@@ -174,6 +180,9 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
   }
   if (e.deadline !== undefined && (!Number.isSafeInteger(e.deadline) || (e.deadline as number) < 0)) {
     fail('deadline must be the session\'s deadline in epoch milliseconds (a non-negative integer)');
+  }
+  if (e.variables !== undefined && (e.variables === null || typeof e.variables !== 'object' || Array.isArray(e.variables))) {
+    fail('variables must map workflow variable names to JSON values');
   }
   parseInput(e.input, fail);
   const s3 = (e.input as { s3?: { bucket: string; key: string } }).s3;

@@ -12,3 +12,4 @@ export * from './trace';
 export * from './deadline';
 export * from './states';
 export * from './context';
+export * from './jsonata';

@@ -114,6 +114,13 @@ export function fanoutProgressItemKey(ref: SessionRef, fanoutInstance: string): 
  */
 export const FANOUT_ORIGIN_ATTR = 'o';
 
+/**
+ * The checkpoint attribute holding, as JSON text, the workflow variables
+ * after a JSONata state's Assign, so a replay of its egress (a retry, a
+ * duplicate, a continuation) hands on the same ones as the first run.
+ */
+export const VARIABLES_ATTR = 'vars';
+
 /** Who issues a bounded Map's items: the function that fanned out, re-invoked with Envelope.issue. */
 export interface FanoutOrigin {
   /** The (qualified) name it re-invokes itself by. */
@@ -123,6 +130,8 @@ export interface FanoutOrigin {
   readonly frames: readonly Frame[];
   readonly iteration: number;
   readonly deadline?: number;
+  /** Its envelope's workflow variables (JSONata), which the re-invocation carries again. */
+  readonly variables?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -79,6 +79,27 @@ test('Step Functions paths in the Python runtime: a filter InputPath, slices and
   expect(empty.error?.error).toBe('States.Runtime');
 });
 
+test('JSONata in the Python runtime: Arguments, Output and Assign around a Python function, a variable from a Node.js one, a Pass and a Choice', async () => {
+  const orders = [{ total: 12, paid: true }, { total: 30, paid: false }, { total: 10, paid: true }];
+  const report = await engine.run({ workflow: 'pyjsonata', input: { orders, customer: 'ana' } });
+  expect(report.status).toBe('SUCCEEDED');
+  expect(report.result).toEqual({ sum: 22, best: 12, who: 'ANA ✓' });
+  const small = await engine.run({ workflow: 'pyjsonata', input: { orders: [{ total: 12, paid: true }, { total: 30, paid: false }], customer: 'bo' } });
+  expect(small.status).toBe('FAILED');
+  expect(small.error?.error).toBe('TooSmall');
+  // A null customer: $uppercase(null) fails (JSONata's T0410), which is Step Functions' States.QueryEvaluationError, raised by the Python runtime.
+  const none = await engine.run({ workflow: 'pyjsonata', input: { orders, customer: null } });
+  expect(none.status).toBe('FAILED');
+  expect(none.error).toMatchObject({ node: 'PaidTotal', error: 'States.QueryEvaluationError' });
+  expect(none.error!.cause).toBe("Output.who: the JSONata expression '{% $uppercase($customer) %}' failed: JSONata error T0410");
+});
+
+test('a JSONata Map fanned out by a Python function\'s egress: Items filters the list', async () => {
+  const report = await engine.run({ workflow: 'pyjsonatamap', input: { count: 4 } });
+  expect(report.status).toBe('SUCCEEDED');
+  expect(report.result).toBe(4 + 9 + 16);
+});
+
 test('a Python exception fails the session, naming the node and its error', async () => {
   const r = await engine.run({ workflow: 'pyfail', input: { count: 2 } });
   expect(r.status).toBe('FAILED');

@@ -314,19 +314,43 @@ describe('definitions asl-validator cannot read, and JSONata, are refused with t
       .toEqual(["not a valid state machine (asl-validator): state 'C': /States/C is invalid. must match exactly one schema in oneOf"]);
   });
 
-  test('JSONata at the top, on a state, or in Arguments/Output/Assign/Condition is one refusal naming the states', () => {
-    expect(problemsOf({ StartAt: 'A', QueryLanguage: 'JSONata', States: { A: { Type: 'Pass', Output: '{% $states.input %}', End: true } } }))
-      .toEqual([expect.stringMatching(/^JSONata is not supported yet: the state machine \(QueryLanguage "JSONata"\) and state 'A' use it/)]);
-    const perState = problemsOf({
+  test('JSONata at the top or per state translates: Task Arguments/Output/Assign, a Condition, a Pass', () => {
+    const plan = translateStatesLanguage(JSON.stringify({
       StartAt: 'T',
       States: {
-        T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: lambdaArn, Arguments: { x: '{% $states.input.x %}' }, Next: 'C' },
-        C: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.x > 1 %}', Next: 'D' }], Default: 'D' },
-        D: { Type: 'Pass', Assign: { seen: true }, End: true },
+        T: { Type: 'Task', QueryLanguage: 'JSONata', Resource: lambdaArn, Arguments: { x: '{% $states.input.x %}' }, Assign: { x: '{% $states.input.x %}' }, Next: 'C' },
+        C: { Type: 'Choice', QueryLanguage: 'JSONata', Choices: [{ Condition: '{% $states.input.x > $x %}', Next: 'D' }], Default: 'D' },
+        D: { Type: 'Pass', QueryLanguage: 'JSONata', Output: { x: '{% $x %}' }, End: true },
       },
+    }));
+    expect(plan.states.find((s) => s.id === 'T')).toMatchObject({
+      kind: 'task', dataFlow: { queryLanguage: 'JSONata', arguments: { x: '{% $states.input.x %}' }, assign: { x: '{% $states.input.x %}' } },
     });
-    expect(perState).toHaveLength(1);
-    expect(perState[0]).toMatch(/^JSONata is not supported yet: states 'T', 'C', 'D' use it .*rewrite them with Parameters/);
+    expect(plan.states.find((s) => s.id === 'C')).toMatchObject({ kind: 'choice', rules: [{ condition: { op: 'jsonata', expression: '{% $states.input.x > $x %}' } }] });
+    expect(plan.states.find((s) => s.id === 'D')).toMatchObject({ kind: 'pass', queryLanguage: 'JSONata', outputs: { x: '{% $x %}' } });
+  });
+
+  test('JSONata refusals name the state: fields on a JSONPath state, JSONPath under JSONata, bad expressions, what is not supported yet', () => {
+    expect(problemsOf({ StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $states.input %}', End: true } } }))
+      .toEqual([expect.stringMatching(/^state 'A' uses the JSONata field Output but its query language is JSONPath; set "QueryLanguage": "JSONata"/)]);
+    expect(problemsOf({ StartAt: 'A', QueryLanguage: 'JSONata', States: { A: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } } }))
+      .toEqual([expect.stringMatching(/^state 'A': QueryLanguage "JSONPath" inside a JSONata state machine is not allowed/)]);
+    expect(problemsOf({ StartAt: 'T', QueryLanguage: 'JSONata', States: { T: { Type: 'Task', Resource: lambdaArn, Output: '{% $states.result. %}', End: true } } }))
+      .toEqual([expect.stringMatching(/^state 'T': Output: the JSONata expression '\{% \$states\.result\. %\}' does not parse \(JSONata error S\d+\)/)]);
+    expect(problemsOf({
+      StartAt: 'T',
+      QueryLanguage: 'JSONata',
+      States: {
+        T: { Type: 'Task', Resource: lambdaArn, InputPath: '$.x', Catch: [{ ErrorEquals: ['States.ALL'], Output: '{% 1 %}', Next: 'C' }], Next: 'C' },
+        C: { Type: 'Choice', Choices: [{ Condition: '{% true %}', Assign: { a: 1 }, Next: 'W' }], Default: 'W' },
+        W: { Type: 'Wait', Seconds: '{% 1 %}', End: true },
+      },
+    })).toEqual([
+      expect.stringMatching(/^state 'T': Task field InputPath cannot be translated: JSONata states select their input with Arguments/),
+      expect.stringMatching(/^state 'T': Catch\[0\]\.Output is not supported yet/),
+      expect.stringMatching(/^state 'C': Choices\[0\]\.Assign is not supported yet/),
+      expect.stringMatching(/^state 'W': a JSONata expression as Wait Seconds or Timestamp is not supported yet/),
+    ]);
   });
 
   test('QueryLanguage JSONPath anywhere is accepted', () => {

@@ -71,6 +71,15 @@ test.each(CASES)('$name: synthesizes, with the same compiled configuration as Wo
   expect(normalize(configs)).toEqual(normalize(imported.configs));
 });
 
+test('JSONata states are written with aws-stepfunctions\' names: QueryLanguage, arguments/outputs/assign, Condition.jsonata, ProvideItems', () => {
+  const { code } = generateTypeScript(translateStatesLanguage(fs.readFileSync(path.join(FIXTURES, 'asl', 'jsonata-fulfilment.json'), 'utf8')));
+  expect(code).toContain("import { Choice, Condition, Map, Pass, ProvideItems, QueryLanguage, Succeed, UnumFunction, UnumWorkflow } from 'cdk-unum';");
+  expect(code).toContain("      queryLanguage: QueryLanguage.JSONATA,\n      arguments: { lines: '{% $states.input.lines %}' },\n      assign: { customer: '{% $states.input.customer %}' },\n");
+  expect(code).toContain("new Map(this, 'Ship', { items: ProvideItems.jsonata('{% $states.input.lines[inStock] %}') })");
+  expect(code).toContain(".when(Condition.jsonata('{% $shipped > 1 %}'), notify)");
+  expect(code).toContain("      outputs: { shipped: '{% $count($states.input) %}' },\n      assign: { shipped: '{% $count($states.input) %}' },\n");
+});
+
 test('the generated code is readable: named constants, spelled-out conditions, data flow as props', () => {
   const plan = translateStatesLanguage(fs.readFileSync(path.join(FIXTURES, 'asl', 'choice.json'), 'utf8'), { name: 'customers' });
   const { code, className } = generateTypeScript(plan);

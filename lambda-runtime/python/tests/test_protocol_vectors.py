@@ -17,6 +17,7 @@ ERRORS = {
     "States.Runtime": (protocol.DataFlowError,),
     "States.ResultPathMatchFailure": (protocol.DataFlowError,),
     "States.IntrinsicFailure": (protocol.DataFlowError,),
+    "States.QueryEvaluationError": (protocol.DataFlowError,),
 }
 
 
@@ -36,7 +37,7 @@ def cases():
 
 
 def test_vector_files_are_present():
-    assert set(FILES) >= {"keys.json", "envelopes.json", "conditions.json", "jsonpath.json", "join.json", "dataflow.json", "config.json", "trace.json", "deadline.json", "intrinsics.json", "context.json"}
+    assert set(FILES) >= {"keys.json", "envelopes.json", "conditions.json", "jsonpath.json", "join.json", "dataflow.json", "config.json", "trace.json", "deadline.json", "intrinsics.json", "context.json", "jsonata.json"}
 
 
 @pytest.mark.parametrize("case", cases())

@@ -15,9 +15,9 @@ from .fanout import Fanouts
 from .flow import WAIT_MARGIN_MS, FlowState, now_ms, reaches_join, sleep_ms
 from .gc import collect_garbage, track_garbage
 from .protocol import (
-    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT, DataFlowError, apply_template, checkpoint_item_key,
+    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ERROR_QUERY_EVALUATION, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT, DataFlowError, apply_template, checkpoint_item_key,
     dag_slot_instance_key, decode_element, effective_input, encode_element, evaluate_condition, fail_details, fanout_input_item_key,
-    fanout_progress_item_key, js_loads,
+    fanout_progress_item_key, js_loads, evaluate_jsonata_template, is_jsonata_flow, jsonata_condition, jsonata_output,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
     payload_object_key, read_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
 )
@@ -43,6 +43,8 @@ class Payload:
 class Scope:
     frames: Sequence[Frame]
     iteration: int
+    # The workflow variables in scope (JSONata's Assign; the envelope's `variables`), handed to every successor.
+    variables: Optional[Mapping[str, Any]] = None
 
 
 class InlineInvocation:
@@ -144,7 +146,7 @@ class Egress:
             return self._invoke(action, payload, scope)
         if kind == 'choice':
             value = self.value(payload)
-            rule = next((r for r in action['rules'] if evaluate_condition(r['when'], value)), None)
+            rule = self._first_rule(action, value, scope)
             nxt = rule['then'] if rule is not None else action.get('otherwise')
             if nxt is None:
                 raise RoutingError(ERROR_NO_CHOICE_MATCHED,
@@ -153,10 +155,10 @@ class Egress:
         if kind == 'parallel':
             iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
             size = len(action['branches'])
-            branch_input = self._fan_out_input(action, payload, Scope(scope.frames, iteration))
+            branch_input = self._fan_out_input(action, payload, Scope(scope.frames, iteration, scope.variables))
             gather(
                 (lambda branch=branch, index=index: self.step(branch, branch_input, Scope(
-                    [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source))
+                    [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration, scope.variables), source))
                 for index, branch in enumerate(action['branches']))
             return None
         if kind == 'map':
@@ -202,6 +204,7 @@ class Egress:
             'iteration': iteration,
             'input': self._to_input(payload, target),
             **({} if self.inv.envelope.get('deadline') is None else {'deadline': self.inv.envelope['deadline']}),
+            **({'variables': dict(scope.variables)} if scope.variables else {}),
         }
         if inline:
             self.inline.envelope = envelope
@@ -213,14 +216,38 @@ class Egress:
         if first:
             self.rt.fault('after-first-successor-invoke', self.inv)
 
+    def _first_rule(self, action: Action, value: Any, scope: Scope) -> Optional[Mapping[str, Any]]:
+        """The first Choice rule that holds on the value: JSONata conditions with the variables in scope."""
+        expressions = [r['when']['expression'] for r in action['rules'] if r['when']['op'] == 'jsonata']
+        context = self.rt.context_object(self.inv, action['node'], 0, expressions) if expressions else None
+        for rule in action['rules']:
+            when = rule['when']
+            if when['op'] == 'jsonata':
+                holds = _routed(f"choice '{action['node']}'", lambda: jsonata_condition(when['expression'], value, context, scope.variables))
+            else:
+                holds = evaluate_condition(when, value)
+            if holds:
+                return rule
+        return None
+
     def _pass(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join."""
         raw = self.value(payload)
-        context = self.rt.context_object(self.inv, action['node'], 0, [action['dataFlow'].get('parameters')])
-        value = _routed(f"pass '{action['node']}'", lambda: pass_output(action['dataFlow'], raw, context))
+        flow = action['dataFlow']
+        after = scope
+        if is_jsonata_flow(flow):
+            # JSONata: Output (default: the input) and Assign, both on $states.input; the variables go on with the value.
+            context = self.rt.context_object(self.inv, action['node'], 0, [flow.get('output'), flow.get('assign')])
+            out = _routed(f"pass '{action['node']}'", lambda: jsonata_output(flow, {'input': raw, 'context': context}, scope.variables))
+            value = out['output']
+            if flow.get('assign') is not None:
+                after = Scope(scope.frames, scope.iteration, out['variables'])
+        else:
+            context = self.rt.context_object(self.inv, action['node'], 0, [flow.get('parameters')])
+            value = _routed(f"pass '{action['node']}'", lambda: pass_output(flow, raw, context))
         if reaches_join(action['next']):
             self._checkpoint_value(instance_key(action['node'], scope.frames, scope.iteration), value)
-        return self.step(action['next'], Payload(value=value), scope, action['node'])
+        return self.step(action['next'], Payload(value=value), after, action['node'])
 
     def _checkpoint_value(self, instance: str, value: Any) -> None:
         """Checkpoints a value computed in the egress (deterministic in the committed output, so a duplicate writes the same value)."""
@@ -315,8 +342,15 @@ class Egress:
 
     def _map(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
         iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
-        value = self.value(self._fan_out_input(action, payload, Scope(scope.frames, iteration)))
-        if action.get('itemsPath') is not None:
+        value = self.value(self._fan_out_input(action, payload, Scope(scope.frames, iteration, scope.variables)))
+        if action.get('items') is not None:
+            context = self.rt.context_object(self.inv, action['fanout'], 0, [action['items']])
+            found = _routed(f"map '{action['fanout']}'",
+                            lambda: evaluate_jsonata_template(action['items'], {'input': value, 'context': context}, scope.variables, 'Items'))
+            if not isinstance(found, list):
+                raise RoutingError(ERROR_QUERY_EVALUATION, f"map '{action['fanout']}': Items must evaluate to an array, got {js_dumps(found)}")
+            items = found
+        elif action.get('itemsPath') is not None:
             found = read_path(value, action['itemsPath'])
             selected = found.get('value')
             if not found['found'] or not isinstance(selected, list):
@@ -330,7 +364,7 @@ class Egress:
 
         def issue_item(egress: 'Egress', index: int) -> None:
             egress.step(action['item'], Payload(value=self._select_item(action, value, index, items[index])), Scope(
-                [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration), source)
+                [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration, scope.variables), source)
 
         if self.issuing is not None:
             index = self.issuing.get(instance)
@@ -339,7 +373,7 @@ class Egress:
             # From the Map's item on, the path runs as usual (the item's checkpoint dedupes a repeated request).
             return issue_item(Egress(self.rt, self.inv, True, FlowState.of(None), self.fanouts, None, None), index)
         if not items:
-            return self.step(action['onEmpty'], Payload(value=[]), Scope(scope.frames, iteration), None)
+            return self.step(action['onEmpty'], Payload(value=[]), Scope(scope.frames, iteration, scope.variables), None)
         bound = action.get('maxConcurrency')
         limit = bound or self.rt.invoke_concurrency or 64
         # A bounded Map issues its first maxConcurrency items; each item's arrival at the join issues the next one.
@@ -355,6 +389,7 @@ class Egress:
             'functionName': self.rt.own_name(self.inv, "bound a Map's concurrency"), 'node': envelope['node'],
             'frames': list(envelope['frames']), 'iteration': envelope['iteration'],
             **({} if envelope.get('deadline') is None else {'deadline': envelope['deadline']}),
+            **({} if envelope.get('variables') is None else {'variables': envelope['variables']}),
         }
         self.rt.store.update(fanout_progress_item_key(self.session, instance), set='#o = if_not_exists(#o, :o)',
                              names={'#o': FANOUT_ORIGIN_ATTR}, values={':o': {'S': js_dumps(origin)}})
@@ -378,6 +413,7 @@ class Egress:
             'input': {'value': None},
             'issue': {instance: index},
             **({} if origin.get('deadline') is None else {'deadline': origin['deadline']}),
+            **({} if origin.get('variables') is None else {'variables': origin['variables']}),
         })
 
     def _select_item(self, action: Action, map_input: Any, index: int, item: Any) -> Any:
@@ -422,7 +458,7 @@ class Egress:
         if elements is None:
             return None
         ref = {'join': action['join'], 'instance': instance, 'size': size, 'sources': sources}
-        return self._continue_join(ref, action['then'], Scope(scope.frames[:-1], inner['iteration']))
+        return self._continue_join(ref, action['then'], Scope(scope.frames[:-1], inner['iteration'], scope.variables))
 
     def _continue_join(self, ref: Mapping[str, Any], then: Action, scope: Scope) -> None:
         """The completing arrival runs the join's continuation in the join's scope, with the list as its value."""
@@ -490,12 +526,12 @@ class Egress:
         decoded = [decode_element(text, 0, size) for text in elements]
         skipped = {e['slot'] for e in decoded if e['source'] == EMPTY_SOURCE}
         if len(skipped) == size:
-            gather((lambda nxt=nxt: self._dag_join(nxt, Scope(frames, iteration), None)) for nxt in action.get('ifAllSkipped') or [])
+            gather((lambda nxt=nxt: self._dag_join(nxt, Scope(frames, iteration, scope.variables), None)) for nxt in action.get('ifAllSkipped') or [])
             return None
         instances = [None if i in skipped else dag_slot_instance_key(s['node'], s['branches'], frames, iteration)
                      for i, s in enumerate(slots)]
         return self._continue_join({'join': action['join'], 'instance': instance, 'size': size, 'instances': instances},
-                                   action['then'], Scope(frames, iteration))
+                                   action['then'], Scope(frames, iteration, scope.variables))
 
     def _window_join(self, action: Action, scope: Scope, source: Optional[str]) -> None:
         """Arrive at the window joins that wait for this item: the one of item index - offset, for each offset."""
@@ -526,7 +562,7 @@ class Egress:
                 instances.append(None if e is None else instance_key(
                     source, [*scope.frames[:-1], {**inner, 'index': target + o}], e['iteration']))
             self._continue_join({'join': action['join'], 'instance': instance, 'size': size, 'instances': instances},
-                                action['then'], Scope(frames, scope.iteration))
+                                action['then'], Scope(frames, scope.iteration, scope.variables))
 
         gather((lambda offset=offset, slot=slot: arrive_at(offset, slot)) for slot, offset in enumerate(offsets))
 

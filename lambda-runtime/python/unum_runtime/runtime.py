@@ -22,8 +22,9 @@ from .gc import track_garbage
 from .log import Logger, invocation_fields, json_logger, with_fields
 from .metrics import Metrics
 from .protocol import (
-    ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, DataFlowError, EnvelopeError,
-    account_of_function_arn, checkpoint_item_key, context_object, effective_input, reads_context, reads_session_record,
+    ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, VARIABLES_ATTR, DataFlowError, EnvelopeError,
+    account_of_function_arn, checkpoint_item_key, context_object, effective_input, is_jsonata_flow, jsonata_input, jsonata_output,
+    reads_context, reads_session_record,
     session_item_key, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
     payload_object_key, sampled_trace_id, state_output, workflow_deadline, write_path,
 )
@@ -219,7 +220,9 @@ class Runtime:
             output = Payload(fan_in=fan_in)
         else:
             output = Payload(value=value if mine else self.store.decode_value(envelope, item), s3_key=item.get('s3', {}).get('S'))
-        scope = Scope(envelope['frames'], envelope['iteration'])
+        assigned = item.get(VARIABLES_ATTR, {}).get('S')
+        variables = js_loads(assigned) if assigned is not None else envelope.get('variables')
+        scope = Scope(envelope['frames'], envelope['iteration'], variables)
         Egress(self, inv, existing is not None).run(action, output, scope, self.config['node'])
         return {'session': envelope['session'], 'instance': instance}
 
@@ -374,12 +377,17 @@ class Runtime:
             self._start_session(inv, raw)
 
         flow = self.config.get('dataFlow')
-        parameters = js.prop(flow, 'parameters') if flow is not None else js.UNDEFINED
+        jsonata = is_jsonata_flow(flow)
+        variables = envelope.get('variables')
+        # JSONata's Arguments stand where Parameters do.
+        parameters = js.prop(flow, 'arguments' if jsonata else 'parameters') if flow is not None else js.UNDEFINED
         attempt = envelope.get('attempt') or 0
 
         def select_input():
             # Step Functions' InputPath and Parameters select what the user code sees (again per retry when they read $$.State.RetryCount).
             context = self.context_object(inv, envelope['node'], attempt, [parameters])
+            if jsonata:
+                return self._apply_data_flow(inv, lambda: jsonata_input(flow, raw, context, variables))
             return self._apply_data_flow(inv, lambda: effective_input(flow, raw, context))
 
         user_input = select_input()
@@ -425,7 +433,19 @@ class Runtime:
                 output = write_path(raw, self.config['catch'][c]['resultPath'], {'Error': name, 'Cause': error_cause(e)})
                 caught = c
                 break
-        if caught is None and flow is not None:
+        assigned = None
+        if caught is None and flow is not None and jsonata:
+            # JSONata: Output (default: the result) and Assign on $states.input and $states.result (the lambda:invoke response when asked).
+            version = os.environ.get('AWS_LAMBDA_FUNCTION_VERSION', '$LATEST')
+            result = state_output({'lambdaResponse': True}, raw, output, version) if flow.get('lambdaResponse') is True else output
+            context = self.context_object(inv, envelope['node'], attempt, [flow.get('output'), flow.get('assign')])
+            out = self._apply_data_flow(inv, lambda: jsonata_output(flow, {'input': raw, 'result': result, 'context': context}, variables))
+            if out is _FAILED:
+                return None
+            output = out['output']
+            if flow.get('assign') is not None:
+                assigned = out['variables']
+        elif caught is None and flow is not None:
             # ResultSelector, ResultPath (into the raw input), OutputPath.
             result = output
             context = self.context_object(inv, envelope['node'], attempt, [js.prop(flow, 'resultSelector')])
@@ -440,6 +460,9 @@ class Runtime:
                                   min(self.payload_threshold, ITEM_VALUE_LIMIT))
         if caught is not None:
             attrs['c'] = {'N': str(caught)}
+        # The variables this state assigned are committed with its output, so a replay of its egress hands on the same ones.
+        if assigned is not None:
+            attrs[VARIABLES_ATTR] = {'S': js_dumps(assigned)}
         if self.eager_gc:
             track_garbage(self.store, envelope, f'C|{instance}')
             if 's3' in attrs:

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Chain, Choice, Condition, Fail, FanIn, JsonPath, Map, Pass, UnumFunction, UnumFunctionProps, UnumWorkflow } from '../../../src';
+import { Chain, Choice, Condition, Fail, FanIn, JsonPath, Map, Pass, ProvideItems, UnumFunction, UnumFunctionProps, UnumWorkflow } from '../../../src';
 
 const app = new App();
 const stack = new Stack(app, 'EnginePython');
@@ -128,6 +128,30 @@ new UnumWorkflow(stack, 'intrinsics', {
       },
       resultSelector: { 'text.$': 'States.JsonToString($.merged)', 'all.$': '$', 'contains.$': 'States.ArrayContains($.items, 3)' },
     })),
+});
+
+// JSONata evaluated by the Python runtime (jsonata-python from the layer): a variable assigned by a Node.js
+// function, Arguments/Output/Assign around a Python function, then a JSONata Pass and Choice in its egress.
+new UnumWorkflow(stack, 'pyjsonata', {
+  definition: Chain.start(new UnumFunction(stack, 'Customer', { entry: steps, handler: 'identity', assign: { customer: '{% $states.input.customer %}' } }))
+    .next(py('PaidTotal', 'total', {
+      arguments: '{% [$states.input.orders[paid].total] %}',
+      outputs: { sum: '{% $states.result.total %}', who: '{% $uppercase($customer) %}' },
+      assign: { best: '{% $max($states.result.values) %}' },
+    }))
+    .next(new Pass(stack, 'Shape', { outputs: { sum: '{% $states.input.sum %}', best: '{% $best %}', who: '{% $states.input.who & " ✓" %}' } }))
+    .next(new Choice(stack, 'Enough')
+      .when(Condition.jsonata('{% $states.input.sum > 20 and $best >= 10 %}'), node('Accepted', 'identity'))
+      .otherwise(new Fail(stack, 'TooSmall', { error: 'TooSmall' }))),
+});
+
+// A JSONata Map fanned out by a Python function's egress: Items filters its output.
+new UnumWorkflow(stack, 'pyjsonatamap', {
+  definition: Chain.start(node('Counted', 'items'))
+    .next(py('Listed', 'passthrough'))
+    .next(new Map(stack, 'BigOnes', { items: ProvideItems.jsonata('{% $states.input[$ > 1] %}') }).itemProcessor(py('SquareBig', 'square')))
+    .next(new FanIn(stack, 'SquaredBig'))
+    .next(node('SumBig', 'sum')),
 });
 
 // A Python entry fed by SQS: one session per message.

@@ -160,5 +160,16 @@ export function conditionVectors(): VectorFile {
     argsAsText: '[{"op":"numberEquals","path":"$.a","value":1.0},{"a":1}]',
   }));
   cases.push(...INVALID.map(([name, c]) => run(`validate ${name}`, 'validateCondition', validateCondition, [c])));
+  // JSONata conditions: a whole Choice rule, evaluated by jsonataCondition (jsonata.json).
+  const jsonata: Array<[string, unknown]> = [
+    ['jsonata', { op: 'jsonata', expression: '{% $states.input.total > 100 %}' }],
+    ['jsonata does not parse', { op: 'jsonata', expression: '{% $states.input.total > %}' }],
+    ['jsonata not an expression', { op: 'jsonata', expression: '$states.input.total > 100' }],
+    ['jsonata not a string', { op: 'jsonata', expression: 5 }],
+    ['jsonata inside not', { op: 'not', condition: { op: 'jsonata', expression: '{% true %}' } }],
+    ['jsonata inside and', { op: 'and', conditions: [{ op: 'isPresent', path: '$.a', value: true }, { op: 'jsonata', expression: '{% true %}' }] }],
+  ];
+  cases.push(...jsonata.map(([name, c]) => run(`validate ${name}`, 'validateCondition', validateCondition, [c])));
+  cases.push(run('evaluate jsonata refused', 'evaluateCondition', evaluateCondition, [{ op: 'jsonata', expression: '{% true %}' }, {}]));
   return file('Conditions (src/protocol/conditions.ts): evaluateCondition over one document, and validateCondition problems', cases);
 }

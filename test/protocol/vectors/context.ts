@@ -41,6 +41,10 @@ export function contextVectors(): VectorFile {
     { 'name.$': '$$.Execution.Name' }, { 'x.$': '$.x' }, { deep: { 'i.$': '$$.Execution.Input.x' } }, { 's.$': '$$.Execution.StartTime' },
     { 'e.$': '$$.Execution' }, { 'all.$': '$$' }, { 'id.$': '$$.Execution.Id' }, { 'l.$': ['$$.Execution.Input'] }, { list: [{ 'n.$': '$$.State.Name' }] },
     'scalar', null, { 'bad.$': '$$[' },
+    // JSONata: $states.context in {% %} strings, at any depth.
+    '{% $states.context.Execution.Name %}', '{% $states.context.Execution.Input.orderId %}', { a: ['{% $states.context %}'] },
+    { s: '{% $states.context.State.RetryCount + 1 %}' }, '$states.context.Execution.Input', '{% $states.input %}',
+    { t: '{% $states.context.Execution.StartTime & $states.context.State.Name %}' }, '{% $states.context["Execution"] %}',
   ];
   templates.forEach((t, i) => {
     cases.push(run(`readsContext ${i}`, 'readsContext', readsContext, [t]));

@@ -1,5 +1,5 @@
 import { file, run, Vector, VectorFile } from './support';
-import { applyTemplate, DataFlow, effectiveInput, needsRawInput, passOutput, stateOutput, templateProblems, validateDataFlow } from '../../../src/protocol/dataflow';
+import { applyTemplate, DataFlow, effectiveInput, isJsonataFlow, needsRawInput, passOutput, stateOutput, templateProblems, validateDataFlow } from '../../../src/protocol/dataflow';
 
 const RAW = { order: { id: 'o-1', items: [{ sku: 'a', qty: 2 }, { sku: 'b', qty: 1.5 }], total: 12.0 }, user: 'ü', flag: false, nothing: null, 10: 'ten', 2: 'two' };
 const RESULT = { status: 'ok', count: 3, detail: { code: 200, tags: ['x', 'y'] } };
@@ -52,6 +52,13 @@ const FLOWS: Array<[string, DataFlow]> = [
   ['lambdaResponse ResultPath', { lambdaResponse: true, resultPath: '$.invoked' }],
   ['lambdaResponse ResultSelector missing', { lambdaResponse: true, resultSelector: { 'x.$': '$.status' } }],
   ['lambdaResponse not a boolean', { lambdaResponse: 'yes' } as unknown as DataFlow],
+  // JSONata data flows: validateDataFlow checks them; JSONPath stages ignore the JSONata fields (jsonata.json evaluates them).
+  ['jsonata', { queryLanguage: 'JSONata', arguments: { a: '{% $states.input.user %}' }, output: '{% $states.result %}', assign: { v: 1 } }],
+  ['jsonata with JSONPath fields', { queryLanguage: 'JSONata', inputPath: '$.order', resultPath: '$.r' }],
+  ['jsonata bad expression', { queryLanguage: 'JSONata', arguments: { a: '{% $states.input. %}' } }],
+  ['jsonata assign not an object', { queryLanguage: 'JSONata', assign: [1] } as unknown as DataFlow],
+  ['jsonata fields without the language', { arguments: { a: 1 }, output: 2 }],
+  ['unknown query language', { queryLanguage: 'XPath' } as unknown as DataFlow],
 ];
 const RAWS: Array<[string, unknown]> = [['object', RAW], ['array', [1, 2]], ['string', 'plain'], ['null', null]];
 
@@ -65,6 +72,7 @@ export function dataflowVectors(): VectorFile {
     }
     cases.push(run(`validateDataFlow ${name}`, 'validateDataFlow', validateDataFlow, [flow]));
     cases.push(run(`needsRawInput ${name}`, 'needsRawInput', needsRawInput, [flow]));
+    cases.push(run(`isJsonataFlow ${name}`, 'isJsonataFlow', isJsonataFlow, [flow]));
   }
   // The version Lambda ran (an alias resolves to a version number).
   for (const version of ['$LATEST', '7']) {

@@ -32,6 +32,7 @@ const VALID: Array<[string, unknown]> = [
   ['notBefore in the past', { ...base, attempt: 3, notBefore: 0 }],
   ['a session deadline', { ...base, deadline: NOW + 60_000 }],
   ['a session deadline already passed', { ...base, deadline: NOW - 1 }],
+  ['variables', { ...base, variables: { orderId: 'o-1', n: 1.5, list: [null], nested: { a: {} } } }], ['variables empty', { ...base, variables: {} }],
   ['extra fields are kept', { ...base, extra: { any: 'thing' } }],
   ['unicode value', { ...base, input: { value: 'ü😀\u2028' } }],
 ];
@@ -64,6 +65,7 @@ const INVALID: Array<[string, unknown, object?]> = [
   ['deadline fractional', { ...base, deadline: NOW + 0.5 }], ['deadline negative', { ...base, deadline: -1 }],
   ['deadline null', { ...base, deadline: null }], ['deadline a string', { ...base, deadline: String(NOW) }],
   ['deadline beyond safe integers', { ...base, deadline: 2 ** 53 }],
+  ['variables null', { ...base, variables: null }], ['variables a list', { ...base, variables: [1] }], ['variables a string', { ...base, variables: 'x' }],
   ['waits array', { ...base, waits: [] }], ['waits null', { ...base, waits: null }], ['waits string value', { ...base, waits: { w: '1' } }],
   ['fanouts negative', { ...base, fanouts: { m: -1 } }], ['fanouts fractional', { ...base, fanouts: { m: 1.5 } }],
   ['issue negative', { ...base, issue: { m: -1 } }], ['issue a list', { ...base, issue: [1] }], ['issue a string index', { ...base, issue: { m: '1' } }],

@@ -15,6 +15,7 @@ import { deadlineVectors } from './deadline';
 import { envelopeVectors } from './envelopes';
 import { intrinsicVectors } from './intrinsics';
 import { joinVectors } from './join';
+import { jsonataVectors } from './jsonata';
 import { jsonpathVectors } from './jsonpath';
 import { keyVectors } from './keys';
 import { generatedPython } from './python';
@@ -27,7 +28,7 @@ export const GENERATED_PYTHON = 'lambda-runtime/python/unum_runtime/protocol/_ge
 export const VECTOR_DIR = 'protocol-vectors';
 
 /** The vector files by name; each builder runs the TypeScript protocol on its cases. */
-export const VECTOR_BUILDERS: Record<string, () => VectorFile> = {
+export const VECTOR_BUILDERS: Record<string, () => VectorFile | Promise<VectorFile>> = {
   keys: keyVectors,
   envelopes: envelopeVectors,
   conditions: conditionVectors,
@@ -40,6 +41,7 @@ export const VECTOR_BUILDERS: Record<string, () => VectorFile> = {
   deadline: deadlineVectors,
   intrinsics: intrinsicVectors,
   states: statesVectors,
+  jsonata: jsonataVectors,
 };
 
 /** One case per line: small diffs when the protocol changes, and a file that stays readable. */
@@ -48,18 +50,25 @@ function serialize(f: VectorFile): string {
 }
 
 /** Every generated file, by path relative to the repository root. */
-export function generateFiles(): Record<string, string> {
+export async function generateFiles(): Promise<Record<string, string>> {
   const files: Record<string, string> = { [GENERATED_PYTHON]: generatedPython() };
   for (const [name, build] of Object.entries(VECTOR_BUILDERS)) {
-    files[`${VECTOR_DIR}/${name}.json`] = serialize(build());
+    files[`${VECTOR_DIR}/${name}.json`] = serialize(await build());
   }
   return files;
 }
 
+/** The paths generateFiles writes, known without running the builders (test titles). */
+export function generatedPaths(): string[] {
+  return [GENERATED_PYTHON, ...Object.keys(VECTOR_BUILDERS).map((name) => `${VECTOR_DIR}/${name}.json`)];
+}
+
 if (require.main === module) {
-  for (const [path, content] of Object.entries(generateFiles())) {
-    mkdirSync(dirname(join(ROOT, path)), { recursive: true });
-    writeFileSync(join(ROOT, path), content);
-    console.log(`wrote ${path}`);
-  }
+  void generateFiles().then((files) => {
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(ROOT, path)), { recursive: true });
+      writeFileSync(join(ROOT, path), content);
+      console.log(`wrote ${path}`);
+    }
+  });
 }

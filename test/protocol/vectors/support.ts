@@ -38,6 +38,22 @@ export function run(name: string, fnName: string, fn: Fn, args: unknown[], opts:
   }
 }
 
+/** run() for an async function (JSONata's evaluation): the outcome once it settles. */
+export async function runAsync(
+  name: string, fnName: string, fn: (...args: any[]) => Promise<unknown>, args: unknown[], opts: { json?: boolean } = {},
+): Promise<Vector> {
+  const callArgs = JSON.parse(JSON.stringify(args)) as unknown[];
+  const argsField = { args: JSON.parse(JSON.stringify(args)) as unknown[] };
+  try {
+    const out = await fn(...callArgs);
+    const result = out === undefined ? null : out;
+    return { name, function: fnName, ...argsField, result, ...(opts.json ? { resultJson: JSON.stringify(result) } : {}) };
+  } catch (e) {
+    const err = e as Error;
+    return { name, function: fnName, ...argsField, error: { name: err.name, message: err.message } };
+  }
+}
+
 /** Case names must be unique in a file: pytest ids and jest titles are built from them. */
 export function file(description: string, cases: Vector[]): VectorFile {
   const seen = new Set<string>();

@@ -10,7 +10,11 @@ from .context import (  # noqa: F401
     account_of_function_arn, context_object, context_path_problem, read_context_path, reads_context, reads_session_record,
 )
 from .dataflow import (  # noqa: F401
-    DataFlowError, apply_template, effective_input, needs_raw_input, pass_output, state_output, template_problems, validate_data_flow,
+    DataFlowError, apply_template, effective_input, is_jsonata_flow, needs_raw_input, pass_output, state_output, template_problems, validate_data_flow,
+)
+from .jsonata import (  # noqa: F401
+    evaluate_jsonata_template, is_jsonata_expression, jsonata_condition, jsonata_flow_problems, jsonata_input, jsonata_output,
+    jsonata_template_problems,
 )
 from .intrinsics import evaluate_intrinsic, intrinsic_paths, is_intrinsic, json_equals, parse_intrinsic, seeded_random_int  # noqa: F401
 from .deadline import is_past_deadline, timeout_cause, workflow_deadline  # noqa: F401

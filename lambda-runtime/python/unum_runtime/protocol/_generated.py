@@ -76,6 +76,8 @@ ERROR_ALL = "States.ALL"
 
 ERROR_NO_CHOICE_MATCHED = "States.NoChoiceMatched"
 
+ERROR_QUERY_EVALUATION = "States.QueryEvaluationError"
+
 ERROR_TASK_FAILED = "States.TaskFailed"
 
 ERROR_TIMEOUT = "States.Timeout"
@@ -201,6 +203,8 @@ NODE_METRICS = {
 
 PYTHON_RUNTIME_HANDLER = "unum_runtime.entry.handler"
 
+QUERY_LANGUAGE_JSONATA = "JSONata"
+
 READ_ITEM_ACTIONS = (
     "dynamodb:GetItem",
     "dynamodb:Query",
@@ -281,6 +285,8 @@ TYPE_TEST_OPERATORS = (
     "isBoolean",
     "isTimestamp",
 )
+
+VARIABLES_ATTR = "vars"
 
 WORKFLOW_METRICS = {
     "SESSIONS_STARTED": {

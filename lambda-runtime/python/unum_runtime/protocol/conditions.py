@@ -4,6 +4,7 @@ import re
 
 from . import js
 from ._generated import COMPARISON_OPERATORS, TYPE_TEST_OPERATORS
+from .jsonata import is_jsonata_expression, jsonata_template_problems
 from .jsonpath import parse_query, query_path
 
 __all__ = ["COMPARISON_OPERATORS", "TYPE_TEST_OPERATORS", "evaluate_condition", "validate_condition"]
@@ -17,6 +18,8 @@ def evaluate_condition(condition, document):
         return any(evaluate_condition(c, document) for c in condition["conditions"])
     if op == "not":
         return not evaluate_condition(condition["condition"], document)
+    if op == "jsonata":
+        raise ValueError("the JSONata condition '%s' is evaluated with jsonataCondition, not evaluateCondition" % condition["expression"])
     left = query_path(document, js.prop(condition, "path"))
     if op in TYPE_TEST_OPERATORS:
         value = js.prop(condition, "value")
@@ -38,8 +41,17 @@ def validate_condition(condition):
     """The problems of a condition's structure, operators, value types and paths (empty when valid)."""
     problems = []
 
-    def visit(c):
+    def visit(c, top=False):
         op = c["op"]
+        if op == "jsonata":
+            expression = js.prop(c, "expression")
+            if not top:
+                problems.append("a JSONata condition is a whole rule: combine conditions inside its expression, not with and/or/not")
+            elif not is_jsonata_expression(expression):
+                problems.append("a JSONata condition must be a '{%% expression %%}' string, got %s" % js.stringify(expression))
+            else:
+                problems.extend(jsonata_template_problems(expression, "condition"))
+            return
         if op in ("and", "or"):
             conditions = js.prop(c, "conditions")
             if not isinstance(conditions, list) or len(conditions) == 0:
@@ -71,7 +83,7 @@ def validate_condition(condition):
         if _typeof(value) != expected:
             problems.append("%s on '%s' needs a %s value (got %s)" % (op, js.to_string(js.prop(c, "path")), expected, js.stringify(value)))
 
-    visit(condition)
+    visit(condition, True)
     return problems
 
 

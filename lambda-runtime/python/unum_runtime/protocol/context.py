@@ -96,6 +96,12 @@ def reads_session_record(template):
 
 
 def _context_paths(template):
+    """The `$$` paths of a template: its `.$` values (JSONPath), and the `$states.context` reads of its
+    `{% %}` strings (JSONata), as the `$$` paths they stand for."""
+    if isinstance(template, str):
+        if not (template.startswith("{%") and template.endswith("%}")):
+            return []
+        return ["$$" + m.group(1) for m in _JSONATA_CONTEXT.finditer(template)]
     if isinstance(template, list):
         return [p for t in template for p in _context_paths(t)]
     if not isinstance(template, dict):
@@ -108,6 +114,10 @@ def _context_paths(template):
         else:
             out.extend(_context_paths(value))
     return out
+
+
+# `$states.context` followed by its dotted field names, in a `{% %}` string.
+_JSONATA_CONTEXT = re.compile(r"\$states\.context((?:\.[A-Za-z_][A-Za-z0-9_]*)*)")
 
 
 def _expression_context_paths(value):

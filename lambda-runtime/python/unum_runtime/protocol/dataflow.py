@@ -10,10 +10,20 @@ from . import js
 from .context import context_path_problem, read_context_path
 from .dataflow_error import DataFlowError
 from .intrinsics import evaluate_intrinsic, intrinsic_paths, is_intrinsic, parse_intrinsic
+from ._generated import QUERY_LANGUAGE_JSONATA
+from .jsonata import jsonata_flow_problems
 from .jsonpath import parse_path, parse_query, query_path
 
-__all__ = ["DataFlowError", "needs_raw_input", "effective_input", "state_output", "pass_output", "apply_template",
+_JSONPATH_FIELDS = ("inputPath", "parameters", "resultSelector", "resultPath", "outputPath")
+_JSONATA_FIELDS = ("arguments", "output", "assign")
+
+__all__ = ["DataFlowError", "is_jsonata_flow", "needs_raw_input", "effective_input", "state_output", "pass_output", "apply_template",
            "validate_data_flow", "template_problems"]
+
+
+def is_jsonata_flow(flow):
+    """Whether a data flow is evaluated with JSONata."""
+    return flow is not None and flow is not js.UNDEFINED and js.prop(flow, "queryLanguage") == QUERY_LANGUAGE_JSONATA
 
 
 def effective_input(flow, raw, context=js.UNDEFINED):
@@ -131,6 +141,20 @@ def _template_value(expression, document, field, key, context):
 def validate_data_flow(flow):
     """The problems of a data flow's paths and templates, each naming the field."""
     problems = []
+    language = js.prop(flow, "queryLanguage")
+    if language is not js.UNDEFINED and language != QUERY_LANGUAGE_JSONATA:
+        problems.append("queryLanguage must be '%s' or absent (JSONPath), got %s" % (QUERY_LANGUAGE_JSONATA, js.dumps(language)))
+    jsonata = language == QUERY_LANGUAGE_JSONATA
+    for field in _JSONPATH_FIELDS if jsonata else _JSONATA_FIELDS:
+        if js.prop(flow, field) is not js.UNDEFINED:
+            problems.append("%s is a JSONPath field: a JSONata state uses arguments and outputs instead" % field if jsonata
+                            else "%s is a JSONata field: set the query language to JSONata to use it" % field)
+    if jsonata:
+        assign = js.prop(flow, "assign")
+        if assign is not js.UNDEFINED and not isinstance(assign, dict):
+            problems.append("assign must be an object of variable names to values")
+        else:
+            problems.extend(jsonata_flow_problems(flow))
 
     def check_path(path, field, parse):
         if path is js.UNDEFINED or path is None:

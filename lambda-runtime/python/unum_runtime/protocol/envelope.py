@@ -105,6 +105,9 @@ def parse_envelope(event, expected):
     deadline = get("deadline")
     if deadline is not js.UNDEFINED and (not js.is_integer(deadline) or abs(deadline) > js.MAX_SAFE_INTEGER or deadline < 0):
         fail("deadline must be the session's deadline in epoch milliseconds (a non-negative integer)")
+    variables = get("variables")
+    if variables is not js.UNDEFINED and not isinstance(variables, dict):
+        fail("variables must map workflow variable names to JSON values")
     _parse_input(get("input"), fail)
     s3 = js.prop(get("input"), "s3")
     if s3 is not js.UNDEFINED:

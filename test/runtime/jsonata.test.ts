@@ -1,0 +1,121 @@
+import { join, succeed, to, World } from './harness';
+import { SimulatedCrash } from '../../lambda-runtime';
+import { Action, DataFlow } from '../../src/protocol';
+
+/* JSONata data flows in the Node.js runtime, against DynamoDB Local and s3rver (the World harness). */
+
+let w: World;
+beforeAll(async () => {
+  w = await World.create('jsonata');
+});
+afterAll(async () => w.close());
+
+const jsonata = (flow: Omit<DataFlow, 'queryLanguage'>): DataFlow => ({ queryLanguage: 'JSONata', ...flow });
+
+test('Arguments select the user input, Output shapes the result, Assign sets variables a later function reads', async () => {
+  const seen: unknown[] = [];
+  w.deploy('wf', [
+    {
+      node: 'A',
+      next: to('B'),
+      dataFlow: jsonata({
+        arguments: { n: '{% $states.input.order.n %}', who: '{% $states.context.Execution.Name %}' },
+        output: { doubled: '{% $states.result %}', order: '{% $states.input.order.id %}' },
+        assign: { orderId: '{% $states.input.order.id %}', twice: '{% $states.result %}' },
+      }),
+      handler: (x: any) => {
+        seen.push(x);
+        return x.n * 2;
+      },
+    },
+    {
+      node: 'B',
+      next: succeed,
+      dataFlow: jsonata({ arguments: '{% $merge([$states.input, {"id": $orderId}]) %}', output: '{% $states.result & "/" & $twice %}' }),
+      handler: (x: any) => `${x.id}:${x.doubled}`,
+    },
+  ]);
+  const session = await w.run({ order: { id: 'o-1', n: 21 } }, 'jsonata-1');
+  expect(seen).toEqual([{ n: 21, who: 'jsonata-1' }]);
+  expect(await w.result(session)).toBe('o-1:42/42');
+});
+
+test('a Pass and a Choice in the egress: Assign then a Condition over the variable; the Choice\'s default', async () => {
+  const pick: Action = {
+    kind: 'choice',
+    node: 'Pick',
+    rules: [{ when: { op: 'jsonata', expression: '{% $states.input.total > $limit %}' }, then: to('Big') }],
+    otherwise: to('Small'),
+  };
+  const pass: Action = { kind: 'pass', node: 'Limit', dataFlow: jsonata({ assign: { limit: 100 }, output: { total: '{% $sum($states.input.lines) %}' } }), next: pick };
+  w.deploy('wf', [
+    { node: 'A', next: pass, handler: (x) => x },
+    { node: 'Big', next: succeed, dataFlow: jsonata({ output: '{% "big " & $states.input.total & " > " & $limit %}' }), handler: (x) => x },
+    { node: 'Small', next: succeed, handler: () => 'small' },
+  ]);
+  expect(await w.result(await w.run({ lines: [60, 70] }))).toBe('big 130 > 100');
+  expect(await w.result(await w.run({ lines: [1, 2] }))).toBe('small');
+});
+
+test('a failing expression is States.QueryEvaluationError: it fails the session naming the field (the state\'s own Catch does not apply yet)', async () => {
+  w.deploy('wf', [
+    {
+      node: 'A',
+      next: succeed,
+      dataFlow: jsonata({ output: '{% $states.result.total + 1 %}' }),
+      catch: [{ errors: ['States.QueryEvaluationError'], resultPath: '$', next: to('Handle') }],
+      handler: () => ({ total: 'not a number' }),
+    },
+    { node: 'Handle', next: succeed, handler: (x: any) => x.Error },
+  ]);
+  // The Output fails after the user code: the runtime fails the session, as for every data-flow error (Step Functions would let the Catch take it).
+  const s = await w.run({});
+  const d = await w.client.describeSession(s);
+  expect(d.status).toBe('FAILED');
+  expect(d.error).toMatchObject({ node: 'A', error: 'States.QueryEvaluationError' });
+  expect(d.error!.cause).toBe("Output: the JSONata expression '{% $states.result.total + 1 %}' failed: JSONata error T2001");
+  w.deploy('wf', [{ node: 'A', next: succeed, dataFlow: jsonata({ arguments: '{% $states.input.missing %}' }), handler: (x) => x }]);
+  const missing = await w.client.describeSession(await w.run({}));
+  expect(missing.error).toMatchObject({ error: 'States.QueryEvaluationError', cause: "Arguments: the JSONata expression '{% $states.input.missing %}' returned no value (undefined)" });
+});
+
+test('a Map over Items: each item sees the outer variables, the join\'s continuation too', async () => {
+  const map: Action = { kind: 'map', fanout: 'M', join: 'J', items: '{% $states.input.orders[paid].id %}', item: to('W'), onEmpty: to('Agg') };
+  w.deploy('wf', [
+    { node: 'Split', next: map, dataFlow: jsonata({ assign: { prefix: '{% $states.input.prefix %}' } }), handler: (x) => x },
+    { node: 'W', next: join('J', ['W'], to('Agg')), dataFlow: jsonata({ arguments: '{% $prefix & $states.input %}' }), handler: (x: string) => x.toUpperCase() },
+    { node: 'Agg', next: succeed, dataFlow: jsonata({ output: { ids: '{% $states.result %}', prefix: '{% $prefix %}' } }), handler: (x) => x },
+  ]);
+  const orders = [{ id: 'a', paid: true }, { id: 'b', paid: false }, { id: 'c', paid: true }];
+  expect(await w.result(await w.run({ prefix: 'o-', orders }))).toEqual({ ids: ['O-A', 'O-C'], prefix: 'o-' });
+});
+
+test('a bounded Map (maxConcurrency 1): the items issued later, by re-invoking the function that fanned out, see the variables too', async () => {
+  const map: Action = { kind: 'map', fanout: 'M', join: 'J', items: '{% $states.input.ids %}', maxConcurrency: 1, item: to('W'), onEmpty: to('Agg') };
+  w.deploy('wf', [
+    // A assigns; Split only carries the variable in its envelope (its checkpoint has none), so the re-invocation needs the origin's.
+    { node: 'A', next: to('Split'), dataFlow: jsonata({ assign: { tag: 'x-' } }), handler: (x) => x },
+    { node: 'Split', next: map, handler: (x) => x },
+    { node: 'W', next: { kind: 'join', join: 'J', sources: ['W'], then: to('Agg'), maxConcurrency: 1 }, dataFlow: jsonata({ arguments: '{% $tag & $states.input %}' }), handler: (x) => x },
+    { node: 'Agg', next: succeed, handler: (x) => x },
+  ]);
+  expect(await w.result(await w.run({ ids: ['a', 'b', 'c'] }))).toEqual(['x-a', 'x-b', 'x-c']);
+});
+
+test('a crash after the checkpoint: the replayed egress hands on the variables the state assigned (from the checkpoint)', async () => {
+  w.deploy('wf', [
+    { node: 'A', next: to('B'), dataFlow: jsonata({ assign: { stamp: '{% $states.result.stamp %}' } }), handler: () => ({ stamp: Math.random() }) },
+    { node: 'B', next: succeed, dataFlow: jsonata({ output: '{% $stamp = $states.input.stamp %}' }), handler: (x) => x },
+  ]);
+  let crashed = false;
+  w.faults = (at, info) => {
+    if (at === 'after-checkpoint-write' && !crashed) {
+      crashed = true;
+      throw new SimulatedCrash(at, info);
+    }
+  };
+  const session = await w.run({});
+  w.faults = undefined;
+  expect(crashed).toBe(true);
+  expect(await w.result(session)).toBe(true);
+});
