@@ -1,7 +1,7 @@
 import { edgeKey, Scope } from './analysis';
 import { describe, FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
 import { validateGraph, ValidatedGraph, WorkflowGraphError } from './validate';
-import { Action, CONFIG_VERSION, DagJoinAction, FunctionConfig, StartAction } from '../protocol/config';
+import { Action, CatchRule, CONFIG_VERSION, DagJoinAction, FunctionConfig, RetryRule, StartAction } from '../protocol/config';
 import { DataFlow, needsRawInput } from '../protocol/dataflow';
 import { FailSpec, WaitSpec } from '../protocol/states';
 
@@ -25,6 +25,11 @@ export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
     .filter((s): s is ParallelState => s.kind === 'parallel' && outputFlow(s) !== undefined && analysis.dag.isDissolved(s.id))
     .map((s) => `Parallel '${s.id}' has resultSelector, resultPath or outputPath, but a FanIn over predecessors closes its branches `
       + 'instead of a join of its own: move the output processing to the state after that FanIn');
+  const dissolvedFailures = graph.states
+    .filter((s): s is ParallelState => s.kind === 'parallel' && (s.retry !== undefined || s.catch !== undefined) && analysis.dag.isDissolved(s.id))
+    .map((s) => `Parallel '${s.id}' has addRetry or addCatch, but a FanIn over predecessors closes its branches instead of a join of its own: `
+      + 'retry or catch the functions in its branches instead');
+  dissolved.push(...dissolvedFailures);
   if (dissolved.length > 0) throw new WorkflowGraphError(graph.name, dissolved);
   const compiler = new Compiler(graph, analysis);
   const functions = graph.states
@@ -102,6 +107,7 @@ class Compiler {
           fanout: state.id,
           ...loopFlag,
           ...fanOutInput(state),
+          ...this.failureHandling(state),
           branches: state.branches.map((b) => this.resolve(state.id, b, false)),
         };
       case 'map':
@@ -117,6 +123,12 @@ class Compiler {
           item: this.resolve(state.id, state.iterator!, false),
           join: this.joinName(state),
           onEmpty: this.afterJoin(state),
+          ...this.failureHandling(state),
+          ...(tolerates(state) ? {
+            ...(state.toleratedFailureCount !== undefined ? { toleratedFailureCount: state.toleratedFailureCount } : {}),
+            ...(state.toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage: state.toleratedFailurePercentage } : {}),
+            sources: this.sources(state),
+          } : {}),
         };
       case 'succeed':
         return this.endOfScope(this.scope(state.id));
@@ -130,6 +142,16 @@ class Compiler {
         // validateGraph guarantees any other FanIn is a fan-out's next, handled by afterJoin.
         throw new Error(`internal: ${state.id} resolved outside its fan-out`);
     }
+  }
+
+  /** A Parallel's or Map's Retry and Catch; catch handlers run in the fan-out's own scope. */
+  private failureHandling(state: ParallelState | MapState): { retry?: RetryRule[]; catch?: CatchRule[] } {
+    return {
+      ...(state.retry?.length ? { retry: [...state.retry] } : {}),
+      ...(state.catch?.length ? {
+        catch: state.catch.map((c) => ({ errors: c.errors, resultPath: c.resultPath, next: this.resolve(state.id, c.next, false) })),
+      } : {}),
+    };
   }
 
   /** Arrival at a FanIn over predecessors, at `slot` (the arriving predecessor's, or a skipped one's). */
@@ -188,11 +210,15 @@ class Compiler {
   private sources(fanOut: ParallelState | MapState): string[] {
     const depth = this.scope(fanOut.id).length + 1;
     const sources = new Set<string>();
+    // A tolerated failed item arrives with `{ Error, Cause }` checkpointed under the Map's name.
+    if (fanOut.kind === 'map' && tolerates(fanOut)) sources.add(fanOut.id);
     for (const state of this.graph.states) {
       const scope = this.analysis.scopes.get(state.id);
       if (!scope || scope.length !== depth || scope[depth - 1].fanout !== fanOut.id) continue;
       // A Pass on a branch checkpoints its value and arrives as its own source.
       if (state.kind === 'task' || state.kind === 'pass') sources.add(state.id);
+      // A caught fan-out checkpoints the caught value under its name, which a catch handler ending the branch arrives with.
+      if ((state.kind === 'parallel' || state.kind === 'map') && state.catch?.length) sources.add(state.id);
       // A FanIn over predecessors that ends the branch arrives with its own list.
       if (isDagJoin(state) && this.endsScope(state.next)) sources.add(state.id);
       if ((state.kind === 'parallel' || state.kind === 'map') && this.cascades(state) && !this.analysis.dag.isDissolved(state.id)) {
@@ -230,6 +256,10 @@ class Compiler {
   private scope(id: string): Scope {
     return this.analysis.scopes.get(id)!;
   }
+}
+
+function tolerates(map: MapState): boolean {
+  return map.toleratedFailureCount !== undefined || map.toleratedFailurePercentage !== undefined;
 }
 
 /** The part of a Parallel's or Map's data flow applied to the joined list, if any. */
@@ -304,12 +334,15 @@ function functionlessBranches(config: FunctionConfig): string[] {
         break;
       case 'parallel':
         action.branches.forEach((b) => visit(b, [...fanOuts, `Parallel '${action.fanout}'`]));
+        // A caught value is checkpointed under the fan-out's name, so what follows has an output.
+        action.catch?.forEach((c) => visit(c.next, []));
         break;
       case 'map':
         visit(action.item, [...fanOuts, `Map '${action.fanout}'`]);
         // An empty map arrives at an enclosing join as an empty-source slot, which reads as [],
         // so its onEmpty path has an output (a Map may end a Parallel branch or an outer Map's items).
         if (action.width === undefined) visit(action.onEmpty, []);
+        action.catch?.forEach((c) => visit(c.next, []));
         break;
       case 'join':
         if (fanOuts.length > 0) {
