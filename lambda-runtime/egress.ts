@@ -1,8 +1,8 @@
 import { Fanouts } from './fanout';
 import { FlowState, WAIT_MARGIN_MS, reachesJoin, sleep } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
-import { Invocation, Runtime } from './runtime';
 import { findCatch, retryDelayMs, retryWait } from './retry';
+import { Invocation, Runtime } from './runtime';
 import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
@@ -376,7 +376,10 @@ export class Egress {
     const tolerance = action.kind === 'map' && (action.toleratedFailureCount !== undefined || action.toleratedFailurePercentage !== undefined)
       ? { toleratedFailureCount: action.toleratedFailureCount, toleratedFailurePercentage: action.toleratedFailurePercentage } : undefined;
     const origin: FanoutOrigin = {
-      functionName: this.rt.ownName(this.inv, `record the origin of ${action.kind} '${action.fanout}'`), node, frames, iteration,
+      functionName: this.rt.ownName(this.inv, `record the origin of ${action.kind} '${action.fanout}'`),
+      node,
+      frames,
+      iteration,
       ...(deadline === undefined ? {} : { deadline }),
       ...(handlesFailures(action) ? { handles: true } : {}),
       ...(tolerance === undefined ? {} : { tolerance: JSON.parse(JSON.stringify(tolerance)) }),
@@ -456,7 +459,10 @@ export class Egress {
     const frames = [...outer.frames, { fanout: action.fanout, index: f.item!, size, iteration: outer.iteration, attempt: f.attempt }];
     await this.checkpointValue(instanceKey(action.fanout, frames, outer.iteration), { Error: f.error, Cause: f.cause });
     const join: JoinAction = {
-      kind: 'join', join: action.join, sources: action.sources ?? [action.fanout], then: action.onEmpty,
+      kind: 'join',
+      join: action.join,
+      sources: action.sources ?? [action.fanout],
+      then: action.onEmpty,
       ...(action.maxConcurrency ? { maxConcurrency: action.maxConcurrency } : {}),
     };
     await this.fresh().step(join, { value: null }, { frames, iteration: outer.iteration }, action.fanout);

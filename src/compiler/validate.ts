@@ -89,18 +89,18 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
   };
   // Retry and Catch of a Task, a Parallel or a Map.
   const checkFailureRules = (s: { retry?: TaskState['retry']; catch?: TaskState['catch'] }) => {
-      (s.retry ?? []).forEach((r, i) => {
-        if (r.errors.length === 0) problems.push(`${where}: retry ${i} lists no errors; use States.ALL to retry every error`);
-        if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 0) problems.push(`${where}: retry ${i} maxAttempts must be a non-negative integer`);
-        if (!(r.intervalSeconds > 0)) problems.push(`${where}: retry ${i} interval must be positive`);
-        if (!(r.backoffRate >= 1)) problems.push(`${where}: retry ${i} backoffRate must be at least 1`);
-        if (r.maxDelaySeconds !== undefined && !(r.maxDelaySeconds > 0)) problems.push(`${where}: retry ${i} maxDelay must be positive`);
-        if (r.jitter !== undefined && r.jitter !== 'FULL' && r.jitter !== 'NONE') problems.push(`${where}: retry ${i} jitter must be FULL or NONE (got '${r.jitter}')`);
-      });
-      (s.catch ?? []).forEach((c, i) => {
-        if (c.errors.length === 0) problems.push(`${where}: catch ${i} lists no errors; use States.ALL to catch every error`);
-        checkPath(c.resultPath, `catch ${i} resultPath`);
-      });
+    (s.retry ?? []).forEach((r, i) => {
+      if (r.errors.length === 0) problems.push(`${where}: retry ${i} lists no errors; use States.ALL to retry every error`);
+      if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 0) problems.push(`${where}: retry ${i} maxAttempts must be a non-negative integer`);
+      if (!(r.intervalSeconds > 0)) problems.push(`${where}: retry ${i} interval must be positive`);
+      if (!(r.backoffRate >= 1)) problems.push(`${where}: retry ${i} backoffRate must be at least 1`);
+      if (r.maxDelaySeconds !== undefined && !(r.maxDelaySeconds > 0)) problems.push(`${where}: retry ${i} maxDelay must be positive`);
+      if (r.jitter !== undefined && r.jitter !== 'FULL' && r.jitter !== 'NONE') problems.push(`${where}: retry ${i} jitter must be FULL or NONE (got '${r.jitter}')`);
+    });
+    (s.catch ?? []).forEach((c, i) => {
+      if (c.errors.length === 0) problems.push(`${where}: catch ${i} lists no errors; use States.ALL to catch every error`);
+      checkPath(c.resultPath, `catch ${i} resultPath`);
+    });
   };
   switch (state.kind) {
     case 'task':

@@ -362,7 +362,8 @@ export function handlesFailures(action: ParallelAction | MapAction): boolean {
  * Functions: the Map fails when more items fail than the count, or a
  * larger share than the percentage, allows).
  */
-export function exceedsTolerance(tolerance: { toleratedFailureCount?: number; toleratedFailurePercentage?: number }, failed: number, size: number): boolean {
+export function exceedsTolerance(tolerance: { toleratedFailureCount?: number; toleratedFailurePercentage?: number },
+  failed: number, size: number): boolean {
   const count = tolerance.toleratedFailureCount;
   const percentage = tolerance.toleratedFailurePercentage;
   if (count === undefined && percentage === undefined) return failed > 0;

@@ -26,7 +26,8 @@ test('Parallel with a failing branch, caught: the handler gets the input with { 
   const r = await engine.run({ workflow: 'parallel-catch', input: { branch: { n: 1, fail: true }, keep: 'x' } });
   expect(r.status).toBe('SUCCEEDED');
   expect(r.result).toEqual({
-    branch: { n: 1, fail: true }, keep: 'x',
+    branch: { n: 1, fail: true },
+    keep: 'x',
     error: { Error: 'ItemFailed', Cause: 'item 1 failed in attempt 0' },
   });
   expect(committed(r, 'PcHandler')).toEqual(['PcHandler|0']);
