@@ -418,7 +418,8 @@ class AslTranslator {
       retry: state.Retry ? this.retriers(name, state.Retry as Json[]) : undefined,
       catch: state.Catch ? (state.Catch as Json[]).map((c, i) => this.catcher(name, c, i)) : undefined,
     });
-    this.states.push({ ...make(fanOutId), ...(Object.keys(dataFlow).length > 0 ? { dataFlow } : {}), ...failures, ...defined({ next }) } as PlanState);
+    const flow = Object.keys(dataFlow).length > 0 ? { dataFlow } : {};
+    this.states.push({ ...make(fanOutId), ...flow, ...failures, ...defined({ next }) } as PlanState);
   }
 
   /** ToleratedFailureCount (an integer) or ToleratedFailurePercentage (0-100) of a Map. */
