@@ -2,6 +2,7 @@ import { join } from 'path';
 import { startEngine, synthApp } from './support';
 import { LocalApp } from '../../toolkit/src/local/assembly';
 import { LocalEngine } from '../../toolkit/src/local/engine';
+import { testPython } from '../support/python';
 
 /**
  * Retry, Catch and tolerated failures on Parallel and Map through the
@@ -16,7 +17,7 @@ let engine: LocalEngine;
 
 beforeAll(async () => {
   app = await synthApp(join(__dirname, 'apps', 'fanout-failures.ts'));
-  engine = await startEngine(app, { concurrency: 8 });
+  engine = await startEngine(app, { python: testPython(), concurrency: 8 });
 }, 300_000);
 afterAll(async () => engine?.stop());
 
@@ -114,5 +115,25 @@ describe('tolerated failures', () => {
     expect(over.status).toBe('SUCCEEDED');
     expect(over.result).toMatchObject({ items: items(3), error: { Error: 'States.ExceedToleratedFailureThreshold' } });
     expect(over.commits['TpHandler|0']).toBe(1);
+  });
+});
+
+describe('Python runtime', () => {
+  test('Map retried as a whole (attempt 1 on fresh keys), then retries exhausted and caught', async () => {
+    const retried = await engine.run({ workflow: 'py-map-retry', input: { items: [{ n: 1 }, { n: 2, failOnce: true }] } });
+    expect(retried.status).toBe('SUCCEEDED');
+    expect(retried.result).toEqual([{ n: 2, attempt: 1, instance: 'PyItem|0~1:0/0' }, { n: 4, attempt: 1, instance: 'PyItem|0~1:1/0' }]);
+    const caught = await engine.run({ workflow: 'py-map-retry', input: { items: [{ n: 1 }, { n: 2, fail: true }] } });
+    expect(caught.status).toBe('SUCCEEDED');
+    expect(caught.result).toEqual({ items: [{ n: 1 }, { n: 2, fail: true }], error: { Error: 'ItemFailed', Cause: 'item 2 failed in attempt 1' } });
+  });
+
+  test('a Map tolerating one failure inside a Parallel: under the count it joins, over it the Parallel catches', async () => {
+    const under = await engine.run({ workflow: 'py-parallel-tolerated', input: { items: [{ n: 1, fail: true }, { n: 2 }] } });
+    expect(under.status).toBe('SUCCEEDED');
+    expect((under.result as unknown[])[0]).toEqual([{ Error: 'ItemFailed', Cause: 'item 1 failed in attempt 0' }, { n: 4, attempt: 0, instance: 'PyTolItem|0:0/0:1/0' }]);
+    const over = await engine.run({ workflow: 'py-parallel-tolerated', input: { items: [{ n: 1, fail: true }, { n: 2, fail: true }] } });
+    expect(over.status).toBe('SUCCEEDED');
+    expect(over.result).toMatchObject({ error: { Error: 'States.ExceedToleratedFailureThreshold' } });
   });
 });

@@ -2,12 +2,14 @@
 // `node -r ts-node/register/transpile-only test/engine/apps/fanout-failures.ts`
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Chain, Map, Parallel, UnumFunction, UnumWorkflow } from '../../../src';
 
 const app = new App();
 const stack = new Stack(app, 'EngineFanOutFailures');
 const code = path.join(__dirname, 'functions', 'fanout-failures.ts');
 const node = (id: string, handler: string) => new UnumFunction(stack, id, { entry: code, handler });
+const py = (id: string, dir: string) => new UnumFunction(stack, id, { entry: path.join(__dirname, 'python', dir), runtime: lambda.Runtime.PYTHON_3_12 });
 const second = { interval: Duration.seconds(1), backoffRate: 1 };
 
 // A failing branch, caught: the handler gets the Parallel's input with the error at $.error.
@@ -46,6 +48,21 @@ new UnumWorkflow(stack, 'map-tolerated-percentage', {
   definition: Chain.start(node('TpStart', 'identity'))
     .next(new Map(stack, 'TpItems', { itemsPath: '$.items', toleratedFailurePercentage: 50 }).itemProcessor(node('TpItem', 'item'))
       .addCatch(node('TpHandler', 'identity'), { resultPath: '$.error' })),
+});
+
+// Python on both sides: a Python entry fans out (it decides retries and catches), Python items report their failures.
+new UnumWorkflow(stack, 'py-map-retry', {
+  definition: Chain.start(py('PyStart', 'passthrough'))
+    .next(new Map(stack, 'PyItems', { itemsPath: '$.items' }).itemProcessor(py('PyItem', 'fanout_item'))
+      .addRetry({ ...second, maxAttempts: 1 })
+      .addCatch(py('PyHandler', 'passthrough'), { resultPath: '$.error' })),
+});
+new UnumWorkflow(stack, 'py-parallel-tolerated', {
+  definition: Chain.start(py('PyTolStart', 'passthrough'))
+    .next(new Parallel(stack, 'PyBoth')
+      .branch(new Map(stack, 'PyTolerant', { itemsPath: '$.items', toleratedFailureCount: 1 }).itemProcessor(py('PyTolItem', 'fanout_item')))
+      .branch(py('PyOther', 'passthrough'))
+      .addCatch(py('PyTolHandler', 'passthrough'), { resultPath: '$.error' })),
 });
 
 app.synth();
