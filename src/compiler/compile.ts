@@ -11,6 +11,12 @@ export interface CompiledWorkflow {
   readonly entry: string;
   /** One configuration per UnumFunction, in graph order. */
   readonly functions: readonly FunctionConfig[];
+  /**
+   * Node → function names it may re-invoke as the origin of an enclosing
+   * fan-out (FanoutOrigin): to report a branch's failure to a Parallel or
+   * Map that handles failures, or to have a bounded Map issue its next item.
+   */
+  readonly origins: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -37,7 +43,44 @@ export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
     .map((task) => compiler.functionConfig(task));
   const problems = functions.flatMap(functionlessBranches);
   if (problems.length > 0) throw new WorkflowGraphError(graph.name, problems);
-  return { name: graph.name, entry: compiler.entry, functions };
+  return { name: graph.name, entry: compiler.entry, functions, origins: originsOf(graph, analysis, functions) };
+}
+
+/** For each function, the functions that fan out the Parallels and Maps around it that it may report to (CompiledWorkflow.origins). */
+function originsOf(graph: WorkflowGraph, analysis: ValidatedGraph, functions: readonly FunctionConfig[]): Record<string, string[]> {
+  const byId = new Map(graph.states.map((s) => [s.id, s]));
+  const callsBack = (id: string) => {
+    const s = byId.get(id);
+    return (s?.kind === 'parallel' || s?.kind === 'map') && (s.retry?.length || s.catch?.length
+      || (s.kind === 'map' && (s.maxConcurrency || s.toleratedFailureCount !== undefined || s.toleratedFailurePercentage !== undefined)));
+  };
+  // Fan-out id → the functions whose egress fans it out.
+  const fanners = new Map<string, Set<string>>();
+  for (const config of functions) {
+    const name = (byId.get(config.node) as TaskState).functionName;
+    const visit = (a: Action | undefined): void => {
+      if (a === undefined) return;
+      JSON.stringify(a, (_key, value) => {
+        if (value && typeof value === 'object' && (value.kind === 'parallel' || value.kind === 'map') && typeof value.fanout === 'string') {
+          if (!fanners.has(value.fanout)) fanners.set(value.fanout, new Set());
+          fanners.get(value.fanout)!.add(name);
+        }
+        return value;
+      });
+    };
+    visit(config.next);
+    config.catch.forEach((c) => visit(c.next));
+    visit(config.start?.next);
+  }
+  const out: Record<string, string[]> = {};
+  for (const config of functions) {
+    const names = new Set<string>();
+    for (const frame of analysis.scopes.get(config.node) ?? []) {
+      if (callsBack(frame.fanout)) fanners.get(frame.fanout)?.forEach((n) => names.add(n));
+    }
+    if (names.size > 0) out[config.node] = [...names].sort();
+  }
+  return out;
 }
 
 class Compiler {
