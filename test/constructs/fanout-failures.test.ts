@@ -31,7 +31,8 @@ test('Parallel addRetry/addCatch synthesize into the fanning-out function\'s con
   // The fanning-out function invokes the handler and itself (to wait out a long retry interval); the branches invoke it to report.
   const invokes = (f: UnumFunction) => {
     const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-    const [policy] = Object.values(policies).filter((p: any) => JSON.stringify(p.Properties.Roles).includes(stack.resolve((f.lambdaFunction.role!.node.defaultChild as any).ref).Ref));
+    const role = stack.resolve((f.lambdaFunction.role!.node.defaultChild as any).ref).Ref;
+    const [policy] = Object.values(policies).filter((p: any) => JSON.stringify(p.Properties.Roles).includes(role));
     return JSON.stringify(policy);
   };
   expect(invokes(start)).toContain(`function:${handler.functionName}`);
