@@ -137,3 +137,13 @@ describe('Python runtime', () => {
     expect(over.result).toMatchObject({ error: { Error: 'States.ExceedToleratedFailureThreshold' } });
   });
 });
+
+test.each([1, 2, 3])('random crashes and duplicate deliveries (seed %i): the Map still retries once and ends as without faults', async (seed) => {
+  const r = await engine.run({
+    workflow: 'map-retry', input: { items: [{ n: 1 }, { n: 2, failOnce: true }, { n: 3 }] }, faults: { crashRate: 0.3, duplicateRate: 0.3, seed },
+  });
+  expect(r.status).toBe('SUCCEEDED');
+  expect((r.result as Array<{ n: number; attempt: number }>).map((x) => [x.n, x.attempt])).toEqual([[2, 1], [4, 1], [6, 1]]);
+  expect(Object.keys(r.commits).filter((k) => k.includes('~2'))).toEqual([]);
+  expect(r.commits['MrDone|0']).toBe(1);
+});
