@@ -166,6 +166,7 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
       functions: this.functions,
       entry: this.entryFunction,
       logRetention: props.functionDefaults?.logRetention,
+      origins: [...new Set(Object.values(compiled.origins).flat())].sort(),
     });
 
     this.node.addValidation({ validate: () => stackResourceProblems(`UnumWorkflow '${this.workflowName}'`, this.functions) });

@@ -118,6 +118,14 @@ describe('tolerated failures', () => {
   });
 });
 
+test('an item that crashes until Lambda gives up: the failure recorder reports it to the Map, whose catch handles it', async () => {
+  const r = await engine.run({ workflow: 'map-crash-catch', input: { items: [{ n: 1 }, { n: 2, crash: true }] } });
+  expect(r.status).toBe('SUCCEEDED');
+  expect(r.result).toMatchObject({ items: [{ n: 1 }, { n: 2, crash: true }], error: { Error: 'Runtime.ExitError' } });
+  expect((r.result as { error: { Cause: string } }).error.Cause).toMatch(/Lambda gave up after \d attempt\(s\)/);
+  expect(r.commits['McHandler|0']).toBe(1);
+}, 120_000);
+
 describe('Python runtime', () => {
   test('Map retried as a whole (attempt 1 on fresh keys), then retries exhausted and caught', async () => {
     const retried = await engine.run({ workflow: 'py-map-retry', input: { items: [{ n: 1 }, { n: 2, failOnce: true }] } });

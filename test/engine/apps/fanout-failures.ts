@@ -50,6 +50,13 @@ new UnumWorkflow(stack, 'map-tolerated-percentage', {
       .addCatch(node('TpHandler', 'identity'), { resultPath: '$.error' })),
 });
 
+// An item that crashes until Lambda gives up: the failure recorder reports it to the Map, which catches it.
+new UnumWorkflow(stack, 'map-crash-catch', {
+  definition: Chain.start(node('McStart', 'identity'))
+    .next(new Map(stack, 'McItems', { itemsPath: '$.items' }).itemProcessor(node('McItem', 'crash'))
+      .addCatch(node('McHandler', 'identity'), { resultPath: '$.error' })),
+});
+
 // Python on both sides: a Python entry fans out (it decides retries and catches), Python items report their failures.
 new UnumWorkflow(stack, 'py-map-retry', {
   definition: Chain.start(py('PyStart', 'passthrough'))

@@ -20,3 +20,9 @@ export const slow = async (input: { n: number; ms: number }, ctx: UnumContext) =
   await new Promise((r) => setTimeout(r, input.ms));
   return { n: input.n, attempt: fanOutAttempt(ctx) };
 };
+
+/** Crashes its sandbox when the item says so: Lambda retries, then gives up and the failure recorder gets the event. */
+export const crash = async (input: { n: number; crash?: boolean }) => {
+  if (input.crash) process.exit(3);
+  return input.n;
+};
