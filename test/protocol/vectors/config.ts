@@ -69,7 +69,8 @@ export function configVectors(): VectorFile {
   const tolerances: Array<[unknown, number, number]> = [
     [{}, 0, 3], [{}, 1, 3], [{ toleratedFailureCount: 1 }, 1, 3], [{ toleratedFailureCount: 1 }, 2, 3], [{ toleratedFailureCount: 0 }, 1, 10],
     [{ toleratedFailurePercentage: 50 }, 2, 4], [{ toleratedFailurePercentage: 50 }, 3, 4], [{ toleratedFailurePercentage: 33.3 }, 1, 3],
-    [{ toleratedFailurePercentage: 0 }, 1, 1000], [{ toleratedFailurePercentage: 100 }, 7, 7], [{ toleratedFailureCount: 5, toleratedFailurePercentage: 10 }, 2, 10],
+    [{ toleratedFailurePercentage: 0 }, 1, 1000], [{ toleratedFailurePercentage: 100 }, 7, 7],
+    [{ toleratedFailureCount: 5, toleratedFailurePercentage: 10 }, 2, 10],
     [{ toleratedFailureCount: 1, toleratedFailurePercentage: 90 }, 2, 10],
   ];
   tolerances.forEach(([t, failed, size], i) => cases.push(run(`exceedsTolerance ${i}`, 'exceedsTolerance', P.exceedsTolerance, [t, failed, size])));
