@@ -34,6 +34,11 @@ function cascades(then: Action): boolean {
   return then.kind === 'join' || (then.kind === 'wait' && cascades(then.next));
 }
 
+/** Whether an action tree runs a Parallel or Map in the same egress (not behind an invoke). */
+function fansOutInline(action: Action): boolean {
+  return JSON.stringify(action).includes('"kind":"parallel"') || JSON.stringify(action).includes('"kind":"map"');
+}
+
 /**
  * The start states' first invocation of the entry's own function: captured
  * instead of invoked, and run in the same invocation once the egress is done.
@@ -336,8 +341,8 @@ export class Egress {
       items = new Array(action.width ?? 1).fill(value);
     }
     const instance = instanceKey(action.fanout, scope.frames, iteration);
-    // Handling another fan-out's failure: that one is not inside this Map's items (their functions report to their own origin).
-    if (this.failure !== null && this.failure.instance !== instance) return;
+    // Handling another fan-out's failure: it is inside these items only when they start with a fan-out run by this egress.
+    if (this.failure !== null && this.failure.instance !== instance && !fansOutInline(action.item)) return;
     const outer = { frames: scope.frames, iteration };
     if (items.length === 0) {
       if (this.targeted) return;

@@ -126,7 +126,25 @@ test('an item that crashes until Lambda gives up: the failure recorder reports i
   expect(r.commits['McHandler|0']).toBe(1);
 }, 120_000);
 
+test('a Map whose items start with a caught Parallel: the failing item\'s Parallel is caught, the others join', async () => {
+  const r = await engine.run({ workflow: 'map-of-parallels', input: { items: [{ n: 1 }, { n: 2, fail: true }] } });
+  expect(r.status).toBe('SUCCEEDED');
+  expect(r.result).toEqual([
+    [{ n: 2, attempt: 0, instance: 'MpLeft|0:0/0:0/0' }, { n: 1 }],
+    { n: 2, fail: true, error: { Error: 'ItemFailed', Cause: 'item 2 failed in attempt 0' } },
+  ]);
+});
+
 describe('Python runtime', () => {
+  test('a Map whose items start with a caught Parallel', async () => {
+    const r = await engine.run({ workflow: 'py-map-of-parallels', input: { items: [{ n: 1 }, { n: 2, fail: true }] } });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(r.result).toEqual([
+      [{ n: 2, attempt: 0, instance: 'PyMpLeft|0:0/0:0/0' }, { n: 1 }],
+      { n: 2, fail: true, error: { Error: 'ItemFailed', Cause: 'item 2 failed in attempt 0' } },
+    ]);
+  });
+
   test('Map retried as a whole (attempt 1 on fresh keys), then retries exhausted and caught', async () => {
     const retried = await engine.run({ workflow: 'py-map-retry', input: { items: [{ n: 1 }, { n: 2, failOnce: true }] } });
     expect(retried.status).toBe('SUCCEEDED');

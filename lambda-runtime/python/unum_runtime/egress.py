@@ -95,6 +95,12 @@ _NOT_TOWARDS_A_MAP = frozenset(['invoke', 'succeed', 'fail'])
 _FROM_ENVELOPE = object()
 
 
+def _fans_out_inline(action: Action) -> bool:
+    """Whether an action tree runs a Parallel or Map in the same egress (not behind an invoke)."""
+    text = js_dumps(action)
+    return '"kind":"parallel"' in text or '"kind":"map"' in text
+
+
 def _frame(fanout: str, index: int, size: int, iteration: int, attempt: Optional[int] = None) -> Dict[str, Any]:
     frame = {'fanout': fanout, 'index': index, 'size': size, 'iteration': iteration}
     # Only the frames of a fan-out that handles failures carry its attempt (Frame.attempt).
@@ -364,8 +370,8 @@ class Egress:
             items = [value] * (action.get('width') or 1)
         instance = instance_key(action['fanout'], scope.frames, iteration)
         size = len(items)
-        # Handling another fan-out's failure: that one is not inside this Map's items (their functions report to their own origin).
-        if self.failure is not None and self.failure['instance'] != instance:
+        # Handling another fan-out's failure: it is inside these items only when they start with a fan-out run by this egress.
+        if self.failure is not None and self.failure['instance'] != instance and not _fans_out_inline(action['item']):
             return None
         outer = Scope(scope.frames, iteration)
         if not items:

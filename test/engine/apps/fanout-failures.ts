@@ -57,6 +57,14 @@ new UnumWorkflow(stack, 'map-crash-catch', {
       .addCatch(node('McHandler', 'identity'), { resultPath: '$.error' })),
 });
 
+// A Map whose items start with a Parallel that catches: the Parallel fans out in the same egress as the Map.
+new UnumWorkflow(stack, 'map-of-parallels', {
+  definition: Chain.start(node('MpStart', 'identity'))
+    .next(new Map(stack, 'MpItems', { itemsPath: '$.items' }).itemProcessor(
+      new Parallel(stack, 'MpPair').branch(node('MpLeft', 'item'), node('MpRight', 'identity'))
+        .addCatch(node('MpHandler', 'identity'), { resultPath: '$.error' }))),
+});
+
 // Python on both sides: a Python entry fans out (it decides retries and catches), Python items report their failures.
 new UnumWorkflow(stack, 'py-map-retry', {
   definition: Chain.start(py('PyStart', 'passthrough'))
@@ -70,6 +78,12 @@ new UnumWorkflow(stack, 'py-parallel-tolerated', {
       .branch(new Map(stack, 'PyTolerant', { itemsPath: '$.items', toleratedFailureCount: 1 }).itemProcessor(py('PyTolItem', 'fanout_item')))
       .branch(py('PyOther', 'passthrough'))
       .addCatch(py('PyTolHandler', 'passthrough'), { resultPath: '$.error' })),
+});
+new UnumWorkflow(stack, 'py-map-of-parallels', {
+  definition: Chain.start(py('PyMpStart', 'passthrough'))
+    .next(new Map(stack, 'PyMpItems', { itemsPath: '$.items' }).itemProcessor(
+      new Parallel(stack, 'PyMpPair').branch(py('PyMpLeft', 'fanout_item'), py('PyMpRight', 'passthrough'))
+        .addCatch(py('PyMpHandler', 'passthrough'), { resultPath: '$.error' }))),
 });
 
 app.synth();
