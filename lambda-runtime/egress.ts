@@ -1,13 +1,14 @@
 import { Fanouts } from './fanout';
 import { FlowState, WAIT_MARGIN_MS, reachesJoin, sleep } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
+import { findCatch, retryDelayMs, retryWait } from './retry';
 import { Invocation, Runtime } from './runtime';
 import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
-  Action, DagJoinAction, Envelope, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ORIGIN_ATTR, FanInRef, FanoutOrigin, Frame, Input, ItemKey,
-  JoinAction, MapAction, WindowJoinAction, checkpointItemKey, SessionRef, evaluateCondition, fanoutInputItemKey, fanoutProgressItemKey, instanceKey,
-  joinInstanceKey, payloadObjectKey, readPath,
+  Action, DagJoinAction, Envelope, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, FanInRef, FanoutFailure,
+  FanoutOrigin, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey, SessionRef, evaluateCondition, fanoutAttemptKey,
+  fanoutInputItemKey, fanoutProgressItemKey, handlesFailures, instanceKey, joinInstanceKey, payloadObjectKey, readPath, writePath,
 } from '../src/protocol';
 import { ChoiceAction, FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
 import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
@@ -36,6 +37,11 @@ function cascades(then: Action): boolean {
   return then.kind === 'join' || (then.kind === 'wait' && cascades(then.next));
 }
 
+/** Whether an action tree runs a Parallel or Map in the same egress (not behind an invoke). */
+function fansOutInline(action: Action): boolean {
+  return JSON.stringify(action).includes('"kind":"parallel"') || JSON.stringify(action).includes('"kind":"map"');
+}
+
 /**
  * The start states' first invocation of the entry's own function: captured
  * instead of invoked, and run in the same invocation once the egress is done.
@@ -48,6 +54,9 @@ export interface InlineInvocation {
 
 /** A node's output could not be routed (no choice matched, no items array...): the session fails. */
 class RoutingError extends Error {
+  /** The scope the failing state ran in (set by the innermost step), where an enclosing fan-out may handle it. */
+  frames?: readonly Frame[];
+
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
@@ -97,7 +106,19 @@ export class Egress {
     private readonly fanouts: Fanouts = new Fanouts(rt, inv, replay),
     private readonly inline?: InlineInvocation,
     /** Envelope.issue: this egress only issues those items of bounded Maps (null: it runs as usual). */
-    private readonly issuing: Readonly<Record<string, number>> | null = inv.envelope.issue ?? null) {}
+    private readonly issuing: Readonly<Record<string, number>> | null = inv.envelope.issue ?? null,
+    /** Envelope.fanoutFailure: this egress only handles that fan-out's failure (null: it runs as usual). */
+    private readonly failure: FanoutFailure | null = inv.envelope.fanoutFailure ?? null) {}
+
+  /** Replaying down to one fan-out only (issuing a bounded Map's item, handling a failure): no other effects. */
+  private get targeted(): boolean {
+    return this.issuing !== null || this.failure !== null;
+  }
+
+  /** An egress that runs as usual from here on, sharing this one's fan-out progress. */
+  private fresh(): Egress {
+    return new Egress(this.rt, this.inv, true, FlowState.of(undefined), this.fanouts, undefined, null, null);
+  }
 
   /** The workflow and session every key of this egress belongs to. */
   private get session(): SessionRef {
@@ -113,17 +134,27 @@ export class Egress {
     } catch (e) {
       if (e instanceof SessionTimedOut) return this.rt.timeOut(this.inv);
       if (!(e instanceof RoutingError)) throw e;
-      await this.rt.failSession(this.inv, {
+      await this.rt.failInScope(this.inv, {
         node: this.inv.envelope.node, instance: this.inv.instance, error: e.name, cause: e.message,
-      });
+      }, e.frames ?? this.inv.envelope.frames);
     }
   }
 
   private async step(action: Action, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
+    try {
+      return await this.stepIn(action, payload, scope, source);
+    } catch (e) {
+      // The innermost state's scope says which fan-out (if any) handles the failure.
+      if (e instanceof RoutingError && e.frames === undefined) e.frames = scope.frames;
+      throw e;
+    }
+  }
+
+  private async stepIn(action: Action, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
     // Past the deadline nothing more happens: no successor, join arrival, session end or continuation.
     if (this.rt.pastDeadline(this.inv.envelope)) throw new SessionTimedOut();
     if (this.flow.skips(action)) return;
-    if (this.issuing !== null && NOT_TOWARDS_A_MAP.has(action.kind)) return;
+    if (this.targeted && NOT_TOWARDS_A_MAP.has(action.kind)) return;
     switch (action.kind) {
       case 'pass':
         return this.pass(action, payload, scope);
@@ -171,9 +202,13 @@ export class Egress {
       }
       case 'parallel': {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
-        const input = await this.fanOutInput(action, payload, { ...scope, frames: scope.frames, iteration });
-        await Promise.all(action.branches.map((branch, index) => this.step(branch, input, {
-          frames: [...scope.frames, { fanout: action.fanout, index, size: action.branches.length, iteration }],
+        const outer = { ...scope, frames: scope.frames, iteration };
+        const input = await this.fanOutInput(action, payload, outer);
+        const run = await this.fanOutAttempt(action, instanceKey(action.fanout, scope.frames, iteration), payload, outer, action.branches.length);
+        if (run === undefined) return;
+        const egress = run.fresh ? this.fresh() : this;
+        await Promise.all(action.branches.map((branch, index) => egress.step(branch, input, {
+          frames: [...scope.frames, { fanout: action.fanout, index, size: action.branches.length, iteration, ...run.attempt }],
           iteration,
           variables: scope.variables,
         }, source)));
@@ -199,7 +234,8 @@ export class Egress {
         // Only a path reads the value (a fan-in list is not read for a fixed error).
         const value = action.errorPath !== undefined || action.causePath !== undefined ? await this.value(payload) : undefined;
         const { error, cause } = routed(`fail '${action.node}'`, () => failDetails(action, value));
-        await this.rt.failSession(this.inv, { node: action.node, instance: this.inv.instance, error, cause });
+        // A Fail state inside a Parallel's branch or a Map's item fails that state, which may retry or catch it.
+        await this.rt.failInScope(this.inv, { node: action.node, instance: this.inv.instance, error, cause }, scope.frames);
         return;
       }
     }
@@ -295,8 +331,8 @@ export class Egress {
    * else leave it pending for a re-invocation (continueWaitsLater).
    */
   private async wait(action: WaitAction, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
-    // Issuing a bounded Map's item: the Wait was waited out when the Map first fanned out.
-    if (this.issuing !== null) return this.step(action.next, payload, scope, source);
+    // Issuing a bounded Map's item or handling a fan-out's failure: the Wait was waited out when the Map first fanned out.
+    if (this.targeted) return this.step(action.next, payload, scope, source);
     const key = instanceKey(action.node, scope.frames, scope.iteration);
     const resumed = this.flow.resume?.[key];
     // While resuming, a Wait that is not pending was passed by the invocation that reached it.
@@ -351,40 +387,138 @@ export class Egress {
       items = new Array(action.width ?? 1).fill(value);
     }
     const instance = instanceKey(action.fanout, scope.frames, iteration);
+    // Handling another fan-out's failure: it is inside these items only when they start with a fan-out run by this egress.
+    if (this.failure !== null && this.failure.instance !== instance && !fansOutInline(action.item)) return;
+    const outer = { ...scope, frames: scope.frames, iteration };
+    if (items.length === 0) {
+      if (this.targeted) return;
+      return this.step(action.onEmpty, { value: [] }, outer, undefined);
+    }
+    const run = handlesFailures(action) || action.maxConcurrency
+      ? await this.fanOutAttempt(action, instance, payload, outer, items.length) : { attempt: {}, fresh: false };
+    if (run === undefined) return;
+    const attempt = run.attempt.attempt ?? 0;
     const issueItem = async (egress: Egress, index: number) => egress.step(action.item, {
       value: await this.selectItem(action, value, index, items[index]),
     }, {
-      frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration }],
+      frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration, ...run.attempt }],
       iteration,
       variables: scope.variables,
     }, source);
     if (this.issuing !== null) {
-      const index = this.issuing[instance];
+      const index = this.issuing[fanoutAttemptKey(instance, attempt)];
       if (index === undefined || index >= items.length) return;
       // From the Map's item on, the path runs as usual (the item's checkpoint dedupes a repeated request).
-      return issueItem(new Egress(this.rt, this.inv, true, FlowState.of(undefined), this.fanouts, undefined, null), index);
+      return issueItem(this.fresh(), index);
     }
-    if (items.length === 0) return this.step(action.onEmpty, { value: [] }, { ...scope, frames: scope.frames, iteration }, undefined);
+    const egress = run.fresh ? this.fresh() : this;
     const limit = action.maxConcurrency || this.rt.options.invokeConcurrency || 64;
     // A bounded Map issues its first maxConcurrency items; each item's arrival at the join issues the next one.
-    if (action.maxConcurrency) await this.recordOrigin(instance);
     const first = action.maxConcurrency ? Math.min(items.length, action.maxConcurrency) : items.length;
-    await this.fanouts.issue(instance, first, limit, (index) => issueItem(this, index));
+    await egress.fanouts.issue(fanoutAttemptKey(instance, attempt), first, limit, (index) => issueItem(egress, index));
   }
 
-  /** Who issues a bounded Map's later items: this function, re-invoked at this position. Written before any item, once. */
-  private async recordOrigin(instance: string): Promise<void> {
+  /**
+   * Who issues a bounded Map's later items and handles a fan-out's
+   * failures: this function, re-invoked at this position. Written before
+   * any item, once; the answer holds the attempt now running.
+   */
+  private async recordOrigin(instance: string, action: ParallelAction | MapAction): Promise<number> {
     const { node, frames, iteration, deadline, variables } = this.inv.envelope;
+    const tolerance = action.kind === 'map' && (action.toleratedFailureCount !== undefined || action.toleratedFailurePercentage !== undefined)
+      ? { toleratedFailureCount: action.toleratedFailureCount, toleratedFailurePercentage: action.toleratedFailurePercentage } : undefined;
     const origin: FanoutOrigin = {
-      functionName: this.rt.ownName(this.inv, "bound a Map's concurrency"),
+      functionName: this.rt.ownName(this.inv, `record the origin of ${action.kind} '${action.fanout}'`),
       node,
       frames,
       iteration,
       ...(deadline === undefined ? {} : { deadline }),
       ...(variables === undefined ? {} : { variables }),
+      ...(handlesFailures(action) ? { handles: true } : {}),
+      ...(tolerance === undefined ? {} : { tolerance: JSON.parse(JSON.stringify(tolerance)) }),
     };
-    await this.rt.store.update(fanoutProgressItemKey(this.session, instance), { set: '#o = if_not_exists(#o, :o)' },
-      { '#o': FANOUT_ORIGIN_ATTR }, { ':o': { S: JSON.stringify(origin) } });
+    const after = await this.rt.store.update(fanoutProgressItemKey(this.session, instance), { set: '#o = if_not_exists(#o, :o), #a = if_not_exists(#a, :z)' },
+      { '#o': FANOUT_ORIGIN_ATTR, '#a': FANOUT_ATTEMPT_ATTR }, { ':o': { S: JSON.stringify(origin) }, ':z': { N: '0' } }, undefined, true);
+    return Number(after?.[FANOUT_ATTEMPT_ATTR]?.N ?? 0);
+  }
+
+  /**
+   * The attempt a Parallel or Map fans out with: `attempt` goes into its
+   * frames when it handles failures (Frame.attempt), and `fresh` says the
+   * items run as usual from here even in a targeted replay. When this
+   * egress handles this fan-out's failure (Envelope.fanoutFailure), the
+   * decision is taken here: a retry returns the next attempt; a catch, a
+   * final failure or a stale report returns undefined (nothing to fan out).
+   */
+  private async fanOutAttempt(action: ParallelAction | MapAction, instance: string, payload: Payload, outer: Scope,
+    size: number): Promise<{ attempt: { attempt?: number }; fresh: boolean } | undefined> {
+    // A bounded Map without failure handling records its origin once, not again for each item it is asked to issue.
+    if (!handlesFailures(action) && (this.issuing !== null || !(action.kind === 'map' && action.maxConcurrency))) return { attempt: {}, fresh: false };
+    const current = await this.recordOrigin(instance, action);
+    const attempt = handlesFailures(action) ? { attempt: current } : {};
+    const f = this.failure;
+    if (f === null || f.instance !== instance) return { attempt, fresh: false };
+    const where = `${action.kind} '${action.fanout}'`;
+    if (f.item !== undefined) {
+      if (f.attempt === current && action.kind === 'map') await this.tolerateItem(action, f, outer, size);
+      return undefined;
+    }
+    // A redelivery of the report that moved to the next attempt: issue it again (its checkpoints dedupe what was issued).
+    if (f.attempt + 1 === current && f.notBefore === undefined) return { attempt: { attempt: current }, fresh: true };
+    if (f.attempt !== current) {
+      this.inv.logger.info(`${where}: a failure of an abandoned attempt was reported; ignored`, { attempt: f.attempt, current });
+      return undefined;
+    }
+    const delay = f.notBefore !== undefined ? 0 : retryDelayMs(action.retry ?? [], f.error, current);
+    if (delay !== undefined) {
+      const notBefore = f.notBefore ?? Math.min(Date.now() + delay, this.inv.envelope.deadline ?? Infinity);
+      const { sleepMs, here } = retryWait(notBefore, Date.now(), this.rt.remaining(this.inv));
+      await sleep(sleepMs);
+      if (!here) {
+        // The interval does not fit in this invocation: the origin is re-invoked to wait out the rest.
+        await this.rt.invoke(this.rt.ownName(this.inv, `retry ${where}`), { ...this.inv.envelope, fanoutFailure: { ...f, notBefore } });
+        return undefined;
+      }
+      if (this.rt.pastDeadline(this.inv.envelope)) throw new SessionTimedOut();
+      this.inv.metrics.count('RETRIES');
+      this.inv.logger.warn(`${where} failed; retrying every branch`, { error: f.error, cause: f.cause, attempt: current + 1 });
+      // One conditional write moves the attempt on; a concurrent duplicate that lost it issues the same attempt (deduped).
+      await this.rt.store.update(fanoutProgressItemKey(this.session, instance), { set: '#a = :n' }, { '#a': FANOUT_ATTEMPT_ATTR },
+        { ':n': { N: String(current + 1) }, ':c': { N: String(current) } }, '#a = :c');
+      return { attempt: { attempt: current + 1 }, fresh: true };
+    }
+    const c = findCatch(action.catch ?? [], f.error);
+    if (c < 0) {
+      this.inv.logger.error(`${where} failed; no retry or catch left`, { error: f.error, cause: f.cause });
+      await this.rt.failInScope(this.inv, { node: action.fanout, instance, error: f.error, cause: f.cause }, outer.frames);
+      return undefined;
+    }
+    const rule = action.catch![c];
+    // The catcher's ResultPath places the error into the state's raw input (the value it fanned out on).
+    const raw = await this.value(payload);
+    const value = routed(where, () => writePath(raw, rule.resultPath, { Error: f.error, Cause: f.cause }));
+    this.inv.logger.warn(`${where} failed; caught`, { error: f.error, cause: f.cause, catch: c });
+    if (reachesJoin(rule.next)) await this.checkpointValue(instance, value);
+    await this.fresh().step(rule.next, { value }, outer, action.fanout);
+    return undefined;
+  }
+
+  /**
+   * A Map's item failed within the tolerance: its result is `{ Error, Cause }`,
+   * checkpointed under the Map's name in the item's scope (a source of the
+   * join), and it arrives at the join like any item.
+   */
+  private async tolerateItem(action: MapAction, f: FanoutFailure, outer: Scope, size: number): Promise<void> {
+    const frames = [...outer.frames, { fanout: action.fanout, index: f.item!, size, iteration: outer.iteration, attempt: f.attempt }];
+    await this.checkpointValue(instanceKey(action.fanout, frames, outer.iteration), { Error: f.error, Cause: f.cause });
+    const join: JoinAction = {
+      kind: 'join',
+      join: action.join,
+      sources: action.sources ?? [action.fanout],
+      then: action.onEmpty,
+      ...(action.maxConcurrency ? { maxConcurrency: action.maxConcurrency } : {}),
+    };
+    await this.fresh().step(join, { value: null }, { frames, iteration: outer.iteration, variables: outer.variables }, action.fanout);
   }
 
   /** An item of a bounded Map finished: ask the function that fanned out to issue item `index` (the item's checkpoint dedupes repeats). */
@@ -403,7 +537,7 @@ export class Egress {
       frames: origin.frames,
       iteration: origin.iteration,
       input: { value: null },
-      issue: { [instance]: index },
+      issue: { [fanoutAttemptKey(instance, inner.attempt ?? 0)]: index },
       ...(origin.deadline === undefined ? {} : { deadline: origin.deadline }),
       ...(origin.variables === undefined ? {} : { variables: origin.variables }),
     });

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { reportFanoutFailure } from './fanout-failure';
 import { ForwardClients, forwardRecord } from './forward';
 import { invocationFields, jsonLogger, withFields } from './log';
 import { Metrics } from './metrics';
@@ -8,7 +9,7 @@ import { LambdaContext } from './types';
 import { s3Module } from '../src/client/s3';
 import { Store } from '../src/client/store';
 import {
-  ENV, EnvelopeError, ForwardTarget, RECORDER_ENV, checkpointItemKey, instanceKey, looksLikeEnvelope, parseEnvelope,
+  ENV, Envelope, EnvelopeError, ForwardTarget, RECORDER_ENV, checkpointItemKey, instanceKey, looksLikeEnvelope, parseEnvelope,
 } from '../src/protocol';
 
 /**
@@ -57,11 +58,12 @@ export async function recordFailure(record: DestinationRecord, o: RecorderOption
   const ctx = record.requestContext ?? {};
   const functionName = functionNameOf(ctx.functionArn ?? '');
   const payload = record.requestPayload;
-  let target: { session: string; node: string; instance: string; start: boolean } | undefined;
+  let target: { session: string; node: string; instance: string; start: boolean; envelope?: Envelope } | undefined;
   if (looksLikeEnvelope(payload)) {
     try {
       const e = parseEnvelope(payload, { workflow: o.workflow, node: String((payload as { node?: unknown }).node) });
       target = {
+        envelope: e,
         session: e.session,
         node: e.node,
         instance: instanceKey(e.node, e.frames, e.iteration),
@@ -91,6 +93,25 @@ export async function recordFailure(record: DestinationRecord, o: RecorderOption
       `Lambda gave up after ${attempts} attempt(s) (${ctx.condition ?? 'RetriesExhausted'})`,
       ...(committed ? ['the instance had committed its output, which is kept; its successors may not all have been invoked'] : []),
     ].join('; ');
+    // A branch of a Parallel or Map that handles failures, crashed before it committed: the fan-out decides (retry, catch).
+    const e = target.envelope;
+    if (e !== undefined && !committed && e.frames.some((f) => f.attempt !== undefined)
+      && e.fanoutFailure === undefined && e.issue === undefined && e.fanouts === undefined && e.waits === undefined) {
+      const report = await reportFanoutFailure(o.store, ref, e.frames, { instance: target.instance, error, cause });
+      if (report.kind === 'report' || report.kind === 'absorbed') {
+        if (report.kind === 'report') {
+          await o.clients.lambda.send(new InvokeCommand({
+            FunctionName: report.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(report.envelope)),
+          }));
+        }
+        logger.error('Lambda gave up on an invocation in a fan-out that handles failures: reported to it', {
+          session: target.session, node: target.node, instance: target.instance, error, outcome: report.kind,
+        });
+        const forwardTo = o.forward[functionName];
+        if (forwardTo !== undefined) await forwardRecord(record, forwardTo, o.clients);
+        return { recorded: false };
+      }
+    }
     const outcome = await failSession(o.store, ref, { node: target.node, instance: target.instance, error, cause }, target.start);
     recorded = outcome.recorded;
     // The recorder is no node of the workflow: only the workflow's session counts.

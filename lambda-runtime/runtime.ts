@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Egress, InlineInvocation, Payload } from './egress';
+import { reportFanoutFailure } from './fanout-failure';
 import { FaultHook, FaultStep } from './faults';
 import { trackGarbage } from './gc';
 import { invocationFields, jsonLogger, withFields } from './log';
@@ -13,7 +14,7 @@ import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
-  ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
+  ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, Frame, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
   SessionRef, TRACE_ENV, accountOfFunctionArn, contextObject, looksLikeEnvelope, readsContext, readsSessionRecord, sessionItemKey,
   parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
 } from '../src/protocol';
@@ -187,6 +188,29 @@ export class Runtime {
     if (outcome.ended !== undefined) inv.metrics.sessionFailed(outcome.ended);
   }
 
+  /**
+   * A final failure in the scope `frames`: the innermost enclosing Parallel
+   * or Map that handles failures gets it (its origin decides: retry, catch,
+   * fail), else the session fails.
+   */
+  async failInScope(inv: Invocation, failure: FailureRecord, frames: readonly Frame[]): Promise<void> {
+    const report = await reportFanoutFailure(this.store, inv.envelope, frames, { instance: failure.instance, error: failure.error, cause: failure.cause ?? '' });
+    switch (report.kind) {
+      case 'none':
+        return this.failSession(inv, failure);
+      case 'invalid':
+        return this.failSession(inv, { ...failure, error: 'Unum.InvalidConfig', cause: `${report.why}; after ${failure.error}: ${failure.cause ?? ''}` });
+      case 'absorbed':
+        inv.logger.info(`the failure is not reported: ${report.why}`, { error: failure.error });
+        return;
+      case 'report':
+        inv.logger.warn(`the failure goes to the enclosing ${report.envelope.fanoutFailure!.item === undefined ? 'fan-out' : 'map (tolerated)'}`, {
+          error: report.envelope.fanoutFailure!.error, fanout: report.envelope.fanoutFailure!.instance, functionName: report.functionName,
+        });
+        await this.invoke(report.functionName, report.envelope);
+    }
+  }
+
   /** Ends the session SUCCEEDED; counted only by the write that ended it (not a duplicate's). */
   async succeedSession(inv: Invocation, result: Item): Promise<void> {
     const ended = await succeedSession(this.store, inv.envelope, result);
@@ -210,7 +234,8 @@ export class Runtime {
     committed = existing === undefined ? await this.execute(inv) : { item: existing };
     if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
     // Continuations (of Waits, of fan-outs) find their own checkpoint: they are no duplicates.
-    if (existing !== undefined && envelope.waits === undefined && envelope.fanouts === undefined && envelope.issue === undefined) {
+    if (existing !== undefined && envelope.waits === undefined && envelope.fanouts === undefined && envelope.issue === undefined
+      && envelope.fanoutFailure === undefined) {
       inv.metrics.count('DUPLICATE_DELIVERIES');
     }
     // Another delivery wrote the checkpoint while this one ran: that one (and Lambda's retries of it) runs the egress.
@@ -451,7 +476,7 @@ export class Runtime {
         const c = findCatch(this.config.catch, name);
         if (c < 0) {
           inv.logger.error('user code failed; no retry or catch left', { error: name, cause: errorCause(e) });
-          await this.failSession(inv, { node: envelope.node, instance, error: name, cause: errorCause(e) });
+          await this.failInScope(inv, { node: envelope.node, instance, error: name, cause: errorCause(e) }, envelope.frames);
           return undefined;
         }
         output = writePath(input, this.config.catch[c].resultPath, { Error: name, Cause: errorCause(e) });
@@ -541,7 +566,7 @@ export class Runtime {
     } catch (e) {
       if (!(e instanceof DataFlowError)) throw e;
       inv.logger.error('input/output processing failed', { error: e.name, cause: e.message });
-      await this.failSession(inv, { node: inv.envelope.node, instance: inv.instance, error: e.name, cause: e.message });
+      await this.failInScope(inv, { node: inv.envelope.node, instance: inv.instance, error: e.name, cause: e.message }, inv.envelope.frames);
       return DATA_FLOW_FAILED;
     }
   }
@@ -566,7 +591,7 @@ export class Runtime {
       session: envelope.session,
       node: envelope.node,
       instance: inv.instance,
-      fanouts: envelope.frames.map((f) => ({ fanout: f.fanout, index: f.index, size: f.size })),
+      fanouts: envelope.frames.map((f) => ({ fanout: f.fanout, index: f.index, size: f.size, attempt: f.attempt ?? 0 })),
       index: inner?.index ?? 0,
       size: inner?.size ?? 1,
       iteration: envelope.iteration,

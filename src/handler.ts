@@ -18,6 +18,12 @@ export interface FanOutPosition {
   /** Branch or item index, from 0 (FaaSr's rank is index + 1). */
   readonly index: number;
   readonly size: number;
+  /**
+   * Retries of the whole fan-out made so far (its addRetry re-runs every
+   * branch or item), from 0; the runtimes always set it.
+   * @default 0
+   */
+  readonly attempt?: number;
 }
 
 export interface UnumContext {

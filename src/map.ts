@@ -3,13 +3,14 @@ import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { MapState } from './compiler/graph';
 import { renderIn, toDataFlow } from './data-flow';
+import { checkTolerance, FanOutFailures } from './private/fanout-failures';
 import { assertUnbound } from './private/state-rules';
 import { assertKnownAtSynth } from './private/tokens';
 import { DataFlow, templateProblems } from './protocol/dataflow';
 import { jsonataTemplateProblems } from './protocol/jsonata';
 import { ProvideItems } from './provide-items';
 import { State } from './state';
-import { IChainable, INextable } from './types';
+import { CatchProps, IChainable, INextable, RetryProps } from './types';
 
 /** Properties of a Map. */
 export interface MapProps {
@@ -73,6 +74,21 @@ export interface MapProps {
    * @default - `itemsPath`
    */
   readonly items?: ProvideItems;
+  /**
+   * How many items may fail before the Map fails (Step Functions'
+   * ToleratedFailureCount): a failed item within the tolerance gives
+   * `{ Error, Cause }` as its result in the list; one more fails the Map
+   * with `States.ExceedToleratedFailureThreshold`.
+   * @default - no failure is tolerated (unless toleratedFailurePercentage is set)
+   */
+  readonly toleratedFailureCount?: number;
+  /**
+   * The percentage of items (0-100) that may fail before the Map fails
+   * (Step Functions' ToleratedFailurePercentage); with
+   * toleratedFailureCount, exceeding either fails it.
+   * @default - no failure is tolerated (unless toleratedFailureCount is set)
+   */
+  readonly toleratedFailurePercentage?: number;
 }
 
 /**
@@ -84,9 +100,12 @@ export class Map extends State implements INextable {
   private iterator?: State;
   private readonly dataFlow?: DataFlow;
   private readonly itemSelector?: { [key: string]: any };
+  private readonly failures: FanOutFailures;
 
   constructor(scope: Construct, id: string, private readonly props: MapProps = {}) {
     super(scope, id);
+    this.failures = new FanOutFailures(`Map '${id}' (${this.node.path})`);
+    checkTolerance(`Map '${id}' (${this.node.path})`, props.toleratedFailureCount, props.toleratedFailurePercentage);
     this.endStates = [this];
     const { inputPath, resultSelector, resultPath, outputPath } = props;
     this.dataFlow = toDataFlow(`Map '${id}' (${this.node.path})`, { inputPath, resultSelector, resultPath, outputPath });
@@ -122,6 +141,29 @@ export class Map extends State implements INextable {
     return this;
   }
 
+  /**
+   * Run every item again when one fails for good (Step Functions' Retry
+   * on a Map): after the interval, all items start over with fresh
+   * checkpoints and joins; results of the abandoned attempt are ignored.
+   * Rules are tried in order.
+   */
+  public addRetry(props: RetryProps = {}): Map {
+    assertUnbound(this, 'add a retry to');
+    this.failures.addRetry(props);
+    return this;
+  }
+
+  /**
+   * Route an item's failure, once retries are exhausted, to `handler`
+   * (Step Functions' Catch on a Map): `{ Error, Cause }` is placed at
+   * `resultPath` in the Map's input.
+   */
+  public addCatch(handler: IChainable, props: CatchProps = {}): Map {
+    assertUnbound(this, 'add a catch to');
+    this.failures.addCatch(handler, props);
+    return this;
+  }
+
   /** Continue after all items completed: usually with a FanIn or a function. */
   public next(next: IChainable): Chain {
     return this._continueWith(next);
@@ -141,11 +183,14 @@ export class Map extends State implements INextable {
       ...(this.itemSelector !== undefined ? { itemSelector: this.itemSelector } : {}),
       ...(this._nextState ? { next: this._nextState.id } : {}),
       ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
+      ...(this.props.toleratedFailureCount !== undefined ? { toleratedFailureCount: this.props.toleratedFailureCount } : {}),
+      ...(this.props.toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage: this.props.toleratedFailurePercentage } : {}),
+      ...this.failures.graph(),
     };
   }
 
   /** @internal */
   public _successors(): State[] {
-    return [...(this.iterator ? [this.iterator] : []), ...(this._nextState ? [this._nextState] : [])];
+    return [...(this.iterator ? [this.iterator] : []), ...(this._nextState ? [this._nextState] : []), ...this.failures.handlers()];
   }
 }

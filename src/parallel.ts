@@ -2,10 +2,11 @@ import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { ParallelState } from './compiler/graph';
 import { toDataFlow } from './data-flow';
+import { FanOutFailures } from './private/fanout-failures';
 import { assertUnbound } from './private/state-rules';
 import { DataFlow } from './protocol/dataflow';
 import { State } from './state';
-import { IChainable, INextable } from './types';
+import { CatchProps, IChainable, INextable, RetryProps } from './types';
 
 /** Properties of a Parallel. */
 export interface ParallelProps {
@@ -56,10 +57,12 @@ export class Parallel extends State implements INextable {
   public readonly endStates: INextable[];
   private readonly branchStarts: State[] = [];
   private readonly dataFlow?: DataFlow;
+  private readonly failures: FanOutFailures;
 
   constructor(scope: Construct, id: string, props: ParallelProps = {}) {
     super(scope, id);
     this.comment = props.comment;
+    this.failures = new FanOutFailures(`Parallel '${id}' (${this.node.path})`);
     const { inputPath, resultSelector, resultPath, outputPath } = props;
     this.dataFlow = toDataFlow(`Parallel '${id}' (${this.node.path})`, { inputPath, resultSelector, resultPath, outputPath });
     this.endStates = [this];
@@ -69,6 +72,29 @@ export class Parallel extends State implements INextable {
   public branch(...branches: IChainable[]): Parallel {
     assertUnbound(this, 'add a branch to');
     this.branchStarts.push(...branches.map((b) => b.startState));
+    return this;
+  }
+
+  /**
+   * Run every branch again when one fails for good (Step Functions' Retry
+   * on a Parallel): after the interval, all branches start over with fresh
+   * checkpoints and joins; results of the abandoned attempt are ignored.
+   * Rules are tried in order.
+   */
+  public addRetry(props: RetryProps = {}): Parallel {
+    assertUnbound(this, 'add a retry to');
+    this.failures.addRetry(props);
+    return this;
+  }
+
+  /**
+   * Route a branch's failure, once retries are exhausted, to `handler`
+   * (Step Functions' Catch on a Parallel): `{ Error, Cause }` is placed at
+   * `resultPath` in the Parallel's input.
+   */
+  public addCatch(handler: IChainable, props: CatchProps = {}): Parallel {
+    assertUnbound(this, 'add a catch to');
+    this.failures.addCatch(handler, props);
     return this;
   }
 
@@ -85,11 +111,12 @@ export class Parallel extends State implements INextable {
       branches: this.branchStarts.map((b) => b.id),
       ...(this._nextState ? { next: this._nextState.id } : {}),
       ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
+      ...this.failures.graph(),
     };
   }
 
   /** @internal */
   public _successors(): State[] {
-    return [...this.branchStarts, ...(this._nextState ? [this._nextState] : [])];
+    return [...this.branchStarts, ...(this._nextState ? [this._nextState] : []), ...this.failures.handlers()];
   }
 }

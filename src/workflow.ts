@@ -184,6 +184,7 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
       functions: this.functions,
       entry: this.entryFunction,
       logRetention: props.functionDefaults?.logRetention,
+      origins: [...new Set(Object.values(compiled.origins).flat())].sort(),
     });
 
     this.node.addValidation({ validate: () => stackResourceProblems(`UnumWorkflow '${this.workflowName}'`, this.functions) });
@@ -322,7 +323,7 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
         itemActions: [...FUNCTION_ITEM_ACTIONS, ...(cleans ? CLEANUP_ITEM_ACTIONS : [])],
         objectActions: [...FUNCTION_OBJECT_ACTIONS, ...(cleans ? CLEANUP_OBJECT_ACTIONS : [])],
       });
-      this.grantSuccessors(fn, config);
+      this.grantSuccessors(fn, config, compiled.origins[config.node] ?? []);
       const policy = lambdaFunction.role?.node.tryFindChild('DefaultPolicy');
       if (policy) suppressNag(policy, wildcardReasons(this.workflowName));
       (lambdaFunction.node.defaultChild as lambda.CfnFunction).addMetadata('cdk-unum', {
@@ -337,9 +338,10 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
    * its predecessors use, to retry, or to continue a Wait or a Map later
    * than its timeout allows).
    */
-  private grantSuccessors(fn: UnumFunction, config: FunctionConfig): void {
-    const names = invokedFunctionNames(config);
-    const reinvokes = config.retry.length > 0 || hasAction(config, 'wait') || hasAction(config, 'map');
+  private grantSuccessors(fn: UnumFunction, config: FunctionConfig, origins: readonly string[]): void {
+    // The functions that fan out a Parallel or Map around it, which it reports a failure to or asks for a bounded Map's next item.
+    const names = [...new Set([...invokedFunctionNames(config), ...origins])];
+    const reinvokes = config.retry.length > 0 || hasAction(config, 'wait') || hasAction(config, 'map') || retriesAParallel(config);
     if (reinvokes && !names.includes(fn.invocationName)) names.push(fn.invocationName);
     if (names.length === 0) return;
     grantInvokeByName(fn.lambdaFunction, Stack.of(this), names);
@@ -372,6 +374,16 @@ function endsSession(config: FunctionConfig): boolean {
 /** Whether the function's egress (or its start states) contains a Wait or a Map (which may re-invoke the function to continue later). */
 function hasAction(config: FunctionConfig, kind: 'wait' | 'map'): boolean {
   return JSON.stringify([config.next, config.catch, config.start]).includes(`"kind":"${kind}"`);
+}
+
+/** A Parallel with Retry in the egress: its function re-invokes itself to wait out a long interval. */
+function retriesAParallel(config: FunctionConfig): boolean {
+  let found = false;
+  JSON.stringify([config.next, config.catch, config.start], (_key, value) => {
+    if (value && typeof value === 'object' && value.kind === 'parallel' && Array.isArray(value.retry) && value.retry.length > 0) found = true;
+    return value;
+  });
+  return found;
 }
 
 /** Every state reachable from `start`, in discovery order. */

@@ -52,7 +52,7 @@ export class ReferenceRun {
    * and returns the outputs in item order (what the FanIn delivers).
    */
   public map<T>(fanout: string, items: readonly unknown[], frames: Frames, each: (item: unknown, frames: Frames) => Promise<T>): Promise<T[]> {
-    return Promise.all(items.map((item, index) => each(item, [...frames, { fanout, index, size: items.length }])));
+    return Promise.all(items.map((item, index) => each(item, [...frames, { fanout, index, size: items.length, attempt: 0 }])));
   }
 
   /** A Parallel: runs every branch concurrently on `input` and returns the outputs in branch order. */
@@ -60,7 +60,7 @@ export class ReferenceRun {
     fanout: string, input: unknown, frames: Frames,
     branches: ReadonlyArray<(input: unknown, frames: Frames) => Promise<unknown>>,
   ): Promise<unknown[]> {
-    return Promise.all(branches.map((branch, index) => branch(input, [...frames, { fanout, index, size: branches.length }])));
+    return Promise.all(branches.map((branch, index) => branch(input, [...frames, { fanout, index, size: branches.length, attempt: 0 }])));
   }
 }
 

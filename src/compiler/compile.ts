@@ -1,7 +1,7 @@
 import { edgeKey, Scope } from './analysis';
 import { describe, FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
 import { validateGraph, ValidatedGraph, WorkflowGraphError } from './validate';
-import { Action, CONFIG_VERSION, DagJoinAction, FunctionConfig, StartAction } from '../protocol/config';
+import { Action, CatchRule, CONFIG_VERSION, DagJoinAction, FunctionConfig, RetryRule, StartAction } from '../protocol/config';
 import { DataFlow, needsRawInput } from '../protocol/dataflow';
 import { FailSpec, WaitSpec } from '../protocol/states';
 
@@ -11,6 +11,12 @@ export interface CompiledWorkflow {
   readonly entry: string;
   /** One configuration per UnumFunction, in graph order. */
   readonly functions: readonly FunctionConfig[];
+  /**
+   * Node → function names it may re-invoke as the origin of an enclosing
+   * fan-out (FanoutOrigin): to report a branch's failure to a Parallel or
+   * Map that handles failures, or to have a bounded Map issue its next item.
+   */
+  readonly origins: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -25,6 +31,11 @@ export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
     .filter((s): s is ParallelState => s.kind === 'parallel' && outputFlow(s) !== undefined && analysis.dag.isDissolved(s.id))
     .map((s) => `Parallel '${s.id}' has resultSelector, resultPath or outputPath, but a FanIn over predecessors closes its branches `
       + 'instead of a join of its own: move the output processing to the state after that FanIn');
+  const dissolvedFailures = graph.states
+    .filter((s): s is ParallelState => s.kind === 'parallel' && (s.retry !== undefined || s.catch !== undefined) && analysis.dag.isDissolved(s.id))
+    .map((s) => `Parallel '${s.id}' has addRetry or addCatch, but a FanIn over predecessors closes its branches instead of a join of its own: `
+      + 'retry or catch the functions in its branches instead');
+  dissolved.push(...dissolvedFailures);
   if (dissolved.length > 0) throw new WorkflowGraphError(graph.name, dissolved);
   const compiler = new Compiler(graph, analysis);
   const functions = graph.states
@@ -32,7 +43,44 @@ export function compileWorkflow(graph: WorkflowGraph): CompiledWorkflow {
     .map((task) => compiler.functionConfig(task));
   const problems = functions.flatMap(functionlessBranches);
   if (problems.length > 0) throw new WorkflowGraphError(graph.name, problems);
-  return { name: graph.name, entry: compiler.entry, functions };
+  return { name: graph.name, entry: compiler.entry, functions, origins: originsOf(graph, analysis, functions) };
+}
+
+/** For each function, the functions that fan out the Parallels and Maps around it that it may report to (CompiledWorkflow.origins). */
+function originsOf(graph: WorkflowGraph, analysis: ValidatedGraph, functions: readonly FunctionConfig[]): Record<string, string[]> {
+  const byId = new Map(graph.states.map((s) => [s.id, s]));
+  const callsBack = (id: string) => {
+    const s = byId.get(id);
+    return (s?.kind === 'parallel' || s?.kind === 'map') && (s.retry?.length || s.catch?.length
+      || (s.kind === 'map' && (s.maxConcurrency || s.toleratedFailureCount !== undefined || s.toleratedFailurePercentage !== undefined)));
+  };
+  // Fan-out id → the functions whose egress fans it out.
+  const fanners = new Map<string, Set<string>>();
+  for (const config of functions) {
+    const name = (byId.get(config.node) as TaskState).functionName;
+    const visit = (a: Action | undefined): void => {
+      if (a === undefined) return;
+      JSON.stringify(a, (_key, value) => {
+        if (value && typeof value === 'object' && (value.kind === 'parallel' || value.kind === 'map') && typeof value.fanout === 'string') {
+          if (!fanners.has(value.fanout)) fanners.set(value.fanout, new Set());
+          fanners.get(value.fanout)!.add(name);
+        }
+        return value;
+      });
+    };
+    visit(config.next);
+    config.catch.forEach((c) => visit(c.next));
+    visit(config.start?.next);
+  }
+  const out: Record<string, string[]> = {};
+  for (const config of functions) {
+    const names = new Set<string>();
+    for (const frame of analysis.scopes.get(config.node) ?? []) {
+      if (callsBack(frame.fanout)) fanners.get(frame.fanout)?.forEach((n) => names.add(n));
+    }
+    if (names.size > 0) out[config.node] = [...names].sort();
+  }
+  return out;
 }
 
 class Compiler {
@@ -102,6 +150,7 @@ class Compiler {
           fanout: state.id,
           ...loopFlag,
           ...fanOutInput(state),
+          ...this.failureHandling(state),
           branches: state.branches.map((b) => this.resolve(state.id, b, false)),
         };
       case 'map':
@@ -118,6 +167,12 @@ class Compiler {
           item: this.resolve(state.id, state.iterator!, false),
           join: this.joinName(state),
           onEmpty: this.afterJoin(state),
+          ...this.failureHandling(state),
+          ...(tolerates(state) ? {
+            ...(state.toleratedFailureCount !== undefined ? { toleratedFailureCount: state.toleratedFailureCount } : {}),
+            ...(state.toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage: state.toleratedFailurePercentage } : {}),
+            sources: this.sources(state),
+          } : {}),
         };
       case 'succeed':
         return this.endOfScope(this.scope(state.id));
@@ -131,6 +186,16 @@ class Compiler {
         // validateGraph guarantees any other FanIn is a fan-out's next, handled by afterJoin.
         throw new Error(`internal: ${state.id} resolved outside its fan-out`);
     }
+  }
+
+  /** A Parallel's or Map's Retry and Catch; catch handlers run in the fan-out's own scope. */
+  private failureHandling(state: ParallelState | MapState): { retry?: RetryRule[]; catch?: CatchRule[] } {
+    return {
+      ...(state.retry?.length ? { retry: [...state.retry] } : {}),
+      ...(state.catch?.length ? {
+        catch: state.catch.map((c) => ({ errors: c.errors, resultPath: c.resultPath, next: this.resolve(state.id, c.next, false) })),
+      } : {}),
+    };
   }
 
   /** Arrival at a FanIn over predecessors, at `slot` (the arriving predecessor's, or a skipped one's). */
@@ -189,11 +254,15 @@ class Compiler {
   private sources(fanOut: ParallelState | MapState): string[] {
     const depth = this.scope(fanOut.id).length + 1;
     const sources = new Set<string>();
+    // A tolerated failed item arrives with `{ Error, Cause }` checkpointed under the Map's name.
+    if (fanOut.kind === 'map' && tolerates(fanOut)) sources.add(fanOut.id);
     for (const state of this.graph.states) {
       const scope = this.analysis.scopes.get(state.id);
       if (!scope || scope.length !== depth || scope[depth - 1].fanout !== fanOut.id) continue;
       // A Pass on a branch checkpoints its value and arrives as its own source.
       if (state.kind === 'task' || state.kind === 'pass') sources.add(state.id);
+      // A caught fan-out checkpoints the caught value under its name, which a catch handler ending the branch arrives with.
+      if ((state.kind === 'parallel' || state.kind === 'map') && state.catch?.length) sources.add(state.id);
       // A FanIn over predecessors that ends the branch arrives with its own list.
       if (isDagJoin(state) && this.endsScope(state.next)) sources.add(state.id);
       if ((state.kind === 'parallel' || state.kind === 'map') && this.cascades(state) && !this.analysis.dag.isDissolved(state.id)) {
@@ -231,6 +300,10 @@ class Compiler {
   private scope(id: string): Scope {
     return this.analysis.scopes.get(id)!;
   }
+}
+
+function tolerates(map: MapState): boolean {
+  return map.toleratedFailureCount !== undefined || map.toleratedFailurePercentage !== undefined;
 }
 
 /** The part of a Parallel's or Map's data flow applied to the joined list, if any. */
@@ -305,12 +378,15 @@ function functionlessBranches(config: FunctionConfig): string[] {
         break;
       case 'parallel':
         action.branches.forEach((b) => visit(b, [...fanOuts, `Parallel '${action.fanout}'`]));
+        // A caught value is checkpointed under the fan-out's name, so what follows has an output.
+        action.catch?.forEach((c) => visit(c.next, []));
         break;
       case 'map':
         visit(action.item, [...fanOuts, `Map '${action.fanout}'`]);
         // An empty map arrives at an enclosing join as an empty-source slot, which reads as [],
         // so its onEmpty path has an output (a Map may end a Parallel branch or an outer Map's items).
         if (action.width === undefined) visit(action.onEmpty, []);
+        action.catch?.forEach((c) => visit(c.next, []));
         break;
       case 'join':
         if (fanOuts.length > 0) {

@@ -62,6 +62,10 @@ export interface ParallelState extends StateBase {
   readonly next?: string;
   /** InputPath (on the fan-out), ResultSelector/ResultPath/OutputPath (on the joined list); no Parameters. */
   readonly dataFlow?: DataFlow;
+  /** Run every branch again when one fails for good (see ParallelAction). */
+  readonly retry?: readonly RetryRule[];
+  /** Where a branch's failure goes once retries are exhausted; handlers run in the Parallel's own scope. */
+  readonly catch?: readonly GraphCatch[];
 }
 
 export interface MapState extends StateBase {
@@ -78,6 +82,11 @@ export interface MapState extends StateBase {
   readonly next?: string;
   /** InputPath (before itemsPath), ResultSelector/ResultPath/OutputPath (on the joined list); no Parameters. */
   readonly dataFlow?: DataFlow;
+  readonly retry?: readonly RetryRule[];
+  readonly catch?: readonly GraphCatch[];
+  /** Step Functions' ToleratedFailureCount / ToleratedFailurePercentage. */
+  readonly toleratedFailureCount?: number;
+  readonly toleratedFailurePercentage?: number;
 }
 
 export interface FanInState extends StateBase {
@@ -149,10 +158,12 @@ export function edgesOf(state: GraphState): Array<{ to: string; role: 'next' | '
     case 'parallel': return [
       ...state.branches.map((b) => ({ to: b, role: 'branch' as const })),
       ...(state.next ? [{ to: state.next, role: 'next' as const }] : []),
+      ...(state.catch ?? []).map((c) => ({ to: c.next, role: 'catch' as const })),
     ];
     case 'map': return [
       ...(state.iterator ? [{ to: state.iterator, role: 'iterator' as const }] : []),
       ...(state.next ? [{ to: state.next, role: 'next' as const }] : []),
+      ...(state.catch ?? []).map((c) => ({ to: c.next, role: 'catch' as const })),
     ];
     case 'fanIn': return state.next ? [{ to: state.next, role: 'next' }] : [];
     case 'pass':

@@ -1,6 +1,6 @@
 import { GraphAnalysis, analyze } from './analysis';
 import { checkDagJoinPlacement, DagPlan, planDagJoins } from './dag';
-import { describe, edgesOf, FanInState, GraphState, isDagJoin, MapState, ParallelState, WorkflowGraph } from './graph';
+import { describe, edgesOf, FanInState, GraphState, isDagJoin, MapState, ParallelState, TaskState, WorkflowGraph } from './graph';
 import { validateCondition } from '../protocol/conditions';
 import { validateDataFlow } from '../protocol/dataflow';
 import { parsePath } from '../protocol/jsonpath';
@@ -87,21 +87,25 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
       problems.push(`${where}: ${what} ${(e as Error).message}`);
     }
   };
+  // Retry and Catch of a Task, a Parallel or a Map.
+  const checkFailureRules = (s: { retry?: TaskState['retry']; catch?: TaskState['catch'] }) => {
+    (s.retry ?? []).forEach((r, i) => {
+      if (r.errors.length === 0) problems.push(`${where}: retry ${i} lists no errors; use States.ALL to retry every error`);
+      if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 0) problems.push(`${where}: retry ${i} maxAttempts must be a non-negative integer`);
+      if (!(r.intervalSeconds > 0)) problems.push(`${where}: retry ${i} interval must be positive`);
+      if (!(r.backoffRate >= 1)) problems.push(`${where}: retry ${i} backoffRate must be at least 1`);
+      if (r.maxDelaySeconds !== undefined && !(r.maxDelaySeconds > 0)) problems.push(`${where}: retry ${i} maxDelay must be positive`);
+      if (r.jitter !== undefined && r.jitter !== 'FULL' && r.jitter !== 'NONE') problems.push(`${where}: retry ${i} jitter must be FULL or NONE (got '${r.jitter}')`);
+    });
+    (s.catch ?? []).forEach((c, i) => {
+      if (c.errors.length === 0) problems.push(`${where}: catch ${i} lists no errors; use States.ALL to catch every error`);
+      checkPath(c.resultPath, `catch ${i} resultPath`);
+    });
+  };
   switch (state.kind) {
     case 'task':
       if (state.dataFlow) validateDataFlow(state.dataFlow).forEach((p) => problems.push(`${where}: ${p}`));
-      (state.retry ?? []).forEach((r, i) => {
-        if (r.errors.length === 0) problems.push(`${where}: retry ${i} lists no errors; use States.ALL to retry every error`);
-        if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 0) problems.push(`${where}: retry ${i} maxAttempts must be a non-negative integer`);
-        if (!(r.intervalSeconds > 0)) problems.push(`${where}: retry ${i} interval must be positive`);
-        if (!(r.backoffRate >= 1)) problems.push(`${where}: retry ${i} backoffRate must be at least 1`);
-        if (r.maxDelaySeconds !== undefined && !(r.maxDelaySeconds > 0)) problems.push(`${where}: retry ${i} maxDelay must be positive`);
-        if (r.jitter !== undefined && r.jitter !== 'FULL' && r.jitter !== 'NONE') problems.push(`${where}: retry ${i} jitter must be FULL or NONE (got '${r.jitter}')`);
-      });
-      (state.catch ?? []).forEach((c, i) => {
-        if (c.errors.length === 0) problems.push(`${where}: catch ${i} lists no errors; use States.ALL to catch every error`);
-        checkPath(c.resultPath, `catch ${i} resultPath`);
-      });
+      checkFailureRules(state);
       break;
     case 'choice':
       if (state.choices.length === 0) problems.push(`${where} has no when() rules: add at least one`);
@@ -110,9 +114,17 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
     case 'parallel':
       if (state.branches.length === 0) problems.push(`${where} has no branches: add them with branch()`);
       problems.push(...fanOutDataFlowProblems(state, where));
+      checkFailureRules(state);
       break;
     case 'map':
       problems.push(...fanOutDataFlowProblems(state, where));
+      checkFailureRules(state);
+      if (state.toleratedFailureCount !== undefined && !(Number.isInteger(state.toleratedFailureCount) && state.toleratedFailureCount >= 0)) {
+        problems.push(`${where}: toleratedFailureCount must be a non-negative integer (got ${state.toleratedFailureCount})`);
+      }
+      if (state.toleratedFailurePercentage !== undefined && !(state.toleratedFailurePercentage >= 0 && state.toleratedFailurePercentage <= 100)) {
+        problems.push(`${where}: toleratedFailurePercentage must be from 0 to 100 (got ${state.toleratedFailurePercentage})`);
+      }
       if (!state.iterator) problems.push(`${where} has no item processor: set one with itemProcessor()`);
       if (state.itemsPath !== undefined && state.width !== undefined) {
         problems.push(`${where} sets both itemsPath and width: use itemsPath to map over an array, width for a fixed number of ranked copies`);

@@ -38,8 +38,9 @@ const KNOWN: Record<string, string[]> = {
   Pass: ['Type', 'Comment', 'Next', 'End', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'Result', 'QueryLanguage'],
   Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', 'QueryLanguage'],
   Choice: ['Type', 'Comment', 'Choices', 'Default', 'QueryLanguage'],
-  Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'QueryLanguage'],
-  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'ItemsPath', 'ItemSelector', 'Parameters', 'MaxConcurrency', 'InputPath', 'OutputPath', 'ResultPath', 'ResultSelector', 'QueryLanguage'],
+  Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'Retry', 'Catch', 'QueryLanguage'],
+  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'ItemsPath', 'ItemSelector', 'Parameters', 'MaxConcurrency', 'InputPath', 'OutputPath', 'ResultPath',
+    'ResultSelector', 'Retry', 'Catch', 'ToleratedFailureCount', 'ToleratedFailurePercentage', 'QueryLanguage'],
   Succeed: ['Type', 'Comment', 'QueryLanguage'],
   Fail: ['Type', 'Comment', 'Error', 'Cause', 'ErrorPath', 'CausePath', 'QueryLanguage'],
 };
@@ -78,14 +79,12 @@ const WHY: Record<string, string> = {
   ItemReader: 'distributed maps (ItemReader) read items from S3; cdk-unum maps over an array in the previous output',
   ResultWriter: 'distributed maps (ResultWriter) are not supported; the joined list goes to the next function',
   ItemBatcher: 'item batching is not supported; batch the items in the function before the Map',
-  ToleratedFailurePercentage: 'a cdk-unum join waits for every item; failures are not tolerated',
-  ToleratedFailureCount: 'a cdk-unum join waits for every item; failures are not tolerated',
-  ToleratedFailurePercentagePath: 'a cdk-unum join waits for every item; failures are not tolerated',
-  ToleratedFailureCountPath: 'a cdk-unum join waits for every item; failures are not tolerated',
+  ToleratedFailurePercentagePath: 'the tolerated failures of a Map are fixed at synth: use ToleratedFailurePercentage',
+  ToleratedFailureCountPath: 'the tolerated failures of a Map are fixed at synth: use ToleratedFailureCount',
   MaxConcurrencyPath: 'MaxConcurrency must be static',
   Label: 'distributed map labels are not supported',
-  Retry: 'Retry is supported on Task states only (a Parallel or Map has no function of its own to retry)',
-  Catch: 'Catch is supported on Task states only (a Parallel or Map has no function of its own)',
+  Retry: 'Retry is supported on Task, Parallel and Map states only',
+  Catch: 'Catch is supported on Task, Parallel and Map states only',
   InputPath: 'InputPath on this state type is not supported; select the value in the previous state\'s OutputPath',
   OutputPath: 'OutputPath on this state type is not supported; select the value in the next state\'s InputPath',
 };
@@ -299,6 +298,8 @@ class AslTranslator {
           ...defined({
             itemsPath: this.path(name, 'ItemsPath', state.ItemsPath, 'reference') ?? undefined,
             maxConcurrency: max > 0 ? max : undefined,
+            toleratedFailureCount: this.tolerance(name, 'ToleratedFailureCount', state.ToleratedFailureCount, Number.MAX_SAFE_INTEGER),
+            toleratedFailurePercentage: this.tolerance(name, 'ToleratedFailurePercentage', state.ToleratedFailurePercentage, 100),
             // Parameters is ItemSelector's older name on a Map.
             itemSelector: this.template(name, state.ItemSelector !== undefined ? 'itemSelector' : 'itemSelector (Parameters)', state.ItemSelector ?? state.Parameters),
           }),
@@ -591,7 +592,27 @@ class AslTranslator {
       this.states.push({ kind: 'pass', id: passId, source: name, comment: `${name}: the joined list`, ...defined({ next }) });
       next = passId;
     }
-    this.states.push({ ...make(fanOutId), ...(Object.keys(dataFlow).length > 0 ? { dataFlow } : {}), ...defined({ next }) } as PlanState);
+    if (parameters !== undefined && (state.Catch as Json[] | undefined)?.some((c) => (c.ResultPath ?? '$') !== '$')) {
+      this.reject(name, 'Parameters together with a Catch ResultPath cannot be kept: the Pass that applies Parameters would hide the raw input the error is placed into; '
+        + 'move Parameters to the first state of each branch');
+    }
+    const failures = defined({
+      retry: state.Retry ? this.retriers(name, state.Retry as Json[]) : undefined,
+      catch: state.Catch ? (state.Catch as Json[]).map((c, i) => this.catcher(name, c, i)) : undefined,
+    });
+    const flow = Object.keys(dataFlow).length > 0 ? { dataFlow } : {};
+    this.states.push({ ...make(fanOutId), ...flow, ...failures, ...defined({ next }) } as PlanState);
+  }
+
+  /** ToleratedFailureCount (an integer) or ToleratedFailurePercentage (0-100) of a Map. */
+  private tolerance(name: string, field: string, value: unknown, max: number): number | undefined {
+    if (value === undefined) return undefined;
+    const whole = field === 'ToleratedFailureCount';
+    if (typeof value !== 'number' || value < 0 || value > max || (whole && !Number.isInteger(value))) {
+      this.reject(name, `${field} must be ${whole ? 'a non-negative integer' : 'a number from 0 to 100'} (got ${JSON.stringify(value)})`);
+      return undefined;
+    }
+    return value;
   }
 
   /** An ASL Choice rule → the rule language of Condition. */

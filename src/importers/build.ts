@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ImportError, Plan, PlanFanIn, PlanState, PlanTask, PlanWait } from './plan';
+import { ImportError, Plan, PlanFanIn, PlanRetry, PlanState, PlanTask, PlanWait } from './plan';
 import { Choice } from '../choice';
 import { Condition } from '../condition';
 import { Fail } from '../fail';
@@ -14,7 +14,7 @@ import { ConditionJson } from '../protocol/conditions';
 import { ProvideItems } from '../provide-items';
 import { State } from '../state';
 import { Succeed } from '../succeed';
-import { JitterType } from '../types';
+import { JitterType, RetryProps } from '../types';
 import { Wait, WaitTime } from '../wait';
 
 /** Source of the function the import adds before a start state that is not a task: it returns its input. */
@@ -50,16 +50,7 @@ export function buildPlan(scope: Construct, plan: Plan, functions: Readonly<Reco
       }
     }
     if (s.dataFlow) fn.configureDataFlow(s.dataFlow);
-    for (const r of s.retry ?? []) {
-      fn.addRetry({
-        errors: r.errors,
-        ...(r.intervalSeconds !== undefined ? { interval: Duration.seconds(r.intervalSeconds) } : {}),
-        ...(r.maxAttempts !== undefined ? { maxAttempts: r.maxAttempts } : {}),
-        ...(r.backoffRate !== undefined ? { backoffRate: r.backoffRate } : {}),
-        ...(r.maxDelaySeconds !== undefined ? { maxDelay: Duration.seconds(r.maxDelaySeconds) } : {}),
-        ...(r.jitter !== undefined ? { jitterStrategy: r.jitter === 'FULL' ? JitterType.FULL : JitterType.NONE } : {}),
-      });
-    }
+    for (const r of s.retry ?? []) fn.addRetry(retryProps(r));
     states.set(s.id, fn);
   }
   if (problems.length > 0) throw new ImportError(format, problems);
@@ -97,9 +88,28 @@ export function buildPlan(scope: Construct, plan: Plan, functions: Readonly<Reco
         (state as MapState).itemProcessor(get(s.iterator));
         break;
     }
+    if (s.kind === 'parallel' || s.kind === 'map') {
+      const fanOut = state as Parallel | MapState;
+      for (const r of s.retry ?? []) fanOut.addRetry(retryProps(r));
+      for (const c of s.catch ?? []) {
+        fanOut.addCatch(get(c.next), { errors: c.errors, ...(c.resultPath !== undefined ? { resultPath: c.resultPath } : {}) });
+      }
+    }
     if ('next' in s && s.next !== undefined && !dagJoins.has(s.next)) (state as unknown as { next(n: State): unknown }).next(get(s.next));
   }
   return get(plan.start);
+}
+
+/** A plan's retrier as addRetry's props (a Task's, a Parallel's or a Map's). */
+function retryProps(r: PlanRetry): RetryProps {
+  return {
+    errors: r.errors,
+    ...(r.intervalSeconds !== undefined ? { interval: Duration.seconds(r.intervalSeconds) } : {}),
+    ...(r.maxAttempts !== undefined ? { maxAttempts: r.maxAttempts } : {}),
+    ...(r.backoffRate !== undefined ? { backoffRate: r.backoffRate } : {}),
+    ...(r.maxDelaySeconds !== undefined ? { maxDelay: Duration.seconds(r.maxDelaySeconds) } : {}),
+    ...(r.jitter !== undefined ? { jitterStrategy: r.jitter === 'FULL' ? JitterType.FULL : JitterType.NONE } : {}),
+  };
 }
 
 function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn>): State {
@@ -130,6 +140,8 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
         ...(s.width !== undefined ? { width: s.width } : {}),
         ...(s.maxConcurrency !== undefined ? { maxConcurrency: s.maxConcurrency } : {}),
         ...(s.itemSelector !== undefined ? { itemSelector: s.itemSelector as Record<string, unknown> } : {}),
+        ...(s.toleratedFailureCount !== undefined ? { toleratedFailureCount: s.toleratedFailureCount } : {}),
+        ...(s.toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage: s.toleratedFailurePercentage } : {}),
       });
     case 'window':
       return new FanIn(scope, s.id, { comment: s.comment, itemOffsets: [...s.itemOffsets] });

@@ -1,5 +1,5 @@
 import { TYPE_TESTS } from './build';
-import { Plan, PlanFanIn, PlanFanOutDataFlow, PlanState, PlanTask } from './plan';
+import { Plan, PlanFanIn, PlanFanOutDataFlow, PlanRetry, PlanState, PlanTask } from './plan';
 import { ConditionJson } from '../protocol/conditions';
 
 /**
@@ -99,15 +99,7 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
     }
     for (const [key, value] of Object.entries(t.dataFlow ?? {})) props.push(`${key}: ${dataFlowValue(key, value, imports)}`);
     say(`const ${ref(t.id)} = new UnumFunction(this, ${str(t.id)}, ${object(props)});`);
-    for (const r of t.retry ?? []) {
-      const p: string[] = [`errors: ${json(r.errors)}`];
-      if (r.intervalSeconds !== undefined) { cdkImports.add('Duration'); p.push(`interval: Duration.seconds(${r.intervalSeconds})`); }
-      if (r.maxAttempts !== undefined) p.push(`maxAttempts: ${r.maxAttempts}`);
-      if (r.backoffRate !== undefined) p.push(`backoffRate: ${r.backoffRate}`);
-      if (r.maxDelaySeconds !== undefined) { cdkImports.add('Duration'); p.push(`maxDelay: Duration.seconds(${r.maxDelaySeconds})`); }
-      if (r.jitter !== undefined) { imports.add('JitterType'); p.push(`jitterStrategy: JitterType.${r.jitter}`); }
-      say(`${ref(t.id)}.addRetry(${object(p)});`);
-    }
+    for (const r of t.retry ?? []) say(`${ref(t.id)}.addRetry(${retryProps(r)});`);
   }
 
   // FanIns over predecessors come last: each chains the predecessors it lists into itself.
@@ -131,6 +123,16 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
 
   say();
   say('// Wiring.');
+  // A retrier as addRetry's props (a Task's, a Parallel's or a Map's).
+  function retryProps(r: PlanRetry): string {
+    const p: string[] = [`errors: ${json(r.errors)}`];
+    if (r.intervalSeconds !== undefined) { cdkImports.add('Duration'); p.push(`interval: Duration.seconds(${r.intervalSeconds})`); }
+    if (r.maxAttempts !== undefined) p.push(`maxAttempts: ${r.maxAttempts}`);
+    if (r.backoffRate !== undefined) p.push(`backoffRate: ${r.backoffRate}`);
+    if (r.maxDelaySeconds !== undefined) { cdkImports.add('Duration'); p.push(`maxDelay: Duration.seconds(${r.maxDelaySeconds})`); }
+    if (r.jitter !== undefined) { imports.add('JitterType'); p.push(`jitterStrategy: JitterType.${r.jitter}`); }
+    return object(p);
+  }
   for (const s of plan.states) {
     switch (s.kind) {
       case 'task':
@@ -152,6 +154,13 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
       case 'map':
         say(`${ref(s.id)}.itemProcessor(${ref(s.iterator)});`);
         break;
+    }
+    if (s.kind === 'parallel' || s.kind === 'map') {
+      for (const r of s.retry ?? []) say(`${ref(s.id)}.addRetry(${retryProps(r)});`);
+      for (const c of s.catch ?? []) {
+        const p = [`errors: ${json(c.errors)}`, ...(c.resultPath !== undefined ? [`resultPath: ${str(c.resultPath)}`] : [])];
+        say(`${ref(s.id)}.addCatch(${ref(c.next)}, ${object(p)});`);
+      }
     }
     // The FanIn over predecessors already chained its predecessors into itself.
     if ('next' in s && s.next !== undefined && !chained.has(s.next)) say(`${ref(s.id)}.next(${ref(s.next)});`);
@@ -246,6 +255,8 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
         ...(s.width !== undefined ? [`width: ${s.width}`] : []),
         ...(s.maxConcurrency !== undefined ? [`maxConcurrency: ${s.maxConcurrency}`] : []),
         ...(s.itemSelector !== undefined ? [`itemSelector: ${json(s.itemSelector)}`] : []),
+        ...(s.toleratedFailureCount !== undefined ? [`toleratedFailureCount: ${s.toleratedFailureCount}`] : []),
+        ...(s.toleratedFailurePercentage !== undefined ? [`toleratedFailurePercentage: ${s.toleratedFailurePercentage}`] : []),
       ];
       return `new Map(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
     }

@@ -127,6 +127,8 @@ export interface PlanParallel extends PlanBase {
   readonly kind: 'parallel';
   readonly branches: readonly string[];
   readonly dataFlow?: PlanFanOutDataFlow;
+  readonly retry?: readonly PlanRetry[];
+  readonly catch?: readonly PlanCatch[];
   readonly next?: string;
 }
 
@@ -140,6 +142,10 @@ export interface PlanMap extends PlanBase {
   readonly maxConcurrency?: number;
   readonly dataFlow?: PlanFanOutDataFlow;
   readonly itemSelector?: unknown;
+  readonly retry?: readonly PlanRetry[];
+  readonly catch?: readonly PlanCatch[];
+  readonly toleratedFailureCount?: number;
+  readonly toleratedFailurePercentage?: number;
   readonly next?: string;
 }
 

@@ -13,7 +13,7 @@ import { workflowFunctionName } from './function-name';
 import { executionRole, grantLogWrite } from './function-role';
 import { DEFAULT_LOG_RETENTION } from './function-settings';
 import { suppressNag } from './nag';
-import { grantWorkflowData } from './store-grants';
+import { grantInvokeByName, grantWorkflowData } from './store-grants';
 import { UnumFunction } from '../function';
 import { ENV, ForwardTarget, RECORDER_ENV, RECORDER_HANDLER, S3_RECORD_PREFIX } from '../protocol/config';
 import { FORWARD_ACTIONS, FORWARD_KMS_ACTIONS, RECORDER_ITEM_ACTIONS } from '../protocol/permissions';
@@ -35,6 +35,11 @@ export function addFailureRecorder(scope: Construct, props: {
   readonly functions: readonly UnumFunction[];
   readonly entry: UnumFunction;
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Functions that fan out a Parallel or Map that handles failures: a
+   * branch that crashed until Lambda gave up is reported to them.
+   */
+  readonly origins?: readonly string[];
 }): lambda.Function {
   const forward: Record<string, ForwardTarget> = {};
   const recorderScope = new Construct(scope, 'FailureRecorder');
@@ -65,6 +70,7 @@ export function addFailureRecorder(scope: Construct, props: {
   });
   // It reads checkpoints and the session, and writes the session and its failure records, of its workflow only.
   grantWorkflowData(recorder, props.store, props.workflowName, { itemActions: RECORDER_ITEM_ACTIONS, objectActions: [] });
+  if (props.origins !== undefined && props.origins.length > 0) grantInvokeByName(recorder, Stack.of(scope), props.origins);
   (recorder.node.defaultChild as lambda.CfnFunction).addMetadata('cdk-unum', { workflow: props.workflowName, recorder: true });
   // Not LambdaDestination: its grantInvoke adds a ':*' qualifier wildcard, and Lambda invokes the recorder unqualified.
   const destination: lambda.IDestination = {

@@ -38,8 +38,8 @@ export function invokedFunctionNames(config: FunctionConfig): string[] {
       case 'fanOutOutput': visit(action.next); break;
       case 'wait': visit(action.next); break;
       case 'choice': action.rules.forEach((r) => visit(r.then)); visit(action.otherwise); break;
-      case 'parallel': action.branches.forEach(visit); break;
-      case 'map': visit(action.item); visit(action.onEmpty); break;
+      case 'parallel': action.branches.forEach(visit); action.catch?.forEach((c) => visit(c.next)); break;
+      case 'map': visit(action.item); visit(action.onEmpty); action.catch?.forEach((c) => visit(c.next)); break;
       case 'join': visit(action.then); break;
       case 'windowJoin': visit(action.then); break;
       case 'dagJoin': visit(action.then); action.ifAllSkipped?.forEach(visit); break;

@@ -155,8 +155,21 @@ export interface ChoiceAction {
   readonly otherwise?: Action;
 }
 
+/**
+ * What a Parallel or Map does when a branch or item fails for good (its
+ * own function's retries and catches exhausted): the whole state is
+ * retried (every branch or item again, attempt + 1 in its frames), then
+ * caught, like a Task's Retry and Catch. Frames of such a fan-out carry
+ * `attempt`, and the fanning-out function records its FanoutOrigin so a
+ * failing branch can report to it.
+ */
+export interface FanOutFailureHandling {
+  readonly retry?: readonly RetryRule[];
+  readonly catch?: readonly CatchRule[];
+}
+
 /** Run every branch on the same output; branch b pushes frame {fanout, index: b, size: branches.length}. */
-export interface ParallelAction {
+export interface ParallelAction extends FanOutFailureHandling {
   readonly kind: 'parallel';
   readonly fanout: string;
   /** Reached through a back-edge: increment the iteration before fanning out. */
@@ -172,7 +185,7 @@ export interface ParallelAction {
  * Run `item` once per element of the array at `itemsPath` (or `width` times
  * on the whole output, FaaSr's ranked invocation), each pushing a frame.
  */
-export interface MapAction {
+export interface MapAction extends FanOutFailureHandling {
   readonly kind: 'map';
   readonly fanout: string;
   /** Reached through a back-edge: increment the iteration before fanning out. */
@@ -200,6 +213,17 @@ export interface MapAction {
   readonly item: Action;
   /** The join that closes this map: the source an empty map arrives as when `onEmpty` is a join. */
   readonly join: string;
+  /**
+   * Step Functions' ToleratedFailureCount / ToleratedFailurePercentage: the
+   * Map fails (States.ExceedToleratedFailureThreshold) only when more items
+   * than this fail; a failed item within them arrives at the join with
+   * `{ Error, Cause }` as its result, checkpointed under the Map's own name
+   * in the item's scope, which `sources` lists.
+   */
+  readonly toleratedFailureCount?: number;
+  readonly toleratedFailurePercentage?: number;
+  /** With tolerated failures: JoinAction.sources of this map's join (the origin arrives for a failed item). */
+  readonly sources?: readonly string[];
   /** The continuation of this map's join, run with `[]` when there are no items. */
   readonly onEmpty: Action;
 }
@@ -331,6 +355,28 @@ export const ERROR_TASK_FAILED = 'States.TaskFailed';
 export const ERROR_TIMEOUT = 'States.Timeout';
 export const ERROR_NO_CHOICE_MATCHED = 'States.NoChoiceMatched';
 export { ERROR_QUERY_EVALUATION } from './jsonata';
+/** A Map's failed items exceeded its ToleratedFailureCount or ToleratedFailurePercentage. */
+export const ERROR_EXCEED_TOLERATED = 'States.ExceedToleratedFailureThreshold';
+
+/** Whether a Parallel or Map handles its branches' failures (its frames carry `attempt`). */
+export function handlesFailures(action: ParallelAction | MapAction): boolean {
+  return (action.retry?.length ?? 0) > 0 || (action.catch?.length ?? 0) > 0
+    || (action.kind === 'map' && (action.toleratedFailureCount !== undefined || action.toleratedFailurePercentage !== undefined));
+}
+
+/**
+ * Whether `failed` failed items of `size` exceed a Map's tolerance (Step
+ * Functions: the Map fails when more items fail than the count, or a
+ * larger share than the percentage, allows).
+ */
+export function exceedsTolerance(tolerance: { toleratedFailureCount?: number; toleratedFailurePercentage?: number },
+  failed: number, size: number): boolean {
+  const count = tolerance.toleratedFailureCount;
+  const percentage = tolerance.toleratedFailurePercentage;
+  if (count === undefined && percentage === undefined) return failed > 0;
+  if (count !== undefined && failed > count) return true;
+  return percentage !== undefined && failed * 100 > percentage * size;
+}
 
 /** Environment variables that carry the configuration into the function. */
 export const ENV = {

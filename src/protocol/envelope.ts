@@ -39,6 +39,30 @@ export interface Frame {
   readonly size: number;
   /** The loop iteration of the scope that fanned out, restored when the frame is joined. */
   readonly iteration: number;
+  /**
+   * Set (from 0) on the frames of a Parallel or Map that handles its
+   * failures (Retry, Catch, tolerated failures): the attempt of the
+   * fan-out. A branch's final failure is reported to the fan-out of the
+   * innermost such frame instead of failing the session.
+   */
+  readonly attempt?: number;
+}
+
+/**
+ * A failure reported to the function that fanned out (its FanoutOrigin),
+ * which replays its egress down to the fan-out `instance` and decides
+ * there: retry (attempt + 1), catch, or fail. With `item`, one item of a
+ * Map with tolerated failures failed within the tolerance: the origin
+ * arrives at the join for it with `{ Error, Cause }` as its result.
+ */
+export interface FanoutFailure {
+  readonly instance: string;
+  readonly attempt: number;
+  readonly error: string;
+  readonly cause: string;
+  readonly item?: number;
+  /** A retry's interval did not fit in the origin's invocation: it re-invoked itself to wait until then (epoch ms). */
+  readonly notBefore?: number;
 }
 
 export type Input =
@@ -94,6 +118,8 @@ export interface Envelope {
    * else: the function replays its egress only down to that Map.
    */
   readonly issue?: Readonly<Record<string, number>>;
+  /** A branch or item of a fan-out failed for good (see FanoutFailure): only that fan-out is handled. */
+  readonly fanoutFailure?: FanoutFailure;
   /**
    * The session's deadline (epoch ms: its start plus the workflow's
    * timeout), set by the entry and copied into every envelope of the
@@ -156,6 +182,9 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
       fail(`frames[${i}].index must be an integer in [0, size)`);
     }
     if (!Number.isInteger(frame.iteration) || (frame.iteration as number) < 0) fail(`frames[${i}].iteration must be a non-negative integer`);
+    if (frame.attempt !== undefined && (!Number.isInteger(frame.attempt) || (frame.attempt as number) < 0)) {
+      fail(`frames[${i}].attempt must be a non-negative integer`);
+    }
   });
   if (e.attempt !== undefined && (!Number.isInteger(e.attempt) || (e.attempt as number) < 0)) fail('attempt must be a non-negative integer');
   if (e.notBefore !== undefined) {
@@ -177,6 +206,14 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
   if (e.issue !== undefined && (e.issue === null || typeof e.issue !== 'object' || Array.isArray(e.issue)
     || !Object.values(e.issue as object).every((n) => Number.isInteger(n) && n >= 0))) {
     fail('issue must map Map instance keys to the index of the item to issue (a non-negative integer)');
+  }
+  if (e.fanoutFailure !== undefined) {
+    const f = e.fanoutFailure as Record<string, unknown>;
+    if (f === null || typeof f !== 'object' || typeof f.instance !== 'string' || !Number.isInteger(f.attempt) || (f.attempt as number) < 0
+      || typeof f.error !== 'string' || typeof f.cause !== 'string' || (f.item !== undefined && !(Number.isInteger(f.item) && (f.item as number) >= 0))
+      || (f.notBefore !== undefined && !(Number.isSafeInteger(f.notBefore) && (f.notBefore as number) >= 0))) {
+      fail('fanoutFailure needs a string instance, error and cause, a non-negative integer attempt and, if present, a non-negative integer item');
+    }
   }
   if (e.deadline !== undefined && (!Number.isSafeInteger(e.deadline) || (e.deadline as number) < 0)) {
     fail('deadline must be the session\'s deadline in epoch milliseconds (a non-negative integer)');

@@ -12,9 +12,23 @@ export function instanceKey(node: string, frames: readonly Frame[], iteration: n
   return `${node}|${scopeKey(frames, iteration)}`;
 }
 
-/** The scope part of an instance key: `<iter>:<index>` per frame, then the current iteration. */
+/**
+ * The scope part of an instance key: `<epoch>:<index>` per frame (see
+ * frameEpoch), then the current iteration.
+ */
 export function scopeKey(frames: readonly Frame[], iteration: number): string {
-  return [...frames.map((f) => `${f.iteration}:${f.index}`), String(iteration)].join('/');
+  return [...frames.map((f) => `${frameEpoch(f.iteration, f.attempt)}:${f.index}`), String(iteration)].join('/');
+}
+
+/**
+ * What a frame's key says besides its index: the loop iteration of the
+ * scope that fanned out and, when a Retry on the Parallel or Map re-ran it,
+ * the attempt (Frame.attempt). Attempt 0 adds nothing, so a fan-out without
+ * retries keys as before, and each re-run gets fresh instance and join keys:
+ * a late result of an abandoned attempt lands at keys no one reads.
+ */
+export function frameEpoch(iteration: number, attempt: number | undefined): string {
+  return attempt ? `${iteration}~${attempt}` : String(iteration);
 }
 
 /**
@@ -26,7 +40,7 @@ export function joinInstanceKey(join: string, frames: readonly Frame[]): string 
     throw new Error(`join '${join}' reached with no open fan-out frame`);
   }
   const inner = frames[frames.length - 1];
-  return instanceKey(join, frames.slice(0, -1), inner.iteration);
+  return `${join}|${[...frames.slice(0, -1).map((f) => `${frameEpoch(f.iteration, f.attempt)}:${f.index}`), frameEpoch(inner.iteration, inner.attempt)].join('/')}`;
 }
 
 export interface ItemKey {
@@ -121,7 +135,7 @@ export const FANOUT_ORIGIN_ATTR = 'o';
  */
 export const VARIABLES_ATTR = 'vars';
 
-/** Who issues a bounded Map's items: the function that fanned out, re-invoked with Envelope.issue. */
+/** Who issues a bounded Map's items and handles a fan-out's failures: the function that fanned out, re-invoked with Envelope.issue or Envelope.fanoutFailure. */
 export interface FanoutOrigin {
   /** The (qualified) name it re-invokes itself by. */
   readonly functionName: string;
@@ -132,6 +146,10 @@ export interface FanoutOrigin {
   readonly deadline?: number;
   /** Its envelope's workflow variables (JSONata), which the re-invocation carries again. */
   readonly variables?: Readonly<Record<string, unknown>>;
+  /** The fan-out handles its failures (Retry, Catch, tolerated failures): a failing branch reports to the origin. */
+  readonly handles?: boolean;
+  /** A Map's tolerated failures, which the failing item checks itself (Step Functions' ToleratedFailureCount/Percentage). */
+  readonly tolerance?: { readonly toleratedFailureCount?: number; readonly toleratedFailurePercentage?: number };
 }
 
 /**
@@ -142,6 +160,38 @@ export interface FanoutOrigin {
  */
 export function fanoutInputItemKey(ref: SessionRef, fanoutInstance: string): ItemKey {
   return { pk: fanoutProgressItemKey(ref, fanoutInstance).pk, sk: 'I' };
+}
+
+/**
+ * The fan-out instance as its attempt sees it: where that attempt's issue
+ * progress is kept (fanoutProgressItemKey) and what Envelope.fanouts and
+ * Envelope.issue name, so a retried Map issues all its items again.
+ */
+export function fanoutAttemptKey(fanoutInstance: string, attempt: number): string {
+  return attempt ? `${fanoutInstance}~${attempt}` : fanoutInstance;
+}
+
+/**
+ * Attribute of a fan-out's origin item (fanoutProgressItemKey of the
+ * fan-out instance): the attempt now running of a Parallel or Map with
+ * Retry, Catch or tolerated failures (absent: 0). Only the origin moves it,
+ * one conditional write per retry.
+ */
+export const FANOUT_ATTEMPT_ATTR = 'a';
+
+/**
+ * The failure decision of one attempt of a Parallel or Map: the first
+ * failing branch or item writes its instance here (if_not_exists) and only
+ * it (and its own redeliveries) reports the failure to the origin, so two
+ * failing branches never both retry or catch.
+ */
+export function fanoutFailureItemKey(ref: SessionRef, fanoutInstance: string, attempt: number): ItemKey {
+  return { pk: fanoutProgressItemKey(ref, fanoutInstance).pk, sk: `X#${attempt}` };
+}
+
+/** The failed items of one attempt of a Map with tolerated failures: a string set of item indexes (idempotent). */
+export function toleratedFailuresItemKey(ref: SessionRef, fanoutInstance: string, attempt: number): ItemKey {
+  return { pk: fanoutProgressItemKey(ref, fanoutInstance).pk, sk: `T#${attempt}` };
 }
 
 /** S3 object key of a spilled payload or output. */

@@ -28,6 +28,10 @@ export interface TaskBehaviour {
   readonly merge?: Record<string, unknown>;
   readonly throws?: string;
   readonly times?: number;
+  /** Throw only in the first n attempts of the innermost Parallel or Map (its Retry re-runs it). */
+  readonly fanOutTimes?: number;
+  /** Throw only when the input has this field, truthy. */
+  readonly when?: string;
 }
 
 /** One execution as Step Functions runs it: the output, or the error the execution fails with. */
@@ -98,7 +102,7 @@ export const REASONS: ReadonlyArray<[string, RegExp]> = [
   ['JSONPath slices/wildcards/filters', /JSONPath '.*' is not supported at '(\[\*\]|\[\d*:\d*\]|\[\?)/],
   ['Map MaxConcurrency', /MaxConcurrency \d+ cannot be honoured/],
   ['ResultPath on Parallel/Map', /ResultPath .* cannot be kept/],
-  ['Retry/Catch on Parallel/Map', /(Retry|Catch) is supported on Task states only/],
+  ['Retry/Catch on Parallel/Map', /(Retry|Catch) is supported on Task(, Parallel and Map)? states only/],
   ['dynamic Wait', /Wait field (SecondsPath|Timestamp|TimestampPath)/],
   ['ErrorPath/CausePath', /field (ErrorPath|CausePath)/],
   ['HeartbeatSeconds', /HeartbeatSeconds/],

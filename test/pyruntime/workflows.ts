@@ -47,6 +47,15 @@ const workflows: WorkflowGraph[] = [
     task('Square'),
     fanIn('Gather', 'Sum'),
     task('Sum')),
+  // Retry and Catch on a Parallel whose two branches fail: one report per attempt, one retry, one catch.
+  graph('parallel-retry-catch', 'Start',
+    task('Start', 'Fork'),
+    {
+      ...parallel('Fork', ['Left', 'Right']),
+      retry: [{ errors: ['States.ALL'], intervalSeconds: 1, maxAttempts: 1, backoffRate: 1 }],
+      catch: [{ errors: ['States.ALL'], resultPath: '$.error', next: 'Handler' }],
+    } as GraphState,
+    task('Left'), task('Right'), task('Handler')),
   // Parallel and Map options: data flow on the fan-out and the join side, a bounded Map.
   graph('parallel-flow', 'Start',
     task('Start', 'Fork'),

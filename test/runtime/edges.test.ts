@@ -49,7 +49,7 @@ test('parallel fan-out and join: the list is in branch order', async () => {
     { node: 'Sum', next: succeed, handler: (list: unknown[], ctx) => ({ list, fanouts: ctx.fanouts }) },
   ]);
   expect(await w.result(await w.run(1))).toEqual({
-    list: [2, { x: 3, fanouts: [{ fanout: 'P', index: 1, size: 2 }] }], fanouts: [],
+    list: [2, { x: 3, fanouts: [{ fanout: 'P', index: 1, size: 2, attempt: 0 }] }], fanouts: [],
   });
 });
 

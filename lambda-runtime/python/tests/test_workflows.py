@@ -316,3 +316,32 @@ def test_bounded_map_after_a_join_is_issued_by_the_item_that_completed_the_join(
     # The squares cubed: (i^2)^3 for i = 1..5, in index order; every instance committed once.
     assert w.result(session) == [1, 64, 729, 4096, 15625]
     assert set(w.commits(session).values()) == {1} and len(w.commits(session)) == 1 + 5 + 5 + 1
+
+
+def test_parallel_retry_then_catch_reports_once_per_attempt(world):
+    """Both branches fail in each attempt: the first failure claims the attempt's decision, so the fanning-out
+    function gets one report per attempt (a retry, then the catch), and the handler runs once."""
+    import threading
+    lock = threading.Lock()
+    runs = []
+
+    def failing(name):
+        def run(x, ctx):
+            with lock:
+                runs.append('%s%d' % (name, ctx.fanouts[-1].attempt))
+            raise type('BranchFailed', (Exception,), {})('%s failed' % name)
+        return run
+
+    w = world('parallel-retry-catch').deploy({
+        'Start': lambda x, ctx: x,
+        'Left': failing('L'),
+        'Right': failing('R'),
+        'Handler': lambda x, ctx: x,
+    })
+    session = w.run({'k': 1})
+    result = w.result(session)
+    assert result['k'] == 1 and result['error']['Error'] == 'BranchFailed'
+    assert sorted(runs) == ['L0', 'L1', 'R0', 'R1']
+    # The session's start, then one failure report per attempt.
+    assert w.invocations['fn-Start'] == 3
+    assert w.invocations['fn-Handler'] == 1

@@ -13,6 +13,8 @@ class FanOutPosition:
     fanout: str
     index: int
     size: int
+    # Retries of the whole fan-out made so far (its Retry re-runs every branch or item), from 0.
+    attempt: int = 0
 
 
 @dataclass(frozen=True)

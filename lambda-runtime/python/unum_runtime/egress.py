@@ -15,12 +15,14 @@ from .fanout import Fanouts
 from .flow import WAIT_MARGIN_MS, FlowState, now_ms, reaches_join, sleep_ms
 from .gc import collect_garbage, track_garbage
 from .protocol import (
-    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ERROR_QUERY_EVALUATION, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT, DataFlowError, apply_template, checkpoint_item_key,
-    dag_slot_instance_key, decode_element, effective_input, encode_element, evaluate_condition, fail_details, fanout_input_item_key,
-    fanout_progress_item_key, js_loads, evaluate_jsonata_template, is_jsonata_flow, jsonata_condition, jsonata_output,
+    EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ERROR_QUERY_EVALUATION, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT,
+    DataFlowError, apply_template, checkpoint_item_key, dag_slot_instance_key, decode_element, effective_input, encode_element,
+    evaluate_condition, fail_details, fanout_attempt_key, fanout_input_item_key, fanout_progress_item_key, handles_failures, js_loads,
+    write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_condition, jsonata_output,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
     payload_object_key, read_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
 )
+from .retry import find_catch, retry_delay_ms, retry_wait
 from .session import FailureRecord, SessionTimedOut
 from .store import gather
 
@@ -72,6 +74,8 @@ class RoutingError(Exception):
     def __init__(self, name: str, message: str):
         super().__init__(message)
         self.name = name
+        # The scope the failing state ran in (set by the innermost step), where an enclosing fan-out may handle it.
+        self.frames: Optional[Sequence[Frame]] = None
 
 
 def _routed(state: str, evaluate):
@@ -94,23 +98,45 @@ _NOT_TOWARDS_A_MAP = frozenset(['invoke', 'succeed', 'fail'])
 _FROM_ENVELOPE = object()
 
 
-def _frame(fanout: str, index: int, size: int, iteration: int) -> Dict[str, Any]:
-    return {'fanout': fanout, 'index': index, 'size': size, 'iteration': iteration}
+def _fans_out_inline(action: Action) -> bool:
+    """Whether an action tree runs a Parallel or Map in the same egress (not behind an invoke)."""
+    text = js_dumps(action)
+    return '"kind":"parallel"' in text or '"kind":"map"' in text
+
+
+def _frame(fanout: str, index: int, size: int, iteration: int, attempt: Optional[int] = None) -> Dict[str, Any]:
+    frame = {'fanout': fanout, 'index': index, 'size': size, 'iteration': iteration}
+    # Only the frames of a fan-out that handles failures carry its attempt (Frame.attempt).
+    if attempt is not None:
+        frame['attempt'] = attempt
+    return frame
 
 
 class Egress:
     def __init__(self, rt: 'Runtime', inv: 'Invocation', replay: bool, flow: Optional[FlowState] = None,
-                 fanouts: Optional[Fanouts] = None, inline: Optional['InlineInvocation'] = None, issuing: Any = _FROM_ENVELOPE):
+                 fanouts: Optional[Fanouts] = None, inline: Optional['InlineInvocation'] = None, issuing: Any = _FROM_ENVELOPE,
+                 failure: Any = _FROM_ENVELOPE):
         self.rt = rt
         self.inv = inv
         self.inline = inline
         # The envelope's 'issue': this egress only issues those items of bounded Maps (None: it runs as usual).
         self.issuing: Optional[Mapping[str, int]] = inv.envelope.get('issue') if issuing is _FROM_ENVELOPE else issuing
+        # The envelope's 'fanoutFailure': this egress only handles that fan-out's failure (None: it runs as usual).
+        self.failure: Optional[Mapping[str, Any]] = inv.envelope.get('fanoutFailure') if failure is _FROM_ENVELOPE else failure
         self.flow = flow if flow is not None else FlowState.of(inv.envelope.get('waits'))
         self.fanouts = fanouts if fanouts is not None else Fanouts(rt, inv, replay)
         self._invoked = False
         self._lock = threading.Lock()
         self._materialized: Optional[List[Any]] = None
+
+    @property
+    def targeted(self) -> bool:
+        """Replaying down to one fan-out only (issuing a bounded Map's item, handling a failure): no other effects."""
+        return self.issuing is not None or self.failure is not None
+
+    def fresh(self) -> 'Egress':
+        """An egress that runs as usual from here on, sharing this one's fan-out progress."""
+        return Egress(self.rt, self.inv, True, FlowState.of(None), self.fanouts, None, None, None)
 
     @property
     def session(self) -> Mapping[str, Any]:
@@ -126,17 +152,27 @@ class Egress:
         except SessionTimedOut:
             self.rt.time_out(self.inv)
         except RoutingError as e:
-            self.rt.fail_session(self.inv, FailureRecord(
-                node=self.inv.envelope['node'], instance=self.inv.instance, error=e.name, cause=str(e)))
+            self.rt.fail_in_scope(self.inv, FailureRecord(
+                node=self.inv.envelope['node'], instance=self.inv.instance, error=e.name, cause=str(e)),
+                e.frames if e.frames is not None else self.inv.envelope['frames'])
 
     def step(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
+        try:
+            return self._step(action, payload, scope, source)
+        except RoutingError as e:
+            # The innermost state's scope says which fan-out (if any) handles the failure.
+            if e.frames is None:
+                e.frames = scope.frames
+            raise
+
+    def _step(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
         # Past the deadline nothing more happens: no successor, join arrival, session end or continuation.
         if self.rt.past_deadline(self.inv.envelope):
             raise SessionTimedOut()
         if self.flow.skips(action):
             return
         kind = action['kind']
-        if self.issuing is not None and kind in _NOT_TOWARDS_A_MAP:
+        if self.targeted and kind in _NOT_TOWARDS_A_MAP:
             return None
         if kind == 'pass':
             return self._pass(action, payload, scope)
@@ -155,10 +191,16 @@ class Egress:
         if kind == 'parallel':
             iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
             size = len(action['branches'])
-            branch_input = self._fan_out_input(action, payload, Scope(scope.frames, iteration, scope.variables))
+            outer = Scope(scope.frames, iteration, scope.variables)
+            branch_input = self._fan_out_input(action, payload, outer)
+            run = self._fan_out_attempt(action, instance_key(action['fanout'], scope.frames, iteration), payload, outer, size)
+            if run is None:
+                return None
+            attempt, fresh = run
+            egress = self.fresh() if fresh else self
             gather(
-                (lambda branch=branch, index=index: self.step(branch, branch_input, Scope(
-                    [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration, scope.variables), source))
+                (lambda branch=branch, index=index: egress.step(branch, branch_input, Scope(
+                    [*scope.frames, _frame(action['fanout'], index, size, iteration, attempt)], iteration, scope.variables), source))
                 for index, branch in enumerate(action['branches']))
             return None
         if kind == 'map':
@@ -182,8 +224,9 @@ class Egress:
             reads = 'errorPath' in action or 'causePath' in action
             value = self.value(payload) if reads else None
             details = _routed(f"fail '{action['node']}'", lambda: fail_details(action, value))
-            self.rt.fail_session(self.inv, FailureRecord(
-                node=action['node'], instance=self.inv.instance, error=details['error'], cause=details.get('cause')))
+            # A Fail state inside a Parallel's branch or a Map's item fails that state, which may retry or catch it.
+            self.rt.fail_in_scope(self.inv, FailureRecord(
+                node=action['node'], instance=self.inv.instance, error=details['error'], cause=details.get('cause')), scope.frames)
             return None
         raise RoutingError('Unum.InvalidConfig', f"unknown action kind '{kind}' (deploy matching cdk-unum versions)")
 
@@ -300,8 +343,8 @@ class Egress:
 
     def _wait(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
         """Sleep until the deadline when that fits in this invocation, else leave it pending for a re-invocation."""
-        # Issuing a bounded Map's item: the Wait was waited out when the Map first fanned out.
-        if self.issuing is not None:
+        # Issuing a bounded Map's item or handling a fan-out's failure: the Wait was waited out when the Map first fanned out.
+        if self.targeted:
             return self.step(action['next'], payload, scope, source)
         key = instance_key(action['node'], scope.frames, scope.iteration)
         resumed = (self.flow.resume or {}).get(key)
@@ -326,7 +369,8 @@ class Egress:
         sleep_ms(left)
         if deadline >= session_deadline:
             raise SessionTimedOut()
-        egress = Egress(self.rt, self.inv, self.fanouts.replay, self.flow.continuing(), self.fanouts, self.inline, self.issuing) if self.flow.resuming else self
+        egress = Egress(self.rt, self.inv, self.fanouts.replay, self.flow.continuing(), self.fanouts, self.inline, self.issuing,
+                        self.failure) if self.flow.resuming else self
         return egress.step(action['next'], payload, scope, source)
 
     def _continue_waits_later(self) -> None:
@@ -361,38 +405,123 @@ class Egress:
             items = [value] * (action.get('width') or 1)
         instance = instance_key(action['fanout'], scope.frames, iteration)
         size = len(items)
+        # Handling another fan-out's failure: it is inside these items only when they start with a fan-out run by this egress.
+        if self.failure is not None and self.failure['instance'] != instance and not _fans_out_inline(action['item']):
+            return None
+        outer = Scope(scope.frames, iteration, scope.variables)
+        if not items:
+            if self.targeted:
+                return None
+            return self.step(action['onEmpty'], Payload(value=[]), outer, None)
+        run = self._fan_out_attempt(action, instance, payload, outer, size)
+        if run is None:
+            return None
+        attempt, fresh = run
 
         def issue_item(egress: 'Egress', index: int) -> None:
             egress.step(action['item'], Payload(value=self._select_item(action, value, index, items[index])), Scope(
-                [*scope.frames, _frame(action['fanout'], index, size, iteration)], iteration, scope.variables), source)
+                [*scope.frames, _frame(action['fanout'], index, size, iteration, attempt)], iteration, scope.variables), source)
 
         if self.issuing is not None:
-            index = self.issuing.get(instance)
+            index = self.issuing.get(fanout_attempt_key(instance, attempt or 0))
             if index is None or index >= size:
                 return None
             # From the Map's item on, the path runs as usual (the item's checkpoint dedupes a repeated request).
-            return issue_item(Egress(self.rt, self.inv, True, FlowState.of(None), self.fanouts, None, None), index)
-        if not items:
-            return self.step(action['onEmpty'], Payload(value=[]), Scope(scope.frames, iteration, scope.variables), None)
+            return issue_item(self.fresh(), index)
+        egress = self.fresh() if fresh else self
         bound = action.get('maxConcurrency')
         limit = bound or self.rt.invoke_concurrency or 64
         # A bounded Map issues its first maxConcurrency items; each item's arrival at the join issues the next one.
-        if bound:
-            self._record_origin(instance)
-        self.fanouts.issue(instance, min(size, bound) if bound else size, limit, lambda index: issue_item(self, index))
+        egress.fanouts.issue(fanout_attempt_key(instance, attempt or 0), min(size, bound) if bound else size, limit,
+                             lambda index: issue_item(egress, index))
         return None
 
-    def _record_origin(self, instance: str) -> None:
-        """Who issues a bounded Map's later items: this function, re-invoked at this position. Written before any item, once."""
+    def _record_origin(self, instance: str, action: Action) -> int:
+        """Who issues a bounded Map's later items and handles a fan-out's failures: this function, re-invoked at this
+        position. Written before any item, once; the answer holds the attempt now running."""
         envelope = self.inv.envelope
+        tolerance = {k: action[k] for k in ('toleratedFailureCount', 'toleratedFailurePercentage') if k in action}
         origin = {
-            'functionName': self.rt.own_name(self.inv, "bound a Map's concurrency"), 'node': envelope['node'],
+            'functionName': self.rt.own_name(self.inv, f"record the origin of {action['kind']} '{action['fanout']}'"), 'node': envelope['node'],
             'frames': list(envelope['frames']), 'iteration': envelope['iteration'],
             **({} if envelope.get('deadline') is None else {'deadline': envelope['deadline']}),
             **({} if envelope.get('variables') is None else {'variables': envelope['variables']}),
+            **({'handles': True} if handles_failures(action) else {}),
+            **({'tolerance': tolerance} if action['kind'] == 'map' and tolerance else {}),
         }
-        self.rt.store.update(fanout_progress_item_key(self.session, instance), set='#o = if_not_exists(#o, :o)',
-                             names={'#o': FANOUT_ORIGIN_ATTR}, values={':o': {'S': js_dumps(origin)}})
+        after = self.rt.store.update(fanout_progress_item_key(self.session, instance), set='#o = if_not_exists(#o, :o), #a = if_not_exists(#a, :z)',
+                                     names={'#o': FANOUT_ORIGIN_ATTR, '#a': FANOUT_ATTEMPT_ATTR},
+                                     values={':o': {'S': js_dumps(origin)}, ':z': {'N': '0'}}, return_new=True) or {}
+        return int(after.get(FANOUT_ATTEMPT_ATTR, {}).get('N', '0'))
+
+    def _fan_out_attempt(self, action: Action, instance: str, payload: Payload, outer: Scope, size: int):
+        """(attempt for the frames or None, fresh) to fan out with, or None when nothing fans out (a catch, a final failure,
+        a stale report). When this egress handles this fan-out's failure (the envelope's fanoutFailure), the decision is taken
+        here: retry (the next attempt), catch or fail, as in lambda-runtime/egress.ts."""
+        handles = handles_failures(action)
+        bounded = action['kind'] == 'map' and action.get('maxConcurrency')
+        # A bounded Map without failure handling records its origin once, not again for each item it is asked to issue.
+        if not handles and (self.issuing is not None or not bounded):
+            return (None, False)
+        current = self._record_origin(instance, action)
+        attempt = current if handles else None
+        f = self.failure
+        if f is None or f['instance'] != instance:
+            return (attempt, False)
+        where = f"{action['kind']} '{action['fanout']}'"
+        if f.get('item') is not None:
+            if f['attempt'] == current and action['kind'] == 'map':
+                self._tolerate_item(action, f, outer, size)
+            return None
+        # A redelivery of the report that moved to the next attempt: issue it again (its checkpoints dedupe what was issued).
+        if f['attempt'] + 1 == current and f.get('notBefore') is None:
+            return (current, True)
+        if f['attempt'] != current:
+            self.inv.logger.info(f"{where}: a failure of an abandoned attempt was reported; ignored", attempt=f['attempt'], current=current)
+            return None
+        delay = 0 if f.get('notBefore') is not None else retry_delay_ms(action.get('retry') or [], f['error'], current)
+        if delay is not None:
+            deadline = self.inv.envelope.get('deadline')
+            not_before = f.get('notBefore')
+            if not_before is None:
+                not_before = min(now_ms() + delay, deadline if deadline is not None else float('inf'))
+            sleep, here = retry_wait(not_before, now_ms(), self.rt.remaining(self.inv))
+            sleep_ms(sleep)
+            if not here:
+                # The interval does not fit in this invocation: the origin is re-invoked to wait out the rest.
+                self.rt.invoke(self.rt.own_name(self.inv, f"retry {where}"), {**self.inv.envelope, 'fanoutFailure': {**f, 'notBefore': not_before}})
+                return None
+            if self.rt.past_deadline(self.inv.envelope):
+                raise SessionTimedOut()
+            self.inv.metrics.count('RETRIES')
+            self.inv.logger.warn(f"{where} failed; retrying every branch", error=f['error'], cause=f['cause'], attempt=current + 1)
+            # One conditional write moves the attempt on; a concurrent duplicate that lost it issues the same attempt (deduped).
+            self.rt.store.update(fanout_progress_item_key(self.session, instance), set='#a = :n', names={'#a': FANOUT_ATTEMPT_ATTR},
+                                 values={':n': {'N': str(current + 1)}, ':c': {'N': str(current)}}, condition='#a = :c')
+            return (current + 1, True)
+        c = find_catch(action.get('catch') or [], f['error'])
+        if c < 0:
+            self.inv.logger.error(f"{where} failed; no retry or catch left", error=f['error'], cause=f['cause'])
+            self.rt.fail_in_scope(self.inv, FailureRecord(node=action['fanout'], instance=instance, error=f['error'], cause=f['cause']), outer.frames)
+            return None
+        rule = action['catch'][c]
+        # The catcher's ResultPath places the error into the state's raw input (the value it fanned out on).
+        raw = self.value(payload)
+        value = _routed(where, lambda: write_path(raw, rule['resultPath'], {'Error': f['error'], 'Cause': f['cause']}))
+        self.inv.logger.warn(f"{where} failed; caught", error=f['error'], cause=f['cause'], catch=c)
+        if reaches_join(rule['next']):
+            self._checkpoint_value(instance, value)
+        self.fresh().step(rule['next'], Payload(value=value), outer, action['fanout'])
+        return None
+
+    def _tolerate_item(self, action: Action, f: Mapping[str, Any], outer: Scope, size: int) -> None:
+        """A Map's item failed within the tolerance: its result is {Error, Cause}, checkpointed under the Map's name in the
+        item's scope (a source of the join), and it arrives at the join like any item."""
+        frames = [*outer.frames, _frame(action['fanout'], f['item'], size, outer.iteration, f['attempt'])]
+        self._checkpoint_value(instance_key(action['fanout'], frames, outer.iteration), {'Error': f['error'], 'Cause': f['cause']})
+        join = {'kind': 'join', 'join': action['join'], 'sources': action.get('sources') or [action['fanout']], 'then': action['onEmpty'],
+                **({'maxConcurrency': action['maxConcurrency']} if action.get('maxConcurrency') else {})}
+        self.fresh().step(join, Payload(value=None), Scope(frames, outer.iteration, outer.variables), action['fanout'])
 
     def _issue_next_item(self, inner: Frame, outer: Sequence[Frame], index: int) -> None:
         """An item of a bounded Map finished: ask the function that fanned out to issue item `index` (the item's checkpoint dedupes repeats)."""
@@ -411,7 +540,7 @@ class Egress:
             'frames': origin['frames'],
             'iteration': origin['iteration'],
             'input': {'value': None},
-            'issue': {instance: index},
+            'issue': {fanout_attempt_key(instance, inner.get('attempt') or 0): index},
             **({} if origin.get('deadline') is None else {'deadline': origin['deadline']}),
             **({} if origin.get('variables') is None else {'variables': origin['variables']}),
         })

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from .context import FanOutPosition, UnumContext
 from .egress import Egress, InlineInvocation, Payload, Scope
+from .fanout_failure import report_fanout_failure
 from .faults import FaultHook
 from .flow import now_ms, sleep_ms
 from .gc import track_garbage
@@ -179,6 +180,25 @@ class Runtime:
         if outcome.ended is not None:
             inv.metrics.session_failed(outcome.ended)
 
+    def fail_in_scope(self, inv: Invocation, failure: FailureRecord, frames) -> None:
+        """A final failure in the scope `frames`: the innermost enclosing Parallel or Map that handles failures gets it
+        (its origin decides: retry, catch, fail), else the session fails."""
+        report = report_fanout_failure(self.store, inv.envelope, frames, failure.instance, failure.error, failure.cause or '')
+        kind = report['kind']
+        if kind == 'none':
+            return self.fail_session(inv, failure)
+        if kind == 'invalid':
+            return self.fail_session(inv, dataclasses.replace(
+                failure, error='Unum.InvalidConfig', cause=f"{report['why']}; after {failure.error}: {failure.cause or ''}"))
+        if kind == 'absorbed':
+            inv.logger.info(f"the failure is not reported: {report['why']}", {'error': failure.error})
+            return None
+        f = report['envelope']['fanoutFailure']
+        inv.logger.warn('the failure goes to the enclosing ' + ('fan-out' if f.get('item') is None else 'map (tolerated)'),
+                        {'error': f['error'], 'fanout': f['instance'], 'functionName': report['functionName']})
+        self.invoke(report['functionName'], report['envelope'])
+        return None
+
     def succeed_session(self, inv: Invocation, result: Item) -> None:
         """Ends the session SUCCEEDED; counted only by the write that ended it (not a duplicate's)."""
         ended = succeed_session(self.store, inv.envelope, result)
@@ -211,7 +231,8 @@ class Runtime:
         else:
             item, mine, value = existing, False, None
             # Continuations (of Waits, of fan-outs) find their own checkpoint: they are no duplicates.
-            if envelope.get('waits') is None and envelope.get('fanouts') is None and envelope.get('issue') is None:
+            if (envelope.get('waits') is None and envelope.get('fanouts') is None and envelope.get('issue') is None
+                    and envelope.get('fanoutFailure') is None):
                 inv.metrics.count('DUPLICATE_DELIVERIES')
         caught = None if 'c' not in item else int(item['c']['N'])
         action = self.config['next'] if caught is None else self.config['catch'][caught]['next']
@@ -428,7 +449,8 @@ class Runtime:
                 c = find_catch(self.config['catch'], name)
                 if c < 0:
                     inv.logger.error('user code failed; no retry or catch left', {'error': name, 'cause': error_cause(e)})
-                    self.fail_session(inv, FailureRecord(node=envelope['node'], instance=instance, error=name, cause=error_cause(e)))
+                    self.fail_in_scope(inv, FailureRecord(node=envelope['node'], instance=instance, error=name, cause=error_cause(e)),
+                                       envelope['frames'])
                     return None
                 output = write_path(raw, self.config['catch'][c]['resultPath'], {'Error': name, 'Cause': error_cause(e)})
                 caught = c
@@ -514,7 +536,8 @@ class Runtime:
             return apply()
         except DataFlowError as e:
             inv.logger.error('input/output processing failed', {'error': e.name, 'cause': str(e)})
-            self.fail_session(inv, FailureRecord(node=inv.envelope['node'], instance=inv.instance, error=e.name, cause=str(e)))
+            self.fail_in_scope(inv, FailureRecord(node=inv.envelope['node'], instance=inv.instance, error=e.name, cause=str(e)),
+                               inv.envelope['frames'])
             return _FAILED
 
     def _resolve_input(self, session: Mapping[str, Any], input_: Mapping[str, Any]) -> Any:
@@ -541,7 +564,7 @@ class Runtime:
             session=envelope['session'],
             node=envelope['node'],
             instance=inv.instance,
-            fanouts=[FanOutPosition(fanout=f['fanout'], index=f['index'], size=f['size']) for f in frames],
+            fanouts=[FanOutPosition(fanout=f['fanout'], index=f['index'], size=f['size'], attempt=f.get('attempt') or 0) for f in frames],
             index=inner['index'] if inner else 0,
             size=inner['size'] if inner else 1,
             iteration=envelope['iteration'],

@@ -1,6 +1,7 @@
 import { file, run, Vector, VectorFile } from './support';
 import { compileWorkflow } from '../../../src/compiler/compile';
 import { GraphState, WorkflowGraph } from '../../../src/compiler/graph';
+import * as P from '../../../src/protocol';
 import { ConditionJson, parseConfig } from '../../../src/protocol';
 
 /** Plain workflow graphs shaped like the examples (examples/*), compiled by the pure compiler. */
@@ -57,6 +58,22 @@ export function configVectors(): VectorFile {
   ];
   refused.forEach(([name, config]) => cases.push(run(`refused: ${name}`, 'parseConfig', parseConfig, [config])));
   cases.push(run('version 1.0 as text', 'parseConfig', parseConfig, [], { json: true, argsAsText: `[${JSON.stringify({ ...sample, v: 1 }).replace('"v":1', '"v":1.0')}]` }));
+  // Which fan-outs handle failures, and when a Map's failed items exceed what it tolerates.
+  const fanOuts: unknown[] = [
+    { kind: 'parallel', fanout: 'P', branches: [] }, { kind: 'parallel', fanout: 'P', branches: [], retry: [] },
+    { kind: 'parallel', fanout: 'P', branches: [], catch: [{ errors: ['States.ALL'], resultPath: '$', next: { kind: 'succeed' } }] },
+    { kind: 'map', fanout: 'M', retry: [{ errors: ['E'], intervalSeconds: 1, maxAttempts: 1, backoffRate: 2 }] },
+    { kind: 'map', fanout: 'M', toleratedFailureCount: 0 }, { kind: 'map', fanout: 'M', toleratedFailurePercentage: 0 }, { kind: 'map', fanout: 'M' },
+  ];
+  fanOuts.forEach((a, i) => cases.push(run(`handlesFailures ${i}`, 'handlesFailures', P.handlesFailures, [a])));
+  const tolerances: Array<[unknown, number, number]> = [
+    [{}, 0, 3], [{}, 1, 3], [{ toleratedFailureCount: 1 }, 1, 3], [{ toleratedFailureCount: 1 }, 2, 3], [{ toleratedFailureCount: 0 }, 1, 10],
+    [{ toleratedFailurePercentage: 50 }, 2, 4], [{ toleratedFailurePercentage: 50 }, 3, 4], [{ toleratedFailurePercentage: 33.3 }, 1, 3],
+    [{ toleratedFailurePercentage: 0 }, 1, 1000], [{ toleratedFailurePercentage: 100 }, 7, 7],
+    [{ toleratedFailureCount: 5, toleratedFailurePercentage: 10 }, 2, 10],
+    [{ toleratedFailureCount: 1, toleratedFailurePercentage: 90 }, 2, 10],
+  ];
+  tolerances.forEach(([t, failed, size], i) => cases.push(run(`exceedsTolerance ${i}`, 'exceedsTolerance', P.exceedsTolerance, [t, failed, size])));
   if (cases.some((c) => c.name.startsWith('refused') && !c.error)) throw new Error('a config vector named refused was accepted');
   return file('Config schema (src/protocol/config.ts): every FunctionConfig the compiler emits for workflows shaped like the examples, and refused versions', cases);
 }

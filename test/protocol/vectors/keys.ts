@@ -15,6 +15,9 @@ const FRAMES: Frame[][] = [
   [frame('Map', 0, 1, 0)],
   [frame('Par', 2, 3, 1), frame('Map', 9999, 10000, 0)],
   [frame('A', 1, 2, 0), frame('B', 0, 5, 3), frame('C', 63, 64, 12)],
+  // Frames of fan-outs with Retry/Catch carry their attempt; attempt 0 keys as no attempt.
+  [{ ...frame('Par', 1, 2, 0), attempt: 2 }, { ...frame('Map', 3, 5, 1), attempt: 0 }],
+  [frame('Outer', 0, 3, 2), { ...frame('Inner', 4, 9, 2), attempt: 11 }],
 ];
 
 export function keyVectors(): VectorFile {
@@ -30,6 +33,7 @@ export function keyVectors(): VectorFile {
   NAMES.forEach((join, n) => FRAMES.forEach((frames, f) => {
     cases.push(run(`joinInstanceKey ${n}.${f}`, 'joinInstanceKey', P.joinInstanceKey, [join, frames]));
   }));
+  [[0, undefined], [0, 0], [3, 1], [17, 12], [2 ** 53, 2]].forEach(([it, a], i) => cases.push(run(`frameEpoch ${i}`, 'frameEpoch', P.frameEpoch, [it, a])));
   REFS.forEach((ref, r) => {
     cases.push(run(`workflowKeyPrefix ${r}`, 'workflowKeyPrefix', P.workflowKeyPrefix, [ref.workflow]));
     cases.push(run(`workflowObjectPrefix ${r}`, 'workflowObjectPrefix', P.workflowObjectPrefix, [ref.workflow]));
@@ -45,6 +49,9 @@ export function keyVectors(): VectorFile {
       cases.push(run(`joinKeyBase ${r}.${n}`, 'joinKeyBase', P.joinKeyBase, [ref, instance]));
       cases.push(run(`fanoutProgressItemKey ${r}.${n}`, 'fanoutProgressItemKey', P.fanoutProgressItemKey, [ref, instance]));
       cases.push(run(`fanoutInputItemKey ${r}.${n}`, 'fanoutInputItemKey', P.fanoutInputItemKey, [ref, instance]));
+      cases.push(run(`fanoutAttemptKey ${r}.${n}`, 'fanoutAttemptKey', P.fanoutAttemptKey, [instance, n % 3]));
+      cases.push(run(`fanoutFailureItemKey ${r}.${n}`, 'fanoutFailureItemKey', P.fanoutFailureItemKey, [ref, instance, n % 3]));
+      cases.push(run(`toleratedFailuresItemKey ${r}.${n}`, 'toleratedFailuresItemKey', P.toleratedFailuresItemKey, [ref, instance, n]));
       for (const kind of ['input', 'output']) {
         cases.push(run(`payloadObjectKey ${r}.${n}.${kind}`, 'payloadObjectKey', P.payloadObjectKey, [ref, instance, kind]));
       }

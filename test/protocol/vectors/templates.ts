@@ -58,6 +58,11 @@ export function keyTemplates(): Record<string, Template> {
     // The join instance is `<join>|<scope>`: the function keeps what follows the join's name and separator.
     branchInstanceKey: tpl(P.branchInstanceKey(S('source'), 'j', `j?${S('scope')}`, S('slot'), S('iteration'))),
     instanceKey: tpl(P.instanceKey(S('node'), [], S('scope'))),
+    // With an attempt (attempt 0 writes the iteration alone, see frameEpoch).
+    frameEpoch: tpl(P.frameEpoch(S('iteration'), S('attempt'))),
+    fanoutAttemptKey: tpl(P.fanoutAttemptKey(S('fanoutInstance'), S('attempt'))),
+    fanoutFailureItemKey: tpl(P.fanoutFailureItemKey(REF, S('fanoutInstance'), S('attempt'))),
+    toleratedFailuresItemKey: tpl(P.toleratedFailuresItemKey(REF, S('fanoutInstance'), S('attempt'))),
   };
 }
 
@@ -116,6 +121,10 @@ export function checkTemplates(t: Record<string, Template>, scope: { frame: stri
       item('startObjectKey', ref, P.startObjectKey(ref));
       item('joinShardItemKey', { ...ref, joinInstance: x, shard: 3 }, P.joinShardItemKey(ref, x, 3));
       item('joinRootItemKey', { ...ref, joinInstance: x }, P.joinRootItemKey(ref, x));
+      item('frameEpoch', { iteration: 3, attempt: 2 }, P.frameEpoch(3, 2));
+      item('fanoutAttemptKey', { fanoutInstance: x, attempt: 4 }, P.fanoutAttemptKey(x, 4));
+      item('fanoutFailureItemKey', { ...ref, fanoutInstance: x, attempt: 1 }, P.fanoutFailureItemKey(ref, x, 1));
+      item('toleratedFailuresItemKey', { ...ref, fanoutInstance: x, attempt: 0 }, P.toleratedFailuresItemKey(ref, x, 0));
       const join = `J${x}`;
       const joinInstance = P.instanceKey(join, [frame(1, 2)], 3);
       item('branchInstanceKey', { source: x, scope: joinInstance.slice(join.length + 1), slot: 5, iteration: 2 },

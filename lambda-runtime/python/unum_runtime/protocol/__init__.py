@@ -5,7 +5,7 @@ conformance vectors in protocol-vectors/ check every function against the TypeSc
 """
 from ._generated import *  # noqa: F401,F403  every protocol constant, generated from src/protocol
 from .conditions import evaluate_condition, validate_condition  # noqa: F401
-from .config import parse_config  # noqa: F401
+from .config import exceeds_tolerance, handles_failures, parse_config  # noqa: F401
 from .context import (  # noqa: F401
     account_of_function_arn, context_object, context_path_problem, read_context_path, reads_context, reads_session_record,
 )
@@ -28,7 +28,8 @@ from .jsonpath import parse_path, parse_query, query_path, read_path, write_path
 from .states import fail_details, parse_timestamp, wait_until  # noqa: F401
 from .trace import format_trace_header, parse_trace_header, sampled_trace_id  # noqa: F401
 from .keys import (  # noqa: F401
-    checkpoint_item_key, checkpoint_key_prefix, failure_item_key, fanout_input_item_key, fanout_progress_item_key, garbage_key,
+    checkpoint_item_key, checkpoint_key_prefix, failure_item_key, fanout_attempt_key, fanout_failure_item_key, fanout_input_item_key,
+    fanout_progress_item_key, frame_epoch, garbage_key, tolerated_failures_item_key,
     instance_key, item_kind, join_instance_key, join_key_base, payload_object_key, render_key, scope_key,
     session_item_key, session_object_prefix, start_object_key, workflow_key_prefix, workflow_object_prefix,
 )

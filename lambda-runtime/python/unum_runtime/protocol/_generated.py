@@ -74,6 +74,8 @@ ENVELOPE_VERSION = 1
 
 ERROR_ALL = "States.ALL"
 
+ERROR_EXCEED_TOLERATED = "States.ExceedToleratedFailureThreshold"
+
 ERROR_NO_CHOICE_MATCHED = "States.NoChoiceMatched"
 
 ERROR_QUERY_EVALUATION = "States.QueryEvaluationError"
@@ -83,6 +85,8 @@ ERROR_TASK_FAILED = "States.TaskFailed"
 ERROR_TIMEOUT = "States.Timeout"
 
 FAILURE_SORT_PREFIX = "FAIL#"
+
+FANOUT_ATTEMPT_ATTR = "a"
 
 FANOUT_BATCH = 256
 
@@ -350,6 +354,16 @@ KEY_TEMPLATES = {
     },
     "branchInstanceKey": "{source}|{scope}:{slot}/{iteration}",
     "instanceKey": "{node}|{scope}",
+    "frameEpoch": "{iteration}~{attempt}",
+    "fanoutAttemptKey": "{fanoutInstance}~{attempt}",
+    "fanoutFailureItemKey": {
+        "pk": "W#{workflow}#F#{session}#{fanoutInstance}",
+        "sk": "X#{attempt}",
+    },
+    "toleratedFailuresItemKey": {
+        "pk": "W#{workflow}#F#{session}#{fanoutInstance}",
+        "sk": "T#{attempt}",
+    },
 }
 
 SCOPE_FORMAT = {

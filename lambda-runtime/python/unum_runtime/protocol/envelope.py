@@ -77,6 +77,9 @@ def parse_envelope(event, expected):
             fail("frames[%d].index must be an integer in [0, size)" % i)
         if not js.is_integer(frame_iteration) or frame_iteration < 0:
             fail("frames[%d].iteration must be a non-negative integer" % i)
+        frame_attempt = js.prop(frame, "attempt")
+        if frame_attempt is not js.UNDEFINED and (not js.is_integer(frame_attempt) or frame_attempt < 0):
+            fail("frames[%d].attempt must be a non-negative integer" % i)
     attempt = get("attempt")
     if attempt is not js.UNDEFINED and (not js.is_integer(attempt) or attempt < 0):
         fail("attempt must be a non-negative integer")
@@ -102,6 +105,16 @@ def parse_envelope(event, expected):
     if issue is not js.UNDEFINED and (
             not isinstance(issue, dict) or not all(js.is_integer(n) and n >= 0 for n in issue.values())):
         fail("issue must map Map instance keys to the index of the item to issue (a non-negative integer)")
+    failure = get("fanoutFailure")
+    if failure is not js.UNDEFINED:
+        if (not isinstance(failure, (dict, list)) or not isinstance(js.prop(failure, "instance"), str)
+                or not (js.is_integer(js.prop(failure, "attempt")) and js.prop(failure, "attempt") >= 0)
+                or not isinstance(js.prop(failure, "error"), str) or not isinstance(js.prop(failure, "cause"), str)
+                or (js.prop(failure, "item") is not js.UNDEFINED and not (js.is_integer(js.prop(failure, "item")) and js.prop(failure, "item") >= 0))
+                or (js.prop(failure, "notBefore") is not js.UNDEFINED
+                    and not (js.is_integer(js.prop(failure, "notBefore")) and abs(js.prop(failure, "notBefore")) <= js.MAX_SAFE_INTEGER
+                             and js.prop(failure, "notBefore") >= 0))):
+            fail("fanoutFailure needs a string instance, error and cause, a non-negative integer attempt and, if present, a non-negative integer item")
     deadline = get("deadline")
     if deadline is not js.UNDEFINED and (not js.is_integer(deadline) or abs(deadline) > js.MAX_SAFE_INTEGER or deadline < 0):
         fail("deadline must be the session's deadline in epoch milliseconds (a non-negative integer)")

@@ -14,7 +14,7 @@ __all__ = [
     "instance_key", "scope_key", "join_instance_key", "workflow_key_prefix", "session_item_key",
     "checkpoint_key_prefix", "checkpoint_item_key", "failure_item_key", "join_key_base", "garbage_key",
     "item_kind", "workflow_object_prefix", "session_object_prefix", "fanout_progress_item_key",
-    "fanout_input_item_key",
+    "fanout_input_item_key", "frame_epoch", "fanout_attempt_key", "fanout_failure_item_key", "tolerated_failures_item_key",
     "payload_object_key", "start_object_key", "render_key",
 ]
 
@@ -39,9 +39,20 @@ def render_key(template, **values):
     return _FORMATTER.vformat(template, (), values)
 
 
+def frame_epoch(iteration, attempt=None):
+    """A frame's iteration and, when a Retry re-ran its fan-out, the attempt (attempt 0 adds nothing)."""
+    if attempt is None or attempt is js.UNDEFINED or attempt == 0:
+        return js.to_string(iteration)
+    return render_key(KEY_TEMPLATES["frameEpoch"], iteration=iteration, attempt=attempt)
+
+
+def _frame_epoch_of(frame):
+    return frame_epoch(frame["iteration"], frame.get("attempt"))
+
+
 def scope_key(frames, iteration):
     frame = SCOPE_FORMAT["frame"]
-    parts = [_FORMATTER.vformat(frame, (), {"frameIteration": f["iteration"], "frameIndex": f["index"]}) for f in frames]
+    parts = [_FORMATTER.vformat(frame, (), {"frameIteration": _frame_epoch_of(f), "frameIndex": f["index"]}) for f in frames]
     return "".join(parts) + _FORMATTER.vformat(SCOPE_FORMAT["tail"], (), {"iteration": iteration})
 
 
@@ -54,7 +65,7 @@ def join_instance_key(join, frames):
     if len(frames) == 0:
         raise ValueError("join '%s' reached with no open fan-out frame" % js.to_string(join))
     inner = frames[-1]
-    return instance_key(join, frames[:-1], inner["iteration"])
+    return render_key(KEY_TEMPLATES["instanceKey"], node=join, scope=scope_key(frames[:-1], _frame_epoch_of(inner)))
 
 
 def _ref(ref):
@@ -103,6 +114,21 @@ def fanout_progress_item_key(ref, fanout_instance):
 
 def fanout_input_item_key(ref, fanout_instance):
     return render_key(KEY_TEMPLATES["fanoutInputItemKey"], fanoutInstance=fanout_instance, **_ref(ref))
+
+
+def fanout_attempt_key(fanout_instance, attempt):
+    """The fan-out instance as its attempt sees it (progress, Envelope.fanouts and Envelope.issue keys)."""
+    if not attempt:
+        return fanout_instance
+    return render_key(KEY_TEMPLATES["fanoutAttemptKey"], fanoutInstance=fanout_instance, attempt=attempt)
+
+
+def fanout_failure_item_key(ref, fanout_instance, attempt):
+    return render_key(KEY_TEMPLATES["fanoutFailureItemKey"], fanoutInstance=fanout_instance, attempt=attempt, **_ref(ref))
+
+
+def tolerated_failures_item_key(ref, fanout_instance, attempt):
+    return render_key(KEY_TEMPLATES["toleratedFailuresItemKey"], fanoutInstance=fanout_instance, attempt=attempt, **_ref(ref))
 
 
 def payload_object_key(ref, instance, kind):

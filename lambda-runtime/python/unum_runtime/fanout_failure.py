@@ -1,0 +1,64 @@
+"""
+A branch's or item's final failure reported to the enclosing Parallel or Map
+that handles failures (Retry, Catch, tolerated failures): a port of
+lambda-runtime/fanout-failure.ts making the same requests.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping, Sequence
+
+from .protocol import (
+    ENVELOPE_VERSION, ERROR_EXCEED_TOLERATED, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, exceeds_tolerance, fanout_failure_item_key,
+    fanout_progress_item_key, instance_key, js_loads, tolerated_failures_item_key,
+)
+from .store import Store
+
+
+def report_fanout_failure(store: Store, ref: Mapping[str, Any], frames: Sequence[Mapping[str, Any]],
+                          instance: str, error: str, cause: str) -> Dict[str, Any]:
+    """
+    What to do about a failure in `frames`: {'kind': 'none'} (no fan-out handles it: the session fails),
+    'absorbed' (another branch holds this attempt's decision, or the attempt was abandoned), 'invalid'
+    (no origin recorded), or 'report' with the origin's function name and the envelope to invoke it with.
+    """
+    k = len(frames) - 1
+    while k >= 0 and frames[k].get('attempt') is None:
+        k -= 1
+    if k < 0:
+        return {'kind': 'none'}
+    frame = frames[k]
+    attempt = frame['attempt']
+    fanout_instance = instance_key(frame['fanout'], frames[:k], frame['iteration'])
+    origin_item = store.get(fanout_progress_item_key(ref, fanout_instance)) or {}
+    text = origin_item.get(FANOUT_ORIGIN_ATTR, {}).get('S')
+    if text is None:
+        return {'kind': 'invalid', 'why': f"'{frame['fanout']}' handles failures but recorded no origin to report to (deploy matching cdk-unum versions)"}
+    current = int(origin_item.get(FANOUT_ATTEMPT_ATTR, {}).get('N', '0'))
+    if current != attempt:
+        return {'kind': 'absorbed', 'why': f"attempt {attempt} of '{frame['fanout']}' was abandoned (attempt {current} runs)"}
+    origin = js_loads(text)
+    report: Dict[str, Any] = {'instance': fanout_instance, 'attempt': attempt, 'error': error, 'cause': cause}
+    tolerance = origin.get('tolerance')
+    if tolerance is not None:
+        # A set of item indexes: a redelivered failure of one item counts once.
+        failed = store.update(tolerated_failures_item_key(ref, fanout_instance, attempt), add='#f :f', names={'#f': 'f'},
+                              values={':f': {'SS': [str(frame['index'])]}}, return_new=True) or {}
+        count = len(failed.get('f', {}).get('SS', [])) or 1
+        if not exceeds_tolerance(tolerance, count, frame['size']):
+            report['item'] = frame['index']
+        else:
+            report['error'] = ERROR_EXCEED_TOLERATED
+            report['cause'] = (f"map '{frame['fanout']}': {count} of {frame['size']} items failed, more than it tolerates "
+                               f"(item {frame['index']}: {error}: {cause})")
+    if 'item' not in report:
+        before = store.update(fanout_failure_item_key(ref, fanout_instance, attempt), set='#c = if_not_exists(#c, :c)', names={'#c': 'c'},
+                              values={':c': {'S': instance}}, return_old=True) or {}
+        holder = before.get('c', {}).get('S')
+        if holder is not None and holder != instance:
+            return {'kind': 'absorbed', 'why': f"'{holder}' reported the failure of attempt {attempt} of '{frame['fanout']}' first"}
+    envelope = {
+        'unum': ENVELOPE_VERSION, 'workflow': ref['workflow'], 'session': ref['session'], 'node': origin['node'],
+        'frames': origin['frames'], 'iteration': origin['iteration'], 'input': {'value': None}, 'fanoutFailure': report,
+        **({} if origin.get('deadline') is None else {'deadline': origin['deadline']}),
+    }
+    return {'kind': 'report', 'functionName': origin['functionName'], 'envelope': envelope}
