@@ -148,7 +148,7 @@ export class Egress {
       }
       case 'choice': {
         const value = await this.value(payload);
-        const rule = action.rules.find((r) => evaluateCondition(r.when, value));
+        const rule = routed(`choice '${action.node}'`, () => action.rules.find((r) => evaluateCondition(r.when, value)));
         const next = rule?.then ?? action.otherwise;
         if (next === undefined) {
           throw new RoutingError(ERROR_NO_CHOICE_MATCHED, `choice '${action.node}': no rule matched the output and there is no otherwise`);

@@ -1,9 +1,12 @@
+import { DataFlowError } from './dataflow-error';
 import { parseQuery, queryPath } from './jsonpath';
 
 /**
  * The serialized rule language of `Condition`, evaluated by the runtime
  * against a node's output. Comparison operators follow Step Functions' Choice
- * rules; a comparison whose variable is missing or of another type is false.
+ * rules: a comparison whose variable (or, for a `...Path` comparison, other
+ * path) is missing is a States.Runtime error, one on a value of another type
+ * is false; the type tests (isPresent, isNull, isString...) never fail.
  */
 export type ConditionJson =
   | { readonly op: ComparisonOperator; readonly path: string; readonly value: string | number | boolean }
@@ -36,18 +39,27 @@ export function evaluateCondition(condition: ConditionJson, document: unknown): 
   if ((TYPE_TEST_OPERATORS as readonly string[]).includes(condition.op)) {
     return testType(condition.op as TypeTestOperator, left) === (condition as { value: boolean }).value;
   }
-  if (!left.found) return false;
+  if (!left.found) throw missingPath(condition.path);
   let op = condition.op as string;
   let right: unknown;
   if ('otherPath' in condition) {
     const other = queryPath(document, condition.otherPath);
-    if (!other.found) return false;
+    if (!other.found) throw missingPath(condition.otherPath);
     right = other.value;
     op = op.slice(0, -'Path'.length);
   } else {
     right = condition.value;
   }
   return compare(op as ComparisonOperator, left.value, right);
+}
+
+/**
+ * Step Functions fails the execution rather than take the Default: a missing
+ * field is a defect of the input, which IsPresent exists to test for. The
+ * wording is Step Functions' own cause text, so logs read the same.
+ */
+function missingPath(path: string): DataFlowError {
+  return new DataFlowError('States.Runtime', `Invalid path '${path}': The choice state's condition path references an invalid value.`);
 }
 
 /** Checks a condition's structure, operators, value types and paths; returns the problems found. */

@@ -28,7 +28,23 @@ def test_choice_takes_the_first_matching_rule_or_otherwise(world):
     })
     assert w.result(w.run({'n': 11, 'kind': 'zero'})) == ['big', 11]
     assert w.result(w.run({'n': 0, 'kind': 'zero'})) == ['zero', 0]
-    assert w.result(w.run({'n': 3})) == ['small', 3]
+    assert w.result(w.run({'n': 3, 'kind': 'one'})) == ['small', 3]
+
+
+def test_a_choice_comparison_on_a_missing_field_fails_the_session_naming_the_choice_and_path(world):
+    # Step Functions: States.Runtime, not the otherwise branch (IsPresent is the test for a field).
+    w = world('choice').deploy({
+        'Classify': lambda x, ctx: x,
+        'Big': lambda x, ctx: ['big', x['n']],
+        'Zero': lambda x, ctx: ['zero', x['n']],
+        'Small': lambda x, ctx: ['small', x['n']],
+    })
+    session = w.run({'n': 3})
+    item = w.session_item(session)
+    assert item[SESSION_ATTR['STATUS']]['S'] == 'FAILED' and item[SESSION_ATTR['ERROR']]['S'] == 'States.Runtime'
+    assert item[SESSION_ATTR['CAUSE']]['S'] == (
+        "choice 'Route': Invalid path '$.kind': The choice state's condition path references an invalid value.")
+    assert set(w.runs) == {'Classify|0'}
 
 
 def test_parallel_then_join(world):

@@ -144,7 +144,7 @@ class Egress:
             return self._invoke(action, payload, scope)
         if kind == 'choice':
             value = self.value(payload)
-            rule = next((r for r in action['rules'] if evaluate_condition(r['when'], value)), None)
+            rule = _routed(f"choice '{action['node']}'", lambda: next((r for r in action['rules'] if evaluate_condition(r['when'], value)), None))
             nxt = rule['then'] if rule is not None else action.get('otherwise')
             if nxt is None:
                 raise RoutingError(ERROR_NO_CHOICE_MATCHED,

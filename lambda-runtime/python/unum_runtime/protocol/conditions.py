@@ -1,9 +1,11 @@
 """The rule language of Condition (port of src/protocol/conditions.ts), Step Functions' Choice
-semantics: a comparison whose variable is missing or of another type is false."""
+semantics: a comparison whose variable (or other path) is missing is a States.Runtime error, one on
+a value of another type is false; the type tests never fail."""
 import re
 
 from . import js
 from ._generated import COMPARISON_OPERATORS, TYPE_TEST_OPERATORS
+from .dataflow_error import DataFlowError
 from .jsonpath import parse_query, query_path
 
 __all__ = ["COMPARISON_OPERATORS", "TYPE_TEST_OPERATORS", "evaluate_condition", "validate_condition"]
@@ -22,16 +24,21 @@ def evaluate_condition(condition, document):
         value = js.prop(condition, "value")
         return isinstance(value, bool) and _test_type(op, left) is value
     if not left["found"]:
-        return False
+        raise _missing_path(js.prop(condition, "path"))
     if "otherPath" in condition:
         other = query_path(document, js.prop(condition, "otherPath"))
         if not other["found"]:
-            return False
+            raise _missing_path(js.prop(condition, "otherPath"))
         right = other["value"]
         op = op[:-len("Path")]
     else:
         right = js.prop(condition, "value")
     return _compare(op, left["value"], right)
+
+
+def _missing_path(path):
+    """Step Functions fails the execution rather than take the Default (IsPresent tests for a field)."""
+    return DataFlowError("States.Runtime", "Invalid path '%s': The choice state's condition path references an invalid value." % js.to_string(path))
 
 
 def validate_condition(condition):
