@@ -7,9 +7,11 @@ import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
   Action, DagJoinAction, Envelope, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ORIGIN_ATTR, FanInRef, FanoutOrigin, Frame, Input, ItemKey,
   JoinAction, MapAction, WindowJoinAction, checkpointItemKey, SessionRef, evaluateCondition, fanoutInputItemKey, fanoutProgressItemKey, instanceKey,
-  joinInstanceKey, payloadObjectKey, readPath,
+  joinInstanceKey, payloadObjectKey,
 } from '../src/protocol';
+import { conditionPaths } from '../src/protocol/conditions';
 import { FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
+import { contextReads, readStatePath } from '../src/protocol/context';
 import { applyTemplate, DataFlowError, effectiveInput, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
@@ -148,7 +150,8 @@ export class Egress {
       }
       case 'choice': {
         const value = await this.value(payload);
-        const rule = routed(`choice '${action.node}'`, () => action.rules.find((r) => evaluateCondition(r.when, value)));
+        const context = await this.rt.contextObject(this.inv, action.node, 0, contextReads([], action.rules.flatMap((r) => conditionPaths(r.when))));
+        const rule = routed(`choice '${action.node}'`, () => action.rules.find((r) => evaluateCondition(r.when, value, context)));
         const next = rule?.then ?? action.otherwise;
         if (next === undefined) {
           throw new RoutingError(ERROR_NO_CHOICE_MATCHED, `choice '${action.node}': no rule matched the output and there is no otherwise`);
@@ -193,7 +196,8 @@ export class Egress {
   /** A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join. */
   private async pass(action: PassAction, payload: Payload, scope: Scope): Promise<void> {
     const raw = await this.value(payload);
-    const context = await this.rt.contextObject(this.inv, action.node, 0, [action.dataFlow.parameters]);
+    const flow = action.dataFlow;
+    const context = await this.rt.contextObject(this.inv, action.node, 0, contextReads([flow.parameters], [flow.inputPath, flow.outputPath]));
     const value = routed(`pass '${action.node}'`, () => passOutput(action.dataFlow, raw, context));
     if (reachesJoin(action.next)) await this.checkpointValue(instanceKey(action.node, scope.frames, scope.iteration), value);
     return this.step(action.next, { value }, scope, action.node);
@@ -227,7 +231,8 @@ export class Egress {
       await this.rt.store.putIfAbsent(fanoutInputItemKey(this.session, instance), attrs);
     }
     if (action.inputPath === undefined) return payload;
-    return { value: routed(`${action.kind} '${action.fanout}'`, () => effectiveInput({ inputPath: action.inputPath }, raw)) };
+    const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([], [action.inputPath]));
+    return { value: routed(`${action.kind} '${action.fanout}'`, () => effectiveInput({ inputPath: action.inputPath }, raw, context)) };
   }
 
   /**
@@ -246,7 +251,9 @@ export class Egress {
       }
       raw = await this.rt.store.decodeValue(this.session, item);
     }
-    const value = routed(`'${action.fanout}'`, () => stateOutput(action.dataFlow, raw, list));
+    const flow = action.dataFlow;
+    const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([flow.resultSelector], [flow.outputPath]));
+    const value = routed(`'${action.fanout}'`, () => stateOutput(flow, raw, list, undefined, context));
     if (reachesJoin(action.next)) await this.checkpointValue(instance, value);
     return this.step(action.next, { value }, scope, action.fanout);
   }
@@ -296,7 +303,8 @@ export class Egress {
     const value = await this.value(await this.fanOutInput(action, payload, { frames: scope.frames, iteration }));
     let items: unknown[];
     if (action.itemsPath !== undefined) {
-      const found = readPath(value, action.itemsPath);
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([], [action.itemsPath]));
+      const found = readStatePath(value, action.itemsPath, context);
       if (!found.found || !Array.isArray(found.value)) {
         throw new RoutingError('States.Runtime', `map '${action.fanout}': itemsPath ${action.itemsPath} does not select an array in the output`);
       }
@@ -359,7 +367,7 @@ export class Egress {
   /** A Map item's input: the itemSelector applied to the Map's input, with `$$.Map.Item` the item (Step Functions' ItemSelector). */
   private async selectItem(action: MapAction, mapInput: unknown, index: number, item: unknown): Promise<unknown> {
     if (action.itemSelector === undefined) return item;
-    const context = await this.rt.contextObject(this.inv, action.fanout, 0, [action.itemSelector], { index, value: item });
+    const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([action.itemSelector], []), { index, value: item });
     return routed(`map '${action.fanout}'`, () => applyTemplate(action.itemSelector, mapInput, 'ItemSelector', context));
   }
 

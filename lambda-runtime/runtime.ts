@@ -14,7 +14,7 @@ import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
   ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
-  SessionRef, TRACE_ENV, accountOfFunctionArn, contextObject, looksLikeEnvelope, readsContext, readsSessionRecord, sessionItemKey,
+  SessionRef, TRACE_ENV, accountOfFunctionArn, ContextReads, contextObject, contextReads, looksLikeEnvelope, sessionItemKey,
   parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, stateOutput } from '../src/protocol/dataflow';
@@ -398,7 +398,7 @@ export class Runtime {
     let attempt = envelope.attempt ?? 0;
     // Step Functions' InputPath and Parameters select what the user code sees (again per retry when they read $$.State.RetryCount).
     const selectInput = async () => {
-      const context = await this.contextObject(inv, envelope.node, attempt, [flow?.parameters]);
+      const context = await this.contextObject(inv, envelope.node, attempt, contextReads([flow?.parameters], [flow?.inputPath]));
       return this.applyDataFlow(inv, () => effectiveInput(flow, input, context));
     };
     let userInput = await selectInput();
@@ -430,7 +430,7 @@ export class Runtime {
           const notBefore = Math.min(Date.now() + delay, envelope.deadline ?? Infinity);
           inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
           if (!await this.awaitRetry(inv, attempt, notBefore)) return undefined;
-          if (readsContext(flow?.parameters)) {
+          if (contextReads([flow?.parameters], [flow?.inputPath]).context) {
             userInput = await selectInput();
             if (userInput === DATA_FLOW_FAILED) return undefined;
           }
@@ -450,7 +450,7 @@ export class Runtime {
     if (caught === undefined && flow !== undefined) {
       // ResultSelector, ResultPath (into the raw input), OutputPath.
       const result = output;
-      const context = await this.contextObject(inv, envelope.node, attempt, [flow.resultSelector]);
+      const context = await this.contextObject(inv, envelope.node, attempt, contextReads([flow.resultSelector], [flow.outputPath]));
       // Lambda sets the version it runs (an alias's resolved version), which is lambda:invoke's ExecutedVersion.
       const version = process.env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST';
       output = await this.applyDataFlow(inv, () => stateOutput(flow, input, result, version, context));
@@ -473,16 +473,16 @@ export class Runtime {
   }
 
   /**
-   * The context object (`$$`) of `state`, or undefined when no template of
-   * `templates` reads it, so a workflow without `$$` pays nothing. The
+   * The context object (`$$`) of `state`, or undefined when the state's
+   * templates and paths do not read it (`reads`), so a workflow without `$$` pays nothing. The
    * session record is read, once per invocation, only for
    * `$$.Execution.Input` / `StartTime`: the input may be large, so the
    * envelope does not carry it.
    */
-  async contextObject(inv: Invocation, state: string, attempt: number, templates: unknown[],
+  async contextObject(inv: Invocation, state: string, attempt: number, reads: ContextReads,
     mapItem?: { index: number; value: unknown }): Promise<Record<string, unknown> | undefined> {
-    if (!templates.some(readsContext)) return undefined;
-    const record = templates.some(readsSessionRecord) ? await this.sessionFacts(inv) : {};
+    if (!reads.context) return undefined;
+    const record = reads.sessionRecord ? await this.sessionFacts(inv) : {};
     return contextObject({
       workflow: inv.envelope.workflow,
       session: inv.envelope.session,

@@ -1,6 +1,7 @@
 import { jsonataRefusal, shapeProblems, validatorProblems } from './asl-checks';
 import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanFanOutDataFlow, PlanRetry, PlanState } from './plan';
 import { COMPARISON_OPERATORS, ConditionJson } from '../protocol/conditions';
+import { contextPathProblem } from '../protocol/context';
 import { templateProblems } from '../protocol/dataflow';
 import { parsePath, parseQuery } from '../protocol/jsonpath';
 import { MAX_WORKFLOW_TIMEOUT_SECONDS } from '../protocol/keys';
@@ -173,6 +174,20 @@ class AslTranslator {
     }
   }
 
+  /**
+   * A path that may read the context object as well as the input, as Step
+   * Functions' InputPath, OutputPath, ItemsPath and Choice variables may.
+   */
+  private statePath(name: string, field: string, value: unknown, kind: 'path' | 'reference' = 'path'): string | undefined {
+    if (typeof value !== 'string' || !value.startsWith('$$')) return this.path(name, field, value, kind);
+    const problem = contextPathProblem(value, false);
+    if (problem !== undefined) {
+      this.reject(name, `${field}: ${problem}`);
+      return undefined;
+    }
+    return value;
+  }
+
   private template(name: string, field: string, value: unknown): Record<string, unknown> | undefined {
     if (value === undefined) return undefined;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -195,11 +210,11 @@ class AslTranslator {
           kind: 'pass',
           ...base,
           ...defined({
-            inputPath: this.path(name, 'InputPath', state.InputPath),
+            inputPath: this.statePath(name, 'InputPath', state.InputPath),
             parameters: this.template(name, 'Parameters', state.Parameters),
             result: state.Result,
             resultPath: this.path(name, 'ResultPath', state.ResultPath, 'reference'),
-            outputPath: this.path(name, 'OutputPath', state.OutputPath),
+            outputPath: this.statePath(name, 'OutputPath', state.OutputPath),
             next: this.next(state),
           }),
         });
@@ -254,7 +269,7 @@ class AslTranslator {
           source: name,
           iterator: this.entry(processor.StartAt),
           ...defined({
-            itemsPath: this.path(name, 'ItemsPath', state.ItemsPath, 'reference') ?? undefined,
+            itemsPath: this.statePath(name, 'ItemsPath', state.ItemsPath, 'reference') ?? undefined,
             maxConcurrency: max > 0 ? max : undefined,
             // Parameters is ItemSelector's older name on a Map.
             itemSelector: this.template(name, state.ItemSelector !== undefined ? 'itemSelector' : 'itemSelector (Parameters)', state.ItemSelector ?? state.Parameters),
@@ -270,9 +285,9 @@ class AslTranslator {
     const resource: string = state.Resource;
     const keys = [name, resource];
     let parameters = this.template(name, 'Parameters', state.Parameters);
-    let inputPath = this.path(name, 'InputPath', state.InputPath);
+    let inputPath = this.statePath(name, 'InputPath', state.InputPath);
     let resultSelector = this.template(name, 'ResultSelector', state.ResultSelector);
-    let outputPath = this.path(name, 'OutputPath', state.OutputPath);
+    let outputPath = this.statePath(name, 'OutputPath', state.OutputPath);
     const resultPath = this.path(name, 'ResultPath', state.ResultPath, 'reference');
     let payloadResponseOnly: boolean | undefined;
     if (LAMBDA_ARN.test(resource)) {
@@ -293,9 +308,12 @@ class AslTranslator {
       if (extra.length > 0) this.reject(name, `lambda:invoke parameters ${extra.join(', ')} are not supported (cdk-unum invokes the function itself)`);
       parameters = undefined;
       if (typeof params['Payload.$'] === 'string') {
-        const payloadPath = this.path(name, 'Parameters.Payload.$', params['Payload.$']);
-        if (payloadPath !== undefined && payloadPath !== '$' && inputPath !== undefined && inputPath !== '$' && inputPath !== 'DISCARD'
-          && !parseQuery(inputPath).definite) {
+        const payloadPath = this.statePath(name, 'Parameters.Payload.$', params['Payload.$']);
+        if (payloadPath !== undefined && payloadPath.startsWith('$$')) {
+          // The payload is read from the context object, whatever InputPath selected from the input.
+          inputPath = payloadPath;
+        } else if (payloadPath !== undefined && payloadPath !== '$' && inputPath !== undefined && inputPath !== '$' && inputPath !== 'DISCARD'
+          && !inputPath.startsWith('$$') && !parseQuery(inputPath).definite) {
           // Reading Payload.$ from the list an indefinite InputPath gives is not one path.
           this.reject(name, `InputPath '${inputPath}' is indefinite (it gives a list), so Payload.$ '${payloadPath}' cannot be folded into it; use "Payload.$": "$"`);
         } else if (payloadPath !== undefined && payloadPath !== '$') {
@@ -387,11 +405,11 @@ class AslTranslator {
    * there gets an identity Pass before it.
    */
   private fanOut(name: string, state: Json, base: { id: string; comment?: string }, make: (id: string) => PlanState): void {
-    const inputPath = this.path(name, 'InputPath', state.InputPath);
+    const inputPath = this.statePath(name, 'InputPath', state.InputPath);
     const parameters = state.Type === 'Parallel' ? this.template(name, 'Parameters', state.Parameters) : undefined;
     const resultPath = this.path(name, 'ResultPath', state.ResultPath);
     const dataFlow: PlanFanOutDataFlow = {
-      ...defined({ resultSelector: this.template(name, 'ResultSelector', state.ResultSelector), resultPath, outputPath: this.path(name, 'OutputPath', state.OutputPath) }),
+      ...defined({ resultSelector: this.template(name, 'ResultSelector', state.ResultSelector), resultPath, outputPath: this.statePath(name, 'OutputPath', state.OutputPath) }),
       ...(parameters === undefined ? defined({ inputPath }) : {}),
     };
     let fanOutId = base.id;
@@ -418,10 +436,7 @@ class AslTranslator {
     if (rule.Or) return { op: 'or', conditions: (rule.Or as Json[]).map((r, i) => this.condition(name, r, `${where}.Or[${i}]`)) };
     if (rule.Not) return { op: 'not', condition: this.condition(name, rule.Not, `${where}.Not`) };
     const variable: string = rule.Variable;
-    const check = (path: string, field: string) => {
-      if (typeof path === 'string' && path.startsWith('$$')) this.reject(name, `${where}.${field} reads the context object (${path}), which cdk-unum does not provide`);
-      else this.path(name, `${where}.${field}`, path);
-    };
+    const check = (path: string, field: string) => this.statePath(name, `${where}.${field}`, path);
     check(variable, 'Variable');
     const operator = Object.keys(rule).find((k) => !['Variable', 'Next', 'Comment', 'Assign', 'Output'].includes(k));
     if (operator === undefined) {

@@ -1,5 +1,6 @@
+import { queryStatePath } from './context';
+import { parseStatePath } from './dataflow';
 import { DataFlowError } from './dataflow-error';
-import { parseQuery, queryPath } from './jsonpath';
 
 /**
  * The serialized rule language of `Condition`, evaluated by the runtime
@@ -28,14 +29,17 @@ export type PathComparisonOperator = `${ComparisonOperator}Path`;
 export const TYPE_TEST_OPERATORS = ['isPresent', 'isNull', 'isString', 'isNumeric', 'isBoolean', 'isTimestamp'] as const;
 export type TypeTestOperator = typeof TYPE_TEST_OPERATORS[number];
 
-/** Evaluates a condition against a document (the node's output). */
-export function evaluateCondition(condition: ConditionJson, document: unknown): boolean {
+/**
+ * Evaluates a condition against a document (the node's output); paths
+ * starting with `$$` read `context`, the context object (see conditionPaths).
+ */
+export function evaluateCondition(condition: ConditionJson, document: unknown, context?: unknown): boolean {
   switch (condition.op) {
-    case 'and': return condition.conditions.every((c) => evaluateCondition(c, document));
-    case 'or': return condition.conditions.some((c) => evaluateCondition(c, document));
-    case 'not': return !evaluateCondition(condition.condition, document);
+    case 'and': return condition.conditions.every((c) => evaluateCondition(c, document, context));
+    case 'or': return condition.conditions.some((c) => evaluateCondition(c, document, context));
+    case 'not': return !evaluateCondition(condition.condition, document, context);
   }
-  const left = queryPath(document, condition.path);
+  const left = queryStatePath(document, condition.path, context);
   if ((TYPE_TEST_OPERATORS as readonly string[]).includes(condition.op)) {
     return testType(condition.op as TypeTestOperator, left) === (condition as { value: boolean }).value;
   }
@@ -43,7 +47,7 @@ export function evaluateCondition(condition: ConditionJson, document: unknown): 
   let op = condition.op as string;
   let right: unknown;
   if ('otherPath' in condition) {
-    const other = queryPath(document, condition.otherPath);
+    const other = queryStatePath(document, condition.otherPath, context);
     if (!other.found) throw missingPath(condition.otherPath);
     right = other.value;
     op = op.slice(0, -'Path'.length);
@@ -60,6 +64,15 @@ export function evaluateCondition(condition: ConditionJson, document: unknown): 
  */
 function missingPath(path: string): DataFlowError {
   return new DataFlowError('States.Runtime', `Invalid path '${path}': The choice state's condition path references an invalid value.`);
+}
+
+/** Every path a condition reads (variables and other paths), in rule order: the runtime builds the context object when one starts with `$$`. */
+export function conditionPaths(condition: ConditionJson): string[] {
+  switch (condition.op) {
+    case 'and': case 'or': return condition.conditions.flatMap(conditionPaths);
+    case 'not': return conditionPaths(condition.condition);
+  }
+  return 'otherPath' in condition ? [condition.path, condition.otherPath] : [condition.path];
 }
 
 /** Checks a condition's structure, operators, value types and paths; returns the problems found. */
@@ -83,7 +96,7 @@ export function validateCondition(condition: ConditionJson): string[] {
     const paths = leaf.op.endsWith('Path') ? [leaf.path, leaf.otherPath] : [leaf.path];
     for (const path of paths) {
       try {
-        parseQuery(path as string);
+        parseStatePath(path as string);
       } catch (e) {
         problems.push((e as Error).message);
       }

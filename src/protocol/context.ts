@@ -1,5 +1,5 @@
 import { intrinsicPaths, isIntrinsic, parseIntrinsic } from './intrinsics';
-import { parsePath, readPath } from './jsonpath';
+import { parsePath, queryPath, readPath } from './jsonpath';
 
 /**
  * Step Functions' context object (`$$`), built from what an instance knows:
@@ -85,6 +85,36 @@ export function contextPathProblem(path: string, inItemSelector: boolean): strin
   return `${path} is not a field of the context object; the fields are ${CONTEXT_FIELDS.map((f) => `$$.${f.replace('.*', '')}`).join(', ')}`;
 }
 
+/**
+ * A path a state reads, of its input or (starting with `$$`) of the context
+ * object: InputPath, OutputPath and a Choice's variables (queried, so an
+ * indefinite input path gives a list; a `$$` path is always definite).
+ */
+export function queryStatePath(document: unknown, path: string, context?: unknown): { found: boolean; value?: unknown } {
+  return typeof path === 'string' && path.startsWith('$$') ? readContextPath(context, path) : queryPath(document, path);
+}
+
+/** A reference path a state reads (ItemsPath), of its input or (starting with `$$`) of the context object. */
+export function readStatePath(document: unknown, path: string, context?: unknown): { found: boolean; value?: unknown } {
+  return typeof path === 'string' && path.startsWith('$$') ? readContextPath(context, path) : readPath(document, path);
+}
+
+/** What a state's templates and paths read of the context object: whether it is needed, and the session record too. */
+export interface ContextReads {
+  readonly context: boolean;
+  readonly sessionRecord: boolean;
+}
+
+/**
+ * What `templates` (payload templates: `.$` values and intrinsic arguments)
+ * and `paths` (InputPath, OutputPath, ItemsPath, Choice variables; absent
+ * ones are null) read of the context object.
+ */
+export function contextReads(templates: readonly unknown[], paths: readonly unknown[]): ContextReads {
+  const read = [...templates.flatMap(contextPaths), ...paths.filter((p): p is string => typeof p === 'string' && p.startsWith('$$'))];
+  return { context: read.length > 0, sessionRecord: read.some(readsSessionField) };
+}
+
 /** Whether a template has a `$$` path anywhere (then the runtime builds the context object). */
 export function readsContext(template: unknown): boolean {
   return contextPaths(template).length > 0;
@@ -92,16 +122,18 @@ export function readsContext(template: unknown): boolean {
 
 /** Whether a template reads the session record's facts (Execution.Input or StartTime, or an object holding them). */
 export function readsSessionRecord(template: unknown): boolean {
-  return contextPaths(template).some((path) => {
-    let dotted: string;
-    try {
-      dotted = contextField(path);
-    } catch {
-      return false;
-    }
-    return dotted === '' || dotted === 'Execution' || dotted === 'Execution.StartTime'
-      || dotted === 'Execution.Input' || dotted.startsWith('Execution.Input.');
-  });
+  return contextPaths(template).some(readsSessionField);
+}
+
+function readsSessionField(path: string): boolean {
+  let dotted: string;
+  try {
+    dotted = contextField(path);
+  } catch {
+    return false;
+  }
+  return dotted === '' || dotted === 'Execution' || dotted === 'Execution.StartTime'
+    || dotted === 'Execution.Input' || dotted.startsWith('Execution.Input.');
 }
 
 /** A `$$` path as dotted segments after `$$` (`$$.Execution['Input']` → `Execution.Input`). */

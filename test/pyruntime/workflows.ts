@@ -118,6 +118,16 @@ const workflows: WorkflowGraph[] = [
     task('Work'),
     fanIn('Gather', 'Agg'),
     task('Agg')),
+  // $$ in paths: a Choice's Variable and ...Path operand, ItemsPath, InputPath and OutputPath (the same as test/runtime/context.test.ts).
+  graph('contextPaths', 'First',
+    task('First', 'Route'),
+    choice('Route', [[{ op: 'stringEqualsPath', path: '$$.Execution.Input.mode', otherPath: '$.mode' }, 'Split']], 'Other'),
+    task('Split', 'Each'),
+    map('Each', 'Work', 'Gather', '$$.Execution.Input.items'),
+    task('Work'),
+    fanIn('Gather', 'Agg'),
+    task('Agg', undefined, { dataFlow: { inputPath: '$$.Execution.Input', parameters: { 'items.$': '$.items' }, outputPath: '$$.State.Name' } }),
+    task('Other', undefined, { dataFlow: { outputPath: '$$.Execution.Input.mode' } })),
   graph('wait', 'A', task('A', 'Pause'), { kind: 'wait', id: 'Pause', seconds: 1, next: 'B' } as GraphState, task('B')),
   // A function invoked through an alias (its predecessors' name for it is fn-A:live): it re-invokes itself through the alias too.
   graph('aliased', 'A',

@@ -99,3 +99,44 @@ test('Map itemSelector: .$ paths read the Map\'s input, $$.Map.Item.Index/Value 
   ]);
   expect(await w.result(await w.run({ prefix: 'p', items: ['a', 'b', 'c'] }))).toEqual(['p0:a', 'p1:b', 'p2:c']);
 });
+
+// Step Functions reads $$ in paths too: InputPath, OutputPath, ItemsPath, a Choice's Variable and its ...Path operand.
+test('$$ in InputPath, OutputPath, ItemsPath and a Choice: the original input reached later, the State name as output', async () => {
+  const seen: unknown[] = [];
+  w.deploy('wf', [
+    {
+      node: 'First',
+      next: {
+        kind: 'choice',
+        node: 'Route',
+        rules: [{ when: { op: 'stringEqualsPath', path: '$$.Execution.Input.mode', otherPath: '$.mode' }, then: to('Split') }],
+        otherwise: to('Other'),
+      },
+      handler: () => ({ mode: 'fan' }),
+    },
+    {
+      node: 'Split',
+      next: { kind: 'map', fanout: 'M', join: 'J', itemsPath: '$$.Execution.Input.items', item: to('Work'), onEmpty: to('Agg') },
+      handler: (x) => x,
+    },
+    { node: 'Work', next: join('J', ['Work'], to('Agg')), handler: (x: number) => x * 10 },
+    {
+      node: 'Agg',
+      next: succeed,
+      dataFlow: { inputPath: '$$.Execution.Input', parameters: { 'items.$': '$.items' }, outputPath: '$$.State.Name' },
+      handler: (x) => {
+        seen.push(x);
+        return x;
+      },
+    },
+    { node: 'Other', next: succeed, dataFlow: { outputPath: '$$.Execution.Input.mode' }, handler: (x) => x },
+  ]);
+  // Agg reads the session's input, not the joined list [10, 20, 30]; its output is its state name.
+  expect(await w.result(await w.run({ mode: 'fan', items: [1, 2, 3] }))).toBe('Agg');
+  expect(seen).toEqual([{ items: [1, 2, 3] }]);
+  expect(await w.result(await w.run({ mode: 'solo', items: [] }))).toBe('solo');
+  // A $$ path of a Choice that matches nothing is States.Runtime naming the Choice, as an input path would be.
+  const d = await w.client.describeSession(await w.run({ items: [] }));
+  expect([d.status, d.error?.error]).toEqual(['FAILED', 'States.Runtime']);
+  expect(d.error?.cause).toBe("choice 'Route': Invalid path '$$.Execution.Input.mode': The choice state's condition path references an invalid value.");
+});

@@ -16,10 +16,10 @@ from .flow import WAIT_MARGIN_MS, FlowState, now_ms, reaches_join, sleep_ms
 from .gc import collect_garbage, track_garbage
 from .protocol import (
     EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT, DataFlowError, apply_template, checkpoint_item_key,
-    dag_slot_instance_key, decode_element, effective_input, encode_element, evaluate_condition, fail_details, fanout_input_item_key,
+    condition_paths, context_reads, dag_slot_instance_key, decode_element, effective_input, encode_element, evaluate_condition, fail_details, fanout_input_item_key,
     fanout_progress_item_key, js_loads,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
-    payload_object_key, read_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
+    payload_object_key, read_state_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
 )
 from .session import FailureRecord, SessionTimedOut
 from .store import gather
@@ -144,7 +144,9 @@ class Egress:
             return self._invoke(action, payload, scope)
         if kind == 'choice':
             value = self.value(payload)
-            rule = _routed(f"choice '{action['node']}'", lambda: next((r for r in action['rules'] if evaluate_condition(r['when'], value)), None))
+            context = self.rt.context_object(self.inv, action['node'], 0, context_reads([], [p for r in action['rules'] for p in condition_paths(r['when'])]))
+            rule = _routed(f"choice '{action['node']}'",
+                           lambda: next((r for r in action['rules'] if evaluate_condition(r['when'], value, context)), None))
             nxt = rule['then'] if rule is not None else action.get('otherwise')
             if nxt is None:
                 raise RoutingError(ERROR_NO_CHOICE_MATCHED,
@@ -216,7 +218,8 @@ class Egress:
     def _pass(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join."""
         raw = self.value(payload)
-        context = self.rt.context_object(self.inv, action['node'], 0, [action['dataFlow'].get('parameters')])
+        flow = action['dataFlow']
+        context = self.rt.context_object(self.inv, action['node'], 0, context_reads([flow.get('parameters')], [flow.get('inputPath'), flow.get('outputPath')]))
         value = _routed(f"pass '{action['node']}'", lambda: pass_output(action['dataFlow'], raw, context))
         if reaches_join(action['next']):
             self._checkpoint_value(instance_key(action['node'], scope.frames, scope.iteration), value)
@@ -251,8 +254,9 @@ class Egress:
             self.rt.store.put_if_absent(fanout_input_item_key(self.session, instance), attrs)
         if 'inputPath' not in action:
             return payload
+        context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([], [action['inputPath']]))
         return Payload(value=_routed(f"{action['kind']} '{action['fanout']}'",
-                                           lambda: effective_input({'inputPath': action['inputPath']}, raw)))
+                                     lambda: effective_input({'inputPath': action['inputPath']}, raw, context)))
 
     def _fan_out_output(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Parallel's or Map's ResultSelector, ResultPath and OutputPath on the joined list, in the join's scope."""
@@ -266,7 +270,9 @@ class Egress:
                 raise RoutingError('Unum.InvalidConfig',
                                    f"'{action['fanout']}': its raw input was not recorded when it fanned out (deploy matching cdk-unum versions)")
             raw = self.rt.store.decode_value(self.session, item)
-        value = _routed(f"'{action['fanout']}'", lambda: state_output(action['dataFlow'], raw, joined))
+        flow = action['dataFlow']
+        context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([flow.get('resultSelector')], [flow.get('outputPath')]))
+        value = _routed(f"'{action['fanout']}'", lambda: state_output(flow, raw, joined, context=context))
         if reaches_join(action['next']):
             self._checkpoint_value(instance, value)
         return self.step(action['next'], Payload(value=value), scope, action['fanout'])
@@ -317,7 +323,8 @@ class Egress:
         iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
         value = self.value(self._fan_out_input(action, payload, Scope(scope.frames, iteration)))
         if action.get('itemsPath') is not None:
-            found = read_path(value, action['itemsPath'])
+            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([], [action['itemsPath']]))
+            found = read_state_path(value, action['itemsPath'], context)
             selected = found.get('value')
             if not found['found'] or not isinstance(selected, list):
                 raise RoutingError('States.Runtime',
@@ -384,7 +391,7 @@ class Egress:
         """A Map item's input: the itemSelector applied to the Map's input, with $$.Map.Item the item (Step Functions' ItemSelector)."""
         if 'itemSelector' not in action:
             return item
-        context = self.rt.context_object(self.inv, action['fanout'], 0, [action['itemSelector']], {'index': index, 'value': item})
+        context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([action['itemSelector']], []), {'index': index, 'value': item})
         return _routed(f"map '{action['fanout']}'", lambda: apply_template(action['itemSelector'], map_input, 'ItemSelector', context))
 
     def _continue_fanouts_later(self) -> None:

@@ -23,7 +23,7 @@ from .log import Logger, invocation_fields, json_logger, with_fields
 from .metrics import Metrics
 from .protocol import (
     ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, DataFlowError, EnvelopeError,
-    account_of_function_arn, checkpoint_item_key, context_object, effective_input, reads_context, reads_session_record,
+    account_of_function_arn, checkpoint_item_key, context_object, context_reads, effective_input,
     session_item_key, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
     payload_object_key, sampled_trace_id, state_output, workflow_deadline, write_path,
 )
@@ -379,7 +379,7 @@ class Runtime:
 
         def select_input():
             # Step Functions' InputPath and Parameters select what the user code sees (again per retry when they read $$.State.RetryCount).
-            context = self.context_object(inv, envelope['node'], attempt, [parameters])
+            context = self.context_object(inv, envelope['node'], attempt, context_reads([parameters], [js.prop(flow, 'inputPath') if flow is not None else None]))
             return self._apply_data_flow(inv, lambda: effective_input(flow, raw, context))
 
         user_input = select_input()
@@ -412,7 +412,7 @@ class Runtime:
                         'error': name, 'cause': error_cause(e), 'attempt': attempt, 'delayMs': delay, 'notBefore': not_before})
                     if not self._await_retry(inv, attempt, not_before):
                         return None
-                    if reads_context(parameters):
+                    if context_reads([parameters], [js.prop(flow, 'inputPath') if flow is not None else None])['context']:
                         user_input = select_input()
                         if user_input is _FAILED:
                             return None
@@ -428,7 +428,7 @@ class Runtime:
         if caught is None and flow is not None:
             # ResultSelector, ResultPath (into the raw input), OutputPath.
             result = output
-            context = self.context_object(inv, envelope['node'], attempt, [js.prop(flow, 'resultSelector')])
+            context = self.context_object(inv, envelope['node'], attempt, context_reads([js.prop(flow, 'resultSelector')], [js.prop(flow, 'outputPath')]))
             # Lambda sets the version it runs (an alias's resolved version), which is lambda:invoke's ExecutedVersion.
             version = os.environ.get('AWS_LAMBDA_FUNCTION_VERSION', '$LATEST')
             output = self._apply_data_flow(inv, lambda: state_output(flow, raw, result, version, context))
@@ -452,21 +452,21 @@ class Runtime:
             return attrs, True, output
         return (winner if winner is not None else self.store.get(key)), False, None
 
-    def context_object(self, inv: Invocation, state: str, attempt: int, templates: List[Any],
+    def context_object(self, inv: Invocation, state: str, attempt: int, reads: Dict[str, bool],
                        map_item: Optional[Dict[str, Any]] = None) -> Any:
         """
-        The context object ($$) of `state`, or UNDEFINED when no template reads it, so a workflow
-        without $$ pays nothing. The session record is read, once per invocation, only for
+        The context object ($$) of `state`, or UNDEFINED when the state's templates and paths do not
+        read it (`reads`, from context_reads), so a workflow without $$ pays nothing. The session record is read, once per invocation, only for
         $$.Execution.Input / StartTime: the input may be large, so the envelope does not carry it.
         """
-        if not any(reads_context(t) for t in templates):
+        if not reads['context']:
             return js.UNDEFINED
         facts: Dict[str, Any] = {
             'workflow': inv.envelope['workflow'], 'session': inv.envelope['session'], 'state': state,
             'enteredTime': inv.entered_time, 'attempt': attempt, 'region': os.environ.get('AWS_REGION'),
             'account': account_of_function_arn(getattr(inv.lambda_context, 'invoked_function_arn', None)),
         }
-        if any(reads_session_record(t) for t in templates):
+        if reads['sessionRecord']:
             facts.update(self._session_facts(inv))
         if map_item is not None:
             facts['mapItem'] = map_item

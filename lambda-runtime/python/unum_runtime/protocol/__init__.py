@@ -4,13 +4,15 @@ Constants and key formats come from _generated.py (`npx projen protocol:vectors`
 conformance vectors in protocol-vectors/ check every function against the TypeScript.
 """
 from ._generated import *  # noqa: F401,F403  every protocol constant, generated from src/protocol
-from .conditions import evaluate_condition, validate_condition  # noqa: F401
+from .conditions import condition_paths, evaluate_condition, validate_condition  # noqa: F401
 from .config import parse_config  # noqa: F401
 from .context import (  # noqa: F401
-    account_of_function_arn, context_object, context_path_problem, read_context_path, reads_context, reads_session_record,
+    account_of_function_arn, context_object, context_path_problem, context_reads, query_state_path, read_context_path, read_state_path,
+    reads_context, reads_session_record,
 )
 from .dataflow import (  # noqa: F401
-    DataFlowError, apply_template, effective_input, needs_raw_input, pass_output, state_output, template_problems, validate_data_flow,
+    DataFlowError, apply_template, effective_input, needs_raw_input, parse_state_path, pass_output, state_output, template_problems,
+    validate_data_flow,
 )
 from .intrinsics import evaluate_intrinsic, intrinsic_paths, is_intrinsic, json_equals, parse_intrinsic, seeded_random_int  # noqa: F401
 from .deadline import is_past_deadline, timeout_cause, workflow_deadline  # noqa: F401

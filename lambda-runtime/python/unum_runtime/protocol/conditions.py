@@ -5,28 +5,29 @@ import re
 
 from . import js
 from ._generated import COMPARISON_OPERATORS, TYPE_TEST_OPERATORS
+from .context import query_state_path
+from .dataflow import parse_state_path
 from .dataflow_error import DataFlowError
-from .jsonpath import parse_query, query_path
 
-__all__ = ["COMPARISON_OPERATORS", "TYPE_TEST_OPERATORS", "evaluate_condition", "validate_condition"]
+__all__ = ["COMPARISON_OPERATORS", "TYPE_TEST_OPERATORS", "evaluate_condition", "validate_condition", "condition_paths"]
 
-def evaluate_condition(condition, document):
-    """Evaluates a condition (its JSON form) against a document (the node's output)."""
+def evaluate_condition(condition, document, context=js.UNDEFINED):
+    """Evaluates a condition (its JSON form) against a document (the node's output); `$$` paths read `context`."""
     op = condition["op"]
     if op == "and":
-        return all(evaluate_condition(c, document) for c in condition["conditions"])
+        return all(evaluate_condition(c, document, context) for c in condition["conditions"])
     if op == "or":
-        return any(evaluate_condition(c, document) for c in condition["conditions"])
+        return any(evaluate_condition(c, document, context) for c in condition["conditions"])
     if op == "not":
-        return not evaluate_condition(condition["condition"], document)
-    left = query_path(document, js.prop(condition, "path"))
+        return not evaluate_condition(condition["condition"], document, context)
+    left = query_state_path(document, js.prop(condition, "path"), context)
     if op in TYPE_TEST_OPERATORS:
         value = js.prop(condition, "value")
         return isinstance(value, bool) and _test_type(op, left) is value
     if not left["found"]:
         raise _missing_path(js.prop(condition, "path"))
     if "otherPath" in condition:
-        other = query_path(document, js.prop(condition, "otherPath"))
+        other = query_state_path(document, js.prop(condition, "otherPath"), context)
         if not other["found"]:
             raise _missing_path(js.prop(condition, "otherPath"))
         right = other["value"]
@@ -39,6 +40,16 @@ def evaluate_condition(condition, document):
 def _missing_path(path):
     """Step Functions fails the execution rather than take the Default (IsPresent tests for a field)."""
     return DataFlowError("States.Runtime", "Invalid path '%s': The choice state's condition path references an invalid value." % js.to_string(path))
+
+
+def condition_paths(condition):
+    """Every path a condition reads (variables and other paths), in rule order."""
+    op = condition["op"]
+    if op in ("and", "or"):
+        return [p for c in condition["conditions"] for p in condition_paths(c)]
+    if op == "not":
+        return condition_paths(condition["condition"])
+    return [condition["path"], condition["otherPath"]] if "otherPath" in condition else [condition["path"]]
 
 
 def validate_condition(condition):
@@ -68,7 +79,7 @@ def validate_condition(condition):
         paths = [js.prop(c, "path"), js.prop(c, "otherPath")] if path_op else [js.prop(c, "path")]
         for path in paths:
             try:
-                parse_query(path)
+                parse_state_path(path)
             except ValueError as e:
                 problems.append(str(e))
         if path_op:

@@ -8,10 +8,10 @@ import re
 from . import js
 from ._generated import CONTEXT_FIELDS
 from .intrinsics import intrinsic_paths, is_intrinsic, parse_intrinsic
-from .jsonpath import parse_path, read_path
+from .jsonpath import parse_path, query_path, read_path
 
 __all__ = ["account_of_function_arn", "context_object", "read_context_path", "context_path_problem", "reads_context",
-           "reads_session_record"]
+           "reads_session_record", "query_state_path", "read_state_path", "context_reads"]
 
 _ACCOUNT = re.compile(r"^[0-9]{12}$")
 
@@ -78,6 +78,22 @@ def context_path_problem(path, in_item_selector):
         path, ", ".join("$$." + f.replace(".*", "", 1) for f in CONTEXT_FIELDS))
 
 
+def query_state_path(document, path, context=js.UNDEFINED):
+    """A path a state reads (InputPath, OutputPath, Choice variables), of its input or (`$$`) of the context object."""
+    return read_context_path(context, path) if isinstance(path, str) and path.startswith("$$") else query_path(document, path)
+
+
+def read_state_path(document, path, context=js.UNDEFINED):
+    """A reference path a state reads (ItemsPath), of its input or (`$$`) of the context object."""
+    return read_context_path(context, path) if isinstance(path, str) and path.startswith("$$") else read_path(document, path)
+
+
+def context_reads(templates, paths):
+    """What templates and paths (None where absent) read of the context object: {context, sessionRecord}."""
+    read = [p for t in templates for p in _context_paths(t)] + [p for p in paths if isinstance(p, str) and p.startswith("$$")]
+    return {"context": len(read) > 0, "sessionRecord": any(_reads_session_field(p) for p in read)}
+
+
 def reads_context(template):
     """Whether a template has a `$$` path anywhere (then the runtime builds the context object)."""
     return len(_context_paths(template)) > 0
@@ -85,14 +101,15 @@ def reads_context(template):
 
 def reads_session_record(template):
     """Whether a template reads the session record's facts (Execution.Input or StartTime, or an object holding them)."""
-    for path in _context_paths(template):
-        try:
-            dotted = _field(path)
-        except ValueError:
-            continue
-        if dotted in ("", "Execution", "Execution.StartTime", "Execution.Input") or dotted.startswith("Execution.Input."):
-            return True
-    return False
+    return any(_reads_session_field(p) for p in _context_paths(template))
+
+
+def _reads_session_field(path):
+    try:
+        dotted = _field(path)
+    except ValueError:
+        return False
+    return dotted in ("", "Execution", "Execution.StartTime", "Execution.Input") or dotted.startswith("Execution.Input.")
 
 
 def _context_paths(template):
