@@ -1,4 +1,4 @@
-import { intrinsicPaths, isIntrinsic, parseIntrinsic } from './intrinsics';
+import { intrinsicPaths, isIntrinsic, parsedIntrinsic } from './intrinsics';
 import { parsePath, queryPath, readPath } from './jsonpath';
 
 /**
@@ -141,9 +141,25 @@ function contextField(path: string): string {
   return parsePath(`$${path.slice(2)}`).map(String).join('.');
 }
 
-function contextPaths(template: unknown): string[] {
-  if (Array.isArray(template)) return template.flatMap(contextPaths);
+/**
+ * The `$$` paths of a template, by template object: the runtime asks for
+ * every invocation and every Map item, and the templates are the
+ * configuration's, loaded once, so each is scanned once.
+ */
+const CONTEXT_PATHS = new WeakMap<object, readonly string[]>();
+
+function contextPaths(template: unknown): readonly string[] {
   if (template === null || typeof template !== 'object') return [];
+  let paths = CONTEXT_PATHS.get(template);
+  if (paths === undefined) {
+    paths = scanContextPaths(template);
+    CONTEXT_PATHS.set(template, paths);
+  }
+  return paths;
+}
+
+function scanContextPaths(template: object): string[] {
+  if (Array.isArray(template)) return template.flatMap(contextPaths);
   return Object.entries(template).flatMap(([key, value]) => {
     if (key.endsWith('.$')) return expressionContextPaths(value);
     return contextPaths(value);
@@ -155,7 +171,7 @@ function expressionContextPaths(value: unknown): string[] {
   if (typeof value !== 'string') return [];
   if (isIntrinsic(value)) {
     try {
-      return intrinsicPaths(parseIntrinsic(value)).filter((p) => p.startsWith('$$'));
+      return intrinsicPaths(parsedIntrinsic(value)).filter((p) => p.startsWith('$$'));
     } catch {
       return [];
     }

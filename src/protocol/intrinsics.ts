@@ -158,11 +158,32 @@ export function intrinsicPaths(call: IntrinsicCall): string[] {
   return call.args.flatMap((arg) => (arg.kind === 'path' ? [arg.path] : arg.kind === 'call' ? intrinsicPaths(arg.call) : []));
 }
 
+/**
+ * Parsed calls by expression. A template's expressions come from the
+ * configuration, so each is parsed once per runtime, not once per
+ * evaluation (a Map of 1,000 items would parse its itemSelector 1,000
+ * times); bounded in case expressions were ever built at run time. The trees
+ * are read-only.
+ */
+const PARSED = new Map<string, IntrinsicCall>();
+const PARSED_LIMIT = 1024;
+
+/** parseIntrinsic, memoized by expression (an expression that does not parse is not kept and throws each time). */
+export function parsedIntrinsic(expression: string): IntrinsicCall {
+  let call = PARSED.get(expression);
+  if (call === undefined) {
+    call = parseIntrinsic(expression);
+    if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+    PARSED.set(expression, call);
+  }
+  return call;
+}
+
 /** Evaluates an intrinsic expression against the state's input (`$`) and the context object (`$$`). */
 export function evaluateIntrinsic(expression: string, document: unknown, context?: unknown): unknown {
   let call: IntrinsicCall;
   try {
-    call = parseIntrinsic(expression);
+    call = parsedIntrinsic(expression);
   } catch (e) {
     throw new DataFlowError('States.IntrinsicFailure', (e as Error).message);
   }

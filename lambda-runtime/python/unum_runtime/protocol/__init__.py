@@ -14,7 +14,9 @@ from .dataflow import (  # noqa: F401
     DataFlowError, apply_template, effective_input, needs_raw_input, parse_state_path, pass_output, state_output, template_problems,
     validate_data_flow,
 )
-from .intrinsics import evaluate_intrinsic, intrinsic_paths, is_intrinsic, json_equals, parse_intrinsic, seeded_random_int  # noqa: F401
+from .intrinsics import (  # noqa: F401
+    evaluate_intrinsic, intrinsic_paths, is_intrinsic, json_equals, parse_intrinsic, parsed_intrinsic, seeded_random_int,
+)
 from .deadline import is_past_deadline, timeout_cause, workflow_deadline  # noqa: F401
 from .envelope import EnvelopeError, looks_like_envelope, parse_envelope, sqs_session_id  # noqa: F401
 from .js import UNDEFINED, dumps as js_dumps, loads as js_loads  # noqa: F401

@@ -7,7 +7,7 @@ import re
 
 from . import js
 from ._generated import CONTEXT_FIELDS
-from .intrinsics import intrinsic_paths, is_intrinsic, parse_intrinsic
+from .intrinsics import intrinsic_paths, is_intrinsic, parsed_intrinsic
 from .jsonpath import parse_path, query_path, read_path
 
 __all__ = ["account_of_function_arn", "context_object", "read_context_path", "context_path_problem", "reads_context",
@@ -112,11 +112,29 @@ def _reads_session_field(path):
     return dotted in ("", "Execution", "Execution.StartTime", "Execution.Input") or dotted.startswith("Execution.Input.")
 
 
+# The `$$` paths of a template, by template object (dicts cannot be weakly referenced, so by id, the
+# entry holding the template so that the id stays its own): the runtime asks for every invocation and
+# every Map item, and the templates are the configuration's, loaded once, so each is scanned once.
+_CONTEXT_PATHS = {}
+_CONTEXT_PATHS_LIMIT = 4096
+
+
 def _context_paths(template):
+    if not isinstance(template, (list, dict)):
+        return []
+    entry = _CONTEXT_PATHS.get(id(template))
+    if entry is not None and entry[0] is template:
+        return entry[1]
+    paths = _scan_context_paths(template)
+    if len(_CONTEXT_PATHS) >= _CONTEXT_PATHS_LIMIT:
+        _CONTEXT_PATHS.clear()
+    _CONTEXT_PATHS[id(template)] = (template, paths)
+    return paths
+
+
+def _scan_context_paths(template):
     if isinstance(template, list):
         return [p for t in template for p in _context_paths(t)]
-    if not isinstance(template, dict):
-        return []
     out = []
     for key in js.keys(template):
         value = template[key]
@@ -133,7 +151,7 @@ def _expression_context_paths(value):
         return []
     if is_intrinsic(value):
         try:
-            return [p for p in intrinsic_paths(parse_intrinsic(value)) if p.startswith("$$")]
+            return [p for p in intrinsic_paths(parsed_intrinsic(value)) if p.startswith("$$")]
         except ValueError:
             return []
     return [value] if value.startswith("$$") else []
