@@ -74,10 +74,17 @@ export class Map extends State implements INextable {
   public readonly endStates: INextable[];
   private iterator?: State;
   private readonly dataFlow?: DataFlow;
+  // What the graph state needs of the props; the itemSelector only as rendered (tokens resolved, checked).
+  private readonly itemsPath?: string;
+  private readonly width?: number;
+  private readonly maxConcurrency?: number;
   private readonly itemSelector?: { [key: string]: any };
 
-  constructor(scope: Construct, id: string, private readonly props: MapProps = {}) {
+  constructor(scope: Construct, id: string, props: MapProps = {}) {
     super(scope, id);
+    this.itemsPath = props.itemsPath;
+    this.width = props.width;
+    this.maxConcurrency = props.maxConcurrency;
     this.endStates = [this];
     const { inputPath, resultSelector, resultPath, outputPath } = props;
     this.dataFlow = toDataFlow(`Map '${id}' (${this.node.path})`, { inputPath, resultSelector, resultPath, outputPath });
@@ -115,14 +122,14 @@ export class Map extends State implements INextable {
 
   /** @internal */
   public _toGraphState(): MapState {
-    const itemsPath = this.props.itemsPath ?? (this.props.width === undefined ? '$' : undefined);
+    const itemsPath = this.itemsPath ?? (this.width === undefined ? '$' : undefined);
     return {
       kind: 'map',
       id: this.id,
       ...(this.iterator ? { iterator: this.iterator.id } : {}),
       ...(itemsPath !== undefined ? { itemsPath } : {}),
-      ...(this.props.width !== undefined ? { width: this.props.width } : {}),
-      ...(this.props.maxConcurrency ? { maxConcurrency: this.props.maxConcurrency } : {}),
+      ...(this.width !== undefined ? { width: this.width } : {}),
+      ...(this.maxConcurrency ? { maxConcurrency: this.maxConcurrency } : {}),
       ...(this.itemSelector !== undefined ? { itemSelector: this.itemSelector } : {}),
       ...(this._nextState ? { next: this._nextState.id } : {}),
       ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
