@@ -1,6 +1,7 @@
 import { queryStatePath } from './context';
 import { parseStatePath } from './dataflow';
 import { DataFlowError } from './dataflow-error';
+import { jsonType } from './json-type';
 
 /**
  * The serialized rule language of `Condition`, evaluated by the runtime
@@ -103,7 +104,7 @@ export function validateCondition(condition: ConditionJson): string[] {
     }
     if (leaf.op.endsWith('Path')) return;
     const expected = isTypeTest || base === 'booleanEquals' ? 'boolean' : base.startsWith('number') ? 'number' : 'string';
-    if (typeof leaf.value !== expected) {
+    if (jsonType(leaf.value) !== expected) {
       problems.push(`${leaf.op} on '${leaf.path}' needs a ${expected} value (got ${JSON.stringify(leaf.value)})`);
     }
   };

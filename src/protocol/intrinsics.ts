@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'crypto';
 import { DataFlowError } from './dataflow-error';
+import { jsonType } from './json-type';
 import { parseQuery, queryPath } from './jsonpath';
 
 /**
@@ -228,9 +229,9 @@ function arity(name: string, args: unknown[], min: number, max: number = min): v
 }
 
 function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+  const type = jsonType(value);
+  if (type === 'null') return type;
+  return type === 'array' || type === 'object' ? `an ${type}` : `${type} ${JSON.stringify(value)}`;
 }
 
 function expectArray(name: string, value: unknown, what: string): unknown[] {

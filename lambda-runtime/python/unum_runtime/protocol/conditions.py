@@ -86,21 +86,11 @@ def validate_condition(condition):
             return
         expected = "boolean" if is_type_test or base == "booleanEquals" else "number" if base.startswith("number") else "string"
         value = js.prop(c, "value")
-        if _typeof(value) != expected:
+        if js.json_type(value) != expected:
             problems.append("%s on '%s' needs a %s value (got %s)" % (op, js.to_string(js.prop(c, "path")), expected, js.stringify(value)))
 
     visit(condition)
     return problems
-
-
-def _typeof(value):
-    if isinstance(value, bool):
-        return "boolean"
-    if js.is_number(value):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "undefined" if value is js.UNDEFINED else "object"
 
 
 def _test_type(op, left):

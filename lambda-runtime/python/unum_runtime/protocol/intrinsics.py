@@ -224,14 +224,10 @@ def _arity(name, args, low, high=None):
 
 
 def _describe(value):
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    kind = "boolean" if isinstance(value, bool) else "number" if js.is_number(value) else "string"
-    return "%s %s" % (kind, js.dumps(value))
+    kind = js.json_type(value)
+    if kind == "null":
+        return kind
+    return "an %s" % kind if kind in ("array", "object") else "%s %s" % (kind, js.dumps(value))
 
 
 def _array(name, value, what):
