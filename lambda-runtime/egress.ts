@@ -78,7 +78,8 @@ const NOT_TOWARDS_A_MAP = new Set<Action['kind']>(['invoke', 'succeed', 'fail'])
  */
 export class Egress {
   private invoked = false;
-  private materialized?: Promise<unknown[]>;
+  // By join: one egress may complete nested joins (an inner Map's, then the Parallel's around it), each with its own list.
+  private readonly materialized = new Map<string, Promise<unknown[]>>();
 
   /** `replay`: the checkpoint existed already (a retry, duplicate or continuation). */
   constructor(private readonly rt: Runtime, private readonly inv: Invocation, replay: boolean,
@@ -536,11 +537,16 @@ export class Egress {
     if (eager) await collectGarbage(store, this.session);
   }
 
-  /** The plain value (a fan-in list is read once per invocation). */
+  /** The plain value (each fan-in list is read once per invocation). */
   private async value(payload: Payload): Promise<unknown> {
     if ('value' in payload) return payload.value;
-    this.materialized ??= this.rt.store.readFanIn(this.session, payload.fanIn);
-    return this.materialized;
+    const key = JSON.stringify(payload.fanIn);
+    let list = this.materialized.get(key);
+    if (list === undefined) {
+      list = this.rt.store.readFanIn(this.session, payload.fanIn);
+      this.materialized.set(key, list);
+    }
+    return list;
   }
 
   private async toInput(payload: Payload, target: string): Promise<Input> {

@@ -108,7 +108,8 @@ class Egress:
         self.fanouts = fanouts if fanouts is not None else Fanouts(rt, inv, replay)
         self._invoked = False
         self._lock = threading.Lock()
-        self._materialized: Optional[List[Any]] = None
+        # By join: one egress may complete nested joins (an inner Map's, then the Parallel's around it), each with its own list.
+        self._materialized: Dict[str, List[Any]] = {}
 
     @property
     def session(self) -> Mapping[str, Any]:
@@ -567,13 +568,14 @@ class Egress:
             collect_garbage(store, self.session)
 
     def value(self, payload: Payload) -> Any:
-        """The plain value (a fan-in list is read once per invocation)."""
+        """The plain value (each fan-in list is read once per invocation)."""
         if payload.fan_in is None:
             return payload.value
+        key = js_dumps(payload.fan_in)
         with self._lock:
-            if self._materialized is None:
-                self._materialized = self.rt.store.read_fan_in(self.session, payload.fan_in)
-            return self._materialized
+            if key not in self._materialized:
+                self._materialized[key] = self.rt.store.read_fan_in(self.session, payload.fan_in)
+            return self._materialized[key]
 
     def _to_input(self, payload: Payload, target: str) -> Dict[str, Any]:
         if payload.fan_in is not None:
