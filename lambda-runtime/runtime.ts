@@ -283,7 +283,7 @@ export class Runtime {
     let item = existing;
     let value: unknown;
     if (existing === undefined) {
-      const input = await this.readStartInput(inv);
+      const input = await this.readInput(inv, true);
       if (input === NO_INPUT) return { session: envelope.session, instance, status: 'failed' };
       await this.startSession(inv, input);
       const attrs = await this.encodeValue(inv, input, '', payloadObjectKey(envelope, instance, 'output'), Math.min(this.payloadThreshold, ITEM_VALUE_LIMIT));
@@ -303,15 +303,19 @@ export class Runtime {
     return this.run(inline.envelope, inv.lambdaContext, true);
   }
 
-  /** The session input of a start; NO_INPUT when it cannot be read (the session is failed). */
-  private async readStartInput(inv: Invocation): Promise<unknown> {
+  /**
+   * The instance's input; NO_INPUT when it cannot be read (a missing S3
+   * object or JSON that does not parse), after failing the session
+   * (`isStart`: the session record is created failed).
+   */
+  private async readInput(inv: Invocation, isStart: boolean): Promise<unknown> {
     try {
       return await this.resolveInput(inv.envelope, inv.envelope.input);
     } catch (e) {
       if ((e as Error).name !== 'NoSuchKey' && (e as Error).name !== 'SyntaxError') throw e;
       await this.failSession(inv, {
         node: inv.envelope.node, instance: inv.instance, error: 'Unum.InvalidInput', cause: `cannot read the input: ${errorCause(e)}`,
-      }, true);
+      }, isStart);
       return NO_INPUT;
     }
   }
@@ -382,16 +386,8 @@ export class Runtime {
     const { envelope, instance } = inv;
     // With start states, those created the session.
     const isStart = this.isStart(envelope) && this.config.start === undefined;
-    let input: unknown;
-    try {
-      input = await this.resolveInput(envelope, envelope.input);
-    } catch (e) {
-      if ((e as Error).name !== 'NoSuchKey' && (e as Error).name !== 'SyntaxError') throw e;
-      await this.failSession(inv, {
-        node: envelope.node, instance, error: 'Unum.InvalidInput', cause: `cannot read the input: ${errorCause(e)}`,
-      }, isStart);
-      return undefined;
-    }
+    const input = await this.readInput(inv, isStart);
+    if (input === NO_INPUT) return undefined;
     if (isStart) await this.startSession(inv, input);
 
     const flow = this.config.dataFlow;

@@ -1,7 +1,7 @@
 """Compiled workflows run end to end by the Python runtime: exact results, one commit per instance."""
 import json
 
-from unum_runtime.protocol import SESSION_ATTR, fanout_progress_item_key, join_key_base
+from unum_runtime.protocol import SESSION_ATTR, fanout_progress_item_key, join_key_base, payload_object_key, start_object_key
 
 
 class TransientError(Exception):
@@ -332,3 +332,18 @@ def test_bounded_map_after_a_join_is_issued_by_the_item_that_completed_the_join(
     # The squares cubed: (i^2)^3 for i = 1..5, in index order; every instance committed once.
     assert w.result(session) == [1, 64, 729, 4096, 15625]
     assert set(w.commits(session).values()) == {1} and len(w.commits(session)) == 1 + 5 + 5 + 1
+
+
+def _s3_envelope(w, session, node, key):
+    return {'unum': 1, 'workflow': 'chain', 'session': session, 'node': node, 'frames': [], 'iteration': 0,
+            'input': {'s3': {'bucket': w.bucket, 'key': key}}}
+
+
+def test_a_start_input_that_cannot_be_read_fails_the_session_with_unum_invalid_input(world):
+    w = world('chain').deploy({'A': lambda x, ctx: x, 'B': lambda x, ctx: x, 'C': lambda x, ctx: x})
+    # The session record is created failed; the user code never runs.
+    w.send('A', _s3_envelope(w, 'unreadable-start', 'A', start_object_key({'workflow': 'chain', 'session': 'unreadable-start'})))
+    item = w.session_item('unreadable-start')
+    assert item[SESSION_ATTR['STATUS']]['S'] == 'FAILED' and item[SESSION_ATTR['ERROR']]['S'] == 'Unum.InvalidInput'
+    assert item[SESSION_ATTR['CAUSE']]['S'].startswith('cannot read the input: ')
+    assert w.runs == {}

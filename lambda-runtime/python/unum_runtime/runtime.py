@@ -65,6 +65,8 @@ class _DataFlowFailed:
 
 
 _FAILED = _DataFlowFailed()
+# An input that cannot be read (already recorded on the session): the input itself may be None.
+_NO_INPUT = object()
 
 
 @dataclass
@@ -248,13 +250,8 @@ class Runtime:
         existing = self.store.get(key)
         item, value, mine = existing, None, False
         if existing is None:
-            try:
-                value = self._resolve_input(envelope, envelope['input'])
-            except Exception as e:
-                if error_name(e) != 'NoSuchKey' and not isinstance(e, json.JSONDecodeError):
-                    raise
-                self.fail_session(inv, FailureRecord(
-                    node=envelope['node'], instance=instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), True)
+            value = self._read_input(inv, True)
+            if value is _NO_INPUT:
                 return {'session': envelope['session'], 'instance': instance, 'status': 'failed'}
             self._start_session(inv, value)
             attrs = self.encode_value(inv, value, '', payload_object_key(envelope, instance, 'output'), min(self.payload_threshold, ITEM_VALUE_LIMIT))
@@ -362,13 +359,8 @@ class Runtime:
         envelope, instance = inv.envelope, inv.instance
         # With start states, those created the session.
         is_start = self._is_start(envelope) and self.config.get('start') is None
-        try:
-            raw = self._resolve_input(envelope, envelope['input'])
-        except Exception as e:
-            if error_name(e) != 'NoSuchKey' and not isinstance(e, json.JSONDecodeError):
-                raise
-            self.fail_session(inv, FailureRecord(
-                node=envelope['node'], instance=instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), is_start)
+        raw = self._read_input(inv, is_start)
+        if raw is _NO_INPUT:
             return None
         if is_start:
             self._start_session(inv, raw)
@@ -493,6 +485,19 @@ class Runtime:
             inv.logger.error('input/output processing failed', {'error': e.name, 'cause': str(e)})
             self.fail_session(inv, FailureRecord(node=inv.envelope['node'], instance=inv.instance, error=e.name, cause=str(e)))
             return _FAILED
+
+    def _read_input(self, inv: Invocation, is_start: bool) -> Any:
+        """The instance's input; _NO_INPUT when it cannot be read (a missing S3 object or JSON that does
+        not parse), after failing the session (`is_start`: the session record is created failed)."""
+        envelope = inv.envelope
+        try:
+            return self._resolve_input(envelope, envelope['input'])
+        except Exception as e:
+            if error_name(e) != 'NoSuchKey' and not isinstance(e, json.JSONDecodeError):
+                raise
+            self.fail_session(inv, FailureRecord(
+                node=envelope['node'], instance=inv.instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), is_start)
+            return _NO_INPUT
 
     def _resolve_input(self, session: Mapping[str, Any], input_: Mapping[str, Any]) -> Any:
         if 'value' in input_:
