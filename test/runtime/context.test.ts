@@ -5,6 +5,7 @@
  */
 import { join, succeed, to, World } from './harness';
 import { SESSION_ATTR } from '../../src/protocol';
+import { CHARGE_FLOW, ITEM_SELECTOR, PATHS, STAMP_PARAMETERS } from '../support/context-fixture';
 
 let w: World;
 const region = process.env.AWS_REGION ?? 'local';
@@ -30,21 +31,9 @@ test('Parameters read Execution, StateMachine and State; RetryCount counts the r
   let seen: unknown;
   w.deploy('wf', [{
     node: 'Charge',
-    next: { kind: 'pass', node: 'Stamp', dataFlow: { parameters: { 'order.$': '$', 'pass.$': '$$.State.Name', 'name.$': '$$.Execution.Name' } }, next: succeed },
+    next: { kind: 'pass', node: 'Stamp', dataFlow: { parameters: STAMP_PARAMETERS }, next: succeed },
     retry: [{ errors: ['Flaky'], intervalSeconds: 0.001, maxAttempts: 2, backoffRate: 1 }],
-    dataFlow: {
-      parameters: {
-        'name.$': '$$.Execution.Name',
-        'id.$': '$$.Execution.Id',
-        'x.$': '$$.Execution.Input.x',
-        'start.$': '$$.Execution.StartTime',
-        'state.$': '$$.State.Name',
-        'retries.$': '$$.State.RetryCount',
-        'machine.$': '$$.StateMachine.Name',
-        'own.$': '$.x',
-      },
-      resultSelector: { 'value.$': '$.x', 'by.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount' },
-    },
+    dataFlow: CHARGE_FLOW,
     handler: (input: { retries: number }, ctx) => {
       seen = input;
       if (ctx.attempt < 2) throw new Flaky();
@@ -90,7 +79,7 @@ test('Map itemSelector: .$ paths read the Map\'s input, $$.Map.Item.Index/Value 
         itemsPath: '$.items',
         item: to('Work'),
         onEmpty: to('Agg'),
-        itemSelector: { 'index.$': '$$.Map.Item.Index', 'item.$': '$$.Map.Item.Value', 'prefix.$': '$.prefix', 'fixed': 1 },
+        itemSelector: ITEM_SELECTOR,
       },
       handler: (x) => x,
     },
@@ -109,27 +98,27 @@ test('$$ in InputPath, OutputPath, ItemsPath and a Choice: the original input re
       next: {
         kind: 'choice',
         node: 'Route',
-        rules: [{ when: { op: 'stringEqualsPath', path: '$$.Execution.Input.mode', otherPath: '$.mode' }, then: to('Split') }],
+        rules: [{ when: PATHS.route, then: to('Split') }],
         otherwise: to('Other'),
       },
       handler: () => ({ mode: 'fan' }),
     },
     {
       node: 'Split',
-      next: { kind: 'map', fanout: 'M', join: 'J', itemsPath: '$$.Execution.Input.items', item: to('Work'), onEmpty: to('Agg') },
+      next: { kind: 'map', fanout: 'M', join: 'J', itemsPath: PATHS.itemsPath, item: to('Work'), onEmpty: to('Agg') },
       handler: (x) => x,
     },
     { node: 'Work', next: join('J', ['Work'], to('Agg')), handler: (x: number) => x * 10 },
     {
       node: 'Agg',
       next: succeed,
-      dataFlow: { inputPath: '$$.Execution.Input', parameters: { 'items.$': '$.items' }, outputPath: '$$.State.Name' },
+      dataFlow: PATHS.agg,
       handler: (x) => {
         seen.push(x);
         return x;
       },
     },
-    { node: 'Other', next: succeed, dataFlow: { outputPath: '$$.Execution.Input.mode' }, handler: (x) => x },
+    { node: 'Other', next: succeed, dataFlow: PATHS.other, handler: (x) => x },
   ]);
   // Agg reads the session's input, not the joined list [10, 20, 30]; its output is its state name.
   expect(await w.result(await w.run({ mode: 'fan', items: [1, 2, 3] }))).toBe('Agg');
