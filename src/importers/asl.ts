@@ -43,10 +43,15 @@ const KNOWN: Record<string, string[]> = {
   Fail: ['Type', 'Comment', 'Error', 'Cause', 'ErrorPath', 'CausePath', 'QueryLanguage'],
 };
 
+const HEARTBEAT_WHY = 'task heartbeats are sent by activity workers and callback (.waitForTaskToken) tasks, and a Lambda function '
+  + 'sends none; remove it, and bound the task with TimeoutSeconds (it becomes the function\'s timeout)';
+
 /** Why a field cannot be kept, for the ones users meet most. */
 const WHY: Record<string, string> = {
-  HeartbeatSeconds: 'task heartbeats need a callback from a running activity; a Lambda function has none',
-  HeartbeatSecondsPath: 'task heartbeats need a callback from a running activity; a Lambda function has none',
+  // Heartbeats come from activity workers and callback tasks (SendTaskHeartbeat with a task token); what Step Functions
+  // does with one on a synchronous Lambda task is not documented, so it is refused rather than guessed.
+  HeartbeatSeconds: HEARTBEAT_WHY,
+  HeartbeatSecondsPath: HEARTBEAT_WHY,
   TimeoutSecondsPath: 'the timeout of an UnumFunction is fixed at synth',
   Credentials: 'each UnumFunction runs with its own role; cross-account task credentials are not supported',
   ItemReader: 'distributed maps (ItemReader) read items from S3; cdk-unum maps over an array in the previous output',
@@ -300,7 +305,8 @@ class AslTranslator {
       const params = state.Parameters ?? {};
       const fnName = params.FunctionName;
       if (typeof fnName !== 'string') {
-        this.reject(name, 'lambda:invoke needs a static Parameters.FunctionName (FunctionName.$ cannot be resolved at synth)');
+        this.reject(name, 'lambda:invoke needs a static Parameters.FunctionName: FunctionName.$ cannot be resolved at synth, where each function '
+          + 'is created and granted its successors; name the function, or route with a Choice to one Task per function');
         return;
       }
       keys.push(fnName, fnName.split(':').length >= 7 ? fnName.split(':')[6] : fnName);
