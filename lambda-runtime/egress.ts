@@ -8,9 +8,11 @@ import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
   Action, DagJoinAction, Envelope, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, FanInRef, FanoutFailure,
   FanoutOrigin, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey, SessionRef, evaluateCondition, fanoutAttemptKey,
-  fanoutInputItemKey, fanoutProgressItemKey, handlesFailures, instanceKey, joinInstanceKey, payloadObjectKey, readPath, writePath,
+  fanoutInputItemKey, fanoutProgressItemKey, handlesFailures, instanceKey, joinInstanceKey, payloadObjectKey, writePath,
 } from '../src/protocol';
+import { conditionPaths } from '../src/protocol/conditions';
 import { ChoiceAction, FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
+import { contextReads, readStatePath } from '../src/protocol/context';
 import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawInput, passOutput, stateOutput } from '../src/protocol/dataflow';
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
@@ -98,7 +100,8 @@ const NOT_TOWARDS_A_MAP = new Set<Action['kind']>(['invoke', 'succeed', 'fail'])
  */
 export class Egress {
   private invoked = false;
-  private materialized?: Promise<unknown[]>;
+  // By join: one egress may complete nested joins (an inner Map's, then the Parallel's around it), each with its own list.
+  private readonly materialized = new Map<string, Promise<unknown[]>>();
 
   /** `replay`: the checkpoint existed already (a retry, duplicate or continuation). */
   constructor(private readonly rt: Runtime, private readonly inv: Invocation, replay: boolean,
@@ -244,11 +247,11 @@ export class Egress {
   /** The first Choice rule that holds on the value: JSONata conditions are evaluated (async) with the variables in scope. */
   private async firstRule(action: ChoiceAction, value: unknown, scope: Scope): Promise<ChoiceAction['rules'][number] | undefined> {
     const jsonata = action.rules.filter((r) => r.when.op === 'jsonata').map((r) => (r.when as { expression: string }).expression);
-    const context = jsonata.length > 0 ? await this.rt.contextObject(this.inv, action.node, 0, jsonata) : undefined;
+    const context = await this.rt.contextObject(this.inv, action.node, 0, contextReads(jsonata, action.rules.flatMap((r) => conditionPaths(r.when))));
     for (const rule of action.rules) {
       const holds = rule.when.op === 'jsonata'
         ? await routedAsync(`choice '${action.node}'`, () => jsonataCondition((rule.when as { expression: string }).expression, value, context, scope.variables))
-        : evaluateCondition(rule.when, value);
+        : routed(`choice '${action.node}'`, () => evaluateCondition(rule.when, value, context));
       if (holds) return rule;
     }
     return undefined;
@@ -262,12 +265,12 @@ export class Egress {
     let next = scope;
     if (isJsonataFlow(flow)) {
       // JSONata: Output (default: the input) and Assign, both on $states.input; the variables go on with the value.
-      const context = await this.rt.contextObject(this.inv, action.node, 0, [flow.output, flow.assign]);
+      const context = await this.rt.contextObject(this.inv, action.node, 0, contextReads([flow.output, flow.assign], []));
       const out = await routedAsync(`pass '${action.node}'`, () => jsonataOutput(flow, { input: raw, context }, scope.variables));
       value = out.output;
       if (flow.assign !== undefined) next = { ...scope, variables: out.variables };
     } else {
-      const context = await this.rt.contextObject(this.inv, action.node, 0, [flow.parameters]);
+      const context = await this.rt.contextObject(this.inv, action.node, 0, contextReads([flow.parameters], [flow.inputPath, flow.outputPath]));
       value = routed(`pass '${action.node}'`, () => passOutput(flow, raw, context));
     }
     if (reachesJoin(action.next)) await this.checkpointValue(instanceKey(action.node, scope.frames, scope.iteration), value);
@@ -302,7 +305,8 @@ export class Egress {
       await this.rt.store.putIfAbsent(fanoutInputItemKey(this.session, instance), attrs);
     }
     if (action.inputPath === undefined) return payload;
-    return { value: routed(`${action.kind} '${action.fanout}'`, () => effectiveInput({ inputPath: action.inputPath }, raw)) };
+    const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([], [action.inputPath]));
+    return { value: routed(`${action.kind} '${action.fanout}'`, () => effectiveInput({ inputPath: action.inputPath }, raw, context)) };
   }
 
   /**
@@ -321,7 +325,9 @@ export class Egress {
       }
       raw = await this.rt.store.decodeValue(this.session, item);
     }
-    const value = routed(`'${action.fanout}'`, () => stateOutput(action.dataFlow, raw, list));
+    const flow = action.dataFlow;
+    const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([flow.resultSelector], [flow.outputPath]));
+    const value = routed(`'${action.fanout}'`, () => stateOutput(flow, raw, list, undefined, context));
     if (reachesJoin(action.next)) await this.checkpointValue(instance, value);
     return this.step(action.next, { value }, scope, action.fanout);
   }
@@ -371,14 +377,15 @@ export class Egress {
     const value = await this.value(await this.fanOutInput(action, payload, { ...scope, frames: scope.frames, iteration }));
     let items: unknown[];
     if (action.items !== undefined) {
-      const context = await this.rt.contextObject(this.inv, action.fanout, 0, [action.items]);
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([action.items], []));
       const found = await routedAsync(`map '${action.fanout}'`, () => evaluateJsonataTemplate(action.items, { input: value, context }, scope.variables, 'Items'));
       if (!Array.isArray(found)) {
         throw new RoutingError(ERROR_QUERY_EVALUATION, `map '${action.fanout}': Items must evaluate to an array, got ${JSON.stringify(found)}`);
       }
       items = found;
     } else if (action.itemsPath !== undefined) {
-      const found = readPath(value, action.itemsPath);
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([], [action.itemsPath]));
+      const found = readStatePath(value, action.itemsPath, context);
       if (!found.found || !Array.isArray(found.value)) {
         throw new RoutingError('States.Runtime', `map '${action.fanout}': itemsPath ${action.itemsPath} does not select an array in the output`);
       }
@@ -546,7 +553,7 @@ export class Egress {
   /** A Map item's input: the itemSelector applied to the Map's input, with `$$.Map.Item` the item (Step Functions' ItemSelector). */
   private async selectItem(action: MapAction, mapInput: unknown, index: number, item: unknown): Promise<unknown> {
     if (action.itemSelector === undefined) return item;
-    const context = await this.rt.contextObject(this.inv, action.fanout, 0, [action.itemSelector], { index, value: item });
+    const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([action.itemSelector], []), { index, value: item });
     return routed(`map '${action.fanout}'`, () => applyTemplate(action.itemSelector, mapInput, 'ItemSelector', context));
   }
 
@@ -716,11 +723,16 @@ export class Egress {
     if (eager) await collectGarbage(store, this.session);
   }
 
-  /** The plain value (a fan-in list is read once per invocation). */
+  /** The plain value (each fan-in list is read once per invocation). */
   private async value(payload: Payload): Promise<unknown> {
     if ('value' in payload) return payload.value;
-    this.materialized ??= this.rt.store.readFanIn(this.session, payload.fanIn);
-    return this.materialized;
+    const key = JSON.stringify(payload.fanIn);
+    let list = this.materialized.get(key);
+    if (list === undefined) {
+      list = this.rt.store.readFanIn(this.session, payload.fanIn);
+      this.materialized.set(key, list);
+    }
+    return list;
   }
 
   private async toInput(payload: Payload, target: string): Promise<Input> {

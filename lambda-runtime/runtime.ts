@@ -15,7 +15,7 @@ import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
   ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, Frame, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
-  SessionRef, TRACE_ENV, accountOfFunctionArn, contextObject, looksLikeEnvelope, readsContext, readsSessionRecord, sessionItemKey,
+  SessionRef, TRACE_ENV, accountOfFunctionArn, ContextReads, contextObject, contextReads, looksLikeEnvelope, sessionItemKey,
   parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
 } from '../src/protocol';
 import { DataFlowError, effectiveInput, isJsonataFlow, stateOutput } from '../src/protocol/dataflow';
@@ -317,7 +317,7 @@ export class Runtime {
     let item = existing;
     let value: unknown;
     if (existing === undefined) {
-      const input = await this.readStartInput(inv);
+      const input = await this.readInput(inv, true);
       if (input === NO_INPUT) return { session: envelope.session, instance, status: 'failed' };
       await this.startSession(inv, input);
       const attrs = await this.encodeValue(inv, input, '', payloadObjectKey(envelope, instance, 'output'), Math.min(this.payloadThreshold, ITEM_VALUE_LIMIT));
@@ -337,15 +337,19 @@ export class Runtime {
     return this.run(inline.envelope, inv.lambdaContext, true);
   }
 
-  /** The session input of a start; NO_INPUT when it cannot be read (the session is failed). */
-  private async readStartInput(inv: Invocation): Promise<unknown> {
+  /**
+   * The instance's input; NO_INPUT when it cannot be read (a missing S3
+   * object or JSON that does not parse), after failing the session
+   * (`isStart`: the session record is created failed).
+   */
+  private async readInput(inv: Invocation, isStart: boolean): Promise<unknown> {
     try {
       return await this.resolveInput(inv.envelope, inv.envelope.input);
     } catch (e) {
       if ((e as Error).name !== 'NoSuchKey' && (e as Error).name !== 'SyntaxError') throw e;
       await this.failSession(inv, {
         node: inv.envelope.node, instance: inv.instance, error: 'Unum.InvalidInput', cause: `cannot read the input: ${errorCause(e)}`,
-      }, true);
+      }, isStart);
       return NO_INPUT;
     }
   }
@@ -416,25 +420,17 @@ export class Runtime {
     const { envelope, instance } = inv;
     // With start states, those created the session.
     const isStart = this.isStart(envelope) && this.config.start === undefined;
-    let input: unknown;
-    try {
-      input = await this.resolveInput(envelope, envelope.input);
-    } catch (e) {
-      if ((e as Error).name !== 'NoSuchKey' && (e as Error).name !== 'SyntaxError') throw e;
-      await this.failSession(inv, {
-        node: envelope.node, instance, error: 'Unum.InvalidInput', cause: `cannot read the input: ${errorCause(e)}`,
-      }, isStart);
-      return undefined;
-    }
+    const input = await this.readInput(inv, isStart);
+    if (input === NO_INPUT) return undefined;
     if (isStart) await this.startSession(inv, input);
 
     const flow = this.config.dataFlow;
     const jsonata = isJsonataFlow(flow);
     let attempt = envelope.attempt ?? 0;
     // Step Functions' InputPath and Parameters (JSONata: Arguments) select what the user code sees (again per retry when they read $$.State.RetryCount).
-    const inputTemplate = jsonata ? flow?.arguments : flow?.parameters;
+    const inputReads = jsonata ? contextReads([flow?.arguments], []) : contextReads([flow?.parameters], [flow?.inputPath]);
     const selectInput = async () => {
-      const context = await this.contextObject(inv, envelope.node, attempt, [inputTemplate]);
+      const context = await this.contextObject(inv, envelope.node, attempt, inputReads);
       const variables = envelope.variables;
       return this.applyDataFlow(inv, () => (jsonata ? jsonataInput(flow!, input, context, variables) : effectiveInput(flow, input, context)));
     };
@@ -467,7 +463,7 @@ export class Runtime {
           const notBefore = Math.min(Date.now() + delay, envelope.deadline ?? Infinity);
           inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
           if (!await this.awaitRetry(inv, attempt, notBefore)) return undefined;
-          if (readsContext(inputTemplate)) {
+          if (inputReads.context) {
             userInput = await selectInput();
             if (userInput === DATA_FLOW_FAILED) return undefined;
           }
@@ -489,7 +485,7 @@ export class Runtime {
       // JSONata: Output (default: the result) and Assign on $states.input and $states.result (the lambda:invoke response when asked).
       const version = process.env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST';
       const result = flow.lambdaResponse === true ? stateOutput({ lambdaResponse: true }, input, output, version) : output;
-      const context = await this.contextObject(inv, envelope.node, attempt, [flow.output, flow.assign]);
+      const context = await this.contextObject(inv, envelope.node, attempt, contextReads([flow.output, flow.assign], []));
       const out = await this.applyDataFlow(inv, () => jsonataOutput(flow, { input, result, context }, envelope.variables));
       if (out === DATA_FLOW_FAILED) return undefined;
       output = (out as { output: unknown }).output;
@@ -497,7 +493,7 @@ export class Runtime {
     } else if (caught === undefined && flow !== undefined) {
       // ResultSelector, ResultPath (into the raw input), OutputPath.
       const result = output;
-      const context = await this.contextObject(inv, envelope.node, attempt, [flow.resultSelector]);
+      const context = await this.contextObject(inv, envelope.node, attempt, contextReads([flow.resultSelector], [flow.outputPath]));
       // Lambda sets the version it runs (an alias's resolved version), which is lambda:invoke's ExecutedVersion.
       const version = process.env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST';
       output = await this.applyDataFlow(inv, () => stateOutput(flow, input, result, version, context));
@@ -522,16 +518,16 @@ export class Runtime {
   }
 
   /**
-   * The context object (`$$`) of `state`, or undefined when no template of
-   * `templates` reads it, so a workflow without `$$` pays nothing. The
+   * The context object (`$$`) of `state`, or undefined when the state's
+   * templates and paths do not read it (`reads`), so a workflow without `$$` pays nothing. The
    * session record is read, once per invocation, only for
    * `$$.Execution.Input` / `StartTime`: the input may be large, so the
    * envelope does not carry it.
    */
-  async contextObject(inv: Invocation, state: string, attempt: number, templates: unknown[],
+  async contextObject(inv: Invocation, state: string, attempt: number, reads: ContextReads,
     mapItem?: { index: number; value: unknown }): Promise<Record<string, unknown> | undefined> {
-    if (!templates.some(readsContext)) return undefined;
-    const record = templates.some(readsSessionRecord) ? await this.sessionFacts(inv) : {};
+    if (!reads.context) return undefined;
+    const record = reads.sessionRecord ? await this.sessionFacts(inv) : {};
     return contextObject({
       workflow: inv.envelope.workflow,
       session: inv.envelope.session,

@@ -99,13 +99,26 @@ export class Map extends State implements INextable {
   public readonly endStates: INextable[];
   private iterator?: State;
   private readonly dataFlow?: DataFlow;
+  // What the graph state needs of the props; the itemSelector only as rendered (tokens resolved, checked).
+  private readonly itemsPath?: string;
+  private readonly width?: number;
+  private readonly maxConcurrency?: number;
   private readonly itemSelector?: { [key: string]: any };
+  private readonly items?: ProvideItems;
+  private readonly toleratedFailureCount?: number;
+  private readonly toleratedFailurePercentage?: number;
   private readonly failures: FanOutFailures;
 
-  constructor(scope: Construct, id: string, private readonly props: MapProps = {}) {
+  constructor(scope: Construct, id: string, props: MapProps = {}) {
     super(scope, id);
     this.failures = new FanOutFailures(`Map '${id}' (${this.node.path})`);
     checkTolerance(`Map '${id}' (${this.node.path})`, props.toleratedFailureCount, props.toleratedFailurePercentage);
+    this.itemsPath = props.itemsPath;
+    this.width = props.width;
+    this.maxConcurrency = props.maxConcurrency;
+    this.items = props.items;
+    this.toleratedFailureCount = props.toleratedFailureCount;
+    this.toleratedFailurePercentage = props.toleratedFailurePercentage;
     this.endStates = [this];
     const { inputPath, resultSelector, resultPath, outputPath } = props;
     this.dataFlow = toDataFlow(`Map '${id}' (${this.node.path})`, { inputPath, resultSelector, resultPath, outputPath });
@@ -171,20 +184,20 @@ export class Map extends State implements INextable {
 
   /** @internal */
   public _toGraphState(): MapState {
-    const itemsPath = this.props.itemsPath ?? (this.props.width === undefined && this.props.items === undefined ? '$' : undefined);
+    const itemsPath = this.itemsPath ?? (this.width === undefined && this.items === undefined ? '$' : undefined);
     return {
       kind: 'map',
       id: this.id,
       ...(this.iterator ? { iterator: this.iterator.id } : {}),
       ...(itemsPath !== undefined ? { itemsPath } : {}),
-      ...(this.props.items !== undefined ? { items: this.props.items.items } : {}),
-      ...(this.props.width !== undefined ? { width: this.props.width } : {}),
-      ...(this.props.maxConcurrency ? { maxConcurrency: this.props.maxConcurrency } : {}),
+      ...(this.items !== undefined ? { items: this.items.items } : {}),
+      ...(this.width !== undefined ? { width: this.width } : {}),
+      ...(this.maxConcurrency ? { maxConcurrency: this.maxConcurrency } : {}),
       ...(this.itemSelector !== undefined ? { itemSelector: this.itemSelector } : {}),
       ...(this._nextState ? { next: this._nextState.id } : {}),
       ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
-      ...(this.props.toleratedFailureCount !== undefined ? { toleratedFailureCount: this.props.toleratedFailureCount } : {}),
-      ...(this.props.toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage: this.props.toleratedFailurePercentage } : {}),
+      ...(this.toleratedFailureCount !== undefined ? { toleratedFailureCount: this.toleratedFailureCount } : {}),
+      ...(this.toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage: this.toleratedFailurePercentage } : {}),
       ...this.failures.graph(),
     };
   }

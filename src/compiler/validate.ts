@@ -2,6 +2,7 @@ import { GraphAnalysis, analyze } from './analysis';
 import { checkDagJoinPlacement, DagPlan, planDagJoins } from './dag';
 import { describe, edgesOf, FanInState, GraphState, isDagJoin, MapState, ParallelState, TaskState, WorkflowGraph } from './graph';
 import { validateCondition } from '../protocol/conditions';
+import { contextPathProblem } from '../protocol/context';
 import { validateDataFlow } from '../protocol/dataflow';
 import { parsePath } from '../protocol/jsonpath';
 import { MAX_WAIT_SECONDS, parseTimestamp } from '../protocol/states';
@@ -129,7 +130,13 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
       if (state.itemsPath !== undefined && state.width !== undefined) {
         problems.push(`${where} sets both itemsPath and width: use itemsPath to map over an array, width for a fixed number of ranked copies`);
       }
-      if (state.itemsPath !== undefined) checkPath(state.itemsPath, 'itemsPath');
+      // ItemsPath is a reference path of the input or, as in Step Functions, of the context object ($$.Execution.Input.items).
+      if (state.itemsPath !== undefined && state.itemsPath.startsWith('$$')) {
+        const problem = contextPathProblem(state.itemsPath, false);
+        if (problem !== undefined) problems.push(`${where}: itemsPath ${problem}`);
+      } else if (state.itemsPath !== undefined) {
+        checkPath(state.itemsPath, 'itemsPath');
+      }
       if (state.width !== undefined && (!Number.isInteger(state.width) || state.width < 1)) {
         problems.push(`${where}: width must be a positive integer (got ${state.width})`);
       }

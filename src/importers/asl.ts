@@ -1,6 +1,7 @@
 import { jsonPathShadow, queryLanguageProblems, shapeProblems, usesJsonata, validatorProblems } from './asl-checks';
 import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanFanOutDataFlow, PlanRetry, PlanState } from './plan';
 import { COMPARISON_OPERATORS, ConditionJson, validateCondition } from '../protocol/conditions';
+import { contextPathProblem } from '../protocol/context';
 import { templateProblems } from '../protocol/dataflow';
 import { isJsonataExpression, jsonataFlowProblems, jsonataTemplateProblems } from '../protocol/jsonata';
 import { parsePath, parseQuery } from '../protocol/jsonpath';
@@ -69,11 +70,15 @@ const WHY_JSONATA: Record<string, string> = {
   ResultPath: 'JSONata states shape their output with Output, not ResultPath',
   ItemsPath: 'JSONata Maps take Items, not ItemsPath',
 };
+const HEARTBEAT_WHY = 'task heartbeats are sent by activity workers and callback (.waitForTaskToken) tasks, and a Lambda function '
+  + 'sends none; remove it, and bound the task with TimeoutSeconds (it becomes the function\'s timeout)';
 
 /** Why a field cannot be kept, for the ones users meet most. */
 const WHY: Record<string, string> = {
-  HeartbeatSeconds: 'task heartbeats need a callback from a running activity; a Lambda function has none',
-  HeartbeatSecondsPath: 'task heartbeats need a callback from a running activity; a Lambda function has none',
+  // Heartbeats come from activity workers and callback tasks (SendTaskHeartbeat with a task token); what Step Functions
+  // does with one on a synchronous Lambda task is not documented, so it is refused rather than guessed.
+  HeartbeatSeconds: HEARTBEAT_WHY,
+  HeartbeatSecondsPath: HEARTBEAT_WHY,
   TimeoutSecondsPath: 'the timeout of an UnumFunction is fixed at synth',
   Credentials: 'each UnumFunction runs with its own role; cross-account task credentials are not supported',
   ItemReader: 'distributed maps (ItemReader) read items from S3; cdk-unum maps over an array in the previous output',
@@ -200,6 +205,20 @@ class AslTranslator {
     }
   }
 
+  /**
+   * A path that may read the context object as well as the input, as Step
+   * Functions' InputPath, OutputPath, ItemsPath and Choice variables may.
+   */
+  private statePath(name: string, field: string, value: unknown, kind: 'path' | 'reference' = 'path'): string | undefined {
+    if (typeof value !== 'string' || !value.startsWith('$$')) return this.path(name, field, value, kind);
+    const problem = contextPathProblem(value, false);
+    if (problem !== undefined) {
+      this.reject(name, `${field}: ${problem}`);
+      return undefined;
+    }
+    return value;
+  }
+
   private template(name: string, field: string, value: unknown): Record<string, unknown> | undefined {
     if (value === undefined) return undefined;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -237,11 +256,11 @@ class AslTranslator {
           kind: 'pass',
           ...base,
           ...defined({
-            inputPath: this.path(name, 'InputPath', state.InputPath),
+            inputPath: this.statePath(name, 'InputPath', state.InputPath),
             parameters: this.template(name, 'Parameters', state.Parameters),
             result: state.Result,
             resultPath: this.path(name, 'ResultPath', state.ResultPath, 'reference'),
-            outputPath: this.path(name, 'OutputPath', state.OutputPath),
+            outputPath: this.statePath(name, 'OutputPath', state.OutputPath),
             next: this.next(state),
           }),
         });
@@ -296,7 +315,7 @@ class AslTranslator {
           source: name,
           iterator: this.entry(processor.StartAt),
           ...defined({
-            itemsPath: this.path(name, 'ItemsPath', state.ItemsPath, 'reference') ?? undefined,
+            itemsPath: this.statePath(name, 'ItemsPath', state.ItemsPath, 'reference') ?? undefined,
             maxConcurrency: max > 0 ? max : undefined,
             toleratedFailureCount: this.tolerance(name, 'ToleratedFailureCount', state.ToleratedFailureCount, Number.MAX_SAFE_INTEGER),
             toleratedFailurePercentage: this.tolerance(name, 'ToleratedFailurePercentage', state.ToleratedFailurePercentage, 100),
@@ -453,9 +472,9 @@ class AslTranslator {
     const resource: string = state.Resource;
     const keys = [name, resource];
     let parameters = this.template(name, 'Parameters', state.Parameters);
-    let inputPath = this.path(name, 'InputPath', state.InputPath);
+    let inputPath = this.statePath(name, 'InputPath', state.InputPath);
     let resultSelector = this.template(name, 'ResultSelector', state.ResultSelector);
-    let outputPath = this.path(name, 'OutputPath', state.OutputPath);
+    let outputPath = this.statePath(name, 'OutputPath', state.OutputPath);
     const resultPath = this.path(name, 'ResultPath', state.ResultPath, 'reference');
     let payloadResponseOnly: boolean | undefined;
     if (LAMBDA_ARN.test(resource)) {
@@ -468,7 +487,8 @@ class AslTranslator {
       const params = state.Parameters ?? {};
       const fnName = params.FunctionName;
       if (typeof fnName !== 'string') {
-        this.reject(name, 'lambda:invoke needs a static Parameters.FunctionName (FunctionName.$ cannot be resolved at synth)');
+        this.reject(name, 'lambda:invoke needs a static Parameters.FunctionName: FunctionName.$ cannot be resolved at synth, where each function '
+          + 'is created and granted its successors; name the function, or route with a Choice to one Task per function');
         return;
       }
       keys.push(fnName, fnName.split(':').length >= 7 ? fnName.split(':')[6] : fnName);
@@ -476,9 +496,12 @@ class AslTranslator {
       if (extra.length > 0) this.reject(name, `lambda:invoke parameters ${extra.join(', ')} are not supported (cdk-unum invokes the function itself)`);
       parameters = undefined;
       if (typeof params['Payload.$'] === 'string') {
-        const payloadPath = this.path(name, 'Parameters.Payload.$', params['Payload.$']);
-        if (payloadPath !== undefined && payloadPath !== '$' && inputPath !== undefined && inputPath !== '$' && inputPath !== 'DISCARD'
-          && !parseQuery(inputPath).definite) {
+        const payloadPath = this.statePath(name, 'Parameters.Payload.$', params['Payload.$']);
+        if (payloadPath !== undefined && payloadPath.startsWith('$$')) {
+          // The payload is read from the context object, whatever InputPath selected from the input.
+          inputPath = payloadPath;
+        } else if (payloadPath !== undefined && payloadPath !== '$' && inputPath !== undefined && inputPath !== '$' && inputPath !== 'DISCARD'
+          && !inputPath.startsWith('$$') && !parseQuery(inputPath).definite) {
           // Reading Payload.$ from the list an indefinite InputPath gives is not one path.
           this.reject(name, `InputPath '${inputPath}' is indefinite (it gives a list), so Payload.$ '${payloadPath}' cannot be folded into it; use "Payload.$": "$"`);
         } else if (payloadPath !== undefined && payloadPath !== '$') {
@@ -570,11 +593,11 @@ class AslTranslator {
    * there gets an identity Pass before it.
    */
   private fanOut(name: string, state: Json, base: { id: string; comment?: string }, make: (id: string) => PlanState): void {
-    const inputPath = this.path(name, 'InputPath', state.InputPath);
+    const inputPath = this.statePath(name, 'InputPath', state.InputPath);
     const parameters = state.Type === 'Parallel' ? this.template(name, 'Parameters', state.Parameters) : undefined;
     const resultPath = this.path(name, 'ResultPath', state.ResultPath);
     const dataFlow: PlanFanOutDataFlow = {
-      ...defined({ resultSelector: this.template(name, 'ResultSelector', state.ResultSelector), resultPath, outputPath: this.path(name, 'OutputPath', state.OutputPath) }),
+      ...defined({ resultSelector: this.template(name, 'ResultSelector', state.ResultSelector), resultPath, outputPath: this.statePath(name, 'OutputPath', state.OutputPath) }),
       ...(parameters === undefined ? defined({ inputPath }) : {}),
     };
     let fanOutId = base.id;
@@ -621,10 +644,7 @@ class AslTranslator {
     if (rule.Or) return { op: 'or', conditions: (rule.Or as Json[]).map((r, i) => this.condition(name, r, `${where}.Or[${i}]`)) };
     if (rule.Not) return { op: 'not', condition: this.condition(name, rule.Not, `${where}.Not`) };
     const variable: string = rule.Variable;
-    const check = (path: string, field: string) => {
-      if (typeof path === 'string' && path.startsWith('$$')) this.reject(name, `${where}.${field} reads the context object (${path}), which cdk-unum does not provide`);
-      else this.path(name, `${where}.${field}`, path);
-    };
+    const check = (path: string, field: string) => this.statePath(name, `${where}.${field}`, path);
     check(variable, 'Variable');
     const operator = Object.keys(rule).find((k) => !['Variable', 'Next', 'Comment', 'Assign', 'Output'].includes(k));
     if (operator === undefined) {

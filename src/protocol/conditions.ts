@@ -1,10 +1,15 @@
+import { queryStatePath } from './context';
+import { parseStatePath } from './dataflow';
+import { DataFlowError } from './dataflow-error';
 import { isJsonataExpression, jsonataTemplateProblems } from './jsonata';
-import { parseQuery, queryPath } from './jsonpath';
+import { jsonType } from './json-type';
 
 /**
  * The serialized rule language of `Condition`, evaluated by the runtime
  * against a node's output. Comparison operators follow Step Functions' Choice
- * rules; a comparison whose variable is missing or of another type is false.
+ * rules: a comparison whose variable (or, for a `...Path` comparison, other
+ * path) is missing is a States.Runtime error, one on a value of another type
+ * is false; the type tests (isPresent, isNull, isString...) never fail.
  */
 export type ConditionJson =
   | { readonly op: ComparisonOperator; readonly path: string; readonly value: string | number | boolean }
@@ -28,30 +33,52 @@ export type PathComparisonOperator = `${ComparisonOperator}Path`;
 export const TYPE_TEST_OPERATORS = ['isPresent', 'isNull', 'isString', 'isNumeric', 'isBoolean', 'isTimestamp'] as const;
 export type TypeTestOperator = typeof TYPE_TEST_OPERATORS[number];
 
-/** Evaluates a condition against a document (the node's output). */
-export function evaluateCondition(condition: ConditionJson, document: unknown): boolean {
+/**
+ * Evaluates a condition against a document (the node's output); paths
+ * starting with `$$` read `context`, the context object (see conditionPaths).
+ */
+export function evaluateCondition(condition: ConditionJson, document: unknown, context?: unknown): boolean {
   switch (condition.op) {
-    case 'and': return condition.conditions.every((c) => evaluateCondition(c, document));
-    case 'or': return condition.conditions.some((c) => evaluateCondition(c, document));
-    case 'not': return !evaluateCondition(condition.condition, document);
+    case 'and': return condition.conditions.every((c) => evaluateCondition(c, document, context));
+    case 'or': return condition.conditions.some((c) => evaluateCondition(c, document, context));
+    case 'not': return !evaluateCondition(condition.condition, document, context);
     case 'jsonata': throw new Error(`the JSONata condition '${condition.expression}' is evaluated with jsonataCondition, not evaluateCondition`);
   }
-  const left = queryPath(document, condition.path);
+  const left = queryStatePath(document, condition.path, context);
   if ((TYPE_TEST_OPERATORS as readonly string[]).includes(condition.op)) {
     return testType(condition.op as TypeTestOperator, left) === (condition as { value: boolean }).value;
   }
-  if (!left.found) return false;
+  if (!left.found) throw missingPath(condition.path);
   let op = condition.op as string;
   let right: unknown;
   if ('otherPath' in condition) {
-    const other = queryPath(document, condition.otherPath);
-    if (!other.found) return false;
+    const other = queryStatePath(document, condition.otherPath, context);
+    if (!other.found) throw missingPath(condition.otherPath);
     right = other.value;
     op = op.slice(0, -'Path'.length);
   } else {
     right = condition.value;
   }
   return compare(op as ComparisonOperator, left.value, right);
+}
+
+/**
+ * Step Functions fails the execution rather than take the Default: a missing
+ * field is a defect of the input, which IsPresent exists to test for. The
+ * wording is Step Functions' own cause text, so logs read the same.
+ */
+function missingPath(path: string): DataFlowError {
+  return new DataFlowError('States.Runtime', `Invalid path '${path}': The choice state's condition path references an invalid value.`);
+}
+
+/** Every path a condition reads (variables and other paths), in rule order: the runtime builds the context object when one starts with `$$`. */
+export function conditionPaths(condition: ConditionJson): string[] {
+  switch (condition.op) {
+    case 'and': case 'or': return condition.conditions.flatMap(conditionPaths);
+    case 'not': return conditionPaths(condition.condition);
+    case 'jsonata': return [];
+  }
+  return 'otherPath' in condition ? [condition.path, condition.otherPath] : [condition.path];
 }
 
 /** Checks a condition's structure, operators, value types and paths; returns the problems found. */
@@ -81,14 +108,14 @@ export function validateCondition(condition: ConditionJson): string[] {
     const paths = leaf.op.endsWith('Path') ? [leaf.path, leaf.otherPath] : [leaf.path];
     for (const path of paths) {
       try {
-        parseQuery(path as string);
+        parseStatePath(path as string);
       } catch (e) {
         problems.push((e as Error).message);
       }
     }
     if (leaf.op.endsWith('Path')) return;
     const expected = isTypeTest || base === 'booleanEquals' ? 'boolean' : base.startsWith('number') ? 'number' : 'string';
-    if (typeof leaf.value !== expected) {
+    if (jsonType(leaf.value) !== expected) {
       problems.push(`${leaf.op} on '${leaf.path}' needs a ${expected} value (got ${JSON.stringify(leaf.value)})`);
     }
   };

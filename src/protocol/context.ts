@@ -1,5 +1,5 @@
-import { intrinsicPaths, isIntrinsic, parseIntrinsic } from './intrinsics';
-import { parsePath, readPath } from './jsonpath';
+import { intrinsicPaths, isIntrinsic, parsedIntrinsic } from './intrinsics';
+import { parsePath, queryPath, readPath } from './jsonpath';
 
 /**
  * Step Functions' context object (`$$`), built from what an instance knows:
@@ -85,6 +85,36 @@ export function contextPathProblem(path: string, inItemSelector: boolean): strin
   return `${path} is not a field of the context object; the fields are ${CONTEXT_FIELDS.map((f) => `$$.${f.replace('.*', '')}`).join(', ')}`;
 }
 
+/**
+ * A path a state reads, of its input or (starting with `$$`) of the context
+ * object: InputPath, OutputPath and a Choice's variables (queried, so an
+ * indefinite input path gives a list; a `$$` path is always definite).
+ */
+export function queryStatePath(document: unknown, path: string, context?: unknown): { found: boolean; value?: unknown } {
+  return typeof path === 'string' && path.startsWith('$$') ? readContextPath(context, path) : queryPath(document, path);
+}
+
+/** A reference path a state reads (ItemsPath), of its input or (starting with `$$`) of the context object. */
+export function readStatePath(document: unknown, path: string, context?: unknown): { found: boolean; value?: unknown } {
+  return typeof path === 'string' && path.startsWith('$$') ? readContextPath(context, path) : readPath(document, path);
+}
+
+/** What a state's templates and paths read of the context object: whether it is needed, and the session record too. */
+export interface ContextReads {
+  readonly context: boolean;
+  readonly sessionRecord: boolean;
+}
+
+/**
+ * What `templates` (payload templates: `.$` values and intrinsic arguments)
+ * and `paths` (InputPath, OutputPath, ItemsPath, Choice variables; absent
+ * ones are null) read of the context object.
+ */
+export function contextReads(templates: readonly unknown[], paths: readonly unknown[]): ContextReads {
+  const read = [...templates.flatMap(contextPaths), ...paths.filter((p): p is string => typeof p === 'string' && p.startsWith('$$'))];
+  return { context: read.length > 0, sessionRecord: read.some(readsSessionField) };
+}
+
 /** Whether a template has a `$$` path anywhere (then the runtime builds the context object). */
 export function readsContext(template: unknown): boolean {
   return contextPaths(template).length > 0;
@@ -92,16 +122,18 @@ export function readsContext(template: unknown): boolean {
 
 /** Whether a template reads the session record's facts (Execution.Input or StartTime, or an object holding them). */
 export function readsSessionRecord(template: unknown): boolean {
-  return contextPaths(template).some((path) => {
-    let dotted: string;
-    try {
-      dotted = contextField(path);
-    } catch {
-      return false;
-    }
-    return dotted === '' || dotted === 'Execution' || dotted === 'Execution.StartTime'
-      || dotted === 'Execution.Input' || dotted.startsWith('Execution.Input.');
-  });
+  return contextPaths(template).some(readsSessionField);
+}
+
+function readsSessionField(path: string): boolean {
+  let dotted: string;
+  try {
+    dotted = contextField(path);
+  } catch {
+    return false;
+  }
+  return dotted === '' || dotted === 'Execution' || dotted === 'Execution.StartTime'
+    || dotted === 'Execution.Input' || dotted.startsWith('Execution.Input.');
 }
 
 /** A `$$` path as dotted segments after `$$` (`$$.Execution['Input']` → `Execution.Input`). */
@@ -110,14 +142,27 @@ function contextField(path: string): string {
 }
 
 /**
- * The `$$` paths of a template: its `.$` values (JSONPath), and the
- * `$states.context` reads of its `{% %}` strings (JSONata), as the `$$`
- * paths they stand for (`$states.context.Execution.Input` → `$$.Execution.Input`).
+ * The `$$` paths of a template, by template object: its `.$` values
+ * (JSONPath), and the `$states.context` reads of its `{% %}` strings
+ * (JSONata), as the `$$` paths they stand for. The runtime asks for every
+ * invocation and every Map item, and the templates are the configuration's,
+ * loaded once, so each is scanned once.
  */
-function contextPaths(template: unknown): string[] {
+const CONTEXT_PATHS = new WeakMap<object, readonly string[]>();
+
+function contextPaths(template: unknown): readonly string[] {
   if (typeof template === 'string') return jsonataContextPaths(template);
-  if (Array.isArray(template)) return template.flatMap(contextPaths);
   if (template === null || typeof template !== 'object') return [];
+  let paths = CONTEXT_PATHS.get(template);
+  if (paths === undefined) {
+    paths = scanContextPaths(template);
+    CONTEXT_PATHS.set(template, paths);
+  }
+  return paths;
+}
+
+function scanContextPaths(template: object): string[] {
+  if (Array.isArray(template)) return template.flatMap(contextPaths);
   return Object.entries(template).flatMap(([key, value]) => {
     if (key.endsWith('.$')) return expressionContextPaths(value);
     return contextPaths(value);
@@ -137,7 +182,7 @@ function expressionContextPaths(value: unknown): string[] {
   if (typeof value !== 'string') return [];
   if (isIntrinsic(value)) {
     try {
-      return intrinsicPaths(parseIntrinsic(value)).filter((p) => p.startsWith('$$'));
+      return intrinsicPaths(parsedIntrinsic(value)).filter((p) => p.startsWith('$$'));
     } catch {
       return [];
     }

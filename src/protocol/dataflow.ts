@@ -1,4 +1,4 @@
-import { contextPathProblem, readContextPath } from './context';
+import { contextPathProblem, queryStatePath, readContextPath } from './context';
 import { DataFlowError } from './dataflow-error';
 import { evaluateIntrinsic, intrinsicPaths, isIntrinsic, parseIntrinsic } from './intrinsics';
 import { jsonataFlowProblems, QUERY_LANGUAGE_JSONATA } from './jsonata';
@@ -70,7 +70,7 @@ export { DataFlowError } from './dataflow-error';
 /** The user code's input: InputPath, then Parameters. */
 export function effectiveInput(flow: DataFlow | undefined, raw: unknown, context?: unknown): unknown {
   if (flow === undefined) return raw;
-  const selected = select(raw, flow.inputPath, 'InputPath');
+  const selected = select(raw, flow.inputPath, 'InputPath', context);
   return flow.parameters === undefined ? selected : applyTemplate(flow.parameters, selected, 'Parameters', context);
 }
 
@@ -86,7 +86,7 @@ export function stateOutput(
   const response = flow.lambdaResponse === true ? lambdaInvokeResponse(result, executedVersion) : result;
   const selected = flow.resultSelector === undefined ? response : applyTemplate(flow.resultSelector, response, 'ResultSelector', context);
   const placed = placeResult(raw, flow.resultPath, selected);
-  return select(placed, flow.outputPath, 'OutputPath');
+  return select(placed, flow.outputPath, 'OutputPath', context);
 }
 
 /** A Pass state: its result is `result` when set, else the effective input. */
@@ -111,10 +111,10 @@ export function needsRawInput(flow: DataFlow | undefined): boolean {
   return flow?.resultPath !== undefined && flow.resultPath !== '$';
 }
 
-function select(document: unknown, path: string | null | undefined, field: string): unknown {
+function select(document: unknown, path: string | null | undefined, field: string, context: unknown): unknown {
   if (path === undefined || path === '$') return document;
   if (path === null) return {};
-  const found = queryPath(document, path);
+  const found = queryStatePath(document, path, context);
   if (!found.found) throw new DataFlowError('States.Runtime', `${field} '${path}' does not match any field of the value`);
   return found.value;
 }
@@ -208,8 +208,8 @@ export function validateDataFlow(flow: DataFlow): string[] {
       problems.push(`${field}: ${(e as Error).message}`);
     }
   };
-  checkPath(flow.inputPath, 'inputPath', parseQuery);
-  checkPath(flow.outputPath, 'outputPath', parseQuery);
+  checkPath(flow.inputPath, 'inputPath', parseStatePath);
+  checkPath(flow.outputPath, 'outputPath', parseStatePath);
   checkPath(flow.resultPath, 'resultPath', parsePath);
   if (typeof flow.resultPath === 'string') {
     try {
@@ -220,6 +220,19 @@ export function validateDataFlow(flow: DataFlow): string[] {
   problems.push(...templateProblems(flow.resultSelector, 'resultSelector'));
   if (flow.lambdaResponse !== undefined && typeof flow.lambdaResponse !== 'boolean') problems.push('lambdaResponse must be true or false');
   return problems;
+}
+
+/**
+ * Checks a path of the input or (`$$`) of the context object, as InputPath,
+ * OutputPath and Choice variables take them; throws naming the problem.
+ */
+export function parseStatePath(path: string): void {
+  if (typeof path === 'string' && path.startsWith('$$')) {
+    const problem = contextPathProblem(path, false);
+    if (problem !== undefined) throw new Error(problem);
+    return;
+  }
+  parseQuery(path);
 }
 
 /** Problems of a payload template: `.$` values, at any depth and inside arrays, must be paths. */

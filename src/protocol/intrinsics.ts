@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'crypto';
 import { DataFlowError } from './dataflow-error';
+import { jsonType } from './json-type';
 import { parseQuery, queryPath } from './jsonpath';
 
 /**
@@ -158,11 +159,32 @@ export function intrinsicPaths(call: IntrinsicCall): string[] {
   return call.args.flatMap((arg) => (arg.kind === 'path' ? [arg.path] : arg.kind === 'call' ? intrinsicPaths(arg.call) : []));
 }
 
+/**
+ * Parsed calls by expression. A template's expressions come from the
+ * configuration, so each is parsed once per runtime, not once per
+ * evaluation (a Map of 1,000 items would parse its itemSelector 1,000
+ * times); bounded in case expressions were ever built at run time. The trees
+ * are read-only.
+ */
+const PARSED = new Map<string, IntrinsicCall>();
+const PARSED_LIMIT = 1024;
+
+/** parseIntrinsic, memoized by expression (an expression that does not parse is not kept and throws each time). */
+export function parsedIntrinsic(expression: string): IntrinsicCall {
+  let call = PARSED.get(expression);
+  if (call === undefined) {
+    call = parseIntrinsic(expression);
+    if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+    PARSED.set(expression, call);
+  }
+  return call;
+}
+
 /** Evaluates an intrinsic expression against the state's input (`$`) and the context object (`$$`). */
 export function evaluateIntrinsic(expression: string, document: unknown, context?: unknown): unknown {
   let call: IntrinsicCall;
   try {
-    call = parseIntrinsic(expression);
+    call = parsedIntrinsic(expression);
   } catch (e) {
     throw new DataFlowError('States.IntrinsicFailure', (e as Error).message);
   }
@@ -207,9 +229,9 @@ function arity(name: string, args: unknown[], min: number, max: number = min): v
 }
 
 function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+  const type = jsonType(value);
+  if (type === 'null') return type;
+  return type === 'array' || type === 'object' ? `an ${type}` : `${type} ${JSON.stringify(value)}`;
 }
 
 function expectArray(name: string, value: unknown, what: string): unknown[] {

@@ -5,6 +5,7 @@
  * the same instant whichever language its functions are written in.
  */
 import { DataFlowError } from './dataflow';
+import { jsonType } from './json-type';
 import { readPath } from './jsonpath';
 
 /** The longest wait, in seconds (Step Functions' Seconds limit; a timestamp may not lie further ahead). */
@@ -112,8 +113,3 @@ export function parseTimestamp(text: unknown): number | undefined {
   return utc.getTime() - offsetMinutes * 60_000;
 }
 
-function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}

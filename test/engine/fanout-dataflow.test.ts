@@ -86,3 +86,28 @@ test.each([
   expect(r.instances.find((x) => x.instance === origin)).toMatchObject({ invocations: 5, outcome: 'committed' });
   expect(Object.values(r.commits).every((n) => n === 1)).toBe(true);
 });
+
+test('a bounded Map as the very first state: at most 2 items in flight, each item once, the exact list', async () => {
+  const r = await engine.run({ workflow: 'bounded-first', input: { jobs: JOBS } });
+  expect(r.status).toBe('SUCCEEDED');
+  const runs = r.result as Array<{ i: number; start: number; end: number }>;
+  expect(runs.map((x) => x.i)).toEqual([0, 1, 2, 3, 4, 5]);
+  expect(maxOverlap(runs)).toBeLessThanOrEqual(2);
+  for (let i = 2; i < 6; i++) expect(runs[i].start).toBeGreaterThanOrEqual(runs[i - 2].end);
+  expect(r.instances.filter((x) => x.node === 'FirstTimed')).toHaveLength(6);
+  expect(Object.values(r.commits).every((n) => n === 1)).toBe(true);
+});
+
+test.each(['nested-join-pass', 'nested-join-pass-python'])('nested joins completed in one egress (%s): a Pass after the inner Map join and one after the Parallel join each read their own list', async (workflow) => {
+  const jobs = [{ i: 0, ms: 200 }, { i: 1, ms: 250 }];
+  const r = await engine.run({ workflow, input: { jobs } });
+  expect(r.status).toBe('SUCCEEDED');
+  expect(r.result).toEqual({ outer: [{ inner: [0, 1] }, { jobs }] });
+});
+
+test.each(['map-in-map-pass', 'map-in-map-pass-python'])('a Map in a Map (%s): the Pass after each row\'s join and the one after the grid\'s join each read their own list', async (workflow) => {
+  const jobs = [{ i: 0, ms: 50 }, { i: 1, ms: 80 }];
+  const r = await engine.run({ workflow, input: { rows: [{ jobs }, { jobs: [{ i: 2, ms: 10 }] }] } });
+  expect(r.status).toBe('SUCCEEDED');
+  expect(r.result).toEqual({ grid: [{ row: [0, 1] }, { row: [2] }] });
+});

@@ -197,6 +197,52 @@ test('the context object and Map ItemSelector (and Parameters, its older name on
   }
 });
 
+test('$$ in InputPath, OutputPath, ItemsPath, a Choice Variable and its ...Path operand, and Payload.$ import and run', async () => {
+  const lambdaArn = (f: string) => `arn:aws:lambda:us-east-1:123456789012:function:${f}`;
+  const definition = JSON.stringify({
+    StartAt: 'Load',
+    States: {
+      Load: { Type: 'Task', Resource: lambdaArn('load'), Next: 'Route' },
+      Route: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$$.Execution.Input.mode', StringEqualsPath: '$.mode', Next: 'Each' }],
+        Default: 'Solo',
+      },
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$$.Execution.Input.items',
+        ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: lambdaArn('work'), End: true } } },
+        ResultPath: '$.done',
+        Next: 'Report',
+      },
+      Report: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { 'FunctionName': 'report', 'Payload.$': '$$.Execution.Input' },
+        OutputPath: '$.Payload',
+        End: true,
+      },
+      Solo: { Type: 'Task', Resource: lambdaArn('solo'), InputPath: '$$.Execution.Input', OutputPath: '$$.Execution.Input.mode', End: true },
+    },
+  });
+  const imported = importDefinition('asl', definition);
+  const seen: unknown[] = [];
+  deployImported(w, imported, {
+    Load: () => ({ mode: 'fan' }),
+    Work: (x: number) => x + 1,
+    Report: (x: unknown) => {
+      seen.push(x);
+      return { reported: x };
+    },
+    Solo: (x: unknown) => x,
+  });
+  expect(await w.result(await w.run({ mode: 'fan', items: [1, 2] }))).toEqual({ reported: { mode: 'fan', items: [1, 2] } });
+  expect(await w.result(await w.run({ mode: 'one', items: [] }))).toBe('one');
+  const failed = await w.client.describeSession(await w.run({ items: [] }));
+  expect([failed.status, failed.error?.error]).toEqual(['FAILED', 'States.Runtime']);
+  expect(failed.error?.cause).toMatch(/choice 'Route': Invalid path '\$\$\.Execution\.Input\.mode'/);
+});
+
 describe('TimeoutSeconds of the state machine', () => {
   const lambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
   const slowThenNext = (timeoutSeconds: unknown) => JSON.stringify({
@@ -252,6 +298,7 @@ describe('rejected with the state and the reason', () => {
     ['Parallel Parameters with ResultPath', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'P' }, P: { Type: 'Parallel', Parameters: { 'x.$': '$.x' }, ResultPath: '$.r', Branches: [{ StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }], End: true } }), /state 'P': Parameters together with ResultPath "\$\.r" cannot be kept/],
     ['a task token', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'token.$': '$$.Task.Token' }, End: true } }), /state 'A': .*task tokens are not supported yet/],
     ['an unknown context field', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'r.$': '$$.Execution.RoleArn' }, End: true } }), /state 'A': .*not a field of the context object; the fields are \$\$\.Execution\.Id/],
+    ['$$.Map.Item outside an ItemSelector', machine({ A: { Type: 'Task', Resource: lambdaArn, InputPath: '$$.Map.Item.Value', End: true } }), /state 'A': InputPath: \$\$\.Map\.Item\.Value: \$\$\.Map\.Item is only available in a Map's itemSelector/],
     ['HeartbeatSeconds', machine({ A: { Type: 'Task', Resource: lambdaArn, HeartbeatSeconds: 10, End: true } }), /state 'A': Task field HeartbeatSeconds/],
     ['a distributed map', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'M' }, M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: { Bucket: 'b', Key: 'k' } }, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }, End: true } }), /state 'M': .*(ItemReader|DISTRIBUTED)/],
     ['a service integration', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true } }), /state 'A': resource .* is not a Lambda function/],

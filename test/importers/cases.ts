@@ -41,6 +41,7 @@ const ok = (input: unknown, result: unknown): CaseRun => ({ input, expected: { s
 const failed = (input: unknown, error: string): CaseRun => ({ input, expected: { status: 'FAILED', error } });
 
 const since = '2019-05-01T00:00:00Z';
+const clean = { blocked: false, email: 'a@mail.example' };
 const ranks = Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, max: 10, value: (i + 1) * 2 }));
 
 const ORDERS = [
@@ -66,13 +67,18 @@ export const CASES: readonly ImportCase[] = [
     runs: [
       ok({ kind: 'vip', spent: 1500, since }, 'Vip'),
       failed({ kind: 'x', blocked: true, since }, 'Rejected'),
-      failed({ kind: 'x', email: 'a@spam.example', since }, 'Rejected'),
-      ok({ kind: 'vip', spent: 10 }, 'Newcomer'),
-      ok({ kind: 'x', since, spent: 10, limit: 20, tier: 'c' }, 'Loyal'),
-      ok({ kind: 'x', since: '2021-01-01T00:00:00Z', spent: 10, limit: 20, tier: 'c' }, 'Regular'),
-      ok({ kind: 'x', since, spent: 30, limit: 20, tier: 'c' }, 'Regular'),
-      ok({ kind: 'x', since, spent: 10, limit: 20, tier: null }, 'Regular'),
-      ok({ kind: 'x', since, spent: 10, limit: 20, tier: 'a' }, 'Regular'),
+      failed({ kind: 'x', blocked: false, email: 'a@spam.example', since }, 'Rejected'),
+      // Every field a comparison reads is present: a missing one is States.Runtime, as in Step Functions (below).
+      ok({ kind: 'vip', spent: 10, blocked: false, email: 'a@mail.example' }, 'Newcomer'),
+      ok({ kind: 'x', since, spent: 10, limit: 20, tier: 'c', ...clean }, 'Loyal'),
+      ok({ kind: 'x', since: '2021-01-01T00:00:00Z', spent: 10, limit: 20, tier: 'c', ...clean }, 'Regular'),
+      ok({ kind: 'x', since, spent: 30, limit: 20, tier: 'c', ...clean }, 'Regular'),
+      ok({ kind: 'x', since, spent: 10, limit: 20, tier: null, ...clean }, 'Regular'),
+      ok({ kind: 'x', since, spent: 10, limit: 20, tier: 'a', ...clean }, 'Regular'),
+      // The Or's first comparison reads $.blocked, which is not there: the Default is not taken.
+      failed({ kind: 'x', since }, 'States.Runtime'),
+      // $.limit of NumericLessThanPath is missing.
+      failed({ kind: 'x', since, spent: 10, tier: 'c', ...clean }, 'States.Runtime'),
     ],
   },
   {

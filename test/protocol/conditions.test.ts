@@ -30,7 +30,7 @@ describe('conditions, as the runtime evaluates them', () => {
     [Condition.numberLessThan('$.count', 4), true],
     [Condition.numberLessThanEquals('$.greeting', 4), false],
     [Condition.booleanEquals('$.ok', true), true],
-    [Condition.booleanEquals('$.missing', false), false],
+    [Condition.isBoolean('$.missing'), false],
     [Condition.isPresent('$.nothing'), true],
     [Condition.isNotPresent('$.missing'), true],
     [Condition.isNull('$.nothing'), true],
@@ -45,7 +45,7 @@ describe('conditions, as the runtime evaluates them', () => {
     [Condition.stringEquals('$.list[1].name', 'b'), true],
     [Condition.stringEquals("$['odd key']", 'x'), true],
     [Condition.comparePaths('numberLessThan', '$.count', '$.quota'), true],
-    [Condition.comparePaths('numberLessThan', '$.count', '$.missing'), false],
+    [Condition.not(Condition.isNull('$.missing')), true],
     [Condition.and(Condition.isPresent('$.count'), Condition.numberEquals('$.count', 3)), true],
     [Condition.or(Condition.booleanEquals('$.ok', false), Condition.stringEquals('$.greeting', 'hello')), true],
     [Condition.not(Condition.booleanEquals('$.ok', true)), false],
@@ -58,6 +58,33 @@ describe('conditions, as the runtime evaluates them', () => {
     expect(JSON.parse(JSON.stringify(c.renderCondition()))).toEqual({
       op: 'and', conditions: [{ op: 'stringEquals', path: '$.a', value: 'x' }, { op: 'not', condition: { op: 'isNull', path: '$.b', value: true } }],
     });
+  });
+
+  // Step Functions: a comparison needs its field (IsPresent tests for one); another type is only false.
+  test('a comparison on a missing variable or other path is States.Runtime naming the path, a type test never fails', () => {
+    const fails = (c: Condition, path: string) => {
+      let error: Error | undefined;
+      try {
+        holds(c);
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.name).toBe('States.Runtime');
+      expect(error?.message).toBe(`Invalid path '${path}': The choice state's condition path references an invalid value.`);
+    };
+    fails(Condition.booleanEquals('$.missing', false), '$.missing');
+    fails(Condition.stringEquals('$.list[5].name', 'a'), '$.list[5].name');
+    fails(Condition.comparePaths('numberLessThan', '$.count', '$.missing'), '$.missing');
+    fails(Condition.comparePaths('numberLessThan', '$.missing', '$.count'), '$.missing');
+    fails(Condition.not(Condition.numberEquals('$.missing', 1)), '$.missing');
+    // An earlier rule that decides the and/or is not followed by the failing one, as the rules read left to right.
+    expect(holds(Condition.and(Condition.isPresent('$.missing'), Condition.numberEquals('$.missing', 1)))).toBe(false);
+    expect(holds(Condition.numberEquals('$.greeting', 1))).toBe(false);
+    expect(holds(Condition.comparePaths('stringEquals', '$.count', '$.greeting'))).toBe(false);
+    for (const test of [Condition.isPresent, Condition.isNotPresent, Condition.isNull, Condition.isNotNull, Condition.isString, Condition.isNumeric,
+      Condition.isBoolean, Condition.isTimestamp]) {
+      expect(() => holds(test('$.missing'))).not.toThrow();
+    }
   });
 
   // Bad paths are refused by Choice.when(), which can name the Choice (test/constructs/validation.test.ts).

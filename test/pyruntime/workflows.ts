@@ -8,6 +8,7 @@
 import { compileWorkflow } from '../../src/compiler/compile';
 import { GraphState, WorkflowGraph } from '../../src/compiler/graph';
 import { ConditionJson } from '../../src/protocol/conditions';
+import { CHARGE_FLOW, ITEM_SELECTOR, PATHS as CONTEXT_PATHS, STAMP_PARAMETERS } from '../support/context-fixture';
 
 const task = (id: string, next?: string, extra: object = {}): GraphState =>
   ({ kind: 'task', id, functionName: `fn-${id}`, ...(next ? { next } : {}), ...extra } as GraphState);
@@ -106,27 +107,25 @@ const workflows: WorkflowGraph[] = [
   graph('context', 'Charge',
     task('Charge', 'Stamp', {
       retry: [{ errors: ['TransientError'], intervalSeconds: 0.01, maxAttempts: 2, backoffRate: 1 }],
-      dataFlow: {
-        parameters: {
-          'name.$': '$$.Execution.Name',
-          'id.$': '$$.Execution.Id',
-          'x.$': '$$.Execution.Input.x',
-          'start.$': '$$.Execution.StartTime',
-          'state.$': '$$.State.Name',
-          'retries.$': '$$.State.RetryCount',
-          'machine.$': '$$.StateMachine.Name',
-          'own.$': '$.x',
-        },
-        resultSelector: { 'value.$': '$.x', 'by.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount' },
-      },
+      dataFlow: CHARGE_FLOW,
     }),
-    { kind: 'pass', id: 'Stamp', dataFlow: { parameters: { 'order.$': '$', 'pass.$': '$$.State.Name', 'name.$': '$$.Execution.Name' } } } as GraphState),
+    { kind: 'pass', id: 'Stamp', dataFlow: { parameters: STAMP_PARAMETERS } } as GraphState),
   graph('contextMap', 'Split',
     task('Split', 'Each'),
-    { ...map('Each', 'Work', 'Gather'), itemSelector: { 'index.$': '$$.Map.Item.Index', 'item.$': '$$.Map.Item.Value', 'prefix.$': '$.prefix', 'fixed': 1 } } as GraphState,
+    { ...map('Each', 'Work', 'Gather'), itemSelector: ITEM_SELECTOR } as GraphState,
     task('Work'),
     fanIn('Gather', 'Agg'),
     task('Agg')),
+  // $$ in paths: a Choice's Variable and ...Path operand, ItemsPath, InputPath and OutputPath (the same as test/runtime/context.test.ts).
+  graph('contextPaths', 'First',
+    task('First', 'Route'),
+    choice('Route', [[CONTEXT_PATHS.route, 'Split']], 'Other'),
+    task('Split', 'Each'),
+    map('Each', 'Work', 'Gather', CONTEXT_PATHS.itemsPath),
+    task('Work'),
+    fanIn('Gather', 'Agg'),
+    task('Agg', undefined, { dataFlow: CONTEXT_PATHS.agg }),
+    task('Other', undefined, { dataFlow: CONTEXT_PATHS.other })),
   graph('wait', 'A', task('A', 'Pause'), { kind: 'wait', id: 'Pause', seconds: 1, next: 'B' } as GraphState, task('B')),
   // A function invoked through an alias (its predecessors' name for it is fn-A:live): it re-invokes itself through the alias too.
   graph('aliased', 'A',

@@ -5,6 +5,7 @@
  */
 import { join, succeed, to, World } from './harness';
 import { SESSION_ATTR } from '../../src/protocol';
+import { CHARGE_FLOW, ITEM_SELECTOR, PATHS, STAMP_PARAMETERS } from '../support/context-fixture';
 
 let w: World;
 const region = process.env.AWS_REGION ?? 'local';
@@ -30,21 +31,9 @@ test('Parameters read Execution, StateMachine and State; RetryCount counts the r
   let seen: unknown;
   w.deploy('wf', [{
     node: 'Charge',
-    next: { kind: 'pass', node: 'Stamp', dataFlow: { parameters: { 'order.$': '$', 'pass.$': '$$.State.Name', 'name.$': '$$.Execution.Name' } }, next: succeed },
+    next: { kind: 'pass', node: 'Stamp', dataFlow: { parameters: STAMP_PARAMETERS }, next: succeed },
     retry: [{ errors: ['Flaky'], intervalSeconds: 0.001, maxAttempts: 2, backoffRate: 1 }],
-    dataFlow: {
-      parameters: {
-        'name.$': '$$.Execution.Name',
-        'id.$': '$$.Execution.Id',
-        'x.$': '$$.Execution.Input.x',
-        'start.$': '$$.Execution.StartTime',
-        'state.$': '$$.State.Name',
-        'retries.$': '$$.State.RetryCount',
-        'machine.$': '$$.StateMachine.Name',
-        'own.$': '$.x',
-      },
-      resultSelector: { 'value.$': '$.x', 'by.$': '$$.State.Name', 'retries.$': '$$.State.RetryCount' },
-    },
+    dataFlow: CHARGE_FLOW,
     handler: (input: { retries: number }, ctx) => {
       seen = input;
       if (ctx.attempt < 2) throw new Flaky();
@@ -90,7 +79,7 @@ test('Map itemSelector: .$ paths read the Map\'s input, $$.Map.Item.Index/Value 
         itemsPath: '$.items',
         item: to('Work'),
         onEmpty: to('Agg'),
-        itemSelector: { 'index.$': '$$.Map.Item.Index', 'item.$': '$$.Map.Item.Value', 'prefix.$': '$.prefix', 'fixed': 1 },
+        itemSelector: ITEM_SELECTOR,
       },
       handler: (x) => x,
     },
@@ -98,4 +87,45 @@ test('Map itemSelector: .$ paths read the Map\'s input, $$.Map.Item.Index/Value 
     { node: 'Agg', next: succeed, handler: (list: string[]) => list },
   ]);
   expect(await w.result(await w.run({ prefix: 'p', items: ['a', 'b', 'c'] }))).toEqual(['p0:a', 'p1:b', 'p2:c']);
+});
+
+// Step Functions reads $$ in paths too: InputPath, OutputPath, ItemsPath, a Choice's Variable and its ...Path operand.
+test('$$ in InputPath, OutputPath, ItemsPath and a Choice: the original input reached later, the State name as output', async () => {
+  const seen: unknown[] = [];
+  w.deploy('wf', [
+    {
+      node: 'First',
+      next: {
+        kind: 'choice',
+        node: 'Route',
+        rules: [{ when: PATHS.route, then: to('Split') }],
+        otherwise: to('Other'),
+      },
+      handler: () => ({ mode: 'fan' }),
+    },
+    {
+      node: 'Split',
+      next: { kind: 'map', fanout: 'M', join: 'J', itemsPath: PATHS.itemsPath, item: to('Work'), onEmpty: to('Agg') },
+      handler: (x) => x,
+    },
+    { node: 'Work', next: join('J', ['Work'], to('Agg')), handler: (x: number) => x * 10 },
+    {
+      node: 'Agg',
+      next: succeed,
+      dataFlow: PATHS.agg,
+      handler: (x) => {
+        seen.push(x);
+        return x;
+      },
+    },
+    { node: 'Other', next: succeed, dataFlow: PATHS.other, handler: (x) => x },
+  ]);
+  // Agg reads the session's input, not the joined list [10, 20, 30]; its output is its state name.
+  expect(await w.result(await w.run({ mode: 'fan', items: [1, 2, 3] }))).toBe('Agg');
+  expect(seen).toEqual([{ items: [1, 2, 3] }]);
+  expect(await w.result(await w.run({ mode: 'solo', items: [] }))).toBe('solo');
+  // A $$ path of a Choice that matches nothing is States.Runtime naming the Choice, as an input path would be.
+  const d = await w.client.describeSession(await w.run({ items: [] }));
+  expect([d.status, d.error?.error]).toEqual(['FAILED', 'States.Runtime']);
+  expect(d.error?.cause).toBe("choice 'Route': Invalid path '$$.Execution.Input.mode': The choice state's condition path references an invalid value.");
 });

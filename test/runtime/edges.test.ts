@@ -41,6 +41,24 @@ test('choice: first matching rule, otherwise, and States.NoChoiceMatched', async
   expect(d.error).toMatchObject({ node: 'A', error: 'States.NoChoiceMatched' });
 });
 
+test('choice: a comparison on a missing field fails the session with States.Runtime naming the Choice and the path, not the otherwise', async () => {
+  w.deploy('wf', [
+    {
+      node: 'A',
+      next: { kind: 'choice', node: 'Pick', rules: [{ when: { op: 'numberGreaterThanPath', path: '$.n', otherPath: '$.limit' }, then: to('Big') }], otherwise: to('Small') },
+      handler: (x) => x,
+    },
+    { node: 'Big', next: succeed, handler: () => 'big' },
+    { node: 'Small', next: succeed, handler: () => 'small' },
+  ]);
+  expect(await w.result(await w.run({ n: 11, limit: 10 }))).toBe('big');
+  const d = await w.client.describeSession(await w.run({ n: 11 }));
+  expect(d.status).toBe('FAILED');
+  expect(d.error).toMatchObject({
+    node: 'A', error: 'States.Runtime', cause: "choice 'Pick': Invalid path '$.limit': The choice state's condition path references an invalid value.",
+  });
+});
+
 test('parallel fan-out and join: the list is in branch order', async () => {
   w.deploy('wf', [
     { node: 'A', next: { kind: 'parallel', fanout: 'P', branches: [to('L'), to('R')] }, handler: (x: number) => x },

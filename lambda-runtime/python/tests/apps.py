@@ -97,7 +97,7 @@ CASES = [
     ('chain', 'chain', {'text': 'hi'}, [6, 2], {}),
     ('chain, S3 spill', 'chain', {'text': 'x' * 3000}, [6002, 3000], {'payload_threshold': 1000}),
     ('choice, rule', 'choice', {'n': 11}, ['big', 11], {}),
-    ('choice, otherwise', 'choice', {'n': 2}, ['small', 2], {}),
+    ('choice, otherwise', 'choice', {'n': 2, 'kind': 'one'}, ['small', 2], {}),
     ('parallel + join', 'parallel', 4, [{'left': 5}, {'right': 40}], {}),
     ('map of 10 + fan-in', 'map', 10, {'sum': 385, 'n': 10}, {}),
     ('map of 70, sharded join', 'map', 70, {'sum': sum(i * i for i in range(1, 71)), 'n': 70}, {}),

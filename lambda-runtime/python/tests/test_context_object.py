@@ -39,3 +39,28 @@ def test_map_item_selector_reads_the_map_input_and_the_item(world):
         'Agg': lambda items, ctx: items,
     })
     assert w.result(w.run({'prefix': 'p', 'items': ['a', 'b', 'c']})) == ['p0:a', 'p1:b', 'p2:c']
+
+
+def test_context_paths_in_input_path_output_path_items_path_and_a_choice(world):
+    seen = []
+
+    def agg(x, ctx):
+        seen.append(x)
+        return x
+
+    w = world('contextPaths').deploy({
+        'First': lambda x, ctx: {'mode': 'fan'},
+        'Split': lambda x, ctx: x,
+        'Work': lambda x, ctx: x * 10,
+        'Agg': agg,
+        'Other': lambda x, ctx: x,
+    })
+    # Agg reads the session's input, not the joined list [10, 20, 30]; its output is its state name.
+    assert w.result(w.run({'mode': 'fan', 'items': [1, 2, 3]})) == 'Agg'
+    assert seen == [{'items': [1, 2, 3]}]
+    assert w.result(w.run({'mode': 'solo', 'items': []})) == 'solo'
+    session = w.run({'items': []})
+    item = w.session_item(session)
+    assert item[SESSION_ATTR['STATUS']]['S'] == 'FAILED' and item[SESSION_ATTR['ERROR']]['S'] == 'States.Runtime'
+    assert item[SESSION_ATTR['CAUSE']]['S'] == (
+        "choice 'Route': Invalid path '$$.Execution.Input.mode': The choice state's condition path references an invalid value.")

@@ -1,7 +1,7 @@
 """Compiled workflows run end to end by the Python runtime: exact results, one commit per instance."""
 import json
 
-from unum_runtime.protocol import SESSION_ATTR, fanout_progress_item_key, join_key_base
+from unum_runtime.protocol import SESSION_ATTR, fanout_progress_item_key, join_key_base, payload_object_key, start_object_key
 
 
 class TransientError(Exception):
@@ -28,7 +28,23 @@ def test_choice_takes_the_first_matching_rule_or_otherwise(world):
     })
     assert w.result(w.run({'n': 11, 'kind': 'zero'})) == ['big', 11]
     assert w.result(w.run({'n': 0, 'kind': 'zero'})) == ['zero', 0]
-    assert w.result(w.run({'n': 3})) == ['small', 3]
+    assert w.result(w.run({'n': 3, 'kind': 'one'})) == ['small', 3]
+
+
+def test_a_choice_comparison_on_a_missing_field_fails_the_session_naming_the_choice_and_path(world):
+    # Step Functions: States.Runtime, not the otherwise branch (IsPresent is the test for a field).
+    w = world('choice').deploy({
+        'Classify': lambda x, ctx: x,
+        'Big': lambda x, ctx: ['big', x['n']],
+        'Zero': lambda x, ctx: ['zero', x['n']],
+        'Small': lambda x, ctx: ['small', x['n']],
+    })
+    session = w.run({'n': 3})
+    item = w.session_item(session)
+    assert item[SESSION_ATTR['STATUS']]['S'] == 'FAILED' and item[SESSION_ATTR['ERROR']]['S'] == 'States.Runtime'
+    assert item[SESSION_ATTR['CAUSE']]['S'] == (
+        "choice 'Route': Invalid path '$.kind': The choice state's condition path references an invalid value.")
+    assert set(w.runs) == {'Classify|0'}
 
 
 def test_parallel_then_join(world):
@@ -345,3 +361,16 @@ def test_parallel_retry_then_catch_reports_once_per_attempt(world):
     # The session's start, then one failure report per attempt.
     assert w.invocations['fn-Start'] == 3
     assert w.invocations['fn-Handler'] == 1
+def _s3_envelope(w, session, node, key):
+    return {'unum': 1, 'workflow': 'chain', 'session': session, 'node': node, 'frames': [], 'iteration': 0,
+            'input': {'s3': {'bucket': w.bucket, 'key': key}}}
+
+
+def test_a_start_input_that_cannot_be_read_fails_the_session_with_unum_invalid_input(world):
+    w = world('chain').deploy({'A': lambda x, ctx: x, 'B': lambda x, ctx: x, 'C': lambda x, ctx: x})
+    # The session record is created failed; the user code never runs.
+    w.send('A', _s3_envelope(w, 'unreadable-start', 'A', start_object_key({'workflow': 'chain', 'session': 'unreadable-start'})))
+    item = w.session_item('unreadable-start')
+    assert item[SESSION_ATTR['STATUS']]['S'] == 'FAILED' and item[SESSION_ATTR['ERROR']]['S'] == 'Unum.InvalidInput'
+    assert item[SESSION_ATTR['CAUSE']]['S'].startswith('cannot read the input: ')
+    assert w.runs == {}

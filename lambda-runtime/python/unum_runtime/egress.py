@@ -16,11 +16,11 @@ from .flow import WAIT_MARGIN_MS, FlowState, now_ms, reaches_join, sleep_ms
 from .gc import collect_garbage, track_garbage
 from .protocol import (
     EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ERROR_QUERY_EVALUATION, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT,
-    DataFlowError, apply_template, checkpoint_item_key, dag_slot_instance_key, decode_element, effective_input, encode_element,
-    evaluate_condition, fail_details, fanout_attempt_key, fanout_input_item_key, fanout_progress_item_key, handles_failures, js_loads,
-    write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_condition, jsonata_output,
+    DataFlowError, apply_template, checkpoint_item_key, condition_paths, context_reads, dag_slot_instance_key, decode_element, effective_input,
+    encode_element, evaluate_condition, fail_details, fanout_attempt_key, fanout_input_item_key, fanout_progress_item_key, handles_failures,
+    js_loads, write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_condition, jsonata_output,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
-    payload_object_key, read_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
+    payload_object_key, read_state_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
 )
 from .retry import find_catch, retry_delay_ms, retry_wait
 from .session import FailureRecord, SessionTimedOut
@@ -127,7 +127,8 @@ class Egress:
         self.fanouts = fanouts if fanouts is not None else Fanouts(rt, inv, replay)
         self._invoked = False
         self._lock = threading.Lock()
-        self._materialized: Optional[List[Any]] = None
+        # By join: one egress may complete nested joins (an inner Map's, then the Parallel's around it), each with its own list.
+        self._materialized: Dict[str, List[Any]] = {}
 
     @property
     def targeted(self) -> bool:
@@ -262,13 +263,14 @@ class Egress:
     def _first_rule(self, action: Action, value: Any, scope: Scope) -> Optional[Mapping[str, Any]]:
         """The first Choice rule that holds on the value: JSONata conditions with the variables in scope."""
         expressions = [r['when']['expression'] for r in action['rules'] if r['when']['op'] == 'jsonata']
-        context = self.rt.context_object(self.inv, action['node'], 0, expressions) if expressions else None
+        paths = [p for r in action['rules'] for p in condition_paths(r['when'])]
+        context = self.rt.context_object(self.inv, action['node'], 0, context_reads(expressions, paths))
         for rule in action['rules']:
             when = rule['when']
             if when['op'] == 'jsonata':
                 holds = _routed(f"choice '{action['node']}'", lambda: jsonata_condition(when['expression'], value, context, scope.variables))
             else:
-                holds = evaluate_condition(when, value)
+                holds = _routed(f"choice '{action['node']}'", lambda: evaluate_condition(when, value, context))
             if holds:
                 return rule
         return None
@@ -280,13 +282,14 @@ class Egress:
         after = scope
         if is_jsonata_flow(flow):
             # JSONata: Output (default: the input) and Assign, both on $states.input; the variables go on with the value.
-            context = self.rt.context_object(self.inv, action['node'], 0, [flow.get('output'), flow.get('assign')])
+            context = self.rt.context_object(self.inv, action['node'], 0, context_reads([flow.get('output'), flow.get('assign')], []))
             out = _routed(f"pass '{action['node']}'", lambda: jsonata_output(flow, {'input': raw, 'context': context}, scope.variables))
             value = out['output']
             if flow.get('assign') is not None:
                 after = Scope(scope.frames, scope.iteration, out['variables'])
         else:
-            context = self.rt.context_object(self.inv, action['node'], 0, [flow.get('parameters')])
+            context = self.rt.context_object(self.inv, action['node'], 0,
+                                             context_reads([flow.get('parameters')], [flow.get('inputPath'), flow.get('outputPath')]))
             value = _routed(f"pass '{action['node']}'", lambda: pass_output(flow, raw, context))
         if reaches_join(action['next']):
             self._checkpoint_value(instance_key(action['node'], scope.frames, scope.iteration), value)
@@ -321,8 +324,9 @@ class Egress:
             self.rt.store.put_if_absent(fanout_input_item_key(self.session, instance), attrs)
         if 'inputPath' not in action:
             return payload
+        context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([], [action['inputPath']]))
         return Payload(value=_routed(f"{action['kind']} '{action['fanout']}'",
-                                           lambda: effective_input({'inputPath': action['inputPath']}, raw)))
+                                     lambda: effective_input({'inputPath': action['inputPath']}, raw, context)))
 
     def _fan_out_output(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Parallel's or Map's ResultSelector, ResultPath and OutputPath on the joined list, in the join's scope."""
@@ -336,7 +340,9 @@ class Egress:
                 raise RoutingError('Unum.InvalidConfig',
                                    f"'{action['fanout']}': its raw input was not recorded when it fanned out (deploy matching cdk-unum versions)")
             raw = self.rt.store.decode_value(self.session, item)
-        value = _routed(f"'{action['fanout']}'", lambda: state_output(action['dataFlow'], raw, joined))
+        flow = action['dataFlow']
+        context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([flow.get('resultSelector')], [flow.get('outputPath')]))
+        value = _routed(f"'{action['fanout']}'", lambda: state_output(flow, raw, joined, context=context))
         if reaches_join(action['next']):
             self._checkpoint_value(instance, value)
         return self.step(action['next'], Payload(value=value), scope, action['fanout'])
@@ -388,14 +394,15 @@ class Egress:
         iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
         value = self.value(self._fan_out_input(action, payload, Scope(scope.frames, iteration, scope.variables)))
         if action.get('items') is not None:
-            context = self.rt.context_object(self.inv, action['fanout'], 0, [action['items']])
+            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([action['items']], []))
             found = _routed(f"map '{action['fanout']}'",
                             lambda: evaluate_jsonata_template(action['items'], {'input': value, 'context': context}, scope.variables, 'Items'))
             if not isinstance(found, list):
                 raise RoutingError(ERROR_QUERY_EVALUATION, f"map '{action['fanout']}': Items must evaluate to an array, got {js_dumps(found)}")
             items = found
         elif action.get('itemsPath') is not None:
-            found = read_path(value, action['itemsPath'])
+            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([], [action['itemsPath']]))
+            found = read_state_path(value, action['itemsPath'], context)
             selected = found.get('value')
             if not found['found'] or not isinstance(selected, list):
                 raise RoutingError('States.Runtime',
@@ -549,7 +556,7 @@ class Egress:
         """A Map item's input: the itemSelector applied to the Map's input, with $$.Map.Item the item (Step Functions' ItemSelector)."""
         if 'itemSelector' not in action:
             return item
-        context = self.rt.context_object(self.inv, action['fanout'], 0, [action['itemSelector']], {'index': index, 'value': item})
+        context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([action['itemSelector']], []), {'index': index, 'value': item})
         return _routed(f"map '{action['fanout']}'", lambda: apply_template(action['itemSelector'], map_input, 'ItemSelector', context))
 
     def _continue_fanouts_later(self) -> None:
@@ -725,13 +732,14 @@ class Egress:
             collect_garbage(store, self.session)
 
     def value(self, payload: Payload) -> Any:
-        """The plain value (a fan-in list is read once per invocation)."""
+        """The plain value (each fan-in list is read once per invocation)."""
         if payload.fan_in is None:
             return payload.value
+        key = js_dumps(payload.fan_in)
         with self._lock:
-            if self._materialized is None:
-                self._materialized = self.rt.store.read_fan_in(self.session, payload.fan_in)
-            return self._materialized
+            if key not in self._materialized:
+                self._materialized[key] = self.rt.store.read_fan_in(self.session, payload.fan_in)
+            return self._materialized[key]
 
     def _to_input(self, payload: Payload, target: str) -> Dict[str, Any]:
         if payload.fan_in is not None:

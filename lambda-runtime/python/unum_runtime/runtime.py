@@ -24,8 +24,7 @@ from .log import Logger, invocation_fields, json_logger, with_fields
 from .metrics import Metrics
 from .protocol import (
     ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, VARIABLES_ATTR, DataFlowError, EnvelopeError,
-    account_of_function_arn, checkpoint_item_key, context_object, effective_input, is_jsonata_flow, jsonata_input, jsonata_output,
-    reads_context, reads_session_record,
+    account_of_function_arn, checkpoint_item_key, context_object, context_reads, effective_input, is_jsonata_flow, jsonata_input, jsonata_output,
     session_item_key, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
     payload_object_key, sampled_trace_id, state_output, workflow_deadline, write_path,
 )
@@ -67,6 +66,8 @@ class _DataFlowFailed:
 
 
 _FAILED = _DataFlowFailed()
+# An input that cannot be read (already recorded on the session): the input itself may be None.
+_NO_INPUT = object()
 
 
 @dataclass
@@ -272,13 +273,8 @@ class Runtime:
         existing = self.store.get(key)
         item, value, mine = existing, None, False
         if existing is None:
-            try:
-                value = self._resolve_input(envelope, envelope['input'])
-            except Exception as e:
-                if error_name(e) != 'NoSuchKey' and not isinstance(e, json.JSONDecodeError):
-                    raise
-                self.fail_session(inv, FailureRecord(
-                    node=envelope['node'], instance=instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), True)
+            value = self._read_input(inv, True)
+            if value is _NO_INPUT:
                 return {'session': envelope['session'], 'instance': instance, 'status': 'failed'}
             self._start_session(inv, value)
             attrs = self.encode_value(inv, value, '', payload_object_key(envelope, instance, 'output'), min(self.payload_threshold, ITEM_VALUE_LIMIT))
@@ -386,13 +382,8 @@ class Runtime:
         envelope, instance = inv.envelope, inv.instance
         # With start states, those created the session.
         is_start = self._is_start(envelope) and self.config.get('start') is None
-        try:
-            raw = self._resolve_input(envelope, envelope['input'])
-        except Exception as e:
-            if error_name(e) != 'NoSuchKey' and not isinstance(e, json.JSONDecodeError):
-                raise
-            self.fail_session(inv, FailureRecord(
-                node=envelope['node'], instance=instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), is_start)
+        raw = self._read_input(inv, is_start)
+        if raw is _NO_INPUT:
             return None
         if is_start:
             self._start_session(inv, raw)
@@ -403,10 +394,12 @@ class Runtime:
         # JSONata's Arguments stand where Parameters do.
         parameters = js.prop(flow, 'arguments' if jsonata else 'parameters') if flow is not None else js.UNDEFINED
         attempt = envelope.get('attempt') or 0
+        input_path = None if jsonata or flow is None else js.prop(flow, 'inputPath')
+        input_reads = context_reads([parameters], [input_path])
 
         def select_input():
             # Step Functions' InputPath and Parameters select what the user code sees (again per retry when they read $$.State.RetryCount).
-            context = self.context_object(inv, envelope['node'], attempt, [parameters])
+            context = self.context_object(inv, envelope['node'], attempt, input_reads)
             if jsonata:
                 return self._apply_data_flow(inv, lambda: jsonata_input(flow, raw, context, variables))
             return self._apply_data_flow(inv, lambda: effective_input(flow, raw, context))
@@ -441,7 +434,7 @@ class Runtime:
                         'error': name, 'cause': error_cause(e), 'attempt': attempt, 'delayMs': delay, 'notBefore': not_before})
                     if not self._await_retry(inv, attempt, not_before):
                         return None
-                    if reads_context(parameters):
+                    if input_reads['context']:
                         user_input = select_input()
                         if user_input is _FAILED:
                             return None
@@ -460,7 +453,7 @@ class Runtime:
             # JSONata: Output (default: the result) and Assign on $states.input and $states.result (the lambda:invoke response when asked).
             version = os.environ.get('AWS_LAMBDA_FUNCTION_VERSION', '$LATEST')
             result = state_output({'lambdaResponse': True}, raw, output, version) if flow.get('lambdaResponse') is True else output
-            context = self.context_object(inv, envelope['node'], attempt, [flow.get('output'), flow.get('assign')])
+            context = self.context_object(inv, envelope['node'], attempt, context_reads([flow.get('output'), flow.get('assign')], []))
             out = self._apply_data_flow(inv, lambda: jsonata_output(flow, {'input': raw, 'result': result, 'context': context}, variables))
             if out is _FAILED:
                 return None
@@ -470,7 +463,7 @@ class Runtime:
         elif caught is None and flow is not None:
             # ResultSelector, ResultPath (into the raw input), OutputPath.
             result = output
-            context = self.context_object(inv, envelope['node'], attempt, [js.prop(flow, 'resultSelector')])
+            context = self.context_object(inv, envelope['node'], attempt, context_reads([js.prop(flow, 'resultSelector')], [js.prop(flow, 'outputPath')]))
             # Lambda sets the version it runs (an alias's resolved version), which is lambda:invoke's ExecutedVersion.
             version = os.environ.get('AWS_LAMBDA_FUNCTION_VERSION', '$LATEST')
             output = self._apply_data_flow(inv, lambda: state_output(flow, raw, result, version, context))
@@ -497,21 +490,21 @@ class Runtime:
             return attrs, True, output
         return (winner if winner is not None else self.store.get(key)), False, None
 
-    def context_object(self, inv: Invocation, state: str, attempt: int, templates: List[Any],
+    def context_object(self, inv: Invocation, state: str, attempt: int, reads: Dict[str, bool],
                        map_item: Optional[Dict[str, Any]] = None) -> Any:
         """
-        The context object ($$) of `state`, or UNDEFINED when no template reads it, so a workflow
-        without $$ pays nothing. The session record is read, once per invocation, only for
+        The context object ($$) of `state`, or UNDEFINED when the state's templates and paths do not
+        read it (`reads`, from context_reads), so a workflow without $$ pays nothing. The session record is read, once per invocation, only for
         $$.Execution.Input / StartTime: the input may be large, so the envelope does not carry it.
         """
-        if not any(reads_context(t) for t in templates):
+        if not reads['context']:
             return js.UNDEFINED
         facts: Dict[str, Any] = {
             'workflow': inv.envelope['workflow'], 'session': inv.envelope['session'], 'state': state,
             'enteredTime': inv.entered_time, 'attempt': attempt, 'region': os.environ.get('AWS_REGION'),
             'account': account_of_function_arn(getattr(inv.lambda_context, 'invoked_function_arn', None)),
         }
-        if any(reads_session_record(t) for t in templates):
+        if reads['sessionRecord']:
             facts.update(self._session_facts(inv))
         if map_item is not None:
             facts['mapItem'] = map_item
@@ -539,6 +532,19 @@ class Runtime:
             self.fail_in_scope(inv, FailureRecord(node=inv.envelope['node'], instance=inv.instance, error=e.name, cause=str(e)),
                                inv.envelope['frames'])
             return _FAILED
+
+    def _read_input(self, inv: Invocation, is_start: bool) -> Any:
+        """The instance's input; _NO_INPUT when it cannot be read (a missing S3 object or JSON that does
+        not parse), after failing the session (`is_start`: the session record is created failed)."""
+        envelope = inv.envelope
+        try:
+            return self._resolve_input(envelope, envelope['input'])
+        except Exception as e:
+            if error_name(e) != 'NoSuchKey' and not isinstance(e, json.JSONDecodeError):
+                raise
+            self.fail_session(inv, FailureRecord(
+                node=envelope['node'], instance=inv.instance, error='Unum.InvalidInput', cause=f'cannot read the input: {error_cause(e)}'), is_start)
+            return _NO_INPUT
 
     def _resolve_input(self, session: Mapping[str, Any], input_: Mapping[str, Any]) -> Any:
         if 'value' in input_:

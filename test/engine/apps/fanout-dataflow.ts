@@ -3,7 +3,7 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Chain, FanIn, JsonPathValue, Map, Parallel, UnumFunction, UnumWorkflow } from '../../../src';
+import { Chain, FanIn, JsonPathValue, Map, Parallel, Pass, UnumFunction, UnumWorkflow } from '../../../src';
 
 const app = new App();
 const stack = new Stack(app, 'EngineFanOutDataFlow');
@@ -57,6 +57,60 @@ new UnumWorkflow(stack, 'bounded-python', {
   definition: Chain.start(py('PyJobs', 'passthrough'))
     .next(new Map(stack, 'PyBounded', { itemsPath: '$.jobs', maxConcurrency: 2, resultPath: '$.ran' }).itemProcessor(py('PyTimed', 'timed')))
     .next(node('PyBoundedDone', 'identity')),
+});
+
+// A bounded Map as the very first state (no function before it): the start states run it on the session input.
+new UnumWorkflow(stack, 'bounded-first', {
+  definition: new Map(stack, 'FirstBounded', { itemsPath: '$.jobs', maxConcurrency: 2 }).itemProcessor(node('FirstTimed', 'timed')),
+});
+
+// Nested joins completed by one arrival: the inner Map's join, a Pass reading its list, then the Parallel's join and a Pass
+// reading that list. Each Pass must see its own join's list (the egress reads a fan-in list once per invocation).
+new UnumWorkflow(stack, 'nested-join-pass', {
+  definition: Chain.start(node('NestedStart', 'identity'))
+    .next(new Parallel(stack, 'NestedOuter').branch(
+      Chain.start(new Map(stack, 'NestedInner', { itemsPath: '$.jobs' }).itemProcessor(node('NestedTimed', 'timed')))
+        .next(new FanIn(stack, 'NestedInnerJoin'))
+        .next(new Pass(stack, 'NestedInnerList', { parameters: { 'inner.$': '$[*].i' } })),
+      node('NestedQuick', 'identity'),
+    ))
+    .next(new FanIn(stack, 'NestedOuterJoin'))
+    .next(new Pass(stack, 'NestedOuterList', { parameters: { 'outer.$': '$' } })),
+});
+
+// The same with a Map in a Map: the inner Map's join and Pass in each outer item, then the outer Map's join and Pass.
+new UnumWorkflow(stack, 'map-in-map-pass', {
+  definition: Chain.start(node('GridStart', 'identity'))
+    .next(new Map(stack, 'GridRows', { itemsPath: '$.rows' }).itemProcessor(
+      Chain.start(new Map(stack, 'GridCells', { itemsPath: '$.jobs' }).itemProcessor(node('GridTimed', 'timed')))
+        .next(new FanIn(stack, 'GridCellsJoin'))
+        .next(new Pass(stack, 'GridRowList', { parameters: { 'row.$': '$[*].i' } })),
+    ))
+    .next(new FanIn(stack, 'GridRowsJoin'))
+    .next(new Pass(stack, 'GridList', { parameters: { 'grid.$': '$' } })),
+});
+
+// The same two in Python: its egress completes the joins and evaluates the Passes.
+new UnumWorkflow(stack, 'nested-join-pass-python', {
+  definition: Chain.start(py('PyNestedStart', 'passthrough'))
+    .next(new Parallel(stack, 'PyNestedOuter').branch(
+      Chain.start(new Map(stack, 'PyNestedInner', { itemsPath: '$.jobs' }).itemProcessor(py('PyNestedTimed', 'timed')))
+        .next(new FanIn(stack, 'PyNestedInnerJoin'))
+        .next(new Pass(stack, 'PyNestedInnerList', { parameters: { 'inner.$': '$[*].i' } })),
+      py('PyNestedQuick', 'passthrough'),
+    ))
+    .next(new FanIn(stack, 'PyNestedOuterJoin'))
+    .next(new Pass(stack, 'PyNestedOuterList', { parameters: { 'outer.$': '$' } })),
+});
+new UnumWorkflow(stack, 'map-in-map-pass-python', {
+  definition: Chain.start(py('PyGridStart', 'passthrough'))
+    .next(new Map(stack, 'PyGridRows', { itemsPath: '$.rows' }).itemProcessor(
+      Chain.start(new Map(stack, 'PyGridCells', { itemsPath: '$.jobs' }).itemProcessor(py('PyGridTimed', 'timed')))
+        .next(new FanIn(stack, 'PyGridCellsJoin'))
+        .next(new Pass(stack, 'PyGridRowList', { parameters: { 'row.$': '$[*].i' } })),
+    ))
+    .next(new FanIn(stack, 'PyGridRowsJoin'))
+    .next(new Pass(stack, 'PyGridList', { parameters: { 'grid.$': '$' } })),
 });
 
 app.synth();

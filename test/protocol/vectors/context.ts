@@ -1,8 +1,12 @@
 import { file, run, Vector, VectorFile } from './support';
+import { conditionPaths, ConditionJson, evaluateCondition, validateCondition } from '../../../src/protocol/conditions';
 import {
-  accountOfFunctionArn, contextObject, contextPathProblem, ContextFacts, readContextPath, readsContext, readsSessionRecord,
+  accountOfFunctionArn, contextObject, contextPathProblem, ContextFacts, contextReads, queryStatePath, readContextPath, readsContext,
+  readsSessionRecord, readStatePath,
 } from '../../../src/protocol/context';
-import { applyTemplate, effectiveInput, passOutput, stateOutput, templateProblems } from '../../../src/protocol/dataflow';
+import {
+  applyTemplate, effectiveInput, parseStatePath, passOutput, stateOutput, templateProblems, validateDataFlow,
+} from '../../../src/protocol/dataflow';
 
 /** An execution as Step Functions' context object documentation shows it, in cdk-unum's terms. */
 const FACTS: ContextFacts = {
@@ -76,5 +80,47 @@ export function contextVectors(): VectorFile {
     cases.push(run(`templateProblems context ${i} / parameters`, 'templateProblems', templateProblems, [t, 'parameters']));
     cases.push(run(`templateProblems context ${i} / itemSelector`, 'templateProblems', templateProblems, [t, 'itemSelector']));
   });
-  return file('Context object $$ (src/protocol/context.ts): its fields, $$ paths in templates, synth checks', cases);
+  cases.push(...statePathVectors(ctx, input));
+  return file('Context object $$ (src/protocol/context.ts): its fields, $$ paths in templates and in InputPath, OutputPath, ItemsPath and Choice variables, synth checks', cases);
+}
+
+/** `$$` in the paths of a state (Step Functions: InputPath, OutputPath, ItemsPath, a Choice's Variable and ...Path operands). */
+function statePathVectors(ctx: unknown, input: unknown): Vector[] {
+  const cases: Vector[] = [];
+  const doc = { items: [1, 2], x: { y: 3 } };
+  const paths = ['$$.Execution.Input', '$$.Execution.Input.list', '$$.Execution.Input.list[1]', '$$.Execution.Input.nope', '$$.State.Name', '$.items', '$.items[*]', '$.x.y', '$.nope'];
+  for (const path of paths) {
+    cases.push(run(`queryStatePath ${path}`, 'queryStatePath', queryStatePath, [doc, path, ctx], { json: true }));
+    cases.push(run(`readStatePath ${path}`, 'readStatePath', readStatePath, [doc, path, ctx], { json: true }));
+    cases.push(run(`queryStatePath ${path} without context`, 'queryStatePath', queryStatePath, [doc, path]));
+    cases.push(run(`parseStatePath ${path}`, 'parseStatePath', parseStatePath, [path]));
+  }
+  for (const path of ['$$.Map.Item.Value', '$$.Task.Token', '$$.Nope', '$$[', 'nope']) cases.push(run(`parseStatePath ${path}`, 'parseStatePath', parseStatePath, [path]));
+  const reads: Array<[unknown[], unknown[]]> = [
+    [[], []], [[{ 'a.$': '$.a' }], ['$.x', null]], [[], ['$$.State.Name']], [[], ['$$.Execution.Input.items']], [[{ 'n.$': '$$.Execution.Name' }], [null]],
+    [[{ 's.$': '$$.Execution.StartTime' }], []], [[undefined], [undefined, '$$.Execution']], [[], ['$$']], [[], ['$$[']],
+  ];
+  reads.forEach(([templates, p], i) => cases.push(run(`contextReads ${i}`, 'contextReads', contextReads, [templates, p.map((x) => x ?? null)])));
+  cases.push(run('effectiveInput InputPath $$.Execution.Input', 'effectiveInput', effectiveInput,
+    [{ inputPath: '$$.Execution.Input', parameters: { 'first.$': '$.list[0]', 'state.$': '$$.State.Name' } }, input, ctx], { json: true }));
+  cases.push(run('effectiveInput InputPath $$ missing', 'effectiveInput', effectiveInput, [{ inputPath: '$$.Execution.Input.nope' }, input, ctx]));
+  cases.push(run('stateOutput OutputPath $$.Execution.Input.key', 'stateOutput', stateOutput, [{ outputPath: '$$.Execution.Input.key' }, input, { r: 1 }, '$LATEST', ctx], { json: true }));
+  cases.push(run('passOutput InputPath and OutputPath of $$', 'passOutput', passOutput,
+    [{ inputPath: '$$.Execution', outputPath: '$$.State' }, input, ctx], { json: true }));
+  const conditions: ConditionJson[] = [
+    { op: 'stringEquals', path: '$$.Execution.Input.key', value: 'value' },
+    { op: 'numberEqualsPath', path: '$.x.y', otherPath: '$$.State.RetryCount' },
+    { op: 'numberLessThanPath', path: '$$.Execution.Input.x', otherPath: '$$.Execution.Input.list[0]' },
+    { op: 'isPresent', path: '$$.Execution.Input.nope', value: false },
+    { op: 'stringEquals', path: '$$.Execution.Input.nope', value: 'x' },
+    { op: 'and', conditions: [{ op: 'isString', path: '$$.State.Name', value: true }, { op: 'not', condition: { op: 'booleanEquals', path: '$.ok', value: true } }] },
+  ];
+  conditions.forEach((c, i) => {
+    cases.push(run(`evaluateCondition with context ${i}`, 'evaluateCondition', evaluateCondition, [c, { x: { y: 2 }, ok: false }, ctx]));
+    cases.push(run(`conditionPaths ${i}`, 'conditionPaths', conditionPaths, [c]));
+    cases.push(run(`validateCondition with context ${i}`, 'validateCondition', validateCondition, [c]));
+  });
+  cases.push(run('validateCondition $$.Map.Item in a Choice', 'validateCondition', validateCondition, [{ op: 'isPresent', path: '$$.Map.Item.Value', value: true }]));
+  cases.push(run('validateDataFlow $$ paths', 'validateDataFlow', validateDataFlow, [{ inputPath: '$$.Execution.Input', outputPath: '$$.Task.Token' }]));
+  return cases;
 }

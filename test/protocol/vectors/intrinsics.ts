@@ -90,7 +90,11 @@ export function intrinsicVectors(): VectorFile {
   calls.forEach((e, i) => {
     cases.push(run(`parseIntrinsic ${i}`, 'parseIntrinsic', P.parseIntrinsic, [e], { json: true }));
     cases.push(run(`intrinsicPaths ${i}`, 'intrinsicPaths', P.intrinsicPaths, [P.parseIntrinsic(e)]));
+    // The memoized parse gives the same tree (twice: the second from the cache).
+    cases.push(run(`parsedIntrinsic ${i}`, 'parsedIntrinsic', P.parsedIntrinsic, [e], { json: true }));
+    cases.push(run(`parsedIntrinsic ${i} again`, 'parsedIntrinsic', P.parsedIntrinsic, [e], { json: true }));
   });
+  cases.push(run('parsedIntrinsic that does not parse', 'parsedIntrinsic', P.parsedIntrinsic, ["States.Format('unclosed"]));
   ([[1234, 998], [0, 1], [42, 7], [-5, 1024], [2 ** 40, 1000], [-(2 ** 40), 3], [7, 2 ** 30]] as Array<[number, number]>).forEach(([seed, bound]) => {
     cases.push(run(`seededRandomInt ${seed} ${bound}`, 'seededRandomInt', P.seededRandomInt, [seed, bound]));
   });

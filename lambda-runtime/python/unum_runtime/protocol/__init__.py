@@ -4,19 +4,23 @@ Constants and key formats come from _generated.py (`npx projen protocol:vectors`
 conformance vectors in protocol-vectors/ check every function against the TypeScript.
 """
 from ._generated import *  # noqa: F401,F403  every protocol constant, generated from src/protocol
-from .conditions import evaluate_condition, validate_condition  # noqa: F401
+from .conditions import condition_paths, evaluate_condition, validate_condition  # noqa: F401
 from .config import exceeds_tolerance, handles_failures, parse_config  # noqa: F401
 from .context import (  # noqa: F401
-    account_of_function_arn, context_object, context_path_problem, read_context_path, reads_context, reads_session_record,
+    account_of_function_arn, context_object, context_path_problem, context_reads, query_state_path, read_context_path, read_state_path,
+    reads_context, reads_session_record,
 )
 from .dataflow import (  # noqa: F401
-    DataFlowError, apply_template, effective_input, is_jsonata_flow, needs_raw_input, pass_output, state_output, template_problems, validate_data_flow,
+    DataFlowError, apply_template, effective_input, is_jsonata_flow, needs_raw_input, parse_state_path, pass_output, state_output,
+    template_problems, validate_data_flow,
+)
+from .intrinsics import (  # noqa: F401
+    evaluate_intrinsic, intrinsic_paths, is_intrinsic, json_equals, parse_intrinsic, parsed_intrinsic, seeded_random_int,
 )
 from .jsonata import (  # noqa: F401
     evaluate_jsonata_template, is_jsonata_expression, jsonata_condition, jsonata_flow_problems, jsonata_input, jsonata_output,
     jsonata_template_problems,
 )
-from .intrinsics import evaluate_intrinsic, intrinsic_paths, is_intrinsic, json_equals, parse_intrinsic, seeded_random_int  # noqa: F401
 from .deadline import is_past_deadline, timeout_cause, workflow_deadline  # noqa: F401
 from .envelope import EnvelopeError, looks_like_envelope, parse_envelope, sqs_session_id  # noqa: F401
 from .js import UNDEFINED, dumps as js_dumps, loads as js_loads  # noqa: F401

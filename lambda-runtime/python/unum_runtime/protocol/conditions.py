@@ -1,40 +1,60 @@
 """The rule language of Condition (port of src/protocol/conditions.ts), Step Functions' Choice
-semantics: a comparison whose variable is missing or of another type is false."""
+semantics: a comparison whose variable (or other path) is missing is a States.Runtime error, one on
+a value of another type is false; the type tests never fail."""
 import re
 
 from . import js
 from ._generated import COMPARISON_OPERATORS, TYPE_TEST_OPERATORS
+from .context import query_state_path
+from .dataflow import parse_state_path
+from .dataflow_error import DataFlowError
 from .jsonata import is_jsonata_expression, jsonata_template_problems
-from .jsonpath import parse_query, query_path
 
-__all__ = ["COMPARISON_OPERATORS", "TYPE_TEST_OPERATORS", "evaluate_condition", "validate_condition"]
+__all__ = ["COMPARISON_OPERATORS", "TYPE_TEST_OPERATORS", "evaluate_condition", "validate_condition", "condition_paths"]
 
-def evaluate_condition(condition, document):
-    """Evaluates a condition (its JSON form) against a document (the node's output)."""
+def evaluate_condition(condition, document, context=js.UNDEFINED):
+    """Evaluates a condition (its JSON form) against a document (the node's output); `$$` paths read `context`."""
     op = condition["op"]
     if op == "and":
-        return all(evaluate_condition(c, document) for c in condition["conditions"])
+        return all(evaluate_condition(c, document, context) for c in condition["conditions"])
     if op == "or":
-        return any(evaluate_condition(c, document) for c in condition["conditions"])
+        return any(evaluate_condition(c, document, context) for c in condition["conditions"])
     if op == "not":
-        return not evaluate_condition(condition["condition"], document)
+        return not evaluate_condition(condition["condition"], document, context)
     if op == "jsonata":
         raise ValueError("the JSONata condition '%s' is evaluated with jsonataCondition, not evaluateCondition" % condition["expression"])
-    left = query_path(document, js.prop(condition, "path"))
+    left = query_state_path(document, js.prop(condition, "path"), context)
     if op in TYPE_TEST_OPERATORS:
         value = js.prop(condition, "value")
         return isinstance(value, bool) and _test_type(op, left) is value
     if not left["found"]:
-        return False
+        raise _missing_path(js.prop(condition, "path"))
     if "otherPath" in condition:
-        other = query_path(document, js.prop(condition, "otherPath"))
+        other = query_state_path(document, js.prop(condition, "otherPath"), context)
         if not other["found"]:
-            return False
+            raise _missing_path(js.prop(condition, "otherPath"))
         right = other["value"]
         op = op[:-len("Path")]
     else:
         right = js.prop(condition, "value")
     return _compare(op, left["value"], right)
+
+
+def _missing_path(path):
+    """Step Functions fails the execution rather than take the Default (IsPresent tests for a field)."""
+    return DataFlowError("States.Runtime", "Invalid path '%s': The choice state's condition path references an invalid value." % js.to_string(path))
+
+
+def condition_paths(condition):
+    """Every path a condition reads (variables and other paths), in rule order."""
+    op = condition["op"]
+    if op in ("and", "or"):
+        return [p for c in condition["conditions"] for p in condition_paths(c)]
+    if op == "not":
+        return condition_paths(condition["condition"])
+    if op == "jsonata":
+        return []
+    return [condition["path"], condition["otherPath"]] if "otherPath" in condition else [condition["path"]]
 
 
 def validate_condition(condition):
@@ -73,28 +93,18 @@ def validate_condition(condition):
         paths = [js.prop(c, "path"), js.prop(c, "otherPath")] if path_op else [js.prop(c, "path")]
         for path in paths:
             try:
-                parse_query(path)
+                parse_state_path(path)
             except ValueError as e:
                 problems.append(str(e))
         if path_op:
             return
         expected = "boolean" if is_type_test or base == "booleanEquals" else "number" if base.startswith("number") else "string"
         value = js.prop(c, "value")
-        if _typeof(value) != expected:
+        if js.json_type(value) != expected:
             problems.append("%s on '%s' needs a %s value (got %s)" % (op, js.to_string(js.prop(c, "path")), expected, js.stringify(value)))
 
     visit(condition, True)
     return problems
-
-
-def _typeof(value):
-    if isinstance(value, bool):
-        return "boolean"
-    if js.is_number(value):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "undefined" if value is js.UNDEFINED else "object"
 
 
 def _test_type(op, left):

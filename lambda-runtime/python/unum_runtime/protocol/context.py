@@ -7,11 +7,11 @@ import re
 
 from . import js
 from ._generated import CONTEXT_FIELDS
-from .intrinsics import intrinsic_paths, is_intrinsic, parse_intrinsic
-from .jsonpath import parse_path, read_path
+from .intrinsics import intrinsic_paths, is_intrinsic, parsed_intrinsic
+from .jsonpath import parse_path, query_path, read_path
 
 __all__ = ["account_of_function_arn", "context_object", "read_context_path", "context_path_problem", "reads_context",
-           "reads_session_record"]
+           "reads_session_record", "query_state_path", "read_state_path", "context_reads"]
 
 _ACCOUNT = re.compile(r"^[0-9]{12}$")
 
@@ -78,6 +78,22 @@ def context_path_problem(path, in_item_selector):
         path, ", ".join("$$." + f.replace(".*", "", 1) for f in CONTEXT_FIELDS))
 
 
+def query_state_path(document, path, context=js.UNDEFINED):
+    """A path a state reads (InputPath, OutputPath, Choice variables), of its input or (`$$`) of the context object."""
+    return read_context_path(context, path) if isinstance(path, str) and path.startswith("$$") else query_path(document, path)
+
+
+def read_state_path(document, path, context=js.UNDEFINED):
+    """A reference path a state reads (ItemsPath), of its input or (`$$`) of the context object."""
+    return read_context_path(context, path) if isinstance(path, str) and path.startswith("$$") else read_path(document, path)
+
+
+def context_reads(templates, paths):
+    """What templates and paths (None where absent) read of the context object: {context, sessionRecord}."""
+    read = [p for t in templates for p in _context_paths(t)] + [p for p in paths if isinstance(p, str) and p.startswith("$$")]
+    return {"context": len(read) > 0, "sessionRecord": any(_reads_session_field(p) for p in read)}
+
+
 def reads_context(template):
     """Whether a template has a `$$` path anywhere (then the runtime builds the context object)."""
     return len(_context_paths(template)) > 0
@@ -85,14 +101,22 @@ def reads_context(template):
 
 def reads_session_record(template):
     """Whether a template reads the session record's facts (Execution.Input or StartTime, or an object holding them)."""
-    for path in _context_paths(template):
-        try:
-            dotted = _field(path)
-        except ValueError:
-            continue
-        if dotted in ("", "Execution", "Execution.StartTime", "Execution.Input") or dotted.startswith("Execution.Input."):
-            return True
-    return False
+    return any(_reads_session_field(p) for p in _context_paths(template))
+
+
+def _reads_session_field(path):
+    try:
+        dotted = _field(path)
+    except ValueError:
+        return False
+    return dotted in ("", "Execution", "Execution.StartTime", "Execution.Input") or dotted.startswith("Execution.Input.")
+
+
+# The `$$` paths of a template, by template object (dicts cannot be weakly referenced, so by id, the
+# entry holding the template so that the id stays its own): the runtime asks for every invocation and
+# every Map item, and the templates are the configuration's, loaded once, so each is scanned once.
+_CONTEXT_PATHS = {}
+_CONTEXT_PATHS_LIMIT = 4096
 
 
 def _context_paths(template):
@@ -102,10 +126,21 @@ def _context_paths(template):
         if not (template.startswith("{%") and template.endswith("%}")):
             return []
         return ["$$" + m.group(1) for m in _JSONATA_CONTEXT.finditer(template)]
+    if not isinstance(template, (list, dict)):
+        return []
+    entry = _CONTEXT_PATHS.get(id(template))
+    if entry is not None and entry[0] is template:
+        return entry[1]
+    paths = _scan_context_paths(template)
+    if len(_CONTEXT_PATHS) >= _CONTEXT_PATHS_LIMIT:
+        _CONTEXT_PATHS.clear()
+    _CONTEXT_PATHS[id(template)] = (template, paths)
+    return paths
+
+
+def _scan_context_paths(template):
     if isinstance(template, list):
         return [p for t in template for p in _context_paths(t)]
-    if not isinstance(template, dict):
-        return []
     out = []
     for key in js.keys(template):
         value = template[key]
@@ -126,7 +161,7 @@ def _expression_context_paths(value):
         return []
     if is_intrinsic(value):
         try:
-            return [p for p in intrinsic_paths(parse_intrinsic(value)) if p.startswith("$$")]
+            return [p for p in intrinsic_paths(parsed_intrinsic(value)) if p.startswith("$$")]
         except ValueError:
             return []
     return [value] if value.startswith("$$") else []

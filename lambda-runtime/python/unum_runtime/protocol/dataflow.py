@@ -7,7 +7,7 @@ A field absent from the DataFlow differs from one that is null (Step Functions' 
 absence is js.UNDEFINED here, never None.
 """
 from . import js
-from .context import context_path_problem, read_context_path
+from .context import context_path_problem, query_state_path, read_context_path
 from .dataflow_error import DataFlowError
 from .intrinsics import evaluate_intrinsic, intrinsic_paths, is_intrinsic, parse_intrinsic
 from ._generated import QUERY_LANGUAGE_JSONATA
@@ -30,7 +30,7 @@ def effective_input(flow, raw, context=js.UNDEFINED):
     """The user code's input: InputPath, then Parameters."""
     if flow is None or flow is js.UNDEFINED:
         return raw
-    selected = _select(raw, js.prop(flow, "inputPath"), "InputPath")
+    selected = _select(raw, js.prop(flow, "inputPath"), "InputPath", context)
     parameters = js.prop(flow, "parameters")
     return selected if parameters is js.UNDEFINED else apply_template(parameters, selected, "Parameters", context)
 
@@ -44,7 +44,7 @@ def state_output(flow, raw, result, executed_version="$LATEST", context=js.UNDEF
     selector = js.prop(flow, "resultSelector")
     selected = response if selector is js.UNDEFINED else apply_template(selector, response, "ResultSelector", context)
     placed = _place_result(raw, js.prop(flow, "resultPath"), selected)
-    return _select(placed, js.prop(flow, "outputPath"), "OutputPath")
+    return _select(placed, js.prop(flow, "outputPath"), "OutputPath", context)
 
 
 def pass_output(flow, raw, context=js.UNDEFINED):
@@ -69,12 +69,12 @@ def needs_raw_input(flow):
     return path is not js.UNDEFINED and path != "$"
 
 
-def _select(document, path, field):
+def _select(document, path, field, context):
     if path is js.UNDEFINED or path == "$":
         return document
     if path is None:
         return {}
-    found = query_path(document, path)
+    found = query_state_path(document, path, context)
     if not found["found"]:
         raise DataFlowError("States.Runtime", "%s '%s' does not match any field of the value" % (field, js.to_string(path)))
     return found["value"]
@@ -138,6 +138,17 @@ def _template_value(expression, document, field, key, context):
     return found["value"]
 
 
+def parse_state_path(path):
+    """Checks a path of the input or (`$$`) of the context object (InputPath, OutputPath, Choice variables); raises naming the problem."""
+    if isinstance(path, str) and path.startswith("$$"):
+        problem = context_path_problem(path, False)
+        if problem is not None:
+            raise ValueError(problem)
+        return None
+    parse_query(path)
+    return None
+
+
 def validate_data_flow(flow):
     """The problems of a data flow's paths and templates, each naming the field."""
     problems = []
@@ -164,8 +175,8 @@ def validate_data_flow(flow):
         except ValueError as e:
             problems.append("%s: %s" % (field, e))
 
-    check_path(js.prop(flow, "inputPath"), "inputPath", parse_query)
-    check_path(js.prop(flow, "outputPath"), "outputPath", parse_query)
+    check_path(js.prop(flow, "inputPath"), "inputPath", parse_state_path)
+    check_path(js.prop(flow, "outputPath"), "outputPath", parse_state_path)
     result_path = js.prop(flow, "resultPath")
     check_path(result_path, "resultPath", parse_path)
     if isinstance(result_path, str):

@@ -13,7 +13,7 @@ from ._generated import HASH_ALGORITHMS, INTRINSIC_LIMITS
 from .dataflow_error import DataFlowError
 from .jsonpath import parse_query, query_path
 
-__all__ = ["is_intrinsic", "parse_intrinsic", "intrinsic_paths", "evaluate_intrinsic", "json_equals", "seeded_random_int"]
+__all__ = ["is_intrinsic", "parse_intrinsic", "parsed_intrinsic", "intrinsic_paths", "evaluate_intrinsic", "json_equals", "seeded_random_int"]
 
 NESTING = INTRINSIC_LIMITS["nesting"]
 ARRAY_RANGE_ITEMS = INTRINSIC_LIMITS["arrayRangeItems"]
@@ -164,10 +164,28 @@ def intrinsic_paths(call):
     return paths
 
 
+# Parsed calls by expression (as src/protocol/intrinsics.ts): a template's expressions come from the
+# configuration, so each is parsed once per runtime, not per evaluation (nor per Map item); bounded in
+# case expressions were ever built at run time. The trees are read-only.
+_PARSED = {}
+_PARSED_LIMIT = 1024
+
+
+def parsed_intrinsic(expression):
+    """parse_intrinsic, memoized by expression (one that does not parse is not kept and raises each time)."""
+    call = _PARSED.get(expression)
+    if call is None:
+        call = parse_intrinsic(expression)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[expression] = call
+    return call
+
+
 def evaluate_intrinsic(expression, document, context=js.UNDEFINED):
     """The value of an intrinsic expression for the state's input and the context object."""
     try:
-        call = parse_intrinsic(expression)
+        call = parsed_intrinsic(expression)
     except ValueError as e:
         raise DataFlowError("States.IntrinsicFailure", str(e)) from None
     return _evaluate_call(call, document, context)
@@ -206,14 +224,10 @@ def _arity(name, args, low, high=None):
 
 
 def _describe(value):
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    kind = "boolean" if isinstance(value, bool) else "number" if js.is_number(value) else "string"
-    return "%s %s" % (kind, js.dumps(value))
+    kind = js.json_type(value)
+    if kind == "null":
+        return kind
+    return "an %s" % kind if kind in ("array", "object") else "%s %s" % (kind, js.dumps(value))
 
 
 def _array(name, value, what):

@@ -43,6 +43,22 @@ def is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def json_type(value):
+    """The JSON type of a value as error messages name it (src/protocol/json-type.ts): 'null', 'array',
+    'object', 'string', 'number', 'boolean', or 'undefined' for UNDEFINED."""
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, bool):
+        return "boolean"
+    if is_number(value):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "undefined" if value is UNDEFINED else "object"
+
+
 def is_integer(value):
     """Number.isInteger: 1.0 is an integer, true is not."""
     if isinstance(value, bool):

@@ -13,24 +13,10 @@ __all__ = ["MAX_WAIT_SECONDS", "fail_details", "wait_until", "parse_timestamp"]
 _TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:Z|([+-])([0-9]{2}):([0-9]{2}))")
 
 
-def _json_type(value):
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, bool):
-        return "boolean"
-    if js.is_number(value):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "object"
-
-
 def _string_at(document, path, field):
     found = read_path(document, path)
     if not found["found"] or not isinstance(found["value"], str):
-        got = "a %s" % _json_type(found["value"]) if found["found"] else "nothing"
+        got = "a %s" % js.json_type(found["value"]) if found["found"] else "nothing"
         raise DataFlowError("States.Runtime", "%s %s must select a string in the Fail state's input (it selects %s)" % (field, path, got))
     return found["value"]
 
