@@ -1,8 +1,8 @@
 import { queryStatePath } from './context';
 import { parseStatePath } from './dataflow';
 import { DataFlowError } from './dataflow-error';
-import { isJsonataExpression, jsonataTemplateProblems } from './jsonata';
 import { jsonType } from './json-type';
+import { isJsonataExpression, jsonataTemplateProblems } from './jsonata';
 
 /**
  * The serialized rule language of `Condition`, evaluated by the runtime
