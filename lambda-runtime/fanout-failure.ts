@@ -1,6 +1,6 @@
 import { Store } from '../src/client/store';
 import {
-  ENVELOPE_VERSION, ERROR_EXCEED_TOLERATED, Envelope, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, FanoutFailure, FanoutOrigin, Frame, SessionRef,
+  TOLERATED_FAILURES_ATTR, ENVELOPE_VERSION, ERROR_EXCEED_TOLERATED, Envelope, FANOUT_ATTEMPT_ATTR, FANOUT_FAILURE_CLAIM_ATTR, FANOUT_ORIGIN_ATTR, FanoutFailure, FanoutOrigin, Frame, SessionRef,
   exceedsTolerance, fanoutFailureItemKey, fanoutProgressItemKey, instanceKey, toleratedFailuresItemKey,
 } from '../src/protocol';
 
@@ -43,9 +43,9 @@ export async function reportFanoutFailure(store: Store, ref: SessionRef, frames:
   let report: FanoutFailure = { instance, attempt, error: failure.error, cause: failure.cause };
   if (origin.tolerance !== undefined) {
     // A set of item indexes: a redelivered failure of one item counts once.
-    const failed = await store.update(toleratedFailuresItemKey(ref, instance, attempt), { add: '#f :f' }, { '#f': 'f' },
+    const failed = await store.update(toleratedFailuresItemKey(ref, instance, attempt), { add: '#f :f' }, { '#f': TOLERATED_FAILURES_ATTR },
       { ':f': { SS: [String(frame.index)] } }, undefined, true);
-    const count = failed?.f?.SS?.length ?? 1;
+    const count = failed?.[TOLERATED_FAILURES_ATTR]?.SS?.length ?? 1;
     if (!exceedsTolerance(origin.tolerance, count, frame.size)) {
       report = { ...report, item: frame.index };
     } else {
@@ -57,9 +57,9 @@ export async function reportFanoutFailure(store: Store, ref: SessionRef, frames:
     }
   }
   if (report.item === undefined) {
-    const before = await store.update(fanoutFailureItemKey(ref, instance, attempt), { set: '#c = if_not_exists(#c, :c)' }, { '#c': 'c' },
+    const before = await store.update(fanoutFailureItemKey(ref, instance, attempt), { set: '#c = if_not_exists(#c, :c)' }, { '#c': FANOUT_FAILURE_CLAIM_ATTR },
       { ':c': { S: failure.instance } }, undefined, 'UPDATED_OLD');
-    const holder = before?.c?.S;
+    const holder = before?.[FANOUT_FAILURE_CLAIM_ATTR]?.S;
     if (holder !== undefined && holder !== failure.instance) {
       return { kind: 'absorbed', why: `'${holder}' reported the failure of attempt ${attempt} of '${frame.fanout}' first` };
     }

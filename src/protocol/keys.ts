@@ -189,6 +189,12 @@ export function fanoutFailureItemKey(ref: SessionRef, fanoutInstance: string, at
   return { pk: fanoutProgressItemKey(ref, fanoutInstance).pk, sk: `X#${attempt}` };
 }
 
+/** The attribute of fanoutFailureItemKey's item naming the branch instance that claimed the attempt's failure. */
+export const FANOUT_FAILURE_CLAIM_ATTR = 'c';
+
+/** The attribute of toleratedFailuresItemKey's item holding the string set of failed item indexes. */
+export const TOLERATED_FAILURES_ATTR = 'f';
+
 /** The failed items of one attempt of a Map with tolerated failures: a string set of item indexes (idempotent). */
 export function toleratedFailuresItemKey(ref: SessionRef, fanoutInstance: string, attempt: number): ItemKey {
   return { pk: fanoutProgressItemKey(ref, fanoutInstance).pk, sk: `T#${attempt}` };

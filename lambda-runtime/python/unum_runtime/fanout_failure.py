@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping, Sequence
 
 from .protocol import (
-    ENVELOPE_VERSION, ERROR_EXCEED_TOLERATED, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, exceeds_tolerance, fanout_failure_item_key,
+    ENVELOPE_VERSION, ERROR_EXCEED_TOLERATED, FANOUT_ATTEMPT_ATTR, FANOUT_FAILURE_CLAIM_ATTR, FANOUT_ORIGIN_ATTR,
+    TOLERATED_FAILURES_ATTR, exceeds_tolerance, fanout_failure_item_key,
     fanout_progress_item_key, instance_key, js_loads, tolerated_failures_item_key,
 )
 from .store import Store
@@ -41,9 +42,9 @@ def report_fanout_failure(store: Store, ref: Mapping[str, Any], frames: Sequence
     tolerance = origin.get('tolerance')
     if tolerance is not None:
         # A set of item indexes: a redelivered failure of one item counts once.
-        failed = store.update(tolerated_failures_item_key(ref, fanout_instance, attempt), add='#f :f', names={'#f': 'f'},
+        failed = store.update(tolerated_failures_item_key(ref, fanout_instance, attempt), add='#f :f', names={'#f': TOLERATED_FAILURES_ATTR},
                               values={':f': {'SS': [str(frame['index'])]}}, return_new=True) or {}
-        count = len(failed.get('f', {}).get('SS', [])) or 1
+        count = len(failed.get(TOLERATED_FAILURES_ATTR, {}).get('SS', [])) or 1
         if not exceeds_tolerance(tolerance, count, frame['size']):
             report['item'] = frame['index']
         else:
@@ -51,9 +52,9 @@ def report_fanout_failure(store: Store, ref: Mapping[str, Any], frames: Sequence
             report['cause'] = (f"map '{frame['fanout']}': {count} of {frame['size']} items failed, more than it tolerates "
                                f"(item {frame['index']}: {error}: {cause})")
     if 'item' not in report:
-        before = store.update(fanout_failure_item_key(ref, fanout_instance, attempt), set='#c = if_not_exists(#c, :c)', names={'#c': 'c'},
+        before = store.update(fanout_failure_item_key(ref, fanout_instance, attempt), set='#c = if_not_exists(#c, :c)', names={'#c': FANOUT_FAILURE_CLAIM_ATTR},
                               values={':c': {'S': instance}}, return_old=True) or {}
-        holder = before.get('c', {}).get('S')
+        holder = before.get(FANOUT_FAILURE_CLAIM_ATTR, {}).get('S')
         if holder is not None and holder != instance:
             return {'kind': 'absorbed', 'why': f"'{holder}' reported the failure of attempt {attempt} of '{frame['fanout']}' first"}
     envelope = {
