@@ -1,6 +1,7 @@
 import { Store } from '../src/client/store';
 import {
-  TOLERATED_FAILURES_ATTR, ENVELOPE_VERSION, ERROR_EXCEED_TOLERATED, Envelope, FANOUT_ATTEMPT_ATTR, FANOUT_FAILURE_CLAIM_ATTR, FANOUT_ORIGIN_ATTR, FanoutFailure, FanoutOrigin, Frame, SessionRef,
+  ENVELOPE_VERSION, ERROR_EXCEED_TOLERATED, Envelope, FANOUT_ATTEMPT_ATTR, FANOUT_FAILURE_CLAIM_ATTR, FANOUT_ORIGIN_ATTR, FanoutFailure, FanoutOrigin,
+  Frame, SessionRef, TOLERATED_FAILURES_ATTR,
   exceedsTolerance, fanoutFailureItemKey, fanoutProgressItemKey, instanceKey, toleratedFailuresItemKey,
 } from '../src/protocol';
 
