@@ -272,6 +272,14 @@ START_OBJECT_ACTIONS = (
 
 START_OBJECT_NAME = "start.json"
 
+STEP_FUNCTIONS_JSONATA_FUNCTIONS = {
+    "partition": "ArrayPartition",
+    "range": "ArrayRange",
+    "hash": "Hash",
+    "uuid": "UUID",
+    "parse": "StringToJson",
+}
+
 TRACE_ENV = "_X_AMZN_TRACE_ID"
 
 TRACE_HEADER = "X-Amzn-Trace-Id"
