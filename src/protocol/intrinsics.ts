@@ -300,24 +300,36 @@ function formatPieces(raw: string): string[] {
 
 /**
  * java.util.Random's generator (48-bit linear congruential), so a seeded
- * States.MathRandom gives the same number in every runtime.
+ * States.MathRandom (and JSONata's seeded $random) gives the same number in every runtime.
  */
 // java.util.Random is defined by 48-bit arithmetic on bits; BigInt keeps it exact.
 /* eslint-disable no-bitwise */
-export function seededRandomInt(seed: number, bound: number): number {
+function javaRandom(seed: number): (bits: number) => number {
   const MASK = (BigInt(1) << BigInt(48)) - BigInt(1);
   const MULTIPLIER = BigInt('0x5DEECE66D');
   let state = (BigInt.asIntN(64, BigInt(seed)) ^ MULTIPLIER) & MASK;
-  const next = (): number => {
+  return (bits) => {
     state = (state * MULTIPLIER + BigInt(11)) & MASK;
-    return Number(BigInt.asIntN(32, state >> BigInt(17)));
+    return Number(BigInt.asIntN(32, state >> BigInt(48 - bits)));
   };
-  if ((bound & -bound) === bound) return Number((BigInt(bound) * BigInt(next())) >> BigInt(31));
+}
+
+/** java.util.Random(seed).nextInt(bound). */
+export function seededRandomInt(seed: number, bound: number): number {
+  const next = javaRandom(seed);
+  if ((bound & -bound) === bound) return Number((BigInt(bound) * BigInt(next(31))) >> BigInt(31));
   for (;;) {
-    const bits = next();
+    const bits = next(31);
     const value = bits % bound;
     if (bits - value + (bound - 1) <= INT32.max) return value;
   }
+}
+
+/** java.util.Random(seed).nextDouble(): 0 <= n < 1, from 53 random bits (26 then 27, as Java draws them). */
+export function seededRandomFraction(seed: number): number {
+  const next = javaRandom(seed);
+  const high = next(26);
+  return (high * 2 ** 27 + next(27)) / 2 ** 53;
 }
 /* eslint-enable no-bitwise */
 
@@ -451,3 +463,14 @@ const FUNCTIONS: Record<string, Intrinsic> = {
     return randomUUID();
   },
 };
+
+/**
+ * One intrinsic applied to argument values (not Format, whose template is
+ * its source text): Step Functions' JSONata functions ($partition, $range,
+ * $hash, $uuid, $parse) are these intrinsics under other names (jsonata.ts).
+ */
+export function callIntrinsicFunction(name: string, args: unknown[]): unknown {
+  const fn = FUNCTIONS[name];
+  if (!fn || name === 'Format') throw new Error(`'${name}' is not an intrinsic that takes argument values only`);
+  return fn(args, { name, args: [] });
+}

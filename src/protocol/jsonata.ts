@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { DataFlowError } from './dataflow-error';
+import { callIntrinsicFunction, seededRandomFraction } from './intrinsics';
 
 /**
  * Step Functions' JSONata query language (`QueryLanguage: JSONata`),
@@ -13,7 +14,8 @@ import { DataFlowError } from './dataflow-error';
  * input), `$states.result` (Output and Assign of a function: its result),
  * `$states.errorOutput` (a Catch's Output and Assign: `{ Error, Cause }`),
  * `$states.context` (the context object, context.ts) and the workflow
- * variables (`$name`). An expression that fails, or whose value is
+ * variables (`$name`), with Step Functions' own functions (`$partition`,
+ * `$range`, `$hash`, `$random`, `$uuid`, `$parse`). An expression that fails, or whose value is
  * undefined (JSONata's "no match"), fails with States.QueryEvaluationError,
  * as in Step Functions.
  */
@@ -45,6 +47,44 @@ const VARIABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,79}$/;
 
 /** Step Functions' JSONata has no `$eval` (use `$parse`): the expression text must not call it. */
 const FORBIDDEN_FUNCTIONS = ['eval'];
+
+/**
+ * Step Functions' JSONata functions that JSONata itself lacks (or, for
+ * $random, has without a seed): each is the intrinsic it replaces
+ * (intrinsics.ts), so both query languages compute the same values.
+ */
+export const STEP_FUNCTIONS_JSONATA_FUNCTIONS: Readonly<Record<string, string>> = {
+  partition: 'ArrayPartition', range: 'ArrayRange', hash: 'Hash', uuid: 'UUID', parse: 'StringToJson',
+};
+
+/** `$random()`: 0 <= n < 1; `$random(seed)`: java.util.Random(seed).nextDouble(), the generator of a seeded States.MathRandom. */
+export function jsonataRandom(args: unknown[]): number {
+  if (args.length > 1) throw new DataFlowError(ERROR_QUERY_EVALUATION, `$random: takes 0 to 1 arguments, got ${args.length}`);
+  if (args.length === 0 || args[0] === undefined) return Math.random();
+  const seed = args[0];
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) {
+    throw new DataFlowError(ERROR_QUERY_EVALUATION, `$random: the seed must be an integer, got ${JSON.stringify(seed)}`);
+  }
+  return seededRandomFraction(seed);
+}
+
+/** One of Step Functions' functions applied: an intrinsic's failure is the expression's, named by the JSONata function. */
+export function callStepFunctionsJsonataFunction(name: string, args: unknown[]): unknown {
+  if (name === 'random') return jsonataRandom(args);
+  const intrinsic = STEP_FUNCTIONS_JSONATA_FUNCTIONS[name];
+  if (intrinsic === undefined) throw new Error(`'$${name}' is not one of Step Functions' JSONata functions`);
+  try {
+    return callIntrinsicFunction(intrinsic, args.map(toJson));
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new DataFlowError(ERROR_QUERY_EVALUATION, `$${name}: ${message.replace(`States.${intrinsic}: `, '')}`);
+  }
+}
+
+/** The functions as JSONata bindings (a workflow variable of the same name is shadowed, as a function name is reserved). */
+const FUNCTION_BINDINGS: Record<string, (...args: unknown[]) => unknown> = Object.fromEntries(
+  [...Object.keys(STEP_FUNCTIONS_JSONATA_FUNCTIONS), 'random'].map((name) => [name, (...args: unknown[]) => callStepFunctionsJsonataFunction(name, args)]),
+);
 
 /** Whether a value is a `{% ... %}` JSONata expression string. */
 export function isJsonataExpression(value: unknown): value is string {
@@ -116,7 +156,7 @@ async function evaluateExpression(
   let value: unknown;
   try {
     const compiled = jsonata(jsonataBody(text));
-    const bindings: Record<string, unknown> = { ...(variables ?? {}), states: statesBinding(states) };
+    const bindings: Record<string, unknown> = { ...(variables ?? {}), ...FUNCTION_BINDINGS, states: statesBinding(states) };
     // The input (`$`) is the state's input too, as in Step Functions.
     value = await compiled.evaluate(states.input, bindings);
   } catch (e) {

@@ -53,3 +53,23 @@ test('isJsonataFlow and validateDataFlow: the language decides which fields are 
   expect(validateDataFlow({ queryLanguage: 'JSONata', outputPath: '$.x' })).toEqual(['outputPath is a JSONPath field: a JSONata state uses arguments and outputs instead']);
   expect(validateDataFlow({ output: 1 })).toEqual(['output is a JSONata field: set the query language to JSONata to use it']);
 });
+
+test('$uuid() and an unseeded $random() (no vector can hold their values): a v4 UUID and a number in [0, 1), another at each call', async () => {
+  const states = { input: {} };
+  const ids = await evaluateJsonataTemplate(['{% $uuid() %}', '{% $uuid() %}'], states, undefined, 'Output') as string[];
+  for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  expect(ids[0]).not.toBe(ids[1]);
+  const numbers = await evaluateJsonataTemplate('{% [1..20].$random() %}', states, undefined, 'Output') as number[];
+  expect(numbers).toHaveLength(20);
+  for (const n of numbers) expect(n >= 0 && n < 1).toBe(true);
+  expect(new Set(numbers).size).toBeGreaterThan(1);
+});
+
+test('Step Functions\' functions are there in every evaluation: Arguments, Output, Assign and a Choice condition', async () => {
+  const flow = { arguments: { chunks: '{% $partition($states.input.ids, 2) %}' }, output: '{% $range(1, 3, 1) %}', assign: { h: '{% $hash("a", "MD5") %}' } };
+  expect(await jsonataInput(flow, { ids: [1, 2, 3] })).toEqual({ chunks: [[1, 2], [3]] });
+  expect(await jsonataOutput(flow, { input: {}, result: {} })).toEqual({ output: [1, 2, 3], variables: { h: '0cc175b9c0f1b6a831c399e269772661' } });
+  expect(await jsonataCondition('{% $parse($states.input.doc).ok %}', { doc: '{"ok": true}' })).toBe(true);
+  // A workflow variable of a function's name does not replace the function.
+  expect(await evaluateJsonataTemplate('{% $range(0, 2, 1) %}', { input: {} }, { range: 'mine' }, 'Output')).toEqual([0, 1, 2]);
+});

@@ -98,6 +98,15 @@ export function intrinsicVectors(): VectorFile {
   ([[1234, 998], [0, 1], [42, 7], [-5, 1024], [2 ** 40, 1000], [-(2 ** 40), 3], [7, 2 ** 30]] as Array<[number, number]>).forEach(([seed, bound]) => {
     cases.push(run(`seededRandomInt ${seed} ${bound}`, 'seededRandomInt', P.seededRandomInt, [seed, bound]));
   });
+  // $random(seed) in JSONata: java.util.Random(seed).nextDouble() (new Random(42).nextDouble() is 0.7275636800328681 in Java).
+  [42, 0, 1, -5, 1234, 2 ** 40, -(2 ** 40)].forEach((seed) => {
+    cases.push(run(`seededRandomFraction ${seed}`, 'seededRandomFraction', P.seededRandomFraction, [seed]));
+  });
+  const direct: Array<[string, unknown[]]> = [
+    ['ArrayPartition', [[1, 2, 3, 4, 5], 2]], ['ArrayRange', [1, 9, 2]], ['Hash', ['input data', 'SHA-1']], ['StringToJson', ['{"a":[1,2.5,null]}']],
+    ['ArrayPartition', [[1], 0]], ['Format', ['{}', 1]], ['Nope', []], ['UUID', [1]],
+  ];
+  direct.forEach(([name, args], i) => cases.push(run(`callIntrinsicFunction ${name} ${i}`, 'callIntrinsicFunction', P.callIntrinsicFunction, [name, args])));
   const pairs: Array<[unknown, unknown]> = [
     [1, 1.0], [1, true], [0, false], [null, null], [null, {}], ['1', 1], [[1, [2]], [1, [2]]], [[1, 2], [2, 1]],
     [{ a: 1, b: [true] }, { b: [true], a: 1 }], [{ a: 1 }, { a: 1, b: null }], [{ a: null }, { b: null }], [[], {}],

@@ -1,6 +1,7 @@
 import { file, run, runAsync, Vector, VectorFile } from './support';
 import {
-  evaluateJsonataTemplate, isJsonataExpression, jsonataCondition, jsonataFlowProblems, jsonataInput, jsonataOutput, jsonataTemplateProblems,
+  callStepFunctionsJsonataFunction, evaluateJsonataTemplate, isJsonataExpression, jsonataCondition, jsonataFlowProblems, jsonataInput, jsonataOutput,
+  jsonataRandom, jsonataTemplateProblems,
 } from '../../../src/protocol/jsonata';
 
 const INPUT = {
@@ -72,6 +73,20 @@ const EXPRESSIONS: Array<[string, string]> = [
   ['single lambda', 'function($x) { $x }'], ['empty array', '[]'], ['empty object', '{}'], ['nested arrays', '[[1, 2], [3]]'],
   ['string of nested floats', '$string({"a": 0.1 + 0.2, "b": [1.5, 1e21, "é"], "c": null})'], ['string pretty', '$string({"a": 1}, true)'],
   ['number hex', '$number("0x1F")'], ['string of lambda in object', '$string({"f": function($x) { $x }})'],
+  ['sf partition', '$partition([1, 2, 3, 4, 5, 6, 7, 8, 9], 3)'], ['sf partition remainder', '$partition($states.input.tags, 2)'],
+  ['sf partition of a filter', '$partition($states.input.lines[price > 1].sku, 1)'], ['sf partition bad size', '$partition([1, 2], 0)'],
+  ['sf partition not an array', '$partition("abc", 2)'], ['sf range', '$range(0, 10, 2)'], ['sf range descending', '$range(10, 1, -3)'],
+  ['sf range empty', '$range(5, 1, 1)'], ['sf range zero step', '$range(1, 5, 0)'], ['sf range float', '$range(1, 5.5, 1)'],
+  ['sf range too long', '$range(0, 1000000, 1)'], ['sf hash', '$hash($states.input.text, "SHA-256")'],
+  ['sf hash algorithms', '[$hash("a", "MD5"), $hash("a", "SHA-1"), $hash("a", "SHA-384"), $hash("a", "SHA-512")]'],
+  ['sf hash of an object', '$hash($states.input.customer, "MD5")'], ['sf hash of emoji', '$hash($states.input.emoji, "SHA-256")'],
+  ['sf hash bad algorithm', '$hash("a", "SHA-3")'], ['sf hash one argument', '$hash("a")'],
+  ['sf random seeded', '$random(42)'], ['sf random seeded from input', '$random($states.input.total)'], ['sf random bad seed', '$random("x")'],
+  ['sf random two arguments', '$random(1, 2)'], ['sf random in range', '$floor($random(7) * 100)'],
+  ['sf parse', '$parse(\'{"a": [1, 2.5, null], "b": {"c": "é"}}\')'], ['sf parse scalar', '$parse("12")'], ['sf parse null', '$parse("null")'],
+  ['sf parse bad', '$parse("{nope")'], ['sf parse not a string', '$parse(1)'], ['sf parse then path', '$parse(\'{"a": {"b": 3}}\').a.b'],
+  ['sf uuid arguments', '$uuid(1)'], ['sf uuid is a v4', '$contains($uuid(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)'],
+  ['sf random unseeded in [0, 1)', '($r := $random(); $r >= 0 and $r < 1)'], ['sf functions over a variable', '$partition($list, 2)'],
   ['flatten by path', '[[1, 2], [3]].$'], ['string literal', '"plain"'], ['number literal', '1.50'], ['negative zero', '-0'],
 ];
 
@@ -138,9 +153,18 @@ export async function jsonataVectors(): Promise<VectorFile> {
     cases.push(run(`isJsonataExpression ${i}`, 'isJsonataExpression', isJsonataExpression, [v]));
     cases.push(run(`jsonataTemplateProblems ${i}`, 'jsonataTemplateProblems', jsonataTemplateProblems, [v, 'outputs']));
   });
+  cases.push(run('jsonataRandom seeded', 'jsonataRandom', jsonataRandom, [[42]]));
+  cases.push(run('jsonataRandom bad seed', 'jsonataRandom', jsonataRandom, [[1.5]]));
+  cases.push(run('jsonataRandom too many', 'jsonataRandom', jsonataRandom, [[1, 2]]));
+  const calls: Array<[string, unknown[]]> = [
+    ['partition', [[1, 2, 3], 2]], ['range', [0, 4, 2]], ['hash', ['x', 'MD5']], ['parse', ['[1]']], ['random', [3]], ['partition', [[1], -1]],
+    ['uuid', [1]], ['eval', ['1']],
+  ];
+  calls.forEach(([name, args], i) => cases.push(run(`callStepFunctionsJsonataFunction ${name} ${i}`, 'callStepFunctionsJsonataFunction',
+    callStepFunctionsJsonataFunction, [name, args])));
   cases.push(run('jsonataFlowProblems bad variable names', 'jsonataFlowProblems', jsonataFlowProblems,
     [{ assign: { 'ok_1': 1, '1bad': 2, 'states': 3, 'has-dash': 4, '': 5, [`v${'x'.repeat(80)}`]: 6 } }]));
   cases.push(run('jsonataFlowProblems bad expressions', 'jsonataFlowProblems', jsonataFlowProblems,
     [{ arguments: { a: '{% ( %}' }, output: ['{% 1 + %}'], assign: { v: '{% $eval("x") %}' } }]));
-  return file('JSONata: templates, Arguments, Output, Assign and Choice conditions (jsonata.ts), as jsonata-js evaluates them', cases);
+  return file('JSONata: templates, Arguments, Output, Assign and Choice conditions (jsonata.ts), as jsonata-js evaluates them, with Step Functions\' own functions ($partition, $range, $hash, $random, $uuid, $parse)', cases);
 }

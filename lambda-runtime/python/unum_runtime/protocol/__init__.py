@@ -16,10 +16,11 @@ from .dataflow import (  # noqa: F401
 )
 from .intrinsics import (  # noqa: F401
     evaluate_intrinsic, intrinsic_paths, is_intrinsic, json_equals, parse_intrinsic, parsed_intrinsic, seeded_random_int,
+    seeded_random_fraction, call_intrinsic_function,
 )
 from .jsonata import (  # noqa: F401
     evaluate_jsonata_template, is_jsonata_expression, jsonata_condition, jsonata_flow_problems, jsonata_input, jsonata_output,
-    jsonata_template_problems,
+    jsonata_template_problems, jsonata_random, call_step_functions_jsonata_function,
 )
 from .deadline import is_past_deadline, timeout_cause, workflow_deadline  # noqa: F401
 from .envelope import EnvelopeError, looks_like_envelope, parse_envelope, sqs_session_id  # noqa: F401

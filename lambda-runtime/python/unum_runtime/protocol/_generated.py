@@ -274,6 +274,14 @@ START_OBJECT_ACTIONS = (
 
 START_OBJECT_NAME = "start.json"
 
+STEP_FUNCTIONS_JSONATA_FUNCTIONS = {
+    "partition": "ArrayPartition",
+    "range": "ArrayRange",
+    "hash": "Hash",
+    "uuid": "UUID",
+    "parse": "StringToJson",
+}
+
 TOLERATED_FAILURES_ATTR = "f"
 
 TRACE_ENV = "_X_AMZN_TRACE_ID"

@@ -13,7 +13,8 @@ from ._generated import HASH_ALGORITHMS, INTRINSIC_LIMITS
 from .dataflow_error import DataFlowError
 from .jsonpath import parse_query, query_path
 
-__all__ = ["is_intrinsic", "parse_intrinsic", "parsed_intrinsic", "intrinsic_paths", "evaluate_intrinsic", "json_equals", "seeded_random_int"]
+__all__ = ["is_intrinsic", "parse_intrinsic", "parsed_intrinsic", "intrinsic_paths", "evaluate_intrinsic", "json_equals", "seeded_random_int",
+           "seeded_random_fraction", "call_intrinsic_function"]
 
 NESTING = INTRINSIC_LIMITS["nesting"]
 ARRAY_RANGE_ITEMS = INTRINSIC_LIMITS["arrayRangeItems"]
@@ -301,24 +302,37 @@ def _format_pieces(raw):
     return pieces
 
 
-def seeded_random_int(seed, bound):
-    """java.util.Random(seed).nextInt(bound), so a seeded States.MathRandom is the same in every runtime."""
+def _java_random(seed):
+    """java.util.Random(seed)'s next(bits): the 48-bit linear congruential generator."""
     mask = (1 << 48) - 1
     multiplier = 0x5DEECE66D
     state = [(seed ^ multiplier) & mask]
 
-    def next_bits():
+    def next_bits(bits):
         state[0] = (state[0] * multiplier + 11) & mask
-        bits = state[0] >> 17
-        return bits - (1 << 32) if bits >= (1 << 31) else bits
+        value = state[0] >> (48 - bits)
+        return value - (1 << 32) if value >= (1 << 31) else value
 
+    return next_bits
+
+
+def seeded_random_int(seed, bound):
+    """java.util.Random(seed).nextInt(bound), so a seeded States.MathRandom is the same in every runtime."""
+    next_bits = _java_random(seed)
     if bound & -bound == bound:
-        return (bound * next_bits()) >> 31
+        return (bound * next_bits(31)) >> 31
     while True:
-        bits = next_bits()
+        bits = next_bits(31)
         value = bits % bound
         if bits - value + (bound - 1) <= INT32_MAX:
             return value
+
+
+def seeded_random_fraction(seed):
+    """java.util.Random(seed).nextDouble(): 0 <= n < 1 from 53 random bits (26 then 27, as Java draws them)."""
+    next_bits = _java_random(seed)
+    high = next_bits(26)
+    return (high * 2 ** 27 + next_bits(27)) / 2 ** 53
 
 
 def _format(args, call):
@@ -490,3 +504,12 @@ _FUNCTIONS = {
     "Base64Encode": _base64_encode, "Base64Decode": _base64_decode, "Hash": _hash, "JsonMerge": _json_merge,
     "MathRandom": _math_random, "MathAdd": _math_add, "StringSplit": _string_split, "UUID": _uuid,
 }
+
+
+def call_intrinsic_function(name, args):
+    """One intrinsic applied to argument values (not Format, whose template is its source text): Step Functions'
+    JSONata functions ($partition, $range, $hash, $uuid, $parse) are these intrinsics under other names (jsonata.py)."""
+    fn = _FUNCTIONS.get(name)
+    if fn is None or name == "Format":
+        raise ValueError("'%s' is not an intrinsic that takes argument values only" % name)
+    return fn(list(args), {"name": name, "args": []})

@@ -10,14 +10,17 @@ vectors record): JSON null and JSONata's "no match" are both None in jsonata-pyt
 with null as its NULL_VALUE and come out with NULL_VALUE as None and a bare None as undefined; and
 errors are named by their JSONata code only, which both implementations share.
 """
+import random
 import re
 
 from . import js
 from ._generated import ERROR_QUERY_EVALUATION as QUERY_EVALUATION_ERROR
+from ._generated import STEP_FUNCTIONS_JSONATA_FUNCTIONS
 from .dataflow_error import DataFlowError
+from .intrinsics import call_intrinsic_function, seeded_random_fraction
 
 __all__ = ["is_jsonata_expression", "evaluate_jsonata_template", "jsonata_input", "jsonata_output", "jsonata_condition",
-           "jsonata_template_problems", "jsonata_flow_problems"]
+           "jsonata_template_problems", "jsonata_flow_problems", "jsonata_random", "call_step_functions_jsonata_function"]
 
 _VARIABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,79}$")
 _FORBIDDEN_FUNCTIONS = ("eval",)
@@ -75,6 +78,50 @@ def _align_with_jsonata_js(engine, functions, jexception, utils):
     functions._string = staticmethod(string)
     # $number's native function captured Functions.number when the library defined it.
     engine.static_frame.lookup("number").method = number
+
+
+def jsonata_random(args):
+    """$random(): 0 <= n < 1; $random(seed): java.util.Random(seed).nextDouble(), the generator of a seeded States.MathRandom."""
+    if len(args) > 1:
+        raise DataFlowError(QUERY_EVALUATION_ERROR, "$random: takes 0 to 1 arguments, got %d" % len(args))
+    if len(args) == 0 or args[0] is js.UNDEFINED:
+        return random.random()
+    seed = args[0]
+    if not js.is_number(seed) or not js.is_integer(seed):
+        raise DataFlowError(QUERY_EVALUATION_ERROR, "$random: the seed must be an integer, got %s" % js.dumps(seed))
+    return seeded_random_fraction(int(seed))
+
+
+def call_step_functions_jsonata_function(name, args):
+    """One of Step Functions' JSONata functions applied: an intrinsic's failure is the expression's, named by the function."""
+    if name == "random":
+        return jsonata_random(args)
+    intrinsic = STEP_FUNCTIONS_JSONATA_FUNCTIONS.get(name)
+    if intrinsic is None:
+        raise ValueError("'$%s' is not one of Step Functions' JSONata functions" % name)
+    try:
+        return call_intrinsic_function(intrinsic, args)
+    except DataFlowError as e:
+        raise DataFlowError(QUERY_EVALUATION_ERROR, "$%s: %s" % (name, str(e).replace("States.%s: " % intrinsic, "", 1))) from e
+
+
+class _FunctionFailure(Exception):
+    """A Step Functions function's failure inside jsonata-python, carried out to _evaluate with its message."""
+
+
+def _function_bindings(jsonata, utils):
+    """The functions as bindings, after the variables so that a variable of a function's name does not replace it (as in jsonata.ts)."""
+    def bind(name):
+        def call(*args):
+            # jsonata-python's undefined (None) for an absent argument, its NULL_VALUE for null.
+            plain = [js.UNDEFINED if a is None else _to_json(a, utils) for a in args]
+            try:
+                return _to_jsonata(call_step_functions_jsonata_function(name, plain), utils)
+            except DataFlowError as e:
+                raise _FunctionFailure(str(e)) from e
+        return jsonata.Jsonata.JLambda(call)
+
+    return {name: bind(name) for name in (*STEP_FUNCTIONS_JSONATA_FUNCTIONS, "random")}
 
 
 def is_jsonata_expression(value):
@@ -137,6 +184,7 @@ def _evaluate(text, states, variables, field):
         compiled = jsonata.Jsonata(_body(text))
         compiled.set_output_convert_nulls(False)
         bindings = {k: _to_jsonata(v, utils) for k, v in (variables or {}).items()}
+        bindings.update(_function_bindings(jsonata, utils))
         bindings["states"] = _to_jsonata(_states_binding(states), utils)
         # The input ($) is the state's input too, as in Step Functions.
         value = compiled.evaluate(_to_jsonata(states.get("input"), utils), bindings)
