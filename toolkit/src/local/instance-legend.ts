@@ -39,7 +39,13 @@ function matcher(frames: number, attempt: boolean): RegExp {
 }
 
 /** The parts of an instance id: its node, one frame per enclosing Map or Parallel (outermost first), and the loop iteration. */
-export function describeInstance(instance: string): { node: string; frames: Array<{ index: number; epoch: number; attempt?: number }>; iteration: number } | undefined {
+export interface InstanceParts {
+  readonly node: string;
+  readonly frames: Array<{ index: number; epoch: number; attempt?: number }>;
+  readonly iteration: number;
+}
+
+export function describeInstance(instance: string): InstanceParts | undefined {
   for (let frames = 0; frames <= 8; frames++) {
     for (const attempt of frames === 0 ? [false] : [false, true]) {
       const groups = matcher(frames, attempt).exec(instance)?.groups;
