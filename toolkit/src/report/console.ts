@@ -136,6 +136,8 @@ export class ConsoleServer {
       const tag = etag(`${trace.mtimeMs}/${trace.size}`);
       if (req.headers['if-none-match'] === tag) return notModified(res, tag);
       const events = readTrace(this.options.dataDir, session) ?? [];
+      // A trace is created empty and gets its first line a moment later.
+      if (events[0]?.t !== 'session') return send(res, 200, { pending: true });
       return send(res, 200, await this.views.view(events), tag);
     }
     return send(res, 404, { error: `no such page: ${req.method} ${path}` });

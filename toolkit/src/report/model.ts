@@ -360,7 +360,32 @@ function stateCounts(picture: WorkflowPicture, rows: readonly ReportInstance[], 
     const outcome: StateOutcome = t.total === 0 ? 'none' : t.failed > 0 ? (t.succeeded > 0 ? 'partial' : 'failed') : t.running > 0 ? 'running' : 'succeeded';
     states.push({ state: c.state, kind: c.kind, outcome, instances: members.length, ...tally(members), items: t });
   }
-  return states;
+  return passedThrough(picture, states);
+}
+
+/**
+ * States that run inside another state's invocation (a Choice, a Pass, a FanIn's join, a Wait that fits) have no
+ * instance of their own: one was passed when a state after it ran.
+ */
+function passedThrough(picture: WorkflowPicture, states: ReportState[]): ReportState[] {
+  const ids = new Map<string, number>();
+  picture.nodes.forEach((n, i) => ids.set(n.id, i));
+  picture.clusters.filter((c) => c.kind !== 'branch').forEach((c, i) => ids.set(c.id, picture.nodes.length + i));
+  const out = [...states];
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const e of picture.edges) {
+      const from = ids.get(e.from);
+      const to = ids.get(e.to);
+      if (e.loop || from === undefined || to === undefined) continue;
+      const s = out[from];
+      if (s.outcome === 'none' && s.instances === 0 && out[to].outcome !== 'none') {
+        out[from] = { ...s, outcome: 'succeeded' };
+        changed = true;
+      }
+    }
+  }
+  return out;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -475,14 +475,16 @@
       return r.json();
     }).then(function (sessions) {
       if (sessions) self.drawList(sessions);
+      if (self.current) self.refresh();
     }).catch(function () { /* the console's server stopped: try again */ }).then(function () {
       setTimeout(function () { self.poll(); }, 1000);
     });
-    if (this.current) this.refresh();
   };
 
   Console.prototype.drawList = function (sessions) {
     var self = this;
+    this.known = {};
+    sessions.forEach(function (s) { self.known[s.session] = true; });
     var t = el('table', null, el('tr', null, el('th', { text: 'status' }), el('th', { text: 'started' }), el('th', { text: 'duration' }), el('th', { text: 'workflow' }), el('th', { text: 'session' })));
     sessions.forEach(function (s) {
       t.appendChild(el('tr', { cls: 'session' + (s.session === self.current ? ' selected' : ''), 'data-session': s.session,
@@ -511,6 +513,11 @@
     var self = this;
     var session = this.current;
     if (this.loading || (this.view && this.view.data.ended)) return;
+    // A session the list does not have yet (its run is starting) is asked for once it is there.
+    if (this.known && !this.known[session]) {
+      if (!this.view) { this.main.textContent = ''; this.main.appendChild(el('p', { cls: 'muted', text: 'Session ' + session + ' is not in this data directory (yet).' })); }
+      return;
+    }
     this.loading = true;
     var headers = this.etag ? { 'If-None-Match': this.etag } : {};
     fetch('api/sessions/' + encodeURIComponent(session), { headers: headers }).then(function (r) {
@@ -520,6 +527,7 @@
       return r.json();
     }).then(function (body) {
       if (!body || session !== self.current) return;
+      if (body.pending) return;
       if (body.missing) { self.main.textContent = ''; self.main.appendChild(el('p', { cls: 'muted', text: 'No trace of session ' + session + ' (yet).' })); return; }
       var previous = self.view;
       self.view = new Session(self.main, body.data, body.svg);
