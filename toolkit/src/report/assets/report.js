@@ -148,9 +148,9 @@
           var shape = group.querySelector('rect, polygon');
           var box = shape.getBBox();
           var text = document.createElementNS('http://www.w3.org/2000/svg', 'text');
-          // A box's counts go inside its bottom edge (its title is at the top), a node's just under it.
-          text.setAttribute('x', String(s.items ? box.x + 8 : box.x + box.width / 2));
-          text.setAttribute('y', String(s.items ? box.y + box.height - 5 : box.y + box.height + 11));
+          // A box's counts go beside it (its title fills its top, the nodes' counts its bottom), a node's just under it.
+          text.setAttribute('x', String(s.items ? box.x + box.width + 6 : box.x + box.width / 2));
+          text.setAttribute('y', String(s.items ? box.y + 14 : box.y + box.height + 11));
           text.setAttribute('text-anchor', s.items ? 'start' : 'middle');
           text.setAttribute('class', 'counts');
           text.textContent = (s.items ? n + (s.kind === 'map' ? ' items ' : ' branches ') : (n > 1 ? '×' + n + ' ' : ''))
