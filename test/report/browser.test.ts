@@ -3,12 +3,13 @@ import { writeFileSync } from 'fs';
 import { request } from 'http';
 import { join } from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { ConsoleServer } from '../../toolkit/src/report/console';
-import { sessionReportHtml } from '../../toolkit/src/report';
-import { UsageError } from '../../toolkit/src/local/assembly';
-import { collectErrors, describeInBrowser, launchChromium, screenshotPath } from '../support/browser';
 import { ReportWorld, Traced } from './support';
+import { UsageError } from '../../toolkit/src/local/assembly';
+import { sessionReportHtml } from '../../toolkit/src/report';
+import { ConsoleServer } from '../../toolkit/src/report/console';
+import { collectErrors, describeInBrowser, launchChromium, screenshotPath } from '../support/browser';
 
+// Callbacks of page.$eval run in the page: they are written without the DOM's types, which the tests do not load.
 /**
  * The session report and the console in headless Chromium (Debian's, through
  * playwright-core): each page loads without console errors, the graph has
@@ -69,7 +70,7 @@ describeInBrowser('in a browser', () => {
       const boom = await page.$('#graph g.unum-state[data-state="Boom"]');
       expect(await boom!.getAttribute('class')).toContain('outcome-failed');
       // The stylesheet's failed colour, not the kind's own.
-      expect(await page.$eval('#graph g[data-state="Boom"] > rect', (r) => getComputedStyle(r).stroke)).toBe('rgb(220, 38, 38)');
+      expect(await page.$eval('#graph g[data-state="Boom"] > rect', (r) => (globalThis as any).getComputedStyle(r).stroke)).toBe('rgb(220, 38, 38)');
       expect(await page.$eval('#graph g[data-state="Prepare"]', (g) => g.getAttribute('data-outcome'))).toBe('succeeded');
       expect(await page.textContent('#status')).toBe('FAILED');
       expect(await page.textContent('#session-error')).toContain("Failed at node 'Boom' (Boom|0): BoomError");
@@ -151,7 +152,7 @@ describeInBrowser('in a browser', () => {
     test('read-only by default, and only for its own host name', async () => {
       const post = await fetch(`${server.url}api/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"input": 1}' });
       expect(post.status).toBe(403);
-      expect((await post.json()).error).toContain('read-only');
+      expect(((await post.json()) as { error: string }).error).toContain('read-only');
       // A page of another site that rebinds its name to 127.0.0.1 reaches the console with its own Host.
       expect(await statusWithHost(server.url, 'attacker.example')).toBe(421);
       expect(await statusWithHost(server.url, new URL(server.url).host)).toBe(200);
@@ -163,7 +164,8 @@ describeInBrowser('in a browser', () => {
     });
 
     test('with --allow-run it starts a session with an input, and shows it', async () => {
-      const runner = await ConsoleServer.start({ dataDir: world.dataDir, run: { assembly: world.app.dir, workflows: world.app.workflows.map((w) => w.name) } });
+      const run = { assembly: world.app.dir, workflows: world.app.workflows.map((w) => w.name) };
+      const runner = await ConsoleServer.start({ dataDir: world.dataDir, run });
       try {
         const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
         const errors = collectErrors(page);
@@ -176,7 +178,7 @@ describeInBrowser('in a browser', () => {
         });
         expect(cross.status).toBe(403);
         await page.click('#start-form button');
-        await page.waitForFunction(() => /started /.test(document.getElementById('start-message')!.textContent!));
+        await page.waitForSelector('#start-message:has-text("started ")');
         const session = (await page.textContent('#start-message'))!.replace('started ', '');
         // A `unum run` child process: from the sources it compiles first and starts its own DynamoDB Local.
         await page.waitForSelector(`tr.session[data-session="${session}"] .status-SUCCEEDED`, { timeout: 90_000 });

@@ -1,13 +1,13 @@
 import { randomUUID } from 'crypto';
 import { existsSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
+import { ReportWorld, Traced } from './support';
 import { workflowPicture } from '../../src/picture';
 import { PRICES } from '../../toolkit/src/local/prices';
 import { readTrace, readTraceEnd, readTraceStart } from '../../toolkit/src/local/session-trace';
 import { buildReportData, ReportData } from '../../toolkit/src/report';
 import { describeScope } from '../../toolkit/src/report/model';
 import { unum } from '../support/cli';
-import { ReportWorld, Traced } from './support';
 
 /**
  * The session report's data, from real sessions of the engine's test app:

@@ -172,7 +172,9 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       case 'result':
         return await result(rest, values, io);
       case 'report':
-        return await reportModule().reportCommand(rest, { dataDir: dataDirFor(values, io), out: values.out, cwd: io.cwd ?? process.cwd(), quiet: values.quiet }, io);
+        return await reportModule().reportCommand(rest, {
+          dataDir: dataDirFor(values, io), out: values.out, cwd: io.cwd ?? process.cwd(), quiet: values.quiet,
+        }, io);
       case 'ui':
         if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the data directory with --data-dir`);
         return await ui(values, io);
@@ -265,7 +267,12 @@ async function run(values: Values, io: CliIO): Promise<number> {
     let report: SessionReport;
     try {
       report = await engine.run({
-        workflow, input, session: values.session, faults, onProgress: progress.update, timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+        workflow,
+        input,
+        session: values.session,
+        faults,
+        onProgress: progress.update,
+        timeoutMs: timeout === undefined ? undefined : timeout * 1000,
         onTrace: (events) => { trace = events; },
       });
     } finally {
@@ -326,9 +333,9 @@ async function ui(values: Values, io: CliIO): Promise<number> {
   if (values['allow-run']) assembly = await obtainAssembly({ ...values, 'data-dir': undefined }, cwd, undefined, io, !values.quiet);
   else if (values.app !== undefined || values.assembly !== undefined) throw new UsageError('--app and --assembly are for starting sessions: add --allow-run');
   try {
-    const run = assembly && { assembly: assembly.app.dir, workflows: assembly.app.workflows.map((w) => w.name) };
+    const starts = assembly && { assembly: assembly.app.dir, workflows: assembly.app.workflows.map((w) => w.name) };
     const server = await uiModule().startUi({
-      dataDir: values['data-dir'] ?? '.unum', host: values.host, port, allowRemote: values['allow-remote'], run, cwd,
+      dataDir: values['data-dir'] ?? '.unum', host: values.host, port, allowRemote: values['allow-remote'], run: starts, cwd,
     }, io);
     await new Promise<void>((done) => process.once('SIGINT', () => done()));
     await server.stop();

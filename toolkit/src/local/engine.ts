@@ -9,6 +9,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { FAILURE_SORT_PREFIX, RECORDER_ENV, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
 import { Failure, SessionDescription, UnumClient } from '../client';
 import { LocalApp, LocalFunction, LocalWorkflow, UsageError, recorderForwards, selectWorkflow } from './assembly';
+import { estimateUnits } from './capacity';
 import { Chaos, FaultOptions, validateFaults } from './chaos';
 import { CountingProxy, Exchange } from './counting-proxy';
 import { DeliveredMessage, DestinationService, DestinationsEndpoint } from './destinations-endpoint';
@@ -20,7 +21,6 @@ import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
 import { STATE_FILE, readState, writeEndedSession } from './session-records';
 import { SessionTrace, TraceEvent, cut, traceFile } from './session-trace';
 import { readWorkflowGraph } from '../graph/read';
-import { estimateUnits } from './capacity';
 
 /**
  * The local engine: embedded DynamoDB Local and s3rver (behind counting
@@ -520,16 +520,27 @@ export class LocalEngine implements Invoker {
     const session = options.session ?? randomUUID();
     const trace = new SessionTrace(this.options.dataDir === undefined ? undefined : traceFile(this.options.dataDir, session));
     trace.add({
-      t: 'session', session, workflow: workflow.name, at: Date.now(), input: cut(options.input),
-      ...optionalGraph(this.app, workflow), ...(chaos.active ? { faults } : {}),
+      t: 'session',
+      session,
+      workflow: workflow.name,
+      at: Date.now(),
+      input: cut(options.input),
+      ...optionalGraph(this.app, workflow),
+      ...(chaos.active ? { faults } : {}),
     });
     const tracker = new Tracker(session, workflow.name, chaos, trace, options.onProgress);
     const storeEvent = (): TraceEvent => {
       const dynamodb = this.dynamodbProxy.snapshot();
       const s3 = this.s3Proxy.snapshot();
       return {
-        t: 'store', at: Date.now(), dynamodb: dynamodb.counts, s3: s3.counts, errors: { ...dynamodb.errors, ...s3.errors },
-        injected: { ...prefixed('dynamodb', dynamodb.injected), ...prefixed('s3', s3.injected) }, rcu: tracker.rcu, wcu: tracker.wcu,
+        t: 'store',
+        at: Date.now(),
+        dynamodb: dynamodb.counts,
+        s3: s3.counts,
+        errors: { ...dynamodb.errors, ...s3.errors },
+        injected: { ...prefixed('dynamodb', dynamodb.injected), ...prefixed('s3', s3.injected) },
+        rcu: tracker.rcu,
+        wcu: tracker.wcu,
       };
     };
     const storeTimer = setInterval(() => trace.add(storeEvent()), 1000);
@@ -595,8 +606,12 @@ export class LocalEngine implements Invoker {
       };
       trace.add(storeEvent());
       trace.add({
-        t: 'done', at: Date.now(), status: report.status, failures: report.failures,
-        ...(report.status === 'SUCCEEDED' ? { result: cut(result) } : {}), ...(report.error ? { error: report.error } : {}),
+        t: 'done',
+        at: Date.now(),
+        status: report.status,
+        failures: report.failures,
+        ...(report.status === 'SUCCEEDED' ? { result: cut(result) } : {}),
+        ...(report.error ? { error: report.error } : {}),
         ...(report.timedOut ? { timedOut: true as const } : {}),
       });
       this.recordSession(report, workflow, description);
@@ -638,9 +653,18 @@ export class LocalEngine implements Invoker {
       traceId = tracker.invocations.length;
       tracker.requests.set(request.requestId, traceId);
       tracker.trace.add({
-        t: 'inv', id: traceId, fn: fn.functionName, node: fn.node, instance, at: record.startedAt, attempt: request.attempt, memoryMb: fn.memorySize,
-        ...(record.duplicate ? { duplicate: true as const } : {}), ...(reinvocation(request.payload) ? { reinvoked: true as const } : {}),
-        ...(crashAt !== undefined ? { crashAt } : {}), input: envelopeInput(request.payload),
+        t: 'inv',
+        id: traceId,
+        fn: fn.functionName,
+        node: fn.node,
+        instance,
+        at: record.startedAt,
+        attempt: request.attempt,
+        memoryMb: fn.memorySize,
+        ...(record.duplicate ? { duplicate: true as const } : {}),
+        ...(reinvocation(request.payload) ? { reinvoked: true as const } : {}),
+        ...(crashAt !== undefined ? { crashAt } : {}),
+        input: envelopeInput(request.payload),
       });
       tracker.invocations.push(record);
       tracker.running++;
@@ -654,7 +678,10 @@ export class LocalEngine implements Invoker {
       record.endedAt = outcome.endedAt;
       record.errorType = outcome.error?.errorType;
       tracker.trace.add({
-        t: 'end', id: traceId, at: outcome.endedAt, cold: outcome.cold,
+        t: 'end',
+        id: traceId,
+        at: outcome.endedAt,
+        cold: outcome.cold,
         ...('initMs' in outcome && outcome.initMs !== undefined ? { initMs: outcome.initMs } : {}),
         ...(outcome.error !== undefined ? { error: { type: outcome.error.errorType, message: cut(outcome.error.errorMessage, 500) } } : {}),
       });
@@ -758,8 +785,12 @@ export class LocalEngine implements Invoker {
     });
     const lost = tracker.onFailure[tracker.onFailure.length - 1];
     tracker.trace.add({
-      t: 'lost', instance: lost.instance, ...(lost.node !== undefined ? { node: lost.node } : {}), attempts: lost.attempts,
-      error: { type: lost.errorType, message: cut(lost.errorMessage, 500) }, at: Date.now(),
+      t: 'lost',
+      instance: lost.instance,
+      ...(lost.node !== undefined ? { node: lost.node } : {}),
+      attempts: lost.attempts,
+      error: { type: lost.errorType, message: cut(lost.errorMessage, 500) },
+      at: Date.now(),
     });
     tracker.emit();
   }

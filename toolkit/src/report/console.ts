@@ -1,15 +1,15 @@
 import { ChildProcess, spawn } from 'child_process';
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'fs';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'http';
 import { AddressInfo, isIP } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { consoleHtml } from './html';
+import { SessionViews } from './index';
 import { UsageError } from '../local/assembly';
 import { readState, STATE_FILE } from '../local/session-records';
 import { listTraces, readTrace, readTraceEnd, readTraceStart } from '../local/session-trace';
-import { consoleHtml } from './html';
-import { SessionViews } from './index';
 
 /**
  * `unum ui`: a web console on the loopback interface for the sessions of a
@@ -103,7 +103,10 @@ export class ConsoleServer {
       seen.add(t.session);
       const status = end?.status ?? (Date.now() - t.mtimeMs > STALE_MS ? 'STOPPED' : 'RUNNING');
       out.push({
-        session: t.session, workflow: start.workflow, status, startedAt: start.at,
+        session: t.session,
+        workflow: start.workflow,
+        status,
+        startedAt: start.at,
         durationMs: (end?.at ?? (status === 'RUNNING' ? Date.now() : t.mtimeMs)) - start.at,
       });
     }
@@ -123,7 +126,9 @@ export class ConsoleServer {
     }
     if (path === '/api/sessions' && req.method === 'GET') {
       const state = join(this.options.dataDir, STATE_FILE);
-      const tag = etag(JSON.stringify([listTraces(this.options.dataDir), existsSync(state) ? statSync(state).mtimeMs : 0, Math.floor(Date.now() / STALE_MS)]));
+      // A running session's status turns STOPPED with time alone: the tag changes every STALE_MS too.
+      const stateTime = existsSync(state) ? statSync(state).mtimeMs : 0;
+      const tag = etag(JSON.stringify([listTraces(this.options.dataDir), stateTime, Math.floor(Date.now() / STALE_MS)]));
       if (req.headers['if-none-match'] === tag) return notModified(res, tag);
       return send(res, 200, this.sessions(), tag);
     }
@@ -204,9 +209,7 @@ function safeHost(origin: string): string | undefined {
 }
 
 function etag(text: string): string {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-  return `"${(h >>> 0).toString(16)}-${text.length}"`;
+  return `"${createHash('sha1').update(text).digest('hex').slice(0, 16)}"`;
 }
 
 function readBody(req: IncomingMessage, limit = 6 * 1024 * 1024): Promise<string> {
@@ -233,13 +236,16 @@ function send(res: ServerResponse, status: number, body: unknown, tag?: string):
 
 function sendText(res: ServerResponse, status: number, type: string, text: string, tag?: string): void {
   res.writeHead(status, {
-    'Content-Type': type, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY',
+    'Content-Type': type,
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
     ...(tag !== undefined ? { ETag: tag } : {}),
   });
   res.end(text);
 }
 
 function notModified(res: ServerResponse, tag: string): void {
-  res.writeHead(304, { ETag: tag, 'Cache-Control': 'no-cache' });
+  res.writeHead(304, { 'ETag': tag, 'Cache-Control': 'no-cache' });
   res.end();
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
 import { WorkflowPicture, workflowPicture } from 'cdk-unum/lib/picture';
-import { toSvg } from '../graph/svg';
-import type { TraceEvent } from '../local/session-trace';
 import { reportHtml } from './html';
 import { ReportData, buildReportData } from './model';
+import { toSvg } from '../graph/svg';
+import type { TraceEvent } from '../local/session-trace';
 
 export { buildReportData } from './model';
 export type { ReportData } from './model';

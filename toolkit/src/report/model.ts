@@ -1,4 +1,4 @@
-import type { WorkflowPicture } from 'cdk-unum/lib/picture';
+import type { PictureCluster, WorkflowPicture } from 'cdk-unum/lib/picture';
 import { SessionCost, sessionCost } from '../local/capacity';
 import type { FaultOptions } from '../local/chaos';
 import type { CommitEvent, InvocationStartEvent, SessionEndEvent, StoreEvent, TraceEvent } from '../local/session-trace';
@@ -32,8 +32,13 @@ export interface ReportData {
   readonly states: readonly ReportState[];
   readonly instances: readonly ReportInstance[];
   readonly invocations: {
-    readonly total: number; readonly cold: number; readonly warm: number; readonly retries: number;
-    readonly duplicates: number; readonly crashes: number; readonly errors: number;
+    readonly total: number;
+    readonly cold: number;
+    readonly warm: number;
+    readonly retries: number;
+    readonly duplicates: number;
+    readonly crashes: number;
+    readonly errors: number;
   };
   readonly store: {
     readonly dynamodb: Record<string, number>;
@@ -60,7 +65,15 @@ export interface ReportState {
   readonly retried: number;
   readonly running: number;
   /** A Map's items, a Parallel's branches: each one's outcome from the instances inside it. */
-  readonly items?: { readonly total: number; readonly succeeded: number; readonly failed: number; readonly retried: number; readonly running: number };
+  readonly items?: ItemCounts;
+}
+
+export interface ItemCounts {
+  readonly total: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly retried: number;
+  readonly running: number;
 }
 
 export type InstanceOutcome = 'committed' | 'failed' | 'running' | 'incomplete';
@@ -276,16 +289,19 @@ function invocationOf(e: InvocationStartEvent, t0: number): ReportInvocation & {
 
 /** For each node: the fan-outs around it, outermost first (`Map EachItem`, `Parallel Both`), which its key's frames index. */
 function fanoutsOf(picture: WorkflowPicture): Map<string, string[]> {
-  const clusters = new Map(picture.clusters.map((c) => [c.id, c]));
   const out = new Map<string, string[]>();
   for (const n of picture.nodes) {
-    const names: string[] = [];
-    for (let c = n.parent === undefined ? undefined : clusters.get(n.parent); c !== undefined; c = c.parent === undefined ? undefined : clusters.get(c.parent)) {
-      if (c.kind === 'map') names.unshift(`item %d of ${c.state}`);
-      else if (c.kind === 'parallel') names.unshift(`branch %d of ${c.state}`);
-    }
+    const names = boxesAround(picture, n.parent).reverse().flatMap((c) => (c.kind === 'map' ? [`item %d of ${c.state}`]
+      : c.kind === 'parallel' ? [`branch %d of ${c.state}`] : []));
     out.set(n.state, names);
   }
+  return out;
+}
+
+/** The box `id` and the boxes around it, innermost first. */
+function boxesAround(picture: WorkflowPicture, id: string | undefined): PictureCluster[] {
+  const out: PictureCluster[] = [];
+  for (let c = picture.clusters.find((x) => x.id === id); c !== undefined; c = picture.clusters.find((x) => x.id === c!.parent)) out.push(c);
   return out;
 }
 
@@ -322,20 +338,8 @@ function stateCounts(picture: WorkflowPicture, rows: readonly ReportInstance[], 
     return { state: node.state, kind: node.kind, outcome, instances: list.length, ...t };
   });
   // A Map's or Parallel's items: the instances of the nodes inside it, grouped by the frame it pushed.
-  const clusters = new Map(picture.clusters.map((c) => [c.id, c]));
-  const depthOf = (id: string | undefined): number => {
-    let d = 0;
-    for (let c = id === undefined ? undefined : clusters.get(id); c !== undefined; c = c.parent === undefined ? undefined : clusters.get(c.parent)) {
-      if (c.kind !== 'branch') d++;
-    }
-    return d;
-  };
-  const inside = (nodeParent: string | undefined, clusterId: string): boolean => {
-    for (let c = nodeParent === undefined ? undefined : clusters.get(nodeParent); c !== undefined; c = c.parent === undefined ? undefined : clusters.get(c.parent)) {
-      if (c.id === clusterId) return true;
-    }
-    return false;
-  };
+  const depthOf = (id: string | undefined): number => boxesAround(picture, id).filter((c) => c.kind !== 'branch').length;
+  const inside = (nodeParent: string | undefined, clusterId: string): boolean => boxesAround(picture, nodeParent).some((c) => c.id === clusterId);
   for (const c of picture.clusters) {
     if (c.kind === 'branch') continue;
     const depth = depthOf(c.id);
