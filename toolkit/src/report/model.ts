@@ -1,6 +1,7 @@
 import type { PictureCluster, WorkflowPicture } from 'cdk-unum/lib/picture';
 import { SessionCost, sessionCost } from '../local/capacity';
 import type { FaultOptions } from '../local/chaos';
+import type { SessionReport } from '../local/engine';
 import type { CommitEvent, InvocationStartEvent, SessionEndEvent, StoreEvent, TraceEvent } from '../local/session-trace';
 
 /**
@@ -31,22 +32,9 @@ export interface ReportData {
   readonly timedOut?: boolean;
   readonly states: readonly ReportState[];
   readonly instances: readonly ReportInstance[];
-  readonly invocations: {
-    readonly total: number;
-    readonly cold: number;
-    readonly warm: number;
-    readonly retries: number;
-    readonly duplicates: number;
-    readonly crashes: number;
-    readonly errors: number;
-  };
-  readonly store: {
-    readonly dynamodb: Record<string, number>;
-    readonly s3: Record<string, number>;
-    readonly errors: Record<string, number>;
-    readonly injected: Record<string, number>;
-    readonly total: number;
-  };
+  /** Counted as the engine's report counts them. */
+  readonly invocations: SessionReport['invocations'];
+  readonly store: Pick<StoreEvent, 'dynamodb' | 's3' | 'errors' | 'injected'> & { readonly total: number };
   readonly cost: SessionCost;
   /** Log lines no invocation could be named for (the engine's own, a function outside the workflow). */
   readonly otherLogs: readonly string[];
@@ -268,6 +256,7 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
       retries: invs.filter((i) => i.attempt > 0 || i.re).length,
       duplicates: invs.filter((i) => i.dup).length,
       crashes: invs.filter((i) => i.err?.startsWith('Unum.SimulatedCrash')).length,
+      timeouts: invs.filter((i) => i.err?.startsWith('Sandbox.Timedout')).length,
       errors: invs.filter((i) => i.err !== undefined).length,
     },
     store: { ...counts, total },
