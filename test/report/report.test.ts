@@ -1,12 +1,15 @@
+import { spawn } from 'child_process';
 import { randomUUID } from 'crypto';
-import { existsSync, readFileSync, rmSync } from 'fs';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ReportWorld, Traced } from './support';
 import { workflowPicture } from '../../src/picture';
 import { PRICES } from '../../toolkit/src/local/prices';
-import { readTrace, readTraceEnd, readTraceStart } from '../../toolkit/src/local/session-trace';
+import { readTrace, readTraceEnd, readTraceStart, traceFile } from '../../toolkit/src/local/session-trace';
 import { buildReportData, ReportData } from '../../toolkit/src/report';
+import { ConsoleServer } from '../../toolkit/src/report/console';
 import { describeScope } from '../../toolkit/src/report/model';
+import { ROOT } from '../engine/support';
 import { unum } from '../support/cli';
 
 /**
@@ -147,5 +150,59 @@ describe('unum report and unum run --report', () => {
     expect(existsSync(out)).toBe(true);
     const json = /<script id="unum-data" type="application\/json">(.*?)<\/script>/s.exec(readFileSync(out, 'utf8'))![1];
     expect(JSON.parse(json)).toMatchObject({ workflow: 'chain', status: 'SUCCEEDED', result: '11' });
+  });
+});
+
+describe('unum ui', () => {
+  test('refuses a non-loopback address without --allow-remote, and --app without --allow-run', async () => {
+    const remote = await unum('ui', '--data-dir', world.dataDir, '--host', '0.0.0.0');
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain('unum ui binds to the loopback interface only (got --host 0.0.0.0)');
+    expect(remote.stderr).toContain('--allow-remote');
+    const app = await unum('ui', '--data-dir', world.dataDir, '--assembly', world.app.dir);
+    expect(app.code).toBe(2);
+    expect(app.stderr).toContain('--app and --assembly are for starting sessions: add --allow-run');
+    expect((await unum('ui', '--data-dir', join(world.dataDir, 'nothing'))).stderr).toContain('no data directory');
+  });
+
+  test('lists the sessions with status, start, duration and workflow; a trace left without an end is a stopped run', async () => {
+    const stopped = `stopped-${id}`;
+    const lines = squares.events.slice(0, -2).map((e) => JSON.stringify({ ...e, ...(e.t === 'session' ? { session: stopped } : {}) }));
+    writeFileSync(traceFile(world.dataDir, stopped), `${lines.join('\n')}\n`);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(traceFile(world.dataDir, stopped), old, old);
+    const server = await ConsoleServer.start({ dataDir: world.dataDir });
+    try {
+      const list = await (await fetch(`${server.url}api/sessions`)).json() as Array<Record<string, unknown>>;
+      const at = (t: string) => squares.events.find((e) => e.t === t) as { at: number };
+      expect(list.find((s) => s.session === `squares-${id}`)).toEqual({
+        session: `squares-${id}`, workflow: 'squares', status: 'SUCCEEDED', startedAt: at('session').at, durationMs: at('done').at - at('session').at,
+      });
+      expect(list.find((s) => s.session === `failing-${id}`)).toMatchObject({ status: 'FAILED', workflow: 'failing' });
+      expect(list.find((s) => s.session === stopped)).toMatchObject({ status: 'STOPPED', workflow: 'squares' });
+    } finally {
+      await server.stop();
+      rmSync(traceFile(world.dataDir, stopped));
+    }
+  });
+
+  test('serves until interrupted (SIGINT), then exits 0', async () => {
+    const child = spawn(process.execPath, ['-r', join(ROOT, 'toolkit', 'dev', 'from-sources.js'), join(ROOT, 'toolkit', 'src', 'cli', 'main.ts'),
+      'ui', '--data-dir', world.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString('utf8');
+        const m = /is at (http:\/\/127\.0\.0\.1:\d+\/) \(read-only\)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`unum ui exited ${code}: ${out}`)));
+    });
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('cdk-unum console');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
   });
 });

@@ -26,8 +26,9 @@ export const describeInBrowser: jest.Describe = skipBrowserTests ? describe.skip
 
 export async function launchChromium(): Promise<Browser> {
   const executablePath = chromiumPath();
-  if (executablePath === undefined) {
-    throw new Error('headless Chromium is not installed, and the browser tests need it: `sudo apt-get install -y chromium` '
+  if (executablePath === undefined || !existsSync(executablePath)) {
+    throw new Error(`headless Chromium is not installed (${executablePath ?? CANDIDATES.join(', ')}: no such file), and the browser tests need it: `
+      + '`sudo apt-get install -y chromium` '
       + '(.ci/run installs it), or set UNUM_CHROMIUM to a Chromium binary; outside CI, UNUM_SKIP_BROWSER_TESTS=1 skips these tests');
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
