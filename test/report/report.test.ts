@@ -101,6 +101,29 @@ describe('the report data', () => {
     expect(boom.logs.some(([, line]) => line.includes('user code failed'))).toBe(true);
   });
 
+  test('a Map retried as a whole: its items by index across attempts, the last attempt saying how each ended', async () => {
+    const fanouts = await ReportWorld.start(join(ROOT, 'test', 'engine', 'apps', 'fanout-failures.ts'));
+    try {
+      const t = await fanouts.run('map-retry', { items: [{ n: 1 }, { n: 2, failOnce: true }, { n: 3, fail: true }] }, `map-retry-${id}`);
+      expect(t.report.status).toBe('SUCCEEDED');
+      const d = data(t);
+      // Item 3 fails in every attempt: the Map's retries run out and its catch handles it; MrDone never runs.
+      expect(d.states.find((s) => s.state === 'MrItems')).toMatchObject({ outcome: 'partial', items: { total: 3, succeeded: 2, failed: 1, retried: 3 } });
+      expect(d.states.find((s) => s.state === 'MrHandler')).toMatchObject({ outcome: 'succeeded', instances: 1 });
+      expect(d.states.find((s) => s.state === 'MrDone')).toMatchObject({ outcome: 'none', instances: 0 });
+      const item3 = d.instances.filter((r) => r.node === 'MrItem' && /:2\/0$/.test(r.key)).map((r) => [r.key, r.outcome, r.error?.error, r.scope]);
+      expect(item3.sort()).toEqual([
+        ['MrItem|0:2/0', 'failed', 'ItemFailed', 'item 3 of MrItems'],
+        ['MrItem|0~1:2/0', 'failed', 'ItemFailed', 'item 3 of MrItems (its attempt 2)'],
+        ['MrItem|0~2:2/0', 'failed', 'ItemFailed', 'item 3 of MrItems (its attempt 3)'],
+      ]);
+      expect(d.instances.find((r) => r.key === 'MrItem|0~1:1/0')).toMatchObject({ outcome: 'committed', output: expect.stringContaining('"attempt":1') });
+    } finally {
+      await fanouts.stop();
+      rmSync(fanouts.dataDir, { recursive: true, force: true });
+    }
+  });
+
   test('prices the session from its requests: capacity units, S3 classes, Lambda requests and GB-seconds', () => {
     const { cost, invocations } = data(squares);
     expect(cost.lambdaRequests).toBe(invocations.total);

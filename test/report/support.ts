@@ -16,8 +16,8 @@ export interface Traced {
 }
 
 export class ReportWorld {
-  static async start(): Promise<ReportWorld> {
-    const app = await synthApp(APP);
+  static async start(file = APP): Promise<ReportWorld> {
+    const app = await synthApp(file);
     const dataDir = mkdtempSync(join(tmpdir(), 'unum-report-test-'));
     // The store is jest's shared servers; the data directory holds the engine's index and the traces.
     const engine = await startEngine(app, { dataDir });

@@ -112,6 +112,8 @@ interface Building {
   input?: string;
   logs: Array<[number, string]>;
   lost?: { error: string; cause: string };
+  /** The last error the runtime logged for the instance, and the invocation that logged it. */
+  logged?: { id: number; error: string; cause?: string };
   memoryMb: number;
 }
 
@@ -158,7 +160,11 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
       }
       case 'log': {
         const found = e.id === undefined ? undefined : byId.get(e.id);
-        if (found !== undefined) found.b.logs.push([e.at - t0, e.line]);
+        if (found !== undefined) {
+          found.b.logs.push([e.at - t0, e.line]);
+          const logged = loggedError(e.line);
+          if (logged !== undefined) found.b.logged = { id: e.id!, ...logged };
+        }
         else if (otherLogs.length < 200) otherLogs.push(`[${e.fn}] ${e.line}`);
         break;
       }
@@ -190,13 +196,13 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
 
   const rows: ReportInstance[] = [...instances.values()].map((b) => {
     const committed = b.commit !== undefined;
-    const failure = failureOf.get(b.key);
     const lastInv = b.invs[b.invs.length - 1];
-    const outcome: InstanceOutcome = committed ? 'committed' : failure !== undefined || b.lost !== undefined ? 'failed'
+    // A failure the session records, an event Lambda gave up on, or (an item a fan-out handles) the runtime's last word on it.
+    const failure = failureOf.get(b.key) ?? b.lost ?? (b.logged !== undefined && b.logged.id === lastInv.id && lastInv.e !== undefined ? b.logged : undefined);
+    const outcome: InstanceOutcome = committed ? 'committed' : failure !== undefined ? 'failed'
       : !ended && lastInv?.e === undefined ? 'running' : 'incomplete';
     const error = failure !== undefined ? { error: failure.error, ...(failure.cause !== undefined ? { cause: failure.cause } : {}) }
-      : b.lost !== undefined ? b.lost
-        : !committed && lastInv?.err !== undefined ? { error: lastInv.err.split(':')[0], cause: lastInv.err.slice(lastInv.err.indexOf(':') + 2) } : undefined;
+      : !committed && lastInv?.err !== undefined ? { error: lastInv.err.split(':')[0], cause: lastInv.err.slice(lastInv.err.indexOf(':') + 2) } : undefined;
     const first = b.invs[0];
     // The instance ends with the first invocation that got through after its checkpoint (a duplicate's later run does not extend it).
     const commitAt = b.commit === undefined ? undefined : b.commit.at - t0;
@@ -210,7 +216,8 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
       end: endMs,
       outcome,
       cold: first.cold === true,
-      retries: b.invs.filter((i) => i.attempt > 0 || i.re).length,
+      // Lambda's retries and the runtime's re-invocations, or the user code's attempts in one invocation (a Retry that fits).
+      retries: Math.max(b.invs.filter((i) => i.attempt > 0 || i.re).length, b.userMs.length - 1),
       crashes: b.invs.filter((i) => i.err?.startsWith('Unum.SimulatedCrash')).length,
       duplicates: b.invs.filter((i) => i.dup).length,
       invocations: b.invs.map(({ id: _id, ...inv }) => inv),
@@ -263,6 +270,18 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
     cost: sessionCost({ rcu: store?.rcu ?? 0, wcu: store?.wcu ?? 0 }, counts.s3, { requests: invs.length, gbSeconds }),
     otherLogs,
   };
+}
+
+/** An error-level line of the runtime's JSON log that names an error: `{"level":"error","error":"ItemFailed","cause":"…"}`. */
+function loggedError(line: string): { error: string; cause?: string } | undefined {
+  if (!line.startsWith('{') || !/"level":\s*"error"/i.test(line)) return undefined;
+  try {
+    const o = JSON.parse(line);
+    if (typeof o.error !== 'string') return undefined;
+    return { error: o.error, ...(typeof o.cause === 'string' ? { cause: o.cause } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 function invocationOf(e: InvocationStartEvent, t0: number): ReportInvocation & { id: number } {
@@ -333,16 +352,23 @@ function stateCounts(picture: WorkflowPicture, rows: readonly ReportInstance[], 
     if (c.kind === 'branch') continue;
     const depth = depthOf(c.id);
     const members = picture.nodes.filter((n) => inside(n.parent, c.id)).flatMap((n) => byNode.get(n.state) ?? []);
-    const items = new Map<string, ReportInstance[]>();
+    // An item is its index in every attempt of the fan-out (a Retry on the Map re-runs them all): its last attempt says how it ended.
+    const items = new Map<string, Array<{ attempt: number; r: ReportInstance }>>();
     for (const r of members) {
-      const frames = r.key.slice(r.key.indexOf('|') + 1).split('/').slice(0, depth).join('/');
-      pushTo(items, frames, r);
+      const frames = r.key.slice(r.key.indexOf('|') + 1).split('/').slice(0, depth);
+      const own = frames[depth - 1] ?? '';
+      const attempt = Number(/~(\d+):/.exec(own)?.[1] ?? 0);
+      pushTo(items, [...frames.slice(0, -1), own.replace(/~\d+:/, ':')].join('/'), { attempt, r });
     }
-    const itemOutcomes = [...items.values()].map((list) => ({
-      failed: list.some((r) => r.outcome === 'failed'),
-      running: list.some((r) => r.outcome === 'running' || r.outcome === 'incomplete'),
-      retried: list.some((r) => r.retries > 0),
-    }));
+    const itemOutcomes = [...items.values()].map((all) => {
+      const last = Math.max(...all.map((x) => x.attempt));
+      const list = all.filter((x) => x.attempt === last).map((x) => x.r);
+      return {
+        failed: list.some((r) => r.outcome === 'failed'),
+        running: list.some((r) => r.outcome === 'running' || r.outcome === 'incomplete'),
+        retried: last > 0 || all.some((x) => x.r.retries > 0),
+      };
+    });
     const t = {
       total: items.size,
       succeeded: itemOutcomes.filter((i) => !i.failed && !i.running).length,
@@ -350,7 +376,8 @@ function stateCounts(picture: WorkflowPicture, rows: readonly ReportInstance[], 
       retried: itemOutcomes.filter((i) => i.retried).length,
       running: itemOutcomes.filter((i) => !i.failed && i.running).length,
     };
-    const outcome: StateOutcome = t.total === 0 ? 'none' : t.failed > 0 ? (t.succeeded > 0 ? 'partial' : 'failed') : t.running > 0 ? 'running' : 'succeeded';
+    const outcome: StateOutcome = end?.error?.node === c.state ? 'failed' : t.total === 0 ? 'none'
+      : t.failed > 0 ? (t.succeeded > 0 ? 'partial' : 'failed') : t.running > 0 ? 'running' : 'succeeded';
     states.push({ state: c.state, kind: c.kind, outcome, instances: members.length, ...tally(members), items: t });
   }
   return passedThrough(picture, states);
