@@ -164,8 +164,7 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
           found.b.logs.push([e.at - t0, e.line]);
           const logged = loggedError(e.line);
           if (logged !== undefined) found.b.logged = { id: e.id!, ...logged };
-        }
-        else if (otherLogs.length < 200) otherLogs.push(`[${e.fn}] ${e.line}`);
+        } else if (otherLogs.length < 200) {otherLogs.push(`[${e.fn}] ${e.line}`);}
         break;
       }
       case 'user': {
@@ -198,7 +197,8 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
     const committed = b.commit !== undefined;
     const lastInv = b.invs[b.invs.length - 1];
     // A failure the session records, an event Lambda gave up on, or (an item a fan-out handles) the runtime's last word on it.
-    const failure = failureOf.get(b.key) ?? b.lost ?? (b.logged !== undefined && b.logged.id === lastInv.id && lastInv.e !== undefined ? b.logged : undefined);
+    const lastWord = b.logged !== undefined && b.logged.id === lastInv.id && lastInv.e !== undefined ? b.logged : undefined;
+    const failure = failureOf.get(b.key) ?? b.lost ?? lastWord;
     const outcome: InstanceOutcome = committed ? 'committed' : failure !== undefined ? 'failed'
       : !ended && lastInv?.e === undefined ? 'running' : 'incomplete';
     const error = failure !== undefined ? { error: failure.error, ...(failure.cause !== undefined ? { cause: failure.cause } : {}) }
