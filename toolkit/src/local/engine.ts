@@ -723,7 +723,9 @@ export class LocalEngine implements Invoker {
   private traceLog(functionName: string, line: string, requestId?: string): void {
     const tracker = this.tracker;
     if (tracker === undefined) return;
-    const id = requestId === undefined ? undefined : tracker.requests.get(requestId);
+    // In process there is no sandbox to tell whose line it is: the runtime's JSON lines and Lambda's error lines name the request.
+    const named = requestId ?? /"requestId":"([^"]+)"/.exec(line)?.[1] ?? /^ERROR\t([0-9a-f-]{36})\t/.exec(line)?.[1];
+    const id = named === undefined ? undefined : tracker.requests.get(named);
     if (line.startsWith('{"') && line.includes('"_aws":')) {
       let doc: any;
       try {
