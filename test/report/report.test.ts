@@ -209,6 +209,22 @@ describe('unum ui', () => {
     }
   });
 
+  test('a session the console cannot start: its run\'s error, and input that is not JSON', async () => {
+    const server = await ConsoleServer.start({ dataDir: world.dataDir, run: { assembly: join(world.dataDir, 'no-such-cdk.out'), workflows: ['chain'] } });
+    try {
+      const post = (body: unknown) => fetch(`${server.url}api/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const bad = await post({ workflow: 'chain', input: '{n: 1}' });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: string }).error).toContain('the input is not JSON');
+      expect((await post({ workflow: 'nope', input: '1' })).status).toBe(400);
+      const failed = await post({ workflow: 'chain', input: '1' });
+      expect(failed.status).toBe(500);
+      expect(((await failed.json()) as { error: string }).error).toMatch(/^unum run exited with code 2 before the session started: unum: .*no-such-cdk\.out/s);
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('serves until interrupted (SIGINT), then exits 0', async () => {
     const child = spawn(process.execPath, ['-r', join(ROOT, 'toolkit', 'dev', 'from-sources.js'), join(ROOT, 'toolkit', 'src', 'cli', 'main.ts'),
       'ui', '--data-dir', world.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });

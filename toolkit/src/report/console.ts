@@ -181,15 +181,34 @@ export class ConsoleServer {
     const dir = mkdtempSync(join(tmpdir(), 'unum-ui-input-'));
     writeFileSync(join(dir, 'input.json'), text);
     const child = spawn(process.execPath, [...cliCommand(), 'run', '--assembly', run.assembly, '--workflow', workflow,
-      '--data-dir', this.options.dataDir, '--session', session, '--input', `@${join(dir, 'input.json')}`, '--quiet'], { stdio: 'ignore' });
+      '--data-dir', this.options.dataDir, '--session', session, '--input', `@${join(dir, 'input.json')}`, '--quiet'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = { process: child, session, dir };
-    const done = (): void => {
-      rmSync(dir, { recursive: true, force: true });
-      if (this.child?.process === child) this.child = undefined;
-    };
-    child.once('exit', done);
-    child.once('error', done);
-    return send(res, 202, { session });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString('utf8')).slice(-4000);
+    });
+    const exited = new Promise<number | null>((resolve) => {
+      const done = (code: number | null): void => {
+        rmSync(dir, { recursive: true, force: true });
+        if (this.child?.process === child) this.child = undefined;
+        resolve(code);
+      };
+      child.once('exit', done);
+      child.once('error', () => done(null));
+    });
+    // Answered once the session has started (its trace has its first line), or with the run's error if it ends before.
+    const started = await Promise.race([exited.then(() => false), this.traceStarted(session)]);
+    if (started || readTraceStart(this.options.dataDir, session) !== undefined) return send(res, 202, { session });
+    return send(res, 500, { error: `unum run exited with code ${await exited} before the session started: ${stderr.trim() || '(no output)'}` });
+  }
+
+  private async traceStarted(session: string): Promise<boolean> {
+    while (this.child?.session === session) {
+      if (readTraceStart(this.options.dataDir, session) !== undefined) return true;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return false;
   }
 }
 
