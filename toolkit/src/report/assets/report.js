@@ -205,7 +205,7 @@
       el('span', null, el('i', { style: 'background:#0f766e' }), 'user code'),
       el('span', null, el('i', { style: 'background:#7c3aed' }), 'checkpoint write'),
       el('span', null, el('i', { style: 'background:#fca5a5' }), 'failed invocation'),
-      el('span', null, '✕ injected crash · ⧉ duplicate delivery · ··· waiting (retry delay, Wait, queue)'),
+      el('span', null, '✕ injected crash · 2× duplicate delivery · ··· waiting (retry delay, Wait, queue)'),
       el('span', null, 'instance keys: Node|scope, a scope being epoch:index per Map/Parallel level, then the loop iteration')));
     var span = Math.max(d.durationMs, 1);
     for (var i = 0; i < list.length; i++) span = Math.max(span, list[i].end);
@@ -264,7 +264,7 @@
       }
       track.appendChild(bar);
       if (inv.crash) track.appendChild(el('span', { cls: 'mark crash', style: 'left:' + self.pos(end), text: '✕' }));
-      if (inv.dup) track.appendChild(el('span', { cls: 'mark dup', style: 'left:' + self.pos(inv.s), text: '⧉' }));
+      if (inv.dup) track.appendChild(el('span', { cls: 'mark dup', style: 'left:' + self.pos(inv.s), text: '2×' }));
     });
     var row = el('div', { cls: 'tl-row' + (this.selected === r.key ? ' selected' : ''), 'data-instance': r.key, 'data-outcome': r.outcome,
       title: r.key + ' — ' + r.scope + ': ' + r.outcome + ', ' + ms(r.end - r.start),
@@ -493,7 +493,7 @@
       el('td', { text: s.startedAt ? new Date(s.startedAt).toISOString().slice(5, 19).replace('T', ' ') : '' }),
       el('td', { text: s.durationMs === undefined ? '' : ms(s.durationMs) }),
       el('td', { text: s.workflow }),
-      el('td', { text: s.session.length > 14 ? s.session.slice(0, 13) + '…' : s.session, title: s.session })));
+      el('td', { text: s.session.length > 12 ? s.session.slice(0, 11) + '…' : s.session, title: s.session })));
     });
     this.list.textContent = '';
     this.list.appendChild(sessions.length ? t : el('p', { cls: 'muted', text: 'No session yet: run one with unum run --data-dir pointing here.' }));
