@@ -124,6 +124,25 @@ describe('the report data', () => {
     }
   });
 
+  test('injected crashes: every invocation with its crash and error, the retry that recovered, the state and the Map retried', async () => {
+    const t = await world.run('squares', { count: 2 }, `crashes-${id}`, { crashAt: 'after-checkpoint-read' });
+    expect(t.report.status).toBe('SUCCEEDED');
+    const d = data(t);
+    expect(d.invocations).toEqual(t.report.invocations);
+    expect(d.invocations.crashes).toBe(t.report.instances.length);
+    for (const r of d.instances) {
+      expect(r).toMatchObject({ outcome: 'committed', crashes: 1, retries: 1 });
+      expect(r.invocations).toEqual([
+        expect.objectContaining({ attempt: 0, crash: 'after-checkpoint-read', err: expect.stringMatching(/^Unum\.SimulatedCrash: simulated crash after-checkpoint-read/) }),
+        expect.not.objectContaining({ err: expect.anything() }),
+      ]);
+      expect(r.invocations[1]).toMatchObject({ attempt: 1 });
+      expect(r.invocations[1].s).toBeGreaterThanOrEqual(r.invocations[0].e!);
+    }
+    expect(d.states.find((s) => s.state === 'EachItem')).toMatchObject({ items: { total: 2, succeeded: 2, retried: 2 } });
+    expect(d.states.find((s) => s.state === 'Sum')).toMatchObject({ retried: 1, succeeded: 1 });
+  });
+
   test('prices the session from its requests: capacity units, S3 classes, Lambda requests and GB-seconds', () => {
     const { cost, invocations } = data(squares);
     expect(cost.lambdaRequests).toBe(invocations.total);

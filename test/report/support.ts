@@ -2,6 +2,7 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { LocalApp } from '../../toolkit/src/local/assembly';
+import type { FaultOptions } from '../../toolkit/src/local/chaos';
 import type { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
 import type { TraceEvent } from '../../toolkit/src/local/session-trace';
 import { ROOT, startEngine, synthApp } from '../engine/support';
@@ -26,9 +27,9 @@ export class ReportWorld {
 
   private constructor(readonly app: LocalApp, readonly engine: LocalEngine, readonly dataDir: string) {}
 
-  async run(workflow: string, input: unknown, session: string): Promise<Traced> {
+  async run(workflow: string, input: unknown, session: string, faults?: FaultOptions): Promise<Traced> {
     let events: readonly TraceEvent[] = [];
-    const report = await this.engine.run({ workflow, input, session, onTrace: (e) => { events = e; } });
+    const report = await this.engine.run({ workflow, input, session, faults, onTrace: (e) => { events = e; } });
     return { report, events };
   }
 
