@@ -58,6 +58,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Tests parse the Mermaid text with Mermaid's own parser, which needs a DOM (jsdom) but no browser.
     'mermaid@^11.17.2',
     'jsdom@^29.1.1',
+    // The browser tests drive Debian's chromium (installed by .ci/run) through Playwright's core library, which
+    // downloads no browser of its own; a hand-written DevTools-protocol client would repeat what it maintains.
+    'playwright-core@^1.65.2',
   ],
 
   jestOptions: {

@@ -30,8 +30,9 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
       main: 'lib/index.js',
       types: 'lib/index.d.ts',
       bin: { unum: 'lib/cli/main.js' },
-      // The Python sandbox worker is a file the engine runs with the user's Python, not compiled.
-      files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.py', 'README.md'],
+      // The Python sandbox worker is a file the engine runs with the user's Python, not compiled; the report's
+      // stylesheet and browser script are files inlined into each page.
+      files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.py', 'lib/**/*.css', 'README.md'],
       engines: { node: '>= 20.0.0' },
       dependencies: {
         '@aws-sdk/client-dynamodb': '^3',
@@ -75,6 +76,7 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
     exec: 'tsc -p toolkit/tsconfig.json',
   });
   compileToolkit.exec('mkdir -p toolkit/lib/local/python && cp toolkit/src/local/python/*.py toolkit/lib/local/python/');
+  compileToolkit.exec('mkdir -p toolkit/lib/report/assets && cp toolkit/src/report/assets/* toolkit/lib/report/assets/');
   project.postCompileTask.spawn(compileToolkit);
   const packageToolkit = project.addTask('package:toolkit', {
     description: 'Pack cdk-unum-toolkit into dist/js beside the library',

@@ -9,6 +9,7 @@ import { Egress } from '../../lambda-runtime/egress';
 import { itemKind } from '../../src/protocol/keys';
 import { UnumClient } from '../../toolkit/src/client';
 import { LocalApp, LocalFunction, LocalWorkflow, selectWorkflow } from '../../toolkit/src/local/assembly';
+import { READ_OPS, S3_PUT_CLASS, WRITE_OPS, itemSize } from '../../toolkit/src/local/capacity';
 import { CountingProxy, Exchange } from '../../toolkit/src/local/counting-proxy';
 import { InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from '../../toolkit/src/local/lambda-endpoint';
 import { LocalServer, startDynamoDbLocal, startS3rver } from '../../toolkit/src/local/servers';
@@ -34,11 +35,6 @@ export const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-const READ_OPS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
-const WRITE_OPS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
-/** S3 request classes as priced: PUT, COPY, POST, LIST are one tier; GET and everything else the other. */
-const S3_PUT_CLASS = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'ListObjects', 'ListObjectsV2', 'ListBuckets']);
-
 /** The function whose invocation is running (per-function attribution). */
 const current = new AsyncLocalStorage<string>();
 
@@ -56,25 +52,7 @@ function patchEgress(): void {
   };
 }
 
-/** DynamoDB's item size rules: attribute name bytes + value bytes (numbers ~ digits/2 + 1; lists/maps 3 + 1 per element). */
-export function attributeValueSize(v: any): number {
-  if (v === undefined || v === null) return 0;
-  if (v.S !== undefined) return Buffer.byteLength(v.S);
-  if (v.N !== undefined) return Math.ceil(String(v.N).replace(/^-|\.|e.*$/gi, '').replace(/^0+/, '').length / 2) + 1;
-  if (v.B !== undefined) return typeof v.B === 'string' ? Buffer.from(v.B, 'base64').length : v.B.length;
-  if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
-  if (v.SS !== undefined) return v.SS.reduce((n: number, s: string) => n + Buffer.byteLength(s), 0);
-  if (v.NS !== undefined) return v.NS.reduce((n: number, s: string) => n + attributeValueSize({ N: s }), 0);
-  if (v.BS !== undefined) return v.BS.reduce((n: number, b: any) => n + attributeValueSize({ B: b }), 0);
-  if (v.L !== undefined) return 3 + v.L.reduce((n: number, e: any) => n + 1 + attributeValueSize(e), 0);
-  if (v.M !== undefined) return 3 + Object.entries(v.M).reduce((n, [k, e]) => n + 1 + Buffer.byteLength(k) + attributeValueSize(e), 0);
-  return 0;
-}
-
-export function itemSize(item: Record<string, any> | undefined): number {
-  if (item === undefined) return 0;
-  return Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + attributeValueSize(v), 0);
-}
+export { attributeValueSize, itemSize } from '../../toolkit/src/local/capacity';
 
 /** One measurement window of store traffic, as the servers saw it. */
 export interface LedgerSnapshot {

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createServer, Server } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { main, progressDisplay } from '../../toolkit/src/cli/main';
+import { progressDisplay } from '../../toolkit/src/cli/main';
 import { synthesize } from '../../toolkit/src/local/assembly';
 import { Capture, ROOT, tsApp } from '../engine/support';
+import { unum, unumIn } from '../support/cli';
 
 /**
  * The `unum` command line: the errors a new user meets, each with what to
@@ -20,13 +21,6 @@ beforeAll(async () => {
   await synthesize({ app: tsApp(join(APPS, 'app.ts')), outdir: assembly, cwd: ROOT });
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function unum(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, cwd: ROOT });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 describe('errors a new user meets', () => {
   test('no workflow in the app', async () => {
@@ -76,11 +70,9 @@ describe('errors a new user meets', () => {
   });
 
   test('no app at all', async () => {
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const code = await main(['run'], { stdout, stderr, cwd: work });
-    expect(code).toBe(2);
-    expect(stderr.text).toContain('no CDK app: pass --app "<command>"');
+    const r = await unumIn(work, 'run');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no CDK app: pass --app "<command>"');
   });
 
   test('a directory that is not a cloud assembly', async () => {

@@ -4,10 +4,10 @@ import { join } from 'path';
 import { DOMParser } from '@xmldom/xmldom';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Chain, UnumWorkflow } from '../../src';
-import { main } from '../../toolkit/src/cli/main';
 import { readWorkflowGraph } from '../../toolkit/src/graph/read';
 import { loadAssembly, synthesize } from '../../toolkit/src/local/assembly';
-import { Capture, ROOT, tsApp } from '../engine/support';
+import { ROOT, tsApp } from '../engine/support';
+import { unum } from '../support/cli';
 import { fn } from '../support/shapes';
 
 /**
@@ -23,13 +23,6 @@ beforeAll(async () => {
   await synthesize({ app: tsApp(APP), outdir: assembly, cwd: ROOT });
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function unum(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, cwd: ROOT });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 test('mermaid (the default) on standard output: the same text the construct wrote into the assembly', async () => {
   const r = await unum('graph', '--assembly', assembly);

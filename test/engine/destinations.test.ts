@@ -2,11 +2,11 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { Capture, ROOT, startEngine, synthApp } from './support';
-import { main } from '../../toolkit/src/cli/main';
+import { startEngine, synthApp } from './support';
 import { LocalApp } from '../../toolkit/src/local/assembly';
 import { formatDelivered, readDeliveredMessages } from '../../toolkit/src/local/destinations-endpoint';
 import { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
+import { unum } from '../support/cli';
 
 /**
  * A user's own onFailure of every kind works alongside the failure
@@ -104,10 +104,9 @@ test('the delivered messages are kept in the data directory; unum status shows t
   const { r } = await failing('sqs');
   const kept = readDeliveredMessages(dataDir, r.session);
   expect(kept).toEqual(r.delivered);
-  const stdout = new Capture();
-  const code = await main(['status', r.session, '--data-dir', dataDir], { stdout, stderr: new Capture(), cwd: ROOT });
-  expect(code).toBe(1);
-  expect(stdout.text).toMatch(new RegExp(`^session ${r.session}: FAILED\n`));
-  expect(stdout.text).toMatch(/Delivered to on-failure destinations[^]*sqs +https:\/\/sqs\.us-east-1\.amazonaws\.com\/000000000000\/Destinations-Queue/);
-  expect(stdout.text).toContain(formatDelivered(kept).join('\n'));
+  const status = await unum('status', r.session, '--data-dir', dataDir);
+  expect(status.code).toBe(1);
+  expect(status.stdout).toMatch(new RegExp(`^session ${r.session}: FAILED\n`));
+  expect(status.stdout).toMatch(/Delivered to on-failure destinations[^]*sqs +https:\/\/sqs\.us-east-1\.amazonaws\.com\/000000000000\/Destinations-Queue/);
+  expect(status.stdout).toContain(formatDelivered(kept).join('\n'));
 });

@@ -1,5 +1,5 @@
-import { Capture, ROOT, examples, tsApp } from './support';
-import { main } from '../../toolkit/src/cli/main';
+import { examples, tsApp } from './support';
+import { unum } from '../support/cli';
 
 /**
  * End to end: every example app goes through `unum run` — real synthesis of
@@ -15,11 +15,9 @@ test('the examples are there', () => {
 
 describe.each(all.map((e) => [e.name, e] as const))('%s', (_name, example) => {
   test('unum run prints the expected result', async () => {
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const code = await main(['run', '--app', tsApp(example.app), '--input', `@${example.input}`, '--json', '--quiet'], { stdout, stderr, cwd: ROOT });
-    if (code !== 0) throw new Error(`unum run exited ${code}:\n${stderr.text}\n${stdout.text}`);
-    const report = JSON.parse(stdout.text);
+    const r = await unum('run', '--app', tsApp(example.app), '--input', `@${example.input}`, '--json', '--quiet');
+    if (r.code !== 0) throw new Error(`unum run exited ${r.code}:\n${r.stderr}\n${r.stdout}`);
+    const report = JSON.parse(r.stdout);
     expect(report.status).toBe('SUCCEEDED');
     expect(report.result).toEqual(example.expected);
     expect(report.onFailure).toEqual([]);

@@ -21,6 +21,8 @@ const engineModule = (): typeof import('../local/engine') => require('../local/e
 const dataDirModule = (): typeof import('../local/data-dir') => require('../local/data-dir');
 const importModule = (): typeof import('./import') => require('./import');
 const svgModule = (): typeof import('../graph/svg') => require('../graph/svg');
+const reportModule = (): typeof import('./report') => require('./report');
+const uiModule = (): typeof import('./ui') => require('./ui');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -43,6 +45,8 @@ Usage:
   unum status [<session>] [--data-dir <dir>] [--workflow <name>] [--json]
   unum result <session> [--data-dir <dir>] [--workflow <name>]
   unum graph [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--format mermaid|svg|dot] [--out <file>]
+  unum report <session> [--data-dir <dir>] [--out <file.html>]
+  unum ui [--data-dir <dir>] [--port <n>] [--host <address>] [--allow-run [--app … | --assembly …]]
   unum import <definition.json|unum-template.yaml> [--out <file.ts>]   (unum import --help)
   unum help
 
@@ -60,6 +64,7 @@ Run options:
   --data-dir <dir>       keep the store between runs (for unum status / unum result), e.g. .unum
   --json                 print one machine-readable JSON report on stdout
   --verbose              stream the functions' logs to stderr
+  --report <file.html>   write the session's report: graph, timeline, instances, store requests and cost, in one HTML file
   --quiet                no progress display
   --concurrency <n>      async invocations running at once (default: twice the CPU cores, at least 4)
   --timeout <seconds>    give up waiting for the session (default 600)
@@ -79,6 +84,14 @@ Run options:
 Graph options (and --app, --assembly, --workflow as for run):
   --format <format>      mermaid (default), svg (a standalone picture) or dot (Graphviz)
   --out <file>           write the picture to this file instead of standard output
+
+Report and console options:
+  unum report writes the page that --report writes, for a session run with --data-dir (default out: unum-report-<session>.html).
+  unum ui serves a console of the data directory's sessions (default .unum), updated while unum run works on it.
+  --port <n>             the console's port (default: any free port)
+  --host <address>       the address it listens on (default 127.0.0.1; another than loopback needs --allow-remote)
+  --allow-remote         listen on a non-loopback address: anyone who reaches it reads every session, unauthenticated
+  --allow-run            let the console start sessions of the app (--app, --assembly or ./cdk.json); read-only without it
 
 Fault steps: ${'%STEPS%'}
 Injected crashes are never placed on the last attempt Lambda would make, so
@@ -115,6 +128,10 @@ const OPTIONS = {
   'java': { type: 'string' },
   'format': { type: 'string' },
   'out': { type: 'string' },
+  'report': { type: 'string' },
+  'host': { type: 'string' },
+  'allow-remote': { type: 'boolean' },
+  'allow-run': { type: 'boolean' },
   'help': { type: 'boolean', short: 'h' },
   'version': { type: 'boolean' },
 } as const;
@@ -154,8 +171,15 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         return await status(rest, values, io);
       case 'result':
         return await result(rest, values, io);
+      case 'report':
+        return await reportModule().reportCommand(rest, {
+          dataDir: dataDirFor(values, io), out: values.out, cwd: io.cwd ?? process.cwd(), quiet: values.quiet,
+        }, io);
+      case 'ui':
+        if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the data directory with --data-dir`);
+        return await ui(values, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, graph, status, result, import and help`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, graph, status, result, report, ui, import and help`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -210,8 +234,10 @@ async function run(values: Values, io: CliIO): Promise<number> {
   const dataDir = values['data-dir'] === undefined ? undefined : resolve(cwd, values['data-dir']);
   const progressOn = !values.quiet;
 
+  const reportFile = values.report === undefined ? undefined : resolve(cwd, values.report);
   const { app, cleanup } = await obtainAssembly(values, cwd, dataDir, io, progressOn);
   const logs: Record<string, string[]> = {};
+  let trace: readonly import('../local/session-trace').TraceEvent[] = [];
   let engine: import('../local/engine').LocalEngine | undefined;
   const interrupt = (): void => {
     io.stderr.write('\nunum: interrupted, stopping the local servers\n');
@@ -241,7 +267,13 @@ async function run(values: Values, io: CliIO): Promise<number> {
     let report: SessionReport;
     try {
       report = await engine.run({
-        workflow, input, session: values.session, faults, onProgress: progress.update, timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+        workflow,
+        input,
+        session: values.session,
+        faults,
+        onProgress: progress.update,
+        timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+        onTrace: (events) => { trace = events; },
       });
     } finally {
       progress.done();
@@ -254,6 +286,10 @@ async function run(values: Values, io: CliIO): Promise<number> {
         : report.error ? `node '${report.error.node}' failed: ${report.error.error}${cause}`
           : report.status === 'RUNNING' ? 'the session never finished' : `status ${report.status}`;
       io.stderr.write(`unum: session ${report.session} ${report.status}: ${where}\n`);
+    }
+    if (reportFile !== undefined) {
+      await reportModule().writeReport(reportFile, trace);
+      if (progressOn) io.stderr.write(`unum: wrote the report to ${reportFile}\n`);
     }
     if (dataDir && progressOn) io.stderr.write(`unum: kept in ${dataDir}; later: unum status ${report.session} --data-dir ${values['data-dir']}\n`);
     return report.status === 'SUCCEEDED' ? 0 : 1;
@@ -286,6 +322,26 @@ async function graph(values: Values, io: CliIO): Promise<number> {
     return 0;
   } finally {
     cleanup();
+  }
+}
+
+/** `unum ui`: serves the console until interrupted. */
+async function ui(values: Values, io: CliIO): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const port = optionalInteger(values.port, '--port', 0, 65535);
+  let assembly: { app: LocalApp; cleanup: () => void } | undefined;
+  if (values['allow-run']) assembly = await obtainAssembly({ ...values, 'data-dir': undefined }, cwd, undefined, io, !values.quiet);
+  else if (values.app !== undefined || values.assembly !== undefined) throw new UsageError('--app and --assembly are for starting sessions: add --allow-run');
+  try {
+    const starts = assembly && { assembly: assembly.app.dir, workflows: assembly.app.workflows.map((w) => w.name) };
+    const server = await uiModule().startUi({
+      dataDir: values['data-dir'] ?? '.unum', host: values.host, port, allowRemote: values['allow-remote'], run: starts, cwd,
+    }, io);
+    await new Promise<void>((done) => process.once('SIGINT', () => done()));
+    await server.stop();
+    return 0;
+  } finally {
+    assembly?.cleanup();
   }
 }
 

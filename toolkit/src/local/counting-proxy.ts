@@ -25,6 +25,8 @@ export interface Exchange {
   readonly request?: any;
   /** The parsed DynamoDB response (JSON) of a successful request; undefined for S3. */
   readonly response?: any;
+  /** When the proxy received the request (epoch ms); the exchange is reported when the answer has been sent. */
+  readonly sentAt: number;
 }
 
 export interface CountingProxyOptions {
@@ -103,7 +105,8 @@ export class CountingProxy {
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
-    if (this.options.inject === undefined || this.options.injecting?.() === false) return this.pass(req, res);
+    const sentAt = Date.now();
+    if (this.options.inject === undefined || this.options.injecting?.() === false) return this.pass(req, res, sentAt);
     // The decision needs the request's content: buffer it, then answer or pass it on.
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -115,22 +118,22 @@ export class CountingProxy {
       const call = req.headers['amz-sdk-invocation-id'];
       const code = this.options.inject!(operation, dynamodb ? dynamoDbKey(parseJson(body)) : `${req.method} ${req.url}`,
         typeof call === 'string' ? call : undefined);
-      if (code === undefined) return this.pass(req, res, body);
+      if (code === undefined) return this.pass(req, res, sentAt, body);
       const key = `${operation}:${code}`;
       this.injected[key] = (this.injected[key] ?? 0) + 1;
       if (code === 'InternalError') {
         // S3 may fail a request after it took effect: pass it on, answer 500 instead of the response.
-        return this.pass(req, res, body, () => sendS3Error(res, code, req.method));
+        return this.pass(req, res, sentAt, body, () => sendS3Error(res, code, req.method));
       }
       if (code === 'ProvisionedThroughputExceededException') sendDynamoDbThrottle(res);
       else sendS3Error(res, code as 'SlowDown', req.method);
-      this.record(operation, dynamodb ? 400 : 503, dynamodb ? body : undefined, Buffer.from(dynamodb
+      this.record(operation, sentAt, dynamodb ? 400 : 503, dynamodb ? body : undefined, Buffer.from(dynamodb
         ? '{"__type":"#ProvisionedThroughputExceededException"}' : `<Code>${code}</Code>`));
     });
   }
 
   /** Passes the request on (its body already read, or streamed); `replace` answers instead of the server's response. */
-  private pass(req: IncomingMessage, res: ServerResponse, buffered?: Buffer, replace?: () => void): void {
+  private pass(req: IncomingMessage, res: ServerResponse, sentAt: number, buffered?: Buffer, replace?: () => void): void {
     const dynamodb = this.options.protocol === 'dynamodb';
     const operation = dynamodb ? dynamoDbOperation(req) : s3Operation(req);
     const requestChunks: Buffer[] = buffered === undefined ? [] : [buffered];
@@ -145,7 +148,7 @@ export class CountingProxy {
         up.resume();
         up.on('end', () => {
           replace();
-          this.record(operation, 500, dynamodb ? Buffer.concat(requestChunks) : undefined, Buffer.from('<Code>InternalError</Code>'));
+          this.record(operation, sentAt, 500, dynamodb ? Buffer.concat(requestChunks) : undefined, Buffer.from('<Code>InternalError</Code>'));
         });
         return;
       }
@@ -159,7 +162,7 @@ export class CountingProxy {
       });
       up.on('end', () => {
         res.end();
-        this.record(operation, status, dynamodb ? Buffer.concat(requestChunks) : undefined, keep ? Buffer.concat(responseChunks) : undefined);
+        this.record(operation, sentAt, status, dynamodb ? Buffer.concat(requestChunks) : undefined, keep ? Buffer.concat(responseChunks) : undefined);
       });
       up.on('error', () => res.destroy());
     });
@@ -183,7 +186,7 @@ export class CountingProxy {
     req.on('error', () => upstream.destroy());
   }
 
-  private record(operation: string, status: number, requestBody?: Buffer, responseBody?: Buffer): void {
+  private record(operation: string, sentAt: number, status: number, requestBody?: Buffer, responseBody?: Buffer): void {
     this.counts[operation] = (this.counts[operation] ?? 0) + 1;
     let errorType: string | undefined;
     let request: any;
@@ -200,7 +203,7 @@ export class CountingProxy {
       const key = `${operation}:${errorType}`;
       this.errors[key] = (this.errors[key] ?? 0) + 1;
     }
-    this.options.onExchange?.({ protocol: this.options.protocol, operation, status, errorType, request, response });
+    this.options.onExchange?.({ protocol: this.options.protocol, operation, status, errorType, request, response, sentAt });
   }
 }
 

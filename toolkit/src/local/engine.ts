@@ -9,6 +9,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { FAILURE_SORT_PREFIX, RECORDER_ENV, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
 import { Failure, SessionDescription, UnumClient } from '../client';
 import { LocalApp, LocalFunction, LocalWorkflow, UsageError, recorderForwards, selectWorkflow } from './assembly';
+import { estimateUnits } from './capacity';
 import { Chaos, FaultOptions, validateFaults } from './chaos';
 import { CountingProxy, Exchange } from './counting-proxy';
 import { DeliveredMessage, DestinationService, DestinationsEndpoint } from './destinations-endpoint';
@@ -18,6 +19,8 @@ import { AsyncFailure, InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } fr
 import { SandboxPool } from './sandboxes';
 import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
 import { STATE_FILE, readState, writeEndedSession } from './session-records';
+import { SessionTrace, TraceEvent, cut, traceFile } from './session-trace';
+import { readWorkflowGraph } from '../graph/read';
 
 /**
  * The local engine: embedded DynamoDB Local and s3rver (behind counting
@@ -90,6 +93,11 @@ export interface RunOptions {
   readonly onProgress?: (progress: Progress) => void;
   /** Give up waiting after this long (default 10 minutes); the session is reported as still RUNNING. */
   readonly timeoutMs?: number;
+  /**
+   * Receives the session's trace (every invocation, log line and checkpoint) when it ends, for a report page;
+   * with a data directory the engine also writes it to `<data dir>/traces/<session>.jsonl` as it runs.
+   */
+  readonly onTrace?: (events: readonly TraceEvent[]) => void;
 }
 
 export interface Progress {
@@ -211,12 +219,22 @@ class Tracker {
   readonly failedInstances = new Set<string>();
   readonly onFailure: OnFailureRecord[] = [];
   running = 0;
+  /** Estimated DynamoDB capacity units of the session's requests (capacity.ts). */
+  rcu = 0;
+  wcu = 0;
+  /** Invocation ids (the trace's) by Lambda request id, while the session runs. */
+  readonly requests = new Map<string, number>();
   private lastEmit = '';
 
-  constructor(readonly session: string, readonly workflow: string, readonly chaos: Chaos, private readonly onProgress?: (p: Progress) => void) {}
+  constructor(readonly session: string, readonly workflow: string, readonly chaos: Chaos, readonly trace: SessionTrace,
+    private readonly onProgress?: (p: Progress) => void) {}
 
   observe(exchange: Exchange): void {
-    if (exchange.protocol !== 'dynamodb' || exchange.operation !== 'PutItem') return;
+    if (exchange.protocol !== 'dynamodb') return;
+    const units = estimateUnits(exchange);
+    this.rcu += units.rcu;
+    this.wcu += units.wcu;
+    if (exchange.operation !== 'PutItem') return;
     const item = exchange.request?.Item;
     const pk: string | undefined = item?.pk?.S;
     const sk: string | undefined = item?.sk?.S;
@@ -227,6 +245,16 @@ class Tracker {
       const instance = pk.slice(checkpointPrefix.length);
       this.commits[instance] = (this.commits[instance] ?? 0) + 1;
       if (!this.commitTimes.has(instance)) this.commitTimes.set(instance, Date.now());
+      this.trace.add({
+        t: 'commit',
+        instance,
+        sent: exchange.sentAt,
+        at: Date.now(),
+        ...(item.v?.S !== undefined ? { output: cut(item.v.S) } : {}),
+        ...(item.s3?.S !== undefined ? { s3: item.s3.S } : {}),
+        ...(item.v?.S === undefined && item.s3?.S === undefined ? { fanIn: true as const } : {}),
+        ...(item.c?.N !== undefined ? { caught: Number(item.c.N) } : {}),
+      });
       this.emit();
     } else if (pk === sessionItemKey(ref).pk && sk?.startsWith(FAILURE_SORT_PREFIX) && exchange.status === 200) {
       this.failedInstances.add(sk.slice(FAILURE_SORT_PREFIX.length));
@@ -441,7 +469,10 @@ export class LocalEngine implements Invoker {
       // Enough for one warm sandbox per function (as Lambda keeps them), or a long chain is all cold starts.
       maxSandboxes: o.maxSandboxes ?? Math.max(32, concurrency * 2, Math.min(this.app.functions.length, 256)),
       timeoutScale: o.timeoutScale,
-      onOutput: o.onLog,
+      onOutput: (fn, line, requestId) => {
+        this.traceLog(fn, line, requestId);
+        o.onLog?.(fn, line);
+      },
     });
     const overridden = new Set(o.overrides?.keys() ?? []);
     for (const node of overridden) {
@@ -455,7 +486,10 @@ export class LocalEngine implements Invoker {
         credentials: CREDENTIALS,
         region: REGION,
         overrides: o.overrides,
-        onLog: o.onLog,
+        onLog: (fn, line) => {
+          this.traceLog(fn, line);
+          o.onLog?.(fn, line);
+        },
         timeoutScale: o.timeoutScale,
         sdkNodePath: sdkNodePath(),
       }, this.app.functions.filter((f) => o.inProcess === true || (f.node !== undefined && overridden.has(f.node))));
@@ -484,7 +518,33 @@ export class LocalEngine implements Invoker {
     this.busy = true;
     const chaos = new Chaos(faults);
     const session = options.session ?? randomUUID();
-    const tracker = new Tracker(session, workflow.name, chaos, options.onProgress);
+    const trace = new SessionTrace(this.options.dataDir === undefined ? undefined : traceFile(this.options.dataDir, session));
+    trace.add({
+      t: 'session',
+      session,
+      workflow: workflow.name,
+      at: Date.now(),
+      input: cut(options.input),
+      ...optionalGraph(this.app, workflow),
+      ...(chaos.active ? { faults } : {}),
+    });
+    const tracker = new Tracker(session, workflow.name, chaos, trace, options.onProgress);
+    const storeEvent = (): TraceEvent => {
+      const dynamodb = this.dynamodbProxy.snapshot();
+      const s3 = this.s3Proxy.snapshot();
+      return {
+        t: 'store',
+        at: Date.now(),
+        dynamodb: dynamodb.counts,
+        s3: s3.counts,
+        errors: { ...dynamodb.errors, ...s3.errors },
+        injected: { ...prefixed('dynamodb', dynamodb.injected), ...prefixed('s3', s3.injected) },
+        rcu: tracker.rcu,
+        wcu: tracker.wcu,
+      };
+    };
+    const storeTimer = setInterval(() => trace.add(storeEvent()), 1000);
+    storeTimer.unref();
     this.dynamodbProxy.reset();
     this.s3Proxy.reset();
     const before = { ...this.endpoint.stats };
@@ -544,9 +604,22 @@ export class LocalEngine implements Invoker {
         ...(chaos.active ? { faults } : {}),
         ...(drained ? {} : { timedOut: true }),
       };
+      trace.add(storeEvent());
+      trace.add({
+        t: 'done',
+        at: Date.now(),
+        status: report.status,
+        failures: report.failures,
+        ...(report.status === 'SUCCEEDED' ? { result: cut(result) } : {}),
+        ...(report.error ? { error: report.error } : {}),
+        ...(report.timedOut ? { timedOut: true as const } : {}),
+      });
       this.recordSession(report, workflow, description);
+      options.onTrace?.(trace.events);
       return report;
     } finally {
+      clearInterval(storeTimer);
+      trace.close();
       this.tracker = undefined;
       this.busy = false;
     }
@@ -562,6 +635,7 @@ export class LocalEngine implements Invoker {
     const instance = instanceOf(fn, request.payload);
     let crashAt: string | undefined;
     let record: InvocationRecord | undefined;
+    let traceId = -1;
     // Functions outside workflows (the failure recorder, a user's on-failure function) are no session instances.
     if (tracker !== undefined && fn.node !== undefined) {
       const ordinal = tracker.starts.get(instance) ?? 0;
@@ -576,6 +650,22 @@ export class LocalEngine implements Invoker {
         startedAt: Date.now(),
         crashAt,
       };
+      traceId = tracker.invocations.length;
+      tracker.requests.set(request.requestId, traceId);
+      tracker.trace.add({
+        t: 'inv',
+        id: traceId,
+        fn: fn.functionName,
+        node: fn.node,
+        instance,
+        at: record.startedAt,
+        attempt: request.attempt,
+        memoryMb: fn.memorySize,
+        ...(record.duplicate ? { duplicate: true as const } : {}),
+        ...(reinvocation(request.payload) ? { reinvoked: true as const } : {}),
+        ...(crashAt !== undefined ? { crashAt } : {}),
+        input: envelopeInput(request.payload),
+      });
       tracker.invocations.push(record);
       tracker.running++;
       tracker.emit();
@@ -587,6 +677,14 @@ export class LocalEngine implements Invoker {
       record.cold = outcome.cold;
       record.endedAt = outcome.endedAt;
       record.errorType = outcome.error?.errorType;
+      tracker.trace.add({
+        t: 'end',
+        id: traceId,
+        at: outcome.endedAt,
+        cold: outcome.cold,
+        ...('initMs' in outcome && outcome.initMs !== undefined ? { initMs: outcome.initMs } : {}),
+        ...(outcome.error !== undefined ? { error: { type: outcome.error.errorType, message: cut(outcome.error.errorMessage, 500) } } : {}),
+      });
       tracker.running--;
       tracker.emit();
       this.options.onInvocation?.({
@@ -616,6 +714,34 @@ export class LocalEngine implements Invoker {
     this.s3?.destroy();
     await Promise.all(this.servers.map((s) => s.stop().catch(() => undefined)));
     this.servers.length = 0;
+  }
+
+  /**
+   * A function's log line into the session's trace, by invocation; the runtime's metrics lines (Embedded Metric
+   * Format) give the user code's duration instead of a log line.
+   */
+  private traceLog(functionName: string, line: string, requestId?: string): void {
+    const tracker = this.tracker;
+    if (tracker === undefined) return;
+    // In process there is no sandbox to tell whose line it is: the runtime's JSON lines and Lambda's error lines name the request.
+    const named = requestId ?? /"requestId":"([^"]+)"/.exec(line)?.[1] ?? /^ERROR\t([0-9a-f-]{36})\t/.exec(line)?.[1];
+    const id = named === undefined ? undefined : tracker.requests.get(named);
+    if (line.startsWith('{"') && line.includes('"_aws":')) {
+      let doc: any;
+      try {
+        doc = JSON.parse(line);
+      } catch {
+        doc = undefined;
+      }
+      if (doc?._aws !== undefined) {
+        const ms = doc.UserCodeDuration;
+        if (ms !== undefined && typeof doc.instance === 'string') {
+          tracker.trace.add({ t: 'user', ...(id !== undefined ? { id } : {}), instance: doc.instance, ms: Array.isArray(ms) ? ms : [ms] });
+        }
+        return;
+      }
+    }
+    tracker.trace.add({ t: 'log', ...(id !== undefined ? { id } : {}), fn: functionName, at: Date.now(), line: cut(line, 2000) });
   }
 
   /** The destinations the app's failure recorders forward to exist (as deployed); the default event bus always does. */
@@ -658,6 +784,15 @@ export class LocalEngine implements Invoker {
       errorMessage: failure.error.errorMessage,
       destination: fn?.onFailure,
       ...(record !== undefined ? { record } : {}),
+    });
+    const lost = tracker.onFailure[tracker.onFailure.length - 1];
+    tracker.trace.add({
+      t: 'lost',
+      instance: lost.instance,
+      ...(lost.node !== undefined ? { node: lost.node } : {}),
+      attempts: lost.attempts,
+      error: { type: lost.errorType, message: cut(lost.errorMessage, 500) },
+      at: Date.now(),
     });
     tracker.emit();
   }
@@ -769,6 +904,39 @@ export function instanceOf(fn: LocalFunction, payload: string): string {
     return `${fn.node ?? fn.functionName}|invalid`;
   }
   return instanceKey(fn.node ?? fn.functionName, [], 0);
+}
+
+/** The session's graph for its trace (an assembly of an older cdk-unum has none: the report then draws no graph). */
+function optionalGraph(app: LocalApp, workflow: LocalWorkflow): { graph?: ReturnType<typeof readWorkflowGraph> } {
+  try {
+    return { graph: readWorkflowGraph(app, workflow) };
+  } catch {
+    return {};
+  }
+}
+
+/** What an event hands its instance: the value (cut), or where the value is. */
+function envelopeInput(payload: string): string {
+  try {
+    const event = JSON.parse(payload);
+    if (!looksLikeEnvelope(event)) return cut(event);
+    const input = event.input ?? {};
+    if ('value' in input) return cut(input.value);
+    if (input.s3 !== undefined) return `(in S3: s3://${input.s3.bucket}/${input.s3.key})`;
+    if (input.fanIn !== undefined) return `(the ${input.fanIn.size} outputs of fan-in ${input.fanIn.join})`;
+    return cut(input);
+  } catch {
+    return cut(payload);
+  }
+}
+
+function reinvocation(payload: string): boolean {
+  try {
+    const e = JSON.parse(payload);
+    return looksLikeEnvelope(e) && (Number(e.attempt) > 0 || e.waits !== undefined || e.fanouts !== undefined || e.issue !== undefined);
+  } catch {
+    return false;
+  }
 }
 
 function prefixed(service: string, counts: Record<string, number>): Record<string, number> {

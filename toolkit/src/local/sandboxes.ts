@@ -53,8 +53,11 @@ export interface SandboxPoolOptions {
   readonly baseEnvironment: Record<string, string>;
   /** Live sandbox processes at most; idle ones are evicted (least recently used first). Default 32. */
   readonly maxSandboxes?: number;
-  /** Each line a sandbox writes to stdout or stderr. */
-  readonly onOutput?: (functionName: string, line: string) => void;
+  /**
+   * Each line a sandbox writes to stdout or stderr, with the request id of the invocation the sandbox runs (or ran
+   * last: a line can arrive after the answer), undefined before its first.
+   */
+  readonly onOutput?: (functionName: string, line: string, requestId?: string) => void;
   /** Freeze idle sandboxes with SIGSTOP (default: on POSIX systems). */
   readonly freeze?: boolean;
   /** Multiplies every function's timeout (tests). Default 1. */
@@ -73,6 +76,8 @@ export interface SandboxOutcome extends InvokeResult {
   readonly timedOut: boolean;
   /** The host path of the sandbox's private temporary directory (its /tmp, or its TMPDIR without a private /tmp). */
   readonly tmpDir?: string;
+  /** A cold start's init: from the sandbox's spawn to its handler loaded, in ms. */
+  readonly initMs?: number;
 }
 
 const LOCAL_ARN_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:';
@@ -84,6 +89,8 @@ class Sandbox {
   readonly ready: Promise<{ errorType: string; errorMessage: string } | undefined>;
   busy = false;
   lastUsed = Date.now();
+  /** The invocation it runs, or ran last. */
+  requestId?: string;
   private frozen = false;
   private readonly pending = new Map<number, (message: any) => void>();
   private messageSeq = 0;
@@ -203,10 +210,12 @@ export class SandboxPool {
     if (sandbox === undefined) sandbox = this.create(fn);
     else this.stats.reused++;
     sandbox.busy = true;
+    sandbox.requestId = request.requestId;
     const initError = await sandbox.ready;
+    const initMs = cold ? Date.now() - startedAt : undefined;
     if (initError !== undefined) {
       this.discard(sandbox);
-      return { cold, startedAt, endedAt: Date.now(), timedOut: false, error: initError };
+      return { cold, startedAt, endedAt: Date.now(), timedOut: false, error: initError, initMs };
     }
     const timeoutMs = fn.timeoutSeconds * 1000 * (this.options.timeoutScale ?? 1);
     const deadline = Date.now() + timeoutMs;
@@ -248,7 +257,7 @@ export class SandboxPool {
     } else {
       this.release(sandbox);
     }
-    return { ...outcome.result, cold, startedAt, endedAt: Date.now(), timedOut: outcome.timedOut, tmpDir: sandbox.tmpDir };
+    return { ...outcome.result, cold, startedAt, endedAt: Date.now(), timedOut: outcome.timedOut, tmpDir: sandbox.tmpDir, initMs };
   }
 
   /** Kills every sandbox. */
@@ -303,21 +312,21 @@ export class SandboxPool {
     });
     // A Python that vanished since the pool checked it: the sandbox dies at init, as Lambda reports a broken runtime.
     proc.on('error', (e) => this.options.onOutput?.(fn.functionName, `sandbox process: ${e.message}`));
+    const sandbox = new Sandbox(fn, proc, this.options.freeze ?? process.platform !== 'win32', tmp);
     const forward = (stream: NodeJS.ReadableStream | null): void => {
       let buffer = '';
       stream?.on('data', (d: Buffer) => {
         buffer += d.toString('utf8');
         const lines = buffer.split('\n');
         buffer = lines.pop()!;
-        lines.forEach((line) => this.options.onOutput?.(fn.functionName, line));
+        lines.forEach((line) => this.options.onOutput?.(fn.functionName, line, sandbox.requestId));
       });
       stream?.on('end', () => {
-        if (buffer) this.options.onOutput?.(fn.functionName, buffer);
+        if (buffer) this.options.onOutput?.(fn.functionName, buffer, sandbox.requestId);
       });
     };
     forward(proc.stdout);
     forward(proc.stderr);
-    const sandbox = new Sandbox(fn, proc, this.options.freeze ?? process.platform !== 'win32', tmp);
     sandbox.onExit(() => {
       this.forget(sandbox);
       rmSync(tmp, { recursive: true, force: true });
