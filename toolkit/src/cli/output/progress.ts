@@ -2,15 +2,16 @@ import type { Progress } from '../../local/engine';
 import { Style, PLAIN } from '../../local/terminal-style';
 
 /**
- * The progress of a run on standard error: one line redrawn in place, only
- * on a terminal (a log or a pipe gets nothing, so its output is the same on
- * every run). Hand-written rather than a progress library: it is one line
+ * The progress of a run on standard error: one line redrawn in place on a
+ * terminal; to a log or a pipe, a plain line when the counters changed and
+ * at most every few seconds, never a redraw (no control codes in a log). Hand-written rather than a progress library: it is one line
  * redrawn with `\r` and erase-line, and the engine already throttles its
  * updates to changes of its counters.
  */
 
 const BAR = 20;
 const REDRAW_MS = 200;
+const LOG_EVERY_MS = 5000;
 
 export function formatProgressLine(p: Progress, style: Style = PLAIN): string {
   const seconds = p.elapsedMs / 1000;
@@ -25,7 +26,8 @@ export function formatProgressLine(p: Progress, style: Style = PLAIN): string {
 /** Redraws the progress line while a session runs; `done` leaves the last state on its own line. */
 export function progressDisplay(stream: { isTTY?: boolean; write(chunk: string): unknown }, enabled: boolean, style: Style = PLAIN):
 { update: (p: Progress) => void; done: () => void } {
-  if (!enabled || stream.isTTY !== true) return { update: () => {}, done: () => {} };
+  if (!enabled) return { update: () => {}, done: () => {} };
+  if (stream.isTTY !== true) return plainLines(stream);
   let last: Progress | undefined;
   let startedAt = 0;
   let lastDraw = 0;
@@ -49,5 +51,28 @@ export function progressDisplay(stream: { isTTY?: boolean; write(chunk: string):
       draw();
       stream.write('\n');
     },
+  };
+}
+
+function plainLines(stream: { write(chunk: string): unknown }): { update: (p: Progress) => void; done: () => void } {
+  let last: Progress | undefined;
+  let written = '';
+  let writtenAt = 0;
+  const write = (): void => {
+    if (last === undefined) return;
+    const text = formatProgressLine(last);
+    // The counters without the clock: an unchanged run writes nothing more.
+    const counters = text.replace(/\s+[\d.]+\/s\s+[\d.]+s$/, '');
+    if (counters === written) return;
+    stream.write(`${text}\n`);
+    written = counters;
+    writtenAt = Date.now();
+  };
+  return {
+    update: (p) => {
+      last = p;
+      if (Date.now() - writtenAt >= LOG_EVERY_MS) write();
+    },
+    done: write,
   };
 }
