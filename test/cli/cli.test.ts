@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createServer, Server } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { progressDisplay } from '../../toolkit/src/cli/main';
+import { progressDisplay } from '../../toolkit/src/cli/output/progress';
 import { synthesize } from '../../toolkit/src/local/assembly';
 import { Capture, ROOT, tsApp } from '../engine/support';
 import { unum, unumIn } from '../support/cli';
@@ -140,7 +140,7 @@ describe('runs with the embedded servers', () => {
     expect(report).toMatchObject({ workflow: 'chain', session: 'cli-session-1', status: 'SUCCEEDED', result: 41 });
     expect(report.instances.map((i: { instance: string }) => i.instance)).toEqual(['Double|0', 'Increment|0']);
     expect(report.store.dynamodb.GetItem).toBe(2);
-    expect(r.stderr).toContain('instances: 2 started, 2 finished, 0 retrying, 0 failed');
+    expect(r.stderr).toContain('2/2 instances finished, 0 running');
 
     const status = await unum('status', 'cli-session-1', '--data-dir', dataDir);
     expect(status.code).toBe(0);
@@ -195,7 +195,7 @@ describe('runs with the embedded servers', () => {
   });
 });
 
-test('progress: one updating line on a terminal, plain lines otherwise', () => {
+test('progress: one line redrawn on a terminal, plain lines without control codes otherwise', () => {
   const p = { started: 3, finished: 1, retrying: 1, failed: 0, running: 1, invocations: 4, elapsedMs: 1500 };
   const tty = new Capture();
   tty.isTTY = true;
@@ -203,14 +203,21 @@ test('progress: one updating line on a terminal, plain lines otherwise', () => {
   live.update(p);
   live.update({ ...p, finished: 3, retrying: 0, running: 0 });
   live.done();
-  expect(tty.text).toBe('\r\u001b[K1.5s  instances: 3 started, 1 finished, 1 retrying, 0 failed  (1 running, 4 invocations)'
-    + '\r\u001b[K1.5s  instances: 3 started, 3 finished, 0 retrying, 0 failed  (0 running, 4 invocations)'
-    + '\r\u001b[K1.5s  instances: 3 started, 3 finished, 0 retrying, 0 failed  (0 running, 4 invocations)\n');
+  const draws = tty.text.split('\r\u001b[K').slice(1);
+  expect(draws[0]).toMatch(/^\[█{7}░{13}\] 1\/3 instances finished, 1 running, 1 retrying  [\d.]+\/s  1\.5s$/);
+  expect(draws[draws.length - 1]).toMatch(/^\[█{20}\] 3\/3 instances finished, 0 running  [\d.]+\/s  [\d.]+s\n$/);
   const log = new Capture();
   const plain = progressDisplay(log, true);
   plain.update(p);
+  plain.update({ ...p, finished: 2 });
   plain.done();
-  expect(log.text).toBe('1.5s  instances: 3 started, 1 finished, 1 retrying, 0 failed  (1 running, 4 invocations)\n');
+  // The first state at once, the last at the end; the one between fell within the interval and is skipped.
+  expect(log.text).not.toContain('\u001b');
+  expect(log.text.split('\n')).toEqual([
+    expect.stringMatching(/^\[█{7}░{13}\] 1\/3 instances finished/),
+    expect.stringMatching(/^\[█{13}░{7}\] 2\/3 instances finished/),
+    '',
+  ]);
   const quiet = new Capture();
   const off = progressDisplay(quiet, false);
   off.update(p);

@@ -10,8 +10,11 @@ import { readWorkflowGraph } from '../graph/read';
 import { LocalApp, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
 import { faultSteps, validateFaults } from '../local/chaos';
 import { formatDelivered, readDeliveredMessages } from '../local/destinations-endpoint';
-import type { Progress, SessionReport } from '../local/engine';
-import { formatProgress, formatReport, formatSession } from '../local/report';
+import type { SessionReport } from '../local/engine';
+import { formatReport, formatSession } from '../local/report';
+import { LogBook } from '../local/run-logs';
+import { screenRows, styleFor } from '../local/terminal-style';
+import { progressDisplay } from './output/progress';
 import { candidateStores, readEndedSession, readState } from '../local/session-records';
 
 // Loaded when a command needs them: `unum status` and `unum result` of an ended session answer
@@ -32,7 +35,7 @@ const uiModule = (): typeof import('./ui') => require('./ui');
  */
 
 export interface CliIO {
-  readonly stdout: { isTTY?: boolean; write(chunk: string): unknown };
+  readonly stdout: { isTTY?: boolean; rows?: number; write(chunk: string): unknown };
   readonly stderr: { isTTY?: boolean; write(chunk: string): unknown };
   readonly cwd?: string;
   readonly stdin?: () => Promise<string>;
@@ -64,6 +67,7 @@ Run options:
   --data-dir <dir>       keep the store between runs (for unum status / unum result), e.g. .unum
   --json                 print one machine-readable JSON report on stdout
   --verbose              stream the functions' logs to stderr
+  --full                 print the whole result (it is cut to a screenful otherwise)
   --report <file.html>   write the session's report: graph, timeline, instances, store requests and cost, in one HTML file
   --quiet                no progress display
   --concurrency <n>      async invocations running at once (default: twice the CPU cores, at least 4)
@@ -111,6 +115,7 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   'json': { type: 'boolean' },
   'verbose': { type: 'boolean' },
+  'full': { type: 'boolean' },
   'quiet': { type: 'boolean' },
   'concurrency': { type: 'string' },
   'timeout': { type: 'string' },
@@ -236,7 +241,7 @@ async function run(values: Values, io: CliIO): Promise<number> {
 
   const reportFile = values.report === undefined ? undefined : resolve(cwd, values.report);
   const { app, cleanup } = await obtainAssembly(values, cwd, dataDir, io, progressOn);
-  const logs: Record<string, string[]> = {};
+  const logs = new LogBook();
   let trace: readonly import('../local/session-trace').TraceEvent[] = [];
   let engine: import('../local/engine').LocalEngine | undefined;
   const interrupt = (): void => {
@@ -257,13 +262,11 @@ async function run(values: Values, io: CliIO): Promise<number> {
       ports,
       java: values.java,
       onLog: (fn, line) => {
-        const list = (logs[fn] ??= []);
-        list.push(line);
-        if (list.length > 200) list.shift();
+        logs.add(fn, line);
         if (values.verbose) io.stderr.write(`[${fn}] ${line}\n`);
       },
     });
-    const progress = progressDisplay(io.stderr, progressOn);
+    const progress = progressDisplay(io.stderr, progressOn, styleFor(io.stderr));
     let report: SessionReport;
     try {
       report = await engine.run({
@@ -278,8 +281,12 @@ async function run(values: Values, io: CliIO): Promise<number> {
     } finally {
       progress.done();
     }
-    if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else io.stdout.write(`${formatReport(report, { logs })}\n`);
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      const rows = values.full ? undefined : screenRows(io.stdout);
+      io.stdout.write(`${formatReport(report, { logs, style: styleFor(io.stdout), screenRows: rows })}\n`);
+    }
     if (report.status !== 'SUCCEEDED') {
       const cause = report.error?.cause ? `: ${report.error.cause}` : '';
       const where = report.status === 'TIMED_OUT' && report.error ? `timed out (found by node '${report.error.node}')${cause}`
@@ -497,47 +504,6 @@ function optionalInteger(value: string | undefined, flag: string, min = -Number.
   if (n === undefined) return undefined;
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max} (got ${value})`);
   return n;
-}
-
-/** A single updating line on a terminal; a line every 2 s otherwise. */
-export function progressDisplay(stream: CliIO['stderr'], enabled: boolean): { update: (p: Progress) => void; done: () => void } {
-  if (!enabled) return { update: () => {}, done: () => {} };
-  const tty = stream.isTTY === true;
-  let last: Progress | undefined;
-  let printed = '';
-  let lastPrint = 0;
-  const print = (force: boolean): void => {
-    if (last === undefined) return;
-    const text = formatProgress(last);
-    if (tty) {
-      stream.write(`\r\u001b[K${text}`);
-      printed = text;
-      return;
-    }
-    const body = text.replace(/^\S+\s+/, '');
-    if (body === printed.replace(/^\S+\s+/, '') && !force) return;
-    if (!force && Date.now() - lastPrint < 2000) return;
-    stream.write(`${text}\n`);
-    printed = text;
-    lastPrint = Date.now();
-  };
-  const timer = setInterval(() => print(false), tty ? 200 : 2000);
-  timer.unref();
-  return {
-    update: (p) => {
-      last = p;
-      if (tty) print(false);
-    },
-    done: () => {
-      clearInterval(timer);
-      if (tty) {
-        print(true);
-        if (printed) stream.write('\n');
-      } else if (last !== undefined && formatProgress(last) !== printed) {
-        stream.write(`${formatProgress(last)}\n`);
-      }
-    },
-  };
 }
 
 if (require.main === module) {

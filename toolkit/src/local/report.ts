@@ -1,33 +1,45 @@
 import { SessionDescription } from '../client';
 import { formatDelivered } from './destinations-endpoint';
-import { InstanceTimeline, Progress, SessionReport } from './engine';
+import { SessionReport } from './engine';
+import { instanceLegend } from './instance-legend';
+import { previewJson } from './json-preview';
+import { LogBook, readableLogLine } from './run-logs';
+import { PLAIN, Style } from './terminal-style';
+import { formatTimeline } from './timeline-summary';
 
 /** Text rendering of engine reports for the terminal. */
 
-const MAX_ROWS = 200;
-const BAR_WIDTH = 32;
+/** Lines of the result shown when it is cut to a screenful; the rest of the report needs about this many more. */
+const REPORT_CHROME = 16;
+const LOG_LINES = 20;
 
-export function formatProgress(p: Progress): string {
-  return `${(p.elapsedMs / 1000).toFixed(1)}s  instances: ${p.started} started, ${p.finished} finished, `
-    + `${p.retrying} retrying, ${p.failed} failed  (${p.running} running, ${p.invocations} invocations)`;
+export interface ReportOptions {
+  /** The functions' log lines of the run; the failed instances' are shown. */
+  readonly logs?: LogBook;
+  readonly style?: Style;
+  /** Screen rows the result should fit in; undefined prints all of it (`--full`). */
+  readonly screenRows?: number;
 }
 
-export function formatReport(r: SessionReport, options: { logs?: Record<string, string[]> } = {}): string {
+export function formatReport(r: SessionReport, options: ReportOptions = {}): string {
+  const style = options.style ?? PLAIN;
   const out: string[] = [];
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-  const mark = r.status === 'SUCCEEDED' ? '✔' : '✘';
-  out.push(`${mark} ${r.status === 'RUNNING' ? 'DID NOT FINISH (still RUNNING)' : r.status}  workflow ${r.workflow}, session ${r.session}, ${seconds(r.durationMs)}`);
+  const mark = r.status === 'SUCCEEDED' ? style.ok('✔') : style.bad('✘');
+  out.push(`${mark} ${style.bold(r.status === 'RUNNING' ? 'DID NOT FINISH (still RUNNING)' : r.status)}  workflow ${r.workflow}, session ${r.session}, ${seconds(r.durationMs)}`);
   if (r.traceId) out.push(`  X-Ray trace ${r.traceId}`);
   if (r.faults) out.push(`  fault injection: ${describeFaults(r.faults)}`);
   out.push('');
   if (r.status === 'SUCCEEDED') {
-    out.push('Result:');
-    out.push(indent(JSON.stringify(r.result, null, 2) ?? 'null'));
+    out.push(style.bold('Result:'));
+    const preview = previewJson(r.result ?? null, options.screenRows === undefined ? Infinity : Math.max(4, options.screenRows - REPORT_CHROME));
+    out.push(...preview.lines.map((l) => `  ${l}`));
+    if (preview.omitted > 0) out.push(style.dim(`  … ${preview.omitted} more lines (--full prints the whole result, --json the report as JSON)`));
   } else if (r.status === 'TIMED_OUT' && r.error) {
-    out.push(`Timed out (${r.error.error}): ${r.error.cause ?? 'the session ran past its timeout'}`);
+    out.push(style.bad(`Timed out (${r.error.error}): ${r.error.cause ?? 'the session ran past its timeout'}`));
     out.push(`  found by node '${r.error.node}' (instance ${r.error.instance}); nothing was invoked after it`);
   } else if (r.error) {
-    out.push(`Failed at node '${r.error.node}' (instance ${r.error.instance}): ${r.error.error}`);
+    out.push(style.bad(`Failed at node '${r.error.node}' (instance ${r.error.instance}): ${r.error.error}`));
     if (r.error.cause) out.push(indent(r.error.cause));
   } else if (r.status === 'RUNNING' && r.timedOut) {
     out.push('The engine stopped waiting (--timeout) while invocations were still running or queued.');
@@ -39,7 +51,8 @@ export function formatReport(r: SessionReport, options: { logs?: Record<string, 
   const others = r.failures.filter((f) => f.instance !== r.error?.instance);
   if (others.length > 0) {
     out.push('', 'Other failures recorded:');
-    others.forEach((f) => out.push(`  ${f.node} (${f.instance}): ${f.error}${f.cause ? ` — ${f.cause}` : ''}`));
+    others.slice(0, 10).forEach((f) => out.push(`  ${f.node} (${f.instance}): ${f.error}${f.cause ? ` — ${f.cause}` : ''}`));
+    if (others.length > 10) out.push(`  … ${others.length - 10} more (--json lists them all)`);
   }
   if (r.onFailure.length > 0) {
     out.push('', 'On-failure records (events Lambda gave up on):');
@@ -47,10 +60,14 @@ export function formatReport(r: SessionReport, options: { logs?: Record<string, 
       + `${f.errorType}: ${f.errorMessage}${f.destination ? ` → ${f.destination}` : ''}`));
   }
   out.push(...formatDelivered(r.delivered ?? []));
-  out.push('', ...formatTimeline(r.instances, r.durationMs));
+  out.push('', ...formatTimeline(r.instances, r.durationMs, style));
+  const legend = instanceLegend(r.instances.map((t) => t.instance));
+  if (legend.length > 0) out.push(...legend.map((l) => style.dim(l)));
   const i = r.invocations;
   out.push('', `Invocations: ${i.total} (${i.cold} cold, ${i.warm} warm), ${i.retries} retries, ${i.duplicates} duplicate deliveries, `
     + `${i.crashes} injected crashes, ${i.timeouts} timeouts, ${i.errors} errors`);
+  const summary = failureSummary(r);
+  if (summary !== undefined) out.push(style.bad(summary));
   out.push(`Lambda Invoke API: ${r.lambda.event} Event, ${r.lambda.requestResponse} RequestResponse`);
   out.push(`Store requests: ${r.store.total}`);
   out.push(`  DynamoDB: ${formatCounts(r.store.dynamodb)}`);
@@ -59,35 +76,44 @@ export function formatReport(r: SessionReport, options: { logs?: Record<string, 
   if (errors.length > 0) out.push(`  refused:  ${errors.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const injected = Object.entries(r.injected ?? {});
   if (injected.length > 0) out.push(`Injected service errors: ${injected.map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  if (r.status !== 'SUCCEEDED' && options.logs) {
-    const failing = r.error?.node;
-    for (const [fn, lines] of Object.entries(options.logs)) {
-      if (lines.length === 0 || (failing !== undefined && !fn.includes(failing) && !lines.some((l) => l.includes(failing)))) continue;
-      out.push('', `Last log lines of ${fn}:`, ...lines.slice(-20).map((l) => `  | ${l}`));
-    }
-  }
+  if (r.status !== 'SUCCEEDED' && options.logs) out.push(...failedLogs(r, options.logs, style));
   return out.join('\n');
 }
 
-export function formatTimeline(rows: readonly InstanceTimeline[], totalMs: number): string[] {
-  const out = ['Timeline (ms from the session start):'];
-  const header = ['instance', 'start', 'end', 'duration', 'sandbox', 'invocations', 'retries', 'crashes', 'dups', 'outcome'];
-  const shown = rows.slice(0, MAX_ROWS);
-  const table = shown.map((t) => [
-    t.instance, String(t.startMs), String(t.endMs), String(t.durationMs), t.start, String(t.invocations), String(t.retries),
-    String(t.crashes), String(t.duplicates), t.outcome + (t.timeouts ? ` (${t.timeouts} timeouts)` : ''),
-  ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c].length)));
-  const line = (cells: string[]): string => cells.map((cell, c) => (c === 0 || c === 9 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-  out.push(`  ${line(header)}  ${'|'.padEnd(BAR_WIDTH + 1)}|`);
-  const scale = Math.max(totalMs, 1);
-  table.forEach((cells, k) => {
-    const t = shown[k];
-    const from = Math.min(BAR_WIDTH - 1, Math.floor((t.startMs / scale) * BAR_WIDTH));
-    const to = Math.max(from + 1, Math.min(BAR_WIDTH, Math.ceil((t.endMs / scale) * BAR_WIDTH)));
-    out.push(`  ${line(cells)}  |${' '.repeat(from)}${'█'.repeat(to - from)}${' '.repeat(BAR_WIDTH - to)}|`);
-  });
-  if (rows.length > MAX_ROWS) out.push(`  … ${rows.length - MAX_ROWS} more instances (--json lists them all)`);
+/**
+ * The failures of the session as the report counts them: a workflow error
+ * caught by the runtime is a failed instance and no invocation error, so the
+ * invocation counts alone would read `0 errors` under a failure.
+ */
+function failureSummary(r: SessionReport): string | undefined {
+  const failed = new Map<string, string>();
+  for (const f of r.failures) failed.set(f.instance, f.node);
+  if (r.error && r.status !== 'TIMED_OUT') failed.set(r.error.instance, r.error.node);
+  for (const t of r.instances) if (t.outcome === 'failed') failed.set(t.instance, t.node);
+  const incomplete = r.instances.filter((t) => t.outcome === 'incomplete').length;
+  if (failed.size === 0 && incomplete === 0) return undefined;
+  const nodes = [...new Set(failed.values())];
+  const parts = [];
+  if (failed.size > 0) parts.push(`${failed.size} failed instance(s) at node(s) ${nodes.map((n) => `'${n}'`).join(', ')}`);
+  if (incomplete > 0) parts.push(`${incomplete} instance(s) did not finish`);
+  return `Failures: ${parts.join(', ')}`;
+}
+
+/** The failed instances' own log lines (the function's last lines when none names the instance). */
+function failedLogs(r: SessionReport, logs: LogBook, style: Style): string[] {
+  const failed = new Map<string, string>();
+  if (r.error) failed.set(r.error.instance, r.error.node);
+  for (const f of r.failures) failed.set(f.instance, f.node);
+  const out: string[] = [];
+  for (const [instance, node] of [...failed].slice(0, 3)) {
+    const own = logs.of(instance);
+    const fn = Object.keys(logs.byFunction).find((name) => name.includes(node));
+    const lines = (own.length > 0 ? own : fn === undefined ? [] : logs.byFunction[fn])
+      .map(readableLogLine).filter((l): l is string => l !== undefined).slice(-LOG_LINES);
+    if (lines.length === 0) continue;
+    out.push('', style.bold(`Last log lines of ${instance}${fn ? ` (${fn})` : ''}:`), ...lines.map((l) => `  | ${l}`));
+  }
+  if (out.length > 0) out.push('', style.dim('(--verbose streams every function\'s log lines to stderr)'));
   return out;
 }
 
