@@ -2,8 +2,8 @@ import { ImageSpec } from './platform';
 
 /** What function code sees: it spends simulated time with `sleep` and reads the simulated clock. */
 export interface FunctionContext {
-  sleep(seconds: number): void;
   readonly startTime: number;
+  sleep(seconds: number): void;
 }
 
 export type FunctionCode = (input: unknown, context: FunctionContext) => unknown;

@@ -22,7 +22,7 @@ export class EventHeap {
     items.push(event);
     let i = items.length - 1;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = Math.floor((i - 1) / 2);
       if (!before(items[i], items[parent])) break;
       [items[i], items[parent]] = [items[parent], items[i]];
       i = parent;

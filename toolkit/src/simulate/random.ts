@@ -2,6 +2,7 @@
  * mulberry32 (Tommy Ettinger's 32-bit generator): tiny, fast and good enough
  * for scheduling choices; the same seed gives the same simulation.
  */
+/* eslint-disable no-bitwise -- the generator is defined by 32-bit integer operations */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -12,3 +13,4 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+/* eslint-enable no-bitwise */

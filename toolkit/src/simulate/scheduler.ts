@@ -1,6 +1,6 @@
+import { ServerlessFunction } from './function';
 import { imageKey, ComputeNode } from './node';
 import { SchedulerKind } from './platform';
-import { ServerlessFunction } from './function';
 
 /** Picks the node of the next invocation among nodes with a free core; undefined makes it wait. */
 export type Scheduler = (fn: ServerlessFunction, nodes: readonly ComputeNode[]) => ComputeNode | undefined;

@@ -3,10 +3,10 @@ import { ServerlessFunction } from './function';
 import { FunctionInvocation, InvocationState } from './invocation';
 import { ComputeNode, Container, containerKey } from './node';
 import { RegistrationLimits, ServerlessServiceProps } from './platform';
+import { InvocationQueue } from './queue';
 import { makeScheduler, Scheduler } from './scheduler';
 import { Simulation } from './simulation';
 import { ImageStaging } from './staging';
-import { InvocationQueue } from './queue';
 
 interface Registration {
   readonly fn: ServerlessFunction;
