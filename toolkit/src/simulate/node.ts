@@ -20,6 +20,8 @@ export class ComputeNode {
   public readonly disk: LruStore;
   public readonly ram: LruStore;
   public readonly containers = new Set<Container>();
+  // Idle containers by function, so placement does not scan every container of the node.
+  private readonly idle = new Map<string, Set<Container>>();
 
   public constructor(public readonly spec: NodeSpec, public readonly index: number) {
     this.freeCores = spec.cores;
@@ -32,8 +34,28 @@ export class ComputeNode {
   }
 
   public idleContainer(functionName: string): Container | undefined {
-    for (const c of this.containers) if (!c.busy && c.functionName === functionName) return c;
+    const idle = this.idle.get(functionName);
+    if (!idle) return undefined;
+    for (const c of idle) return c;
     return undefined;
+  }
+
+  public setBusy(c: Container, busy: boolean): void {
+    c.busy = busy;
+    if (busy) this.idle.get(c.functionName)?.delete(c);
+    else this.idleSet(c.functionName).add(c);
+  }
+
+  /** Forgets the container; true if it was still there. */
+  public drop(c: Container): boolean {
+    this.idle.get(c.functionName)?.delete(c);
+    return this.containers.delete(c);
+  }
+
+  private idleSet(functionName: string): Set<Container> {
+    let set = this.idle.get(functionName);
+    if (!set) this.idle.set(functionName, set = new Set());
+    return set;
   }
 
   /** Whether the node could ever hold the image, even with every cache emptied. */

@@ -11,12 +11,19 @@ function candidates(fn: ServerlessFunction, nodes: readonly ComputeNode[]): Comp
 
 /** FCFS placement: an idle container of the function, else its image in RAM, else on disk, else any free core. */
 const fcfs: Scheduler = (fn, nodes) => {
-  const free = candidates(fn, nodes);
   const key = imageKey(fn.image);
-  return free.find((n) => n.idleContainer(fn.name) !== undefined)
-    ?? free.find((n) => n.ram.has(key))
-    ?? free.find((n) => n.disk.has(key))
-    ?? free[0];
+  let best: ComputeNode | undefined;
+  let bestRank = 4;
+  for (const n of nodes) {
+    if (n.freeCores === 0 || !n.canHold(fn.image)) continue;
+    const rank = n.idleContainer(fn.name) ? 0 : n.ram.has(key) ? 1 : n.disk.has(key) ? 2 : 3;
+    if (rank < bestRank) {
+      best = n;
+      bestRank = rank;
+      if (rank === 0) break;
+    }
+  }
+  return best;
 };
 
 /** The least loaded node (busy share of its cores), ties to the first. */

@@ -85,7 +85,7 @@ export class ServerlessComputeService {
     const warm = node.idleContainer(inv.fn.name);
     if (warm) {
       this.stats.warmStarts++;
-      warm.busy = true;
+      node.setBusy(warm, true);
       node.ram.pin(containerKey(warm));
       return this.execute(inv, node, warm, reg);
     }
@@ -146,7 +146,7 @@ export class ServerlessComputeService {
   }
 
   private idle(node: ComputeNode, c: Container): void {
-    c.busy = false;
+    node.setBusy(c, false);
     const epoch = ++c.idleEpoch;
     node.ram.touch(containerKey(c));
     this.sim.schedule(this.props.idleTimeout ?? 600, () => {
@@ -158,13 +158,13 @@ export class ServerlessComputeService {
   }
 
   private destroy(node: ComputeNode, c: Container): void {
-    node.containers.delete(c);
+    node.drop(c);
     node.ram.remove(containerKey(c));
   }
 
   /** Called when the container leaves RAM, on purpose or under RAM pressure. */
   private removed(node: ComputeNode, c: Container): void {
-    if (node.containers.delete(c)) this.stats.evictedContainers++;
+    if (node.drop(c)) this.stats.evictedContainers++;
     this.staging.release(node, c.image);
   }
 }
