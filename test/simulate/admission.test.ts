@@ -1,5 +1,5 @@
 import { image, MB, node, platform, sleeper } from './support';
-import { FAILURE, FunctionManager, InvocationRefused } from '../../toolkit/src/simulate';
+import { FAILURE, FunctionManager, InvocationRefused, ServerlessComputeService } from '../../toolkit/src/simulate';
 
 describe('admission and failure answers', () => {
   const refusal = (call: () => unknown): InvocationRefused => {
@@ -67,5 +67,29 @@ describe('admission and failure answers', () => {
     const fn = manager.registerFunction(sleeper('f', 1), service);
     const inv = manager.waitOne(manager.invokeFunction(service, fn, 1));
     expect([inv.state, inv.failureCause]).toEqual(['failed', FAILURE.NO_STORAGE]);
+  });
+});
+
+describe('registration', () => {
+  test('a function registered at two providers runs at each, each with its own caches', () => {
+    const { sim, service: one, manager } = platform();
+    const two = new ServerlessComputeService(sim, {
+      nodes: [node('other')],
+      headStorage: { capacity: 1e12, bandwidth: 100 * MB },
+      link: { bandwidth: 20 * MB },
+      containerStartupOverhead: 10,
+    });
+    const fn = manager.registerFunction(sleeper('f', 5), [one, two]);
+    const [a, b] = manager.waitAll([manager.invokeFunction(one, fn, 1), manager.invokeFunction(two, fn, 2)]);
+    expect([a.nodeName, b.nodeName]).toEqual(['node1', 'other']);
+    expect([one.downloads, two.downloads]).toEqual([1, 1]);
+    // No latency on the second provider's link: 100 MB / (20 MB/s * 0.92) + 1 + 1 + 10 + 5.
+    expect(b.turnaround).toBeCloseTo(100 / 18.4 + 17, 9);
+  });
+
+  test('another function under a registered name is refused at registration', () => {
+    const { service, manager } = platform();
+    manager.registerFunction(sleeper('f', 1), service);
+    expect(() => manager.registerFunction(sleeper('f', 2), service)).toThrow(/another function named f/);
   });
 });
