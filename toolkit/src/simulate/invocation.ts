@@ -1,9 +1,10 @@
 import { FailureCause } from './failures';
 import { ServerlessFunction } from './function';
 
+/** queued: waits for a core; starting: placed, its container cold-starting; running: its code runs. */
 export type InvocationState = 'queued' | 'starting' | 'running' | 'completed' | 'failed' | 'timeout';
 
-/** One admitted call; its dates are simulated seconds. */
+/** One admitted call; its dates are simulated seconds, `startDate` when its code starts (after any cold start). */
 export class FunctionInvocation {
   public state: InvocationState = 'queued';
   public startDate?: number;
