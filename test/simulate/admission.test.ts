@@ -68,6 +68,26 @@ describe('admission and failure answers', () => {
     const inv = manager.waitOne(manager.invokeFunction(service, fn, 1));
     expect([inv.state, inv.failureCause]).toEqual(['failed', FAILURE.NO_STORAGE]);
   });
+
+  test('a call whose image and scratch space no disk can hold is refused', () => {
+    const { service, manager } = platform({ nodes: [node('n', 1, 10 * 1e9, 150 * MB)] });
+    const fn = manager.registerFunction(sleeper('f', 1), service, { diskSpaceLimit: 60 * MB });
+    expect(refusal(() => manager.invokeFunction(service, fn, 1)).cause).toBe(FAILURE.NOT_ADMITTED);
+  });
+
+  test('each running call holds its scratch space on the disk; a call that cannot get it fails, and it is released at the end', () => {
+    const { service, manager } = platform({ nodes: [node('n', 2, 10 * 1e9, 250 * MB)] });
+    const fn = manager.registerFunction(sleeper('f', 5), service, { diskSpaceLimit: 100 * MB });
+    const [first, second] = manager.waitAll([1, 2].map((i) => manager.invokeFunction(service, fn, i)));
+    expect([first.state, first.failureCause]).toEqual(['completed', undefined]);
+    expect([second.state, second.failureCause]).toEqual(['failed', FAILURE.NO_SCRATCH]);
+    expect(second.endDate).toBeCloseTo(17.4, 1);
+    const disk = service.nodes[0].disk;
+    expect(disk.free).toBe(150 * MB);
+    const third = manager.waitOne(manager.invokeFunction(service, fn, 3));
+    expect([third.state, third.coldStart]).toEqual(['completed', false]);
+    expect(disk.free).toBe(150 * MB);
+  });
 });
 
 describe('registration', () => {

@@ -4,6 +4,7 @@ export const FAILURE = {
   NOT_ADMITTED: "can't admit the function call right now",
   TIMEOUT: 'timeout',
   NO_STORAGE: 'not enough storage for the image',
+  NO_SCRATCH: 'not enough storage for the invocation',
 } as const;
 
 export type FailureCause = string;

@@ -4,7 +4,16 @@ import { ImageSpec, RegistrationLimits } from './platform';
 import { ServerlessComputeService } from './service';
 import { Simulation } from './simulation';
 
-/** Like WRENCH's JobManager, for functions: it creates, registers, invokes and waits over simulated time. */
+/**
+ * Like WRENCH's JobManager, for functions: it creates, registers, invokes and waits over simulated time.
+ *
+ * Controller code is plain synchronous code: each wait runs the event queue until
+ * its condition holds. We chose this over async controllers because it reads like
+ * WRENCH's C++ controllers (invoke, then wait_one), keeps the event order a pure
+ * function of the seed (no promise microtasks interleaving with events), and costs
+ * nothing per event, which the 1M-event budget needs. The price: one controller
+ * per simulation, which is what WRENCH's examples use.
+ */
 export class FunctionManager {
   public static createFunction(name: string, code: FunctionCode, image: ImageSpec): ServerlessFunction {
     if (!name) throw new Error('FunctionManager.createFunction: a function needs a name');

@@ -58,8 +58,8 @@ export class ComputeNode {
     return set;
   }
 
-  /** Whether the node could ever hold the image, even with every cache emptied. */
-  public canHold(image: ImageSpec): boolean {
-    return image.size <= this.spec.disk.capacity && (image.ramFootprint ?? image.size) <= this.spec.ram;
+  /** Whether the node could ever hold the image and a call's scratch space, even with every cache emptied. */
+  public canHold(image: ImageSpec, scratch = 0): boolean {
+    return image.size + scratch <= this.spec.disk.capacity && (image.ramFootprint ?? image.size) <= this.spec.ram;
   }
 }

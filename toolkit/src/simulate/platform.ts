@@ -40,4 +40,10 @@ export interface RegistrationLimits {
   readonly timeLimit?: number;
   /** RAM bytes a container of the function reserves on its node. @default 0 */
   readonly ramLimit?: number;
+  /**
+   * Scratch bytes each invocation reserves on its node's disk while it runs
+   * (WRENCH's per-invocation storage limit); cached images are evicted for it,
+   * and a call that cannot get it fails. @default 0
+   */
+  readonly diskSpaceLimit?: number;
 }

@@ -32,6 +32,9 @@ export class ServerlessComputeService {
   private readonly registrations = new Map<string, Registration>();
   private readonly queue = new InvocationQueue();
   private nextContainer = 0;
+  private nextScratch = 0;
+  // Disk keys of the scratch space running invocations hold, released when they end.
+  private readonly scratch = new Map<FunctionInvocation, string>();
 
   public constructor(private readonly sim: Simulation, private readonly props: ServerlessServiceProps) {
     if (props.nodes.length === 0) throw new Error('ServerlessComputeService: at least one compute node is needed');
@@ -57,7 +60,8 @@ export class ServerlessComputeService {
   /** Admits the call or refuses it with one of the seed's answers. */
   public invoke(fn: ServerlessFunction, input: unknown): FunctionInvocation {
     if (this.registrations.get(fn.name)?.fn !== fn) throw new InvocationRefused(FAILURE.NOT_REGISTERED, fn.name);
-    if (!this.nodes.some((n) => n.canHold(fn.image))) throw new InvocationRefused(FAILURE.NOT_ADMITTED, fn.name);
+    const scratch = this.registrations.get(fn.name)!.limits.diskSpaceLimit ?? 0;
+    if (!this.nodes.some((n) => n.canHold(fn.image, scratch))) throw new InvocationRefused(FAILURE.NOT_ADMITTED, fn.name);
     const inv = new FunctionInvocation(fn, input, this.sim.now);
     this.queue.push(inv);
     this.dispatch();
@@ -105,6 +109,13 @@ export class ServerlessComputeService {
   }
 
   private execute(inv: FunctionInvocation, node: ComputeNode, c: Container, reg: Registration): void {
+    const scratch = reg.limits.diskSpaceLimit ?? 0;
+    if (scratch > 0) {
+      const key = `scratch:${this.nextScratch++}`;
+      if (!node.disk.add(key, scratch)) return this.finish(inv, node, c, 'failed', undefined, FAILURE.NO_SCRATCH);
+      node.disk.pin(key);
+      this.scratch.set(inv, key);
+    }
     inv.state = 'running';
     inv.startDate = this.sim.now;
     let spent = 0;
@@ -136,6 +147,12 @@ export class ServerlessComputeService {
     inv.output = output;
     inv.failureCause = cause;
     node.freeCores++;
+    const scratch = this.scratch.get(inv);
+    if (scratch !== undefined) {
+      this.scratch.delete(inv);
+      node.disk.unpin(scratch);
+      node.disk.remove(scratch);
+    }
     if (c) {
       node.ram.unpin(containerKey(c));
       // A timed-out call is killed with its container, as WRENCH does.
