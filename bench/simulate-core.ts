@@ -47,16 +47,18 @@ function simulate(seed: number) {
   const t0 = now();
   sim.run();
   const ms = now() - t0;
-  return { ms, simulated: sim.now, cold: service.stats.coldStarts, warm: service.stats.warmStarts, downloads: service.downloads };
+  const { coldStarts: cold, warmStarts: warm } = service.stats;
+  return { ms, events: sim.processed, simulated: sim.now, cold, warm, downloads: service.downloads };
 }
 
 const runs = Array.from({ length: RUNS }, () => simulate(SEED));
 const ms = median(runs.map((r) => r.ms));
 const r = runs[0];
-const stable = runs.every((x) => x.simulated === r.simulated && x.cold === r.cold && x.warm === r.warm);
+const stable = runs.every((x) => x.events === r.events && x.simulated === r.simulated && x.cold === r.cold && x.warm === r.warm);
 console.log(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}`);
 console.log(`invocations ${INVOCATIONS}, seed ${SEED}, runs ${RUNS} (median)`);
 console.log(`wall ms ${round(ms, 0)}  invocations/s ${round(INVOCATIONS / (ms / 1000), 0)}  target ${TARGET_SECONDS} s for 1M: `
   + `${round((ms / 1000) * (1_000_000 / INVOCATIONS), 2)} s per 1M (ratio to target ${round((ms / 1000) * (1_000_000 / INVOCATIONS) / TARGET_SECONDS, 3)})`);
+console.log(`events ${r.events}  events/s ${round(r.events / (ms / 1000), 0)}  events per invocation ${round(r.events / INVOCATIONS, 2)}`);
 console.log(`simulated s ${round(r.simulated, 1)}  cold starts ${r.cold}  warm starts ${r.warm}  downloads ${r.downloads}  `
   + `same result every run: ${stable}`);

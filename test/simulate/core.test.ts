@@ -23,6 +23,7 @@ describe('simulation core', () => {
     sim.run();
     expect(seen).toEqual(['a@1', 'b@2', 'c@2']);
     expect(sim.now).toBe(2);
+    expect([sim.processed, sim.pending]).toEqual([3, 0]);
   });
 
   test('sleep advances the clock and runUntil refuses to wait on an empty queue', () => {

@@ -15,6 +15,7 @@ export class Simulation {
   public readonly random: () => number;
   private clock = 0;
   private seq = 0;
+  private taken = 0;
   private readonly queue = new EventHeap();
 
   public constructor(options: SimulationOptions = {}) {
@@ -24,6 +25,11 @@ export class Simulation {
   /** Simulated seconds since the start. */
   public get now(): number {
     return this.clock;
+  }
+
+  /** Events taken from the queue so far (the bench's events per second). */
+  public get processed(): number {
+    return this.taken;
   }
 
   public get pending(): number {
@@ -41,6 +47,7 @@ export class Simulation {
     const event = this.queue.pop();
     if (!event) return false;
     this.clock = event.time;
+    this.taken++;
     event.action();
     return true;
   }
