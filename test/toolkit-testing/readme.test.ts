@@ -1,19 +1,16 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { readmeBlockAfter, ROOT } from '../support/readme-block';
 
 /**
  * The README's jest example is readme-example.test.ts, which jest runs: the
  * README shows it with the package names a user imports, and must show
  * exactly that file.
  */
-const ROOT = join(__dirname, '..', '..');
 const MARKER = '<!-- the example below is test/toolkit-testing/readme-example.test.ts, run by the project\'s tests -->';
 
 test('the README\'s "Test your workflow in jest" example is the example test, as a user imports it', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const at = readme.indexOf(MARKER);
-  expect(at).toBeGreaterThan(0);
-  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at))![1];
+  const block = readmeBlockAfter(MARKER);
   const file = readFileSync(join(__dirname, 'readme-example.test.ts'), 'utf8')
     .replace("from '../../src';", "from 'cdk-unum';")
     .replace("from '../../toolkit/src';", "from 'cdk-unum-toolkit';");

@@ -8,3 +8,4 @@ export type { InstanceResult, InstanceFrame, InstanceError, InvocationResult, Fu
 export { TEST_SERVERS_ENV, sharedTestServers, startTestServers } from './testing/test-servers';
 export type { TestServerEndpoints } from './testing/test-servers';
 export type { UserHandler } from './local/in-process';
+export * from './simulate';

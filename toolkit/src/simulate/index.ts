@@ -1,0 +1,14 @@
+export { Simulation } from './simulation';
+export type { SimulationOptions } from './simulation';
+export { mulberry32 } from './random';
+export { DEFAULT_BANDWIDTH_EFFICIENCY } from './network';
+export type { DiskSpec, LinkSpec } from './network';
+export type { ImageSpec, NodeSpec, RegistrationLimits, SchedulerKind, ServerlessServiceProps } from './platform';
+export { FAILURE, InvocationRefused } from './failures';
+export { ServerlessFunction } from './function';
+export type { FunctionCode, FunctionContext } from './function';
+export { FunctionInvocation } from './invocation';
+export type { InvocationState } from './invocation';
+export { ServerlessComputeService } from './service';
+export type { ServiceStats } from './service';
+export { FunctionManager } from './function-manager';
