@@ -18,7 +18,7 @@ import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
 import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataCondition, jsonataOutput } from '../src/protocol/jsonata';
-import { failDetails, waitUntil } from '../src/protocol/states';
+import { failDetails, hasJsonataFields, jsonataFailDetails, jsonataWaitUntil, JsonataScope, waitUntil } from '../src/protocol/states';
 
 /** What flows along an edge: a value (perhaps already in S3) or a completed join. */
 export type Payload = { value: unknown; s3Key?: string } | { fanIn: FanInRef };
@@ -235,13 +235,22 @@ export class Egress {
         return this.succeed(payload);
       case 'fail': {
         // Only a path reads the value (a fan-in list is not read for a fixed error).
-        const value = action.errorPath !== undefined || action.causePath !== undefined ? await this.value(payload) : undefined;
-        const { error, cause } = routed(`fail '${action.node}'`, () => failDetails(action, value));
+        const jsonata = hasJsonataFields(action);
+        const value = jsonata || action.errorPath !== undefined || action.causePath !== undefined ? await this.value(payload) : undefined;
+        const { error, cause } = jsonata
+          ? await routedAsync(`fail '${action.node}'`, async () => jsonataFailDetails(action, await this.jsonataScope(action.node, [action.error, action.cause], value, scope)))
+          : routed(`fail '${action.node}'`, () => failDetails(action, value));
         // A Fail state inside a Parallel's branch or a Map's item fails that state, which may retry or catch it.
         await this.rt.failInScope(this.inv, { node: action.node, instance: this.inv.instance, error, cause }, scope.frames);
         return;
       }
     }
+  }
+
+  /** What a Fail's or a Wait's JSONata expressions read: the value, the context object (when they read it) and the variables in scope. */
+  private async jsonataScope(node: string, templates: unknown[], input: unknown, scope: Scope): Promise<JsonataScope> {
+    const context = await this.rt.contextObject(this.inv, node, 0, contextReads(templates, []));
+    return { input, context, variables: scope.variables };
   }
 
   /** The first Choice rule that holds on the value: JSONata conditions are evaluated (async) with the variables in scope. */
@@ -345,9 +354,13 @@ export class Egress {
     if (this.flow.resuming && resumed === undefined) return;
     // A Wait that would end past the session's deadline ends at it, and the session times out then.
     const sessionDeadline = this.inv.envelope.deadline ?? Infinity;
-    const reads = resumed === undefined && (action.secondsPath !== undefined || action.timestampPath !== undefined);
+    const jsonata = hasJsonataFields(action);
+    const reads = resumed === undefined && (jsonata || action.secondsPath !== undefined || action.timestampPath !== undefined);
     const value = reads ? await this.value(payload) : undefined;
-    const deadline = Math.min(resumed ?? routed(`wait '${action.node}'`, () => waitUntil(action, value, Date.now())), sessionDeadline);
+    const until = resumed !== undefined ? resumed : jsonata
+      ? await routedAsync(`wait '${action.node}'`, async () => jsonataWaitUntil(action, await this.jsonataScope(action.node, [action.seconds, action.timestamp], value, scope), Date.now()))
+      : routed(`wait '${action.node}'`, () => waitUntil(action, value, Date.now()));
+    const deadline = Math.min(until, sessionDeadline);
     const left = deadline - Date.now();
     if (left > 0 && left + WAIT_MARGIN_MS >= this.rt.remaining(this.inv)) {
       this.flow.pending[key] = deadline;

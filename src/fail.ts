@@ -1,18 +1,20 @@
 import { Construct } from 'constructs';
 import { FailState } from './compiler/graph';
 import { assertKnownAtSynth } from './private/tokens';
+import { jsonataTemplateProblems } from './protocol/jsonata';
 import { State } from './state';
 import { INextable } from './types';
 
 /** Properties of a Fail state. */
 export interface FailProps {
   /**
-   * Error name recorded on the session.
+   * Error name recorded on the session; a `{% %}` JSONata expression
+   * (over `$states.input`, `$states.context` and the variables) computes it.
    * @default 'States.Fail'
    */
   readonly error?: string;
   /**
-   * Human-readable cause recorded on the session.
+   * Human-readable cause recorded on the session; a `{% %}` JSONata expression computes it.
    * @default - none
    */
   readonly cause?: string;
@@ -40,6 +42,8 @@ export class Fail extends State {
     assertKnownAtSynth(`Fail '${id}' (${this.node.path})`, 'cause', props.cause);
     assertKnownAtSynth(`Fail '${id}' (${this.node.path})`, 'errorPath', props.errorPath);
     assertKnownAtSynth(`Fail '${id}' (${this.node.path})`, 'causePath', props.causePath);
+    const problems = [...jsonataTemplateProblems(props.error, 'error'), ...jsonataTemplateProblems(props.cause, 'cause')];
+    if (problems.length > 0) throw new Error(`Fail '${id}' (${this.node.path}): ${problems.join('; ')}`);
     if (props.error !== undefined && props.errorPath !== undefined) throw new Error(`Fail '${id}': set error or errorPath, not both`);
     if (props.cause !== undefined && props.causePath !== undefined) throw new Error(`Fail '${id}': set cause or causePath, not both`);
   }

@@ -2,7 +2,9 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { WaitState } from './compiler/graph';
+import { expressionProblemsOf } from './private/jsonata';
 import { assertKnownAtSynth } from './private/tokens';
+import { isJsonataExpression } from './protocol/jsonata';
 import { WaitSpec } from './protocol/states';
 import { State } from './state';
 import { IChainable, INextable } from './types';
@@ -15,9 +17,19 @@ export class WaitTime {
   }
 
   /**
+   * JSONata: wait the number of seconds a `{% %}` expression computes over
+   * `$states.input`, `$states.context` and the variables (an integer from 0
+   * to 99999999, else States.QueryEvaluationError).
+   */
+  public static seconds(expression: string): WaitTime {
+    return new WaitTime(undefined, { seconds: expression });
+  }
+
+  /**
    * Wait until a fixed instant: an RFC 3339 timestamp such as
    * `2024-08-18T17:33:00Z` (uppercase T, Z or a numeric offset; the
    * fraction of a second is dropped). A past instant does not wait.
+   * A `{% %}` JSONata expression computes the timestamp instead.
    */
   public static timestamp(timestamp: string): WaitTime {
     return new WaitTime(undefined, { timestamp });
@@ -71,6 +83,10 @@ export class Wait extends State implements INextable {
     if (duration === undefined) {
       const [field, value] = Object.entries(props.time._spec)[0] as [string, string];
       assertKnownAtSynth(`Wait '${id}' (${this.node.path})`, field, value);
+      if (field === 'seconds' || isJsonataExpression(value)) {
+        const problems = expressionProblemsOf(value, field);
+        if (problems.length > 0) throw new Error(`Wait '${id}' (${this.node.path}): ${problems.join('; ')}`);
+      }
       this.spec = props.time._spec;
       return;
     }

@@ -4,6 +4,7 @@ import { describe, edgesOf, FanInState, GraphState, isDagJoin, MapState, Paralle
 import { validateCondition } from '../protocol/conditions';
 import { contextPathProblem } from '../protocol/context';
 import { validateDataFlow } from '../protocol/dataflow';
+import { isJsonataExpression, jsonataTemplateProblems } from '../protocol/jsonata';
 import { parsePath } from '../protocol/jsonpath';
 import { MAX_WAIT_SECONDS, parseTimestamp } from '../protocol/states';
 
@@ -148,6 +149,9 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
       if (state.error !== undefined && state.errorPath !== undefined) problems.push(`${where} sets both error and errorPath: use one`);
       if (state.cause !== undefined && state.causePath !== undefined) problems.push(`${where} sets both cause and causePath: use one`);
       if (state.error === '') problems.push(`${where} needs an error name (or leave it out for States.Fail)`);
+      for (const f of ['error', 'cause'] as const) {
+        jsonataTemplateProblems(state[f], f).forEach((p) => problems.push(`${where}: ${p}`));
+      }
       if (state.errorPath !== undefined) checkPath(state.errorPath, 'errorPath');
       if (state.causePath !== undefined) checkPath(state.causePath, 'causePath');
       break;
@@ -159,10 +163,16 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
       if (set.length !== 1) {
         problems.push(`${where} must set exactly one of seconds, secondsPath, timestamp, timestampPath (it sets ${set.length === 0 ? 'none' : set.join(', ')})`);
       }
-      if (state.seconds !== undefined && (!Number.isInteger(state.seconds) || state.seconds < 0 || state.seconds > MAX_WAIT_SECONDS)) {
+      for (const f of ['seconds', 'timestamp'] as const) {
+        if (isJsonataExpression(state[f])) jsonataTemplateProblems(state[f], f).forEach((p) => problems.push(`${where}: ${p}`));
+      }
+      if (typeof state.seconds === 'string' && !isJsonataExpression(state.seconds)) {
+        problems.push(`${where}: seconds '${state.seconds}' must be a number or a JSONata expression of the form '{% expression %}'`);
+      }
+      if (typeof state.seconds === 'number' && (!Number.isInteger(state.seconds) || state.seconds < 0 || state.seconds > MAX_WAIT_SECONDS)) {
         problems.push(`${where}: seconds must be an integer from 0 to ${MAX_WAIT_SECONDS} (got ${state.seconds})`);
       }
-      if (state.timestamp !== undefined && parseTimestamp(state.timestamp) === undefined) {
+      if (state.timestamp !== undefined && !isJsonataExpression(state.timestamp) && parseTimestamp(state.timestamp) === undefined) {
         problems.push(`${where}: timestamp '${state.timestamp}' is not an RFC 3339 timestamp such as 2024-08-18T17:33:00Z (uppercase T, Z or a numeric offset)`);
       }
       if (state.secondsPath !== undefined) checkPath(state.secondsPath, 'secondsPath');

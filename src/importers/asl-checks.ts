@@ -6,6 +6,7 @@
  * and what to change.
  */
 
+import { isJsonataExpression } from '../protocol/jsonata';
 import { parsePath, parseQuery } from '../protocol/jsonpath';
 
 type Json = Record<string, any>;
@@ -140,6 +141,7 @@ export function jsonPathShadow(definition: Json): Json {
     }
     // JSONata Wait and Fail fields may be expressions (strings) where JSONPath wants numbers.
     if (state.Type === 'Wait' && typeof state.Seconds === 'string') state.Seconds = 1;
+    if (state.Type === 'Wait' && isJsonataExpression(state.Timestamp)) state.Timestamp = '2024-01-01T00:00:00Z';
   }
   return copy;
 }

@@ -1,5 +1,6 @@
 import { jsonPathShadow, queryLanguageProblems, shapeProblems, usesJsonata, validatorProblems } from './asl-checks';
 import { IdAllocator, ImportError, Plan, PlanCatch, PlanDataFlow, PlanFanOutDataFlow, PlanRetry, PlanState } from './plan';
+import { expressionProblemsOf } from '../private/jsonata';
 import { COMPARISON_OPERATORS, ConditionJson, validateCondition } from '../protocol/conditions';
 import { contextPathProblem } from '../protocol/context';
 import { templateProblems } from '../protocol/dataflow';
@@ -376,8 +377,9 @@ class AslTranslator {
           kind: 'parallel', id: fanOutId, source: name, branches: (state.Branches as Json[]).map((b) => this.entry(b.StartAt)),
         }));
       case 'Wait':
-        if (typeof state.Seconds === 'string' || typeof state.Timestamp === 'string' && isJsonataExpression(state.Timestamp)) {
-          this.reject(name, 'a JSONata expression as Wait Seconds or Timestamp is not supported yet; use a number of seconds or a fixed timestamp');
+        for (const field of ['Seconds', 'Timestamp'] as const) {
+          if (typeof state[field] !== 'string' || !(field === 'Seconds' || isJsonataExpression(state[field]))) continue;
+          for (const p of expressionProblemsOf(state[field], field)) this.reject(name, p);
         }
         this.states.push({ kind: 'wait', ...base, ...defined({ seconds: state.Seconds, timestamp: state.Timestamp, next: this.next(state) }) });
         return;
@@ -385,9 +387,7 @@ class AslTranslator {
         this.states.push({ kind: 'succeed', ...base });
         return;
       case 'Fail':
-        if (isJsonataExpression(state.Error) || isJsonataExpression(state.Cause)) {
-          this.reject(name, 'a JSONata expression as Fail Error or Cause is not supported yet; use fixed strings');
-        }
+        for (const p of [...jsonataTemplateProblems(state.Error, 'Error'), ...jsonataTemplateProblems(state.Cause, 'Cause')]) this.reject(name, p);
         this.states.push({ kind: 'fail', ...base, ...defined({ error: state.Error, cause: state.Cause }) });
         return;
       default:

@@ -153,6 +153,7 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
 }
 
 function waitTime(s: PlanWait): WaitTime {
+  if (typeof s.seconds === 'string') return WaitTime.seconds(s.seconds);
   if (s.secondsPath !== undefined) return WaitTime.secondsPath(s.secondsPath);
   if (s.timestamp !== undefined) return WaitTime.timestamp(s.timestamp);
   if (s.timestampPath !== undefined) return WaitTime.timestampPath(s.timestampPath);

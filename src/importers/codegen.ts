@@ -234,7 +234,7 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
     {
       imports.add('Wait'); imports.add('WaitTime');
       let time: string;
-      if (s.secondsPath !== undefined) {time = `WaitTime.secondsPath(${str(s.secondsPath)})`;} else if (s.timestamp !== undefined) {time = `WaitTime.timestamp(${str(s.timestamp)})`;} else if (s.timestampPath !== undefined) {time = `WaitTime.timestampPath(${str(s.timestampPath)})`;} else {
+      if (typeof s.seconds === 'string') {time = `WaitTime.seconds(${str(s.seconds)})`;} else if (s.secondsPath !== undefined) {time = `WaitTime.secondsPath(${str(s.secondsPath)})`;} else if (s.timestamp !== undefined) {time = `WaitTime.timestamp(${str(s.timestamp)})`;} else if (s.timestampPath !== undefined) {time = `WaitTime.timestampPath(${str(s.timestampPath)})`;} else {
         cdkImports.add('Duration');
         time = `WaitTime.duration(Duration.seconds(${s.seconds}))`;
       }

@@ -102,10 +102,10 @@ export interface PlanPass extends PlanBase {
   readonly next?: string;
 }
 
-/** Exactly one of seconds, secondsPath, timestamp, timestampPath (WaitSpec). */
+/** Exactly one of seconds, secondsPath, timestamp, timestampPath (WaitSpec); JSONata: seconds or timestamp may be `{% %}`. */
 export interface PlanWait extends PlanBase {
   readonly kind: 'wait';
-  readonly seconds?: number;
+  readonly seconds?: number | string;
   readonly secondsPath?: string;
   readonly timestamp?: string;
   readonly timestampPath?: string;

@@ -6,12 +6,13 @@
  */
 import { DataFlowError } from './dataflow';
 import { jsonType } from './json-type';
+import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, isJsonataExpression } from './jsonata';
 import { readPath } from './jsonpath';
 
 /** The longest wait, in seconds (Step Functions' Seconds limit; a timestamp may not lie further ahead). */
 export const MAX_WAIT_SECONDS = 99_999_999;
 
-/** A Fail's error and cause: fixed, or read from its input. */
+/** A Fail's error and cause: fixed, read from its input, or (a `{% %}` string) a JSONata expression's value. */
 export interface FailSpec {
   readonly error?: string;
   readonly cause?: string;
@@ -19,9 +20,9 @@ export interface FailSpec {
   readonly causePath?: string;
 }
 
-/** How long a Wait waits: exactly one of the four (Step Functions' Wait fields). */
+/** How long a Wait waits: exactly one of the four (Step Functions' Wait fields); `seconds` and `timestamp` may be `{% %}` JSONata expressions. */
 export interface WaitSpec {
-  readonly seconds?: number;
+  readonly seconds?: number | string;
   readonly secondsPath?: string;
   readonly timestamp?: string;
   readonly timestampPath?: string;
@@ -75,7 +76,7 @@ export function waitUntil(wait: WaitSpec, input: unknown, nowMs: number): number
     text = found.value;
     field = `TimestampPath ${wait.timestampPath}`;
   }
-  if (text === undefined) return nowMs + (wait.seconds ?? 0) * 1000;
+  if (text === undefined) return nowMs + Number(wait.seconds ?? 0) * 1000;
   const at = parseTimestamp(text);
   if (at === undefined) {
     throw new DataFlowError('States.Runtime', `${field} ${JSON.stringify(text)} is not an RFC 3339 timestamp such as 2024-08-18T17:33:00Z`);
@@ -113,3 +114,54 @@ export function parseTimestamp(text: unknown): number | undefined {
   return utc.getTime() - offsetMinutes * 60_000;
 }
 
+
+/** What `$states` and the variables hold when a Fail's or a Wait's JSONata expressions are evaluated. */
+export interface JsonataScope {
+  readonly input: unknown;
+  readonly context?: unknown;
+  readonly variables?: Readonly<Record<string, unknown>>;
+}
+
+/** Whether a Fail or a Wait has a JSONata expression (and so must be evaluated with jsonataFailDetails or jsonataWaitUntil). */
+export function hasJsonataFields(spec: FailSpec & WaitSpec): boolean {
+  return [spec.error, spec.cause, spec.seconds, spec.timestamp].some(isJsonataExpression);
+}
+
+/** A Fail's error and cause when either is a JSONata expression: each must evaluate to a string (else States.QueryEvaluationError). */
+export async function jsonataFailDetails(fail: FailSpec, scope: JsonataScope): Promise<{ error: string; cause?: string }> {
+  const error = await jsonataString(fail.error ?? 'States.Fail', scope, 'Error');
+  const cause = fail.cause === undefined ? undefined : await jsonataString(fail.cause, scope, 'Cause');
+  return cause === undefined ? { error } : { error, cause };
+}
+
+async function jsonataString(template: string, scope: JsonataScope, field: string): Promise<string> {
+  if (!isJsonataExpression(template)) return template;
+  const value = await evaluateJsonataTemplate(template, { input: scope.input, context: scope.context }, scope.variables, field);
+  if (typeof value !== 'string') {
+    throw new DataFlowError(ERROR_QUERY_EVALUATION, `${field}: the JSONata expression '${template}' must evaluate to a string, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * When a Wait whose Seconds or Timestamp is a JSONata expression ends: the
+ * expression's value must be an integer from 0 to MAX_WAIT_SECONDS or an
+ * RFC 3339 timestamp (else States.QueryEvaluationError, as in Step Functions).
+ */
+export async function jsonataWaitUntil(wait: WaitSpec, scope: JsonataScope, nowMs: number): Promise<number> {
+  const field = isJsonataExpression(wait.seconds) ? 'Seconds' : 'Timestamp';
+  const template = (field === 'Seconds' ? wait.seconds : wait.timestamp) as string;
+  const value = await evaluateJsonataTemplate(template, { input: scope.input, context: scope.context }, scope.variables, field);
+  const bad = field === 'Seconds'
+    ? typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_WAIT_SECONDS
+    : parseTimestamp(value) === undefined;
+  if (bad) {
+    const want = field === 'Seconds' ? `an integer number of seconds from 0 to ${MAX_WAIT_SECONDS}` : 'an RFC 3339 timestamp such as 2024-08-18T17:33:00Z';
+    throw new DataFlowError(ERROR_QUERY_EVALUATION, `${field}: the JSONata expression '${template}' must evaluate to ${want}, got ${JSON.stringify(value)}`);
+  }
+  try {
+    return waitUntil(field === 'Seconds' ? { seconds: value as number } : { timestamp: value as string }, undefined, nowMs);
+  } catch (e) {
+    throw new DataFlowError(ERROR_QUERY_EVALUATION, `${field}: the JSONata expression '${template}': ${(e as Error).message}`);
+  }
+}

@@ -21,6 +21,8 @@ describe('Wait', () => {
     ['timestamp', WaitTime.timestamp('2024-08-18T17:33:00Z'), { timestamp: '2024-08-18T17:33:00Z' }],
     ['secondsPath', WaitTime.secondsPath('$.waitSeconds'), { secondsPath: '$.waitSeconds' }],
     ['timestampPath', WaitTime.timestampPath('$.until'), { timestampPath: '$.until' }],
+    ['seconds (JSONata)', WaitTime.seconds('{% $states.input.hold * 60 %}'), { seconds: '{% $states.input.hold * 60 %}' }],
+    ['timestamp (JSONata)', WaitTime.timestamp('{% $states.input.until %}'), { timestamp: '{% $states.input.until %}' }],
   ])('WaitTime.%s goes into the configuration of the function before the Wait', (_, time, fields) => {
     const stack = newStack();
     const b = fn(stack, 'B');
@@ -34,6 +36,13 @@ describe('Wait', () => {
     const stack = newStack();
     const definition = Chain.start(fn(stack, 'A')).next(new Wait(stack, 'Pause', { time: WaitTime.timestamp('18 Aug 2024') }));
     expect(() => new UnumWorkflow(stack, 'W', { definition })).toThrow("Wait 'Pause': timestamp '18 Aug 2024' is not an RFC 3339 timestamp");
+  });
+
+  test('a JSONata Seconds or Timestamp that does not parse, or a Seconds that is no expression, is refused at once, naming the Wait', () => {
+    const stack = newStack();
+    expect(() => new Wait(stack, 'P1', { time: WaitTime.seconds('{% 1 + %}') })).toThrow(/^Wait 'P1' \(S\/P1\): seconds: the JSONata expression '\{% 1 \+ %\}' does not parse/);
+    expect(() => new Wait(stack, 'P2', { time: WaitTime.seconds('10') })).toThrow("Wait 'P2' (S/P2): seconds: \"10\" must be a JSONata expression of the form '{% expression %}'");
+    expect(() => new Wait(stack, 'P3', { time: WaitTime.timestamp('{% $eval("1") %}') })).toThrow(/Wait 'P3'.*calls \$eval/);
   });
 
   test('a path must be known at synth', () => {
@@ -58,6 +67,14 @@ describe('Fail', () => {
     const other = newStack();
     new UnumWorkflow(other, 'W', { definition: Chain.start(fn(other, 'A')).next(new Fail(other, 'Failed')) });
     expect(configOf(Template.fromStack(other), 'A').next).toEqual({ kind: 'fail', node: 'Failed', error: 'States.Fail' });
+  });
+
+  test('JSONata error and cause go into the configuration; one that does not parse is refused at once, naming the Fail', () => {
+    const stack = newStack();
+    const fail = new Fail(stack, 'Failed', { error: '{% "Order." & $states.input.code %}', cause: '{% $reason %}' });
+    new UnumWorkflow(stack, 'W', { definition: Chain.start(fn(stack, 'A')).next(fail) });
+    expect(configOf(Template.fromStack(stack), 'A').next).toEqual({ kind: 'fail', node: 'Failed', error: '{% "Order." & $states.input.code %}', cause: '{% $reason %}' });
+    expect(() => new Fail(stack, 'F3', { cause: '{% ( %}' })).toThrow(/^Fail 'F3' \(S\/F3\): cause: the JSONata expression '\{% \( %\}' does not parse/);
   });
 
   test('error with errorPath, or cause with causePath, is refused at once', () => {

@@ -92,6 +92,19 @@ test('Parallel and Map InputPath, ResultSelector, ResultPath (incl. null), Outpu
   expect(checked.sort()).toEqual([1, 2]);
 });
 
+test('JSONata Wait Seconds/Timestamp and Fail Error/Cause translate and run: the wait as computed, the error and cause from the input and a variable', async () => {
+  const imported = importDefinition('asl', fixture('jsonata-wait-fail'));
+  const byId = Object.fromEntries(imported.plan.states.map((s) => [s.id, s]));
+  expect(byId.Hold).toMatchObject({ kind: 'wait', seconds: '{% $states.input.hold %}' });
+  expect(byId.HoldUntil).toMatchObject({ kind: 'wait', timestamp: '{% $states.input.until %}' });
+  expect(byId.Reject).toMatchObject({ kind: 'fail', error: "{% 'Order.' & $uppercase($states.input.code) %}" });
+  deployImported(w, imported, { Check: () => ({ reason: 'out of stock' }) });
+  const failed = async (input: unknown) => w.client.describeSession(await w.run(input));
+  expect((await failed({ hold: 0, code: 'late' })).error).toMatchObject({ error: 'Order.LATE', cause: 'Reject: out of stock' });
+  expect((await failed({ until: '2020-01-01T00:00:00Z', code: 'old' })).error).toMatchObject({ error: 'Order.OLD' });
+  expect((await failed({ hold: -1, code: 'x' })).error).toMatchObject({ error: 'States.QueryEvaluationError' });
+});
+
 test('choice: every operator family, And/Or/Not, Path variants, Default, Fail', async () => {
   const imported = importDefinition('asl', fixture('choice'));
   deployImported(w, imported, stubHandlers(caseOf('asl-choice')));
@@ -390,13 +403,13 @@ describe('definitions asl-validator cannot read, and JSONata, are refused with t
       States: {
         T: { Type: 'Task', Resource: lambdaArn, InputPath: '$.x', Catch: [{ ErrorEquals: ['States.ALL'], Output: '{% 1 %}', Next: 'C' }], Next: 'C' },
         C: { Type: 'Choice', Choices: [{ Condition: '{% true %}', Assign: { a: 1 }, Next: 'W' }], Default: 'W' },
-        W: { Type: 'Wait', Seconds: '{% 1 %}', End: true },
+        W: { Type: 'Wait', Seconds: '{% 1 + %}', End: true },
       },
     })).toEqual([
       expect.stringMatching(/^state 'T': Task field InputPath cannot be translated: JSONata states select their input with Arguments/),
       expect.stringMatching(/^state 'T': Catch\[0\]\.Output is not supported yet/),
       expect.stringMatching(/^state 'C': Choices\[0\]\.Assign is not supported yet/),
-      expect.stringMatching(/^state 'W': a JSONata expression as Wait Seconds or Timestamp is not supported yet/),
+      expect.stringMatching(/^state 'W': Seconds: the JSONata expression '\{% 1 \+ %\}' does not parse/),
     ]);
   });
 

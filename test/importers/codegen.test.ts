@@ -80,6 +80,13 @@ test('JSONata states are written with aws-stepfunctions\' names: QueryLanguage, 
   expect(code).toContain("      outputs: { shipped: '{% $count($states.input) %}' },\n      assign: { shipped: '{% $count($states.input) %}' },\n");
 });
 
+test('JSONata Wait and Fail are written with WaitTime.seconds/timestamp and error/cause expressions', () => {
+  const { code } = generateTypeScript(translateStatesLanguage(fs.readFileSync(path.join(FIXTURES, 'asl', 'jsonata-wait-fail.json'), 'utf8')));
+  expect(code).toContain("time: WaitTime.seconds('{% $states.input.hold %}')");
+  expect(code).toContain("time: WaitTime.timestamp('{% $states.input.until %}')");
+  expect(code).toContain("error: '{% \\'Order.\\' & $uppercase($states.input.code) %}'");
+});
+
 test('the generated code is readable: named constants, spelled-out conditions, data flow as props', () => {
   const plan = translateStatesLanguage(fs.readFileSync(path.join(FIXTURES, 'asl', 'choice.json'), 'utf8'), { name: 'customers' });
   const { code, className } = generateTypeScript(plan);

@@ -152,6 +152,10 @@ const workflows: WorkflowGraph[] = [
   graph('start-map', 'Each', map('Each', 'Square', 'Sum'), task('Square'), task('Sum')),
   graph('start-choice', 'Route', choice('Route', [[{ op: 'numberGreaterThan', path: '$.n', value: 10 }, 'Big']], 'Small'), task('Big'), task('Small')),
   graph('start-wait', 'Pause', { kind: 'wait', id: 'Pause', secondsPath: '$.wait', next: 'Work' } as GraphState, task('Work')),
+  // JSONata Wait and Fail (test_jsonata_states.py).
+  graph('jsonata-wait', 'A', task('A', 'Pause'), { kind: 'wait', id: 'Pause', seconds: '{% $states.input.wait %}', next: 'B' } as GraphState, task('B')),
+  graph('jsonata-fail', 'A', task('A', 'Boom'),
+    { kind: 'fail', id: 'Boom', error: '{% "Order." & $uppercase($states.input.code) %}', cause: '{% $states.context.State.Name & ": late" %}' } as GraphState),
   { ...graph('timeout-retry', 'A', task('A', undefined, { retry: [{ errors: ['States.ALL'], intervalSeconds: 600, maxAttempts: 3, backoffRate: 1 }] })), timeoutSeconds: 1 },
 ];
 

@@ -119,3 +119,29 @@ test('a crash after the checkpoint: the replayed egress hands on the variables t
   expect(crashed).toBe(true);
   expect(await w.result(session)).toBe(true);
 });
+
+test('a Fail computes its Error and Cause with JSONata over the input, the context and the variables', async () => {
+  const boom: Action = {
+    kind: 'fail', node: 'Boom', error: '{% "Order." & $uppercase($states.input.code) %}', cause: '{% $states.context.State.Name & ": " & $why %}',
+  };
+  w.deploy('wf', [{ node: 'A', next: { kind: 'pass', node: 'Why', dataFlow: jsonata({ assign: { why: 'too late' } }), next: boom }, handler: (x) => x }]);
+  const d = await w.client.describeSession(await w.run({ code: 'Late' }));
+  expect(d.status).toBe('FAILED');
+  expect(d.error).toMatchObject({ node: 'Boom', error: 'Order.LATE', cause: 'Boom: too late' });
+  const bad = await w.client.describeSession(await w.run({ code: 7 }));
+  expect(bad.error).toMatchObject({ error: 'States.QueryEvaluationError' });
+  expect(bad.error!.cause).toBe("fail 'Boom': Error: the JSONata expression '{% \"Order.\" & $uppercase($states.input.code) %}' failed: JSONata error T0410");
+});
+
+test('a Wait whose Seconds is a JSONata expression waits that long; a bad value fails the session naming the Wait', async () => {
+  const pause: Action = { kind: 'wait', node: 'Pause', seconds: '{% $states.input.wait %}', next: to('B') };
+  w.deploy('wf', [
+    { node: 'A', next: pause, handler: (x: any) => ({ ...x, at: Date.now() }) },
+    { node: 'B', next: succeed, handler: (x: any) => Date.now() - x.at >= 1000 * x.wait },
+  ]);
+  expect(await w.result(await w.run({ wait: 1 }))).toBe(true);
+  const bad = await w.client.describeSession(await w.run({ wait: 'soon' }));
+  // The egress of A evaluated the Wait: the record names A, the cause names the Wait.
+  expect(bad.error).toMatchObject({ node: 'A', error: 'States.QueryEvaluationError' });
+  expect(bad.error!.cause).toMatch(/^wait 'Pause': Seconds: the JSONata expression '\{% \$states.input.wait %\}' must evaluate to an integer number of seconds/);
+});

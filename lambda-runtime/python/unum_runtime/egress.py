@@ -21,6 +21,7 @@ from .protocol import (
     js_loads, write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_condition, jsonata_output,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
     payload_object_key, read_state_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
+    has_jsonata_fields, jsonata_fail_details, jsonata_wait_until,
 )
 from .retry import find_catch, retry_delay_ms, retry_wait
 from .session import FailureRecord, SessionTimedOut
@@ -222,14 +223,24 @@ class Egress:
             return self._succeed(payload)
         if kind == 'fail':
             # Only a path reads the value (a fan-in list is not read for a fixed error).
-            reads = 'errorPath' in action or 'causePath' in action
+            jsonata = has_jsonata_fields(action)
+            reads = jsonata or 'errorPath' in action or 'causePath' in action
             value = self.value(payload) if reads else None
-            details = _routed(f"fail '{action['node']}'", lambda: fail_details(action, value))
+            if jsonata:
+                details = _routed(f"fail '{action['node']}'", lambda: jsonata_fail_details(
+                    action, self._jsonata_scope(action['node'], [action.get('error'), action.get('cause')], value, scope)))
+            else:
+                details = _routed(f"fail '{action['node']}'", lambda: fail_details(action, value))
             # A Fail state inside a Parallel's branch or a Map's item fails that state, which may retry or catch it.
             self.rt.fail_in_scope(self.inv, FailureRecord(
                 node=action['node'], instance=self.inv.instance, error=details['error'], cause=details.get('cause')), scope.frames)
             return None
         raise RoutingError('Unum.InvalidConfig', f"unknown action kind '{kind}' (deploy matching cdk-unum versions)")
+
+    def _jsonata_scope(self, node: str, templates: List[Any], value: Any, scope: Scope) -> Dict[str, Any]:
+        """What a Fail's or a Wait's JSONata expressions read: the value, the context object (when read) and the variables."""
+        context = self.rt.context_object(self.inv, node, 0, context_reads(templates, []))
+        return {'input': value, 'context': context, 'variables': scope.variables}
 
     def _invoke(self, action: Action, payload: Payload, scope: Scope) -> None:
         iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
@@ -362,9 +373,14 @@ class Egress:
         if session_deadline is None:
             session_deadline = float('inf')
         if resumed is None:
-            reads = 'secondsPath' in action or 'timestampPath' in action
+            jsonata = has_jsonata_fields(action)
+            reads = jsonata or 'secondsPath' in action or 'timestampPath' in action
             value = self.value(payload) if reads else None
-            resumed_or_new = _routed(f"wait '{action['node']}'", lambda: wait_until(action, value, now_ms()))
+            if jsonata:
+                wait_scope = self._jsonata_scope(action['node'], [action.get('seconds'), action.get('timestamp')], value, scope)
+                resumed_or_new = _routed(f"wait '{action['node']}'", lambda: jsonata_wait_until(action, wait_scope, now_ms()))
+            else:
+                resumed_or_new = _routed(f"wait '{action['node']}'", lambda: wait_until(action, value, now_ms()))
         else:
             resumed_or_new = resumed
         deadline = min(resumed_or_new, session_deadline)

@@ -3,6 +3,7 @@ import {
   callStepFunctionsJsonataFunction, evaluateJsonataTemplate, isJsonataExpression, jsonataCondition, jsonataFlowProblems, jsonataInput, jsonataOutput,
   jsonataRandom, jsonataTemplateProblems,
 } from '../../../src/protocol/jsonata';
+import { FailSpec, hasJsonataFields, jsonataFailDetails, jsonataWaitUntil, MAX_WAIT_SECONDS, WaitSpec } from '../../../src/protocol/states';
 
 const INPUT = {
   orderId: 'o-1',
@@ -166,5 +167,25 @@ export async function jsonataVectors(): Promise<VectorFile> {
     [{ assign: { 'ok_1': 1, '1bad': 2, 'states': 3, 'has-dash': 4, '': 5, [`v${'x'.repeat(80)}`]: 6 } }]));
   cases.push(run('jsonataFlowProblems bad expressions', 'jsonataFlowProblems', jsonataFlowProblems,
     [{ arguments: { a: '{% ( %}' }, output: ['{% 1 + %}'], assign: { v: '{% $eval("x") %}' } }]));
+  const NOW = Date.UTC(2024, 7, 18, 17, 0, 0);
+  const scope = { input: { wait: 30, at: '2024-08-18T17:33:00Z', code: 'Timeout', n: 3 }, context: CONTEXT, variables: VARIABLES };
+  const fails: Array<[string, FailSpec]> = [
+    ['error and cause expressions', { error: '{% "Order." & $states.input.code %}', cause: '{% "after " & $states.input.n & " tries by " & $states.context.State.Name %}' }],
+    ['an expression error, a fixed cause', { error: '{% $states.input.code %}', cause: 'fixed' }],
+    ['no error: States.Fail, an expression cause', { cause: '{% $string($states.input.n) %}' }],
+    ['error not a string', { error: '{% $states.input.n %}' }],
+    ['cause has no value', { error: 'E', cause: '{% $states.input.missing %}' }],
+  ];
+  for (const [name, spec] of fails) cases.push(await runAsync(`jsonataFailDetails ${name}`, 'jsonataFailDetails', jsonataFailDetails, [spec, scope]));
+  const waits: Array<[string, WaitSpec]> = [
+    ['seconds expression', { seconds: '{% $states.input.wait * 2 %}' }], ['seconds from a variable', { seconds: '{% $count %}' }],
+    ['seconds a fraction', { seconds: '{% $states.input.wait / 7 %}' }], ['seconds negative', { seconds: '{% -1 %}' }],
+    ['seconds past the limit', { seconds: `{% ${MAX_WAIT_SECONDS + 1} %}` }], ['seconds a string', { seconds: '{% "10" %}' }],
+    ['timestamp expression', { timestamp: '{% $states.input.at %}' }], ['timestamp not a timestamp', { timestamp: '{% $states.input.code %}' }],
+    ['timestamp too far ahead', { timestamp: '{% "9999-12-31T23:59:59Z" %}' }], ['timestamp has no value', { timestamp: '{% $states.input.missing %}' }],
+  ];
+  for (const [name, spec] of waits) cases.push(await runAsync(`jsonataWaitUntil ${name}`, 'jsonataWaitUntil', jsonataWaitUntil, [spec, scope, NOW]));
+  const specs: Array<FailSpec & WaitSpec> = [{ error: 'E' }, { cause: '{% 1 %}' }, { seconds: 3 }, { timestamp: '{% $x %}' }, { secondsPath: '$.s' }];
+  specs.forEach((spec, i) => cases.push(run(`hasJsonataFields ${i}`, 'hasJsonataFields', hasJsonataFields, [spec])));
   return file('JSONata: templates, Arguments, Output, Assign and Choice conditions (jsonata.ts), as jsonata-js evaluates them, with Step Functions\' own functions ($partition, $range, $hash, $random, $uuid, $parse)', cases);
 }

@@ -30,7 +30,7 @@ from .join import (  # noqa: F401
     join_shard_item_key, shard_capacity, shard_count, shard_of, shard_size,
 )
 from .jsonpath import parse_path, parse_query, query_path, read_path, write_path  # noqa: F401
-from .states import fail_details, parse_timestamp, wait_until  # noqa: F401
+from .states import fail_details, has_jsonata_fields, jsonata_fail_details, jsonata_wait_until, parse_timestamp, wait_until  # noqa: F401
 from .trace import format_trace_header, parse_trace_header, sampled_trace_id  # noqa: F401
 from .keys import (  # noqa: F401
     checkpoint_item_key, checkpoint_key_prefix, failure_item_key, fanout_attempt_key, fanout_failure_item_key, fanout_input_item_key,

@@ -4,11 +4,12 @@ import calendar
 import re
 
 from . import js
-from ._generated import MAX_WAIT_SECONDS
+from ._generated import ERROR_QUERY_EVALUATION, MAX_WAIT_SECONDS
 from .dataflow import DataFlowError
+from .jsonata import evaluate_jsonata_template, is_jsonata_expression
 from .jsonpath import read_path
 
-__all__ = ["MAX_WAIT_SECONDS", "fail_details", "wait_until", "parse_timestamp"]
+__all__ = ["MAX_WAIT_SECONDS", "fail_details", "wait_until", "parse_timestamp", "has_jsonata_fields", "jsonata_fail_details", "jsonata_wait_until"]
 
 _TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:Z|([+-])([0-9]{2}):([0-9]{2}))")
 
@@ -50,7 +51,7 @@ def wait_until(wait, document, now_ms):
         text = found["value"]
         field = "TimestampPath %s" % wait["timestampPath"]
     if text is js.UNDEFINED:
-        return now_ms + int(wait.get("seconds", 0)) * 1000
+        return now_ms + int(wait.get("seconds", 0)) * 1000  # a JSONata Seconds goes through jsonata_wait_until
     at = parse_timestamp(text)
     if at is None:
         raise DataFlowError("States.Runtime", "%s %s is not an RFC 3339 timestamp such as 2024-08-18T17:33:00Z" % (field, js.stringify(text)))
@@ -78,3 +79,43 @@ def parse_timestamp(text):
             return None
         offset_minutes = (-1 if m.group(7) == "-" else 1) * (oh * 60 + om)
     return calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)) * 1000 - offset_minutes * 60_000
+
+
+def has_jsonata_fields(spec):
+    """Whether a Fail or a Wait has a JSONata expression (then jsonata_fail_details or jsonata_wait_until decides)."""
+    return any(is_jsonata_expression(spec.get(f)) for f in ("error", "cause", "seconds", "timestamp"))
+
+
+def _jsonata_string(template, scope, field):
+    if not is_jsonata_expression(template):
+        return template
+    value = evaluate_jsonata_template(template, {"input": scope["input"], "context": scope.get("context")}, scope.get("variables"), field)
+    if not isinstance(value, str):
+        raise DataFlowError(ERROR_QUERY_EVALUATION, "%s: the JSONata expression '%s' must evaluate to a string, got %s" % (field, template, js.stringify(value)))
+    return value
+
+
+def jsonata_fail_details(fail, scope):
+    """A Fail's error and cause when either is a JSONata expression: each must evaluate to a string."""
+    error = _jsonata_string(fail.get("error", "States.Fail"), scope, "Error")
+    cause = _jsonata_string(fail["cause"], scope, "Cause") if "cause" in fail else None
+    return {"error": error} if cause is None else {"error": error, "cause": cause}
+
+
+def jsonata_wait_until(wait, scope, now_ms):
+    """When a Wait whose Seconds or Timestamp is a JSONata expression ends (States.QueryEvaluationError for a bad value)."""
+    field = "Seconds" if is_jsonata_expression(wait.get("seconds")) else "Timestamp"
+    template = wait["seconds"] if field == "Seconds" else wait["timestamp"]
+    value = evaluate_jsonata_template(template, {"input": scope["input"], "context": scope.get("context")}, scope.get("variables"), field)
+    if field == "Seconds":
+        bad = not js.is_integer(value) or value < 0 or value > MAX_WAIT_SECONDS
+        want = "an integer number of seconds from 0 to %d" % MAX_WAIT_SECONDS
+    else:
+        bad = parse_timestamp(value) is None
+        want = "an RFC 3339 timestamp such as 2024-08-18T17:33:00Z"
+    if bad:
+        raise DataFlowError(ERROR_QUERY_EVALUATION, "%s: the JSONata expression '%s' must evaluate to %s, got %s" % (field, template, want, js.stringify(value)))
+    try:
+        return wait_until({"seconds": value} if field == "Seconds" else {"timestamp": value}, None, now_ms)
+    except DataFlowError as e:
+        raise DataFlowError(ERROR_QUERY_EVALUATION, "%s: the JSONata expression '%s': %s" % (field, template, str(e))) from e
