@@ -1,5 +1,5 @@
 import { Fanouts } from './fanout';
-import { FlowState, WAIT_MARGIN_MS, reachesJoin, sleep } from './flow';
+import { FlowState, WAIT_MARGIN_MS, reachesJoin } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
 import { findCatch, retryDelayMs, retryWait } from './retry';
 import { Invocation, Runtime } from './runtime';
@@ -358,15 +358,15 @@ export class Egress {
     const reads = resumed === undefined && (jsonata || action.secondsPath !== undefined || action.timestampPath !== undefined);
     const value = reads ? await this.value(payload) : undefined;
     const until = resumed !== undefined ? resumed : jsonata
-      ? await routedAsync(`wait '${action.node}'`, async () => jsonataWaitUntil(action, await this.jsonataScope(action.node, [action.seconds, action.timestamp], value, scope), Date.now()))
-      : routed(`wait '${action.node}'`, () => waitUntil(action, value, Date.now()));
+      ? await routedAsync(`wait '${action.node}'`, async () => jsonataWaitUntil(action, await this.jsonataScope(action.node, [action.seconds, action.timestamp], value, scope), this.rt.clock.now()))
+      : routed(`wait '${action.node}'`, () => waitUntil(action, value, this.rt.clock.now()));
     const deadline = Math.min(until, sessionDeadline);
-    const left = deadline - Date.now();
+    const left = deadline - this.rt.clock.now();
     if (left > 0 && left + WAIT_MARGIN_MS >= this.rt.remaining(this.inv)) {
       this.flow.pending[key] = deadline;
       return;
     }
-    await sleep(left);
+    await this.rt.clock.sleep(left);
     if (deadline >= sessionDeadline) throw new SessionTimedOut();
     const egress = this.flow.resuming
       ? new Egress(this.rt, this.inv, this.fanouts.replay, this.flow.continuing(), this.fanouts, this.inline, this.issuing)
@@ -379,7 +379,7 @@ export class Egress {
     const pending = this.flow.pending;
     if (Object.keys(pending).length === 0) return;
     const earliest = Math.min(...Object.values(pending));
-    await sleep(Math.min(earliest - Date.now(), this.rt.remaining(this.inv) - WAIT_MARGIN_MS));
+    await this.rt.clock.sleep(Math.min(earliest - this.rt.clock.now(), this.rt.remaining(this.inv) - WAIT_MARGIN_MS));
     const name = this.rt.ownName(this.inv, 'continue a Wait later');
     // The checkpoint exists, so the re-invocation never reads its input.
     await this.rt.invoke(name, { ...this.inv.envelope, input: { value: null }, waits: { ...pending } });
@@ -491,9 +491,9 @@ export class Egress {
     }
     const delay = f.notBefore !== undefined ? 0 : retryDelayMs(action.retry ?? [], f.error, current);
     if (delay !== undefined) {
-      const notBefore = f.notBefore ?? Math.min(Date.now() + delay, this.inv.envelope.deadline ?? Infinity);
-      const { sleepMs, here } = retryWait(notBefore, Date.now(), this.rt.remaining(this.inv));
-      await sleep(sleepMs);
+      const notBefore = f.notBefore ?? Math.min(this.rt.clock.now() + delay, this.inv.envelope.deadline ?? Infinity);
+      const { sleepMs, here } = retryWait(notBefore, this.rt.clock.now(), this.rt.remaining(this.inv));
+      await this.rt.clock.sleep(sleepMs);
       if (!here) {
         // The interval does not fit in this invocation: the origin is re-invoked to wait out the rest.
         await this.rt.invoke(this.rt.ownName(this.inv, `retry ${where}`), { ...this.inv.envelope, fanoutFailure: { ...f, notBefore } });

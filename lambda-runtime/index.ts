@@ -12,6 +12,7 @@ import { s3Module } from '../src/client/s3';
 import { ENV, FunctionConfig, instanceKey, looksLikeEnvelope, parseConfig } from '../src/protocol';
 
 export { createRuntime } from './runtime';
+export { clockFromEnv } from '../src/protocol/clock';
 export { recorder, recordFailure } from './recorder';
 export type { DestinationRecord, RecorderOptions } from './recorder';
 export type { RuntimeOptions, RuntimeClients, RuntimeHandler } from './runtime';

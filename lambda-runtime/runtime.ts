@@ -18,6 +18,7 @@ import {
   SessionRef, TRACE_ENV, accountOfFunctionArn, ContextReads, contextObject, contextReads, looksLikeEnvelope, sessionItemKey,
   parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
 } from '../src/protocol';
+import { Clock, clockFromEnv } from '../src/protocol/clock';
 import { DataFlowError, effectiveInput, isJsonataFlow, stateOutput } from '../src/protocol/dataflow';
 import { jsonataInput, jsonataOutput } from '../src/protocol/jsonata';
 import { VARIABLES_ATTR } from '../src/protocol/keys';
@@ -54,6 +55,8 @@ export interface RuntimeOptions {
   readonly invokeConcurrency?: number;
   /** Map items issued between two progress records (default FANOUT_BATCH, 256). */
   readonly fanoutBatch?: number;
+  /** Time for waits, retry intervals and deadlines (default: SKIP_TIME_ENV's simulated clock when set, else the real one). */
+  readonly clock?: Clock;
 }
 
 export type RuntimeHandler = (event: unknown, lambdaContext?: LambdaContext) => Promise<unknown>;
@@ -93,6 +96,8 @@ export interface Invocation {
   readonly afterStart?: boolean;
   /** ISO 8601: when this invocation started (`$$.State.EnteredTime`). */
   readonly enteredTime: string;
+  /** The clock's skipped time when this invocation started: skipped time uses up the invocation's remaining time too. */
+  readonly skippedAtStart: number;
 }
 
 /** A committed checkpoint; `value` when this invocation wrote it (saves decoding it again). */
@@ -107,7 +112,10 @@ export class Runtime {
   /** $$.Execution.Input / StartTime, read once per invocation. */
   private readonly sessionRecords = new WeakMap<Invocation, Promise<{ startTime?: string; input?: unknown }>>();
 
+  readonly clock: Clock;
+
   constructor(readonly options: RuntimeOptions) {
+    this.clock = options.clock ?? clockFromEnv(process.env);
     this.config = options.config;
     this.store = new Store({
       dynamodb: options.clients.dynamodb,
@@ -153,7 +161,8 @@ export class Runtime {
       logger: withFields(this.logger, { session: envelope.session, instance, ...invocationFields(lambdaContext?.awsRequestId) }),
       metrics: new Metrics(workflow, node, { session: envelope.session, instance }, this.options.metricsWriter),
       ...(afterStart ? { afterStart } : {}),
-      enteredTime: new Date().toISOString(),
+      enteredTime: new Date(this.clock.now()).toISOString(),
+      skippedAtStart: this.clock.skippedMs(),
     };
     inv.metrics.count('INVOCATIONS');
     try {
@@ -384,11 +393,11 @@ export class Runtime {
   private async withDeadline(envelope: Envelope): Promise<Envelope> {
     const seconds = this.config.timeoutSeconds;
     if (seconds === undefined || envelope.deadline !== undefined || !this.isStart(envelope)) return envelope;
-    return { ...envelope, deadline: await sessionDeadline(this.store, envelope) ?? workflowDeadline(Date.now(), seconds) };
+    return { ...envelope, deadline: await sessionDeadline(this.store, envelope) ?? workflowDeadline(this.clock.now(), seconds) };
   }
 
   pastDeadline(envelope: Envelope): boolean {
-    return isPastDeadline(envelope.deadline, Date.now());
+    return isPastDeadline(envelope.deadline, this.clock.now());
   }
 
   /** The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked). */
@@ -460,7 +469,7 @@ export class Runtime {
           inv.metrics.count('RETRIES');
           attempt++;
           // An interval past the session's deadline ends at it, where the next turn of the loop times the session out.
-          const notBefore = Math.min(Date.now() + delay, envelope.deadline ?? Infinity);
+          const notBefore = Math.min(this.clock.now() + delay, envelope.deadline ?? Infinity);
           inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
           if (!await this.awaitRetry(inv, attempt, notBefore)) return undefined;
           if (inputReads.context) {
@@ -598,7 +607,7 @@ export class Runtime {
     };
     const budget = this.remaining(inv) - TIMEOUT_MARGIN_MS;
     // The session's deadline stops the user code too (it keeps running detached, as after a Lambda timeout).
-    const untilDeadline = envelope.deadline === undefined ? Infinity : envelope.deadline - Date.now();
+    const untilDeadline = envelope.deadline === undefined ? Infinity : envelope.deadline - this.clock.now();
     const started = Date.now();
     const run = Promise.resolve().then(() => handler(input, context));
     const wait = Math.max(0, Math.min(budget, untilDeadline));
@@ -616,7 +625,7 @@ export class Runtime {
   }
 
   remaining(inv: Invocation): number {
-    return inv.lambdaContext?.getRemainingTimeInMillis?.() ?? Infinity;
+    return (inv.lambdaContext?.getRemainingTimeInMillis?.() ?? Infinity) - (this.clock.skippedMs() - inv.skippedAtStart);
   }
 
   /**
@@ -626,8 +635,8 @@ export class Runtime {
    * the fresh invocation waits out before the attempt.
    */
   private async awaitRetry(inv: Invocation, attempt: number, notBefore: number): Promise<boolean> {
-    const { sleepMs, here } = retryWait(notBefore, Date.now(), this.remaining(inv));
-    await new Promise((r) => setTimeout(r, sleepMs));
+    const { sleepMs, here } = retryWait(notBefore, this.clock.now(), this.remaining(inv));
+    await this.clock.sleep(sleepMs);
     if (here) return true;
     const name = this.ownName(inv, 're-invoke for a retry');
     inv.logger.info('retry interval does not fit in this invocation: re-invoked to wait for it', { attempt, notBefore, waitedMs: sleepMs, functionName: name });

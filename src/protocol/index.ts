@@ -13,3 +13,4 @@ export * from './deadline';
 export * from './states';
 export * from './context';
 export * from './jsonata';
+export * from './clock';

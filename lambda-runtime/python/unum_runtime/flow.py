@@ -8,8 +8,12 @@ not invoked again.
 """
 from __future__ import annotations
 
+import math
+import os
 import time
 from typing import Any, Dict, Mapping, Optional
+
+from .protocol import SKIP_TIME_ENV
 
 # Time kept after a Wait for the invocations that follow it.
 WAIT_MARGIN_MS = 2000
@@ -34,14 +38,45 @@ class FlowState:
         return self.resuming and action['kind'] in ('invoke', 'succeed', 'fail')
 
 
+def skipped_ms() -> float:
+    """Simulated milliseconds ahead of the real clock: the SKIP_TIME_ENV file's offset (src/protocol/clock.ts), else 0."""
+    global _seen
+    path = os.environ.get(SKIP_TIME_ENV)
+    if not path:
+        return 0
+    try:
+        with open(path, encoding='utf-8') as f:
+            value = float(f.read() or 0)
+    except (OSError, ValueError):
+        value = 0
+    # A write lost to a concurrent writer never moves this process's own time back.
+    _seen = max(_seen, value)
+    return _seen
+
+
+_seen = 0.0
+
+
 def now_ms() -> int:
-    """Date.now(): whole epoch milliseconds (deadlines in envelopes are integers)."""
-    return int(time.time() * 1000)
+    """Date.now() on the runtime's clock: whole epoch milliseconds (deadlines in envelopes are integers)."""
+    return int(time.time() * 1000 + skipped_ms())
 
 
 def sleep_ms(ms: float) -> None:
-    if ms > 0:
-        time.sleep(ms / 1000)
+    path = os.environ.get(SKIP_TIME_ENV)
+    if not path:
+        if ms > 0:
+            time.sleep(ms / 1000)
+        return
+    global _seen
+    # Skipping time: move the shared offset to this sleep's end (the furthest end wins, as in clock.ts).
+    offset = math.ceil(now_ms() + max(0.0, ms) - time.time() * 1000)
+    if offset > skipped_ms():
+        _seen = offset
+        tmp = f'{path}.{os.getpid()}.tmp'
+        with open(tmp, 'w', encoding='utf-8') as f:
+            f.write(str(offset))
+        os.replace(tmp, path)
 
 
 def reaches_join(action: Optional[Mapping[str, Any]]) -> bool:

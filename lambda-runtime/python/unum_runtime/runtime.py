@@ -18,7 +18,7 @@ from .context import FanOutPosition, UnumContext
 from .egress import Egress, InlineInvocation, Payload, Scope
 from .fanout_failure import report_fanout_failure
 from .faults import FaultHook
-from .flow import now_ms, sleep_ms
+from .flow import now_ms, skipped_ms, sleep_ms
 from .gc import track_garbage
 from .log import Logger, invocation_fields, json_logger, with_fields
 from .metrics import Metrics
@@ -83,6 +83,8 @@ class Invocation:
     after_start: bool = False
     # ISO 8601: when this invocation started ($$.State.EnteredTime).
     entered_time: str = ''
+    # The clock's skipped time when this invocation started: skipped time uses up its remaining time too.
+    skipped_at_start: float = 0
     # The session's start time and input, read once, only for $$.Execution.Input / StartTime.
     session_facts: Optional[Dict[str, Any]] = None
 
@@ -149,7 +151,8 @@ class Runtime:
             lambda_context=lambda_context, logger=with_fields(self.logger, fields),
             metrics=Metrics(self.config['workflow'], self.config['node'], {'session': envelope['session'], 'instance': instance}),
             after_start=after_start,
-            entered_time=iso_now(),
+            entered_time=iso_now(now_ms()),
+            skipped_at_start=skipped_ms(),
         )
         inv.metrics.count('INVOCATIONS')
         try:
@@ -607,7 +610,7 @@ class Runtime:
         if get is None:
             return float('inf')
         value = get()
-        return float('inf') if value is None else value
+        return float('inf') if value is None else value - (skipped_ms() - inv.skipped_at_start)
 
     def own_name(self, inv: Invocation, why: str) -> str:
         """

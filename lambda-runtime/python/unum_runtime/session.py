@@ -15,9 +15,9 @@ from .store import Item, Store
 _KEEP_START = '#start = if_not_exists(#start, :end)'
 
 
-def iso_now() -> str:
-    """`new Date().toISOString()`: UTC, milliseconds, Z."""
-    now = datetime.now(timezone.utc)
+def iso_now(at_ms: Optional[float] = None) -> str:
+    """`new Date(at_ms ?? Date.now()).toISOString()`: UTC, milliseconds, Z."""
+    now = datetime.now(timezone.utc) if at_ms is None else datetime.fromtimestamp(at_ms / 1000, timezone.utc)
     return now.strftime('%Y-%m-%dT%H:%M:%S.') + f'{now.microsecond // 1000:03d}Z'
 
 

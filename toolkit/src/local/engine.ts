@@ -1,12 +1,12 @@
 import { randomUUID } from 'crypto';
-import { mkdirSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
-import { cpus } from 'os';
+import { cpus, tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { FAILURE_SORT_PREFIX, RECORDER_ENV, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
+import { Clock, FAILURE_SORT_PREFIX, RECORDER_ENV, RealClock, SKIP_TIME_ENV, SkipClock, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
 import { Failure, SessionDescription, UnumClient } from '../client';
 import { LocalApp, LocalFunction, LocalWorkflow, UsageError, recorderForwards, selectWorkflow } from './assembly';
 import { estimateUnits } from './capacity';
@@ -58,6 +58,12 @@ export interface EngineOptions {
    * endpoints, no sandbox processes. Python functions and functions outside workflows keep their sandboxes.
    */
   readonly inProcess?: boolean;
+  /**
+   * Waits, retry intervals and the re-invocations continuing them pass at once: the runtimes and the engine share a
+   * simulated clock (SKIP_TIME_ENV), so the trace and the session records show the simulated times.
+   * @default false
+   */
+  readonly skipTime?: boolean;
   /**
    * Replace nodes' user code (by node name) with functions of this process. Such a node runs in this process
    * whatever `inProcess` says (a function cannot cross into a sandbox process); the runtime around it is the same.
@@ -354,8 +360,14 @@ export class LocalEngine implements Invoker {
   /** Lambda Invoke calls answered with 429, since the engine started. */
   private throttled = 0;
 
+  /** Real, or simulated when EngineOptions.skipTime (shared with every runtime through skipFile). */
+  readonly clock: Clock;
+  private readonly skipDir?: string;
+
   private constructor(readonly options: EngineOptions) {
     this.app = options.app;
+    this.skipDir = options.skipTime === true ? mkdtempSync(join(tmpdir(), 'unum-clock-')) : undefined;
+    this.clock = this.skipDir === undefined ? new RealClock() : new SkipClock(join(this.skipDir, 'offset'));
     for (const fn of this.app.functions) this.functions.set(fn.functionName, fn);
   }
 
@@ -465,6 +477,7 @@ export class LocalEngine implements Invoker {
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
         // Lambda provides the AWS SDK v3 to Node.js functions; locally it is this package's copy.
         NODE_PATH: sdkNodePath(),
+        ...this.skipEnvironment(),
       },
       // Enough for one warm sandbox per function (as Lambda keeps them), or a long chain is all cold starts.
       maxSandboxes: o.maxSandboxes ?? Math.max(32, concurrency * 2, Math.min(this.app.functions.length, 256)),
@@ -492,6 +505,7 @@ export class LocalEngine implements Invoker {
         },
         timeoutScale: o.timeoutScale,
         sdkNodePath: sdkNodePath(),
+        environment: this.skipEnvironment(),
       }, this.app.functions.filter((f) => o.inProcess === true || (f.node !== undefined && overridden.has(f.node))));
     }
     this.writeState();
@@ -647,7 +661,7 @@ export class LocalEngine implements Invoker {
         attempt: request.attempt,
         duplicate: request.duplicate === true,
         reinvoked: attemptOf(request.payload) > 0,
-        startedAt: Date.now(),
+        startedAt: this.clock.now(),
         crashAt,
       };
       traceId = tracker.invocations.length;
@@ -670,9 +684,12 @@ export class LocalEngine implements Invoker {
       tracker.running++;
       tracker.emit();
     }
-    const outcome = this.host?.has(request.functionName)
+    const skippedBefore = this.clock.skippedMs();
+    const real = this.host?.has(request.functionName)
       ? await this.host.invoke(request, { crashAt })
       : await this.pool.invoke(request, { crashAt });
+    // The sandboxes time invocations on the real clock; what they skipped moves their end on the simulated one.
+    const outcome = { ...real, startedAt: real.startedAt + skippedBefore, endedAt: real.endedAt + this.clock.skippedMs() };
     if (record !== undefined && tracker !== undefined) {
       record.cold = outcome.cold;
       record.endedAt = outcome.endedAt;
@@ -714,6 +731,11 @@ export class LocalEngine implements Invoker {
     this.s3?.destroy();
     await Promise.all(this.servers.map((s) => s.stop().catch(() => undefined)));
     this.servers.length = 0;
+    if (this.skipDir !== undefined) rmSync(this.skipDir, { recursive: true, force: true });
+  }
+
+  private skipEnvironment(): Record<string, string> {
+    return this.clock instanceof SkipClock ? { [SKIP_TIME_ENV]: this.clock.file } : {};
   }
 
   /**

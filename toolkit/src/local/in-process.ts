@@ -30,6 +30,7 @@ interface RuntimeBundle {
   readConfig(env: Record<string, string | undefined>): unknown;
   loadUserHandler(spec: string | undefined, env: Record<string, string | undefined>): Promise<UserHandler>;
   crashAt(steps: string[]): unknown;
+  clockFromEnv(env: Record<string, string | undefined>): unknown;
 }
 
 /** A node's user code: the event and the unum context, as UnumHandler. */
@@ -47,6 +48,8 @@ export interface InProcessOptions {
   readonly timeoutScale?: number;
   /** Where the AWS SDK is (Lambda provides it to Node.js functions; a user module resolves it here as in a sandbox). */
   readonly sdkNodePath: string;
+  /** Added to each function's environment, as the sandboxes' base environment (e.g. SKIP_TIME_ENV). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 // The real module loader (not a test framework's registry): the bundle and user modules load as Lambda loads them.
@@ -83,7 +86,7 @@ class Hosted {
   }
 
   private create(crashAt: string | undefined): Runtime {
-    const env: Record<string, string> = { ...this.fn.environment, LAMBDA_TASK_ROOT: this.fn.codeDir };
+    const env: Record<string, string> = { ...this.host.options.environment, ...this.fn.environment, LAMBDA_TASK_ROOT: this.fn.codeDir };
     const write = (line: string): void => this.host.options.onLog?.(this.fn.functionName, line);
     // Debug lines only when the function asks for them (its log level), as its own logger would decide.
     const wanted = (env.AWS_LAMBDA_LOG_LEVEL || env.UNUM_LOG_LEVEL || 'info').toLowerCase();
@@ -113,6 +116,7 @@ class Hosted {
       faults: crashAt === undefined ? undefined : this.bundle.crashAt(crashAt.split(',').map((s) => s.trim())),
       logger,
       metricsWriter: write,
+      clock: this.bundle.clockFromEnv(env),
     }) as Runtime;
   }
 

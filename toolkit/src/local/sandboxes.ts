@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { delimiter, dirname, isAbsolute, join } from 'path';
+import { SKIP_TIME_ENV } from 'cdk-unum/lib/protocol';
 import { UsageError } from './assembly';
 import { InvokeRequest, InvokeResult } from './lambda-endpoint';
 import { privateTmpUnavailable, withPrivateTmp } from './private-tmp';
@@ -304,7 +305,9 @@ export class SandboxPool {
       if (env.PYTHONPYCACHEPREFIX) mkdirSync(env.PYTHONPYCACHEPREFIX, { recursive: true });
       // What the sandbox reads from the host: its code, layers, worker, interpreter and module paths (those under /tmp stay visible).
       const needed = [fn.codeDir, fn.handlerFile, ...fn.python?.path ?? [], command, ...args, env.PYTHONPYCACHEPREFIX ?? '',
-        ...(env.NODE_PATH ?? '').split(delimiter), ...this.pythonPrefixes, ...(fn.python ? [] : nodeModulesAbove(fn.codeDir))].filter(isAbsolute);
+        ...(env.NODE_PATH ?? '').split(delimiter), ...this.pythonPrefixes, ...(fn.python ? [] : nodeModulesAbove(fn.codeDir)),
+        // The simulated clock's directory (EngineOptions.skipTime): every sandbox writes the one shared time there.
+        ...(env[SKIP_TIME_ENV] ? [dirname(env[SKIP_TIME_ENV])] : [])].filter(isAbsolute);
       [command, args] = withPrivateTmp(tmp, needed, command, args);
     }
     const proc = spawn(command, args, {

@@ -75,6 +75,13 @@ export interface WorkflowTestRunnerProps {
    */
   readonly python?: string;
   /**
+   * Waits (every kind), retry intervals and the re-invocations continuing them pass at once, in both modes and for
+   * Node.js and Python functions: the runtimes and the engine share a simulated clock. The test's own clock is not
+   * touched; results, invocations and the report show the simulated times (a 1-hour Wait is a 1-hour gap).
+   * @default false
+   */
+  readonly skipTime?: boolean;
+  /**
    * Multiplies every function's timeout.
    * @default 1
    */
@@ -125,6 +132,7 @@ export class WorkflowTestRunner {
         servers,
         python: props.python,
         timeoutScale: props.timeoutScale,
+        skipTime: props.skipTime,
         concurrency: props.concurrency ?? (mode === WorkflowTestMode.FAST ? FAST_CONCURRENCY : undefined),
         inProcess: mode === WorkflowTestMode.FAST,
         overrides: props.overrides === undefined ? undefined : new Map(Object.entries(props.overrides)),

@@ -31,3 +31,9 @@ export const slow = async () => {
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   return 'too late';
 };
+
+/** Fails its first two attempts, so the Retry's intervals both pass before it succeeds. */
+export const flaky = async (input: Record<string, unknown>, ctx: UnumContext) => {
+  if (ctx.attempt < 2) throw Object.assign(new Error(`attempt ${ctx.attempt} failed`), { name: 'Flaky' });
+  return { ...input, attempts: ctx.attempt + 1 };
+};
