@@ -13,4 +13,6 @@ export * from './deadline';
 export * from './states';
 export * from './context';
 export * from './jsonata';
-export * from './clock';
+// The clocks are shared implementation, not protocol (no vectors): runtimes and the engine import them from './clock'.
+export type { Clock } from './clock';
+export { SKIP_TIME_ENV } from './clock';
