@@ -111,6 +111,9 @@ describe('errors a new user meets', () => {
     const crash = await unum('run', '--assembly', assembly, '--workflow', 'chain', '--crash-at', 'lunch', '--input', '1');
     expect(crash.code).toBe(2);
     expect(crash.stderr).toContain('--crash-at lunch is not a runtime step; the steps are: after-ingress');
+    const aimed = await unum('run', '--assembly', assembly, '--workflow', 'chain', '--crash-at', 'after-user-code', '--fault-nodes', 'Double,Halve', '--input', '1');
+    expect(aimed.code).toBe(2);
+    expect(aimed.stderr).toContain("--fault-nodes: the workflow has no function node 'Halve'; its function nodes are: Double, Increment");
   });
 
   test('status without a data directory', async () => {

@@ -104,6 +104,27 @@ describe.each([WorkflowTestMode.FAST, WorkflowTestMode.FAITHFUL])('%s mode', (mo
     expect(Object.values(result.report.commits)).toEqual([1, 1]);
   });
 
+  test('faults aimed at one node: only its invocations crash or are delivered twice', async () => {
+    const crashed = await runner.run({ workflow: 'chain', input: { n: 2 }, faults: { crashAt: 'after-checkpoint-write', nodes: ['Increment'] } });
+    expect(crashed.output).toBe(5);
+    expect(crashed.instance('Double').invocations).toBe(1);
+    expect(crashed.invocations.filter((i) => i.node === 'Increment').map((i) => [i.attempt, i.error?.errorType])).toEqual([
+      [0, 'Unum.SimulatedCrash'], [1, undefined],
+    ]);
+    const doubled = await runner.run({ workflow: 'chain', input: { n: 2 }, faults: { duplicateRate: 1, nodes: ['Increment'] } });
+    expect(doubled.output).toBe(5);
+    expect(doubled.invocations.filter((i) => i.node === 'Double').map((i) => i.duplicate)).toEqual([false]);
+    expect(doubled.invocations.filter((i) => i.node === 'Increment' && i.duplicate)).toHaveLength(1);
+    expect(Object.values(doubled.report.commits)).toEqual([1, 1]);
+  });
+
+  test('faults aimed at a node the workflow does not have, or store errors aimed at a node: refused, naming why', async () => {
+    await expect(runner.run({ workflow: 'chain', input: { n: 2 }, faults: { crashAt: 'after-checkpoint-write', nodes: ['Tripple'] } }))
+      .rejects.toThrow("--fault-nodes: the workflow has no function node 'Tripple'; its function nodes are: Double, Increment");
+    await expect(runner.run({ workflow: 'chain', input: { n: 2 }, faults: { throttleRate: 0.5, nodes: ['Double'] } }))
+      .rejects.toThrow(/--throttle-rate and --s3-error-rate cannot be aimed at nodes/);
+  });
+
   test('the function\'s timeout applies: user code that outlasts it fails the session naming the node', async () => {
     const result = await runner.run({ workflow: 'slow', input: {} });
     expect(result.status).toBe('FAILED');

@@ -80,6 +80,7 @@ Run options:
   --lambda-throttle-rate <p>  answer the functions' Lambda Invoke calls with TooManyRequestsException (429) with probability p
   --service-error-attempts <n>  attempts of a chosen SDK call that fail in a row (default 2; the runtime's SDK makes 5)
   --seed <n>             seed of the fault choices (default 1)
+  --fault-nodes <a,b>    aim crashes, duplicates and Lambda throttles at these nodes only (default: every node)
   --port <n>             port of the Lambda endpoint (default: any free port)
   --dynamodb-port <n>    port of the DynamoDB endpoint
   --s3-port <n>          port of the S3 endpoint
@@ -127,6 +128,7 @@ const OPTIONS = {
   'lambda-throttle-rate': { type: 'string' },
   'service-error-attempts': { type: 'string' },
   'seed': { type: 'string' },
+  'fault-nodes': { type: 'string' },
   'port': { type: 'string' },
   'dynamodb-port': { type: 'string' },
   's3-port': { type: 'string' },
@@ -227,6 +229,7 @@ async function run(values: Values, io: CliIO): Promise<number> {
     lambdaThrottleRate: optionalNumber(values['lambda-throttle-rate'], '--lambda-throttle-rate'),
     serviceErrorAttempts: optionalInteger(values['service-error-attempts'], '--service-error-attempts', 1),
     seed: optionalInteger(values.seed, '--seed'),
+    nodes: values['fault-nodes']?.split(',').map((n) => n.trim()).filter((n) => n !== ''),
   };
   validateFaults(faults);
   const concurrency = optionalInteger(values.concurrency, '--concurrency', 1);

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { FAULT_STEPS } from 'cdk-unum/lib/protocol/faults';
 import { UsageError } from './assembly';
+import { describeInstance } from './instance-legend';
 import { ServiceErrorCode } from './service-errors';
 
 /**
@@ -27,6 +28,11 @@ export interface FaultOptions {
   readonly serviceErrorAttempts?: number;
   /** Seed of the choices (default 1). */
   readonly seed?: number;
+  /**
+   * Aims crashes, duplicate deliveries and Lambda Invoke throttles at these nodes only (default: every node).
+   * DynamoDB and S3 errors cannot be aimed: a store request names no node, so they are refused together.
+   */
+  readonly nodes?: readonly string[];
 }
 
 /** The runtime's fault steps (src/protocol/faults.ts). */
@@ -34,8 +40,10 @@ export function faultSteps(): readonly string[] {
   return FAULT_STEPS;
 }
 
-export function validateFaults(faults: FaultOptions): void {
+/** `workflowNodes`: the nodes `faults.nodes` may name (unchecked when not given, e.g. before the app is read). */
+export function validateFaults(faults: FaultOptions, workflowNodes?: readonly string[]): void {
   const known = faultSteps();
+  validateAim(faults, workflowNodes);
   if (faults.crashAt !== undefined && !known.includes(faults.crashAt)) {
     throw new UsageError(`--crash-at ${faults.crashAt} is not a runtime step; the steps are: ${known.join(', ')}`);
   }
@@ -50,6 +58,20 @@ export function validateFaults(faults: FaultOptions): void {
   if (faults.seed !== undefined && !Number.isInteger(faults.seed)) throw new UsageError(`--seed must be an integer (got ${faults.seed})`);
 }
 
+function validateAim(faults: FaultOptions, workflowNodes: readonly string[] | undefined): void {
+  const aimed = faults.nodes;
+  if (aimed === undefined) return;
+  if (aimed.length === 0) throw new UsageError('--fault-nodes names no node: name the nodes to aim the faults at, or leave it out for every node');
+  if ((faults.throttleRate ?? 0) > 0 || (faults.s3ErrorRate ?? 0) > 0) {
+    throw new UsageError('--throttle-rate and --s3-error-rate cannot be aimed at nodes (a store request names none): '
+      + 'leave out --fault-nodes for them, or aim crashes, duplicates and --lambda-throttle-rate');
+  }
+  const unknown = workflowNodes === undefined ? [] : aimed.filter((n) => !workflowNodes.includes(n));
+  if (unknown.length > 0) {
+    throw new UsageError(`--fault-nodes: the workflow has no function node ${unknown.map((n) => `'${n}'`).join(', ')}; its function nodes are: ${workflowNodes!.join(', ')}`);
+  }
+}
+
 export class Chaos {
   private readonly seed: number;
   private readonly steps: readonly string[];
@@ -57,10 +79,17 @@ export class Chaos {
   private readonly calls = new Map<string, number>();
   /** Per request (service and content): how many were seen, and whether the last was chosen. */
   private readonly requests = new Map<string, { seen: number; chosen: boolean }>();
+  private readonly aimed?: ReadonlySet<string>;
 
   constructor(readonly faults: FaultOptions) {
     this.seed = faults.seed ?? 1;
     this.steps = faultSteps();
+    this.aimed = faults.nodes === undefined ? undefined : new Set(faults.nodes);
+  }
+
+  /** Whether faults may hit this instance (its node is aimed at, or faults are not aimed). */
+  aimedAt(instance: string): boolean {
+    return this.aimed === undefined || this.aimed.has(describeInstance(instance)?.node ?? instance.split('|')[0]);
   }
 
   /** The probability that a call to `service` is chosen to fail (0: none is, and requests need no inspection). */
@@ -79,7 +108,7 @@ export class Chaos {
    * (`retriesLeft` 0): injected crashes alone must not exhaust the retries.
    */
   crash(instance: string, ordinal: number, retriesLeft: number): string | undefined {
-    if (retriesLeft <= 0) return undefined;
+    if (retriesLeft <= 0 || !this.aimedAt(instance)) return undefined;
     if (this.faults.crashAt !== undefined && ordinal === 0) return this.faults.crashAt;
     const rate = this.faults.crashRate ?? 0;
     if (rate > 0 && this.uniform('crash', instance, ordinal) < rate) {
@@ -91,7 +120,7 @@ export class Chaos {
   /** Whether event number `ordinal` addressed to `instance` is delivered twice. */
   duplicate(instance: string, ordinal: number): boolean {
     const rate = this.faults.duplicateRate ?? 0;
-    return rate > 0 && this.uniform('duplicate', instance, ordinal) < rate;
+    return rate > 0 && this.aimedAt(instance) && this.uniform('duplicate', instance, ordinal) < rate;
   }
 
   /**

@@ -529,7 +529,7 @@ export class LocalEngine implements Invoker {
     if (this.busy) throw new Error('the local engine runs one session at a time');
     const workflow = typeof options.workflow === 'object' ? options.workflow : selectWorkflow(this.app, options.workflow);
     const faults = options.faults ?? {};
-    validateFaults(faults);
+    validateFaults(faults, workflow.functions.flatMap((fn) => (fn.node === undefined ? [] : [fn.node])));
     this.busy = true;
     const chaos = new Chaos(faults);
     const session = options.session ?? randomUUID();
@@ -778,7 +778,9 @@ export class LocalEngine implements Invoker {
     const tracker = this.tracker;
     const fn = this.functions.get(request.functionName);
     if (tracker === undefined || fn === undefined || request.userAgent?.includes(ENGINE_USER_AGENT)) return false;
-    const chosen = tracker.chaos.serviceError('lambda', `${fn.functionName} ${instanceOf(fn, request.payload)}`, request.call) !== undefined;
+    const instance = instanceOf(fn, request.payload);
+    if (!tracker.chaos.aimedAt(instance)) return false;
+    const chosen = tracker.chaos.serviceError('lambda', `${fn.functionName} ${instance}`, request.call) !== undefined;
     if (chosen) this.throttled++;
     return chosen;
   }
