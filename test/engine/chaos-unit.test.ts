@@ -48,3 +48,16 @@ test('service errors follow the seed, not the order of the requests; S3 gets bot
   expect(ask(new Chaos({ s3ErrorRate: 0.3, seed: 4 }), [...keys].reverse())).toEqual(a);
   expect(new Set(Object.values(a))).toEqual(new Set([undefined, 'SlowDown', 'InternalError']));
 });
+
+test('aimed faults hit only the named nodes, inside fan-outs too, and leave the other choices as they were', () => {
+  const aimed = new Chaos({ crashRate: 1, duplicateRate: 1, nodes: ['Count'] });
+  expect(aimed.crash('Count|0:3/0', 0, 2)).toBeDefined();
+  expect(aimed.duplicate('Count|0:3/0', 0)).toBe(true);
+  expect(aimed.crash('Split|0', 0, 2)).toBeUndefined();
+  expect(aimed.duplicate('Reduce|0:1/0', 0)).toBe(false);
+  expect(aimed.aimedAt('Counter|0')).toBe(false);
+  const every = new Chaos({ crashRate: 0.5, seed: 4 });
+  const some = new Chaos({ crashRate: 0.5, seed: 4, nodes: ['A'] });
+  const instances = Array.from({ length: 40 }, (_, i) => `A|0:${i}/0`);
+  expect(instances.map((i) => some.crash(i, 0, 2))).toEqual(instances.map((i) => every.crash(i, 0, 2)));
+});
