@@ -1,4 +1,4 @@
-import jsonata from 'jsonata';
+import type { Expression } from 'jsonata';
 import { DataFlowError } from './dataflow-error';
 import { callIntrinsicFunction, seededRandomFraction } from './intrinsics';
 
@@ -26,6 +26,31 @@ export interface JsonataFlow {
   readonly output?: unknown;
   /** Workflow variables assigned by the state, each a template (evaluated before the state's own assignments take effect). */
   readonly assign?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * jsonata, loaded on first use: a workflow without JSONata never pays for it at a cold start (esbuild keeps a
+ * require inside a function lazy in the runtime bundle).
+ */
+let jsonataModule: typeof import('jsonata') | undefined;
+function loadJsonata(): typeof import('jsonata') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  jsonataModule ??= require('jsonata') as typeof import('jsonata');
+  return jsonataModule;
+}
+
+/** Expressions compiled once per process (a warm sandbox reuses them); bounded, as a workflow's set of texts is. */
+const COMPILED_LIMIT = 1000;
+const compiledExpressions = new Map<string, Expression>();
+function compileJsonata(body: string): Expression {
+  let compiled = compiledExpressions.get(body);
+  if (compiled === undefined) {
+    compiled = loadJsonata()(body);
+    // Each evaluation binds its input, variables and $now in a frame of its own, so one compiled expression serves all.
+    if (compiledExpressions.size >= COMPILED_LIMIT) compiledExpressions.clear();
+    compiledExpressions.set(body, compiled);
+  }
+  return compiled;
 }
 
 /** The query language name, as in Amazon States Language's `QueryLanguage`. */
@@ -155,7 +180,7 @@ async function evaluateExpression(
 ): Promise<unknown> {
   let value: unknown;
   try {
-    const compiled = jsonata(jsonataBody(text));
+    const compiled = compileJsonata(jsonataBody(text));
     const bindings: Record<string, unknown> = { ...(variables ?? {}), ...FUNCTION_BINDINGS, states: statesBinding(states) };
     // The input (`$`) is the state's input too, as in Step Functions.
     value = await compiled.evaluate(states.input, bindings);
@@ -230,7 +255,7 @@ function expressionProblems(text: string, field: string): string[] {
   const body = jsonataBody(text);
   if (body === '') return [`${field}: '${text}' is an empty JSONata expression`];
   try {
-    jsonata(body);
+    compileJsonata(body);
   } catch (e) {
     return [`${field}: the JSONata expression '${text}' does not parse (${describe(e)})`];
   }
