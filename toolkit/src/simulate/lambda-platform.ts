@@ -55,7 +55,6 @@ export interface LambdaFunctionStats {
 }
 
 interface Environment {
-  idleSince: number;
   busy: boolean;
   // Counts idle periods, so an expiry timer set for an earlier one is ignored.
   releases: number;
@@ -69,7 +68,7 @@ class LambdaFunction {
   public readonly memoryGb: number;
   public readonly initTime: Sampler;
   public readonly serviceTime: Sampler;
-  // idle[head..] ordered by idleSince: the newest at the end is reused first, the oldest at the head expires first.
+  // idle[head..] in the order they were freed: the newest at the end is reused first, the oldest at the head expires first.
   public idle: Environment[] = [];
   public head = 0;
   // The creation times of the last `scalingLimit` environments, as a ring.
@@ -186,6 +185,7 @@ export class LambdaPlatform {
       fn.throttled.concurrency++;
       return 'concurrency';
     }
+    fn.account(now);
     let env = fn.popNewestIdle();
     let init = 0;
     const cold = !env;
@@ -197,18 +197,16 @@ export class LambdaPlatform {
       }
       fn.created[fn.createdNext] = now;
       fn.createdNext = (fn.createdNext + 1) % this.scalingLimit;
-      fn.account(now);
       fn.instances++;
       fn.environmentsCreated++;
       fn.peakInstances = Math.max(fn.peakInstances, fn.instances);
-      env = { idleSince: now, busy: true, releases: 0 };
+      env = { busy: true, releases: 0 };
       init = fn.initTime(this.sim.random);
       fn.billedInit += billedSeconds(init) * fn.memoryGb;
       fn.cold++;
     } else {
       fn.warm++;
     }
-    fn.account(now);
     env.busy = true;
     fn.running++;
     if (reserved === undefined) this.unreservedRunning++;
@@ -257,12 +255,10 @@ export class LambdaPlatform {
   }
 
   private release(fn: LambdaFunction, env: Environment): void {
-    const now = this.sim.now;
-    fn.account(now);
+    fn.account(this.sim.now);
     fn.running--;
     if (fn.spec.reservedConcurrency === undefined) this.unreservedRunning--;
     env.busy = false;
-    env.idleSince = now;
     const period = ++env.releases;
     fn.pushIdle(env);
     this.sim.schedule(this.idleTimeout, () => {
