@@ -3,6 +3,7 @@ import { dirname, join } from 'path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { SKIP_TIME_ENV } from 'cdk-unum/lib/protocol';
 import { LocalFunction } from './assembly';
 import { InvokeRequest } from './lambda-endpoint';
 import { SandboxOutcome } from './sandboxes';
@@ -31,6 +32,13 @@ interface RuntimeBundle {
   loadUserHandler(spec: string | undefined, env: Record<string, string | undefined>): Promise<UserHandler>;
   crashAt(steps: string[]): unknown;
   clockFromEnv(env: Record<string, string | undefined>): unknown;
+}
+
+/** The layer's clock (src/protocol/clock.ts), as the bundle builds it. */
+interface HostedClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  skippedMs(): number;
 }
 
 /** A node's user code: the event and the unum context, as UnumHandler. */
@@ -116,7 +124,7 @@ class Hosted {
       faults: crashAt === undefined ? undefined : this.bundle.crashAt(crashAt.split(',').map((s) => s.trim())),
       logger,
       metricsWriter: write,
-      clock: this.bundle.clockFromEnv(env),
+      clock: this.host.quietOnStop(this.bundle.clockFromEnv(env) as HostedClock, Boolean(env[SKIP_TIME_ENV])),
     }) as Runtime;
   }
 
@@ -137,6 +145,8 @@ export class InProcessHost {
   private readonly hosted = new Map<string, Hosted>();
   /** One bundle instance per layer file (functions of one layer share its code, as they share the layer). */
   private readonly bundles = new Map<string, RuntimeBundle>();
+  private stopped = false;
+  private readonly sleeps = new Set<NodeJS.Timeout>();
 
   constructor(readonly options: InProcessOptions, functions: readonly LocalFunction[]) {
     const { region, credentials, endpoints } = options;
@@ -206,7 +216,34 @@ export class InProcessHost {
     }
   }
 
+  /**
+   * The clock as the runtimes get it: once the host stops, a sleep never ends (a real timer is dropped), so an
+   * invocation still waiting (a Wait, a retry interval) goes quiet instead of calling endpoints that are gone.
+   */
+  quietOnStop(clock: HostedClock, skipping: boolean): HostedClock {
+    const never = new Promise<void>(() => undefined);
+    return {
+      now: () => clock.now(),
+      skippedMs: () => clock.skippedMs(),
+      sleep: (ms) => {
+        if (this.stopped) return never;
+        // Simulated time passes at once (the clock's own sleep); a real sleep is a timer the host can drop.
+        if (skipping) return clock.sleep(ms).then(() => (this.stopped ? never : undefined));
+        return new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.sleeps.delete(timer);
+            resolve();
+          }, Math.max(0, ms));
+          this.sleeps.add(timer);
+        });
+      },
+    };
+  }
+
   stop(): void {
+    this.stopped = true;
+    for (const timer of this.sleeps) clearTimeout(timer);
+    this.sleeps.clear();
     this.clients.dynamodb.destroy();
     this.clients.s3.destroy();
     this.clients.lambda.destroy();
