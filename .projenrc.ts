@@ -82,6 +82,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsconfigDev: {
     include: ['../lambda-runtime/**/*.ts', '../integ/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../toolkit/src/**/*.ts'],
+    // bench/durable needs the Durable packages, which only that bench installs (its own lockfile), never npm ci.
+    exclude: ['node_modules', '../bench/durable'],
     compilerOptions: {
       paths: { 'cdk-unum': ['../src'], 'cdk-unum/lib/*': ['../src/*'] },
     },
@@ -122,6 +124,7 @@ slowTests.spawn(bundleRuntime);
 slowTests.exec('jest --ci --coverage=false --forceExit --testPathIgnorePatterns=/node_modules/ --testMatch "<rootDir>/test/**/*.slow.test.ts" --passWithNoTests');
 slowTests.exec('jest --ci --coverage=false --forceExit test/engine/chaos.test.ts');
 // The toolkit's 'cdk-unum' imports resolve to src/ through the dev tsconfig's paths.
+project.eslint?.addIgnorePattern('bench/durable/');
 project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './test/tsconfig.json']);
 project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
 
