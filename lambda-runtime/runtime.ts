@@ -415,7 +415,8 @@ export class Runtime {
   /** The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked). */
   async timeOut(inv: Invocation): Promise<void> {
     const { envelope, instance } = inv;
-    const ended = await timeOutSession(this.store, envelope, { node: envelope.node, instance, deadline: envelope.deadline!, redrive: this.redrivePoint(inv) });
+    const at = { node: envelope.node, instance, deadline: envelope.deadline!, redrive: this.redrivePoint(inv) };
+    const ended = await timeOutSession(this.store, envelope, at);
     if (ended !== undefined) {
       inv.metrics.sessionTimedOut(ended);
       inv.logger.error('the session ran past its timeout: recorded TIMED_OUT, no successor invoked', {

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSyn
 import { join } from 'path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ROOT, startEngine, synthApp } from './support';
+import { ATTR, SESSION_ATTR, sessionItemKey } from '../../src/protocol';
 import { RedriveError } from '../../toolkit/src/client';
 import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
 import { LocalEngine } from '../../toolkit/src/local/engine';
-import { ATTR, SESSION_ATTR, sessionItemKey } from '../../src/protocol';
 
 /**
  * Redrive through the engine (test/engine/apps/redrive.ts): a Map of 100

@@ -20,7 +20,7 @@ new UnumWorkflow(stack, 'redrive-map', {
 new UnumWorkflow(stack, 'redrive-map-handled', {
   definition: Chain.start(new UnumFunction(stack, 'RhStart', { entry: code, handler: 'identity' }))
     .next(new Map(stack, 'RhItems', { itemsPath: '$.items' }).itemProcessor(new UnumFunction(stack, 'RhItem', { entry: code, handler: 'flaky' }))
-    .addCatch(new UnumFunction(stack, 'RhCaught', { entry: code, handler: 'total' }), { errors: ['SomethingElse'] })
+      .addCatch(new UnumFunction(stack, 'RhCaught', { entry: code, handler: 'total' }), { errors: ['SomethingElse'] })
       .next(new UnumFunction(stack, 'RhTotal', { entry: code, handler: 'total', parameters: joinParameters }))),
 });
 

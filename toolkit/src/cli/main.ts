@@ -339,7 +339,10 @@ async function redrive(args: string[], values: Values, io: CliIO): Promise<numbe
   try {
     const workflow = selectWorkflow(app, values.workflow ?? recorded);
     engine = await engineModule().LocalEngine.start({
-      app, dataDir, concurrency: optionalInteger(values.concurrency, '--concurrency', 1), java: values.java,
+      app,
+      dataDir,
+      concurrency: optionalInteger(values.concurrency, '--concurrency', 1),
+      java: values.java,
       onLog: (fn, line) => {
         logs.add(fn, line);
         if (values.verbose) io.stderr.write(`[${fn}] ${line}\n`);
@@ -348,7 +351,8 @@ async function redrive(args: string[], values: Values, io: CliIO): Promise<numbe
     const progress = progressDisplay(io.stderr, progressOn, styleFor(io.stderr));
     let report: SessionReport;
     try {
-      report = await engine.redrive({ workflow, session, onProgress: progress.update, timeoutMs: timeout === undefined ? undefined : timeout * 1000 });
+      const timeoutMs = timeout === undefined ? undefined : timeout * 1000;
+      report = await engine.redrive({ workflow, session, onProgress: progress.update, timeoutMs });
     } catch (e) {
       if ((e as Error).name !== 'Unum.RedriveRefused') throw e;
       io.stderr.write(`unum: ${(e as Error).message}\n`);

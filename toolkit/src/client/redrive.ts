@@ -68,10 +68,17 @@ export async function redriveSession(store: Store, lambda: LambdaClient, ref: Se
   // The workflow's timeout runs again from the redrive, as in Step Functions.
   const oldDeadline = item[SESSION_ATTR.DEADLINE]?.N;
   const startedAt = Date.parse(item[SESSION_ATTR.START]?.S ?? '');
-  const deadline = oldDeadline === undefined ? undefined : now + Math.max(0, Number(oldDeadline) - (Number.isNaN(startedAt) ? Number(oldDeadline) : startedAt));
+  const timeoutMs = Number(oldDeadline) - (Number.isNaN(startedAt) ? Number(oldDeadline) : startedAt);
+  const deadline = oldDeadline === undefined ? undefined : now + Math.max(0, timeoutMs);
   const names: Record<string, string> = {
-    '#st': SESSION_ATTR.STATUS, '#rc': SESSION_ATTR.REDRIVE_COUNT, '#rt': SESSION_ATTR.REDRIVE_TIME, '#end': SESSION_ATTR.END,
-    '#err': SESSION_ATTR.ERROR, '#cause': SESSION_ATTR.CAUSE, '#node': SESSION_ATTR.NODE, '#inst': SESSION_ATTR.INSTANCE,
+    '#st': SESSION_ATTR.STATUS,
+    '#rc': SESSION_ATTR.REDRIVE_COUNT,
+    '#rt': SESSION_ATTR.REDRIVE_TIME,
+    '#end': SESSION_ATTR.END,
+    '#err': SESSION_ATTR.ERROR,
+    '#cause': SESSION_ATTR.CAUSE,
+    '#node': SESSION_ATTR.NODE,
+    '#inst': SESSION_ATTR.INSTANCE,
   };
   const values: Item = {
     ':run': { S: SESSION_STATUS.RUNNING }, ':was': { S: status }, ':rc': { N: String(count) }, ':rt': { S: new Date(now).toISOString() },
