@@ -101,19 +101,15 @@ export const REDRIVE_ATTR = {
   REDRIVEN: 'redriven',
 } as const;
 
-/** Sort keys of the failed branches of one attempt of a fan-out start with this (see fanoutBranchFailureItemKey). */
-export function fanoutBranchFailurePrefix(attempt: number): string {
-  return `B#${attempt}#`;
-}
-
 /**
  * A branch or item of a Parallel or Map that handles failures, which failed
  * for good in `attempt` (its failure went to the fan-out's origin, not to the
  * session): when the origin then fails the session, a redrive re-invokes
- * these, not the origin. It shares the fan-out's partition.
+ * these, not the origin. It shares the fan-out's partition; with an empty
+ * `branch`, its sort key is the prefix of all of that attempt's.
  */
 export function fanoutBranchFailureItemKey(ref: SessionRef, fanoutInstance: string, attempt: number, branch: string): ItemKey {
-  return { pk: fanoutProgressItemKey(ref, fanoutInstance).pk, sk: `${fanoutBranchFailurePrefix(attempt)}${branch}` };
+  return { pk: fanoutProgressItemKey(ref, fanoutInstance).pk, sk: `B#${attempt}#${branch}` };
 }
 
 /** Partition key of a join's items (see join.ts). */

@@ -3,7 +3,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Item, SESSION_ATTR, Store } from 'cdk-unum/lib/client/store';
 import {
   ATTR, Envelope, FAILURE_SORT_PREFIX, FANOUT_FAILURE_CLAIM_ATTR, ItemKey, REDRIVE_ATTR, SESSION_STATUS, SessionRef,
-  fanoutBranchFailurePrefix, fanoutFailureItemKey, fanoutProgressItemKey, sessionItemKey,
+  fanoutBranchFailureItemKey, fanoutFailureItemKey, sessionItemKey,
 } from 'cdk-unum/lib/protocol';
 
 /**
@@ -140,7 +140,8 @@ Promise<{ points: Point[]; claims: ItemKey[]; done: ItemKey[]; lost: string[] }>
       out.points.push({ key, instance, envelope, functionName });
       continue;
     }
-    const branches = await query(store, fanoutProgressItemKey(ref, f.instance).pk, fanoutBranchFailurePrefix(f.attempt));
+    const all = fanoutBranchFailureItemKey(ref, f.instance, f.attempt, '');
+    const branches = await query(store, all.pk, all.sk);
     const inner = await collect(store, ref, branches);
     if (inner.points.length === 0 && inner.lost.length === 0) {
       out.lost.push(`${instance} (its failed branches of attempt ${f.attempt} left no record)`);
