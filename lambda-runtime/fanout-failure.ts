@@ -1,8 +1,9 @@
+import { RedrivePoint, redriveAttrs } from './session';
 import { Store } from '../src/client/store';
 import {
   ENVELOPE_VERSION, ERROR_EXCEED_TOLERATED, Envelope, FANOUT_ATTEMPT_ATTR, FANOUT_FAILURE_CLAIM_ATTR, FANOUT_ORIGIN_ATTR, FanoutFailure, FanoutOrigin,
   Frame, SessionRef, TOLERATED_FAILURES_ATTR,
-  exceedsTolerance, fanoutFailureItemKey, fanoutProgressItemKey, instanceKey, toleratedFailuresItemKey,
+  exceedsTolerance, fanoutBranchFailureItemKey, fanoutFailureItemKey, fanoutProgressItemKey, instanceKey, toleratedFailuresItemKey,
 } from '../src/protocol';
 
 /** What a failing branch does about its failure, decided against the store (see reportFanoutFailure). */
@@ -26,7 +27,7 @@ export type FanoutReport =
  * own redeliveries, which carry the same instance) reports to the origin.
  */
 export async function reportFanoutFailure(store: Store, ref: SessionRef, frames: readonly Frame[],
-  failure: { instance: string; error: string; cause: string }): Promise<FanoutReport> {
+  failure: { instance: string; error: string; cause: string }, redrive?: RedrivePoint): Promise<FanoutReport> {
   let k = frames.length - 1;
   while (k >= 0 && frames[k].attempt === undefined) k--;
   if (k < 0) return { kind: 'none' };
@@ -58,6 +59,11 @@ export async function reportFanoutFailure(store: Store, ref: SessionRef, frames:
     }
   }
   if (report.item === undefined) {
+    // Claimant or not, the branch is where a redrive resumes once the origin fails the session for this attempt.
+    if (redrive !== undefined) {
+      await store.put(fanoutBranchFailureItemKey(ref, instance, attempt, failure.instance),
+        { node: { S: redrive.envelope.node }, instance: { S: failure.instance }, ...redriveAttrs(redrive) });
+    }
     const before = await store.update(fanoutFailureItemKey(ref, instance, attempt), { set: '#c = if_not_exists(#c, :c)' }, { '#c': FANOUT_FAILURE_CLAIM_ATTR },
       { ':c': { S: failure.instance } }, undefined, 'UPDATED_OLD');
     const holder = before?.[FANOUT_FAILURE_CLAIM_ATTR]?.S;

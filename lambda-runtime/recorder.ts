@@ -95,9 +95,11 @@ export async function recordFailure(record: DestinationRecord, o: RecorderOption
     ].join('; ');
     // A branch of a Parallel or Map that handles failures, crashed before it committed: the fan-out decides (retry, catch).
     const e = target.envelope;
+    // A redrive re-invokes the event Lambda gave up on, by the ARN Lambda named (its qualifier included).
+    const redrive = e !== undefined && ctx.functionArn ? { envelope: e, functionName: ctx.functionArn } : undefined;
     if (e !== undefined && !committed && e.frames.some((f) => f.attempt !== undefined)
       && e.fanoutFailure === undefined && e.issue === undefined && e.fanouts === undefined && e.waits === undefined) {
-      const report = await reportFanoutFailure(o.store, ref, e.frames, { instance: target.instance, error, cause });
+      const report = await reportFanoutFailure(o.store, ref, e.frames, { instance: target.instance, error, cause }, redrive);
       if (report.kind === 'report' || report.kind === 'absorbed') {
         if (report.kind === 'report') {
           await o.clients.lambda.send(new InvokeCommand({
@@ -112,7 +114,7 @@ export async function recordFailure(record: DestinationRecord, o: RecorderOption
         return { recorded: false };
       }
     }
-    const outcome = await failSession(o.store, ref, { node: target.node, instance: target.instance, error, cause }, target.start);
+    const outcome = await failSession(o.store, ref, { node: target.node, instance: target.instance, error, cause, redrive }, target.start);
     recorded = outcome.recorded;
     // The recorder is no node of the workflow: only the workflow's session counts.
     const metrics = new Metrics(o.workflow, undefined, { session: target.session, failedNode: target.node });

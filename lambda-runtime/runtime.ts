@@ -8,7 +8,9 @@ import { trackGarbage } from './gc';
 import { invocationFields, jsonLogger, withFields } from './log';
 import { LineWriter, Metrics } from './metrics';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
-import { FailureRecord, SessionTimedOut, createSession, failSession, sessionDeadline, succeedSession, timeOutSession } from './session';
+import {
+  FailureRecord, RedrivePoint, SessionTimedOut, createSession, failSession, sessionDeadline, succeedSession, timeOutSession,
+} from './session';
 import { isSqsBatch, startSqsBatch } from './sqs';
 import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
@@ -110,7 +112,7 @@ export class Runtime {
   readonly logger: Logger;
   private handlerPromise?: Promise<UnumHandler>;
   /** $$.Execution.Input / StartTime, read once per invocation. */
-  private readonly sessionRecords = new WeakMap<Invocation, Promise<{ startTime?: string; input?: unknown }>>();
+  private readonly sessionRecords = new WeakMap<Invocation, Promise<{ startTime?: string; input?: unknown; redriveCount?: number }>>();
 
   readonly clock: Clock;
 
@@ -192,7 +194,7 @@ export class Runtime {
 
   /** Records the failure on the session; counts the session failed (and started) when this write ended (and created) it. */
   async failSession(inv: Invocation, failure: FailureRecord, create = false): Promise<void> {
-    const outcome = await failSession(this.store, inv.envelope, failure, create);
+    const outcome = await failSession(this.store, inv.envelope, { ...failure, redrive: this.redrivePoint(inv) }, create);
     if (outcome.created) inv.metrics.sessionStarted();
     if (outcome.ended !== undefined) inv.metrics.sessionFailed(outcome.ended);
   }
@@ -203,7 +205,8 @@ export class Runtime {
    * fail), else the session fails.
    */
   async failInScope(inv: Invocation, failure: FailureRecord, frames: readonly Frame[]): Promise<void> {
-    const report = await reportFanoutFailure(this.store, inv.envelope, frames, { instance: failure.instance, error: failure.error, cause: failure.cause ?? '' });
+    const report = await reportFanoutFailure(this.store, inv.envelope, frames,
+      { instance: failure.instance, error: failure.error, cause: failure.cause ?? '' }, this.redrivePoint(inv));
     switch (report.kind) {
       case 'none':
         return this.failSession(inv, failure);
@@ -217,6 +220,15 @@ export class Runtime {
           error: report.envelope.fanoutFailure!.error, fanout: report.envelope.fanoutFailure!.instance, functionName: report.functionName,
         });
         await this.invoke(report.functionName, report.envelope);
+    }
+  }
+
+  /** Where a redrive resumes this invocation: its envelope, re-invoked by the name its predecessors use. */
+  private redrivePoint(inv: Invocation): RedrivePoint | undefined {
+    try {
+      return { envelope: inv.envelope, functionName: this.ownName(inv, 'record where a redrive resumes') };
+    } catch {
+      return undefined;
     }
   }
 
@@ -403,7 +415,8 @@ export class Runtime {
   /** The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked). */
   async timeOut(inv: Invocation): Promise<void> {
     const { envelope, instance } = inv;
-    const ended = await timeOutSession(this.store, envelope, { node: envelope.node, instance, deadline: envelope.deadline! });
+    const at = { node: envelope.node, instance, deadline: envelope.deadline!, redrive: this.redrivePoint(inv) };
+    const ended = await timeOutSession(this.store, envelope, at);
     if (ended !== undefined) {
       inv.metrics.sessionTimedOut(ended);
       inv.logger.error('the session ran past its timeout: recorded TIMED_OUT, no successor invoked', {
@@ -550,14 +563,18 @@ export class Runtime {
     });
   }
 
-  /** The session's start time and input, from one consistent read of its record. */
-  private sessionFacts(inv: Invocation): Promise<{ startTime?: string; input?: unknown }> {
+  /** The session's start time, input and redrive count, from one consistent read of its record. */
+  private sessionFacts(inv: Invocation): Promise<{ startTime?: string; input?: unknown; redriveCount?: number }> {
     let facts = this.sessionRecords.get(inv);
     if (facts === undefined) {
       facts = (async () => {
         const item = await this.store.get(sessionItemKey(inv.envelope));
         if (item === undefined) return {};
-        return { startTime: item[SESSION_ATTR.START]?.S, input: await this.store.decodeValue(inv.envelope, item, SESSION_ATTR.INPUT_PREFIX) };
+        return {
+          startTime: item[SESSION_ATTR.START]?.S,
+          input: await this.store.decodeValue(inv.envelope, item, SESSION_ATTR.INPUT_PREFIX),
+          redriveCount: Number(item[SESSION_ATTR.REDRIVE_COUNT]?.N ?? 0),
+        };
       })();
       this.sessionRecords.set(inv, facts);
     }

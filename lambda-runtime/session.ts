@@ -1,6 +1,8 @@
 import { SessionEnded } from './metrics';
 import { Item, SESSION_ATTR, Store } from '../src/client/store';
-import { ERROR_TIMEOUT, SESSION_STATUS, SessionRef, failureItemKey, sessionItemKey, timeoutCause } from '../src/protocol';
+import {
+  ERROR_TIMEOUT, Envelope, ITEM_VALUE_LIMIT, REDRIVE_ATTR, SESSION_STATUS, SessionRef, failureItemKey, sessionItemKey, timeoutCause,
+} from '../src/protocol';
 
 /** Session record writes. Each is one conditional request, so duplicates are harmless. */
 
@@ -51,9 +53,47 @@ export class SessionTimedOut extends Error {
  * started and ended if this write ended it, else undefined.
  */
 export async function timeOutSession(store: Store, session: SessionRef,
-  at: { node: string; instance: string; deadline: number }): Promise<SessionEnded | undefined> {
-  return endWithError(store, session, SESSION_STATUS.TIMED_OUT,
-    { node: at.node, instance: at.instance, error: ERROR_TIMEOUT, cause: timeoutCause(at.deadline) }, new Date().toISOString());
+  at: { node: string; instance: string; deadline: number; redrive?: RedrivePoint }): Promise<SessionEnded | undefined> {
+  const f: FailureRecord = { node: at.node, instance: at.instance, error: ERROR_TIMEOUT, cause: timeoutCause(at.deadline), redrive: at.redrive };
+  const time = new Date().toISOString();
+  const ended = await endWithError(store, session, SESSION_STATUS.TIMED_OUT, f, time);
+  // Every instance the deadline stopped is where a redrive resumes, not only the one that ended the session.
+  if (at.redrive !== undefined && (ended !== undefined || stopped((await store.get(sessionItemKey(session)))?.[SESSION_ATTR.STATUS]?.S))) {
+    await putFailure(store, session, f, time);
+  }
+  return ended;
+}
+
+/** Whether a session with this status keeps failure records: it ended FAILED or TIMED_OUT, and a redrive may resume it. */
+function stopped(status: string | undefined): boolean {
+  return status === SESSION_STATUS.FAILED || status === SESSION_STATUS.TIMED_OUT;
+}
+
+/**
+ * Where a redrive resumes an instance: the envelope it was invoked with
+ * and the function name that invokes it (REDRIVE_ATTR).
+ */
+export interface RedrivePoint {
+  readonly envelope: Envelope;
+  readonly functionName: string;
+}
+
+/**
+ * The attributes of a redrive point. An envelope too large for an item
+ * (an inline input near the item limit) is not kept: a redrive then names
+ * the instance it cannot resume.
+ */
+export function redriveAttrs(point: RedrivePoint | undefined): Item {
+  if (point === undefined) return {};
+  const envelope = JSON.stringify(point.envelope);
+  if (Buffer.byteLength(envelope) > ITEM_VALUE_LIMIT) return { [REDRIVE_ATTR.FUNCTION]: { S: point.functionName } };
+  return { [REDRIVE_ATTR.ENVELOPE]: { S: envelope }, [REDRIVE_ATTR.FUNCTION]: { S: point.functionName } };
+}
+
+async function putFailure(store: Store, session: SessionRef, f: FailureRecord, time: string): Promise<void> {
+  await store.put(failureItemKey(session, f.instance), {
+    node: { S: f.node }, instance: { S: f.instance }, error: { S: f.error }, cause: { S: f.cause ?? '' }, time: { S: time }, ...redriveAttrs(f.redrive),
+  });
 }
 
 /**
@@ -92,12 +132,14 @@ export interface FailureRecord {
   readonly instance: string;
   readonly error: string;
   readonly cause?: string;
+  /** Where a redrive resumes this instance (absent: the failure is recorded, the instance cannot be redriven). */
+  readonly redrive?: RedrivePoint;
 }
 
 /**
  * Moves a RUNNING session to FAILED with this failure as its error, and
- * keeps the failure record under the session (a FAILED session keeps every
- * later failure too). A session that SUCCEEDED, or that does not exist, is
+ * keeps the failure record under the session (a FAILED or TIMED_OUT
+ * session keeps every later failure too: a redrive resumes each). A session that SUCCEEDED, or that does not exist, is
  * left alone: a late or forged failure must not change what has ended nor
  * create sessions. `create` makes the session (FAILED) when it does not
  * exist yet: a start that never got to create it.
@@ -124,13 +166,11 @@ export async function failSession(store: Store, session: SessionRef, f: FailureR
       // Lost a race with the session's creation: decide again on what exists now.
       if (!made.created) return failSession(store, session, f);
       outcome = { recorded: true, created: true, ended: { startedAt: time, endedAt: time } };
-    } else if (status !== SESSION_STATUS.FAILED) {
+    } else if (!stopped(status)) {
       return { recorded: false };
     }
   }
-  await store.put(failureItemKey(session, f.instance), {
-    node: { S: f.node }, instance: { S: f.instance }, error: { S: f.error }, cause: { S: cause }, time: { S: time },
-  });
+  await putFailure(store, session, { ...f, cause }, time);
   return outcome;
 }
 

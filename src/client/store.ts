@@ -105,18 +105,18 @@ export class Store {
   }
 
   /**
-   * UpdateItem with SET and ADD clauses (the TTL is set too); returns the
+   * UpdateItem with SET, ADD and REMOVE clauses (the TTL is set too); returns the
    * updated attributes (`true`: their new values, 'UPDATED_OLD': their
    * values before), or undefined when the condition does not hold.
    */
-  async update(key: ItemKey, clauses: { set?: string; add?: string }, names: Record<string, string>, values: Item,
+  async update(key: ItemKey, clauses: { set?: string; add?: string; remove?: string }, names: Record<string, string>, values: Item,
     condition?: string, returnValues: boolean | 'UPDATED_OLD' = false): Promise<Item | undefined> {
     const set = `SET ${clauses.set ? `${clauses.set}, ` : ''}#ttl = if_not_exists(#ttl, :ttl)`;
     try {
       const out = await this.dynamodb.send(new UpdateItemCommand({
         TableName: this.table,
         Key: keyOf(key),
-        UpdateExpression: clauses.add ? `${set} ADD ${clauses.add}` : set,
+        UpdateExpression: `${set}${clauses.add ? ` ADD ${clauses.add}` : ''}${clauses.remove ? ` REMOVE ${clauses.remove}` : ''}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: { ...names, '#ttl': ATTR.TTL },
         ExpressionAttributeValues: { ...values, ':ttl': { N: String(Math.floor(Date.now() / 1000) + this.ttlSeconds) } },

@@ -22,6 +22,8 @@ export interface ContextFacts {
   readonly startTime?: string;
   /** From the session record: absent when no template reads it. */
   readonly input?: unknown;
+  /** From the session record (SESSION_ATTR.REDRIVE_COUNT): absent when no template reads it, 0 when never redriven. */
+  readonly redriveCount?: number;
   /** Inside a Map's itemSelector: the item. */
   readonly mapItem?: { readonly index: number; readonly value: unknown };
 }
@@ -45,7 +47,7 @@ export function contextObject(facts: ContextFacts): Record<string, unknown> {
   const execution: Record<string, unknown> = {
     Id: `${prefix}:execution:${facts.workflow}:${facts.session}`,
     Name: facts.session,
-    RedriveCount: 0,
+    RedriveCount: facts.redriveCount ?? 0,
   };
   if (facts.input !== undefined) execution.Input = facts.input;
   if (facts.startTime !== undefined) execution.StartTime = facts.startTime;
@@ -120,7 +122,7 @@ export function readsContext(template: unknown): boolean {
   return contextPaths(template).length > 0;
 }
 
-/** Whether a template reads the session record's facts (Execution.Input or StartTime, or an object holding them). */
+/** Whether a template reads the session record's facts (Execution.Input, StartTime or RedriveCount, or an object holding them). */
 export function readsSessionRecord(template: unknown): boolean {
   return contextPaths(template).some(readsSessionField);
 }
@@ -133,7 +135,7 @@ function readsSessionField(path: string): boolean {
     return false;
   }
   return dotted === '' || dotted === 'Execution' || dotted === 'Execution.StartTime'
-    || dotted === 'Execution.Input' || dotted.startsWith('Execution.Input.');
+    || dotted === 'Execution.Input' || dotted.startsWith('Execution.Input.') || dotted === 'Execution.RedriveCount';
 }
 
 /** A `$$` path as dotted segments after `$$` (`$$.Execution['Input']` → `Execution.Input`). */

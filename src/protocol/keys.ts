@@ -87,6 +87,31 @@ export function failureItemKey(ref: SessionRef, instance: string): ItemKey {
   return { pk: sessionItemKey(ref).pk, sk: `${FAILURE_SORT_PREFIX}${instance}` };
 }
 
+/**
+ * Attributes of a failure record (failureItemKey) and of a failed fan-out
+ * branch (fanoutBranchFailureItemKey) that a redrive needs: the envelope of
+ * the invocation that failed (JSON) and the function name it was invoked by,
+ * so a client re-invokes it without any other record of the deployment.
+ * REDRIVEN: the redrive count that re-invoked it (absent: not yet); a new
+ * failure of the instance replaces the record and so clears it.
+ */
+export const REDRIVE_ATTR = {
+  ENVELOPE: 'envelope',
+  FUNCTION: 'function',
+  REDRIVEN: 'redriven',
+} as const;
+
+/**
+ * A branch or item of a Parallel or Map that handles failures, which failed
+ * for good in `attempt` (its failure went to the fan-out's origin, not to the
+ * session): when the origin then fails the session, a redrive re-invokes
+ * these, not the origin. It shares the fan-out's partition; with an empty
+ * `branch`, its sort key is the prefix of all of that attempt's.
+ */
+export function fanoutBranchFailureItemKey(ref: SessionRef, fanoutInstance: string, attempt: number, branch: string): ItemKey {
+  return { pk: fanoutProgressItemKey(ref, fanoutInstance).pk, sk: `B#${attempt}#${branch}` };
+}
+
 /** Partition key of a join's items (see join.ts). */
 export function joinKeyBase(ref: SessionRef, joinInstance: string): string {
   return `${workflowKeyPrefix(ref.workflow)}J#${ref.session}#${joinInstance}`;
@@ -239,6 +264,10 @@ export const SESSION_ATTR = {
   TRACE: 'traceId',
   /** N, epoch ms: the start plus the workflow's timeout (absent without one); every envelope carries it too. */
   DEADLINE: 'deadline',
+  /** N: how many times the session was redriven (absent: 0), `$$.Execution.RedriveCount`. */
+  REDRIVE_COUNT: 'redriveCount',
+  /** ISO 8601: when the last redrive started. */
+  REDRIVE_TIME: 'redriveTime',
 } as const;
 
 /**

@@ -1,6 +1,6 @@
 import { fnName, join, succeed, to, World } from './harness';
 import { failSession, succeedSession, timeOutSession } from '../../lambda-runtime/session';
-import { Envelope, SESSION_ATTR, sessionItemKey } from '../../src/protocol';
+import { Envelope, REDRIVE_ATTR, SESSION_ATTR, failureItemKey, sessionItemKey } from '../../src/protocol';
 
 /**
  * The workflow timeout (FunctionConfig.timeoutSeconds, Envelope.deadline):
@@ -50,7 +50,10 @@ test('a function still running at the deadline is cut off: TIMED_OUT (States.Tim
   expect(w.invocations[fnName('C')]).toBeUndefined();
   // No checkpoint for B: nothing downstream can be replayed from it.
   expect(await w.items(w.keys(session).checkpoint + 'B|')).toEqual([]);
-  expect(d.failures).toEqual([]);
+  // B is where a redrive resumes: its failure record keeps the envelope it was invoked with.
+  expect(d.failures).toMatchObject([{ node: 'B', instance: 'B|0', error: 'States.Timeout' }]);
+  const record = await w.client.store.get(failureItemKey({ workflow: 'wf', session }, 'B|0'));
+  expect(JSON.parse(record![REDRIVE_ATTR.ENVELOPE].S!)).toMatchObject({ session, node: 'B', frames: [], iteration: 0 });
   await expect(w.result(session)).rejects.toThrow(/status TIMED_OUT.*States\.Timeout/);
 });
 
@@ -171,11 +174,12 @@ test('TIMED_OUT is one conditional write: duplicates are harmless and later succ
   const first = await store.get(sessionItemKey(ref));
   expect(await timeOutSession(store, ref, { ...at, node: 'C', instance: 'C|0' })).toBeUndefined();
   expect(await succeedSession(store, ref, { rv: { S: '1' } })).toBeUndefined();
-  expect(await failSession(store, ref, { node: 'C', instance: 'C|0', error: 'Boom' })).toEqual({ recorded: false });
+  // A later failure is kept for a redrive, and leaves the session as it ended.
+  expect(await failSession(store, ref, { node: 'C', instance: 'C|0', error: 'Boom' })).toEqual({ recorded: true });
   expect(await store.get(sessionItemKey(ref))).toEqual(first);
   expect(first![SESSION_ATTR.STATUS].S).toBe('TIMED_OUT');
   expect(first![SESSION_ATTR.CAUSE].S).toBe('the session ran past its deadline 2026-05-28T20:26:40.000Z (the workflow\'s timeout)');
-  expect((await w.client.describeSession(ref.session)).failures).toEqual([]);
+  expect((await w.client.describeSession(ref.session)).failures).toMatchObject([{ instance: 'C|0', error: 'Boom' }]);
 
   // A session that ended first stays as it ended; a session that does not exist is not created.
   const done = { workflow: 'wf', session: 'succeeded-first' };

@@ -9,7 +9,7 @@ import threading
 import time
 
 from unum_runtime.protocol import (
-    ENVELOPE_VERSION, SESSION_ATTR, instance_key, join_key_base, session_item_key, timeout_cause,
+    ENVELOPE_VERSION, ERROR_TIMEOUT, REDRIVE_ATTR, SESSION_ATTR, instance_key, join_key_base, session_item_key, timeout_cause,
 )
 from unum_runtime.session import FailureRecord, fail_session, succeed_session, time_out_session
 
@@ -53,7 +53,10 @@ def test_a_function_still_running_at_the_deadline_is_cut_off_and_its_successor_n
     assert 'fn-C' not in w.invocations
     # No checkpoint for B: nothing downstream can be replayed from it.
     assert w.items(w.checkpoint_prefix(session) + 'B|') == []
-    assert w.failures(session) == []
+    # B is where a redrive resumes: its failure record keeps the envelope it was invoked with.
+    [record] = w.failures(session)
+    assert record['instance']['S'] == 'B|0' and record['error']['S'] == ERROR_TIMEOUT
+    assert json.loads(record[REDRIVE_ATTR['ENVELOPE']]['S'])['node'] == 'B'
 
 
 def test_every_envelope_carries_the_deadline_the_entry_set_and_without_a_timeout_there_is_none(world):
@@ -166,11 +169,12 @@ def test_timed_out_is_one_conditional_write(world):
     first = store.get(session_item_key(ref))
     assert time_out_session(store, ref, 'C', 'C|0', deadline) is None
     assert succeed_session(store, ref, {'rv': {'S': '1'}}) is None
-    assert not fail_session(store, ref, FailureRecord(node='C', instance='C|0', error='Boom')).recorded
+    # A later failure is kept for a redrive, and leaves the session as it ended.
+    assert fail_session(store, ref, FailureRecord(node='C', instance='C|0', error='Boom')).recorded
     assert store.get(session_item_key(ref)) == first
     assert first[SESSION_ATTR['STATUS']]['S'] == 'TIMED_OUT'
     assert first[SESSION_ATTR['CAUSE']]['S'] == "the session ran past its deadline 2026-05-28T20:26:40.000Z (the workflow's timeout)"
-    assert w.failures(ref['session']) == []
+    assert [f['instance']['S'] for f in w.failures(ref['session'])] == ['C|0']
 
     # A session that ended first stays as it ended; a session that does not exist is not created.
     done = {'workflow': w.workflow, 'session': 'succeeded-first'}

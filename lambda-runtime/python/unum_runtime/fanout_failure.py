@@ -5,18 +5,19 @@ lambda-runtime/fanout-failure.ts making the same requests.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Sequence
+from typing import Any, Dict, Mapping, Optional, Sequence
 
 from .protocol import (
     ENVELOPE_VERSION, ERROR_EXCEED_TOLERATED, FANOUT_ATTEMPT_ATTR, FANOUT_FAILURE_CLAIM_ATTR, FANOUT_ORIGIN_ATTR,
-    TOLERATED_FAILURES_ATTR, exceeds_tolerance, fanout_failure_item_key,
+    TOLERATED_FAILURES_ATTR, exceeds_tolerance, fanout_branch_failure_item_key, fanout_failure_item_key,
     fanout_progress_item_key, instance_key, js_loads, tolerated_failures_item_key,
 )
+from .session import RedrivePoint, redrive_attrs
 from .store import Store
 
 
 def report_fanout_failure(store: Store, ref: Mapping[str, Any], frames: Sequence[Mapping[str, Any]],
-                          instance: str, error: str, cause: str) -> Dict[str, Any]:
+                          instance: str, error: str, cause: str, redrive: Optional[RedrivePoint] = None) -> Dict[str, Any]:
     """
     What to do about a failure in `frames`: {'kind': 'none'} (no fan-out handles it: the session fails),
     'absorbed' (another branch holds this attempt's decision, or the attempt was abandoned), 'invalid'
@@ -52,6 +53,10 @@ def report_fanout_failure(store: Store, ref: Mapping[str, Any], frames: Sequence
             report['cause'] = (f"map '{frame['fanout']}': {count} of {frame['size']} items failed, more than it tolerates "
                                f"(item {frame['index']}: {error}: {cause})")
     if 'item' not in report:
+        # Claimant or not, the branch is where a redrive resumes once the origin fails the session for this attempt.
+        if redrive is not None:
+            store.put(fanout_branch_failure_item_key(ref, fanout_instance, attempt, instance),
+                      {'node': {'S': redrive.envelope['node']}, 'instance': {'S': instance}, **redrive_attrs(redrive)})
         before = store.update(fanout_failure_item_key(ref, fanout_instance, attempt), set='#c = if_not_exists(#c, :c)', names={'#c': FANOUT_FAILURE_CLAIM_ATTR},
                               values={':c': {'S': instance}}, return_old=True) or {}
         holder = before.get(FANOUT_FAILURE_CLAIM_ATTR, {}).get('S')

@@ -18,7 +18,7 @@ from .metrics import Metrics
 from .protocol import (
     ENV, RECORDER_ENV, EnvelopeError, checkpoint_item_key, instance_key, looks_like_envelope, parse_envelope,
 )
-from .session import FailureRecord, fail_session
+from .session import FailureRecord, RedrivePoint, fail_session
 from .store import Store
 
 
@@ -50,6 +50,7 @@ def record_failure(record: Mapping[str, Any], o: RecorderOptions, request_id: Op
         try:
             e = parse_envelope(payload, {'workflow': o.workflow, 'node': str(payload.get('node'))})
             target = {
+                'envelope': e,
                 'session': e['session'], 'node': e['node'], 'instance': instance_key(e['node'], e['frames'], e['iteration']),
                 'start': function_name == o.entry_function and not e['frames'] and e['iteration'] == 0,
             }
@@ -75,7 +76,9 @@ def record_failure(record: Mapping[str, Any], o: RecorderOptions, request_id: Op
             f"Lambda gave up after {attempts} attempt(s) ({condition or 'RetriesExhausted'})",
             *(['the instance had committed its output, which is kept; its successors may not all have been invoked'] if committed else []),
         ])
-        outcome = fail_session(o.store, ref, FailureRecord(node=target['node'], instance=target['instance'], error=error, cause=cause),
+        # A redrive re-invokes the event Lambda gave up on, by the ARN Lambda named (its qualifier included).
+        redrive = RedrivePoint(envelope=target['envelope'], function_name=ctx['functionArn']) if 'envelope' in target and ctx.get('functionArn') else None
+        outcome = fail_session(o.store, ref, FailureRecord(node=target['node'], instance=target['instance'], error=error, cause=cause, redrive=redrive),
                                target['start'])
         recorded = outcome.recorded
         # The recorder is no node of the workflow: only the workflow's session counts.

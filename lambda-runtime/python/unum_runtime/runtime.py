@@ -31,7 +31,9 @@ from .protocol import (
 from .protocol import js
 from .protocol.deadline import iso_time
 from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
-from .session import FailureRecord, SessionTimedOut, create_session, iso_now, fail_session, session_deadline, succeed_session, time_out_session
+from .session import (
+    FailureRecord, RedrivePoint, SessionTimedOut, create_session, iso_now, fail_session, session_deadline, succeed_session, time_out_session,
+)
 from .sqs import is_sqs_batch, start_sqs_batch
 from .store import Item, Store, fan_in_of
 
@@ -178,16 +180,24 @@ class Runtime:
 
     def fail_session(self, inv: Invocation, failure: FailureRecord, create: bool = False) -> None:
         """Records the failure on the session; counts the session failed (and started) when this write ended (and created) it."""
-        outcome = fail_session(self.store, inv.envelope, failure, create)
+        outcome = fail_session(self.store, inv.envelope, dataclasses.replace(failure, redrive=self.redrive_point(inv)), create)
         if outcome.created:
             inv.metrics.session_started()
         if outcome.ended is not None:
             inv.metrics.session_failed(outcome.ended)
 
+    def redrive_point(self, inv: Invocation) -> Optional[RedrivePoint]:
+        """Where a redrive resumes this invocation: its envelope, re-invoked by the name its predecessors use."""
+        try:
+            return RedrivePoint(envelope=inv.envelope, function_name=self.own_name(inv, 'record where a redrive resumes'))
+        except Exception:  # noqa: BLE001  the name is unknown: the failure is still recorded
+            return None
+
     def fail_in_scope(self, inv: Invocation, failure: FailureRecord, frames) -> None:
         """A final failure in the scope `frames`: the innermost enclosing Parallel or Map that handles failures gets it
         (its origin decides: retry, catch, fail), else the session fails."""
-        report = report_fanout_failure(self.store, inv.envelope, frames, failure.instance, failure.error, failure.cause or '')
+        report = report_fanout_failure(self.store, inv.envelope, frames, failure.instance, failure.error, failure.cause or '',
+                                       self.redrive_point(inv))
         kind = report['kind']
         if kind == 'none':
             return self.fail_session(inv, failure)
@@ -360,7 +370,7 @@ class Runtime:
     def time_out(self, inv: Invocation) -> None:
         """The one place this runtime records a session TIMED_OUT (the deadline has passed; nothing more is invoked)."""
         envelope = inv.envelope
-        ended = time_out_session(self.store, envelope, envelope['node'], inv.instance, envelope['deadline'])
+        ended = time_out_session(self.store, envelope, envelope['node'], inv.instance, envelope['deadline'], self.redrive_point(inv))
         if ended is not None:
             inv.metrics.session_timed_out(ended)
             inv.logger.error('the session ran past its timeout: recorded TIMED_OUT, no successor invoked', {
@@ -514,7 +524,7 @@ class Runtime:
         return context_object(facts)
 
     def _session_facts(self, inv: Invocation) -> Dict[str, Any]:
-        """The session's start time and input, from one consistent read of its record."""
+        """The session's start time, input and redrive count, from one consistent read of its record."""
         if inv.session_facts is None:
             item = self.store.get(session_item_key(inv.envelope))
             facts: Dict[str, Any] = {}
@@ -523,6 +533,7 @@ class Runtime:
                 if start is not None:
                     facts['startTime'] = start
                 facts['input'] = self.store.decode_value(inv.envelope, item, SESSION_ATTR['INPUT_PREFIX'])
+                facts['redriveCount'] = int(item.get(SESSION_ATTR['REDRIVE_COUNT'], {}).get('N', '0'))
             inv.session_facts = facts
         return inv.session_facts
 

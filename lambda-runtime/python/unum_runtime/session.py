@@ -1,12 +1,14 @@
 """Session record writes. Each is one conditional request, so duplicates are harmless."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
+import json
 from typing import Any, Dict, Mapping, Optional
 
 from .metrics import SessionEnded
-from .protocol import ERROR_TIMEOUT, SESSION_ATTR, SESSION_STATUS, failure_item_key, session_item_key, timeout_cause
+from .protocol import ERROR_TIMEOUT, ITEM_VALUE_LIMIT, REDRIVE_ATTR, SESSION_ATTR, SESSION_STATUS, failure_item_key, session_item_key, timeout_cause
 from .store import Item, Store
 
 # Names the session's start among the attributes a terminal write sets (to
@@ -55,15 +57,50 @@ class SessionTimedOut(Exception):
         super().__init__('the session ran past its deadline')
 
 
-def time_out_session(store: Store, session: Mapping[str, Any], node: str, instance: str, deadline: int) -> Optional[SessionEnded]:
+def time_out_session(store: Store, session: Mapping[str, Any], node: str, instance: str, deadline: int,
+                     redrive: Optional['RedrivePoint'] = None) -> Optional[SessionEnded]:
     """
     RUNNING → TIMED_OUT (error States.Timeout), naming the instance that
     found the deadline passed. A session that has ended already is left
     alone, and so is one that does not exist. Returns when the session
-    started and ended if this write ended it, else None.
+    started and ended if this write ended it, else None. Every instance the
+    deadline stopped keeps a failure record with its redrive point.
     """
-    return _end_with_error(store, session, SESSION_STATUS['TIMED_OUT'],
-                           FailureRecord(node=node, instance=instance, error=ERROR_TIMEOUT, cause=timeout_cause(deadline)), iso_now())
+    f = FailureRecord(node=node, instance=instance, error=ERROR_TIMEOUT, cause=timeout_cause(deadline), redrive=redrive)
+    time = iso_now()
+    ended = _end_with_error(store, session, SESSION_STATUS['TIMED_OUT'], f, time)
+    if redrive is not None and (ended is not None or _stopped(((store.get(session_item_key(session)) or {}).get(SESSION_ATTR['STATUS']) or {}).get('S'))):
+        _put_failure(store, session, f, time)
+    return ended
+
+
+def _stopped(status: Optional[str]) -> bool:
+    """Whether a session with this status keeps failure records: it ended FAILED or TIMED_OUT, and a redrive may resume it."""
+    return status in (SESSION_STATUS['FAILED'], SESSION_STATUS['TIMED_OUT'])
+
+
+@dataclass(frozen=True)
+class RedrivePoint:
+    """Where a redrive resumes an instance: the envelope it was invoked with and the function name that invokes it."""
+    envelope: Mapping[str, Any]
+    function_name: str
+
+
+def redrive_attrs(point: Optional[RedrivePoint]) -> Item:
+    """The attributes of a redrive point (REDRIVE_ATTR); an envelope too large for an item is not kept."""
+    if point is None:
+        return {}
+    envelope = json.dumps(point.envelope, separators=(',', ':'), ensure_ascii=False)
+    if len(envelope.encode('utf-8')) > ITEM_VALUE_LIMIT:
+        return {REDRIVE_ATTR['FUNCTION']: {'S': point.function_name}}
+    return {REDRIVE_ATTR['ENVELOPE']: {'S': envelope}, REDRIVE_ATTR['FUNCTION']: {'S': point.function_name}}
+
+
+def _put_failure(store: Store, session: Mapping[str, Any], f: 'FailureRecord', time: str) -> None:
+    store.put(failure_item_key(session, f.instance), {
+        'node': {'S': f.node}, 'instance': {'S': f.instance}, 'error': {'S': f.error}, 'cause': {'S': f.cause or ''}, 'time': {'S': time},
+        **redrive_attrs(f.redrive),
+    })
 
 
 def succeed_session(store: Store, session: Mapping[str, Any], result: Item) -> Optional[SessionEnded]:
@@ -91,6 +128,8 @@ class FailureRecord:
     instance: str
     error: str
     cause: Optional[str] = None
+    # Where a redrive resumes this instance (None: recorded, but it cannot be redriven).
+    redrive: Optional[RedrivePoint] = None
 
 
 @dataclass(frozen=True)
@@ -109,8 +148,8 @@ class FailOutcome:
 def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, create: bool = False) -> FailOutcome:
     """
     Moves a RUNNING session to FAILED with this failure as its error, and
-    keeps the failure record under the session (a FAILED session keeps every
-    later failure too). A session that SUCCEEDED, or that does not exist, is
+    keeps the failure record under the session (a FAILED or TIMED_OUT
+    session keeps every later failure too: a redrive resumes each). A session that SUCCEEDED, or that does not exist, is
     left alone: a late or forged failure must not change what has ended nor
     create sessions. `create` makes the session (FAILED) when it does not
     exist yet: a start that never got to create it.
@@ -137,11 +176,9 @@ def fail_session(store: Store, session: Mapping[str, Any], f: FailureRecord, cre
             if not created:
                 return fail_session(store, session, f)
             outcome = FailOutcome(recorded=True, ended=SessionEnded(ended_at=time, started_at=time), created=True)
-        elif status != SESSION_STATUS['FAILED']:
+        elif not _stopped(status):
             return FailOutcome(recorded=False)
-    store.put(failure_item_key(session, f.instance), {
-        'node': {'S': f.node}, 'instance': {'S': f.instance}, 'error': {'S': f.error}, 'cause': {'S': cause}, 'time': {'S': time},
-    })
+    _put_failure(store, session, dataclasses.replace(f, cause=cause), time)
     return outcome
 
 

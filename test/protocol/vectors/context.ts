@@ -19,6 +19,7 @@ const FACTS: ContextFacts = {
   account: '123456789012',
   startTime: '2019-03-26T20:14:13.192Z',
   input: { x: 1, key: 'value', list: [7, 8] },
+  redriveCount: 2,
 };
 const BARE: ContextFacts = { workflow: 'orders', session: 's-1', state: 'First', enteredTime: '2020-01-01T00:00:00.000Z', attempt: 0 };
 const IN_MAP: ContextFacts = { ...BARE, mapItem: { index: 3, value: { id: 'i-3', tags: ['a'] } } };
@@ -43,7 +44,7 @@ export function contextVectors(): VectorFile {
   arns.forEach((arn, i) => cases.push(run(`accountOfFunctionArn ${i}`, 'accountOfFunctionArn', accountOfFunctionArn, [arn])));
   const templates: unknown[] = [
     { 'name.$': '$$.Execution.Name' }, { 'x.$': '$.x' }, { deep: { 'i.$': '$$.Execution.Input.x' } }, { 's.$': '$$.Execution.StartTime' },
-    { 'e.$': '$$.Execution' }, { 'all.$': '$$' }, { 'id.$': '$$.Execution.Id' }, { 'l.$': ['$$.Execution.Input'] }, { list: [{ 'n.$': '$$.State.Name' }] },
+    { 'e.$': '$$.Execution' }, { 'r.$': '$$.Execution.RedriveCount' }, { 'all.$': '$$' }, { 'id.$': '$$.Execution.Id' }, { 'l.$': ['$$.Execution.Input'] }, { list: [{ 'n.$': '$$.State.Name' }] },
     'scalar', null, { 'bad.$': '$$[' },
     // JSONata: $states.context in {% %} strings, at any depth.
     '{% $states.context.Execution.Name %}', '{% $states.context.Execution.Input.orderId %}', { a: ['{% $states.context %}'] },

@@ -51,6 +51,8 @@ export function keyVectors(): VectorFile {
       cases.push(run(`fanoutInputItemKey ${r}.${n}`, 'fanoutInputItemKey', P.fanoutInputItemKey, [ref, instance]));
       cases.push(run(`fanoutAttemptKey ${r}.${n}`, 'fanoutAttemptKey', P.fanoutAttemptKey, [instance, n % 3]));
       cases.push(run(`fanoutFailureItemKey ${r}.${n}`, 'fanoutFailureItemKey', P.fanoutFailureItemKey, [ref, instance, n % 3]));
+      cases.push(run(`fanoutBranchFailureItemKey ${r}.${n}`, 'fanoutBranchFailureItemKey', P.fanoutBranchFailureItemKey,
+        [ref, instance, n % 3, P.instanceKey('b', FRAMES[(n + 1) % FRAMES.length], n)]));
       cases.push(run(`toleratedFailuresItemKey ${r}.${n}`, 'toleratedFailuresItemKey', P.toleratedFailuresItemKey, [ref, instance, n]));
       for (const kind of ['input', 'output']) {
         cases.push(run(`payloadObjectKey ${r}.${n}.${kind}`, 'payloadObjectKey', P.payloadObjectKey, [ref, instance, kind]));

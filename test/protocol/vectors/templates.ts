@@ -63,6 +63,7 @@ export function keyTemplates(): Record<string, Template> {
     fanoutAttemptKey: tpl(P.fanoutAttemptKey(S('fanoutInstance'), S('attempt'))),
     fanoutFailureItemKey: tpl(P.fanoutFailureItemKey(REF, S('fanoutInstance'), S('attempt'))),
     toleratedFailuresItemKey: tpl(P.toleratedFailuresItemKey(REF, S('fanoutInstance'), S('attempt'))),
+    fanoutBranchFailureItemKey: tpl(P.fanoutBranchFailureItemKey(REF, S('fanoutInstance'), S('attempt'), S('branch'))),
   };
 }
 
@@ -125,6 +126,7 @@ export function checkTemplates(t: Record<string, Template>, scope: { frame: stri
       item('fanoutAttemptKey', { fanoutInstance: x, attempt: 4 }, P.fanoutAttemptKey(x, 4));
       item('fanoutFailureItemKey', { ...ref, fanoutInstance: x, attempt: 1 }, P.fanoutFailureItemKey(ref, x, 1));
       item('toleratedFailuresItemKey', { ...ref, fanoutInstance: x, attempt: 0 }, P.toleratedFailuresItemKey(ref, x, 0));
+      item('fanoutBranchFailureItemKey', { ...ref, fanoutInstance: x, attempt: 2, branch: `b${x}` }, P.fanoutBranchFailureItemKey(ref, x, 2, `b${x}`));
       const join = `J${x}`;
       const joinInstance = P.instanceKey(join, [frame(1, 2)], 3);
       item('branchInstanceKey', { source: x, scope: joinInstance.slice(join.length + 1), slot: 5, iteration: 2 },

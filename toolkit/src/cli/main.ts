@@ -47,6 +47,7 @@ Usage:
   unum run [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--input <json>|@<file>|-] [options]
   unum status [<session>] [--data-dir <dir>] [--workflow <name>] [--json]
   unum result <session> [--data-dir <dir>] [--workflow <name>]
+  unum redrive <session> [--app "<cdk app command>" | --assembly <cdk.out>] [--data-dir <dir>] [--workflow <name>] [--json]
   unum graph [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--format mermaid|svg|dot] [--out <file>]
   unum report <session> [--data-dir <dir>] [--out <file.html>]
   unum ui [--data-dir <dir>] [--port <n>] [--host <address>] [--allow-run [--app … | --assembly …]]
@@ -85,6 +86,12 @@ Run options:
   --dynamodb-port <n>    port of the DynamoDB endpoint
   --s3-port <n>          port of the S3 endpoint
   --java <path>          the java binary for DynamoDB Local (default: JAVA_HOME or java on the PATH)
+
+Redrive:
+  unum redrive restarts a FAILED or TIMED_OUT session kept in the data directory (default .unum) from the
+  instances that failed: what committed does not run again. It runs the app's functions as unum run does
+  (same options) and exits like it; a session that is unknown, expired, or neither FAILED nor TIMED_OUT is
+  refused with exit code 2 and nothing changes.
 
 Graph options (and --app, --assembly, --workflow as for run):
   --format <format>      mermaid (default), svg (a standalone picture) or dot (Graphviz)
@@ -176,6 +183,8 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         return await graph(values, io);
       case 'status':
         return await status(rest, values, io);
+      case 'redrive':
+        return await redrive(rest, values, io);
       case 'result':
         return await result(rest, values, io);
       case 'report':
@@ -186,7 +195,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the data directory with --data-dir`);
         return await ui(values, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, graph, status, result, report, ui, import and help`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, graph, status, result, redrive, report, ui, import and help`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -284,19 +293,7 @@ async function run(values: Values, io: CliIO): Promise<number> {
     } finally {
       progress.done();
     }
-    if (values.json) {
-      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    } else {
-      const rows = values.full ? undefined : screenRows(io.stdout);
-      io.stdout.write(`${formatReport(report, { logs, style: styleFor(io.stdout), screenRows: rows })}\n`);
-    }
-    if (report.status !== 'SUCCEEDED') {
-      const cause = report.error?.cause ? `: ${report.error.cause}` : '';
-      const where = report.status === 'TIMED_OUT' && report.error ? `timed out (found by node '${report.error.node}')${cause}`
-        : report.error ? `node '${report.error.node}' failed: ${report.error.error}${cause}`
-          : report.status === 'RUNNING' ? 'the session never finished' : `status ${report.status}`;
-      io.stderr.write(`unum: session ${report.session} ${report.status}: ${where}\n`);
-    }
+    printReport(report, values, io, logs);
     if (reportFile !== undefined) {
       await reportModule().writeReport(reportFile, trace);
       if (progressOn) io.stderr.write(`unum: wrote the report to ${reportFile}\n`);
@@ -305,6 +302,70 @@ async function run(values: Values, io: CliIO): Promise<number> {
     return report.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', interrupt);
+    await engine?.stop();
+    cleanup();
+  }
+}
+
+/** The session's report on stdout (text or --json), and why it did not succeed on stderr. */
+function printReport(report: SessionReport, values: Values, io: CliIO, logs: LogBook): void {
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const rows = values.full ? undefined : screenRows(io.stdout);
+    io.stdout.write(`${formatReport(report, { logs, style: styleFor(io.stdout), screenRows: rows })}\n`);
+  }
+  if (report.status !== 'SUCCEEDED') {
+    const cause = report.error?.cause ? `: ${report.error.cause}` : '';
+    const where = report.status === 'TIMED_OUT' && report.error ? `timed out (found by node '${report.error.node}')${cause}`
+      : report.error ? `node '${report.error.node}' failed: ${report.error.error}${cause}`
+        : report.status === 'RUNNING' ? 'the session never finished' : `status ${report.status}`;
+    io.stderr.write(`unum: session ${report.session} ${report.status}: ${where}\n`);
+  }
+}
+
+/** `unum redrive`: a FAILED or TIMED_OUT session of the data directory, restarted in the engine from its failed instances. */
+async function redrive(args: string[], values: Values, io: CliIO): Promise<number> {
+  const [session] = args;
+  if (session === undefined) throw new UsageError('usage: unum redrive <session> [--app "<command>" | --assembly <cdk.out>] [--data-dir <dir>]');
+  const cwd = io.cwd ?? process.cwd();
+  const dataDir = dataDirFor(values, io);
+  const recorded = readState(dataDir).sessions.find((s) => s.session === session)?.workflow;
+  const progressOn = !values.quiet;
+  const timeout = optionalNumber(values.timeout, '--timeout');
+  const { app, cleanup } = await obtainAssembly(values, cwd, dataDir, io, progressOn);
+  const logs = new LogBook();
+  let engine: import('../local/engine').LocalEngine | undefined;
+  try {
+    const workflow = selectWorkflow(app, values.workflow ?? recorded);
+    engine = await engineModule().LocalEngine.start({
+      app,
+      dataDir,
+      concurrency: optionalInteger(values.concurrency, '--concurrency', 1),
+      java: values.java,
+      onLog: (fn, line) => {
+        logs.add(fn, line);
+        if (values.verbose) io.stderr.write(`[${fn}] ${line}\n`);
+      },
+    });
+    const progress = progressDisplay(io.stderr, progressOn, styleFor(io.stderr));
+    let report: SessionReport;
+    try {
+      const timeoutMs = timeout === undefined ? undefined : timeout * 1000;
+      report = await engine.redrive({ workflow, session, onProgress: progress.update, timeoutMs });
+    } catch (e) {
+      if ((e as Error).name !== 'Unum.RedriveRefused') throw e;
+      io.stderr.write(`unum: ${(e as Error).message}\n`);
+      return 2;
+    } finally {
+      progress.done();
+    }
+    if (progressOn && report.redrive) {
+      io.stderr.write(`unum: redrive ${report.redrive.redriveCount} of ${session} re-invoked ${report.redrive.instances.length} instance(s)\n`);
+    }
+    printReport(report, values, io, logs);
+    return report.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
     await engine?.stop();
     cleanup();
   }

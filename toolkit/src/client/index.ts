@@ -5,7 +5,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Item, SESSION_ATTR, Store } from 'cdk-unum/lib/client/store';
 import { ENVELOPE_VERSION, Envelope, FAILURE_SORT_PREFIX, Input, SessionRef, sessionItemKey, startObjectKey } from 'cdk-unum/lib/protocol';
 
+import { RedriveResult, redriveSession } from './redrive';
+
 export * from 'cdk-unum/lib/client/store';
+export { RedriveError } from './redrive';
+export type { RedriveResult } from './redrive';
 
 /**
  * The client API: start an execution, read its status and result. Used by
@@ -39,6 +43,8 @@ export interface SessionDescription {
   readonly failures: readonly Failure[];
   /** The session's X-Ray trace id, when its entry function is traced (one session is one trace). */
   readonly traceId?: string;
+  /** How many times the session was redriven (absent: never). */
+  readonly redriveCount?: number;
 }
 
 export interface UnumClientOptions {
@@ -119,6 +125,7 @@ export class UnumClient {
       error,
       failures,
       ...(s(SESSION_ATTR.TRACE) ? { traceId: s(SESSION_ATTR.TRACE) } : {}),
+      ...(item[SESSION_ATTR.REDRIVE_COUNT]?.N === undefined ? {} : { redriveCount: Number(item[SESSION_ATTR.REDRIVE_COUNT].N) }),
     };
   }
 
@@ -131,6 +138,16 @@ export class UnumClient {
       throw new Error(`session ${session} has no result (status ${status ?? 'NOT_FOUND'}${detail})`);
     }
     return this.store.decodeValue(this.ref(session), item, SESSION_ATTR.RESULT_PREFIX);
+  }
+
+  /**
+   * Restarts a FAILED or TIMED_OUT session from the instances that stopped
+   * it (see redrive.ts): what committed is not run again. Throws
+   * RedriveError, changing nothing, for an unknown or expired session, one
+   * that is not FAILED or TIMED_OUT, or one with nothing to resume.
+   */
+  async redrive(session: string): Promise<RedriveResult> {
+    return redriveSession(this.store, this.lambda, this.ref(session));
   }
 
   /** Polls until the session ends; returns its description. */

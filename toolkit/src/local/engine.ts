@@ -8,7 +8,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { FAILURE_SORT_PREFIX, RECORDER_ENV, SKIP_TIME_ENV, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
 import { Clock, RealClock, SkipClock } from 'cdk-unum/lib/protocol/clock';
-import { Failure, SessionDescription, UnumClient } from '../client';
+import { Failure, RedriveResult, SessionDescription, UnumClient } from '../client';
 import { LocalApp, LocalFunction, LocalWorkflow, UsageError, recorderForwards, selectWorkflow } from './assembly';
 import { estimateUnits } from './capacity';
 import { Chaos, FaultOptions, validateFaults } from './chaos';
@@ -188,6 +188,8 @@ export interface SessionReport {
   readonly injected: Record<string, number>;
   /** Successful conditional checkpoint writes per instance (each must be exactly 1). */
   readonly commits: Record<string, number>;
+  /** Set on a redrive's report: the redrive count and the instances it re-invoked. */
+  readonly redrive?: RedriveResult;
   readonly faults?: FaultOptions;
   /** Set when the engine stopped waiting (RunOptions.timeoutMs) before the invocations drained. */
   readonly timedOut?: boolean;
@@ -526,6 +528,22 @@ export class LocalEngine implements Invoker {
 
   /** Runs one session to its end and reports it. One session at a time. */
   async run(options: RunOptions): Promise<SessionReport> {
+    return this.drive(options, async (client, workflow, session) => {
+      await client.startExecution({ entryNode: workflow.entry.node!, functionName: workflow.entry.functionName, input: options.input, session });
+      return {};
+    });
+  }
+
+  /**
+   * Redrives a FAILED or TIMED_OUT session (UnumClient.redrive) and reports it when it ends again, like run:
+   * the report's counts are this redrive's alone. Throws RedriveError, changing nothing, when it cannot.
+   */
+  async redrive(options: Omit<RunOptions, 'input' | 'session'> & { readonly session: string }): Promise<SessionReport> {
+    return this.drive({ ...options, input: undefined }, async (client) => ({ redrive: await client.redrive(options.session) }));
+  }
+
+  private async drive(options: RunOptions,
+    kickoff: (client: UnumClient, workflow: LocalWorkflow, session: string) => Promise<{ redrive?: RedriveResult }>): Promise<SessionReport> {
     if (this.busy) throw new Error('the local engine runs one session at a time');
     const workflow = typeof options.workflow === 'object' ? options.workflow : selectWorkflow(this.app, options.workflow);
     const faults = options.faults ?? {};
@@ -568,9 +586,7 @@ export class LocalEngine implements Invoker {
     this.tracker = tracker;
     try {
       const client = this.client(workflow);
-      await client.startExecution({
-        entryNode: workflow.entry.node!, functionName: workflow.entry.functionName, input: options.input, session,
-      });
+      const started = await kickoff(client, workflow, session);
       const drained = await Promise.race([
         this.endpoint.idle().then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), options.timeoutMs ?? 600_000).unref()),
@@ -616,6 +632,7 @@ export class LocalEngine implements Invoker {
           ...(this.throttled > throttledBefore ? { 'lambda:Invoke:TooManyRequestsException': this.throttled - throttledBefore } : {}),
         },
         commits: { ...tracker.commits },
+        ...(started.redrive ? { redrive: started.redrive } : {}),
         ...(chaos.active ? { faults } : {}),
         ...(drained ? {} : { timedOut: true }),
       };

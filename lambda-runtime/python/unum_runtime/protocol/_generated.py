@@ -236,6 +236,12 @@ RECORDER_ITEM_ACTIONS = (
     "dynamodb:UpdateItem",
 )
 
+REDRIVE_ATTR = {
+    "ENVELOPE": "envelope",
+    "FUNCTION": "function",
+    "REDRIVEN": "redriven",
+}
+
 RETRY_SLEEP_MARGIN_MS = 2000
 
 RUNTIME_HANDLER = "/opt/unum/runtime.handler"
@@ -255,6 +261,8 @@ SESSION_ATTR = {
     "INSTANCE": "failedInstance",
     "TRACE": "traceId",
     "DEADLINE": "deadline",
+    "REDRIVE_COUNT": "redriveCount",
+    "REDRIVE_TIME": "redriveTime",
 }
 
 SESSION_STATUS = {
@@ -377,6 +385,10 @@ KEY_TEMPLATES = {
     "toleratedFailuresItemKey": {
         "pk": "W#{workflow}#F#{session}#{fanoutInstance}",
         "sk": "T#{attempt}",
+    },
+    "fanoutBranchFailureItemKey": {
+        "pk": "W#{workflow}#F#{session}#{fanoutInstance}",
+        "sk": "B#{attempt}#{branch}",
     },
 }
 

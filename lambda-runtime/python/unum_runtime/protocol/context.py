@@ -33,7 +33,7 @@ def context_object(facts):
     execution = {
         "Id": "%s:execution:%s:%s" % (prefix, facts["workflow"], facts["session"]),
         "Name": facts["session"],
-        "RedriveCount": 0,
+        "RedriveCount": 0 if js.prop(facts, "redriveCount") in (js.UNDEFINED, None) else facts["redriveCount"],
     }
     if js.prop(facts, "input") is not js.UNDEFINED:
         execution["Input"] = facts["input"]
@@ -109,7 +109,7 @@ def _reads_session_field(path):
         dotted = _field(path)
     except ValueError:
         return False
-    return dotted in ("", "Execution", "Execution.StartTime", "Execution.Input") or dotted.startswith("Execution.Input.")
+    return dotted in ("", "Execution", "Execution.StartTime", "Execution.Input", "Execution.RedriveCount") or dotted.startswith("Execution.Input.")
 
 
 # The `$$` paths of a template, by template object (dicts cannot be weakly referenced, so by id, the

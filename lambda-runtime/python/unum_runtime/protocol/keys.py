@@ -127,6 +127,10 @@ def fanout_failure_item_key(ref, fanout_instance, attempt):
     return render_key(KEY_TEMPLATES["fanoutFailureItemKey"], fanoutInstance=fanout_instance, attempt=attempt, **_ref(ref))
 
 
+def fanout_branch_failure_item_key(ref, fanout_instance, attempt, branch):
+    return render_key(KEY_TEMPLATES["fanoutBranchFailureItemKey"], fanoutInstance=fanout_instance, attempt=attempt, branch=branch, **_ref(ref))
+
+
 def tolerated_failures_item_key(ref, fanout_instance, attempt):
     return render_key(KEY_TEMPLATES["toleratedFailuresItemKey"], fanoutInstance=fanout_instance, attempt=attempt, **_ref(ref))
 
