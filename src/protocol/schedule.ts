@@ -10,9 +10,6 @@ import { SessionRef, sessionObjectPrefix } from './keys';
  */
 export const LONG_WAIT_THRESHOLD_MS = 5 * 60 * 1000;
 
-/** The longest Wait a schedule continues: a year (Step Functions' limit on an execution). */
-export const MAX_WAIT_MS = 366 * 24 * 3600 * 1000;
-
 /** Scheduler's limit on a target's Input; a larger resume envelope is stored and the schedule passes its key. */
 export const SCHEDULE_INPUT_LIMIT = 256 * 1024;
 

@@ -17,7 +17,11 @@ beforeAll(async () => {
 
 const DAY = 24 * 3600 * 1000;
 
-describe.each([['in process', true], ['in sandboxes', false]])('long Waits, %s', (_mode, inProcess) => {
+// Python functions always run in sandboxes: 'longwaitpy' checks the Python runtime's schedules.
+describe.each([
+  ['Node.js, in process', true, 'longwait'], ['Node.js, in sandboxes', false, 'longwait'], ['Python', false, 'longwaitpy'],
+] as const)('long Waits, %s', (_mode, inProcess, workflow) => {
+  const prefix = workflow === 'longwait' ? '' : workflow;
   let engine: LocalEngine;
   beforeAll(async () => {
     engine = await startEngine(app, { skipTime: true, inProcess });
@@ -29,7 +33,7 @@ describe.each([['in process', true], ['in sandboxes', false]])('long Waits, %s',
     let trace: readonly TraceEvent[] = [];
     // Whole seconds: a TimestampPath's timestamp is read to the second.
     const until = new Date(Math.ceil((started + 40 * DAY) / 1000) * 1000).toISOString();
-    const report = await engine.run({ workflow: 'longwait', input: { until }, faults, timeoutMs: 60_000, onTrace: (events) => { trace = events; } });
+    const report = await engine.run({ workflow, input: { until }, faults, timeoutMs: 60_000, onTrace: (events) => { trace = events; } });
     return { status: report.status, result: report.result, trace, started };
   }
 
@@ -41,7 +45,7 @@ describe.each([['in process', true], ['in sandboxes', false]])('long Waits, %s',
     const invs = trace.filter((e): e is Extract<TraceEvent, { t: 'inv' }> => e.t === 'inv');
     const ends = new Map(trace.filter((e): e is Extract<TraceEvent, { t: 'end' }> => e.t === 'end').map((e) => [e.id, e.at]));
     // Before, Before woken after the month (which schedules the second Wait), Before woken at `until` (which invokes After), After.
-    expect(invs.map((i) => i.node)).toEqual(['Before', 'Before', 'Before', 'After']);
+    expect(invs.map((i) => i.node)).toEqual(['Before', 'Before', 'Before', 'After'].map((n) => prefix + n));
     const schedules = engine.scheduler.history.slice(schedulesBefore);
     expect(schedules.map((s) => s.target.Arn.split(':')[6])).toEqual([invs[0].fn, invs[0].fn]);
     expect(schedules.every((s) => s.firedAt !== undefined && s.actionAfterCompletion === 'DELETE')).toBe(true);
@@ -60,15 +64,15 @@ describe.each([['in process', true], ['in sandboxes', false]])('long Waits, %s',
   test('a duplicate delivery of the waiting invocation creates no second schedule (ConflictException)', async () => {
     const schedulesBefore = engine.scheduler.history.length;
     const conflictsBefore = engine.scheduler.conflicts;
-    const { status, trace } = await run({ duplicateRate: 1, nodes: ['Before'] });
+    const { status, trace } = await run({ duplicateRate: 1, nodes: [`${prefix}Before`] });
     expect(status).toBe('SUCCEEDED');
-    const befores = trace.filter((e) => e.t === 'inv' && e.node === 'Before');
+    const befores = trace.filter((e) => e.t === 'inv' && e.node === `${prefix}Before`);
     // Each of the three deliveries of Before came twice.
     expect(befores.filter((e) => e.t === 'inv' && e.duplicate === true).length).toBe(3);
     // One schedule per Wait. A copy that finds the checkpoint of the other runs the egress too and meets the
     // schedule (the woken deliveries always do; the first two do when one commits before the other reads).
     expect(engine.scheduler.history.length - schedulesBefore).toBe(2);
     expect(engine.scheduler.conflicts - conflictsBefore).toBeGreaterThanOrEqual(1);
-    expect(trace.filter((e) => e.t === 'inv' && e.node === 'After').length).toBeGreaterThanOrEqual(1);
+    expect(trace.filter((e) => e.t === 'inv' && e.node === `${prefix}After`).length).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });
