@@ -38,8 +38,10 @@ describe('long Waits', () => {
 
   test('the role may invoke the waiting function only; the function may create its schedules and pass that role only', () => {
     const policies = t.findResources('AWS::IAM::Policy');
-    const statements = (match: (s: any) => boolean) => Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter(match);
-    const schedulerRole = Object.keys(t.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'scheduler.amazonaws.com' } }] } } }))[0];
+    const statements = (match: (s: any) => boolean) => Object.values(policies)
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter(match);
+    const trust = { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'scheduler.amazonaws.com' } }] } };
+    const schedulerRole = Object.keys(t.findResources('AWS::IAM::Role', { Properties: trust }))[0];
     const rolePolicy = Object.values(policies).find((p: any) => p.Properties.Roles.some((r: any) => r.Ref === schedulerRole)) as any;
     expect(rolePolicy.Properties.PolicyDocument.Statement).toEqual([{
       Action: 'lambda:InvokeFunction',
