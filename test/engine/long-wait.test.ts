@@ -1,5 +1,6 @@
 import { join } from 'path';
 import { startEngine, synthApp } from './support';
+import { SCHEDULE_INPUT_LIMIT, scheduledEnvelopeObjectKey } from '../../src/protocol';
 import { LocalApp } from '../../toolkit/src/local/assembly';
 import { LocalEngine } from '../../toolkit/src/local/engine';
 import { TraceEvent } from '../../toolkit/src/local/session-trace';
@@ -76,3 +77,18 @@ describe.each([
     expect(trace.filter((e) => e.t === 'inv' && e.node === `${prefix}After`).length).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });
+
+test('a resume envelope over Scheduler\'s 256 KB input limit is stored; the schedule passes its key and the Wait resumes with it', async () => {
+  const engine = await startEngine(app, { skipTime: true, inProcess: true });
+  try {
+    const report = await engine.run({ workflow: 'longwaitbig', input: {}, timeoutMs: 60_000 });
+    expect({ status: report.status, result: report.result }).toEqual({ status: 'SUCCEEDED', result: { length: 300_000 } });
+    const [schedule] = engine.scheduler.history;
+    const input = JSON.parse(schedule.target.Input!);
+    expect(Buffer.byteLength(schedule.target.Input!)).toBeLessThan(SCHEDULE_INPUT_LIMIT);
+    expect(input.variables).toBeUndefined();
+    expect(input.stored).toBe(scheduledEnvelopeObjectKey(input, schedule.name));
+  } finally {
+    await engine.stop();
+  }
+}, 120_000);
