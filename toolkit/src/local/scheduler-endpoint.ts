@@ -3,6 +3,7 @@ import { IncomingMessage, Server, ServerResponse, createServer } from 'http';
 import { AddressInfo } from 'net';
 import { SCHEDULE_INPUT_LIMIT, parseAtExpression } from 'cdk-unum/lib/protocol';
 import { Clock, SkipClock } from 'cdk-unum/lib/protocol/clock';
+import { readBody } from './lambda-endpoint';
 
 /**
  * A local EventBridge Scheduler for the one-time schedules long Waits create: CreateSchedule, GetSchedule and
@@ -211,15 +212,6 @@ export class SchedulerEndpoint {
     this.waiters = [];
     waiters.forEach((w) => w());
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function json(res: ServerResponse, body: unknown): void {
