@@ -47,6 +47,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sqs@^3',
     '@aws-sdk/client-sns@^3',
     '@aws-sdk/client-eventbridge@^3',
+    // A Wait longer than one invocation re-invokes its function through an EventBridge Scheduler one-time schedule.
+    '@aws-sdk/client-scheduler@^3',
     '@types/node@^20',
     'esbuild@0.28.0',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',

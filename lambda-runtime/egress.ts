@@ -3,6 +3,7 @@ import { FlowState, WAIT_MARGIN_MS, reachesJoin } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
 import { findCatch, retryDelayMs, retryWait } from './retry';
 import { Invocation, Runtime } from './runtime';
+import { scheduleResume } from './schedule';
 import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
@@ -18,6 +19,7 @@ import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
 import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataCondition, jsonataOutput } from '../src/protocol/jsonata';
+import { LONG_WAIT_THRESHOLD_MS } from '../src/protocol/schedule';
 import { failDetails, hasJsonataFields, jsonataFailDetails, jsonataWaitUntil, JsonataScope, waitUntil } from '../src/protocol/states';
 
 /** What flows along an edge: a value (perhaps already in S3) or a completed join. */
@@ -350,8 +352,9 @@ export class Egress {
     if (this.targeted) return this.step(action.next, payload, scope, source);
     const key = instanceKey(action.node, scope.frames, scope.iteration);
     const resumed = this.flow.resume?.[key];
-    // While resuming, a Wait that is not pending was passed by the invocation that reached it.
-    if (this.flow.resuming && resumed === undefined) return;
+    // While resuming, a Wait that is not pending was passed by an earlier invocation: walk on (still resuming, so
+    // no effects), as a pending Wait can lie beyond it (a long Wait right after another).
+    if (this.flow.resuming && resumed === undefined) return this.step(action.next, payload, scope, source);
     // A Wait that would end past the session's deadline ends at it, and the session times out then.
     const sessionDeadline = this.inv.envelope.deadline ?? Infinity;
     const jsonata = hasJsonataFields(action);
@@ -374,11 +377,19 @@ export class Egress {
     return egress.step(action.next, payload, scope, source);
   }
 
-  /** Waits that did not fit: sleep what this invocation can spare, then re-invoke this function to continue them. */
+  /**
+   * Waits that did not fit: a long one (LONG_WAIT_THRESHOLD_MS) is left to a one-time schedule, so no compute runs
+   * while it lasts; a shorter one sleeps what this invocation can spare, then re-invokes this function.
+   */
   private async continueWaitsLater(): Promise<void> {
     const pending = this.flow.pending;
     if (Object.keys(pending).length === 0) return;
     const earliest = Math.min(...Object.values(pending));
+    const schedule = this.rt.options.schedule;
+    if (schedule !== undefined && earliest - this.rt.clock.now() > LONG_WAIT_THRESHOLD_MS) {
+      await scheduleResume(this.rt, this.inv, schedule, { ...this.inv.envelope, input: { value: null }, waits: { ...pending } }, earliest);
+      return;
+    }
     await this.rt.clock.sleep(Math.min(earliest - this.rt.clock.now(), this.rt.remaining(this.inv) - WAIT_MARGIN_MS));
     const name = this.rt.ownName(this.inv, 'continue a Wait later');
     // The checkpoint exists, so the re-invocation never reads its input.

@@ -7,6 +7,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { crashAt } from './faults';
 import { invocationFields, jsonLogger } from './log';
 import { RuntimeHandler, createRuntime } from './runtime';
+import { scheduleTargetFromEnv, schedulerModule } from './schedule';
 import { LambdaContext, UnumHandler } from './types';
 import { s3Module } from '../src/client/s3';
 import { ENV, FunctionConfig, instanceKey, looksLikeEnvelope, parseConfig } from '../src/protocol';
@@ -68,7 +69,9 @@ function coldStart(): RuntimeHandler {
       // Path style for S3-compatible local servers; no checksums beyond what S3 requires.
       s3: () => new (s3Module().S3Client)({ ...retryConfig(env), forcePathStyle: s3Endpoint, requestChecksumCalculation: 'WHEN_REQUIRED' }),
       lambda: new LambdaClient(retryConfig(env)),
+      scheduler: () => new (schedulerModule().SchedulerClient)(retryConfig(env)),
     },
+    schedule: scheduleTargetFromEnv(env),
     table,
     bucket: env[ENV.BUCKET] || undefined,
     ttlSeconds: env[ENV.TTL_SECONDS] ? Number(env[ENV.TTL_SECONDS]) : undefined,

@@ -8,6 +8,7 @@ import { trackGarbage } from './gc';
 import { invocationFields, jsonLogger, withFields } from './log';
 import { LineWriter, Metrics } from './metrics';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
+import { ScheduleTarget, SchedulerClientSource } from './schedule';
 import {
   FailureRecord, RedrivePoint, SessionTimedOut, createSession, failSession, sessionDeadline, succeedSession, timeOutSession,
 } from './session';
@@ -30,6 +31,8 @@ export interface RuntimeClients {
   /** A client, or a factory called on first use (S3 is needed only for spilled payloads). */
   readonly s3: S3ClientSource;
   readonly lambda: LambdaClient;
+  /** For long Waits only (a client, or a factory called on first use). */
+  readonly scheduler?: SchedulerClientSource;
 }
 
 export interface RuntimeOptions {
@@ -59,6 +62,8 @@ export interface RuntimeOptions {
   readonly fanoutBatch?: number;
   /** Time for waits, retry intervals and deadlines (default: SKIP_TIME_ENV's simulated clock when set, else the real one). */
   readonly clock?: Clock;
+  /** Where Waits longer than LONG_WAIT_THRESHOLD_MS are scheduled (default: none; they continue in re-invocations). */
+  readonly schedule?: ScheduleTarget;
 }
 
 export type RuntimeHandler = (event: unknown, lambdaContext?: LambdaContext) => Promise<unknown>;
@@ -115,6 +120,7 @@ export class Runtime {
   private readonly sessionRecords = new WeakMap<Invocation, Promise<{ startTime?: string; input?: unknown; redriveCount?: number }>>();
 
   readonly clock: Clock;
+  private scheduler?: Exclude<SchedulerClientSource, () => unknown>;
 
   constructor(readonly options: RuntimeOptions) {
     this.clock = options.clock ?? clockFromEnv(process.env);
@@ -298,7 +304,12 @@ export class Runtime {
       // A continuation of the start states names their first state.
       const start = this.config.start?.node;
       const addressed = start !== undefined && (event as { node?: unknown }).node === start ? start : node;
-      return parseEnvelope(event, { workflow, node: addressed, bucket: this.store.bucket });
+      const envelope = parseEnvelope(event, { workflow, node: addressed, bucket: this.store.bucket });
+      if (envelope.stored === undefined) return envelope;
+      // A long Wait's schedule could not carry the envelope (Scheduler's Input limit): it passed the stored one's key.
+      const stored = JSON.parse(await this.store.getObject(this.store.bucket!, envelope.stored));
+      if (stored?.stored !== undefined) throw new EnvelopeError(`node '${node}': invalid envelope: a stored envelope names another`);
+      return parseEnvelope(stored, { workflow, node: addressed, bucket: this.store.bucket });
     } catch (e) {
       if (!(e instanceof EnvelopeError)) throw e;
       const session = (event as { session?: unknown }).session;
@@ -667,6 +678,13 @@ export class Runtime {
    * the first invocation did and needs no other grant. The Lambda context's
    * name is the unqualified function, right only without an alias.
    */
+  schedulerClient(): Exclude<SchedulerClientSource, () => unknown> {
+    const source = this.options.clients.scheduler;
+    if (source === undefined) throw new Error('cannot schedule a long Wait: the runtime has no Scheduler client');
+    this.scheduler ??= typeof source === 'function' ? source() : source;
+    return this.scheduler;
+  }
+
   ownName(inv: Invocation, why: string): string {
     const name = this.options.functionName ?? this.config.invokeName ?? inv.lambdaContext?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
     if (name === undefined) throw new Error(`cannot ${why}: the function name is unknown`);

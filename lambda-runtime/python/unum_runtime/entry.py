@@ -59,6 +59,7 @@ def _cold_start(env: Mapping[str, str]) -> Callable[[Any, Any], Any]:
     import boto3
     from .faults import crash_at
     from .runtime import RuntimeOptions, create_runtime
+    from .schedule import schedule_target_from_env
 
     config = read_config(env)
     table = env.get(ENV['TABLE'])
@@ -73,6 +74,8 @@ def _cold_start(env: Mapping[str, str]) -> Callable[[Any, Any], Any]:
         # Path style for S3-compatible local servers; no checksums beyond what S3 requires.
         s3=lambda: boto3.client('s3', region_name=region(env), config=client_config(env, s3=True)),
         lambda_client=boto3.client('lambda', region_name=region(env), config=client_config(env)),
+        scheduler=lambda: boto3.client('scheduler', region_name=region(env), config=client_config(env)),
+        schedule=schedule_target_from_env(env),
         table=table,
         bucket=env.get(ENV['BUCKET']) or None,
         ttl_seconds=int(env[ENV['TTL_SECONDS']]) if env.get(ENV['TTL_SECONDS']) else None,

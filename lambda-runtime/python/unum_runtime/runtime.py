@@ -112,6 +112,10 @@ class RuntimeOptions:
     fanout_batch: Optional[int] = None
     # True when `user_handler` is a loader (entry passes one; tests pass the function).
     lazy_handler: bool = False
+    # For long Waits only: a boto3 scheduler client, or a factory called on first use.
+    scheduler: Any = None
+    # Where Waits longer than LONG_WAIT_THRESHOLD_MS are scheduled ({'group', 'roleArn'}); None: they continue in re-invocations.
+    schedule: Optional[Mapping[str, str]] = None
 
 
 class Runtime:
@@ -337,7 +341,14 @@ class Runtime:
             # A continuation of the start states names their first state.
             start = (self.config.get('start') or {}).get('node')
             addressed = start if start is not None and isinstance(event, dict) and event.get('node') == start else node
-            return parse_envelope(event, {'workflow': workflow, 'node': addressed, 'bucket': self.store.bucket})
+            envelope = parse_envelope(event, {'workflow': workflow, 'node': addressed, 'bucket': self.store.bucket})
+            if envelope.get('stored') is None:
+                return envelope
+            # A long Wait's schedule could not carry the envelope (Scheduler's Input limit): it passed the stored one's key.
+            stored = js_loads(self.store.get_object(self.store.bucket, envelope['stored']))
+            if isinstance(stored, dict) and stored.get('stored') is not None:
+                raise EnvelopeError(f"node '{node}': invalid envelope: a stored envelope names another")
+            return parse_envelope(stored, {'workflow': workflow, 'node': addressed, 'bucket': self.store.bucket})
         except EnvelopeError as e:
             session = event.get('session') if isinstance(event, dict) else None
             self._reject_event(str(e), lambda_context, session[:128] if isinstance(session, str) else None)
@@ -622,6 +633,13 @@ class Runtime:
             return float('inf')
         value = get()
         return float('inf') if value is None else value - (skipped_ms() - inv.skipped_at_start)
+
+    def scheduler_client(self) -> Any:
+        if self.options.scheduler is None:
+            raise RuntimeError('cannot schedule a long Wait: the runtime has no Scheduler client')
+        if callable(self.options.scheduler) and not hasattr(self.options.scheduler, 'create_schedule'):
+            self.options.scheduler = self.options.scheduler()
+        return self.options.scheduler
 
     def own_name(self, inv: Invocation, why: str) -> str:
         """

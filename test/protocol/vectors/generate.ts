@@ -19,6 +19,7 @@ import { jsonataVectors } from './jsonata';
 import { jsonpathVectors } from './jsonpath';
 import { keyVectors } from './keys';
 import { generatedPython } from './python';
+import { scheduleVectors } from './schedule';
 import { statesVectors } from './states';
 import { VectorFile } from './support';
 import { traceVectors } from './trace';
@@ -42,6 +43,7 @@ export const VECTOR_BUILDERS: Record<string, () => VectorFile | Promise<VectorFi
   intrinsics: intrinsicVectors,
   states: statesVectors,
   jsonata: jsonataVectors,
+  schedule: scheduleVectors,
 };
 
 /** One case per line: small diffs when the protocol changes, and a file that stays readable. */

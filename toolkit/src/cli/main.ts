@@ -71,6 +71,8 @@ Run options:
   --full                 print the whole result (it is cut to a screenful otherwise)
   --report <file.html>   write the session's report: graph, timeline, instances, store requests and cost, in one HTML file
   --quiet                no progress display
+  --fast-forward         simulated time (alias --skip-time): Waits, retry intervals and schedules pass at once,
+                         the trace and the report show the simulated times (a 30-day Wait runs in seconds)
   --concurrency <n>      async invocations running at once (default: twice the CPU cores, at least 4)
   --timeout <seconds>    give up waiting for the session (default 600)
   --crash-at <step>      crash the first invocation of every instance at a runtime step
@@ -125,6 +127,8 @@ const OPTIONS = {
   'verbose': { type: 'boolean' },
   'full': { type: 'boolean' },
   'quiet': { type: 'boolean' },
+  'fast-forward': { type: 'boolean' },
+  'skip-time': { type: 'boolean' },
   'concurrency': { type: 'string' },
   'timeout': { type: 'string' },
   'crash-at': { type: 'string' },
@@ -273,6 +277,7 @@ async function run(values: Values, io: CliIO): Promise<number> {
       concurrency,
       ports,
       java: values.java,
+      skipTime: values['fast-forward'] === true || values['skip-time'] === true,
       onLog: (fn, line) => {
         logs.add(fn, line);
         if (values.verbose) io.stderr.write(`[${fn}] ${line}\n`);

@@ -537,6 +537,10 @@ function resolveValue(value: any, stack: StackTemplate, res: Resolution): string
     if (target?.Type === 'AWS::Lambda::Function') {
       return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${localFunctionNameOf(stack.name, value['Fn::GetAtt'][0], target.Properties)}`;
     }
+    // The role a long Wait's schedule invokes with: the engine's scheduler takes any role ARN, as a name it shows.
+    if (target?.Type === 'AWS::IAM::Role') {
+      return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${localResourceName(stack.name, value['Fn::GetAtt'][0], target.Properties?.RoleName)}`;
+    }
     if (target?.Type === 'AWS::DynamoDB::Table') {
       const t = res.tables.find((x) => x.stack === stack.name && x.logicalId === value['Fn::GetAtt'][0]);
       return t && `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${t.name}`;

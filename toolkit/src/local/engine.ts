@@ -6,7 +6,7 @@ import { dirname, join } from 'path';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { FAILURE_SORT_PREFIX, RECORDER_ENV, SKIP_TIME_ENV, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
+import { FAILURE_SORT_PREFIX, RECORDER_ENV, SCHEDULE_ENV, SKIP_TIME_ENV, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
 import { Clock, RealClock, SkipClock } from 'cdk-unum/lib/protocol/clock';
 import { Failure, RedriveResult, SessionDescription, UnumClient } from '../client';
 import { LocalApp, LocalFunction, LocalWorkflow, UsageError, recorderForwards, selectWorkflow } from './assembly';
@@ -18,6 +18,7 @@ import { InProcessHost, UserHandler } from './in-process';
 import { checkJava, javaCommand } from './java';
 import { AsyncFailure, InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from './lambda-endpoint';
 import { SandboxPool } from './sandboxes';
+import { SchedulerEndpoint } from './scheduler-endpoint';
 import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
 import { STATE_FILE, readState, writeEndedSession } from './session-records';
 import { SessionTrace, TraceEvent, cut, traceFile } from './session-trace';
@@ -349,6 +350,8 @@ export class LocalEngine implements Invoker {
   s3Proxy!: CountingProxy;
   /** Where failure recorders forward to users' SQS, SNS and EventBridge destinations. */
   destinations!: DestinationsEndpoint;
+  /** EventBridge Scheduler's one-time schedules, which long Waits re-invoke their functions through. */
+  scheduler!: SchedulerEndpoint;
   pool!: SandboxPool;
   /** Workflow functions run in this process (EngineOptions.inProcess, overrides), if any. */
   host?: InProcessHost;
@@ -443,6 +446,13 @@ export class LocalEngine implements Invoker {
         retrying: () => this.tracker?.emit(),
       },
     }), ports.lambda, 'Lambda endpoint', '--port');
+    const groups = new Set(this.app.functions.map((fn) => fn.environment[SCHEDULE_ENV.GROUP]).filter((g) => g !== undefined));
+    this.scheduler = await SchedulerEndpoint.start({
+      clock: this.clock,
+      invoke: (arn, input) => this.endpoint.enqueue(arn, input),
+      lambdaIdle: () => this.endpoint.idle(),
+      groupExists: (group) => groups.has(group),
+    });
     this.lambda = new LambdaClient({
       region: REGION, credentials: CREDENTIALS, endpoint: this.endpoint.url, maxAttempts: 3, customUserAgent: ENGINE_USER_AGENT,
     });
@@ -474,6 +484,7 @@ export class LocalEngine implements Invoker {
         AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbProxy.url,
         AWS_ENDPOINT_URL_S3: this.s3Proxy.url,
         AWS_ENDPOINT_URL_LAMBDA: this.endpoint.url,
+        AWS_ENDPOINT_URL_SCHEDULER: this.scheduler.url,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -515,8 +526,8 @@ export class LocalEngine implements Invoker {
   }
 
   /** Endpoints the sandboxes use (counted). */
-  get endpoints(): { lambda: string; dynamodb: string; s3: string } {
-    return { lambda: this.endpoint.url, dynamodb: this.dynamodbProxy.url, s3: this.s3Proxy.url };
+  get endpoints(): { lambda: string; dynamodb: string; s3: string; scheduler: string } {
+    return { lambda: this.endpoint.url, dynamodb: this.dynamodbProxy.url, s3: this.s3Proxy.url, scheduler: this.scheduler.url };
   }
 
   /** A client API for a workflow's store (direct, uncounted connections). */
@@ -588,7 +599,7 @@ export class LocalEngine implements Invoker {
       const client = this.client(workflow);
       const started = await kickoff(client, workflow, session);
       const drained = await Promise.race([
-        this.endpoint.idle().then(() => true),
+        this.settled().then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), options.timeoutMs ?? 600_000).unref()),
       ]);
       const description = await client.describeSession(session);
@@ -654,6 +665,15 @@ export class LocalEngine implements Invoker {
       trace.close();
       this.tracker = undefined;
       this.busy = false;
+    }
+  }
+
+  /** Nothing runs, is queued or waits for a retry, and no schedule is still to fire. */
+  private async settled(): Promise<void> {
+    for (;;) {
+      await this.endpoint.idle();
+      if (this.scheduler.pending === 0) return;
+      await this.scheduler.changed();
     }
   }
 
@@ -743,6 +763,7 @@ export class LocalEngine implements Invoker {
     await this.pool?.stop();
     this.host?.stop();
     await this.destinations?.stop().catch(() => undefined);
+    await this.scheduler?.stop().catch(() => undefined);
     await Promise.all([this.dynamodbProxy?.stop(), this.s3Proxy?.stop()].map((p) => p?.catch(() => undefined)));
     this.lambda?.destroy();
     this.dynamodb?.destroy();

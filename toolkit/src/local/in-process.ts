@@ -3,7 +3,7 @@ import { dirname, join } from 'path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SKIP_TIME_ENV } from 'cdk-unum/lib/protocol';
+import { SCHEDULE_ENV, SKIP_TIME_ENV } from 'cdk-unum/lib/protocol';
 import { LocalFunction } from './assembly';
 import { InvokeRequest } from './lambda-endpoint';
 import { SandboxOutcome } from './sandboxes';
@@ -45,7 +45,7 @@ interface HostedClock {
 export type UserHandler = (event: unknown, context: unknown) => unknown;
 
 export interface InProcessOptions {
-  readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly lambda: string };
+  readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly lambda: string; readonly scheduler?: string };
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly region: string;
   /** Replaces a node's user code (by node name). */
@@ -121,6 +121,8 @@ class Hosted {
       payloadThreshold: env.UNUM_PAYLOAD_THRESHOLD ? Number(env.UNUM_PAYLOAD_THRESHOLD) : undefined,
       eagerGc: env.UNUM_EAGER_GC === '1' || env.UNUM_EAGER_GC === 'true',
       functionName: this.fn.functionName,
+      ...(env[SCHEDULE_ENV.GROUP] && env[SCHEDULE_ENV.ROLE_ARN]
+        ? { schedule: { group: env[SCHEDULE_ENV.GROUP], roleArn: env[SCHEDULE_ENV.ROLE_ARN] } } : {}),
       faults: crashAt === undefined ? undefined : this.bundle.crashAt(crashAt.split(',').map((s) => s.trim())),
       logger,
       metricsWriter: write,
@@ -141,7 +143,7 @@ class Hosted {
 }
 
 export class InProcessHost {
-  readonly clients: { dynamodb: DynamoDBClient; s3: S3Client; lambda: LambdaClient };
+  readonly clients: { dynamodb: DynamoDBClient; s3: S3Client; lambda: LambdaClient; scheduler?: { destroy(): void } };
   private readonly hosted = new Map<string, Hosted>();
   /** One bundle instance per layer file (functions of one layer share its code, as they share the layer). */
   private readonly bundles = new Map<string, RuntimeBundle>();
@@ -159,6 +161,7 @@ export class InProcessHost {
       dynamodb: new DynamoDBClient({ region, credentials, endpoint: endpoints.dynamodb, maxAttempts: 5 }),
       s3: new S3Client({ region, credentials, endpoint: endpoints.s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' }),
       lambda: new LambdaClient({ region, credentials, endpoint: endpoints.lambda, maxAttempts: 3 }),
+      ...(endpoints.scheduler !== undefined ? { scheduler: new (sdk('@aws-sdk/client-scheduler').SchedulerClient)({ region, credentials, endpoint: endpoints.scheduler, maxAttempts: 3 }) } : {}),
     };
     for (const fn of functions) if (runsInProcess(fn)) this.hosted.set(fn.functionName, new Hosted(fn, this.bundle(fn.handlerFile), this));
   }
@@ -247,6 +250,7 @@ export class InProcessHost {
     this.clients.dynamodb.destroy();
     this.clients.s3.destroy();
     this.clients.lambda.destroy();
+    this.clients.scheduler?.destroy();
   }
 
   /**

@@ -285,7 +285,8 @@ export class LambdaEndpoint {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** A request's whole body as text (the local endpoints' requests are small JSON). */
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

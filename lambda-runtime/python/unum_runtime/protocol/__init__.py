@@ -38,3 +38,4 @@ from .keys import (  # noqa: F401
     instance_key, item_kind, join_instance_key, join_key_base, payload_object_key, render_key, scope_key,
     session_item_key, session_object_prefix, start_object_key, workflow_key_prefix, workflow_object_prefix,
 )
+from .schedule import at_expression, parse_at_expression, schedule_name, scheduled_envelope_object_key  # noqa: F401

@@ -97,6 +97,12 @@ def parse_envelope(event, expected):
     waits = get("waits")
     if waits is not js.UNDEFINED and (not isinstance(waits, dict) or not all(js.is_finite(d) for d in waits.values())):
         fail("waits must map Wait instance keys to deadlines in epoch milliseconds")
+    stored = get("stored")
+    if stored is not js.UNDEFINED:
+        if not isinstance(stored, str):
+            fail("stored must be the key of the stored envelope")
+        _check_object_reference({"bucket": "" if bucket is js.UNDEFINED else bucket, "key": stored},
+                                {"workflow": workflow, "session": session}, bucket, fail)
     fanouts = get("fanouts")
     if fanouts is not js.UNDEFINED and (
             not isinstance(fanouts, dict) or not all(js.is_integer(n) and n >= 0 for n in fanouts.values())):
