@@ -26,6 +26,7 @@ const importModule = (): typeof import('./import') => require('./import');
 const svgModule = (): typeof import('../graph/svg') => require('../graph/svg');
 const reportModule = (): typeof import('./report') => require('./report');
 const uiModule = (): typeof import('./ui') => require('./ui');
+const simulateModule = (): typeof import('./simulate') => require('./simulate');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -47,6 +48,7 @@ Usage:
   unum run [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--input <json>|@<file>|-] [options]
   unum status [<session>] [--data-dir <dir>] [--workflow <name>] [--json]
   unum result <session> [--data-dir <dir>] [--workflow <name>]
+  unum simulate [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--rate <n>] [--sessions <n> | --duration <s>] [options]
   unum graph [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--format mermaid|svg|dot] [--out <file>]
   unum report <session> [--data-dir <dir>] [--out <file.html>]
   unum ui [--data-dir <dir>] [--port <n>] [--host <address>] [--allow-run [--app … | --assembly …]]
@@ -85,6 +87,16 @@ Run options:
   --dynamodb-port <n>    port of the DynamoDB endpoint
   --s3-port <n>          port of the S3 endpoint
   --java <path>          the java binary for DynamoDB Local (default: JAVA_HOME or java on the PATH)
+
+Simulate options (and --app, --assembly, --workflow, --input as for run; every workflow when --workflow is absent):
+  --rate <n>             sessions started per second (default 1)
+  --arrivals <process>   poisson (default: exponential gaps) or constant (1/rate apart)
+  --sessions <n>         start this many sessions (default 100)
+  --duration <seconds>   start sessions for this long instead
+  --platform <model>     lambda (default); cluster is not available in the CLI yet
+  --profile <file.json>  service times per operation and per function over the defaults (README: The workflow simulator)
+  --seed <n>             seed of the arrivals, failures and choice draws (default 1): the same seed gives the same output
+  --json                 print the figures as JSON
 
 Graph options (and --app, --assembly, --workflow as for run):
   --format <format>      mermaid (default), svg (a standalone picture) or dot (Graphviz)
@@ -139,6 +151,12 @@ const OPTIONS = {
   'host': { type: 'string' },
   'allow-remote': { type: 'boolean' },
   'allow-run': { type: 'boolean' },
+  'rate': { type: 'string' },
+  'arrivals': { type: 'string' },
+  'sessions': { type: 'string' },
+  'duration': { type: 'string' },
+  'platform': { type: 'string' },
+  'profile': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
   'version': { type: 'boolean' },
 } as const;
@@ -171,6 +189,9 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       case 'run':
         if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the input with --input`);
         return await run(values, io);
+      case 'simulate':
+        if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the input with --input`);
+        return await simulate(values, io);
       case 'graph':
         if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; choose the workflow with --workflow`);
         return await graph(values, io);
@@ -186,7 +207,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the data directory with --data-dir`);
         return await ui(values, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, graph, status, result, report, ui, import and help`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, simulate, graph, status, result, report, ui, import and help`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -308,6 +329,19 @@ async function run(values: Values, io: CliIO): Promise<number> {
     await engine?.stop();
     cleanup();
   }
+}
+
+/** `unum simulate`: the options are checked before the app is synthesized. */
+async function simulate(values: Values, io: CliIO): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const module = simulateModule();
+  module.simulateOptions(values);
+  return module.simulateCommand(values, {
+    cwd,
+    obtainApp: () => obtainAssembly({ ...values, 'data-dir': undefined }, cwd, undefined, io, !values.quiet && !values.json),
+    input: () => readInput(values.input, cwd, io),
+    stdout: io.stdout,
+  });
 }
 
 const GRAPH_FORMATS = ['mermaid', 'svg', 'dot'];
