@@ -177,7 +177,8 @@ export class LambdaPlatform {
    * billed is from the end of init to `finish` (a workflow's handler ends
    * when its egress does, which depends on other invocations).
    */
-  public invoke(name: string, options: { serviceTime?: number; onDone?: () => void; run?: (init: number, finish: () => void) => void } = {}): LambdaOutcome {
+  public invoke(name: string,
+    options: { serviceTime?: number; onDone?: () => void; run?: (init: number, finish: () => void) => void } = {}): LambdaOutcome {
     const fn = this.fn(name);
     const now = this.sim.now;
     fn.requests++;

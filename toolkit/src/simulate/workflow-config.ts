@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { gunzipSync } from 'zlib';
 import { ENV, FunctionConfig, parseConfig } from 'cdk-unum/lib/protocol/config';
-import { LocalFunction, LocalWorkflow, UsageError } from '../local/assembly';
 import { LambdaRuntime } from './lambda-init';
+import { LocalFunction, LocalWorkflow, UsageError } from '../local/assembly';
 
 /** One workflow function as the simulator needs it: its compiled configuration and its Lambda settings. */
 export interface SimFunction {

@@ -1,9 +1,9 @@
-import { readPath } from 'cdk-unum/lib/protocol/jsonpath';
 import { CatchRule, ERROR_ALL, ERROR_TASK_FAILED, RETRY_SLEEP_MARGIN_MS, RetryRule } from 'cdk-unum/lib/protocol/config';
 import type { Frame } from 'cdk-unum/lib/protocol/envelope';
+import { readPath } from 'cdk-unum/lib/protocol/jsonpath';
 import { ITEM_VALUE_LIMIT } from 'cdk-unum/lib/protocol/keys';
-import { UsageError } from '../local/assembly';
 import { FunctionProfile } from './profile';
+import { UsageError } from '../local/assembly';
 
 /**
  * Pieces of the runtime's behaviour that the simulated session needs and

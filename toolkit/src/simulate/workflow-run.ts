@@ -31,20 +31,20 @@ export function runWorkflow(workflow: SimWorkflow, profile: Profile, options: Wo
   const platform = new LambdaPlatform(sim, { accountConcurrency: profile.lambda.accountConcurrency, idleTimeout: profile.lambda.idleTimeoutSeconds });
   const model = new WorkflowSimulation(sim, platform, workflow, profile);
   const poisson = (options.arrivals ?? 'poisson') === 'poisson';
-  const gap = (): number => (poisson ? -Math.log(1 - sim.random()) / options.rate : 1 / options.rate);
   let started = 0;
   let arriving = true;
-  const more = (): boolean => (options.sessions !== undefined ? started < options.sessions : sim.now < options.duration!);
+  // Constant arrivals at i / rate exactly (not a running sum, whose rounding would add a session to a duration).
+  const next = (): number => (poisson ? sim.now - Math.log(1 - sim.random()) / options.rate : started / options.rate);
+  const more = (at: number): boolean => (options.sessions !== undefined ? started < options.sessions : at < options.duration!);
   const arrive = (): void => {
-    if (!more()) {
-      arriving = false;
-      return;
-    }
     model.startSession(options.input ?? null);
     started++;
-    sim.schedule(gap(), arrive);
+    const at = next();
+    if (more(at)) sim.schedule(at - sim.now, arrive);
+    else arriving = false;
   };
-  sim.schedule(0, arrive);
+  if (more(0)) sim.schedule(0, arrive);
+  else arriving = false;
   sim.runUntil(() => !arriving && model.active === 0);
   return { sim, model };
 }

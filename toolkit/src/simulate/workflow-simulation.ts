@@ -2,7 +2,6 @@ import { evaluateCondition } from 'cdk-unum/lib/protocol/conditions';
 import type { Action, ChoiceAction, DagJoinAction, MapAction } from 'cdk-unum/lib/protocol/config';
 import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
 import { instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
-import { UsageError } from '../local/assembly';
 import { LambdaPlatform } from './lambda-platform';
 import { FunctionProfile, functionProfile, Profile } from './profile';
 import { Simulation } from './simulation';
@@ -12,6 +11,7 @@ import {
   batchSeconds, findCatch, ISSUE_CONCURRENCY, mapItems, outputOf, Payload, payloadBytes, preview, retriesInPlace, retryDelay, Scope, spills,
   THROTTLE_RETRY_FIRST_SECONDS, THROTTLE_RETRY_MAX_SECONDS,
 } from './workflow-model';
+import { UsageError } from '../local/assembly';
 
 export interface SessionRecord {
   readonly id: number;
@@ -105,7 +105,12 @@ export class WorkflowSimulation {
       this.profiles.set(fn.node, p);
       this.counters.set(fn.node, { userRuns: 0 });
       platform.addFunction({
-        name: fn.node, memoryMb: fn.memoryMb, runtime: fn.runtime, initTime: p.initSeconds, serviceTime: 0, reservedConcurrency: p.reservedConcurrency,
+        name: fn.node,
+        memoryMb: fn.memoryMb,
+        runtime: fn.runtime,
+        initTime: p.initSeconds,
+        serviceTime: 0,
+        reservedConcurrency: p.reservedConcurrency,
       });
     }
   }
@@ -170,8 +175,15 @@ export class WorkflowSimulation {
     if (h.pending === 0) this.sim.schedule(h.end - this.sim.now, h.finish);
   }
 
+  /** The session record with its input (runtime.ts startSession), the input in S3 when it is too large for the item. */
   private createSession(call: Call, t: number): number {
-    this.usage.write(ITEM_OVERHEAD_BYTES + payloadBytes(call.payload), t, `session ${call.session.id}`);
+    let bytes = payloadBytes(call.payload);
+    if (!call.payload.s3 && spills(bytes, call.fn.payloadThreshold)) {
+      this.usage.s3Put();
+      t += this.profile.s3.putSeconds;
+      bytes = ITEM_OVERHEAD_BYTES;
+    }
+    this.usage.write(ITEM_OVERHEAD_BYTES + bytes, t, `session ${call.session.id}`);
     return t + this.profile.dynamodb.putSeconds;
   }
 
@@ -343,7 +355,9 @@ export class WorkflowSimulation {
     }
     // A Wait of `seconds` (paths and timestamps are read as 0 s: the simulated value carries no dates).
     const seconds = typeof action.seconds === 'number' ? action.seconds : 0;
-    if (retriesInPlace(seconds, h.call.fn.timeoutSeconds - (t - h.started))) return this.walk(h, action.next, payload, scope, t + seconds, action.node, inlineStart);
+    if (retriesInPlace(seconds, h.call.fn.timeoutSeconds - (t - h.started))) {
+      return this.walk(h, action.next, payload, scope, t + seconds, action.node, inlineStart);
+    }
     // Too long for this invocation: the function re-invokes itself to continue after the wait.
     this.send(h.call.fn, h.call.session, payload, scope, h.inv, t + seconds - this.profile.lambda.invokeSeconds, 0, action.next);
     h.end = Math.max(h.end, t + this.profile.lambda.invokeSeconds);
@@ -398,7 +412,9 @@ export class WorkflowSimulation {
   private joinState(key: string, size: number, issue?: JoinState['issue']): JoinState {
     let state = this.joins.get(key);
     if (state === undefined) {
-      state = { size, arrived: 0, perShard: new Uint32Array(shardCount(size)), shardsDone: 0, values: new Array(size), skipped: new Array(size).fill(false), units: 0, issue };
+      state = {
+        size, arrived: 0, perShard: new Uint32Array(shardCount(size)), shardsDone: 0, values: new Array(size), skipped: new Array(size).fill(false), units: 0, issue,
+      };
       this.joins.set(key, state);
     }
     return state;

@@ -1,8 +1,8 @@
-import { PRICES } from '../local/prices';
 import { functionProfile, Profile } from './profile';
 import { Simulation } from './simulation';
-import { InvocationRecord, SessionRecord, WorkflowSimulation } from './workflow-simulation';
 import { WorkflowRunOptions } from './workflow-run';
+import { InvocationRecord, SessionRecord, WorkflowSimulation } from './workflow-simulation';
+import { PRICES } from '../local/prices';
 
 export interface CriticalStep {
   readonly node: string;
@@ -34,13 +34,23 @@ export interface WorkflowSummary {
   readonly criticalPath: { readonly session: number; readonly latency: number; readonly steps: readonly CriticalStep[] };
   readonly functions: Readonly<Record<string, FunctionSummary>>;
   readonly perSession: {
-    readonly invocations: number; readonly storeRequests: number; readonly dynamodbRequests: number;
-    readonly readUnits: number; readonly writeUnits: number; readonly s3Puts: number; readonly s3Gets: number; readonly stepFunctionsTransitions: number;
+    readonly invocations: number;
+    readonly storeRequests: number;
+    readonly dynamodbRequests: number;
+    readonly readUnits: number;
+    readonly writeUnits: number;
+    readonly s3Puts: number;
+    readonly s3Gets: number;
+    readonly stepFunctionsTransitions: number;
   };
   readonly hottestKey: { readonly key: string; readonly writesPerSecond: number };
   /** Dollars per 1M sessions, us-east-1 on-demand prices of toolkit/src/local/prices.ts. */
   readonly costPerMillionSessions: {
-    readonly lambdaRequests: number; readonly lambdaGbSeconds: number; readonly lambdaInit: number; readonly dynamodb: number; readonly s3: number;
+    readonly lambdaRequests: number;
+    readonly lambdaGbSeconds: number;
+    readonly lambdaInit: number;
+    readonly dynamodb: number;
+    readonly s3: number;
     readonly total: number;
     /** The same workflow as a Step Functions state machine calling the same Lambda tasks: transitions (or Express requests and duration) plus the tasks. */
     readonly stepFunctionsStandard: number;
@@ -85,8 +95,12 @@ export function summarize(model: WorkflowSimulation, sim: Simulation, profile: P
     userRuns += runs;
     taskGbSeconds += runs * billed(functionProfile(profile, fn.node).durationSeconds ?? 0) * (fn.memoryMb / 1024);
     functions[fn.node] = {
-      invocations: admitted, coldStarts: s.coldStarts, throttles: s.throttles, peakConcurrency: s.peakRunning,
-      averageConcurrency: round(s.averageRunning), memoryMb: fn.memoryMb,
+      invocations: admitted,
+      coldStarts: s.coldStarts,
+      throttles: s.throttles,
+      peakConcurrency: s.peakRunning,
+      averageConcurrency: round(s.averageRunning),
+      memoryMb: fn.memoryMb,
     };
   }
   const u = model.usage;
@@ -112,9 +126,13 @@ export function summarize(model: WorkflowSimulation, sim: Simulation, profile: P
     seed: options.seed ?? 1,
     rate: options.rate,
     arrivals: options.arrivals ?? 'poisson',
-    sessions: { started: sessions.length, succeeded: done.length, failed: sessions.length - done.length, ...(failed ? { firstError: failed.error } : {}) },
+    sessions: {
+      started: sessions.length, succeeded: done.length, failed: sessions.length - done.length, ...(failed ? { firstError: failed.error } : {}),
+    },
     latency: {
-      p50: round(percentile(latencies, 0.5)), p95: round(percentile(latencies, 0.95)), p99: round(percentile(latencies, 0.99)),
+      p50: round(percentile(latencies, 0.5)),
+      p95: round(percentile(latencies, 0.95)),
+      p99: round(percentile(latencies, 0.99)),
       mean: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
     },
     criticalPath: criticalPath(byLatency[Math.floor((byLatency.length - 1) / 2)]),
