@@ -1,5 +1,6 @@
-import { writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { ROOT } from '../engine/support';
 import { synthExample } from '../simulate/workflow-support';
 import { unum } from '../support/cli';
 
@@ -72,4 +73,14 @@ test('help lists the simulate command and its options', async () => {
   const r = await unum('help');
   expect(r.stdout).toContain('unum simulate [--app "<cdk app command>" | --assembly <cdk.out>]');
   expect(r.stdout).toContain('--arrivals <process>');
+});
+
+test('the README\'s unum simulate output is what the command prints', async () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('workflow MapJoin on the Lambda model: 1000 sessions at 10/s');
+  expect(start).toBeGreaterThan(0);
+  const shown = readme.slice(start, readme.indexOf('```', start));
+  const r = await unum('simulate', '--assembly', assembly, '--input', '@examples/map-join/input.json', '--rate', '10', '--sessions', '1000', '--quiet');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(shown);
 });

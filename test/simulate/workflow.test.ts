@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { simulate, synthExample, synthWorkflow } from './workflow-support';
 import { Chain, FanIn, Map as UnumMap } from '../../src';
 import { fn } from '../support/shapes';
@@ -104,4 +105,41 @@ test('a payload above the threshold travels through S3: a PUT by the writer, a G
   // A spills the session input; A, B and C each spill their checkpoint; A and B the input they send on (C ends the session).
   expect(s.perSession.s3Puts).toBe(6);
   expect(s.perSession.s3Gets).toBe(2);
+});
+
+describe('a Choice (examples/hello-bye: Greet, HelloOrBye on $.greeting, Hello or Bye, World)', () => {
+  let helloBye: Awaited<ReturnType<typeof synthExample>>;
+  beforeAll(async () => {
+    helloBye = await synthExample('hello-bye');
+  });
+
+  test('evaluated on the simulated value by the runtime\'s conditions: the input routes every session', () => {
+    const s = simulate(helloBye.app, PROFILE, { rate: 1, sessions: 20, input: { greeting: 'bye' } });
+    expect([s.functions.Hello.invocations, s.functions.Bye.invocations, s.functions.World.invocations]).toEqual([0, 20, 20]);
+    expect(s.criticalPath.steps.map((st) => st.node)).toEqual(['Greet', 'Bye', 'World']);
+  });
+
+  test('a value no rule matches takes otherwise, here a Fail state, which fails the session', () => {
+    const s = simulate(helloBye.app, PROFILE, { rate: 1, sessions: 3, input: { greeting: 'hi' } });
+    expect(s.sessions.failed).toBe(3);
+    expect(s.sessions.firstError).toBe('Fail state UnknownGreeting');
+  });
+
+  test('with branch probabilities in the profile, drawn from the seed', () => {
+    const s = simulate(helloBye.app, { ...PROFILE, choices: { HelloOrBye: [0.25, 0.75, 0] } }, { rate: 1, sessions: 2000, input: null, seed: 5 });
+    expect(s.sessions.succeeded).toBe(2000);
+    expect(s.functions.Hello.invocations + s.functions.Bye.invocations).toBe(2000);
+    expect(s.functions.Hello.invocations / 2000).toBeCloseTo(0.25, 1);
+  });
+});
+
+test('a failing user code is retried per the node\'s Retry (in the invocation when it fits), billed as user runs', () => {
+  const app = synthWorkflow('Flaky', (stack) => Chain.start(fn(stack, 'Try').addRetry({ maxAttempts: 5, interval: Duration.seconds(1), backoffRate: 1 })).next(fn(stack, 'After')));
+  const s = simulate(app.app, { ...PROFILE, functions: { ...PROFILE.functions, Try: { failureRate: 0.5 } } }, { rate: 1, sessions: 400, seed: 2 });
+  // Six attempts at 1/2 each: about 1/64 of the sessions fail for good.
+  expect(s.sessions.failed).toBeGreaterThan(0);
+  expect(s.sessions.failed).toBeLessThan(400 * 0.05);
+  expect(s.functions.Try.invocations).toBe(400);
+  // Each retry waits its 1 s interval inside the invocation: the median session retried at least once.
+  expect(s.latency.p95).toBeGreaterThan(1);
 });

@@ -12,13 +12,19 @@ export const JOIN_ELEMENT_BYTES = 4;
 export const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));
 export const readUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 4096));
 
+/** Writes of one partition key in the current second of simulated time (its writes come in time order). */
+export class KeyWrites {
+  public second = -1;
+  public count = 0;
+  public constructor(public readonly describe: () => string) {}
+}
+
 export class StoreUsage {
   public dynamodbRequests = 0;
   public readUnits = 0;
   public writeUnits = 0;
   public s3Puts = 0;
   public s3Gets = 0;
-  private readonly buckets = new Map<string, number>();
   private hottest = { key: '', writesPerSecond: 0 };
 
   public get(bytes = 0): void {
@@ -32,15 +38,17 @@ export class StoreUsage {
     this.readUnits += units;
   }
 
-  /** A put or update of the item `key` at simulated time `at`; `key` names a shared key to track (a join's or the session's). */
-  public write(bytes: number, at: number, key?: string): void {
+  /** A put or update at simulated time `at`; `key` tracks a key written more than once (a join's or the session's). */
+  public write(bytes: number, at: number, key?: KeyWrites): void {
     this.dynamodbRequests++;
     this.writeUnits += writeUnits(bytes);
     if (key === undefined) return;
-    const bucket = `${key}@${Math.floor(at)}`;
-    const n = (this.buckets.get(bucket) ?? 0) + 1;
-    this.buckets.set(bucket, n);
-    if (n > this.hottest.writesPerSecond) this.hottest = { key, writesPerSecond: n };
+    const second = Math.floor(at);
+    if (second !== key.second) {
+      key.second = second;
+      key.count = 0;
+    }
+    if (++key.count > this.hottest.writesPerSecond) this.hottest = { key: key.describe(), writesPerSecond: key.count };
   }
 
   public s3Put(): void {

@@ -5,7 +5,7 @@ import { instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
 import { LambdaPlatform } from './lambda-platform';
 import { FunctionProfile, functionProfile, Profile } from './profile';
 import { Simulation } from './simulation';
-import { ITEM_OVERHEAD_BYTES, JOIN_ELEMENT_BYTES, readUnits, StoreUsage } from './store-usage';
+import { ITEM_OVERHEAD_BYTES, JOIN_ELEMENT_BYTES, KeyWrites, readUnits, StoreUsage } from './store-usage';
 import { SimFunction, SimWorkflow } from './workflow-config';
 import {
   batchSeconds, findCatch, ISSUE_CONCURRENCY, mapItems, outputOf, Payload, payloadBytes, preview, retriesInPlace, retryDelay, Scope, spills,
@@ -23,6 +23,8 @@ export interface SessionRecord {
   last?: InvocationRecord;
   /** Step Functions state transitions of the same execution (tasks and structural states). */
   transitions: number;
+  /** Writes of the session record. */
+  readonly writes: KeyWrites;
 }
 
 export interface InvocationRecord {
@@ -57,7 +59,8 @@ interface Handler {
   end: number;
   pending: number;
   readonly finish: () => void;
-  readonly read: Set<Payload>;
+  /** The inputs read already (a list is read once per invocation); most handlers read none, so it is made on first use. */
+  read?: Set<Payload>;
 }
 
 interface JoinState {
@@ -68,6 +71,8 @@ interface JoinState {
   readonly values: unknown[];
   readonly skipped: boolean[];
   units: number;
+  /** Writes per shard item, then the root's. */
+  readonly writes: KeyWrites[];
   /** Map with MaxConcurrency: issues item i + bound on item i's arrival. */
   readonly issue?: (slot: number, h: Handler, t: number) => number;
 }
@@ -117,7 +122,8 @@ export class WorkflowSimulation {
 
   /** A client starts a session now: it invokes the entry function with `input`. */
   public startSession(input: unknown): SessionRecord {
-    const session: SessionRecord = { id: this.sessions.length, start: this.sim.now, status: 'RUNNING', transitions: 0 };
+    const id = this.sessions.length;
+    const session: SessionRecord = { id, start: this.sim.now, status: 'RUNNING', transitions: 0, writes: new KeyWrites(() => `session record (session ${id})`) };
     this.sessions.push(session);
     this.send(this.workflow.entry, session, { value: input }, { frames: [], iteration: 0 }, undefined, this.sim.now, 0);
     return session;
@@ -152,7 +158,7 @@ export class WorkflowSimulation {
   private handle(call: Call, init: number, finish: () => void): void {
     const now = this.sim.now;
     const inv: InvocationRecord = { node: call.fn.node, sent: call.sent, admitted: now, init, parent: call.parent };
-    const h: Handler = { call, inv, started: now + init, end: now + init, pending: 0, finish, read: new Set() };
+    const h: Handler = { call, inv, started: now + init, end: now + init, pending: 0, finish };
     let t = h.started + this.profile.lambda.runtimeOverheadSeconds;
     t = this.readInput(h, call.payload, t);
     if (call.resume !== undefined) {
@@ -183,7 +189,7 @@ export class WorkflowSimulation {
       t += this.profile.s3.putSeconds;
       bytes = ITEM_OVERHEAD_BYTES;
     }
-    this.usage.write(ITEM_OVERHEAD_BYTES + bytes, t, `session ${call.session.id}`);
+    this.usage.write(ITEM_OVERHEAD_BYTES + bytes, t, call.session.writes);
     return t + this.profile.dynamodb.putSeconds;
   }
 
@@ -207,7 +213,7 @@ export class WorkflowSimulation {
         const caught = findCatch(fn.config.catch);
         if (caught === undefined) {
           this.endSession(h.call.session, 'FAILED', t + d.updateSeconds, h.inv, `${fn.node}: the user code failed and no Retry or Catch rule is left`);
-          this.usage.write(ITEM_OVERHEAD_BYTES, t, `session ${h.call.session.id}`);
+          this.usage.write(ITEM_OVERHEAD_BYTES, t, h.call.session.writes);
           h.end = Math.max(h.end, t + d.updateSeconds);
           return;
         }
@@ -243,6 +249,8 @@ export class WorkflowSimulation {
 
   /** Reads an input that is not inline, once per handler: an S3 object, or a join's shards and then the branch checkpoints. */
   private readInput(h: Handler, p: Payload, t: number): number {
+    if (!p.s3 && !p.fanIn) return t;
+    h.read ??= new Set();
     if (h.read.has(p)) return t;
     if (p.s3) {
       h.read.add(p);
@@ -287,7 +295,7 @@ export class WorkflowSimulation {
         const next = this.choose(action, payload.value);
         if (next === undefined) {
           this.endSession(session, 'FAILED', t + d.updateSeconds, h.inv, `choice '${action.node}': no rule matched the simulated value ${preview(payload.value)}`);
-          this.usage.write(ITEM_OVERHEAD_BYTES, t, `session ${session.id}`);
+          this.usage.write(ITEM_OVERHEAD_BYTES, t, session.writes);
           h.end = Math.max(h.end, t + d.updateSeconds);
           return;
         }
@@ -332,14 +340,14 @@ export class WorkflowSimulation {
         throw new UsageError(`window join '${action.join}': window joins are not simulated yet`);
       case 'succeed': {
         t = this.readInput(h, payload, t);
-        this.usage.write(ITEM_OVERHEAD_BYTES + (payload.fanIn ? 0 : payloadBytes(payload)), t, `session ${session.id}`);
+        this.usage.write(ITEM_OVERHEAD_BYTES + (payload.fanIn ? 0 : payloadBytes(payload)), t, session.writes);
         this.endSession(session, 'SUCCEEDED', t + d.updateSeconds, h.inv);
         h.end = Math.max(h.end, t + d.updateSeconds);
         return;
       }
       case 'fail':
         session.transitions++;
-        this.usage.write(ITEM_OVERHEAD_BYTES, t, `session ${session.id}`);
+        this.usage.write(ITEM_OVERHEAD_BYTES, t, session.writes);
         this.endSession(session, 'FAILED', t + d.updateSeconds, h.inv, `Fail state ${action.node}`);
         h.end = Math.max(h.end, t + d.updateSeconds);
         return;
@@ -413,7 +421,15 @@ export class WorkflowSimulation {
     let state = this.joins.get(key);
     if (state === undefined) {
       state = {
-        size, arrived: 0, perShard: new Uint32Array(shardCount(size)), shardsDone: 0, values: new Array(size), skipped: new Array(size).fill(false), units: 0, issue,
+        size,
+        arrived: 0,
+        perShard: new Uint32Array(shardCount(size)),
+        shardsDone: 0,
+        values: new Array(size),
+        skipped: new Array(size).fill(false),
+        units: 0,
+        writes: [],
+        issue,
       };
       this.joins.set(key, state);
     }
@@ -435,7 +451,9 @@ export class WorkflowSimulation {
       const shard = shardOf(slot, size);
       const shards = state.perShard.length;
       const inShard = ++state.perShard[shard];
-      this.usage.write(ITEM_OVERHEAD_BYTES + inShard * JOIN_ELEMENT_BYTES, t, `join ${join} shard ${shard} (session ${session.id})`);
+      const writes = (item: number): KeyWrites => (state.writes[item] ??=
+        new KeyWrites(() => `join ${join} ${item === shards ? 'root' : `shard ${item}`} (session ${session.id})`));
+      this.usage.write(ITEM_OVERHEAD_BYTES + inShard * JOIN_ELEMENT_BYTES, t, writes(shard));
       let at = t + u;
       state.arrived++;
       state.values[slot] = skipped ? null : payload.value;
@@ -444,11 +462,11 @@ export class WorkflowSimulation {
       if (state.issue) at = state.issue(slot, h, at);
       if (inShard === shardCapacity(shard, size)) {
         if (shards > 1) {
-          this.usage.write(ITEM_OVERHEAD_BYTES + (++state.shardsDone) * JOIN_ELEMENT_BYTES, at, `join ${join} root (session ${session.id})`);
+          this.usage.write(ITEM_OVERHEAD_BYTES + (++state.shardsDone) * JOIN_ELEMENT_BYTES, at, writes(shards));
           at += u;
         }
         if (state.arrived === size) {
-          this.usage.write(ITEM_OVERHEAD_BYTES, at, `join ${join} ${shards > 1 ? 'root' : 'shard 0'} (session ${session.id})`);
+          this.usage.write(ITEM_OVERHEAD_BYTES, at, writes(shards > 1 ? shards : 0));
           at += u;
           this.joins.delete(`${session.id}|${key}`);
           complete(state.values, at, state);
