@@ -27,6 +27,7 @@ const svgModule = (): typeof import('../graph/svg') => require('../graph/svg');
 const reportModule = (): typeof import('./report') => require('./report');
 const uiModule = (): typeof import('./ui') => require('./ui');
 const simulateModule = (): typeof import('./simulate') => require('./simulate');
+const simulateProfileModule = (): typeof import('../simulate/record-profile') => require('../simulate/record-profile');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -71,6 +72,7 @@ Run options:
   --verbose              stream the functions' logs to stderr
   --full                 print the whole result (it is cut to a screenful otherwise)
   --report <file.html>   write the session's report: graph, timeline, instances, store requests and cost, in one HTML file
+  --record-profile <file.json>  write the measured user code, init and checkpoint-write times (and fixed outputs) as a profile for unum simulate
   --quiet                no progress display
   --concurrency <n>      async invocations running at once (default: twice the CPU cores, at least 4)
   --timeout <seconds>    give up waiting for the session (default 600)
@@ -157,6 +159,7 @@ const OPTIONS = {
   'duration': { type: 'string' },
   'platform': { type: 'string' },
   'profile': { type: 'string' },
+  'record-profile': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
   'version': { type: 'boolean' },
 } as const;
@@ -317,6 +320,12 @@ async function run(values: Values, io: CliIO): Promise<number> {
         : report.error ? `node '${report.error.node}' failed: ${report.error.error}${cause}`
           : report.status === 'RUNNING' ? 'the session never finished' : `status ${report.status}`;
       io.stderr.write(`unum: session ${report.session} ${report.status}: ${where}\n`);
+    }
+    if (values['record-profile'] !== undefined) {
+      const file = resolve(cwd, values['record-profile']);
+      const recorded = simulateProfileModule().profileFromTrace(trace, `unum run of workflow ${workflow.name}, session ${report.session}`);
+      writeFileSync(file, `${JSON.stringify(recorded, null, 2)}\n`);
+      if (progressOn) io.stderr.write(`unum: wrote the measured profile to ${file}\n`);
     }
     if (reportFile !== undefined) {
       await reportModule().writeReport(reportFile, trace);

@@ -72,7 +72,8 @@ export function mergeProfile(partial: unknown, source = 'profile'): Profile {
   const p = partial as Record<string, any>;
   const out: any = { ...DEFAULT_PROFILE };
   for (const key of Object.keys(p)) {
-    if (![...SECTIONS, 'functions', 'choices', 'v'].includes(key)) throw new UsageError(`${source}: unknown section ${JSON.stringify(key)} (known: ${[...SECTIONS, 'functions', 'choices'].join(', ')})`);
+    // `v` and `source` are what `unum run --record-profile` writes besides the sections.
+    if (![...SECTIONS, 'functions', 'choices', 'v', 'source'].includes(key)) throw new UsageError(`${source}: unknown section ${JSON.stringify(key)} (known: ${[...SECTIONS, 'functions', 'choices'].join(', ')})`);
   }
   for (const section of SECTIONS) {
     if (p[section] === undefined) continue;
