@@ -1,6 +1,9 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { simulate, synthExample, synthWorkflow } from './workflow-support';
 import { Chain, FanIn, Map as UnumMap } from '../../src';
+import { ROOT } from '../engine/support';
 import { fn } from '../support/shapes';
 
 /**
@@ -142,4 +145,27 @@ test('a failing user code is retried per the node\'s Retry (in the invocation wh
   expect(s.functions.Try.invocations).toBe(400);
   // Each retry waits its 1 s interval inside the invocation: the median session retried at least once.
   expect(s.latency.p95).toBeGreaterThan(1);
+});
+
+test('DAG joins after a Choice (examples/ci-pipeline): the branch not taken is skipped and both joins fire once per session', async () => {
+  const ci = await synthExample('ci-pipeline');
+  const input = JSON.parse(readFileSync(join(ROOT, 'examples', 'ci-pipeline', 'input.json'), 'utf8'));
+  for (const strict of [true, false]) {
+    const s = simulate(ci.app, PROFILE, { rate: 2, sessions: 30, input: { ...input, strict } });
+    expect(s.sessions.succeeded).toBe(30);
+    expect([s.functions.TypeCheck.invocations, s.functions.QuickCheck.invocations]).toEqual(strict ? [30, 0] : [0, 30]);
+    // Publish follows ReadyToShip, Report follows AllDone: once each per session.
+    expect([s.functions.Publish.invocations, s.functions.Report.invocations]).toEqual([30, 30]);
+  }
+});
+
+test('a Map with MaxConcurrency keeps at most that many items running; each arrival issues the next item', () => {
+  const app = synthWorkflow('Bounded', (stack) => Chain.start(fn(stack, 'List'))
+    .next(new UnumMap(stack, 'Each', { itemsPath: '$', maxConcurrency: 3 }).itemProcessor(fn(stack, 'Item')))
+    .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done')));
+  const s = simulate(app.app, PROFILE, { rate: 1, sessions: 1, input: Array.from({ length: 10 }, (_, i) => i) });
+  expect(s.sessions.succeeded).toBe(1);
+  expect(s.functions.Item.invocations).toBe(10);
+  expect(s.functions.Item.peakConcurrency).toBe(3);
+  expect(s.functions.Done.invocations).toBe(1);
 });

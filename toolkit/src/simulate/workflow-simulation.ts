@@ -392,7 +392,7 @@ export class WorkflowSimulation {
     if (bound > 0 && bound < items.length) {
       // Item i's arrival at the join reads the FanoutOrigin and issues item i + bound (the runtime asks the origin function to).
       const join = joinInstanceKey(action.join, [...scope.frames, { fanout: action.fanout, index: 0, size: items.length, iteration }]);
-      this.joinState(join, items.length, (slot, from, at) => {
+      this.joinState(`${h.call.session.id}|${join}`, items.length, (slot, from, at) => {
         if (slot + bound >= items.length) return at;
         this.usage.get();
         const next = at + this.profile.dynamodb.getSeconds;

@@ -28,7 +28,8 @@ export interface WorkflowSummary {
   readonly seed: number;
   readonly rate: number;
   readonly arrivals: string;
-  readonly sessions: { readonly started: number; readonly succeeded: number; readonly failed: number; readonly firstError?: string };
+  /** `unfinished`: sessions still running when no event was left (a path the model does not complete), shown only when there are any. */
+  readonly sessions: { readonly started: number; readonly succeeded: number; readonly failed: number; readonly unfinished?: number; readonly firstError?: string };
   /** Seconds, of the succeeded sessions. */
   readonly latency: { readonly p50: number; readonly p95: number; readonly p99: number; readonly mean: number };
   readonly criticalPath: { readonly session: number; readonly latency: number; readonly steps: readonly CriticalStep[] };
@@ -127,7 +128,11 @@ export function summarize(model: WorkflowSimulation, sim: Simulation, profile: P
     rate: options.rate,
     arrivals: options.arrivals ?? 'poisson',
     sessions: {
-      started: sessions.length, succeeded: done.length, failed: sessions.length - done.length, ...(failed ? { firstError: failed.error } : {}),
+      started: sessions.length,
+      succeeded: done.length,
+      failed: sessions.filter((s) => s.status === 'FAILED').length,
+      ...(model.ended < sessions.length ? { unfinished: sessions.length - model.ended } : {}),
+      ...(failed ? { firstError: failed.error } : {}),
     },
     latency: {
       p50: round(percentile(latencies, 0.5)),
@@ -165,7 +170,8 @@ const usd = (x: number): string => `$${x.toFixed(2)}`;
 export function formatSummary(s: WorkflowSummary): string {
   const lines: string[] = [];
   lines.push(`workflow ${s.workflow} on the Lambda model: ${s.sessions.started} sessions at ${s.rate}/s (${s.arrivals}), seed ${s.seed}`);
-  lines.push(`  sessions: ${s.sessions.succeeded} succeeded, ${s.sessions.failed} failed${s.sessions.firstError ? ` (first: ${s.sessions.firstError})` : ''}`);
+  const unfinished = s.sessions.unfinished ? `, ${s.sessions.unfinished} unfinished (the model left them running: a bug to report)` : '';
+  lines.push(`  sessions: ${s.sessions.succeeded} succeeded, ${s.sessions.failed} failed${s.sessions.firstError ? ` (first: ${s.sessions.firstError})` : ''}${unfinished}`);
   lines.push(`  latency: p50 ${ms(s.latency.p50)}  p95 ${ms(s.latency.p95)}  p99 ${ms(s.latency.p99)}  mean ${ms(s.latency.mean)}`);
   const path = s.criticalPath.steps.map((st) => `${st.node} @${ms(st.admitted)}${st.init > 0 ? ` (cold ${ms(st.init)})` : ''}`).join(' → ');
   lines.push(`  critical path of the median session (${ms(s.criticalPath.latency)}): ${path} → end`);
