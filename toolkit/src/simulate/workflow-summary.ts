@@ -29,7 +29,9 @@ export interface WorkflowSummary {
   readonly rate: number;
   readonly arrivals: string;
   /** `unfinished`: sessions still running when no event was left (a path the model does not complete), shown only when there are any. */
-  readonly sessions: { readonly started: number; readonly succeeded: number; readonly failed: number; readonly unfinished?: number; readonly firstError?: string };
+  readonly sessions: {
+    readonly started: number; readonly succeeded: number; readonly failed: number; readonly unfinished?: number; readonly firstError?: string;
+  };
   /** Seconds, of the succeeded sessions. */
   readonly latency: { readonly p50: number; readonly p95: number; readonly p99: number; readonly mean: number };
   readonly criticalPath: { readonly session: number; readonly latency: number; readonly steps: readonly CriticalStep[] };
