@@ -26,6 +26,8 @@ const importModule = (): typeof import('./import') => require('./import');
 const svgModule = (): typeof import('../graph/svg') => require('../graph/svg');
 const reportModule = (): typeof import('./report') => require('./report');
 const uiModule = (): typeof import('./ui') => require('./ui');
+const simulateModule = (): typeof import('./simulate') => require('./simulate');
+const simulateProfileModule = (): typeof import('../simulate/record-profile') => require('../simulate/record-profile');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -48,6 +50,7 @@ Usage:
   unum status [<session>] [--data-dir <dir>] [--workflow <name>] [--json]
   unum result <session> [--data-dir <dir>] [--workflow <name>]
   unum redrive <session> [--app "<cdk app command>" | --assembly <cdk.out>] [--data-dir <dir>] [--workflow <name>] [--json]
+  unum simulate [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--rate <n>] [--sessions <n> | --duration <s>] [options]
   unum graph [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--format mermaid|svg|dot] [--out <file>]
   unum report <session> [--data-dir <dir>] [--out <file.html>]
   unum ui [--data-dir <dir>] [--port <n>] [--host <address>] [--allow-run [--app … | --assembly …]]
@@ -70,6 +73,7 @@ Run options:
   --verbose              stream the functions' logs to stderr
   --full                 print the whole result (it is cut to a screenful otherwise)
   --report <file.html>   write the session's report: graph, timeline, instances, store requests and cost, in one HTML file
+  --record-profile <file.json>  write the measured user code, init and checkpoint-write times (and fixed outputs) as a profile for unum simulate
   --quiet                no progress display
   --fast-forward         simulated time (alias --skip-time): Waits, retry intervals and schedules pass at once,
                          the trace and the report show the simulated times (a 30-day Wait runs in seconds)
@@ -94,6 +98,16 @@ Redrive:
   instances that failed: what committed does not run again. It runs the app's functions as unum run does
   (same options) and exits like it; a session that is unknown, expired, or neither FAILED nor TIMED_OUT is
   refused with exit code 2 and nothing changes.
+
+Simulate options (and --app, --assembly, --workflow, --input as for run; every workflow when --workflow is absent):
+  --rate <n>             sessions started per second (default 1)
+  --arrivals <process>   poisson (default: exponential gaps) or constant (1/rate apart)
+  --sessions <n>         start this many sessions (default 100)
+  --duration <seconds>   start sessions for this long instead
+  --platform <model>     lambda (default); cluster is not available in the CLI yet
+  --profile <file.json>  service times per operation and per function over the defaults (README: The workflow simulator)
+  --seed <n>             seed of the arrivals, failures and choice draws (default 1): the same seed gives the same output
+  --json                 print the figures as JSON
 
 Graph options (and --app, --assembly, --workflow as for run):
   --format <format>      mermaid (default), svg (a standalone picture) or dot (Graphviz)
@@ -150,6 +164,13 @@ const OPTIONS = {
   'host': { type: 'string' },
   'allow-remote': { type: 'boolean' },
   'allow-run': { type: 'boolean' },
+  'rate': { type: 'string' },
+  'arrivals': { type: 'string' },
+  'sessions': { type: 'string' },
+  'duration': { type: 'string' },
+  'platform': { type: 'string' },
+  'profile': { type: 'string' },
+  'record-profile': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
   'version': { type: 'boolean' },
 } as const;
@@ -182,6 +203,9 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       case 'run':
         if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the input with --input`);
         return await run(values, io);
+      case 'simulate':
+        if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the input with --input`);
+        return await simulate(values, io);
       case 'graph':
         if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; choose the workflow with --workflow`);
         return await graph(values, io);
@@ -199,7 +223,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the data directory with --data-dir`);
         return await ui(values, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, graph, status, result, redrive, report, ui, import and help`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, simulate, graph, status, result, redrive, report, ui, import and help`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -299,6 +323,12 @@ async function run(values: Values, io: CliIO): Promise<number> {
       progress.done();
     }
     printReport(report, values, io, logs);
+    if (values['record-profile'] !== undefined) {
+      const file = resolve(cwd, values['record-profile']);
+      const recorded = simulateProfileModule().profileFromTrace(trace, `unum run of workflow ${workflow.name}, session ${report.session}`);
+      writeFileSync(file, `${JSON.stringify(recorded, null, 2)}\n`);
+      if (progressOn) io.stderr.write(`unum: wrote the measured profile to ${file}\n`);
+    }
     if (reportFile !== undefined) {
       await reportModule().writeReport(reportFile, trace);
       if (progressOn) io.stderr.write(`unum: wrote the report to ${reportFile}\n`);
@@ -374,6 +404,17 @@ async function redrive(args: string[], values: Values, io: CliIO): Promise<numbe
     await engine?.stop();
     cleanup();
   }
+/** `unum simulate`: the options are checked before the app is synthesized. */
+async function simulate(values: Values, io: CliIO): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const module = simulateModule();
+  module.simulateOptions(values);
+  return module.simulateCommand(values, {
+    cwd,
+    obtainApp: () => obtainAssembly({ ...values, 'data-dir': undefined }, cwd, undefined, io, !values.quiet && !values.json),
+    input: () => readInput(values.input, cwd, io),
+    stdout: io.stdout,
+  });
 }
 
 const GRAPH_FORMATS = ['mermaid', 'svg', 'dot'];

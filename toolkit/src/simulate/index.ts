@@ -18,3 +18,15 @@ export { constant, exponential, initSeconds, INIT_SECONDS } from './lambda-init'
 export type { LambdaRuntime, Sampler } from './lambda-init';
 export { parseLambdaMeasurements, relativeError, simulateMeasurement } from './lambda-validation';
 export type { LambdaMeasurement } from './lambda-validation';
+export { WorkflowSimulation } from './workflow-simulation';
+export type { InvocationRecord, SessionRecord } from './workflow-simulation';
+export { runWorkflow } from './workflow-run';
+export type { ArrivalProcess, WorkflowRunOptions } from './workflow-run';
+export { formatSummary, summarize } from './workflow-summary';
+export type { CriticalStep, FunctionSummary, WorkflowSummary } from './workflow-summary';
+export { DEFAULT_PROFILE, functionProfile, loadProfile, mergeProfile } from './profile';
+export type { FunctionProfile, Profile } from './profile';
+export { functionConfig, simWorkflow } from './workflow-config';
+export type { SimFunction, SimWorkflow } from './workflow-config';
+export { profileFromTrace } from './record-profile';
+export type { RecordedProfile } from './record-profile';

@@ -172,8 +172,13 @@ export class LambdaPlatform {
   /**
    * A request arrives now. `serviceTime` overrides the function's sampler for
    * this request; `onDone` runs when the handler returns (not for a throttle).
+   * `run` instead holds the environment until the caller says the handler
+   * returned: it is called at once with the init seconds, and the duration
+   * billed is from the end of init to `finish` (a workflow's handler ends
+   * when its egress does, which depends on other invocations).
    */
-  public invoke(name: string, options: { serviceTime?: number; onDone?: () => void } = {}): LambdaOutcome {
+  public invoke(name: string,
+    options: { serviceTime?: number; onDone?: () => void; run?: (init: number, finish: () => void) => void } = {}): LambdaOutcome {
     const fn = this.fn(name);
     const now = this.sim.now;
     fn.requests++;
@@ -211,9 +216,21 @@ export class LambdaPlatform {
     fn.running++;
     if (reserved === undefined) this.unreservedRunning++;
     fn.peakRunning = Math.max(fn.peakRunning, fn.running);
+    const ran = env;
+    const run = options.run;
+    if (run !== undefined) {
+      const begun = now + init;
+      let finished = false;
+      run(init, () => {
+        if (finished) return;
+        finished = true;
+        fn.billedDuration += billedSeconds(Math.max(0, this.sim.now - begun)) * fn.memoryGb;
+        this.release(fn, ran);
+      });
+      return cold ? 'cold' : 'warm';
+    }
     const service = options.serviceTime ?? fn.serviceTime(this.sim.random);
     fn.billedDuration += billedSeconds(service) * fn.memoryGb;
-    const ran = env;
     this.sim.schedule(init + service, () => {
       this.release(fn, ran);
       options.onDone?.();

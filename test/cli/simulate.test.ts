@@ -1,0 +1,86 @@
+import { readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { ROOT } from '../engine/support';
+import { synthExample } from '../simulate/workflow-support';
+import { unum } from '../support/cli';
+
+/** `unum simulate` on a synthesized example: the same assembly options as `unum run`, deterministic --json, options checked by name. */
+let assembly: string;
+beforeAll(async () => {
+  assembly = (await synthExample('map-join')).dir;
+});
+
+const INPUT = JSON.stringify(Array.from({ length: 20 }, (_, i) => i));
+
+test('--json: one summary per workflow, identical for the same seed', async () => {
+  const args = ['simulate', '--assembly', assembly, '--input', INPUT, '--rate', '10', '--sessions', '200', '--seed', '3', '--json'];
+  const a = await unum(...args);
+  expect(a.stderr).toBe('');
+  expect(a.code).toBe(0);
+  const b = await unum(...args);
+  expect(b.stdout).toBe(a.stdout);
+  const [s] = JSON.parse(a.stdout);
+  expect(s.workflow).toBe('MapJoin');
+  expect(s.sessions).toEqual({ started: 200, succeeded: 200, failed: 0 });
+  expect(s.functions.Identity.invocations).toBe(4000);
+  expect(s.criticalPath.steps.map((st: { node: string }) => st.node)).toEqual(['Start', 'Identity', 'Collect']);
+  expect(s.costPerMillionSessions.total).toBeGreaterThan(0);
+  expect(s.costPerMillionSessions.stepFunctionsStandard).toBeGreaterThan(s.costPerMillionSessions.total);
+  const other = await unum(...args.map((x) => (x === '3' ? '4' : x)));
+  expect(other.stdout).not.toBe(a.stdout);
+});
+
+test('the text report names every figure', async () => {
+  const r = await unum('simulate', '--assembly', assembly, '--input', INPUT, '--rate', '5', '--duration', '20', '--arrivals', 'constant');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('workflow MapJoin on the Lambda model: 100 sessions at 5/s (constant), seed 1');
+  for (const part of ['latency: p50', 'critical path of the median session', 'Identity', 'per session:', 'hottest partition key: join Gather shard 0',
+    '$ per 1M sessions:', 'Step Functions Standard']) expect(r.stdout).toContain(part);
+});
+
+test('--profile overrides the defaults; an unknown setting is refused by name', async () => {
+  const good = join(assembly, '..', 'profile.json');
+  writeFileSync(good, JSON.stringify({ functions: { Identity: { durationSeconds: 2 } } }));
+  const slow = JSON.parse((await unum('simulate', '--assembly', assembly, '--input', INPUT, '--sessions', '3', '--rate', '0.001', '--arrivals', 'constant', '--profile', good, '--json')).stdout)[0];
+  const fast = JSON.parse((await unum('simulate', '--assembly', assembly, '--input', INPUT, '--sessions', '3', '--rate', '0.001', '--arrivals', 'constant', '--json')).stdout)[0];
+  expect(slow.latency.p50 - fast.latency.p50).toBeCloseTo(1.9, 9);
+  const bad = join(assembly, '..', 'bad.json');
+  writeFileSync(bad, JSON.stringify({ dynamodb: { getMs: 3 } }));
+  const r = await unum('simulate', '--assembly', assembly, '--profile', bad);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('dynamodb.getMs is not a known setting');
+});
+
+test.each([
+  [['--rate', 'fast'], '--rate must be a number greater than 0 (got "fast")'],
+  [['--rate', '0'], '--rate must be a number greater than 0'],
+  [['--sessions', '2.5'], '--sessions must be a whole number greater than 0'],
+  [['--duration=-1'], '--duration must be a number greater than 0'],
+  [['--sessions', '3', '--duration', '5'], 'pass either --sessions or --duration, not both'],
+  [['--arrivals', 'bursty'], '--arrivals must be poisson or constant (got "bursty")'],
+  [['--platform', 'cluster'], '--platform cluster is not available in unum simulate yet'],
+  [['--platform', 'k8s'], '--platform must be lambda or cluster'],
+  [['--seed', 'x'], '--seed must be a whole number >= 0'],
+  [['--profile', 'no-such.json'], '--profile: no such file'],
+  [['--workflow', 'Nope'], 'no workflow named "Nope" (the app has MapJoin)'],
+])('%j is refused, naming the option', async (args, message) => {
+  const r = await unum('simulate', '--assembly', assembly, ...args);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(message);
+});
+
+test('help lists the simulate command and its options', async () => {
+  const r = await unum('help');
+  expect(r.stdout).toContain('unum simulate [--app "<cdk app command>" | --assembly <cdk.out>]');
+  expect(r.stdout).toContain('--arrivals <process>');
+});
+
+test('the README\'s unum simulate output is what the command prints', async () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('workflow MapJoin on the Lambda model: 1000 sessions at 10/s');
+  expect(start).toBeGreaterThan(0);
+  const shown = readme.slice(start, readme.indexOf('```', start));
+  const r = await unum('simulate', '--assembly', assembly, '--input', '@examples/map-join/input.json', '--rate', '10', '--sessions', '1000', '--quiet');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(shown);
+});

@@ -1,0 +1,171 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { Duration } from 'aws-cdk-lib';
+import { simulate, synthExample, synthWorkflow } from './workflow-support';
+import { Chain, FanIn, Map as UnumMap } from '../../src';
+import { ROOT } from '../engine/support';
+import { fn } from '../support/shapes';
+
+/**
+ * Sessions of a synthesized workflow on the Lambda model: a chain's latency
+ * is the sum of its profile times, cold starts follow the idle timeout, a
+ * Map fans out as wide as its items, reserved concurrency throttles.
+ */
+const PROFILE = {
+  lambda: { invokeSeconds: 0.011, dispatchSeconds: 0.023, runtimeOverheadSeconds: 0.003 },
+  dynamodb: { getSeconds: 0.0041, putSeconds: 0.0062, updateSeconds: 0.0073, batchGetSeconds: 0.009 },
+  functions: { '*': { durationSeconds: 0.05 }, 'A': { durationSeconds: 0.2, initSeconds: 0.31 }, 'B': { initSeconds: 0.37 }, 'C': { durationSeconds: 0.125, initSeconds: 0.41 } },
+};
+
+const chain = synthWorkflow('Chain3', (stack) => Chain.start(fn(stack, 'A')).next(fn(stack, 'B')).next(fn(stack, 'C')));
+
+/** The session latency the runtime's steps add up to, written out from the profile. */
+function chainLatency(cold: boolean): number {
+  const { lambda: l, dynamodb: d, functions: f } = PROFILE;
+  const hop = l.invokeSeconds + l.dispatchSeconds;
+  const handler = (duration: number) => l.runtimeOverheadSeconds + d.getSeconds + duration + d.putSeconds;
+  const init = cold ? f.A.initSeconds + f.B.initSeconds + f.C.initSeconds : 0;
+  // Client → A (also creates the session record) → B → C, which records the result.
+  return 3 * hop + d.putSeconds + handler(f.A.durationSeconds) + handler(f['*'].durationSeconds) + handler(f.C.durationSeconds) + d.updateSeconds + init;
+}
+
+test('a chain at low load: every session takes exactly the sum of its profile times, the first one plus each init', () => {
+  const s = simulate(chain.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 5 });
+  expect(s.sessions).toEqual({ started: 5, succeeded: 5, failed: 0 });
+  expect(s.latency.p50).toBeCloseTo(chainLatency(false), 9);
+  expect(s.latency.p99).toBeCloseTo(chainLatency(true), 9);
+  expect(s.criticalPath.steps.map((st) => st.node)).toEqual(['A', 'B', 'C']);
+  expect(s.criticalPath.latency).toBeCloseTo(chainLatency(false), 9);
+  expect(s.perSession.invocations).toBe(3);
+});
+
+test('cold starts: the first session only while sessions come within the idle timeout, every session once they do not', () => {
+  const within = simulate(chain.app, PROFILE, { rate: 1 / 100, arrivals: 'constant', sessions: 5 });
+  expect(Object.values(within.functions).map((f) => f.coldStarts)).toEqual([1, 1, 1]);
+  const apart = simulate(chain.app, PROFILE, { rate: 1 / 700, arrivals: 'constant', sessions: 5 });
+  expect(Object.values(apart.functions).map((f) => f.coldStarts)).toEqual([5, 5, 5]);
+  expect(apart.latency.p50).toBeCloseTo(chainLatency(true), 9);
+});
+
+test('the same seed gives the same figures, another seed other Poisson arrivals', () => {
+  const options = { rate: 20, sessions: 300 } as const;
+  const a = simulate(chain.app, PROFILE, { ...options, seed: 7 });
+  expect(simulate(chain.app, PROFILE, { ...options, seed: 7 })).toEqual(a);
+  const b = simulate(chain.app, PROFILE, { ...options, seed: 8 });
+  expect(b.latency).not.toEqual(a.latency);
+});
+
+test('reserved concurrency below the offered load throttles; Lambda retries the throttled events and every session ends', () => {
+  const throttled = { ...PROFILE, functions: { ...PROFILE.functions, B: { ...PROFILE.functions.B, reservedConcurrency: 2 } } };
+  const s = simulate(chain.app, throttled, { rate: 50, arrivals: 'constant', sessions: 200 });
+  expect(s.functions.B.throttles).toBeGreaterThan(0);
+  expect(s.functions.B.peakConcurrency).toBe(2);
+  expect(s.functions.B.invocations).toBe(200);
+  expect(s.sessions.succeeded).toBe(200);
+  expect(s.latency.p99).toBeGreaterThan(chainLatency(true) + 1);
+  const free = simulate(chain.app, PROFILE, { rate: 50, arrivals: 'constant', sessions: 200 });
+  expect(Object.values(free.functions).map((f) => f.throttles)).toEqual([0, 0, 0]);
+});
+
+describe('a Map over the session input (examples/map-join: Start, EachItem over $, Gather, Collect)', () => {
+  let mapJoin: Awaited<ReturnType<typeof synthExample>>;
+  beforeAll(async () => {
+    mapJoin = await synthExample('map-join');
+  });
+
+  test.each([1, 64, 65, 10_000])('%d items: that many item invocations and one join per session', (n) => {
+    const input = Array.from({ length: n }, (_, i) => i);
+    const s = simulate(mapJoin.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 2, input });
+    expect(s.sessions.succeeded).toBe(2);
+    expect(s.functions.Start.invocations).toBe(2);
+    expect(s.functions.Identity.invocations).toBe(2 * n);
+    // The join fires once: its continuation invokes Collect once per session.
+    expect(s.functions.Collect.invocations).toBe(2);
+    // Sharded counters: no key takes much more than sqrt(n) writes (one shard's arrivals, or the root's shard completions, plus the claim).
+    const bound = n <= 64 ? n + 1 : Math.ceil(Math.sqrt(n)) + 1;
+    expect(s.hottestKey.writesPerSecond).toBeLessThanOrEqual(bound);
+    expect(s.hottestKey.key).toMatch(/^join Gather (shard \d+|root) \(session \d\)$/);
+  });
+
+  test('a Map whose itemsPath selects nothing is refused with the map named', () => {
+    expect(() => simulate(mapJoin.app, PROFILE, { rate: 1, sessions: 1, input: { no: 'array' } }))
+      .toThrow(/map 'EachItem': itemsPath \$ does not select an array/);
+  });
+});
+
+test('the runtime\'s function outputs come from the profile: a Map fans out over the array it names', () => {
+  const app = synthWorkflow('Fan', (stack) => Chain.start(fn(stack, 'Split'))
+    .next(new UnumMap(stack, 'Each', { itemsPath: '$.parts' }).itemProcessor(fn(stack, 'Work')))
+    .next(new FanIn(stack, 'Join')).next(fn(stack, 'Merge')));
+  const s = simulate(app.app, { functions: { Split: { output: { parts: [1, 2, 3, 4, 5, 6, 7] } } } }, { rate: 1, sessions: 3, input: null });
+  expect(s.functions.Work.invocations).toBe(21);
+  expect(s.functions.Merge.invocations).toBe(3);
+});
+
+test('a payload above the threshold travels through S3: a PUT by the writer, a GET by the reader', () => {
+  const big = 'x'.repeat(300 * 1024);
+  const s = simulate(chain.app, { ...PROFILE, s3: { putSeconds: 0.05, getSeconds: 0.04 } }, { rate: 0.01, sessions: 1, input: big });
+  // A spills the session input; A, B and C each spill their checkpoint; A and B the input they send on (C ends the session).
+  expect(s.perSession.s3Puts).toBe(6);
+  expect(s.perSession.s3Gets).toBe(2);
+});
+
+describe('a Choice (examples/hello-bye: Greet, HelloOrBye on $.greeting, Hello or Bye, World)', () => {
+  let helloBye: Awaited<ReturnType<typeof synthExample>>;
+  beforeAll(async () => {
+    helloBye = await synthExample('hello-bye');
+  });
+
+  test('evaluated on the simulated value by the runtime\'s conditions: the input routes every session', () => {
+    const s = simulate(helloBye.app, PROFILE, { rate: 1, sessions: 20, input: { greeting: 'bye' } });
+    expect([s.functions.Hello.invocations, s.functions.Bye.invocations, s.functions.World.invocations]).toEqual([0, 20, 20]);
+    expect(s.criticalPath.steps.map((st) => st.node)).toEqual(['Greet', 'Bye', 'World']);
+  });
+
+  test('a value no rule matches takes otherwise, here a Fail state, which fails the session', () => {
+    const s = simulate(helloBye.app, PROFILE, { rate: 1, sessions: 3, input: { greeting: 'hi' } });
+    expect(s.sessions.failed).toBe(3);
+    expect(s.sessions.firstError).toBe('Fail state UnknownGreeting');
+  });
+
+  test('with branch probabilities in the profile, drawn from the seed', () => {
+    const s = simulate(helloBye.app, { ...PROFILE, choices: { HelloOrBye: [0.25, 0.75, 0] } }, { rate: 1, sessions: 2000, input: null, seed: 5 });
+    expect(s.sessions.succeeded).toBe(2000);
+    expect(s.functions.Hello.invocations + s.functions.Bye.invocations).toBe(2000);
+    expect(s.functions.Hello.invocations / 2000).toBeCloseTo(0.25, 1);
+  });
+});
+
+test('a failing user code is retried per the node\'s Retry (in the invocation when it fits), billed as user runs', () => {
+  const app = synthWorkflow('Flaky', (stack) => Chain.start(fn(stack, 'Try').addRetry({ maxAttempts: 5, interval: Duration.seconds(1), backoffRate: 1 })).next(fn(stack, 'After')));
+  const s = simulate(app.app, { ...PROFILE, functions: { ...PROFILE.functions, Try: { failureRate: 0.5 } } }, { rate: 1, sessions: 400, seed: 2 });
+  // Six attempts at 1/2 each: about 1/64 of the sessions fail for good.
+  expect(s.sessions.failed).toBeGreaterThan(0);
+  expect(s.sessions.failed).toBeLessThan(400 * 0.05);
+  expect(s.functions.Try.invocations).toBe(400);
+  // Each retry waits its 1 s interval inside the invocation: the median session retried at least once.
+  expect(s.latency.p95).toBeGreaterThan(1);
+});
+
+test('DAG joins after a Choice (examples/ci-pipeline): the branch not taken is skipped and both joins fire once per session', async () => {
+  const ci = await synthExample('ci-pipeline');
+  const input = JSON.parse(readFileSync(join(ROOT, 'examples', 'ci-pipeline', 'input.json'), 'utf8'));
+  for (const strict of [true, false]) {
+    const s = simulate(ci.app, PROFILE, { rate: 2, sessions: 30, input: { ...input, strict } });
+    expect(s.sessions.succeeded).toBe(30);
+    expect([s.functions.TypeCheck.invocations, s.functions.QuickCheck.invocations]).toEqual(strict ? [30, 0] : [0, 30]);
+    // Publish follows ReadyToShip, Report follows AllDone: once each per session.
+    expect([s.functions.Publish.invocations, s.functions.Report.invocations]).toEqual([30, 30]);
+  }
+});
+
+test('a Map with MaxConcurrency keeps at most that many items running; each arrival issues the next item', () => {
+  const app = synthWorkflow('Bounded', (stack) => Chain.start(fn(stack, 'List'))
+    .next(new UnumMap(stack, 'Each', { itemsPath: '$', maxConcurrency: 3 }).itemProcessor(fn(stack, 'Item')))
+    .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done')));
+  const s = simulate(app.app, PROFILE, { rate: 1, sessions: 1, input: Array.from({ length: 10 }, (_, i) => i) });
+  expect(s.sessions.succeeded).toBe(1);
+  expect(s.functions.Item.invocations).toBe(10);
+  expect(s.functions.Item.peakConcurrency).toBe(3);
+  expect(s.functions.Done.invocations).toBe(1);
+});

@@ -1,0 +1,80 @@
+import { resolve } from 'path';
+import { LocalApp, UsageError } from '../local/assembly';
+import { DEFAULT_PROFILE, loadProfile } from '../simulate/profile';
+import { simWorkflow } from '../simulate/workflow-config';
+import { ArrivalProcess, runWorkflow, WorkflowRunOptions } from '../simulate/workflow-run';
+import { formatSummary, summarize, WorkflowSummary } from '../simulate/workflow-summary';
+
+/** The options of `unum simulate` as parsed by main.ts (strings, as parseArgs gives them). */
+export interface SimulateValues {
+  readonly workflow?: string;
+  readonly rate?: string;
+  readonly arrivals?: string;
+  readonly sessions?: string;
+  readonly duration?: string;
+  readonly platform?: string;
+  readonly profile?: string;
+  readonly seed?: string;
+  readonly json?: boolean;
+}
+
+/** What main.ts lends: the assembly (same options as `unum run`) and the input (same forms as `unum run --input`). */
+export interface SimulateDeps {
+  readonly cwd: string;
+  readonly obtainApp: () => Promise<{ app: LocalApp; cleanup: () => void }>;
+  readonly input: () => Promise<unknown>;
+  readonly stdout: { write(chunk: string): unknown };
+}
+
+function positive(value: string | undefined, flag: string, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} greater than 0 (got ${JSON.stringify(value)})`);
+  }
+  return n;
+}
+
+/** Checks every option before anything is synthesized, so a bad option fails fast and names itself. */
+export function simulateOptions(values: SimulateValues): Omit<WorkflowRunOptions, 'input'> {
+  const platform = values.platform ?? 'lambda';
+  if (platform === 'cluster') {
+    throw new UsageError('--platform cluster is not available in unum simulate yet: the cluster model (ServerlessComputeService) is a programmatic API for now; use --platform lambda');
+  }
+  if (platform !== 'lambda') throw new UsageError(`--platform must be lambda or cluster (got ${JSON.stringify(platform)})`);
+  const arrivals = values.arrivals ?? 'poisson';
+  if (arrivals !== 'poisson' && arrivals !== 'constant') throw new UsageError(`--arrivals must be poisson or constant (got ${JSON.stringify(arrivals)})`);
+  const rate = positive(values.rate, '--rate', false) ?? 1;
+  const sessions = positive(values.sessions, '--sessions', true);
+  const duration = positive(values.duration, '--duration', false);
+  if (sessions !== undefined && duration !== undefined) throw new UsageError('pass either --sessions or --duration, not both');
+  const seedValue = values.seed ?? '1';
+  const seed = Number(seedValue);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number >= 0 (got ${JSON.stringify(seedValue)})`);
+  return { rate, arrivals: arrivals as ArrivalProcess, sessions: duration === undefined ? sessions ?? 100 : undefined, duration, seed };
+}
+
+/** `unum simulate`: each workflow of the app (or the one --workflow names) on the Lambda model; exit 0. */
+export async function simulateCommand(values: SimulateValues, deps: SimulateDeps): Promise<number> {
+  const options = simulateOptions(values);
+  const profile = values.profile === undefined ? DEFAULT_PROFILE : loadProfile(resolve(deps.cwd, values.profile));
+  const input = await deps.input();
+  const { app, cleanup } = await deps.obtainApp();
+  try {
+    const workflows = values.workflow === undefined ? app.workflows : app.workflows.filter((w) => w.name === values.workflow);
+    if (workflows.length === 0) {
+      throw new UsageError(values.workflow === undefined ? 'no cdk-unum workflow in the app: define an UnumWorkflow in one of its stacks'
+        : `no workflow named ${JSON.stringify(values.workflow)} (the app has ${app.workflows.map((w) => w.name).join(', ')})`);
+    }
+    const summaries: WorkflowSummary[] = [];
+    for (const w of workflows) {
+      const { sim, model } = runWorkflow(simWorkflow(w), profile, { ...options, input });
+      summaries.push(summarize(model, sim, profile, options));
+    }
+    if (values.json) deps.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
+    else deps.stdout.write(summaries.map(formatSummary).join('\n'));
+    return 0;
+  } finally {
+    cleanup();
+  }
+}

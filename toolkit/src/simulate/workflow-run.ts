@@ -1,0 +1,50 @@
+import { LambdaPlatform } from './lambda-platform';
+import { Profile } from './profile';
+import { Simulation } from './simulation';
+import { SimWorkflow } from './workflow-config';
+import { WorkflowSimulation } from './workflow-simulation';
+
+export type ArrivalProcess = 'poisson' | 'constant';
+
+export interface WorkflowRunOptions {
+  /** Sessions started per second. */
+  readonly rate: number;
+  /** @default 'poisson' */
+  readonly arrivals?: ArrivalProcess;
+  /** Start this many sessions (one of sessions and duration). */
+  readonly sessions?: number;
+  /** Start sessions for this many simulated seconds. */
+  readonly duration?: number;
+  /** Every session's input. @default null */
+  readonly input?: unknown;
+  /** @default 1 */
+  readonly seed?: number;
+}
+
+/**
+ * Starts sessions at the given rate (Poisson: exponential gaps; constant:
+ * 1/rate apart; the first at time 0) and runs the simulation until every
+ * session has ended.
+ */
+export function runWorkflow(workflow: SimWorkflow, profile: Profile, options: WorkflowRunOptions): { sim: Simulation; model: WorkflowSimulation } {
+  const sim = new Simulation({ seed: options.seed ?? 1 });
+  const platform = new LambdaPlatform(sim, { accountConcurrency: profile.lambda.accountConcurrency, idleTimeout: profile.lambda.idleTimeoutSeconds });
+  const model = new WorkflowSimulation(sim, platform, workflow, profile);
+  const poisson = (options.arrivals ?? 'poisson') === 'poisson';
+  let started = 0;
+  let arriving = true;
+  // Constant arrivals at i / rate exactly (not a running sum, whose rounding would add a session to a duration).
+  const next = (): number => (poisson ? sim.now - Math.log(1 - sim.random()) / options.rate : started / options.rate);
+  const more = (at: number): boolean => (options.sessions !== undefined ? started < options.sessions : at < options.duration!);
+  const arrive = (): void => {
+    model.startSession(options.input ?? null);
+    started++;
+    const at = next();
+    if (more(at)) sim.schedule(at - sim.now, arrive);
+    else arriving = false;
+  };
+  if (more(0)) sim.schedule(0, arrive);
+  else arriving = false;
+  sim.runUntil(() => !arriving && model.active === 0);
+  return { sim, model };
+}

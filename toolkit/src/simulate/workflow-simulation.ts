@@ -1,0 +1,521 @@
+import { evaluateCondition } from 'cdk-unum/lib/protocol/conditions';
+import type { Action, ChoiceAction, DagJoinAction, MapAction } from 'cdk-unum/lib/protocol/config';
+import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
+import { instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
+import { LambdaPlatform } from './lambda-platform';
+import { FunctionProfile, functionProfile, Profile } from './profile';
+import { Simulation } from './simulation';
+import { ITEM_OVERHEAD_BYTES, JOIN_ELEMENT_BYTES, KeyWrites, readUnits, StoreUsage } from './store-usage';
+import { SimFunction, SimWorkflow } from './workflow-config';
+import {
+  batchSeconds, findCatch, ISSUE_CONCURRENCY, mapItems, outputOf, Payload, payloadBytes, preview, retriesInPlace, retryDelay, Scope, spills,
+  THROTTLE_RETRY_FIRST_SECONDS, THROTTLE_RETRY_MAX_SECONDS,
+} from './workflow-model';
+import { UsageError } from '../local/assembly';
+
+export interface SessionRecord {
+  readonly id: number;
+  readonly start: number;
+  end?: number;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  error?: string;
+  /** The invocation that ended the session: its parents are the critical path. */
+  last?: InvocationRecord;
+  /** Step Functions state transitions of the same execution (tasks and structural states). */
+  transitions: number;
+  /** Writes of the session record. */
+  readonly writes: KeyWrites;
+}
+
+export interface InvocationRecord {
+  readonly node: string;
+  /** When the caller sent the Invoke request (the first one, before throttles). */
+  readonly sent: number;
+  readonly admitted: number;
+  readonly init: number;
+  readonly parent?: InvocationRecord;
+}
+
+/** An event on its way to a function. */
+interface Call {
+  readonly fn: SimFunction;
+  readonly session: SessionRecord;
+  readonly payload: Payload;
+  readonly scope: Scope;
+  readonly parent?: InvocationRecord;
+  readonly sent: number;
+  /** The user code's attempt (a retry that did not fit its invocation re-invokes the function). */
+  readonly attempt: number;
+  /** A continuation (a Wait that did not fit): run this action instead of the function. */
+  readonly resume?: Action;
+  throttleDelay: number;
+}
+
+/** One running handler: it returns when its synchronous path and every join arrival it waits for are done. */
+interface Handler {
+  readonly call: Call;
+  readonly inv: InvocationRecord;
+  readonly started: number;
+  end: number;
+  pending: number;
+  readonly finish: () => void;
+  /** The inputs read already (a list is read once per invocation); most handlers read none, so it is made on first use. */
+  read?: Set<Payload>;
+}
+
+interface JoinState {
+  readonly size: number;
+  arrived: number;
+  readonly perShard: Uint32Array;
+  shardsDone: number;
+  readonly values: unknown[];
+  readonly skipped: boolean[];
+  units: number;
+  /** Writes per shard item, then the root's. */
+  readonly writes: KeyWrites[];
+  /** Map with MaxConcurrency: issues item i + bound on item i's arrival. */
+  readonly issue?: (slot: number, h: Handler, t: number) => number;
+}
+
+export interface FunctionCounters {
+  /** Handlers whose user code ran (attempts included). */
+  userRuns: number;
+}
+
+/**
+ * Sessions of one compiled workflow on the Lambda platform model, executed
+ * as the runtime executes them: for each invocation the input read (S3 or
+ * a join's list), the checkpoint read, the user code with its Retry and
+ * Catch, the checkpoint write (to S3 above the threshold), and the egress:
+ * asynchronous invokes, Choice, Parallel, Map (its size from the value at
+ * itemsPath), join arrivals on sharded counters, the session's end. Every
+ * service time comes from the profile; the only randomness is the seeded
+ * one (failures, choice probabilities, jitter, arrivals).
+ */
+export class WorkflowSimulation {
+  public readonly sessions: SessionRecord[] = [];
+  public readonly usage = new StoreUsage();
+  public readonly counters = new Map<string, FunctionCounters>();
+  /** Sessions that have ended (succeeded or failed). */
+  public ended = 0;
+  /** Calls sent whose handler has not returned yet (or that Lambda has not dropped). */
+  public active = 0;
+  private readonly joins = new Map<string, JoinState>();
+  private readonly profiles = new Map<string, FunctionProfile>();
+
+  public constructor(private readonly sim: Simulation, public readonly platform: LambdaPlatform,
+    public readonly workflow: SimWorkflow, private readonly profile: Profile) {
+    for (const fn of workflow.byNode.values()) {
+      const p = functionProfile(profile, fn.node);
+      this.profiles.set(fn.node, p);
+      this.counters.set(fn.node, { userRuns: 0 });
+      platform.addFunction({
+        name: fn.node,
+        memoryMb: fn.memoryMb,
+        runtime: fn.runtime,
+        initTime: p.initSeconds,
+        serviceTime: 0,
+        reservedConcurrency: p.reservedConcurrency,
+      });
+    }
+  }
+
+  /** A client starts a session now: it invokes the entry function with `input`. */
+  public startSession(input: unknown): SessionRecord {
+    const id = this.sessions.length;
+    const session: SessionRecord = { id, start: this.sim.now, status: 'RUNNING', transitions: 0, writes: new KeyWrites(() => `session record (session ${id})`) };
+    this.sessions.push(session);
+    this.send(this.workflow.entry, session, { value: input }, { frames: [], iteration: 0 }, undefined, this.sim.now, 0);
+    return session;
+  }
+
+  private send(fn: SimFunction, session: SessionRecord, payload: Payload, scope: Scope, parent: InvocationRecord | undefined, t: number,
+    attempt: number, resume?: Action): void {
+    const call: Call = { fn, session, payload, scope, parent, sent: t, attempt, resume, throttleDelay: 0 };
+    this.active++;
+    const arrives = t + this.profile.lambda.invokeSeconds + this.profile.lambda.dispatchSeconds;
+    this.sim.schedule(arrives - this.sim.now, () => this.admit(call));
+  }
+
+  private admit(call: Call): void {
+    const outcome = this.platform.invoke(call.fn.node, {
+      run: (init, finish) => this.handle(call, init, () => {
+        finish();
+        this.active--;
+      }),
+    });
+    if (outcome === 'warm' || outcome === 'cold') return;
+    // Throttled: Lambda keeps the event and retries it with backoff until it is too old, then drops it (on-failure).
+    call.throttleDelay = call.throttleDelay === 0 ? THROTTLE_RETRY_FIRST_SECONDS : Math.min(THROTTLE_RETRY_MAX_SECONDS, call.throttleDelay * 2);
+    if (this.sim.now + call.throttleDelay - call.sent > call.fn.maxEventAgeSeconds) {
+      this.endSession(call.session, 'FAILED', this.sim.now, undefined, `${call.fn.node}: event dropped after throttling for ${call.fn.maxEventAgeSeconds} s`);
+      this.active--;
+      return;
+    }
+    this.sim.schedule(call.throttleDelay, () => this.admit(call));
+  }
+
+  private handle(call: Call, init: number, finish: () => void): void {
+    const now = this.sim.now;
+    const inv: InvocationRecord = { node: call.fn.node, sent: call.sent, admitted: now, init, parent: call.parent };
+    const h: Handler = { call, inv, started: now + init, end: now + init, pending: 0, finish };
+    let t = h.started + this.profile.lambda.runtimeOverheadSeconds;
+    t = this.readInput(h, call.payload, t);
+    if (call.resume !== undefined) {
+      this.walk(h, call.resume, call.payload, call.scope, t, call.fn.node);
+    } else if (call.fn.config.entry && call.scope.frames.length === 0 && call.attempt === 0 && call.fn.config.start !== undefined) {
+      // The start states run on the session input, checkpointed first; the entry's own first invocation runs inline.
+      t += this.profile.dynamodb.getSeconds;
+      this.usage.get();
+      t = this.createSession(call, t);
+      t = this.checkpoint(call.fn, call.payload, t);
+      this.walk(h, call.fn.config.start.next, call.payload, call.scope, t, call.fn.config.start.node, true);
+    } else {
+      if (call.fn.config.entry && call.scope.frames.length === 0 && call.attempt === 0) t = this.createSession(call, t);
+      this.body(h, call.payload, call.scope, t, call.attempt);
+    }
+    this.maybeFinish(h);
+  }
+
+  private maybeFinish(h: Handler): void {
+    if (h.pending === 0) this.sim.schedule(h.end - this.sim.now, h.finish);
+  }
+
+  /** The session record with its input (runtime.ts startSession), the input in S3 when it is too large for the item. */
+  private createSession(call: Call, t: number): number {
+    let bytes = payloadBytes(call.payload);
+    if (!call.payload.s3 && spills(bytes, call.fn.payloadThreshold)) {
+      this.usage.s3Put();
+      t += this.profile.s3.putSeconds;
+      bytes = ITEM_OVERHEAD_BYTES;
+    }
+    this.usage.write(ITEM_OVERHEAD_BYTES + bytes, t, call.session.writes);
+    return t + this.profile.dynamodb.putSeconds;
+  }
+
+  /** The function's own work: checkpoint read, user code (with Retry and Catch), checkpoint write, egress. */
+  private body(h: Handler, input: Payload, scope: Scope, at: number, firstAttempt: number): void {
+    const fn = h.call.fn;
+    const p = this.profiles.get(fn.node)!;
+    const d = this.profile.dynamodb;
+    let t = at + d.getSeconds;
+    this.usage.get();
+    const duration = p.durationSeconds ?? 0;
+    const failureRate = p.failureRate ?? 0;
+    const counters = this.counters.get(fn.node)!;
+    for (let attempt = firstAttempt; ; attempt++) {
+      counters.userRuns++;
+      h.call.session.transitions++;
+      t += duration;
+      if (failureRate === 0 || this.sim.random() >= failureRate) break;
+      const delay = retryDelay(fn.config.retry, attempt, this.sim.random);
+      if (delay === undefined) {
+        const caught = findCatch(fn.config.catch);
+        if (caught === undefined) {
+          this.endSession(h.call.session, 'FAILED', t + d.updateSeconds, h.inv, `${fn.node}: the user code failed and no Retry or Catch rule is left`);
+          this.usage.write(ITEM_OVERHEAD_BYTES, t, h.call.session.writes);
+          h.end = Math.max(h.end, t + d.updateSeconds);
+          return;
+        }
+        const value = { Error: 'Error', Cause: 'simulated failure' };
+        t = this.checkpoint(fn, { value }, t);
+        this.walk(h, caught.next, { value }, scope, t, fn.node);
+        return;
+      }
+      if (!retriesInPlace(delay, fn.timeoutSeconds - (t - h.started))) {
+        this.send(fn, h.call.session, input, scope, h.inv, t + delay - this.profile.lambda.invokeSeconds, attempt + 1);
+        h.end = Math.max(h.end, t + this.profile.lambda.invokeSeconds);
+        return;
+      }
+      t += delay;
+    }
+    const output = outputOf(p, input);
+    t = this.checkpoint(fn, output, t);
+    this.walk(h, fn.config.next, output, scope, t, fn.node);
+  }
+
+  /** The conditional put of a checkpoint; the value goes to S3 first when it is too large for the item. */
+  private checkpoint(fn: SimFunction, output: Payload, t: number): number {
+    const bytes = payloadBytes(output);
+    if (spills(bytes, fn.payloadThreshold)) {
+      this.usage.s3Put();
+      t += this.profile.s3.putSeconds;
+      this.usage.write(ITEM_OVERHEAD_BYTES * 2, t);
+    } else {
+      this.usage.write(ITEM_OVERHEAD_BYTES + bytes, t);
+    }
+    return t + this.profile.dynamodb.putSeconds;
+  }
+
+  /** Reads an input that is not inline, once per handler: an S3 object, or a join's shards and then the branch checkpoints. */
+  private readInput(h: Handler, p: Payload, t: number): number {
+    if (!p.s3 && !p.fanIn) return t;
+    h.read ??= new Set();
+    if (h.read.has(p)) return t;
+    if (p.s3) {
+      h.read.add(p);
+      this.usage.s3Get();
+      return t + this.profile.s3.getSeconds;
+    }
+    if (p.fanIn) {
+      h.read.add(p);
+      const b = this.profile.dynamodb.batchGetSeconds;
+      this.usage.batchGet(p.fanIn.shards, p.fanIn.shards);
+      this.usage.batchGet(p.fanIn.items, p.fanIn.units);
+      return t + batchSeconds(p.fanIn.shards, b) + batchSeconds(p.fanIn.items, b);
+    }
+    return t;
+  }
+
+  /** The egress from `action` at time `t`; `source` is the node the value comes from (a join arrival's source). */
+  private walk(h: Handler, action: Action, payload: Payload, scope: Scope, t: number, source: string | undefined, inlineStart = false): void {
+    const session = h.call.session;
+    if (session.status !== 'RUNNING' && session.end !== undefined && session.end <= t) return;
+    const lambda = this.profile.lambda;
+    const d = this.profile.dynamodb;
+    switch (action.kind) {
+      case 'invoke': {
+        const target = this.workflow.byFunctionName.get(action.functionName) ?? this.workflow.byNode.get(action.node);
+        if (target === undefined) throw new UsageError(`node ${h.call.fn.node} invokes ${action.functionName}, which is not a function of workflow ${this.workflow.name}`);
+        const next = { frames: scope.frames, iteration: action.loop ? scope.iteration + 1 : scope.iteration };
+        if (inlineStart && target === h.call.fn) return this.body(h, payload, next, t, 0);
+        let sent = payload;
+        if (!payload.fanIn && !payload.s3 && payloadBytes(payload) > target.payloadThreshold) {
+          this.usage.s3Put();
+          t += this.profile.s3.putSeconds;
+          sent = { value: payload.value, bytes: payload.bytes, s3: true };
+        }
+        this.send(target, session, sent, next, h.inv, t, 0);
+        h.end = Math.max(h.end, t + lambda.invokeSeconds);
+        return;
+      }
+      case 'choice': {
+        session.transitions++;
+        t = this.readInput(h, payload, t);
+        const next = this.choose(action, payload.value);
+        if (next === undefined) {
+          this.endSession(session, 'FAILED', t + d.updateSeconds, h.inv, `choice '${action.node}': no rule matched the simulated value ${preview(payload.value)}`);
+          this.usage.write(ITEM_OVERHEAD_BYTES, t, session.writes);
+          h.end = Math.max(h.end, t + d.updateSeconds);
+          return;
+        }
+        return this.walk(h, next, payload, scope, t, source, inlineStart);
+      }
+      case 'pass':
+      case 'wait':
+        return this.passOrWait(h, action, payload, scope, t, inlineStart);
+      case 'parallel': {
+        session.transitions++;
+        const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
+        const size = action.branches.length;
+        action.branches.forEach((branch, index) => this.walk(h, branch, payload, {
+          frames: [...scope.frames, { fanout: action.fanout, index, size, iteration }], iteration,
+        }, t, source, inlineStart));
+        return;
+      }
+      case 'map':
+        return this.map(h, action, payload, scope, t, source, inlineStart);
+      case 'fanOutOutput': {
+        t = this.readInput(h, payload, t);
+        const output: Payload = { value: payload.value };
+        if (action.next.kind === 'join') t = this.checkpoint(h.call.fn, output, t);
+        return this.walk(h, action.next, output, scope, t, action.fanout, inlineStart);
+      }
+      case 'join': {
+        const inner = scope.frames[scope.frames.length - 1];
+        const outer = { frames: scope.frames.slice(0, -1), iteration: inner.iteration };
+        return this.arrive(h, joinInstanceKey(action.join, scope.frames), action.join, inner.index, inner.size, payload, t, false,
+          (list, at, state) => {
+            const ref: Payload = { value: list, fanIn: { shards: shardCount(inner.size), items: inner.size, units: state.units } };
+            if (action.then.kind === 'join') at = this.cascade(at);
+            this.walk(h, action.then, ref, outer, at, action.join);
+          });
+      }
+      case 'dagJoin':
+        return this.dagJoin(h, action, payload, scope, t, false);
+      case 'skip':
+        action.joins.forEach((j) => this.dagJoin(h, j, payload, scope, t, true));
+        return this.walk(h, action.next, payload, scope, t, source, inlineStart);
+      case 'windowJoin':
+        throw new UsageError(`window join '${action.join}': window joins are not simulated yet`);
+      case 'succeed': {
+        t = this.readInput(h, payload, t);
+        this.usage.write(ITEM_OVERHEAD_BYTES + (payload.fanIn ? 0 : payloadBytes(payload)), t, session.writes);
+        this.endSession(session, 'SUCCEEDED', t + d.updateSeconds, h.inv);
+        h.end = Math.max(h.end, t + d.updateSeconds);
+        return;
+      }
+      case 'fail':
+        session.transitions++;
+        this.usage.write(ITEM_OVERHEAD_BYTES, t, session.writes);
+        this.endSession(session, 'FAILED', t + d.updateSeconds, h.inv, `Fail state ${action.node}`);
+        h.end = Math.max(h.end, t + d.updateSeconds);
+        return;
+    }
+  }
+
+  private passOrWait(h: Handler, action: Extract<Action, { kind: 'pass' | 'wait' }>, payload: Payload, scope: Scope, t: number, inlineStart: boolean): void {
+    h.call.session.transitions++;
+    if (action.kind === 'pass') {
+      // A Pass reaching a join checkpoints its value so the join's reader finds it.
+      if (action.next.kind === 'join' || action.next.kind === 'dagJoin') t = this.checkpoint(h.call.fn, payload, t);
+      return this.walk(h, action.next, payload, scope, t, action.node, inlineStart);
+    }
+    // A Wait of `seconds` (paths and timestamps are read as 0 s: the simulated value carries no dates).
+    const seconds = typeof action.seconds === 'number' ? action.seconds : 0;
+    if (retriesInPlace(seconds, h.call.fn.timeoutSeconds - (t - h.started))) {
+      return this.walk(h, action.next, payload, scope, t + seconds, action.node, inlineStart);
+    }
+    // Too long for this invocation: the function re-invokes itself to continue after the wait.
+    this.send(h.call.fn, h.call.session, payload, scope, h.inv, t + seconds - this.profile.lambda.invokeSeconds, 0, action.next);
+    h.end = Math.max(h.end, t + this.profile.lambda.invokeSeconds);
+  }
+
+  private map(h: Handler, action: MapAction, payload: Payload, scope: Scope, t: number, source: string | undefined, inlineStart: boolean): void {
+    h.call.session.transitions++;
+    t = this.readInput(h, payload, t);
+    const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
+    const items = mapItems(action.fanout, payload.value, action.itemsPath, action.width, action.items);
+    if (items.length === 0) return this.walk(h, action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, t, undefined, inlineStart);
+    const bound = action.maxConcurrency ?? 0;
+    if (bound > 0 || action.retry?.length || action.catch?.length) {
+      // The FanoutOrigin record: who issues later items and handles failures.
+      this.usage.write(ITEM_OVERHEAD_BYTES, t);
+      t += this.profile.dynamodb.updateSeconds;
+    }
+    const issue = (index: number, from: Handler, at: number): void => this.walk(from, action.item, { value: items[index] }, {
+      frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration }], iteration,
+    }, at, source, inlineStart && from === h);
+    const first = bound > 0 ? Math.min(bound, items.length) : items.length;
+    const limit = bound > 0 ? bound : ISSUE_CONCURRENCY;
+    for (let i = 0; i < first; i++) issue(i, h, t + Math.floor(i / limit) * this.profile.lambda.invokeSeconds);
+    if (bound > 0 && bound < items.length) {
+      // Item i's arrival at the join reads the FanoutOrigin and issues item i + bound (the runtime asks the origin function to).
+      const join = joinInstanceKey(action.join, [...scope.frames, { fanout: action.fanout, index: 0, size: items.length, iteration }]);
+      this.joinState(`${h.call.session.id}|${join}`, items.length, (slot, from, at) => {
+        if (slot + bound >= items.length) return at;
+        this.usage.get();
+        const next = at + this.profile.dynamodb.getSeconds;
+        issue(slot + bound, from, next);
+        return next;
+      });
+    }
+  }
+
+  private dagJoin(h: Handler, action: DagJoinAction, payload: Payload, scope: Scope, t: number, skipped: boolean): void {
+    const frames = scope.frames.slice(0, action.depth);
+    const iteration = action.depth < scope.frames.length ? scope.frames[action.depth].iteration : scope.iteration;
+    const size = action.slots.length;
+    this.arrive(h, instanceKey(action.join, frames, iteration), action.join, action.slot, size, payload, t, skipped, (list, at, state) => {
+      const outer = { frames, iteration };
+      if (state.skipped.every((s) => s)) {
+        (action.ifAllSkipped ?? []).forEach((next) => this.dagJoin(h, next, payload, outer, at, true));
+        return;
+      }
+      const ref: Payload = { value: list, fanIn: { shards: 0, items: size, units: state.units } };
+      this.walk(h, action.then, ref, outer, at, action.join);
+    });
+  }
+
+  private joinState(key: string, size: number, issue?: JoinState['issue']): JoinState {
+    let state = this.joins.get(key);
+    if (state === undefined) {
+      state = {
+        size,
+        arrived: 0,
+        perShard: new Uint32Array(shardCount(size)),
+        shardsDone: 0,
+        values: new Array(size),
+        skipped: new Array(size).fill(false),
+        units: 0,
+        writes: [],
+        issue,
+      };
+      this.joins.set(key, state);
+    }
+    return state;
+  }
+
+  /**
+   * A join arrival at time `t` (egress.ts arrive): the set ADD on the slot's
+   * shard, the root's ADD when it completes a shard of a sharded join, and
+   * the completion claim; the completing arrival continues in this handler.
+   */
+  private arrive(h: Handler, key: string, join: string, slot: number, size: number, payload: Payload, t: number, skipped: boolean,
+    complete: (list: unknown[], at: number, state: JoinState) => void): void {
+    h.pending++;
+    const session = h.call.session;
+    this.sim.schedule(t - this.sim.now, () => {
+      const u = this.profile.dynamodb.updateSeconds;
+      const state = this.joinState(`${session.id}|${key}`, size);
+      const shard = shardOf(slot, size);
+      const shards = state.perShard.length;
+      const inShard = ++state.perShard[shard];
+      const writes = (item: number): KeyWrites => (state.writes[item] ??=
+        new KeyWrites(() => `join ${join} ${item === shards ? 'root' : `shard ${item}`} (session ${session.id})`));
+      this.usage.write(ITEM_OVERHEAD_BYTES + inShard * JOIN_ELEMENT_BYTES, t, writes(shard));
+      let at = t + u;
+      state.arrived++;
+      state.values[slot] = skipped ? null : payload.value;
+      state.skipped[slot] = skipped;
+      if (!skipped) state.units += readUnits(ITEM_OVERHEAD_BYTES + (payload.fanIn || payload.s3 ? ITEM_OVERHEAD_BYTES : payloadBytes(payload)));
+      if (state.issue) at = state.issue(slot, h, at);
+      if (inShard === shardCapacity(shard, size)) {
+        if (shards > 1) {
+          this.usage.write(ITEM_OVERHEAD_BYTES + (++state.shardsDone) * JOIN_ELEMENT_BYTES, at, writes(shards));
+          at += u;
+        }
+        if (state.arrived === size) {
+          this.usage.write(ITEM_OVERHEAD_BYTES, at, writes(shards > 1 ? shards : 0));
+          at += u;
+          this.joins.delete(`${session.id}|${key}`);
+          complete(state.values, at, state);
+        }
+      }
+      h.end = Math.max(h.end, at);
+      h.pending--;
+      this.maybeFinish(h);
+    });
+  }
+
+  /** A join whose continuation is another join records its list as a checkpoint (egress.ts continueJoin). */
+  private cascade(t: number): number {
+    this.usage.write(ITEM_OVERHEAD_BYTES, t);
+    return t + this.profile.dynamodb.putSeconds;
+  }
+
+  /** Choice: the profile's probabilities when it gives them, else the rules evaluated on the simulated value. */
+  private choose(action: ChoiceAction, value: unknown): Action | undefined {
+    const weights = this.profile.choices[action.node];
+    const options = [...action.rules.map((r) => r.then), action.otherwise];
+    if (weights !== undefined) {
+      const total = weights.reduce((a, b) => a + b, 0);
+      let x = this.sim.random() * total;
+      for (let i = 0; i < weights.length && i < options.length; i++) {
+        x -= weights[i];
+        if (x < 0) return options[i];
+      }
+      return options[Math.min(weights.length, options.length) - 1];
+    }
+    for (const rule of action.rules) {
+      let holds: boolean;
+      try {
+        holds = evaluateCondition(rule.when, value);
+      } catch (e) {
+        throw new UsageError(`choice '${action.node}': cannot evaluate its rule on the simulated value ${preview(value)} (${(e as Error).message}); `
+          + `give its branch probabilities in the profile: "choices": { "${action.node}": [p1, ..., pOtherwise] }`);
+      }
+      if (holds) return rule.then;
+    }
+    return action.otherwise;
+  }
+
+  private endSession(session: SessionRecord, status: 'SUCCEEDED' | 'FAILED', at: number, last: InvocationRecord | undefined, error?: string): void {
+    if (session.status !== 'RUNNING') return;
+    this.ended++;
+    session.status = status;
+    session.end = at;
+    session.last = last;
+    session.error = error;
+  }
+}
