@@ -404,6 +404,8 @@ async function redrive(args: string[], values: Values, io: CliIO): Promise<numbe
     await engine?.stop();
     cleanup();
   }
+}
+
 /** `unum simulate`: the options are checked before the app is synthesized. */
 async function simulate(values: Values, io: CliIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
