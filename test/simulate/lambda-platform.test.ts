@@ -149,20 +149,20 @@ describe('Lambda platform model', () => {
 describe('run: the caller holds the environment until its handler returns', () => {
   test('busy until finish, billed from the end of init to finish, reused warm afterwards', () => {
     const sim = new Simulation({ seed: 1 });
-    const lambda = new LambdaPlatform(sim);
-    lambda.addFunction({ name: 'f', memoryMb: 1024, initTime: 0.5, serviceTime: 0 });
+    const platform = new LambdaPlatform(sim);
+    platform.addFunction({ name: 'f', memoryMb: 1024, initTime: 0.5, serviceTime: 0 });
     let finish: (() => void) | undefined;
     let seenInit = -1;
-    expect(lambda.invoke('f', { run: (init, done) => { seenInit = init; finish = done; } })).toBe('cold');
+    expect(platform.invoke('f', { run: (init, done) => { seenInit = init; finish = done; } })).toBe('cold');
     expect(seenInit).toBe(0.5);
     sim.sleep(3);
-    expect(lambda.instances('f')).toEqual({ total: 1, running: 1, idle: 0 });
+    expect(platform.instances('f')).toEqual({ total: 1, running: 1, idle: 0 });
     finish!();
     finish!();
-    expect(lambda.instances('f')).toEqual({ total: 1, running: 0, idle: 1 });
-    expect(lambda.stats('f').billedDurationGbSeconds).toBeCloseTo(2.5, 9);
-    expect(lambda.invoke('f', { run: (_init, done) => sim.schedule(1, done) })).toBe('warm');
+    expect(platform.instances('f')).toEqual({ total: 1, running: 0, idle: 1 });
+    expect(platform.stats('f').billedDurationGbSeconds).toBeCloseTo(2.5, 9);
+    expect(platform.invoke('f', { run: (_init, done) => sim.schedule(1, done) })).toBe('warm');
     sim.sleep(2);
-    expect(lambda.stats('f').billedDurationGbSeconds).toBeCloseTo(3.5, 9);
+    expect(platform.stats('f').billedDurationGbSeconds).toBeCloseTo(3.5, 9);
   });
 });
