@@ -3,6 +3,7 @@ import type * as EventBridge from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type * as SNS from '@aws-sdk/client-sns';
 import type * as SQS from '@aws-sdk/client-sqs';
+import { once } from './lazy';
 import { s3Module } from '../src/client/s3';
 import { ForwardTarget, S3_RECORD_PREFIX } from '../src/protocol';
 
@@ -30,11 +31,6 @@ const sqsModule = once(() => require('@aws-sdk/client-sqs') as typeof SQS);
 const snsModule = once(() => require('@aws-sdk/client-sns') as typeof SNS);
 const eventBridgeModule = once(() => require('@aws-sdk/client-eventbridge') as typeof EventBridge);
 /* eslint-enable @typescript-eslint/no-require-imports, import/no-extraneous-dependencies */
-
-function once<T>(load: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= load());
-}
 
 /** The clients, made on first use (endpoints from AWS_ENDPOINT_URL_*). */
 export class ForwardClients {

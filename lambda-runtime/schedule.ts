@@ -1,18 +1,14 @@
 import type * as Scheduler from '@aws-sdk/client-scheduler';
+import { once } from './lazy';
 import { errorName } from './retry';
 import type { Runtime, Invocation } from './runtime';
 import {
   Envelope, SCHEDULE_ENV, SCHEDULE_INPUT_LIMIT, atExpression, instanceKey, scheduleName, scheduledEnvelopeObjectKey,
 } from '../src/protocol';
 
-let loaded: typeof Scheduler | undefined;
-
 /** Loaded on first use: only a long Wait needs it (Lambda's Node.js runtime provides it; the layer does not bundle it). */
-export function schedulerModule(): typeof Scheduler {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-  loaded ??= require('@aws-sdk/client-scheduler') as typeof Scheduler;
-  return loaded;
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+export const schedulerModule = once(() => require('@aws-sdk/client-scheduler') as typeof Scheduler);
 
 export type SchedulerClientSource = Scheduler.SchedulerClient | (() => Scheduler.SchedulerClient);
 
@@ -54,9 +50,8 @@ export async function scheduleResume(rt: Runtime, inv: Invocation, target: Sched
   }
   const arn = ownArn(inv.lambdaContext?.invokedFunctionArn, rt.ownName(inv, 'schedule a long Wait'));
   const client = rt.schedulerClient();
-  const { CreateScheduleCommand } = schedulerModule();
   try {
-    await client.send(new CreateScheduleCommand({
+    await client.send(new (schedulerModule().CreateScheduleCommand)({
       Name: name,
       GroupName: target.group,
       ScheduleExpression: atExpression(at),

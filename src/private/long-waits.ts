@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { suppressNag } from './nag';
 import { grantInvokeByName } from './store-grants';
 import { FunctionConfig } from '../protocol/config';
+import { SCHEDULE_ACTIONS } from '../protocol/permissions';
 import { LONG_WAIT_THRESHOLD_MS, SCHEDULE_ENV, SCHEDULE_NAME_PREFIX } from '../protocol/schedule';
 
 /**
@@ -60,7 +61,7 @@ export function waitScheduling(scope: Construct, workflowName: string, invocatio
   return {
     environment: { [SCHEDULE_ENV.GROUP]: groupName, [SCHEDULE_ENV.ROLE_ARN]: role.roleArn },
     grantSchedule: (grantee) => {
-      iam.Grant.addToPrincipal({ grantee, actions: ['scheduler:CreateSchedule'], resourceArns: [schedules] });
+      iam.Grant.addToPrincipal({ grantee, actions: [...SCHEDULE_ACTIONS], resourceArns: [schedules] });
       iam.Grant.addToPrincipal({
         grantee,
         actions: ['iam:PassRole'],

@@ -14,6 +14,8 @@ export const CLEANUP_ITEM_ACTIONS = ['dynamodb:Query', 'dynamodb:BatchWriteItem'
 export const CLEANUP_OBJECT_ACTIONS = ['s3:DeleteObject'] as const;
 /** Successors, retries and Waits re-invoked later (always unqualified function names). */
 export const INVOKE_ACTIONS = ['lambda:InvokeFunction'] as const;
+/** A function with a long Wait (lambda-runtime/schedule.ts): one one-time schedule per waiting instance, in its workflow's group. */
+export const SCHEDULE_ACTIONS = ['scheduler:CreateSchedule'] as const;
 /** The failure recorder (lambda-runtime/recorder.ts): reads a checkpoint, moves the session to FAILED, writes the failure. */
 export const RECORDER_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 /**

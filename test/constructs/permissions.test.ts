@@ -13,7 +13,7 @@ import { Chain, UnumFunction, UnumWorkflow } from '../../src';
 import { invokedFunctionNames } from '../../src/private/function-config';
 import {
   CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FORWARD_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, FunctionConfig, INVOKE_ACTIONS,
-  LOG_ACTIONS, RECORDER_HANDLER, RECORDER_ITEM_ACTIONS,
+  LOG_ACTIONS, RECORDER_HANDLER, RECORDER_ITEM_ACTIONS, SCHEDULE_ACTIONS, SCHEDULE_ENV,
 } from '../../src/protocol';
 import { SHAPES } from '../support/shapes';
 
@@ -87,7 +87,7 @@ const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 test('the protocol lists exactly the actions the runtime code calls', () => {
   expect(calls.size).toBeGreaterThan(5);
   expect(sorted(all)).toEqual(sorted([...FUNCTION_ITEM_ACTIONS, ...FUNCTION_OBJECT_ACTIONS, ...CLEANUP_ITEM_ACTIONS, ...CLEANUP_OBJECT_ACTIONS,
-    ...INVOKE_ACTIONS]));
+    ...INVOKE_ACTIONS, ...SCHEDULE_ACTIONS]));
   expect(sorted(cleanupOnly)).toEqual(sorted([...CLEANUP_ITEM_ACTIONS, ...CLEANUP_OBJECT_ACTIONS]));
   // The recorder's own modules send exactly the forwarding actions, one per destination kind.
   expect(recorderOnly.map(([file]) => path.relative(ROOT, file)).sort()).toEqual(['lambda-runtime/forward.ts', 'lambda-runtime/recorder.ts']);
@@ -168,8 +168,11 @@ describe.each([false, true])('every function role of every shape (eager cleanup 
       const ends = JSON.stringify([config.next, config.catch]).includes('"kind":"succeed"');
       const reinvokes = invokedFunctionNames(config).length > 0 || config.retry.length > 0
         || JSON.stringify([config.next, config.catch]).includes('"kind":"wait"');
-      const expected = [...all].filter((a) => !cleanupOnly.has(a) && a !== 'lambda:InvokeFunction');
+      const scheduleActions = new Set<string>(SCHEDULE_ACTIONS);
+      const expected = [...all].filter((a) => !cleanupOnly.has(a) && a !== 'lambda:InvokeFunction' && !scheduleActions.has(a));
       if (eagerCleanup && ends) expected.push(...cleanupOnly);
+      // Only a function with a long Wait schedules (and passes the scheduler's role); test/constructs/long-wait checks those grants.
+      if (fn.Properties.Environment?.Variables?.[SCHEDULE_ENV.GROUP] !== undefined) expected.push(...SCHEDULE_ACTIONS, 'iam:PassRole');
       if (reinvokes) expected.push('lambda:InvokeFunction');
       expect({ node: config.node, actions: sorted(granted) }).toEqual({ node: config.node, actions: sorted([...expected, ...LOG_ACTIONS]) });
       // Each action is granted once, every resource is named (no qualifier wildcards on functions).
