@@ -250,6 +250,10 @@ RUNTIME_HANDLER = "/opt/unum/runtime.handler"
 
 S3_RECORD_PREFIX = "aws/lambda/async/"
 
+SCHEDULE_ACTIONS = (
+    "scheduler:CreateSchedule",
+)
+
 SCHEDULE_ENV = {
     "GROUP": "UNUM_SCHEDULE_GROUP",
     "ROLE_ARN": "UNUM_SCHEDULE_ROLE_ARN",
