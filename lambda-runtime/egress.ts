@@ -9,7 +9,7 @@ import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
   Action, DagJoinAction, Envelope, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, FanInRef, FanoutFailure,
   FanoutOrigin, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey, SessionRef, evaluateCondition, fanoutAttemptKey,
-  fanoutInputItemKey, fanoutProgressItemKey, handlesFailures, instanceKey, joinInstanceKey, payloadObjectKey, writePath,
+  fanoutInputItemKey, fanoutProgressItemKey, handlesFailures, instanceKey, joinInstanceKey, payloadObjectKey, writePath, WAIT_LOG_FIELDS,
 } from '../src/protocol';
 import { conditionPaths } from '../src/protocol/conditions';
 import { ChoiceAction, FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
@@ -369,6 +369,7 @@ export class Egress {
       this.flow.pending[key] = deadline;
       return;
     }
+    if (left > 0) this.inv.logger.info(`wait '${action.node}': sleeping ${Math.round(left)} ms in this invocation`, { [WAIT_LOG_FIELDS.STATE]: action.node, [WAIT_LOG_FIELDS.MS]: Math.round(left) });
     await this.rt.clock.sleep(left);
     if (deadline >= sessionDeadline) throw new SessionTimedOut();
     const egress = this.flow.resuming
@@ -390,7 +391,10 @@ export class Egress {
       await scheduleResume(this.rt, this.inv, schedule, { ...this.inv.envelope, input: { value: null }, waits: { ...pending } }, earliest);
       return;
     }
-    await this.rt.clock.sleep(Math.min(earliest - this.rt.clock.now(), this.rt.remaining(this.inv) - WAIT_MARGIN_MS));
+    const sleepMs = Math.round(Math.min(earliest - this.rt.clock.now(), this.rt.remaining(this.inv) - WAIT_MARGIN_MS));
+    const states = Object.keys(pending).join(', ');
+    if (sleepMs > 0) this.inv.logger.info(`wait ${states}: sleeping ${sleepMs} ms, then re-invoking to wait on`, { [WAIT_LOG_FIELDS.STATE]: states, [WAIT_LOG_FIELDS.MS]: sleepMs });
+    await this.rt.clock.sleep(sleepMs);
     const name = this.rt.ownName(this.inv, 'continue a Wait later');
     // The checkpoint exists, so the re-invocation never reads its input.
     await this.rt.invoke(name, { ...this.inv.envelope, input: { value: null }, waits: { ...pending } });

@@ -9,6 +9,13 @@ import { jsonType } from './json-type';
 import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, isJsonataExpression } from './jsonata';
 import { readPath } from './jsonpath';
 
+/**
+ * Fields of the info line both runtimes log when a Wait sleeps inside an
+ * invocation: the session report reads them to draw the wait, which would
+ * otherwise look like the function's own time.
+ */
+export const WAIT_LOG_FIELDS = { STATE: 'waitState', MS: 'waitMs' } as const;
+
 /** The longest wait, in seconds (Step Functions' Seconds limit; a timestamp may not lie further ahead). */
 export const MAX_WAIT_SECONDS = 99_999_999;
 

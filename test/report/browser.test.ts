@@ -7,6 +7,7 @@ import { ReportWorld, Traced } from './support';
 import { UsageError } from '../../toolkit/src/local/assembly';
 import { sessionReportHtml } from '../../toolkit/src/report';
 import { ConsoleServer } from '../../toolkit/src/report/console';
+import { ROOT } from '../engine/support';
 import { collectErrors, describeInBrowser, launchChromium, screenshotPath } from '../support/browser';
 
 // Callbacks of page.$eval run in the page: they are written without the DOM's types, which the tests do not load.
@@ -96,6 +97,23 @@ describeInBrowser('in a browser', () => {
       await page.screenshot({ path: screenshotPath('report-instance'), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();
+    });
+
+    test('a Wait slept inside an invocation is drawn on that invocation and listed in its panel', async () => {
+      const states = await ReportWorld.start(join(ROOT, 'test', 'engine', 'apps', 'states.ts'));
+      try {
+        const waited = await states.run('nodesecondspath', { wait: 1 }, `wait-${id}`);
+        const { page, errors } = await openReport(waited, 'wait');
+        expect(await page.$$eval('.tl-row[data-instance="nodeBefore|0"] .bar .wait', (ws) => ws.map((w) => w.getAttribute('data-wait')))).toEqual(['nodePause']);
+        expect(await page.$$eval('.tl-row[data-instance="nodeAfter|0"] .bar .wait', (ws) => ws.length)).toBe(0);
+        await page.click('.tl-row[data-instance="nodeBefore|0"]');
+        expect(await page.textContent('#panel table')).toMatch(/slept [\d.]+ m?s in Wait nodePause/);
+        await page.screenshot({ path: screenshotPath('report-wait'), fullPage: true });
+        expect(errors).toEqual([]);
+        await page.close();
+      } finally {
+        await states.stop();
+      }
     });
 
     test('a fan-out larger than the timeline draws one row for its node, and its instances a page at a time', async () => {

@@ -124,6 +124,28 @@ describe('the report data', () => {
     }
   });
 
+  test('a Wait slept inside an invocation is marked on that invocation, in Node.js and in Python', async () => {
+    const states = await ReportWorld.start(join(ROOT, 'test', 'engine', 'apps', 'states.ts'));
+    try {
+      for (const lang of ['node', 'py']) {
+        const t = await states.run(`${lang}secondspath`, { wait: 1 }, `wait-${lang}-${id}`);
+        expect(t.report.status).toBe('SUCCEEDED');
+        const d = data(t);
+        // The function before the Wait runs it (its runtime sleeps, then invokes the next function).
+        const before = d.instances.find((r) => r.node === `${lang}Before`)!;
+        expect(before.waits?.map((w) => w.state)).toEqual([`${lang}Pause`]);
+        const [w] = before.waits!;
+        expect(w.e - w.s).toBeGreaterThan(0);
+        expect(w.e - w.s).toBeLessThanOrEqual(1000);
+        expect(before.invocations.some((inv) => inv.s <= w.s && inv.e !== undefined && w.e <= inv.e + 1)).toBe(true);
+        expect(d.instances.find((r) => r.node === `${lang}After`)?.waits).toBeUndefined();
+      }
+    } finally {
+      await states.stop();
+      rmSync(states.dataDir, { recursive: true, force: true });
+    }
+  });
+
   test('injected crashes: every invocation with its crash and error, the retry that recovered, the state and the Map retried', async () => {
     const t = await world.run('squares', { count: 2 }, `crashes-${id}`, { crashAt: 'after-checkpoint-read' });
     expect(t.report.status).toBe('SUCCEEDED');

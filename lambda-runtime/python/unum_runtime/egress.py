@@ -21,7 +21,7 @@ from .protocol import (
     js_loads, write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_condition, jsonata_output,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
     payload_object_key, read_state_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
-    has_jsonata_fields, jsonata_fail_details, jsonata_wait_until, LONG_WAIT_THRESHOLD_MS,
+    has_jsonata_fields, jsonata_fail_details, jsonata_wait_until, LONG_WAIT_THRESHOLD_MS, WAIT_LOG_FIELDS,
 )
 from .retry import find_catch, retry_delay_ms, retry_wait
 from .schedule import schedule_resume
@@ -390,6 +390,9 @@ class Egress:
         if left > 0 and left + WAIT_MARGIN_MS >= self.rt.remaining(self.inv):
             self.flow.pending[key] = deadline
             return None
+        if left > 0:
+            self.inv.logger.info(f"wait '{action['node']}': sleeping {round(left)} ms in this invocation",
+                                 {WAIT_LOG_FIELDS['STATE']: action['node'], WAIT_LOG_FIELDS['MS']: round(left)})
         sleep_ms(left)
         if deadline >= session_deadline:
             raise SessionTimedOut()
@@ -408,7 +411,12 @@ class Egress:
         if schedule is not None and earliest - now_ms() > LONG_WAIT_THRESHOLD_MS:
             schedule_resume(self.rt, self.inv, schedule, {**self.inv.envelope, 'input': {'value': None}, 'waits': dict(pending)}, earliest)
             return
-        sleep_ms(min(earliest - now_ms(), self.rt.remaining(self.inv) - WAIT_MARGIN_MS))
+        sleep = round(min(earliest - now_ms(), self.rt.remaining(self.inv) - WAIT_MARGIN_MS))
+        states = ', '.join(pending.keys())
+        if sleep > 0:
+            self.inv.logger.info(f"wait {states}: sleeping {sleep} ms, then re-invoking to wait on",
+                                 {WAIT_LOG_FIELDS['STATE']: states, WAIT_LOG_FIELDS['MS']: sleep})
+        sleep_ms(sleep)
         name = self.rt.own_name(self.inv, 'continue a Wait later')
         # The checkpoint exists, so the re-invocation never reads its input.
         self.rt.invoke(name, {**self.inv.envelope, 'input': {'value': None}, 'waits': dict(pending)})

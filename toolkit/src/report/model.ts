@@ -1,4 +1,5 @@
 import type { PictureCluster, WorkflowPicture } from 'cdk-unum/lib/picture';
+import { WAIT_LOG_FIELDS } from 'cdk-unum/lib/protocol/states';
 import { SessionCost, sessionCost } from '../local/capacity';
 import type { FaultOptions } from '../local/chaos';
 import type { SessionReport } from '../local/engine';
@@ -95,6 +96,8 @@ export interface ReportInstance {
   /** The user code's attempts, ms each (the runtime's UserCodeDuration). */
   readonly userMs?: readonly number[];
   readonly checkpoint?: { readonly s: number; readonly e: number };
+  /** Waits slept inside an invocation (ms from the session start, the Wait states), from the runtime's log line. */
+  readonly waits?: ReadonlyArray<{ readonly s: number; readonly e: number; readonly state: string }>;
   readonly input?: string;
   readonly output?: string;
   /** The catch that handled an error, when the checkpoint records one. */
@@ -111,6 +114,7 @@ interface Building {
   commit?: CommitEvent;
   input?: string;
   logs: Array<[number, string]>;
+  waits: Array<{ s: number; e: number; state: string }>;
   lost?: { error: string; cause: string };
   /** The last error the runtime logged for the instance, and the invocation that logged it. */
   logged?: { id: number; error: string; cause?: string };
@@ -131,7 +135,7 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
   const instanceOf = (key: string, node: string): Building => {
     let b = instances.get(key);
     if (b === undefined) {
-      b = { key, node, invs: [], userMs: [], logs: [], memoryMb: 0 };
+      b = { key, node, invs: [], userMs: [], logs: [], waits: [], memoryMb: 0 };
       instances.set(key, b);
     }
     return b;
@@ -164,6 +168,8 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
           found.b.logs.push([e.at - t0, e.line]);
           const logged = loggedError(e.line);
           if (logged !== undefined) found.b.logged = { id: e.id!, ...logged };
+          const slept = loggedWait(e.line);
+          if (slept !== undefined) found.b.waits.push({ s: e.at - t0, e: e.at - t0 + slept.ms, state: slept.state });
         } else if (otherLogs.length < 200) {otherLogs.push(`[${e.fn}] ${e.line}`);}
         break;
       }
@@ -222,6 +228,7 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
       duplicates: b.invs.filter((i) => i.dup).length,
       invocations: b.invs.map(({ id: _id, ...inv }) => inv),
       ...(b.userMs.length > 0 ? { userMs: b.userMs } : {}),
+      ...(b.waits.length > 0 ? { waits: b.waits } : {}),
       ...(b.commit !== undefined ? { checkpoint: { s: b.commit.sent - t0, e: b.commit.at - t0 } } : {}),
       ...(b.input !== undefined ? { input: b.input } : {}),
       ...(b.commit?.output !== undefined ? { output: b.commit.output }
@@ -279,6 +286,19 @@ function loggedError(line: string): { error: string; cause?: string } | undefine
     const o = JSON.parse(line);
     if (typeof o.error !== 'string') return undefined;
     return { error: o.error, ...(typeof o.cause === 'string' ? { cause: o.cause } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Wait the runtime slept inside an invocation (its WAIT_LOG_FIELDS info line). */
+function loggedWait(line: string): { state: string; ms: number } | undefined {
+  if (!line.startsWith('{') || !line.includes(`"${WAIT_LOG_FIELDS.MS}"`)) return undefined;
+  try {
+    const o = JSON.parse(line);
+    const ms = o[WAIT_LOG_FIELDS.MS];
+    const state = o[WAIT_LOG_FIELDS.STATE];
+    return typeof ms === 'number' && typeof state === 'string' ? { state, ms } : undefined;
   } catch {
     return undefined;
   }

@@ -329,6 +329,11 @@ TYPE_TEST_OPERATORS = (
 
 VARIABLES_ATTR = "vars"
 
+WAIT_LOG_FIELDS = {
+    "STATE": "waitState",
+    "MS": "waitMs",
+}
+
 WORKFLOW_METRICS = {
     "SESSIONS_STARTED": {
         "name": "SessionsStarted",

@@ -205,7 +205,7 @@
       el('span', null, el('i', { style: 'background:#0f766e' }), 'user code'),
       el('span', null, el('i', { style: 'background:#7c3aed' }), 'checkpoint write'),
       el('span', null, el('i', { style: 'background:#fca5a5' }), 'failed invocation'),
-      el('span', null, '✕ injected crash · 2× duplicate delivery · ··· waiting (retry delay, Wait, queue)'),
+      el('span', null, '✕ injected crash · 2× duplicate delivery · ··· waiting between invocations (retry delay, Wait, queue) · hatched: a Wait slept inside an invocation'),
       el('span', null, 'instance keys: Node|scope, a scope being epoch:index per Map/Parallel level, then the loop iteration')));
     var span = Math.max(d.durationMs, 1);
     for (var i = 0; i < list.length; i++) span = Math.max(span, list[i].end);
@@ -262,6 +262,13 @@
         }
         bar.appendChild(el('div', { cls: 'ckpt', style: 'left:' + (100 * (ck.s - inv.s) / dur).toFixed(2) + '%;width:' + (100 * (ck.e - ck.s) / dur).toFixed(2) + '%' }));
       }
+      (r.waits || []).forEach(function (w) {
+        if (dur > 0 && w.s >= inv.s && w.s <= end) {
+          var we = Math.min(w.e, end);
+          bar.appendChild(el('div', { cls: 'wait', 'data-wait': w.state, title: 'Wait ' + w.state + ': ' + ms(w.e - w.s) + ' inside this invocation',
+            style: 'left:' + (100 * (w.s - inv.s) / dur).toFixed(2) + '%;width:' + (100 * Math.max(0, we - w.s) / dur).toFixed(2) + '%' }));
+        }
+      });
       track.appendChild(bar);
       if (inv.crash) track.appendChild(el('span', { cls: 'mark crash', style: 'left:' + self.pos(end), text: '✕' }));
       if (inv.dup) track.appendChild(el('span', { cls: 'mark dup', style: 'left:' + self.pos(inv.s), text: '2×' }));
@@ -365,6 +372,8 @@
       if (inv.re) what.push('re-invoked by the runtime');
       if (inv.dup) what.push('duplicate delivery');
       if (inv.crash) what.push('injected crash at ' + inv.crash);
+      var end = inv.e === undefined ? Infinity : inv.e;
+      (r.waits || []).forEach(function (w) { if (w.s >= inv.s && w.s <= end) what.push('slept ' + ms(w.e - w.s) + ' in Wait ' + w.state); });
       if (inv.err) what.push(inv.err);
       if (inv.e === undefined) what.push('running');
       t.appendChild(el('tr', null, el('td', { text: String(n + 1) }), el('td', { cls: 'n', text: ms(inv.s) }), el('td', { cls: 'n', text: inv.e === undefined ? '–' : ms(inv.e - inv.s) }),
