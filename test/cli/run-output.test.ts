@@ -50,7 +50,10 @@ test('piped: plain text, the result cut with a hint naming --full, the timeline 
   expect(r.stdout).toMatch(/^Timeline \(ms from the session start; 13 instances, one row per node\):$/m);
   expect(r.stdout).toMatch(/^ {2}Count +7 /m);
   expect(r.stdout).toMatch(/^Instance ids: <node>\|/m);
-  expect(r.stdout).toMatch(/^ {2}e\.g\. Count\|0:\d+\/0 = node Count, item or branch \d+ of its Map or Parallel/m);
+  // Counted from 1, as the report page counts items, with the index the id holds.
+  const example = /^ {2}e\.g\. Count\|0:(\d+)\/0 = node Count, item or branch (\d+) \(index (\d+)\) of its Map or Parallel/m.exec(r.stdout);
+  expect(example).not.toBeNull();
+  expect([Number(example![2]), Number(example![3])]).toEqual([Number(example![1]) + 1, Number(example![1])]);
 });
 
 test('--full prints the entire result, the same JSON as `unum result` would', () => {
