@@ -85,6 +85,9 @@ test('a failing workflow: the summary names the failed node and counts the failu
   expect(summary).not.toBeNull();
   expect(Number(summary![1])).toBeGreaterThanOrEqual(1);
   expect(summary![2]).toContain("'Boom'");
+  // The invocation counts say what they count, so they do not read as 'no errors' under the failure.
+  expect(r.stdout).toMatch(/^Invocations: .*, \d+ ended in an error$/m);
+  expect(r.stdout).not.toMatch(/ \d+ errors$/m);
   expect(r.stdout).toMatch(/^Last log lines of Boom\|0/m);
   expect(r.stdout).toMatch(/^ {2}\| .*boom/im);
   expect(r.stderr).not.toMatch(/^\[.*Boom.*\] /m);

@@ -75,6 +75,8 @@ describeInBrowser('in a browser', () => {
       expect(await page.$eval('#graph g[data-state="Prepare"]', (g) => g.getAttribute('data-outcome'))).toBe('succeeded');
       expect(await page.textContent('#status')).toBe('FAILED');
       expect(await page.textContent('#session-error')).toContain("Failed at node 'Boom' (Boom|0): BoomError");
+      expect(await page.textContent('#failed-instances')).toBe('failed instances1');
+      expect(await page.textContent('#summary')).toContain('Result (none: the session failed)');
       expect(await page.getAttribute('.tl-row[data-instance="Boom|0"]', 'data-outcome')).toBe('failed');
       await page.click('.tl-row[data-instance="Boom|0"]');
       expect(await page.textContent('#panel pre.error')).toContain('the boom node always fails');

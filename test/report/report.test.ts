@@ -146,6 +146,23 @@ describe('the report data', () => {
     }
   });
 
+  test('a Wait longer than an invocation re-invokes the function, which is no retry', async () => {
+    const states = await ReportWorld.start(join(ROOT, 'test', 'engine', 'apps', 'states.ts'), { skipTime: true });
+    try {
+      const t = await states.run('nodesecondspath', { wait: 3600 }, `long-wait-${id}`);
+      expect(t.report.status).toBe('SUCCEEDED');
+      const d = data(t);
+      const before = d.instances.find((r) => r.node === 'nodeBefore')!;
+      expect(before.invocations.filter((i) => i.re)).toHaveLength(1);
+      expect(before.retries).toBe(0);
+      expect(d.states.find((s) => s.state === 'nodeBefore')).toMatchObject({ retried: 0, succeeded: 1 });
+      expect(d.invocations.retries).toBe(0);
+    } finally {
+      await states.stop();
+      rmSync(states.dataDir, { recursive: true, force: true });
+    }
+  });
+
   test('injected crashes: every invocation with its crash and error, the retry that recovered, the state and the Map retried', async () => {
     const t = await world.run('squares', { count: 2 }, `crashes-${id}`, { crashAt: 'after-checkpoint-read' });
     expect(t.report.status).toBe('SUCCEEDED');

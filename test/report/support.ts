@@ -17,11 +17,11 @@ export interface Traced {
 }
 
 export class ReportWorld {
-  static async start(file = APP): Promise<ReportWorld> {
+  static async start(file = APP, options: { skipTime?: boolean } = {}): Promise<ReportWorld> {
     const app = await synthApp(file);
     const dataDir = mkdtempSync(join(tmpdir(), 'unum-report-test-'));
     // The store is jest's shared servers; the data directory holds the engine's index and the traces.
-    const engine = await startEngine(app, { dataDir });
+    const engine = await startEngine(app, { dataDir, ...options });
     return new ReportWorld(app, engine, dataDir);
   }
 

@@ -715,6 +715,7 @@ export class LocalEngine implements Invoker {
         memoryMb: fn.memorySize,
         ...(record.duplicate ? { duplicate: true as const } : {}),
         ...(reinvocation(request.payload) ? { reinvoked: true as const } : {}),
+        ...(attemptOf(request.payload) > 0 ? { retry: true as const } : {}),
         ...(crashAt !== undefined ? { crashAt } : {}),
         input: envelopeInput(request.payload),
       });

@@ -65,7 +65,7 @@ export function formatReport(r: SessionReport, options: ReportOptions = {}): str
   if (legend.length > 0) out.push(...legend.map((l) => style.dim(l)));
   const i = r.invocations;
   out.push('', `Invocations: ${i.total} (${i.cold} cold, ${i.warm} warm), ${i.retries} retries, ${i.duplicates} duplicate deliveries, `
-    + `${i.crashes} injected crashes, ${i.timeouts} timeouts, ${i.errors} errors`);
+    + `${i.crashes} injected crashes, ${i.timeouts} timeouts, ${i.errors} ended in an error`);
   const summary = failureSummary(r);
   if (summary !== undefined) out.push(style.bad(summary));
   out.push(`Lambda Invoke API: ${r.lambda.event} Event, ${r.lambda.requestResponse} RequestResponse`);

@@ -56,6 +56,8 @@ export interface InvocationStartEvent {
   readonly duplicate?: true;
   /** A re-invocation by the runtime itself (a Retry interval that did not fit, a Wait, a fan-out continuation). */
   readonly reinvoked?: true;
+  /** The re-invocation is a Retry's next attempt (not a Wait's or a fan-out's continuation). */
+  readonly retry?: true;
   readonly crashAt?: string;
   /** The envelope's input: a value (cut), an S3 object or a fan-in reference. */
   readonly input?: string;

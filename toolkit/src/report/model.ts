@@ -76,6 +76,8 @@ export interface ReportInvocation {
   readonly attempt: number;
   readonly dup?: true;
   readonly re?: true;
+  /** The runtime's re-invocation for a Retry's next attempt. */
+  readonly retry?: true;
   readonly crash?: string;
   readonly err?: string;
 }
@@ -223,7 +225,8 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
       outcome,
       cold: first.cold === true,
       // Lambda's retries and the runtime's re-invocations, or the user code's attempts in one invocation (a Retry that fits).
-      retries: Math.max(b.invs.filter((i) => i.attempt > 0 || i.re).length, b.userMs.length - 1),
+      // A Wait's or a fan-out's continuation is a re-invocation but no retry.
+      retries: Math.max(b.invs.filter((i) => i.attempt > 0 || i.retry).length, b.userMs.length - 1),
       crashes: b.invs.filter((i) => i.err?.startsWith('Unum.SimulatedCrash')).length,
       duplicates: b.invs.filter((i) => i.dup).length,
       invocations: b.invs.map(({ id: _id, ...inv }) => inv),
@@ -267,7 +270,7 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
       total: invs.length,
       cold: invs.filter((i) => i.cold).length,
       warm: invs.filter((i) => !i.cold && i.e !== undefined).length,
-      retries: invs.filter((i) => i.attempt > 0 || i.re).length,
+      retries: invs.filter((i) => i.attempt > 0 || i.retry).length,
       duplicates: invs.filter((i) => i.dup).length,
       crashes: invs.filter((i) => i.err?.startsWith('Unum.SimulatedCrash')).length,
       timeouts: invs.filter((i) => i.err?.startsWith('Sandbox.Timedout')).length,
@@ -311,6 +314,7 @@ function invocationOf(e: InvocationStartEvent, t0: number): ReportInvocation & {
     attempt: e.attempt,
     ...(e.duplicate ? { dup: true as const } : {}),
     ...(e.reinvoked ? { re: true as const } : {}),
+    ...(e.retry ? { retry: true as const } : {}),
     ...(e.crashAt !== undefined ? { crash: e.crashAt } : {}),
   };
 }

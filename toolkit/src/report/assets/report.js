@@ -102,6 +102,8 @@
   Session.prototype.summary = function () {
     var d = this.data;
     var card = el('section', { cls: 'card', id: 'summary' });
+    // A user error the workflow fails on ends no invocation in an error: the failed instances say it.
+    var failedInstances = d.instances.filter(function (r) { return r.outcome === 'failed'; }).length;
     card.appendChild(el('div', { cls: 'facts' },
       el('span', { cls: 'badge status-' + d.status, id: 'status' }, d.status === 'RUNNING' && d.ended ? 'DID NOT FINISH' : d.status),
       el('span', null, el('b', { text: 'session' }), d.session),
@@ -109,7 +111,8 @@
       el('span', null, el('b', { text: 'duration' }), ms(d.durationMs) + (d.ended ? '' : ' so far')),
       el('span', null, el('b', { text: 'instances' }), String(d.instances.length)),
       el('span', null, el('b', { text: 'invocations' }), d.invocations.total + ' (' + d.invocations.cold + ' cold, ' + d.invocations.retries + ' retries, '
-        + d.invocations.duplicates + ' duplicates, ' + d.invocations.crashes + ' injected crashes, ' + d.invocations.errors + ' errors)'),
+        + d.invocations.duplicates + ' duplicates, ' + d.invocations.crashes + ' injected crashes, ' + d.invocations.errors + ' ended in an error)'),
+      failedInstances ? el('span', { id: 'failed-instances' }, el('b', { text: 'failed instances' }), String(failedInstances)) : null,
       el('span', null, el('b', { text: 'store requests' }), String(d.store.total)),
       el('span', null, el('b', { text: 'cost' }), usd(d.cost.usd.total))));
     if (d.faults) card.appendChild(el('div', { cls: 'muted' }, 'fault injection: ' + JSON.stringify(d.faults)));
@@ -123,7 +126,8 @@
     }
     var io = el('div', { cls: 'layout' });
     io.appendChild(el('div', null, el('h3', { text: 'Input' }), el('pre', { text: pretty(d.input) })));
-    io.appendChild(el('div', null, el('h3', { text: d.result !== undefined ? 'Result' : 'Result (none yet)' }), el('pre', { id: 'result', text: d.result !== undefined ? pretty(d.result) : '–' })));
+    io.appendChild(el('div', null, el('h3', { text: d.result !== undefined ? 'Result'
+      : d.ended && d.status !== 'RUNNING' ? 'Result (none: the session ' + d.status.toLowerCase().replace('_', ' ') + ')' : 'Result (none yet)' }), el('pre', { id: 'result', text: d.result !== undefined ? pretty(d.result) : '–' })));
     card.appendChild(io);
     return card;
   };
