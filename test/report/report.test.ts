@@ -238,7 +238,7 @@ describe('unum ui', () => {
   test('refuses a non-loopback address without --allow-remote, and --app without --allow-run', async () => {
     const remote = await unum('ui', '--data-dir', world.dataDir, '--host', '0.0.0.0');
     expect(remote.code).toBe(2);
-    expect(remote.stderr).toContain('unum ui binds to the loopback interface only (got --host 0.0.0.0)');
+    expect(remote.stderr).toContain('unum: the console binds to the loopback interface only (got --host 0.0.0.0)');
     expect(remote.stderr).toContain('--allow-remote');
     const app = await unum('ui', '--data-dir', world.dataDir, '--assembly', world.app.dir);
     expect(app.code).toBe(2);

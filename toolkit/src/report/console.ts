@@ -58,7 +58,7 @@ export class ConsoleServer {
   static async start(options: ConsoleOptions): Promise<ConsoleServer> {
     const host = options.host ?? '127.0.0.1';
     if (!isLoopback(host) && options.allowRemote !== true) {
-      throw new UsageError(`unum ui binds to the loopback interface only (got --host ${host}): the console has no authentication, `
+      throw new UsageError(`the console binds to the loopback interface only (got --host ${host}): the console has no authentication, `
         + 'and anyone who reaches it can read every session\'s inputs and outputs. Pass --allow-remote to bind to another address anyway');
     }
     const server = new ConsoleServer(options, host);
