@@ -244,11 +244,21 @@ REDRIVE_ATTR = {
     "REDRIVEN": "redriven",
 }
 
+REDRIVE_ITEM_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+)
+
 RETRY_SLEEP_MARGIN_MS = 2000
 
 RUNTIME_HANDLER = "/opt/unum/runtime.handler"
 
 S3_RECORD_PREFIX = "aws/lambda/async/"
+
+SCHEDULE_ACTIONS = (
+    "scheduler:CreateSchedule",
+)
 
 SCHEDULE_ENV = {
     "GROUP": "UNUM_SCHEDULE_GROUP",
