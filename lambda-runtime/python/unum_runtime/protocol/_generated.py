@@ -284,6 +284,7 @@ SESSION_ATTR = {
     "DEADLINE": "deadline",
     "REDRIVE_COUNT": "redriveCount",
     "REDRIVE_TIME": "redriveTime",
+    "REDRIVE_PENDING": "redrivePending",
 }
 
 SESSION_STATUS = {
