@@ -94,7 +94,8 @@ test('a resume envelope over Scheduler\'s 256 KB input limit is stored; the sche
   }
 }, 120_000);
 
-describe('a Retry with intervals longer than the long-wait threshold', () => {
+describe.each([['Node.js', 'longretry', 'Hourly'], ['Python', 'longretrypy', 'HourlyPy']] as const)('a Retry with intervals longer than the long-wait threshold, %s', (
+  _runtime, workflow, node) => {
   const HOUR = 3600 * 1000;
   const logs: string[] = [];
   let engine: LocalEngine;
@@ -105,7 +106,7 @@ describe('a Retry with intervals longer than the long-wait threshold', () => {
 
   /** Every item of the session, as stored (what a late delivery must leave as it is). */
   async function items(session: string): Promise<unknown[]> {
-    const store = engine.client(selectWorkflow(app, 'longretry')).store;
+    const store = engine.client(selectWorkflow(app, workflow)).store;
     const found = await store.dynamodb.send(new ScanCommand({
       TableName: store.table,
       ConsistentRead: true,
@@ -119,12 +120,12 @@ describe('a Retry with intervals longer than the long-wait threshold', () => {
   test('waits 1 h then 2 h through two schedules, none in a sleeping invocation; a late duplicate of a used schedule changes nothing', async () => {
     const schedulesBefore = engine.scheduler.history.length;
     let trace: readonly TraceEvent[] = [];
-    const report = await engine.run({ workflow: 'longretry', input: { n: 1 }, timeoutMs: 60_000, onTrace: (events) => { trace = events; } });
+    const report = await engine.run({ workflow, input: { n: 1 }, timeoutMs: 60_000, onTrace: (events) => { trace = events; } });
     expect({ status: report.status, result: report.result }).toEqual({ status: 'SUCCEEDED', result: { n: 1, attempts: 3 } });
     const invs = trace.filter((e): e is Extract<TraceEvent, { t: 'inv' }> => e.t === 'inv');
     const ends = new Map(trace.filter((e): e is Extract<TraceEvent, { t: 'end' }> => e.t === 'end').map((e) => [e.id, e.at]));
     // One invocation per attempt: the first, and one per schedule.
-    expect(invs.map((i) => i.node)).toEqual(['Hourly', 'Hourly', 'Hourly']);
+    expect(invs.map((i) => i.node)).toEqual([node, node, node]);
     const schedules = engine.scheduler.history.slice(schedulesBefore);
     expect(schedules).toHaveLength(2);
     expect(schedules.every((s) => s.firedAt !== undefined && s.actionAfterCompletion === 'DELETE')).toBe(true);
@@ -145,7 +146,7 @@ describe('a Retry with intervals longer than the long-wait threshold', () => {
     await engine.endpoint.idle();
     const late = logs.slice(logged).join('\n');
     // It found the checkpoint, counted a duplicate delivery and ran no attempt (attempt 1 would fail again and schedule anew).
-    expect(late).toMatch(/"Node":"Hourly".*"DuplicateDeliveries":1/);
+    expect(late).toMatch(new RegExp(`"Node":"${node}".*"DuplicateDeliveries":1`));
     expect(late).not.toMatch(/user code failed|scheduled/);
     expect(engine.scheduler.history.length - schedulesBefore).toBe(2);
     expect(engine.scheduler.pending).toBe(0);

@@ -27,4 +27,9 @@ new UnumWorkflow(stack, 'longretry', {
   definition: new UnumFunction(stack, 'Hourly', { entry: steps, handler: 'flaky', timeout: Duration.minutes(1), retryAttempts: 0 })
     .addRetry({ errors: ['Flaky'], interval: Duration.hours(1), backoffRate: 2, maxAttempts: 2 }),
 });
+new UnumWorkflow(stack, 'longretrypy', {
+  definition: new UnumFunction(stack, 'HourlyPy', {
+    entry: path.join(__dirname, '..', '..', 'engine', 'apps', 'python', 'flaky'), runtime: lambda.Runtime.PYTHON_3_12, timeout: Duration.minutes(1), retryAttempts: 0,
+  }).addRetry({ errors: ['Flaky'], interval: Duration.hours(1), backoffRate: 2, maxAttempts: 2 }),
+});
 app.synth();
