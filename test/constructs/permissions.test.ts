@@ -5,12 +5,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Chain, UnumFunction, UnumWorkflow } from '../../src';
+import { Chain, IntermediaryStore, UnumFunction, UnumWorkflow } from '../../src';
 import { invokedFunctionNames } from '../../src/private/function-config';
 import {
   CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FORWARD_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, FunctionConfig, INVOKE_ACTIONS,
@@ -151,6 +152,21 @@ describe('grantRedrive', () => {
     const granted = policy.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat());
     // An action redrive sends that the grant lacks (or one granted that it does not send) fails here.
     expect(sorted(granted)).toEqual(redriveCalls());
+  });
+
+  test('with a customer-managed store key, the key\'s decrypt and encrypt actions (its UpdateItems write), on that key only', () => {
+    const stack = new Stack(new App(), 'RedriveKms', { env: { account: '123456789012', region: 'us-east-1' } });
+    const key = new kms.Key(stack, 'Key');
+    const code = lambda.Code.fromInline('exports.h = async (x) => x;');
+    const workflow = new UnumWorkflow(stack, 'rdk', {
+      definition: new UnumFunction(stack, 'A', { code, handler: 'index.h' }), store: new IntermediaryStore(stack, 'Store', { encryptionKey: key }),
+    });
+    const role = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    workflow.grantRedrive(role);
+    const t = Template.fromStack(stack);
+    const [policy] = Object.values(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }] } })) as any[];
+    const onKey = policy.Properties.PolicyDocument.Statement.filter((st: any) => JSON.stringify(st.Resource).includes(stack.getLogicalId(key.node.defaultChild as kms.CfnKey)));
+    expect(onKey).toEqual([{ Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }]);
   });
 });
 
