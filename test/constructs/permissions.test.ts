@@ -165,7 +165,8 @@ describe('grantRedrive', () => {
     workflow.grantRedrive(role);
     const t = Template.fromStack(stack);
     const [policy] = Object.values(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }] } })) as any[];
-    const onKey = policy.Properties.PolicyDocument.Statement.filter((st: any) => JSON.stringify(st.Resource).includes(stack.getLogicalId(key.node.defaultChild as kms.CfnKey)));
+    const keyId = stack.getLogicalId(key.node.defaultChild as kms.CfnKey);
+    const onKey = policy.Properties.PolicyDocument.Statement.filter((st: any) => JSON.stringify(st.Resource).includes(keyId));
     expect(onKey).toEqual([{ Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }]);
   });
 });
