@@ -3,7 +3,7 @@ import { FlowState, WAIT_MARGIN_MS, reachesJoin } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
 import { findCatch, retryDelayMs, retryWait } from './retry';
 import { Invocation, Runtime } from './runtime';
-import { scheduleResume } from './schedule';
+import { scheduleLongRetry, scheduleResume } from './schedule';
 import { SessionTimedOut } from './session';
 import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
@@ -507,11 +507,13 @@ export class Egress {
     const delay = f.notBefore !== undefined ? 0 : retryDelayMs(action.retry ?? [], f.error, current);
     if (delay !== undefined) {
       const notBefore = f.notBefore ?? Math.min(this.rt.clock.now() + delay, this.inv.envelope.deadline ?? Infinity);
+      const resume = { ...this.inv.envelope, fanoutFailure: { ...f, notBefore } };
+      if (await scheduleLongRetry(this.rt, this.inv, resume, notBefore, `${f.instance}@${f.attempt}`)) return undefined;
       const { sleepMs, here } = retryWait(notBefore, this.rt.clock.now(), this.rt.remaining(this.inv));
       await this.rt.clock.sleep(sleepMs);
       if (!here) {
         // The interval does not fit in this invocation: the origin is re-invoked to wait out the rest.
-        await this.rt.invoke(this.rt.ownName(this.inv, `retry ${where}`), { ...this.inv.envelope, fanoutFailure: { ...f, notBefore } });
+        await this.rt.invoke(this.rt.ownName(this.inv, `retry ${where}`), resume);
         return undefined;
       }
       if (this.rt.pastDeadline(this.inv.envelope)) throw new SessionTimedOut();

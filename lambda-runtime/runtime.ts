@@ -8,7 +8,7 @@ import { trackGarbage } from './gc';
 import { invocationFields, jsonLogger, withFields } from './log';
 import { LineWriter, Metrics } from './metrics';
 import { errorCause, errorName, findCatch, retryDelayMs, retryWait } from './retry';
-import { ScheduleTarget, SchedulerClientSource } from './schedule';
+import { ScheduleTarget, SchedulerClientSource, scheduleLongRetry } from './schedule';
 import {
   FailureRecord, RedrivePoint, SessionTimedOut, createSession, failSession, sessionDeadline, succeedSession, timeOutSession,
 } from './session';
@@ -304,12 +304,12 @@ export class Runtime {
       // A continuation of the start states names their first state.
       const start = this.config.start?.node;
       const addressed = start !== undefined && (event as { node?: unknown }).node === start ? start : node;
-      const envelope = parseEnvelope(event, { workflow, node: addressed, bucket: this.store.bucket });
+      const envelope = parseEnvelope(event, { workflow, node: addressed, bucket: this.store.bucket, now: this.clock.now() });
       if (envelope.stored === undefined) return envelope;
       // A long Wait's schedule could not carry the envelope (Scheduler's Input limit): it passed the stored one's key.
       const stored = JSON.parse(await this.store.getObject(this.store.bucket!, envelope.stored));
       if (stored?.stored !== undefined) throw new EnvelopeError(`node '${node}': invalid envelope: a stored envelope names another`);
-      return parseEnvelope(stored, { workflow, node: addressed, bucket: this.store.bucket });
+      return parseEnvelope(stored, { workflow, node: addressed, bucket: this.store.bucket, now: this.clock.now() });
     } catch (e) {
       if (!(e instanceof EnvelopeError)) throw e;
       const session = (event as { session?: unknown }).session;
@@ -663,6 +663,7 @@ export class Runtime {
    * the fresh invocation waits out before the attempt.
    */
   private async awaitRetry(inv: Invocation, attempt: number, notBefore: number): Promise<boolean> {
+    if (await scheduleLongRetry(this, inv, { ...inv.envelope, attempt, notBefore }, notBefore, String(attempt))) return false;
     const { sleepMs, here } = retryWait(notBefore, this.clock.now(), this.remaining(inv));
     await this.clock.sleep(sleepMs);
     if (here) return true;

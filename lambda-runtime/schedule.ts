@@ -3,7 +3,7 @@ import { once } from './lazy';
 import { errorName } from './retry';
 import type { Runtime, Invocation } from './runtime';
 import {
-  Envelope, SCHEDULE_ENV, SCHEDULE_INPUT_LIMIT, atExpression, instanceKey, scheduleName, scheduledEnvelopeObjectKey,
+  Envelope, LONG_WAIT_THRESHOLD_MS, SCHEDULE_ENV, SCHEDULE_INPUT_LIMIT, atExpression, instanceKey, scheduleName, scheduledEnvelopeObjectKey,
 } from '../src/protocol';
 
 /** Loaded on first use: only a long Wait needs it (Lambda's Node.js runtime provides it; the layer does not bundle it). */
@@ -36,11 +36,12 @@ export function ownArn(invokedFunctionArn: string | undefined, name: string): st
 
 /**
  * Creates the one-time schedule that re-invokes this function with `envelope` at `at`. The name is the instance's
- * and its Waits' (scheduleName): a duplicate delivery or a retry meets ConflictException, which means "scheduled".
- * Returns whether this call created it.
+ * and what it continues (its Waits' keys, or a retry's attempt: scheduleName): a duplicate delivery or a retry meets
+ * ConflictException, which means "scheduled". Returns whether this call created it.
  */
-export async function scheduleResume(rt: Runtime, inv: Invocation, target: ScheduleTarget, envelope: Envelope, at: number): Promise<boolean> {
-  const name = scheduleName(envelope, instanceKey(envelope.node, envelope.frames, envelope.iteration), Object.keys(envelope.waits ?? {}));
+export async function scheduleResume(rt: Runtime, inv: Invocation, target: ScheduleTarget, envelope: Envelope, at: number,
+  continues: readonly string[] = Object.keys(envelope.waits ?? {})): Promise<boolean> {
+  const name = scheduleName(envelope, instanceKey(envelope.node, envelope.frames, envelope.iteration), continues);
   let input = JSON.stringify(envelope);
   if (Buffer.byteLength(input) > SCHEDULE_INPUT_LIMIT) {
     const key = scheduledEnvelopeObjectKey(envelope, name);
@@ -68,5 +69,19 @@ export async function scheduleResume(rt: Runtime, inv: Invocation, target: Sched
     throw e;
   }
   inv.logger.info('long Wait: scheduled the re-invocation, nothing runs until then', { schedule: name, at: new Date(at).toISOString(), functionArn: arn });
+  return true;
+}
+
+/**
+ * A retry interval longer than LONG_WAIT_THRESHOLD_MS is honoured like a long Wait: a one-time schedule re-invokes
+ * this function with `envelope` (which carries the attempt and its notBefore) at `notBefore`, and nothing sleeps
+ * until then. `attempt` names the schedule (one per instance and attempt, so duplicates meet ConflictException).
+ * False for a shorter interval, or a function without a schedule group: the caller waits in the invocation chain.
+ */
+export async function scheduleLongRetry(rt: Runtime, inv: Invocation, envelope: Envelope, notBefore: number, attempt: string): Promise<boolean> {
+  const target = rt.options.schedule;
+  if (target === undefined || notBefore - rt.clock.now() <= LONG_WAIT_THRESHOLD_MS) return false;
+  inv.logger.info('retry interval longer than an invocation should wait: scheduled instead', { attempt, notBefore: new Date(notBefore).toISOString() });
+  await scheduleResume(rt, inv, target, envelope, notBefore, [`retry:${attempt}`]);
   return true;
 }

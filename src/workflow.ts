@@ -214,6 +214,15 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
   }
 
   /**
+   * Allow `grantee` to redrive this workflow's FAILED or TIMED_OUT sessions (the client's `redrive`, `unum redrive`):
+   * read and update the session and its failure records, and invoke this workflow's functions, which the records
+   * name. Nothing of other workflows in the store. Add `grantRead` to also describe sessions and read results.
+   */
+  public grantRedrive(grantee: iam.IGrantable): iam.Grant {
+    return access.grantRedrive(grantee, this.endpoint, Stack.of(this), this.functions.map((f) => f.invocationName));
+  }
+
+  /**
    * An EventBridge rule target that starts one session per event, with the
    * event (or `props.event`) as its input.
    * @param props the target's input, retries and dead-letter queue

@@ -2,6 +2,7 @@ import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { LAMBDA_ENVIRONMENT_LIMIT, TOKEN_ESTIMATE } from './function-config';
 import { RETRY_SLEEP_MARGIN_MS, RetryRule } from '../protocol/config';
+import { LONG_WAIT_THRESHOLD_MS } from '../protocol/schedule';
 
 /** Lambda's limits on one function (deploy rejects anything outside them). */
 const MAX_TIMEOUT_MS = Duration.minutes(15).toMilliseconds();
@@ -20,26 +21,32 @@ export function checkFunctionSettings(where: string, timeout: Duration, memorySi
 }
 
 /**
- * Refuses a retry whose longest delay (interval × backoffRate^(maxAttempts−1),
- * capped by maxDelay) a fresh invocation of `timeout` cannot wait: the runtime
- * waits each interval inside an invocation (the failed one, or a fresh one it
- * hands the retry to with the deadline), so a longer one could never be
- * honoured. A Token timeout cannot be compared, so it is not checked.
+ * Refuses a retry whose longest delay an invocation waits (interval × backoffRate^(maxAttempts−1), capped by
+ * maxDelay) a fresh invocation of `timeout` cannot wait: the runtime waits an interval up to
+ * LONG_WAIT_THRESHOLD_MS inside an invocation (the failed one, or a fresh one it hands the retry to with the
+ * deadline), so a longer one could never be honoured. A longer interval is left to a one-time schedule
+ * (lambda-runtime/schedule.ts) and needs no invocation to wait it; with full jitter any delay up to the threshold
+ * can be drawn. A Token timeout cannot be compared, so it is not checked.
  */
 export function checkRetryFitsTimeout(where: string, index: number, rule: RetryRule, timeout: Duration): void {
   if (timeout.isUnresolved() || rule.maxAttempts === 0) return;
   if (Token.isUnresolved(rule.intervalSeconds) || (rule.maxDelaySeconds !== undefined && Token.isUnresolved(rule.maxDelaySeconds))) return;
-  let longest = rule.intervalSeconds * rule.backoffRate ** (rule.maxAttempts - 1);
-  if (rule.maxDelaySeconds !== undefined) longest = Math.min(longest, rule.maxDelaySeconds);
+  const threshold = LONG_WAIT_THRESHOLD_MS / 1000;
+  const delays = Array.from({ length: rule.maxAttempts }, (_, attempt) => {
+    const seconds = rule.intervalSeconds * rule.backoffRate ** attempt;
+    return rule.maxDelaySeconds === undefined ? seconds : Math.min(seconds, rule.maxDelaySeconds);
+  });
+  const waited = delays.filter((d) => d <= threshold);
+  const longest = Math.max(0, ...waited, rule.jitter === 'FULL' && delays.some((d) => d > threshold) ? threshold : 0);
   const timeoutMs = timeout.toMilliseconds();
   if (longest * 1000 + RETRY_SLEEP_MARGIN_MS < timeoutMs) return;
   const fits = Math.max(0, Math.ceil((timeoutMs - RETRY_SLEEP_MARGIN_MS) / 1000) - 1);
   const fix = fits >= rule.intervalSeconds
     ? `set maxDelay to at most Duration.seconds(${fits}), lower maxAttempts or backoffRate, or raise the timeout`
     : `lower the interval to at most ${fits} s, or raise the timeout`;
-  throw new Error(`${where}: addRetry #${index} (errors ${rule.errors.join(', ')}) waits up to ${formatSeconds(longest)} before its last attempt, `
-    + `but the runtime waits between attempts inside one invocation, which the ${timeout.toHumanString()} timeout limits to ${fits} s `
-    + `(it keeps ${RETRY_SLEEP_MARGIN_MS / 1000} s free): ${fix} (at most Duration.minutes(15))`);
+  throw new Error(`${where}: addRetry #${index} (errors ${rule.errors.join(', ')}) waits up to ${formatSeconds(longest)} before an attempt, `
+    + `but the runtime waits intervals up to ${formatSeconds(threshold)} inside one invocation, which the ${timeout.toHumanString()} timeout limits `
+    + `to ${fits} s (it keeps ${RETRY_SLEEP_MARGIN_MS / 1000} s free; longer intervals go through a schedule): ${fix} (at most Duration.minutes(15))`);
 }
 
 /**

@@ -4,24 +4,36 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { suppressNag } from './nag';
 import { grantInvokeByName } from './store-grants';
-import { FunctionConfig } from '../protocol/config';
+import { FunctionConfig, RetryRule } from '../protocol/config';
 import { SCHEDULE_ACTIONS } from '../protocol/permissions';
 import { LONG_WAIT_THRESHOLD_MS, SCHEDULE_ENV, SCHEDULE_NAME_PREFIX } from '../protocol/schedule';
 
 /**
- * Whether a Wait in the function's egress (or its start states) can last longer than LONG_WAIT_THRESHOLD_MS: a
- * fixed one that does, and every one whose length is known only at run time (a path, a timestamp, JSONata).
+ * Whether the function can continue later through a schedule: a Wait in its egress (or its start states) that can
+ * last longer than LONG_WAIT_THRESHOLD_MS (a fixed one that does, and every one whose length is known only at run
+ * time: a path, a timestamp, JSONata), or a retry of its own or of a fan-out it starts with an interval that does.
  */
 export function hasLongWait(config: FunctionConfig): boolean {
-  let found = false;
-  JSON.stringify([config.next, config.catch, config.start], (_key, value) => {
+  let found = (config.retry ?? []).some(isLongRetry);
+  JSON.stringify([config.next, config.catch, config.start], (key, value) => {
     if (value && typeof value === 'object' && value.kind === 'wait') {
       const fixed = typeof value.seconds === 'number' && value.secondsPath === undefined && value.timestamp === undefined && value.timestampPath === undefined;
       if (!fixed || value.seconds * 1000 > LONG_WAIT_THRESHOLD_MS) found = true;
     }
+    if (key === 'retry' && Array.isArray(value) && value.some(isLongRetry)) found = true;
     return value;
   });
   return found;
+}
+
+/** The longest delay the runtime waits before a retry of `rule` (its last one: interval × backoffRate^(maxAttempts−1), capped). */
+export function longestRetryDelaySeconds(rule: RetryRule): number {
+  const longest = rule.intervalSeconds * rule.backoffRate ** Math.max(0, rule.maxAttempts - 1);
+  return rule.maxDelaySeconds === undefined ? longest : Math.min(longest, rule.maxDelaySeconds);
+}
+
+function isLongRetry(rule: RetryRule): boolean {
+  return rule.maxAttempts > 0 && longestRetryDelaySeconds(rule) * 1000 > LONG_WAIT_THRESHOLD_MS;
 }
 
 export interface WaitScheduling {

@@ -42,7 +42,8 @@ export function grantWorkflowData(grantee: iam.IGrantable, store: IIntermediaryS
     });
     grant = access.itemActions.length > 0 ? grant.combine(objects) : objects;
   }
-  grantKey(grantee, store, access.objectActions.includes('s3:PutObject') || access.itemActions.includes('dynamodb:PutItem'));
+  const writes = access.objectActions.includes('s3:PutObject') || access.itemActions.some((a) => a === 'dynamodb:PutItem' || a === 'dynamodb:UpdateItem');
+  grantKey(grantee, store, writes);
   return grant;
 }
 

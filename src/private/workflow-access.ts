@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,9 +8,9 @@ import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { suppressNag } from './nag';
-import { grantWorkflowData, wildcardReasons } from './store-grants';
+import { grantInvokeByName, grantWorkflowData, wildcardReasons } from './store-grants';
 import { START_OBJECT_NAME, workflowObjectPrefix } from '../protocol/keys';
-import { INVOKE_ACTIONS, READ_ITEM_ACTIONS, READ_OBJECT_ACTIONS, START_OBJECT_ACTIONS } from '../protocol/permissions';
+import { INVOKE_ACTIONS, READ_ITEM_ACTIONS, READ_OBJECT_ACTIONS, REDRIVE_ITEM_ACTIONS, START_OBJECT_ACTIONS } from '../protocol/permissions';
 import type { IIntermediaryStore } from '../store';
 
 /** What granting and targeting a workflow needs, the same for a defined and an imported one. */
@@ -37,6 +37,17 @@ export function grantRead(grantee: iam.IGrantable, w: WorkflowEndpoint): iam.Gra
   const grant = grantWorkflowData(grantee, w.store, w.workflowName, { itemActions: [...READ_ITEM_ACTIONS], objectActions: [...READ_OBJECT_ACTIONS] });
   explainWildcards(grantee, w.workflowName);
   return grant;
+}
+
+/**
+ * Redrive: the session's and its failure records' items, and invoking the functions those records name. A record
+ * names a function as its runtime re-invokes itself (`invocationNames`: the name, or `name:alias`) or, when the
+ * failure recorder wrote it, by the ARN Lambda reports, which qualifies an unaliased function with `$LATEST`.
+ */
+export function grantRedrive(grantee: iam.IGrantable, w: WorkflowEndpoint, stack: Stack, invocationNames: readonly string[]): iam.Grant {
+  const items = grantWorkflowData(grantee, w.store, w.workflowName, { itemActions: [...REDRIVE_ITEM_ACTIONS], objectActions: [] });
+  const names = invocationNames.flatMap((n) => (n.includes(':') ? [n] : [n, `${n}:$LATEST`]));
+  return items.combine(grantInvokeByName(grantee, stack, names));
 }
 
 /** A grantee role's policy gets the reason for the workflow's object prefix wildcard, as the functions' do (call after granting). */

@@ -268,6 +268,11 @@ export const SESSION_ATTR = {
   REDRIVE_COUNT: 'redriveCount',
   /** ISO 8601: when the last redrive started. */
   REDRIVE_TIME: 'redriveTime',
+  /**
+   * N: the redrive count whose re-invocations are not all sent yet (written with the move back to RUNNING, removed
+   * after the last one). A redrive that finds it finishes that redrive's work instead of being refused.
+   */
+  REDRIVE_PENDING: 'redrivePending',
 } as const;
 
 /**

@@ -42,3 +42,8 @@ export const READ_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamod
 export const READ_OBJECT_ACTIONS = ['s3:GetObject'] as const;
 /** A client starting sessions with an input too large to pass inline writes the session's start object. */
 export const START_OBJECT_ACTIONS = ['s3:PutObject'] as const;
+/**
+ * A client redriving sessions (toolkit/src/client/redrive.ts): reads the session and its failure records, moves the
+ * session back to RUNNING and marks the records; it then invokes the failed instances' functions (INVOKE_ACTIONS).
+ */
+export const REDRIVE_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] as const;

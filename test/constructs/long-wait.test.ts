@@ -1,7 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Chain, UnumFunction, UnumWorkflow, Wait, WaitTime } from '../../src';
+import { Chain, Map, UnumFunction, UnumWorkflow, Wait, WaitTime } from '../../src';
 import { SCHEDULE_ENV } from '../../src/protocol';
 import { longWaitWorkflow } from '../support/long-wait';
 
@@ -85,4 +85,28 @@ test('a workflow whose Waits all fit in an invocation gets no schedule group, ro
   }));
   t.resourceCountIs('AWS::Scheduler::ScheduleGroup', 0);
   expect(JSON.stringify(t.toJSON())).not.toMatch(/scheduler:CreateSchedule|iam:PassRole|UNUM_SCHEDULE/);
+});
+
+test('a retry interval longer than the threshold schedules too: that function (and a Map origin with one) gets the group, the role and the grant', () => {
+  const t = template((stack) => {
+    const item = new UnumFunction(stack, 'Item', { code, handler: 'index.h' });
+    new UnumWorkflow(stack, 'retries', {
+      definition: Chain.start(new UnumFunction(stack, 'Hourly', { code, handler: 'index.h' })
+        .addRetry({ errors: ['Flaky'], interval: Duration.hours(1), backoffRate: 2, maxAttempts: 2 }))
+        .next(new UnumFunction(stack, 'Quick', { code, handler: 'index.h' }).addRetry({ interval: Duration.seconds(2), maxAttempts: 3 }))
+        .next(new Map(stack, 'Items').itemProcessor(item).addRetry({ interval: Duration.minutes(3), backoffRate: 2, maxAttempts: 2 }))
+        .next(new UnumFunction(stack, 'Last', { code, handler: 'index.h' })),
+    });
+  });
+  const functions = t.findResources('AWS::Lambda::Function');
+  const scheduling = Object.entries(functions).filter(([, f]: [string, any]) => f.Properties.Environment?.Variables?.[SCHEDULE_ENV.GROUP] === 'unum-retries');
+  // Hourly (its own retry) and Quick, which starts the Map whose last retry waits 6 minutes.
+  expect(scheduling.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['HourlyFunction', 'QuickFunction']);
+  const policies = Object.values(t.findResources('AWS::IAM::Policy')) as any[];
+  for (const [, fn] of scheduling as Array<[string, any]>) {
+    const statements = policies.filter((p) => p.Properties.Roles.some((r: any) => r.Ref === fn.Properties.Role['Fn::GetAtt'][0]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements.filter((s) => ['scheduler:CreateSchedule', 'iam:PassRole'].includes(s.Action)).map((s) => s.Action).sort())
+      .toEqual(['iam:PassRole', 'scheduler:CreateSchedule']);
+  }
 });

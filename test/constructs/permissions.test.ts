@@ -4,16 +4,18 @@ import { gunzipSync } from 'zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Chain, UnumFunction, UnumWorkflow } from '../../src';
+import { Chain, IntermediaryStore, UnumFunction, UnumWorkflow } from '../../src';
 import { invokedFunctionNames } from '../../src/private/function-config';
 import {
   CLEANUP_ITEM_ACTIONS, CLEANUP_OBJECT_ACTIONS, FORWARD_ACTIONS, FUNCTION_ITEM_ACTIONS, FUNCTION_OBJECT_ACTIONS, FunctionConfig, INVOKE_ACTIONS,
-  LOG_ACTIONS, RECORDER_HANDLER, RECORDER_ITEM_ACTIONS, SCHEDULE_ACTIONS, SCHEDULE_ENV,
+  LOG_ACTIONS, RECORDER_HANDLER, RECORDER_ITEM_ACTIONS, REDRIVE_ITEM_ACTIONS, SCHEDULE_ACTIONS, SCHEDULE_ENV,
 } from '../../src/protocol';
 import { SHAPES } from '../support/shapes';
 
@@ -92,6 +94,81 @@ test('the protocol lists exactly the actions the runtime code calls', () => {
   // The recorder's own modules send exactly the forwarding actions, one per destination kind.
   expect(recorderOnly.map(([file]) => path.relative(ROOT, file)).sort()).toEqual(['lambda-runtime/forward.ts', 'lambda-runtime/recorder.ts']);
   expect(sorted(recorderOnly.flatMap(([, actions]) => [...actions]))).toEqual(sorted(Object.values(FORWARD_ACTIONS)));
+});
+
+/**
+ * The IAM actions the client's redrive sends: its own SDK commands, and those of the Store methods it calls
+ * (each method's text runs to the next method of src/client/store.ts).
+ */
+function redriveCalls(): string[] {
+  const text = readFileSync(path.join(ROOT, 'toolkit', 'src', 'client', 'redrive.ts'), 'utf8');
+  const store = readFileSync(path.join(ROOT, 'src', 'client', 'store.ts'), 'utf8');
+  const methods = new Map([...store.matchAll(/^ {2}(?:private )?async (\w+)\(/gm)].map((m, i, found) => [m[1], store.slice(m.index, found[i + 1]?.index)]));
+  const actions = new Set<string>();
+  const commands = (source: string, services: Map<string, string>) => {
+    for (const m of source.matchAll(/new\s+(\w+)Command\s*\(/g)) {
+      const service = services.get(`${m[1]}Command`);
+      if (service === undefined) throw new Error(`cannot tell the service of ${m[1]}Command`);
+      actions.add(actionOf(service, m[1]));
+    }
+  };
+  const importsOf = (source: string) => new Map([...source.matchAll(/import\s+\{([^}]*)\}\s+from\s+'@aws-sdk\/client-([a-z0-9-]+)'/g)]
+    .flatMap((m) => m[1].split(',').map((n) => [n.trim(), m[2]] as [string, string])));
+  commands(text, importsOf(text));
+  for (const m of text.matchAll(/\bstore\.(\w+)\(/g)) {
+    const method = methods.get(m[1]);
+    if (method === undefined) throw new Error(`redrive.ts calls store.${m[1]}, which src/client/store.ts does not define`);
+    commands(method, importsOf(store));
+  }
+  return sorted(actions);
+}
+
+describe('grantRedrive', () => {
+  test('the protocol lists exactly the actions the client\'s redrive sends', () => {
+    expect(redriveCalls()).toEqual(sorted([...REDRIVE_ITEM_ACTIONS, ...INVOKE_ACTIONS]));
+  });
+
+  test('grants those actions exactly: the workflow\'s items, and invoking its functions by the names failure records hold', () => {
+    const stack = new Stack(new App(), 'Redrive', { env: { account: '123456789012', region: 'us-east-1' } });
+    const code = lambda.Code.fromInline('exports.h = async (x) => x;');
+    const workflow = new UnumWorkflow(stack, 'rd', {
+      definition: Chain.start(new UnumFunction(stack, 'A', { code, handler: 'index.h', functionName: 'rd-a' }))
+        .next(new UnumFunction(stack, 'B', { code, handler: 'index.h', functionName: 'rd-b', aliasName: 'live' })),
+    });
+    const role = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    workflow.grantRedrive(role);
+    const t = Template.fromStack(stack);
+    const [policy] = Object.values(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }] } })) as any[];
+    const fn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:us-east-1:123456789012:function:${name}`]] });
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Action: [...REDRIVE_ITEM_ACTIONS],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^rdStoreTable/), 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['W#rd#*'] } },
+      },
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: [fn('rd-a'), fn('rd-a:$LATEST'), fn('rd-b:live')] },
+    ]);
+    const granted = policy.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat());
+    // An action redrive sends that the grant lacks (or one granted that it does not send) fails here.
+    expect(sorted(granted)).toEqual(redriveCalls());
+  });
+
+  test('with a customer-managed store key, the key\'s decrypt and encrypt actions (its UpdateItems write), on that key only', () => {
+    const stack = new Stack(new App(), 'RedriveKms', { env: { account: '123456789012', region: 'us-east-1' } });
+    const key = new kms.Key(stack, 'Key');
+    const code = lambda.Code.fromInline('exports.h = async (x) => x;');
+    const workflow = new UnumWorkflow(stack, 'rdk', {
+      definition: new UnumFunction(stack, 'A', { code, handler: 'index.h' }), store: new IntermediaryStore(stack, 'Store', { encryptionKey: key }),
+    });
+    const role = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    workflow.grantRedrive(role);
+    const t = Template.fromStack(stack);
+    const [policy] = Object.values(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }] } })) as any[];
+    const keyId = stack.getLogicalId(key.node.defaultChild as kms.CfnKey);
+    const onKey = policy.Properties.PolicyDocument.Statement.filter((st: any) => JSON.stringify(st.Resource).includes(keyId));
+    expect(onKey).toEqual([{ Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } }]);
+  });
 });
 
 test('a recorder forwarding to every kind of onFailure is granted each forwarding action once, on its destination only', () => {

@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import {
-  Chain, Choice, Condition, Fail, FanIn, Map, Parallel, Succeed, UnumFunction, UnumWorkflow,
+  Chain, Choice, Condition, Fail, FanIn, JitterType, Map, Parallel, Succeed, UnumFunction, UnumWorkflow,
 } from '../../src';
 import { WorkflowGraphError } from '../../src/compiler/validate';
 import { ENV } from '../../src/protocol';
@@ -452,14 +452,23 @@ describe('what Lambda or CloudFormation would reject at deploy', () => {
   test('a retry whose backoff outgrows what one invocation can wait is refused, naming the node, the retrier and the fix', () => {
     const a = fn(newStack(), 'A').addRetry({ errors: ['Throttled'], interval: Duration.seconds(1) });
     expect(() => a.addRetry({ interval: Duration.seconds(10), maxAttempts: 5 })).toThrow(
-      /^UnumFunction 'A': addRetry #1 \(errors States\.ALL\) waits up to 2\.7 min \(160 s\) before its last attempt, but the runtime waits between attempts inside one invocation, which the 1 minute timeout limits to 57 s \(it keeps 2 s free\): set maxDelay to at most Duration\.seconds\(57\), lower maxAttempts or backoffRate, or raise the timeout/);
+      /^UnumFunction 'A': addRetry #1 \(errors States\.ALL\) waits up to 2\.7 min \(160 s\) before an attempt, but the runtime waits intervals up to 5 min \(300 s\) inside one invocation, which the 1 minute timeout limits to 57 s \(it keeps 2 s free; longer intervals go through a schedule\): set maxDelay to at most Duration\.seconds\(57\), lower maxAttempts or backoffRate, or raise the timeout/);
     expect(() => a.addRetry({ interval: Duration.seconds(10), maxAttempts: 5, maxDelay: Duration.seconds(57) })).not.toThrow();
+  });
+
+  test('a retry interval longer than the long-wait threshold goes through a schedule, so only the shorter intervals must fit the timeout', () => {
+    const a = new UnumFunction(newStack(), 'Hourly', { code: code(), handler: 'index.handler', timeout: Duration.seconds(10) });
+    expect(() => a.addRetry({ interval: Duration.hours(1), backoffRate: 2, maxAttempts: 3 })).not.toThrow();
+    // 4 s, 40 s, 400 s: the 40 s one is waited in an invocation, which a 10 s timeout cannot.
+    expect(() => a.addRetry({ interval: Duration.seconds(4), backoffRate: 10, maxAttempts: 3 })).toThrow(/addRetry #1 .* waits up to 40 s before an attempt/);
+    // Full jitter can draw any delay up to the threshold.
+    expect(() => a.addRetry({ interval: Duration.hours(1), maxAttempts: 1, jitterStrategy: JitterType.FULL })).toThrow(/addRetry #1 .* waits up to 5 min \(300 s\)/);
   });
 
   test('a retry interval longer than the timeout is refused', () => {
     const a = new UnumFunction(newStack(), 'Short', { code: code(), handler: 'index.handler', timeout: Duration.seconds(10) });
     expect(() => a.addRetry({ interval: Duration.seconds(30), maxAttempts: 1 })).toThrow(
-      /^UnumFunction 'Short': addRetry #0 \(errors States\.ALL\) waits up to 30 s .*limits to 7 s \(it keeps 2 s free\): lower the interval to at most 7 s, or raise the timeout/);
+      /^UnumFunction 'Short': addRetry #0 \(errors States\.ALL\) waits up to 30 s .*limits to 7 s \(it keeps 2 s free; longer intervals go through a schedule\): lower the interval to at most 7 s, or raise the timeout/);
   });
 
   test('a functionName that is a Token is refused readably', () => {

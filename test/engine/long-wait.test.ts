@@ -1,7 +1,8 @@
 import { join } from 'path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startEngine, synthApp } from './support';
-import { SCHEDULE_INPUT_LIMIT, scheduledEnvelopeObjectKey } from '../../src/protocol';
-import { LocalApp } from '../../toolkit/src/local/assembly';
+import { ATTR, SCHEDULE_INPUT_LIMIT, scheduledEnvelopeObjectKey } from '../../src/protocol';
+import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
 import { LocalEngine } from '../../toolkit/src/local/engine';
 import { TraceEvent } from '../../toolkit/src/local/session-trace';
 
@@ -92,3 +93,63 @@ test('a resume envelope over Scheduler\'s 256 KB input limit is stored; the sche
     await engine.stop();
   }
 }, 120_000);
+
+describe.each([['Node.js', 'longretry', 'Hourly'], ['Python', 'longretrypy', 'HourlyPy']] as const)('a Retry with intervals longer than the long-wait threshold, %s', (
+  _runtime, workflow, node) => {
+  const HOUR = 3600 * 1000;
+  const logs: string[] = [];
+  let engine: LocalEngine;
+  beforeAll(async () => {
+    engine = await startEngine(app, { skipTime: true, inProcess: true, onLog: (_fn, line) => logs.push(line) });
+  }, 120_000);
+  afterAll(async () => engine?.stop());
+
+  /** Every item of the session, as stored (what a late delivery must leave as it is). */
+  async function items(session: string): Promise<unknown[]> {
+    const store = engine.client(selectWorkflow(app, workflow)).store;
+    const found = await store.dynamodb.send(new ScanCommand({
+      TableName: store.table,
+      ConsistentRead: true,
+      FilterExpression: 'contains(#pk, :s)',
+      ExpressionAttributeNames: { '#pk': ATTR.PK },
+      ExpressionAttributeValues: { ':s': { S: session } },
+    }));
+    return (found.Items ?? []).map((i) => JSON.stringify(i)).sort();
+  }
+
+  test('waits 1 h then 2 h through two schedules, none in a sleeping invocation; a late duplicate of a used schedule changes nothing', async () => {
+    const schedulesBefore = engine.scheduler.history.length;
+    let trace: readonly TraceEvent[] = [];
+    const report = await engine.run({ workflow, input: { n: 1 }, timeoutMs: 60_000, onTrace: (events) => { trace = events; } });
+    expect({ status: report.status, result: report.result }).toEqual({ status: 'SUCCEEDED', result: { n: 1, attempts: 3 } });
+    const invs = trace.filter((e): e is Extract<TraceEvent, { t: 'inv' }> => e.t === 'inv');
+    const ends = new Map(trace.filter((e): e is Extract<TraceEvent, { t: 'end' }> => e.t === 'end').map((e) => [e.id, e.at]));
+    // One invocation per attempt: the first, and one per schedule.
+    expect(invs.map((i) => i.node)).toEqual([node, node, node]);
+    const schedules = engine.scheduler.history.slice(schedulesBefore);
+    expect(schedules).toHaveLength(2);
+    expect(schedules.every((s) => s.firedAt !== undefined && s.actionAfterCompletion === 'DELETE')).toBe(true);
+    expect(schedules.map((s) => JSON.parse(s.target.Input!).attempt)).toEqual([1, 2]);
+    expect(engine.scheduler.pending).toBe(0);
+    // Engine clock: the attempts start 1 h, then 2 h apart (Scheduler's whole seconds add under a second each).
+    expect(invs[1].at - invs[0].at).toBeGreaterThanOrEqual(HOUR);
+    expect(invs[1].at - invs[0].at).toBeLessThan(HOUR + 60_000);
+    expect(invs[2].at - invs[1].at).toBeGreaterThanOrEqual(2 * HOUR);
+    expect(invs[2].at - invs[1].at).toBeLessThan(2 * HOUR + 60_000);
+    // No invocation slept through an interval: each ended within a minute (the function's timeout) of its start.
+    for (const inv of invs) expect(ends.get(inv.id)! - inv.at).toBeLessThan(60_000);
+
+    // Scheduler delivers at least once: the first schedule's invocation again, after it fired and was deleted.
+    const stored = await items(report.session);
+    const logged = logs.length;
+    engine.endpoint.enqueue(schedules[0].target.Arn.split(':')[6], schedules[0].target.Input!);
+    await engine.endpoint.idle();
+    const late = logs.slice(logged).join('\n');
+    // It found the checkpoint, counted a duplicate delivery and ran no attempt (attempt 1 would fail again and schedule anew).
+    expect(late).toMatch(new RegExp(`"Node":"${node}".*"DuplicateDeliveries":1`));
+    expect(late).not.toMatch(/user code failed|scheduled/);
+    expect(engine.scheduler.history.length - schedulesBefore).toBe(2);
+    expect(engine.scheduler.pending).toBe(0);
+    expect(await items(report.session)).toEqual(stored);
+  }, 120_000);
+});

@@ -1,9 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ROOT, startEngine, synthApp } from './support';
-import { ATTR, SESSION_ATTR, sessionItemKey } from '../../src/protocol';
+import { ATTR, FAILURE_SORT_PREFIX, REDRIVE_ATTR, SESSION_ATTR, sessionItemKey } from '../../src/protocol';
 import { RedriveError } from '../../toolkit/src/client';
+import { redriveSession } from '../../toolkit/src/client/redrive';
 import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
 import { LocalEngine } from '../../toolkit/src/local/engine';
 
@@ -138,4 +140,88 @@ describe('the client refuses what it cannot redrive, and changes nothing', () =>
     // Nothing is left to resume: a RUNNING or SUCCEEDED session is refused.
     await expect(client().redrive(failed.session)).rejects.toThrow(/it is SUCCEEDED/);
   }, 120_000);
+});
+
+describe('redrive beyond a failed Map', () => {
+  const steps = () => lines('steps');
+
+  test('a TIMED_OUT session: the redrive restarts the step that met the deadline, the workflow timeout runs again, and it succeeds', async () => {
+    writeFileSync(join(dir, 'slow'), '');
+    const first = await engine.run({ workflow: 'redrive-timeout', input: { dir } });
+    expect(first.status).toBe('TIMED_OUT');
+    expect(steps()).toEqual(['first', 'slow']);
+    const client = engine.client(selectWorkflow(app, 'redrive-timeout'));
+    expect(await client.describeSession(first.session)).toMatchObject({ status: 'TIMED_OUT' });
+
+    unlinkSync(join(dir, 'slow'));
+    const redriven = await engine.redrive({ workflow: 'redrive-timeout', session: first.session });
+    expect({ status: redriven.status, result: redriven.result }).toEqual({ status: 'SUCCEEDED', result: { done: true } });
+    expect(redriven.redrive).toMatchObject({ redriveCount: 1, instances: ['TmSlow|0'] });
+    // The committed first step did not run again; the slow one ran once more, then the last.
+    expect(steps()).toEqual(['first', 'slow', 'slow', 'last']);
+    expect(Object.keys(redriven.commits).sort()).toEqual(['TmLast|0', 'TmSlow|0']);
+    expect(await client.describeSession(first.session)).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+  }, 300_000);
+
+  test('a redrive that stops after moving the session to RUNNING, before any invocation, is finished by the next one; the join fires once', async () => {
+    breakItems([5, 11]);
+    const failed = await engine.run({ workflow: 'redrive-map', input: { items: items(20) } });
+    expect(failed.status).toBe('FAILED');
+    repair([5, 11]);
+    const client = engine.client(selectWorkflow(app, 'redrive-map'));
+    const ref = { workflow: 'redrive-map', session: failed.session };
+    // Lambda unreachable (nothing listens on port 9): the redrive fails after its conditional move, as a crashed client would.
+    const unreachable = new LambdaClient({
+      endpoint: 'http://127.0.0.1:9', region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await expect(redriveSession(client.store, unreachable, ref)).rejects.toThrow();
+    const stuck = await client.store.get(sessionItemKey(ref));
+    expect(stuck![SESSION_ATTR.STATUS].S).toBe('RUNNING');
+    expect(stuck![SESSION_ATTR.REDRIVE_PENDING].N).toBe('1');
+    await engine.endpoint.idle();
+    expect(runs()).toHaveLength(20);
+
+    const finished = await engine.redrive({ workflow: 'redrive-map', session: failed.session });
+    expect(finished.status).toBe('SUCCEEDED');
+    // The same redrive, finished: its count stays 1.
+    expect(finished.redrive).toMatchObject({ redriveCount: 1 });
+    expect([...finished.redrive!.instances].sort()).toEqual(['RdItem|0:11/0', 'RdItem|0:5/0']);
+    expect(runs()).toHaveLength(22);
+    expect(runsOf(5)).toBe(2);
+    expect(runsOf(11)).toBe(2);
+    expect(lines('joins')).toEqual(['join']);
+    expect(finished.result).toEqual({ count: 20, sum: 2 * (19 * 20) / 2, redrives: 1 });
+    const done = await client.store.get(sessionItemKey(ref));
+    expect(done![SESSION_ATTR.REDRIVE_PENDING]).toBeUndefined();
+    await expect(client.redrive(failed.session)).rejects.toThrow(/it is SUCCEEDED/);
+  }, 300_000);
+
+  test('items whose inputs were stored in S3 (over the inline threshold) are redriven from their stored inputs', async () => {
+    breakItems([2]);
+    const pad = 'x'.repeat(2000);
+    const input = { items: Array.from({ length: 6 }, (_, index) => ({ dir, index, pad })) };
+    const failed = await engine.run({ workflow: 'redrive-big', input });
+    expect(failed.status).toBe('FAILED');
+    const store = engine.client(selectWorkflow(app, 'redrive-big')).store;
+    const records = await store.dynamodb.send(new QueryCommand({
+      TableName: store.table,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :p)',
+      ExpressionAttributeNames: { '#pk': ATTR.PK, '#sk': ATTR.SK },
+      ExpressionAttributeValues: { ':pk': { S: sessionItemKey({ workflow: 'redrive-big', session: failed.session }).pk }, ':p': { S: FAILURE_SORT_PREFIX } },
+      ConsistentRead: true,
+    }));
+    // The record kept the envelope with the stored input's reference, not the input.
+    const envelopes = (records.Items ?? []).map((r) => JSON.parse(r[REDRIVE_ATTR.ENVELOPE].S!));
+    expect(envelopes).toHaveLength(1);
+    expect(envelopes[0].input.s3).toEqual({ bucket: expect.any(String), key: expect.any(String) });
+    expect(envelopes[0].input.value).toBeUndefined();
+
+    repair([2]);
+    const redriven = await engine.redrive({ workflow: 'redrive-big', session: failed.session });
+    expect(redriven.status).toBe('SUCCEEDED');
+    expect(runsOf(2)).toBe(2);
+    expect(runs()).toHaveLength(7);
+    expect(lines('joins')).toEqual(['join']);
+    expect(redriven.result).toEqual({ count: 6, sum: 2 * (5 * 6) / 2, redrives: 1 });
+  }, 300_000);
 });

@@ -108,7 +108,7 @@ export const REASONS: ReadonlyArray<[string, RegExp]> = [
   ['HeartbeatSeconds', /HeartbeatSeconds/],
   ['FunctionName.$', /FunctionName\.\$/],
   ['a fan-out directly in a branch or item processor', /a path made only of Choice\/Succeed states/],
-  ['Retry longer than the function timeout', /addRetry #\d+ .* waits up to .* before its last attempt/],
+  ['Retry longer than the function timeout', /addRetry #\d+ .* waits up to .* before an attempt/],
 ];
 
 /** The category of a problem, or `other: <the problem>`. */

@@ -24,7 +24,7 @@ from .protocol import (
     has_jsonata_fields, jsonata_fail_details, jsonata_wait_until, LONG_WAIT_THRESHOLD_MS, WAIT_LOG_FIELDS,
 )
 from .retry import find_catch, retry_delay_ms, retry_wait
-from .schedule import schedule_resume
+from .schedule import schedule_long_retry, schedule_resume
 from .session import FailureRecord, SessionTimedOut
 from .store import gather
 
@@ -523,11 +523,14 @@ class Egress:
             not_before = f.get('notBefore')
             if not_before is None:
                 not_before = min(now_ms() + delay, deadline if deadline is not None else float('inf'))
+            resume = {**self.inv.envelope, 'fanoutFailure': {**f, 'notBefore': not_before}}
+            if schedule_long_retry(self.rt, self.inv, resume, not_before, f"{f['instance']}@{f['attempt']}"):
+                return None
             sleep, here = retry_wait(not_before, now_ms(), self.rt.remaining(self.inv))
             sleep_ms(sleep)
             if not here:
                 # The interval does not fit in this invocation: the origin is re-invoked to wait out the rest.
-                self.rt.invoke(self.rt.own_name(self.inv, f"retry {where}"), {**self.inv.envelope, 'fanoutFailure': {**f, 'notBefore': not_before}})
+                self.rt.invoke(self.rt.own_name(self.inv, f"retry {where}"), resume)
                 return None
             if self.rt.past_deadline(self.inv.envelope):
                 raise SessionTimedOut()

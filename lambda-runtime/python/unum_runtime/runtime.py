@@ -31,6 +31,7 @@ from .protocol import (
 from .protocol import js
 from .protocol.deadline import iso_time
 from .retry import error_cause, error_name, find_catch, retry_delay_ms, retry_wait
+from .schedule import schedule_long_retry
 from .session import (
     FailureRecord, RedrivePoint, SessionTimedOut, create_session, iso_now, fail_session, session_deadline, succeed_session, time_out_session,
 )
@@ -341,14 +342,14 @@ class Runtime:
             # A continuation of the start states names their first state.
             start = (self.config.get('start') or {}).get('node')
             addressed = start if start is not None and isinstance(event, dict) and event.get('node') == start else node
-            envelope = parse_envelope(event, {'workflow': workflow, 'node': addressed, 'bucket': self.store.bucket})
+            envelope = parse_envelope(event, {'workflow': workflow, 'node': addressed, 'bucket': self.store.bucket, 'now': now_ms()})
             if envelope.get('stored') is None:
                 return envelope
             # A long Wait's schedule could not carry the envelope (Scheduler's Input limit): it passed the stored one's key.
             stored = js_loads(self.store.get_object(self.store.bucket, envelope['stored']))
             if isinstance(stored, dict) and stored.get('stored') is not None:
                 raise EnvelopeError(f"node '{node}': invalid envelope: a stored envelope names another")
-            return parse_envelope(stored, {'workflow': workflow, 'node': addressed, 'bucket': self.store.bucket})
+            return parse_envelope(stored, {'workflow': workflow, 'node': addressed, 'bucket': self.store.bucket, 'now': now_ms()})
         except EnvelopeError as e:
             session = event.get('session') if isinstance(event, dict) else None
             self._reject_event(str(e), lambda_context, session[:128] if isinstance(session, str) else None)
@@ -661,6 +662,8 @@ class Runtime:
         instance was re-invoked with the attempt counter and the deadline
         (envelope `notBefore`), which the fresh invocation waits out first.
         """
+        if schedule_long_retry(self, inv, {**inv.envelope, 'attempt': attempt, 'notBefore': not_before}, not_before, str(attempt)):
+            return False
         sleep, here = retry_wait(not_before, now_ms(), self.remaining(inv))
         sleep_ms(sleep)
         if here:

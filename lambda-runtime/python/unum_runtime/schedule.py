@@ -1,10 +1,11 @@
 """Long Waits (lambda-runtime/schedule.ts): an EventBridge Scheduler one-time schedule re-invokes this function."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 
+from .flow import now_ms
 from .protocol import (
-    SCHEDULE_ENV, SCHEDULE_INPUT_LIMIT, at_expression, instance_key, js_dumps, schedule_name, scheduled_envelope_object_key,
+    LONG_WAIT_THRESHOLD_MS, SCHEDULE_ENV, SCHEDULE_INPUT_LIMIT, at_expression, instance_key, js_dumps, schedule_name, scheduled_envelope_object_key,
 )
 from .retry import error_name
 
@@ -24,9 +25,11 @@ def own_arn(invoked_function_arn: Optional[str], name: str) -> str:
     return ':'.join(parts[:6]) + ':' + name
 
 
-def schedule_resume(rt: 'Runtime', inv: 'Invocation', target: Mapping[str, str], envelope: Dict[str, Any], at: float) -> bool:
+def schedule_resume(rt: 'Runtime', inv: 'Invocation', target: Mapping[str, str], envelope: Dict[str, Any], at: float,
+                    continues: Optional[List[str]] = None) -> bool:
     """Creates the schedule; False when it existed (a duplicate delivery or a retry: ConflictException)."""
-    name = schedule_name(envelope, instance_key(envelope['node'], envelope['frames'], envelope['iteration']), list((envelope.get('waits') or {}).keys()))
+    waits = continues if continues is not None else list((envelope.get('waits') or {}).keys())
+    name = schedule_name(envelope, instance_key(envelope['node'], envelope['frames'], envelope['iteration']), waits)
     body = js_dumps(envelope)
     if len(body.encode('utf-8')) > SCHEDULE_INPUT_LIMIT:
         key = scheduled_envelope_object_key(envelope, name)
@@ -47,4 +50,15 @@ def schedule_resume(rt: 'Runtime', inv: 'Invocation', target: Mapping[str, str],
             return False
         raise
     inv.logger.info('long Wait: scheduled the re-invocation, nothing runs until then', schedule=name, functionArn=arn)
+    return True
+
+
+def schedule_long_retry(rt: 'Runtime', inv: 'Invocation', envelope: Dict[str, Any], not_before: float, attempt: str) -> bool:
+    """A retry interval longer than LONG_WAIT_THRESHOLD_MS goes through a one-time schedule, like a long Wait
+    (schedule.ts scheduleLongRetry). False: a shorter one, or no schedule group; the caller waits in the chain."""
+    target = rt.options.schedule
+    if target is None or not_before - now_ms() <= LONG_WAIT_THRESHOLD_MS:
+        return False
+    inv.logger.info('retry interval longer than an invocation should wait: scheduled instead', attempt=attempt)
+    schedule_resume(rt, inv, target, envelope, not_before, ['retry:' + attempt])
     return True

@@ -21,4 +21,15 @@ new UnumWorkflow(stack, 'longwaitbig', {
     .next(new Wait(stack, 'BigMonth', { time: WaitTime.duration(Duration.days(30)) }))
     .next(new UnumFunction(stack, 'Reader', { entry: steps, handler: 'identity', arguments: '{% {"length": $length($blob)} %}' })),
 });
+// A Retry every hour, doubling, that succeeds on its third attempt: both intervals are longer than an invocation
+// should wait, so each goes through a schedule (and the 1-minute timeout needs to fit neither).
+new UnumWorkflow(stack, 'longretry', {
+  definition: new UnumFunction(stack, 'Hourly', { entry: steps, handler: 'flaky', timeout: Duration.minutes(1), retryAttempts: 0 })
+    .addRetry({ errors: ['Flaky'], interval: Duration.hours(1), backoffRate: 2, maxAttempts: 2 }),
+});
+new UnumWorkflow(stack, 'longretrypy', {
+  definition: new UnumFunction(stack, 'HourlyPy', {
+    entry: path.join(__dirname, '..', '..', 'engine', 'apps', 'python', 'flaky'), runtime: lambda.Runtime.PYTHON_3_12, timeout: Duration.minutes(1), retryAttempts: 0,
+  }).addRetry({ errors: ['Flaky'], interval: Duration.hours(1), backoffRate: 2, maxAttempts: 2 }),
+});
 app.synth();

@@ -18,6 +18,12 @@ import {
  * first invoked: checkpoints skip the user code of every instance that
  * committed, and join arrivals are idempotent, so only the instances that
  * failed run user code again and a join fires once.
+ *
+ * A redrive that stops after the move to RUNNING (the client crashed, Lambda
+ * was unreachable) leaves SESSION_ATTR.REDRIVE_PENDING set: the next redrive
+ * of the session finishes it, re-invoking every record that redrive marked
+ * (one it had invoked already is a duplicate delivery, which checkpoints and
+ * join arrivals absorb), whether the session is still RUNNING or failed again.
  */
 
 /** A redrive that cannot start; nothing was changed. */
@@ -56,14 +62,23 @@ export async function redriveSession(store: Store, lambda: LambdaClient, ref: Se
   // DynamoDB deletes expired items up to days later: what lingers may have lost checkpoints already.
   if (expires <= now) return refuse(`its records expired at ${new Date(expires).toISOString()} (the store's TTL), so its checkpoints cannot be trusted`);
   const status = item[SESSION_ATTR.STATUS]?.S;
-  if (status !== SESSION_STATUS.FAILED && status !== SESSION_STATUS.TIMED_OUT) {
+  const previous = item[SESSION_ATTR.REDRIVE_COUNT]?.N;
+  // A redrive that did not send all its invocations: its records are resumed too.
+  const pending = item[SESSION_ATTR.REDRIVE_PENDING]?.N;
+  const unfinished = pending !== undefined && pending === previous ? pending : undefined;
+  const finishing = status === SESSION_STATUS.RUNNING && unfinished !== undefined;
+  if (status !== SESSION_STATUS.FAILED && status !== SESSION_STATUS.TIMED_OUT && !finishing) {
     return refuse(`it is ${status}; only a ${SESSION_STATUS.FAILED} or ${SESSION_STATUS.TIMED_OUT} session can be redriven`);
   }
-  const { points, claims, done, lost } = await collect(store, ref, await query(store, sessionItemKey(ref).pk, FAILURE_SORT_PREFIX));
+  const records = await query(store, sessionItemKey(ref).pk, FAILURE_SORT_PREFIX);
+  const { points, claims, done, lost } = await collect(store, ref, records, unfinished);
   if (lost.length > 0) return refuse(`no envelope was kept for ${lost.join(', ')} (too large for an item, or its function name was unknown)`);
   if (points.length === 0) return refuse('it recorded no failed instance to resume (each was redriven already, or failed before it had an envelope)');
+  if (finishing) {
+    const deadline = item[SESSION_ATTR.DEADLINE]?.N;
+    return send(store, lambda, ref, Number(unfinished), { points, claims, done }, deadline === undefined ? undefined : Number(deadline));
+  }
 
-  const previous = item[SESSION_ATTR.REDRIVE_COUNT]?.N;
   const count = Number(previous ?? 0) + 1;
   // The workflow's timeout runs again from the redrive, as in Step Functions.
   const oldDeadline = item[SESSION_ATTR.DEADLINE]?.N;
@@ -83,7 +98,8 @@ export async function redriveSession(store: Store, lambda: LambdaClient, ref: Se
   const values: Item = {
     ':run': { S: SESSION_STATUS.RUNNING }, ':was': { S: status }, ':rc': { N: String(count) }, ':rt': { S: new Date(now).toISOString() },
   };
-  let set = '#st = :run, #rc = :rc, #rt = :rt';
+  names['#pend'] = SESSION_ATTR.REDRIVE_PENDING;
+  let set = '#st = :run, #rc = :rc, #rt = :rt, #pend = :rc';
   if (deadline !== undefined) {
     names['#dl'] = SESSION_ATTR.DEADLINE;
     values[':dl'] = { N: String(deadline) };
@@ -96,7 +112,13 @@ export async function redriveSession(store: Store, lambda: LambdaClient, ref: Se
   }
   const moved = await store.update(sessionItemKey(ref), { set, remove: '#end, #err, #cause, #node, #inst' }, names, values, condition);
   if (moved === undefined) return refuse('it changed while the redrive started (another redrive, or a late write): read its status and try again');
+  return send(store, lambda, ref, count, { points, claims, done }, deadline);
+}
 
+/** Marks the records, releases the failed attempts' claims, re-invokes the instances, then clears the pending mark. */
+async function send(store: Store, lambda: LambdaClient, ref: SessionRef, count: number,
+  work: { points: readonly Point[]; claims: readonly ItemKey[]; done: readonly ItemKey[] }, deadline: number | undefined): Promise<RedriveResult> {
+  const { points, claims, done } = work;
   // Marked before anything runs: a record that fails again is written anew (unmarked) for the next redrive.
   await Promise.all([...points.map((p) => p.key), ...done].map((key) =>
     store.update(key, { set: '#r = :rc' }, { '#r': REDRIVE_ATTR.REDRIVEN }, { ':rc': { N: String(count) } })));
@@ -107,6 +129,8 @@ export async function redriveSession(store: Store, lambda: LambdaClient, ref: Se
       FunctionName: p.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(resumed(p.envelope, deadline))),
     }))));
   }
+  // Only this redrive's mark: a later redrive's stays until that one is done.
+  await store.update(sessionItemKey(ref), { remove: '#pend' }, { '#pend': SESSION_ATTR.REDRIVE_PENDING }, { ':rc': { N: String(count) } }, '#pend = :rc');
   return { session: ref.session, redriveCount: count, instances: points.map((p) => p.instance) };
 }
 
@@ -121,11 +145,12 @@ function resumed(envelope: Envelope, deadline: number | undefined): Envelope {
  * branches that failed in that attempt (recursively: a branch may itself be
  * a fan-out that failed), and the failure claims those attempts hold.
  */
-async function collect(store: Store, ref: SessionRef, records: readonly Item[]):
+async function collect(store: Store, ref: SessionRef, records: readonly Item[], unfinished: string | undefined):
 Promise<{ points: Point[]; claims: ItemKey[]; done: ItemKey[]; lost: string[] }> {
   const out = { points: [] as Point[], claims: [] as ItemKey[], done: [] as ItemKey[], lost: [] as string[] };
   for (const r of records) {
-    if (r[REDRIVE_ATTR.REDRIVEN] !== undefined) continue;
+    const redriven = r[REDRIVE_ATTR.REDRIVEN]?.N;
+    if (redriven !== undefined && redriven !== unfinished) continue;
     const instance = r.instance?.S ?? r[ATTR.SK]!.S!;
     const text = r[REDRIVE_ATTR.ENVELOPE]?.S;
     const functionName = r[REDRIVE_ATTR.FUNCTION]?.S;
@@ -142,7 +167,7 @@ Promise<{ points: Point[]; claims: ItemKey[]; done: ItemKey[]; lost: string[] }>
     }
     const all = fanoutBranchFailureItemKey(ref, f.instance, f.attempt, '');
     const branches = await query(store, all.pk, all.sk);
-    const inner = await collect(store, ref, branches);
+    const inner = await collect(store, ref, branches, unfinished);
     if (inner.points.length === 0 && inner.lost.length === 0) {
       out.lost.push(`${instance} (its failed branches of attempt ${f.attempt} left no record)`);
       continue;

@@ -244,6 +244,12 @@ REDRIVE_ATTR = {
     "REDRIVEN": "redriven",
 }
 
+REDRIVE_ITEM_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+)
+
 RETRY_SLEEP_MARGIN_MS = 2000
 
 RUNTIME_HANDLER = "/opt/unum/runtime.handler"
@@ -278,6 +284,7 @@ SESSION_ATTR = {
     "DEADLINE": "deadline",
     "REDRIVE_COUNT": "redriveCount",
     "REDRIVE_TIME": "redriveTime",
+    "REDRIVE_PENDING": "redrivePending",
 }
 
 SESSION_STATUS = {

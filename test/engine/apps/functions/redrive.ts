@@ -20,3 +20,23 @@ export const total = async (input: { items: Array<{ dir: string; value: number }
 };
 
 export const identity = async (input: unknown) => input;
+
+interface Step { readonly dir: string }
+const step = (input: Step, name: string) => appendFileSync(join(input.dir, 'steps'), `${name}\n`);
+
+/** Each step appends its name to `<dir>/steps`; the slow one then sleeps 10 s while `<dir>/slow` exists (past the workflow's timeout). */
+export const first = async (input: Step) => {
+  step(input, 'first');
+  return input;
+};
+
+export const slow = async (input: Step) => {
+  step(input, 'slow');
+  if (existsSync(join(input.dir, 'slow'))) await new Promise((resolve) => setTimeout(resolve, 10_000));
+  return input;
+};
+
+export const last = async (input: Step) => {
+  step(input, 'last');
+  return { done: true };
+};
