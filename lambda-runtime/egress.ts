@@ -1,5 +1,5 @@
 import { Fanouts } from './fanout';
-import { FlowState, WAIT_MARGIN_MS, reachesJoin } from './flow';
+import { FlowState, WAIT_MARGIN_MS, logSleep, reachesJoin } from './flow';
 import { collectGarbage, trackGarbage } from './gc';
 import { findCatch, retryDelayMs, retryWait } from './retry';
 import { Invocation, Runtime } from './runtime';
@@ -9,7 +9,7 @@ import { ITEM_VALUE_LIMIT } from '../src/client/store';
 import {
   Action, DagJoinAction, Envelope, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, FanInRef, FanoutFailure,
   FanoutOrigin, Frame, Input, ItemKey, JoinAction, MapAction, WindowJoinAction, checkpointItemKey, SessionRef, evaluateCondition, fanoutAttemptKey,
-  fanoutInputItemKey, fanoutProgressItemKey, handlesFailures, instanceKey, joinInstanceKey, payloadObjectKey, writePath, WAIT_LOG_FIELDS,
+  fanoutInputItemKey, fanoutProgressItemKey, handlesFailures, instanceKey, joinInstanceKey, payloadObjectKey, writePath,
 } from '../src/protocol';
 import { conditionPaths } from '../src/protocol/conditions';
 import { ChoiceAction, FanOutOutputAction, ParallelAction, PassAction, WaitAction } from '../src/protocol/config';
@@ -369,7 +369,7 @@ export class Egress {
       this.flow.pending[key] = deadline;
       return;
     }
-    if (left > 0) this.inv.logger.info(`wait '${action.node}': sleeping ${Math.round(left)} ms in this invocation`, { [WAIT_LOG_FIELDS.STATE]: action.node, [WAIT_LOG_FIELDS.MS]: Math.round(left) });
+    logSleep(this.inv.logger, 'WAIT', action.node, left, `wait '${action.node}' in this invocation`);
     await this.rt.clock.sleep(left);
     if (deadline >= sessionDeadline) throw new SessionTimedOut();
     const egress = this.flow.resuming
@@ -393,7 +393,7 @@ export class Egress {
     }
     const sleepMs = Math.round(Math.min(earliest - this.rt.clock.now(), this.rt.remaining(this.inv) - WAIT_MARGIN_MS));
     const states = Object.keys(pending).join(', ');
-    if (sleepMs > 0) this.inv.logger.info(`wait ${states}: sleeping ${sleepMs} ms, then re-invoking to wait on`, { [WAIT_LOG_FIELDS.STATE]: states, [WAIT_LOG_FIELDS.MS]: sleepMs });
+    logSleep(this.inv.logger, 'WAIT', states, sleepMs, `wait ${states}, then re-invoking to wait on`);
     await this.rt.clock.sleep(sleepMs);
     const name = this.rt.ownName(this.inv, 'continue a Wait later');
     // The checkpoint exists, so the re-invocation never reads its input.
@@ -510,6 +510,7 @@ export class Egress {
       const resume = { ...this.inv.envelope, fanoutFailure: { ...f, notBefore } };
       if (await scheduleLongRetry(this.rt, this.inv, resume, notBefore, `${f.instance}@${f.attempt}`)) return undefined;
       const { sleepMs, here } = retryWait(notBefore, this.rt.clock.now(), this.rt.remaining(this.inv));
+      logSleep(this.inv.logger, 'RETRY', action.fanout, sleepMs, `${where}: the Retry interval`);
       await this.rt.clock.sleep(sleepMs);
       if (!here) {
         // The interval does not fit in this invocation: the origin is re-invoked to wait out the rest.

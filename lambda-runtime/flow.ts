@@ -1,4 +1,5 @@
-import { Action } from '../src/protocol';
+import { Logger } from './types';
+import { Action, WAIT_LOG_FIELDS, WAIT_LOG_KINDS } from '../src/protocol';
 
 /**
  * Bookkeeping of Wait states across one egress run. A Wait that does not
@@ -34,6 +35,13 @@ export class FlowState {
 
 /** Time kept after a Wait for the invocations that follow it. */
 export const WAIT_MARGIN_MS = 2000;
+
+/** Says, before a sleep inside this invocation, what it waits for (the session report draws it from this line). */
+export function logSleep(logger: Logger, kind: keyof typeof WAIT_LOG_KINDS, state: string, ms: number, message: string): void {
+  const rounded = Math.round(ms);
+  if (rounded <= 0) return;
+  logger.info(`${message}: sleeping ${rounded} ms`, { [WAIT_LOG_FIELDS.STATE]: state, [WAIT_LOG_FIELDS.MS]: rounded, [WAIT_LOG_FIELDS.KIND]: WAIT_LOG_KINDS[kind] });
+}
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

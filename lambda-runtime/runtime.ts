@@ -4,6 +4,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Egress, InlineInvocation, Payload } from './egress';
 import { reportFanoutFailure } from './fanout-failure';
 import { FaultHook, FaultStep } from './faults';
+import { logSleep } from './flow';
 import { trackGarbage } from './gc';
 import { invocationFields, jsonLogger, withFields } from './log';
 import { LineWriter, Metrics } from './metrics';
@@ -665,6 +666,7 @@ export class Runtime {
   private async awaitRetry(inv: Invocation, attempt: number, notBefore: number): Promise<boolean> {
     if (await scheduleLongRetry(this, inv, { ...inv.envelope, attempt, notBefore }, notBefore, String(attempt))) return false;
     const { sleepMs, here } = retryWait(notBefore, this.clock.now(), this.remaining(inv));
+    logSleep(inv.logger, 'RETRY', inv.info.node, sleepMs, `retry attempt ${attempt}`);
     await this.clock.sleep(sleepMs);
     if (here) return true;
     const name = this.ownName(inv, 're-invoke for a retry');

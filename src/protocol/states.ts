@@ -10,11 +10,13 @@ import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, isJsonataExpression } 
 import { readPath } from './jsonpath';
 
 /**
- * Fields of the info line both runtimes log when a Wait sleeps inside an
- * invocation: the session report reads them to draw the wait, which would
+ * Fields of the info line both runtimes log when a Wait or a Retry interval
+ * sleeps inside an invocation: the session report reads them to draw the wait, which would
  * otherwise look like the function's own time.
  */
-export const WAIT_LOG_FIELDS = { STATE: 'waitState', MS: 'waitMs' } as const;
+export const WAIT_LOG_FIELDS = { STATE: 'waitState', MS: 'waitMs', KIND: 'waitKind' } as const;
+/** What a logged sleep waits for: a Wait state, or the interval before a Retry's next attempt. */
+export const WAIT_LOG_KINDS = { WAIT: 'wait', RETRY: 'retry' } as const;
 
 /** The longest wait, in seconds (Step Functions' Seconds limit; a timestamp may not lie further ahead). */
 export const MAX_WAIT_SECONDS = 99_999_999;

@@ -135,6 +135,7 @@ describe('the report data', () => {
         const before = d.instances.find((r) => r.node === `${lang}Before`)!;
         expect(before.waits?.map((w) => w.state)).toEqual([`${lang}Pause`]);
         const [w] = before.waits!;
+        expect(w.retry).toBeUndefined();
         expect(w.e - w.s).toBeGreaterThan(0);
         expect(w.e - w.s).toBeLessThanOrEqual(1000);
         expect(before.invocations.some((inv) => inv.s <= w.s && inv.e !== undefined && w.e <= inv.e + 1)).toBe(true);
@@ -144,6 +145,17 @@ describe('the report data', () => {
       await states.stop();
       rmSync(states.dataDir, { recursive: true, force: true });
     }
+  });
+
+  test('a Retry interval slept inside the invocation is marked as one, before the attempt it delays', async () => {
+    const t = await world.run('retry', 'x', `retry-sleep-${id}`);
+    expect(t.report.status).toBe('SUCCEEDED');
+    const flaky = data(t).instances.find((r) => r.node === 'Flaky')!;
+    expect(flaky.userMs).toHaveLength(2);
+    expect(flaky.waits?.map((w) => [w.state, w.retry])).toEqual([['Flaky', true]]);
+    const [w] = flaky.waits!;
+    expect(w.e - w.s).toBeGreaterThan(0);
+    expect(w.e - w.s).toBeLessThanOrEqual(1000);
   });
 
   test('a Wait longer than an invocation re-invokes the function, which is no retry', async () => {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence
 
 from .fanout import Fanouts
-from .flow import WAIT_MARGIN_MS, FlowState, now_ms, reaches_join, sleep_ms
+from .flow import WAIT_MARGIN_MS, FlowState, log_sleep, now_ms, reaches_join, sleep_ms
 from .gc import collect_garbage, track_garbage
 from .protocol import (
     EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ERROR_QUERY_EVALUATION, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT,
@@ -21,7 +21,7 @@ from .protocol import (
     js_loads, write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_condition, jsonata_output,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
     payload_object_key, read_state_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
-    has_jsonata_fields, jsonata_fail_details, jsonata_wait_until, LONG_WAIT_THRESHOLD_MS, WAIT_LOG_FIELDS,
+    has_jsonata_fields, jsonata_fail_details, jsonata_wait_until, LONG_WAIT_THRESHOLD_MS,
 )
 from .retry import find_catch, retry_delay_ms, retry_wait
 from .schedule import schedule_long_retry, schedule_resume
@@ -390,9 +390,7 @@ class Egress:
         if left > 0 and left + WAIT_MARGIN_MS >= self.rt.remaining(self.inv):
             self.flow.pending[key] = deadline
             return None
-        if left > 0:
-            self.inv.logger.info(f"wait '{action['node']}': sleeping {round(left)} ms in this invocation",
-                                 {WAIT_LOG_FIELDS['STATE']: action['node'], WAIT_LOG_FIELDS['MS']: round(left)})
+        log_sleep(self.inv.logger, 'WAIT', action['node'], left, f"wait '{action['node']}' in this invocation")
         sleep_ms(left)
         if deadline >= session_deadline:
             raise SessionTimedOut()
@@ -413,9 +411,7 @@ class Egress:
             return
         sleep = round(min(earliest - now_ms(), self.rt.remaining(self.inv) - WAIT_MARGIN_MS))
         states = ', '.join(pending.keys())
-        if sleep > 0:
-            self.inv.logger.info(f"wait {states}: sleeping {sleep} ms, then re-invoking to wait on",
-                                 {WAIT_LOG_FIELDS['STATE']: states, WAIT_LOG_FIELDS['MS']: sleep})
+        log_sleep(self.inv.logger, 'WAIT', states, sleep, f"wait {states}, then re-invoking to wait on")
         sleep_ms(sleep)
         name = self.rt.own_name(self.inv, 'continue a Wait later')
         # The checkpoint exists, so the re-invocation never reads its input.
@@ -527,6 +523,7 @@ class Egress:
             if schedule_long_retry(self.rt, self.inv, resume, not_before, f"{f['instance']}@{f['attempt']}"):
                 return None
             sleep, here = retry_wait(not_before, now_ms(), self.rt.remaining(self.inv))
+            log_sleep(self.inv.logger, 'RETRY', action['fanout'], sleep, f"{where}: the Retry interval")
             sleep_ms(sleep)
             if not here:
                 # The interval does not fit in this invocation: the origin is re-invoked to wait out the rest.

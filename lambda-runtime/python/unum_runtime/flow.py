@@ -13,7 +13,7 @@ import os
 import time
 from typing import Any, Dict, Mapping, Optional
 
-from .protocol import SKIP_TIME_ENV
+from .protocol import SKIP_TIME_ENV, WAIT_LOG_FIELDS, WAIT_LOG_KINDS
 
 # Time kept after a Wait for the invocations that follow it.
 WAIT_MARGIN_MS = 2000
@@ -60,6 +60,15 @@ _seen = 0.0
 def now_ms() -> int:
     """Date.now() on the runtime's clock: whole epoch milliseconds (deadlines in envelopes are integers)."""
     return int(time.time() * 1000 + skipped_ms())
+
+
+def log_sleep(logger: Any, kind: str, state: str, ms: float, message: str) -> None:
+    """Says, before a sleep inside this invocation, what it waits for (the session report draws it from this line)."""
+    rounded = round(ms)
+    if rounded <= 0:
+        return
+    logger.info(f"{message}: sleeping {rounded} ms",
+                {WAIT_LOG_FIELDS['STATE']: state, WAIT_LOG_FIELDS['MS']: rounded, WAIT_LOG_FIELDS['KIND']: WAIT_LOG_KINDS[kind]})
 
 
 def sleep_ms(ms: float) -> None:

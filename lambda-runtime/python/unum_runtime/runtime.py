@@ -18,7 +18,7 @@ from .context import FanOutPosition, UnumContext
 from .egress import Egress, InlineInvocation, Payload, Scope
 from .fanout_failure import report_fanout_failure
 from .faults import FaultHook
-from .flow import now_ms, skipped_ms, sleep_ms
+from .flow import log_sleep, now_ms, skipped_ms, sleep_ms
 from .gc import track_garbage
 from .log import Logger, invocation_fields, json_logger, with_fields
 from .metrics import Metrics
@@ -665,6 +665,7 @@ class Runtime:
         if schedule_long_retry(self, inv, {**inv.envelope, 'attempt': attempt, 'notBefore': not_before}, not_before, str(attempt)):
             return False
         sleep, here = retry_wait(not_before, now_ms(), self.remaining(inv))
+        log_sleep(inv.logger, 'RETRY', inv.info['node'], sleep, f"retry attempt {attempt}")
         sleep_ms(sleep)
         if here:
             return True

@@ -1,5 +1,5 @@
 import type { PictureCluster, WorkflowPicture } from 'cdk-unum/lib/picture';
-import { WAIT_LOG_FIELDS } from 'cdk-unum/lib/protocol/states';
+import { WAIT_LOG_FIELDS, WAIT_LOG_KINDS } from 'cdk-unum/lib/protocol/states';
 import { SessionCost, sessionCost } from '../local/capacity';
 import type { FaultOptions } from '../local/chaos';
 import type { SessionReport } from '../local/engine';
@@ -98,8 +98,11 @@ export interface ReportInstance {
   /** The user code's attempts, ms each (the runtime's UserCodeDuration). */
   readonly userMs?: readonly number[];
   readonly checkpoint?: { readonly s: number; readonly e: number };
-  /** Waits slept inside an invocation (ms from the session start, the Wait states), from the runtime's log line. */
-  readonly waits?: ReadonlyArray<{ readonly s: number; readonly e: number; readonly state: string }>;
+  /**
+   * Sleeps inside an invocation (ms from the session start) for a Wait state or before a Retry's next attempt
+   * (`retry` true; `state` is then the retried node), from the runtime's log line.
+   */
+  readonly waits?: ReadonlyArray<{ readonly s: number; readonly e: number; readonly state: string; readonly retry?: true }>;
   readonly input?: string;
   readonly output?: string;
   /** The catch that handled an error, when the checkpoint records one. */
@@ -116,7 +119,7 @@ interface Building {
   commit?: CommitEvent;
   input?: string;
   logs: Array<[number, string]>;
-  waits: Array<{ s: number; e: number; state: string }>;
+  waits: Array<{ s: number; e: number; state: string; retry?: true }>;
   lost?: { error: string; cause: string };
   /** The last error the runtime logged for the instance, and the invocation that logged it. */
   logged?: { id: number; error: string; cause?: string };
@@ -171,7 +174,9 @@ export function buildReportData(events: readonly TraceEvent[], picture?: Workflo
           const logged = loggedError(e.line);
           if (logged !== undefined) found.b.logged = { id: e.id!, ...logged };
           const slept = loggedWait(e.line);
-          if (slept !== undefined) found.b.waits.push({ s: e.at - t0, e: e.at - t0 + slept.ms, state: slept.state });
+          if (slept !== undefined) {
+            found.b.waits.push({ s: e.at - t0, e: e.at - t0 + slept.ms, state: slept.state, ...(slept.retry ? { retry: true as const } : {}) });
+          }
         } else if (otherLogs.length < 200) {otherLogs.push(`[${e.fn}] ${e.line}`);}
         break;
       }
@@ -294,14 +299,14 @@ function loggedError(line: string): { error: string; cause?: string } | undefine
   }
 }
 
-/** A Wait the runtime slept inside an invocation (its WAIT_LOG_FIELDS info line). */
-function loggedWait(line: string): { state: string; ms: number } | undefined {
+/** A sleep of the runtime inside an invocation, for a Wait or a Retry interval (its WAIT_LOG_FIELDS info line). */
+function loggedWait(line: string): { state: string; ms: number; retry: boolean } | undefined {
   if (!line.startsWith('{') || !line.includes(`"${WAIT_LOG_FIELDS.MS}"`)) return undefined;
   try {
     const o = JSON.parse(line);
     const ms = o[WAIT_LOG_FIELDS.MS];
     const state = o[WAIT_LOG_FIELDS.STATE];
-    return typeof ms === 'number' && typeof state === 'string' ? { state, ms } : undefined;
+    return typeof ms === 'number' && typeof state === 'string' ? { state, ms, retry: o[WAIT_LOG_FIELDS.KIND] === WAIT_LOG_KINDS.RETRY } : undefined;
   } catch {
     return undefined;
   }

@@ -339,6 +339,12 @@ VARIABLES_ATTR = "vars"
 WAIT_LOG_FIELDS = {
     "STATE": "waitState",
     "MS": "waitMs",
+    "KIND": "waitKind",
+}
+
+WAIT_LOG_KINDS = {
+    "WAIT": "wait",
+    "RETRY": "retry",
 }
 
 WORKFLOW_METRICS = {

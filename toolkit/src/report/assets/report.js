@@ -209,7 +209,7 @@
       el('span', null, el('i', { style: 'background:#0f766e' }), 'user code'),
       el('span', null, el('i', { style: 'background:#7c3aed' }), 'checkpoint write'),
       el('span', null, el('i', { style: 'background:#fca5a5' }), 'failed invocation'),
-      el('span', null, '✕ injected crash · 2× duplicate delivery · ··· waiting between invocations (retry delay, Wait, queue) · hatched: a Wait slept inside an invocation'),
+      el('span', null, '✕ injected crash · 2× duplicate delivery · ··· waiting between invocations (retry delay, Wait, queue) · hatched: a Wait or a Retry interval slept inside an invocation'),
       el('span', null, 'instance keys: Node|scope, a scope being epoch:index per Map/Parallel level, then the loop iteration')));
     var span = Math.max(d.durationMs, 1);
     for (var i = 0; i < list.length; i++) span = Math.max(span, list[i].end);
@@ -269,7 +269,8 @@
       (r.waits || []).forEach(function (w) {
         if (dur > 0 && w.s >= inv.s && w.s <= end) {
           var we = Math.min(w.e, end);
-          bar.appendChild(el('div', { cls: 'wait', 'data-wait': w.state, title: 'Wait ' + w.state + ': ' + ms(w.e - w.s) + ' inside this invocation',
+          bar.appendChild(el('div', { cls: 'wait', 'data-wait': w.state, 'data-kind': w.retry ? 'retry' : 'wait',
+            title: (w.retry ? 'Retry interval of ' : 'Wait ') + w.state + ': ' + ms(w.e - w.s) + ' inside this invocation',
             style: 'left:' + (100 * (w.s - inv.s) / dur).toFixed(2) + '%;width:' + (100 * Math.max(0, we - w.s) / dur).toFixed(2) + '%' }));
         }
       });
@@ -377,7 +378,7 @@
       if (inv.dup) what.push('duplicate delivery');
       if (inv.crash) what.push('injected crash at ' + inv.crash);
       var end = inv.e === undefined ? Infinity : inv.e;
-      (r.waits || []).forEach(function (w) { if (w.s >= inv.s && w.s <= end) what.push('slept ' + ms(w.e - w.s) + ' in Wait ' + w.state); });
+      (r.waits || []).forEach(function (w) { if (w.s >= inv.s && w.s <= end) what.push('slept ' + ms(w.e - w.s) + (w.retry ? ' before retrying ' : ' in Wait ') + w.state); });
       if (inv.err) what.push(inv.err);
       if (inv.e === undefined) what.push('running');
       t.appendChild(el('tr', null, el('td', { text: String(n + 1) }), el('td', { cls: 'n', text: ms(inv.s) }), el('td', { cls: 'n', text: inv.e === undefined ? '–' : ms(inv.e - inv.s) }),
