@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { GraphCatch, TaskState } from './compiler/graph';
@@ -137,6 +138,14 @@ export interface UnumFunctionProps extends FunctionDataFlowProps, UnumFunctionSe
    * @default - unreserved
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * `WAIT_FOR_TASK_TOKEN`: the node waits for a callback (Step Functions' `.waitForTaskToken`). Its user code gets a
+   * task token (`context.taskToken`, and `JsonPath.taskToken` in `parameters`) to hand to whoever answers; its return
+   * value is not its output. The session parks with no compute running until `sendTaskSuccess(token, output)` (the
+   * output) or `sendTaskFailure(token, error, cause)` (an error that Retry and Catch see). Node.js functions only.
+   * @default sfn.IntegrationPattern.REQUEST_RESPONSE - the user code's return value is the output
+   */
+  readonly integrationPattern?: sfn.IntegrationPattern;
 }
 
 /**
@@ -165,6 +174,7 @@ export class UnumFunction extends State implements INextable {
   private readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
   private dataFlow?: DataFlow;
   private readonly settings: FunctionSettings;
+  private readonly waitsForTaskToken: boolean;
 
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);
@@ -176,6 +186,7 @@ export class UnumFunction extends State implements INextable {
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
     const python = runtime.family === lambda.RuntimeFamily.PYTHON;
     checkRuntime(this.where, runtime, props);
+    this.waitsForTaskToken = checkIntegrationPattern(this.where, props.integrationPattern, python);
     this.functionName = props.functionName ?? workflowFunctionName(this);
     if (Token.isUnresolved(this.functionName)) {
       // Predecessors carry this name in their compiled configuration, which may be gzipped or shipped as a file: no deploy-time value can reach it.
@@ -250,7 +261,7 @@ export class UnumFunction extends State implements INextable {
       }
       this._addEnvironment(key, value);
     }
-    this.dataFlow = toDataFlow(`UnumFunction '${id}'`, props);
+    this.dataFlow = toDataFlow(`UnumFunction '${id}'`, props, this.waitsForTaskToken);
     this.node.addValidation({
       validate: () => this.workflowName === undefined
         ? [`UnumFunction '${id}' is not part of any UnumWorkflow: chain it into a workflow definition or remove it`]
@@ -328,7 +339,7 @@ export class UnumFunction extends State implements INextable {
    */
   public configureDataFlow(props: FunctionDataFlowProps): UnumFunction {
     assertUnbound(this, 'set the data flow of');
-    this.dataFlow = toDataFlow(`UnumFunction '${this.id}'`, props);
+    this.dataFlow = toDataFlow(`UnumFunction '${this.id}'`, props, this.waitsForTaskToken);
     return this;
   }
 
@@ -475,6 +486,7 @@ export class UnumFunction extends State implements INextable {
       ...(this.retries.length ? { retry: [...this.retries] } : {}),
       ...(this.catches.length ? { catch: this.catches.map((c) => c.rule) } : {}),
       ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
+      ...(this.waitsForTaskToken ? { callback: {} } : {}),
     };
   }
 
@@ -504,6 +516,19 @@ function checkRuntime(where: string, runtime: lambda.Runtime, props: UnumFunctio
   } else {
     throw new Error(`${where}: runtime ${runtime.name} is neither Node.js nor Python; the cdk-unum runtime layer runs nodejs (22 or later) and python (3.11 or later) functions`);
   }
+}
+
+/** Whether the node waits for a task token; refuses what cdk-unum cannot run. */
+function checkIntegrationPattern(where: string, pattern: sfn.IntegrationPattern | undefined, python: boolean): boolean {
+  if (pattern === undefined || pattern === sfn.IntegrationPattern.REQUEST_RESPONSE) return false;
+  if (pattern !== sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN) {
+    throw new Error(`${where}: integrationPattern ${pattern} is not supported for a function; use REQUEST_RESPONSE or WAIT_FOR_TASK_TOKEN`);
+  }
+  if (python) {
+    throw new Error(`${where}: integrationPattern WAIT_FOR_TASK_TOKEN needs a Node.js function: the Python runtime cannot park a task `
+      + 'for a callback yet; use a Node.js runtime for this node');
+  }
+  return true;
 }
 
 /** `pkg/app.py` + `lambda_handler` → `pkg.app.lambda_handler`, Lambda's Python handler form. */

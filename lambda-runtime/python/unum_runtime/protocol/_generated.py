@@ -54,6 +54,7 @@ CONTEXT_FIELDS = (
     "State.RetryCount",
     "Map.Item.Index",
     "Map.Item.Value.*",
+    "Task.Token",
 )
 
 EMPTY_SOURCE = -1
@@ -250,6 +251,10 @@ RUNTIME_HANDLER = "/opt/unum/runtime.handler"
 
 S3_RECORD_PREFIX = "aws/lambda/async/"
 
+SCHEDULE_ACTIONS = (
+    "scheduler:CreateSchedule",
+)
+
 SCHEDULE_ENV = {
     "GROUP": "UNUM_SCHEDULE_GROUP",
     "ROLE_ARN": "UNUM_SCHEDULE_ROLE_ARN",
@@ -400,6 +405,10 @@ KEY_TEMPLATES = {
     "fanoutBranchFailureItemKey": {
         "pk": "W#{workflow}#F#{session}#{fanoutInstance}",
         "sk": "B#{attempt}#{branch}",
+    },
+    "callbackItemKey": {
+        "pk": "W#{workflow}#K#{session}#{instance}",
+        "sk": "K#{attempt}",
     },
 }
 

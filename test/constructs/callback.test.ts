@@ -1,0 +1,47 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Chain, JsonPath, UnumFunction, UnumWorkflow } from '../../src';
+import { FunctionConfig } from '../../src/protocol/config';
+import { fn } from '../support/shapes';
+
+/* integrationPattern WAIT_FOR_TASK_TOKEN: what it compiles into, and what it refuses. */
+
+function newStack(): Stack {
+  return new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+}
+
+function configOf(stack: Stack, f: UnumFunction): FunctionConfig {
+  const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { FunctionName: f.functionName } })) as any[];
+  return JSON.parse(resource.Properties.Environment.Variables.UNUM_CONFIG);
+}
+
+const code = lambda.Code.fromInline('exports.h = async (x) => x;');
+
+test('a WAIT_FOR_TASK_TOKEN function compiles to a callback node that reads $$.Task.Token in its parameters', () => {
+  const stack = newStack();
+  const approve = new UnumFunction(stack, 'Approve', {
+    code, handler: 'index.h', integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN, parameters: { token: JsonPath.taskToken },
+  });
+  const start = fn(stack, 'Start');
+  new UnumWorkflow(stack, 'Flow', { definition: Chain.start(start).next(approve) });
+  expect(configOf(stack, approve)).toMatchObject({ callback: {}, dataFlow: { parameters: { 'token.$': '$$.Task.Token' } } });
+  expect(configOf(stack, start).callback).toBeUndefined();
+});
+
+test('$$.Task.Token in a function that does not wait for a callback is refused, naming the function', () => {
+  expect(() => new UnumFunction(newStack(), 'Plain', { code, handler: 'index.h', parameters: { token: JsonPath.taskToken } }))
+    .toThrow(/^UnumFunction 'Plain': parameters: 'token\.\$': \$\$\.Task\.Token: task tokens are only given to a task that waits for a callback/);
+  expect(() => new UnumFunction(newStack(), 'Req', {
+    code, handler: 'index.h', integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE, parameters: { token: JsonPath.taskToken },
+  })).toThrow(/waits for a callback/);
+});
+
+test('RUN_JOB and Python functions are refused, naming the node', () => {
+  expect(() => new UnumFunction(newStack(), 'Job', { code, handler: 'index.h', integrationPattern: sfn.IntegrationPattern.RUN_JOB }))
+    .toThrow(/^UnumFunction 'Job': integrationPattern RUN_JOB is not supported for a function; use REQUEST_RESPONSE or WAIT_FOR_TASK_TOKEN$/);
+  expect(() => new UnumFunction(newStack(), 'Py', {
+    code, handler: 'app.handler', runtime: lambda.Runtime.PYTHON_3_12, integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+  })).toThrow(/^UnumFunction 'Py': integrationPattern WAIT_FOR_TASK_TOKEN needs a Node\.js function: the Python runtime cannot park/);
+});

@@ -1,0 +1,31 @@
+// An approval workflow waiting for a task token, for the engine tests (test/engine/callback.test.ts).
+// `node -r ts-node/register/transpile-only test/engine/apps/approval.ts`
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Chain, JsonPath, UnumFunction, UnumWorkflow } from '../../../src';
+
+const app = new App();
+const stack = new Stack(app, 'EngineApproval');
+const code = path.join(__dirname, 'functions', 'approval.ts');
+
+/** Request → Approve (waits for the token; Retry on TryAgain, Catch on Rejected) → Ship, or → Rejected. */
+function approval(name: string, prefix: string): void {
+  const approve = new UnumFunction(stack, `${prefix}Approve`, {
+    entry: code,
+    handler: 'askApproval',
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    parameters: { 'dir.$': '$.dir', 'order.$': '$.order', 'token': JsonPath.taskToken },
+    resultPath: '$.approval',
+  });
+  approve.addRetry({ errors: ['TryAgain'], interval: Duration.seconds(1), maxAttempts: 1 });
+  approve.addCatch(new UnumFunction(stack, `${prefix}Rejected`, { entry: code, handler: 'identity' }), { errors: ['Rejected'], resultPath: '$.rejection' });
+  new UnumWorkflow(stack, name, {
+    definition: Chain.start(new UnumFunction(stack, `${prefix}Request`, { entry: code, handler: 'identity' }))
+      .next(approve)
+      .next(new UnumFunction(stack, `${prefix}Ship`, { entry: code, handler: 'identity' })),
+  });
+}
+approval('approval', '');
+approval('approval-other', 'Other');
+app.synth();
