@@ -175,6 +175,10 @@ export class UnumFunction extends State implements INextable {
   private dataFlow?: DataFlow;
   private readonly settings: FunctionSettings;
   private readonly waitsForTaskToken: boolean;
+  /** Whether the node waits for a task token (integrationPattern WAIT_FOR_TASK_TOKEN). @internal */
+  public get _waitsForTaskToken(): boolean {
+    return this.waitsForTaskToken;
+  }
 
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);

@@ -113,7 +113,10 @@ export function parseTaskToken(token: unknown): { binding: TaskTokenBinding; sec
   return { binding: { workflow, session, instance, attempt }, secret: parts[1] };
 }
 
+/** The folder of the session's objects that holds callbacks' spilled outputs and resume envelopes. */
+export const CALLBACK_OBJECT_DIR = 'callbacks';
+
 /** Where a callback's output or resume envelope too large for the item is kept. */
 export function callbackObjectKey(binding: TaskTokenBinding, kind: 'output' | 'envelope'): string {
-  return `${sessionObjectPrefix(binding)}callbacks/${encodeURIComponent(binding.instance)}/${binding.attempt}/${kind}.json`;
+  return `${sessionObjectPrefix(binding)}${CALLBACK_OBJECT_DIR}/${encodeURIComponent(binding.instance)}/${binding.attempt}/${kind}.json`;
 }

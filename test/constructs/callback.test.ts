@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Chain, JsonPath, UnumFunction, UnumWorkflow } from '../../src';
@@ -44,4 +45,48 @@ test('RUN_JOB and Python functions are refused, naming the node', () => {
   expect(() => new UnumFunction(newStack(), 'Py', {
     code, handler: 'app.handler', runtime: lambda.Runtime.PYTHON_3_12, integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
   })).toThrow(/^UnumFunction 'Py': integrationPattern WAIT_FOR_TASK_TOKEN needs a Node\.js function: the Python runtime cannot park/);
+});
+
+describe('grantTaskResponse', () => {
+  function granted(): { policy: any; approve: UnumFunction } {
+    const stack = newStack();
+    const approve = new UnumFunction(stack, 'Approve', { code, handler: 'index.h', integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN });
+    const flow = new UnumWorkflow(stack, 'Flow', { definition: Chain.start(fn(stack, 'Start')).next(approve).next(fn(stack, 'End')) });
+    const approver = new iam.Role(stack, 'Approver', { assumedBy: new iam.AccountRootPrincipal() });
+    flow.grantTaskResponse(approver);
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.getLogicalId(approver.node.defaultChild as iam.CfnRole) }] } });
+    expect(Object.keys(policies)).toHaveLength(1);
+    return { policy: Object.values(policies)[0], approve };
+  }
+
+  test('claims callback items and reads session items of this workflow only, its callback objects, and invokes the waiting function only', () => {
+    const { policy, approve } = granted();
+    const tableArn = policy.Properties.PolicyDocument.Statement[0].Resource;
+    expect(tableArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FlowStoreTable[0-9A-F]{8}$/), 'Arn'] });
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Effect: 'Allow',
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['W#Flow#K#*#*', 'W#Flow#S#*'] } },
+      },
+      {
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['FlowStorePayloadsE8177783', 'Arn'] }, '/unum/Flow/*/callbacks/*']] },
+      },
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:us-east-1:123456789012:function:${approve.functionName}`]] },
+      },
+    ]);
+  });
+
+  test('a workflow without a callback node refuses, naming the workflow', () => {
+    const stack = newStack();
+    const flow = new UnumWorkflow(stack, 'Plain', { definition: Chain.start(fn(stack, 'Only')) });
+    expect(() => flow.grantTaskResponse(new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() })))
+      .toThrow(/^UnumWorkflow 'Plain': grantTaskResponse: no function of the workflow waits for a callback; set integrationPattern WAIT_FOR_TASK_TOKEN/);
+  });
 });
