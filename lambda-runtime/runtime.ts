@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { PARKED, cancelCallback, parkCallback, resumeCallback } from './callback';
+import { PARKED, armCallback, cancelCallback, parkCallback, resumeCallback } from './callback';
 import { Egress, InlineInvocation, Payload } from './egress';
 import { reportFanoutFailure } from './fanout-failure';
 import { FaultHook, FaultStep } from './faults';
@@ -259,6 +259,12 @@ export class Runtime {
     let committed: Committed | undefined;
     const existing = await this.store.get(checkpointItemKey(envelope, instance));
     this.fault('after-checkpoint-read', inv);
+    // A callback resume (a timeout check firing after the answer, a second resume) after the answer's own resume
+    // committed: that invocation, and Lambda's retries of it, run the egress.
+    if (existing !== undefined && envelope.callback === true) {
+      inv.metrics.count('DUPLICATE_DELIVERIES');
+      return { session: envelope.session, instance, status: 'duplicate' };
+    }
     committed = existing === undefined ? await this.execute(inv) : { item: existing };
     if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
     // Continuations (of Waits, of fan-outs) find their own checkpoint: they are no duplicates.
@@ -571,19 +577,20 @@ export class Runtime {
   private async callbackTask(inv: Invocation, attempt: number, resumed: boolean, selectInput: (taskToken: string) => Promise<unknown>):
   Promise<{ output: unknown } | typeof PARKED | typeof DATA_FLOW_FAILED> {
     if (resumed) return resumeCallback(this, inv, attempt);
-    const token = await parkCallback(this, inv, attempt);
-    if (token === PARKED) return PARKED;
-    const input = await selectInput(token);
+    const parked = await parkCallback(this, inv, attempt);
+    if (parked === PARKED) return PARKED;
+    const input = await selectInput(parked.token);
     if (input === DATA_FLOW_FAILED) {
       await cancelCallback(this, inv, attempt);
       return DATA_FLOW_FAILED;
     }
     try {
-      await this.runUser(input, inv, attempt, token);
+      await this.runUser(input, inv, attempt, parked.token);
     } catch (e) {
       if (!await cancelCallback(this, inv, attempt)) return PARKED;
       throw e;
     }
+    await armCallback(this, inv, parked);
     inv.logger.info('parked: the task waits for its token to be answered; nothing runs until then', { attempt });
     return PARKED;
   }

@@ -36,11 +36,13 @@ export function ownArn(invokedFunctionArn: string | undefined, name: string): st
 
 /**
  * Creates the one-time schedule that re-invokes this function with `envelope` at `at`. The name is the instance's
- * and its Waits' (scheduleName): a duplicate delivery or a retry meets ConflictException, which means "scheduled".
+ * and its Waits' (scheduleName) unless `name` says otherwise (a callback's check): a duplicate delivery or a retry meets
+ * ConflictException, which means "scheduled".
  * Returns whether this call created it.
  */
-export async function scheduleResume(rt: Runtime, inv: Invocation, target: ScheduleTarget, envelope: Envelope, at: number): Promise<boolean> {
-  const name = scheduleName(envelope, instanceKey(envelope.node, envelope.frames, envelope.iteration), Object.keys(envelope.waits ?? {}));
+export async function scheduleResume(rt: Runtime, inv: Invocation, target: ScheduleTarget, envelope: Envelope, at: number,
+  name = scheduleName(envelope, instanceKey(envelope.node, envelope.frames, envelope.iteration), Object.keys(envelope.waits ?? {})),
+): Promise<boolean> {
   let input = JSON.stringify(envelope);
   if (Buffer.byteLength(input) > SCHEDULE_INPUT_LIMIT) {
     const key = scheduledEnvelopeObjectKey(envelope, name);

@@ -21,9 +21,10 @@ import { checkPythonRuntimePresent } from './private/runtime-layer';
 import { assertUnbound } from './private/state-rules';
 import { grantInvokeByName } from './private/store-grants';
 import { assertKnownAtSynth } from './private/tokens';
-import { ENV, PYTHON_RUNTIME_HANDLER, RetryRule, RUNTIME_HANDLER } from './protocol/config';
+import { CallbackConfig, ENV, PYTHON_RUNTIME_HANDLER, RetryRule, RUNTIME_HANDLER } from './protocol/config';
 import { DataFlow } from './protocol/dataflow';
 import { parsePath } from './protocol/jsonpath';
+import { MAX_WORKFLOW_TIMEOUT_SECONDS } from './protocol/keys';
 import { MetricDefinition, NODE_METRICS } from './protocol/metrics';
 import { PythonBundlingOptions } from './python';
 import { State } from './state';
@@ -146,6 +147,18 @@ export interface UnumFunctionProps extends FunctionDataFlowProps, UnumFunctionSe
    * @default sfn.IntegrationPattern.REQUEST_RESPONSE - the user code's return value is the output
    */
   readonly integrationPattern?: sfn.IntegrationPattern;
+  /**
+   * With WAIT_FOR_TASK_TOKEN: the task fails with States.HeartbeatTimeout when no sendTaskHeartbeat (or answer)
+   * arrives within this long of its start or of the last heartbeat (Step Functions' HeartbeatSeconds).
+   * @default - no heartbeat is required
+   */
+  readonly heartbeat?: Duration;
+  /**
+   * With WAIT_FOR_TASK_TOKEN: the task fails with States.Timeout when its token is not answered within this long
+   * of its start (Step Functions' TimeoutSeconds of a callback task). Up to a year.
+   * @default - no limit but the workflow's timeout
+   */
+  readonly taskTimeout?: Duration;
 }
 
 /**
@@ -175,6 +188,7 @@ export class UnumFunction extends State implements INextable {
   private dataFlow?: DataFlow;
   private readonly settings: FunctionSettings;
   private readonly waitsForTaskToken: boolean;
+  private readonly callbackLimits: CallbackConfig;
   /** Whether the node waits for a task token (integrationPattern WAIT_FOR_TASK_TOKEN). @internal */
   public get _waitsForTaskToken(): boolean {
     return this.waitsForTaskToken;
@@ -191,6 +205,7 @@ export class UnumFunction extends State implements INextable {
     const python = runtime.family === lambda.RuntimeFamily.PYTHON;
     checkRuntime(this.where, runtime, props);
     this.waitsForTaskToken = checkIntegrationPattern(this.where, props.integrationPattern, python);
+    this.callbackLimits = callbackLimits(this.where, this.waitsForTaskToken, props);
     this.functionName = props.functionName ?? workflowFunctionName(this);
     if (Token.isUnresolved(this.functionName)) {
       // Predecessors carry this name in their compiled configuration, which may be gzipped or shipped as a file: no deploy-time value can reach it.
@@ -490,7 +505,7 @@ export class UnumFunction extends State implements INextable {
       ...(this.retries.length ? { retry: [...this.retries] } : {}),
       ...(this.catches.length ? { catch: this.catches.map((c) => c.rule) } : {}),
       ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
-      ...(this.waitsForTaskToken ? { callback: {} } : {}),
+      ...(this.waitsForTaskToken ? { callback: { ...this.callbackLimits } } : {}),
     };
   }
 
@@ -533,6 +548,22 @@ function checkIntegrationPattern(where: string, pattern: sfn.IntegrationPattern 
       + 'for a callback yet; use a Node.js runtime for this node');
   }
   return true;
+}
+
+/** A callback node's heartbeat and timeout in whole seconds (1 s to a year); refused on other nodes. */
+function callbackLimits(where: string, waits: boolean, props: UnumFunctionProps): CallbackConfig {
+  const limits: Record<string, number> = {};
+  for (const [prop, field] of [['heartbeat', 'heartbeatSeconds'], ['taskTimeout', 'timeoutSeconds']] as const) {
+    const d = props[prop];
+    if (d === undefined) continue;
+    if (!waits) throw new Error(`${where}: ${prop} applies to a function that waits for a callback only: set integrationPattern WAIT_FOR_TASK_TOKEN, or remove ${prop}`);
+    const seconds = d.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_WORKFLOW_TIMEOUT_SECONDS) {
+      throw new Error(`${where}: ${prop} must be whole seconds from 1 second to 365 days (got ${seconds} s)`);
+    }
+    limits[field] = seconds;
+  }
+  return limits;
 }
 
 /** `pkg/app.py` + `lambda_handler` → `pkg.app.lambda_handler`, Lambda's Python handler form. */

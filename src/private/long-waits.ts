@@ -13,6 +13,8 @@ import { LONG_WAIT_THRESHOLD_MS, SCHEDULE_ENV, SCHEDULE_NAME_PREFIX } from '../p
  * fixed one that does, and every one whose length is known only at run time (a path, a timestamp, JSONata).
  */
 export function hasLongWait(config: FunctionConfig): boolean {
+  // A callback's heartbeat and timeout are enforced by a schedule too.
+  if (config.callback?.heartbeatSeconds !== undefined || config.callback?.timeoutSeconds !== undefined) return true;
   let found = false;
   JSON.stringify([config.next, config.catch, config.start], (_key, value) => {
     if (value && typeof value === 'object' && value.kind === 'wait') {

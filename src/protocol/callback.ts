@@ -42,6 +42,9 @@ export const CALLBACK_ATTR = {
   /** FAILED: the error and cause the claim gave. */
   ERROR: 'error',
   CAUSE: 'cause',
+  /** N, epoch ms: when the attempt started (taskTimeout counts from it), and the last heartbeat (or the start). */
+  STARTED: 'startedAt',
+  HEARTBEAT: 'heartbeatAt',
   /** ISO 8601: when it was parked, and when it was claimed. */
   CREATED: 'createdAt',
   CLAIMED: 'claimedAt',
@@ -57,6 +60,9 @@ export const CALLBACK_STATE = {
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
 } as const;
+
+/** The error of a callback task whose heartbeat stopped (Step Functions' name); a taskTimeout fails it with States.Timeout. */
+export const ERROR_HEARTBEAT_TIMEOUT = 'States.HeartbeatTimeout';
 
 /** The error a sendTaskFailure without one reports (Step Functions leaves it empty; a Catch needs a name to match). */
 export const CALLBACK_DEFAULT_ERROR = 'States.TaskFailed';

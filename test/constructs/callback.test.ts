@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -89,4 +89,20 @@ describe('grantTaskResponse', () => {
     expect(() => flow.grantTaskResponse(new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() })))
       .toThrow(/^UnumWorkflow 'Plain': grantTaskResponse: no function of the workflow waits for a callback; set integrationPattern WAIT_FOR_TASK_TOKEN/);
   });
+});
+
+test('heartbeat and taskTimeout compile into the callback config and give the function the schedule group; refused elsewhere', () => {
+  const stack = newStack();
+  const approve = new UnumFunction(stack, 'Approve', {
+    code, handler: 'index.h', integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN, heartbeat: Duration.minutes(5), taskTimeout: Duration.days(2),
+  });
+  new UnumWorkflow(stack, 'Flow', { definition: Chain.start(fn(stack, 'Start')).next(approve) });
+  const config = configOf(stack, approve);
+  expect(config.callback).toEqual({ heartbeatSeconds: 300, timeoutSeconds: 172800 });
+  Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'unum-Flow' });
+  expect(() => new UnumFunction(newStack(), 'Plain', { code, handler: 'index.h', heartbeat: Duration.minutes(1) }))
+    .toThrow(/^UnumFunction 'Plain': heartbeat applies to a function that waits for a callback only: set integrationPattern WAIT_FOR_TASK_TOKEN, or remove heartbeat$/);
+  expect(() => new UnumFunction(newStack(), 'Half', {
+    code, handler: 'index.h', integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN, taskTimeout: Duration.millis(1500),
+  })).toThrow(/^UnumFunction 'Half': taskTimeout must be whole seconds from 1 second to 365 days \(got 1.5 s\)$/);
 });

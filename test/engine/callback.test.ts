@@ -126,3 +126,41 @@ test('a token of another workflow, a forged binding and a wrong secret are refus
   // The real token still works.
   expect((await engine.callback({ workflow: 'approval', token: t, outcome: { kind: 'success', output: 'late but fine' } })).status).toBe('SUCCEEDED');
 }, 300_000);
+
+async function waitForFile(file: string): Promise<string> {
+  for (let i = 0; i < 600 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+  return readFileSync(file, 'utf8');
+}
+
+test('heartbeat: a heartbeat moves the limit; once they stop the task fails with States.HeartbeatTimeout, which Catch routes', async () => {
+  const schedulesBefore = engine.scheduler.history.length;
+  const running = engine.run({ workflow: 'approval-heartbeat', input: { dir, order: 'o-1' }, timeoutMs: 60_000 });
+  const t = await waitForFile(tokenFile(0));
+  const client = engine.client(selectWorkflow(app, 'approval-heartbeat'));
+  // Half-way to the first check (the limit is 3 s from the start, rounded up to the second): it moves the limit past it.
+  await new Promise((r) => setTimeout(r, 1500));
+  await client.sendTaskHeartbeat(t);
+  const report = await running;
+  expect(report.status).toBe('SUCCEEDED');
+  expect(report.result).toEqual({ dir, order: 'o-1', rejection: { Error: 'States.HeartbeatTimeout', Cause: 'no heartbeat (sendTaskHeartbeat) or answer within 3 s' } });
+  // The first check found the heartbeat and scheduled the next one, which failed the task.
+  const schedules = engine.scheduler.history.slice(schedulesBefore);
+  expect(schedules).toHaveLength(2);
+  expect(schedules.every((s) => s.firedAt !== undefined && JSON.parse(s.target.Input!).callback === true)).toBe(true);
+  // Too late: the token is refused, and so is a heartbeat.
+  await expect(client.sendTaskSuccess(t, 'late')).rejects.toMatchObject({ reason: 'TaskAlreadyClosed', message: expect.stringMatching(/used already \(the task failed/) });
+  await expect(client.sendTaskHeartbeat(t)).rejects.toMatchObject({ reason: 'TaskAlreadyClosed' });
+}, 300_000);
+
+test('taskTimeout: a 7-day limit passes through one schedule on simulated time and fails the session with States.Timeout', async () => {
+  const fast = await startEngine(app, { skipTime: true });
+  try {
+    const report = await fast.run({ workflow: 'approval-timeout', input: { dir, order: 'o-1' }, timeoutMs: 60_000 });
+    expect(report.status).toBe('FAILED');
+    expect(report.error).toMatchObject({ node: 'ToApprove', error: 'States.Timeout', cause: 'the task token was not answered within its taskTimeout of 604800 s' });
+    expect(fast.scheduler.history).toHaveLength(1);
+    await expect(fast.client(selectWorkflow(app, 'approval-timeout')).sendTaskSuccess(token(), 'late')).rejects.toMatchObject({ reason: 'TaskAlreadyClosed' });
+  } finally {
+    await fast.stop();
+  }
+}, 300_000);

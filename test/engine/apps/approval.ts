@@ -10,16 +10,17 @@ const stack = new Stack(app, 'EngineApproval');
 const code = path.join(__dirname, 'functions', 'approval.ts');
 
 /** Request → Approve (waits for the token; Retry on TryAgain, Catch on Rejected) → Ship, or → Rejected. */
-function approval(name: string, prefix: string): void {
+function approval(name: string, prefix: string, limits: { heartbeat?: Duration; taskTimeout?: Duration } = {}, caught = ['Rejected']): void {
   const approve = new UnumFunction(stack, `${prefix}Approve`, {
     entry: code,
     handler: 'askApproval',
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
     parameters: { 'dir.$': '$.dir', 'order.$': '$.order', 'token': JsonPath.taskToken },
     resultPath: '$.approval',
+    ...limits,
   });
   approve.addRetry({ errors: ['TryAgain'], interval: Duration.seconds(1), maxAttempts: 1 });
-  approve.addCatch(new UnumFunction(stack, `${prefix}Rejected`, { entry: code, handler: 'identity' }), { errors: ['Rejected'], resultPath: '$.rejection' });
+  approve.addCatch(new UnumFunction(stack, `${prefix}Rejected`, { entry: code, handler: 'identity' }), { errors: caught, resultPath: '$.rejection' });
   new UnumWorkflow(stack, name, {
     definition: Chain.start(new UnumFunction(stack, `${prefix}Request`, { entry: code, handler: 'identity' }))
       .next(approve)
@@ -28,4 +29,7 @@ function approval(name: string, prefix: string): void {
 }
 approval('approval', '');
 approval('approval-other', 'Other');
+// A heartbeat every 3 s, a timeout caught; and a 7-day taskTimeout that fails the session (run on simulated time).
+approval('approval-heartbeat', 'Hb', { heartbeat: Duration.seconds(3) }, ['Rejected', 'States.HeartbeatTimeout']);
+approval('approval-timeout', 'To', { taskTimeout: Duration.days(7) });
 app.synth();

@@ -73,6 +73,22 @@ export async function answerTaskToken(store: Store, lambda: LambdaClient, workfl
 }
 
 /**
+ * Records a heartbeat of the task (now): its heartbeat limit runs again from here. Refused like an answer; the
+ * token stays usable.
+ */
+export async function heartbeatTaskToken(store: Store, workflow: string, token: string, now = Date.now()): Promise<CallbackResult> {
+  const { binding, item } = await openToken(store, workflow, token);
+  const beat = await store.update(callbackItemKey(binding, binding.instance, binding.attempt), { set: '#hb = :now' },
+    { '#hb': CALLBACK_ATTR.HEARTBEAT, '#st': CALLBACK_ATTR.STATE, '#sec': CALLBACK_ATTR.SECRET },
+    { ':now': { N: String(now) }, ':waiting': { S: CALLBACK_STATE.WAITING }, ':secret': item[CALLBACK_ATTR.SECRET]! },
+    '#st = :waiting AND #sec = :secret');
+  if (beat === undefined) {
+    throw new TaskTokenError(`task token of ${describe(binding)} refused: it was answered or its attempt ended while the heartbeat was sent; nothing was changed`, 'TaskAlreadyClosed');
+  }
+  return { session: binding.session, instance: binding.instance, attempt: binding.attempt };
+}
+
+/**
  * The token's binding and its callback item, WAITING, in a RUNNING session of `workflow`, with the secret the
  * token carries. Everything a claim checks, read first so a refusal says exactly why.
  */

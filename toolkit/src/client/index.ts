@@ -5,7 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Item, SESSION_ATTR, Store } from 'cdk-unum/lib/client/store';
 import { ENVELOPE_VERSION, Envelope, FAILURE_SORT_PREFIX, Input, SessionRef, sessionItemKey, startObjectKey } from 'cdk-unum/lib/protocol';
 
-import { CallbackResult, answerTaskToken } from './callback';
+import { CallbackResult, answerTaskToken, heartbeatTaskToken } from './callback';
 import { RedriveResult, redriveSession } from './redrive';
 
 export * from 'cdk-unum/lib/client/store';
@@ -168,6 +168,14 @@ export class UnumClient {
    */
   async sendTaskFailure(token: string, error?: string, cause?: string): Promise<CallbackResult> {
     return answerTaskToken(this.store, this.lambda, this.workflow, token, { kind: 'failure', error, cause });
+  }
+
+  /**
+   * Tells a parked task that its work goes on: its `heartbeat` limit runs again from now (Step Functions'
+   * SendTaskHeartbeat). Refused like sendTaskSuccess; the token stays usable.
+   */
+  async sendTaskHeartbeat(token: string): Promise<CallbackResult> {
+    return heartbeatTaskToken(this.store, this.workflow, token);
   }
 
   /** Polls until the session ends; returns its description. */
