@@ -193,6 +193,10 @@ export class UnumFunction extends State implements INextable {
   public get _waitsForTaskToken(): boolean {
     return this.waitsForTaskToken;
   }
+  /** A callback node's taskTimeout in seconds. @internal */
+  public get _callbackTimeoutSeconds(): number | undefined {
+    return this.callbackLimits.timeoutSeconds;
+  }
 
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);
