@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PARKED, armCallback, cancelCallback, parkCallback, resumeCallback } from './callback';
 import { Egress, InlineInvocation, Payload } from './egress';
 import { reportFanoutFailure } from './fanout-failure';
 import { FaultHook, FaultStep } from './faults';
@@ -259,6 +260,12 @@ export class Runtime {
     let committed: Committed | undefined;
     const existing = await this.store.get(checkpointItemKey(envelope, instance));
     this.fault('after-checkpoint-read', inv);
+    // A callback resume (a timeout check firing after the answer, a second resume) after the answer's own resume
+    // committed: that invocation, and Lambda's retries of it, run the egress.
+    if (existing !== undefined && envelope.callback === true) {
+      inv.metrics.count('DUPLICATE_DELIVERIES');
+      return { session: envelope.session, instance, status: 'duplicate' };
+    }
     committed = existing === undefined ? await this.execute(inv) : { item: existing };
     if (committed === undefined) return { session: envelope.session, instance, status: 'not committed' };
     // Continuations (of Waits, of fan-outs) find their own checkpoint: they are no duplicates.
@@ -463,13 +470,17 @@ export class Runtime {
     let attempt = envelope.attempt ?? 0;
     // Step Functions' InputPath and Parameters (JSONata: Arguments) select what the user code sees (again per retry when they read $$.State.RetryCount).
     const inputReads = jsonata ? contextReads([flow?.arguments], []) : contextReads([flow?.parameters], [flow?.inputPath]);
-    const selectInput = async () => {
-      const context = await this.contextObject(inv, envelope.node, attempt, inputReads);
+    const selectInput = async (taskToken?: string) => {
+      const context = await this.contextObject(inv, envelope.node, attempt, inputReads, undefined, taskToken);
       const variables = envelope.variables;
       return this.applyDataFlow(inv, () => (jsonata ? jsonataInput(flow!, input, context, variables) : effectiveInput(flow, input, context)));
     };
-    let userInput = await selectInput();
+    // A callback node selects its input per attempt, with that attempt's token (callbackTask).
+    const callback = this.config.callback !== undefined;
+    let userInput = callback ? undefined : await selectInput();
     if (userInput === DATA_FLOW_FAILED) return undefined;
+    // A resume after a claimed token: its first turn reads the answer instead of running the user code.
+    let resuming = callback && envelope.callback === true;
     // A retry handed over by the invocation whose attempt failed: not before its deadline.
     if (envelope.notBefore !== undefined && !await this.awaitRetry(inv, attempt, envelope.notBefore)) return undefined;
     let output: unknown;
@@ -480,7 +491,15 @@ export class Runtime {
         return undefined;
       }
       try {
-        output = await this.runUser(userInput, inv, attempt);
+        if (callback) {
+          const resumed = resuming;
+          resuming = false;
+          const done = await this.callbackTask(inv, attempt, resumed, selectInput);
+          if (done === PARKED || done === DATA_FLOW_FAILED) return undefined;
+          output = done.output;
+        } else {
+          output = await this.runUser(userInput, inv, attempt);
+        }
         break;
       } catch (e) {
         if (e instanceof SessionTimedOut || this.pastDeadline(envelope)) {
@@ -497,7 +516,7 @@ export class Runtime {
           const notBefore = Math.min(this.clock.now() + delay, envelope.deadline ?? Infinity);
           inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
           if (!await this.awaitRetry(inv, attempt, notBefore)) return undefined;
-          if (inputReads.context) {
+          if (inputReads.context && !callback) {
             userInput = await selectInput();
             if (userInput === DATA_FLOW_FAILED) return undefined;
           }
@@ -552,6 +571,32 @@ export class Runtime {
   }
 
   /**
+   * One attempt of a callback node: the answer when resuming, else park (the item with this attempt's token), run
+   * the user code with the token, and end with nothing committed. A user error cancels the token and goes to Retry
+   * and Catch like any other, unless the token was answered first (that answer's resume continues the task).
+   */
+  private async callbackTask(inv: Invocation, attempt: number, resumed: boolean, selectInput: (taskToken: string) => Promise<unknown>):
+  Promise<{ output: unknown } | typeof PARKED | typeof DATA_FLOW_FAILED> {
+    if (resumed) return resumeCallback(this, inv, attempt);
+    const parked = await parkCallback(this, inv, attempt);
+    if (parked === PARKED) return PARKED;
+    const input = await selectInput(parked.token);
+    if (input === DATA_FLOW_FAILED) {
+      await cancelCallback(this, inv, attempt);
+      return DATA_FLOW_FAILED;
+    }
+    try {
+      await this.runUser(input, inv, attempt, parked.token);
+    } catch (e) {
+      if (!await cancelCallback(this, inv, attempt)) return PARKED;
+      throw e;
+    }
+    await armCallback(this, inv, parked);
+    inv.logger.info('parked: the task waits for its token to be answered; nothing runs until then', { attempt });
+    return PARKED;
+  }
+
+  /**
    * The context object (`$$`) of `state`, or undefined when the state's
    * templates and paths do not read it (`reads`), so a workflow without `$$` pays nothing. The
    * session record is read, once per invocation, only for
@@ -559,7 +604,7 @@ export class Runtime {
    * envelope does not carry it.
    */
   async contextObject(inv: Invocation, state: string, attempt: number, reads: ContextReads,
-    mapItem?: { index: number; value: unknown }): Promise<Record<string, unknown> | undefined> {
+    mapItem?: { index: number; value: unknown }, taskToken?: string): Promise<Record<string, unknown> | undefined> {
     if (!reads.context) return undefined;
     const record = reads.sessionRecord ? await this.sessionFacts(inv) : {};
     return contextObject({
@@ -572,6 +617,7 @@ export class Runtime {
       account: accountOfFunctionArn(inv.lambdaContext?.invokedFunctionArn),
       ...record,
       mapItem,
+      taskToken,
     });
   }
 
@@ -611,7 +657,7 @@ export class Runtime {
     return this.store.readFanIn(session, input.fanIn);
   }
 
-  private async runUser(input: unknown, inv: Invocation, attempt: number): Promise<unknown> {
+  private async runUser(input: unknown, inv: Invocation, attempt: number, taskToken?: string): Promise<unknown> {
     const user = this.options.userHandler;
     this.handlerPromise ??= typeof user === 'function' ? Promise.resolve(user) : user.load();
     const handler = await this.handlerPromise.catch((e) => {
@@ -630,6 +676,7 @@ export class Runtime {
       size: inner?.size ?? 1,
       iteration: envelope.iteration,
       attempt,
+      ...(taskToken === undefined ? {} : { taskToken }),
       logger: inv.logger,
       getRemainingTimeInMillis: () => this.remaining(inv),
       lambdaContext: inv.lambdaContext,

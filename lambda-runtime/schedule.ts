@@ -36,12 +36,13 @@ export function ownArn(invokedFunctionArn: string | undefined, name: string): st
 
 /**
  * Creates the one-time schedule that re-invokes this function with `envelope` at `at`. The name is the instance's
- * and what it continues (its Waits' keys, or a retry's attempt: scheduleName): a duplicate delivery or a retry meets
- * ConflictException, which means "scheduled". Returns whether this call created it.
+ * and what it continues (its Waits' keys, or a retry's attempt: scheduleName) unless `name` says otherwise (a
+ * callback's check): a duplicate delivery or a retry meets ConflictException, which means "scheduled". Returns
+ * whether this call created it.
  */
 export async function scheduleResume(rt: Runtime, inv: Invocation, target: ScheduleTarget, envelope: Envelope, at: number,
-  continues: readonly string[] = Object.keys(envelope.waits ?? {})): Promise<boolean> {
-  const name = scheduleName(envelope, instanceKey(envelope.node, envelope.frames, envelope.iteration), continues);
+  continues: readonly string[] = Object.keys(envelope.waits ?? {}),
+  name = scheduleName(envelope, instanceKey(envelope.node, envelope.frames, envelope.iteration), continues)): Promise<boolean> {
   let input = JSON.stringify(envelope);
   if (Buffer.byteLength(input) > SCHEDULE_INPUT_LIMIT) {
     const key = scheduledEnvelopeObjectKey(envelope, name);

@@ -116,7 +116,7 @@ export interface FunctionDataFlowProps extends DataFlowProps, JsonataDataFlowPro
 }
 
 /** The protocol form of data-flow props; throws naming the state when a path or template is not supported. @internal */
-export function toDataFlow(where: string, given: FunctionDataFlowProps & { readonly result?: unknown }): DataFlow | undefined {
+export function toDataFlow(where: string, given: FunctionDataFlowProps & { readonly result?: unknown }, taskToken = false): DataFlow | undefined {
   const jsonataFields = given.arguments !== undefined || given.outputs !== undefined || given.assign !== undefined;
   if (given.queryLanguage === QueryLanguage.JSONATA || (given.queryLanguage === undefined && jsonataFields)) return toJsonataFlow(where, given);
   if (jsonataFields) throw new Error(`${where}: arguments, outputs and assign are JSONata fields, but queryLanguage is JSONPath`);
@@ -139,7 +139,7 @@ export function toDataFlow(where: string, given: FunctionDataFlowProps & { reado
     ...(props.outputPath !== undefined ? { outputPath: path(props.outputPath) } : {}),
     ...(props.payloadResponseOnly === false ? { lambdaResponse: true } : {}),
   };
-  const problems = validateDataFlow(flow);
+  const problems = validateDataFlow(flow, taskToken);
   if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}`);
   return Object.keys(flow).length > 0 ? flow : undefined;
 }

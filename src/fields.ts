@@ -102,6 +102,14 @@ export class JsonPath {
     return at('$$.Map.Item.Value').toString();
   }
 
+  /**
+   * `$$.Task.Token`, in the `parameters` of a function with integrationPattern WAIT_FOR_TASK_TOKEN: the token
+   * that sendTaskSuccess / sendTaskFailure answer.
+   */
+  public static get taskToken(): string {
+    return at('$$.Task.Token').toString();
+  }
+
   /** `States.Format`: the string with each `{}` replaced by the next value. */
   public static format(formatString: string, ...values: any[]): string {
     const placeholders = formatString.split('{}').length - 1;

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { GraphCatch, TaskState } from './compiler/graph';
@@ -20,9 +21,10 @@ import { checkPythonRuntimePresent } from './private/runtime-layer';
 import { assertUnbound } from './private/state-rules';
 import { grantInvokeByName } from './private/store-grants';
 import { assertKnownAtSynth } from './private/tokens';
-import { ENV, PYTHON_RUNTIME_HANDLER, RetryRule, RUNTIME_HANDLER } from './protocol/config';
+import { CallbackConfig, ENV, PYTHON_RUNTIME_HANDLER, RetryRule, RUNTIME_HANDLER } from './protocol/config';
 import { DataFlow } from './protocol/dataflow';
 import { parsePath } from './protocol/jsonpath';
+import { MAX_WORKFLOW_TIMEOUT_SECONDS } from './protocol/keys';
 import { MetricDefinition, NODE_METRICS } from './protocol/metrics';
 import { PythonBundlingOptions } from './python';
 import { State } from './state';
@@ -137,6 +139,26 @@ export interface UnumFunctionProps extends FunctionDataFlowProps, UnumFunctionSe
    * @default - unreserved
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * `WAIT_FOR_TASK_TOKEN`: the node waits for a callback (Step Functions' `.waitForTaskToken`). Its user code gets a
+   * task token (`context.taskToken`, and `JsonPath.taskToken` in `parameters`) to hand to whoever answers; its return
+   * value is not its output. The session parks with no compute running until `sendTaskSuccess(token, output)` (the
+   * output) or `sendTaskFailure(token, error, cause)` (an error that Retry and Catch see). Node.js functions only.
+   * @default sfn.IntegrationPattern.REQUEST_RESPONSE - the user code's return value is the output
+   */
+  readonly integrationPattern?: sfn.IntegrationPattern;
+  /**
+   * With WAIT_FOR_TASK_TOKEN: the task fails with States.HeartbeatTimeout when no sendTaskHeartbeat (or answer)
+   * arrives within this long of its start or of the last heartbeat (Step Functions' HeartbeatSeconds).
+   * @default - no heartbeat is required
+   */
+  readonly heartbeat?: Duration;
+  /**
+   * With WAIT_FOR_TASK_TOKEN: the task fails with States.Timeout when its token is not answered within this long
+   * of its start (Step Functions' TimeoutSeconds of a callback task). Up to a year.
+   * @default - no limit but the workflow's timeout
+   */
+  readonly taskTimeout?: Duration;
 }
 
 /**
@@ -165,6 +187,16 @@ export class UnumFunction extends State implements INextable {
   private readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
   private dataFlow?: DataFlow;
   private readonly settings: FunctionSettings;
+  private readonly waitsForTaskToken: boolean;
+  private readonly callbackLimits: CallbackConfig;
+  /** Whether the node waits for a task token (integrationPattern WAIT_FOR_TASK_TOKEN). @internal */
+  public get _waitsForTaskToken(): boolean {
+    return this.waitsForTaskToken;
+  }
+  /** A callback node's taskTimeout in seconds. @internal */
+  public get _callbackTimeoutSeconds(): number | undefined {
+    return this.callbackLimits.timeoutSeconds;
+  }
 
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);
@@ -176,6 +208,8 @@ export class UnumFunction extends State implements INextable {
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
     const python = runtime.family === lambda.RuntimeFamily.PYTHON;
     checkRuntime(this.where, runtime, props);
+    this.waitsForTaskToken = checkIntegrationPattern(this.where, props.integrationPattern, python);
+    this.callbackLimits = callbackLimits(this.where, this.waitsForTaskToken, props);
     this.functionName = props.functionName ?? workflowFunctionName(this);
     if (Token.isUnresolved(this.functionName)) {
       // Predecessors carry this name in their compiled configuration, which may be gzipped or shipped as a file: no deploy-time value can reach it.
@@ -250,7 +284,7 @@ export class UnumFunction extends State implements INextable {
       }
       this._addEnvironment(key, value);
     }
-    this.dataFlow = toDataFlow(`UnumFunction '${id}'`, props);
+    this.dataFlow = toDataFlow(`UnumFunction '${id}'`, props, this.waitsForTaskToken);
     this.node.addValidation({
       validate: () => this.workflowName === undefined
         ? [`UnumFunction '${id}' is not part of any UnumWorkflow: chain it into a workflow definition or remove it`]
@@ -328,7 +362,7 @@ export class UnumFunction extends State implements INextable {
    */
   public configureDataFlow(props: FunctionDataFlowProps): UnumFunction {
     assertUnbound(this, 'set the data flow of');
-    this.dataFlow = toDataFlow(`UnumFunction '${this.id}'`, props);
+    this.dataFlow = toDataFlow(`UnumFunction '${this.id}'`, props, this.waitsForTaskToken);
     return this;
   }
 
@@ -475,6 +509,7 @@ export class UnumFunction extends State implements INextable {
       ...(this.retries.length ? { retry: [...this.retries] } : {}),
       ...(this.catches.length ? { catch: this.catches.map((c) => c.rule) } : {}),
       ...(this.dataFlow ? { dataFlow: this.dataFlow } : {}),
+      ...(this.waitsForTaskToken ? { callback: { ...this.callbackLimits } } : {}),
     };
   }
 
@@ -504,6 +539,35 @@ function checkRuntime(where: string, runtime: lambda.Runtime, props: UnumFunctio
   } else {
     throw new Error(`${where}: runtime ${runtime.name} is neither Node.js nor Python; the cdk-unum runtime layer runs nodejs (22 or later) and python (3.11 or later) functions`);
   }
+}
+
+/** Whether the node waits for a task token; refuses what cdk-unum cannot run. */
+function checkIntegrationPattern(where: string, pattern: sfn.IntegrationPattern | undefined, python: boolean): boolean {
+  if (pattern === undefined || pattern === sfn.IntegrationPattern.REQUEST_RESPONSE) return false;
+  if (pattern !== sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN) {
+    throw new Error(`${where}: integrationPattern ${pattern} is not supported for a function; use REQUEST_RESPONSE or WAIT_FOR_TASK_TOKEN`);
+  }
+  if (python) {
+    throw new Error(`${where}: integrationPattern WAIT_FOR_TASK_TOKEN needs a Node.js function: the Python runtime cannot park a task `
+      + 'for a callback yet; use a Node.js runtime for this node');
+  }
+  return true;
+}
+
+/** A callback node's heartbeat and timeout in whole seconds (1 s to a year); refused on other nodes. */
+function callbackLimits(where: string, waits: boolean, props: UnumFunctionProps): CallbackConfig {
+  const limits: Record<string, number> = {};
+  for (const [prop, field] of [['heartbeat', 'heartbeatSeconds'], ['taskTimeout', 'timeoutSeconds']] as const) {
+    const d = props[prop];
+    if (d === undefined) continue;
+    if (!waits) throw new Error(`${where}: ${prop} applies to a function that waits for a callback only: set integrationPattern WAIT_FOR_TASK_TOKEN, or remove ${prop}`);
+    const seconds = d.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_WORKFLOW_TIMEOUT_SECONDS) {
+      throw new Error(`${where}: ${prop} must be whole seconds from 1 second to 365 days (got ${seconds} s)`);
+    }
+    limits[field] = seconds;
+  }
+  return limits;
 }
 
 /** `pkg/app.py` + `lambda_handler` → `pkg.app.lambda_handler`, Lambda's Python handler form. */

@@ -42,6 +42,12 @@ export interface UnumContext {
   readonly iteration: number;
   /** Retries already made for this instance. */
   readonly attempt: number;
+  /**
+   * A node that waits for a callback (integrationPattern WAIT_FOR_TASK_TOKEN): the task token to hand to whoever
+   * answers with sendTaskSuccess / sendTaskFailure (also `$$.Task.Token` in parameters). The return value of such a
+   * node is not its output: the answer is. Absent on other nodes.
+   */
+  readonly taskToken?: string;
   readonly logger: Logger;
   /** The Lambda context, when there is one. */
   readonly lambdaContext?: LambdaContext;

@@ -23,6 +23,7 @@ import { hasLongWait, waitScheduling } from './private/long-waits';
 import { suppressNag } from './private/nag';
 import { runtimeLayer } from './private/runtime-layer';
 import { grantInvokeByName, grantWorkflowData, wildcardReasons } from './private/store-grants';
+import { grantTaskResponse } from './private/task-response';
 import * as access from './private/workflow-access';
 import { UnumWorkflowBase } from './private/workflow-base';
 import { workflowTimeoutSeconds } from './private/workflow-timeout';
@@ -206,6 +207,20 @@ export class UnumWorkflow extends UnumWorkflowBase implements IUnumWorkflow {
    */
   public grantStart(grantee: iam.IGrantable): iam.Grant {
     return access.grantStart(grantee, this.endpoint);
+  }
+
+  /**
+   * Allow `grantee` to answer this workflow's task tokens (sendTaskSuccess, sendTaskFailure): read and claim its
+   * callback items, read its session items, read and write the callbacks' payload objects, and invoke the functions
+   * that wait for a callback. Nothing else of the store, and nothing of other workflows.
+   */
+  public grantTaskResponse(grantee: iam.IGrantable): iam.Grant {
+    const waiting = this.functions.filter((f) => f._waitsForTaskToken);
+    if (waiting.length === 0) {
+      throw new Error(`UnumWorkflow '${this.workflowName}': grantTaskResponse: no function of the workflow waits for a callback; `
+        + 'set integrationPattern WAIT_FOR_TASK_TOKEN on the function that hands out the token');
+    }
+    return grantTaskResponse(grantee, this.store, this.workflowName, Stack.of(this), waiting.map((f) => f.invocationName));
   }
 
   /** Allow `grantee` to read this workflow's sessions, failures and results, and nothing of other workflows in the store. */

@@ -116,6 +116,7 @@ class Compiler {
         next: this.withSkips(task.id, i + 1, this.resolve(task.id, c.next, false)),
       })),
       ...(task.dataFlow ? { dataFlow: task.dataFlow } : {}),
+      ...(task.callback ? { callback: task.callback } : {}),
       // An unqualified name is the one the Lambda context carries: only a qualifier needs saying.
       ...(task.functionName.includes(':') ? { invokeName: task.functionName } : {}),
       ...(task.id === this.entry && this.graph.timeoutSeconds !== undefined ? { timeoutSeconds: this.graph.timeoutSeconds } : {}),

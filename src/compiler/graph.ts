@@ -1,5 +1,5 @@
 import { ConditionJson } from '../protocol/conditions';
-import { RetryRule } from '../protocol/config';
+import { CallbackConfig, RetryRule } from '../protocol/config';
 import { DataFlow } from '../protocol/dataflow';
 import { FailSpec, WaitSpec } from '../protocol/states';
 
@@ -41,6 +41,8 @@ export interface TaskState extends StateBase {
   readonly catch?: readonly GraphCatch[];
   /** InputPath/Parameters/ResultSelector/ResultPath/OutputPath around the user code. */
   readonly dataFlow?: DataFlow;
+  /** The node waits for a task token (FunctionConfig.callback). */
+  readonly callback?: CallbackConfig;
 }
 
 export interface GraphCatch {

@@ -106,7 +106,7 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
   };
   switch (state.kind) {
     case 'task':
-      if (state.dataFlow) validateDataFlow(state.dataFlow).forEach((p) => problems.push(`${where}: ${p}`));
+      if (state.dataFlow) validateDataFlow(state.dataFlow, state.callback !== undefined).forEach((p) => problems.push(`${where}: ${p}`));
       checkFailureRules(state);
       break;
     case 'choice':

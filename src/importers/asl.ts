@@ -220,13 +220,13 @@ class AslTranslator {
     return value;
   }
 
-  private template(name: string, field: string, value: unknown): Record<string, unknown> | undefined {
+  private template(name: string, field: string, value: unknown, taskToken = false): Record<string, unknown> | undefined {
     if (value === undefined) return undefined;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       this.reject(name, `${field} must be a JSON object`);
       return undefined;
     }
-    for (const p of templateProblems(value, field)) this.reject(name, p);
+    for (const p of templateProblems(value, field, taskToken)) this.reject(name, p);
     return value as Record<string, unknown>;
   }
 
@@ -471,7 +471,8 @@ class AslTranslator {
   private task(name: string, state: Json, base: { id: string; source: string; comment?: string }): void {
     const resource: string = state.Resource;
     const keys = [name, resource];
-    let parameters = this.template(name, 'Parameters', state.Parameters);
+    const callback = /^arn:aws[a-zA-Z-]*:states:::lambda:invoke\.waitForTaskToken$/.test(resource);
+    let parameters = this.template(name, 'Parameters', state.Parameters, callback);
     let inputPath = this.statePath(name, 'InputPath', state.InputPath);
     let resultSelector = this.template(name, 'ResultSelector', state.ResultSelector);
     let outputPath = this.statePath(name, 'OutputPath', state.OutputPath);
@@ -480,7 +481,7 @@ class AslTranslator {
     if (LAMBDA_ARN.test(resource)) {
       keys.push(resource.split(':')[6]);
     } else if (LAMBDA_INVOKE.test(resource)) {
-      if (resource !== 'arn:aws:states:::lambda:invoke' && !/^arn:aws[a-zA-Z-]*:states:::lambda:invoke$/.test(resource)) {
+      if (!callback && resource !== 'arn:aws:states:::lambda:invoke' && !/^arn:aws[a-zA-Z-]*:states:::lambda:invoke$/.test(resource)) {
         this.reject(name, `resource ${resource} waits for a callback or a job (.sync/.waitForTaskToken), which an UnumFunction cannot: its result is its return value`);
         return;
       }
@@ -509,7 +510,7 @@ class AslTranslator {
           if (inputPath === undefined) this.reject(name, 'InputPath null with Payload.$ selects from an empty input');
         }
       } else if (params.Payload !== undefined) {
-        parameters = this.template(name, 'Parameters.Payload', params.Payload);
+        parameters = this.template(name, 'Parameters.Payload', params.Payload, callback);
       } else {
         this.reject(name, 'lambda:invoke without Payload or Payload.$ cannot be translated; pass "Payload.$": "$"');
       }
@@ -540,7 +541,9 @@ class AslTranslator {
       functionKeys: keys,
       ...defined({
         dataFlow: Object.keys(dataFlow).length > 0 ? dataFlow : undefined,
-        timeoutSeconds: state.TimeoutSeconds,
+        timeoutSeconds: callback ? undefined : state.TimeoutSeconds,
+        callback: callback || undefined,
+        taskTimeoutSeconds: callback ? state.TimeoutSeconds : undefined,
         retry: state.Retry ? this.retriers(name, state.Retry as Json[]) : undefined,
         catch: state.Catch ? (state.Catch as Json[]).map((c, i) => this.catcher(name, c, i)) : undefined,
         next: this.next(state),

@@ -49,6 +49,15 @@ export function buildPlan(scope: Construct, plan: Plan, functions: Readonly<Reco
         problems.push(`${label(s)} has TimeoutSeconds ${s.timeoutSeconds}, but UnumFunction '${fn.id}' times out after ${timeout ?? 3} s: create it with timeout: Duration.seconds(${s.timeoutSeconds})`);
       }
     }
+    if ((s.callback === true) !== fn._waitsForTaskToken) {
+      problems.push(s.callback === true
+        ? `${label(s)} waits for a task token (.waitForTaskToken), but UnumFunction '${fn.id}' does not: create it with integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN`
+        : `${label(s)} returns its function's result, but UnumFunction '${fn.id}' waits for a task token: remove its integrationPattern`);
+      continue;
+    }
+    if (s.taskTimeoutSeconds !== undefined && fn._callbackTimeoutSeconds !== s.taskTimeoutSeconds) {
+      problems.push(`${label(s)} has TimeoutSeconds ${s.taskTimeoutSeconds} for its callback, but UnumFunction '${fn.id}' does not: create it with taskTimeout: Duration.seconds(${s.taskTimeoutSeconds})`);
+    }
     if (s.dataFlow) fn.configureDataFlow(s.dataFlow);
     for (const r of s.retry ?? []) fn.addRetry(retryProps(r));
     states.set(s.id, fn);

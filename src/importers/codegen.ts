@@ -60,6 +60,7 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
   const imports = new Set<string>(['UnumWorkflow']);
   const cdkImports = new Set<string>();
   let needsLambda = false;
+  let needsSfn = false;
   const stubs: Array<{ path: string; code: string }> = [];
   const lines: string[] = [];
   const say = (line = '') => lines.push(line ? `    ${line}` : '');
@@ -96,6 +97,14 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
     if (t.timeoutSeconds !== undefined) {
       cdkImports.add('Duration');
       props.push(`timeout: Duration.seconds(${t.timeoutSeconds})`);
+    }
+    if (t.callback === true) {
+      needsSfn = true;
+      props.push('integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN');
+      if (t.taskTimeoutSeconds !== undefined) {
+        cdkImports.add('Duration');
+        props.push(`taskTimeout: Duration.seconds(${t.taskTimeoutSeconds})`);
+      }
     }
     for (const [key, value] of Object.entries(t.dataFlow ?? {})) props.push(`${key}: ${dataFlowValue(key, value, imports)}`);
     say(`const ${ref(t.id)} = new UnumFunction(this, ${str(t.id)}, ${object(props)});`);
@@ -183,6 +192,7 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
     ...(tasks.some((t) => !t.builtin) ? ["import * as path from 'path';"] : []),
     ...(cdkImports.size > 0 ? [`import { ${[...cdkImports].sort().join(', ')} } from 'aws-cdk-lib';`] : []),
     ...(needsLambda ? ["import * as lambda from 'aws-cdk-lib/aws-lambda';"] : []),
+    ...(needsSfn ? ["import * as sfn from 'aws-cdk-lib/aws-stepfunctions';"] : []),
     "import { Construct } from 'constructs';",
     `import { ${[...imports].sort().join(', ')} } from ${str(moduleName)};`,
     '',

@@ -71,6 +71,10 @@ export interface PlanTask extends PlanBase {
   readonly python?: PlanPythonCode;
   readonly dataFlow?: PlanDataFlow;
   readonly timeoutSeconds?: number;
+  /** The task waits for a task token (`lambda:invoke.waitForTaskToken`): its function needs integrationPattern WAIT_FOR_TASK_TOKEN. */
+  readonly callback?: boolean;
+  /** A callback task's TimeoutSeconds: its taskTimeout (its function's own timeout is not this). */
+  readonly taskTimeoutSeconds?: number;
   readonly retry?: readonly PlanRetry[];
   readonly catch?: readonly PlanCatch[];
   readonly next?: string;

@@ -14,6 +14,8 @@ import { LONG_WAIT_THRESHOLD_MS, SCHEDULE_ENV, SCHEDULE_NAME_PREFIX } from '../p
  * time: a path, a timestamp, JSONata), or a retry of its own or of a fan-out it starts with an interval that does.
  */
 export function hasLongWait(config: FunctionConfig): boolean {
+  // A callback's heartbeat and timeout are enforced by a schedule too.
+  if (config.callback?.heartbeatSeconds !== undefined || config.callback?.timeoutSeconds !== undefined) return true;
   let found = (config.retry ?? []).some(isLongRetry);
   JSON.stringify([config.next, config.catch, config.start], (key, value) => {
     if (value && typeof value === 'object' && value.kind === 'wait') {

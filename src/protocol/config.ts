@@ -53,6 +53,20 @@ export interface FunctionConfig {
    * no invocation of its own. Absent: the entry's own code runs first.
    */
   readonly start?: StartAction;
+  /**
+   * The node waits for a task token (Step Functions' `.waitForTaskToken`, see callback.ts): its user code is handed
+   * a token and its return value is not its output; the instance parks until the token is answered. Absent: the
+   * user code's return value is the output.
+   */
+  readonly callback?: CallbackConfig;
+}
+
+/** A callback node's limits (FunctionConfig.callback). */
+export interface CallbackConfig {
+  /** Seconds between heartbeats (sendTaskHeartbeat) after which the task fails with States.HeartbeatTimeout; absent: none. */
+  readonly heartbeatSeconds?: number;
+  /** Seconds from parking after which the task fails with States.Timeout; absent: none (the session's timeout still holds). */
+  readonly timeoutSeconds?: number;
 }
 
 /** The states a workflow starts with (FunctionConfig.start): `node` is the first of them. */

@@ -24,6 +24,8 @@ export interface ContextFacts {
   readonly input?: unknown;
   /** From the session record (SESSION_ATTR.REDRIVE_COUNT): absent when no template reads it, 0 when never redriven. */
   readonly redriveCount?: number;
+  /** A node that waits for a callback: its task token (`$$.Task.Token`). */
+  readonly taskToken?: string;
   /** Inside a Map's itemSelector: the item. */
   readonly mapItem?: { readonly index: number; readonly value: unknown };
 }
@@ -32,7 +34,7 @@ export interface ContextFacts {
 export const CONTEXT_FIELDS = [
   'Execution.Id', 'Execution.Name', 'Execution.Input.*', 'Execution.StartTime', 'Execution.RedriveCount',
   'StateMachine.Id', 'StateMachine.Name', 'State.Name', 'State.EnteredTime', 'State.RetryCount',
-  'Map.Item.Index', 'Map.Item.Value.*',
+  'Map.Item.Index', 'Map.Item.Value.*', 'Task.Token',
 ] as const;
 
 /** The account of a Lambda function ARN (`arn:aws:lambda:<region>:<account>:function:<name>`). */
@@ -56,6 +58,7 @@ export function contextObject(facts: ContextFacts): Record<string, unknown> {
     StateMachine: { Id: `${prefix}:stateMachine:${facts.workflow}`, Name: facts.workflow },
     State: { Name: facts.state, EnteredTime: facts.enteredTime, RetryCount: facts.attempt },
   };
+  if (facts.taskToken !== undefined) context.Task = { Token: facts.taskToken };
   if (facts.mapItem !== undefined) context.Map = { Item: { Index: facts.mapItem.index, Value: facts.mapItem.value } };
   return context;
 }
@@ -68,15 +71,18 @@ export function readContextPath(context: unknown, path: string): { found: boolea
 /**
  * Why a `$$` path cannot be read (undefined: it can). `inItemSelector`:
  * `$$.Map.Item` exists only in a Map's itemSelector, as in Step Functions.
+ * `taskToken`: `$$.Task` exists only in the parameters of a task that waits for a callback.
  */
-export function contextPathProblem(path: string, inItemSelector: boolean): string | undefined {
+export function contextPathProblem(path: string, inItemSelector: boolean, taskToken = false): string | undefined {
   let dotted: string;
   try {
     dotted = contextField(path);
   } catch (e) {
     return `${path}: ${(e as Error).message}`;
   }
-  if (dotted === 'Task' || dotted.startsWith('Task.')) return `${path}: task tokens are not supported yet`;
+  if ((dotted === 'Task' || dotted.startsWith('Task.')) && !taskToken) {
+    return `${path}: task tokens are only given to a task that waits for a callback (integrationPattern WAIT_FOR_TASK_TOKEN, .waitForTaskToken), in its parameters`;
+  }
   if ((dotted === 'Map' || dotted.startsWith('Map.')) && !inItemSelector) return `${path}: $$.Map.Item is only available in a Map's itemSelector`;
   const known = CONTEXT_FIELDS.some((field) => {
     const open = field.endsWith('.*');

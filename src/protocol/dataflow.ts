@@ -181,7 +181,7 @@ function templateValue(expression: string, document: unknown, field: string, key
 }
 
 /** Checks a data flow's paths and templates; returns the problems (each naming the field). */
-export function validateDataFlow(flow: DataFlow): string[] {
+export function validateDataFlow(flow: DataFlow, taskToken = false): string[] {
   const problems: string[] = [];
   if (flow.queryLanguage !== undefined && flow.queryLanguage !== QUERY_LANGUAGE_JSONATA) {
     problems.push(`queryLanguage must be '${QUERY_LANGUAGE_JSONATA}' or absent (JSONPath), got ${JSON.stringify(flow.queryLanguage)}`);
@@ -216,7 +216,7 @@ export function validateDataFlow(flow: DataFlow): string[] {
       if (parsePath(flow.resultPath).some((s) => typeof s === 'number')) problems.push(`resultPath '${flow.resultPath}' cannot index into arrays`);
     } catch { /* reported above */ }
   }
-  problems.push(...templateProblems(flow.parameters, 'parameters'));
+  problems.push(...templateProblems(flow.parameters, 'parameters', taskToken));
   problems.push(...templateProblems(flow.resultSelector, 'resultSelector'));
   if (flow.lambdaResponse !== undefined && typeof flow.lambdaResponse !== 'boolean') problems.push('lambdaResponse must be true or false');
   return problems;
@@ -236,22 +236,22 @@ export function parseStatePath(path: string): void {
 }
 
 /** Problems of a payload template: `.$` values, at any depth and inside arrays, must be paths. */
-export function templateProblems(template: unknown, field: string): string[] {
-  if (Array.isArray(template)) return template.flatMap((t, i) => templateProblems(t, `${field}[${i}]`));
+export function templateProblems(template: unknown, field: string, taskToken = false): string[] {
+  if (Array.isArray(template)) return template.flatMap((t, i) => templateProblems(t, `${field}[${i}]`, taskToken));
   if (!isObject(template)) return [];
   const problems: string[] = [];
   for (const [key, value] of Object.entries(template)) {
     if (!key.endsWith('.$')) {
-      problems.push(...templateProblems(value, `${field}.${key}`));
+      problems.push(...templateProblems(value, `${field}.${key}`, taskToken));
       continue;
     }
     if (typeof value !== 'string') {
       problems.push(`${field}: '${key}' must be a JSONPath string`);
     } else if (value.startsWith('$$')) {
-      const problem = contextPathProblem(value, field.startsWith('itemSelector'));
+      const problem = contextPathProblem(value, field.startsWith('itemSelector'), taskToken);
       if (problem !== undefined) problems.push(`${field}: '${key}': ${problem}`);
     } else if (isIntrinsic(value)) {
-      problems.push(...intrinsicProblems(value, field, key));
+      problems.push(...intrinsicProblems(value, field, key, taskToken));
     } else if (!value.startsWith('$')) {
       problems.push(`${field}: '${key}' must be a JSONPath such as $.field or an intrinsic function such as States.Format('{}', $.x), got '${value}'`);
     } else {
@@ -270,11 +270,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Problems of an intrinsic expression: its syntax, and the context fields its `$$` arguments read. */
-function intrinsicProblems(expression: string, field: string, key: string): string[] {
+function intrinsicProblems(expression: string, field: string, key: string, taskToken: boolean): string[] {
   try {
     return intrinsicPaths(parseIntrinsic(expression))
       .filter((path) => path.startsWith('$$'))
-      .flatMap((path) => contextPathProblem(path, field.startsWith('itemSelector')) ?? [])
+      .flatMap((path) => contextPathProblem(path, field.startsWith('itemSelector'), taskToken) ?? [])
       .map((problem) => `${field}: '${key}': ${problem}`);
   } catch (e) {
     return [`${field}: '${key}': ${(e as Error).message}`];

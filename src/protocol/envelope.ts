@@ -123,6 +123,13 @@ export interface Envelope {
    * else: the function replays its egress only down to that Map.
    */
   readonly issue?: Readonly<Record<string, number>>;
+  /**
+   * A resume envelope after a callback (callback.ts): the task token of attempt `attempt` of this instance was
+   * claimed, so the receiver reads the outcome from the callback item instead of running the user code. Sent by
+   * whoever claimed it (the client) or by the schedule of a callback's timeout; a forged one finds the item unclaimed
+   * and changes nothing.
+   */
+  readonly callback?: true;
   /** A branch or item of a fan-out failed for good (see FanoutFailure): only that fan-out is handled. */
   readonly fanoutFailure?: FanoutFailure;
   /**
@@ -209,6 +216,7 @@ export function parseEnvelope(event: unknown, expected: { workflow: string; node
     checkObjectReference({ bucket: expected.bucket ?? '', key: e.stored as string }, { workflow: expected.workflow, session: e.session as string },
       expected.bucket, fail);
   }
+  if (e.callback !== undefined && e.callback !== true) fail('callback must be true (a resume after a claimed task token) or absent');
   if (e.fanouts !== undefined && (e.fanouts === null || typeof e.fanouts !== 'object' || Array.isArray(e.fanouts)
     || !Object.values(e.fanouts as object).every((n) => Number.isInteger(n) && n >= 0))) {
     fail('fanouts must map Map instance keys to the index of the next item to issue (a non-negative integer)');

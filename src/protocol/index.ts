@@ -17,3 +17,4 @@ export * from './jsonata';
 export type { Clock } from './clock';
 export { SKIP_TIME_ENV } from './clock';
 export * from './schedule';
+// Task tokens are Node.js only until the Python runtime can park a callback: no vectors yet, imported from './callback'.

@@ -122,9 +122,17 @@ export function garbageKey(ref: SessionRef, partition: number): string {
   return `${workflowKeyPrefix(ref.workflow)}G#${ref.session}#${partition}`;
 }
 
-/** The kind of item a partition key names: S session, C checkpoint, J join, G cleanup marker. */
+/**
+ * The parked callback of one attempt of an instance that waits for a task token (see callback.ts). Its own
+ * partition, keyed by the instance and the attempt alone, so every delivery of that attempt meets the same item.
+ */
+export function callbackItemKey(ref: SessionRef, instance: string, attempt: number): ItemKey {
+  return { pk: `${workflowKeyPrefix(ref.workflow)}K#${ref.session}#${instance}`, sk: `K#${attempt}` };
+}
+
+/** The kind of item a partition key names: S session, C checkpoint, J join, G cleanup marker, F fan-out, K callback. */
 export function itemKind(pk: string): { workflow: string; kind: string; rest: string } | undefined {
-  const m = /^W#([^#]+)#([SCJGF])#(.*)$/.exec(pk);
+  const m = /^W#([^#]+)#([SCJGFK])#(.*)$/.exec(pk);
   return m === null ? undefined : { workflow: m[1], kind: m[2], rest: m[3] };
 }
 

@@ -97,7 +97,7 @@ describe('wiring states', () => {
   test('a Map itemSelector reading an unknown context field or a task token', () => {
     expect(() => new Map(newStack(), 'Each', { itemSelector: { 'r.$': '$$.Execution.RoleArn' } })).toThrow(
       /^Map 'Each': itemSelector: 'r\.\$': \$\$\.Execution\.RoleArn is not a field of the context object; the fields are \$\$\.Execution\.Id, /);
-    expect(() => new Map(newStack(), 'Each', { itemSelector: { 't.$': '$$.Task.Token' } })).toThrow(/task tokens are not supported yet/);
+    expect(() => new Map(newStack(), 'Each', { itemSelector: { 't.$': '$$.Task.Token' } })).toThrow(/task tokens are only given to a task that waits for a callback/);
   });
 
   test('$$.Map.Item outside an itemSelector', () => {

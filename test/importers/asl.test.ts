@@ -7,11 +7,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { caseOf, ImportCase, stubHandlers } from './cases';
 import { deployImported, importDefinition, nodeFunctionCount } from './support';
 import { UnumFunction, UnumWorkflow, WorkflowDefinition } from '../../src';
 import { translateStatesLanguage } from '../../src/importers/asl';
-import { ImportError, PlanWait } from '../../src/importers/plan';
+import { generateTypeScript } from '../../src/importers/codegen';
+import { ImportError, PlanTask, PlanWait } from '../../src/importers/plan';
 import { World } from '../runtime/harness';
 
 // asl-validator ships no type declarations.
@@ -307,9 +309,8 @@ describe('rejected with the state and the reason', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['an activity', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:us-east-1:123456789012:activity:work', End: true } }), /state 'A': .*activity/],
     ['a .sync integration', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::glue:startJobRun.sync', End: true } }), /state 'A': .*\.sync/],
-    ['a callback', machine({ A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { 'FunctionName': 'f', 'Payload.$': '$' }, End: true } }), /state 'A': .*callback/],
     ['Parallel Parameters with ResultPath', machine({ A: { Type: 'Task', Resource: lambdaArn, Next: 'P' }, P: { Type: 'Parallel', Parameters: { 'x.$': '$.x' }, ResultPath: '$.r', Branches: [{ StartAt: 'B', States: { B: { Type: 'Task', Resource: lambdaArn, End: true } } }], End: true } }), /state 'P': Parameters together with ResultPath "\$\.r" cannot be kept/],
-    ['a task token', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'token.$': '$$.Task.Token' }, End: true } }), /state 'A': .*task tokens are not supported yet/],
+    ['a task token', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'token.$': '$$.Task.Token' }, End: true } }), /state 'A': .*task tokens are only given to a task that waits for a callback/],
     ['an unknown context field', machine({ A: { Type: 'Task', Resource: lambdaArn, Parameters: { 'r.$': '$$.Execution.RoleArn' }, End: true } }), /state 'A': .*not a field of the context object; the fields are \$\$\.Execution\.Id/],
     ['$$.Map.Item outside an ItemSelector', machine({ A: { Type: 'Task', Resource: lambdaArn, InputPath: '$$.Map.Item.Value', End: true } }), /state 'A': InputPath: \$\$\.Map\.Item\.Value: \$\$\.Map\.Item is only available in a Map's itemSelector/],
     ['HeartbeatSeconds', machine({ A: { Type: 'Task', Resource: lambdaArn, HeartbeatSeconds: 10, End: true } }), /state 'A': Task field HeartbeatSeconds/],
@@ -477,4 +478,38 @@ test('StartAt a Choice, Parallel, Map, Pass or Wait adds no function; Wait Secon
     const p = translateStatesLanguage(JSON.stringify({ StartAt: 'First', States: { First: first, A: task() } }));
     expect([first.Type, p.start, p.states.some((s) => s.kind === 'task' && s.builtin === 'identity')]).toEqual([first.Type, 'First', false]);
   }
+});
+
+describe('lambda:invoke.waitForTaskToken', () => {
+  const definition = JSON.stringify({
+    StartAt: 'Approve',
+    States: {
+      Approve: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        ResultPath: '$.approval',
+        End: true,
+        Parameters: { FunctionName: 'ask', Payload: { 'token.$': '$$.Task.Token', 'order.$': '$.order' } },
+      },
+    },
+  });
+
+  test('maps onto a callback task whose payload reads $$.Task.Token; the generated code sets WAIT_FOR_TASK_TOKEN', () => {
+    const plan = translateStatesLanguage(definition);
+    const task = plan.states.find((s): s is PlanTask => s.kind === 'task' && s.id === 'Approve')!;
+    expect(task).toMatchObject({ callback: true, dataFlow: { parameters: { 'token.$': '$$.Task.Token', 'order.$': '$.order' }, resultPath: '$.approval' } });
+    const code = generateTypeScript(plan).code;
+    expect(code).toContain("import * as sfn from 'aws-cdk-lib/aws-stepfunctions';");
+    expect(code).toContain('integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN');
+  });
+
+  test('the supplied function must wait for a task token too, and the definition builds with one that does', () => {
+    const build = (integrationPattern?: sfn.IntegrationPattern) => {
+      const stack = new Stack(new App(), 'S');
+      const ask = new UnumFunction(stack, 'Ask', { code: lambda.Code.fromInline('exports.h = async (x) => x;'), handler: 'index.h', integrationPattern });
+      return WorkflowDefinition.fromStatesLanguage(stack, 'Definition', definition, { functions: { ask } });
+    };
+    expect(() => build()).toThrow(/state 'Approve' waits for a task token \(\.waitForTaskToken\), but UnumFunction 'Ask' does not: create it with integrationPattern: sfn\.IntegrationPattern\.WAIT_FOR_TASK_TOKEN/);
+    expect(() => build(sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN)).not.toThrow();
+  });
 });

@@ -91,7 +91,7 @@ function isLambdaResource(resource: string): boolean {
 /** Refusal categories: a problem's text → the feature it is about (the first that matches). */
 export const REASONS: ReadonlyArray<[string, RegExp]> = [
   ['JSONata', /^JSONata is not supported|(JSONata|Output|Assign|ItemSelector).* is not supported yet/],
-  ['callback or job (.sync/.waitForTaskToken)', /waits for a callback or a job|task tokens are not supported yet/],
+  ['callback or job (.sync/.waitForTaskToken)', /waits for a callback or a job|task tokens are only given to a task that waits for a callback|waits for a task token \(\.waitForTaskToken\), but UnumFunction/],
   ['service integration', /is not a Lambda function: service integrations/],
   ['distributed map', /ItemReader|ResultWriter|ItemBatcher|DISTRIBUTED|field Label /],
   ['Map tolerated failures', /ToleratedFailure/],

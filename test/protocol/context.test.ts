@@ -48,7 +48,9 @@ test('the documented ItemSelector example: each item with its index', () => {
 });
 
 test('task tokens and unknown fields are refused; the session record is read only for Input and StartTime', () => {
-  expect(contextPathProblem('$$.Task.Token', false)).toBe('$$.Task.Token: task tokens are not supported yet');
+  expect(contextPathProblem('$$.Task.Token', false)).toBe('$$.Task.Token: task tokens are only given to a task that waits for a callback '
+    + '(integrationPattern WAIT_FOR_TASK_TOKEN, .waitForTaskToken), in its parameters');
+  expect(contextPathProblem('$$.Task.Token', false, true)).toBeUndefined();
   expect(contextPathProblem('$$.Execution.RoleArn', false)).toMatch(/^\$\$\.Execution\.RoleArn is not a field of the context object; the fields are \$\$\.Execution\.Id, \$\$\.Execution\.Name, /);
   expect(contextPathProblem('$$.Execution.Input.any.depth', false)).toBeUndefined();
   expect([readsContext({ 'a.$': '$.x' }), readsContext({ n: { 'a.$': '$$.State.Name' } })]).toEqual([false, true]);

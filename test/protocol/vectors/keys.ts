@@ -54,6 +54,7 @@ export function keyVectors(): VectorFile {
       cases.push(run(`fanoutBranchFailureItemKey ${r}.${n}`, 'fanoutBranchFailureItemKey', P.fanoutBranchFailureItemKey,
         [ref, instance, n % 3, P.instanceKey('b', FRAMES[(n + 1) % FRAMES.length], n)]));
       cases.push(run(`toleratedFailuresItemKey ${r}.${n}`, 'toleratedFailuresItemKey', P.toleratedFailuresItemKey, [ref, instance, n]));
+      cases.push(run(`callbackItemKey ${r}.${n}`, 'callbackItemKey', P.callbackItemKey, [ref, instance, n % 4]));
       for (const kind of ['input', 'output']) {
         cases.push(run(`payloadObjectKey ${r}.${n}.${kind}`, 'payloadObjectKey', P.payloadObjectKey, [ref, instance, kind]));
       }

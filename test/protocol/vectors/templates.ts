@@ -64,6 +64,7 @@ export function keyTemplates(): Record<string, Template> {
     fanoutFailureItemKey: tpl(P.fanoutFailureItemKey(REF, S('fanoutInstance'), S('attempt'))),
     toleratedFailuresItemKey: tpl(P.toleratedFailuresItemKey(REF, S('fanoutInstance'), S('attempt'))),
     fanoutBranchFailureItemKey: tpl(P.fanoutBranchFailureItemKey(REF, S('fanoutInstance'), S('attempt'), S('branch'))),
+    callbackItemKey: tpl(P.callbackItemKey(REF, S('instance'), S('attempt'))),
   };
 }
 
@@ -126,6 +127,7 @@ export function checkTemplates(t: Record<string, Template>, scope: { frame: stri
       item('fanoutAttemptKey', { fanoutInstance: x, attempt: 4 }, P.fanoutAttemptKey(x, 4));
       item('fanoutFailureItemKey', { ...ref, fanoutInstance: x, attempt: 1 }, P.fanoutFailureItemKey(ref, x, 1));
       item('toleratedFailuresItemKey', { ...ref, fanoutInstance: x, attempt: 0 }, P.toleratedFailuresItemKey(ref, x, 0));
+      item('callbackItemKey', { ...ref, instance: x, attempt: 3 }, P.callbackItemKey(ref, x, 3));
       item('fanoutBranchFailureItemKey', { ...ref, fanoutInstance: x, attempt: 2, branch: `b${x}` }, P.fanoutBranchFailureItemKey(ref, x, 2, `b${x}`));
       const join = `J${x}`;
       const joinInstance = P.instanceKey(join, [frame(1, 2)], 3);

@@ -4,7 +4,8 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parseArgs } from 'util';
 import { toDot, toMermaid, workflowPicture } from 'cdk-unum/lib/picture';
-import { SessionDescription } from '../client';
+import { TaskTokenError, parseTaskToken } from 'cdk-unum/lib/protocol/callback';
+import type { CallbackOutcome, SessionDescription } from '../client';
 import type { ImportIO } from './import';
 import { readWorkflowGraph } from '../graph/read';
 import { LocalApp, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
@@ -50,6 +51,7 @@ Usage:
   unum status [<session>] [--data-dir <dir>] [--workflow <name>] [--json]
   unum result <session> [--data-dir <dir>] [--workflow <name>]
   unum redrive <session> [--app "<cdk app command>" | --assembly <cdk.out>] [--data-dir <dir>] [--workflow <name>] [--json]
+  unum callback <token> (--success <json>|@<file>|- | --failure [--error <name>] [--cause <text>]) [--app … | --assembly …] [--data-dir <dir>] [--json]
   unum simulate [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--rate <n>] [--sessions <n> | --duration <s>] [options]
   unum graph [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--format mermaid|svg|dot] [--out <file>]
   unum report <session> [--data-dir <dir>] [--out <file.html>]
@@ -99,6 +101,13 @@ Redrive:
   (same options) and exits like it; a session that is unknown, expired, or neither FAILED nor TIMED_OUT is
   refused with exit code 2 and nothing changes.
 
+Callback:
+  unum callback answers a task token of a session kept in the data directory (default .unum), parked at a
+  function with integrationPattern WAIT_FOR_TASK_TOKEN: --success gives the task's output, --failure fails it
+  with --error (default States.TaskFailed) and --cause, which its Retry and Catch see. The session then runs
+  on in the engine as unum run does, until it ends or parks at a callback again (exit 0 for SUCCEEDED or parked,
+  1 otherwise). A malformed, unknown, used or foreign token is refused with exit code 2 and nothing changes.
+
 Simulate options (and --app, --assembly, --workflow, --input as for run; every workflow when --workflow is absent):
   --rate <n>             sessions started per second (default 1)
   --arrivals <process>   poisson (default: exponential gaps) or constant (1/rate apart)
@@ -136,6 +145,10 @@ const OPTIONS = {
   'workflow': { type: 'string' },
   'input': { type: 'string' },
   'session': { type: 'string' },
+  'success': { type: 'string' },
+  'failure': { type: 'boolean' },
+  'error': { type: 'string' },
+  'cause': { type: 'string' },
   'data-dir': { type: 'string' },
   'json': { type: 'boolean' },
   'verbose': { type: 'boolean' },
@@ -213,6 +226,8 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         return await status(rest, values, io);
       case 'redrive':
         return await redrive(rest, values, io);
+      case 'callback':
+        return await callback(rest, values, io);
       case 'result':
         return await result(rest, values, io);
       case 'report':
@@ -223,7 +238,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; pass the data directory with --data-dir`);
         return await ui(values, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, simulate, graph, status, result, redrive, report, ui, import and help`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are run, simulate, graph, status, result, redrive, callback, report, ui, import and help`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -354,7 +369,9 @@ function printReport(report: SessionReport, values: Values, io: CliIO, logs: Log
     const cause = report.error?.cause ? `: ${report.error.cause}` : '';
     const where = report.status === 'TIMED_OUT' && report.error ? `timed out (found by node '${report.error.node}')${cause}`
       : report.error ? `node '${report.error.node}' failed: ${report.error.error}${cause}`
-        : report.status === 'RUNNING' ? 'the session never finished' : `status ${report.status}`;
+        : report.status === 'RUNNING' && report.timedOut === true ? 'the session never finished'
+          : report.status === 'RUNNING' ? 'nothing runs any more: it waits for a task token (answer it with unum callback <token>), or it stalled'
+            : `status ${report.status}`;
     io.stderr.write(`unum: session ${report.session} ${report.status}: ${where}\n`);
   }
 }
@@ -400,6 +417,64 @@ async function redrive(args: string[], values: Values, io: CliIO): Promise<numbe
     }
     printReport(report, values, io, logs);
     return report.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await engine?.stop();
+    cleanup();
+  }
+}
+
+/** `unum callback`: answers a task token of a session of the data directory, and runs the session on in the engine. */
+async function callback(args: string[], values: Values, io: CliIO): Promise<number> {
+  const [token] = args;
+  const usage = 'usage: unum callback <token> (--success <json>|@<file>|- | --failure [--error <name>] [--cause <text>]) [--data-dir <dir>]';
+  if (token === undefined || args.length > 1) throw new UsageError(usage);
+  if ((values.success === undefined) === (values.failure !== true)) throw new UsageError(`give exactly one of --success and --failure; ${usage}`);
+  if (values.success !== undefined && (values.error !== undefined || values.cause !== undefined)) {
+    throw new UsageError('--error and --cause go with --failure, not --success');
+  }
+  const cwd = io.cwd ?? process.cwd();
+  const outcome: CallbackOutcome = values.success !== undefined
+    ? { kind: 'success', output: await readInput(values.success, cwd, io, '--success') }
+    : { kind: 'failure', error: values.error, cause: values.cause };
+  let binding;
+  try {
+    binding = parseTaskToken(token).binding;
+  } catch (e) {
+    io.stderr.write(`unum: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const dataDir = dataDirFor(values, io);
+  const progressOn = !values.quiet;
+  const timeout = optionalNumber(values.timeout, '--timeout');
+  const { app, cleanup } = await obtainAssembly(values, cwd, dataDir, io, progressOn);
+  const logs = new LogBook();
+  let engine: import('../local/engine').LocalEngine | undefined;
+  try {
+    const workflow = selectWorkflow(app, values.workflow ?? binding.workflow);
+    engine = await engineModule().LocalEngine.start({
+      app,
+      dataDir,
+      concurrency: optionalInteger(values.concurrency, '--concurrency', 1),
+      java: values.java,
+      onLog: (fn, line) => {
+        logs.add(fn, line);
+        if (values.verbose) io.stderr.write(`[${fn}] ${line}\n`);
+      },
+    });
+    const progress = progressDisplay(io.stderr, progressOn, styleFor(io.stderr));
+    let report: SessionReport;
+    try {
+      const timeoutMs = timeout === undefined ? undefined : timeout * 1000;
+      report = await engine.callback({ workflow, token, outcome, onProgress: progress.update, timeoutMs });
+    } catch (e) {
+      if (!(e instanceof TaskTokenError)) throw e;
+      io.stderr.write(`unum: ${e.message}\n`);
+      return 2;
+    } finally {
+      progress.done();
+    }
+    printReport(report, values, io, logs);
+    return report.status === 'SUCCEEDED' || (report.status === 'RUNNING' && report.timedOut !== true) ? 0 : 1;
   } finally {
     await engine?.stop();
     cleanup();
@@ -580,7 +655,7 @@ Promise<{ description: SessionDescription; result: () => Promise<unknown>; close
   }
 }
 
-async function readInput(spec: string | undefined, cwd: string, io: CliIO): Promise<unknown> {
+async function readInput(spec: string | undefined, cwd: string, io: CliIO, flag = '--input'): Promise<unknown> {
   if (spec === undefined) return null;
   let text: string;
   let source: string;
@@ -589,18 +664,18 @@ async function readInput(spec: string | undefined, cwd: string, io: CliIO): Prom
     source = 'standard input';
   } else if (spec.startsWith('@')) {
     const file = resolve(cwd, spec.slice(1));
-    if (!existsSync(file)) throw new UsageError(`--input ${spec}: no such file ${file}`);
+    if (!existsSync(file)) throw new UsageError(`${flag} ${spec}: no such file ${file}`);
     text = readFileSync(file, 'utf8');
     source = file;
   } else {
     text = spec;
-    source = '--input';
+    source = flag;
   }
   try {
     return JSON.parse(text);
   } catch (e) {
     throw new UsageError(`the input in ${source} is not JSON (${(e as Error).message}).\n`
-      + 'Pass JSON text (a string needs quotes: --input \'"hello"\'), a file with --input @input.json, or - to read standard input.');
+      + `Pass JSON text (a string needs quotes: ${flag} '"hello"'), a file with ${flag} @input.json, or - to read standard input.`);
   }
 }
 

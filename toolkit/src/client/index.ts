@@ -5,10 +5,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Item, SESSION_ATTR, Store } from 'cdk-unum/lib/client/store';
 import { ENVELOPE_VERSION, Envelope, FAILURE_SORT_PREFIX, Input, SessionRef, sessionItemKey, startObjectKey } from 'cdk-unum/lib/protocol';
 
+import { CallbackResult, answerTaskToken, heartbeatTaskToken } from './callback';
 import { RedriveResult, redriveSession } from './redrive';
 
 export * from 'cdk-unum/lib/client/store';
 export { RedriveError } from './redrive';
+export { TaskTokenError } from './callback';
+export type { CallbackOutcome, CallbackResult } from './callback';
 export type { RedriveResult } from './redrive';
 
 /**
@@ -148,6 +151,31 @@ export class UnumClient {
    */
   async redrive(session: string): Promise<RedriveResult> {
     return redriveSession(this.store, this.lambda, this.ref(session));
+  }
+
+  /**
+   * Answers a task token with the task's output: the parked task succeeds with it and the session goes on.
+   * Throws TaskTokenError, changing nothing, for a token that is malformed, of another workflow, unknown, used
+   * already, or whose attempt or session ended.
+   */
+  async sendTaskSuccess(token: string, output: unknown): Promise<CallbackResult> {
+    return answerTaskToken(this.store, this.lambda, this.workflow, token, { kind: 'success', output });
+  }
+
+  /**
+   * Answers a task token with a failure: the parked task fails with `error` (default States.TaskFailed) and
+   * `cause`, which its Retry and Catch see. Refused like sendTaskSuccess.
+   */
+  async sendTaskFailure(token: string, error?: string, cause?: string): Promise<CallbackResult> {
+    return answerTaskToken(this.store, this.lambda, this.workflow, token, { kind: 'failure', error, cause });
+  }
+
+  /**
+   * Tells a parked task that its work goes on: its `heartbeat` limit runs again from now (Step Functions'
+   * SendTaskHeartbeat). Refused like sendTaskSuccess; the token stays usable.
+   */
+  async sendTaskHeartbeat(token: string): Promise<CallbackResult> {
+    return heartbeatTaskToken(this.store, this.workflow, token);
   }
 
   /** Polls until the session ends; returns its description. */

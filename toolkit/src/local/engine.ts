@@ -7,8 +7,9 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aw
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { FAILURE_SORT_PREFIX, RECORDER_ENV, SCHEDULE_ENV, SKIP_TIME_ENV, checkpointKeyPrefix, instanceKey, looksLikeEnvelope, sessionItemKey } from 'cdk-unum/lib/protocol';
+import { parseTaskToken } from 'cdk-unum/lib/protocol/callback';
 import { Clock, RealClock, SkipClock } from 'cdk-unum/lib/protocol/clock';
-import { Failure, RedriveResult, SessionDescription, UnumClient } from '../client';
+import { CallbackOutcome, CallbackResult, Failure, RedriveResult, SessionDescription, UnumClient } from '../client';
 import { LocalApp, LocalFunction, LocalWorkflow, UsageError, recorderForwards, selectWorkflow } from './assembly';
 import { estimateUnits } from './capacity';
 import { Chaos, FaultOptions, validateFaults } from './chaos';
@@ -553,8 +554,22 @@ export class LocalEngine implements Invoker {
     return this.drive({ ...options, input: undefined }, async (client) => ({ redrive: await client.redrive(options.session) }));
   }
 
+  /**
+   * Answers a task token (UnumClient.sendTaskSuccess / sendTaskFailure) and reports the token's session when it
+   * ends again or parks at its next callback, like run. Throws TaskTokenError, changing nothing, when the token is refused.
+   */
+  async callback(options: Omit<RunOptions, 'input' | 'session'> & { readonly token: string; readonly outcome: CallbackOutcome }): Promise<SessionReport> {
+    const { session } = parseTaskToken(options.token).binding;
+    return this.drive({ ...options, input: undefined, session }, async (client) => {
+      const o = options.outcome;
+      const callback = o.kind === 'success' ? await client.sendTaskSuccess(options.token, o.output) : await client.sendTaskFailure(options.token, o.error, o.cause);
+      return { callback };
+    });
+  }
+
   private async drive(options: RunOptions,
-    kickoff: (client: UnumClient, workflow: LocalWorkflow, session: string) => Promise<{ redrive?: RedriveResult }>): Promise<SessionReport> {
+    kickoff: (client: UnumClient, workflow: LocalWorkflow, session: string) => Promise<{ redrive?: RedriveResult; callback?: CallbackResult }>,
+  ): Promise<SessionReport> {
     if (this.busy) throw new Error('the local engine runs one session at a time');
     const workflow = typeof options.workflow === 'object' ? options.workflow : selectWorkflow(this.app, options.workflow);
     const faults = options.faults ?? {};

@@ -33,7 +33,7 @@ from .jsonpath import parse_path, parse_query, query_path, read_path, write_path
 from .states import fail_details, has_jsonata_fields, jsonata_fail_details, jsonata_wait_until, parse_timestamp, wait_until  # noqa: F401
 from .trace import format_trace_header, parse_trace_header, sampled_trace_id  # noqa: F401
 from .keys import (  # noqa: F401
-    checkpoint_item_key, checkpoint_key_prefix, failure_item_key, fanout_attempt_key, fanout_failure_item_key, fanout_input_item_key,
+    callback_item_key, checkpoint_item_key, checkpoint_key_prefix, failure_item_key, fanout_attempt_key, fanout_failure_item_key, fanout_input_item_key,
     fanout_progress_item_key, frame_epoch, garbage_key, tolerated_failures_item_key, fanout_branch_failure_item_key,
     instance_key, item_kind, join_instance_key, join_key_base, payload_object_key, render_key, scope_key,
     session_item_key, session_object_prefix, start_object_key, workflow_key_prefix, workflow_object_prefix,

@@ -54,6 +54,7 @@ CONTEXT_FIELDS = (
     "State.RetryCount",
     "Map.Item.Index",
     "Map.Item.Value.*",
+    "Task.Token",
 )
 
 EMPTY_SOURCE = -1
@@ -422,6 +423,10 @@ KEY_TEMPLATES = {
     "fanoutBranchFailureItemKey": {
         "pk": "W#{workflow}#F#{session}#{fanoutInstance}",
         "sk": "B#{attempt}#{branch}",
+    },
+    "callbackItemKey": {
+        "pk": "W#{workflow}#K#{session}#{instance}",
+        "sk": "K#{attempt}",
     },
 }
 

@@ -66,7 +66,8 @@ def context_path_problem(path, in_item_selector):
     except ValueError as e:
         return "%s: %s" % (path, e)
     if dotted == "Task" or dotted.startswith("Task."):
-        return "%s: task tokens are not supported yet" % path
+        return ("%s: task tokens are only given to a task that waits for a callback (integrationPattern WAIT_FOR_TASK_TOKEN,"
+                " .waitForTaskToken), in its parameters" % path)
     if (dotted == "Map" or dotted.startswith("Map.")) and not in_item_selector:
         return "%s: $$.Map.Item is only available in a Map's itemSelector" % path
     for field in CONTEXT_FIELDS:

@@ -15,7 +15,7 @@ __all__ = [
     "checkpoint_key_prefix", "checkpoint_item_key", "failure_item_key", "join_key_base", "garbage_key",
     "item_kind", "workflow_object_prefix", "session_object_prefix", "fanout_progress_item_key",
     "fanout_input_item_key", "frame_epoch", "fanout_attempt_key", "fanout_failure_item_key", "tolerated_failures_item_key",
-    "payload_object_key", "start_object_key", "render_key",
+    "payload_object_key", "start_object_key", "render_key", "callback_item_key",
 ]
 
 
@@ -133,6 +133,10 @@ def fanout_branch_failure_item_key(ref, fanout_instance, attempt, branch):
 
 def tolerated_failures_item_key(ref, fanout_instance, attempt):
     return render_key(KEY_TEMPLATES["toleratedFailuresItemKey"], fanoutInstance=fanout_instance, attempt=attempt, **_ref(ref))
+
+
+def callback_item_key(ref, instance, attempt):
+    return render_key(KEY_TEMPLATES["callbackItemKey"], instance=instance, attempt=attempt, **_ref(ref))
 
 
 def payload_object_key(ref, instance, kind):
