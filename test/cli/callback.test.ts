@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { synthesize } from '../../toolkit/src/local/assembly';
-import { ROOT, tsApp } from '../engine/support';
+import { ROOT, sharedDir, tsApp } from '../engine/support';
 import { unum } from '../support/cli';
 
 /** `unum callback <token>`: answers the approval app's parked session kept in a data directory (test/engine/apps/approval.ts). */
@@ -16,7 +16,7 @@ beforeAll(async () => {
 }, 300_000);
 beforeEach(() => {
   // The user code writes the token here; outside /tmp, which each sandbox has to itself.
-  dir = mkdtempSync(join(ROOT, 'test', 'cli', '.callback-'));
+  dir = sharedDir(join(ROOT, 'test', 'cli'), '.callback-');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

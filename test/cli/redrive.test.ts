@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'fs
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { synthesize } from '../../toolkit/src/local/assembly';
-import { ROOT, tsApp } from '../engine/support';
+import { ROOT, sharedDir, tsApp } from '../engine/support';
 import { unum } from '../support/cli';
 
 /**
@@ -11,7 +11,7 @@ import { unum } from '../support/cli';
  */
 const work = mkdtempSync(join(tmpdir(), 'unum-cli-redrive-'));
 // The items' markers live outside /tmp, which each sandbox has to itself.
-const markers = mkdtempSync(join(ROOT, 'test', 'cli', '.redrive-'));
+const markers = sharedDir(join(ROOT, 'test', 'cli'), '.redrive-');
 const dataDir = join(work, 'data');
 let assembly: string;
 

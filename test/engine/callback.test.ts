@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
-import { ROOT, startEngine, synthApp } from './support';
+import { ROOT, sharedDir, startEngine, synthApp } from './support';
 import { callbackItemKey, sessionItemKey } from '../../src/protocol';
 import { CALLBACK_ATTR, CALLBACK_STATE, TaskTokenError, encodeTaskToken, parseTaskToken } from '../../src/protocol/callback';
 import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => engine?.stop());
 beforeEach(() => {
-  dir = mkdtempSync(join(ROOT, 'test', 'engine', '.callback-'));
+  dir = sharedDir(join(ROOT, 'test', 'engine'), '.callback-');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

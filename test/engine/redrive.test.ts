@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { ROOT, startEngine, synthApp } from './support';
+import { ROOT, sharedDir, startEngine, synthApp } from './support';
 import { ATTR, FAILURE_SORT_PREFIX, REDRIVE_ATTR, SESSION_ATTR, sessionItemKey } from '../../src/protocol';
 import { RedriveError } from '../../toolkit/src/client';
 import { redriveSession } from '../../toolkit/src/client/redrive';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => engine?.stop());
 beforeEach(() => {
-  dir = mkdtempSync(join(ROOT, 'test', 'engine', '.redrive-'));
+  dir = sharedDir(join(ROOT, 'test', 'engine'), '.redrive-');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,5 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'fs';
+import { homedir, tmpdir } from 'os';
 import { join } from 'path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { LocalApp, loadAssembly, synthesize } from '../../toolkit/src/local/assembly';
@@ -8,6 +8,18 @@ import { EngineOptions, LocalEngine } from '../../toolkit/src/local/engine';
 /** Shared helpers of the engine tests. */
 
 export const ROOT = join(__dirname, '..', '..');
+
+/**
+ * A new directory that the test and the engine's sandboxes both see, for files user code writes (run counters,
+ * task tokens): each sandbox has a private /tmp (toolkit/src/local/private-tmp.ts), so it is made in `near` (a
+ * folder of the repository) unless the repository is itself under /tmp (a clone there), then in the home directory.
+ */
+export function sharedDir(near: string, prefix: string): string {
+  const inTmp = [tmpdir(), '/tmp'].some((t) => ROOT === t || ROOT.startsWith(`${t}/`));
+  const base = inTmp ? join(homedir(), '.unum-test') : near;
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, prefix));
+}
 
 /** How a test runs a TypeScript CDK app. */
 export function tsApp(file: string): string {
