@@ -158,7 +158,10 @@ test('a raised exception has Lambda\'s error shape, and the sandbox stays warm',
   const trace = (failed.error as any).stackTrace as string[];
   expect(trace.join('')).toMatch(/File ".*sandbox\/app\.py", line \d+, in lambda_handler\n\s+raise ValueError/);
   expect(trace.join('')).not.toMatch(/sandbox_worker\.py/);
-  expect(logs.some((l) => l.startsWith('raiser: [ERROR] ValueError: bad input 42'))).toBe(true);
+  // The log line comes through the sandbox's stdout, which can be read after the response: wait for it (bounded).
+  const logged = () => logs.some((l) => l.startsWith('raiser: [ERROR] ValueError: bad input 42'));
+  for (let i = 0; i < 100 && !logged(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(logged()).toBe(true);
   const next = await invoke(p, 'raiser', { action: 'count' });
   expect(next.cold).toBe(false);
   expect(payload(next).calls).toBe(2);
