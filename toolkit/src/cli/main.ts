@@ -8,10 +8,10 @@ import { TaskTokenError, parseTaskToken } from 'cdk-unum/lib/protocol/callback';
 import type { CallbackOutcome, SessionDescription } from '../client';
 import type { ImportIO } from './import';
 import { readWorkflowGraph } from '../graph/read';
-import { LocalApp, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
+import { LocalApp, LocalWorkflow, UsageError, appFromCdkJson, loadAssembly, selectWorkflow, synthesize } from '../local/assembly';
 import { faultSteps, validateFaults } from '../local/chaos';
 import { formatDelivered, readDeliveredMessages } from '../local/destinations-endpoint';
-import type { SessionReport } from '../local/engine';
+import type { Progress, SessionReport } from '../local/engine';
 import { formatReport, formatSession } from '../local/report';
 import { LogBook } from '../local/run-logs';
 import { screenRows, styleFor } from '../local/terminal-style';
@@ -376,20 +376,22 @@ function printReport(report: SessionReport, values: Values, io: CliIO, logs: Log
   }
 }
 
-/** `unum redrive`: a FAILED or TIMED_OUT session of the data directory, restarted in the engine from its failed instances. */
-async function redrive(args: string[], values: Values, io: CliIO): Promise<number> {
-  const [session] = args;
-  if (session === undefined) throw new UsageError('usage: unum redrive <session> [--app "<command>" | --assembly <cdk.out>] [--data-dir <dir>]');
+/**
+ * Runs a session of the data directory on in the engine (`unum redrive`, `unum callback`): synthesizes or reads the
+ * assembly, starts the engine, runs `step` with a progress display and prints the report; `refused` tells the
+ * step's errors that mean "this cannot be done" (exit 2, their message) from failures.
+ */
+async function continueInEngine(values: Values, io: CliIO, dataDir: string, defaultWorkflow: string | undefined,
+  step: (engine: import('../local/engine').LocalEngine, workflow: LocalWorkflow, options: { onProgress: (p: Progress) => void; timeoutMs?: number }) => Promise<SessionReport>,
+  refused: (e: unknown) => boolean): Promise<SessionReport | number> {
   const cwd = io.cwd ?? process.cwd();
-  const dataDir = dataDirFor(values, io);
-  const recorded = readState(dataDir).sessions.find((s) => s.session === session)?.workflow;
   const progressOn = !values.quiet;
   const timeout = optionalNumber(values.timeout, '--timeout');
   const { app, cleanup } = await obtainAssembly(values, cwd, dataDir, io, progressOn);
   const logs = new LogBook();
   let engine: import('../local/engine').LocalEngine | undefined;
   try {
-    const workflow = selectWorkflow(app, values.workflow ?? recorded);
+    const workflow = selectWorkflow(app, values.workflow ?? defaultWorkflow);
     engine = await engineModule().LocalEngine.start({
       app,
       dataDir,
@@ -403,24 +405,36 @@ async function redrive(args: string[], values: Values, io: CliIO): Promise<numbe
     const progress = progressDisplay(io.stderr, progressOn, styleFor(io.stderr));
     let report: SessionReport;
     try {
-      const timeoutMs = timeout === undefined ? undefined : timeout * 1000;
-      report = await engine.redrive({ workflow, session, onProgress: progress.update, timeoutMs });
+      report = await step(engine, workflow, { onProgress: progress.update, timeoutMs: timeout === undefined ? undefined : timeout * 1000 });
     } catch (e) {
-      if ((e as Error).name !== 'Unum.RedriveRefused') throw e;
+      if (!refused(e)) throw e;
       io.stderr.write(`unum: ${(e as Error).message}\n`);
       return 2;
     } finally {
       progress.done();
     }
     if (progressOn && report.redrive) {
-      io.stderr.write(`unum: redrive ${report.redrive.redriveCount} of ${session} re-invoked ${report.redrive.instances.length} instance(s)\n`);
+      io.stderr.write(`unum: redrive ${report.redrive.redriveCount} of ${report.session} re-invoked ${report.redrive.instances.length} instance(s)\n`);
     }
     printReport(report, values, io, logs);
-    return report.status === 'SUCCEEDED' ? 0 : 1;
+    return report;
   } finally {
     await engine?.stop();
     cleanup();
   }
+}
+
+/** `unum redrive`: a FAILED or TIMED_OUT session of the data directory, restarted in the engine from its failed instances. */
+async function redrive(args: string[], values: Values, io: CliIO): Promise<number> {
+  const [session] = args;
+  if (session === undefined) throw new UsageError('usage: unum redrive <session> [--app "<command>" | --assembly <cdk.out>] [--data-dir <dir>]');
+  const dataDir = dataDirFor(values, io);
+  const recorded = readState(dataDir).sessions.find((s) => s.session === session)?.workflow;
+  const report = await continueInEngine(values, io, dataDir, recorded,
+    (engine, workflow, options) => engine.redrive({ workflow, session, ...options }),
+    (e) => (e as Error).name === 'Unum.RedriveRefused');
+  if (typeof report === 'number') return report;
+  return report.status === 'SUCCEEDED' ? 0 : 1;
 }
 
 /** `unum callback`: answers a task token of a session of the data directory, and runs the session on in the engine. */
@@ -443,42 +457,11 @@ async function callback(args: string[], values: Values, io: CliIO): Promise<numb
     io.stderr.write(`unum: ${(e as Error).message}\n`);
     return 2;
   }
-  const dataDir = dataDirFor(values, io);
-  const progressOn = !values.quiet;
-  const timeout = optionalNumber(values.timeout, '--timeout');
-  const { app, cleanup } = await obtainAssembly(values, cwd, dataDir, io, progressOn);
-  const logs = new LogBook();
-  let engine: import('../local/engine').LocalEngine | undefined;
-  try {
-    const workflow = selectWorkflow(app, values.workflow ?? binding.workflow);
-    engine = await engineModule().LocalEngine.start({
-      app,
-      dataDir,
-      concurrency: optionalInteger(values.concurrency, '--concurrency', 1),
-      java: values.java,
-      onLog: (fn, line) => {
-        logs.add(fn, line);
-        if (values.verbose) io.stderr.write(`[${fn}] ${line}\n`);
-      },
-    });
-    const progress = progressDisplay(io.stderr, progressOn, styleFor(io.stderr));
-    let report: SessionReport;
-    try {
-      const timeoutMs = timeout === undefined ? undefined : timeout * 1000;
-      report = await engine.callback({ workflow, token, outcome, onProgress: progress.update, timeoutMs });
-    } catch (e) {
-      if (!(e instanceof TaskTokenError)) throw e;
-      io.stderr.write(`unum: ${e.message}\n`);
-      return 2;
-    } finally {
-      progress.done();
-    }
-    printReport(report, values, io, logs);
-    return report.status === 'SUCCEEDED' || (report.status === 'RUNNING' && report.timedOut !== true) ? 0 : 1;
-  } finally {
-    await engine?.stop();
-    cleanup();
-  }
+  const report = await continueInEngine(values, io, dataDirFor(values, io), binding.workflow,
+    (engine, workflow, options) => engine.callback({ workflow, token, outcome, ...options }),
+    (e) => e instanceof TaskTokenError);
+  if (typeof report === 'number') return report;
+  return report.status === 'SUCCEEDED' || (report.status === 'RUNNING' && report.timedOut !== true) ? 0 : 1;
 }
 
 /** `unum simulate`: the options are checked before the app is synthesized. */
