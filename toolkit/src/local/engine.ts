@@ -708,12 +708,13 @@ export class LocalEngine implements Invoker {
       const ordinal = tracker.starts.get(instance) ?? 0;
       tracker.starts.set(instance, ordinal + 1);
       if (request.invocationType === 'Event') crashAt = tracker.chaos.crash(instance, ordinal, fn.maxRetryAttempts - request.attempt);
+      const retried = attemptOf(request.payload) > 0;
       record = {
         functionName: fn.functionName,
         instance,
         attempt: request.attempt,
         duplicate: request.duplicate === true,
-        reinvoked: attemptOf(request.payload) > 0,
+        reinvoked: retried,
         startedAt: this.clock.now(),
         crashAt,
       };
@@ -730,7 +731,7 @@ export class LocalEngine implements Invoker {
         memoryMb: fn.memorySize,
         ...(record.duplicate ? { duplicate: true as const } : {}),
         ...(reinvocation(request.payload) ? { reinvoked: true as const } : {}),
-        ...(attemptOf(request.payload) > 0 ? { retry: true as const } : {}),
+        ...(retried ? { retry: true as const } : {}),
         ...(crashAt !== undefined ? { crashAt } : {}),
         input: envelopeInput(request.payload),
       });
