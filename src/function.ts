@@ -197,6 +197,10 @@ export class UnumFunction extends State implements INextable {
   public get _callbackTimeoutSeconds(): number | undefined {
     return this.callbackLimits.timeoutSeconds;
   }
+  /** A callback node's heartbeat in seconds. @internal */
+  public get _callbackHeartbeatSeconds(): number | undefined {
+    return this.callbackLimits.heartbeatSeconds;
+  }
 
   constructor(scope: Construct, id: string, props: UnumFunctionProps) {
     super(scope, id);

@@ -36,7 +36,8 @@ const LAMBDA_INVOKE = /^arn:aws[a-zA-Z-]*:states:::lambda:invoke(\.[A-Za-z]+)?$/
 
 /** Fields each state type may carry that the translation handles (anything else is reported). */
 const KNOWN: Record<string, string[]> = {
-  Task: ['Type', 'Comment', 'Resource', 'Next', 'End', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'Retry', 'Catch', 'TimeoutSeconds', 'QueryLanguage'],
+  Task: ['Type', 'Comment', 'Resource', 'Next', 'End', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'Retry', 'Catch', 'TimeoutSeconds',
+    'HeartbeatSeconds', 'QueryLanguage'],
   Pass: ['Type', 'Comment', 'Next', 'End', 'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'Result', 'QueryLanguage'],
   Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', 'QueryLanguage'],
   Choice: ['Type', 'Comment', 'Choices', 'Default', 'QueryLanguage'],
@@ -73,13 +74,12 @@ const WHY_JSONATA: Record<string, string> = {
 };
 const HEARTBEAT_WHY = 'task heartbeats are sent by activity workers and callback (.waitForTaskToken) tasks, and a Lambda function '
   + 'sends none; remove it, and bound the task with TimeoutSeconds (it becomes the function\'s timeout)';
+const HEARTBEAT_PATH_WHY = 'a callback task\'s heartbeat is fixed at synth: use HeartbeatSeconds';
 
 /** Why a field cannot be kept, for the ones users meet most. */
 const WHY: Record<string, string> = {
-  // Heartbeats come from activity workers and callback tasks (SendTaskHeartbeat with a task token); what Step Functions
-  // does with one on a synchronous Lambda task is not documented, so it is refused rather than guessed.
   HeartbeatSeconds: HEARTBEAT_WHY,
-  HeartbeatSecondsPath: HEARTBEAT_WHY,
+  HeartbeatSecondsPath: HEARTBEAT_PATH_WHY,
   TimeoutSecondsPath: 'the timeout of an UnumFunction is fixed at synth',
   Credentials: 'each UnumFunction runs with its own role; cross-account task credentials are not supported',
   ItemReader: 'distributed maps (ItemReader) read items from S3; cdk-unum maps over an array in the previous output',
@@ -534,6 +534,12 @@ class AslTranslator {
       this.reject(name, `resource ${resource} is not a Lambda function: service integrations other than lambda:invoke are not supported; call the service from an UnumFunction`);
       return;
     }
+    if (state.HeartbeatSeconds !== undefined && !callback) {
+      // Heartbeats come from activity workers and callback tasks (SendTaskHeartbeat with a task token); what Step Functions
+      // does with one on a synchronous Lambda task is not documented, so it is refused rather than guessed.
+      this.reject(name, `Task field HeartbeatSeconds cannot be translated on a task that waits for no callback: ${HEARTBEAT_WHY}`);
+      return;
+    }
     const dataFlow: PlanDataFlow = defined({ inputPath, parameters, resultSelector, resultPath, outputPath, payloadResponseOnly });
     this.states.push({
       kind: 'task',
@@ -544,6 +550,7 @@ class AslTranslator {
         timeoutSeconds: callback ? undefined : state.TimeoutSeconds,
         callback: callback || undefined,
         taskTimeoutSeconds: callback ? state.TimeoutSeconds : undefined,
+        heartbeatSeconds: callback ? state.HeartbeatSeconds : undefined,
         retry: state.Retry ? this.retriers(name, state.Retry as Json[]) : undefined,
         catch: state.Catch ? (state.Catch as Json[]).map((c, i) => this.catcher(name, c, i)) : undefined,
         next: this.next(state),

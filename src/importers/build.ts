@@ -58,6 +58,9 @@ export function buildPlan(scope: Construct, plan: Plan, functions: Readonly<Reco
     if (s.taskTimeoutSeconds !== undefined && fn._callbackTimeoutSeconds !== s.taskTimeoutSeconds) {
       problems.push(`${label(s)} has TimeoutSeconds ${s.taskTimeoutSeconds} for its callback, but UnumFunction '${fn.id}' does not: create it with taskTimeout: Duration.seconds(${s.taskTimeoutSeconds})`);
     }
+    if (s.heartbeatSeconds !== undefined && fn._callbackHeartbeatSeconds !== s.heartbeatSeconds) {
+      problems.push(`${label(s)} has HeartbeatSeconds ${s.heartbeatSeconds}, but UnumFunction '${fn.id}' does not: create it with heartbeat: Duration.seconds(${s.heartbeatSeconds})`);
+    }
     if (s.dataFlow) fn.configureDataFlow(s.dataFlow);
     for (const r of s.retry ?? []) fn.addRetry(retryProps(r));
     states.set(s.id, fn);

@@ -105,6 +105,10 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
         cdkImports.add('Duration');
         props.push(`taskTimeout: Duration.seconds(${t.taskTimeoutSeconds})`);
       }
+      if (t.heartbeatSeconds !== undefined) {
+        cdkImports.add('Duration');
+        props.push(`heartbeat: Duration.seconds(${t.heartbeatSeconds})`);
+      }
     }
     for (const [key, value] of Object.entries(t.dataFlow ?? {})) props.push(`${key}: ${dataFlowValue(key, value, imports)}`);
     say(`const ${ref(t.id)} = new UnumFunction(this, ${str(t.id)}, ${object(props)});`);

@@ -75,6 +75,8 @@ export interface PlanTask extends PlanBase {
   readonly callback?: boolean;
   /** A callback task's TimeoutSeconds: its taskTimeout (its function's own timeout is not this). */
   readonly taskTimeoutSeconds?: number;
+  /** A callback task's HeartbeatSeconds: its heartbeat. */
+  readonly heartbeatSeconds?: number;
   readonly retry?: readonly PlanRetry[];
   readonly catch?: readonly PlanCatch[];
   readonly next?: string;

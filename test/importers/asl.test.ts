@@ -512,4 +512,44 @@ describe('lambda:invoke.waitForTaskToken', () => {
     expect(() => build()).toThrow(/state 'Approve' waits for a task token \(\.waitForTaskToken\), but UnumFunction 'Ask' does not: create it with integrationPattern: sfn\.IntegrationPattern\.WAIT_FOR_TASK_TOKEN/);
     expect(() => build(sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN)).not.toThrow();
   });
+
+  test('HeartbeatSeconds and TimeoutSeconds become the heartbeat and taskTimeout of the callback, in the plan, the code and the check', () => {
+    const withLimits = JSON.stringify({
+      StartAt: 'Approve',
+      States: {
+        Approve: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          HeartbeatSeconds: 3600,
+          TimeoutSeconds: 86400,
+          End: true,
+          Parameters: { FunctionName: 'ask', Payload: { 'token.$': '$$.Task.Token' } },
+        },
+      },
+    });
+    const task = translateStatesLanguage(withLimits).states.find((s): s is PlanTask => s.kind === 'task' && s.id === 'Approve')!;
+    expect(task).toMatchObject({ callback: true, heartbeatSeconds: 3600, taskTimeoutSeconds: 86400 });
+    expect(task.timeoutSeconds).toBeUndefined();
+    const code = generateTypeScript(translateStatesLanguage(withLimits)).code;
+    expect(code).toContain('heartbeat: Duration.seconds(3600)');
+    expect(code).toContain('taskTimeout: Duration.seconds(86400)');
+    const build = (heartbeat?: Duration) => {
+      const stack = new Stack(new App(), 'S');
+      const ask = new UnumFunction(stack, 'Ask', {
+        code: lambda.Code.fromInline('exports.h = async (x) => x;'),
+        handler: 'index.h',
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        taskTimeout: Duration.days(1),
+        heartbeat,
+      });
+      return WorkflowDefinition.fromStatesLanguage(stack, 'Definition', withLimits, { functions: { ask } });
+    };
+    expect(() => build()).toThrow(/state 'Approve' has HeartbeatSeconds 3600, but UnumFunction 'Ask' does not: create it with heartbeat: Duration\.seconds\(3600\)/);
+    expect(() => build(Duration.hours(1))).not.toThrow();
+  });
+
+  test('HeartbeatSeconds on a task that waits for no callback is refused, naming the state', () => {
+    const sync = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', HeartbeatSeconds: 60, Parameters: { 'FunctionName': 'f', 'Payload.$': '$' }, End: true } } });
+    expect(() => translateStatesLanguage(sync)).toThrow(/state 'A': Task field HeartbeatSeconds cannot be translated on a task that waits for no callback/);
+  });
 });
