@@ -68,6 +68,13 @@ export interface EngineOptions {
    */
   readonly skipTime?: boolean;
   /**
+   * A session parked at a callback (waiting for a task token) is reported as soon as nothing else runs: the checks
+   * that fail it at its heartbeat or taskTimeout are held until expireCallbacks() (the test runner's mode, where
+   * the test answers the token; with skipTime they would otherwise fire at once).
+   * @default false
+   */
+  readonly holdCallbackChecks?: boolean;
+  /**
    * Replace nodes' user code (by node name) with functions of this process. Such a node runs in this process
    * whatever `inProcess` says (a function cannot cross into a sandbox process); the runtime around it is the same.
    */
@@ -453,6 +460,7 @@ export class LocalEngine implements Invoker {
       invoke: (arn, input) => this.endpoint.enqueue(arn, input),
       lambdaIdle: () => this.endpoint.idle(),
       groupExists: (group) => groups.has(group),
+      holdCallbackChecks: this.options.holdCallbackChecks,
     });
     this.lambda = new LambdaClient({
       region: REGION, credentials: CREDENTIALS, endpoint: this.endpoint.url, maxAttempts: 3, customUserAgent: ENGINE_USER_AGENT,
@@ -565,6 +573,27 @@ export class LocalEngine implements Invoker {
       const callback = o.kind === 'success' ? await client.sendTaskSuccess(options.token, o.output) : await client.sendTaskFailure(options.token, o.error, o.cause);
       return { callback };
     });
+  }
+
+  /** Sends a heartbeat for a parked task (UnumClient.sendTaskHeartbeat): nothing runs, its heartbeat limit starts again. */
+  async heartbeat(workflow: string | LocalWorkflow, token: string): Promise<CallbackResult> {
+    const selected = typeof workflow === 'object' ? workflow : selectWorkflow(this.app, workflow);
+    return this.client(selected).sendTaskHeartbeat(token);
+  }
+
+  /**
+   * Lets the held callback checks (EngineOptions.holdCallbackChecks) fire, at once with skipTime, and reports the
+   * session when it ends again or parks at its next callback; checks created from then on are held again.
+   */
+  async expireCallbacks(options: Omit<RunOptions, 'input'> & { readonly session: string }): Promise<SessionReport> {
+    try {
+      return await this.drive({ ...options, input: undefined }, async () => {
+        this.scheduler.releaseCallbackChecks();
+        return {};
+      });
+    } finally {
+      if (this.options.holdCallbackChecks === true) this.scheduler.holdCallbackChecks();
+    }
   }
 
   private async drive(options: RunOptions,

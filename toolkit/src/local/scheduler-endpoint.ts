@@ -24,6 +24,12 @@ export interface SchedulerEndpointOptions {
   readonly lambdaIdle: () => Promise<void>;
   /** The schedule groups that exist (the app's); others are refused as AWS does. Default: all exist. */
   readonly groupExists?: (group: string) => boolean;
+  /**
+   * Callback checks (the schedules that fail a parked task at its heartbeat or taskTimeout) are held: neither fired
+   * nor counted as pending until releaseCallbackChecks(), so a test answers a parked task before its limit passes.
+   * Default: not held.
+   */
+  readonly holdCallbackChecks?: boolean;
   readonly port?: number;
 }
 
@@ -37,6 +43,8 @@ export interface LocalSchedule {
   readonly target: { readonly Arn: string; readonly RoleArn: string; readonly Input?: string };
   readonly actionAfterCompletion: string;
   readonly createdAt: number;
+  /** It re-invokes a parked callback task (its Input is a resume envelope marked `callback`) to check its limit. */
+  readonly callbackCheck: boolean;
   /** Epoch ms (on the engine's clock) it fired; undefined while it waits. */
   firedAt?: number;
 }
@@ -65,8 +73,12 @@ export class SchedulerEndpoint {
   private waiters: Array<() => void> = [];
   private forwarding = false;
   private stopped = false;
+  private holding: boolean;
+  /** Held callback checks whose time came on the real clock: fired on release. */
+  private readonly deferred = new Set<LocalSchedule>();
 
   private constructor(private readonly options: SchedulerEndpointOptions) {
+    this.holding = options.holdCallbackChecks === true;
     this.server = createServer((req, res) => {
       this.route(req, res).catch((e) => error(res, 500, 'InternalServerException', String(e)));
     });
@@ -76,9 +88,28 @@ export class SchedulerEndpoint {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Schedules that have not fired yet. */
+  /** Schedules that have not fired yet, but held callback checks. */
   get pending(): number {
-    return [...this.schedules.values()].filter((s) => s.firedAt === undefined).length;
+    return this.waiting().length;
+  }
+
+  /** Fires the held callback checks when their time comes (at once on a simulated clock), and holds no more. */
+  releaseCallbackChecks(): void {
+    this.holding = false;
+    const due = [...this.deferred];
+    this.deferred.clear();
+    due.forEach((s) => this.fire(s));
+    if (this.options.clock instanceof SkipClock) void this.fastForward();
+    this.notify();
+  }
+
+  /** Holds callback checks again (see SchedulerEndpointOptions.holdCallbackChecks). */
+  holdCallbackChecks(): void {
+    this.holding = true;
+  }
+
+  private waiting(): LocalSchedule[] {
+    return [...this.schedules.values()].filter((s) => s.firedAt === undefined && !(this.holding && s.callbackCheck));
   }
 
   /** Resolves at the next change: a schedule fired or was deleted. */
@@ -157,6 +188,7 @@ export class SchedulerEndpoint {
       target: { Arn: target.Arn, RoleArn: target.RoleArn, ...(target.Input !== undefined ? { Input: target.Input } : {}) },
       actionAfterCompletion: String(input.ActionAfterCompletion ?? 'NONE'),
       createdAt: this.options.clock.now(),
+      callbackCheck: isCallbackCheck(target.Input),
     };
     this.schedules.set(key, schedule);
     this.history.push(schedule);
@@ -179,7 +211,7 @@ export class SchedulerEndpoint {
     try {
       while (!this.stopped) {
         await this.options.lambdaIdle();
-        const next = [...this.schedules.values()].filter((s) => s.firedAt === undefined).sort((a, b) => a.at - b.at)[0];
+        const next = this.waiting().sort((a, b) => a.at - b.at)[0];
         if (next === undefined || this.stopped) return;
         await this.options.clock.sleep(next.at - this.options.clock.now());
         this.fire(next);
@@ -193,6 +225,10 @@ export class SchedulerEndpoint {
 
   private fire(schedule: LocalSchedule): void {
     if (this.stopped || !this.schedules.has(`${schedule.group}/${schedule.name}`)) return;
+    if (this.holding && schedule.callbackCheck) {
+      this.deferred.add(schedule);
+      return;
+    }
     schedule.firedAt = this.options.clock.now();
     this.options.invoke(schedule.target.Arn, schedule.target.Input ?? '{}');
     if (schedule.actionAfterCompletion === 'DELETE') this.delete(schedule);
@@ -201,6 +237,7 @@ export class SchedulerEndpoint {
 
   private delete(schedule: LocalSchedule): void {
     const key = `${schedule.group}/${schedule.name}`;
+    this.deferred.delete(schedule);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.schedules.delete(key);
@@ -211,6 +248,14 @@ export class SchedulerEndpoint {
     const waiters = this.waiters;
     this.waiters = [];
     waiters.forEach((w) => w());
+  }
+}
+
+function isCallbackCheck(input: string | undefined): boolean {
+  try {
+    return JSON.parse(input ?? '{}')?.callback === true;
+  } catch {
+    return false;
   }
 }
 

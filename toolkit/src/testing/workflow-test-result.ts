@@ -66,6 +66,18 @@ export interface InvocationResult {
   readonly error?: { readonly errorType: string; readonly errorMessage: string };
 }
 
+/** A task parked at a callback (WAIT_FOR_TASK_TOKEN): answer its token with runner.sendTaskSuccess/Failure. */
+export interface ParkedTask {
+  readonly node: string;
+  readonly instance: string;
+  /** The innermost fan-out index (0 outside fan-outs). */
+  readonly index: number;
+  /** The Retry attempt that waits (each attempt has its own token). */
+  readonly attempt: number;
+  /** The task token the node's code was handed (`$$.Task.Token`). */
+  readonly token: string;
+}
+
 /** A line a function wrote (its logs and metrics). */
 export interface FunctionLogLine {
   readonly functionName: string;
@@ -80,6 +92,8 @@ export interface WorkflowTestResultProps {
   readonly invocations: readonly InvocationResult[];
   readonly logs: readonly FunctionLogLine[];
   readonly mode: string;
+  /** Tasks waiting for a task token when the result was read. @default - none */
+  readonly parked?: readonly ParkedTask[];
 }
 
 export class WorkflowTestResult {
@@ -87,8 +101,10 @@ export class WorkflowTestResult {
   readonly session: string;
   /** The mode the session ran in (fast or faithful). */
   readonly mode: string;
-  /** SUCCEEDED, FAILED, TIMED_OUT, or RUNNING when it did not end. */
+  /** SUCCEEDED, FAILED, TIMED_OUT, or RUNNING when it did not end (see parked for the tasks it waits for). */
   readonly status: string;
+  /** Every task waiting for its task token (the session is RUNNING with nothing else to do), in instance order. */
+  readonly parked: readonly ParkedTask[];
   /** The session's output (SUCCEEDED only). */
   readonly output?: unknown;
   /** The failure that ended the session. */
@@ -121,6 +137,22 @@ export class WorkflowTestResult {
     this.store = r.store;
     this.onFailure = r.onFailure;
     this.logs = props.logs;
+    this.parked = props.parked ?? [];
+  }
+
+  /**
+   * The task token a parked node waits for: the one at this fan-out index, or the only one. Throws naming the
+   * parked nodes when there is no such task (the session ended, or parks elsewhere).
+   */
+  taskToken(node: string, index?: number): string {
+    const found = this.parked.filter((p) => p.node === node && (index === undefined || p.index === index));
+    if (found.length === 1) return found[0].token;
+    const parked = this.parked.map((p) => p.instance).join(', ') || 'none';
+    if (found.length === 0) {
+      throw new Error(`node '${node}' does not wait for a task token${index === undefined ? '' : ` at index ${index}`} in session ${this.session} `
+        + `(status ${this.status}; parked: ${parked})`);
+    }
+    throw new Error(`node '${node}' has ${found.length} parked tasks (${parked}): pass the fan-out index`);
   }
 
   /** The instances of one node, by fan-out index (throws naming the nodes that ran when it has none). */

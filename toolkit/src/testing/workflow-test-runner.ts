@@ -1,10 +1,12 @@
 import { randomUUID } from 'crypto';
-import { NODE_METRICS, checkpointItemKey, instanceKey, looksLikeEnvelope } from 'cdk-unum/lib/protocol';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { NODE_METRICS, callbackItemKey, checkpointItemKey, instanceKey, looksLikeEnvelope } from 'cdk-unum/lib/protocol';
+import { CALLBACK_ATTR, CALLBACK_STATE, encodeTaskToken, parseTaskToken } from 'cdk-unum/lib/protocol/callback';
 import { TestServerEndpoints, sharedTestServers, startTestServers } from './test-servers';
-import { InstanceError, InstanceFrame, InstanceResult, InvocationResult, FunctionLogLine, WorkflowTestResult } from './workflow-test-result';
+import { InstanceError, InstanceFrame, InstanceResult, InvocationResult, FunctionLogLine, ParkedTask, WorkflowTestResult } from './workflow-test-result';
 import { LocalApp, LocalWorkflow, UsageError, loadAssembly, selectWorkflow } from '../local/assembly';
 import type { FaultOptions } from '../local/chaos';
-import { EngineInvocation, LocalEngine } from '../local/engine';
+import { EngineInvocation, LocalEngine, SessionReport } from '../local/engine';
 import type { UserHandler } from '../local/in-process';
 import type { LocalServer } from '../local/servers';
 
@@ -111,6 +113,12 @@ export interface RunWorkflowOptions {
   readonly session?: string;
 }
 
+/** How long to wait for a session to go on, after a callback or its limits. */
+export interface ContinueWorkflowOptions {
+  /** Stop waiting after this long; the result is then RUNNING. @default 60 000 */
+  readonly timeoutMs?: number;
+}
+
 export class WorkflowTestRunner {
   /** Loads the app, connects to (or starts) the servers and starts the engine in the chosen mode. */
   static async start(props: WorkflowTestRunnerProps): Promise<WorkflowTestRunner> {
@@ -133,6 +141,7 @@ export class WorkflowTestRunner {
         python: props.python,
         timeoutScale: props.timeoutScale,
         skipTime: props.skipTime,
+        holdCallbackChecks: true,
         concurrency: props.concurrency ?? (mode === WorkflowTestMode.FAST ? FAST_CONCURRENCY : undefined),
         inProcess: mode === WorkflowTestMode.FAST,
         overrides: props.overrides === undefined ? undefined : new Map(Object.entries(props.overrides)),
@@ -162,19 +171,65 @@ export class WorkflowTestRunner {
     return this.engine;
   }
 
-  /** Runs one session to its end (every invocation drained) and reads back what each instance did. */
+  /**
+   * Runs one session until it ends (every invocation drained) or parks at callbacks (result.parked), and reads back
+   * what each instance did. A parked task's heartbeat and taskTimeout do not pass until expireCallbacks().
+   */
   async run(options: RunWorkflowOptions = {}): Promise<WorkflowTestResult> {
-    const engine = this.localEngine;
     const workflow = selectWorkflow(this.app, options.workflow ?? this.props.workflow);
-    this.invocations = [];
-    this.logs = [];
-    const report = await engine.run({
+    return this.drive(workflow, () => this.localEngine.run({
       workflow,
       input: options.input ?? null,
       session: options.session ?? randomUUID(),
       faults: options.faults,
       timeoutMs: options.timeoutMs ?? 60_000,
-    });
+    }));
+  }
+
+  /**
+   * Answers a parked task's token with its output (UnumClient.sendTaskSuccess) and runs its session on until it
+   * ends or parks again. The result's invocations and store requests are those since the answer; its instances
+   * are the whole session's. Throws TaskTokenError, changing nothing, for a token that is refused.
+   */
+  async sendTaskSuccess(token: string, output: unknown, options: ContinueWorkflowOptions = {}): Promise<WorkflowTestResult> {
+    return this.answer(token, { kind: 'success', output }, options);
+  }
+
+  /** Fails a parked task with `error` (default States.TaskFailed) and `cause`, which its Retry and Catch see; then as sendTaskSuccess. */
+  async sendTaskFailure(token: string, error?: string, cause?: string, options: ContinueWorkflowOptions = {}): Promise<WorkflowTestResult> {
+    return this.answer(token, { kind: 'failure', error, cause }, options);
+  }
+
+  /** A heartbeat for a parked task: its heartbeat limit starts again from now (on the simulated clock with skipTime). Nothing runs. */
+  async sendTaskHeartbeat(token: string): Promise<void> {
+    await this.localEngine.heartbeat(this.workflowOfToken(token), token);
+  }
+
+  /**
+   * Lets the limits of a session's parked tasks pass (at once with skipTime, else when they come): a task whose
+   * heartbeat or taskTimeout runs out fails with States.HeartbeatTimeout or States.Timeout, and its Retry and Catch
+   * apply. Runs the session on until it ends or parks again.
+   */
+  async expireCallbacks(session: string, options: ContinueWorkflowOptions & { readonly workflow?: string } = {}): Promise<WorkflowTestResult> {
+    const workflow = selectWorkflow(this.app, options.workflow ?? this.props.workflow);
+    return this.drive(workflow, () => this.localEngine.expireCallbacks({ workflow, session, timeoutMs: options.timeoutMs ?? 60_000 }));
+  }
+
+  private async answer(token: string, outcome: Parameters<LocalEngine['callback']>[0]['outcome'], options: ContinueWorkflowOptions): Promise<WorkflowTestResult> {
+    const workflow = this.workflowOfToken(token);
+    return this.drive(workflow, () => this.localEngine.callback({ workflow, token, outcome, timeoutMs: options.timeoutMs ?? 60_000 }));
+  }
+
+  /** The app's workflow a token names (a malformed token is refused by the client with TaskTokenError). */
+  private workflowOfToken(token: string): LocalWorkflow {
+    const name = tokenWorkflow(token);
+    return this.app.workflows.find((w) => w.name === name) ?? selectWorkflow(this.app, this.props.workflow);
+  }
+
+  private async drive(workflow: LocalWorkflow, step: () => Promise<SessionReport>): Promise<WorkflowTestResult> {
+    this.invocations = [];
+    this.logs = [];
+    const report = await step();
     const invocations = this.invocations;
     const logs = this.logs;
     const instances = await this.instances(workflow, report, invocations, logs);
@@ -194,7 +249,44 @@ export class WorkflowTestRunner {
       } satisfies InvocationResult)),
       logs,
       mode: this.mode,
+      parked: report.status === 'RUNNING' ? await this.parked(workflow, report.session) : [],
     });
+  }
+
+  /** The session's callback items still WAITING, with the token each was handed. */
+  private async parked(workflow: LocalWorkflow, session: string): Promise<ParkedTask[]> {
+    const store = this.localEngine.client(workflow).store;
+    const ref = { workflow: workflow.name, session };
+    // Every instance's callback has its own partition under this prefix; a test table is small enough to scan.
+    const prefix = callbackItemKey(ref, '', 0).pk;
+    const items: Array<Record<string, any>> = [];
+    let start: Record<string, any> | undefined;
+    do {
+      const page = await store.dynamodb.send(new ScanCommand({
+        TableName: store.table,
+        ConsistentRead: true,
+        FilterExpression: 'begins_with(pk, :p) AND #st = :waiting',
+        ExpressionAttributeNames: { '#st': CALLBACK_ATTR.STATE },
+        ExpressionAttributeValues: { ':p': { S: prefix }, ':waiting': { S: CALLBACK_STATE.WAITING } },
+        ExclusiveStartKey: start,
+      }));
+      items.push(...page.Items ?? []);
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    const tasks = await Promise.all(items.map(async (item): Promise<ParkedTask> => {
+      const instance = String(item.pk.S).slice(prefix.length);
+      const envelope = await store.decodeValue(ref, item, CALLBACK_ATTR.ENVELOPE_PREFIX) as Record<string, any>;
+      const attempt = Number(envelope.attempt ?? 0);
+      const frames = framesOf(envelope.frames);
+      return {
+        node: String(envelope.node),
+        instance,
+        index: frames.length === 0 ? 0 : frames[frames.length - 1].index,
+        attempt,
+        token: encodeTaskToken({ ...ref, instance, attempt }, String(item[CALLBACK_ATTR.SECRET].S)),
+      };
+    }));
+    return tasks.sort((a, b) => a.instance.localeCompare(b.instance, 'en', { numeric: true }) || a.attempt - b.attempt);
   }
 
   /** Stops the engine, and the servers when the runner started them. */
@@ -306,6 +398,14 @@ function siblingFrames(instance: string, node: string, envelopes: ReadonlyMap<st
     }
   }
   return [];
+}
+
+function tokenWorkflow(token: string): string | undefined {
+  try {
+    return parseTaskToken(token).binding.workflow;
+  } catch {
+    return undefined;
+  }
 }
 
 function safeJson(text: string): unknown {
