@@ -117,6 +117,7 @@ Simulate options (and --app, --assembly, --workflow, --input as for run; every w
   --profile <file.json>  service times per operation and per function over the defaults (README: The workflow simulator)
   --seed <n>             seed of the arrivals, failures and choice draws (default 1): the same seed gives the same output
   --json                 print the figures as JSON
+  --report <file.html>   also write a page with the figures and plots: latency CDF, concurrency, instances and cold starts over time
 
 Graph options (and --app, --assembly, --workflow as for run):
   --format <format>      mermaid (default), svg (a standalone picture) or dot (Graphviz)
@@ -474,6 +475,7 @@ async function simulate(values: Values, io: CliIO): Promise<number> {
     obtainApp: () => obtainAssembly({ ...values, 'data-dir': undefined }, cwd, undefined, io, !values.quiet && !values.json),
     input: () => readInput(values.input, cwd, io),
     stdout: io.stdout,
+    stderr: io.stderr,
   });
 }
 

@@ -1,8 +1,10 @@
+import { writeFileSync } from 'fs';
 import { resolve } from 'path';
 import { LocalApp, UsageError } from '../local/assembly';
 import { DEFAULT_PROFILE, loadProfile } from '../simulate/profile';
 import { simWorkflow } from '../simulate/workflow-config';
 import { ArrivalProcess, runWorkflow, WorkflowRunOptions } from '../simulate/workflow-run';
+import { reportBinSeconds, simulationReportHtml, workflowPlots, WorkflowPlots } from '../simulate/simulation-report';
 import { formatSummary, summarize, WorkflowSummary } from '../simulate/workflow-summary';
 
 /** The options of `unum simulate` as parsed by main.ts (strings, as parseArgs gives them). */
@@ -16,6 +18,8 @@ export interface SimulateValues {
   readonly profile?: string;
   readonly seed?: string;
   readonly json?: boolean;
+  /** Write the HTML report (figures and plots) to this file. */
+  readonly report?: string;
 }
 
 /** What main.ts lends: the assembly (same options as `unum run`) and the input (same forms as `unum run --input`). */
@@ -24,6 +28,8 @@ export interface SimulateDeps {
   readonly obtainApp: () => Promise<{ app: LocalApp; cleanup: () => void }>;
   readonly input: () => Promise<unknown>;
   readonly stdout: { write(chunk: string): unknown };
+  /** Where the "report written" line goes (stdout stays the figures, JSON with --json). */
+  readonly stderr?: { write(chunk: string): unknown };
 }
 
 function positive(value: string | undefined, flag: string, integer: boolean): number | undefined {
@@ -51,7 +57,9 @@ export function simulateOptions(values: SimulateValues): Omit<WorkflowRunOptions
   const seedValue = values.seed ?? '1';
   const seed = Number(seedValue);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number >= 0 (got ${JSON.stringify(seedValue)})`);
-  return { rate, arrivals: arrivals as ArrivalProcess, sessions: duration === undefined ? sessions ?? 100 : undefined, duration, seed };
+  if (values.report !== undefined && !/\.html?$/i.test(values.report)) throw new UsageError(`--report writes an HTML page: give a file ending in .html (got ${JSON.stringify(values.report)})`);
+  const chosen = { rate, arrivals: arrivals as ArrivalProcess, sessions: duration === undefined ? sessions ?? 100 : undefined, duration, seed };
+  return values.report === undefined ? chosen : { ...chosen, seriesBinSeconds: reportBinSeconds(chosen) };
 }
 
 /** `unum simulate`: each workflow of the app (or the one --workflow names) on the Lambda model; exit 0. */
@@ -67,9 +75,17 @@ export async function simulateCommand(values: SimulateValues, deps: SimulateDeps
         : `no workflow named ${JSON.stringify(values.workflow)} (the app has ${app.workflows.map((w) => w.name).join(', ')})`);
     }
     const summaries: WorkflowSummary[] = [];
+    const plots: WorkflowPlots[] = [];
     for (const w of workflows) {
       const { sim, model } = runWorkflow(simWorkflow(w), profile, { ...options, input });
-      summaries.push(summarize(model, sim, profile, options));
+      const summary = summarize(model, sim, profile, options);
+      summaries.push(summary);
+      if (values.report !== undefined) plots.push(workflowPlots(model, summary));
+    }
+    if (values.report !== undefined) {
+      const file = resolve(deps.cwd, values.report);
+      writeFileSync(file, simulationReportHtml(plots));
+      deps.stderr?.write(`unum: report written to ${file}\n`);
     }
     if (values.json) deps.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
     else deps.stdout.write(summaries.map(formatSummary).join('\n'));

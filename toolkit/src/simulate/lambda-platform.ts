@@ -24,6 +24,22 @@ export interface LambdaPlatformProps {
   readonly scalingLimit?: number;
   /** @default 10 */
   readonly scalingWindow?: number;
+  /**
+   * Keep each function's environments, busy environments and cold starts over time, in bins this many simulated
+   * seconds wide (what `unum simulate --report` plots). Costs a little per event, so it is off unless asked.
+   * @default - no time series
+   */
+  readonly seriesBinSeconds?: number;
+}
+
+/** A function's time series (LambdaPlatformProps.seriesBinSeconds): bin i covers [i, i + 1) × binSeconds. */
+export interface LambdaFunctionSeries {
+  readonly binSeconds: number;
+  /** The time average of environments alive and busy in each bin (the last bin: over its part up to the end). */
+  readonly instances: readonly number[];
+  readonly running: readonly number[];
+  /** Cold starts (environments created) in each bin. */
+  readonly coldStarts: readonly number[];
 }
 
 /** Why a request was throttled (HTTP 429 on AWS). */
@@ -82,8 +98,12 @@ class LambdaFunction {
   public peakInstances = 0; public peakRunning = 0;
   public instanceArea = 0; public runningArea = 0; public lastChange = 0;
   public billedDuration = 0; public billedInit = 0;
+  // Areas (environment-seconds) and cold starts per bin, when the platform keeps time series.
+  public readonly instanceBins: number[] = [];
+  public readonly runningBins: number[] = [];
+  public readonly coldBins: number[] = [];
 
-  public constructor(public readonly spec: LambdaFunctionSpec) {
+  public constructor(public readonly spec: LambdaFunctionSpec, private readonly binSeconds?: number) {
     const memoryMb = spec.memoryMb ?? 128;
     this.memoryGb = memoryMb / 1024;
     this.initTime = spec.initTime !== undefined ? sampler(spec.initTime) : constant(initSeconds(spec.runtime ?? 'nodejs', memoryMb));
@@ -98,7 +118,30 @@ class LambdaFunction {
     const dt = now - this.lastChange;
     this.instanceArea += this.instances * dt;
     this.runningArea += this.running * dt;
+    if (this.binSeconds !== undefined && dt > 0 && this.instances > 0) this.bin(this.lastChange, now);
     this.lastChange = now;
+  }
+
+  public countCold(now: number): void {
+    if (this.binSeconds === undefined) return;
+    const i = Math.floor(now / this.binSeconds);
+    while (this.coldBins.length <= i) this.coldBins.push(0);
+    this.coldBins[i]++;
+  }
+
+  /** Spreads [from, to)'s constant counts over the bins it overlaps. */
+  private bin(from: number, to: number): void {
+    const w = this.binSeconds!;
+    for (let i = Math.floor(from / w); i * w < to; i++) {
+      const overlap = Math.min(to, (i + 1) * w) - Math.max(from, i * w);
+      if (overlap <= 0) continue;
+      while (this.instanceBins.length <= i) {
+        this.instanceBins.push(0);
+        this.runningBins.push(0);
+      }
+      this.instanceBins[i] += this.instances * overlap;
+      this.runningBins[i] += this.running * overlap;
+    }
   }
 
   public popNewestIdle(): Environment | undefined {
@@ -140,6 +183,7 @@ export class LambdaPlatform {
   private readonly scalingLimit: number;
   private readonly scalingWindow: number;
   private readonly functions = new Map<string, LambdaFunction>();
+  private readonly binSeconds?: number;
   private reserved = 0;
   // Busy environments of functions without reserved concurrency.
   private unreservedRunning = 0;
@@ -149,6 +193,8 @@ export class LambdaPlatform {
     this.idleTimeout = props.idleTimeout ?? 600;
     this.scalingLimit = props.scalingLimit ?? 1000;
     this.scalingWindow = props.scalingWindow ?? 10;
+    this.binSeconds = props.seriesBinSeconds;
+    if (this.binSeconds !== undefined && !(this.binSeconds > 0)) throw new Error(`LambdaPlatform: seriesBinSeconds must be > 0, got ${this.binSeconds}`);
     if (!(this.accountConcurrency >= 1)) throw new Error(`LambdaPlatform: accountConcurrency must be >= 1, got ${this.accountConcurrency}`);
     if (!(this.idleTimeout >= 0)) throw new Error(`LambdaPlatform: idleTimeout must be >= 0, got ${this.idleTimeout}`);
     if (!(this.scalingLimit >= 1)) throw new Error(`LambdaPlatform: scalingLimit must be >= 1, got ${this.scalingLimit}`);
@@ -166,7 +212,7 @@ export class LambdaPlatform {
       }
       this.reserved += r;
     }
-    this.functions.set(spec.name, new LambdaFunction(spec));
+    this.functions.set(spec.name, new LambdaFunction(spec, this.binSeconds));
   }
 
   /**
@@ -209,6 +255,7 @@ export class LambdaPlatform {
       init = fn.initTime(this.sim.random);
       fn.billedInit += billedSeconds(init) * fn.memoryGb;
       fn.cold++;
+      fn.countCold(now);
     } else {
       fn.warm++;
     }
@@ -262,6 +309,24 @@ export class LambdaPlatform {
       environmentsExpired: fn.expired,
       billedDurationGbSeconds: fn.billedDuration,
       billedInitGbSeconds: fn.billedInit,
+    };
+  }
+
+  /** The function's time series up to now; undefined unless LambdaPlatformProps.seriesBinSeconds. */
+  public series(name: string): LambdaFunctionSeries | undefined {
+    const w = this.binSeconds;
+    if (w === undefined) return undefined;
+    const fn = this.fn(name);
+    fn.account(this.sim.now);
+    const bins = Math.max(1, Math.ceil(this.sim.now / w));
+    // The last bin ends at now: its average is over the part of it that passed.
+    const width = (i: number) => Math.min(w, this.sim.now - i * w) || w;
+    const average = (areas: readonly number[]) => Array.from({ length: bins }, (_, i) => (areas[i] ?? 0) / width(i));
+    return {
+      binSeconds: w,
+      instances: average(fn.instanceBins),
+      running: average(fn.runningBins),
+      coldStarts: Array.from({ length: bins }, (_, i) => fn.coldBins[i] ?? 0),
     };
   }
 
