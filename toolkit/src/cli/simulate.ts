@@ -2,9 +2,9 @@ import { writeFileSync } from 'fs';
 import { resolve } from 'path';
 import { LocalApp, UsageError } from '../local/assembly';
 import { DEFAULT_PROFILE, loadProfile } from '../simulate/profile';
+import { reportBinSeconds, simulationReportHtml, workflowPlots, WorkflowPlots } from '../simulate/simulation-report';
 import { simWorkflow } from '../simulate/workflow-config';
 import { ArrivalProcess, runWorkflow, WorkflowRunOptions } from '../simulate/workflow-run';
-import { reportBinSeconds, simulationReportHtml, workflowPlots, WorkflowPlots } from '../simulate/simulation-report';
 import { formatSummary, summarize, WorkflowSummary } from '../simulate/workflow-summary';
 
 /** The options of `unum simulate` as parsed by main.ts (strings, as parseArgs gives them). */

@@ -1,7 +1,7 @@
 import { lineChart } from './svg-chart';
-import { escapeHtml as escapeXml } from '../report/html';
 import { WorkflowSimulation } from './workflow-simulation';
 import { WorkflowSummary } from './workflow-summary';
+import { escapeHtml as escapeXml } from '../report/html';
 
 /**
  * `unum simulate --report file.html`: one self-contained page (no script, nothing from the network) with, per

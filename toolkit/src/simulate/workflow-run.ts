@@ -30,7 +30,9 @@ export interface WorkflowRunOptions {
  */
 export function runWorkflow(workflow: SimWorkflow, profile: Profile, options: WorkflowRunOptions): { sim: Simulation; model: WorkflowSimulation } {
   const sim = new Simulation({ seed: options.seed ?? 1 });
-  const platform = new LambdaPlatform(sim, { accountConcurrency: profile.lambda.accountConcurrency, idleTimeout: profile.lambda.idleTimeoutSeconds,
+  const platform = new LambdaPlatform(sim, {
+    accountConcurrency: profile.lambda.accountConcurrency,
+    idleTimeout: profile.lambda.idleTimeoutSeconds,
     seriesBinSeconds: options.seriesBinSeconds,
   });
   const model = new WorkflowSimulation(sim, platform, workflow, profile);
