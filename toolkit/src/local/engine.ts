@@ -19,6 +19,7 @@ import { InProcessHost, UserHandler } from './in-process';
 import { checkJava, javaCommand } from './java';
 import { AsyncFailure, InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from './lambda-endpoint';
 import { SandboxPool } from './sandboxes';
+import { median } from './median';
 import { SchedulerEndpoint } from './scheduler-endpoint';
 import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
 import { STATE_FILE, readState, writeEndedSession } from './session-records';
@@ -240,6 +241,8 @@ class Tracker {
   /** Estimated DynamoDB capacity units of the session's requests (capacity.ts). */
   rcu = 0;
   wcu = 0;
+  /** Real ms of each DynamoDB request, by operation (what --record-profile reads). */
+  readonly requestMs: Record<string, number[]> = {};
   /** Invocation ids (the trace's) by Lambda request id, while the session runs. */
   readonly requests = new Map<string, number>();
   private lastEmit = '';
@@ -249,6 +252,7 @@ class Tracker {
 
   observe(exchange: Exchange): void {
     if (exchange.protocol !== 'dynamodb') return;
+    (this.requestMs[exchange.operation] ??= []).push(Date.now() - exchange.sentAt);
     const units = estimateUnits(exchange);
     this.rcu += units.rcu;
     this.wcu += units.wcu;
@@ -629,6 +633,7 @@ export class LocalEngine implements Invoker {
         injected: { ...prefixed('dynamodb', dynamodb.injected), ...prefixed('s3', s3.injected) },
         rcu: tracker.rcu,
         wcu: tracker.wcu,
+        requestMs: Object.fromEntries(Object.entries(tracker.requestMs).map(([op, ms]) => [op, median(ms)])),
       };
     };
     const storeTimer = setInterval(() => trace.add(storeEvent()), 1000);
@@ -763,6 +768,7 @@ export class LocalEngine implements Invoker {
         ...(retried ? { retry: true as const } : {}),
         ...(crashAt !== undefined ? { crashAt } : {}),
         input: envelopeInput(request.payload),
+        ...(request.enqueuedAt !== undefined ? { queuedMs: Math.max(0, Date.now() - request.enqueuedAt) } : {}),
       });
       tracker.invocations.push(record);
       tracker.running++;

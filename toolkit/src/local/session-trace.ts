@@ -61,6 +61,8 @@ export interface InvocationStartEvent {
   readonly crashAt?: string;
   /** The envelope's input: a value (cut), an S3 object or a fan-in reference. */
   readonly input?: string;
+  /** Real ms the event waited in the Lambda endpoint's queue before this invocation started (Lambda's dispatch). */
+  readonly queuedMs?: number;
 }
 
 export interface InvocationEndEvent {
@@ -122,6 +124,8 @@ export interface StoreEvent {
   readonly injected: Record<string, number>;
   readonly rcu: number;
   readonly wcu: number;
+  /** Median real ms of the session's DynamoDB requests so far, by operation, as the store proxy saw them. */
+  readonly requestMs?: Record<string, number>;
 }
 
 export interface SessionEndEvent {

@@ -1,4 +1,5 @@
-import { FunctionProfile } from './profile';
+import { DEFAULT_PROFILE, FunctionProfile, Profile } from './profile';
+import { median } from '../local/median';
 import type { TraceEvent } from '../local/session-trace';
 import { TRACE_VALUE_LIMIT } from '../local/session-trace';
 
@@ -6,16 +7,11 @@ export interface RecordedProfile {
   readonly v: 1;
   /** What the figures come from. */
   readonly source: string;
-  readonly dynamodb?: { readonly putSeconds: number };
-  readonly lambda?: { readonly runtimeOverheadSeconds: number };
+  readonly dynamodb?: Partial<Profile['dynamodb']>;
+  readonly lambda?: Partial<Pick<Profile['lambda'], 'runtimeOverheadSeconds' | 'dispatchSeconds'>>;
   readonly functions: Record<string, FunctionProfile>;
 }
 
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 const seconds = (ms: number): number => Number((ms / 1000).toFixed(6));
 
@@ -26,10 +22,13 @@ const seconds = (ms: number): number => Number((ms / 1000).toFixed(6));
  * checkpoint write's latency (median over commits), the rest of a
  * handler's time besides init, user code and that write (median over
  * invocations: the runtime's reads, joins and invokes, as the runtime
- * overhead), and the node's output
+ * overhead, less one checkpoint read and one Invoke call, which the simulator
+ * charges on their own), the DynamoDB requests' latencies (medians by
+ * operation, as the engine's store proxy saw them), Lambda's dispatch (the
+ * shortest time an event waited in the engine's queue), and the node's output
  * when every instance of it committed the same complete value (so a Choice
  * or Map after it sees what the engine saw). What the engine does not time
- * (invoke dispatch, reads) keeps the defaults.
+ * (the caller's side of an Invoke, S3) keeps the defaults.
  */
 export function profileFromTrace(events: readonly TraceEvent[], source: string): RecordedProfile {
   const nodeOf = new Map<number, string>();
@@ -42,8 +41,13 @@ export function profileFromTrace(events: readonly TraceEvent[], source: string):
   const startOf = new Map<number, { at: number; instance: string; user: number }>();
   const putOf = new Map<string, number>();
   const overheads: number[] = [];
+  const queued: number[] = [];
+  let requestMs: Record<string, number> | undefined;
   for (const e of events) {
-    if (e.t === 'inv') {
+    if (e.t === 'store' && e.requestMs !== undefined) {
+      requestMs = e.requestMs;
+    } else if (e.t === 'inv') {
+      if (e.queuedMs !== undefined) queued.push(e.queuedMs);
       nodeOf.set(e.id, e.node);
       nodeOfInstance.set(e.instance, e.node);
       startOf.set(e.id, { at: e.at, instance: e.instance, user: 0 });
@@ -87,11 +91,27 @@ export function profileFromTrace(events: readonly TraceEvent[], source: string):
     }
     functions[node] = f;
   }
+  const get = requestMs?.GetItem;
+  const dynamodb = {
+    ...(puts.length > 0 ? { putSeconds: seconds(median(puts)) } : {}),
+    ...(get !== undefined ? { getSeconds: seconds(get) } : {}),
+    ...(requestMs?.UpdateItem !== undefined ? { updateSeconds: seconds(requestMs.UpdateItem) } : {}),
+    ...(requestMs?.BatchGetItem !== undefined ? { batchGetSeconds: seconds(requestMs.BatchGetItem) } : {}),
+  };
+  // The residual of a handler holds the checkpoint read and the successor's Invoke call, which the simulator charges
+  // on their own (getSeconds, invokeSeconds: the engine cannot time the caller's side, so the default stays): they
+  // are taken out, so that a chain's step costs what the engine measured.
+  const charged = (get ?? DEFAULT_PROFILE.dynamodb.getSeconds * 1000) + DEFAULT_PROFILE.lambda.invokeSeconds * 1000;
+  const lambda = {
+    ...(overheads.length > 0 ? { runtimeOverheadSeconds: seconds(Math.max(0, median(overheads) - charged)) } : {}),
+    // The shortest wait: longer ones queued behind the engine's sandbox limit (--concurrency), where Lambda scales out.
+    ...(queued.length > 0 ? { dispatchSeconds: seconds(Math.min(...queued)) } : {}),
+  };
   return {
     v: 1,
     source,
-    ...(puts.length > 0 ? { dynamodb: { putSeconds: seconds(median(puts)) } } : {}),
-    ...(overheads.length > 0 ? { lambda: { runtimeOverheadSeconds: seconds(Math.max(0, median(overheads))) } } : {}),
+    ...(Object.keys(dynamodb).length > 0 ? { dynamodb } : {}),
+    ...(Object.keys(lambda).length > 0 ? { lambda } : {}),
     functions,
   };
 }

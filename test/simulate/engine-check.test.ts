@@ -1,0 +1,37 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { synthExample } from './workflow-support';
+import { ROOT } from '../engine/support';
+import { unum } from '../support/cli';
+
+/**
+ * The simulator against the engine on this machine: an example is run once by `unum run --record-profile`, and
+ * the simulator, given that profile, predicts its session time at low load (one session at a time) within 25 %
+ * of what the engine measured. The margin is generous on purpose (the machine is shared); bench/simulate-vs-engine.ts
+ * prints the exact ratios. Two runs per example: the first warms the machine's caches (module loading, JIT), the
+ * second is the one compared, as a deployed workflow's steady state would be.
+ */
+const EXAMPLES = ['text-processing', 'ci-pipeline'];
+
+test.each(EXAMPLES)('%s: the simulated session time is within 25 %% of the engine\'s, with the profile the engine recorded', async (example) => {
+  const { dir: assembly } = await synthExample(example);
+  const input = `@${join(ROOT, 'examples', example, 'input.json')}`;
+  const profile = join(assembly, '..', `${example}-profile.json`);
+  let measured = 0;
+  for (let run = 0; run < 2; run++) {
+    const r = await unum('run', '--assembly', assembly, '--input', input, '--record-profile', profile, '--quiet', '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.status).toBe('SUCCEEDED');
+    measured = report.durationMs / 1000;
+  }
+  expect(JSON.parse(readFileSync(profile, 'utf8')).source).toMatch(/^unum run of workflow /);
+  const sim = await unum('simulate', '--assembly', assembly, '--input', input, '--profile', profile, '--sessions', '1', '--rate', '0.01', '--json');
+  expect(sim.code).toBe(0);
+  const [summary] = JSON.parse(sim.stdout);
+  expect(summary.sessions.succeeded).toBe(1);
+  const predicted = summary.latency.p50;
+  const ratio = predicted / measured;
+  // Printed so a failure says by how much.
+  expect({ example, measured, predicted, within25: ratio >= 0.75 && ratio <= 1.25 }).toEqual({ example, measured, predicted, within25: true });
+}, 300_000);
