@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { synthesize } from '../../toolkit/src/local/assembly';
+import { callbackItemKey } from '../../src/protocol';
+import { CALLBACK_ATTR, CALLBACK_STATE, parseTaskToken } from '../../src/protocol/callback';
+import { loadAssembly, selectWorkflow, synthesize } from '../../toolkit/src/local/assembly';
+import { LocalEngine } from '../../toolkit/src/local/engine';
 import { ROOT, sharedDir, tsApp } from '../engine/support';
 import { unum } from '../support/cli';
 
@@ -47,8 +50,36 @@ test('--failure --error --cause fails the task: the Catch on Rejected routes it'
   expect(JSON.parse(r.stdout)).toMatchObject({ status: 'SUCCEEDED', result: { rejection: { Error: 'Rejected', Cause: 'no budget' } } });
 }, 300_000);
 
+/** The token's callback item in the data directory's store (an engine started on it, as unum does). */
+async function callbackItem(token: string) {
+  const app = loadAssembly(assembly);
+  const engine = await LocalEngine.start({ app, dataDir });
+  try {
+    const { binding } = parseTaskToken(token);
+    return await engine.client(selectWorkflow(app, binding.workflow)).store.get(callbackItemKey(binding, binding.instance, binding.attempt));
+  } finally {
+    await engine.stop();
+  }
+}
+
+test('--heartbeat moves the parked task\'s heartbeat and runs nothing; the token still answers the task', async () => {
+  const token = await park();
+  const { binding } = parseTaskToken(token);
+  const before = await callbackItem(token);
+  const r = await unum('callback', token, '--heartbeat', ...common, '--json');
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout)).toEqual({ heartbeat: true, ...binding });
+  const after = await callbackItem(token);
+  expect(after?.[CALLBACK_ATTR.STATE]?.S).toBe(CALLBACK_STATE.WAITING);
+  expect(Number(after?.[CALLBACK_ATTR.HEARTBEAT]?.N)).toBeGreaterThan(Number(before?.[CALLBACK_ATTR.HEARTBEAT]?.N));
+  const done = await unum('callback', token, '--success', '"ok"', ...common, '--json');
+  expect(JSON.parse(done.stdout)).toMatchObject({ status: 'SUCCEEDED', result: { approval: 'ok' } });
+  expect((await unum('callback', token, '--heartbeat', ...common)).code).toBe(2);
+}, 300_000);
+
 test('usage errors and a malformed token exit 2', async () => {
-  expect((await unum('callback', 'x', ...common)).stderr).toMatch(/give exactly one of --success and --failure/);
+  expect((await unum('callback', 'x', ...common)).stderr).toMatch(/give exactly one of --success, --failure and --heartbeat/);
+  expect((await unum('callback', 'x', '--heartbeat', '--error', 'E', ...common)).stderr).toMatch(/--error and --cause go with --failure/);
   expect((await unum('callback', 'x', '--success', '1', '--failure', ...common)).code).toBe(2);
   expect((await unum('callback', 'x', '--success', '1', '--error', 'E', ...common)).stderr).toMatch(/--error and --cause go with --failure/);
   const bad = await unum('callback', 'not-a-token', '--success', '1', ...common);

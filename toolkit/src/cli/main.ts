@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parseArgs } from 'util';
 import { toDot, toMermaid, workflowPicture } from 'cdk-unum/lib/picture';
-import { TaskTokenError, parseTaskToken } from 'cdk-unum/lib/protocol/callback';
+import { TaskTokenBinding, TaskTokenError, parseTaskToken } from 'cdk-unum/lib/protocol/callback';
 import type { CallbackOutcome, SessionDescription } from '../client';
 import type { ImportIO } from './import';
 import { readWorkflowGraph } from '../graph/read';
@@ -51,7 +51,7 @@ Usage:
   unum status [<session>] [--data-dir <dir>] [--workflow <name>] [--json]
   unum result <session> [--data-dir <dir>] [--workflow <name>]
   unum redrive <session> [--app "<cdk app command>" | --assembly <cdk.out>] [--data-dir <dir>] [--workflow <name>] [--json]
-  unum callback <token> (--success <json>|@<file>|- | --failure [--error <name>] [--cause <text>]) [--app … | --assembly …] [--data-dir <dir>] [--json]
+  unum callback <token> (--success <json>|@<file>|- | --failure [--error <name>] [--cause <text>] | --heartbeat) [--app … | --assembly …] [--data-dir <dir>] [--json]
   unum simulate [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--rate <n>] [--sessions <n> | --duration <s>] [options]
   unum graph [--app "<cdk app command>" | --assembly <cdk.out>] [--workflow <name>] [--format mermaid|svg|dot] [--out <file>]
   unum report <session> [--data-dir <dir>] [--out <file.html>]
@@ -106,7 +106,8 @@ Callback:
   function with integrationPattern WAIT_FOR_TASK_TOKEN: --success gives the task's output, --failure fails it
   with --error (default States.TaskFailed) and --cause, which its Retry and Catch see. The session then runs
   on in the engine as unum run does, until it ends or parks at a callback again (exit 0 for SUCCEEDED or parked,
-  1 otherwise). A malformed, unknown, used or foreign token is refused with exit code 2 and nothing changes.
+  1 otherwise). --heartbeat tells the task its work goes on: its heartbeat limit starts again, nothing runs
+  (exit 0). A malformed, unknown, used or foreign token is refused with exit code 2 and nothing changes.
 
 Simulate options (and --app, --assembly, --workflow, --input as for run; every workflow when --workflow is absent):
   --rate <n>             sessions started per second (default 1)
@@ -148,6 +149,7 @@ const OPTIONS = {
   'session': { type: 'string' },
   'success': { type: 'string' },
   'failure': { type: 'boolean' },
+  'heartbeat': { type: 'boolean' },
   'error': { type: 'string' },
   'cause': { type: 'string' },
   'data-dir': { type: 'string' },
@@ -385,24 +387,10 @@ function printReport(report: SessionReport, values: Values, io: CliIO, logs: Log
 async function continueInEngine(values: Values, io: CliIO, dataDir: string, defaultWorkflow: string | undefined,
   step: (engine: import('../local/engine').LocalEngine, workflow: LocalWorkflow, options: { onProgress: (p: Progress) => void; timeoutMs?: number }) => Promise<SessionReport>,
   refused: (e: unknown) => boolean): Promise<SessionReport | number> {
-  const cwd = io.cwd ?? process.cwd();
   const progressOn = !values.quiet;
   const timeout = optionalNumber(values.timeout, '--timeout');
-  const { app, cleanup } = await obtainAssembly(values, cwd, dataDir, io, progressOn);
   const logs = new LogBook();
-  let engine: import('../local/engine').LocalEngine | undefined;
-  try {
-    const workflow = selectWorkflow(app, values.workflow ?? defaultWorkflow);
-    engine = await engineModule().LocalEngine.start({
-      app,
-      dataDir,
-      concurrency: optionalInteger(values.concurrency, '--concurrency', 1),
-      java: values.java,
-      onLog: (fn, line) => {
-        logs.add(fn, line);
-        if (values.verbose) io.stderr.write(`[${fn}] ${line}\n`);
-      },
-    });
+  return withEngine(values, io, dataDir, defaultWorkflow, logs, async (engine, workflow) => {
     const progress = progressDisplay(io.stderr, progressOn, styleFor(io.stderr));
     let report: SessionReport;
     try {
@@ -419,6 +407,27 @@ async function continueInEngine(values: Values, io: CliIO, dataDir: string, defa
     }
     printReport(report, values, io, logs);
     return report;
+  });
+}
+
+/** Synthesizes or reads the assembly, starts the engine on the data directory, runs `use`, and stops it. */
+async function withEngine<T>(values: Values, io: CliIO, dataDir: string, defaultWorkflow: string | undefined, logs: LogBook,
+  use: (engine: import('../local/engine').LocalEngine, workflow: LocalWorkflow) => Promise<T>): Promise<T> {
+  const { app, cleanup } = await obtainAssembly(values, io.cwd ?? process.cwd(), dataDir, io, !values.quiet);
+  let engine: import('../local/engine').LocalEngine | undefined;
+  try {
+    const workflow = selectWorkflow(app, values.workflow ?? defaultWorkflow);
+    engine = await engineModule().LocalEngine.start({
+      app,
+      dataDir,
+      concurrency: optionalInteger(values.concurrency, '--concurrency', 1),
+      java: values.java,
+      onLog: (fn, line) => {
+        logs.add(fn, line);
+        if (values.verbose) io.stderr.write(`[${fn}] ${line}\n`);
+      },
+    });
+    return await use(engine, workflow);
   } finally {
     await engine?.stop();
     cleanup();
@@ -441,16 +450,13 @@ async function redrive(args: string[], values: Values, io: CliIO): Promise<numbe
 /** `unum callback`: answers a task token of a session of the data directory, and runs the session on in the engine. */
 async function callback(args: string[], values: Values, io: CliIO): Promise<number> {
   const [token] = args;
-  const usage = 'usage: unum callback <token> (--success <json>|@<file>|- | --failure [--error <name>] [--cause <text>]) [--data-dir <dir>]';
+  const usage = 'usage: unum callback <token> (--success <json>|@<file>|- | --failure [--error <name>] [--cause <text>] | --heartbeat) [--data-dir <dir>]';
   if (token === undefined || args.length > 1) throw new UsageError(usage);
-  if ((values.success === undefined) === (values.failure !== true)) throw new UsageError(`give exactly one of --success and --failure; ${usage}`);
-  if (values.success !== undefined && (values.error !== undefined || values.cause !== undefined)) {
-    throw new UsageError('--error and --cause go with --failure, not --success');
+  const answers = [values.success !== undefined, values.failure === true, values.heartbeat === true].filter(Boolean).length;
+  if (answers !== 1) throw new UsageError(`give exactly one of --success, --failure and --heartbeat; ${usage}`);
+  if (values.failure !== true && (values.error !== undefined || values.cause !== undefined)) {
+    throw new UsageError('--error and --cause go with --failure');
   }
-  const cwd = io.cwd ?? process.cwd();
-  const outcome: CallbackOutcome = values.success !== undefined
-    ? { kind: 'success', output: await readInput(values.success, cwd, io, '--success') }
-    : { kind: 'failure', error: values.error, cause: values.cause };
   let binding;
   try {
     binding = parseTaskToken(token).binding;
@@ -458,11 +464,32 @@ async function callback(args: string[], values: Values, io: CliIO): Promise<numb
     io.stderr.write(`unum: ${(e as Error).message}\n`);
     return 2;
   }
+  if (values.heartbeat === true) return heartbeat(token, binding, values, io);
+  const cwd = io.cwd ?? process.cwd();
+  const outcome: CallbackOutcome = values.success !== undefined
+    ? { kind: 'success', output: await readInput(values.success, cwd, io, '--success') }
+    : { kind: 'failure', error: values.error, cause: values.cause };
   const report = await continueInEngine(values, io, dataDirFor(values, io), binding.workflow,
     (engine, workflow, options) => engine.callback({ workflow, token, outcome, ...options }),
     (e) => e instanceof TaskTokenError);
   if (typeof report === 'number') return report;
   return report.status === 'SUCCEEDED' || (report.status === 'RUNNING' && report.timedOut !== true) ? 0 : 1;
+}
+
+/** `unum callback --heartbeat`: the parked task's heartbeat limit starts again; nothing runs, so there is no report. */
+async function heartbeat(token: string, binding: TaskTokenBinding, values: Values, io: CliIO): Promise<number> {
+  return withEngine(values, io, dataDirFor(values, io), binding.workflow, new LogBook(), async (engine, workflow) => {
+    try {
+      await engine.heartbeat(workflow, token);
+    } catch (e) {
+      if (!(e instanceof TaskTokenError)) throw e;
+      io.stderr.write(`unum: ${e.message}\n`);
+      return 2;
+    }
+    if (values.json) io.stdout.write(`${JSON.stringify({ heartbeat: true, ...binding })}\n`);
+    else io.stdout.write(`heartbeat sent: instance '${binding.instance}' (attempt ${binding.attempt}) of session ${binding.session} waits on\n`);
+    return 0;
+  });
 }
 
 /** `unum simulate`: the options are checked before the app is synthesized. */
