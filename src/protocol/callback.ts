@@ -48,6 +48,8 @@ export const CALLBACK_ATTR = {
   /** ISO 8601: when it was parked, and when it was claimed. */
   CREATED: 'createdAt',
   CLAIMED: 'claimedAt',
+  /** ISO 8601: when the claiming client's resume invocation was accepted. A claim without it may not have reached the task. */
+  DELIVERED: 'deliveredAt',
 } as const;
 
 /**

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ROOT, sharedDir, startEngine, synthApp } from './support';
 import { callbackItemKey, sessionItemKey } from '../../src/protocol';
 import { CALLBACK_ATTR, CALLBACK_STATE, TaskTokenError, encodeTaskToken, parseTaskToken } from '../../src/protocol/callback';
+import { UnumClient } from '../../toolkit/src/client';
 import { LocalApp, selectWorkflow } from '../../toolkit/src/local/assembly';
 import { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
 import { TraceEvent } from '../../toolkit/src/local/session-trace';
@@ -74,6 +76,36 @@ test('the session parks RUNNING with nothing running; sendTaskSuccess resumes it
   expect(await engine.client(selectWorkflow(app, 'approval')).store.get(sessionItemKey({ workflow: 'approval', session: parked.session })))
     .toEqual(sessionBefore);
   expect((await callbackItem(t))?.[CALLBACK_ATTR.STATE]?.S).toBe(CALLBACK_STATE.SUCCEEDED);
+}, 300_000);
+
+test('a client that stops between its claim and its invoke: the next use of the token delivers the first answer, and says so', async () => {
+  const parked = await park();
+  const t = token();
+  const workflow = selectWorkflow(app, 'approval');
+  // Its claim reaches the store; its Lambda endpoint is gone, so the resume is never invoked.
+  const stopped = new UnumClient({
+    workflow: workflow.name,
+    table: workflow.table,
+    bucket: workflow.bucket,
+    dynamodb: engine.dynamodb,
+    s3: engine.s3,
+    lambda: new LambdaClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  });
+  await expect(stopped.sendTaskSuccess(t, { approved: true, by: 'first' })).rejects.toThrow(/ECONNREFUSED|connect/);
+  const claimed = await callbackItem(t);
+  expect(claimed?.[CALLBACK_ATTR.STATE]?.S).toBe(CALLBACK_STATE.SUCCEEDED);
+  expect(claimed?.[CALLBACK_ATTR.DELIVERED]).toBeUndefined();
+  const client = engine.client(workflow);
+  expect((await client.describeSession(parked.session)).status).toBe('RUNNING');
+
+  await expect(client.sendTaskSuccess(t, { approved: false, by: 'second' })).rejects.toMatchObject({
+    reason: 'TaskAlreadyClosed', message: expect.stringMatching(/had not reached the task .*: the first answer was delivered now, not this one$/),
+  });
+  expect((await client.waitForSession(parked.session, { timeoutMs: 60_000, pollMs: 100 })).status).toBe('SUCCEEDED');
+  expect(await client.getResult(parked.session)).toEqual({ dir, order: 'o-1', approval: { approved: true, by: 'first' } });
+  expect((await callbackItem(t))?.[CALLBACK_ATTR.DELIVERED]?.S).toBeDefined();
+  // Delivered: a third use is refused as any used token is, and delivers nothing.
+  await expect(client.sendTaskSuccess(t, 3)).rejects.toMatchObject({ message: expect.not.stringMatching(/delivered now/) });
 }, 300_000);
 
 test('sendTaskFailure fails the task with its error and cause: a Catch routes it, and without one the session fails', async () => {

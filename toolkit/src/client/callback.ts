@@ -33,7 +33,7 @@ const CAUSE_MAX = 32768;
 
 export async function answerTaskToken(store: Store, lambda: LambdaClient, workflow: string, token: string,
   outcome: CallbackOutcome): Promise<CallbackResult> {
-  const { binding, item } = await openToken(store, workflow, token);
+  const { binding, item } = await openToken(store, workflow, token, lambda);
   const refuse = (why: string, reason: TaskTokenError['reason'] = 'TaskAlreadyClosed'): never => {
     throw new TaskTokenError(`task token of ${describe(binding)} refused: ${why}; nothing was changed`, reason);
   };
@@ -65,11 +65,23 @@ export async function answerTaskToken(store: Store, lambda: LambdaClient, workfl
   const claimed = await store.update(callbackItemKey(binding, binding.instance, binding.attempt), { set }, names, values,
     '#st = :waiting AND #sec = :secret');
   if (claimed === undefined) refuse('it was answered or its attempt ended while this answer was sent');
+  await deliver(store, lambda, binding, item);
+  return { session: binding.session, instance: binding.instance, attempt: binding.attempt };
+}
+
+/**
+ * Invokes the node's function with the resume envelope of a claimed task, then marks the item delivered. A client
+ * that stops between its claim and this invoke leaves the task claimed but not resumed: the next use of the token
+ * finds no delivery mark and delivers the claimed answer (a second delivery after a lost mark is a duplicate the
+ * runtime absorbs).
+ */
+async function deliver(store: Store, lambda: LambdaClient, binding: TaskTokenBinding, item: Item): Promise<void> {
   const envelope = await store.decodeValue(binding, item, CALLBACK_ATTR.ENVELOPE_PREFIX) as Envelope;
   await lambda.send(new InvokeCommand({
     FunctionName: item[CALLBACK_ATTR.FUNCTION]!.S!, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(envelope)),
   }));
-  return { session: binding.session, instance: binding.instance, attempt: binding.attempt };
+  await store.update(callbackItemKey(binding, binding.instance, binding.attempt), { set: '#d = :at' },
+    { '#d': CALLBACK_ATTR.DELIVERED }, { ':at': { S: new Date().toISOString() } });
 }
 
 /**
@@ -90,9 +102,11 @@ export async function heartbeatTaskToken(store: Store, workflow: string, token: 
 
 /**
  * The token's binding and its callback item, WAITING, in a RUNNING session of `workflow`, with the secret the
- * token carries. Everything a claim checks, read first so a refusal says exactly why.
+ * token carries. Everything a claim checks, read first so a refusal says exactly why. Given `lambda`, a token
+ * whose claimed answer was never delivered (no delivery mark) has it delivered before the refusal.
  */
-export async function openToken(store: Store, workflow: string, token: string): Promise<{ binding: TaskTokenBinding; item: Item }> {
+export async function openToken(store: Store, workflow: string, token: string,
+  lambda?: LambdaClient): Promise<{ binding: TaskTokenBinding; item: Item }> {
   const { binding, secret } = parseTaskToken(token);
   const refuse = (why: string, reason: TaskTokenError['reason']): never => {
     throw new TaskTokenError(`task token of ${describe(binding)} refused: ${why}; nothing was changed`, reason);
@@ -104,7 +118,15 @@ export async function openToken(store: Store, workflow: string, token: string): 
   if (item === undefined) refuse('no such task is waiting (a token made up, or its records expired with the store\'s TTL)', 'TaskDoesNotExist');
   if (!secretMatches(secret, item![CALLBACK_ATTR.SECRET]?.S)) refuse('its secret does not match the task\'s', 'InvalidToken');
   const state = item![CALLBACK_ATTR.STATE]?.S;
-  if (state === CALLBACK_STATE.SUCCEEDED || state === CALLBACK_STATE.FAILED) {
+  const answered = state === CALLBACK_STATE.SUCCEEDED || state === CALLBACK_STATE.FAILED;
+  if (answered && lambda !== undefined && item![CALLBACK_ATTR.DELIVERED] === undefined
+    && (await store.get(sessionItemKey(binding)))?.[SESSION_ATTR.STATUS]?.S === SESSION_STATUS.RUNNING) {
+    await deliver(store, lambda, binding, item!);
+    throw new TaskTokenError(`task token of ${describe(binding)} refused: it was used already (the task `
+      + `${state === CALLBACK_STATE.SUCCEEDED ? 'succeeded' : 'failed'} at ${item![CALLBACK_ATTR.CLAIMED]?.S ?? '?'}), but that answer had not `
+      + 'reached the task (its sender stopped before invoking it): the first answer was delivered now, not this one', 'TaskAlreadyClosed');
+  }
+  if (answered) {
     refuse(`it was used already (the task ${state === CALLBACK_STATE.SUCCEEDED ? 'succeeded' : 'failed'} at ${item![CALLBACK_ATTR.CLAIMED]?.S ?? '?'}); a token answers once`, 'TaskAlreadyClosed');
   }
   if (state !== CALLBACK_STATE.WAITING) refuse('the attempt it was given to ended (its user code failed, or it timed out)', 'TaskAlreadyClosed');
