@@ -353,7 +353,18 @@ export interface CatchRule {
   readonly errors: readonly string[];
   /** Where `{ Error, Cause }` goes in the node's input before it is passed on (`$` replaces it). */
   readonly resultPath: string;
+  /**
+   * JSONata catcher: Output (absent: `$states.errorOutput`) and Assign, evaluated with `$states.errorOutput`
+   * and `$states.input` (the resultPath is then not used). A failure in them fails the session: it is not caught again.
+   */
+  readonly jsonata?: CatchJsonata;
   readonly next: Action;
+}
+
+/** A JSONata catcher's Output and Assign (templates, jsonata.ts). */
+export interface CatchJsonata {
+  readonly output?: unknown;
+  readonly assign?: Readonly<Record<string, unknown>>;
 }
 
 /** Error names with meaning in retry and catch rules (Step Functions' names). */
