@@ -1,5 +1,6 @@
 import { ConditionJson } from './conditions';
 import { DataFlow } from './dataflow';
+import type { JsonataTransition } from './jsonata';
 import type { FORWARD_ACTIONS } from './permissions';
 import { FailSpec, WaitSpec } from './states';
 
@@ -165,8 +166,14 @@ export interface InvokeAction {
 export interface ChoiceAction {
   readonly kind: 'choice';
   readonly node: string;
-  readonly rules: ReadonlyArray<{ readonly when: ConditionJson; readonly then: Action }>;
+  /** `jsonata`: the rule's Output (over the state's) and Assign (with the state's), when the rule matches. */
+  readonly rules: ReadonlyArray<{ readonly when: ConditionJson; readonly then: Action; readonly jsonata?: JsonataTransition }>;
   readonly otherwise?: Action;
+  /**
+   * JSONata: the Choice's own Output (absent: its input) and Assign, whichever way it goes, with `$states.input`.
+   * Added in cdk-unum 0.x, optional.
+   */
+  readonly jsonata?: JsonataTransition;
 }
 
 /**
@@ -357,14 +364,8 @@ export interface CatchRule {
    * JSONata catcher: Output (absent: `$states.errorOutput`) and Assign, evaluated with `$states.errorOutput`
    * and `$states.input` (the resultPath is then not used). A failure in them fails the session: it is not caught again.
    */
-  readonly jsonata?: CatchJsonata;
+  readonly jsonata?: JsonataTransition;
   readonly next: Action;
-}
-
-/** A JSONata catcher's Output and Assign (templates, jsonata.ts). */
-export interface CatchJsonata {
-  readonly output?: unknown;
-  readonly assign?: Readonly<Record<string, unknown>>;
 }
 
 /** Error names with meaning in retry and catch rules (Step Functions' names). */

@@ -57,6 +57,55 @@ test('a Pass and a Choice in the egress: Assign then a Condition over the variab
   expect(await w.result(await w.run({ lines: [1, 2] }))).toBe('small');
 });
 
+test('a Choice rule\'s Output and Assign apply when it matches; the Choice\'s own Assign whichever way it goes; the Default keeps the input', async () => {
+  const tier: Action = {
+    kind: 'choice',
+    node: 'Tier',
+    jsonata: { assign: { checked: '{% $states.input.total %}', tier: 'none' } },
+    rules: [{
+      when: { op: 'jsonata', expression: '{% $states.input.total > 100 %}' },
+      then: to('Report'),
+      jsonata: { output: { gold: '{% $states.input.total %}', before: '{% $exists($tier) %}' }, assign: { tier: 'gold' } },
+    }],
+    otherwise: to('Report'),
+  };
+  w.deploy('wf', [
+    { node: 'A', next: tier, handler: (x) => x },
+    { node: 'Report', next: succeed, dataFlow: jsonata({ output: { value: '{% $states.input %}', tier: '{% $tier %}', checked: '{% $checked %}' } }), handler: (x) => x },
+  ]);
+  expect(await w.result(await w.run({ total: 130 }))).toEqual({ value: { gold: 130, before: false }, tier: 'gold', checked: 130 });
+  expect(await w.result(await w.run({ total: 7 }))).toEqual({ value: { total: 7 }, tier: 'none', checked: 7 });
+});
+
+test('a Map item that ends in a Choice with Output: the join lists the Choice and reads its shaped value', async () => {
+  const pick: Action = {
+    kind: 'choice',
+    node: 'Pick',
+    rules: [{ when: { op: 'jsonata', expression: '{% $states.input > 1 %}' }, then: join('J', ['Pick', 'W'], to('Agg')), jsonata: { output: '{% "big " & $states.input %}' } }],
+    otherwise: join('J', ['Pick', 'W'], to('Agg')),
+  };
+  const map: Action = { kind: 'map', fanout: 'M', join: 'J', items: '{% $states.input %}', item: to('W'), onEmpty: to('Agg') };
+  w.deploy('wf', [
+    { node: 'Split', next: map, handler: (x) => x },
+    { node: 'W', next: pick, handler: (x: number) => x },
+    { node: 'Agg', next: succeed, handler: (x) => x },
+  ]);
+  expect(await w.result(await w.run([1, 2, 3]))).toEqual([1, 'big 2', 'big 3']);
+});
+
+test('a failing Choice rule Output fails the session naming the Choice and the field', async () => {
+  const pick: Action = {
+    kind: 'choice',
+    node: 'Pick',
+    rules: [{ when: { op: 'jsonata', expression: '{% true %}' }, then: to('B'), jsonata: { output: '{% $states.input.nothing %}' } }],
+  };
+  w.deploy('wf', [{ node: 'A', next: pick, handler: (x) => x }, { node: 'B', next: succeed, handler: (x) => x }]);
+  const d = await w.client.describeSession(await w.run({}));
+  expect(d.error).toMatchObject({
+    error: 'States.QueryEvaluationError', cause: "choice 'Pick': Output: the JSONata expression '{% $states.input.nothing %}' returned no value (undefined)",
+  });
+});
+
 test('a failing Output is States.QueryEvaluationError of the state: its Catch takes it, $states.errorOutput names the field', async () => {
   w.deploy('wf', [
     {
