@@ -494,6 +494,8 @@ export class Runtime {
         await this.timeOut(inv);
         return undefined;
       }
+      // Outside the user code only a States.QueryEvaluationError is the state's: a store error there stays the invocation's (Lambda retries it).
+      let evaluating = false;
       try {
         if (callback) {
           const resumed = resuming;
@@ -502,10 +504,13 @@ export class Runtime {
           if (done === PARKED || done === DATA_FLOW_FAILED) return undefined;
           output = done.output;
         } else {
+          evaluating = true;
           if (userInput === NOT_SELECTED) userInput = await selectInput();
+          evaluating = false;
           if (userInput === DATA_FLOW_FAILED) return undefined;
           output = await this.runUser(userInput, inv, attempt);
         }
+        evaluating = true;
         if (jsonata) {
           // Output and Assign are part of the attempt: their States.QueryEvaluationError is retried and caught like the user code's errors.
           const out = await this.jsonataResult(inv, flow!, input, output, attempt);
@@ -520,6 +525,7 @@ export class Runtime {
           return undefined;
         }
         const evaluation = e instanceof DataFlowError;
+        if (evaluating && !evaluation) throw e;
         const what = evaluation ? 'JSONata evaluation' : 'user code';
         if (!evaluation) inv.metrics.count('USER_ERRORS');
         const name = errorName(e);
