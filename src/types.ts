@@ -78,7 +78,7 @@ export interface CatchProps {
    */
   readonly resultPath?: string;
   /**
-   * JSONata: the output handed to the handler, a template over
+   * JSONata, on an UnumFunction's catcher: the output handed to the handler, a template over
    * `$states.errorOutput` (`{ Error, Cause }`) and `$states.input` (the
    * function's input), as aws-stepfunctions' CatchProps `outputs`. Not with
    * `resultPath`. An expression that fails fails the session (a catcher's
@@ -87,7 +87,7 @@ export interface CatchProps {
    */
   readonly outputs?: any;
   /**
-   * JSONata: workflow variables the catcher sets (each value a template
+   * JSONata, on an UnumFunction's catcher: workflow variables it sets (each value a template
    * like `outputs`, evaluated with the variables from before the function;
    * the function's own `assign` does not apply when it fails).
    * @default - no variables are assigned

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Chain, Choice, Condition, FanIn, Map, Pass, ProvideItems, QueryLanguage, UnumWorkflow } from '../../src';
+import { Chain, Choice, Condition, FanIn, Map, Parallel, Pass, ProvideItems, QueryLanguage, UnumWorkflow } from '../../src';
 import { fn } from '../support/shapes';
 
 /* JSONata data flows: aws-stepfunctions' names, checked with jsonata's parser at synth, errors naming the state. */
@@ -110,6 +110,8 @@ test('catcher and Choice outputs/assign are checked at synth, naming the state, 
     .toThrow(/^UnumFunction 'A': addCatch outputs: the JSONata expression '\{% \$states\.errorOutput\. %\}' does not parse/);
   expect(() => fn(s, 'B').addCatch(fn(s, 'H2'), { assign: { 'bad-name': 1 } })).toThrow(/^UnumFunction 'B': addCatch assign: 'bad-name' is not a variable name/);
   expect(() => fn(s, 'C').addCatch(fn(s, 'H3'), { outputs: 1, resultPath: '$.error' })).toThrow(/^UnumFunction 'C': addCatch resultPath is a JSONPath field/);
+  const parallel = new Parallel(s, 'Fork').branch(fn(s, 'L'));
+  expect(() => parallel.addCatch(fn(s, 'H4'), { outputs: 1 })).toThrow(/^Parallel 'Fork'.*addCatch: outputs and assign on a Parallel's or Map's catcher are not supported yet/);
   expect(() => new Choice(s, 'T', { outputs: '{% ( %}' })).toThrow(/^Choice 'T': outputs: the JSONata expression/);
   expect(() => new Choice(s, 'R').when(Condition.jsonata('{% true %}'), fn(s, 'X'), { assign: { v: '{% $eval("1") %}' } }))
     .toThrow(/^Choice 'R': rule 0 \(when\(\) number 1\): assign\.v: .* calls \$eval/);
