@@ -18,7 +18,7 @@ import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawIn
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
-import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataCondition, jsonataOutput } from '../src/protocol/jsonata';
+import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataChoiceTransition, jsonataCondition, jsonataOutput } from '../src/protocol/jsonata';
 import { LONG_WAIT_THRESHOLD_MS } from '../src/protocol/schedule';
 import { failDetails, hasJsonataFields, jsonataFailDetails, jsonataWaitUntil, JsonataScope, waitUntil } from '../src/protocol/states';
 
@@ -203,7 +203,8 @@ export class Egress {
         if (next === undefined) {
           throw new RoutingError(ERROR_NO_CHOICE_MATCHED, `choice '${action.node}': no rule matched the output and there is no otherwise`);
         }
-        return this.step(next, payload, scope, source);
+        if (action.jsonata === undefined && rule?.jsonata === undefined) return this.step(next, payload, scope, source);
+        return this.choiceTransition(action, rule, next, value, scope);
       }
       case 'parallel': {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
@@ -266,6 +267,18 @@ export class Egress {
       if (holds) return rule;
     }
     return undefined;
+  }
+
+  /**
+   * A JSONata Choice's Output and Assign (the matched rule's and its own) on the way to `next`: like a Pass's, the
+   * value is checkpointed as the Choice's output when it may arrive at a join (the compiler lists the Choice among its sources).
+   */
+  private async choiceTransition(action: ChoiceAction, rule: ChoiceAction['rules'][number] | undefined, next: Action, value: unknown, scope: Scope): Promise<void> {
+    const templates = [action.jsonata?.output, action.jsonata?.assign, rule?.jsonata?.output, rule?.jsonata?.assign];
+    const context = await this.rt.contextObject(this.inv, action.node, 0, contextReads(templates, []));
+    const out = await routedAsync(`choice '${action.node}'`, () => jsonataChoiceTransition(action.jsonata, rule?.jsonata, { input: value, context }, scope.variables));
+    if (reachesJoin(next)) await this.checkpointValue(instanceKey(action.node, scope.frames, scope.iteration), out.output);
+    return this.step(next, { value: out.output }, { ...scope, variables: out.variables }, action.node);
   }
 
   /** A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join. */

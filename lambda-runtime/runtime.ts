@@ -19,13 +19,13 @@ import { LambdaContext, Logger, UnumContext, UnumHandler } from './types';
 import { S3ClientSource } from '../src/client/s3';
 import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store';
 import {
-  ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, Frame, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
+  DataFlow, ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, Frame, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
   SessionRef, TRACE_ENV, accountOfFunctionArn, ContextReads, contextObject, contextReads, looksLikeEnvelope, sessionItemKey,
   parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
 } from '../src/protocol';
 import { Clock, clockFromEnv } from '../src/protocol/clock';
 import { DataFlowError, effectiveInput, isJsonataFlow, stateOutput } from '../src/protocol/dataflow';
-import { jsonataInput, jsonataOutput } from '../src/protocol/jsonata';
+import { ERROR_QUERY_EVALUATION, jsonataInput, jsonataOutput } from '../src/protocol/jsonata';
 import { VARIABLES_ATTR } from '../src/protocol/keys';
 
 export interface RuntimeClients {
@@ -75,6 +75,8 @@ const NO_INPUT = Symbol('no input');
 
 /** Marks a data-flow failure (already recorded on the session). */
 const DATA_FLOW_FAILED = Symbol('data flow failed');
+/** The user code's input is not selected yet (or again, for a retry that reads the context object). */
+const NOT_SELECTED = Symbol('not selected');
 
 /** Time kept back from user code for the checkpoint or failure record after it. */
 const TIMEOUT_MARGIN_MS = 500;
@@ -473,23 +475,27 @@ export class Runtime {
     const selectInput = async (taskToken?: string) => {
       const context = await this.contextObject(inv, envelope.node, attempt, inputReads, undefined, taskToken);
       const variables = envelope.variables;
-      return this.applyDataFlow(inv, () => (jsonata ? jsonataInput(flow!, input, context, variables) : effectiveInput(flow, input, context)));
+      // A failing Arguments is an error of the state (its Retry and Catch apply); a JSONPath data-flow error fails the session.
+      const select = () => (jsonata ? jsonataInput(flow!, input, context, variables) : effectiveInput(flow, input, context));
+      return this.applyDataFlow(inv, select, jsonata);
     };
     // A callback node selects its input per attempt, with that attempt's token (callbackTask).
     const callback = this.config.callback !== undefined;
-    let userInput = callback ? undefined : await selectInput();
-    if (userInput === DATA_FLOW_FAILED) return undefined;
+    let userInput: unknown = NOT_SELECTED;
     // A resume after a claimed token: its first turn reads the answer instead of running the user code.
     let resuming = callback && envelope.callback === true;
     // A retry handed over by the invocation whose attempt failed: not before its deadline.
     if (envelope.notBefore !== undefined && !await this.awaitRetry(inv, attempt, envelope.notBefore)) return undefined;
     let output: unknown;
     let caught: number | undefined;
+    let variables: Record<string, unknown> | undefined;
     for (;;) {
       if (this.pastDeadline(envelope)) {
         await this.timeOut(inv);
         return undefined;
       }
+      // Outside the user code only a States.QueryEvaluationError is the state's: a store error there stays the invocation's (Lambda retries it).
+      let evaluating = false;
       try {
         if (callback) {
           const resumed = resuming;
@@ -498,7 +504,19 @@ export class Runtime {
           if (done === PARKED || done === DATA_FLOW_FAILED) return undefined;
           output = done.output;
         } else {
+          evaluating = true;
+          if (userInput === NOT_SELECTED) userInput = await selectInput();
+          evaluating = false;
+          if (userInput === DATA_FLOW_FAILED) return undefined;
           output = await this.runUser(userInput, inv, attempt);
+        }
+        evaluating = true;
+        if (jsonata) {
+          // Output and Assign are part of the attempt: their States.QueryEvaluationError is retried and caught like the user code's errors.
+          const out = await this.jsonataResult(inv, flow!, input, output, attempt);
+          if (out === DATA_FLOW_FAILED) return undefined;
+          output = out.output;
+          variables = out.variables;
         }
         break;
       } catch (e) {
@@ -506,7 +524,10 @@ export class Runtime {
           await this.timeOut(inv);
           return undefined;
         }
-        inv.metrics.count('USER_ERRORS');
+        const evaluation = e instanceof DataFlowError;
+        if (evaluating && !evaluation) throw e;
+        const what = evaluation ? 'JSONata evaluation' : 'user code';
+        if (!evaluation) inv.metrics.count('USER_ERRORS');
         const name = errorName(e);
         const delay = retryDelayMs(this.config.retry, name, attempt);
         if (delay !== undefined) {
@@ -514,36 +535,34 @@ export class Runtime {
           attempt++;
           // An interval past the session's deadline ends at it, where the next turn of the loop times the session out.
           const notBefore = Math.min(this.clock.now() + delay, envelope.deadline ?? Infinity);
-          inv.logger.warn('user code failed; retrying', { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
+          inv.logger.warn(`${what} failed; retrying`, { error: name, cause: errorCause(e), attempt, delayMs: delay, notBefore });
           if (!await this.awaitRetry(inv, attempt, notBefore)) return undefined;
-          if (inputReads.context && !callback) {
-            userInput = await selectInput();
-            if (userInput === DATA_FLOW_FAILED) return undefined;
-          }
+          if (inputReads.context) userInput = NOT_SELECTED;
           continue;
         }
         const c = findCatch(this.config.catch, name);
         if (c < 0) {
-          inv.logger.error('user code failed; no retry or catch left', { error: name, cause: errorCause(e) });
+          inv.logger.error(`${what} failed; no retry or catch left`, { error: name, cause: errorCause(e) });
           await this.failInScope(inv, { node: envelope.node, instance, error: name, cause: errorCause(e) }, envelope.frames);
           return undefined;
         }
-        output = writePath(input, this.config.catch[c].resultPath, { Error: name, Cause: errorCause(e) });
+        const errorOutput = { Error: name, Cause: errorCause(e) };
+        const catcher = this.config.catch[c].jsonata;
+        if (catcher === undefined) {
+          output = writePath(input, this.config.catch[c].resultPath, errorOutput);
+        } else {
+          // The catcher's own Output and Assign: a failure there fails the session (it is not caught again).
+          const context = await this.contextObject(inv, envelope.node, attempt, contextReads([catcher.output, catcher.assign], []));
+          const out = await this.applyDataFlow(inv, () => jsonataOutput(catcher, { input, errorOutput, context }, envelope.variables));
+          if (out === DATA_FLOW_FAILED) return undefined;
+          output = (out as { output: unknown }).output;
+          if (catcher.assign !== undefined) variables = (out as { variables: Record<string, unknown> }).variables;
+        }
         caught = c;
         break;
       }
     }
-    let variables: Record<string, unknown> | undefined;
-    if (caught === undefined && flow !== undefined && jsonata) {
-      // JSONata: Output (default: the result) and Assign on $states.input and $states.result (the lambda:invoke response when asked).
-      const version = process.env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST';
-      const result = flow.lambdaResponse === true ? stateOutput({ lambdaResponse: true }, input, output, version) : output;
-      const context = await this.contextObject(inv, envelope.node, attempt, contextReads([flow.output, flow.assign], []));
-      const out = await this.applyDataFlow(inv, () => jsonataOutput(flow, { input, result, context }, envelope.variables));
-      if (out === DATA_FLOW_FAILED) return undefined;
-      output = (out as { output: unknown }).output;
-      if (flow.assign !== undefined) variables = (out as { variables: Record<string, unknown> }).variables;
-    } else if (caught === undefined && flow !== undefined) {
+    if (!jsonata && flow !== undefined && caught === undefined) {
       // ResultSelector, ResultPath (into the raw input), OutputPath.
       const result = output;
       const context = await this.contextObject(inv, envelope.node, attempt, contextReads([flow.resultSelector], [flow.outputPath]));
@@ -580,7 +599,14 @@ export class Runtime {
     if (resumed) return resumeCallback(this, inv, attempt);
     const parked = await parkCallback(this, inv, attempt);
     if (parked === PARKED) return PARKED;
-    const input = await selectInput(parked.token);
+    let input: unknown;
+    try {
+      input = await selectInput(parked.token);
+    } catch (e) {
+      // A States.QueryEvaluationError of the Arguments: no user code saw the token, so it is cancelled before the Retry or Catch.
+      if (!await cancelCallback(this, inv, attempt)) return PARKED;
+      throw e;
+    }
     if (input === DATA_FLOW_FAILED) {
       await cancelCallback(this, inv, attempt);
       return DATA_FLOW_FAILED;
@@ -639,12 +665,31 @@ export class Runtime {
     return facts;
   }
 
-  /** A path that does not fit the value fails the session, like Step Functions (not retried, not caught). */
-  private async applyDataFlow(inv: Invocation, apply: () => unknown): Promise<unknown> {
+  /**
+   * JSONata: Output (default: the result) and Assign on $states.input and $states.result (the lambda:invoke response
+   * when asked); the variables only when the state assigns some.
+   */
+  private async jsonataResult(inv: Invocation, flow: DataFlow, input: unknown, output: unknown, attempt: number):
+  Promise<{ output: unknown; variables?: Record<string, unknown> } | typeof DATA_FLOW_FAILED> {
+    const version = process.env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST';
+    const result = flow.lambdaResponse === true ? stateOutput({ lambdaResponse: true }, input, output, version) : output;
+    const context = await this.contextObject(inv, inv.envelope.node, attempt, contextReads([flow.output, flow.assign], []));
+    const out = await this.applyDataFlow(inv, () => jsonataOutput(flow, { input, result, context }, inv.envelope.variables), true);
+    if (out === DATA_FLOW_FAILED) return DATA_FLOW_FAILED;
+    const { output: shaped, variables } = out as { output: unknown; variables: Record<string, unknown> };
+    return flow.assign === undefined ? { output: shaped } : { output: shaped, variables };
+  }
+
+  /**
+   * A path that does not fit the value fails the session, like Step Functions (not retried, not caught).
+   * `stateError`: a States.QueryEvaluationError is thrown on, to the state's Retry and Catch, as in Step Functions.
+   */
+  private async applyDataFlow(inv: Invocation, apply: () => unknown, stateError = false): Promise<unknown> {
     try {
       return await apply();
     } catch (e) {
       if (!(e instanceof DataFlowError)) throw e;
+      if (stateError && e.name === ERROR_QUERY_EVALUATION) throw e;
       inv.logger.error('input/output processing failed', { error: e.name, cause: e.message });
       await this.failInScope(inv, { node: inv.envelope.node, instance: inv.instance, error: e.name, cause: e.message }, inv.envelope.frames);
       return DATA_FLOW_FAILED;

@@ -69,8 +69,8 @@ export interface DataFlowProps {
  * `assign`), `$states.context` and the variables (`$name`); other values
  * are kept as they are. Expressions are checked with jsonata's parser at
  * synth. An expression that fails or has no value fails the state with
- * `States.QueryEvaluationError`, naming the state and the field (the
- * state's own Retry and Catch do not apply to it yet).
+ * `States.QueryEvaluationError`, naming the state and the field: a
+ * function's Retry and Catch apply to it as to its code's errors.
  */
 export interface JsonataDataFlowProps {
   /**

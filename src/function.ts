@@ -14,6 +14,7 @@ import { FunctionDataFlowProps, toDataFlow } from './data-flow';
 import { UnumFunctionDefaults, UnumFunctionSettings } from './function-settings';
 import { isValidFunctionName, workflowFunctionName } from './private/function-name';
 import { FunctionSettings } from './private/function-settings';
+import { jsonataTransition } from './private/jsonata';
 import { checkFunctionSettings, checkRetryFitsTimeout, environmentProblem } from './private/lambda-limits';
 import { nodeMetric, nodeMetricNamed } from './private/metrics';
 import { pythonCode } from './private/python-bundling';
@@ -348,14 +349,20 @@ export class UnumFunction extends State implements INextable {
   public addCatch(handler: IChainable, props: CatchProps = {}): UnumFunction {
     assertUnbound(this, 'add a catch to');
     const resultPath = props.resultPath ?? '$';
-    assertKnownAtSynth(`UnumFunction '${this.id}' (${this.node.path}): addCatch`, 'resultPath', resultPath);
-    assertKnownAtSynth(`UnumFunction '${this.id}' (${this.node.path}): addCatch`, 'errors', props.errors);
+    const where = `UnumFunction '${this.id}' (${this.node.path}): addCatch`;
+    assertKnownAtSynth(where, 'resultPath', resultPath);
+    assertKnownAtSynth(where, 'errors', props.errors);
     try {
       parsePath(resultPath);
     } catch (e) {
       throw new Error(`UnumFunction '${this.id}': addCatch resultPath: ${(e as Error).message}`);
     }
-    this.catches.push({ rule: { errors: props.errors ?? ['States.ALL'], resultPath, next: handler.startState.id }, handler: handler.startState });
+    const jsonata = jsonataTransition(`UnumFunction '${this.id}': addCatch`, where, props.outputs, props.assign);
+    if (jsonata !== undefined && props.resultPath !== undefined) {
+      throw new Error(`UnumFunction '${this.id}': addCatch resultPath is a JSONPath field: a JSONata catcher shapes its output with outputs instead`);
+    }
+    const rule: GraphCatch = { errors: props.errors ?? ['States.ALL'], resultPath, ...(jsonata ? { jsonata } : {}), next: handler.startState.id };
+    this.catches.push({ rule, handler: handler.startState });
     return this;
   }
 

@@ -113,6 +113,7 @@ class Compiler {
       catch: (task.catch ?? []).map((c, i) => ({
         errors: c.errors,
         resultPath: c.resultPath,
+        ...(c.jsonata ? { jsonata: c.jsonata } : {}),
         next: this.withSkips(task.id, i + 1, this.resolve(task.id, c.next, false)),
       })),
       ...(task.dataFlow ? { dataFlow: task.dataFlow } : {}),
@@ -140,10 +141,15 @@ class Compiler {
         return {
           kind: 'choice',
           node: state.id,
-          rules: state.choices.map((c, i) => ({ when: c.condition, then: this.withSkips(state.id, i, this.resolve(state.id, c.next, inLoop)) })),
+          rules: state.choices.map((c, i) => ({
+            when: c.condition,
+            then: this.withSkips(state.id, i, this.resolve(state.id, c.next, inLoop)),
+            ...(c.jsonata ? { jsonata: c.jsonata } : {}),
+          })),
           ...(state.otherwise
             ? { otherwise: this.withSkips(state.id, state.choices.length, this.resolve(state.id, state.otherwise, inLoop)) }
             : {}),
+          ...(state.jsonata ? { jsonata: state.jsonata } : {}),
         };
       case 'parallel':
         return {
@@ -262,6 +268,8 @@ class Compiler {
       if (!scope || scope.length !== depth || scope[depth - 1].fanout !== fanOut.id) continue;
       // A Pass on a branch checkpoints its value and arrives as its own source.
       if (state.kind === 'task' || state.kind === 'pass') sources.add(state.id);
+      // So does a Choice with JSONata Output or Assign (its own or a rule's), which computes the value it hands on.
+      if (state.kind === 'choice' && (state.jsonata !== undefined || state.choices.some((c) => c.jsonata !== undefined))) sources.add(state.id);
       // A caught fan-out checkpoints the caught value under its name, which a catch handler ending the branch arrives with.
       if ((state.kind === 'parallel' || state.kind === 'map') && state.catch?.length) sources.add(state.id);
       // A FanIn over predecessors that ends the branch arrives with its own list.
@@ -374,8 +382,9 @@ function functionlessBranches(config: FunctionConfig): string[] {
         visit(action.next, fanOuts);
         break;
       case 'choice':
-        action.rules.forEach((r) => visit(r.then, fanOuts));
-        visit(action.otherwise, fanOuts);
+        // A JSONata Choice's Output or Assign checkpoints the value it hands on, like a Pass.
+        action.rules.forEach((r) => visit(r.then, action.jsonata !== undefined || r.jsonata !== undefined ? [] : fanOuts));
+        visit(action.otherwise, action.jsonata !== undefined ? [] : fanOuts);
         break;
       case 'parallel':
         action.branches.forEach((b) => visit(b, [...fanOuts, `Parallel '${action.fanout}'`]));

@@ -1,6 +1,7 @@
 import { ConditionJson } from '../protocol/conditions';
 import { CallbackConfig, RetryRule } from '../protocol/config';
 import { DataFlow } from '../protocol/dataflow';
+import type { JsonataTransition } from '../protocol/jsonata';
 import { FailSpec, WaitSpec } from '../protocol/states';
 
 /**
@@ -48,13 +49,18 @@ export interface TaskState extends StateBase {
 export interface GraphCatch {
   readonly errors: readonly string[];
   readonly resultPath: string;
+  /** A JSONata catcher's Output and Assign (CatchRule.jsonata; a Task's catchers only). */
+  readonly jsonata?: JsonataTransition;
   readonly next: string;
 }
 
 export interface ChoiceState extends StateBase {
   readonly kind: 'choice';
-  readonly choices: ReadonlyArray<{ readonly condition: ConditionJson; readonly next: string }>;
+  /** `jsonata`: the rule's Output and Assign (ChoiceAction). */
+  readonly choices: ReadonlyArray<{ readonly condition: ConditionJson; readonly next: string; readonly jsonata?: JsonataTransition }>;
   readonly otherwise?: string;
+  /** The Choice's own JSONata Output and Assign, whichever way it goes. */
+  readonly jsonata?: JsonataTransition;
 }
 
 export interface ParallelState extends StateBase {

@@ -53,7 +53,7 @@ const KNOWN_JSONATA: Record<string, string[]> = {
   Task: ['Type', 'Comment', 'Resource', 'Next', 'End', 'Arguments', 'Output', 'Assign', 'Retry', 'Catch', 'TimeoutSeconds', 'QueryLanguage'],
   Pass: ['Type', 'Comment', 'Next', 'End', 'Output', 'Assign', 'QueryLanguage'],
   Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'Timestamp', 'QueryLanguage'],
-  Choice: ['Type', 'Comment', 'Choices', 'Default', 'QueryLanguage'],
+  Choice: ['Type', 'Comment', 'Choices', 'Default', 'Output', 'Assign', 'QueryLanguage'],
   Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'QueryLanguage'],
   Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'Items', 'MaxConcurrency', 'QueryLanguage'],
   Succeed: ['Type', 'Comment', 'QueryLanguage'],
@@ -62,8 +62,8 @@ const KNOWN_JSONATA: Record<string, string[]> = {
 
 /** Why a field of a JSONata state cannot be kept. */
 const WHY_JSONATA: Record<string, string> = {
-  Output: 'Output on a JSONata Choice, Parallel or Map is not supported yet; shape the value in a Pass after it',
-  Assign: 'Assign on a JSONata Choice, Parallel or Map is not supported yet; assign in a Pass after it',
+  Output: 'Output on a JSONata Parallel or Map is not supported yet; shape the value in a Pass after it',
+  Assign: 'Assign on a JSONata Parallel or Map is not supported yet; assign in a Pass after it',
   ItemSelector: 'ItemSelector on a JSONata Map is not supported yet; shape each item in the first state of the item processor',
   Parameters: 'JSONata states take Arguments, not Parameters',
   ResultSelector: 'JSONata states shape their result with Output, not ResultSelector',
@@ -346,11 +346,16 @@ class AslTranslator {
         });
         return;
       case 'Choice':
+        this.checkJsonata(name, { output: state.Output, assign: state.Assign });
         this.states.push({
           kind: 'choice',
           ...base,
-          rules: (state.Choices as Json[]).map((rule, i) => ({ condition: this.jsonataCondition(name, rule, `Choices[${i}]`), next: this.entry(rule.Next) })),
-          ...defined({ otherwise: state.Default !== undefined ? this.entry(state.Default) : undefined }),
+          rules: (state.Choices as Json[]).map((rule, i) => ({
+            condition: this.jsonataCondition(name, rule, `Choices[${i}]`),
+            next: this.entry(rule.Next),
+            ...defined({ outputs: rule.Output, assign: rule.Assign }),
+          })),
+          ...defined({ otherwise: state.Default !== undefined ? this.entry(state.Default) : undefined, outputs: state.Output, assign: state.Assign }),
         });
         return;
       case 'Map': {
@@ -395,11 +400,9 @@ class AslTranslator {
     }
   }
 
-  /** A JSONata Choice rule: its Condition, a whole JSONata expression (Assign and Output on rules are not supported yet). */
+  /** A JSONata Choice rule: its Condition, a whole JSONata expression; its Output and Assign are checked here too. */
   private jsonataCondition(name: string, rule: Json, where: string): ConditionJson {
-    for (const field of ['Assign', 'Output']) {
-      if (rule[field] !== undefined) this.reject(name, `${where}.${field} is not supported yet; assign or shape the value in a Pass after the Choice`);
-    }
+    this.checkTransition(name, where, rule);
     const condition: ConditionJson = { op: 'jsonata', expression: rule.Condition };
     for (const p of validateCondition(condition)) this.reject(name, `${where}.Condition: ${p}`);
     return condition;
@@ -460,12 +463,18 @@ class AslTranslator {
     });
   }
 
-  /** A JSONata Catcher: its output is `$states.errorOutput` ({ Error, Cause }); Output and Assign on it are not supported yet. */
-  private jsonataCatcher(name: string, c: Json, i: number): PlanCatch {
-    for (const field of ['Output', 'Assign']) {
-      if (c[field] !== undefined) this.reject(name, `Catch[${i}].${field} is not supported yet; the caught error ({ Error, Cause }) is the output, shape it in the next state`);
+  /** The Output and Assign of a Choice rule or a Catcher (`where`), with their ASL names in the problems. */
+  private checkTransition(name: string, where: string, t: Json): void {
+    if (t.Assign !== undefined && !isJsonObject(t.Assign)) return this.reject(name, `${where}.Assign must be an object of variable names to values`);
+    for (const p of jsonataFlowProblems({ output: t.Output, assign: t.Assign })) {
+      this.reject(name, `${where}.${p.replace(/^outputs/, 'Output').replace(/^assign/, 'Assign')}`);
     }
-    return { errors: c.ErrorEquals, next: this.entry(c.Next) };
+  }
+
+  /** A JSONata Catcher: its Output (default: `$states.errorOutput`, { Error, Cause }) and Assign, over $states.errorOutput and $states.input. */
+  private jsonataCatcher(name: string, c: Json, i: number): PlanCatch {
+    this.checkTransition(name, `Catch[${i}]`, c);
+    return { errors: c.ErrorEquals, ...defined({ outputs: c.Output, assign: c.Assign }), next: this.entry(c.Next) };
   }
 
   private task(name: string, state: Json, base: { id: string; source: string; comment?: string }): void {

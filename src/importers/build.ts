@@ -84,12 +84,17 @@ export function buildPlan(scope: Construct, plan: Plan, functions: Readonly<Reco
     switch (s.kind) {
       case 'task':
         for (const c of s.catch ?? []) {
-          (state as UnumFunction).addCatch(get(c.next), { errors: c.errors, ...(c.resultPath !== undefined ? { resultPath: c.resultPath } : {}) });
+          (state as UnumFunction).addCatch(get(c.next), {
+            errors: c.errors,
+            ...(c.resultPath !== undefined ? { resultPath: c.resultPath } : {}),
+            ...(c.outputs !== undefined ? { outputs: c.outputs } : {}),
+            ...(c.assign !== undefined ? { assign: c.assign } : {}),
+          });
         }
         break;
       case 'choice': {
         const choice = state as Choice;
-        s.rules.forEach((r) => choice.when(toCondition(r.condition), get(r.next)));
+        s.rules.forEach((r) => choice.when(toCondition(r.condition), get(r.next), { outputs: r.outputs, assign: r.assign }));
         if (s.otherwise !== undefined) choice.otherwise(get(s.otherwise));
         break;
       }
@@ -141,7 +146,7 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
     case 'wait':
       return new Wait(scope, s.id, { time: waitTime(s), comment: s.comment });
     case 'choice':
-      return new Choice(scope, s.id, { comment: s.comment });
+      return new Choice(scope, s.id, { comment: s.comment, outputs: s.outputs, assign: s.assign });
     case 'parallel':
       return new Parallel(scope, s.id, { comment: s.comment, ...s.dataFlow });
     case 'map':

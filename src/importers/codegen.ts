@@ -150,14 +150,17 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
     switch (s.kind) {
       case 'task':
         for (const c of s.catch ?? []) {
-          const p = [`errors: ${json(c.errors)}`, ...(c.resultPath !== undefined ? [`resultPath: ${str(c.resultPath)}`] : [])];
+          const p = [`errors: ${json(c.errors)}`, ...(c.resultPath !== undefined ? [`resultPath: ${str(c.resultPath)}`] : []), ...transition(c)];
           say(`${ref(s.id)}.addCatch(${ref(c.next)}, ${object(p)});`);
         }
         break;
       case 'choice':
         imports.add('Condition');
         say(`${ref(s.id)}`);
-        for (const r of s.rules) say(`  .when(${condition(r.condition)}, ${ref(r.next)})`);
+        for (const r of s.rules) {
+          const ruleProps = transition(r);
+          say(`  .when(${condition(r.condition)}, ${ref(r.next)}${ruleProps.length ? `, ${object(ruleProps)}` : ''})`);
+        }
         if (s.otherwise !== undefined) say(`  .otherwise(${ref(s.otherwise)})`);
         lines[lines.length - 1] += ';';
         break;
@@ -254,9 +257,11 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
       }
       return `new Wait(this, ${str(s.id)}, ${object([`time: ${time}`, ...comment])})`;
     }
-    case 'choice':
+    case 'choice': {
       imports.add('Choice');
-      return `new Choice(this, ${str(s.id)}${comment.length ? `, ${object(comment)}` : ''})`;
+      const p = [...transition(s), ...comment];
+      return `new Choice(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
+    }
     case 'parallel':
       imports.add('Parallel');
       return `new Parallel(this, ${str(s.id)}${comment.length || s.dataFlow ? `, ${object([...fanOutFlow(s.dataFlow, imports), ...comment])}` : ''})`;
@@ -370,6 +375,11 @@ function object(props: string[]): string {
   const inline = `{ ${props.join(', ')} }`;
   if (inline.length <= 100 && !props.some((p) => p.includes('\n'))) return inline;
   return `{\n${props.map((p) => `      ${p.replace(/\n/g, '\n      ')},`).join('\n')}\n    }`;
+}
+
+/** A JSONata catcher's, Choice's or rule's outputs and assign, as props. */
+function transition(t: { readonly outputs?: unknown; readonly assign?: Record<string, unknown> }): string[] {
+  return [...(t.outputs !== undefined ? [`outputs: ${json(t.outputs)}`] : []), ...(t.assign !== undefined ? [`assign: ${json(t.assign)}`] : [])];
 }
 
 function json(value: unknown): string {

@@ -58,6 +58,9 @@ export interface PlanRetry {
 export interface PlanCatch {
   readonly errors: string[];
   readonly resultPath?: string;
+  /** A JSONata catcher's Output and Assign (CatchProps outputs/assign). */
+  readonly outputs?: unknown;
+  readonly assign?: Record<string, unknown>;
   readonly next: string;
 }
 
@@ -122,8 +125,14 @@ export interface PlanChoice extends PlanBase {
   readonly kind: 'choice';
   /** A FaaSr True/False choice: it branches on whether the task before it returned `true`. */
   readonly onBooleanResult?: boolean;
-  readonly rules: ReadonlyArray<{ readonly condition: ConditionJson; readonly next: string }>;
+  /** `outputs`/`assign`: a JSONata rule's Output and Assign (ChoiceTransitionOptions). */
+  readonly rules: ReadonlyArray<{
+    readonly condition: ConditionJson; readonly next: string; readonly outputs?: unknown; readonly assign?: Record<string, unknown>;
+  }>;
   readonly otherwise?: string;
+  /** A JSONata Choice's own Output and Assign (ChoiceProps). */
+  readonly outputs?: unknown;
+  readonly assign?: Record<string, unknown>;
 }
 
 /** A Parallel's or Map's data flow as the constructs take it (no parameters). */

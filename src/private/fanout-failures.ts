@@ -50,6 +50,10 @@ export class FanOutFailures {
 
   addCatch(handler: IChainable, props: CatchProps): void {
     const where = `${this.where}: addCatch`;
+    if (props.outputs !== undefined || props.assign !== undefined) {
+      throw new Error(`${where}: outputs and assign on a Parallel's or Map's catcher are not supported yet; `
+        + 'shape the caught { Error, Cause } in the handler (e.g. a Pass with outputs and assign)');
+    }
     const resultPath = props.resultPath ?? '$';
     assertKnownAtSynth(where, 'resultPath', resultPath);
     assertKnownAtSynth(where, 'errors', props.errors);

@@ -1,5 +1,6 @@
 import { ConditionJson } from './conditions';
 import { DataFlow } from './dataflow';
+import type { JsonataTransition } from './jsonata';
 import type { FORWARD_ACTIONS } from './permissions';
 import { FailSpec, WaitSpec } from './states';
 
@@ -165,8 +166,14 @@ export interface InvokeAction {
 export interface ChoiceAction {
   readonly kind: 'choice';
   readonly node: string;
-  readonly rules: ReadonlyArray<{ readonly when: ConditionJson; readonly then: Action }>;
+  /** `jsonata`: the rule's Output (over the state's) and Assign (with the state's), when the rule matches. */
+  readonly rules: ReadonlyArray<{ readonly when: ConditionJson; readonly then: Action; readonly jsonata?: JsonataTransition }>;
   readonly otherwise?: Action;
+  /**
+   * JSONata: the Choice's own Output (absent: its input) and Assign, whichever way it goes, with `$states.input`.
+   * Added in cdk-unum 0.x, optional.
+   */
+  readonly jsonata?: JsonataTransition;
 }
 
 /**
@@ -353,6 +360,11 @@ export interface CatchRule {
   readonly errors: readonly string[];
   /** Where `{ Error, Cause }` goes in the node's input before it is passed on (`$` replaces it). */
   readonly resultPath: string;
+  /**
+   * JSONata catcher: Output (absent: `$states.errorOutput`) and Assign, evaluated with `$states.errorOutput`
+   * and `$states.input` (the resultPath is then not used). A failure in them fails the session: it is not caught again.
+   */
+  readonly jsonata?: JsonataTransition;
   readonly next: Action;
 }
 

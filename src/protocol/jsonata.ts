@@ -164,6 +164,25 @@ export async function jsonataOutput(
   return { output, variables: next };
 }
 
+/** Output and Assign of a JSONata catcher or Choice (templates), evaluated on the way to the next state. */
+export interface JsonataTransition {
+  readonly output?: unknown;
+  readonly assign?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A JSONata Choice's way out, on `$states.input`: the matched rule's Output over the state's (neither: the input);
+ * the state's Assign, which applies whichever way it goes, and the rule's (a name in both: the rule's), all
+ * evaluated with the variables from before the Choice. `rule` absent: the Default.
+ */
+export async function jsonataChoiceTransition(
+  state: JsonataTransition | undefined, rule: JsonataTransition | undefined, states: JsonataStates, variables?: Readonly<Record<string, unknown>>,
+): Promise<{ output: unknown; variables: Record<string, unknown> }> {
+  const output = rule?.output !== undefined ? rule.output : state?.output;
+  const assign = { ...(state?.assign ?? {}), ...(rule?.assign ?? {}) };
+  return jsonataOutput({ output, assign }, { input: states.input, context: states.context }, variables);
+}
+
 /** A Choice rule's Condition: must evaluate to a boolean. */
 export async function jsonataCondition(
   expression: string, input: unknown, context?: unknown, variables?: Readonly<Record<string, unknown>>,

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Chain, Choice, Condition, FanIn, Map, Pass, ProvideItems, QueryLanguage, UnumWorkflow } from '../../src';
+import { Chain, Choice, Condition, FanIn, Map, Parallel, Pass, ProvideItems, QueryLanguage, UnumWorkflow } from '../../src';
 import { fn } from '../support/shapes';
 
 /* JSONata data flows: aws-stepfunctions' names, checked with jsonata's parser at synth, errors naming the state. */
@@ -77,6 +77,46 @@ test('a JSONata Pass and Choice compile into the egress of the function before t
     dataFlow: { queryLanguage: 'JSONata', assign: { limit: 100 }, output: { total: '{% $states.input.total %}' } },
     next: { kind: 'choice', node: 'Big', rules: [{ when: { op: 'jsonata', expression: '{% $states.input.total > $limit %}' } }] },
   });
+});
+
+test('Choice outputs/assign and a rule\'s (when options) compile into the ChoiceAction; a catcher\'s outputs/assign into the CatchRule', () => {
+  const s = stack();
+  const a = fn(s, 'A');
+  const fallback = fn(s, 'Fallback');
+  a.addCatch(fallback, { errors: ['States.QueryEvaluationError'], outputs: { why: '{% $states.errorOutput.Cause %}' }, assign: { failed: true } });
+  const choice = new Choice(s, 'Tier', { assign: { seen: '{% $states.input.total %}' } })
+    .when(Condition.jsonata('{% $states.input.total > 100 %}'), fn(s, 'Gold'), { comment: 'big spenders', outputs: { tier: 'gold' }, assign: { tier: 'gold' } })
+    .otherwise(fn(s, 'Plain'));
+  a.next(choice);
+  new UnumWorkflow(s, 'W', { definition: a });
+  const config = configs(s).A;
+  expect(config.catch).toEqual([{
+    errors: ['States.QueryEvaluationError'],
+    resultPath: '$',
+    jsonata: { output: { why: '{% $states.errorOutput.Cause %}' }, assign: { failed: true } },
+    next: expect.objectContaining({ kind: 'invoke', node: 'Fallback' }),
+  }]);
+  expect(config.next).toMatchObject({
+    kind: 'choice',
+    node: 'Tier',
+    jsonata: { assign: { seen: '{% $states.input.total %}' } },
+    rules: [{ when: { op: 'jsonata' }, jsonata: { output: { tier: 'gold' }, assign: { tier: 'gold' } } }],
+  });
+});
+
+test('catcher and Choice outputs/assign are checked at synth, naming the state, the rule and the field', () => {
+  const s = stack();
+  expect(() => fn(s, 'A').addCatch(fn(s, 'H'), { outputs: '{% $states.errorOutput. %}' }))
+    .toThrow(/^UnumFunction 'A': addCatch outputs: the JSONata expression '\{% \$states\.errorOutput\. %\}' does not parse/);
+  expect(() => fn(s, 'B').addCatch(fn(s, 'H2'), { assign: { 'bad-name': 1 } })).toThrow(/^UnumFunction 'B': addCatch assign: 'bad-name' is not a variable name/);
+  expect(() => fn(s, 'C').addCatch(fn(s, 'H3'), { outputs: 1, resultPath: '$.error' })).toThrow(/^UnumFunction 'C': addCatch resultPath is a JSONPath field/);
+  const parallel = new Parallel(s, 'Fork').branch(fn(s, 'L'));
+  expect(() => parallel.addCatch(fn(s, 'H4'), { outputs: 1 })).toThrow(/^Parallel 'Fork'.*addCatch: outputs and assign on a Parallel's or Map's catcher are not supported yet/);
+  expect(() => new Choice(s, 'T', { outputs: '{% ( %}' })).toThrow(/^Choice 'T': outputs: the JSONata expression/);
+  expect(() => new Choice(s, 'R').when(Condition.jsonata('{% true %}'), fn(s, 'X'), { assign: { v: '{% $eval("1") %}' } }))
+    .toThrow(/^Choice 'R': rule 0 \(when\(\) number 1\): assign\.v: .* calls \$eval/);
+  expect(() => new Choice(s, 'J').when(Condition.isPresent('$.x'), fn(s, 'Y'), { outputs: 1 }))
+    .toThrow("Choice 'J': rule 0 (when() number 1): outputs and assign are JSONata fields (the rule's), but the condition is JSONPath: use Condition.jsonata");
 });
 
 test('Choice.when refuses a JSONata condition that does not parse or is combined, naming the Choice', () => {

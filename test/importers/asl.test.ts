@@ -391,7 +391,38 @@ describe('definitions asl-validator cannot read, and JSONata, are refused with t
     expect(plan.states.find((s) => s.id === 'D')).toMatchObject({ kind: 'pass', queryLanguage: 'JSONata', outputs: { x: '{% $x %}' } });
   });
 
-  test('JSONata refusals name the state: fields on a JSONPath state, JSONPath under JSONata, bad expressions, what is not supported yet', () => {
+  test('JSONata catchers and Choice rules keep their Output and Assign; the Choice its own', () => {
+    const plan = translateStatesLanguage(JSON.stringify({
+      StartAt: 'T',
+      QueryLanguage: 'JSONata',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: lambdaArn,
+          Catch: [{ ErrorEquals: ['States.QueryEvaluationError'], Output: { why: '{% $states.errorOutput.Cause %}' }, Assign: { failed: true }, Next: 'F' }],
+          Next: 'C',
+        },
+        C: {
+          Type: 'Choice',
+          Assign: { seen: '{% $states.input.total %}' },
+          Choices: [{ Condition: '{% $states.input.total > 100 %}', Output: { tier: 'gold' }, Assign: { tier: 'gold' }, Next: 'F' }],
+          Default: 'F',
+        },
+        F: { Type: 'Pass', End: true },
+      },
+    }));
+    expect(plan.states.find((s) => s.id === 'T')).toMatchObject({
+      catch: [{ errors: ['States.QueryEvaluationError'], outputs: { why: '{% $states.errorOutput.Cause %}' }, assign: { failed: true }, next: 'F' }],
+    });
+    expect(plan.states.find((s) => s.id === 'C')).toEqual(expect.objectContaining({
+      kind: 'choice',
+      assign: { seen: '{% $states.input.total %}' },
+      rules: [{ condition: { op: 'jsonata', expression: '{% $states.input.total > 100 %}' }, next: 'F', outputs: { tier: 'gold' }, assign: { tier: 'gold' } }],
+      otherwise: 'F',
+    }));
+  });
+
+  test('JSONata refusals name the state: fields on a JSONPath state, JSONPath under JSONata, bad expressions (catchers and Choice rules too)', () => {
     expect(problemsOf({ StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $states.input %}', End: true } } }))
       .toEqual([expect.stringMatching(/^state 'A' uses the JSONata field Output but its query language is JSONPath; set "QueryLanguage": "JSONata"/)]);
     expect(problemsOf({ StartAt: 'A', QueryLanguage: 'JSONata', States: { A: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } } }))
@@ -402,14 +433,15 @@ describe('definitions asl-validator cannot read, and JSONata, are refused with t
       StartAt: 'T',
       QueryLanguage: 'JSONata',
       States: {
-        T: { Type: 'Task', Resource: lambdaArn, InputPath: '$.x', Catch: [{ ErrorEquals: ['States.ALL'], Output: '{% 1 %}', Next: 'C' }], Next: 'C' },
-        C: { Type: 'Choice', Choices: [{ Condition: '{% true %}', Assign: { a: 1 }, Next: 'W' }], Default: 'W' },
+        T: { Type: 'Task', Resource: lambdaArn, InputPath: '$.x', Catch: [{ ErrorEquals: ['States.ALL'], Output: '{% $states.errorOutput. %}', Next: 'C' }], Next: 'C' },
+        C: { Type: 'Choice', Choices: [{ Condition: '{% true %}', Assign: { 'a-b': 1 }, Next: 'W' }], Default: 'W', Output: '{% ( %}' },
         W: { Type: 'Wait', Seconds: '{% 1 + %}', End: true },
       },
     })).toEqual([
       expect.stringMatching(/^state 'T': Task field InputPath cannot be translated: JSONata states select their input with Arguments/),
-      expect.stringMatching(/^state 'T': Catch\[0\]\.Output is not supported yet/),
-      expect.stringMatching(/^state 'C': Choices\[0\]\.Assign is not supported yet/),
+      expect.stringMatching(/^state 'T': Catch\[0\]\.Output: the JSONata expression '\{% \$states\.errorOutput\. %\}' does not parse/),
+      expect.stringMatching(/^state 'C': Output: the JSONata expression '\{% \( %\}' does not parse/),
+      expect.stringMatching(/^state 'C': Choices\[0\]\.Assign: 'a-b' is not a variable name/),
       expect.stringMatching(/^state 'W': Seconds: the JSONata expression '\{% 1 \+ %\}' does not parse/),
     ]);
   });

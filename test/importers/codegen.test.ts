@@ -80,6 +80,17 @@ test('JSONata states are written with aws-stepfunctions\' names: QueryLanguage, 
   expect(code).toContain("      outputs: { shipped: '{% $count($states.input) %}' },\n      assign: { shipped: '{% $count($states.input) %}' },\n");
 });
 
+test('JSONata catchers and Choice rules are written with outputs/assign: addCatch props, when() options, Choice props', () => {
+  const corpus = path.join(FIXTURES, 'asl', 'corpus');
+  const caught = generateTypeScript(translateStatesLanguage(fs.readFileSync(path.join(corpus, 'jsonata-catch-fallback.asl.json'), 'utf8'))).code;
+  expect(caught).toContain("priceOrder.addCatch(manualQuote, {\n      errors: ['States.QueryEvaluationError'],\n"
+    + "      outputs: { orderId: '{% $states.input.orderId %}', error: '{% $states.errorOutput.Error %}' },\n      assign: { reason: ");
+  const tier = generateTypeScript(translateStatesLanguage(fs.readFileSync(path.join(corpus, 'jsonata-choice-tier.asl.json'), 'utf8'))).code;
+  expect(tier).toContain("new Choice(this, 'PickTier', { assign: { scored: '{% $states.input.score %}' } })");
+  expect(tier).toContain(".when(Condition.jsonata('{% $states.input.score >= 90 %}'), notify, {\n"
+    + "      outputs: { customer: '{% $states.input.customer %}', perks: ['lounge', 'upgrade'] },\n      assign: { tier: 'gold' },\n    })");
+});
+
 test('JSONata Wait and Fail are written with WaitTime.seconds/timestamp and error/cause expressions', () => {
   const { code } = generateTypeScript(translateStatesLanguage(fs.readFileSync(path.join(FIXTURES, 'asl', 'jsonata-wait-fail.json'), 'utf8')));
   expect(code).toContain("time: WaitTime.seconds('{% $states.input.hold %}')");

@@ -156,6 +156,38 @@ const workflows: WorkflowGraph[] = [
   graph('jsonata-wait', 'A', task('A', 'Pause'), { kind: 'wait', id: 'Pause', seconds: '{% $states.input.wait %}', next: 'B' } as GraphState, task('B')),
   graph('jsonata-fail', 'A', task('A', 'Boom'),
     { kind: 'fail', id: 'Boom', error: '{% "Order." & $uppercase($states.input.code) %}', cause: '{% $states.context.State.Name & ": late" %}' } as GraphState),
+  // JSONata errors of a Task go to its Retry and Catch; a catcher's and a Choice's Output/Assign (test_jsonata_states.py).
+  graph('jsonata-catch', 'A',
+    task('A', 'B', {
+      dataFlow: {
+        queryLanguage: 'JSONata',
+        arguments: '{% $states.context.State.RetryCount < 1 ? $states.input.missing : $states.input %}',
+        output: '{% $states.result.total + 1 %}',
+        assign: { never: 1 },
+      },
+      retry: [{ errors: ['States.QueryEvaluationError'], intervalSeconds: 0.001, maxAttempts: 1, backoffRate: 1 }],
+      catch: [{
+        errors: ['States.ALL'],
+        resultPath: '$',
+        next: 'Fallback',
+        jsonata: { output: { order: '{% $states.input.order %}', why: '{% $states.errorOutput.Cause %}' }, assign: { failed: '{% $states.errorOutput.Error %}' } },
+      }],
+    }),
+    task('B'),
+    task('Fallback', undefined, { dataFlow: { queryLanguage: 'JSONata', output: '{% $merge([$states.input, {"failed": $failed, "never": $exists($never)}]) %}' } })),
+  graph('jsonata-choice', 'A', task('A', 'Tier'),
+    {
+      kind: 'choice',
+      id: 'Tier',
+      jsonata: { assign: { checked: '{% $states.input.total %}', tier: 'none' } },
+      choices: [{
+        condition: { op: 'jsonata', expression: '{% $states.input.total > 100 %}' },
+        next: 'Report',
+        jsonata: { output: { gold: '{% $states.input.total %}', before: '{% $exists($tier) %}' }, assign: { tier: 'gold' } },
+      }],
+      otherwise: 'Report',
+    } as GraphState,
+    task('Report', undefined, { dataFlow: { queryLanguage: 'JSONata', output: { value: '{% $states.input %}', tier: '{% $tier %}', checked: '{% $checked %}' } } })),
   { ...graph('timeout-retry', 'A', task('A', undefined, { retry: [{ errors: ['States.ALL'], intervalSeconds: 600, maxAttempts: 3, backoffRate: 1 }] })), timeoutSeconds: 1 },
 ];
 

@@ -57,26 +57,177 @@ test('a Pass and a Choice in the egress: Assign then a Condition over the variab
   expect(await w.result(await w.run({ lines: [1, 2] }))).toBe('small');
 });
 
-test('a failing expression is States.QueryEvaluationError: it fails the session naming the field (the state\'s own Catch does not apply yet)', async () => {
+test('a Choice rule\'s Output and Assign apply when it matches; the Choice\'s own Assign whichever way it goes; the Default keeps the input', async () => {
+  const tier: Action = {
+    kind: 'choice',
+    node: 'Tier',
+    jsonata: { assign: { checked: '{% $states.input.total %}', tier: 'none' } },
+    rules: [{
+      when: { op: 'jsonata', expression: '{% $states.input.total > 100 %}' },
+      then: to('Report'),
+      jsonata: { output: { gold: '{% $states.input.total %}', before: '{% $exists($tier) %}' }, assign: { tier: 'gold' } },
+    }],
+    otherwise: to('Report'),
+  };
+  w.deploy('wf', [
+    { node: 'A', next: tier, handler: (x) => x },
+    { node: 'Report', next: succeed, dataFlow: jsonata({ output: { value: '{% $states.input %}', tier: '{% $tier %}', checked: '{% $checked %}' } }), handler: (x) => x },
+  ]);
+  expect(await w.result(await w.run({ total: 130 }))).toEqual({ value: { gold: 130, before: false }, tier: 'gold', checked: 130 });
+  expect(await w.result(await w.run({ total: 7 }))).toEqual({ value: { total: 7 }, tier: 'none', checked: 7 });
+});
+
+test('a Map item that ends in a Choice with Output: the join lists the Choice and reads its shaped value', async () => {
+  const pick: Action = {
+    kind: 'choice',
+    node: 'Pick',
+    rules: [{ when: { op: 'jsonata', expression: '{% $states.input > 1 %}' }, then: join('J', ['Pick', 'W'], to('Agg')), jsonata: { output: '{% "big " & $states.input %}' } }],
+    otherwise: join('J', ['Pick', 'W'], to('Agg')),
+  };
+  const map: Action = { kind: 'map', fanout: 'M', join: 'J', items: '{% $states.input %}', item: to('W'), onEmpty: to('Agg') };
+  w.deploy('wf', [
+    { node: 'Split', next: map, handler: (x) => x },
+    { node: 'W', next: pick, handler: (x: number) => x },
+    { node: 'Agg', next: succeed, handler: (x) => x },
+  ]);
+  expect(await w.result(await w.run([1, 2, 3]))).toEqual([1, 'big 2', 'big 3']);
+});
+
+test('a failing Choice rule Output fails the session naming the Choice and the field', async () => {
+  const pick: Action = {
+    kind: 'choice',
+    node: 'Pick',
+    rules: [{ when: { op: 'jsonata', expression: '{% true %}' }, then: to('B'), jsonata: { output: '{% $states.input.nothing %}' } }],
+  };
+  w.deploy('wf', [{ node: 'A', next: pick, handler: (x) => x }, { node: 'B', next: succeed, handler: (x) => x }]);
+  const d = await w.client.describeSession(await w.run({}));
+  expect(d.error).toMatchObject({
+    error: 'States.QueryEvaluationError', cause: "choice 'Pick': Output: the JSONata expression '{% $states.input.nothing %}' returned no value (undefined)",
+  });
+});
+
+test('a failing Output is States.QueryEvaluationError of the state: its Catch takes it, $states.errorOutput names the field', async () => {
   w.deploy('wf', [
     {
       node: 'A',
       next: succeed,
-      dataFlow: jsonata({ output: '{% $states.result.total + 1 %}' }),
+      dataFlow: jsonata({ output: '{% $states.result.total + 1 %}', assign: { never: 1 } }),
       catch: [{ errors: ['States.QueryEvaluationError'], resultPath: '$', next: to('Handle') }],
       handler: () => ({ total: 'not a number' }),
     },
-    { node: 'Handle', next: succeed, handler: (x: any) => x.Error },
+    { node: 'Handle', next: succeed, dataFlow: jsonata({ output: { caught: '{% $states.input %}', never: '{% $exists($never) %}' } }), handler: (x) => x },
   ]);
-  // The Output fails after the user code: the runtime fails the session, as for every data-flow error (Step Functions would let the Catch take it).
-  const s = await w.run({});
-  const d = await w.client.describeSession(s);
-  expect(d.status).toBe('FAILED');
-  expect(d.error).toMatchObject({ node: 'A', error: 'States.QueryEvaluationError' });
-  expect(d.error!.cause).toBe("Output: the JSONata expression '{% $states.result.total + 1 %}' failed: JSONata error T2001");
-  w.deploy('wf', [{ node: 'A', next: succeed, dataFlow: jsonata({ arguments: '{% $states.input.missing %}' }), handler: (x) => x }]);
+  // The state's own Assign does not apply when its catcher is taken.
+  expect(await w.result(await w.run({}))).toEqual({
+    caught: { Error: 'States.QueryEvaluationError', Cause: "Output: the JSONata expression '{% $states.result.total + 1 %}' failed: JSONata error T2001" },
+    never: false,
+  });
+});
+
+test('a failing Arguments is retried (States.ALL matches it), evaluated again per attempt; with no match left it fails the session naming the field', async () => {
+  const seen: unknown[] = [];
+  const retry = [{ errors: ['States.ALL'], intervalSeconds: 0.001, maxAttempts: 2, backoffRate: 1 }];
+  w.deploy('wf', [{
+    node: 'A',
+    next: succeed,
+    dataFlow: jsonata({ arguments: '{% $states.context.State.RetryCount < 2 ? $states.input.missing : {"attempt": $states.context.State.RetryCount} %}' }),
+    retry,
+    handler: (x) => {
+      seen.push(x);
+      return x;
+    },
+  }]);
+  expect(await w.result(await w.run({}))).toEqual({ attempt: 2 });
+  expect(seen).toEqual([{ attempt: 2 }]);
+  w.deploy('wf', [{
+    node: 'A',
+    next: succeed,
+    dataFlow: jsonata({ arguments: '{% $states.input.missing %}' }),
+    retry,
+    catch: [{ errors: ['Boom'], resultPath: '$', next: to('Never') }],
+    handler: (x) => x,
+  }, { node: 'Never', next: succeed, handler: (x) => x }]);
   const missing = await w.client.describeSession(await w.run({}));
-  expect(missing.error).toMatchObject({ error: 'States.QueryEvaluationError', cause: "Arguments: the JSONata expression '{% $states.input.missing %}' returned no value (undefined)" });
+  expect(missing.status).toBe('FAILED');
+  expect(missing.error).toMatchObject({ node: 'A', error: 'States.QueryEvaluationError', cause: "Arguments: the JSONata expression '{% $states.input.missing %}' returned no value (undefined)" });
+});
+
+test('a retry re-runs the attempt whose Output failed: the second result fits, and the user code ran twice (nothing had committed)', async () => {
+  let calls = 0;
+  w.deploy('wf', [{
+    node: 'A',
+    next: succeed,
+    dataFlow: jsonata({ output: '{% $states.result.total + 1 %}' }),
+    retry: [{ errors: ['States.QueryEvaluationError'], intervalSeconds: 0.001, maxAttempts: 1, backoffRate: 1 }],
+    handler: () => ({ total: ++calls === 1 ? 'not a number' : 41 }),
+  }]);
+  expect(await w.result(await w.run({}))).toBe(42);
+  expect(calls).toBe(2);
+});
+
+test('a JSONPath data-flow error stays States.Runtime: States.ALL neither retries nor catches it', async () => {
+  let calls = 0;
+  w.deploy('wf', [{
+    node: 'A',
+    next: succeed,
+    dataFlow: { inputPath: '$.missing' },
+    retry: [{ errors: ['States.ALL'], intervalSeconds: 0.001, maxAttempts: 2, backoffRate: 1 }],
+    catch: [{ errors: ['States.ALL'], resultPath: '$', next: to('Never') }],
+    handler: (x) => {
+      calls++;
+      return x;
+    },
+  }, { node: 'Never', next: succeed, handler: (x) => x }]);
+  const d = await w.client.describeSession(await w.run({}));
+  expect(calls).toBe(0);
+  expect(d.status).toBe('FAILED');
+  expect(d.error).toMatchObject({ node: 'A', error: 'States.Runtime' });
+});
+
+test('a catcher\'s Output and Assign read $states.errorOutput and $states.input; the variables from before the assignment', async () => {
+  w.deploy('wf', [
+    { node: 'Start', next: to('A'), dataFlow: jsonata({ assign: { tries: 1 } }), handler: (x) => x },
+    {
+      node: 'A',
+      next: succeed,
+      catch: [{
+        errors: ['Boom'],
+        resultPath: '$',
+        jsonata: {
+          output: { order: '{% $states.input.order %}', why: '{% $states.errorOutput.Cause %}', tries: '{% $tries %}' },
+          assign: { tries: '{% $tries + 1 %}', failedWith: '{% $states.errorOutput.Error %}' },
+        },
+        next: to('Fallback'),
+      }],
+      handler: () => {
+        throw Object.assign(new Error('out of stock'), { name: 'Boom' });
+      },
+    },
+    { node: 'Fallback', next: succeed, dataFlow: jsonata({ output: '{% $merge([$states.input, {"now": $tries, "error": $failedWith}]) %}' }), handler: (x) => x },
+  ]);
+  expect(await w.result(await w.run({ order: 'o-7' }))).toEqual({ order: 'o-7', why: 'out of stock', tries: 1, now: 2, error: 'Boom' });
+});
+
+test('a failing catcher Output fails the session: it is not caught again', async () => {
+  w.deploy('wf', [
+    {
+      node: 'A',
+      next: succeed,
+      catch: [
+        { errors: ['Boom'], resultPath: '$', jsonata: { output: '{% $states.errorOutput.Cause.nothing %}' }, next: to('Never') },
+        { errors: ['States.ALL'], resultPath: '$', next: to('Never') },
+      ],
+      handler: () => {
+        throw Object.assign(new Error('x'), { name: 'Boom' });
+      },
+    },
+    { node: 'Never', next: succeed, handler: (x) => x },
+  ]);
+  const d = await w.client.describeSession(await w.run({}));
+  expect(d.status).toBe('FAILED');
+  expect(d.error).toMatchObject({
+    node: 'A', error: 'States.QueryEvaluationError', cause: "Output: the JSONata expression '{% $states.errorOutput.Cause.nothing %}' returned no value (undefined)",
+  });
 });
 
 test('a Map over Items: each item sees the outer variables, the join\'s continuation too', async () => {

@@ -18,7 +18,7 @@ from .protocol import (
     EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ERROR_QUERY_EVALUATION, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT,
     DataFlowError, apply_template, checkpoint_item_key, condition_paths, context_reads, dag_slot_instance_key, decode_element, effective_input,
     encode_element, evaluate_condition, fail_details, fanout_attempt_key, fanout_input_item_key, fanout_progress_item_key, handles_failures,
-    js_loads, write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_condition, jsonata_output,
+    js_loads, write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_choice_transition, jsonata_condition, jsonata_output,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
     payload_object_key, read_state_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
     has_jsonata_fields, jsonata_fail_details, jsonata_wait_until, LONG_WAIT_THRESHOLD_MS,
@@ -190,7 +190,9 @@ class Egress:
             if nxt is None:
                 raise RoutingError(ERROR_NO_CHOICE_MATCHED,
                                    f"choice '{action['node']}': no rule matched the output and there is no otherwise")
-            return self.step(nxt, payload, scope, source)
+            if action.get('jsonata') is None and (rule is None or rule.get('jsonata') is None):
+                return self.step(nxt, payload, scope, source)
+            return self._choice_transition(action, rule, nxt, value, scope)
         if kind == 'parallel':
             iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
             size = len(action['branches'])
@@ -286,6 +288,19 @@ class Egress:
             if holds:
                 return rule
         return None
+
+    def _choice_transition(self, action: Action, rule: Optional[Mapping[str, Any]], nxt: Action, value: Any, scope: Scope) -> None:
+        """A JSONata Choice's Output and Assign (the matched rule's and its own) on the way to `nxt`: like a Pass's, the
+        value is checkpointed as the Choice's output when it may arrive at a join (the compiler lists the Choice among its sources)."""
+        own = action.get('jsonata') or {}
+        ruled = (rule or {}).get('jsonata') or {}
+        templates = [own.get('output'), own.get('assign'), ruled.get('output'), ruled.get('assign')]
+        context = self.rt.context_object(self.inv, action['node'], 0, context_reads(templates, []))
+        out = _routed(f"choice '{action['node']}'", lambda: jsonata_choice_transition(
+            action.get('jsonata'), None if rule is None else rule.get('jsonata'), {'input': value, 'context': context}, scope.variables))
+        if reaches_join(nxt):
+            self._checkpoint_value(instance_key(action['node'], scope.frames, scope.iteration), out['output'])
+        return self.step(nxt, Payload(value=out['output']), Scope(scope.frames, scope.iteration, out['variables']), action['node'])
 
     def _pass(self, action: Action, payload: Payload, scope: Scope) -> None:
         """A Pass: transform the value; checkpoint it as the Pass's output when it may arrive at a join."""

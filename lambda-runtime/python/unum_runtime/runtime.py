@@ -23,7 +23,7 @@ from .gc import track_garbage
 from .log import Logger, invocation_fields, json_logger, with_fields
 from .metrics import Metrics
 from .protocol import (
-    ENVELOPE_VERSION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, VARIABLES_ATTR, DataFlowError, EnvelopeError,
+    ENVELOPE_VERSION, ERROR_QUERY_EVALUATION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, VARIABLES_ATTR, DataFlowError, EnvelopeError,
     account_of_function_arn, checkpoint_item_key, context_object, context_reads, effective_input, is_jsonata_flow, jsonata_input, jsonata_output,
     session_item_key, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
     payload_object_key, sampled_trace_id, state_output, workflow_deadline, write_path,
@@ -71,6 +71,8 @@ class _DataFlowFailed:
 _FAILED = _DataFlowFailed()
 # An input that cannot be read (already recorded on the session): the input itself may be None.
 _NO_INPUT = object()
+# The user code's input is not selected yet (or again, for a retry that reads the context object).
+_NOT_SELECTED = object()
 
 
 @dataclass
@@ -426,28 +428,48 @@ class Runtime:
             # Step Functions' InputPath and Parameters select what the user code sees (again per retry when they read $$.State.RetryCount).
             context = self.context_object(inv, envelope['node'], attempt, input_reads)
             if jsonata:
-                return self._apply_data_flow(inv, lambda: jsonata_input(flow, raw, context, variables))
+                # A failing Arguments is an error of the state (its Retry and Catch apply); a JSONPath data-flow error fails the session.
+                return self._apply_data_flow(inv, lambda: jsonata_input(flow, raw, context, variables), state_error=True)
             return self._apply_data_flow(inv, lambda: effective_input(flow, raw, context))
 
-        user_input = select_input()
-        if user_input is _FAILED:
-            return None
+        user_input = _NOT_SELECTED
         # A retry handed over by the invocation whose attempt failed: not before its deadline.
         if envelope.get('notBefore') is not None and not self._await_retry(inv, attempt, envelope['notBefore']):
             return None
         caught = None
+        assigned = None
         while True:
             if self.past_deadline(envelope):
                 self.time_out(inv)
                 return None
+            # Outside the user code only a States.QueryEvaluationError is the state's: a store error there stays the invocation's.
+            evaluating = True
             try:
+                if user_input is _NOT_SELECTED:
+                    user_input = select_input()
+                if user_input is _FAILED:
+                    return None
+                evaluating = False
                 output = self._run_user(user_input, inv, attempt)
+                evaluating = True
+                if jsonata:
+                    # Output and Assign are part of the attempt: their States.QueryEvaluationError is retried and caught like the user code's errors.
+                    out = self._jsonata_result(inv, flow, raw, output, attempt, variables)
+                    if out is _FAILED:
+                        return None
+                    output = out['output']
+                    assigned = out.get('variables')
                 break
             except Exception as e:  # user code: any error goes through retry and catch
                 if isinstance(e, SessionTimedOut) or self.past_deadline(envelope):
                     self.time_out(inv)
                     return None
-                inv.metrics.count('USER_ERRORS')
+                evaluation = isinstance(e, DataFlowError)
+                if evaluating and not evaluation:
+                    raise
+                what = 'JSONata evaluation' if evaluation else 'user code'
+                if not evaluation:
+                    inv.metrics.count('USER_ERRORS')
                 name = error_name(e)
                 delay = retry_delay_ms(self.config['retry'], name, attempt)
                 if delay is not None:
@@ -455,37 +477,36 @@ class Runtime:
                     attempt += 1
                     # An interval past the session's deadline ends at it, where the next turn of the loop times the session out.
                     not_before = min(now_ms() + delay, float('inf') if envelope.get('deadline') is None else envelope['deadline'])
-                    inv.logger.warn('user code failed; retrying', {
+                    inv.logger.warn('%s failed; retrying' % what, {
                         'error': name, 'cause': error_cause(e), 'attempt': attempt, 'delayMs': delay, 'notBefore': not_before})
                     if not self._await_retry(inv, attempt, not_before):
                         return None
                     if input_reads['context']:
-                        user_input = select_input()
-                        if user_input is _FAILED:
-                            return None
+                        user_input = _NOT_SELECTED
                     continue
                 c = find_catch(self.config['catch'], name)
                 if c < 0:
-                    inv.logger.error('user code failed; no retry or catch left', {'error': name, 'cause': error_cause(e)})
+                    inv.logger.error('%s failed; no retry or catch left' % what, {'error': name, 'cause': error_cause(e)})
                     self.fail_in_scope(inv, FailureRecord(node=envelope['node'], instance=instance, error=name, cause=error_cause(e)),
                                        envelope['frames'])
                     return None
-                output = write_path(raw, self.config['catch'][c]['resultPath'], {'Error': name, 'Cause': error_cause(e)})
+                error_output = {'Error': name, 'Cause': error_cause(e)}
+                catcher = self.config['catch'][c].get('jsonata')
+                if catcher is None:
+                    output = write_path(raw, self.config['catch'][c]['resultPath'], error_output)
+                else:
+                    # The catcher's own Output and Assign: a failure there fails the session (it is not caught again).
+                    context = self.context_object(inv, envelope['node'], attempt, context_reads([catcher.get('output'), catcher.get('assign')], []))
+                    out = self._apply_data_flow(inv, lambda: jsonata_output(
+                        catcher, {'input': raw, 'errorOutput': error_output, 'context': context}, variables))
+                    if out is _FAILED:
+                        return None
+                    output = out['output']
+                    if catcher.get('assign') is not None:
+                        assigned = out['variables']
                 caught = c
                 break
-        assigned = None
-        if caught is None and flow is not None and jsonata:
-            # JSONata: Output (default: the result) and Assign on $states.input and $states.result (the lambda:invoke response when asked).
-            version = os.environ.get('AWS_LAMBDA_FUNCTION_VERSION', '$LATEST')
-            result = state_output({'lambdaResponse': True}, raw, output, version) if flow.get('lambdaResponse') is True else output
-            context = self.context_object(inv, envelope['node'], attempt, context_reads([flow.get('output'), flow.get('assign')], []))
-            out = self._apply_data_flow(inv, lambda: jsonata_output(flow, {'input': raw, 'result': result, 'context': context}, variables))
-            if out is _FAILED:
-                return None
-            output = out['output']
-            if flow.get('assign') is not None:
-                assigned = out['variables']
-        elif caught is None and flow is not None:
+        if not jsonata and flow is not None and caught is None:
             # ResultSelector, ResultPath (into the raw input), OutputPath.
             result = output
             context = self.context_object(inv, envelope['node'], attempt, context_reads([js.prop(flow, 'resultSelector')], [js.prop(flow, 'outputPath')]))
@@ -549,11 +570,26 @@ class Runtime:
             inv.session_facts = facts
         return inv.session_facts
 
-    def _apply_data_flow(self, inv: Invocation, apply: Callable[[], Any]) -> Any:
-        """A path that does not fit the value fails the session, like Step Functions (not retried, not caught)."""
+    def _jsonata_result(self, inv: Invocation, flow: Dict[str, Any], raw: Any, output: Any, attempt: int, variables: Any) -> Any:
+        """JSONata: Output (default: the result) and Assign on $states.input and $states.result (the lambda:invoke
+        response when asked); the variables only when the state assigns some."""
+        version = os.environ.get('AWS_LAMBDA_FUNCTION_VERSION', '$LATEST')
+        result = state_output({'lambdaResponse': True}, raw, output, version) if flow.get('lambdaResponse') is True else output
+        context = self.context_object(inv, inv.envelope['node'], attempt, context_reads([flow.get('output'), flow.get('assign')], []))
+        out = self._apply_data_flow(inv, lambda: jsonata_output(flow, {'input': raw, 'result': result, 'context': context}, variables),
+                                    state_error=True)
+        if out is _FAILED:
+            return _FAILED
+        return {'output': out['output'], 'variables': out['variables']} if flow.get('assign') is not None else {'output': out['output']}
+
+    def _apply_data_flow(self, inv: Invocation, apply: Callable[[], Any], state_error: bool = False) -> Any:
+        """A path that does not fit the value fails the session, like Step Functions (not retried, not caught).
+        `state_error`: a States.QueryEvaluationError is raised on, to the state's Retry and Catch, as in Step Functions."""
         try:
             return apply()
         except DataFlowError as e:
+            if state_error and e.name == ERROR_QUERY_EVALUATION:
+                raise
             inv.logger.error('input/output processing failed', {'error': e.name, 'cause': str(e)})
             self.fail_in_scope(inv, FailureRecord(node=inv.envelope['node'], instance=inv.instance, error=e.name, cause=str(e)),
                                inv.envelope['frames'])

@@ -1,7 +1,7 @@
 import { file, run, runAsync, Vector, VectorFile } from './support';
 import {
-  callStepFunctionsJsonataFunction, evaluateJsonataTemplate, isJsonataExpression, jsonataCondition, jsonataFlowProblems, jsonataInput, jsonataOutput,
-  jsonataRandom, jsonataTemplateProblems,
+  callStepFunctionsJsonataFunction, evaluateJsonataTemplate, isJsonataExpression, jsonataChoiceTransition, jsonataCondition, jsonataFlowProblems,
+  jsonataInput, jsonataOutput, jsonataRandom, jsonataTemplateProblems,
 } from '../../../src/protocol/jsonata';
 import { FailSpec, hasJsonataFields, jsonataFailDetails, jsonataWaitUntil, MAX_WAIT_SECONDS, WaitSpec } from '../../../src/protocol/states';
 
@@ -140,6 +140,20 @@ export async function jsonataVectors(): Promise<VectorFile> {
   cases.push(await runAsync('jsonataOutput null result', 'jsonataOutput', jsonataOutput, [{}, { input: INPUT, result: null }, {}], { json: true }));
   cases.push(await runAsync('jsonataInput null context is absent', 'jsonataInput', jsonataInput,
     [{ arguments: '{% $exists($states.context) %}' }, INPUT, null, {}], { json: true }));
+  const transitions: Array<[string, unknown, unknown]> = [
+    ['neither', undefined, undefined],
+    ['rule output over the state\'s', { output: { state: true } }, { output: { tier: '{% $states.input.customer.tier %}' } }],
+    ['state output on the default', { output: '{% $states.input.total %}' }, undefined],
+    ['rule null output', { output: 1 }, { output: null }],
+    ['assigns merged, the rule\'s wins', { assign: { a: 1, count: '{% $count + 1 %}' } }, { assign: { a: 2, b: '{% $count %}' } }],
+    ['assign reads the context', undefined, { assign: { state: '{% $states.context.State.Name %}' } }],
+    ['rule output error', undefined, { output: '{% $states.input.nope %}' }],
+    ['state assign error', { assign: { x: '{% $states.input.total.nope %}' } }, { output: 1 }],
+  ];
+  for (const [name, state, rule] of transitions) {
+    cases.push(await runAsync(`jsonataChoiceTransition ${name}`, 'jsonataChoiceTransition', jsonataChoiceTransition,
+      [state ?? null, rule ?? null, { input: INPUT, context: CONTEXT }, VARIABLES], { json: true }));
+  }
   const conditions = [
     '$states.input.total > 100', '$states.input.total < 100', '$states.input.customer.tier = "gold" and $count > 1',
     '$states.input.nope = 1', '$exists($states.input.nope)', '$states.input.orderId', '$states.input.nope', '$states.input.flag',

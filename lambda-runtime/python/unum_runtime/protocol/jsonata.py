@@ -170,6 +170,21 @@ def jsonata_output(flow, states, variables=None):
     return {"output": output, "variables": after}
 
 
+def jsonata_choice_transition(state, rule, states, variables=None):
+    """A JSONata Choice's way out, on $states.input: the matched rule's Output over the state's (neither: the
+    input); the state's Assign and the rule's (a name in both: the rule's), all with the variables from before.
+    `rule` None: the Default."""
+    rule_output = js.prop(rule, "output") if rule is not None else js.UNDEFINED
+    output = rule_output if rule_output is not js.UNDEFINED else (js.prop(state, "output") if state is not None else js.UNDEFINED)
+    assign = {}
+    for t in (state, rule):
+        given = js.prop(t, "assign") if t is not None else js.UNDEFINED
+        if given is not js.UNDEFINED:
+            assign.update(given)
+    flow = {"assign": assign} if output is js.UNDEFINED else {"output": output, "assign": assign}
+    return jsonata_output(flow, {"input": states["input"], "context": states.get("context", js.UNDEFINED)}, variables)
+
+
 def jsonata_condition(expression, input, context=js.UNDEFINED, variables=None):
     """A Choice rule's Condition: must evaluate to a boolean."""
     value = evaluate_jsonata_template(expression, {"input": input, "context": context}, variables, "Condition")
