@@ -19,7 +19,7 @@ from ._generated import STEP_FUNCTIONS_JSONATA_FUNCTIONS
 from .dataflow_error import DataFlowError
 from .intrinsics import call_intrinsic_function, seeded_random_fraction
 
-__all__ = ["is_jsonata_expression", "evaluate_jsonata_template", "jsonata_input", "jsonata_output", "jsonata_condition",
+__all__ = ["is_jsonata_expression", "evaluate_jsonata_template", "jsonata_input", "jsonata_output", "jsonata_item_selector", "jsonata_condition",
            "jsonata_template_problems", "jsonata_flow_problems", "jsonata_random", "call_step_functions_jsonata_function"]
 
 _VARIABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,79}$")
@@ -168,6 +168,12 @@ def jsonata_output(flow, states, variables=None):
     for name, template in ({} if assign is js.UNDEFINED else assign).items():
         after[name] = evaluate_jsonata_template(template, states, variables, "Assign.%s" % name)
     return {"output": output, "variables": after}
+
+
+def jsonata_item_selector(template, map_input, context=js.UNDEFINED, variables=None):
+    """A JSONata Map's ItemSelector for one item: the template on the Map's input ($states.input), the context
+    holding the item as $states.context.Map.Item.Index and .Value; its value is the item's input."""
+    return evaluate_jsonata_template(template, {"input": map_input, "context": context}, variables, "ItemSelector")
 
 
 def jsonata_condition(expression, input, context=js.UNDEFINED, variables=None):
