@@ -8,7 +8,7 @@ import { checkTolerance, FanOutFailures } from './private/fanout-failures';
 import { assertUnbound } from './private/state-rules';
 import { assertKnownAtSynth } from './private/tokens';
 import { DataFlow, templateProblems } from './protocol/dataflow';
-import { jsonataTemplateProblems } from './protocol/jsonata';
+import { isJsonataExpression, jsonataTemplateProblems } from './protocol/jsonata';
 import { ProvideItems } from './provide-items';
 import { QueryLanguage } from './query-language';
 import { State } from './state';
@@ -95,6 +95,13 @@ export interface MapProps {
    */
   readonly toleratedFailurePercentage?: number;
   /**
+   * JSONata (aws-stepfunctions' `jsonataItemSelector`): each item's input as
+   * one `{% %}` expression over `$states.context.Map.Item` and
+   * `$states.input`, instead of an `itemSelector` object.
+   * @default - `itemSelector`, or each item as it is
+   */
+  readonly jsonataItemSelector?: string;
+  /**
    * The query language: JSONata for `items`, `outputs`, `assign` and a JSONata `itemSelector`.
    * @default - JSONata when `items`, `outputs` or `assign` is set, else JSONPath
    */
@@ -126,7 +133,7 @@ export class Map extends State implements INextable {
   private readonly itemsPath?: string;
   private readonly width?: number;
   private readonly maxConcurrency?: number;
-  private readonly itemSelector?: { [key: string]: any };
+  private readonly itemSelector?: unknown;
   private readonly items?: ProvideItems;
   private readonly toleratedFailureCount?: number;
   private readonly toleratedFailurePercentage?: number;
@@ -156,7 +163,13 @@ export class Map extends State implements INextable {
       if (value !== undefined && Token.isUnresolved(value)) throw new Error(`Map '${id}': ${name} must be known at synth (not a token)`);
     }
     assertKnownAtSynth(`Map '${id}' (${this.node.path})`, 'itemsPath', props.itemsPath);
-    this.itemSelector = props.itemSelector === undefined || this.jsonata ? props.itemSelector : renderIn(`Map '${id}'`, 'itemSelector', props.itemSelector);
+    if (props.jsonataItemSelector !== undefined) {
+      if (props.itemSelector !== undefined) throw new Error(`Map '${id}': set either itemSelector or jsonataItemSelector, not both`);
+      if (!this.jsonata) throw new Error(`Map '${id}': jsonataItemSelector needs a JSONata Map (items, or queryLanguage JSONATA)`);
+      if (!isJsonataExpression(props.jsonataItemSelector)) throw new Error(`Map '${id}': jsonataItemSelector must be a '{% expression %}' string`);
+    }
+    this.itemSelector = props.jsonataItemSelector
+      ?? (props.itemSelector === undefined || this.jsonata ? props.itemSelector : renderIn(`Map '${id}'`, 'itemSelector', props.itemSelector));
     assertKnownAtSynth(`Map '${id}' (${this.node.path})`, 'itemSelector', this.itemSelector);
     const selectorProblems = this.jsonata ? jsonataTemplateProblems(this.itemSelector, 'itemSelector') : templateProblems(this.itemSelector, 'itemSelector');
     if (selectorProblems.length > 0) throw new Error(`Map '${id}': ${selectorProblems.join('; ')}`);

@@ -362,6 +362,9 @@ class AslTranslator {
         const mode = state.ItemProcessor?.ProcessorConfig?.Mode;
         if (mode !== undefined && mode !== 'INLINE') this.reject(name, `ItemProcessor mode ${mode} (distributed map) is not supported; use INLINE`);
         const max = state.MaxConcurrency ?? 0;
+        if (typeof state.ItemSelector === 'string' && !isJsonataExpression(state.ItemSelector)) {
+          this.reject(name, `ItemSelector must be a JSON object or a '{% expression %}' string, got ${JSON.stringify(state.ItemSelector)}`);
+        }
         for (const p of jsonataTemplateProblems(state.ItemSelector, 'ItemSelector')) this.reject(name, p);
         // Without Items a JSONata Map iterates over its input, which must be an array.
         return this.fanOut(name, jsonPathLess(state), base, (fanOutId) => ({

@@ -267,7 +267,7 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
         ...(s.items !== undefined ? [`items: ${provideItems(s.items, imports)}`] : []),
         ...(s.width !== undefined ? [`width: ${s.width}`] : []),
         ...(s.maxConcurrency !== undefined ? [`maxConcurrency: ${s.maxConcurrency}`] : []),
-        ...(s.itemSelector !== undefined ? [`itemSelector: ${json(s.itemSelector)}`] : []),
+        ...(s.itemSelector !== undefined ? [`${typeof s.itemSelector === 'string' ? 'jsonataItemSelector' : 'itemSelector'}: ${json(s.itemSelector)}`] : []),
         ...(s.toleratedFailureCount !== undefined ? [`toleratedFailureCount: ${s.toleratedFailureCount}`] : []),
         ...(s.toleratedFailurePercentage !== undefined ? [`toleratedFailurePercentage: ${s.toleratedFailurePercentage}`] : []),
       ];

@@ -47,6 +47,12 @@ test('a JSONata Map: itemSelector is a JSONata template, items default to the in
   expect(c.A.next).toMatchObject({ kind: 'map', fanout: 'Each', items: '{% $states.input %}', itemSelector: selector, recordInput: true });
   expect(c.A.next.itemsPath).toBeUndefined();
   expect(c.Item.next.then).toMatchObject({ kind: 'fanOutOutput', dataFlow: { queryLanguage: 'JSONata', output: '{% $states.result[ok] %}', assign: { n: '{% $count($states.result) %}' } } });
+  // jsonataItemSelector: the whole item input as one expression.
+  const u = stack();
+  const whole = new Map(u, 'Each', { items: ProvideItems.jsonata('{% $states.input.xs %}'), jsonataItemSelector: '{% {"at": $states.context.Map.Item.Index} %}' })
+    .itemProcessor(fn(u, 'Item'));
+  new UnumWorkflow(u, 'W', { definition: Chain.start(fn(u, 'A')).next(whole).next(new FanIn(u, 'G')).next(fn(u, 'B')) });
+  expect(configs(u).A.next).toMatchObject({ kind: 'map', itemSelector: '{% {"at": $states.context.Map.Item.Index} %}' });
   // A JSONata Map with only items and itemSelector shapes nothing at the join: no fanOutOutput, no recorded input.
   const t = stack();
   const plain = new Map(t, 'Each', { items: ProvideItems.jsonata('{% $states.input.xs %}'), itemSelector: { x: '{% $states.context.Map.Item.Value %}' } }).itemProcessor(fn(t, 'Item'));
@@ -66,6 +72,10 @@ test('bad expressions and mixed query languages are refused at synth, naming the
     .toThrow(/^Map 'M1': itemSelector\.a: the JSONata expression .* does not parse/);
   expect(() => new Map(s, 'M2', { outputs: '{% $states.result %}', itemsPath: '$.xs' })).toThrow(/^Map 'M2': a JSONata Map takes items \(ProvideItems\), not itemsPath/);
   expect(() => new Map(s, 'M3', { assign: { n: '{% $count($states.result) %}' }, resultSelector: { 'a.$': '$[0]' } })).toThrow(/^Map 'M3' .*resultSelector is a JSONPath field/);
+  expect(() => new Map(s, 'M5', { items: ProvideItems.jsonata('{% $states.input %}'), jsonataItemSelector: '$.x' })).toThrow(/^Map 'M5': jsonataItemSelector must be a '\{% expression %\}' string/);
+  expect(() => new Map(s, 'M6', { jsonataItemSelector: '{% $states.input %}' })).toThrow(/^Map 'M6': jsonataItemSelector needs a JSONata Map/);
+  expect(() => new Map(s, 'M7', { items: ProvideItems.jsonata('{% $states.input %}'), jsonataItemSelector: '{% 1 %}', itemSelector: { a: 1 } }))
+    .toThrow(/^Map 'M7': set either itemSelector or jsonataItemSelector, not both/);
   // A JSONPath Map's itemSelector stays JSONPath: a `{% %}` string there is a plain string value.
   expect(() => new Map(s, 'M4', { itemSelector: { 'a.$': '$$.Map.Item.Value' } })).not.toThrow();
 });

@@ -84,6 +84,15 @@ test('a bad Output, Assign or ItemSelector is refused naming the state and the f
   ]);
 });
 
+test('a whole-expression ItemSelector becomes jsonataItemSelector; one that is not an expression is refused', () => {
+  const whole = structuredClone(DEFINITION) as any;
+  whole.States.Each.ItemSelector = '{% $merge([{"at": $states.context.Map.Item.Index}, {"sku": $states.context.Map.Item.Value}]) %}';
+  const code = generateTypeScript(translateStatesLanguage(JSON.stringify(whole))).code;
+  expect(code).toMatch(/jsonataItemSelector: '\{% \$merge\(\[\{\\?"at\\?": \$states\.context\.Map\.Item\.Index\}/);
+  whole.States.Each.ItemSelector = '$.sku';
+  expect(problemsOf(whole)).toEqual([expect.stringMatching(/^state 'Each': ItemSelector must be a JSON object or a '\{% expression %\}' string, got "\$\.sku"/)]);
+});
+
 describe('on the runtime', () => {
   let w: World;
   beforeAll(async () => {
@@ -96,5 +105,14 @@ describe('on the runtime', () => {
     deployImported(w, imported, { L: (x: any) => ({ lines: x.lines }), R: () => ({ owner: 'ana' }), Item: (x: any) => ({ ...x, sku: x.sku.toUpperCase() }) });
     const session = await w.run({ shop: 's1', lines: ['tea', 'cups'] });
     expect(await w.result(session)).toEqual({ lines: ['s1:0:TEA', 's1:1:CUPS'], n: 2, owner: 'ana' });
+  });
+
+  test('a whole-expression ItemSelector gives each item\'s input', async () => {
+    const whole = structuredClone(DEFINITION) as any;
+    whole.States.Each.ItemSelector = '{% $merge([{"at": $states.context.Map.Item.Index * 10, "shop": $shop}, {"sku": $states.context.Map.Item.Value}]) %}';
+    deployImported(w, importDefinition('asl', JSON.stringify(whole)), {
+      L: (x: any) => ({ lines: x.lines }), R: () => ({ owner: 'bo' }), Item: (x: any) => ({ ...x, sku: x.sku.toUpperCase() }),
+    });
+    expect(await w.result(await w.run({ shop: 's2', lines: ['a', 'b'] }))).toEqual({ lines: ['s2:0:A', 's2:10:B'], n: 2, owner: 'bo' });
   });
 });
