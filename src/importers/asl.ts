@@ -61,8 +61,8 @@ const KNOWN_JSONATA: Record<string, string[]> = {
 
 /** Why a field of a JSONata state cannot be kept. */
 const WHY_JSONATA: Record<string, string> = {
-  Output: 'Output on a JSONata Choice, Parallel or Map is not supported yet; shape the value in a Pass after it',
-  Assign: 'Assign on a JSONata Choice, Parallel or Map is not supported yet; assign in a Pass after it',
+  Output: 'Output on a JSONata state of this type is not supported yet; shape the value in a Pass after it',
+  Assign: 'Assign on a JSONata state of this type is not supported yet; assign in a Pass after it',
   Parameters: 'JSONata states take Arguments, not Parameters',
   ResultSelector: 'JSONata states shape their result with Output, not ResultSelector',
   InputPath: 'JSONata states select their input with Arguments, not InputPath',

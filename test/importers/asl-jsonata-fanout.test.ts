@@ -84,6 +84,11 @@ test('a bad Output, Assign or ItemSelector is refused naming the state and the f
   ]);
 });
 
+test('Output on a JSONata state that does not take it yet (a Choice) is still refused, naming the state', () => {
+  const choice = { QueryLanguage: 'JSONata', StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Condition: '{% true %}', Next: 'D' }], Output: 1 }, D: { Type: 'Succeed' } } };
+  expect(problemsOf(choice)).toEqual([expect.stringMatching(/^state 'C': Choice field Output cannot be translated: Output on a JSONata state of this type is not supported yet/)]);
+});
+
 test('a whole-expression ItemSelector becomes jsonataItemSelector; one that is not an expression is refused', () => {
   const whole = structuredClone(DEFINITION) as any;
   whole.States.Each.ItemSelector = '{% $merge([{"at": $states.context.Map.Item.Index}, {"sku": $states.context.Map.Item.Value}]) %}';
