@@ -18,7 +18,7 @@ import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawIn
 import {
   EMPTY_SOURCE, dagSlotInstanceKey, decodeElement, encodeElement, joinRootItemKey, joinShardItemKey, shardCapacity, shardCount, shardOf,
 } from '../src/protocol/join';
-import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataChoiceTransition, jsonataCondition, jsonataOutput } from '../src/protocol/jsonata';
+import { ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataChoiceTransition, jsonataCondition, jsonataItemSelector, jsonataOutput } from '../src/protocol/jsonata';
 import { LONG_WAIT_THRESHOLD_MS } from '../src/protocol/schedule';
 import { failDetails, hasJsonataFields, jsonataFailDetails, jsonataWaitUntil, JsonataScope, waitUntil } from '../src/protocol/states';
 
@@ -350,10 +350,20 @@ export class Egress {
       raw = await this.rt.store.decodeValue(this.session, item);
     }
     const flow = action.dataFlow;
-    const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([flow.resultSelector], [flow.outputPath]));
-    const value = routed(`'${action.fanout}'`, () => stateOutput(flow, raw, list, undefined, context));
+    let value: unknown;
+    let next = scope;
+    if (isJsonataFlow(flow)) {
+      // JSONata: Output (default: the list) and Assign on $states.result (the list) and $states.input (the raw input).
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([flow.output, flow.assign], []));
+      const out = await routedAsync(`'${action.fanout}'`, () => jsonataOutput(flow, { input: raw, result: list, context }, scope.variables));
+      value = out.output;
+      if (flow.assign !== undefined) next = { ...scope, variables: out.variables };
+    } else {
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([flow.resultSelector], [flow.outputPath]));
+      value = routed(`'${action.fanout}'`, () => stateOutput(flow, raw, list, undefined, context));
+    }
     if (reachesJoin(action.next)) await this.checkpointValue(instance, value);
-    return this.step(action.next, { value }, scope, action.fanout);
+    return this.step(action.next, { value }, next, action.fanout);
   }
 
   /**
@@ -447,7 +457,7 @@ export class Egress {
     if (run === undefined) return;
     const attempt = run.attempt.attempt ?? 0;
     const issueItem = async (egress: Egress, index: number) => egress.step(action.item, {
-      value: await this.selectItem(action, value, index, items[index]),
+      value: await this.selectItem(action, value, index, items[index], scope),
     }, {
       frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration, ...run.attempt }],
       iteration,
@@ -594,10 +604,16 @@ export class Egress {
     });
   }
 
-  /** A Map item's input: the itemSelector applied to the Map's input, with `$$.Map.Item` the item (Step Functions' ItemSelector). */
-  private async selectItem(action: MapAction, mapInput: unknown, index: number, item: unknown): Promise<unknown> {
+  /**
+   * A Map item's input: the itemSelector applied to the Map's input, with `$$.Map.Item` the item (Step Functions' ItemSelector);
+   * a JSONata Map's (one with items) is a JSONata template reading `$states.context.Map.Item` and the variables.
+   */
+  private async selectItem(action: MapAction, mapInput: unknown, index: number, item: unknown, scope: Scope): Promise<unknown> {
     if (action.itemSelector === undefined) return item;
     const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([action.itemSelector], []), { index, value: item });
+    if (action.items !== undefined) {
+      return routedAsync(`map '${action.fanout}'`, () => jsonataItemSelector(action.itemSelector, mapInput, context, scope.variables));
+    }
     return routed(`map '${action.fanout}'`, () => applyTemplate(action.itemSelector, mapInput, 'ItemSelector', context));
   }
 

@@ -2,13 +2,15 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { MapState } from './compiler/graph';
-import { renderIn, toDataFlow } from './data-flow';
+import { renderIn } from './data-flow';
+import { fanOutDataFlow } from './private/fanout-data-flow';
 import { checkTolerance, FanOutFailures } from './private/fanout-failures';
 import { assertUnbound } from './private/state-rules';
 import { assertKnownAtSynth } from './private/tokens';
 import { DataFlow, templateProblems } from './protocol/dataflow';
-import { jsonataTemplateProblems } from './protocol/jsonata';
+import { isJsonataExpression, jsonataTemplateProblems } from './protocol/jsonata';
 import { ProvideItems } from './provide-items';
+import { QueryLanguage } from './query-language';
 import { State } from './state';
 import { CatchProps, IChainable, INextable, RetryProps } from './types';
 
@@ -63,7 +65,10 @@ export interface MapProps {
    * Template of each item's input, as Step Functions' Map `ItemSelector`:
    * `.$` paths read the Map state's input, `$$.Map.Item.Index` and
    * `$$.Map.Item.Value` the item (e.g. `{ 'index.$': '$$.Map.Item.Index',
-   * 'item.$': '$$.Map.Item.Value', 'prefix.$': '$.prefix' }`).
+   * 'item.$': '$$.Map.Item.Value', 'prefix.$': '$.prefix' }`). On a JSONata
+   * Map, `{% %}` strings read `$states.context.Map.Item.Index` and `.Value`,
+   * `$states.input` (the Map's input) and the variables (e.g.
+   * `{ index: '{% $states.context.Map.Item.Index %}', item: '{% $states.context.Map.Item.Value %}' }`).
    * @default - each item as it is
    */
   readonly itemSelector?: { [key: string]: any };
@@ -89,6 +94,31 @@ export interface MapProps {
    * @default - no failure is tolerated (unless toleratedFailureCount is set)
    */
   readonly toleratedFailurePercentage?: number;
+  /**
+   * JSONata (aws-stepfunctions' `jsonataItemSelector`): each item's input as
+   * one `{% %}` expression over `$states.context.Map.Item` and
+   * `$states.input`, instead of an `itemSelector` object.
+   * @default - `itemSelector`, or each item as it is
+   */
+  readonly jsonataItemSelector?: string;
+  /**
+   * The query language: JSONata for `items`, `outputs`, `assign` and a JSONata `itemSelector`.
+   * @default - JSONata when `items`, `outputs` or `assign` is set, else JSONPath
+   */
+  readonly queryLanguage?: QueryLanguage;
+  /**
+   * JSONata: the state's output, evaluated at the join: `{% %}` strings read
+   * `$states.result` (the item outputs in index order), `$states.input` (the
+   * Map's input) and the variables, e.g. `'{% $states.result[ok] %}'`.
+   * @default - the item outputs in index order
+   */
+  readonly outputs?: any;
+  /**
+   * JSONata: workflow variables to set at the join, by name, each evaluated
+   * like `outputs` (all with the variables from before the assignment).
+   * @default - no variables are assigned
+   */
+  readonly assign?: { [name: string]: any };
 }
 
 /**
@@ -103,11 +133,13 @@ export class Map extends State implements INextable {
   private readonly itemsPath?: string;
   private readonly width?: number;
   private readonly maxConcurrency?: number;
-  private readonly itemSelector?: { [key: string]: any };
+  private readonly itemSelector?: unknown;
   private readonly items?: ProvideItems;
   private readonly toleratedFailureCount?: number;
   private readonly toleratedFailurePercentage?: number;
   private readonly failures: FanOutFailures;
+  /** items, outputs, assign and itemSelector are JSONata. */
+  private readonly jsonata: boolean;
 
   constructor(scope: Construct, id: string, props: MapProps = {}) {
     super(scope, id);
@@ -120,16 +152,26 @@ export class Map extends State implements INextable {
     this.toleratedFailureCount = props.toleratedFailureCount;
     this.toleratedFailurePercentage = props.toleratedFailurePercentage;
     this.endStates = [this];
-    const { inputPath, resultSelector, resultPath, outputPath } = props;
-    this.dataFlow = toDataFlow(`Map '${id}' (${this.node.path})`, { inputPath, resultSelector, resultPath, outputPath });
+    this.dataFlow = fanOutDataFlow(`Map '${id}' (${this.node.path})`, props);
+    this.jsonata = props.queryLanguage === QueryLanguage.JSONATA || (props.queryLanguage === undefined
+      && (props.items !== undefined || props.outputs !== undefined || props.assign !== undefined));
+    if (this.jsonata && props.items === undefined && (props.itemsPath !== undefined || props.width !== undefined)) {
+      throw new Error(`Map '${id}': a JSONata Map takes items (ProvideItems), not ${props.itemsPath !== undefined ? 'itemsPath' : 'width'}`);
+    }
     // The width and the concurrency limit are compiled into the fanning-out function's configuration.
     for (const [name, value] of [['width', props.width], ['maxConcurrency', props.maxConcurrency]] as const) {
       if (value !== undefined && Token.isUnresolved(value)) throw new Error(`Map '${id}': ${name} must be known at synth (not a token)`);
     }
     assertKnownAtSynth(`Map '${id}' (${this.node.path})`, 'itemsPath', props.itemsPath);
-    this.itemSelector = props.itemSelector === undefined ? undefined : renderIn(`Map '${id}'`, 'itemSelector', props.itemSelector);
+    if (props.jsonataItemSelector !== undefined) {
+      if (props.itemSelector !== undefined) throw new Error(`Map '${id}': set either itemSelector or jsonataItemSelector, not both`);
+      if (!this.jsonata) throw new Error(`Map '${id}': jsonataItemSelector needs a JSONata Map (items, or queryLanguage JSONATA)`);
+      if (!isJsonataExpression(props.jsonataItemSelector)) throw new Error(`Map '${id}': jsonataItemSelector must be a '{% expression %}' string`);
+    }
+    this.itemSelector = props.jsonataItemSelector
+      ?? (props.itemSelector === undefined || this.jsonata ? props.itemSelector : renderIn(`Map '${id}'`, 'itemSelector', props.itemSelector));
     assertKnownAtSynth(`Map '${id}' (${this.node.path})`, 'itemSelector', this.itemSelector);
-    const selectorProblems = templateProblems(this.itemSelector, 'itemSelector');
+    const selectorProblems = this.jsonata ? jsonataTemplateProblems(this.itemSelector, 'itemSelector') : templateProblems(this.itemSelector, 'itemSelector');
     if (selectorProblems.length > 0) throw new Error(`Map '${id}': ${selectorProblems.join('; ')}`);
     if (props.width !== undefined && (!Number.isInteger(props.width) || props.width < 1)) {
       throw new Error(`Map '${id}': width must be a positive integer (got ${props.width})`);
@@ -184,13 +226,15 @@ export class Map extends State implements INextable {
 
   /** @internal */
   public _toGraphState(): MapState {
-    const itemsPath = this.itemsPath ?? (this.width === undefined && this.items === undefined ? '$' : undefined);
+    const itemsPath = this.itemsPath ?? (this.width === undefined && !this.jsonata ? '$' : undefined);
+    // Without items a JSONata Map iterates over its input, as in Step Functions.
+    const items = this.items?.items ?? (this.jsonata ? '{% $states.input %}' : undefined);
     return {
       kind: 'map',
       id: this.id,
       ...(this.iterator ? { iterator: this.iterator.id } : {}),
       ...(itemsPath !== undefined ? { itemsPath } : {}),
-      ...(this.items !== undefined ? { items: this.items.items } : {}),
+      ...(items !== undefined ? { items } : {}),
       ...(this.width !== undefined ? { width: this.width } : {}),
       ...(this.maxConcurrency ? { maxConcurrency: this.maxConcurrency } : {}),
       ...(this.itemSelector !== undefined ? { itemSelector: this.itemSelector } : {}),

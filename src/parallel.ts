@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { ParallelState } from './compiler/graph';
-import { toDataFlow } from './data-flow';
+import { fanOutDataFlow } from './private/fanout-data-flow';
 import { FanOutFailures } from './private/fanout-failures';
 import { assertUnbound } from './private/state-rules';
 import { DataFlow } from './protocol/dataflow';
+import { QueryLanguage } from './query-language';
 import { State } from './state';
 import { CatchProps, IChainable, INextable, RetryProps } from './types';
 
@@ -41,6 +42,24 @@ export interface ParallelProps {
    * @default '$' - all of it
    */
   readonly outputPath?: string;
+  /**
+   * The query language: JSONata needs `outputs` or `assign` instead of the JSONPath fields.
+   * @default - JSONata when `outputs` or `assign` is set, else JSONPath
+   */
+  readonly queryLanguage?: QueryLanguage;
+  /**
+   * JSONata: the state's output, evaluated at the join: `{% %}` strings read
+   * `$states.result` (the branch outputs in branch order), `$states.input`
+   * (the Parallel's input) and the variables, e.g. `'{% $merge($states.result) %}'`.
+   * @default - the branch outputs in branch order
+   */
+  readonly outputs?: any;
+  /**
+   * JSONata: workflow variables to set at the join, by name, each evaluated
+   * like `outputs` (all with the variables from before the assignment).
+   * @default - no variables are assigned
+   */
+  readonly assign?: { [name: string]: any };
 }
 
 /**
@@ -48,8 +67,8 @@ export interface ParallelProps {
  * state after it (a FanIn, or a function that then gets an implicit one)
  * receives the branch outputs as a list in branch order. A branch that ends
  * in a Choice is joined on whichever path it took. `inputPath` selects what
- * the branches run on; `resultSelector`, `resultPath` and `outputPath` shape
- * the list into the state's output, as in Step Functions.
+ * the branches run on; `resultSelector`, `resultPath` and `outputPath` (JSONata:
+ * `outputs` and `assign`) shape the list into the state's output, as in Step Functions.
  */
 export class Parallel extends State implements INextable {
   /** What this state does, for readers of the code. */
@@ -63,8 +82,7 @@ export class Parallel extends State implements INextable {
     super(scope, id);
     this.comment = props.comment;
     this.failures = new FanOutFailures(`Parallel '${id}' (${this.node.path})`);
-    const { inputPath, resultSelector, resultPath, outputPath } = props;
-    this.dataFlow = toDataFlow(`Parallel '${id}' (${this.node.path})`, { inputPath, resultSelector, resultPath, outputPath });
+    this.dataFlow = fanOutDataFlow(`Parallel '${id}' (${this.node.path})`, props);
     this.endStates = [this];
   }
 

@@ -2,7 +2,7 @@ import { edgeKey, Scope } from './analysis';
 import { describe, FanInState, GraphState, isDagJoin, MapState, ParallelState, PassState, TaskState, WaitState, WorkflowGraph } from './graph';
 import { validateGraph, ValidatedGraph, WorkflowGraphError } from './validate';
 import { Action, CatchRule, CONFIG_VERSION, DagJoinAction, FunctionConfig, RetryRule, StartAction } from '../protocol/config';
-import { DataFlow, needsRawInput } from '../protocol/dataflow';
+import { DataFlow, isJsonataFlow, needsRawInput } from '../protocol/dataflow';
 import { FailSpec, WaitSpec } from '../protocol/states';
 
 export interface CompiledWorkflow {
@@ -317,6 +317,12 @@ function tolerates(map: MapState): boolean {
 
 /** The part of a Parallel's or Map's data flow applied to the joined list, if any. */
 function outputFlow(fanOut: ParallelState | MapState): DataFlow | undefined {
+  if (isJsonataFlow(fanOut.dataFlow)) {
+    // JSONata: Output and Assign on the joined list ($states.result) and the raw input ($states.input).
+    const { queryLanguage, output, assign } = fanOut.dataFlow!;
+    return output === undefined && assign === undefined ? undefined
+      : { queryLanguage, ...(output !== undefined ? { output } : {}), ...(assign !== undefined ? { assign } : {}) };
+  }
   const { resultSelector, resultPath, outputPath } = fanOut.dataFlow ?? {};
   const flow: DataFlow = {
     ...(resultSelector !== undefined ? { resultSelector } : {}),

@@ -142,6 +142,8 @@ export function jsonPathShadow(definition: Json): Json {
     // JSONata Wait and Fail fields may be expressions (strings) where JSONPath wants numbers.
     if (state.Type === 'Wait' && typeof state.Seconds === 'string') state.Seconds = 1;
     if (state.Type === 'Wait' && isJsonataExpression(state.Timestamp)) state.Timestamp = '2024-01-01T00:00:00Z';
+    // A JSONata Map's ItemSelector may be one expression (a string) where JSONPath wants an object.
+    if (state.Type === 'Map' && typeof state.ItemSelector === 'string') delete state.ItemSelector;
   }
   return copy;
 }

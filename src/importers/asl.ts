@@ -54,17 +54,16 @@ const KNOWN_JSONATA: Record<string, string[]> = {
   Pass: ['Type', 'Comment', 'Next', 'End', 'Output', 'Assign', 'QueryLanguage'],
   Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'Timestamp', 'QueryLanguage'],
   Choice: ['Type', 'Comment', 'Choices', 'Default', 'Output', 'Assign', 'QueryLanguage'],
-  Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'QueryLanguage'],
-  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'Items', 'MaxConcurrency', 'QueryLanguage'],
+  Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'Output', 'Assign', 'QueryLanguage'],
+  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'Items', 'ItemSelector', 'MaxConcurrency', 'Output', 'Assign', 'QueryLanguage'],
   Succeed: ['Type', 'Comment', 'QueryLanguage'],
   Fail: ['Type', 'Comment', 'Error', 'Cause', 'QueryLanguage'],
 };
 
 /** Why a field of a JSONata state cannot be kept. */
 const WHY_JSONATA: Record<string, string> = {
-  Output: 'Output on a JSONata Parallel or Map is not supported yet; shape the value in a Pass after it',
-  Assign: 'Assign on a JSONata Parallel or Map is not supported yet; assign in a Pass after it',
-  ItemSelector: 'ItemSelector on a JSONata Map is not supported yet; shape each item in the first state of the item processor',
+  Output: 'Output on a JSONata state of this type is not supported yet; shape the value in a Pass after it',
+  Assign: 'Assign on a JSONata state of this type is not supported yet; assign in a Pass after it',
   Parameters: 'JSONata states take Arguments, not Parameters',
   ResultSelector: 'JSONata states shape their result with Output, not ResultSelector',
   InputPath: 'JSONata states select their input with Arguments, not InputPath',
@@ -331,7 +330,7 @@ class AslTranslator {
   }
 
   /**
-   * A JSONata state: Task, Pass, Choice, Map (Items) and the states
+   * A JSONata state: Task, Pass, Choice, Parallel and Map (Output, Assign; a Map's Items, ItemSelector) and the states
    * without a data flow translate; the others, and the JSONata fields not
    * supported yet, are reported by checkFields.
    */
@@ -368,18 +367,31 @@ class AslTranslator {
         const mode = state.ItemProcessor?.ProcessorConfig?.Mode;
         if (mode !== undefined && mode !== 'INLINE') this.reject(name, `ItemProcessor mode ${mode} (distributed map) is not supported; use INLINE`);
         const max = state.MaxConcurrency ?? 0;
+        if (typeof state.ItemSelector === 'string' && !isJsonataExpression(state.ItemSelector)) {
+          this.reject(name, `ItemSelector must be a JSON object or a '{% expression %}' string, got ${JSON.stringify(state.ItemSelector)}`);
+        }
+        for (const p of jsonataTemplateProblems(state.ItemSelector, 'ItemSelector')) this.reject(name, p);
         // Without Items a JSONata Map iterates over its input, which must be an array.
         return this.fanOut(name, jsonPathLess(state), base, (fanOutId) => ({
           kind: 'map',
           id: fanOutId,
           source: name,
           iterator: this.entry(processor.StartAt),
-          ...defined({ items: items ?? '{% $states.input %}', maxConcurrency: max > 0 ? max : undefined }),
+          ...defined({
+            items: items ?? '{% $states.input %}',
+            itemSelector: state.ItemSelector,
+            maxConcurrency: max > 0 ? max : undefined,
+            dataFlow: this.joinFlow(name, state),
+          }),
         }));
       }
       case 'Parallel':
         return this.fanOut(name, jsonPathLess(state), base, (fanOutId) => ({
-          kind: 'parallel', id: fanOutId, source: name, branches: (state.Branches as Json[]).map((b) => this.entry(b.StartAt)),
+          kind: 'parallel',
+          id: fanOutId,
+          source: name,
+          branches: (state.Branches as Json[]).map((b) => this.entry(b.StartAt)),
+          ...defined({ dataFlow: this.joinFlow(name, state) }),
         }));
       case 'Wait':
         for (const field of ['Seconds', 'Timestamp'] as const) {
@@ -398,6 +410,13 @@ class AslTranslator {
       default:
         this.reject(name, `state type ${state.Type} is not supported`);
     }
+  }
+
+  /** A JSONata Parallel's or Map's Output and Assign, evaluated at its join (`$states.result` the joined list). */
+  private joinFlow(name: string, state: Json): PlanFanOutDataFlow | undefined {
+    if (state.Output === undefined && state.Assign === undefined) return undefined;
+    this.checkJsonata(name, { output: state.Output, assign: state.Assign });
+    return { queryLanguage: QueryLanguage.JSONATA, ...defined({ outputs: state.Output, assign: state.Assign }) };
   }
 
   /** A JSONata Choice rule: its Condition, a whole JSONata expression; its Output and Assign are checked here too. */

@@ -156,7 +156,8 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
         ...(s.items !== undefined ? { items: provideItems(s.items) } : {}),
         ...(s.width !== undefined ? { width: s.width } : {}),
         ...(s.maxConcurrency !== undefined ? { maxConcurrency: s.maxConcurrency } : {}),
-        ...(s.itemSelector !== undefined ? { itemSelector: s.itemSelector as Record<string, unknown> } : {}),
+        ...(typeof s.itemSelector === 'string' ? { jsonataItemSelector: s.itemSelector } : {}),
+        ...(s.itemSelector !== undefined && typeof s.itemSelector !== 'string' ? { itemSelector: s.itemSelector as Record<string, unknown> } : {}),
         ...(s.toleratedFailureCount !== undefined ? { toleratedFailureCount: s.toleratedFailureCount } : {}),
         ...(s.toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage: s.toleratedFailurePercentage } : {}),
       });

@@ -218,7 +218,7 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
   return { className, code, stubs };
 }
 
-/** A Parallel's or Map's inputPath, resultSelector, resultPath and outputPath as construct props. */
+/** A Parallel's or Map's inputPath, resultSelector, resultPath and outputPath (JSONata: outputs and assign) as construct props. */
 function fanOutFlow(flow: PlanFanOutDataFlow | undefined, imports: Set<string>): string[] {
   if (flow === undefined) return [];
   return [
@@ -226,6 +226,9 @@ function fanOutFlow(flow: PlanFanOutDataFlow | undefined, imports: Set<string>):
     ...(flow.resultSelector !== undefined ? [`resultSelector: ${json(flow.resultSelector)}`] : []),
     ...(flow.resultPath !== undefined ? [`resultPath: ${dataFlowValue('resultPath', flow.resultPath, imports)}`] : []),
     ...(flow.outputPath !== undefined ? [`outputPath: ${dataFlowValue('outputPath', flow.outputPath, imports)}`] : []),
+    ...(flow.queryLanguage !== undefined ? [`queryLanguage: ${dataFlowValue('queryLanguage', flow.queryLanguage, imports)}`] : []),
+    ...(flow.outputs !== undefined ? [`outputs: ${json(flow.outputs)}`] : []),
+    ...(flow.assign !== undefined ? [`assign: ${json(flow.assign)}`] : []),
   ];
 }
 
@@ -273,7 +276,7 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
         ...(s.items !== undefined ? [`items: ${provideItems(s.items, imports)}`] : []),
         ...(s.width !== undefined ? [`width: ${s.width}`] : []),
         ...(s.maxConcurrency !== undefined ? [`maxConcurrency: ${s.maxConcurrency}`] : []),
-        ...(s.itemSelector !== undefined ? [`itemSelector: ${json(s.itemSelector)}`] : []),
+        ...(s.itemSelector !== undefined ? [`${typeof s.itemSelector === 'string' ? 'jsonataItemSelector' : 'itemSelector'}: ${json(s.itemSelector)}`] : []),
         ...(s.toleratedFailureCount !== undefined ? [`toleratedFailureCount: ${s.toleratedFailureCount}`] : []),
         ...(s.toleratedFailurePercentage !== undefined ? [`toleratedFailurePercentage: ${s.toleratedFailurePercentage}`] : []),
       ];

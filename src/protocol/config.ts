@@ -148,7 +148,11 @@ export interface WaitAction extends WaitSpec {
 export interface FanOutOutputAction {
   readonly kind: 'fanOutOutput';
   readonly fanout: string;
-  /** resultSelector, resultPath, outputPath only (inputPath is the fan-out's). */
+  /**
+   * resultSelector, resultPath, outputPath only (inputPath is the fan-out's); a JSONata one (queryLanguage JSONata):
+   * output and assign, evaluated with `$states.result` the list and `$states.input` the raw input (recorded, see
+   * needsRawInput), the assigned variables going on with the value.
+   */
   readonly dataFlow: DataFlow;
   readonly next: Action;
 }
@@ -229,7 +233,11 @@ export interface MapAction extends FanOutFailureHandling {
    * issues item index + N (JoinAction.maxConcurrency).
    */
   readonly maxConcurrency?: number;
-  /** Template of each item's input: `.$` paths read the Map's input, `$$.Map.Item.*` the item (Step Functions' ItemSelector). */
+  /**
+   * Template of each item's input: `.$` paths read the Map's input, `$$.Map.Item.*` the item (Step Functions' ItemSelector).
+   * With `items` (a JSONata Map) a JSONata template instead (jsonataItemSelector): `$states.input` is the Map's input,
+   * `$states.context.Map.Item.Index` / `.Value` the item.
+   */
   readonly itemSelector?: unknown;
   readonly item: Action;
   /** The join that closes this map: the source an empty map arrives as when `onEmpty` is a join. */

@@ -106,8 +106,12 @@ function lambdaInvokeResponse(payload: unknown, executedVersion: string): unknow
   return { ExecutedVersion: executedVersion, Payload: payload, StatusCode: 200 };
 }
 
-/** Whether stateOutput reads the raw input: only a ResultPath that places the result into it (or discards it). */
+/**
+ * Whether a state's output reads its raw input: a ResultPath that places the result into it (or discards it),
+ * or a JSONata Output or Assign (which may read `$states.input`, or `$`, at a Parallel's or Map's join).
+ */
 export function needsRawInput(flow: DataFlow | undefined): boolean {
+  if (isJsonataFlow(flow)) return flow!.output !== undefined || flow!.assign !== undefined;
   return flow?.resultPath !== undefined && flow.resultPath !== '$';
 }
 

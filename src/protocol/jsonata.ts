@@ -13,6 +13,7 @@ import { callIntrinsicFunction, seededRandomFraction } from './intrinsics';
  * value is kept as it is. Expressions read `$states.input` (the state's
  * input), `$states.result` (Output and Assign of a function: its result),
  * `$states.errorOutput` (a Catch's Output and Assign: `{ Error, Cause }`),
+ * the joined list as `$states.result` (a Parallel's or Map's Output and Assign, at its join),
  * `$states.context` (the context object, context.ts) and the workflow
  * variables (`$name`), with Step Functions' own functions (`$partition`,
  * `$range`, `$hash`, `$random`, `$uuid`, `$parse`). An expression that fails, or whose value is
@@ -181,6 +182,17 @@ export async function jsonataChoiceTransition(
   const output = rule?.output !== undefined ? rule.output : state?.output;
   const assign = { ...(state?.assign ?? {}), ...(rule?.assign ?? {}) };
   return jsonataOutput({ output, assign }, { input: states.input, context: states.context }, variables);
+}
+
+/**
+ * A JSONata Map's ItemSelector for one item: the template on the Map's
+ * input (`$states.input`), the context holding the item as
+ * `$states.context.Map.Item.Index` and `.Value`; its value is the item's input.
+ */
+export async function jsonataItemSelector(
+  template: unknown, mapInput: unknown, context: unknown, variables?: Readonly<Record<string, unknown>>,
+): Promise<unknown> {
+  return evaluateJsonataTemplate(template, { input: mapInput, context }, variables, 'ItemSelector');
 }
 
 /** A Choice rule's Condition: must evaluate to a boolean. */

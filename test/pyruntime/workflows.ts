@@ -188,6 +188,33 @@ const workflows: WorkflowGraph[] = [
       otherwise: 'Report',
     } as GraphState,
     task('Report', undefined, { dataFlow: { queryLanguage: 'JSONata', output: { value: '{% $states.input %}', tier: '{% $tier %}', checked: '{% $checked %}' } } })),
+  // JSONata Output/Assign at a Parallel's and a Map's join, a JSONata Map's ItemSelector (test_jsonata_fanout.py).
+  graph('jsonata-parallel', 'A',
+    task('A', 'P'),
+    {
+      ...parallel('P', ['L', 'R'], 'J'),
+      dataFlow: { queryLanguage: 'JSONata', output: '{% $merge($states.result) %}', assign: { total: '{% $states.result[0].left + $states.result[1].right %}', seen: '{% $states.input.tag %}' } },
+    } as GraphState,
+    task('L'), task('R'), fanIn('J', 'Next'),
+    task('Next', undefined, { dataFlow: { queryLanguage: 'JSONata', output: { got: '{% $states.input %}', total: '{% $total %}', seen: '{% $seen %}' } } })),
+  graph('jsonata-map', 'Split',
+    task('Split', 'M', { dataFlow: { queryLanguage: 'JSONata', assign: { rate: 2 } } }),
+    {
+      kind: 'map',
+      id: 'M',
+      iterator: 'W',
+      next: 'G',
+      items: '{% $states.input.orders %}',
+      itemSelector: {
+        index: '{% $states.context.Map.Item.Index %}',
+        sku: '{% $states.context.Map.Item.Value.sku %}',
+        qty: '{% $states.context.Map.Item.Value.qty * $rate %}',
+        shop: '{% $states.input.shop %}',
+      },
+      dataFlow: { queryLanguage: 'JSONata', output: '{% $states.result[ok].(shop & "/" & sku & "#" & index & "x" & qty) %}', assign: { count: '{% $count($states.result[ok]) %}' } },
+    } as GraphState,
+    task('W'), fanIn('G', 'Agg'),
+    task('Agg', undefined, { dataFlow: { queryLanguage: 'JSONata', output: { out: '{% $states.input %}', count: '{% $count %}' } } })),
   { ...graph('timeout-retry', 'A', task('A', undefined, { retry: [{ errors: ['States.ALL'], intervalSeconds: 600, maxAttempts: 3, backoffRate: 1 }] })), timeoutSeconds: 1 },
 ];
 

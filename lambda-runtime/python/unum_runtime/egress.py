@@ -18,7 +18,8 @@ from .protocol import (
     EMPTY_SOURCE, ENVELOPE_VERSION, ERROR_NO_CHOICE_MATCHED, ERROR_QUERY_EVALUATION, FANOUT_ATTEMPT_ATTR, FANOUT_ORIGIN_ATTR, ITEM_VALUE_LIMIT,
     DataFlowError, apply_template, checkpoint_item_key, condition_paths, context_reads, dag_slot_instance_key, decode_element, effective_input,
     encode_element, evaluate_condition, fail_details, fanout_attempt_key, fanout_input_item_key, fanout_progress_item_key, handles_failures,
-    js_loads, write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_choice_transition, jsonata_condition, jsonata_output,
+    js_loads, write_path, evaluate_jsonata_template, is_jsonata_flow, jsonata_choice_transition, jsonata_condition, jsonata_item_selector,
+    jsonata_output,
     instance_key, join_instance_key, join_root_item_key, join_shard_item_key, js_dumps, needs_raw_input, pass_output,
     payload_object_key, read_state_path, shard_capacity, shard_count, shard_of, state_output, wait_until,
     has_jsonata_fields, jsonata_fail_details, jsonata_wait_until, LONG_WAIT_THRESHOLD_MS,
@@ -368,11 +369,21 @@ class Egress:
                                    f"'{action['fanout']}': its raw input was not recorded when it fanned out (deploy matching cdk-unum versions)")
             raw = self.rt.store.decode_value(self.session, item)
         flow = action['dataFlow']
-        context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([flow.get('resultSelector')], [flow.get('outputPath')]))
-        value = _routed(f"'{action['fanout']}'", lambda: state_output(flow, raw, joined, context=context))
+        after = scope
+        if is_jsonata_flow(flow):
+            # JSONata: Output (default: the list) and Assign on $states.result (the list) and $states.input (the raw input).
+            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([flow.get('output'), flow.get('assign')], []))
+            out = _routed(f"'{action['fanout']}'",
+                          lambda: jsonata_output(flow, {'input': raw, 'result': joined, 'context': context}, scope.variables))
+            value = out['output']
+            if flow.get('assign') is not None:
+                after = Scope(scope.frames, scope.iteration, out['variables'])
+        else:
+            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([flow.get('resultSelector')], [flow.get('outputPath')]))
+            value = _routed(f"'{action['fanout']}'", lambda: state_output(flow, raw, joined, context=context))
         if reaches_join(action['next']):
             self._checkpoint_value(instance, value)
-        return self.step(action['next'], Payload(value=value), scope, action['fanout'])
+        return self.step(action['next'], Payload(value=value), after, action['fanout'])
 
     def _wait(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
         """Sleep until the deadline when that fits in this invocation, else leave it pending for a re-invocation."""
@@ -468,7 +479,7 @@ class Egress:
         attempt, fresh = run
 
         def issue_item(egress: 'Egress', index: int) -> None:
-            egress.step(action['item'], Payload(value=self._select_item(action, value, index, items[index])), Scope(
+            egress.step(action['item'], Payload(value=self._select_item(action, value, index, items[index], scope)), Scope(
                 [*scope.frames, _frame(action['fanout'], index, size, iteration, attempt)], iteration, scope.variables), source)
 
         if self.issuing is not None:
@@ -598,11 +609,14 @@ class Egress:
             **({} if origin.get('variables') is None else {'variables': origin['variables']}),
         })
 
-    def _select_item(self, action: Action, map_input: Any, index: int, item: Any) -> Any:
-        """A Map item's input: the itemSelector applied to the Map's input, with $$.Map.Item the item (Step Functions' ItemSelector)."""
+    def _select_item(self, action: Action, map_input: Any, index: int, item: Any, scope: Scope) -> Any:
+        """A Map item's input: the itemSelector applied to the Map's input, with $$.Map.Item the item (Step Functions' ItemSelector);
+        a JSONata Map's (one with items) is a JSONata template reading $states.context.Map.Item and the variables."""
         if 'itemSelector' not in action:
             return item
         context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([action['itemSelector']], []), {'index': index, 'value': item})
+        if 'items' in action:
+            return _routed(f"map '{action['fanout']}'", lambda: jsonata_item_selector(action['itemSelector'], map_input, context, scope.variables))
         return _routed(f"map '{action['fanout']}'", lambda: apply_template(action['itemSelector'], map_input, 'ItemSelector', context))
 
     def _continue_fanouts_later(self) -> None:

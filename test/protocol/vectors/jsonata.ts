@@ -1,7 +1,7 @@
 import { file, run, runAsync, Vector, VectorFile } from './support';
 import {
   callStepFunctionsJsonataFunction, evaluateJsonataTemplate, isJsonataExpression, jsonataChoiceTransition, jsonataCondition, jsonataFlowProblems,
-  jsonataInput, jsonataOutput, jsonataRandom, jsonataTemplateProblems,
+  jsonataInput, jsonataItemSelector, jsonataOutput, jsonataRandom, jsonataTemplateProblems,
 } from '../../../src/protocol/jsonata';
 import { FailSpec, hasJsonataFields, jsonataFailDetails, jsonataWaitUntil, MAX_WAIT_SECONDS, WaitSpec } from '../../../src/protocol/states';
 
@@ -199,6 +199,36 @@ export async function jsonataVectors(): Promise<VectorFile> {
     ['timestamp too far ahead', { timestamp: '{% "9999-12-31T23:59:59Z" %}' }], ['timestamp has no value', { timestamp: '{% $states.input.missing %}' }],
   ];
   for (const [name, spec] of waits) cases.push(await runAsync(`jsonataWaitUntil ${name}`, 'jsonataWaitUntil', jsonataWaitUntil, [spec, scope, NOW]));
+  // A Parallel's or Map's join: $states.result is the joined list, $states.input the fan-out's input.
+  const joined = [{ left: 5, ok: true }, { right: 40, ok: false }, { sku: 'c', ok: true }];
+  const joins: Array<[string, unknown]> = [
+    ['merge', { output: '{% $merge($states.result) %}' }],
+    ['filter and assign', { output: '{% $states.result[ok] %}', assign: { n: '{% $sum($states.result.right) %}', first: '{% $states.result[0] %}', who: '{% $customerName %}' } }],
+    ['assign sees the variables from before', { assign: { count: '{% $count + 1 %}', was: '{% $count %}' } }],
+    ['input beside the result', { output: { order: '{% $states.input.orderId %}', size: '{% $sum($states.result.left) %}' } }],
+    ['no output keeps the list', { assign: { a: 1 } }],
+    ['fails', { output: '{% $states.result.left + "x" %}' }],
+    ['no value', { assign: { gone: '{% $states.result.missing %}' } }],
+  ];
+  for (const [name, flow] of joins) {
+    cases.push(await runAsync(`jsonataOutput join ${name}`, 'jsonataOutput', jsonataOutput, [flow, { input: INPUT, result: joined, context: CONTEXT }, VARIABLES], { json: true }));
+  }
+  cases.push(await runAsync('jsonataOutput join empty list', 'jsonataOutput', jsonataOutput,
+    [{ output: { items: '{% $states.result %}', none: '{% $not($exists($states.result[0])) %}' } }, { input: INPUT, result: [] }, VARIABLES], { json: true }));
+  // A JSONata Map's ItemSelector: the context holds the item (contextObject's Map.Item).
+  const itemContext = { ...CONTEXT, Map: { Item: { Index: 2, Value: { sku: 'c', qty: 3 } } } };
+  const selectors: Array<[string, unknown, unknown]> = [
+    ['item, index, input and a variable', {
+      i: '{% $states.context.Map.Item.Index %}', sku: '{% $states.context.Map.Item.Value.sku %}', order: '{% $states.input.orderId %}', max: '{% $limits.max %}', fixed: [1, 'x'],
+    }, itemContext],
+    ['a whole expression', '{% $merge([$states.context.Map.Item.Value, {"at": $states.context.Map.Item.Index}]) %}', itemContext],
+    ['no value', { sku: '{% $states.context.Map.Item.Value.nope %}' }, itemContext],
+    ['fails', '{% $states.context.Map.Item.Value.sku + 1 %}', itemContext],
+    ['a null context is absent', { has: '{% $exists($states.context) %}' }, null],
+  ];
+  for (const [name, template, context] of selectors) {
+    cases.push(await runAsync(`jsonataItemSelector ${name}`, 'jsonataItemSelector', jsonataItemSelector, [template, INPUT, context, VARIABLES], { json: true }));
+  }
   const specs: Array<FailSpec & WaitSpec> = [{ error: 'E' }, { cause: '{% 1 %}' }, { seconds: 3 }, { timestamp: '{% $x %}' }, { secondsPath: '$.s' }];
   specs.forEach((spec, i) => cases.push(run(`hasJsonataFields ${i}`, 'hasJsonataFields', hasJsonataFields, [spec])));
   return file('JSONata: templates, Arguments, Output, Assign and Choice conditions (jsonata.ts), as jsonata-js evaluates them, with Step Functions\' own functions ($partition, $range, $hash, $random, $uuid, $parse)', cases);

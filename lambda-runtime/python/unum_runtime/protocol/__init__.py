@@ -19,7 +19,8 @@ from .intrinsics import (  # noqa: F401
     seeded_random_fraction, call_intrinsic_function,
 )
 from .jsonata import (  # noqa: F401
-    evaluate_jsonata_template, is_jsonata_expression, jsonata_choice_transition, jsonata_condition, jsonata_flow_problems, jsonata_input, jsonata_output,
+    evaluate_jsonata_template, is_jsonata_expression, jsonata_choice_transition, jsonata_condition, jsonata_flow_problems, jsonata_input,
+    jsonata_item_selector, jsonata_output,
     jsonata_template_problems, jsonata_random, call_step_functions_jsonata_function,
 )
 from .deadline import is_past_deadline, timeout_cause, workflow_deadline  # noqa: F401

@@ -62,9 +62,12 @@ def _lambda_invoke_response(payload, executed_version):
 
 
 def needs_raw_input(flow):
-    """Whether state_output reads the raw input: only a ResultPath that places the result into it (or discards it)."""
+    """Whether a state's output reads its raw input: a ResultPath that places the result into it (or discards it),
+    or a JSONata Output or Assign (which may read $states.input, or $, at a Parallel's or Map's join)."""
     if flow is None or flow is js.UNDEFINED:
         return False
+    if is_jsonata_flow(flow):
+        return js.prop(flow, "output") is not js.UNDEFINED or js.prop(flow, "assign") is not js.UNDEFINED
     path = js.prop(flow, "resultPath")
     return path is not js.UNDEFINED and path != "$"
 

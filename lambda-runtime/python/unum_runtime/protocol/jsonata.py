@@ -19,7 +19,7 @@ from ._generated import STEP_FUNCTIONS_JSONATA_FUNCTIONS
 from .dataflow_error import DataFlowError
 from .intrinsics import call_intrinsic_function, seeded_random_fraction
 
-__all__ = ["is_jsonata_expression", "evaluate_jsonata_template", "jsonata_input", "jsonata_output", "jsonata_condition",
+__all__ = ["is_jsonata_expression", "evaluate_jsonata_template", "jsonata_input", "jsonata_output", "jsonata_item_selector", "jsonata_condition",
            "jsonata_template_problems", "jsonata_flow_problems", "jsonata_random", "call_step_functions_jsonata_function"]
 
 _VARIABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,79}$")
@@ -183,6 +183,12 @@ def jsonata_choice_transition(state, rule, states, variables=None):
             assign.update(given)
     flow = {"assign": assign} if output is js.UNDEFINED else {"output": output, "assign": assign}
     return jsonata_output(flow, {"input": states["input"], "context": states.get("context", js.UNDEFINED)}, variables)
+
+
+def jsonata_item_selector(template, map_input, context=js.UNDEFINED, variables=None):
+    """A JSONata Map's ItemSelector for one item: the template on the Map's input ($states.input), the context
+    holding the item as $states.context.Map.Item.Index and .Value; its value is the item's input."""
+    return evaluate_jsonata_template(template, {"input": map_input, "context": context}, variables, "ItemSelector")
 
 
 def jsonata_condition(expression, input, context=js.UNDEFINED, variables=None):
