@@ -54,8 +54,9 @@ const KNOWN_JSONATA: Record<string, string[]> = {
   Pass: ['Type', 'Comment', 'Next', 'End', 'Output', 'Assign', 'QueryLanguage'],
   Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'Timestamp', 'QueryLanguage'],
   Choice: ['Type', 'Comment', 'Choices', 'Default', 'Output', 'Assign', 'QueryLanguage'],
-  Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'Output', 'Assign', 'QueryLanguage'],
-  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'Items', 'ItemSelector', 'MaxConcurrency', 'Output', 'Assign', 'QueryLanguage'],
+  Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'Output', 'Assign', 'Retry', 'Catch', 'QueryLanguage'],
+  Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'Items', 'ItemSelector', 'MaxConcurrency', 'Output', 'Assign', 'Retry', 'Catch',
+    'QueryLanguage'],
   Succeed: ['Type', 'Comment', 'QueryLanguage'],
   Fail: ['Type', 'Comment', 'Error', 'Cause', 'QueryLanguage'],
 };
@@ -372,7 +373,7 @@ class AslTranslator {
         }
         for (const p of jsonataTemplateProblems(state.ItemSelector, 'ItemSelector')) this.reject(name, p);
         // Without Items a JSONata Map iterates over its input, which must be an array.
-        return this.fanOut(name, jsonPathLess(state), base, (fanOutId) => ({
+        return this.fanOut(name, this.jsonataFanOutFailures(name, state), base, (fanOutId) => ({
           kind: 'map',
           id: fanOutId,
           source: name,
@@ -386,7 +387,7 @@ class AslTranslator {
         }));
       }
       case 'Parallel':
-        return this.fanOut(name, jsonPathLess(state), base, (fanOutId) => ({
+        return this.fanOut(name, this.jsonataFanOutFailures(name, state), base, (fanOutId) => ({
           kind: 'parallel',
           id: fanOutId,
           source: name,
@@ -410,6 +411,22 @@ class AslTranslator {
       default:
         this.reject(name, `state type ${state.Type} is not supported`);
     }
+  }
+
+  /**
+   * A JSONata Parallel or Map for fanOut: its Retry as a JSONPath one's, and its Catch, whose output is the caught
+   * error ({ Error, Cause }) as a JSONPath catcher's without ResultPath; a catcher's own Output and Assign on a
+   * fan-out are not supported yet.
+   */
+  private jsonataFanOutFailures(name: string, state: Json): Json {
+    (state.Catch as Json[] | undefined)?.forEach((c, i) => {
+      for (const field of ['Output', 'Assign']) {
+        if (c[field] !== undefined) {
+          this.reject(name, `Catch[${i}].${field} on a JSONata ${state.Type} is not supported yet; shape the caught error ({ Error, Cause }) in the state it goes to`);
+        }
+      }
+    });
+    return { ...jsonPathLess(state), ...defined({ Retry: state.Retry, Catch: state.Catch }) };
   }
 
   /** A JSONata Parallel's or Map's Output and Assign, evaluated at its join (`$states.result` the joined list). */

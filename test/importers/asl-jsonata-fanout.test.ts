@@ -84,9 +84,40 @@ test('a bad Output, Assign or ItemSelector is refused naming the state and the f
   ]);
 });
 
-test('Output on a JSONata state that does not take it yet (a Choice) is still refused, naming the state', () => {
-  const choice = { QueryLanguage: 'JSONata', StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Condition: '{% true %}', Next: 'D' }], Output: 1 }, D: { Type: 'Succeed' } } };
-  expect(problemsOf(choice)).toEqual([expect.stringMatching(/^state 'C': Choice field Output cannot be translated: Output on a JSONata state of this type is not supported yet/)]);
+test('Output on a JSONata state that does not take it yet (a Wait) is still refused, naming the state', () => {
+  const wait = { QueryLanguage: 'JSONata', StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, Output: 1, Next: 'D' }, D: { Type: 'Succeed' } } };
+  expect(problemsOf(wait)).toEqual([expect.stringMatching(/^state 'W': Wait field Output cannot be translated: Output on a JSONata state of this type is not supported yet/)]);
+});
+
+/** A JSONata Parallel whose Retry and Catch take a branch's failure, as a JSONPath Parallel's do. */
+const CAUGHT = {
+  QueryLanguage: 'JSONata',
+  StartAt: 'Both',
+  States: {
+    Both: {
+      Type: 'Parallel',
+      Branches: [
+        { StartAt: 'L', States: { L: { Type: 'Task', Resource: lambdaArn('l'), End: true } } },
+        { StartAt: 'R', States: { R: { Type: 'Task', Resource: lambdaArn('r'), End: true } } },
+      ],
+      Output: '{% $merge($states.result) %}',
+      Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 1 }],
+      Catch: [{ ErrorEquals: ['OutOfStock'], Next: 'Apologize' }],
+      Next: 'Done',
+    },
+    Apologize: { Type: 'Pass', Output: { sorry: '{% $states.input.Error %}', why: '{% $states.input.Cause %}' }, End: true },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+test('Retry and Catch on a JSONata Parallel or Map are kept; a catcher\'s Output or Assign there is refused naming the state', () => {
+  const plan = translateStatesLanguage(JSON.stringify(CAUGHT));
+  const both = plan.states.find((st) => st.kind === 'parallel') as any;
+  expect(both.retry).toEqual([expect.objectContaining({ errors: ['Flaky'], maxAttempts: 1 })]);
+  expect(both.catch).toEqual([expect.objectContaining({ errors: ['OutOfStock'] })]);
+  const shaped = structuredClone(CAUGHT) as any;
+  shaped.States.Both.Catch[0].Output = '{% $states.errorOutput %}';
+  expect(problemsOf(shaped)).toEqual([expect.stringMatching(/^state 'Both': Catch\[0\]\.Output on a JSONata Parallel is not supported yet/)]);
 });
 
 test('a whole-expression ItemSelector becomes jsonataItemSelector; one that is not an expression is refused', () => {
@@ -110,6 +141,20 @@ describe('on the runtime', () => {
     deployImported(w, imported, { L: (x: any) => ({ lines: x.lines }), R: () => ({ owner: 'ana' }), Item: (x: any) => ({ ...x, sku: x.sku.toUpperCase() }) });
     const session = await w.run({ shop: 's1', lines: ['tea', 'cups'] });
     expect(await w.result(session)).toEqual({ lines: ['s1:0:TEA', 's1:1:CUPS'], n: 2, owner: 'ana' });
+  });
+
+  test('a branch\'s failure goes to the JSONata Parallel\'s Retry, then its Catch, with the error as the handler\'s input', async () => {
+    let flaky = 0;
+    deployImported(w, importDefinition('asl', JSON.stringify(CAUGHT)), {
+      L: () => {
+        const e = new Error(flaky++ === 0 ? 'try again' : 'no tea left');
+        e.name = flaky === 1 ? 'Flaky' : 'OutOfStock';
+        throw e;
+      },
+      R: () => ({ r: 1 }),
+    });
+    expect(await w.result(await w.run({}))).toEqual({ sorry: 'OutOfStock', why: 'no tea left' });
+    expect(flaky).toBe(2);
   });
 
   test('a whole-expression ItemSelector gives each item\'s input', async () => {
