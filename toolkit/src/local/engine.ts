@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { createServer } from 'net';
 import { cpus, tmpdir } from 'os';
 import { dirname, join } from 'path';
@@ -22,7 +22,7 @@ import { SandboxPool } from './sandboxes';
 import { median } from './median';
 import { SchedulerEndpoint } from './scheduler-endpoint';
 import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
-import { STATE_FILE, readState, writeEndedSession } from './session-records';
+import { readState, writeEndedSession, writeState } from './session-records';
 import { SessionTrace, TraceEvent, cut, traceFile } from './session-trace';
 import { readWorkflowGraph } from '../graph/read';
 
@@ -986,7 +986,7 @@ export class LocalEngine implements Invoker {
     if (this.options.dataDir === undefined) return;
     const state = readState(this.options.dataDir);
     for (const w of this.app.workflows) state.workflows[w.name] = { table: w.table, bucket: w.bucket, stack: w.stack };
-    writeFileSync(join(this.options.dataDir, STATE_FILE), JSON.stringify(state, null, 2));
+    writeState(this.options.dataDir, state);
   }
 
   private recordSession(report: SessionReport, workflow: LocalWorkflow, description: SessionDescription): void {
@@ -1004,7 +1004,7 @@ export class LocalEngine implements Invoker {
     state.sessions = [...state.sessions.filter((s) => s.session !== report.session), {
       session: report.session, workflow: report.workflow, status: report.status, time: new Date().toISOString(),
     }].slice(-1000);
-    writeFileSync(join(this.options.dataDir, STATE_FILE), JSON.stringify(state, null, 2));
+    writeState(this.options.dataDir, state);
   }
 }
 

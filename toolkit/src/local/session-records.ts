@@ -27,12 +27,19 @@ function recordFile(dataDir: string, session: string): string {
   return join(dataDir, DIRECTORY, `${encodeURIComponent(session)}.json`);
 }
 
+/** Written whole, then renamed: a reader (unum ui polling, unum status) never sees half a file. */
+function writeWhole(file: string, text: string): void {
+  writeFileSync(`${file}.${process.pid}.tmp`, text);
+  renameSync(`${file}.${process.pid}.tmp`, file);
+}
+
 export function writeEndedSession(dataDir: string, record: EndedSession): void {
   mkdirSync(join(dataDir, DIRECTORY), { recursive: true });
-  const file = recordFile(dataDir, record.session);
-  // Written whole, then renamed: a reader never sees half a record.
-  writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(record));
-  renameSync(`${file}.${process.pid}.tmp`, file);
+  writeWhole(recordFile(dataDir, record.session), JSON.stringify(record));
+}
+
+export function writeState(dataDir: string, state: EngineState): void {
+  writeWhole(join(dataDir, STATE_FILE), JSON.stringify(state, null, 2));
 }
 
 /** The record of `session`, in one of `tables` (any table when not given). */
