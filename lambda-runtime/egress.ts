@@ -319,7 +319,8 @@ export class Egress {
    * so it reads the value back from the store, not from an envelope).
    */
   private async fanOutInput(action: ParallelAction | MapAction, payload: Payload, scope: Scope): Promise<Payload> {
-    if (!action.recordInput && action.inputPath === undefined) return payload;
+    const args = action.kind === 'parallel' ? action.arguments : undefined;
+    if (!action.recordInput && action.inputPath === undefined && args === undefined) return payload;
     const raw = await this.value(payload);
     if (action.recordInput) {
       const instance = instanceKey(action.fanout, scope.frames, scope.iteration);
@@ -327,6 +328,11 @@ export class Egress {
         Math.min(this.rt.payloadThreshold, ITEM_VALUE_LIMIT));
       if (this.rt.options.eagerGc && attrs.s3 !== undefined) await trackGarbage(this.rt.store, this.session, `O|${attrs.s3.S}`);
       await this.rt.store.putIfAbsent(fanoutInputItemKey(this.session, instance), attrs);
+    }
+    if (args !== undefined) {
+      // JSONata has no InputPath: Arguments alone shape what the branches run on.
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([args], []));
+      return { value: await routedAsync(`parallel '${action.fanout}'`, () => evaluateJsonataTemplate(args, { input: raw, context }, scope.variables, 'Arguments')) };
     }
     if (action.inputPath === undefined) return payload;
     const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([], [action.inputPath]));

@@ -43,10 +43,17 @@ export interface ParallelProps {
    */
   readonly outputPath?: string;
   /**
-   * The query language: JSONata needs `outputs` or `assign` instead of the JSONPath fields.
-   * @default - JSONata when `outputs` or `assign` is set, else JSONPath
+   * The query language: JSONata needs `arguments`, `outputs` or `assign` instead of the JSONPath fields.
+   * @default - JSONata when `arguments`, `outputs` or `assign` is set, else JSONPath
    */
   readonly queryLanguage?: QueryLanguage;
+  /**
+   * JSONata: the input every branch runs on, evaluated once on the
+   * Parallel's input: `{% %}` strings read `$states.input`,
+   * `$states.context` and the variables (Step Functions' Arguments).
+   * @default - the Parallel's input
+   */
+  readonly arguments?: any;
   /**
    * JSONata: the state's output, evaluated at the join: `{% %}` strings read
    * `$states.result` (the branch outputs in branch order), `$states.input`

@@ -2,10 +2,13 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Chain } from './chain';
 import { WaitState } from './compiler/graph';
+import { toDataFlow } from './data-flow';
 import { expressionProblemsOf } from './private/jsonata';
 import { assertKnownAtSynth } from './private/tokens';
+import { DataFlow } from './protocol/dataflow';
 import { isJsonataExpression } from './protocol/jsonata';
 import { WaitSpec } from './protocol/states';
+import { QueryLanguage } from './query-language';
 import { State } from './state';
 import { IChainable, INextable } from './types';
 
@@ -57,6 +60,18 @@ export interface WaitProps {
    * @default - none
    */
   readonly comment?: string;
+  /**
+   * JSONata: the Wait's output once the wait is over, whose `{% %}` strings
+   * read `$states.input`, `$states.context` and the variables.
+   * @default - the input
+   */
+  readonly outputs?: any;
+  /**
+   * JSONata: workflow variables to set once the wait is over, by name
+   * (see `JsonataDataFlowProps.assign`).
+   * @default - no variables are assigned
+   */
+  readonly assign?: { [name: string]: any };
 }
 
 /**
@@ -74,30 +89,20 @@ export class Wait extends State implements INextable {
   public readonly comment?: string;
   public readonly endStates: INextable[];
   private readonly spec: WaitSpec;
+  private readonly flow?: DataFlow;
 
   constructor(scope: Construct, id: string, props: WaitProps) {
     super(scope, id);
     this.comment = props.comment;
     this.endStates = [this];
-    const duration = props.time._duration;
-    if (duration === undefined) {
-      const [field, value] = Object.entries(props.time._spec)[0] as [string, string];
-      assertKnownAtSynth(`Wait '${id}' (${this.node.path})`, field, value);
-      if (field === 'seconds' || isJsonataExpression(value)) {
-        const problems = expressionProblemsOf(value, field);
-        if (problems.length > 0) throw new Error(`Wait '${id}' (${this.node.path}): ${problems.join('; ')}`);
+    this.spec = waitSpec(id, this.node.path, props.time);
+    if (props.outputs !== undefined || props.assign !== undefined) {
+      const where = `Wait '${id}' (${this.node.path})`;
+      if (this.spec.secondsPath !== undefined || this.spec.timestampPath !== undefined) {
+        throw new Error(`${where}: outputs and assign are JSONata fields; wait with WaitTime.seconds or WaitTime.timestamp and a {% %} expression instead of a path`);
       }
-      this.spec = props.time._spec;
-      return;
+      this.flow = toDataFlow(where, { queryLanguage: QueryLanguage.JSONATA, outputs: props.outputs, assign: props.assign });
     }
-    if (Token.isUnresolved(duration.toSeconds({ integral: false }))) {
-      throw new Error(`Wait '${id}': the duration must be known at synth (not a token)`);
-    }
-    const seconds = duration.toSeconds({ integral: false });
-    if (!Number.isInteger(seconds) || seconds < 0) {
-      throw new Error(`Wait '${id}': the duration must be a whole number of seconds (got ${seconds})`);
-    }
-    this.spec = { seconds };
   }
 
   /** Continue with `next` after waiting. */
@@ -107,11 +112,39 @@ export class Wait extends State implements INextable {
 
   /** @internal */
   public _toGraphState(): WaitState {
-    return { kind: 'wait', id: this.id, ...this.spec, ...(this._nextState ? { next: this._nextState.id } : {}) };
+    return {
+      kind: 'wait',
+      id: this.id,
+      ...this.spec,
+      ...(this.flow ? { dataFlow: this.flow } : {}),
+      ...(this._nextState ? { next: this._nextState.id } : {}),
+    };
   }
 
   /** @internal */
   public _successors(): State[] {
     return this._nextState ? [this._nextState] : [];
   }
+}
+
+/** The wait a WaitTime asks for, checked at synth. */
+function waitSpec(id: string, path: string, time: WaitTime): WaitSpec {
+  const duration = time._duration;
+  if (duration === undefined) {
+    const [field, value] = Object.entries(time._spec)[0] as [string, string];
+    assertKnownAtSynth(`Wait '${id}' (${path})`, field, value);
+    if (field === 'seconds' || isJsonataExpression(value)) {
+      const problems = expressionProblemsOf(value, field);
+      if (problems.length > 0) throw new Error(`Wait '${id}' (${path}): ${problems.join('; ')}`);
+    }
+    return time._spec;
+  }
+  if (Token.isUnresolved(duration.toSeconds({ integral: false }))) {
+    throw new Error(`Wait '${id}': the duration must be known at synth (not a token)`);
+  }
+  const seconds = duration.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    throw new Error(`Wait '${id}': the duration must be a whole number of seconds (got ${seconds})`);
+  }
+  return { seconds };
 }

@@ -135,8 +135,12 @@ class Compiler {
         return { kind: 'invoke', node: state.id, functionName: state.functionName, ...loopFlag };
       case 'pass':
         return { kind: 'pass', node: state.id, dataFlow: state.dataFlow, next: this.continueAfter(state, inLoop) };
-      case 'wait':
-        return { kind: 'wait', node: state.id, ...waitSpec(state), next: this.continueAfter(state, inLoop) };
+      case 'wait': {
+        // A Wait's JSONata Output and Assign run as a Pass under the Wait's own name once the wait is over.
+        const after = this.continueAfter(state, inLoop);
+        const next: Action = state.dataFlow ? { kind: 'pass', node: state.id, dataFlow: state.dataFlow, next: after } : after;
+        return { kind: 'wait', node: state.id, ...waitSpec(state), next };
+      }
       case 'choice':
         return {
           kind: 'choice',
@@ -181,8 +185,11 @@ class Compiler {
             sources: this.sources(state),
           } : {}),
         };
-      case 'succeed':
-        return this.endOfScope(this.scope(state.id));
+      case 'succeed': {
+        const end = this.endOfScope(this.scope(state.id));
+        // A Succeed's JSONata Output shapes the path's value as a Pass under its name would.
+        return state.dataFlow ? { kind: 'pass', node: state.id, dataFlow: state.dataFlow, next: end } : end;
+      }
       case 'fail':
         return { kind: 'fail', node: state.id, ...failSpec(state) };
       case 'fanIn':
@@ -268,6 +275,8 @@ class Compiler {
       if (!scope || scope.length !== depth || scope[depth - 1].fanout !== fanOut.id) continue;
       // A Pass on a branch checkpoints its value and arrives as its own source.
       if (state.kind === 'task' || state.kind === 'pass') sources.add(state.id);
+      // So do a Wait and a Succeed with a JSONata Output or Assign.
+      if ((state.kind === 'wait' || state.kind === 'succeed') && state.dataFlow !== undefined) sources.add(state.id);
       // So does a Choice with JSONata Output or Assign (its own or a rule's), which computes the value it hands on.
       if (state.kind === 'choice' && (state.jsonata !== undefined || state.choices.some((c) => c.jsonata !== undefined))) sources.add(state.id);
       // A caught fan-out checkpoints the caught value under its name, which a catch handler ending the branch arrives with.
@@ -295,6 +304,8 @@ class Compiler {
     while (id !== undefined && !seen.has(id)) {
       seen.add(id);
       const state = this.state(id);
+      // A JSONata Output on the way changes the value, which then arrives under that state's name.
+      if ((state.kind === 'succeed' || state.kind === 'wait') && state.dataFlow !== undefined) return false;
       if (state.kind === 'succeed') return true;
       if (state.kind !== 'wait') return false;
       id = state.next;
@@ -333,10 +344,12 @@ function outputFlow(fanOut: ParallelState | MapState): DataFlow | undefined {
 }
 
 /** The fan-out side of a Parallel's or Map's data flow: its InputPath, and whether the join needs the raw input. */
-function fanOutInput(fanOut: ParallelState | MapState): { inputPath?: string | null; recordInput?: boolean } {
+function fanOutInput(fanOut: ParallelState | MapState): { inputPath?: string | null; recordInput?: boolean; arguments?: unknown } {
   const inputPath = fanOut.dataFlow?.inputPath;
+  const args = fanOut.kind === 'parallel' && isJsonataFlow(fanOut.dataFlow) ? fanOut.dataFlow!.arguments : undefined;
   return {
     ...(inputPath !== undefined ? { inputPath } : {}),
+    ...(args !== undefined ? { arguments: args } : {}),
     ...(needsRawInput(fanOut.dataFlow) ? { recordInput: true } : {}),
   };
 }

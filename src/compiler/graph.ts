@@ -116,6 +116,8 @@ export function isDagJoin(state: GraphState | undefined): state is FanInState & 
 
 export interface SucceedState extends StateBase {
   readonly kind: 'succeed';
+  /** JSONata: the Output that becomes the path's value (workflow result, or the branch's or item's output). */
+  readonly dataFlow?: DataFlow;
 }
 
 /** Ends the session FAILED with a fixed error and cause, or ones read from its input (ErrorPath/CausePath). */
@@ -134,6 +136,8 @@ export interface PassState extends StateBase {
 export interface WaitState extends StateBase, WaitSpec {
   readonly kind: 'wait';
   readonly next?: string;
+  /** JSONata: Output and Assign, evaluated when the wait is over, like a Pass's. */
+  readonly dataFlow?: DataFlow;
 }
 
 export const KIND_LABEL: Record<GraphState['kind'], string> = {

@@ -3,7 +3,7 @@ import { checkDagJoinPlacement, DagPlan, planDagJoins } from './dag';
 import { describe, edgesOf, FanInState, GraphState, isDagJoin, MapState, ParallelState, TaskState, WorkflowGraph } from './graph';
 import { validateCondition } from '../protocol/conditions';
 import { contextPathProblem } from '../protocol/context';
-import { validateDataFlow } from '../protocol/dataflow';
+import { DataFlow, isJsonataFlow, validateDataFlow } from '../protocol/dataflow';
 import { isJsonataExpression, jsonataTemplateProblems } from '../protocol/jsonata';
 import { parsePath } from '../protocol/jsonpath';
 import { MAX_WAIT_SECONDS, parseTimestamp } from '../protocol/states';
@@ -158,7 +158,11 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
     case 'pass':
       validateDataFlow(state.dataFlow).forEach((p) => problems.push(`${where}: ${p}`));
       break;
+    case 'succeed':
+      if (state.dataFlow) problems.push(...endStateFlowProblems(state.dataFlow, where, ['output']));
+      break;
     case 'wait': {
+      if (state.dataFlow) problems.push(...endStateFlowProblems(state.dataFlow, where, ['output', 'assign']));
       const set = (['seconds', 'secondsPath', 'timestamp', 'timestampPath'] as const).filter((f) => state[f] !== undefined);
       if (set.length !== 1) {
         problems.push(`${where} must set exactly one of seconds, secondsPath, timestamp, timestampPath (it sets ${set.length === 0 ? 'none' : set.join(', ')})`);
@@ -193,12 +197,29 @@ function checkState(state: GraphState, byId: ReadonlyMap<string, GraphState>): s
   return problems;
 }
 
+/** A Wait's or Succeed's data flow: JSONata, with only the fields that state takes (as Step Functions'). */
+function endStateFlowProblems(flow: DataFlow, where: string, allowed: string[]): string[] {
+  if (!isJsonataFlow(flow)) return [`${where}: its data flow must be JSONata (${allowed.map(jsonataFieldName).join(' and ')})`];
+  const extra = Object.keys(flow).filter((f) => f !== 'queryLanguage' && !allowed.includes(f));
+  return [
+    ...(extra.length > 0 ? [`${where} takes ${allowed.map(jsonataFieldName).join(' and ')} only (it sets ${extra.join(', ')})`] : []),
+    ...validateDataFlow(flow).map((p) => `${where}: ${p}`),
+  ];
+}
+
+function jsonataFieldName(field: string): string {
+  return field === 'output' ? 'Output' : field === 'assign' ? 'Assign' : field;
+}
+
 /** A Parallel's or Map's data flow: its paths and ResultSelector; Parameters is not supported on them. */
 function fanOutDataFlowProblems(state: ParallelState | MapState, where: string): string[] {
   if (!state.dataFlow) return [];
   const problems = validateDataFlow(state.dataFlow).map((p) => `${where}: ${p}`);
   if (state.dataFlow.parameters !== undefined || state.dataFlow.result !== undefined) {
     problems.push(`${where}: only inputPath, resultSelector, resultPath and outputPath apply to a ${state.kind === 'map' ? 'Map' : 'Parallel'}`);
+  }
+  if (state.kind === 'map' && state.dataFlow.arguments !== undefined) {
+    problems.push(`${where}: a Map takes no arguments (as in Step Functions): shape each item's input with itemSelector`);
   }
   return problems;
 }

@@ -52,19 +52,20 @@ const KNOWN: Record<string, string[]> = {
 const KNOWN_JSONATA: Record<string, string[]> = {
   Task: ['Type', 'Comment', 'Resource', 'Next', 'End', 'Arguments', 'Output', 'Assign', 'Retry', 'Catch', 'TimeoutSeconds', 'QueryLanguage'],
   Pass: ['Type', 'Comment', 'Next', 'End', 'Output', 'Assign', 'QueryLanguage'],
-  Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'Timestamp', 'QueryLanguage'],
+  Wait: ['Type', 'Comment', 'Next', 'End', 'Seconds', 'Timestamp', 'Output', 'Assign', 'QueryLanguage'],
   Choice: ['Type', 'Comment', 'Choices', 'Default', 'Output', 'Assign', 'QueryLanguage'],
-  Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'Output', 'Assign', 'Retry', 'Catch', 'QueryLanguage'],
+  Parallel: ['Type', 'Comment', 'Next', 'End', 'Branches', 'Arguments', 'Output', 'Assign', 'Retry', 'Catch', 'QueryLanguage'],
   Map: ['Type', 'Comment', 'Next', 'End', 'Iterator', 'ItemProcessor', 'Items', 'ItemSelector', 'MaxConcurrency', 'Output', 'Assign', 'Retry', 'Catch',
     'QueryLanguage'],
-  Succeed: ['Type', 'Comment', 'QueryLanguage'],
+  Succeed: ['Type', 'Comment', 'Output', 'QueryLanguage'],
   Fail: ['Type', 'Comment', 'Error', 'Cause', 'QueryLanguage'],
 };
 
 /** Why a field of a JSONata state cannot be kept. */
 const WHY_JSONATA: Record<string, string> = {
-  Output: 'Output on a JSONata state of this type is not supported yet; shape the value in a Pass after it',
-  Assign: 'Assign on a JSONata state of this type is not supported yet; assign in a Pass after it',
+  Output: 'a JSONata state of this type has no Output in Step Functions',
+  Assign: 'a JSONata state of this type has no Assign in Step Functions',
+  Arguments: 'a JSONata state of this type has no Arguments in Step Functions (a Map shapes each item with ItemSelector)',
   Parameters: 'JSONata states take Arguments, not Parameters',
   ResultSelector: 'JSONata states shape their result with Output, not ResultSelector',
   InputPath: 'JSONata states select their input with Arguments, not InputPath',
@@ -399,10 +400,16 @@ class AslTranslator {
           if (typeof state[field] !== 'string' || !(field === 'Seconds' || isJsonataExpression(state[field]))) continue;
           for (const p of expressionProblemsOf(state[field], field)) this.reject(name, p);
         }
-        this.states.push({ kind: 'wait', ...base, ...defined({ seconds: state.Seconds, timestamp: state.Timestamp, next: this.next(state) }) });
+        this.checkJsonata(name, { output: state.Output, assign: state.Assign });
+        this.states.push({
+          kind: 'wait',
+          ...base,
+          ...defined({ seconds: state.Seconds, timestamp: state.Timestamp, outputs: state.Output, assign: state.Assign, next: this.next(state) }),
+        });
         return;
       case 'Succeed':
-        this.states.push({ kind: 'succeed', ...base });
+        this.checkJsonata(name, { output: state.Output });
+        this.states.push({ kind: 'succeed', ...base, ...defined({ outputs: state.Output }) });
         return;
       case 'Fail':
         for (const p of [...jsonataTemplateProblems(state.Error, 'Error'), ...jsonataTemplateProblems(state.Cause, 'Cause')]) this.reject(name, p);
@@ -429,11 +436,14 @@ class AslTranslator {
     return { ...jsonPathLess(state), ...defined({ Retry: state.Retry, Catch: state.Catch }) };
   }
 
-  /** A JSONata Parallel's or Map's Output and Assign, evaluated at its join (`$states.result` the joined list). */
+  /**
+   * A JSONata Parallel's or Map's Output and Assign, evaluated at its join (`$states.result` the joined list), and a
+   * Parallel's Arguments, its branches' input.
+   */
   private joinFlow(name: string, state: Json): PlanFanOutDataFlow | undefined {
-    if (state.Output === undefined && state.Assign === undefined) return undefined;
-    this.checkJsonata(name, { output: state.Output, assign: state.Assign });
-    return { queryLanguage: QueryLanguage.JSONATA, ...defined({ outputs: state.Output, assign: state.Assign }) };
+    if (state.Output === undefined && state.Assign === undefined && state.Arguments === undefined) return undefined;
+    this.checkJsonata(name, { arguments: state.Arguments, output: state.Output, assign: state.Assign });
+    return { queryLanguage: QueryLanguage.JSONATA, ...defined({ arguments: state.Arguments, outputs: state.Output, assign: state.Assign }) };
   }
 
   /** A JSONata Choice rule: its Condition, a whole JSONata expression; its Output and Assign are checked here too. */

@@ -144,7 +144,7 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
         assign: s.assign,
       });
     case 'wait':
-      return new Wait(scope, s.id, { time: waitTime(s), comment: s.comment });
+      return new Wait(scope, s.id, { time: waitTime(s), comment: s.comment, outputs: s.outputs, assign: s.assign });
     case 'choice':
       return new Choice(scope, s.id, { comment: s.comment, outputs: s.outputs, assign: s.assign });
     case 'parallel':
@@ -164,7 +164,7 @@ function structural(scope: Construct, s: Exclude<PlanState, PlanTask | PlanFanIn
     case 'window':
       return new FanIn(scope, s.id, { comment: s.comment, itemOffsets: [...s.itemOffsets] });
     case 'succeed':
-      return new Succeed(scope, s.id);
+      return new Succeed(scope, s.id, { comment: s.comment, outputs: s.outputs });
     case 'fail':
       return new Fail(scope, s.id, { error: s.error, cause: s.cause, errorPath: s.errorPath, causePath: s.causePath });
   }

@@ -227,6 +227,7 @@ function fanOutFlow(flow: PlanFanOutDataFlow | undefined, imports: Set<string>):
     ...(flow.resultPath !== undefined ? [`resultPath: ${dataFlowValue('resultPath', flow.resultPath, imports)}`] : []),
     ...(flow.outputPath !== undefined ? [`outputPath: ${dataFlowValue('outputPath', flow.outputPath, imports)}`] : []),
     ...(flow.queryLanguage !== undefined ? [`queryLanguage: ${dataFlowValue('queryLanguage', flow.queryLanguage, imports)}`] : []),
+    ...(flow.arguments !== undefined ? [`arguments: ${json(flow.arguments)}`] : []),
     ...(flow.outputs !== undefined ? [`outputs: ${json(flow.outputs)}`] : []),
     ...(flow.assign !== undefined ? [`assign: ${json(flow.assign)}`] : []),
   ];
@@ -258,7 +259,8 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
         cdkImports.add('Duration');
         time = `WaitTime.duration(Duration.seconds(${s.seconds}))`;
       }
-      return `new Wait(this, ${str(s.id)}, ${object([`time: ${time}`, ...comment])})`;
+      const flow = [...(s.outputs !== undefined ? [`outputs: ${json(s.outputs)}`] : []), ...(s.assign !== undefined ? [`assign: ${json(s.assign)}`] : [])];
+      return `new Wait(this, ${str(s.id)}, ${object([`time: ${time}`, ...flow, ...comment])})`;
     }
     case 'choice': {
       imports.add('Choice');
@@ -286,8 +288,11 @@ function construct(s: Exclude<PlanState, PlanTask | PlanFanIn>, imports: Set<str
       imports.add('FanIn');
       return `new FanIn(this, ${str(s.id)}, ${object([`itemOffsets: ${json(s.itemOffsets)}`, ...comment])})`;
     case 'succeed':
+    {
       imports.add('Succeed');
-      return `new Succeed(this, ${str(s.id)})`;
+      const p = [...(s.outputs !== undefined ? [`outputs: ${json(s.outputs)}`] : []), ...comment];
+      return `new Succeed(this, ${str(s.id)}${p.length ? `, ${object(p)}` : ''})`;
+    }
     case 'fail': {
       imports.add('Fail');
       const p = (['error', 'cause', 'errorPath', 'causePath'] as const).filter((f) => s[f] !== undefined).map((f) => `${f}: ${str(s[f]!)}`);

@@ -118,6 +118,9 @@ export interface PlanWait extends PlanBase {
   readonly secondsPath?: string;
   readonly timestamp?: string;
   readonly timestampPath?: string;
+  /** JSONata: the Wait's Output and Assign, evaluated once the wait is over. */
+  readonly outputs?: unknown;
+  readonly assign?: Record<string, unknown>;
   readonly next?: string;
 }
 
@@ -188,6 +191,8 @@ export interface PlanWindow extends PlanBase {
 
 export interface PlanSucceed extends PlanBase {
   readonly kind: 'succeed';
+  /** JSONata: the value the path ends with. */
+  readonly outputs?: unknown;
 }
 
 export interface PlanFail extends PlanBase {

@@ -203,6 +203,11 @@ export interface ParallelAction extends FanOutFailureHandling {
   readonly inputPath?: string | null;
   /** Record the raw input (fanoutInputItemKey) for the join's FanOutOutputAction. */
   readonly recordInput?: boolean;
+  /**
+   * JSONata: Step Functions' Arguments, the branches' input evaluated on `$states.input` (and the context and
+   * variables) once by the fanning-out function. Added in cdk-unum 0.x, optional.
+   */
+  readonly arguments?: unknown;
   readonly branches: readonly Action[];
 }
 

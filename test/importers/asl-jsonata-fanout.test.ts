@@ -84,9 +84,9 @@ test('a bad Output, Assign or ItemSelector is refused naming the state and the f
   ]);
 });
 
-test('Output on a JSONata state that does not take it yet (a Wait) is still refused, naming the state', () => {
-  const wait = { QueryLanguage: 'JSONata', StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, Output: 1, Next: 'D' }, D: { Type: 'Succeed' } } };
-  expect(problemsOf(wait)).toEqual([expect.stringMatching(/^state 'W': Wait field Output cannot be translated: Output on a JSONata state of this type is not supported yet/)]);
+test('Output on a JSONata state that Step Functions gives none (a Fail) is refused, naming the state', () => {
+  const fail = { QueryLanguage: 'JSONata', StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, Next: 'F' }, F: { Type: 'Fail', Output: 1 } } };
+  expect(problemsOf(fail)).toEqual([expect.stringMatching(/^state 'F': Fail field Output cannot be translated: a JSONata state of this type has no Output in Step Functions/)]);
 });
 
 /** A JSONata Parallel whose Retry and Catch take a branch's failure, as a JSONPath Parallel's do. */

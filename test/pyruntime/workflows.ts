@@ -215,6 +215,21 @@ const workflows: WorkflowGraph[] = [
     } as GraphState,
     task('W'), fanIn('G', 'Agg'),
     task('Agg', undefined, { dataFlow: { queryLanguage: 'JSONata', output: { out: '{% $states.input %}', count: '{% $count %}' } } })),
+  // A JSONata Parallel's Arguments; branches ending in a Wait and a Succeed with Output (test_jsonata_fanout.py).
+  graph('jsonata-parallel-arguments', 'A',
+    task('A', 'P'),
+    {
+      ...parallel('P', ['L', 'R']),
+      dataFlow: {
+        queryLanguage: 'JSONata',
+        arguments: { n: '{% $states.input.item.n %}' },
+        output: { left: '{% $states.result[0] %}', right: '{% $states.result[1] %}', tag: '{% $states.input.tag %}' },
+      },
+    } as GraphState,
+    task('L', 'Rest'),
+    { kind: 'wait', id: 'Rest', seconds: 0, dataFlow: { queryLanguage: 'JSONata', output: { left: '{% $states.input.left * 2 %}' }, assign: { rested: '{% $states.input.left %}' } } } as GraphState,
+    task('R', 'Done'),
+    { kind: 'succeed', id: 'Done', dataFlow: { queryLanguage: 'JSONata', output: '{% $merge([$states.input, {"state": $states.context.State.Name}]) %}' } } as GraphState),
   { ...graph('timeout-retry', 'A', task('A', undefined, { retry: [{ errors: ['States.ALL'], intervalSeconds: 600, maxAttempts: 3, backoffRate: 1 }] })), timeoutSeconds: 1 },
 ];
 

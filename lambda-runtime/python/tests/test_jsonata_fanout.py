@@ -39,3 +39,14 @@ def test_a_failing_output_or_item_selector_is_a_query_evaluation_error_naming_th
     assert bad['error']['S'] == 'States.QueryEvaluationError'
     assert bad['cause']['S'] == ("map 'M': ItemSelector.qty: the JSONata expression '{% $states.context.Map.Item.Value.qty * $rate %}' "
                                  "failed: JSONata error T2001")
+
+
+def test_parallel_arguments_are_the_branches_input_and_wait_and_succeed_outputs_shape_what_the_branches_end_with(world):
+    w = world('jsonata-parallel-arguments').deploy({
+        'A': lambda x, ctx: x,
+        # The branches see the Arguments value alone, not the Parallel's input.
+        'L': lambda x, ctx: {'left': x['n'] + 1, 'keys': sorted(x)},
+        'R': lambda x, ctx: {'right': x['n'] * 10, 'keys': sorted(x)},
+    })
+    out = w.result(w.run({'item': {'n': 4}, 'tag': 't-1'}))
+    assert out == {'left': {'left': 10}, 'right': {'right': 40, 'keys': ['n'], 'state': 'Done'}, 'tag': 't-1'}

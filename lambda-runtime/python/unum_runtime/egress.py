@@ -340,7 +340,8 @@ class Egress:
         places the list into it (the join may complete in any branch's function,
         so it reads the value back from the store, not from an envelope).
         """
-        if not action.get('recordInput') and 'inputPath' not in action:
+        has_args = action['kind'] == 'parallel' and 'arguments' in action
+        if not action.get('recordInput') and 'inputPath' not in action and not has_args:
             return payload
         raw = self.value(payload)
         if action.get('recordInput'):
@@ -350,6 +351,12 @@ class Egress:
             if self.rt.eager_gc and 's3' in attrs:
                 track_garbage(self.rt.store, self.session, f"O|{attrs['s3']['S']}")
             self.rt.store.put_if_absent(fanout_input_item_key(self.session, instance), attrs)
+        if has_args:
+            # JSONata has no InputPath: Arguments alone shape what the branches run on.
+            args = action['arguments']
+            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([args], []))
+            return Payload(value=_routed(f"parallel '{action['fanout']}'",
+                                         lambda: evaluate_jsonata_template(args, {'input': raw, 'context': context}, scope.variables, 'Arguments')))
         if 'inputPath' not in action:
             return payload
         context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([], [action['inputPath']]))
