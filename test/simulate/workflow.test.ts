@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { simulate, synthExample, synthWorkflow } from './workflow-support';
-import { Chain, FanIn, Map as UnumMap } from '../../src';
+import { Chain, FanIn, Map as UnumMap, Parallel } from '../../src';
 import { ROOT } from '../engine/support';
 import { fn } from '../support/shapes';
 
@@ -168,4 +168,58 @@ test('a Map with MaxConcurrency keeps at most that many items running; each arri
   expect(s.functions.Item.invocations).toBe(10);
   expect(s.functions.Item.peakConcurrency).toBe(3);
   expect(s.functions.Done.invocations).toBe(1);
+});
+
+test('window joins across Map items (examples/fold) are simulated: each chunk\'s Rebase after its window, then the fold once', async () => {
+  const fold = await synthExample('fold');
+  const input = JSON.parse(readFileSync(join(ROOT, 'examples', 'fold', 'input.json'), 'utf8'));
+  const chunks = input.chunks.length;
+  const s = simulate(fold.app, PROFILE, { rate: 1, sessions: 3, input });
+  expect(s.sessions).toEqual({ started: 3, succeeded: 3, failed: 0 });
+  // One Rebase per chunk (the first chunk's window has no previous chunk, and still fires), then the fold once.
+  expect([s.functions.Encode.invocations, s.functions.Rebase.invocations, s.functions.FoldInOrder.invocations]).toEqual([3 * chunks, 3 * chunks, 3]);
+  // The critical path runs through a window: Split, an Encode, a Rebase, the fold.
+  expect(s.criticalPath.steps.map((step) => step.node)).toEqual(expect.arrayContaining(['Split', 'Encode', 'Rebase', 'FoldInOrder']));
+});
+
+describe('a Parallel\'s or Map\'s own Retry, Catch and tolerated failures', () => {
+  const caught = synthWorkflow('Caught', (stack) => Chain.start(fn(stack, 'Start'))
+    .next(new Parallel(stack, 'Both').branch(fn(stack, 'L'), fn(stack, 'R'))
+      .addRetry({ maxAttempts: 2, interval: Duration.seconds(1), backoffRate: 1 })
+      .addCatch(fn(stack, 'Sorry')))
+    .next(fn(stack, 'After')));
+
+  test('a branch that fails for good runs every branch again per the Retry, then goes to the Catch handler', () => {
+    const s = simulate(caught.app, { ...PROFILE, functions: { ...PROFILE.functions, L: { failureRate: 1 } } }, { rate: 1, sessions: 5 });
+    expect(s.sessions).toEqual({ started: 5, succeeded: 5, failed: 0 });
+    // The first attempt and two retries, each running both branches; the handler once, the Parallel's next never.
+    expect([s.functions.L.invocations, s.functions.R.invocations, s.functions.Sorry.invocations, s.functions.After.invocations]).toEqual([15, 15, 5, 0]);
+    // Two 1 s intervals, slept by the function that fanned out.
+    expect(s.latency.p50).toBeGreaterThan(2);
+  });
+
+  test('a branch that succeeds on a retry of the whole Parallel continues after it', () => {
+    const s = simulate(caught.app, { ...PROFILE, functions: { ...PROFILE.functions, L: { failureRate: 0.5 } } }, { rate: 1, sessions: 200, seed: 3 });
+    expect(s.sessions.succeeded).toBe(200);
+    // Every session reaches After or Sorry once: a failure of all three attempts (about 1 in 8) goes to the handler.
+    expect(s.functions.After.invocations + s.functions.Sorry.invocations).toBe(200);
+    expect(s.functions.Sorry.invocations).toBeGreaterThan(5);
+    expect(s.functions.Sorry.invocations).toBeLessThan(50);
+    expect(s.functions.R.invocations).toBeGreaterThan(200);
+  });
+
+  test('a Map within its tolerated failures joins the failed items; beyond it the Map fails with States.ExceedToleratedFailureThreshold', () => {
+    const tolerant = synthWorkflow('Tolerant', (stack) => Chain.start(fn(stack, 'List'))
+      .next(new UnumMap(stack, 'Each', { itemsPath: '$', toleratedFailureCount: 2 }).itemProcessor(fn(stack, 'Item')))
+      .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done')));
+    const input = Array.from({ length: 10 }, (_, i) => i);
+    const s = simulate(tolerant.app, { ...PROFILE, functions: { ...PROFILE.functions, Item: { failureRate: 0.2 } } }, { rate: 1, sessions: 300, input, seed: 5 });
+    expect(s.sessions.succeeded + s.sessions.failed).toBe(300);
+    // P(at most 2 of 10 fail) at 0.2 is about 0.68.
+    expect(s.sessions.succeeded / 300).toBeGreaterThan(0.55);
+    expect(s.sessions.succeeded / 300).toBeLessThan(0.8);
+    expect(s.functions.Done.invocations).toBe(s.sessions.succeeded);
+    expect(s.functions.Item.invocations).toBe(3000);
+    expect(s.sessions.firstError).toMatch(/Item: the user code failed/);
+  });
 });

@@ -1,5 +1,7 @@
 import { evaluateCondition } from 'cdk-unum/lib/protocol/conditions';
-import type { Action, ChoiceAction, DagJoinAction, MapAction } from 'cdk-unum/lib/protocol/config';
+import type { Action, ChoiceAction, DagJoinAction, JoinAction, MapAction, ParallelAction, WindowJoinAction } from 'cdk-unum/lib/protocol/config';
+import { ERROR_EXCEED_TOLERATED, exceedsTolerance, handlesFailures } from 'cdk-unum/lib/protocol/config';
+import { writePath } from 'cdk-unum/lib/protocol/jsonpath';
 import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
 import { instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
 import { LambdaPlatform } from './lambda-platform';
@@ -46,8 +48,10 @@ interface Call {
   readonly sent: number;
   /** The user code's attempt (a retry that did not fit its invocation re-invokes the function). */
   readonly attempt: number;
-  /** A continuation (a Wait that did not fit): run this action instead of the function. */
+  /** A continuation (a Wait that did not fit, a fan-out's retry or catch): run this action instead of the function. */
   readonly resume?: Action;
+  /** Seconds the handler sleeps before the continuation (a fan-out's Retry interval that fits the invocation). */
+  readonly sleep?: number;
   throttleDelay: number;
 }
 
@@ -77,6 +81,20 @@ interface JoinState {
   readonly issue?: (slot: number, h: Handler, t: number) => number;
 }
 
+/** A Parallel or Map that handles failures, per session and instance (the FanoutOrigin and progress items). */
+interface FanoutState {
+  readonly action: ParallelAction | MapAction;
+  /** The value it fanned out on (its raw input), which a retry fans out on again and a catch places the error into. */
+  readonly payload: Payload;
+  readonly scope: Scope;
+  readonly origin: SimFunction;
+  attempt: number;
+  /** Attempts whose failure was claimed and decided. */
+  readonly decided: Set<number>;
+  /** Failed item indexes per attempt, against a Map's tolerance. */
+  readonly tolerated: Map<number, Set<number>>;
+}
+
 export interface FunctionCounters {
   /** Handlers whose user code ran (attempts included). */
   userRuns: number;
@@ -101,6 +119,7 @@ export class WorkflowSimulation {
   /** Calls sent whose handler has not returned yet (or that Lambda has not dropped). */
   public active = 0;
   private readonly joins = new Map<string, JoinState>();
+  private readonly fanouts = new Map<string, FanoutState>();
   private readonly profiles = new Map<string, FunctionProfile>();
 
   public constructor(private readonly sim: Simulation, public readonly platform: LambdaPlatform,
@@ -130,8 +149,8 @@ export class WorkflowSimulation {
   }
 
   private send(fn: SimFunction, session: SessionRecord, payload: Payload, scope: Scope, parent: InvocationRecord | undefined, t: number,
-    attempt: number, resume?: Action): void {
-    const call: Call = { fn, session, payload, scope, parent, sent: t, attempt, resume, throttleDelay: 0 };
+    attempt: number, resume?: Action, sleep?: number): void {
+    const call: Call = { fn, session, payload, scope, parent, sent: t, attempt, resume, sleep, throttleDelay: 0 };
     this.active++;
     const arrives = t + this.profile.lambda.invokeSeconds + this.profile.lambda.dispatchSeconds;
     this.sim.schedule(arrives - this.sim.now, () => this.admit(call));
@@ -162,7 +181,7 @@ export class WorkflowSimulation {
     let t = h.started + this.profile.lambda.runtimeOverheadSeconds;
     t = this.readInput(h, call.payload, t);
     if (call.resume !== undefined) {
-      this.walk(h, call.resume, call.payload, call.scope, t, call.fn.node);
+      this.walk(h, call.resume, call.payload, call.scope, t + (call.sleep ?? 0), call.fn.node);
     } else if (call.fn.config.entry && call.scope.frames.length === 0 && call.attempt === 0 && call.fn.config.start !== undefined) {
       // The start states run on the session input, checkpointed first; the entry's own first invocation runs inline.
       t += this.profile.dynamodb.getSeconds;
@@ -211,12 +230,7 @@ export class WorkflowSimulation {
       const delay = retryDelay(fn.config.retry, attempt, this.sim.random);
       if (delay === undefined) {
         const caught = findCatch(fn.config.catch);
-        if (caught === undefined) {
-          this.endSession(h.call.session, 'FAILED', t + d.updateSeconds, h.inv, `${fn.node}: the user code failed and no Retry or Catch rule is left`);
-          this.usage.write(ITEM_OVERHEAD_BYTES, t, h.call.session.writes);
-          h.end = Math.max(h.end, t + d.updateSeconds);
-          return;
-        }
+        if (caught === undefined) return this.failInScope(h, scope, t, 'Error', `${fn.node}: the user code failed and no Retry or Catch rule is left`);
         const value = { Error: 'Error', Cause: 'simulated failure' };
         t = this.checkpoint(fn, { value }, t);
         this.walk(h, caught.next, { value }, scope, t, fn.node);
@@ -308,8 +322,10 @@ export class WorkflowSimulation {
         session.transitions++;
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
         const size = action.branches.length;
+        const handling = this.failureHandling(h, action, payload, scope, iteration, t);
+        t = handling.t;
         action.branches.forEach((branch, index) => this.walk(h, branch, payload, {
-          frames: [...scope.frames, { fanout: action.fanout, index, size, iteration }], iteration,
+          frames: [...scope.frames, { fanout: action.fanout, index, size, iteration, ...handling.attempt }], iteration,
         }, t, source, inlineStart));
         return;
       }
@@ -337,7 +353,7 @@ export class WorkflowSimulation {
         action.joins.forEach((j) => this.dagJoin(h, j, payload, scope, t, true));
         return this.walk(h, action.next, payload, scope, t, source, inlineStart);
       case 'windowJoin':
-        throw new UsageError(`window join '${action.join}': window joins are not simulated yet`);
+        return this.windowJoin(h, action, payload, scope, t);
       case 'succeed': {
         t = this.readInput(h, payload, t);
         this.usage.write(ITEM_OVERHEAD_BYTES + (payload.fanIn ? 0 : payloadBytes(payload)), t, session.writes);
@@ -347,10 +363,8 @@ export class WorkflowSimulation {
       }
       case 'fail':
         session.transitions++;
-        this.usage.write(ITEM_OVERHEAD_BYTES, t, session.writes);
-        this.endSession(session, 'FAILED', t + d.updateSeconds, h.inv, `Fail state ${action.node}`);
-        h.end = Math.max(h.end, t + d.updateSeconds);
-        return;
+        // Inside a Parallel's branch or a Map's item, it fails that state, which may retry or catch it.
+        return this.failInScope(h, scope, t, action.error ?? 'States.Fail', `Fail state ${action.node}`);
     }
   }
 
@@ -378,13 +392,15 @@ export class WorkflowSimulation {
     const items = mapItems(action.fanout, payload.value, action.itemsPath, action.width, action.items);
     if (items.length === 0) return this.walk(h, action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, t, undefined, inlineStart);
     const bound = action.maxConcurrency ?? 0;
-    if (bound > 0 || action.retry?.length || action.catch?.length) {
-      // The FanoutOrigin record: who issues later items and handles failures.
+    const handling = this.failureHandling(h, action, payload, scope, iteration, t);
+    t = handling.t;
+    if (bound > 0 && !handlesFailures(action)) {
+      // The FanoutOrigin record: who issues later items.
       this.usage.write(ITEM_OVERHEAD_BYTES, t);
       t += this.profile.dynamodb.updateSeconds;
     }
     const issue = (index: number, from: Handler, at: number): void => this.walk(from, action.item, { value: items[index] }, {
-      frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration }], iteration,
+      frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration, ...handling.attempt }], iteration,
     }, at, source, inlineStart && from === h);
     const first = bound > 0 ? Math.min(bound, items.length) : items.length;
     const limit = bound > 0 ? bound : ISSUE_CONCURRENCY;
@@ -417,6 +433,108 @@ export class WorkflowSimulation {
     });
   }
 
+  /**
+   * A window join across Map items (egress.ts windowJoin): item i arrives at the window of item i - offset in slot
+   * offset's index, for each offset; a window is complete when every one of its neighbours inside the Map arrived,
+   * and the arrival that completes it continues `then` in that item's scope.
+   */
+  private windowJoin(h: Handler, action: WindowJoinAction, payload: Payload, scope: Scope, t: number): void {
+    const inner = scope.frames[scope.frames.length - 1];
+    if (inner === undefined) throw new UsageError(`window join '${action.join}' is reached outside a map item`);
+    const inMap = (index: number): boolean => index >= 0 && index < inner.size;
+    const size = action.offsets.length;
+    action.offsets.forEach((offset, slot) => {
+      const target = inner.index - offset;
+      if (!inMap(target)) return;
+      const frames = [...scope.frames.slice(0, -1), { ...inner, index: target }];
+      const present = action.offsets.filter((o) => inMap(target + o)).length;
+      this.arrive(h, instanceKey(action.join, frames, scope.iteration), action.join, slot, size, payload, t, false, (list, at, state) => {
+        const ref: Payload = { value: list.map((v) => v ?? null), fanIn: { shards: 0, items: size, units: state.units } };
+        this.walk(h, action.then, ref, { frames, iteration: scope.iteration }, at, action.join);
+      }, present);
+    });
+  }
+
+  /**
+   * A Parallel or Map that handles failures (Retry, Catch, tolerated failures) records its FanoutOrigin before it
+   * fans out (one UpdateItem) and puts its attempt into its frames; the state of its attempts is kept here.
+   */
+  private failureHandling(h: Handler, action: ParallelAction | MapAction, payload: Payload, scope: Scope, iteration: number,
+    t: number): { attempt: { attempt?: number }; t: number } {
+    if (!handlesFailures(action)) return { attempt: {}, t };
+    const key = `${h.call.session.id}|${instanceKey(action.fanout, scope.frames, iteration)}`;
+    let state = this.fanouts.get(key);
+    if (state === undefined) {
+      state = { action, payload, scope, origin: h.call.fn, attempt: 0, decided: new Set(), tolerated: new Map() };
+      this.fanouts.set(key, state);
+    }
+    this.usage.write(ITEM_OVERHEAD_BYTES, t);
+    return { attempt: { attempt: state.attempt }, t: t + this.profile.dynamodb.updateSeconds };
+  }
+
+  /**
+   * A branch, item or session path failed for good at `t` (fanout-failure.ts reportFanoutFailure): the innermost
+   * enclosing fan-out that handles failures takes it (its origin function is invoked to retry every branch or to run
+   * the catch handler), a Map within its tolerance joins the item as `{ Error, Cause }`, and without one the session fails.
+   */
+  private failInScope(h: Handler, scope: Scope, t: number, error: string, cause: string): void {
+    const session = h.call.session;
+    const d = this.profile.dynamodb;
+    let k = scope.frames.length - 1;
+    while (k >= 0 && scope.frames[k].attempt === undefined) k--;
+    if (k < 0) {
+      this.usage.write(ITEM_OVERHEAD_BYTES, t, session.writes);
+      this.endSession(session, 'FAILED', t + d.updateSeconds, h.inv, cause);
+      h.end = Math.max(h.end, t + d.updateSeconds);
+      return;
+    }
+    const frame = scope.frames[k];
+    const outer: Scope = { frames: scope.frames.slice(0, k), iteration: frame.iteration };
+    const state = this.fanouts.get(`${session.id}|${instanceKey(frame.fanout, outer.frames, frame.iteration)}`)!;
+    // The origin record is read first; the failure of an abandoned attempt is dropped.
+    this.usage.get();
+    t += d.getSeconds;
+    h.end = Math.max(h.end, t);
+    if (state.attempt !== frame.attempt) return;
+    const action = state.action;
+    if (action.kind === 'map' && (action.toleratedFailureCount !== undefined || action.toleratedFailurePercentage !== undefined)) {
+      const failed = state.tolerated.get(state.attempt) ?? new Set<number>();
+      state.tolerated.set(state.attempt, failed.add(frame.index));
+      this.usage.write(ITEM_OVERHEAD_BYTES + failed.size * JOIN_ELEMENT_BYTES, t);
+      t += d.updateSeconds;
+      if (!exceedsTolerance(action, failed.size, frame.size)) {
+        // Within the tolerance the item joins as { Error, Cause }, checkpointed under the Map's name.
+        const value = { Error: error, Cause: cause };
+        t = this.checkpoint(h.call.fn, { value }, t);
+        const join: JoinAction = { kind: 'join', join: action.join, sources: action.sources ?? [action.fanout], then: action.onEmpty };
+        return this.walk(h, join, { value }, { frames: scope.frames.slice(0, k + 1), iteration: frame.iteration }, t, action.fanout);
+      }
+      error = ERROR_EXCEED_TOLERATED;
+    }
+    // The first failing branch of the attempt claims the decision (one if_not_exists write); later ones stop here.
+    this.usage.write(ITEM_OVERHEAD_BYTES, t);
+    t += d.updateSeconds;
+    h.end = Math.max(h.end, t);
+    if (state.decided.has(state.attempt)) return;
+    state.decided.add(state.attempt);
+    const origin = state.origin;
+    const delay = retryDelay(action.retry ?? [], state.attempt, this.sim.random, error);
+    if (delay !== undefined) {
+      // The origin sleeps out the interval (re-invoked when it does not fit), moves the attempt on and fans out again.
+      state.attempt++;
+      const inPlace = retriesInPlace(delay, origin.timeoutSeconds);
+      this.send(origin, session, state.payload, state.scope, h.inv, inPlace ? t : t + delay, 0, action, inPlace ? delay : 0);
+      return;
+    }
+    const rule = findCatch(action.catch ?? [], error);
+    if (rule === undefined) {
+      // The origin fails in its own scope, which an enclosing fan-out may handle in turn.
+      return this.failInScope(h, outer, t + this.profile.lambda.invokeSeconds, error, cause);
+    }
+    const value = writePath(state.payload.value, rule.resultPath, { Error: error, Cause: cause });
+    this.send(origin, session, { value }, outer, h.inv, t, 0, rule.next);
+  }
+
   private joinState(key: string, size: number, issue?: JoinState['issue']): JoinState {
     let state = this.joins.get(key);
     if (state === undefined) {
@@ -442,7 +560,7 @@ export class WorkflowSimulation {
    * the completion claim; the completing arrival continues in this handler.
    */
   private arrive(h: Handler, key: string, join: string, slot: number, size: number, payload: Payload, t: number, skipped: boolean,
-    complete: (list: unknown[], at: number, state: JoinState) => void): void {
+    complete: (list: unknown[], at: number, state: JoinState) => void, needed = size): void {
     h.pending++;
     const session = h.call.session;
     this.sim.schedule(t - this.sim.now, () => {
@@ -460,12 +578,13 @@ export class WorkflowSimulation {
       state.skipped[slot] = skipped;
       if (!skipped) state.units += readUnits(ITEM_OVERHEAD_BYTES + (payload.fanIn || payload.s3 ? ITEM_OVERHEAD_BYTES : payloadBytes(payload)));
       if (state.issue) at = state.issue(slot, h, at);
-      if (inShard === shardCapacity(shard, size)) {
+      // A window at the Map's edge waits only for the neighbours it has (needed < size, always one shard).
+      if (inShard === (shards > 1 ? shardCapacity(shard, size) : needed)) {
         if (shards > 1) {
           this.usage.write(ITEM_OVERHEAD_BYTES + (++state.shardsDone) * JOIN_ELEMENT_BYTES, at, writes(shards));
           at += u;
         }
-        if (state.arrived === size) {
+        if (state.arrived === needed) {
           this.usage.write(ITEM_OVERHEAD_BYTES, at, writes(shards > 1 ? shards : 0));
           at += u;
           this.joins.delete(`${session.id}|${key}`);
