@@ -193,7 +193,8 @@ describe('a Parallel\'s or Map\'s own Retry, Catch and tolerated failures', () =
     const s = simulate(caught.app, { ...PROFILE, functions: { ...PROFILE.functions, L: { failureRate: 1 } } }, { rate: 1, sessions: 5 });
     expect(s.sessions).toEqual({ started: 5, succeeded: 5, failed: 0 });
     // The first attempt and two retries, each running both branches; the handler once, the Parallel's next never.
-    expect([s.functions.L.invocations, s.functions.R.invocations, s.functions.Sorry.invocations, s.functions.After.invocations]).toEqual([15, 15, 5, 0]);
+    const counts = ['L', 'R', 'Sorry', 'After'].map((node) => s.functions[node].invocations);
+    expect(counts).toEqual([15, 15, 5, 0]);
     // Two 1 s intervals, slept by the function that fanned out.
     expect(s.latency.p50).toBeGreaterThan(2);
   });
@@ -213,7 +214,8 @@ describe('a Parallel\'s or Map\'s own Retry, Catch and tolerated failures', () =
       .next(new UnumMap(stack, 'Each', { itemsPath: '$', toleratedFailureCount: 2 }).itemProcessor(fn(stack, 'Item')))
       .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done')));
     const input = Array.from({ length: 10 }, (_, i) => i);
-    const s = simulate(tolerant.app, { ...PROFILE, functions: { ...PROFILE.functions, Item: { failureRate: 0.2 } } }, { rate: 1, sessions: 300, input, seed: 5 });
+    const profile = { ...PROFILE, functions: { ...PROFILE.functions, Item: { failureRate: 0.2 } } };
+    const s = simulate(tolerant.app, profile, { rate: 1, sessions: 300, input, seed: 5 });
     expect(s.sessions.succeeded + s.sessions.failed).toBe(300);
     // P(at most 2 of 10 fail) at 0.2 is about 0.68.
     expect(s.sessions.succeeded / 300).toBeGreaterThan(0.55);

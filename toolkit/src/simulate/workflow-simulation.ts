@@ -1,8 +1,8 @@
 import { evaluateCondition } from 'cdk-unum/lib/protocol/conditions';
 import type { Action, ChoiceAction, DagJoinAction, JoinAction, MapAction, ParallelAction, WindowJoinAction } from 'cdk-unum/lib/protocol/config';
 import { ERROR_EXCEED_TOLERATED, exceedsTolerance, handlesFailures } from 'cdk-unum/lib/protocol/config';
-import { writePath } from 'cdk-unum/lib/protocol/jsonpath';
 import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
+import { writePath } from 'cdk-unum/lib/protocol/jsonpath';
 import { instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
 import { LambdaPlatform } from './lambda-platform';
 import { FunctionProfile, functionProfile, Profile } from './profile';
