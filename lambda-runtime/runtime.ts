@@ -21,7 +21,7 @@ import { ITEM_VALUE_LIMIT, Item, SESSION_ATTR, Store } from '../src/client/store
 import {
   DataFlow, ENVELOPE_VERSION, Envelope, EnvelopeError, ERROR_TIMEOUT, Frame, FunctionConfig, Input, checkpointItemKey, instanceKey, isPastDeadline,
   SessionRef, TRACE_ENV, accountOfFunctionArn, ContextReads, contextObject, contextReads, looksLikeEnvelope, sessionItemKey,
-  parseEnvelope, payloadObjectKey, sampledTraceId, workflowDeadline, writePath,
+  parseEnvelope, payloadObjectKey, sampledTraceId, USER_CODE_TIMEOUT_MARGIN_MS, workflowDeadline, writePath,
 } from '../src/protocol';
 import { Clock, clockFromEnv } from '../src/protocol/clock';
 import { DataFlowError, effectiveInput, isJsonataFlow, stateOutput } from '../src/protocol/dataflow';
@@ -78,8 +78,6 @@ const DATA_FLOW_FAILED = Symbol('data flow failed');
 /** The user code's input is not selected yet (or again, for a retry that reads the context object). */
 const NOT_SELECTED = Symbol('not selected');
 
-/** Time kept back from user code for the checkpoint or failure record after it. */
-const TIMEOUT_MARGIN_MS = 500;
 
 export class UserCodeTimeout extends Error {
   constructor(ms: number) {
@@ -726,7 +724,7 @@ export class Runtime {
       getRemainingTimeInMillis: () => this.remaining(inv),
       lambdaContext: inv.lambdaContext,
     };
-    const budget = this.remaining(inv) - TIMEOUT_MARGIN_MS;
+    const budget = this.remaining(inv) - USER_CODE_TIMEOUT_MARGIN_MS;
     // The session's deadline stops the user code too (it keeps running detached, as after a Lambda timeout).
     const untilDeadline = envelope.deadline === undefined ? Infinity : envelope.deadline - this.clock.now();
     const started = Date.now();

@@ -389,6 +389,12 @@ export interface CatchRule {
  */
 export const RETRY_SLEEP_MARGIN_MS = 2000;
 
+/**
+ * Time kept back from user code for the checkpoint or failure record after it: the user code of an attempt may
+ * run for the invocation's remaining time less this margin, then it fails with States.Timeout.
+ */
+export const USER_CODE_TIMEOUT_MARGIN_MS = 500;
+
 export const ERROR_ALL = 'States.ALL';
 export const ERROR_TASK_FAILED = 'States.TaskFailed';
 export const ERROR_TIMEOUT = 'States.Timeout';

@@ -2,7 +2,8 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { simulate, synthExample, synthWorkflow } from './workflow-support';
-import { Chain, FanIn, Map as UnumMap, Parallel } from '../../src';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Chain, FanIn, Map as UnumMap, Parallel, UnumFunction } from '../../src';
 import { ROOT } from '../engine/support';
 import { fn } from '../support/shapes';
 
@@ -224,4 +225,18 @@ describe('a Parallel\'s or Map\'s own Retry, Catch and tolerated failures', () =
     expect(s.functions.Item.invocations).toBe(3000);
     expect(s.sessions.firstError).toMatch(/Item: the user code failed/);
   });
+});
+
+test('user code longer than its function\'s timeout fails with States.Timeout at the timeout, which Retry and Catch take', () => {
+  const slow = synthWorkflow('TimedOut', (stack) => Chain.start(fn(stack, 'Start'))
+    .next(new UnumFunction(stack, 'Slow', { code: lambda.Code.fromInline('x'), handler: 'index.handler', timeout: Duration.seconds(10) })
+      .addRetry({ errors: ['States.Timeout'], maxAttempts: 1, interval: Duration.seconds(1) })
+      .addCatch(fn(stack, 'TooSlow'), { errors: ['States.Timeout'] }))
+    .next(fn(stack, 'After')));
+  const s = simulate(slow.app, { ...PROFILE, functions: { ...PROFILE.functions, Slow: { durationSeconds: 30 } } }, { rate: 1, sessions: 2 });
+  expect(s.sessions).toEqual({ started: 2, succeeded: 2, failed: 0 });
+  // The first attempt ends at its budget (10 s less the runtime's 0.5 s margin); the retry is a new invocation, caught in turn.
+  expect(['Slow', 'TooSlow', 'After'].map((node) => s.functions[node].invocations)).toEqual([4, 2, 0]);
+  expect(s.latency.p50).toBeGreaterThan(2 * 9.5 + 1);
+  expect(s.latency.p50).toBeLessThan(2 * 9.5 + 1 + 1);
 });

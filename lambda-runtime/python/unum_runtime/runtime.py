@@ -26,7 +26,7 @@ from .protocol import (
     ENVELOPE_VERSION, ERROR_QUERY_EVALUATION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, VARIABLES_ATTR, DataFlowError, EnvelopeError,
     account_of_function_arn, checkpoint_item_key, context_object, context_reads, effective_input, is_jsonata_flow, jsonata_input, jsonata_output,
     session_item_key, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
-    payload_object_key, sampled_trace_id, state_output, workflow_deadline, write_path,
+    payload_object_key, sampled_trace_id, state_output, workflow_deadline, write_path, USER_CODE_TIMEOUT_MARGIN_MS,
 )
 from .protocol import js
 from .protocol.deadline import iso_time
@@ -39,9 +39,6 @@ from .sqs import is_sqs_batch, start_sqs_batch
 from .store import Item, Store, fan_in_of
 
 UserHandler = Callable[[Any, UnumContext], Any]
-
-# Time kept back from user code for the checkpoint or failure record after it.
-TIMEOUT_MARGIN_MS = 500
 
 # Errors every retry would meet again (the Node runtime's list): the session fails at once.
 PERMANENT_ERRORS = frozenset({
@@ -641,7 +638,7 @@ class Runtime:
             lambda_context=inv.lambda_context,
             _remaining=lambda: self.remaining(inv),
         )
-        budget = self.remaining(inv) - TIMEOUT_MARGIN_MS
+        budget = self.remaining(inv) - USER_CODE_TIMEOUT_MARGIN_MS
         # The session's deadline stops the user code too (it keeps running detached, as after a Lambda timeout).
         until_deadline = float('inf') if envelope.get('deadline') is None else envelope['deadline'] - now_ms()
         started = now_ms()

@@ -1,6 +1,6 @@
 import { evaluateCondition } from 'cdk-unum/lib/protocol/conditions';
 import type { Action, ChoiceAction, DagJoinAction, JoinAction, MapAction, ParallelAction, WindowJoinAction } from 'cdk-unum/lib/protocol/config';
-import { ERROR_EXCEED_TOLERATED, exceedsTolerance, handlesFailures } from 'cdk-unum/lib/protocol/config';
+import { ERROR_EXCEED_TOLERATED, ERROR_TIMEOUT, exceedsTolerance, handlesFailures, USER_CODE_TIMEOUT_MARGIN_MS } from 'cdk-unum/lib/protocol/config';
 import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
 import { writePath } from 'cdk-unum/lib/protocol/jsonpath';
 import { instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
@@ -225,13 +225,20 @@ export class WorkflowSimulation {
     for (let attempt = firstAttempt; ; attempt++) {
       counters.userRuns++;
       h.call.session.transitions++;
-      t += duration;
-      if (failureRate === 0 || this.sim.random() >= failureRate) break;
-      const delay = retryDelay(fn.config.retry, attempt, this.sim.random);
+      // The runtime stops user code at the invocation's remaining time less its margin: States.Timeout.
+      const budget = Math.max(0, fn.timeoutSeconds - (t - h.started) - USER_CODE_TIMEOUT_MARGIN_MS / 1000);
+      const timedOut = duration > budget;
+      t += timedOut ? budget : duration;
+      if (!timedOut && (failureRate === 0 || this.sim.random() >= failureRate)) break;
+      const error = timedOut ? ERROR_TIMEOUT : 'Error';
+      const delay = retryDelay(fn.config.retry, attempt, this.sim.random, error);
       if (delay === undefined) {
-        const caught = findCatch(fn.config.catch);
-        if (caught === undefined) return this.failInScope(h, scope, t, 'Error', `${fn.node}: the user code failed and no Retry or Catch rule is left`);
-        const value = { Error: 'Error', Cause: 'simulated failure' };
+        const caught = findCatch(fn.config.catch, error);
+        if (caught === undefined) {
+          const why = timedOut ? `did not finish within ${budget.toFixed(3)} s (the function's timeout)` : 'failed';
+          return this.failInScope(h, scope, t, error, `${fn.node}: the user code ${why} and no Retry or Catch rule is left`);
+        }
+        const value = { Error: error, Cause: timedOut ? 'simulated timeout' : 'simulated failure' };
         t = this.checkpoint(fn, { value }, t);
         this.walk(h, caught.next, { value }, scope, t, fn.node);
         return;
