@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
-import { simulate, synthExample, synthWorkflow } from './workflow-support';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { simulate, synthExample, synthWorkflow } from './workflow-support';
 import { Chain, FanIn, Map as UnumMap, Parallel, UnumFunction } from '../../src';
 import { ROOT } from '../engine/support';
 import { fn } from '../support/shapes';
