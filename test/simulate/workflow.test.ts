@@ -3,7 +3,7 @@ import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { simulate, synthExample, synthWorkflow } from './workflow-support';
-import { Chain, FanIn, Map as UnumMap, Parallel, UnumFunction } from '../../src';
+import { Chain, Choice, Condition, Fail, FanIn, JsonPath, Map as UnumMap, Parallel, Pass, UnumFunction } from '../../src';
 import { ROOT } from '../engine/support';
 import { fn } from '../support/shapes';
 
@@ -239,4 +239,58 @@ test('user code longer than its function\'s timeout fails with States.Timeout at
   expect(['Slow', 'TooSlow', 'After'].map((node) => s.functions[node].invocations)).toEqual([4, 2, 0]);
   expect(s.latency.p50).toBeGreaterThan(2 * 9.5 + 1);
   expect(s.latency.p50).toBeLessThan(2 * 9.5 + 1 + 1);
+});
+
+describe('JSONPath data flow on the simulated values, as the runtime applies it', () => {
+  // Split's result goes to $.parts of its input; the Map reads it, shapes each item from the context object and
+  // places the joined list at $.results; a Pass counts it and a Choice routes on the count.
+  const shaped = synthWorkflow('Shaped', (stack) => Chain.start(fn(stack, 'Split').configureDataFlow({ resultPath: '$.parts' }))
+    .next(new UnumMap(stack, 'Each', {
+      itemsPath: '$.parts',
+      itemSelector: { index: JsonPath.mapItemIndex, value: JsonPath.mapItemValue, owner: JsonPath.stringAt('$.owner') },
+      resultPath: '$.results',
+    }).itemProcessor(fn(stack, 'Work')))
+    .next(new FanIn(stack, 'Join'))
+    .next(new Pass(stack, 'Count', {
+      parameters: { n: JsonPath.arrayLength(JsonPath.listAt('$.results')), first: JsonPath.objectAt('$.results[0]'), who: JsonPath.executionInput },
+    }))
+    .next(new Choice(stack, 'Enough')
+      .when(Condition.and(Condition.numberEquals('$.n', 4), Condition.numberEquals('$.first.index', 0), Condition.numberEquals('$.first.value', 10),
+        Condition.stringEquals('$.first.owner', 'ada'), Condition.stringEquals('$.who.owner', 'ada')), fn(stack, 'Done'))
+      .otherwise(new Fail(stack, 'Short', { error: 'Short' }))));
+  const profile = { ...PROFILE, functions: { ...PROFILE.functions, Split: { output: [10, 20, 30, 40] } } };
+
+  test('ResultPath, ItemsPath, an ItemSelector with $$.Map.Item and an intrinsic route every session as the runtime would', () => {
+    const s = simulate(shaped.app, profile, { rate: 1, sessions: 3, input: { owner: 'ada' } });
+    expect(s.sessions).toEqual({ started: 3, succeeded: 3, failed: 0 });
+    expect(['Work', 'Done'].map((node) => s.functions[node].invocations)).toEqual([12, 3]);
+  });
+
+  test('the session record is read once by the invocation whose flow reads $$.Execution.Input', () => {
+    const plain = synthWorkflow('ShapedPlain', (stack) => Chain.start(fn(stack, 'Split').configureDataFlow({ resultPath: '$.parts' }))
+      .next(new UnumMap(stack, 'Each', { itemsPath: '$.parts', resultPath: '$.results' }).itemProcessor(fn(stack, 'Work')))
+      .next(new FanIn(stack, 'Join'))
+      .next(new Pass(stack, 'Count', { parameters: { n: JsonPath.arrayLength(JsonPath.listAt('$.results')) } }))
+      .next(new Choice(stack, 'Enough')
+        .when(Condition.numberEquals('$.n', 4), fn(stack, 'Done'))
+        .otherwise(new Fail(stack, 'Short', { error: 'Short' }))));
+    const a = simulate(shaped.app, profile, { rate: 1, sessions: 2, input: { owner: 'ada' } });
+    const b = simulate(plain.app, profile, { rate: 1, sessions: 2, input: { owner: 'ada' } });
+    // Count reads Execution.Input: one GetItem of the session record (the ItemSelector reads only Map.Item, built in memory).
+    expect(a.perSession.dynamodbRequests - b.perSession.dynamodbRequests).toBe(1);
+  });
+
+  test('a data-flow error is States.Runtime and fails the session, naming the field', () => {
+    const s = simulate(shaped.app, profile, { rate: 1, sessions: 2, input: 'not an object' });
+    expect(s.sessions.failed).toBe(2);
+    expect(s.sessions.firstError).toMatch(/ResultPath/);
+    expect(s.functions.Work.invocations).toBe(0);
+  });
+
+  test('another count takes the Choice\'s otherwise, as the values decide', () => {
+    const three = { ...profile, functions: { ...profile.functions, Split: { output: [10, 20, 30] } } };
+    const s = simulate(shaped.app, three, { rate: 1, sessions: 2, input: { owner: 'ada' } });
+    expect(s.sessions.failed).toBe(2);
+    expect(s.sessions.firstError).toBe('Fail state Short');
+  });
 });

@@ -1,6 +1,8 @@
 import { evaluateCondition } from 'cdk-unum/lib/protocol/conditions';
 import type { Action, ChoiceAction, DagJoinAction, JoinAction, MapAction, ParallelAction, WindowJoinAction } from 'cdk-unum/lib/protocol/config';
 import { ERROR_EXCEED_TOLERATED, ERROR_TIMEOUT, exceedsTolerance, handlesFailures, USER_CODE_TIMEOUT_MARGIN_MS } from 'cdk-unum/lib/protocol/config';
+import { ContextReads, contextObject, contextReads } from 'cdk-unum/lib/protocol/context';
+import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawInput, passOutput, stateOutput } from 'cdk-unum/lib/protocol/dataflow';
 import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
 import { writePath } from 'cdk-unum/lib/protocol/jsonpath';
 import { instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
@@ -18,6 +20,8 @@ import { UsageError } from '../local/assembly';
 export interface SessionRecord {
   readonly id: number;
   readonly start: number;
+  /** The session's input (`$$.Execution.Input` of its data flow). */
+  readonly input: unknown;
   end?: number;
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
   error?: string;
@@ -120,6 +124,10 @@ export class WorkflowSimulation {
   public active = 0;
   private readonly joins = new Map<string, JoinState>();
   private readonly fanouts = new Map<string, FanoutState>();
+  /** Raw inputs of fan-outs whose join's output processing reads them (the runtime's fanoutInputItemKey). */
+  private readonly rawInputs = new Map<string, unknown>();
+  /** The invocations that read their session record already (the runtime's sessionFacts, once per invocation). */
+  private readonly sessionRecordReads = new WeakSet<Handler>();
   private readonly profiles = new Map<string, FunctionProfile>();
 
   public constructor(private readonly sim: Simulation, public readonly platform: LambdaPlatform,
@@ -142,7 +150,9 @@ export class WorkflowSimulation {
   /** A client starts a session now: it invokes the entry function with `input`. */
   public startSession(input: unknown): SessionRecord {
     const id = this.sessions.length;
-    const session: SessionRecord = { id, start: this.sim.now, status: 'RUNNING', transitions: 0, writes: new KeyWrites(() => `session record (session ${id})`) };
+    const session: SessionRecord = {
+      id, start: this.sim.now, input, status: 'RUNNING', transitions: 0, writes: new KeyWrites(() => `session record (session ${id})`),
+    };
     this.sessions.push(session);
     this.send(this.workflow.entry, session, { value: input }, { frames: [], iteration: 0 }, undefined, this.sim.now, 0);
     return session;
@@ -250,7 +260,19 @@ export class WorkflowSimulation {
       }
       t += delay;
     }
-    const output = outputOf(p, input);
+    const flow = fn.config.dataFlow;
+    let output = outputOf(p, input);
+    if (flow !== undefined && !isJsonataFlow(flow)) {
+      // JSONPath data flow on the simulated values, as the runtime applies it (JSONata is not evaluated: see the README).
+      const ctx = this.context(h, fn.node, t, contextReads([flow.parameters, flow.resultSelector], [flow.inputPath, flow.outputPath]));
+      t = ctx.t;
+      const shaped = this.shape(h, scope, t, () => {
+        const effective = effectiveInput(flow, input.value, ctx.context);
+        return stateOutput(flow, input.value, p.output !== undefined ? p.output : effective, undefined, ctx.context);
+      });
+      if (shaped === undefined) return;
+      output = { value: shaped.value, bytes: p.outputBytes };
+    }
     t = this.checkpoint(fn, output, t);
     this.walk(h, fn.config.next, output, scope, t, fn.node);
   }
@@ -331,7 +353,10 @@ export class WorkflowSimulation {
         const size = action.branches.length;
         const handling = this.failureHandling(h, action, payload, scope, iteration, t);
         t = handling.t;
-        action.branches.forEach((branch, index) => this.walk(h, branch, payload, {
+        const input = this.fanOutInput(h, action, payload, scope, iteration, t);
+        if (input === undefined) return;
+        t = input.t;
+        action.branches.forEach((branch, index) => this.walk(h, branch, input.payload, {
           frames: [...scope.frames, { fanout: action.fanout, index, size, iteration, ...handling.attempt }], iteration,
         }, t, source, inlineStart));
         return;
@@ -340,7 +365,22 @@ export class WorkflowSimulation {
         return this.map(h, action, payload, scope, t, source, inlineStart);
       case 'fanOutOutput': {
         t = this.readInput(h, payload, t);
-        const output: Payload = { value: payload.value };
+        let output: Payload = { value: payload.value };
+        if (!isJsonataFlow(action.dataFlow)) {
+          const key = `${session.id}|${instanceKey(action.fanout, scope.frames, scope.iteration)}`;
+          if (needsRawInput(action.dataFlow)) {
+            // The raw input recorded when it fanned out (fanoutInputItemKey).
+            this.usage.get();
+            t += d.getSeconds;
+          }
+          const raw = this.rawInputs.get(key);
+          const flow = action.dataFlow;
+          const ctx = this.context(h, action.fanout, t, contextReads([flow.resultSelector], [flow.outputPath]));
+          t = ctx.t;
+          const shaped = this.shape(h, scope, t, () => stateOutput(flow, raw, payload.value, undefined, ctx.context));
+          if (shaped === undefined) return;
+          output = { value: shaped.value };
+        }
         if (action.next.kind === 'join') t = this.checkpoint(h.call.fn, output, t);
         return this.walk(h, action.next, output, scope, t, action.fanout, inlineStart);
       }
@@ -378,6 +418,15 @@ export class WorkflowSimulation {
   private passOrWait(h: Handler, action: Extract<Action, { kind: 'pass' | 'wait' }>, payload: Payload, scope: Scope, t: number, inlineStart: boolean): void {
     h.call.session.transitions++;
     if (action.kind === 'pass') {
+      if (!isJsonataFlow(action.dataFlow) && Object.keys(action.dataFlow).length > 0) {
+        t = this.readInput(h, payload, t);
+        const flow = action.dataFlow;
+        const ctx = this.context(h, action.node, t, contextReads([flow.parameters, flow.result], [flow.inputPath, flow.outputPath]));
+        t = ctx.t;
+        const shaped = this.shape(h, scope, t, () => passOutput(flow, payload.value, ctx.context));
+        if (shaped === undefined) return;
+        payload = { value: shaped.value };
+      }
       // A Pass reaching a join checkpoints its value so the join's reader finds it.
       if (action.next.kind === 'join' || action.next.kind === 'dagJoin') t = this.checkpoint(h.call.fn, payload, t);
       return this.walk(h, action.next, payload, scope, t, action.node, inlineStart);
@@ -396,7 +445,11 @@ export class WorkflowSimulation {
     h.call.session.transitions++;
     t = this.readInput(h, payload, t);
     const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
-    const items = mapItems(action.fanout, payload.value, action.itemsPath, action.width, action.items);
+    const input = this.fanOutInput(h, action, payload, scope, iteration, t);
+    if (input === undefined) return;
+    t = input.t;
+    const mapInput = input.payload.value;
+    const items = mapItems(action.fanout, mapInput, action.itemsPath, action.width, action.items);
     if (items.length === 0) return this.walk(h, action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, t, undefined, inlineStart);
     const bound = action.maxConcurrency ?? 0;
     const handling = this.failureHandling(h, action, payload, scope, iteration, t);
@@ -406,7 +459,11 @@ export class WorkflowSimulation {
       this.usage.write(ITEM_OVERHEAD_BYTES, t);
       t += this.profile.dynamodb.updateSeconds;
     }
-    const issue = (index: number, from: Handler, at: number): void => this.walk(from, action.item, { value: items[index] }, {
+    const selector = action.itemSelector;
+    const selectorReads = contextReads([selector], []);
+    const itemInput = (index: number): unknown => (selector === undefined || typeof selector === 'string' ? items[index]
+      : applyTemplate(selector, mapInput, 'ItemSelector', this.context(h, action.fanout, t, selectorReads, { index, value: items[index] }).context));
+    const issue = (index: number, from: Handler, at: number): void => this.walk(from, action.item, { value: itemInput(index) }, {
       frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration, ...handling.attempt }], iteration,
     }, at, source, inlineStart && from === h);
     const first = bound > 0 ? Math.min(bound, items.length) : items.length;
@@ -460,6 +517,64 @@ export class WorkflowSimulation {
         this.walk(h, action.then, ref, { frames, iteration: scope.iteration }, at, action.join);
       }, present);
     });
+  }
+
+  /**
+   * The context object a state's JSONPath data flow reads, with the simulated session's facts, and the time after
+   * the read of the session record the runtime makes (once per invocation) when the flow reads Execution.Input or StartTime.
+   */
+  private context(h: Handler, state: string, t: number, reads: ContextReads,
+    mapItem?: { index: number; value: unknown }): { context: Record<string, unknown> | undefined; t: number } {
+    if (!reads.context) return { context: undefined, t };
+    if (reads.sessionRecord && !this.sessionRecordReads.has(h)) {
+      this.sessionRecordReads.add(h);
+      this.usage.get();
+      t += this.profile.dynamodb.getSeconds;
+    }
+    const session = h.call.session;
+    return {
+      t,
+      context: contextObject({
+        workflow: this.workflow.name,
+        session: `simulated-${session.id}`,
+        state,
+        attempt: 0,
+        enteredTime: new Date(t * 1000).toISOString(),
+        startTime: new Date(session.start * 1000).toISOString(),
+        input: session.input,
+        ...(mapItem ? { mapItem } : {}),
+      }),
+    };
+  }
+
+  /** Applies a JSONPath data flow; a DataFlowError (States.Runtime) fails the scope as the runtime's routing does. */
+  private shape(h: Handler, scope: Scope, t: number, apply: () => unknown): { value: unknown } | undefined {
+    try {
+      return { value: apply() };
+    } catch (e) {
+      if (!(e instanceof DataFlowError)) throw e;
+      this.failInScope(h, scope, t, e.name, e.message);
+      return undefined;
+    }
+  }
+
+  /**
+   * What a Parallel's or Map's branches start from: its InputPath applied to the raw input, recorded first (one
+   * conditional put) when the output processing at its join reads it (needsRawInput).
+   */
+  private fanOutInput(h: Handler, action: ParallelAction | MapAction, payload: Payload, scope: Scope, iteration: number,
+    t: number): { payload: Payload; t: number } | undefined {
+    if (!action.recordInput && action.inputPath === undefined) return { payload, t };
+    t = this.readInput(h, payload, t);
+    if (action.recordInput) {
+      this.rawInputs.set(`${h.call.session.id}|${instanceKey(action.fanout, scope.frames, iteration)}`, payload.value);
+      this.usage.write(ITEM_OVERHEAD_BYTES + payloadBytes(payload), t);
+      t += this.profile.dynamodb.putSeconds;
+    }
+    if (action.inputPath === undefined) return { payload, t };
+    const ctx = this.context(h, action.fanout, t, contextReads([], [action.inputPath]));
+    const shaped = this.shape(h, scope, ctx.t, () => effectiveInput({ inputPath: action.inputPath }, payload.value, ctx.context));
+    return shaped === undefined ? undefined : { payload: { value: shaped.value }, t: ctx.t };
   }
 
   /**
