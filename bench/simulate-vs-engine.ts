@@ -6,7 +6,7 @@
  *
  *   node -r ./toolkit/dev/from-sources.js bench/simulate-vs-engine.ts [--runs N]
  */
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { round } from './lib/stats';
@@ -44,8 +44,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'unum-bench-simeng-'));
   console.log(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`);
   console.log(`one session per example, ${RUNS} engine runs each (the last is compared), the simulator given the profile the last run recorded`);
-  console.log('| example | engine sandboxes | engine session s | simulated session s | simulated / engine | within 25 % |');
-  console.log('| ------- | ---------------: | ---------------: | ------------------: | -----------------: | :---------: |');
+  console.log('| example | engine concurrency | engine session s | simulated, lambda platform s | ratio | simulated, engine platform s | ratio | within 25 % |');
+  console.log('| ------- | -----------------: | ---------------: | ---------------------------: | ----: | ---------------------------: | ----: | :---------: |');
   try {
     for (const { name: example, concurrency } of EXAMPLES) {
       const assembly = join(dir, example, 'cdk.out');
@@ -57,9 +57,13 @@ async function main(): Promise<void> {
         engine = JSON.parse(await cli('run', '--assembly', assembly, '--input', input, '--record-profile', profile, '--quiet', '--json',
           ...(concurrency === undefined ? [] : ['--concurrency', String(concurrency)]))).durationMs / 1000;
       }
-      const [summary] = JSON.parse(await cli('simulate', '--assembly', assembly, '--input', input, '--profile', profile, '--sessions', '1', '--rate', '0.01', '--json'));
-      const ratio = summary.latency.p50 / engine;
-      console.log(`| ${example} | ${concurrency ?? 'default'} | ${round(engine, 3)} | ${round(summary.latency.p50, 3)} | ${round(ratio, 3)} | ${ratio >= 0.75 && ratio <= 1.25 ? 'yes' : 'no'} |`);
+      const predict = async (platform: string): Promise<number> => JSON.parse(await cli('simulate', '--assembly', assembly, '--input', input,
+        '--profile', profile, '--platform', platform, '--sessions', '1', '--rate', '0.01', '--json'))[0].latency.p50;
+      const [lambda, local] = [await predict('lambda'), await predict('engine')];
+      const ratio = local / engine;
+      const recorded = JSON.parse(readFileSync(profile, 'utf8')).engine.concurrency;
+      console.log(`| ${example} | ${recorded} | ${round(engine, 3)} | ${round(lambda, 3)} | ${round(lambda / engine, 3)} | ${round(local, 3)} | ${round(ratio, 3)} `
+        + `| ${ratio >= 0.75 && ratio <= 1.25 ? 'yes' : 'no'} |`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

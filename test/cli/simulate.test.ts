@@ -49,6 +49,25 @@ test('--profile overrides the defaults; an unknown setting is refused by name', 
   const r = await unum('simulate', '--assembly', assembly, '--profile', bad);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('dynamodb.getMs is not a known setting');
+  writeFileSync(bad, JSON.stringify({ engine: { concurrency: 0 } }));
+  const e = await unum('simulate', '--assembly', assembly, '--profile', bad);
+  expect(e.code).toBe(2);
+  expect(e.stderr).toContain('engine is { "concurrency": <a whole number >= 1> }');
+});
+
+test('--platform engine queues the Map\'s items at the profile\'s engine concurrency, where the Lambda model runs them at once', async () => {
+  const profile = join(assembly, '..', 'engine-profile.json');
+  writeFileSync(profile, JSON.stringify({ engine: { concurrency: 2 }, functions: { '*': { durationSeconds: 1 } } }));
+  const run = async (platform: string) => JSON.parse((await unum('simulate', '--assembly', assembly, '--input', INPUT, '--sessions', '1',
+    '--profile', profile, '--platform', platform, '--json')).stdout)[0];
+  const [lambda, engine] = [await run('lambda'), await run('engine')];
+  expect([lambda.platform, engine.platform, engine.engineConcurrency]).toEqual(['lambda', 'engine', 2]);
+  const items = JSON.parse(INPUT).length;
+  // Two at a time: the items take about items / 2 rounds of 1 s where Lambda takes one.
+  expect(engine.latency.p50 - lambda.latency.p50).toBeGreaterThan(Math.ceil(items / 2) - 1.5);
+  expect(Object.values<{ throttles: number }>(engine.functions).every((f) => f.throttles === 0)).toBe(true);
+  const text = (await unum('simulate', '--assembly', assembly, '--input', INPUT, '--sessions', '1', '--profile', profile, '--platform', 'engine')).stdout;
+  expect(text).toContain('workflow MapJoin on the local engine\'s model (concurrency 2): 1 sessions');
 });
 
 test.each([
@@ -59,7 +78,8 @@ test.each([
   [['--sessions', '3', '--duration', '5'], 'pass either --sessions or --duration, not both'],
   [['--arrivals', 'bursty'], '--arrivals must be poisson or constant (got "bursty")'],
   [['--platform', 'cluster'], '--platform cluster is not available in unum simulate yet'],
-  [['--platform', 'k8s'], '--platform must be lambda or cluster'],
+  [['--platform', 'k8s'], '--platform must be lambda, engine or cluster'],
+  [['--platform', 'engine'], 'the engine platform needs the engine\'s concurrency in the profile: record one with unum run --record-profile'],
   [['--seed', 'x'], '--seed must be a whole number >= 0'],
   [['--profile', 'no-such.json'], '--profile: no such file'],
   [['--workflow', 'Nope'], 'no workflow named "Nope" (the app has MapJoin)'],

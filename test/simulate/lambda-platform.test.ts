@@ -166,3 +166,20 @@ describe('run: the caller holds the environment until its handler returns', () =
     expect(platform.stats('f').billedDurationGbSeconds).toBeCloseTo(3.5, 9);
   });
 });
+
+describe('the local engine\'s platform: requests beyond the concurrency queue, first come first served', () => {
+  test('no throttles; each waits for the next freed slot in arrival order, over every function', () => {
+    const { sim, platform } = lambda({ accountConcurrency: 2, queueBeyondConcurrency: true });
+    platform.addFunction({ name: 'f', initTime: 0, serviceTime: 1 });
+    platform.addFunction({ name: 'g', initTime: 0.5, serviceTime: 2 });
+    const done: string[] = [];
+    const outcomes = ['f', 'f', 'g', 'f', 'g'].map((name, i) => platform.invoke(name, { onDone: () => done.push(`${name}${i}@${sim.now}`) }));
+    expect(outcomes).toEqual(['cold', 'cold', 'queued', 'queued', 'queued']);
+    sim.run();
+    // Slots free at 1 and 1: g2 (cold, 0.5 + 2) ends at 3.5, f3 (warm) at 2; g4 takes f3's slot at 2, cold: 4.5.
+    expect(done).toEqual(['f0@1', 'f1@1', 'f3@2', 'g2@3.5', 'g4@4.5']);
+    expect([platform.stats('f').throttles, platform.stats('g').throttles]).toEqual([0, 0]);
+    expect([platform.stats('f').requests, platform.stats('g').requests]).toEqual([3, 2]);
+    expect(platform.stats('g').peakRunning).toBe(2);
+  });
+});

@@ -114,7 +114,9 @@ Simulate options (and --app, --assembly, --workflow, --input as for run; every w
   --arrivals <process>   poisson (default: exponential gaps) or constant (1/rate apart)
   --sessions <n>         start this many sessions (default 100)
   --duration <seconds>   start sessions for this long instead
-  --platform <model>     lambda (default); cluster is not available in the CLI yet
+  --platform <model>     lambda (default); engine: Lambda's model with the local engine's --concurrency from a profile that
+                         unum run --record-profile wrote, events queued beyond it (to check the simulator against unum run);
+                         cluster is not available in the CLI yet
   --profile <file.json>  service times per operation and per function over the defaults (README: The workflow simulator)
   --seed <n>             seed of the arrivals, failures and choice draws (default 1): the same seed gives the same output
   --json                 print the figures as JSON
@@ -343,7 +345,8 @@ async function run(values: Values, io: CliIO): Promise<number> {
     printReport(report, values, io, logs);
     if (values['record-profile'] !== undefined) {
       const file = resolve(cwd, values['record-profile']);
-      const recorded = simulateProfileModule().profileFromTrace(trace, `unum run of workflow ${workflow.name}, session ${report.session}`);
+      const recorded = simulateProfileModule().profileFromTrace(trace, `unum run of workflow ${workflow.name}, session ${report.session}`,
+        { concurrency: engine.concurrency });
       writeFileSync(file, `${JSON.stringify(recorded, null, 2)}\n`);
       if (progressOn) io.stderr.write(`unum: wrote the measured profile to ${file}\n`);
     }

@@ -4,7 +4,7 @@ import { LocalApp, UsageError } from '../local/assembly';
 import { DEFAULT_PROFILE, loadProfile } from '../simulate/profile';
 import { reportBinSeconds, simulationReportHtml, workflowPlots, WorkflowPlots } from '../simulate/simulation-report';
 import { simWorkflow } from '../simulate/workflow-config';
-import { ArrivalProcess, runWorkflow, WorkflowRunOptions } from '../simulate/workflow-run';
+import { ArrivalProcess, runWorkflow, SimulatedPlatform, WorkflowRunOptions } from '../simulate/workflow-run';
 import { formatSummary, summarize, WorkflowSummary } from '../simulate/workflow-summary';
 
 /** The options of `unum simulate` as parsed by main.ts (strings, as parseArgs gives them). */
@@ -47,7 +47,7 @@ export function simulateOptions(values: SimulateValues): Omit<WorkflowRunOptions
   if (platform === 'cluster') {
     throw new UsageError('--platform cluster is not available in unum simulate yet: the cluster model (ServerlessComputeService) is a programmatic API for now; use --platform lambda');
   }
-  if (platform !== 'lambda') throw new UsageError(`--platform must be lambda or cluster (got ${JSON.stringify(platform)})`);
+  if (platform !== 'lambda' && platform !== 'engine') throw new UsageError(`--platform must be lambda, engine or cluster (got ${JSON.stringify(platform)})`);
   const arrivals = values.arrivals ?? 'poisson';
   if (arrivals !== 'poisson' && arrivals !== 'constant') throw new UsageError(`--arrivals must be poisson or constant (got ${JSON.stringify(arrivals)})`);
   const rate = positive(values.rate, '--rate', false) ?? 1;
@@ -58,7 +58,10 @@ export function simulateOptions(values: SimulateValues): Omit<WorkflowRunOptions
   const seed = Number(seedValue);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number >= 0 (got ${JSON.stringify(seedValue)})`);
   if (values.report !== undefined && !/\.html?$/i.test(values.report)) throw new UsageError(`--report writes an HTML page: give a file ending in .html (got ${JSON.stringify(values.report)})`);
-  const chosen = { rate, arrivals: arrivals as ArrivalProcess, sessions: duration === undefined ? sessions ?? 100 : undefined, duration, seed };
+  const chosen = {
+    rate, arrivals: arrivals as ArrivalProcess, sessions: duration === undefined ? sessions ?? 100 : undefined, duration, seed,
+    platform: platform as SimulatedPlatform,
+  };
   return values.report === undefined ? chosen : { ...chosen, seriesBinSeconds: reportBinSeconds(chosen) };
 }
 

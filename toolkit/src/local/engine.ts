@@ -375,6 +375,8 @@ export class LocalEngine implements Invoker {
   private readonly functions = new Map<string, LocalFunction>();
   private tracker?: Tracker;
   private busy = false;
+  /** Events run at once (LocalEngineOptions.concurrency or its default); set by start. */
+  public concurrency = 0;
   /** Lambda Invoke calls answered with 429, since the engine started. */
   private throttled = 0;
 
@@ -440,6 +442,7 @@ export class LocalEngine implements Invoker {
 
     this.destinations = await DestinationsEndpoint.start({ dataDir: o.dataDir, exists: this.destinationExists() });
     const concurrency = o.concurrency ?? Math.max(4, cpus().length * 2);
+    this.concurrency = concurrency;
     this.endpoint = await listenOn(() => LambdaEndpoint.start({
       invoker: this,
       port: ports.lambda,

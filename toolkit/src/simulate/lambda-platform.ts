@@ -25,6 +25,12 @@ export interface LambdaPlatformProps {
   /** @default 10 */
   readonly scalingWindow?: number;
   /**
+   * Requests beyond the account concurrency wait in one FIFO queue for a busy environment to be released, instead of
+   * being throttled: the local engine's platform (its `--concurrency`), which `unum simulate --platform engine` models.
+   * @default false (Lambda throttles)
+   */
+  readonly queueBeyondConcurrency?: boolean;
+  /**
    * Keep each function's environments, busy environments and cold starts over time, in bins this many simulated
    * seconds wide (what `unum simulate --report` plots). Costs a little per event, so it is off unless asked.
    * @default - no time series
@@ -44,7 +50,8 @@ export interface LambdaFunctionSeries {
 
 /** Why a request was throttled (HTTP 429 on AWS). */
 export type ThrottleCause = 'concurrency' | 'scaling';
-export type LambdaOutcome = 'warm' | 'cold' | ThrottleCause;
+/** `queued`: waiting for a free slot (LambdaPlatformProps.queueBeyondConcurrency); it starts warm or cold later. */
+export type LambdaOutcome = 'warm' | 'cold' | 'queued' | ThrottleCause;
 
 export interface LambdaFunctionStats {
   readonly requests: number;
@@ -187,6 +194,9 @@ export class LambdaPlatform {
   private reserved = 0;
   // Busy environments of functions without reserved concurrency.
   private unreservedRunning = 0;
+  private readonly queueBeyondConcurrency: boolean;
+  private readonly waiting: Array<() => void> = [];
+  private waitingHead = 0;
 
   public constructor(private readonly sim: Simulation, props: LambdaPlatformProps = {}) {
     this.accountConcurrency = props.accountConcurrency ?? 1000;
@@ -194,6 +204,7 @@ export class LambdaPlatform {
     this.scalingLimit = props.scalingLimit ?? 1000;
     this.scalingWindow = props.scalingWindow ?? 10;
     this.binSeconds = props.seriesBinSeconds;
+    this.queueBeyondConcurrency = props.queueBeyondConcurrency ?? false;
     if (this.binSeconds !== undefined && !(this.binSeconds > 0)) throw new Error(`LambdaPlatform: seriesBinSeconds must be > 0, got ${this.binSeconds}`);
     if (!(this.accountConcurrency >= 1)) throw new Error(`LambdaPlatform: accountConcurrency must be >= 1, got ${this.accountConcurrency}`);
     if (!(this.idleTimeout >= 0)) throw new Error(`LambdaPlatform: idleTimeout must be >= 0, got ${this.idleTimeout}`);
@@ -232,6 +243,11 @@ export class LambdaPlatform {
     const full = reserved !== undefined
       ? fn.running >= reserved
       : this.unreservedRunning >= this.accountConcurrency - this.reserved;
+    if (full && this.queueBeyondConcurrency && reserved === undefined) {
+      fn.requests--;
+      this.waiting.push(() => this.invoke(name, options));
+      return 'queued';
+    }
     if (full) {
       fn.throttled.concurrency++;
       return 'concurrency';
@@ -350,6 +366,15 @@ export class LambdaPlatform {
       fn.instances--;
       fn.expired++;
     });
+    if (this.waitingHead < this.waiting.length && fn.spec.reservedConcurrency === undefined) {
+      // The first in line takes the freed slot at once, before any later request can.
+      const next = this.waiting[this.waitingHead++];
+      if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.waitingHead);
+        this.waitingHead = 0;
+      }
+      next();
+    }
   }
 
   private fn(name: string): LambdaFunction {

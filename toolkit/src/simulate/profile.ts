@@ -40,6 +40,13 @@ export interface Profile {
   readonly functions: Readonly<Record<string, FunctionProfile>>;
   /** Per Choice node: the probability of each rule, then of otherwise, instead of evaluating the rules. */
   readonly choices: Readonly<Record<string, readonly number[]>>;
+  /** The local engine a profile was recorded on (`unum run --record-profile`), for `unum simulate --platform engine`. */
+  readonly engine?: EngineFacts;
+}
+
+/** What the local engine's platform is beside Lambda's: it runs at most `concurrency` events at once and queues the rest (FIFO). */
+export interface EngineFacts {
+  readonly concurrency: number;
 }
 
 /**
@@ -73,7 +80,15 @@ export function mergeProfile(partial: unknown, source = 'profile'): Profile {
   const out: any = { ...DEFAULT_PROFILE };
   for (const key of Object.keys(p)) {
     // `v` and `source` are what `unum run --record-profile` writes besides the sections.
-    if (![...SECTIONS, 'functions', 'choices', 'v', 'source'].includes(key)) throw new UsageError(`${source}: unknown section ${JSON.stringify(key)} (known: ${[...SECTIONS, 'functions', 'choices'].join(', ')})`);
+    const known = [...SECTIONS, 'functions', 'choices', 'engine'];
+    if (![...known, 'v', 'source'].includes(key)) throw new UsageError(`${source}: unknown section ${JSON.stringify(key)} (known: ${known.join(', ')})`);
+  }
+  if (p.engine !== undefined) {
+    const c = p.engine?.concurrency;
+    if (!Number.isInteger(c) || c < 1 || Object.keys(p.engine).length !== 1) {
+      throw new UsageError(`${source}: engine is { "concurrency": <a whole number >= 1> }, the engine's --concurrency (got ${JSON.stringify(p.engine)})`);
+    }
+    out.engine = { concurrency: c };
   }
   for (const section of SECTIONS) {
     if (p[section] === undefined) continue;

@@ -1,4 +1,4 @@
-import { DEFAULT_PROFILE, FunctionProfile, Profile } from './profile';
+import { DEFAULT_PROFILE, EngineFacts, FunctionProfile, Profile } from './profile';
 import { median } from '../local/median';
 import type { TraceEvent } from '../local/session-trace';
 import { TRACE_VALUE_LIMIT } from '../local/session-trace';
@@ -10,6 +10,7 @@ export interface RecordedProfile {
   readonly dynamodb?: Partial<Profile['dynamodb']>;
   readonly lambda?: Partial<Pick<Profile['lambda'], 'runtimeOverheadSeconds' | 'dispatchSeconds'>>;
   readonly functions: Record<string, FunctionProfile>;
+  readonly engine?: EngineFacts;
 }
 
 
@@ -28,9 +29,10 @@ const seconds = (ms: number): number => Number((ms / 1000).toFixed(6));
  * shortest time an event waited in the engine's queue), and the node's output
  * when every instance of it committed the same complete value (so a Choice
  * or Map after it sees what the engine saw). What the engine does not time
- * (the caller's side of an Invoke, S3) keeps the defaults.
+ * (the caller's side of an Invoke, S3) keeps the defaults. `engine` records
+ * the engine's concurrency limit, for `unum simulate --platform engine`.
  */
-export function profileFromTrace(events: readonly TraceEvent[], source: string): RecordedProfile {
+export function profileFromTrace(events: readonly TraceEvent[], source: string, engine?: EngineFacts): RecordedProfile {
   const nodeOf = new Map<number, string>();
   const nodeOfInstance = new Map<string, string>();
   const user = new Map<string, number[]>();
@@ -113,5 +115,6 @@ export function profileFromTrace(events: readonly TraceEvent[], source: string):
     ...(Object.keys(dynamodb).length > 0 ? { dynamodb } : {}),
     ...(Object.keys(lambda).length > 0 ? { lambda } : {}),
     functions,
+    ...(engine !== undefined ? { engine } : {}),
   };
 }

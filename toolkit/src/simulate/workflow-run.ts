@@ -3,6 +3,7 @@ import { Profile } from './profile';
 import { Simulation } from './simulation';
 import { SimWorkflow } from './workflow-config';
 import { WorkflowSimulation } from './workflow-simulation';
+import { UsageError } from '../local/assembly';
 
 export type ArrivalProcess = 'poisson' | 'constant';
 
@@ -21,7 +22,15 @@ export interface WorkflowRunOptions {
   readonly seed?: number;
   /** Keep time series per function in bins this wide (LambdaPlatformProps.seriesBinSeconds). @default - none */
   readonly seriesBinSeconds?: number;
+  /**
+   * `engine`: the local engine's platform, to check the simulator against `unum run` on the same machine: Lambda's
+   * model with the engine's concurrency limit from the profile (`engine.concurrency`), beyond which events queue.
+   * @default 'lambda'
+   */
+  readonly platform?: SimulatedPlatform;
 }
+
+export type SimulatedPlatform = 'lambda' | 'engine';
 
 /**
  * Starts sessions at the given rate (Poisson: exponential gaps; constant:
@@ -30,8 +39,13 @@ export interface WorkflowRunOptions {
  */
 export function runWorkflow(workflow: SimWorkflow, profile: Profile, options: WorkflowRunOptions): { sim: Simulation; model: WorkflowSimulation } {
   const sim = new Simulation({ seed: options.seed ?? 1 });
+  const engine = options.platform === 'engine';
+  if (engine && profile.engine === undefined) {
+    throw new UsageError('the engine platform needs the engine\'s concurrency in the profile: record one with unum run --record-profile');
+  }
   const platform = new LambdaPlatform(sim, {
-    accountConcurrency: profile.lambda.accountConcurrency,
+    accountConcurrency: engine ? profile.engine!.concurrency : profile.lambda.accountConcurrency,
+    queueBeyondConcurrency: engine,
     idleTimeout: profile.lambda.idleTimeoutSeconds,
     seriesBinSeconds: options.seriesBinSeconds,
   });

@@ -173,7 +173,7 @@ export class WorkflowSimulation {
         this.active--;
       }),
     });
-    if (outcome === 'warm' || outcome === 'cold') return;
+    if (outcome === 'warm' || outcome === 'cold' || outcome === 'queued') return;
     // Throttled: Lambda keeps the event and retries it with backoff until it is too old, then drops it (on-failure).
     call.throttleDelay = call.throttleDelay === 0 ? THROTTLE_RETRY_FIRST_SECONDS : Math.min(THROTTLE_RETRY_MAX_SECONDS, call.throttleDelay * 2);
     if (this.sim.now + call.throttleDelay - call.sent > call.fn.maxEventAgeSeconds) {

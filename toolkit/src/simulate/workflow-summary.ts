@@ -24,7 +24,10 @@ export interface FunctionSummary {
 
 export interface WorkflowSummary {
   readonly workflow: string;
-  readonly platform: 'lambda';
+  /** The platform model (WorkflowRunOptions.platform). */
+  readonly platform: 'lambda' | 'engine';
+  /** The engine platform's concurrency limit, from the profile. */
+  readonly engineConcurrency?: number;
   readonly seed: number;
   readonly rate: number;
   readonly arrivals: string;
@@ -125,7 +128,7 @@ export function summarize(model: WorkflowSimulation, sim: Simulation, profile: P
   const failed = sessions.find((s) => s.status === 'FAILED');
   return {
     workflow: model.workflow.name,
-    platform: 'lambda',
+    ...(options.platform === 'engine' ? { platform: 'engine', engineConcurrency: profile.engine?.concurrency } : { platform: 'lambda' }),
     seed: options.seed ?? 1,
     rate: options.rate,
     arrivals: options.arrivals ?? 'poisson',
@@ -171,7 +174,8 @@ const usd = (x: number): string => `$${x.toFixed(2)}`;
 /** The summary as the terminal shows it. */
 export function formatSummary(s: WorkflowSummary): string {
   const lines: string[] = [];
-  lines.push(`workflow ${s.workflow} on the Lambda model: ${s.sessions.started} sessions at ${s.rate}/s (${s.arrivals}), seed ${s.seed}`);
+  const model = s.platform === 'lambda' ? 'the Lambda model' : `the local engine's model (concurrency ${s.engineConcurrency})`;
+  lines.push(`workflow ${s.workflow} on ${model}: ${s.sessions.started} sessions at ${s.rate}/s (${s.arrivals}), seed ${s.seed}`);
   const unfinished = s.sessions.unfinished ? `, ${s.sessions.unfinished} unfinished (the model left them running: a bug to report)` : '';
   lines.push(`  sessions: ${s.sessions.succeeded} succeeded, ${s.sessions.failed} failed${s.sessions.firstError ? ` (first: ${s.sessions.firstError})` : ''}${unfinished}`);
   lines.push(`  latency: p50 ${ms(s.latency.p50)}  p95 ${ms(s.latency.p95)}  p99 ${ms(s.latency.p99)}  mean ${ms(s.latency.mean)}`);
