@@ -561,12 +561,24 @@ export class Egress {
       return undefined;
     }
     const rule = action.catch![c];
-    // The catcher's ResultPath places the error into the state's raw input (the value it fanned out on).
     const raw = await this.value(payload);
-    const value = routed(where, () => writePath(raw, rule.resultPath, { Error: f.error, Cause: f.cause }));
+    const errorOutput = { Error: f.error, Cause: f.cause };
+    let value: unknown;
+    let handler = outer;
+    if (rule.jsonata === undefined) {
+      // The catcher's ResultPath places the error into the state's raw input (the value it fanned out on).
+      value = routed(where, () => writePath(raw, rule.resultPath, errorOutput));
+    } else {
+      // As a Task's JSONata catcher: Output and Assign on the error and the raw input; an error here is not caught again.
+      const catcher = rule.jsonata;
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([catcher.output, catcher.assign], []));
+      const out = await routedAsync(where, () => jsonataOutput(catcher, { input: raw, errorOutput, context }, outer.variables));
+      value = out.output;
+      if (catcher.assign !== undefined) handler = { ...outer, variables: out.variables };
+    }
     this.inv.logger.warn(`${where} failed; caught`, { error: f.error, cause: f.cause, catch: c });
     if (reachesJoin(rule.next)) await this.checkpointValue(instance, value);
-    await this.fresh().step(rule.next, { value }, outer, action.fanout);
+    await this.fresh().step(rule.next, { value }, handler, action.fanout);
     return undefined;
   }
 

@@ -84,6 +84,8 @@ export async function reportFanoutFailure(store: Store, ref: SessionRef, frames:
       input: { value: null },
       fanoutFailure: report,
       ...(origin.deadline === undefined ? {} : { deadline: origin.deadline }),
+      // The origin's variables: its replay hands them to the Retry's branches and the Catch's Output, Assign and handler.
+      ...(origin.variables === undefined ? {} : { variables: origin.variables }),
     },
   };
 }

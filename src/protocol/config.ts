@@ -375,7 +375,8 @@ export interface CatchRule {
   readonly resultPath: string;
   /**
    * JSONata catcher: Output (absent: `$states.errorOutput`) and Assign, evaluated with `$states.errorOutput`
-   * and `$states.input` (the resultPath is then not used). A failure in them fails the session: it is not caught again.
+   * and `$states.input` (the node's input; a Parallel's or Map's raw input), and the resultPath is then not used.
+   * A failure in them fails the session (or the enclosing fan-out that handles failures): it is not caught again.
    */
   readonly jsonata?: JsonataTransition;
   readonly next: Action;

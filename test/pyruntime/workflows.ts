@@ -230,6 +230,23 @@ const workflows: WorkflowGraph[] = [
     { kind: 'wait', id: 'Rest', seconds: 0, dataFlow: { queryLanguage: 'JSONata', output: { left: '{% $states.input.left * 2 %}' }, assign: { rested: '{% $states.input.left %}' } } } as GraphState,
     task('R', 'Done'),
     { kind: 'succeed', id: 'Done', dataFlow: { queryLanguage: 'JSONata', output: '{% $merge([$states.input, {"state": $states.context.State.Name}]) %}' } } as GraphState),
+  // A JSONata catcher's Output and Assign on a Parallel: the error, the raw input, the variables (test_jsonata_fanout.py).
+  graph('jsonata-parallel-catch', 'A',
+    task('A', 'P', { dataFlow: { queryLanguage: 'JSONata', assign: { seen: 'before' } } }),
+    {
+      ...parallel('P', ['L', 'R'], 'Next'),
+      catch: [{
+        errors: ['BranchFailed'],
+        resultPath: '$',
+        jsonata: {
+          output: { why: '{% $states.errorOutput.Error & ": " & $states.errorOutput.Cause %}', n: '{% $states.input.n %}' },
+          assign: { seen: '{% $seen & "+" & $states.errorOutput.Error %}' },
+        },
+        next: 'Handler',
+      }],
+    } as GraphState,
+    task('L'), task('R'), task('Next'),
+    task('Handler', undefined, { dataFlow: { queryLanguage: 'JSONata', output: { got: '{% $states.input %}', seen: '{% $seen %}' } } })),
   { ...graph('timeout-retry', 'A', task('A', undefined, { retry: [{ errors: ['States.ALL'], intervalSeconds: 600, maxAttempts: 3, backoffRate: 1 }] })), timeoutSeconds: 1 },
 ];
 

@@ -50,3 +50,16 @@ def test_parallel_arguments_are_the_branches_input_and_wait_and_succeed_outputs_
     })
     out = w.result(w.run({'item': {'n': 4}, 'tag': 't-1'}))
     assert out == {'left': {'left': 10}, 'right': {'right': 40, 'keys': ['n'], 'state': 'Done'}, 'tag': 't-1'}
+
+
+def test_parallel_catcher_output_reads_the_error_and_the_raw_input_and_assign_sets_the_handler_variables(world):
+    def down(x, ctx):
+        raise type('BranchFailed', (Exception,), {})('right is down')
+    w = world('jsonata-parallel-catch').deploy({
+        'A': lambda x, ctx: x,
+        'L': lambda x, ctx: {'left': x['n']},
+        'R': down,
+        'Next': lambda x, ctx: x,
+        'Handler': lambda x, ctx: x,
+    })
+    assert w.result(w.run({'n': 3})) == {'got': {'why': 'BranchFailed: right is down', 'n': 3}, 'seen': 'before+BranchFailed'}

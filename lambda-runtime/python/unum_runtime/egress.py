@@ -576,13 +576,24 @@ class Egress:
             self.rt.fail_in_scope(self.inv, FailureRecord(node=action['fanout'], instance=instance, error=f['error'], cause=f['cause']), outer.frames)
             return None
         rule = action['catch'][c]
-        # The catcher's ResultPath places the error into the state's raw input (the value it fanned out on).
         raw = self.value(payload)
-        value = _routed(where, lambda: write_path(raw, rule['resultPath'], {'Error': f['error'], 'Cause': f['cause']}))
+        error_output = {'Error': f['error'], 'Cause': f['cause']}
+        catcher = rule.get('jsonata')
+        handler = outer
+        if catcher is None:
+            # The catcher's ResultPath places the error into the state's raw input (the value it fanned out on).
+            value = _routed(where, lambda: write_path(raw, rule['resultPath'], error_output))
+        else:
+            # As a Task's JSONata catcher: Output and Assign on the error and the raw input; an error here is not caught again.
+            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([catcher.get('output'), catcher.get('assign')], []))
+            out = _routed(where, lambda: jsonata_output(catcher, {'input': raw, 'errorOutput': error_output, 'context': context}, outer.variables))
+            value = out['output']
+            if catcher.get('assign') is not None:
+                handler = Scope(outer.frames, outer.iteration, out['variables'])
         self.inv.logger.warn(f"{where} failed; caught", error=f['error'], cause=f['cause'], catch=c)
         if reaches_join(rule['next']):
             self._checkpoint_value(instance, value)
-        self.fresh().step(rule['next'], Payload(value=value), outer, action['fanout'])
+        self.fresh().step(rule['next'], Payload(value=value), handler, action['fanout'])
         return None
 
     def _tolerate_item(self, action: Action, f: Mapping[str, Any], outer: Scope, size: int) -> None:

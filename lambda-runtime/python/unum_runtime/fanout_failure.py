@@ -66,5 +66,7 @@ def report_fanout_failure(store: Store, ref: Mapping[str, Any], frames: Sequence
         'unum': ENVELOPE_VERSION, 'workflow': ref['workflow'], 'session': ref['session'], 'node': origin['node'],
         'frames': origin['frames'], 'iteration': origin['iteration'], 'input': {'value': None}, 'fanoutFailure': report,
         **({} if origin.get('deadline') is None else {'deadline': origin['deadline']}),
+        # The origin's variables: its replay hands them to the Retry's branches and the Catch's Output, Assign and handler.
+        **({} if origin.get('variables') is None else {'variables': origin['variables']}),
     }
     return {'kind': 'report', 'functionName': origin['functionName'], 'envelope': envelope}
