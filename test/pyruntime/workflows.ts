@@ -247,6 +247,41 @@ const workflows: WorkflowGraph[] = [
     } as GraphState,
     task('L'), task('R'), task('Next'),
     task('Handler', undefined, { dataFlow: { queryLanguage: 'JSONata', output: { got: '{% $states.input %}', seen: '{% $seen %}' } } })),
+  // A JSONata Map's own Items, ItemSelector and join Output errors, and a Parallel's Arguments error, go to its own Retry and
+  // Catch (test_jsonata_fanout.py; test/runtime/jsonata-fanout-failures.test.ts in Node).
+  graph('jsonata-map-own-failure', 'Start',
+    task('Start', 'M'),
+    {
+      kind: 'map',
+      id: 'M',
+      iterator: 'W',
+      next: 'Agg',
+      items: '{% $states.input.orders %}',
+      itemSelector: { qty: '{% $states.context.Map.Item.Value.qty * 2 %}' },
+      toleratedFailureCount: 5,
+      dataFlow: { queryLanguage: 'JSONata', output: '{% $states.input.strict ? $states.result.qty + "x" : $sum($states.result.qty) %}' },
+      retry: [{ errors: ['States.QueryEvaluationError'], intervalSeconds: 1, maxAttempts: 1, backoffRate: 1 }],
+      catch: [{
+        errors: ['States.QueryEvaluationError'],
+        resultPath: '$',
+        jsonata: { output: { error: '{% $states.errorOutput.Error %}', cause: '{% $states.errorOutput.Cause %}', input: '{% $states.input %}' } },
+        next: 'Handler',
+      }],
+    } as GraphState,
+    task('W'), task('Agg'), task('Handler')),
+  graph('jsonata-parallel-own-failure', 'Start',
+    task('Start', 'P'),
+    {
+      ...parallel('P', ['L', 'R'], 'Next'),
+      dataFlow: { queryLanguage: 'JSONata', arguments: { n: '{% $states.input.n + 1 %}' } },
+      catch: [{
+        errors: ['States.ALL'],
+        resultPath: '$',
+        jsonata: { output: { error: '{% $states.errorOutput.Error %}', cause: '{% $states.errorOutput.Cause %}', input: '{% $states.input %}' } },
+        next: 'Handler',
+      }],
+    } as GraphState,
+    task('L'), task('R'), task('Next'), task('Handler')),
   { ...graph('timeout-retry', 'A', task('A', undefined, { retry: [{ errors: ['States.ALL'], intervalSeconds: 600, maxAttempts: 3, backoffRate: 1 }] })), timeoutSeconds: 1 },
 ];
 
