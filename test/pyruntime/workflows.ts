@@ -230,9 +230,11 @@ const workflows: WorkflowGraph[] = [
     { kind: 'wait', id: 'Rest', seconds: 0, dataFlow: { queryLanguage: 'JSONata', output: { left: '{% $states.input.left * 2 %}' }, assign: { rested: '{% $states.input.left %}' } } } as GraphState,
     task('R', 'Done'),
     { kind: 'succeed', id: 'Done', dataFlow: { queryLanguage: 'JSONata', output: '{% $merge([$states.input, {"state": $states.context.State.Name}]) %}' } } as GraphState),
-  // A JSONata catcher's Output and Assign on a Parallel: the error, the raw input, the variables (test_jsonata_fanout.py).
-  graph('jsonata-parallel-catch', 'A',
-    task('A', 'P', { dataFlow: { queryLanguage: 'JSONata', assign: { seen: 'before' } } }),
+  // A JSONata catcher's Output and Assign on a Parallel: the error, the raw input, the variables (test_jsonata_fanout.py);
+  // the origin A assigns nothing, so $seen reaches the catcher only if the failure report carries A's envelope variables.
+  graph('jsonata-parallel-catch', 'Pre',
+    task('Pre', 'A', { dataFlow: { queryLanguage: 'JSONata', assign: { seen: 'before' } } }),
+    task('A', 'P'),
     {
       ...parallel('P', ['L', 'R'], 'Next'),
       catch: [{

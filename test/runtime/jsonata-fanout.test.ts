@@ -82,7 +82,11 @@ test('a failing Output, Assign or ItemSelector is States.QueryEvaluationError na
   });
 });
 
-/** A Parallel (raw input recorded) whose branch R fails with `BranchFailed`, caught by a JSONata catcher with `catcher`'s Output and Assign. */
+/**
+ * A Parallel (raw input recorded) whose branch R fails with `BranchFailed`, caught by a JSONata catcher with `catcher`'s
+ * Output and Assign. Its origin A assigns nothing: `$seen` comes to A in its envelope (from Pre), so the failure report
+ * must carry it for the origin's replay.
+ */
 function deployCaughtParallel(catcher: { output?: unknown; assign?: Record<string, unknown> }): void {
   const then: Action = { kind: 'fanOutOutput', fanout: 'P', dataFlow: jsonata({}), next: to('Next') };
   const branchEnd = join('J', ['L', 'R'], then);
@@ -94,7 +98,8 @@ function deployCaughtParallel(catcher: { output?: unknown; assign?: Record<strin
     catch: [{ errors: ['BranchFailed'], resultPath: '$', jsonata: catcher, next: to('Handler') }],
   };
   w.deploy('wf', [
-    { node: 'A', next: parallel, dataFlow: jsonata({ assign: { seen: 'before' } }), handler: (x) => x },
+    { node: 'Pre', next: to('A'), dataFlow: jsonata({ assign: { seen: 'before' } }), handler: (x) => x },
+    { node: 'A', next: parallel, handler: (x) => x },
     { node: 'L', next: branchEnd, handler: (x: any) => ({ left: x.n }) },
     { node: 'R', next: branchEnd, handler: () => { throw Object.assign(new Error('right is down'), { name: 'BranchFailed' }); } },
     { node: 'Next', next: succeed, handler: (x) => x },

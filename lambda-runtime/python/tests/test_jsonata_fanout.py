@@ -56,6 +56,7 @@ def test_parallel_catcher_output_reads_the_error_and_the_raw_input_and_assign_se
     def down(x, ctx):
         raise type('BranchFailed', (Exception,), {})('right is down')
     w = world('jsonata-parallel-catch').deploy({
+        'Pre': lambda x, ctx: x,
         'A': lambda x, ctx: x,
         'L': lambda x, ctx: {'left': x['n']},
         'R': down,
