@@ -303,6 +303,8 @@ async function run(values: Values, io: CliIO): Promise<number> {
   const { app, cleanup } = await obtainAssembly(values, cwd, dataDir, io, progressOn);
   const logs = new LogBook();
   let trace: readonly import('../local/session-trace').TraceEvent[] = [];
+  // Whole checkpoints by instance, for --record-profile's outputs (the trace cuts long values).
+  const checkpoints = values['record-profile'] === undefined ? undefined : new Map<string, string>();
   let engine: import('../local/engine').LocalEngine | undefined;
   const interrupt = (): void => {
     io.stderr.write('\nunum: interrupted, stopping the local servers\n');
@@ -338,6 +340,7 @@ async function run(values: Values, io: CliIO): Promise<number> {
         onProgress: progress.update,
         timeoutMs: timeout === undefined ? undefined : timeout * 1000,
         onTrace: (events) => { trace = events; },
+        ...(checkpoints ? { onCheckpoint: (instance: string, value: string) => checkpoints.set(instance, value) } : {}),
       });
     } finally {
       progress.done();
@@ -346,7 +349,7 @@ async function run(values: Values, io: CliIO): Promise<number> {
     if (values['record-profile'] !== undefined) {
       const file = resolve(cwd, values['record-profile']);
       const recorded = simulateProfileModule().profileFromTrace(trace, `unum run of workflow ${workflow.name}, session ${report.session}`,
-        { concurrency: engine.concurrency });
+        { concurrency: engine.concurrency }, checkpoints);
       writeFileSync(file, `${JSON.stringify(recorded, null, 2)}\n`);
       if (progressOn) io.stderr.write(`unum: wrote the measured profile to ${file}\n`);
     }

@@ -115,6 +115,11 @@ export interface RunOptions {
    * with a data directory the engine also writes it to `<data dir>/traces/<session>.jsonl` as it runs.
    */
   readonly onTrace?: (events: readonly TraceEvent[]) => void;
+  /**
+   * Receives each inline checkpoint as committed, whole (the trace keeps values cut at TRACE_VALUE_LIMIT):
+   * what `unum run --record-profile` needs of an output too long for the trace.
+   */
+  readonly onCheckpoint?: (instance: string, value: string) => void;
 }
 
 export interface Progress {
@@ -248,7 +253,7 @@ class Tracker {
   private lastEmit = '';
 
   constructor(readonly session: string, readonly workflow: string, readonly chaos: Chaos, readonly trace: SessionTrace,
-    private readonly onProgress?: (p: Progress) => void) {}
+    private readonly onProgress?: (p: Progress) => void, private readonly onCheckpoint?: (instance: string, value: string) => void) {}
 
   observe(exchange: Exchange): void {
     if (exchange.protocol !== 'dynamodb') return;
@@ -266,6 +271,7 @@ class Tracker {
     if (pk.startsWith(checkpointPrefix) && exchange.request?.ConditionExpression && exchange.status === 200) {
       const instance = pk.slice(checkpointPrefix.length);
       this.commits[instance] = (this.commits[instance] ?? 0) + 1;
+      if (item.v?.S !== undefined) this.onCheckpoint?.(instance, item.v.S);
       if (!this.commitTimes.has(instance)) this.commitTimes.set(instance, Date.now());
       this.trace.add({
         t: 'commit',
@@ -623,7 +629,7 @@ export class LocalEngine implements Invoker {
       ...optionalGraph(this.app, workflow),
       ...(chaos.active ? { faults } : {}),
     });
-    const tracker = new Tracker(session, workflow.name, chaos, trace, options.onProgress);
+    const tracker = new Tracker(session, workflow.name, chaos, trace, options.onProgress, options.onCheckpoint);
     const storeEvent = (): TraceEvent => {
       const dynamodb = this.dynamodbProxy.snapshot();
       const s3 = this.s3Proxy.snapshot();

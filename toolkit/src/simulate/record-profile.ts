@@ -30,9 +30,12 @@ const seconds = (ms: number): number => Number((ms / 1000).toFixed(6));
  * when every instance of it committed the same complete value (so a Choice
  * or Map after it sees what the engine saw). What the engine does not time
  * (the caller's side of an Invoke, S3) keeps the defaults. `engine` records
- * the engine's concurrency limit, for `unum simulate --platform engine`.
+ * the engine's concurrency limit, for `unum simulate --platform engine`;
+ * `checkpoints` the whole inline checkpoints by instance (LocalEngine's
+ * onCheckpoint), for outputs the trace cut.
  */
-export function profileFromTrace(events: readonly TraceEvent[], source: string, engine?: EngineFacts): RecordedProfile {
+export function profileFromTrace(events: readonly TraceEvent[], source: string, engine?: EngineFacts,
+  checkpoints?: ReadonlyMap<string, string>): RecordedProfile {
   const nodeOf = new Map<number, string>();
   const nodeOfInstance = new Map<string, string>();
   const user = new Map<string, number[]>();
@@ -71,7 +74,8 @@ export function profileFromTrace(events: readonly TraceEvent[], source: string, 
       if (node === undefined) continue;
       const set = outputs.get(node) ?? new Set<string>();
       // A cut value, an S3 object or a fan-in reference is not the value itself.
-      set.add(e.output !== undefined && e.s3 === undefined && !e.fanIn && e.output.length < TRACE_VALUE_LIMIT ? e.output : '\u0000');
+      const whole = checkpoints?.get(e.instance) ?? (e.output !== undefined && e.output.length < TRACE_VALUE_LIMIT ? e.output : undefined);
+      set.add(whole !== undefined && e.s3 === undefined && !e.fanIn ? whole : '\u0000');
       outputs.set(node, set);
     }
   }
