@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { TRACE_VALUE_LIMIT } from '../../toolkit/src/local/session-trace';
 import { ROOT } from '../engine/support';
 import { synthExample } from '../simulate/workflow-support';
-import { TRACE_VALUE_LIMIT } from '../../toolkit/src/local/session-trace';
 import { unum } from '../support/cli';
 
 /** `unum run --record-profile`: the local engine's measured times as a profile `unum simulate --profile` reads. */

@@ -18,8 +18,8 @@ import { DeliveredMessage, DestinationService, DestinationsEndpoint } from './de
 import { InProcessHost, UserHandler } from './in-process';
 import { checkJava, javaCommand } from './java';
 import { AsyncFailure, InvokeRequest, InvokeResult, Invoker, LambdaEndpoint } from './lambda-endpoint';
-import { SandboxPool } from './sandboxes';
 import { median } from './median';
+import { SandboxPool } from './sandboxes';
 import { SchedulerEndpoint } from './scheduler-endpoint';
 import { LocalServer, startDynamoDbLocal, startS3rver } from './servers';
 import { readState, writeEndedSession, writeState } from './session-records';
