@@ -1,4 +1,6 @@
+import { ClusterPlatform } from './cluster-platform';
 import { LambdaPlatform } from './lambda-platform';
+import { ClusterPlatformSpec } from './platform-file';
 import { Profile } from './profile';
 import { Simulation } from './simulation';
 import { SimWorkflow } from './workflow-config';
@@ -21,6 +23,8 @@ export interface WorkflowRunOptions {
   readonly seed?: number;
   /** Keep time series per function in bins this wide (LambdaPlatformProps.seriesBinSeconds). @default - none */
   readonly seriesBinSeconds?: number;
+  /** Run the functions on this cluster (a platform file) instead of the Lambda model. @default - Lambda */
+  readonly cluster?: ClusterPlatformSpec;
 }
 
 /**
@@ -30,7 +34,8 @@ export interface WorkflowRunOptions {
  */
 export function runWorkflow(workflow: SimWorkflow, profile: Profile, options: WorkflowRunOptions): { sim: Simulation; model: WorkflowSimulation } {
   const sim = new Simulation({ seed: options.seed ?? 1 });
-  const platform = new LambdaPlatform(sim, {
+  if (options.cluster !== undefined && options.seriesBinSeconds !== undefined) throw new Error('runWorkflow: a cluster keeps no time series (seriesBinSeconds)');
+  const platform = options.cluster !== undefined ? new ClusterPlatform(sim, options.cluster) : new LambdaPlatform(sim, {
     accountConcurrency: profile.lambda.accountConcurrency,
     idleTimeout: profile.lambda.idleTimeoutSeconds,
     seriesBinSeconds: options.seriesBinSeconds,
