@@ -1,7 +1,7 @@
 import { InvocationRefused } from './failures';
 import { ServerlessFunction } from './function';
 import { FunctionManager } from './function-manager';
-import { ImageSpec, NodeSpec } from './platform';
+import { ImageSpec } from './platform';
 import { ClusterPlatformSpec, MB } from './platform-file';
 import { ServerlessComputeService } from './service';
 import { Simulation } from './simulation';
@@ -129,7 +129,7 @@ export class ClusterPlatform implements WorkflowPlatform {
     const fail = (why: string): never => {
       throw new UsageError(`${this.spec.source}: ${why} (with function ${name}; a container reserves its function's memory size)`);
     };
-    for (const n of this.spec.nodes as NodeSpec[]) {
+    for (const n of this.spec.nodes) {
       if (n.cores * perCall > n.ram) fail(`node ${n.name} needs ${mb(n.cores * perCall)} of RAM for a container and its image on each of its ${n.cores} cores, it has ${mb(n.ram)}`);
       const disk = allImages + n.cores * this.spec.invocationStorage;
       if (disk > n.disk.capacity) fail(`node ${n.name} needs ${mb(disk)} of disk for every image and each core's invocation storage, it has ${mb(n.disk.capacity)}`);

@@ -101,7 +101,7 @@ export interface FunctionCounters {
 }
 
 /**
- * Sessions of one compiled workflow on a platform model (Lambda or a cluster), executed
+ * Sessions of one compiled workflow on the Lambda platform model, executed
  * as the runtime executes them: for each invocation the input read (S3 or
  * a join's list), the checkpoint read, the user code with its Retry and
  * Catch, the checkpoint write (to S3 above the threshold), and the egress:
