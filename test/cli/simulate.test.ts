@@ -77,8 +77,10 @@ test.each([
   [['--duration=-1'], '--duration must be a number greater than 0'],
   [['--sessions', '3', '--duration', '5'], 'pass either --sessions or --duration, not both'],
   [['--arrivals', 'bursty'], '--arrivals must be poisson or constant (got "bursty")'],
-  [['--platform', 'cluster'], '--platform cluster is not available in unum simulate yet'],
-  [['--platform', 'k8s'], '--platform must be lambda, engine or cluster'],
+  [['--platform', 'cluster'], '--platform cluster needs --platform-file <file>'],
+  [['--platform-file', 'examples/map-join/cluster-platform.json'], '--platform-file describes a cluster: pass --platform cluster with it'],
+  [['--platform', 'cluster', '--platform-file', 'c.json', '--report', 'r.html'], '--report plots Lambda execution environments'],
+  [['--platform', 'k8s'], '--platform must be lambda, cluster or engine'],
   [['--platform', 'engine'], 'the engine platform needs the engine\'s concurrency in the profile: record one with unum run --record-profile'],
   [['--seed', 'x'], '--seed must be a whole number >= 0'],
   [['--profile', 'no-such.json'], '--profile: no such file'],
@@ -103,4 +105,42 @@ test('the README\'s unum simulate output is what the command prints', async () =
   const r = await unum('simulate', '--assembly', assembly, '--input', '@examples/map-join/input.json', '--rate', '10', '--sessions', '1000', '--quiet');
   expect(r.code).toBe(0);
   expect(r.stdout).toBe(shown);
+});
+
+describe('--platform cluster', () => {
+  const PLATFORM = ['--platform', 'cluster', '--platform-file', 'examples/map-join/cluster-platform.json'];
+
+  test('--json: the cluster\'s figures, no Lambda bill, identical for the same seed', async () => {
+    const args = ['simulate', '--assembly', assembly, '--input', INPUT, '--rate', '2', '--sessions', '50', '--seed', '3', '--json', ...PLATFORM];
+    const a = await unum(...args);
+    expect(a.stderr).toBe('');
+    expect(a.code).toBe(0);
+    expect((await unum(...args)).stdout).toBe(a.stdout);
+    const [s] = JSON.parse(a.stdout);
+    expect(s.platform).toBe('cluster');
+    expect(s.sessions).toEqual({ started: 50, succeeded: 50, failed: 0 });
+    // The example cluster has 8 cores: never more Identity calls at once.
+    expect(s.functions.Identity.peakConcurrency).toBe(8);
+    expect(Object.keys(s.costPerMillionSessions).sort()).toEqual(['dynamodb', 's3', 'total']);
+  });
+
+  test('a bad platform file is refused with its name and the field', async () => {
+    const bad = join(assembly, '..', 'cluster.json');
+    const example = JSON.parse(readFileSync(join(ROOT, 'examples/map-join/cluster-platform.json'), 'utf8'));
+    writeFileSync(bad, JSON.stringify({ ...example, nodes: [{ ...example.nodes[0], cores: 0 }] }));
+    const r = await unum('simulate', '--assembly', assembly, '--platform', 'cluster', '--platform-file', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}: nodes[0].cores must be a whole number >= 1 (got 0)`);
+  });
+
+  test('the README shows the example platform file and what the cluster command prints', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`\`\`\`json\n${readFileSync(join(ROOT, 'examples/map-join/cluster-platform.json'), 'utf8')}\`\`\``);
+    const start = readme.indexOf('workflow MapJoin on the cluster model: 100 sessions at 1/s');
+    expect(start).toBeGreaterThan(0);
+    const shown = readme.slice(start, readme.indexOf('```', start));
+    const r = await unum('simulate', '--assembly', assembly, '--input', '@examples/map-join/input.json', '--rate', '1', '--sessions', '100', '--quiet', ...PLATFORM);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(shown);
+  });
 });

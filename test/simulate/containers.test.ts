@@ -1,5 +1,5 @@
 import { GB, image, MB, node, platform, sleeper } from './support';
-import { FAILURE } from '../../toolkit/src/simulate';
+import { FAILURE, FunctionManager } from '../../toolkit/src/simulate';
 
 describe('containers and image caches', () => {
   test('an idle container expires after the idle timeout, not before', () => {
@@ -72,5 +72,55 @@ describe('containers and image caches', () => {
     expect(manager.waitAny(calls).fn.name).toBe('fast');
     expect(calls[0].isRunning()).toBe(true);
     expect(manager.waitAll(calls).every((c) => c.isDone())).toBe(true);
+  });
+});
+
+describe('deferred calls (a workflow handler ends when other calls say so)', () => {
+  const deferring = (name: string, ends: Array<(output?: unknown) => void>) =>
+    FunctionManager.createFunction(name, (_input, ctx) => {
+      ends.push(ctx.defer());
+      return undefined;
+    }, image());
+
+  test('a deferred call holds its core until its end is called; the next call waits for it and finds the container warm', () => {
+    const ends: Array<(output?: unknown) => void> = [];
+    const { sim, service, manager } = platform();
+    const fn = manager.registerFunction(deferring('f', ends), service);
+    const first = manager.invokeFunction(service, fn, 1);
+    const second = manager.invokeFunction(service, fn, 2);
+    // 22.4 s cold start less the 5 s run: the first call's code starts at 17.4 s and holds the only core.
+    sim.runUntil(() => ends.length === 1);
+    expect(sim.now).toBeCloseTo(17.4, 1);
+    manager.sleep(30);
+    expect(second.state).toBe('queued');
+    ends[0]('done');
+    manager.waitOne(first);
+    expect(first.output).toBe('done');
+    expect(first.endDate).toBeCloseTo(47.4, 1);
+    sim.runUntil(() => ends.length === 2);
+    expect(sim.now).toBeCloseTo(47.4, 1);
+    expect(second.coldStart).toBe(false);
+    expect(second.state).toBe('running');
+    ends[1]();
+    expect(manager.waitOne(second).state).toBe('completed');
+  });
+
+  test('the time limit still stops a deferred call, and its late end does nothing; sleeping after defer fails the call', () => {
+    const ends: Array<(output?: unknown) => void> = [];
+    const { service, manager } = platform();
+    const fn = manager.registerFunction(deferring('f', ends), service, { timeLimit: 60 });
+    const call = manager.waitOne(manager.invokeFunction(service, fn, 1));
+    expect(call.state).toBe('timeout');
+    ends[0]('late');
+    manager.sleep(1);
+    expect(call.output).toBeUndefined();
+    const both = FunctionManager.createFunction('g', (_input, ctx) => {
+      ctx.defer();
+      ctx.sleep(1);
+    }, image());
+    manager.registerFunction(both, service);
+    const failed = manager.waitOne(manager.invokeFunction(service, both, 1));
+    expect(failed.state).toBe('failed');
+    expect(failed.failureCause).toContain('a deferred call ends when its end function is called');
   });
 });

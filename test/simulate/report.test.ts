@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { synthExample } from './workflow-support';
 import { LocalApp } from '../../toolkit/src/local/assembly';
+import { LambdaPlatform } from '../../toolkit/src/simulate/lambda-platform';
 import { DEFAULT_PROFILE } from '../../toolkit/src/simulate/profile';
 import { reportBinSeconds, simulationReportHtml, workflowPlots } from '../../toolkit/src/simulate/simulation-report';
 import { ticks } from '../../toolkit/src/simulate/svg-chart';
@@ -45,7 +46,7 @@ test('the time series integrate to the summary: average concurrency and instance
   const width = (i: number) => Math.min(binSeconds, sim.now - i * binSeconds);
   const seconds = (series: readonly number[]) => series.reduce((a, v, i) => a + v * width(i), 0);
   for (const f of plots.functions) {
-    const s = model.platform.stats(f.node);
+    const s = (model.platform as LambdaPlatform).stats(f.node);
     expect(seconds(f.running) / sim.now).toBeCloseTo(s.averageRunning, 9);
     expect(seconds(f.instances) / sim.now).toBeCloseTo(s.averageInstances, 9);
     expect(f.coldStarts.reduce((a, b) => a + b, 0)).toBe(summary.functions[f.node].coldStarts);

@@ -114,9 +114,10 @@ Simulate options (and --app, --assembly, --workflow, --input as for run; every w
   --arrivals <process>   poisson (default: exponential gaps) or constant (1/rate apart)
   --sessions <n>         start this many sessions (default 100)
   --duration <seconds>   start sessions for this long instead
-  --platform <model>     lambda (default); engine: Lambda's model with the local engine's --concurrency from a profile that
-                         unum run --record-profile wrote, events queued beyond it (to check the simulator against unum run);
-                         cluster is not available in the CLI yet
+  --platform <model>     lambda (default); cluster: the nodes, images and scheduler of --platform-file (README: --platform cluster);
+                         engine: Lambda's model with the local engine's --concurrency from a profile that unum run
+                         --record-profile wrote, events queued beyond it (to check the simulator against unum run)
+  --platform-file <file> the cluster of --platform cluster, JSON (or YAML, .yaml/.yml); no dollars but the store's on a cluster
   --profile <file.json>  service times per operation and per function over the defaults (README: The workflow simulator)
   --seed <n>             seed of the arrivals, failures and choice draws (default 1): the same seed gives the same output
   --json                 print the figures as JSON
@@ -187,6 +188,7 @@ const OPTIONS = {
   'sessions': { type: 'string' },
   'duration': { type: 'string' },
   'platform': { type: 'string' },
+  'platform-file': { type: 'string' },
   'profile': { type: 'string' },
   'record-profile': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
@@ -502,8 +504,9 @@ async function heartbeat(token: string, binding: TaskTokenBinding, values: Value
 async function simulate(values: Values, io: CliIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const module = simulateModule();
-  module.simulateOptions(values);
-  return module.simulateCommand(values, {
+  const options = { ...values, platformFile: values['platform-file'] };
+  module.simulateOptions(options);
+  return module.simulateCommand(options, {
     cwd,
     obtainApp: () => obtainAssembly({ ...values, 'data-dir': undefined }, cwd, undefined, io, !values.quiet && !values.json),
     input: () => readInput(values.input, cwd, io),

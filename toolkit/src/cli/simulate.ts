@@ -1,6 +1,7 @@
 import { writeFileSync } from 'fs';
 import { resolve } from 'path';
 import { LocalApp, UsageError } from '../local/assembly';
+import { loadPlatform } from '../simulate/platform-file';
 import { DEFAULT_PROFILE, loadProfile } from '../simulate/profile';
 import { reportBinSeconds, simulationReportHtml, workflowPlots, WorkflowPlots } from '../simulate/simulation-report';
 import { simWorkflow } from '../simulate/workflow-config';
@@ -15,6 +16,8 @@ export interface SimulateValues {
   readonly sessions?: string;
   readonly duration?: string;
   readonly platform?: string;
+  /** --platform-file: the cluster of --platform cluster (JSON, or YAML by its extension). */
+  readonly platformFile?: string;
   readonly profile?: string;
   readonly seed?: string;
   readonly json?: boolean;
@@ -44,10 +47,12 @@ function positive(value: string | undefined, flag: string, integer: boolean): nu
 /** Checks every option before anything is synthesized, so a bad option fails fast and names itself. */
 export function simulateOptions(values: SimulateValues): Omit<WorkflowRunOptions, 'input'> {
   const platform = values.platform ?? 'lambda';
-  if (platform === 'cluster') {
-    throw new UsageError('--platform cluster is not available in unum simulate yet: the cluster model (ServerlessComputeService) is a programmatic API for now; use --platform lambda');
+  if (platform !== 'lambda' && platform !== 'cluster' && platform !== 'engine') {
+    throw new UsageError(`--platform must be lambda, cluster or engine (got ${JSON.stringify(platform)})`);
   }
-  if (platform !== 'lambda' && platform !== 'engine') throw new UsageError(`--platform must be lambda, engine or cluster (got ${JSON.stringify(platform)})`);
+  if (platform === 'cluster' && values.platformFile === undefined) throw new UsageError('--platform cluster needs --platform-file <file> describing the cluster');
+  if (platform !== 'cluster' && values.platformFile !== undefined) throw new UsageError('--platform-file describes a cluster: pass --platform cluster with it');
+  if (platform === 'cluster' && values.report !== undefined) throw new UsageError('--report plots Lambda execution environments and is not available with --platform cluster');
   const arrivals = values.arrivals ?? 'poisson';
   if (arrivals !== 'poisson' && arrivals !== 'constant') throw new UsageError(`--arrivals must be poisson or constant (got ${JSON.stringify(arrivals)})`);
   const rate = positive(values.rate, '--rate', false) ?? 1;
@@ -60,15 +65,16 @@ export function simulateOptions(values: SimulateValues): Omit<WorkflowRunOptions
   if (values.report !== undefined && !/\.html?$/i.test(values.report)) throw new UsageError(`--report writes an HTML page: give a file ending in .html (got ${JSON.stringify(values.report)})`);
   const chosen = {
     rate, arrivals: arrivals as ArrivalProcess, sessions: duration === undefined ? sessions ?? 100 : undefined, duration, seed,
-    platform: platform as SimulatedPlatform,
+    ...(platform === 'engine' ? { platform: 'engine' as SimulatedPlatform } : {}),
   };
   return values.report === undefined ? chosen : { ...chosen, seriesBinSeconds: reportBinSeconds(chosen) };
 }
 
-/** `unum simulate`: each workflow of the app (or the one --workflow names) on the Lambda model; exit 0. */
+/** `unum simulate`: each workflow of the app (or the one --workflow names) on the Lambda model or a cluster; exit 0. */
 export async function simulateCommand(values: SimulateValues, deps: SimulateDeps): Promise<number> {
   const options = simulateOptions(values);
   const profile = values.profile === undefined ? DEFAULT_PROFILE : loadProfile(resolve(deps.cwd, values.profile));
+  const cluster = values.platformFile === undefined ? undefined : loadPlatform(resolve(deps.cwd, values.platformFile));
   const input = await deps.input();
   const { app, cleanup } = await deps.obtainApp();
   try {
@@ -80,7 +86,7 @@ export async function simulateCommand(values: SimulateValues, deps: SimulateDeps
     const summaries: WorkflowSummary[] = [];
     const plots: WorkflowPlots[] = [];
     for (const w of workflows) {
-      const { sim, model } = runWorkflow(simWorkflow(w), profile, { ...options, input });
+      const { sim, model } = runWorkflow(simWorkflow(w), profile, { ...options, input, cluster });
       const summary = summarize(model, sim, profile, options);
       summaries.push(summary);
       if (values.report !== undefined) plots.push(workflowPlots(model, summary));

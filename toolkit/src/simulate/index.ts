@@ -18,6 +18,11 @@ export { constant, exponential, initSeconds, INIT_SECONDS } from './lambda-init'
 export type { LambdaRuntime, Sampler } from './lambda-init';
 export { parseLambdaMeasurements, relativeError, simulateMeasurement } from './lambda-validation';
 export type { LambdaMeasurement } from './lambda-validation';
+export { ClusterPlatform } from './cluster-platform';
+export { loadPlatform, parsePlatform } from './platform-file';
+export type { ClusterPlatformSpec } from './platform-file';
+export { admitted } from './workflow-platform';
+export type { PlatformFunctionSpec, PlatformFunctionStats, PlatformOutcome, WorkflowPlatform } from './workflow-platform';
 export { WorkflowSimulation } from './workflow-simulation';
 export type { InvocationRecord, SessionRecord } from './workflow-simulation';
 export { runWorkflow } from './workflow-run';

@@ -1,5 +1,6 @@
 import { constant, initSeconds, LambdaRuntime, Sampler } from './lambda-init';
 import { Simulation } from './simulation';
+import type { WorkflowPlatform } from './workflow-platform';
 
 export interface LambdaFunctionSpec {
   readonly name: string;
@@ -184,7 +185,8 @@ class LambdaFunction {
  * 429; retrying is the caller's business). Environments live until idle
  * expiry; AWS's recycling of environments after some hours is not modelled.
  */
-export class LambdaPlatform {
+export class LambdaPlatform implements WorkflowPlatform {
+  public readonly kind = 'lambda';
   public readonly accountConcurrency: number;
   public readonly idleTimeout: number;
   private readonly scalingLimit: number;

@@ -119,19 +119,31 @@ export class ServerlessComputeService {
     inv.state = 'running';
     inv.startDate = this.sim.now;
     let spent = 0;
+    let deferred = false;
     let output: unknown;
     let error: string | undefined;
     const sleep = (seconds: number) => {
       if (!(seconds >= 0)) throw new Error(`sleep: seconds must be >= 0, got ${seconds}`);
+      if (deferred) throw new Error('sleep: a deferred call ends when its end function is called, not after sleeps');
       spent += seconds;
     };
+    const defer = () => {
+      if (spent > 0) throw new Error('defer: this call already sleeps; it ends after its sleeps');
+      deferred = true;
+      // The end is its own event, so the core is freed (and the queue dispatched) outside the caller's code.
+      return (result?: unknown) => this.sim.schedule(0, () => {
+        if (!inv.isDone()) this.finish(inv, node, c, 'completed', result);
+      });
+    };
     try {
-      output = inv.fn.code(inv.input, { sleep, startTime: this.sim.now });
+      output = inv.fn.code(inv.input, { sleep, defer, startTime: this.sim.now, coldStart: inv.coldStart });
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
     const limit = reg.limits.timeLimit ?? Infinity;
-    if (spent > limit) {
+    if (deferred && error === undefined) {
+      if (limit < Infinity) this.sim.schedule(limit, () => inv.isDone() || this.finish(inv, node, c, 'timeout', undefined, FAILURE.TIMEOUT));
+    } else if (spent > limit) {
       this.sim.schedule(limit, () => this.finish(inv, node, c, 'timeout', undefined, FAILURE.TIMEOUT));
     } else if (error !== undefined) {
       this.sim.schedule(spent, () => this.finish(inv, node, c, 'failed', undefined, error));

@@ -69,7 +69,8 @@ function summaryTable(s: WorkflowSummary): string {
     ['critical path (median session)', s.criticalPath.steps.map((st) => `${st.node} @${ms(st.admitted)}${st.init > 0 ? ' (cold)' : ''}`).join(' → ')],
     ['per session', `${s.perSession.invocations} invocations, ${s.perSession.storeRequests} store requests, ${s.perSession.readUnits} RCU, ${s.perSession.writeUnits} WCU`],
     ['hottest partition key', `${s.hottestKey.key}, ${s.hottestKey.writesPerSecond} writes/s`],
-    ['$ per 1M sessions', `${usd(c.total)}; Step Functions Standard ${usd(c.stepFunctionsStandard)}, Express ${usd(c.stepFunctionsExpress)}`],
+    ['$ per 1M sessions', c.stepFunctionsStandard === undefined ? `${usd(c.total)} (DynamoDB and S3 only: a cluster's own cost is not modelled)`
+      : `${usd(c.total)}; Step Functions Standard ${usd(c.stepFunctionsStandard)}, Express ${usd(c.stepFunctionsExpress!)}`],
   ];
   const fnRows = Object.entries(s.functions).map(([node, f]) => `<tr><td>${escapeXml(node)}</td><td>${f.invocations}</td><td>${f.coldStarts}</td>`
     + `<td>${f.throttles}</td><td>${f.peakConcurrency}</td><td>${f.averageConcurrency.toFixed(3)}</td></tr>`);

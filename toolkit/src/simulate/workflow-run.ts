@@ -1,4 +1,6 @@
+import { ClusterPlatform } from './cluster-platform';
 import { LambdaPlatform } from './lambda-platform';
+import { ClusterPlatformSpec } from './platform-file';
 import { Profile } from './profile';
 import { Simulation } from './simulation';
 import { SimWorkflow } from './workflow-config';
@@ -28,6 +30,8 @@ export interface WorkflowRunOptions {
    * @default 'lambda'
    */
   readonly platform?: SimulatedPlatform;
+  /** Run the functions on this cluster (a platform file) instead of the Lambda model. @default - Lambda */
+  readonly cluster?: ClusterPlatformSpec;
 }
 
 export type SimulatedPlatform = 'lambda' | 'engine';
@@ -43,7 +47,9 @@ export function runWorkflow(workflow: SimWorkflow, profile: Profile, options: Wo
   if (engine && profile.engine === undefined) {
     throw new UsageError('the engine platform needs the engine\'s concurrency in the profile: record one with unum run --record-profile');
   }
-  const platform = new LambdaPlatform(sim, {
+  if (engine && options.cluster !== undefined) throw new Error('runWorkflow: the engine platform is Lambda\'s model, not a cluster');
+  if (options.cluster !== undefined && options.seriesBinSeconds !== undefined) throw new Error('runWorkflow: a cluster keeps no time series (seriesBinSeconds)');
+  const platform = options.cluster !== undefined ? new ClusterPlatform(sim, options.cluster) : new LambdaPlatform(sim, {
     accountConcurrency: engine ? profile.engine!.concurrency : profile.lambda.accountConcurrency,
     queueBeyondConcurrency: engine,
     idleTimeout: profile.lambda.idleTimeoutSeconds,

@@ -6,7 +6,6 @@ import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawIn
 import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
 import { writePath } from 'cdk-unum/lib/protocol/jsonpath';
 import { instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
-import { LambdaPlatform } from './lambda-platform';
 import { FunctionProfile, functionProfile, Profile } from './profile';
 import { Simulation } from './simulation';
 import { ITEM_OVERHEAD_BYTES, JOIN_ELEMENT_BYTES, KeyWrites, readUnits, StoreUsage } from './store-usage';
@@ -15,6 +14,7 @@ import {
   batchSeconds, findCatch, ISSUE_CONCURRENCY, mapItems, outputOf, Payload, payloadBytes, preview, retriesInPlace, retryDelay, Scope, spills,
   THROTTLE_RETRY_FIRST_SECONDS, THROTTLE_RETRY_MAX_SECONDS,
 } from './workflow-model';
+import { admitted, WorkflowPlatform } from './workflow-platform';
 import { UsageError } from '../local/assembly';
 
 export interface SessionRecord {
@@ -130,7 +130,7 @@ export class WorkflowSimulation {
   private readonly sessionRecordReads = new WeakSet<Handler>();
   private readonly profiles = new Map<string, FunctionProfile>();
 
-  public constructor(private readonly sim: Simulation, public readonly platform: LambdaPlatform,
+  public constructor(private readonly sim: Simulation, public readonly platform: WorkflowPlatform,
     public readonly workflow: SimWorkflow, private readonly profile: Profile) {
     for (const fn of workflow.byNode.values()) {
       const p = functionProfile(profile, fn.node);
@@ -173,7 +173,7 @@ export class WorkflowSimulation {
         this.active--;
       }),
     });
-    if (outcome === 'warm' || outcome === 'cold' || outcome === 'queued') return;
+    if (admitted(outcome)) return;
     // Throttled: Lambda keeps the event and retries it with backoff until it is too old, then drops it (on-failure).
     call.throttleDelay = call.throttleDelay === 0 ? THROTTLE_RETRY_FIRST_SECONDS : Math.min(THROTTLE_RETRY_MAX_SECONDS, call.throttleDelay * 2);
     if (this.sim.now + call.throttleDelay - call.sent > call.fn.maxEventAgeSeconds) {

@@ -1,3 +1,4 @@
+import { LambdaPlatform } from './lambda-platform';
 import { functionProfile, Profile } from './profile';
 import { Simulation } from './simulation';
 import { WorkflowRunOptions } from './workflow-run';
@@ -24,8 +25,8 @@ export interface FunctionSummary {
 
 export interface WorkflowSummary {
   readonly workflow: string;
-  /** The platform model (WorkflowRunOptions.platform). */
-  readonly platform: 'lambda' | 'engine';
+  /** The platform model (WorkflowRunOptions.platform, or a cluster's). */
+  readonly platform: 'lambda' | 'engine' | 'cluster';
   /** The engine platform's concurrency limit, from the profile. */
   readonly engineConcurrency?: number;
   readonly seed: number;
@@ -50,17 +51,21 @@ export interface WorkflowSummary {
     readonly stepFunctionsTransitions: number;
   };
   readonly hottestKey: { readonly key: string; readonly writesPerSecond: number };
-  /** Dollars per 1M sessions, us-east-1 on-demand prices of toolkit/src/local/prices.ts. */
+  /**
+   * Dollars per 1M sessions, us-east-1 on-demand prices of toolkit/src/local/prices.ts. On a cluster only the
+   * store's part (DynamoDB and S3) is priced: the cluster's own cost is not modelled, so the Lambda and Step
+   * Functions fields are absent and `total` is the store's.
+   */
   readonly costPerMillionSessions: {
-    readonly lambdaRequests: number;
-    readonly lambdaGbSeconds: number;
-    readonly lambdaInit: number;
+    readonly lambdaRequests?: number;
+    readonly lambdaGbSeconds?: number;
+    readonly lambdaInit?: number;
     readonly dynamodb: number;
     readonly s3: number;
     readonly total: number;
     /** The same workflow as a Step Functions state machine calling the same Lambda tasks: transitions (or Express requests and duration) plus the tasks. */
-    readonly stepFunctionsStandard: number;
-    readonly stepFunctionsExpress: number;
+    readonly stepFunctionsStandard?: number;
+    readonly stepFunctionsExpress?: number;
   };
   readonly simulated: { readonly events: number; readonly seconds: number };
 }
@@ -90,16 +95,11 @@ export function summarize(model: WorkflowSimulation, sim: Simulation, profile: P
   const byLatency = [...done].sort((a, b) => (a.end! - a.start) - (b.end! - b.start) || a.id - b.id);
   const n = Math.max(1, sessions.length);
   const functions: Record<string, FunctionSummary> = {};
-  let invocations = 0; let gbSeconds = 0; let initGbSeconds = 0; let taskGbSeconds = 0; let userRuns = 0;
+  let invocations = 0;
   for (const fn of model.workflow.byNode.values()) {
     const s = model.platform.stats(fn.node);
     const admitted = s.coldStarts + s.warmStarts;
     invocations += admitted;
-    gbSeconds += s.billedDurationGbSeconds;
-    initGbSeconds += s.billedInitGbSeconds;
-    const runs = model.counters.get(fn.node)!.userRuns;
-    userRuns += runs;
-    taskGbSeconds += runs * billed(functionProfile(profile, fn.node).durationSeconds ?? 0) * (fn.memoryMb / 1024);
     functions[fn.node] = {
       invocations: admitted,
       coldStarts: s.coldStarts,
@@ -110,25 +110,11 @@ export function summarize(model: WorkflowSimulation, sim: Simulation, profile: P
     };
   }
   const u = model.usage;
-  const M = 1e6 / n;
-  const lambda = PRICES.lambda;
-  const sfn = PRICES.stepFunctions;
   const transitions = sessions.reduce((a, s) => a + s.transitions, 0);
-  const cost = {
-    lambdaRequests: invocations * lambda.perRequest * M,
-    lambdaGbSeconds: gbSeconds * lambda.perGbSecond * M,
-    lambdaInit: initGbSeconds * lambda.perGbSecond * M,
-    dynamodb: (u.readUnits * PRICES.dynamodb.perReadUnit + u.writeUnits * PRICES.dynamodb.perWriteUnit) * M,
-    s3: (u.s3Puts * PRICES.s3.perPutRequest + u.s3Gets * PRICES.s3.perGetRequest) * M,
-  };
-  // Under Step Functions the tasks still run on Lambda (their user code only, same init) and the state machine bills the orchestration.
-  const tasks = (userRuns * lambda.perRequest + (taskGbSeconds + initGbSeconds) * lambda.perGbSecond) * M;
-  const expressSeconds = sessions.reduce((a, s) => a + Math.ceil(((s.end ?? s.start) - s.start) / 0.1 - 1e-9) * 0.1, 0);
-  const express = (sessions.length * sfn.expressPerRequest + expressSeconds * sfn.expressMinMemoryGb * sfn.expressPerGbSecond) * M;
   const failed = sessions.find((s) => s.status === 'FAILED');
   return {
     workflow: model.workflow.name,
-    ...(options.platform === 'engine' ? { platform: 'engine', engineConcurrency: profile.engine?.concurrency } : { platform: 'lambda' }),
+    ...(options.platform === 'engine' ? { platform: 'engine', engineConcurrency: profile.engine?.concurrency } : { platform: model.platform.kind }),
     seed: options.seed ?? 1,
     rate: options.rate,
     arrivals: options.arrivals ?? 'poisson',
@@ -158,13 +144,51 @@ export function summarize(model: WorkflowSimulation, sim: Simulation, profile: P
       stepFunctionsTransitions: round(transitions / n, 3),
     },
     hottestKey: u.hottestKey,
-    costPerMillionSessions: {
-      ...Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, round(v, 4)])) as Record<keyof typeof cost, number>,
-      total: round(Object.values(cost).reduce((a, b) => a + b, 0), 4),
-      stepFunctionsStandard: round(transitions * sfn.standardPerTransition * M + tasks, 4),
-      stepFunctionsExpress: round(express + tasks, 4),
-    },
+    costPerMillionSessions: costPerMillion(model, profile, invocations),
     simulated: { events: sim.processed, seconds: round(sim.now) },
+  };
+}
+
+/** Dollars per 1M sessions: the store's on any platform; Lambda's and the Step Functions comparison on Lambda only. */
+function costPerMillion(model: WorkflowSimulation, profile: Profile, invocations: number): WorkflowSummary['costPerMillionSessions'] {
+  const sessions = model.sessions;
+  const u = model.usage;
+  const M = 1e6 / Math.max(1, sessions.length);
+  const store = {
+    dynamodb: (u.readUnits * PRICES.dynamodb.perReadUnit + u.writeUnits * PRICES.dynamodb.perWriteUnit) * M,
+    s3: (u.s3Puts * PRICES.s3.perPutRequest + u.s3Gets * PRICES.s3.perGetRequest) * M,
+  };
+  const platform = model.platform;
+  if (!(platform instanceof LambdaPlatform)) {
+    return { dynamodb: round(store.dynamodb, 4), s3: round(store.s3, 4), total: round(store.dynamodb + store.s3, 4) };
+  }
+  let gbSeconds = 0; let initGbSeconds = 0; let taskGbSeconds = 0; let userRuns = 0;
+  for (const fn of model.workflow.byNode.values()) {
+    const s = platform.stats(fn.node);
+    gbSeconds += s.billedDurationGbSeconds;
+    initGbSeconds += s.billedInitGbSeconds;
+    const runs = model.counters.get(fn.node)!.userRuns;
+    userRuns += runs;
+    taskGbSeconds += runs * billed(functionProfile(profile, fn.node).durationSeconds ?? 0) * (fn.memoryMb / 1024);
+  }
+  const lambda = PRICES.lambda;
+  const sfn = PRICES.stepFunctions;
+  const transitions = sessions.reduce((a, s) => a + s.transitions, 0);
+  const cost = {
+    lambdaRequests: invocations * lambda.perRequest * M,
+    lambdaGbSeconds: gbSeconds * lambda.perGbSecond * M,
+    lambdaInit: initGbSeconds * lambda.perGbSecond * M,
+    ...store,
+  };
+  // Under Step Functions the tasks still run on Lambda (their user code only, same init) and the state machine bills the orchestration.
+  const tasks = (userRuns * lambda.perRequest + (taskGbSeconds + initGbSeconds) * lambda.perGbSecond) * M;
+  const expressSeconds = sessions.reduce((a, s) => a + Math.ceil(((s.end ?? s.start) - s.start) / 0.1 - 1e-9) * 0.1, 0);
+  const express = (sessions.length * sfn.expressPerRequest + expressSeconds * sfn.expressMinMemoryGb * sfn.expressPerGbSecond) * M;
+  return {
+    ...Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, round(v, 4)])) as Record<keyof typeof cost, number>,
+    total: round(Object.values(cost).reduce((a, b) => a + b, 0), 4),
+    stepFunctionsStandard: round(transitions * sfn.standardPerTransition * M + tasks, 4),
+    stepFunctionsExpress: round(express + tasks, 4),
   };
 }
 
@@ -174,7 +198,7 @@ const usd = (x: number): string => `$${x.toFixed(2)}`;
 /** The summary as the terminal shows it. */
 export function formatSummary(s: WorkflowSummary): string {
   const lines: string[] = [];
-  const model = s.platform === 'lambda' ? 'the Lambda model' : `the local engine's model (concurrency ${s.engineConcurrency})`;
+  const model = { lambda: 'the Lambda model', cluster: 'the cluster model', engine: `the local engine's model (concurrency ${s.engineConcurrency})` }[s.platform];
   lines.push(`workflow ${s.workflow} on ${model}: ${s.sessions.started} sessions at ${s.rate}/s (${s.arrivals}), seed ${s.seed}`);
   const unfinished = s.sessions.unfinished ? `, ${s.sessions.unfinished} unfinished (the model left them running: a bug to report)` : '';
   lines.push(`  sessions: ${s.sessions.succeeded} succeeded, ${s.sessions.failed} failed${s.sessions.firstError ? ` (first: ${s.sessions.firstError})` : ''}${unfinished}`);
@@ -191,7 +215,11 @@ export function formatSummary(s: WorkflowSummary): string {
     + `${p.readUnits} RCU, ${p.writeUnits} WCU`);
   lines.push(`  hottest partition key: ${s.hottestKey.key}, ${s.hottestKey.writesPerSecond} writes/s`);
   const c = s.costPerMillionSessions;
-  lines.push(`  $ per 1M sessions: ${usd(c.total)} (Lambda requests ${usd(c.lambdaRequests)}, GB-s ${usd(c.lambdaGbSeconds)}, init ${usd(c.lambdaInit)}, `
-    + `DynamoDB ${usd(c.dynamodb)}, S3 ${usd(c.s3)}); Step Functions Standard ${usd(c.stepFunctionsStandard)}, Express ${usd(c.stepFunctionsExpress)}`);
+  if (s.platform === 'cluster') {
+    lines.push(`  $ per 1M sessions: DynamoDB ${usd(c.dynamodb)}, S3 ${usd(c.s3)} (the store only: dollars are not modelled for a cluster)`);
+  } else {
+    lines.push(`  $ per 1M sessions: ${usd(c.total)} (Lambda requests ${usd(c.lambdaRequests!)}, GB-s ${usd(c.lambdaGbSeconds!)}, init ${usd(c.lambdaInit!)}, `
+      + `DynamoDB ${usd(c.dynamodb)}, S3 ${usd(c.s3)}); Step Functions Standard ${usd(c.stepFunctionsStandard!)}, Express ${usd(c.stepFunctionsExpress!)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
