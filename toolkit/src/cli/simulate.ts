@@ -63,10 +63,8 @@ export function simulateOptions(values: SimulateValues): Omit<WorkflowRunOptions
   const seed = Number(seedValue);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number >= 0 (got ${JSON.stringify(seedValue)})`);
   if (values.report !== undefined && !/\.html?$/i.test(values.report)) throw new UsageError(`--report writes an HTML page: give a file ending in .html (got ${JSON.stringify(values.report)})`);
-  const chosen = {
-    rate, arrivals: arrivals as ArrivalProcess, sessions: duration === undefined ? sessions ?? 100 : undefined, duration, seed,
-    ...(platform === 'engine' ? { platform: 'engine' as SimulatedPlatform } : {}),
-  };
+  const runs = { rate, arrivals: arrivals as ArrivalProcess, sessions: duration === undefined ? sessions ?? 100 : undefined, duration, seed };
+  const chosen = platform === 'engine' ? { ...runs, platform: 'engine' as SimulatedPlatform } : runs;
   return values.report === undefined ? chosen : { ...chosen, seriesBinSeconds: reportBinSeconds(chosen) };
 }
 
