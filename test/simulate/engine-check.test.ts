@@ -1,8 +1,11 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { synthExample } from './workflow-support';
+import { Stack } from 'aws-cdk-lib';
+import { synthExample, synthWorkflow } from './workflow-support';
+import { Chain, FanIn, Map as UnumMap } from '../../src';
 import { ROOT } from '../engine/support';
 import { unum } from '../support/cli';
+import { fn } from '../support/shapes';
 
 /**
  * The simulator against the engine on this machine: an example is run once by `unum run --record-profile`, and
@@ -38,4 +41,31 @@ test.each(EXAMPLES)('%s: the simulated session time is within 25 %% of the engin
   const ratio = predicted / measured;
   // Printed so a failure says by how much.
   expect({ example, measured, predicted, within25: ratio >= 0.75 && ratio <= 1.25 }).toEqual({ example, measured, predicted, within25: true });
+}, 300_000);
+
+test('eager cleanup adds the same DynamoDB requests in the simulator as in the engine (markers, partition queries, batch deletes)', async () => {
+  const shape = (stack: Stack) => Chain.start(fn(stack, 'Start'))
+    .next(new UnumMap(stack, 'Each', { itemsPath: '$' }).itemProcessor(fn(stack, 'Item')))
+    .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done'));
+  const input = JSON.stringify(Array.from({ length: 30 }, (_, i) => i));
+  const extra: Record<string, number> = {};
+  for (const where of ['engine', 'simulator']) {
+    const counts = [];
+    for (const eagerCleanup of [false, true]) {
+      const { dir } = synthWorkflow(eagerCleanup ? 'MapEager' : 'MapPlain', shape, { eagerCleanup });
+      if (where === 'engine') {
+        const r = await unum('run', '--assembly', dir, '--input', input, '--quiet', '--json');
+        expect(r.code).toBe(0);
+        const report = JSON.parse(r.stdout);
+        expect(report.status).toBe('SUCCEEDED');
+        counts.push(Object.values<number>(report.store.dynamodb).reduce((a, b) => a + b, 0));
+      } else {
+        const sim = await unum('simulate', '--assembly', dir, '--input', input, '--sessions', '1', '--json');
+        counts.push(JSON.parse(sim.stdout)[0].perSession.dynamodbRequests);
+      }
+    }
+    extra[where] = counts[1] - counts[0];
+  }
+  expect(extra.simulator).toBeGreaterThan(40);
+  expect(extra.simulator).toBe(extra.engine);
 }, 300_000);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { IChainable, UnumWorkflow } from '../../src';
+import { IChainable, UnumWorkflow, UnumWorkflowProps } from '../../src';
 import { LocalApp, loadAssembly, synthesize } from '../../toolkit/src/local/assembly';
 import { mergeProfile, Profile } from '../../toolkit/src/simulate/profile';
 import { simWorkflow } from '../../toolkit/src/simulate/workflow-config';
@@ -20,11 +20,12 @@ function tempDir(): string {
 }
 
 /** Real synthesis of a workflow defined in the test, read back as `unum simulate` reads an assembly. */
-export function synthWorkflow(name: string, definition: (stack: Stack) => IChainable): { app: LocalApp; dir: string } {
+export function synthWorkflow(name: string, definition: (stack: Stack) => IChainable,
+  props: Omit<UnumWorkflowProps, 'definition'> = {}): { app: LocalApp; dir: string } {
   const dir = join(tempDir(), 'cdk.out');
   const app = new App({ outdir: dir });
   const stack = new Stack(app, `${name}Stack`);
-  new UnumWorkflow(stack, name, { definition: definition(stack) });
+  new UnumWorkflow(stack, name, { ...props, definition: definition(stack) });
   app.synth();
   return { app: loadAssembly(dir), dir };
 }

@@ -294,3 +294,33 @@ describe('JSONPath data flow on the simulated values, as the runtime applies it'
     expect(s.sessions.firstError).toBe('Fail state Short');
   });
 });
+
+describe('eager cleanup (eagerCleanup): the runtime marks what it writes and collects it when the session succeeds', () => {
+  const eager = synthWorkflow('Chain3Eager', (stack) => Chain.start(fn(stack, 'A')).next(fn(stack, 'B')).next(fn(stack, 'C')), { eagerCleanup: true });
+
+  test('a chain: one marker put before each checkpoint, then eight partition queries and one batch of deletes after the session ended', () => {
+    const kept = simulate(chain.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 3 });
+    const cleaned = simulate(eager.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 3 });
+    // Three markers; eight Queries; the three checkpoints and their markers deleted in one BatchWriteItem.
+    expect(cleaned.perSession.dynamodbRequests - kept.perSession.dynamodbRequests).toBe(3 + 8 + 1);
+    expect(cleaned.perSession.writeUnits - kept.perSession.writeUnits).toBe(3 + 6);
+    expect(cleaned.perSession.readUnits - kept.perSession.readUnits).toBe(8);
+    // Each marker put precedes its checkpoint; the collection runs after the session ended.
+    expect(cleaned.latency.p50 - kept.latency.p50).toBeCloseTo(3 * PROFILE.dynamodb.putSeconds, 9);
+    expect(cleaned.costPerMillionSessions.lambdaGbSeconds).toBeGreaterThan(kept.costPerMillionSessions.lambdaGbSeconds!);
+  });
+
+  test('a Map: the arrival that completes the join marks its shards, root and list', () => {
+    const cleaned = synthWorkflow('MapEager', (stack) => Chain.start(fn(stack, 'Start'))
+      .next(new UnumMap(stack, 'Each', { itemsPath: '$' }).itemProcessor(fn(stack, 'Item')))
+      .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done')), { eagerCleanup: true });
+    const plain = synthWorkflow('MapPlain', (stack) => Chain.start(fn(stack, 'Start'))
+      .next(new UnumMap(stack, 'Each', { itemsPath: '$' }).itemProcessor(fn(stack, 'Item')))
+      .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done')));
+    const input = Array.from({ length: 30 }, (_, i) => i);
+    const [a, b] = [plain, cleaned].map((w) => simulate(w.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 1, input }));
+    // 32 checkpoint markers (Start, 30 items, Done) and one join marker; 8 Queries; 33 markers + 32 checkpoints
+    // + 1 shard, the root and the list checkpoint = 68 items: three BatchWriteItems.
+    expect(b.perSession.dynamodbRequests - a.perSession.dynamodbRequests).toBe(33 + 8 + 3);
+  });
+});

@@ -51,6 +51,12 @@ export class StoreUsage {
     if (++key.count > this.hottest.writesPerSecond) this.hottest = { key: key.describe(), writesPerSecond: key.count };
   }
 
+  /** BatchWriteItem deletes of these items (requests of 25 keys), a write unit each (the items are small). */
+  public batchDelete(items: number): void {
+    this.dynamodbRequests += Math.ceil(items / 25);
+    this.writeUnits += items;
+  }
+
   public s3Put(): void {
     this.s3Puts++;
   }

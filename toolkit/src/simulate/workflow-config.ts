@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { gunzipSync } from 'zlib';
-import { ENV, FunctionConfig, parseConfig } from 'cdk-unum/lib/protocol/config';
+import { eagerGcEnabled, ENV, FunctionConfig, parseConfig } from 'cdk-unum/lib/protocol/config';
 import { LambdaRuntime } from './lambda-init';
 import { LocalFunction, LocalWorkflow, UsageError } from '../local/assembly';
 
@@ -16,6 +16,8 @@ export interface SimFunction {
   readonly payloadThreshold: number;
   /** EventInvokeConfig MaximumEventAgeInSeconds: how long Lambda retries a throttled event. */
   readonly maxEventAgeSeconds: number;
+  /** The workflow's eagerCleanup (UNUM_EAGER_GC): the runtime tracks what it writes and deletes it when the session succeeds. */
+  readonly eagerGc: boolean;
 }
 
 export interface SimWorkflow {
@@ -65,6 +67,7 @@ export function simWorkflow(workflow: LocalWorkflow): SimWorkflow {
       timeoutSeconds: f.timeoutSeconds,
       payloadThreshold: Number.isFinite(threshold) && threshold > 0 ? threshold : DEFAULT_PAYLOAD_THRESHOLD,
       maxEventAgeSeconds: f.maxEventAgeSeconds,
+      eagerGc: eagerGcEnabled(f.environment[ENV.EAGER_GC]),
     };
     byNode.set(sim.node, sim);
     byFunctionName.set(f.functionName, sim);

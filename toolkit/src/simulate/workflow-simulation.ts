@@ -5,7 +5,7 @@ import { ContextReads, contextObject, contextReads } from 'cdk-unum/lib/protocol
 import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawInput, passOutput, stateOutput } from 'cdk-unum/lib/protocol/dataflow';
 import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
 import { writePath } from 'cdk-unum/lib/protocol/jsonpath';
-import { instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
+import { GC_PARTITIONS, instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
 import { FunctionProfile, functionProfile, Profile } from './profile';
 import { Simulation } from './simulation';
 import { ITEM_OVERHEAD_BYTES, JOIN_ELEMENT_BYTES, KeyWrites, readUnits, StoreUsage } from './store-usage';
@@ -22,6 +22,8 @@ export interface SessionRecord {
   readonly start: number;
   /** The session's input (`$$.Execution.Input` of its data flow). */
   readonly input: unknown;
+  /** What eager cleanup has marked for collection: store items (markers included) and S3 objects. */
+  readonly garbage: { items: number; objects: number };
   end?: number;
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
   error?: string;
@@ -151,7 +153,13 @@ export class WorkflowSimulation {
   public startSession(input: unknown): SessionRecord {
     const id = this.sessions.length;
     const session: SessionRecord = {
-      id, start: this.sim.now, input, status: 'RUNNING', transitions: 0, writes: new KeyWrites(() => `session record (session ${id})`),
+      id,
+      start: this.sim.now,
+      input,
+      status: 'RUNNING',
+      transitions: 0,
+      writes: new KeyWrites(() => `session record (session ${id})`),
+      garbage: { items: 0, objects: 0 },
     };
     this.sessions.push(session);
     this.send(this.workflow.entry, session, { value: input }, { frames: [], iteration: 0 }, undefined, this.sim.now, 0);
@@ -197,7 +205,7 @@ export class WorkflowSimulation {
       t += this.profile.dynamodb.getSeconds;
       this.usage.get();
       t = this.createSession(call, t);
-      t = this.checkpoint(call.fn, call.payload, t);
+      t = this.checkpoint(call.fn, call.payload, t, call.session);
       this.walk(h, call.fn.config.start.next, call.payload, call.scope, t, call.fn.config.start.node, true);
     } else {
       if (call.fn.config.entry && call.scope.frames.length === 0 && call.attempt === 0) t = this.createSession(call, t);
@@ -249,7 +257,7 @@ export class WorkflowSimulation {
           return this.failInScope(h, scope, t, error, `${fn.node}: the user code ${why} and no Retry or Catch rule is left`);
         }
         const value = { Error: error, Cause: timedOut ? 'simulated timeout' : 'simulated failure' };
-        t = this.checkpoint(fn, { value }, t);
+        t = this.checkpoint(fn, { value }, t, h.call.session);
         this.walk(h, caught.next, { value }, scope, t, fn.node);
         return;
       }
@@ -273,21 +281,50 @@ export class WorkflowSimulation {
       if (shaped === undefined) return;
       output = { value: shaped.value, bytes: p.outputBytes };
     }
-    t = this.checkpoint(fn, output, t);
+    t = this.checkpoint(fn, output, t, h.call.session);
     this.walk(h, fn.config.next, output, scope, t, fn.node);
   }
 
   /** The conditional put of a checkpoint; the value goes to S3 first when it is too large for the item. */
-  private checkpoint(fn: SimFunction, output: Payload, t: number): number {
+  private checkpoint(fn: SimFunction, output: Payload, t: number, session: SessionRecord): number {
     const bytes = payloadBytes(output);
-    if (spills(bytes, fn.payloadThreshold)) {
+    const spilled = spills(bytes, fn.payloadThreshold);
+    if (spilled) {
       this.usage.s3Put();
       t += this.profile.s3.putSeconds;
-      this.usage.write(ITEM_OVERHEAD_BYTES * 2, t);
-    } else {
-      this.usage.write(ITEM_OVERHEAD_BYTES + bytes, t);
     }
+    // Eager cleanup marks the checkpoint (and its object) before writing it (gc.ts trackGarbage).
+    t = this.trackGarbage(fn, session, t, 1, 0);
+    if (spilled) t = this.trackGarbage(fn, session, t, 0, 1);
+    this.usage.write(spilled ? ITEM_OVERHEAD_BYTES * 2 : ITEM_OVERHEAD_BYTES + bytes, t);
     return t + this.profile.dynamodb.putSeconds;
+  }
+
+  /**
+   * With eager cleanup (the workflow's eagerCleanup), one put of a garbage marker that names `items` store items
+   * and `objects` S3 objects for the session's collection; without it, nothing.
+   */
+  private trackGarbage(fn: SimFunction, session: SessionRecord, t: number, items: number, objects: number): number {
+    if (!fn.eagerGc) return t;
+    this.usage.write(ITEM_OVERHEAD_BYTES, t);
+    session.garbage.items += 1 + items;
+    session.garbage.objects += objects;
+    return t + this.profile.dynamodb.putSeconds;
+  }
+
+  /**
+   * The session's collection by the function that ended it (gc.ts collectGarbage): a consistent Query of each
+   * garbage partition, BatchWriteItem deletes of 25 items, 8 at a time, and S3 deletes, 16 at a time (DELETE is
+   * not billed). It runs after the session ended, so it lengthens the invocation, not the session.
+   */
+  private collectGarbage(session: SessionRecord, t: number): number {
+    const d = this.profile.dynamodb;
+    const { items, objects } = session.garbage;
+    for (let p = 0; p < GC_PARTITIONS; p++) this.usage.get(ITEM_OVERHEAD_BYTES * Math.ceil(items / GC_PARTITIONS));
+    t += GC_PARTITIONS * d.getSeconds;
+    this.usage.batchDelete(items);
+    t += Math.ceil(Math.ceil(items / 25) / 8) * d.putSeconds;
+    return t + Math.ceil(objects / 16) * this.profile.s3.putSeconds;
   }
 
   /** Reads an input that is not inline, once per handler: an S3 object, or a join's shards and then the branch checkpoints. */
@@ -327,6 +364,7 @@ export class WorkflowSimulation {
           this.usage.s3Put();
           t += this.profile.s3.putSeconds;
           sent = { value: payload.value, bytes: payload.bytes, s3: true };
+          t = this.trackGarbage(h.call.fn, session, t, 0, 1);
         }
         this.send(target, session, sent, next, h.inv, t, 0);
         h.end = Math.max(h.end, t + lambda.invokeSeconds);
@@ -381,7 +419,7 @@ export class WorkflowSimulation {
           if (shaped === undefined) return;
           output = { value: shaped.value };
         }
-        if (action.next.kind === 'join') t = this.checkpoint(h.call.fn, output, t);
+        if (action.next.kind === 'join') t = this.checkpoint(h.call.fn, output, t, session);
         return this.walk(h, action.next, output, scope, t, action.fanout, inlineStart);
       }
       case 'join': {
@@ -403,9 +441,11 @@ export class WorkflowSimulation {
         return this.windowJoin(h, action, payload, scope, t);
       case 'succeed': {
         t = this.readInput(h, payload, t);
-        this.usage.write(ITEM_OVERHEAD_BYTES + (payload.fanIn ? 0 : payloadBytes(payload)), t, session.writes);
+        // The result refers to the join's list, except with eager cleanup, which deletes the list: then it is the value.
+        const resultBytes = !payload.fanIn ? payloadBytes(payload) : h.call.fn.eagerGc ? Buffer.byteLength(JSON.stringify(payload.value ?? null)) : 0;
+        this.usage.write(ITEM_OVERHEAD_BYTES + resultBytes, t, session.writes);
         this.endSession(session, 'SUCCEEDED', t + d.updateSeconds, h.inv);
-        h.end = Math.max(h.end, t + d.updateSeconds);
+        h.end = Math.max(h.end, h.call.fn.eagerGc ? this.collectGarbage(session, t + d.updateSeconds) : t + d.updateSeconds);
         return;
       }
       case 'fail':
@@ -428,7 +468,7 @@ export class WorkflowSimulation {
         payload = { value: shaped.value };
       }
       // A Pass reaching a join checkpoints its value so the join's reader finds it.
-      if (action.next.kind === 'join' || action.next.kind === 'dagJoin') t = this.checkpoint(h.call.fn, payload, t);
+      if (action.next.kind === 'join' || action.next.kind === 'dagJoin') t = this.checkpoint(h.call.fn, payload, t, h.call.session);
       return this.walk(h, action.next, payload, scope, t, action.node, inlineStart);
     }
     // A Wait of `seconds` (paths and timestamps are read as 0 s: the simulated value carries no dates).
@@ -627,7 +667,7 @@ export class WorkflowSimulation {
       if (!exceedsTolerance(action, failed.size, frame.size)) {
         // Within the tolerance the item joins as { Error, Cause }, checkpointed under the Map's name.
         const value = { Error: error, Cause: cause };
-        t = this.checkpoint(h.call.fn, { value }, t);
+        t = this.checkpoint(h.call.fn, { value }, t, h.call.session);
         const join: JoinAction = { kind: 'join', join: action.join, sources: action.sources ?? [action.fanout], then: action.onEmpty };
         return this.walk(h, join, { value }, { frames: scope.frames.slice(0, k + 1), iteration: frame.iteration }, t, action.fanout);
       }
@@ -709,6 +749,8 @@ export class WorkflowSimulation {
         if (state.arrived === needed) {
           this.usage.write(ITEM_OVERHEAD_BYTES, at, writes(shards > 1 ? shards : 0));
           at += u;
+          // The join's shards, root and list checkpoint, marked by the arrival that completed it.
+          at = this.trackGarbage(h.call.fn, session, at, shardCount(size) + 2, 0);
           this.joins.delete(`${session.id}|${key}`);
           complete(state.values, at, state);
         }
