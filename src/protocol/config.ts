@@ -447,9 +447,6 @@ export const ENV = {
   EAGER_GC: 'UNUM_EAGER_GC',
 } as const;
 
-/** Whether an UNUM_EAGER_GC value turns eager cleanup on (`1` or `true`). */
-export const eagerGcEnabled = (value: string | undefined): boolean => value === '1' || value === 'true';
-
 /** Where the runtime layer puts its handler inside the Lambda sandbox. */
 export const RUNTIME_HANDLER = '/opt/unum/runtime.handler';
 

@@ -232,6 +232,12 @@ export function loadAssembly(dir: string): LocalApp {
   return { dir: root, workflows: groupWorkflows(functions), functions, tables, buckets };
 }
 
+/** Whether a function's environment turns eager cleanup on (UNUM_EAGER_GC `1` or `true`, as the runtime reads it). */
+export function eagerGcEnabled(fn: Pick<LocalFunction, 'environment'>): boolean {
+  const value = fn.environment[ENV.EAGER_GC];
+  return value === '1' || value === 'true';
+}
+
 /** A failure recorder's forwarding: function name → the user's own on-failure destination. */
 export function recorderForwards(fn: LocalFunction): ForwardTarget[] {
   return Object.values<ForwardTarget>(JSON.parse(fn.environment[RECORDER_ENV.FORWARD] || '{}'));

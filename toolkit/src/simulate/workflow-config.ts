@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { gunzipSync } from 'zlib';
-import { eagerGcEnabled, ENV, FunctionConfig, parseConfig } from 'cdk-unum/lib/protocol/config';
+import { ENV, FunctionConfig, parseConfig } from 'cdk-unum/lib/protocol/config';
 import { LambdaRuntime } from './lambda-init';
-import { LocalFunction, LocalWorkflow, UsageError } from '../local/assembly';
+import { eagerGcEnabled, LocalFunction, LocalWorkflow, UsageError } from '../local/assembly';
 
 /** One workflow function as the simulator needs it: its compiled configuration and its Lambda settings. */
 export interface SimFunction {
@@ -67,7 +67,7 @@ export function simWorkflow(workflow: LocalWorkflow): SimWorkflow {
       timeoutSeconds: f.timeoutSeconds,
       payloadThreshold: Number.isFinite(threshold) && threshold > 0 ? threshold : DEFAULT_PAYLOAD_THRESHOLD,
       maxEventAgeSeconds: f.maxEventAgeSeconds,
-      eagerGc: eagerGcEnabled(f.environment[ENV.EAGER_GC]),
+      eagerGc: eagerGcEnabled(f),
     };
     byNode.set(sim.node, sim);
     byFunctionName.set(f.functionName, sim);
