@@ -60,6 +60,8 @@ export interface InlineInvocation {
 class RoutingError extends Error {
   /** The scope the failing state ran in (set by the innermost step), where an enclosing fan-out may handle it. */
   frames?: readonly Frame[];
+  /** A Parallel's or Map's own evaluation failed (ownFailure): its frame ends `frames`, and it is never a tolerated item. */
+  fanOut?: boolean;
 
   constructor(name: string, message: string) {
     super(message);
@@ -141,7 +143,7 @@ export class Egress {
       if (!(e instanceof RoutingError)) throw e;
       await this.rt.failInScope(this.inv, {
         node: this.inv.envelope.node, instance: this.inv.instance, error: e.name, cause: e.message,
-      }, e.frames ?? this.inv.envelope.frames);
+      }, e.frames ?? this.inv.envelope.frames, e.fanOut === true);
     }
   }
 
@@ -209,9 +211,11 @@ export class Egress {
       case 'parallel': {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
         const outer = { ...scope, frames: scope.frames, iteration };
-        const input = await this.fanOutInput(action, payload, outer);
-        const run = await this.fanOutAttempt(action, instanceKey(action.fanout, scope.frames, iteration), payload, outer, action.branches.length);
+        const instance = instanceKey(action.fanout, scope.frames, iteration);
+        // The attempt first: a failure of this Parallel is decided before its Arguments are evaluated again (they may be what failed).
+        const run = await this.fanOutAttempt(action, instance, payload, outer, action.branches.length);
         if (run === undefined) return;
+        const input = await this.fanOutInput(action, payload, outer).catch((e) => this.ownFailure(action.fanout, instance, outer, e, action));
         const egress = run.fresh ? this.fresh() : this;
         await Promise.all(action.branches.map((branch, index) => egress.step(branch, input, {
           frames: [...scope.frames, { fanout: action.fanout, index, size: action.branches.length, iteration, ...run.attempt }],
@@ -361,7 +365,8 @@ export class Egress {
     if (isJsonataFlow(flow)) {
       // JSONata: Output (default: the list) and Assign on $states.result (the list) and $states.input (the raw input).
       const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([flow.output, flow.assign], []));
-      const out = await routedAsync(`'${action.fanout}'`, () => jsonataOutput(flow, { input: raw, result: list, context }, scope.variables));
+      const out = await routedAsync(`'${action.fanout}'`, () => jsonataOutput(flow, { input: raw, result: list, context }, scope.variables))
+        .catch((e) => this.ownFailure(action.fanout, instance, scope, e));
       value = out.output;
       if (flow.assign !== undefined) next = { ...scope, variables: out.variables };
     } else {
@@ -431,39 +436,29 @@ export class Egress {
 
   private async map(action: MapAction, payload: Payload, scope: Scope, source: string | undefined): Promise<void> {
     const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
-    const value = await this.value(await this.fanOutInput(action, payload, { ...scope, frames: scope.frames, iteration }));
-    let items: unknown[];
-    if (action.items !== undefined) {
-      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([action.items], []));
-      const found = await routedAsync(`map '${action.fanout}'`, () => evaluateJsonataTemplate(action.items, { input: value, context }, scope.variables, 'Items'));
-      if (!Array.isArray(found)) {
-        throw new RoutingError(ERROR_QUERY_EVALUATION, `map '${action.fanout}': Items must evaluate to an array, got ${JSON.stringify(found)}`);
-      }
-      items = found;
-    } else if (action.itemsPath !== undefined) {
-      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([], [action.itemsPath]));
-      const found = readStatePath(value, action.itemsPath, context);
-      if (!found.found || !Array.isArray(found.value)) {
-        throw new RoutingError('States.Runtime', `map '${action.fanout}': itemsPath ${action.itemsPath} does not select an array in the output`);
-      }
-      items = found.value;
-    } else {
-      items = new Array(action.width ?? 1).fill(value);
-    }
     const instance = instanceKey(action.fanout, scope.frames, iteration);
     // Handling another fan-out's failure: it is inside these items only when they start with a fan-out run by this egress.
     if (this.failure !== null && this.failure.instance !== instance && !fansOutInline(action.item)) return;
     const outer = { ...scope, frames: scope.frames, iteration };
+    // A failure of this Map is decided before its Items are evaluated again (they may be what failed); only a tolerated
+    // item's needs their number (its frame's size), and the Items did not fail then.
+    const decidesFirst = this.failure !== null && this.failure.instance === instance && this.failure.item === undefined;
+    let run = decidesFirst ? await this.fanOutAttempt(action, instance, payload, outer, 0) : undefined;
+    if (decidesFirst && run === undefined) return;
+    const value = await this.value(await this.fanOutInput(action, payload, outer));
+    const items = await this.mapItems(action, value, scope).catch((e) => this.ownFailure(action.fanout, instance, outer, e, action));
     if (items.length === 0) {
-      if (this.targeted) return;
-      return this.step(action.onEmpty, { value: [] }, outer, undefined);
+      // A retry decided here runs as usual from here on (its onEmpty too).
+      if (this.targeted && !run?.fresh) return;
+      return (run?.fresh ? this.fresh() : this).step(action.onEmpty, { value: [] }, outer, undefined);
     }
-    const run = handlesFailures(action) || action.maxConcurrency
+    run ??= handlesFailures(action) || action.maxConcurrency
       ? await this.fanOutAttempt(action, instance, payload, outer, items.length) : { attempt: {}, fresh: false };
     if (run === undefined) return;
     const attempt = run.attempt.attempt ?? 0;
     const issueItem = async (egress: Egress, index: number) => egress.step(action.item, {
-      value: await this.selectItem(action, value, index, items[index], scope),
+      value: await this.selectItem(action, value, index, items[index], scope)
+        .catch((e) => this.ownFailure(action.fanout, instance, outer, e, action)),
     }, {
       frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration, ...run.attempt }],
       iteration,
@@ -480,6 +475,52 @@ export class Egress {
     // A bounded Map issues its first maxConcurrency items; each item's arrival at the join issues the next one.
     const first = action.maxConcurrency ? Math.min(items.length, action.maxConcurrency) : items.length;
     await egress.fanouts.issue(fanoutAttemptKey(instance, attempt), first, limit, (index) => issueItem(egress, index));
+  }
+
+  /** A Map's items: its JSONata Items, its itemsPath's array, or `width` copies of its input. */
+  private async mapItems(action: MapAction, value: unknown, scope: Scope): Promise<unknown[]> {
+    if (action.items !== undefined) {
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([action.items], []));
+      const found = await routedAsync(`map '${action.fanout}'`, () => evaluateJsonataTemplate(action.items, { input: value, context }, scope.variables, 'Items'));
+      if (!Array.isArray(found)) {
+        throw new RoutingError(ERROR_QUERY_EVALUATION, `map '${action.fanout}': Items must evaluate to an array, got ${JSON.stringify(found)}`);
+      }
+      return found;
+    }
+    if (action.itemsPath !== undefined) {
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([], [action.itemsPath]));
+      const found = readStatePath(value, action.itemsPath, context);
+      if (!found.found || !Array.isArray(found.value)) {
+        throw new RoutingError('States.Runtime', `map '${action.fanout}': itemsPath ${action.itemsPath} does not select an array in the output`);
+      }
+      return found.value;
+    }
+    return new Array(action.width ?? 1).fill(value);
+  }
+
+  /**
+   * A Parallel's or Map's own evaluation failed: a States.QueryEvaluationError of its Arguments, Items or ItemSelector
+   * (`action` given, evaluated by the function that fans out) or of its join's Output or Assign (evaluated where the
+   * join completed). When the fan-out handles failures, this is a failure of its running attempt, so it goes to its
+   * Retry and Catch as a branch's final failure does: the error is thrown on with the fan-out's own frame (the
+   * attempt the origin holds) as the innermost that handles failures, and run() reports it to the origin, never as a
+   * tolerated item. Otherwise (or for another error) it is thrown on as it is, failing the session.
+   */
+  private async ownFailure(fanout: string, instance: string, outer: Scope, e: unknown, action?: ParallelAction | MapAction): Promise<never> {
+    if (!(e instanceof RoutingError) || e.name !== ERROR_QUERY_EVALUATION) throw e;
+    let attempt: number | undefined;
+    if (action !== undefined) {
+      // Recorded before the report reads it: Items and Arguments fail before any item or branch is issued.
+      if (handlesFailures(action)) attempt = await this.recordOrigin(instance, action);
+    } else {
+      const item = await this.rt.store.get(fanoutProgressItemKey(this.session, instance));
+      const text = item?.[FANOUT_ORIGIN_ATTR]?.S;
+      if (text !== undefined && (JSON.parse(text) as FanoutOrigin).handles === true) attempt = Number(item?.[FANOUT_ATTEMPT_ATTR]?.N ?? 0);
+    }
+    if (attempt === undefined) throw e;
+    e.frames = [...outer.frames, { fanout, index: 0, size: 1, iteration: outer.iteration, attempt }];
+    e.fanOut = true;
+    throw e;
   }
 
   /**
@@ -561,12 +602,24 @@ export class Egress {
       return undefined;
     }
     const rule = action.catch![c];
-    // The catcher's ResultPath places the error into the state's raw input (the value it fanned out on).
     const raw = await this.value(payload);
-    const value = routed(where, () => writePath(raw, rule.resultPath, { Error: f.error, Cause: f.cause }));
+    const errorOutput = { Error: f.error, Cause: f.cause };
+    let value: unknown;
+    let handler = outer;
+    if (rule.jsonata === undefined) {
+      // The catcher's ResultPath places the error into the state's raw input (the value it fanned out on).
+      value = routed(where, () => writePath(raw, rule.resultPath, errorOutput));
+    } else {
+      // As a Task's JSONata catcher: Output and Assign on the error and the raw input; an error here is not caught again.
+      const catcher = rule.jsonata;
+      const context = await this.rt.contextObject(this.inv, action.fanout, 0, contextReads([catcher.output, catcher.assign], []));
+      const out = await routedAsync(where, () => jsonataOutput(catcher, { input: raw, errorOutput, context }, outer.variables));
+      value = out.output;
+      if (catcher.assign !== undefined) handler = { ...outer, variables: out.variables };
+    }
     this.inv.logger.warn(`${where} failed; caught`, { error: f.error, cause: f.cause, catch: c });
     if (reachesJoin(rule.next)) await this.checkpointValue(instance, value);
-    await this.fresh().step(rule.next, { value }, outer, action.fanout);
+    await this.fresh().step(rule.next, { value }, handler, action.fanout);
     return undefined;
   }
 

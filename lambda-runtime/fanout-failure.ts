@@ -19,7 +19,7 @@ export type FanoutReport =
 
 /**
  * A branch or item failed for good (its own retries and catches
- * exhausted) in `frames`: the innermost frame of a fan-out that handles
+ * exhausted), or the fan-out's own evaluation failed (`ownFailure`), in `frames`: the innermost frame of a fan-out that handles
  * failures (Frame.attempt) takes it. The failure of an abandoned attempt
  * is dropped; within a Map's tolerance the item is reported as tolerated
  * (`item`); otherwise the first failing branch of the attempt claims the
@@ -27,7 +27,7 @@ export type FanoutReport =
  * own redeliveries, which carry the same instance) reports to the origin.
  */
 export async function reportFanoutFailure(store: Store, ref: SessionRef, frames: readonly Frame[],
-  failure: { instance: string; error: string; cause: string }, redrive?: RedrivePoint): Promise<FanoutReport> {
+  failure: { instance: string; error: string; cause: string }, redrive?: RedrivePoint, ownFailure = false): Promise<FanoutReport> {
   let k = frames.length - 1;
   while (k >= 0 && frames[k].attempt === undefined) k--;
   if (k < 0) return { kind: 'none' };
@@ -43,7 +43,9 @@ export async function reportFanoutFailure(store: Store, ref: SessionRef, frames:
   if (current !== attempt) return { kind: 'absorbed', why: `attempt ${attempt} of '${frame.fanout}' was abandoned (attempt ${current} runs)` };
   const origin = JSON.parse(text) as FanoutOrigin;
   let report: FanoutFailure = { instance, attempt, error: failure.error, cause: failure.cause };
-  if (origin.tolerance !== undefined) {
+  // `ownFailure`: the fan-out's own evaluation failed (its Items, ItemSelector, Arguments, join Output or Assign), not one
+  // item, so it is never within the tolerance.
+  if (origin.tolerance !== undefined && !ownFailure) {
     // A set of item indexes: a redelivered failure of one item counts once.
     const failed = await store.update(toleratedFailuresItemKey(ref, instance, attempt), { add: '#f :f' }, { '#f': TOLERATED_FAILURES_ATTR },
       { ':f': { SS: [String(frame.index)] } }, undefined, true);
@@ -84,6 +86,8 @@ export async function reportFanoutFailure(store: Store, ref: SessionRef, frames:
       input: { value: null },
       fanoutFailure: report,
       ...(origin.deadline === undefined ? {} : { deadline: origin.deadline }),
+      // The origin's variables: its replay hands them to the Retry's branches and the Catch's Output, Assign and handler.
+      ...(origin.variables === undefined ? {} : { variables: origin.variables }),
     },
   };
 }

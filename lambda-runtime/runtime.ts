@@ -212,9 +212,9 @@ export class Runtime {
    * or Map that handles failures gets it (its origin decides: retry, catch,
    * fail), else the session fails.
    */
-  async failInScope(inv: Invocation, failure: FailureRecord, frames: readonly Frame[]): Promise<void> {
+  async failInScope(inv: Invocation, failure: FailureRecord, frames: readonly Frame[], ownFailure = false): Promise<void> {
     const report = await reportFanoutFailure(this.store, inv.envelope, frames,
-      { instance: failure.instance, error: failure.error, cause: failure.cause ?? '' }, this.redrivePoint(inv));
+      { instance: failure.instance, error: failure.error, cause: failure.cause ?? '' }, this.redrivePoint(inv), ownFailure);
     switch (report.kind) {
       case 'none':
         return this.failSession(inv, failure);

@@ -143,7 +143,7 @@ export class Map extends State implements INextable {
 
   constructor(scope: Construct, id: string, props: MapProps = {}) {
     super(scope, id);
-    this.failures = new FanOutFailures(`Map '${id}' (${this.node.path})`);
+    this.failures = new FanOutFailures(`Map '${id}' (${this.node.path})`, `Map '${id}'`);
     checkTolerance(`Map '${id}' (${this.node.path})`, props.toleratedFailureCount, props.toleratedFailurePercentage);
     this.itemsPath = props.itemsPath;
     this.width = props.width;

@@ -88,7 +88,7 @@ export class Parallel extends State implements INextable {
   constructor(scope: Construct, id: string, props: ParallelProps = {}) {
     super(scope, id);
     this.comment = props.comment;
-    this.failures = new FanOutFailures(`Parallel '${id}' (${this.node.path})`);
+    this.failures = new FanOutFailures(`Parallel '${id}' (${this.node.path})`, `Parallel '${id}'`);
     this.dataFlow = fanOutDataFlow(`Parallel '${id}' (${this.node.path})`, props);
     this.endStates = [this];
   }

@@ -78,18 +78,18 @@ export interface CatchProps {
    */
   readonly resultPath?: string;
   /**
-   * JSONata, on an UnumFunction's catcher: the output handed to the handler, a template over
+   * JSONata: the output handed to the handler, a template over
    * `$states.errorOutput` (`{ Error, Cause }`) and `$states.input` (the
-   * function's input), as aws-stepfunctions' CatchProps `outputs`. Not with
+   * function's input; a Parallel's or Map's raw input), as aws-stepfunctions' CatchProps `outputs`. Not with
    * `resultPath`. An expression that fails fails the session (a catcher's
    * own error is not caught again).
    * @default - `$states.errorOutput` with `assign`, else `resultPath`'s placement
    */
   readonly outputs?: any;
   /**
-   * JSONata, on an UnumFunction's catcher: workflow variables it sets (each value a template
-   * like `outputs`, evaluated with the variables from before the function;
-   * the function's own `assign` does not apply when it fails).
+   * JSONata: workflow variables the catcher sets (each value a template
+   * like `outputs`, evaluated with the variables from before the function, Parallel or Map;
+   * the state's own `assign` does not apply when it fails).
    * @default - no variables are assigned
    */
   readonly assign?: { [name: string]: any };

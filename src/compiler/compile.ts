@@ -207,7 +207,9 @@ class Compiler {
     return {
       ...(state.retry?.length ? { retry: [...state.retry] } : {}),
       ...(state.catch?.length ? {
-        catch: state.catch.map((c) => ({ errors: c.errors, resultPath: c.resultPath, next: this.resolve(state.id, c.next, false) })),
+        catch: state.catch.map((c) => ({
+          errors: c.errors, resultPath: c.resultPath, ...(c.jsonata ? { jsonata: c.jsonata } : {}), next: this.resolve(state.id, c.next, false),
+        })),
       } : {}),
     };
   }

@@ -49,7 +49,7 @@ export interface TaskState extends StateBase {
 export interface GraphCatch {
   readonly errors: readonly string[];
   readonly resultPath: string;
-  /** A JSONata catcher's Output and Assign (CatchRule.jsonata; a Task's catchers only). */
+  /** A JSONata catcher's Output and Assign (CatchRule.jsonata), a Task's, a Parallel's or a Map's. */
   readonly jsonata?: JsonataTransition;
   readonly next: string;
 }

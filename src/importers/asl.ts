@@ -374,7 +374,7 @@ class AslTranslator {
         }
         for (const p of jsonataTemplateProblems(state.ItemSelector, 'ItemSelector')) this.reject(name, p);
         // Without Items a JSONata Map iterates over its input, which must be an array.
-        return this.fanOut(name, this.jsonataFanOutFailures(name, state), base, (fanOutId) => ({
+        return this.fanOut(name, this.jsonataFanOutFailures(state), base, (fanOutId) => ({
           kind: 'map',
           id: fanOutId,
           source: name,
@@ -385,16 +385,16 @@ class AslTranslator {
             maxConcurrency: max > 0 ? max : undefined,
             dataFlow: this.joinFlow(name, state),
           }),
-        }));
+        }), true);
       }
       case 'Parallel':
-        return this.fanOut(name, this.jsonataFanOutFailures(name, state), base, (fanOutId) => ({
+        return this.fanOut(name, this.jsonataFanOutFailures(state), base, (fanOutId) => ({
           kind: 'parallel',
           id: fanOutId,
           source: name,
           branches: (state.Branches as Json[]).map((b) => this.entry(b.StartAt)),
           ...defined({ dataFlow: this.joinFlow(name, state) }),
-        }));
+        }), true);
       case 'Wait':
         for (const field of ['Seconds', 'Timestamp'] as const) {
           if (typeof state[field] !== 'string' || !(field === 'Seconds' || isJsonataExpression(state[field]))) continue;
@@ -421,18 +421,10 @@ class AslTranslator {
   }
 
   /**
-   * A JSONata Parallel or Map for fanOut: its Retry as a JSONPath one's, and its Catch, whose output is the caught
-   * error ({ Error, Cause }) as a JSONPath catcher's without ResultPath; a catcher's own Output and Assign on a
-   * fan-out are not supported yet.
+   * A JSONata Parallel or Map for fanOut: its Retry as a JSONPath one's, and its Catch as a JSONata Task's (Output
+   * over `$states.errorOutput` and `$states.input`, the fan-out's raw input, and Assign), set in fanOut.
    */
-  private jsonataFanOutFailures(name: string, state: Json): Json {
-    (state.Catch as Json[] | undefined)?.forEach((c, i) => {
-      for (const field of ['Output', 'Assign']) {
-        if (c[field] !== undefined) {
-          this.reject(name, `Catch[${i}].${field} on a JSONata ${state.Type} is not supported yet; shape the caught error ({ Error, Cause }) in the state it goes to`);
-        }
-      }
-    });
+  private jsonataFanOutFailures(state: Json): Json {
     return { ...jsonPathLess(state), ...defined({ Retry: state.Retry, Catch: state.Catch }) };
   }
 
@@ -657,7 +649,7 @@ class AslTranslator {
    * The state after a fan-out must take the list: a Choice, Parallel or Map
    * there gets an identity Pass before it.
    */
-  private fanOut(name: string, state: Json, base: { id: string; comment?: string }, make: (id: string) => PlanState): void {
+  private fanOut(name: string, state: Json, base: { id: string; comment?: string }, make: (id: string) => PlanState, jsonata = false): void {
     const inputPath = this.statePath(name, 'InputPath', state.InputPath);
     const parameters = state.Type === 'Parallel' ? this.template(name, 'Parameters', state.Parameters) : undefined;
     const resultPath = this.path(name, 'ResultPath', state.ResultPath);
@@ -686,7 +678,7 @@ class AslTranslator {
     }
     const failures = defined({
       retry: state.Retry ? this.retriers(name, state.Retry as Json[]) : undefined,
-      catch: state.Catch ? (state.Catch as Json[]).map((c, i) => this.catcher(name, c, i)) : undefined,
+      catch: state.Catch ? (state.Catch as Json[]).map((c, i) => (jsonata ? this.jsonataCatcher(name, c, i) : this.catcher(name, c, i))) : undefined,
     });
     const flow = Object.keys(dataFlow).length > 0 ? { dataFlow } : {};
     this.states.push({ ...make(fanOutId), ...flow, ...failures, ...defined({ next }) } as PlanState);

@@ -109,7 +109,12 @@ export function buildPlan(scope: Construct, plan: Plan, functions: Readonly<Reco
       const fanOut = state as Parallel | MapState;
       for (const r of s.retry ?? []) fanOut.addRetry(retryProps(r));
       for (const c of s.catch ?? []) {
-        fanOut.addCatch(get(c.next), { errors: c.errors, ...(c.resultPath !== undefined ? { resultPath: c.resultPath } : {}) });
+        fanOut.addCatch(get(c.next), {
+          errors: c.errors,
+          ...(c.resultPath !== undefined ? { resultPath: c.resultPath } : {}),
+          ...(c.outputs !== undefined ? { outputs: c.outputs } : {}),
+          ...(c.assign !== undefined ? { assign: c.assign } : {}),
+        });
       }
     }
     if ('next' in s && s.next !== undefined && !dagJoins.has(s.next)) (state as unknown as { next(n: State): unknown }).next(get(s.next));

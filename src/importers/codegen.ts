@@ -174,7 +174,7 @@ export function generateTypeScript(plan: Plan, options: CodegenOptions = {}): Ge
     if (s.kind === 'parallel' || s.kind === 'map') {
       for (const r of s.retry ?? []) say(`${ref(s.id)}.addRetry(${retryProps(r)});`);
       for (const c of s.catch ?? []) {
-        const p = [`errors: ${json(c.errors)}`, ...(c.resultPath !== undefined ? [`resultPath: ${str(c.resultPath)}`] : [])];
+        const p = [`errors: ${json(c.errors)}`, ...(c.resultPath !== undefined ? [`resultPath: ${str(c.resultPath)}`] : []), ...transition(c)];
         say(`${ref(s.id)}.addCatch(${ref(c.next)}, ${object(p)});`);
       }
     }

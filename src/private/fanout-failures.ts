@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { jsonataTransition } from './jsonata';
 import { assertKnownAtSynth } from './tokens';
 import { GraphCatch } from '../compiler/graph';
 import { RetryRule } from '../protocol/config';
@@ -18,8 +19,8 @@ export class FanOutFailures {
   readonly retries: RetryRule[] = [];
   readonly catches: Array<{ rule: GraphCatch; handler: State }> = [];
 
-  /** `where` names the state in errors, e.g. `Parallel 'P' (Stack/P)`. */
-  constructor(private readonly where: string) {}
+  /** `where` names the state and its path in errors, e.g. `Parallel 'P' (Stack/P)`; `label` without the path, e.g. `Parallel 'P'`. */
+  constructor(private readonly where: string, private readonly label: string = where) {}
 
   addRetry(props: RetryProps): void {
     const where = `${this.where}: addRetry`;
@@ -50,10 +51,6 @@ export class FanOutFailures {
 
   addCatch(handler: IChainable, props: CatchProps): void {
     const where = `${this.where}: addCatch`;
-    if (props.outputs !== undefined || props.assign !== undefined) {
-      throw new Error(`${where}: outputs and assign on a Parallel's or Map's catcher are not supported yet; `
-        + 'shape the caught { Error, Cause } in the handler (e.g. a Pass with outputs and assign)');
-    }
     const resultPath = props.resultPath ?? '$';
     assertKnownAtSynth(where, 'resultPath', resultPath);
     assertKnownAtSynth(where, 'errors', props.errors);
@@ -63,7 +60,13 @@ export class FanOutFailures {
       throw new Error(`${where} resultPath: ${(e as Error).message}`);
     }
     if (props.errors !== undefined && props.errors.length === 0) throw new Error(`${where} errors is empty: use States.ALL to match every error`);
-    this.catches.push({ rule: { errors: props.errors ?? ['States.ALL'], resultPath, next: handler.startState.id }, handler: handler.startState });
+    // As on an UnumFunction's catcher: Output over $states.errorOutput and $states.input (the fan-out's raw input), and Assign.
+    const jsonata = jsonataTransition(`${this.label}: addCatch`, where, props.outputs, props.assign);
+    if (jsonata !== undefined && props.resultPath !== undefined) {
+      throw new Error(`${this.label}: addCatch resultPath is a JSONPath field: a JSONata catcher shapes its output with outputs instead`);
+    }
+    const rule: GraphCatch = { errors: props.errors ?? ['States.ALL'], resultPath, ...(jsonata ? { jsonata } : {}), next: handler.startState.id };
+    this.catches.push({ rule, handler: handler.startState });
   }
 
   /** The graph fields (absent when there are none). */

@@ -182,7 +182,10 @@ export interface ChoiceAction {
 
 /**
  * What a Parallel or Map does when a branch or item fails for good (its
- * own function's retries and catches exhausted): the whole state is
+ * own function's retries and catches exhausted), or when its own evaluation
+ * fails (a States.QueryEvaluationError of its Items, ItemSelector, Arguments,
+ * or its join's Output or Assign, reported like a branch's failure but never
+ * as a tolerated item): the whole state is
  * retried (every branch or item again, attempt + 1 in its frames), then
  * caught, like a Task's Retry and Catch. Frames of such a fan-out carry
  * `attempt`, and the fanning-out function records its FanoutOrigin so a
@@ -375,7 +378,8 @@ export interface CatchRule {
   readonly resultPath: string;
   /**
    * JSONata catcher: Output (absent: `$states.errorOutput`) and Assign, evaluated with `$states.errorOutput`
-   * and `$states.input` (the resultPath is then not used). A failure in them fails the session: it is not caught again.
+   * and `$states.input` (the node's input; a Parallel's or Map's raw input), and the resultPath is then not used.
+   * A failure in them fails the session (or the enclosing fan-out that handles failures): it is not caught again.
    */
   readonly jsonata?: JsonataTransition;
   readonly next: Action;

@@ -111,7 +111,11 @@ test('catcher and Choice outputs/assign are checked at synth, naming the state, 
   expect(() => fn(s, 'B').addCatch(fn(s, 'H2'), { assign: { 'bad-name': 1 } })).toThrow(/^UnumFunction 'B': addCatch assign: 'bad-name' is not a variable name/);
   expect(() => fn(s, 'C').addCatch(fn(s, 'H3'), { outputs: 1, resultPath: '$.error' })).toThrow(/^UnumFunction 'C': addCatch resultPath is a JSONPath field/);
   const parallel = new Parallel(s, 'Fork').branch(fn(s, 'L'));
-  expect(() => parallel.addCatch(fn(s, 'H4'), { outputs: 1 })).toThrow(/^Parallel 'Fork'.*addCatch: outputs and assign on a Parallel's or Map's catcher are not supported yet/);
+  expect(() => parallel.addCatch(fn(s, 'H4'), { outputs: '{% $states.errorOutput. %}' }))
+    .toThrow(/^Parallel 'Fork': addCatch outputs: the JSONata expression '\{% \$states\.errorOutput\. %\}' does not parse/);
+  expect(() => parallel.addCatch(fn(s, 'H5'), { outputs: 1, resultPath: '$.error' })).toThrow(/^Parallel 'Fork': addCatch resultPath is a JSONPath field/);
+  const map = new Map(s, 'Each', { items: ProvideItems.jsonata('{% $states.input %}') }).itemProcessor(fn(s, 'I'));
+  expect(() => map.addCatch(fn(s, 'H6'), { assign: { 'bad-name': 1 } })).toThrow(/^Map 'Each': addCatch assign: 'bad-name' is not a variable name/);
   expect(() => new Choice(s, 'T', { outputs: '{% ( %}' })).toThrow(/^Choice 'T': outputs: the JSONata expression/);
   expect(() => new Choice(s, 'R').when(Condition.jsonata('{% true %}'), fn(s, 'X'), { assign: { v: '{% $eval("1") %}' } }))
     .toThrow(/^Choice 'R': rule 0 \(when\(\) number 1\): assign\.v: .* calls \$eval/);
@@ -127,6 +131,24 @@ test('Choice.when refuses a JSONata condition that does not parse or is combined
     .toThrow(/C2.*a JSONata condition is a whole rule/);
   expect(() => new Choice(s, 'C3').when(Condition.jsonata('$states.input.ok'), fn(s, 'Z')))
     .toThrow(/C3.*must be a '\{% expression %\}' string/);
+});
+
+test('a Parallel\'s and a Map\'s catcher outputs/assign compile into their CatchRule, the handler in the fan-out\'s scope', () => {
+  const s = stack();
+  const parallel = new Parallel(s, 'Fork').branch(fn(s, 'L'));
+  parallel.addCatch(fn(s, 'PH'), { errors: ['BranchFailed'], outputs: { why: '{% $states.errorOutput.Cause %}', n: '{% $states.input.n %}' }, assign: { failed: true } });
+  const map = new Map(s, 'Each', { items: ProvideItems.jsonata('{% $states.input.orders %}') }).itemProcessor(fn(s, 'Item'));
+  map.addCatch(fn(s, 'MH'), { assign: { error: '{% $states.errorOutput.Error %}' } });
+  new UnumWorkflow(s, 'W', { definition: Chain.start(fn(s, 'A')).next(parallel).next(fn(s, 'B')).next(map).next(new FanIn(s, 'G')).next(fn(s, 'C')) });
+  expect(configs(s).A.next.catch).toEqual([{
+    errors: ['BranchFailed'],
+    resultPath: '$',
+    jsonata: { output: { why: '{% $states.errorOutput.Cause %}', n: '{% $states.input.n %}' }, assign: { failed: true } },
+    next: expect.objectContaining({ kind: 'invoke', node: 'PH' }),
+  }]);
+  expect(configs(s).B.next.catch).toEqual([{
+    errors: ['States.ALL'], resultPath: '$', jsonata: { assign: { error: '{% $states.errorOutput.Error %}' } }, next: expect.objectContaining({ kind: 'invoke', node: 'MH' }),
+  }]);
 });
 
 test('Map.items (ProvideItems) compiles into the MapAction; bad items are refused', () => {

@@ -110,14 +110,20 @@ const CAUGHT = {
   },
 };
 
-test('Retry and Catch on a JSONata Parallel or Map are kept; a catcher\'s Output or Assign there is refused naming the state', () => {
+test('Retry and Catch on a JSONata Parallel or Map are kept, a catcher\'s Output and Assign too; a bad one is refused naming the state', () => {
   const plan = translateStatesLanguage(JSON.stringify(CAUGHT));
   const both = plan.states.find((st) => st.kind === 'parallel') as any;
   expect(both.retry).toEqual([expect.objectContaining({ errors: ['Flaky'], maxAttempts: 1 })]);
   expect(both.catch).toEqual([expect.objectContaining({ errors: ['OutOfStock'] })]);
   const shaped = structuredClone(CAUGHT) as any;
-  shaped.States.Both.Catch[0].Output = '{% $states.errorOutput %}';
-  expect(problemsOf(shaped)).toEqual([expect.stringMatching(/^state 'Both': Catch\[0\]\.Output on a JSONata Parallel is not supported yet/)]);
+  shaped.States.Both.Catch[0].Output = { why: '{% $states.errorOutput.Cause %}', order: '{% $states.input.order %}' };
+  shaped.States.Both.Catch[0].Assign = { failed: '{% $states.errorOutput.Error %}' };
+  const caught = (translateStatesLanguage(JSON.stringify(shaped)).states.find((st) => st.kind === 'parallel') as any).catch;
+  expect(caught).toEqual([{ errors: ['OutOfStock'], outputs: shaped.States.Both.Catch[0].Output, assign: shaped.States.Both.Catch[0].Assign, next: expect.any(String) }]);
+  expect(generateTypeScript(translateStatesLanguage(JSON.stringify(shaped))).code)
+    .toMatch(/both\.addCatch\(apologize, \{\s+errors: \['OutOfStock'\],\s+outputs: \{ why: '\{% \$states\.errorOutput\.Cause %\}'.*\},\s+assign: \{ failed: /);
+  shaped.States.Both.Catch[0].Output = '{% $states.errorOutput. %}';
+  expect(problemsOf(shaped)).toEqual([expect.stringMatching(/^state 'Both': Catch\[0\]\.Output: the JSONata expression '\{% \$states\.errorOutput\. %\}' does not parse/)]);
 });
 
 test('a whole-expression ItemSelector becomes jsonataItemSelector; one that is not an expression is refused', () => {

@@ -230,6 +230,60 @@ const workflows: WorkflowGraph[] = [
     { kind: 'wait', id: 'Rest', seconds: 0, dataFlow: { queryLanguage: 'JSONata', output: { left: '{% $states.input.left * 2 %}' }, assign: { rested: '{% $states.input.left %}' } } } as GraphState,
     task('R', 'Done'),
     { kind: 'succeed', id: 'Done', dataFlow: { queryLanguage: 'JSONata', output: '{% $merge([$states.input, {"state": $states.context.State.Name}]) %}' } } as GraphState),
+  // A JSONata catcher's Output and Assign on a Parallel: the error, the raw input, the variables (test_jsonata_fanout.py);
+  // the origin A assigns nothing, so $seen reaches the catcher only if the failure report carries A's envelope variables.
+  graph('jsonata-parallel-catch', 'Pre',
+    task('Pre', 'A', { dataFlow: { queryLanguage: 'JSONata', assign: { seen: 'before' } } }),
+    task('A', 'P'),
+    {
+      ...parallel('P', ['L', 'R'], 'Next'),
+      catch: [{
+        errors: ['BranchFailed'],
+        resultPath: '$',
+        jsonata: {
+          output: { why: '{% $states.errorOutput.Error & ": " & $states.errorOutput.Cause %}', n: '{% $states.input.n %}' },
+          assign: { seen: '{% $seen & "+" & $states.errorOutput.Error %}' },
+        },
+        next: 'Handler',
+      }],
+    } as GraphState,
+    task('L'), task('R'), task('Next'),
+    task('Handler', undefined, { dataFlow: { queryLanguage: 'JSONata', output: { got: '{% $states.input %}', seen: '{% $seen %}' } } })),
+  // A JSONata Map's own Items, ItemSelector and join Output errors, and a Parallel's Arguments error, go to its own Retry and
+  // Catch (test_jsonata_fanout.py; test/runtime/jsonata-fanout-failures.test.ts in Node).
+  graph('jsonata-map-own-failure', 'Start',
+    task('Start', 'M'),
+    {
+      kind: 'map',
+      id: 'M',
+      iterator: 'W',
+      next: 'Agg',
+      items: '{% $states.input.orders %}',
+      itemSelector: { qty: '{% $states.context.Map.Item.Value.qty * 2 %}' },
+      toleratedFailureCount: 5,
+      dataFlow: { queryLanguage: 'JSONata', output: '{% $states.input.strict ? $states.result.qty + "x" : $sum($states.result.qty) %}' },
+      retry: [{ errors: ['States.QueryEvaluationError'], intervalSeconds: 1, maxAttempts: 1, backoffRate: 1 }],
+      catch: [{
+        errors: ['States.QueryEvaluationError'],
+        resultPath: '$',
+        jsonata: { output: { error: '{% $states.errorOutput.Error %}', cause: '{% $states.errorOutput.Cause %}', input: '{% $states.input %}' } },
+        next: 'Handler',
+      }],
+    } as GraphState,
+    task('W'), task('Agg'), task('Handler')),
+  graph('jsonata-parallel-own-failure', 'Start',
+    task('Start', 'P'),
+    {
+      ...parallel('P', ['L', 'R'], 'Next'),
+      dataFlow: { queryLanguage: 'JSONata', arguments: { n: '{% $states.input.n + 1 %}' } },
+      catch: [{
+        errors: ['States.ALL'],
+        resultPath: '$',
+        jsonata: { output: { error: '{% $states.errorOutput.Error %}', cause: '{% $states.errorOutput.Cause %}', input: '{% $states.input %}' } },
+        next: 'Handler',
+      }],
+    } as GraphState,
+    task('L'), task('R'), task('Next'), task('Handler')),
   { ...graph('timeout-retry', 'A', task('A', undefined, { retry: [{ errors: ['States.ALL'], intervalSeconds: 600, maxAttempts: 3, backoffRate: 1 }] })), timeoutSeconds: 1 },
 ];
 

@@ -81,3 +81,65 @@ test('a failing Output, Assign or ItemSelector is States.QueryEvaluationError na
     node: 'Split', error: 'States.QueryEvaluationError', cause: "map 'M': ItemSelector.sku: the JSONata expression '{% $states.context.Map.Item.Value.nope %}' returned no value (undefined)",
   });
 });
+
+/**
+ * A Parallel (raw input recorded) whose branch R fails with `BranchFailed`, caught by a JSONata catcher with `catcher`'s
+ * Output and Assign. Its origin A assigns nothing: `$seen` comes to A in its envelope (from Pre), so the failure report
+ * must carry it for the origin's replay.
+ */
+function deployCaughtParallel(catcher: { output?: unknown; assign?: Record<string, unknown> }): void {
+  const then: Action = { kind: 'fanOutOutput', fanout: 'P', dataFlow: jsonata({}), next: to('Next') };
+  const branchEnd = join('J', ['L', 'R'], then);
+  const parallel: Action = {
+    kind: 'parallel',
+    fanout: 'P',
+    recordInput: true,
+    branches: [to('L'), to('R')],
+    catch: [{ errors: ['BranchFailed'], resultPath: '$', jsonata: catcher, next: to('Handler') }],
+  };
+  w.deploy('wf', [
+    { node: 'Pre', next: to('A'), dataFlow: jsonata({ assign: { seen: 'before' } }), handler: (x) => x },
+    { node: 'A', next: parallel, handler: (x) => x },
+    { node: 'L', next: branchEnd, handler: (x: any) => ({ left: x.n }) },
+    { node: 'R', next: branchEnd, handler: () => { throw Object.assign(new Error('right is down'), { name: 'BranchFailed' }); } },
+    { node: 'Next', next: succeed, handler: (x) => x },
+    { node: 'Handler', next: succeed, dataFlow: jsonata({ output: { got: '{% $states.input %}', seen: '{% $seen %}' } }), handler: (x) => x },
+  ]);
+}
+
+test('Parallel catcher: Output reads $states.errorOutput and the raw $states.input, Assign sets the handler\'s variables', async () => {
+  deployCaughtParallel({
+    output: { why: '{% $states.errorOutput.Error & ": " & $states.errorOutput.Cause %}', n: '{% $states.input.n %}' },
+    assign: { seen: '{% $seen & "+" & $states.errorOutput.Error %}' },
+  });
+  expect(await w.result(await w.run({ n: 3 }))).toEqual({ got: { why: 'BranchFailed: right is down', n: 3 }, seen: 'before+BranchFailed' });
+});
+
+test('Parallel catcher: Assign alone hands on $states.errorOutput; a failing catcher Output fails the session naming the state', async () => {
+  deployCaughtParallel({ assign: { seen: '{% $states.input.n %}' } });
+  expect(await w.result(await w.run({ n: 5 }))).toEqual({ got: { Error: 'BranchFailed', Cause: 'right is down' }, seen: 5 });
+  deployCaughtParallel({ output: '{% $states.errorOutput.Error + 1 %}' });
+  const failed = await w.client.describeSession(await w.run({ n: 1 }));
+  expect(failed.status).toBe('FAILED');
+  expect(failed.error).toMatchObject({ error: 'States.QueryEvaluationError', cause: expect.stringMatching(/^parallel 'P': Output: the JSONata expression/) });
+});
+
+test('Map catcher: an item\'s failure reaches the catcher\'s Output with the Map\'s raw input', async () => {
+  const then: Action = { kind: 'fanOutOutput', fanout: 'M', dataFlow: jsonata({}), next: to('Handler') };
+  const map: Action = {
+    kind: 'map',
+    fanout: 'M',
+    join: 'J',
+    recordInput: true,
+    items: '{% $states.input.orders %}',
+    item: to('W'),
+    onEmpty: then,
+    catch: [{ errors: ['States.ALL'], resultPath: '$', jsonata: { output: { shop: '{% $states.input.shop %}', error: '{% $states.errorOutput.Error %}' } }, next: to('Handler') }],
+  };
+  w.deploy('wf', [
+    { node: 'Split', next: map, handler: (x) => x },
+    { node: 'W', next: join('J', ['W'], then), handler: (x: any) => { if (x.qty === 0) throw Object.assign(new Error('none'), { name: 'NoStock' }); return x; } },
+    { node: 'Handler', next: succeed, handler: (x) => x },
+  ]);
+  expect(await w.result(await w.run({ shop: 's3', orders: [{ qty: 1 }, { qty: 0 }] }))).toEqual({ shop: 's3', error: 'NoStock' });
+});

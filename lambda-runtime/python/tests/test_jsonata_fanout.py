@@ -50,3 +50,57 @@ def test_parallel_arguments_are_the_branches_input_and_wait_and_succeed_outputs_
     })
     out = w.result(w.run({'item': {'n': 4}, 'tag': 't-1'}))
     assert out == {'left': {'left': 10}, 'right': {'right': 40, 'keys': ['n'], 'state': 'Done'}, 'tag': 't-1'}
+
+
+def test_parallel_catcher_output_reads_the_error_and_the_raw_input_and_assign_sets_the_handler_variables(world):
+    def down(x, ctx):
+        raise type('BranchFailed', (Exception,), {})('right is down')
+    w = world('jsonata-parallel-catch').deploy({
+        'Pre': lambda x, ctx: x,
+        'A': lambda x, ctx: x,
+        'L': lambda x, ctx: {'left': x['n']},
+        'R': down,
+        'Next': lambda x, ctx: x,
+        'Handler': lambda x, ctx: x,
+    })
+    assert w.result(w.run({'n': 3})) == {'got': {'why': 'BranchFailed: right is down', 'n': 3}, 'seen': 'before+BranchFailed'}
+
+
+def _own_failure_map(world, runs):
+    def item(x, ctx):
+        runs.append(ctx.fanouts[-1].attempt)
+        return x
+    return world('jsonata-map-own-failure').deploy({
+        'Start': lambda x, ctx: x, 'W': item, 'Agg': lambda x, ctx: x, 'Handler': lambda x, ctx: x,
+    })
+
+
+def test_a_map_own_items_item_selector_and_output_errors_go_to_its_retry_and_catch(world):
+    runs = []
+    w = _own_failure_map(world, runs)
+    assert w.result(w.run({'orders': [{'qty': 1}, {'qty': 2}]})) == 6
+    # Items that give no value: the Retry evaluates them again (one report per attempt), then the Catch takes the error.
+    out = w.result(w.run({'shop': 's1'}))
+    assert out == {'error': 'States.QueryEvaluationError', 'input': {'shop': 's1'},
+                   'cause': "map 'M': Items: the JSONata expression '{% $states.input.orders %}' returned no value (undefined)"}
+    assert runs == [0, 0]
+    # An item's ItemSelector error fails the Map, not the item (the Map tolerates 5 failed items).
+    bad = w.result(w.run({'orders': [{'qty': 1}, {'qty': 'many'}]}))
+    assert bad['error'] == 'States.QueryEvaluationError'
+    assert bad['cause'].startswith("map 'M': ItemSelector.qty: the JSONata expression '{% $states.context.Map.Item.Value.qty * 2 %}' failed")
+    # The join's Output error: every item again in the retry, then caught.
+    del runs[:]
+    strict = w.result(w.run({'strict': True, 'orders': [{'qty': 1}, {'qty': 2}]}))
+    assert strict['error'] == 'States.QueryEvaluationError' and strict['cause'].startswith("'M': Output: the JSONata expression")
+    assert sorted(runs) == [0, 0, 1, 1]
+
+
+def test_a_parallel_arguments_error_goes_to_its_catch_and_no_branch_runs(world):
+    w = world('jsonata-parallel-own-failure').deploy({
+        'Start': lambda x, ctx: x, 'L': lambda x, ctx: x, 'R': lambda x, ctx: x, 'Next': lambda x, ctx: x, 'Handler': lambda x, ctx: x,
+    })
+    assert w.result(w.run({'n': 1})) == [{'n': 2}, {'n': 2}]
+    out = w.result(w.run({'n': 'one'}))
+    assert out['error'] == 'States.QueryEvaluationError' and out['input'] == {'n': 'one'}
+    assert out['cause'].startswith("parallel 'P': Arguments.n: the JSONata expression '{% $states.input.n + 1 %}' failed")
+    assert w.invocations.get('fn-L') == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, NoReturn, Optional, Sequence
 
 from .fanout import Fanouts
 from .flow import WAIT_MARGIN_MS, FlowState, log_sleep, now_ms, reaches_join, sleep_ms
@@ -79,6 +79,8 @@ class RoutingError(Exception):
         self.name = name
         # The scope the failing state ran in (set by the innermost step), where an enclosing fan-out may handle it.
         self.frames: Optional[Sequence[Frame]] = None
+        # A Parallel's or Map's own evaluation failed (_own_failure): its frame ends `frames`, and it is never a tolerated item.
+        self.fan_out = False
 
 
 def _routed(state: str, evaluate):
@@ -158,7 +160,7 @@ class Egress:
         except RoutingError as e:
             self.rt.fail_in_scope(self.inv, FailureRecord(
                 node=self.inv.envelope['node'], instance=self.inv.instance, error=e.name, cause=str(e)),
-                e.frames if e.frames is not None else self.inv.envelope['frames'])
+                e.frames if e.frames is not None else self.inv.envelope['frames'], e.fan_out)
 
     def step(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
         try:
@@ -198,11 +200,16 @@ class Egress:
             iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
             size = len(action['branches'])
             outer = Scope(scope.frames, iteration, scope.variables)
-            branch_input = self._fan_out_input(action, payload, outer)
-            run = self._fan_out_attempt(action, instance_key(action['fanout'], scope.frames, iteration), payload, outer, size)
+            instance = instance_key(action['fanout'], scope.frames, iteration)
+            # The attempt first: a failure of this Parallel is decided before its Arguments are evaluated again (they may be what failed).
+            run = self._fan_out_attempt(action, instance, payload, outer, size)
             if run is None:
                 return None
             attempt, fresh = run
+            try:
+                branch_input = self._fan_out_input(action, payload, outer)
+            except RoutingError as e:
+                self._own_failure(action['fanout'], instance, outer, e, action)
             egress = self.fresh() if fresh else self
             gather(
                 (lambda branch=branch, index=index: egress.step(branch, branch_input, Scope(
@@ -380,8 +387,11 @@ class Egress:
         if is_jsonata_flow(flow):
             # JSONata: Output (default: the list) and Assign on $states.result (the list) and $states.input (the raw input).
             context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([flow.get('output'), flow.get('assign')], []))
-            out = _routed(f"'{action['fanout']}'",
-                          lambda: jsonata_output(flow, {'input': raw, 'result': joined, 'context': context}, scope.variables))
+            try:
+                out = _routed(f"'{action['fanout']}'",
+                              lambda: jsonata_output(flow, {'input': raw, 'result': joined, 'context': context}, scope.variables))
+            except RoutingError as e:
+                self._own_failure(action['fanout'], instance, scope, e)
             value = out['output']
             if flow.get('assign') is not None:
                 after = Scope(scope.frames, scope.iteration, out['variables'])
@@ -452,41 +462,43 @@ class Egress:
 
     def _map(self, action: Action, payload: Payload, scope: Scope, source: Optional[str]) -> None:
         iteration = scope.iteration + 1 if action.get('loop') else scope.iteration
-        value = self.value(self._fan_out_input(action, payload, Scope(scope.frames, iteration, scope.variables)))
-        if action.get('items') is not None:
-            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([action['items']], []))
-            found = _routed(f"map '{action['fanout']}'",
-                            lambda: evaluate_jsonata_template(action['items'], {'input': value, 'context': context}, scope.variables, 'Items'))
-            if not isinstance(found, list):
-                raise RoutingError(ERROR_QUERY_EVALUATION, f"map '{action['fanout']}': Items must evaluate to an array, got {js_dumps(found)}")
-            items = found
-        elif action.get('itemsPath') is not None:
-            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([], [action['itemsPath']]))
-            found = read_state_path(value, action['itemsPath'], context)
-            selected = found.get('value')
-            if not found['found'] or not isinstance(selected, list):
-                raise RoutingError('States.Runtime',
-                                   f"map '{action['fanout']}': itemsPath {action['itemsPath']} does not select an array in the output")
-            items = selected
-        else:
-            items = [value] * (action.get('width') or 1)
         instance = instance_key(action['fanout'], scope.frames, iteration)
-        size = len(items)
         # Handling another fan-out's failure: it is inside these items only when they start with a fan-out run by this egress.
         if self.failure is not None and self.failure['instance'] != instance and not _fans_out_inline(action['item']):
             return None
         outer = Scope(scope.frames, iteration, scope.variables)
+        # A failure of this Map is decided before its Items are evaluated again (they may be what failed); only a tolerated
+        # item's needs their number (its frame's size), and the Items did not fail then.
+        decides_first = self.failure is not None and self.failure['instance'] == instance and self.failure.get('item') is None
+        run = self._fan_out_attempt(action, instance, payload, outer, 0) if decides_first else None
+        if decides_first and run is None:
+            return None
+        value = self.value(self._fan_out_input(action, payload, outer))
+        try:
+            items = self._map_items(action, value, scope)
+        except RoutingError as e:
+            self._own_failure(action['fanout'], instance, outer, e, action)
+        size = len(items)
         if not items:
-            if self.targeted:
+            # A retry decided here runs as usual from here on (its onEmpty too).
+            fresh_run = run is not None and run[1]
+            if self.targeted and not fresh_run:
                 return None
-            return self.step(action['onEmpty'], Payload(value=[]), outer, None)
-        run = self._fan_out_attempt(action, instance, payload, outer, size)
+            return (self.fresh() if fresh_run else self).step(action['onEmpty'], Payload(value=[]), outer, None)
+        if run is None:
+            run = self._fan_out_attempt(action, instance, payload, outer, size)
         if run is None:
             return None
         attempt, fresh = run
 
+        def select(index: int) -> Any:
+            try:
+                return self._select_item(action, value, index, items[index], scope)
+            except RoutingError as e:
+                self._own_failure(action['fanout'], instance, outer, e, action)
+
         def issue_item(egress: 'Egress', index: int) -> None:
-            egress.step(action['item'], Payload(value=self._select_item(action, value, index, items[index], scope)), Scope(
+            egress.step(action['item'], Payload(value=select(index)), Scope(
                 [*scope.frames, _frame(action['fanout'], index, size, iteration, attempt)], iteration, scope.variables), source)
 
         if self.issuing is not None:
@@ -502,6 +514,50 @@ class Egress:
         egress.fanouts.issue(fanout_attempt_key(instance, attempt or 0), min(size, bound) if bound else size, limit,
                              lambda index: issue_item(egress, index))
         return None
+
+    def _map_items(self, action: Action, value: Any, scope: Scope) -> List[Any]:
+        """A Map's items: its JSONata Items, its itemsPath's array, or `width` copies of its input."""
+        if action.get('items') is not None:
+            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([action['items']], []))
+            found = _routed(f"map '{action['fanout']}'",
+                            lambda: evaluate_jsonata_template(action['items'], {'input': value, 'context': context}, scope.variables, 'Items'))
+            if not isinstance(found, list):
+                raise RoutingError(ERROR_QUERY_EVALUATION, f"map '{action['fanout']}': Items must evaluate to an array, got {js_dumps(found)}")
+            return found
+        if action.get('itemsPath') is not None:
+            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([], [action['itemsPath']]))
+            found = read_state_path(value, action['itemsPath'], context)
+            selected = found.get('value')
+            if not found['found'] or not isinstance(selected, list):
+                raise RoutingError('States.Runtime',
+                                   f"map '{action['fanout']}': itemsPath {action['itemsPath']} does not select an array in the output")
+            return selected
+        return [value] * (action.get('width') or 1)
+
+    def _own_failure(self, fanout: str, instance: str, outer: Scope, e: RoutingError, action: Optional[Action] = None) -> NoReturn:
+        """A Parallel's or Map's own evaluation failed: a States.QueryEvaluationError of its Arguments, Items or ItemSelector
+        (`action` given, evaluated by the function that fans out) or of its join's Output or Assign (evaluated where the join
+        completed). When the fan-out handles failures, this is a failure of its running attempt, so it goes to its Retry and
+        Catch as a branch's final failure does: the error is raised on with the fan-out's own frame (the attempt the origin
+        holds) as the innermost that handles failures, and run() reports it to the origin, never as a tolerated item.
+        Otherwise (or for another error) it is raised on as it is, failing the session. As in lambda-runtime/egress.ts."""
+        if e.name != ERROR_QUERY_EVALUATION:
+            raise e
+        attempt = None
+        if action is not None:
+            # Recorded before the report reads it: Items and Arguments fail before any item or branch is issued.
+            if handles_failures(action):
+                attempt = self._record_origin(instance, action)
+        else:
+            item = self.rt.store.get(fanout_progress_item_key(self.session, instance)) or {}
+            text = item.get(FANOUT_ORIGIN_ATTR, {}).get('S')
+            if text is not None and js_loads(text).get('handles') is True:
+                attempt = int(item.get(FANOUT_ATTEMPT_ATTR, {}).get('N', '0'))
+        if attempt is None:
+            raise e
+        e.frames = [*outer.frames, _frame(fanout, 0, 1, outer.iteration, attempt)]
+        e.fan_out = True
+        raise e
 
     def _record_origin(self, instance: str, action: Action) -> int:
         """Who issues a bounded Map's later items and handles a fan-out's failures: this function, re-invoked at this
@@ -576,13 +632,24 @@ class Egress:
             self.rt.fail_in_scope(self.inv, FailureRecord(node=action['fanout'], instance=instance, error=f['error'], cause=f['cause']), outer.frames)
             return None
         rule = action['catch'][c]
-        # The catcher's ResultPath places the error into the state's raw input (the value it fanned out on).
         raw = self.value(payload)
-        value = _routed(where, lambda: write_path(raw, rule['resultPath'], {'Error': f['error'], 'Cause': f['cause']}))
+        error_output = {'Error': f['error'], 'Cause': f['cause']}
+        catcher = rule.get('jsonata')
+        handler = outer
+        if catcher is None:
+            # The catcher's ResultPath places the error into the state's raw input (the value it fanned out on).
+            value = _routed(where, lambda: write_path(raw, rule['resultPath'], error_output))
+        else:
+            # As a Task's JSONata catcher: Output and Assign on the error and the raw input; an error here is not caught again.
+            context = self.rt.context_object(self.inv, action['fanout'], 0, context_reads([catcher.get('output'), catcher.get('assign')], []))
+            out = _routed(where, lambda: jsonata_output(catcher, {'input': raw, 'errorOutput': error_output, 'context': context}, outer.variables))
+            value = out['output']
+            if catcher.get('assign') is not None:
+                handler = Scope(outer.frames, outer.iteration, out['variables'])
         self.inv.logger.warn(f"{where} failed; caught", error=f['error'], cause=f['cause'], catch=c)
         if reaches_join(rule['next']):
             self._checkpoint_value(instance, value)
-        self.fresh().step(rule['next'], Payload(value=value), outer, action['fanout'])
+        self.fresh().step(rule['next'], Payload(value=value), handler, action['fanout'])
         return None
 
     def _tolerate_item(self, action: Action, f: Mapping[str, Any], outer: Scope, size: int) -> None:

@@ -17,7 +17,8 @@ from .store import Store
 
 
 def report_fanout_failure(store: Store, ref: Mapping[str, Any], frames: Sequence[Mapping[str, Any]],
-                          instance: str, error: str, cause: str, redrive: Optional[RedrivePoint] = None) -> Dict[str, Any]:
+                          instance: str, error: str, cause: str, redrive: Optional[RedrivePoint] = None,
+                          own_failure: bool = False) -> Dict[str, Any]:
     """
     What to do about a failure in `frames`: {'kind': 'none'} (no fan-out handles it: the session fails),
     'absorbed' (another branch holds this attempt's decision, or the attempt was abandoned), 'invalid'
@@ -41,7 +42,9 @@ def report_fanout_failure(store: Store, ref: Mapping[str, Any], frames: Sequence
     origin = js_loads(text)
     report: Dict[str, Any] = {'instance': fanout_instance, 'attempt': attempt, 'error': error, 'cause': cause}
     tolerance = origin.get('tolerance')
-    if tolerance is not None:
+    # `own_failure`: the fan-out's own evaluation failed (its Items, ItemSelector, Arguments, join Output or Assign), not one
+    # item, so it is never within the tolerance.
+    if tolerance is not None and not own_failure:
         # A set of item indexes: a redelivered failure of one item counts once.
         failed = store.update(tolerated_failures_item_key(ref, fanout_instance, attempt), add='#f :f', names={'#f': TOLERATED_FAILURES_ATTR},
                               values={':f': {'SS': [str(frame['index'])]}}, return_new=True) or {}
@@ -66,5 +69,7 @@ def report_fanout_failure(store: Store, ref: Mapping[str, Any], frames: Sequence
         'unum': ENVELOPE_VERSION, 'workflow': ref['workflow'], 'session': ref['session'], 'node': origin['node'],
         'frames': origin['frames'], 'iteration': origin['iteration'], 'input': {'value': None}, 'fanoutFailure': report,
         **({} if origin.get('deadline') is None else {'deadline': origin['deadline']}),
+        # The origin's variables: its replay hands them to the Retry's branches and the Catch's Output, Assign and handler.
+        **({} if origin.get('variables') is None else {'variables': origin['variables']}),
     }
     return {'kind': 'report', 'functionName': origin['functionName'], 'envelope': envelope}

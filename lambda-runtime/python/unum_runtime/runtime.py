@@ -197,11 +197,11 @@ class Runtime:
         except Exception:  # noqa: BLE001  the name is unknown: the failure is still recorded
             return None
 
-    def fail_in_scope(self, inv: Invocation, failure: FailureRecord, frames) -> None:
+    def fail_in_scope(self, inv: Invocation, failure: FailureRecord, frames, own_failure: bool = False) -> None:
         """A final failure in the scope `frames`: the innermost enclosing Parallel or Map that handles failures gets it
-        (its origin decides: retry, catch, fail), else the session fails."""
+        (its origin decides: retry, catch, fail), else the session fails. `own_failure`: the fan-out's own evaluation failed."""
         report = report_fanout_failure(self.store, inv.envelope, frames, failure.instance, failure.error, failure.cause or '',
-                                       self.redrive_point(inv))
+                                       self.redrive_point(inv), own_failure)
         kind = report['kind']
         if kind == 'none':
             return self.fail_session(inv, failure)
