@@ -4,7 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SCHEDULE_ENV, SKIP_TIME_ENV } from 'cdk-unum/lib/protocol';
-import { LocalFunction } from './assembly';
+import { eagerGcEnabled, LocalFunction } from './assembly';
 import { InvokeRequest } from './lambda-endpoint';
 import { SandboxOutcome } from './sandboxes';
 
@@ -119,7 +119,7 @@ class Hosted {
       bucket: env.UNUM_BUCKET || undefined,
       ttlSeconds: env.UNUM_TTL_SECONDS ? Number(env.UNUM_TTL_SECONDS) : undefined,
       payloadThreshold: env.UNUM_PAYLOAD_THRESHOLD ? Number(env.UNUM_PAYLOAD_THRESHOLD) : undefined,
-      eagerGc: env.UNUM_EAGER_GC === '1' || env.UNUM_EAGER_GC === 'true',
+      eagerGc: eagerGcEnabled({ environment: env }),
       functionName: this.fn.functionName,
       ...(env[SCHEDULE_ENV.GROUP] && env[SCHEDULE_ENV.ROLE_ARN]
         ? { schedule: { group: env[SCHEDULE_ENV.GROUP], roleArn: env[SCHEDULE_ENV.ROLE_ARN] } } : {}),
