@@ -14,8 +14,9 @@ import { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
  * UNUM_CHAOS_SEEDS sets the last seed (default 1, which keeps npm test
  * quick; `npx projen test:slow` runs 3) and UNUM_CHAOS_FIRST_SEED the first
  * (default 1; test:slow starts at 2, since npm test has just run seed 1).
- * chaos.test.ts holds the cases of every run, chaos.slow.test.ts the ones
- * that wait out SDK backoff.
+ * chaos-cases.ts holds the cases of every run, run over the examples split
+ * between chaos.test.ts and chaos-second-half.test.ts so that jest's workers
+ * share them; chaos.slow.test.ts holds the ones that wait out SDK backoff.
  */
 const FIRST_SEED = Number(process.env.UNUM_CHAOS_FIRST_SEED ?? 1);
 export const SEEDS: readonly number[] = Array.from(
@@ -25,11 +26,12 @@ export const DUPLICATE_RATE = 0.25;
 /** Per test: a session takes well under a second warm; cold starts and slow machines get room. */
 export const TIMEOUT_MS = 60_000 * SEEDS.length;
 const all = examples();
+let declared = all.length;
 const totals = { sessions: 0, invocations: 0, crashes: 0, duplicates: 0, retries: 0, injected: 0 };
 
 afterAll(() => {
   // One line for the record: how much chaos this run went through.
-  process.stderr.write(`chaos: ${all.length} examples × seeds ${SEEDS.join(', ')}: ${JSON.stringify(totals)}\n`);
+  process.stderr.write(`chaos: ${declared} examples × seeds ${SEEDS.join(', ')}: ${JSON.stringify(totals)}\n`);
 });
 
 export function check(report: SessionReport, expected: unknown, label: string): void {
@@ -53,12 +55,23 @@ export function check(report: SessionReport, expected: unknown, label: string): 
 
 type Example = ReturnType<typeof examples>[number];
 
+export type ChaosCases = (example: Example, input: unknown, engine: () => LocalEngine) => void;
+
+/** Which of the examples (sorted by name) a test file takes: part `part` of `parts` equal parts. */
+export interface ExamplePart {
+  readonly part: number;
+  readonly parts: number;
+}
+
 /**
- * Declares `cases` for every example. Each example gets its own engine over
- * its synthesized app; `engine()` returns it inside a test.
+ * Declares `cases` for every example (or for one part of them). Each example
+ * gets its own engine over its synthesized app; `engine()` returns it inside a test.
  */
-export function forEachExample(cases: (example: Example, input: unknown, engine: () => LocalEngine) => void): void {
-  describe.each(all.map((e) => [e.name, e] as const))('%s', (_name, example) => {
+export function forEachExample(cases: ChaosCases, only?: ExamplePart): void {
+  const per = only === undefined ? all.length : Math.ceil(all.length / only.parts);
+  const taken = only === undefined ? all : all.slice((only.part - 1) * per, only.part * per);
+  declared = taken.length;
+  describe.each(taken.map((e) => [e.name, e] as const))('%s', (_name, example) => {
     let engine: LocalEngine | undefined;
     beforeAll(async () => {
       const app: LocalApp = await synthApp(example.app);

@@ -9,7 +9,7 @@
 import { join } from 'path';
 import { CorpusFixture, CorpusRun, importFixture, loadCorpus, REASONS, reasonsOf, withRunValues, workflowOf } from './corpus-support';
 import { LocalApp } from '../../toolkit/src/local/assembly';
-import { LocalEngine } from '../../toolkit/src/local/engine';
+import { LocalEngine, SessionReport } from '../../toolkit/src/local/engine';
 import { startEngine, synthApp } from '../engine/support';
 
 const CORPUS = loadCorpus();
@@ -45,20 +45,37 @@ describe('today\'s import outcome is the one recorded next to each fixture', () 
 });
 
 describe('every fixture that imports runs as Step Functions runs it', () => {
+  // The engine runs one session at a time, and a session mostly waits on the store and its sandboxes: two engines
+  // over the one app run the sessions in two lanes, started in beforeAll; each test awaits its own report.
+  const LANES = 2;
   let app: LocalApp;
-  let engine: LocalEngine;
+  const engines: LocalEngine[] = [];
+  const runs = importing.flatMap((f) => (f.sidecar.runs ?? []).map((r, i) => [`${f.name} #${i}`, f, r] as [string, CorpusFixture, CorpusRun]));
+  const reports = new Map<string, Promise<SessionReport>>();
   beforeAll(async () => {
     app = await synthApp(join(__dirname, 'apps', 'corpus-app.ts'));
-    engine = await startEngine(app, { concurrency: 8 });
+    for (let lane = 0; lane < LANES; lane++) engines.push(await startEngine(app, { concurrency: 8 }));
+    engines.forEach((engine, lane) => {
+      let previous: Promise<unknown> = Promise.resolve();
+      runs.forEach(([name, f, run], i) => {
+        if (i % LANES !== lane) return;
+        const report = previous.then(() => engine.run({ workflow: workflowOf(f), input: run.input, timeoutMs: 60_000 }));
+        reports.set(name, report);
+        // The lane goes on after a failed run; the failure is the awaiting test's.
+        previous = report.catch(() => undefined);
+      });
+    });
   }, 180_000);
-  afterAll(async () => engine?.stop());
+  afterAll(async () => {
+    await Promise.all([...reports.values()].map((r) => r.catch(() => undefined)));
+    await Promise.all(engines.map((e) => e.stop()));
+  });
 
-  const runs = importing.flatMap((f) => (f.sidecar.runs ?? []).map((r, i) => [`${f.name} #${i}`, f, r] as [string, CorpusFixture, CorpusRun]));
   test('the app holds exactly the fixtures that import', () => {
     expect(app.workflows.map((w) => w.name).sort()).toEqual(importing.map(workflowOf).sort());
   });
-  test.each(runs)('%s', async (_name, f, run) => {
-    const report = await engine.run({ workflow: workflowOf(f), input: run.input, timeoutMs: 60_000 });
+  test.each(runs)('%s', async (name, _f, run) => {
+    const report = await reports.get(name)!;
     const got = report.status === 'SUCCEEDED' ? { status: report.status, output: report.result } : { status: report.status, error: report.error?.error };
     expect(got).toEqual(run.error !== undefined ? { status: 'FAILED', error: run.error } : { status: 'SUCCEEDED', output: withRunValues(run.output, report.result, report.session) });
     expect(report.onFailure).toEqual([]);
