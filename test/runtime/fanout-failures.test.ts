@@ -1,6 +1,6 @@
 import { fnName, join, succeed, to, World } from './harness';
 import { UnumContext } from '../../lambda-runtime/types';
-import { Action, Envelope, instanceKey, fanoutFailureItemKey } from '../../src/protocol';
+import { Action, instanceKey, fanoutFailureItemKey } from '../../src/protocol';
 
 /**
  * Retry and Catch on Parallel and Map, against DynamoDB Local: the first
@@ -12,19 +12,6 @@ import { Action, Envelope, instanceKey, fanoutFailureItemKey } from '../../src/p
 
 const retryOnce = [{ errors: ['States.ALL'], intervalSeconds: 1, maxAttempts: 1, backoffRate: 1 }];
 const attemptOf = (ctx: UnumContext) => ctx.fanouts[ctx.fanouts.length - 1]?.attempt ?? 0;
-
-/** Failure reports sent to the origin, by attempt (counted on the SDK client). */
-function countReports(w: World): Record<number, number> {
-  const counts: Record<number, number> = {};
-  (w.lambda.middlewareStack as any).add((next: any, context: any) => async (args: any) => {
-    if (context.commandName === 'InvokeCommand') {
-      const sent = JSON.parse(Buffer.from(args.input.Payload).toString('utf8')) as Envelope;
-      if (sent.fanoutFailure !== undefined) counts[sent.fanoutFailure.attempt] = (counts[sent.fanoutFailure.attempt] ?? 0) + 1;
-    }
-    return next(args);
-  }, { step: 'initialize', name: 'reportCounter' });
-  return counts;
-}
 
 test('two branches failing in the same attempt: one report per attempt, one retry, then one catch', async () => {
   const w = await World.create('fanout-claim');
@@ -47,7 +34,7 @@ test('two branches failing in the same attempt: one report per attempt, one retr
       { node: 'B', next: join('P', ['A', 'B'], succeed), handler: failing('B') },
       { node: 'Handler', next: succeed, handler: (x: unknown) => x },
     ]);
-    const reports = countReports(w);
+    const reports = w.countFanoutFailureReports().byAttempt;
     const session = await w.run({ k: 1 });
     expect(await w.result(session)).toMatchObject({ k: 1, error: { Error: 'BranchFailed' } });
     expect(runs.sort()).toEqual(['A0', 'A1', 'B0', 'B1']);

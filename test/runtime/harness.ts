@@ -4,7 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createRuntime, FaultHook, RuntimeHandler, RuntimeOptions, UnumHandler } from '../../lambda-runtime';
 import {
-  Action, DataFlow, FunctionConfig, RetryRule, CatchRule, StartAction, checkpointKeyPrefix, itemKind, joinKeyBase, sessionItemKey,
+  Action, DataFlow, Envelope, FunctionConfig, RetryRule, CatchRule, StartAction, checkpointKeyPrefix, itemKind, joinKeyBase, sessionItemKey,
 } from '../../src/protocol';
 import { UnumClient } from '../../toolkit/src/client';
 import { Invoker, InvokeRequest, InvokeResult, LambdaEndpoint, LambdaEndpointOptions } from '../../toolkit/src/local/lambda-endpoint';
@@ -248,6 +248,22 @@ export class World implements Invoker {
     return out;
   }
 
+  /**
+   * Counts the fan-out failure reports this world's functions send to the origin, by attempt (on the SDK client):
+   * the returned record fills as they are sent; `clear` empties it between tests.
+   */
+  countFanoutFailureReports(): { readonly byAttempt: Record<number, number>; clear(): void } {
+    const byAttempt: Record<number, number> = {};
+    (this.lambda.middlewareStack as any).add((next: any, context: any) => async (args: any) => {
+      if (context.commandName === 'InvokeCommand') {
+        const sent = JSON.parse(Buffer.from(args.input.Payload).toString('utf8')) as Envelope;
+        if (sent.fanoutFailure !== undefined) byAttempt[sent.fanoutFailure.attempt] = (byAttempt[sent.fanoutFailure.attempt] ?? 0) + 1;
+      }
+      return next(args);
+    }, { step: 'initialize', name: 'fanoutFailureReportCounter' });
+    return { byAttempt, clear: () => Object.keys(byAttempt).forEach((k) => delete byAttempt[Number(k)]) };
+  }
+
   async close(): Promise<void> {
     await this.endpoint.idle();
     await this.endpoint.stop();
@@ -255,6 +271,14 @@ export class World implements Invoker {
     this.dynamodb.destroy();
     this.s3.destroy();
   }
+}
+
+/**
+ * A JSONata Map 'M' over `$states.input.orders` whose items run W and join at J, then `then` (also for an empty list);
+ * `fields` adds or replaces the Map's own (ItemSelector, Retry, Catch, ...).
+ */
+export function ordersMap(then: Action, fields: Partial<Extract<Action, { kind: 'map' }>> = {}): Action {
+  return { kind: 'map', fanout: 'M', join: 'J', recordInput: true, items: '{% $states.input.orders %}', item: to('W'), onEmpty: then, ...fields } as Action;
 }
 
 export function fnName(node: string): string {

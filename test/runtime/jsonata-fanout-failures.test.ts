@@ -1,6 +1,6 @@
-import { join, succeed, to, World } from './harness';
+import { join, ordersMap, succeed, to, World } from './harness';
 import { UnumContext } from '../../lambda-runtime/types';
-import { Action, CatchRule, DataFlow, Envelope, RetryRule } from '../../src/protocol';
+import { Action, CatchRule, DataFlow, RetryRule } from '../../src/protocol';
 
 /*
  * A JSONata Parallel's or Map's own evaluation errors (States.QueryEvaluationError of a Map's Items or ItemSelector, a
@@ -9,21 +9,15 @@ import { Action, CatchRule, DataFlow, Envelope, RetryRule } from '../../src/prot
  */
 
 let w: World;
+let counter: ReturnType<World['countFanoutFailureReports']>;
 /** Failure reports sent to the origin in the current test, by attempt. */
-let reports: Record<number, number> = {};
+let reports: Record<number, number>;
 beforeAll(async () => {
   w = await World.create('jsonata-fanout-failures');
-  (w.lambda.middlewareStack as any).add((next: any, context: any) => async (args: any) => {
-    if (context.commandName === 'InvokeCommand') {
-      const sent = JSON.parse(Buffer.from(args.input.Payload).toString('utf8')) as Envelope;
-      if (sent.fanoutFailure !== undefined) reports[sent.fanoutFailure.attempt] = (reports[sent.fanoutFailure.attempt] ?? 0) + 1;
-    }
-    return next(args);
-  }, { step: 'initialize', name: 'reportCounter' });
+  counter = w.countFanoutFailureReports();
+  reports = counter.byAttempt;
 });
-beforeEach(() => {
-  reports = {};
-});
+beforeEach(() => counter?.clear());
 afterAll(async () => w.close());
 
 const jsonata = (flow: Omit<DataFlow, 'queryLanguage'>): DataFlow => ({ queryLanguage: 'JSONata', ...flow });
@@ -40,16 +34,7 @@ const caught = (errors = [QUERY]): CatchRule[] => [{
 /** Start → a Map over `$states.input.orders` with `fields` (Items, ItemSelector, the join's flow, Retry, Catch) → Agg; Handler catches. */
 function deployMap(fields: Partial<Extract<Action, { kind: 'map' }>>, flow: DataFlow = jsonata({}), item = (x: unknown, _ctx: UnumContext): unknown => x): void {
   const then: Action = { kind: 'fanOutOutput', fanout: 'M', dataFlow: flow, next: to('Agg') };
-  const map: Action = {
-    kind: 'map',
-    fanout: 'M',
-    join: 'J',
-    recordInput: true,
-    items: '{% $states.input.orders %}',
-    item: to('W'),
-    onEmpty: then,
-    ...fields,
-  } as Action;
+  const map = ordersMap(then, fields);
   w.deploy('wf', [
     { node: 'Start', next: map, handler: (x) => x },
     { node: 'W', next: join('J', ['W'], then), handler: item },

@@ -1,4 +1,4 @@
-import { join, succeed, to, World } from './harness';
+import { join, ordersMap, succeed, to, World } from './harness';
 import { Action, DataFlow } from '../../src/protocol';
 
 /* JSONata Output and Assign at a Parallel's or Map's join, and a JSONata Map's ItemSelector, in the Node.js runtime (DynamoDB Local, s3rver). */
@@ -39,9 +39,7 @@ test('Parallel: every Assign sees the variables from before the join\'s assignme
 /** A Map over `items` whose ItemSelector is `selector` and whose join runs `flow`. */
 function deployMap(selector: unknown, flow: DataFlow): void {
   const then: Action = { kind: 'fanOutOutput', fanout: 'M', dataFlow: flow, next: to('Agg') };
-  const map: Action = {
-    kind: 'map', fanout: 'M', join: 'J', recordInput: true, items: '{% $states.input.orders %}', itemSelector: selector, item: to('W'), onEmpty: then,
-  };
+  const map = ordersMap(then, { itemSelector: selector });
   w.deploy('wf', [
     { node: 'Split', next: map, dataFlow: jsonata({ assign: { rate: 2 } }), handler: (x) => x },
     { node: 'W', next: join('J', ['W'], then), handler: (x: any) => ({ ...x, ok: x.qty > 0 }) },
@@ -126,16 +124,9 @@ test('Parallel catcher: Assign alone hands on $states.errorOutput; a failing cat
 
 test('Map catcher: an item\'s failure reaches the catcher\'s Output with the Map\'s raw input', async () => {
   const then: Action = { kind: 'fanOutOutput', fanout: 'M', dataFlow: jsonata({}), next: to('Handler') };
-  const map: Action = {
-    kind: 'map',
-    fanout: 'M',
-    join: 'J',
-    recordInput: true,
-    items: '{% $states.input.orders %}',
-    item: to('W'),
-    onEmpty: then,
+  const map = ordersMap(then, {
     catch: [{ errors: ['States.ALL'], resultPath: '$', jsonata: { output: { shop: '{% $states.input.shop %}', error: '{% $states.errorOutput.Error %}' } }, next: to('Handler') }],
-  };
+  });
   w.deploy('wf', [
     { node: 'Split', next: map, handler: (x) => x },
     { node: 'W', next: join('J', ['W'], then), handler: (x: any) => { if (x.qty === 0) throw Object.assign(new Error('none'), { name: 'NoStock' }); return x; } },
