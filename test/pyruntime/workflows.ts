@@ -19,6 +19,13 @@ const map = (id: string, iterator: string, next: string, itemsPath = '$.items'):
   ({ kind: 'map', id, iterator, itemsPath, next });
 const fanIn = (id: string, next?: string, predecessors?: string[]): GraphState =>
   ({ kind: 'fanIn', id, ...(next ? { next } : {}), ...(predecessors ? { predecessors } : {}) });
+/** A JSONata catcher handing `{ error, cause, input }` to Handler. */
+const caughtByHandler = (error: string) => [{
+  errors: [error],
+  resultPath: '$',
+  jsonata: { output: { error: '{% $states.errorOutput.Error %}', cause: '{% $states.errorOutput.Cause %}', input: '{% $states.input %}' } },
+  next: 'Handler',
+}];
 const graph = (name: string, start: string, ...states: GraphState[]): WorkflowGraph => ({ name, start, states });
 
 const workflows: WorkflowGraph[] = [
@@ -263,12 +270,7 @@ const workflows: WorkflowGraph[] = [
       toleratedFailureCount: 5,
       dataFlow: { queryLanguage: 'JSONata', output: '{% $states.input.strict ? $states.result.qty + "x" : $sum($states.result.qty) %}' },
       retry: [{ errors: ['States.QueryEvaluationError'], intervalSeconds: 1, maxAttempts: 1, backoffRate: 1 }],
-      catch: [{
-        errors: ['States.QueryEvaluationError'],
-        resultPath: '$',
-        jsonata: { output: { error: '{% $states.errorOutput.Error %}', cause: '{% $states.errorOutput.Cause %}', input: '{% $states.input %}' } },
-        next: 'Handler',
-      }],
+      catch: caughtByHandler('States.QueryEvaluationError'),
     } as GraphState,
     task('W'), task('Agg'), task('Handler')),
   graph('jsonata-parallel-own-failure', 'Start',
@@ -276,12 +278,7 @@ const workflows: WorkflowGraph[] = [
     {
       ...parallel('P', ['L', 'R'], 'Next'),
       dataFlow: { queryLanguage: 'JSONata', arguments: { n: '{% $states.input.n + 1 %}' } },
-      catch: [{
-        errors: ['States.ALL'],
-        resultPath: '$',
-        jsonata: { output: { error: '{% $states.errorOutput.Error %}', cause: '{% $states.errorOutput.Cause %}', input: '{% $states.input %}' } },
-        next: 'Handler',
-      }],
+      catch: caughtByHandler('States.ALL'),
     } as GraphState,
     task('L'), task('R'), task('Next'), task('Handler')),
   { ...graph('timeout-retry', 'A', task('A', undefined, { retry: [{ errors: ['States.ALL'], intervalSeconds: 600, maxAttempts: 3, backoffRate: 1 }] })), timeoutSeconds: 1 },
