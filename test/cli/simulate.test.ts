@@ -79,7 +79,6 @@ test.each([
   [['--arrivals', 'bursty'], '--arrivals must be poisson or constant (got "bursty")'],
   [['--platform', 'cluster'], '--platform cluster needs --platform-file <file>'],
   [['--platform-file', 'examples/map-join/cluster-platform.json'], '--platform-file describes a cluster: pass --platform cluster with it'],
-  [['--platform', 'cluster', '--platform-file', 'c.json', '--report', 'r.html'], '--report plots Lambda execution environments'],
   [['--platform', 'k8s'], '--platform must be lambda, cluster or engine'],
   [['--platform', 'engine'], 'the engine platform needs the engine\'s concurrency in the profile: record one with unum run --record-profile'],
   [['--seed', 'x'], '--seed must be a whole number >= 0'],
@@ -122,6 +121,19 @@ describe('--platform cluster', () => {
     // The example cluster has 8 cores: never more Identity calls at once.
     expect(s.functions.Identity.peakConcurrency).toBe(8);
     expect(Object.keys(s.costPerMillionSessions).sort()).toEqual(['dynamodb', 's3', 'total']);
+  });
+
+  test('--report plots the cluster\'s containers (alive and busy) and its cold starts', async () => {
+    const out = join(assembly, '..', 'cluster.html');
+    const r = await unum('simulate', '--assembly', assembly, '--input', INPUT, '--rate', '2', '--sessions', '20', '--report', out, ...PLATFORM);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`unum: report written to ${out}`);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('predicted behaviour on a cluster (WRENCH\'s serverless compute service)');
+    expect(html).toContain('Concurrency: busy containers');
+    expect(html).toContain('Instances: containers alive');
+    expect(html).not.toContain('execution environments');
+    expect(html.match(/<svg class="unum-chart"/g)).toHaveLength(4);
   });
 
   test('a bad platform file is refused with its name and the field', async () => {

@@ -13,6 +13,8 @@ import { SHAPES } from '../support/shapes';
  */
 
 const INTEG_RUNNER = require.resolve('@aws-cdk/integ-runner/bin/integ-runner');
+// It synthesizes every integ app in its own workers: about 2 minutes alone on 2 cores, and over 3 beside another jest worker.
+const RUNNER_TIMEOUT_MS = 480_000;
 
 interface RunnerResult {
   readonly code: number;
@@ -22,7 +24,7 @@ interface RunnerResult {
 function integRunner(args: string[]): Promise<RunnerResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [INTEG_RUNNER, '--config', INTEG_CONFIG, ...args], {
-      cwd: ROOT, env: offlineEnv(), maxBuffer: 64 * 1024 * 1024, timeout: 170_000,
+      cwd: ROOT, env: offlineEnv(), maxBuffer: 64 * 1024 * 1024, timeout: RUNNER_TIMEOUT_MS,
     }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, output: `${stdout}${stderr}` });
@@ -56,4 +58,4 @@ test('integ-runner reports every integ snapshot UNCHANGED', async () => {
   expect({ statuses: statuses(output), output: code === 0 ? '' : output })
     .toEqual({ statuses: expected, output: '' });
   expect(code).toBe(0);
-}, 180_000);
+}, RUNNER_TIMEOUT_MS + 10_000);

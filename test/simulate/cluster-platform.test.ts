@@ -139,6 +139,30 @@ describe('a workflow on the cluster', () => {
     expect(Math.max(...full.latencies)).toBeGreaterThan(Math.max(...run(PLATFORM, { rate: 1000, arrivals: 'constant', sessions: 3 }).latencies));
   });
 
+  test('time series for --report: busy containers integrate to the average concurrency, containers alive expire after the idle timeout', () => {
+    const shortIdle = { ...PLATFORM, nodes: [node('n1'), node('n2')], overheads: { containerStartupSeconds: 0.5, idleTimeoutSeconds: 50 } };
+    const binSeconds = 5;
+    const { sim, model, summary } = run(shortIdle, { rate: 1 / 100, arrivals: 'constant', sessions: 3, seriesBinSeconds: binSeconds });
+    const width = (i: number) => Math.min(binSeconds, sim.now - i * binSeconds);
+    const seconds = (series: readonly number[]) => series.reduce((a, v, i) => a + v * width(i), 0);
+    for (const name of ['A', 'B']) {
+      const series = model.platform.series(name)!;
+      const stats = model.platform.stats(name);
+      expect(seconds(series.running) / sim.now).toBeCloseTo(stats.averageRunning, 9);
+      // Each session 100 s apart cold-starts a container (the last one expired after 50 s idle): three in all, in three bins.
+      expect(series.coldStarts.reduce((a, b) => a + b, 0)).toBe(summary.functions[name].coldStarts);
+      expect(series.coldStarts.filter((n) => n > 0)).toEqual([1, 1, 1]);
+      expect(series.running.every((r, i) => r <= series.instances[i] + 1e-9)).toBe(true);
+      // A container is alive from its cold start to 50 s after its call: never two at once, and none for part of each 100 s.
+      expect(Math.max(...series.instances)).toBeLessThanOrEqual(1 + 1e-9);
+      expect(series.instances.some((n) => n === 0)).toBe(true);
+      // The first two stay 50 s idle after their call; the simulation ends with the last session, the third's call.
+      expect(seconds(series.instances)).toBeGreaterThan(2 * 51);
+      expect(seconds(series.instances)).toBeLessThan(2 * 51 + 40);
+    }
+    expect(run(PLATFORM, { rate: 1, sessions: 2 }).model.platform.series('A')).toBeUndefined();
+  });
+
   test('the same seed gives the same run, another seed another one (Poisson arrivals, random scheduler)', () => {
     const platform = { ...PLATFORM, nodes: [node('n1'), node('n2'), node('n3')], scheduler: 'random' };
     const options = { rate: 2, sessions: 60 } as const;

@@ -52,7 +52,6 @@ export function simulateOptions(values: SimulateValues): Omit<WorkflowRunOptions
   }
   if (platform === 'cluster' && values.platformFile === undefined) throw new UsageError('--platform cluster needs --platform-file <file> describing the cluster');
   if (platform !== 'cluster' && values.platformFile !== undefined) throw new UsageError('--platform-file describes a cluster: pass --platform cluster with it');
-  if (platform === 'cluster' && values.report !== undefined) throw new UsageError('--report plots Lambda execution environments and is not available with --platform cluster');
   const arrivals = values.arrivals ?? 'poisson';
   if (arrivals !== 'poisson' && arrivals !== 'constant') throw new UsageError(`--arrivals must be poisson or constant (got ${JSON.stringify(arrivals)})`);
   const rate = positive(values.rate, '--rate', false) ?? 1;

@@ -5,6 +5,7 @@ import { ImageSpec } from './platform';
 import { ClusterPlatformSpec, MB } from './platform-file';
 import { ServerlessComputeService } from './service';
 import { Simulation } from './simulation';
+import { FunctionSeries, TimeBins } from './time-bins';
 import { PlatformFunctionSpec, PlatformFunctionStats, PlatformOutcome, WorkflowPlatform } from './workflow-platform';
 import { UsageError } from '../local/assembly';
 
@@ -13,19 +14,36 @@ interface PendingCall {
   readonly run: (init: number, finish: () => void) => void;
 }
 
-/** One function's counters; `running` counts calls whose code holds a core. */
+/** Options of a ClusterPlatform. */
+export interface ClusterPlatformOptions {
+  /** Keep time series of each function's containers (alive, busy) and cold starts in bins this wide, for --report. @default - none */
+  readonly seriesBinSeconds?: number;
+}
+
+/** One function's counters; `running` counts calls whose code holds a core, `containers` its containers alive. */
 class ClusterFunction {
   public requests = 0; public cold = 0; public warm = 0; public refused = 0;
-  public running = 0; public peakRunning = 0;
+  public running = 0; public peakRunning = 0; public containers = 0;
   public runningArea = 0; private lastChange = 0;
+  public readonly bins?: TimeBins;
 
-  public constructor(public readonly fn: ServerlessFunction, public readonly containerRam: number) {}
+  public constructor(public readonly fn: ServerlessFunction, public readonly containerRam: number, binSeconds?: number) {
+    if (binSeconds !== undefined) this.bins = new TimeBins(binSeconds);
+  }
 
   public account(now: number, change = 0): void {
     this.runningArea += this.running * (now - this.lastChange);
+    this.bins?.account(now, this.containers, this.running);
     this.lastChange = now;
     this.running += change;
     this.peakRunning = Math.max(this.peakRunning, this.running);
+  }
+
+  /** A container of the function was created or removed: `alive` remain. */
+  public containersChanged(now: number, alive: number): void {
+    this.account(now);
+    if (alive > this.containers) this.bins?.countCold(now);
+    this.containers = alive;
   }
 }
 
@@ -47,7 +65,11 @@ export class ClusterPlatform implements WorkflowPlatform {
   private readonly functions = new Map<string, ClusterFunction>();
   private readonly manager: FunctionManager;
 
-  public constructor(private readonly sim: Simulation, private readonly spec: ClusterPlatformSpec) {
+  public constructor(
+    private readonly sim: Simulation,
+    private readonly spec: ClusterPlatformSpec,
+    private readonly options: ClusterPlatformOptions = {},
+  ) {
     this.service = new ServerlessComputeService(sim, {
       nodes: spec.nodes,
       headStorage: spec.headStorage,
@@ -57,6 +79,7 @@ export class ClusterPlatform implements WorkflowPlatform {
       scheduler: spec.scheduler,
       maxQueued: spec.maxQueued,
     });
+    this.service.onContainerChange = (name, alive) => this.functions.get(name)?.containersChanged(sim.now, alive);
     this.manager = new FunctionManager(sim);
   }
 
@@ -79,7 +102,7 @@ export class ClusterPlatform implements WorkflowPlatform {
       return undefined;
     }, image);
     this.manager.registerFunction(fn, this.service, { ramLimit: containerRam, diskSpaceLimit: this.spec.invocationStorage });
-    this.functions.set(spec.name, new ClusterFunction(fn, containerRam));
+    this.functions.set(spec.name, new ClusterFunction(fn, containerRam, this.options.seriesBinSeconds));
     this.checkCapacity(spec.name);
   }
 
@@ -110,9 +133,11 @@ export class ClusterPlatform implements WorkflowPlatform {
     };
   }
 
-  /** No time series on a cluster (--report plots Lambda environments). */
-  public series(): undefined {
-    return undefined;
+  /** The function's time series of containers up to now; undefined unless ClusterPlatformOptions.seriesBinSeconds. */
+  public series(name: string): FunctionSeries | undefined {
+    const f = this.fn(name);
+    f.account(this.sim.now);
+    return f.bins?.series(this.sim.now);
   }
 
   /**

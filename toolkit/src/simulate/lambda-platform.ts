@@ -1,5 +1,6 @@
 import { constant, initSeconds, LambdaRuntime, Sampler } from './lambda-init';
 import { Simulation } from './simulation';
+import { FunctionSeries, TimeBins } from './time-bins';
 import type { WorkflowPlatform } from './workflow-platform';
 
 export interface LambdaFunctionSpec {
@@ -40,14 +41,7 @@ export interface LambdaPlatformProps {
 }
 
 /** A function's time series (LambdaPlatformProps.seriesBinSeconds): bin i covers [i, i + 1) × binSeconds. */
-export interface LambdaFunctionSeries {
-  readonly binSeconds: number;
-  /** The time average of environments alive and busy in each bin (the last bin: over its part up to the end). */
-  readonly instances: readonly number[];
-  readonly running: readonly number[];
-  /** Cold starts (environments created) in each bin. */
-  readonly coldStarts: readonly number[];
-}
+export type LambdaFunctionSeries = FunctionSeries;
 
 /** Why a request was throttled (HTTP 429 on AWS). */
 export type ThrottleCause = 'concurrency' | 'scaling';
@@ -106,12 +100,11 @@ class LambdaFunction {
   public peakInstances = 0; public peakRunning = 0;
   public instanceArea = 0; public runningArea = 0; public lastChange = 0;
   public billedDuration = 0; public billedInit = 0;
-  // Areas (environment-seconds) and cold starts per bin, when the platform keeps time series.
-  public readonly instanceBins: number[] = [];
-  public readonly runningBins: number[] = [];
-  public readonly coldBins: number[] = [];
+  /** Environments alive and busy, and cold starts, per bin, when the platform keeps time series. */
+  public readonly bins?: TimeBins;
 
-  public constructor(public readonly spec: LambdaFunctionSpec, private readonly binSeconds?: number) {
+  public constructor(public readonly spec: LambdaFunctionSpec, binSeconds?: number) {
+    if (binSeconds !== undefined) this.bins = new TimeBins(binSeconds);
     const memoryMb = spec.memoryMb ?? 128;
     this.memoryGb = memoryMb / 1024;
     this.initTime = spec.initTime !== undefined ? sampler(spec.initTime) : constant(initSeconds(spec.runtime ?? 'nodejs', memoryMb));
@@ -126,30 +119,8 @@ class LambdaFunction {
     const dt = now - this.lastChange;
     this.instanceArea += this.instances * dt;
     this.runningArea += this.running * dt;
-    if (this.binSeconds !== undefined && dt > 0 && this.instances > 0) this.bin(this.lastChange, now);
+    this.bins?.account(now, this.instances, this.running);
     this.lastChange = now;
-  }
-
-  public countCold(now: number): void {
-    if (this.binSeconds === undefined) return;
-    const i = Math.floor(now / this.binSeconds);
-    while (this.coldBins.length <= i) this.coldBins.push(0);
-    this.coldBins[i]++;
-  }
-
-  /** Spreads [from, to)'s constant counts over the bins it overlaps. */
-  private bin(from: number, to: number): void {
-    const w = this.binSeconds!;
-    for (let i = Math.floor(from / w); i * w < to; i++) {
-      const overlap = Math.min(to, (i + 1) * w) - Math.max(from, i * w);
-      if (overlap <= 0) continue;
-      while (this.instanceBins.length <= i) {
-        this.instanceBins.push(0);
-        this.runningBins.push(0);
-      }
-      this.instanceBins[i] += this.instances * overlap;
-      this.runningBins[i] += this.running * overlap;
-    }
   }
 
   public popNewestIdle(): Environment | undefined {
@@ -273,7 +244,7 @@ export class LambdaPlatform implements WorkflowPlatform {
       init = fn.initTime(this.sim.random);
       fn.billedInit += billedSeconds(init) * fn.memoryGb;
       fn.cold++;
-      fn.countCold(now);
+      fn.bins?.countCold(now);
     } else {
       fn.warm++;
     }
@@ -332,20 +303,9 @@ export class LambdaPlatform implements WorkflowPlatform {
 
   /** The function's time series up to now; undefined unless LambdaPlatformProps.seriesBinSeconds. */
   public series(name: string): LambdaFunctionSeries | undefined {
-    const w = this.binSeconds;
-    if (w === undefined) return undefined;
     const fn = this.fn(name);
     fn.account(this.sim.now);
-    const bins = Math.max(1, Math.ceil(this.sim.now / w));
-    // The last bin ends at now: its average is over the part of it that passed.
-    const width = (i: number) => Math.min(w, this.sim.now - i * w) || w;
-    const average = (areas: readonly number[]) => Array.from({ length: bins }, (_, i) => (areas[i] ?? 0) / width(i));
-    return {
-      binSeconds: w,
-      instances: average(fn.instanceBins),
-      running: average(fn.runningBins),
-      coldStarts: Array.from({ length: bins }, (_, i) => fn.coldBins[i] ?? 0),
-    };
+    return fn.bins?.series(this.sim.now);
   }
 
   /** Environments of the function now: alive, busy, idle. */

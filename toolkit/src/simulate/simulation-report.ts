@@ -6,8 +6,16 @@ import { escapeHtml as escapeXml } from '../report/html';
 /**
  * `unum simulate --report file.html`: one self-contained page (no script, nothing from the network) with, per
  * workflow, the summary the terminal prints and four plots: the latency CDF of the succeeded sessions, busy and
- * alive execution environments per function over time, and cold starts per function over time.
+ * alive instances per function over time (Lambda execution environments, or a cluster's containers), and cold
+ * starts per function over time.
  */
+
+/** What an instance is called on each platform the summary names. */
+const INSTANCES: Record<WorkflowSummary['platform'], { plural: string; model: string }> = {
+  lambda: { plural: 'execution environments', model: 'the Lambda model' },
+  engine: { plural: 'execution environments', model: 'the local engine\'s model (Lambda\'s, with its concurrency limit)' },
+  cluster: { plural: 'containers', model: 'a cluster (WRENCH\'s serverless compute service)' },
+};
 
 /** What the report plots of one workflow, read from its simulation (the platform kept time series). */
 export interface WorkflowPlots {
@@ -82,13 +90,14 @@ function summaryTable(s: WorkflowSummary): string {
 }
 
 function section(p: WorkflowPlots): string {
+  const instances = INSTANCES[p.summary.platform].plural;
   return [
     `<section class="workflow" data-workflow="${escapeXml(p.summary.workflow)}">`,
     `<h2>${escapeXml(p.summary.workflow)}</h2>`,
     summaryTable(p.summary),
     lineChart({ title: 'Session latency (CDF of succeeded sessions)', xLabel: 'latency (ms)', yLabel: 'fraction of sessions', series: [{ name: 'sessions', points: cdf(p.latencies) }], steps: true, yMax: 1 }),
-    lineChart({ title: 'Concurrency: busy execution environments', xLabel: 'simulated time (s)', yLabel: 'environments (bin average)', series: overTime(p, (f) => f.running) }),
-    lineChart({ title: 'Instances: execution environments alive', xLabel: 'simulated time (s)', yLabel: 'environments (bin average)', series: overTime(p, (f) => f.instances) }),
+    lineChart({ title: `Concurrency: busy ${instances}`, xLabel: 'simulated time (s)', yLabel: `${instances} (bin average)`, series: overTime(p, (f) => f.running) }),
+    lineChart({ title: `Instances: ${instances} alive`, xLabel: 'simulated time (s)', yLabel: `${instances} (bin average)`, series: overTime(p, (f) => f.instances) }),
     lineChart({ title: `Cold starts per ${p.binSeconds} s`, xLabel: 'simulated time (s)', yLabel: 'cold starts', series: overTime(p, (f) => f.coldStarts), steps: true }),
     '</section>',
   ].join('\n');
@@ -100,6 +109,12 @@ table.functions td{text-align:right}table.functions td:first-child{text-align:le
 svg.unum-chart{width:640px;max-width:100%;display:block;margin:12px 0}.grid{stroke:#e5e7eb}.tick,.legend{font-size:11px;fill:#374151}
 .axis{font-size:12px;fill:#111}.title{font-size:13px;font-weight:600;fill:#111}`;
 
+/** The platform models the workflows ran on (one, since `unum simulate` takes one --platform). */
+function models(plots: readonly WorkflowPlots[]): string {
+  const names = [...new Set(plots.map((p) => INSTANCES[p.summary.platform].model))];
+  return names.length > 0 ? names.join(', ') : INSTANCES.lambda.model;
+}
+
 export function simulationReportHtml(plots: readonly WorkflowPlots[]): string {
   return [
     '<!DOCTYPE html>',
@@ -110,7 +125,7 @@ export function simulationReportHtml(plots: readonly WorkflowPlots[]): string {
     '<title>cdk-unum: unum simulate report</title>',
     `<style>${CSS}</style>`,
     '</head><body>',
-    '<h1>unum simulate: predicted behaviour on the Lambda model</h1>',
+    `<h1>unum simulate: predicted behaviour on ${escapeXml(models(plots))}</h1>`,
     ...plots.map(section),
     '</body></html>',
     '',

@@ -1,5 +1,6 @@
 import { LambdaRuntime, Sampler } from './lambda-init';
-import { LambdaFunctionSeries, LambdaOutcome } from './lambda-platform';
+import { LambdaOutcome } from './lambda-platform';
+import { FunctionSeries } from './time-bins';
 
 /** A workflow function as WorkflowSimulation declares it to the platform it runs on. */
 export interface PlatformFunctionSpec {
@@ -46,5 +47,5 @@ export interface WorkflowPlatform {
   invoke(name: string, options: { run: (init: number, finish: () => void) => void }): PlatformOutcome;
   stats(name: string): PlatformFunctionStats;
   /** Time series for --report; undefined when the platform keeps none. */
-  series(name: string): LambdaFunctionSeries | undefined;
+  series(name: string): FunctionSeries | undefined;
 }

@@ -22,7 +22,7 @@ export interface WorkflowRunOptions {
   readonly input?: unknown;
   /** @default 1 */
   readonly seed?: number;
-  /** Keep time series per function in bins this wide (LambdaPlatformProps.seriesBinSeconds). @default - none */
+  /** Keep time series per function in bins this wide (on Lambda and on a cluster). @default - none */
   readonly seriesBinSeconds?: number;
   /**
    * `engine`: the local engine's platform, to check the simulator against `unum run` on the same machine: Lambda's
@@ -48,12 +48,12 @@ export function runWorkflow(workflow: SimWorkflow, profile: Profile, options: Wo
     throw new UsageError('the engine platform needs the engine\'s concurrency in the profile: record one with unum run --record-profile');
   }
   if (engine && options.cluster !== undefined) throw new Error('runWorkflow: the engine platform is Lambda\'s model, not a cluster');
-  if (options.cluster !== undefined && options.seriesBinSeconds !== undefined) throw new Error('runWorkflow: a cluster keeps no time series (seriesBinSeconds)');
-  const platform = options.cluster !== undefined ? new ClusterPlatform(sim, options.cluster) : new LambdaPlatform(sim, {
+  const seriesBinSeconds = options.seriesBinSeconds;
+  const platform = options.cluster !== undefined ? new ClusterPlatform(sim, options.cluster, { seriesBinSeconds }) : new LambdaPlatform(sim, {
     accountConcurrency: engine ? profile.engine!.concurrency : profile.lambda.accountConcurrency,
     queueBeyondConcurrency: engine,
     idleTimeout: profile.lambda.idleTimeoutSeconds,
-    seriesBinSeconds: options.seriesBinSeconds,
+    seriesBinSeconds,
   });
   const model = new WorkflowSimulation(sim, platform, workflow, profile);
   const poisson = (options.arrivals ?? 'poisson') === 'poisson';
