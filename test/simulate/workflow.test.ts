@@ -3,7 +3,7 @@ import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { simulate, synthExample, synthWorkflow } from './workflow-support';
-import { Chain, Choice, Condition, Fail, FanIn, JsonPath, Map as UnumMap, Parallel, Pass, UnumFunction } from '../../src';
+import { Chain, Choice, Condition, Fail, FanIn, JsonPath, Map as UnumMap, Parallel, Pass, UnumFunction, Wait, WaitTime } from '../../src';
 import { ROOT } from '../engine/support';
 import { fn } from '../support/shapes';
 
@@ -292,6 +292,30 @@ describe('JSONPath data flow on the simulated values, as the runtime applies it'
     const s = simulate(shaped.app, three, { rate: 1, sessions: 2, input: { owner: 'ada' } });
     expect(s.sessions.failed).toBe(2);
     expect(s.sessions.firstError).toBe('Fail state Short');
+  });
+});
+
+describe('a Wait on a SecondsPath waits as long as the simulated value says', () => {
+  const waiting = synthWorkflow('WaitOnPath', (stack) => Chain.start(fn(stack, 'A'))
+    .next(new Wait(stack, 'Pause', { time: WaitTime.secondsPath('$.delay') })).next(fn(stack, 'B')));
+  const latency = (input: unknown) => simulate(waiting.app, PROFILE, { rate: 1, arrivals: 'constant', sessions: 1, input });
+
+  test('the value\'s seconds are added to the session (a fixed Wait of the same length takes as long)', () => {
+    const fixed = synthWorkflow('WaitFixed', (stack) => Chain.start(fn(stack, 'A'))
+      .next(new Wait(stack, 'Pause', { time: WaitTime.duration(Duration.seconds(30)) })).next(fn(stack, 'B')));
+    const zero = latency({ delay: 0 });
+    const thirty = latency({ delay: 30 });
+    expect(zero.sessions.succeeded).toBe(1);
+    expect(thirty.latency.p50 - zero.latency.p50).toBeCloseTo(30, 6);
+    const same = simulate(fixed.app, PROFILE, { rate: 1, arrivals: 'constant', sessions: 1, input: { delay: 30 } });
+    expect(same.latency.p50).toBeCloseTo(thirty.latency.p50, 6);
+  });
+
+  test('a value that is not a whole number of seconds fails the session with States.Runtime, naming the path', () => {
+    const bad = latency({ delay: 'soon' });
+    expect(bad.sessions.failed).toBe(1);
+    expect(bad.sessions.firstError).toContain('SecondsPath $.delay must select a non-negative integer number of seconds (it selects "soon")');
+    expect(bad.functions.B.invocations).toBe(0);
   });
 });
 

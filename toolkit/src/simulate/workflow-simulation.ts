@@ -6,6 +6,7 @@ import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawIn
 import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
 import { writePath } from 'cdk-unum/lib/protocol/jsonpath';
 import { GC_PARTITIONS, instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
+import { waitUntil } from 'cdk-unum/lib/protocol/states';
 import { FunctionProfile, functionProfile, Profile } from './profile';
 import { Simulation } from './simulation';
 import { ITEM_OVERHEAD_BYTES, JOIN_ELEMENT_BYTES, KeyWrites, readUnits, StoreUsage } from './store-usage';
@@ -471,14 +472,27 @@ export class WorkflowSimulation {
       if (action.next.kind === 'join' || action.next.kind === 'dagJoin') t = this.checkpoint(h.call.fn, payload, t, h.call.session);
       return this.walk(h, action.next, payload, scope, t, action.node, inlineStart);
     }
-    // A Wait of `seconds` (paths and timestamps are read as 0 s: the simulated value carries no dates).
-    const seconds = typeof action.seconds === 'number' ? action.seconds : 0;
+    // The runtime reads the value (from S3 when it spilled) only when the wait reads it.
+    if (action.secondsPath !== undefined) t = this.readInput(h, payload, t);
+    const seconds = this.waitSeconds(h, action, payload, scope, t);
+    if (seconds === undefined) return;
     if (retriesInPlace(seconds, h.call.fn.timeoutSeconds - (t - h.started))) {
       return this.walk(h, action.next, payload, scope, t + seconds, action.node, inlineStart);
     }
     // Too long for this invocation: the function re-invokes itself to continue after the wait.
     this.send(h.call.fn, h.call.session, payload, scope, h.inv, t + seconds - this.profile.lambda.invokeSeconds, 0, action.next);
     h.end = Math.max(h.end, t + this.profile.lambda.invokeSeconds);
+  }
+
+  /**
+   * A Wait's seconds: fixed, or SecondsPath on the simulated value, checked as the runtime checks it (waitUntil; a bad
+   * value fails the scope with States.Runtime). Timestamps and JSONata wait 0 s: the simulated value carries no dates.
+   */
+  private waitSeconds(h: Handler, action: Extract<Action, { kind: 'wait' }>, payload: Payload, scope: Scope, t: number): number | undefined {
+    if (typeof action.seconds === 'number') return action.seconds;
+    if (action.secondsPath === undefined) return 0;
+    const until = this.shape(h, scope, t, () => waitUntil({ secondsPath: action.secondsPath }, payload.value, 0));
+    return until === undefined ? undefined : (until.value as number) / 1000;
   }
 
   private map(h: Handler, action: MapAction, payload: Payload, scope: Scope, t: number, source: string | undefined, inlineStart: boolean): void {
