@@ -182,4 +182,21 @@ describe('the local engine\'s platform: requests beyond the concurrency queue, f
     expect([platform.stats('f').requests, platform.stats('g').requests]).toEqual([3, 2]);
     expect(platform.stats('g').peakRunning).toBe(2);
   });
+
+  test('the engine starts sandboxes without Lambda\'s scaling rate: a queued request is never throttled when it is admitted', () => {
+    const burst = (queueBeyondConcurrency: boolean) => {
+      const { sim, platform } = lambda({ accountConcurrency: 3, scalingLimit: 2, scalingWindow: 10, queueBeyondConcurrency });
+      platform.addFunction({ name: 'f', initTime: 0, serviceTime: 1 });
+      const done: number[] = [];
+      const outcomes = Array.from({ length: 5 }, () => platform.invoke('f', { onDone: () => done.push(sim.now) }));
+      sim.run();
+      return { outcomes, done, stats: platform.stats('f') };
+    };
+    const lambdaBurst = burst(false);
+    expect(lambdaBurst.outcomes).toEqual(['cold', 'cold', 'scaling', 'scaling', 'scaling']);
+    const engine = burst(true);
+    expect(engine.outcomes).toEqual(['cold', 'cold', 'cold', 'queued', 'queued']);
+    expect(engine.done).toEqual([1, 1, 1, 2, 2]);
+    expect([engine.stats.requests, engine.stats.throttles, engine.stats.coldStarts]).toEqual([5, 0, 3]);
+  });
 });

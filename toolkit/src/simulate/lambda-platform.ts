@@ -29,6 +29,7 @@ export interface LambdaPlatformProps {
   /**
    * Requests beyond the account concurrency wait in one FIFO queue for a busy environment to be released, instead of
    * being throttled: the local engine's platform (its `--concurrency`), which `unum simulate --platform engine` models.
+   * The engine starts sandboxes without Lambda's scaling rate, so neither does this platform (nothing is ever throttled).
    * @default false (Lambda throttles)
    */
   readonly queueBeyondConcurrency?: boolean;
@@ -42,6 +43,13 @@ export interface LambdaPlatformProps {
 
 /** A function's time series (LambdaPlatformProps.seriesBinSeconds): bin i covers [i, i + 1) × binSeconds. */
 export type LambdaFunctionSeries = FunctionSeries;
+
+/** What a request runs (LambdaPlatform.invoke). */
+export interface LambdaInvokeOptions {
+  readonly serviceTime?: number;
+  readonly onDone?: () => void;
+  readonly run?: (init: number, finish: () => void) => void;
+}
 
 /** Why a request was throttled (HTTP 429 on AWS). */
 export type ThrottleCause = 'concurrency' | 'scaling';
@@ -168,7 +176,7 @@ export class LambdaPlatform implements WorkflowPlatform {
   // Busy environments of functions without reserved concurrency.
   private unreservedRunning = 0;
   private readonly queueBeyondConcurrency: boolean;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ readonly fn: LambdaFunction; readonly options: LambdaInvokeOptions }> = [];
   private waitingHead = 0;
 
   public constructor(private readonly sim: Simulation, props: LambdaPlatformProps = {}) {
@@ -207,31 +215,37 @@ export class LambdaPlatform implements WorkflowPlatform {
    * billed is from the end of init to `finish` (a workflow's handler ends
    * when its egress does, which depends on other invocations).
    */
-  public invoke(name: string,
-    options: { serviceTime?: number; onDone?: () => void; run?: (init: number, finish: () => void) => void } = {}): LambdaOutcome {
+  public invoke(name: string, options: LambdaInvokeOptions = {}): LambdaOutcome {
     const fn = this.fn(name);
-    const now = this.sim.now;
     fn.requests++;
     const reserved = fn.spec.reservedConcurrency;
     const full = reserved !== undefined
       ? fn.running >= reserved
       : this.unreservedRunning >= this.accountConcurrency - this.reserved;
     if (full && this.queueBeyondConcurrency && reserved === undefined) {
-      fn.requests--;
-      this.waiting.push(() => this.invoke(name, options));
+      // release() admits it when a slot frees up.
+      this.waiting.push({ fn, options });
       return 'queued';
     }
     if (full) {
       fn.throttled.concurrency++;
       return 'concurrency';
     }
+    return this.admit(fn, options);
+  }
+
+  /** Runs an admitted request in the newest idle environment, or in a new one within the scaling rate. */
+  private admit(fn: LambdaFunction, options: LambdaInvokeOptions): LambdaOutcome {
+    const now = this.sim.now;
+    const reserved = fn.spec.reservedConcurrency;
     fn.account(now);
     let env = fn.popNewestIdle();
     let init = 0;
     const cold = !env;
     if (!env) {
       const window = fn.created[fn.createdNext];
-      if (fn.created.length >= this.scalingLimit && window !== undefined && now - window < this.scalingWindow) {
+      const scaling = !this.queueBeyondConcurrency && fn.created.length >= this.scalingLimit;
+      if (scaling && window !== undefined && now - window < this.scalingWindow) {
         fn.throttled.scaling++;
         return 'scaling';
       }
@@ -335,7 +349,7 @@ export class LambdaPlatform implements WorkflowPlatform {
         this.waiting.splice(0, this.waitingHead);
         this.waitingHead = 0;
       }
-      next();
+      this.admit(next.fn, next.options);
     }
   }
 
