@@ -129,7 +129,7 @@ const slowTests = project.addTask('test:slow', {
 slowTests.spawn(bundleRuntime);
 // The 10,000-item fan-out first and alone: its fanning-out function has a 5 s timeout, which it must not
 // reach because other tests load the machine. The chaos files then share the workers; they mostly wait.
-slowTests.exec('jest --ci --coverage=false --forceExit --testPathIgnorePatterns=/node_modules/ test/engine/fanout.slow.test.ts');
+slowTests.exec('jest --ci --coverage=false --forceExit --testPathIgnorePatterns=/node_modules/ --testMatch "<rootDir>/test/engine/fanout.slow.test.ts"');
 slowTests.exec('jest --ci --coverage=false --forceExit --testPathIgnorePatterns /node_modules/ fanout\\.slow '
   + '--testMatch "<rootDir>/test/**/*.slow.test.ts" "<rootDir>/test/engine/chaos.test.ts" "<rootDir>/test/engine/chaos-second-half.test.ts"');
 // The toolkit's 'cdk-unum' imports resolve to src/ through the dev tsconfig's paths.
