@@ -39,11 +39,11 @@ class ClusterFunction {
     this.peakRunning = Math.max(this.peakRunning, this.running);
   }
 
-  /** A container of the function was created or removed: `alive` remain. */
-  public containersChanged(now: number, alive: number): void {
+  /** A container of the function was created (+1) or removed (-1). */
+  public containersChanged(now: number, change: 1 | -1): void {
     this.account(now);
-    if (alive > this.containers) this.bins?.countCold(now);
-    this.containers = alive;
+    if (change > 0) this.bins?.countCold(now);
+    this.containers += change;
   }
 }
 
@@ -79,7 +79,7 @@ export class ClusterPlatform implements WorkflowPlatform {
       scheduler: spec.scheduler,
       maxQueued: spec.maxQueued,
     });
-    this.service.onContainerChange = (name, alive) => this.functions.get(name)?.containersChanged(sim.now, alive);
+    this.service.onContainerChange = (name, change) => this.functions.get(name)?.containersChanged(sim.now, change);
     this.manager = new FunctionManager(sim);
   }
 

@@ -35,9 +35,8 @@ export class ServerlessComputeService {
   private nextScratch = 0;
   // Disk keys of the scratch space running invocations hold, released when they end.
   private readonly scratch = new Map<FunctionInvocation, string>();
-  private readonly alive = new Map<string, number>();
-  /** Called after a container of `functionName` is created or removed, with how many of its containers are alive now. */
-  public onContainerChange?: (functionName: string, alive: number) => void;
+  /** Called when a container of `functionName` is created (+1) or removed (-1). */
+  public onContainerChange?: (functionName: string, change: 1 | -1) => void;
 
   public constructor(private readonly sim: Simulation, private readonly props: ServerlessServiceProps) {
     if (props.nodes.length === 0) throw new Error('ServerlessComputeService: at least one compute node is needed');
@@ -47,11 +46,6 @@ export class ServerlessComputeService {
     this.nodes = props.nodes.map((spec, i) => new ComputeNode(spec, i));
     this.staging = new ImageStaging(sim, props);
     this.scheduler = makeScheduler(props.scheduler ?? 'fcfs', sim.random);
-  }
-
-  /** Containers of the function alive now, busy or idle, on every node. */
-  public containersOf(functionName: string): number {
-    return this.alive.get(functionName) ?? 0;
   }
 
   /** Images downloaded over the wide-area link so far. */
@@ -112,7 +106,7 @@ export class ServerlessComputeService {
       }
       node.ram.pin(containerKey(c));
       node.containers.add(c);
-      this.countContainer(c, +1);
+      this.onContainerChange?.(c.functionName, +1);
       this.sim.schedule(this.props.containerStartupOverhead ?? 0, () => this.execute(inv, node, c, reg));
     });
   }
@@ -196,7 +190,7 @@ export class ServerlessComputeService {
   }
 
   private destroy(node: ComputeNode, c: Container): void {
-    if (node.drop(c)) this.countContainer(c, -1);
+    if (node.drop(c)) this.onContainerChange?.(c.functionName, -1);
     node.ram.remove(containerKey(c));
   }
 
@@ -204,14 +198,8 @@ export class ServerlessComputeService {
   private removed(node: ComputeNode, c: Container): void {
     if (node.drop(c)) {
       this.stats.evictedContainers++;
-      this.countContainer(c, -1);
+      this.onContainerChange?.(c.functionName, -1);
     }
     this.staging.release(node, c.image);
-  }
-
-  private countContainer(c: Container, change: 1 | -1): void {
-    const alive = this.containersOf(c.functionName) + change;
-    this.alive.set(c.functionName, alive);
-    this.onContainerChange?.(c.functionName, alive);
   }
 }
