@@ -45,12 +45,13 @@ async function main(): Promise<void> {
       const workflow = simWorkflow(loadAssembly(dir).workflows[0]);
       const sessions = Math.ceil(INVOCATIONS / c.perSession);
       const options = { rate: c.rate, sessions, input: c.input, seed: SEED };
-      const runs = Array.from({ length: RUNS }, () => {
+      const runs: Array<{ ms: number; summary: ReturnType<typeof summarize> }> = [];
+      for (let r = 0; r < RUNS; r++) {
         const t0 = now();
-        const { sim, model } = runWorkflow(workflow, DEFAULT_PROFILE, options);
+        const { sim, model } = await runWorkflow(workflow, DEFAULT_PROFILE, options);
         const ms = now() - t0;
-        return { ms, summary: summarize(model, sim, DEFAULT_PROFILE, options) };
-      });
+        runs.push({ ms, summary: summarize(model, sim, DEFAULT_PROFILE, options) });
+      }
       const ms = median(runs.map((r) => r.ms));
       const s = runs[0].summary;
       const invocations = Object.values(s.functions).reduce((a, f) => a + f.invocations, 0);

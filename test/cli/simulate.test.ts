@@ -82,6 +82,7 @@ test.each([
   [['--platform', 'k8s'], '--platform must be lambda, cluster or engine'],
   [['--platform', 'engine'], 'the engine platform needs the engine\'s concurrency in the profile: record one with unum run --record-profile'],
   [['--seed', 'x'], '--seed must be a whole number >= 0'],
+  [['--start-time', '2026-13-01T00:00:00Z'], '--start-time must be an RFC 3339 timestamp such as 2026-01-01T00:00:00Z (got "2026-13-01T00:00:00Z")'],
   [['--profile', 'no-such.json'], '--profile: no such file'],
   [['--workflow', 'Nope'], 'no workflow named "Nope" (the app has MapJoin)'],
 ])('%j is refused, naming the option', async (args, message) => {
@@ -94,6 +95,7 @@ test('help lists the simulate command and its options', async () => {
   const r = await unum('help');
   expect(r.stdout).toContain('unum simulate [--app "<cdk app command>" | --assembly <cdk.out>]');
   expect(r.stdout).toContain('--arrivals <process>');
+  expect(r.stdout).toContain('--start-time <time>');
 });
 
 test('the README\'s unum simulate output is what the command prints', async () => {

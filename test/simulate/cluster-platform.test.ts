@@ -32,9 +32,9 @@ const PROFILE = mergeProfile({ functions: { '*': { durationSeconds: 1 } } });
 
 const chain = synthWorkflow('Pair', (stack) => Chain.start(fn(stack, 'A')).next(fn(stack, 'B')));
 
-function run(platform: object, options: Omit<WorkflowRunOptions, 'cluster'>) {
+async function run(platform: object, options: Omit<WorkflowRunOptions, 'cluster'>) {
   const cluster = parsePlatform(platform, 'test.json');
-  const { sim, model } = runWorkflow(simWorkflow(chain.app.workflows[0]), PROFILE, { ...options, cluster });
+  const { sim, model } = await runWorkflow(simWorkflow(chain.app.workflows[0]), PROFILE, { ...options, cluster });
   const latencies = model.sessions.map((s) => s.end! - s.start);
   return { sim, model, latencies, summary: summarize(model, sim, PROFILE, options), service: (model.platform as ClusterPlatform).service };
 }
@@ -60,7 +60,7 @@ describe('the platform file', () => {
     expect(() => parsePlatform(platform, 'test.json')).toThrow(message);
   });
 
-  test('sizes are MB and bandwidths MB/s; YAML reads as JSON does; a missing or broken file is named', () => {
+  test('sizes are MB and bandwidths MB/s; YAML reads as JSON does; a missing or broken file is named', async () => {
     const json = join(dir, 'p.json');
     writeFileSync(json, JSON.stringify(PLATFORM));
     const spec = loadPlatform(json);
@@ -78,19 +78,19 @@ describe('the platform file', () => {
     expect(() => loadPlatform(broken)).toThrow(`${broken}: not valid JSON`);
   });
 
-  test('a node too small for a container and its image per core is refused before anything runs', () => {
+  test('a node too small for a container and its image per core is refused before anything runs', async () => {
     const small = { ...PLATFORM, nodes: [{ ...node('tiny'), cores: 8 }] };
     // 8 cores × (a container of the function's memory size + the image's 20 MB) > 1000 MB.
     const memoryMb = simWorkflow(chain.app.workflows[0]).byNode.get('A')!.memoryMb;
-    expect(() => run(small, { rate: 1, sessions: 1 }))
-      .toThrow(`test.json: node tiny needs ${8 * (memoryMb + 20)} MB of RAM for a container and its image on each of its 8 cores, it has 1000 MB (with function A`);
+    await expect(run(small, { rate: 1, sessions: 1 }))
+      .rejects.toThrow(`test.json: node tiny needs ${8 * (memoryMb + 20)} MB of RAM for a container and its image on each of its 8 cores, it has 1000 MB (with function A`);
   });
 });
 
 describe('a workflow on the cluster', () => {
-  test('one core: concurrent sessions queue, so latency grows with them; one container per function, cold once', () => {
-    const alone = run(PLATFORM, { rate: 1000, arrivals: 'constant', sessions: 1 });
-    const crowd = run(PLATFORM, { rate: 1000, arrivals: 'constant', sessions: 10 });
+  test('one core: concurrent sessions queue, so latency grows with them; one container per function, cold once', async () => {
+    const alone = await run(PLATFORM, { rate: 1000, arrivals: 'constant', sessions: 1 });
+    const crowd = await run(PLATFORM, { rate: 1000, arrivals: 'constant', sessions: 10 });
     expect(crowd.summary.sessions).toEqual({ started: 10, succeeded: 10, failed: 0 });
     // Each later session waits behind the ones before it for the only core: each at least a handler (1 s of user code) later.
     for (let i = 1; i < 10; i++) expect(crowd.latencies[i] - crowd.latencies[i - 1]).toBeGreaterThan(0.99);
@@ -104,8 +104,8 @@ describe('a workflow on the cluster', () => {
     expect(Object.keys(crowd.summary.costPerMillionSessions).sort()).toEqual(['dynamodb', 's3', 'total']);
   });
 
-  test('a cold start is the image transfer and the container startup; past the idle timeout it comes again', () => {
-    const { latencies } = run(PLATFORM, { rate: 1 / 100, arrivals: 'constant', sessions: 3 });
+  test('a cold start is the image transfer and the container startup; past the idle timeout it comes again', async () => {
+    const { latencies } = await run(PLATFORM, { rate: 1 / 100, arrivals: 'constant', sessions: 3 });
     const MBs = (x: number) => x * MB;
     const head = { capacity: 0, bandwidth: MBs(200) };
     const disk = { capacity: 0, bandwidth: MBs(100) };
@@ -116,14 +116,14 @@ describe('a workflow on the cluster', () => {
     expect(latencies[0] - latencies[1]).toBeCloseTo(transfer + 0.5 + 0.5, 9);
     expect(latencies[2]).toBeCloseTo(latencies[1], 9);
     const shortIdle = { ...PLATFORM, overheads: { containerStartupSeconds: 0.5, idleTimeoutSeconds: 50 } };
-    const apart = run(shortIdle, { rate: 1 / 100, arrivals: 'constant', sessions: 3 });
+    const apart = await run(shortIdle, { rate: 1 / 100, arrivals: 'constant', sessions: 3 });
     expect(Object.values(apart.summary.functions).map((f) => f.coldStarts)).toEqual([3, 3]);
   });
 
-  test('two nodes drain the same burst in half the time, one container per node and function', () => {
+  test('two nodes drain the same burst in half the time, one container per node and function', async () => {
     const options = { rate: 1000, arrivals: 'constant', sessions: 40 } as const;
-    const one = run(PLATFORM, options);
-    const two = run({ ...PLATFORM, nodes: [node('n1'), node('n2')] }, options);
+    const one = await run(PLATFORM, options);
+    const two = await run({ ...PLATFORM, nodes: [node('n1'), node('n2')] }, options);
     expect(two.sim.now / one.sim.now).toBeGreaterThan(0.48);
     expect(two.sim.now / one.sim.now).toBeLessThan(0.52);
     expect(two.summary.latency.mean / one.summary.latency.mean).toBeGreaterThan(0.45);
@@ -131,18 +131,18 @@ describe('a workflow on the cluster', () => {
     expect(Object.values(two.summary.functions).map((f) => [f.coldStarts, f.peakConcurrency])).toEqual([[2, 2], [2, 2]]);
   });
 
-  test('a full queue refuses the call; it is retried as Lambda retries a throttled event, and every session ends', () => {
-    const full = run({ ...PLATFORM, maxQueued: 0 }, { rate: 1000, arrivals: 'constant', sessions: 3 });
+  test('a full queue refuses the call; it is retried as Lambda retries a throttled event, and every session ends', async () => {
+    const full = await run({ ...PLATFORM, maxQueued: 0 }, { rate: 1000, arrivals: 'constant', sessions: 3 });
     expect(full.summary.sessions).toEqual({ started: 3, succeeded: 3, failed: 0 });
     expect(full.summary.functions.A.throttles).toBeGreaterThan(0);
     // The first retry comes a second after the refusal (THROTTLE_RETRY_FIRST_SECONDS).
-    expect(Math.max(...full.latencies)).toBeGreaterThan(Math.max(...run(PLATFORM, { rate: 1000, arrivals: 'constant', sessions: 3 }).latencies));
+    expect(Math.max(...full.latencies)).toBeGreaterThan(Math.max(...(await run(PLATFORM, { rate: 1000, arrivals: 'constant', sessions: 3 })).latencies));
   });
 
-  test('time series for --report: busy containers integrate to the average concurrency, containers alive expire after the idle timeout', () => {
+  test('time series for --report: busy containers integrate to the average concurrency, containers alive expire after the idle timeout', async () => {
     const shortIdle = { ...PLATFORM, nodes: [node('n1'), node('n2')], overheads: { containerStartupSeconds: 0.5, idleTimeoutSeconds: 50 } };
     const binSeconds = 5;
-    const { sim, model, summary } = run(shortIdle, { rate: 1 / 100, arrivals: 'constant', sessions: 3, seriesBinSeconds: binSeconds });
+    const { sim, model, summary } = await run(shortIdle, { rate: 1 / 100, arrivals: 'constant', sessions: 3, seriesBinSeconds: binSeconds });
     const width = (i: number) => Math.min(binSeconds, sim.now - i * binSeconds);
     const seconds = (series: readonly number[]) => series.reduce((a, v, i) => a + v * width(i), 0);
     for (const name of ['A', 'B']) {
@@ -160,14 +160,14 @@ describe('a workflow on the cluster', () => {
       expect(seconds(series.instances)).toBeGreaterThan(2 * 51);
       expect(seconds(series.instances)).toBeLessThan(2 * 51 + 40);
     }
-    expect(run(PLATFORM, { rate: 1, sessions: 2 }).model.platform.series('A')).toBeUndefined();
+    expect((await run(PLATFORM, { rate: 1, sessions: 2 })).model.platform.series('A')).toBeUndefined();
   });
 
-  test('the same seed gives the same run, another seed another one (Poisson arrivals, random scheduler)', () => {
+  test('the same seed gives the same run, another seed another one (Poisson arrivals, random scheduler)', async () => {
     const platform = { ...PLATFORM, nodes: [node('n1'), node('n2'), node('n3')], scheduler: 'random' };
     const options = { rate: 2, sessions: 60 } as const;
-    const a = run(platform, { ...options, seed: 7 }).summary;
-    expect(run(platform, { ...options, seed: 7 }).summary).toEqual(a);
-    expect(run(platform, { ...options, seed: 8 }).summary.latency).not.toEqual(a.latency);
+    const a = (await run(platform, { ...options, seed: 7 })).summary;
+    expect((await run(platform, { ...options, seed: 7 })).summary).toEqual(a);
+    expect((await run(platform, { ...options, seed: 8 })).summary.latency).not.toEqual(a.latency);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { synthExample, synthWorkflow } from './workflow-support';
+import { jsonataShape, synthExample, synthWorkflow } from './workflow-support';
 import { Chain, FanIn, Map as UnumMap } from '../../src';
 import { ROOT } from '../engine/support';
 import { unum } from '../support/cli';
@@ -68,4 +68,24 @@ test('eager cleanup adds the same DynamoDB requests in the simulator as in the e
   }
   expect(extra.simulator).toBeGreaterThan(40);
   expect(extra.simulator).toBe(extra.engine);
+}, 300_000);
+
+test('a JSONata workflow takes the same path in the simulator as in the engine: invocations per function and store requests', async () => {
+  const { dir } = synthWorkflow('JsonataCheck', jsonataShape);
+  for (const xs of [[1, 2, 3, 4, 5], [1, 2]]) {
+    const input = JSON.stringify({ xs });
+    const r = await unum('run', '--assembly', dir, '--input', input, '--fast-forward', '--quiet', '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.status).toBe('SUCCEEDED');
+    const engine: Record<string, number> = {};
+    for (const i of report.instances as Array<{ node: string }>) engine[i.node] = (engine[i.node] ?? 0) + 1;
+    const sim = JSON.parse((await unum('simulate', '--assembly', dir, '--input', input, '--sessions', '1', '--json')).stdout)[0];
+    expect(sim.sessions.succeeded).toBe(1);
+    const simulated = Object.fromEntries(Object.entries<{ invocations: number }>(sim.functions)
+      .filter(([, f]) => f.invocations > 0).map(([node, f]) => [node, f.invocations]));
+    expect(simulated).toEqual(engine);
+    // 26 requests for five items, 17 for two: the expressions decide the path, and the path the requests.
+    expect(sim.perSession.dynamodbRequests).toBe(Object.values<number>(report.store.dynamodb).reduce((a, b) => a + b, 0));
+  }
 }, 300_000);

@@ -28,18 +28,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const INPUT = Array.from({ length: 20 }, (_, i) => i);
 
-test('ticks are round and cover the maximum', () => {
+test('ticks are round and cover the maximum', async () => {
   expect(ticks(0)).toEqual([0]);
   expect(ticks(1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
   expect(ticks(37)).toEqual([0, 10, 20, 30, 40]);
   expect(ticks(0.0042)).toEqual([0, 0.001, 0.002, 0.003, 0.004, 0.005]);
 });
 
-test('the time series integrate to the summary: average concurrency and instances, cold starts, peak instances; the CDF gives the p95', () => {
+test('the time series integrate to the summary: average concurrency and instances, cold starts, peak instances; the CDF gives the p95', async () => {
   const options = { rate: 20, sessions: 400, seed: 5, input: INPUT };
   const binSeconds = reportBinSeconds(options);
   expect(binSeconds).toBe(0.1);
-  const { sim, model } = runWorkflow(simWorkflow(app.workflows[0]), DEFAULT_PROFILE, { ...options, seriesBinSeconds: binSeconds });
+  const { sim, model } = await runWorkflow(simWorkflow(app.workflows[0]), DEFAULT_PROFILE, { ...options, seriesBinSeconds: binSeconds });
   const summary = summarize(model, sim, DEFAULT_PROFILE, options);
   const plots = workflowPlots(model, summary);
   expect(plots.functions.map((f) => f.node).sort()).toEqual(Object.keys(summary.functions).sort());
@@ -62,8 +62,8 @@ test('the time series integrate to the summary: average concurrency and instance
   expect(html).not.toMatch(/<script/);
 });
 
-test('the platform keeps no time series unless asked', () => {
-  const { model } = runWorkflow(simWorkflow(app.workflows[0]), DEFAULT_PROFILE, { rate: 5, sessions: 5, input: INPUT });
+test('the platform keeps no time series unless asked', async () => {
+  const { model } = await runWorkflow(simWorkflow(app.workflows[0]), DEFAULT_PROFILE, { rate: 5, sessions: 5, input: INPUT });
   expect(model.platform.series('Identity')).toBeUndefined();
 });
 

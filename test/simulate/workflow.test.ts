@@ -30,8 +30,8 @@ function chainLatency(cold: boolean): number {
   return 3 * hop + d.putSeconds + handler(f.A.durationSeconds) + handler(f['*'].durationSeconds) + handler(f.C.durationSeconds) + d.updateSeconds + init;
 }
 
-test('a chain at low load: every session takes exactly the sum of its profile times, the first one plus each init', () => {
-  const s = simulate(chain.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 5 });
+test('a chain at low load: every session takes exactly the sum of its profile times, the first one plus each init', async () => {
+  const s = await simulate(chain.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 5 });
   expect(s.sessions).toEqual({ started: 5, succeeded: 5, failed: 0 });
   expect(s.latency.p50).toBeCloseTo(chainLatency(false), 9);
   expect(s.latency.p99).toBeCloseTo(chainLatency(true), 9);
@@ -40,31 +40,31 @@ test('a chain at low load: every session takes exactly the sum of its profile ti
   expect(s.perSession.invocations).toBe(3);
 });
 
-test('cold starts: the first session only while sessions come within the idle timeout, every session once they do not', () => {
-  const within = simulate(chain.app, PROFILE, { rate: 1 / 100, arrivals: 'constant', sessions: 5 });
+test('cold starts: the first session only while sessions come within the idle timeout, every session once they do not', async () => {
+  const within = await simulate(chain.app, PROFILE, { rate: 1 / 100, arrivals: 'constant', sessions: 5 });
   expect(Object.values(within.functions).map((f) => f.coldStarts)).toEqual([1, 1, 1]);
-  const apart = simulate(chain.app, PROFILE, { rate: 1 / 700, arrivals: 'constant', sessions: 5 });
+  const apart = await simulate(chain.app, PROFILE, { rate: 1 / 700, arrivals: 'constant', sessions: 5 });
   expect(Object.values(apart.functions).map((f) => f.coldStarts)).toEqual([5, 5, 5]);
   expect(apart.latency.p50).toBeCloseTo(chainLatency(true), 9);
 });
 
-test('the same seed gives the same figures, another seed other Poisson arrivals', () => {
+test('the same seed gives the same figures, another seed other Poisson arrivals', async () => {
   const options = { rate: 20, sessions: 300 } as const;
-  const a = simulate(chain.app, PROFILE, { ...options, seed: 7 });
-  expect(simulate(chain.app, PROFILE, { ...options, seed: 7 })).toEqual(a);
-  const b = simulate(chain.app, PROFILE, { ...options, seed: 8 });
+  const a = await simulate(chain.app, PROFILE, { ...options, seed: 7 });
+  expect((await simulate(chain.app, PROFILE, { ...options, seed: 7 }))).toEqual(a);
+  const b = await simulate(chain.app, PROFILE, { ...options, seed: 8 });
   expect(b.latency).not.toEqual(a.latency);
 });
 
-test('reserved concurrency below the offered load throttles; Lambda retries the throttled events and every session ends', () => {
+test('reserved concurrency below the offered load throttles; Lambda retries the throttled events and every session ends', async () => {
   const throttled = { ...PROFILE, functions: { ...PROFILE.functions, B: { ...PROFILE.functions.B, reservedConcurrency: 2 } } };
-  const s = simulate(chain.app, throttled, { rate: 50, arrivals: 'constant', sessions: 200 });
+  const s = await simulate(chain.app, throttled, { rate: 50, arrivals: 'constant', sessions: 200 });
   expect(s.functions.B.throttles).toBeGreaterThan(0);
   expect(s.functions.B.peakConcurrency).toBe(2);
   expect(s.functions.B.invocations).toBe(200);
   expect(s.sessions.succeeded).toBe(200);
   expect(s.latency.p99).toBeGreaterThan(chainLatency(true) + 1);
-  const free = simulate(chain.app, PROFILE, { rate: 50, arrivals: 'constant', sessions: 200 });
+  const free = await simulate(chain.app, PROFILE, { rate: 50, arrivals: 'constant', sessions: 200 });
   expect(Object.values(free.functions).map((f) => f.throttles)).toEqual([0, 0, 0]);
 });
 
@@ -74,9 +74,9 @@ describe('a Map over the session input (examples/map-join: Start, EachItem over 
     mapJoin = await synthExample('map-join');
   });
 
-  test.each([1, 64, 65, 10_000])('%d items: that many item invocations and one join per session', (n) => {
+  test.each([1, 64, 65, 10_000])('%d items: that many item invocations and one join per session', async (n) => {
     const input = Array.from({ length: n }, (_, i) => i);
-    const s = simulate(mapJoin.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 2, input });
+    const s = await simulate(mapJoin.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 2, input });
     expect(s.sessions.succeeded).toBe(2);
     expect(s.functions.Start.invocations).toBe(2);
     expect(s.functions.Identity.invocations).toBe(2 * n);
@@ -88,24 +88,24 @@ describe('a Map over the session input (examples/map-join: Start, EachItem over 
     expect(s.hottestKey.key).toMatch(/^join Gather (shard \d+|root) \(session \d\)$/);
   });
 
-  test('a Map whose itemsPath selects nothing is refused with the map named', () => {
-    expect(() => simulate(mapJoin.app, PROFILE, { rate: 1, sessions: 1, input: { no: 'array' } }))
+  test('a Map whose itemsPath selects nothing is refused with the map named', async () => {
+    await expect(simulate(mapJoin.app, PROFILE, { rate: 1, sessions: 1, input: { no: 'array' } })).rejects
       .toThrow(/map 'EachItem': itemsPath \$ does not select an array/);
   });
 });
 
-test('the runtime\'s function outputs come from the profile: a Map fans out over the array it names', () => {
+test('the runtime\'s function outputs come from the profile: a Map fans out over the array it names', async () => {
   const app = synthWorkflow('Fan', (stack) => Chain.start(fn(stack, 'Split'))
     .next(new UnumMap(stack, 'Each', { itemsPath: '$.parts' }).itemProcessor(fn(stack, 'Work')))
     .next(new FanIn(stack, 'Join')).next(fn(stack, 'Merge')));
-  const s = simulate(app.app, { functions: { Split: { output: { parts: [1, 2, 3, 4, 5, 6, 7] } } } }, { rate: 1, sessions: 3, input: null });
+  const s = await simulate(app.app, { functions: { Split: { output: { parts: [1, 2, 3, 4, 5, 6, 7] } } } }, { rate: 1, sessions: 3, input: null });
   expect(s.functions.Work.invocations).toBe(21);
   expect(s.functions.Merge.invocations).toBe(3);
 });
 
-test('a payload above the threshold travels through S3: a PUT by the writer, a GET by the reader', () => {
+test('a payload above the threshold travels through S3: a PUT by the writer, a GET by the reader', async () => {
   const big = 'x'.repeat(300 * 1024);
-  const s = simulate(chain.app, { ...PROFILE, s3: { putSeconds: 0.05, getSeconds: 0.04 } }, { rate: 0.01, sessions: 1, input: big });
+  const s = await simulate(chain.app, { ...PROFILE, s3: { putSeconds: 0.05, getSeconds: 0.04 } }, { rate: 0.01, sessions: 1, input: big });
   // A spills the session input; A, B and C each spill their checkpoint; A and B the input they send on (C ends the session).
   expect(s.perSession.s3Puts).toBe(6);
   expect(s.perSession.s3Gets).toBe(2);
@@ -117,29 +117,31 @@ describe('a Choice (examples/hello-bye: Greet, HelloOrBye on $.greeting, Hello o
     helloBye = await synthExample('hello-bye');
   });
 
-  test('evaluated on the simulated value by the runtime\'s conditions: the input routes every session', () => {
-    const s = simulate(helloBye.app, PROFILE, { rate: 1, sessions: 20, input: { greeting: 'bye' } });
+  test('evaluated on the simulated value by the runtime\'s conditions: the input routes every session', async () => {
+    const s = await simulate(helloBye.app, PROFILE, { rate: 1, sessions: 20, input: { greeting: 'bye' } });
     expect([s.functions.Hello.invocations, s.functions.Bye.invocations, s.functions.World.invocations]).toEqual([0, 20, 20]);
     expect(s.criticalPath.steps.map((st) => st.node)).toEqual(['Greet', 'Bye', 'World']);
   });
 
-  test('a value no rule matches takes otherwise, here a Fail state, which fails the session', () => {
-    const s = simulate(helloBye.app, PROFILE, { rate: 1, sessions: 3, input: { greeting: 'hi' } });
+  test('a value no rule matches takes otherwise, here a Fail state, which fails the session', async () => {
+    const s = await simulate(helloBye.app, PROFILE, { rate: 1, sessions: 3, input: { greeting: 'hi' } });
     expect(s.sessions.failed).toBe(3);
-    expect(s.sessions.firstError).toBe('Fail state UnknownGreeting');
+    expect(s.sessions.firstError).toBe('Fail state UnknownGreeting: UnknownGreeting: the greeting must be "hello" or "bye"');
   });
 
-  test('with branch probabilities in the profile, drawn from the seed', () => {
-    const s = simulate(helloBye.app, { ...PROFILE, choices: { HelloOrBye: [0.25, 0.75, 0] } }, { rate: 1, sessions: 2000, input: null, seed: 5 });
+  test('with branch probabilities in the profile, drawn from the seed', async () => {
+    const weighted = { ...PROFILE, choices: { HelloOrBye: [0.25, 0.75, 0] } };
+    const s = await simulate(helloBye.app, weighted, { rate: 1, sessions: 2000, input: null, seed: 5 });
     expect(s.sessions.succeeded).toBe(2000);
     expect(s.functions.Hello.invocations + s.functions.Bye.invocations).toBe(2000);
     expect(s.functions.Hello.invocations / 2000).toBeCloseTo(0.25, 1);
   });
 });
 
-test('a failing user code is retried per the node\'s Retry (in the invocation when it fits), billed as user runs', () => {
+test('a failing user code is retried per the node\'s Retry (in the invocation when it fits), billed as user runs', async () => {
   const app = synthWorkflow('Flaky', (stack) => Chain.start(fn(stack, 'Try').addRetry({ maxAttempts: 5, interval: Duration.seconds(1), backoffRate: 1 })).next(fn(stack, 'After')));
-  const s = simulate(app.app, { ...PROFILE, functions: { ...PROFILE.functions, Try: { failureRate: 0.5 } } }, { rate: 1, sessions: 400, seed: 2 });
+  const flaky = { ...PROFILE, functions: { ...PROFILE.functions, Try: { failureRate: 0.5 } } };
+  const s = await simulate(app.app, flaky, { rate: 1, sessions: 400, seed: 2 });
   // Six attempts at 1/2 each: about 1/64 of the sessions fail for good.
   expect(s.sessions.failed).toBeGreaterThan(0);
   expect(s.sessions.failed).toBeLessThan(400 * 0.05);
@@ -152,7 +154,7 @@ test('DAG joins after a Choice (examples/ci-pipeline): the branch not taken is s
   const ci = await synthExample('ci-pipeline');
   const input = JSON.parse(readFileSync(join(ROOT, 'examples', 'ci-pipeline', 'input.json'), 'utf8'));
   for (const strict of [true, false]) {
-    const s = simulate(ci.app, PROFILE, { rate: 2, sessions: 30, input: { ...input, strict } });
+    const s = await simulate(ci.app, PROFILE, { rate: 2, sessions: 30, input: { ...input, strict } });
     expect(s.sessions.succeeded).toBe(30);
     expect([s.functions.TypeCheck.invocations, s.functions.QuickCheck.invocations]).toEqual(strict ? [30, 0] : [0, 30]);
     // Publish follows ReadyToShip, Report follows AllDone: once each per session.
@@ -160,11 +162,11 @@ test('DAG joins after a Choice (examples/ci-pipeline): the branch not taken is s
   }
 });
 
-test('a Map with MaxConcurrency keeps at most that many items running; each arrival issues the next item', () => {
+test('a Map with MaxConcurrency keeps at most that many items running; each arrival issues the next item', async () => {
   const app = synthWorkflow('Bounded', (stack) => Chain.start(fn(stack, 'List'))
     .next(new UnumMap(stack, 'Each', { itemsPath: '$', maxConcurrency: 3 }).itemProcessor(fn(stack, 'Item')))
     .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done')));
-  const s = simulate(app.app, PROFILE, { rate: 1, sessions: 1, input: Array.from({ length: 10 }, (_, i) => i) });
+  const s = await simulate(app.app, PROFILE, { rate: 1, sessions: 1, input: Array.from({ length: 10 }, (_, i) => i) });
   expect(s.sessions.succeeded).toBe(1);
   expect(s.functions.Item.invocations).toBe(10);
   expect(s.functions.Item.peakConcurrency).toBe(3);
@@ -175,7 +177,7 @@ test('window joins across Map items (examples/fold) are simulated: each chunk\'s
   const fold = await synthExample('fold');
   const input = JSON.parse(readFileSync(join(ROOT, 'examples', 'fold', 'input.json'), 'utf8'));
   const chunks = input.chunks.length;
-  const s = simulate(fold.app, PROFILE, { rate: 1, sessions: 3, input });
+  const s = await simulate(fold.app, PROFILE, { rate: 1, sessions: 3, input });
   expect(s.sessions).toEqual({ started: 3, succeeded: 3, failed: 0 });
   // One Rebase per chunk (the first chunk's window has no previous chunk, and still fires), then the fold once.
   expect([s.functions.Encode.invocations, s.functions.Rebase.invocations, s.functions.FoldInOrder.invocations]).toEqual([3 * chunks, 3 * chunks, 3]);
@@ -190,8 +192,8 @@ describe('a Parallel\'s or Map\'s own Retry, Catch and tolerated failures', () =
       .addCatch(fn(stack, 'Sorry')))
     .next(fn(stack, 'After')));
 
-  test('a branch that fails for good runs every branch again per the Retry, then goes to the Catch handler', () => {
-    const s = simulate(caught.app, { ...PROFILE, functions: { ...PROFILE.functions, L: { failureRate: 1 } } }, { rate: 1, sessions: 5 });
+  test('a branch that fails for good runs every branch again per the Retry, then goes to the Catch handler', async () => {
+    const s = await simulate(caught.app, { ...PROFILE, functions: { ...PROFILE.functions, L: { failureRate: 1 } } }, { rate: 1, sessions: 5 });
     expect(s.sessions).toEqual({ started: 5, succeeded: 5, failed: 0 });
     // The first attempt and two retries, each running both branches; the handler once, the Parallel's next never.
     const counts = ['L', 'R', 'Sorry', 'After'].map((node) => s.functions[node].invocations);
@@ -200,8 +202,9 @@ describe('a Parallel\'s or Map\'s own Retry, Catch and tolerated failures', () =
     expect(s.latency.p50).toBeGreaterThan(2);
   });
 
-  test('a branch that succeeds on a retry of the whole Parallel continues after it', () => {
-    const s = simulate(caught.app, { ...PROFILE, functions: { ...PROFILE.functions, L: { failureRate: 0.5 } } }, { rate: 1, sessions: 200, seed: 3 });
+  test('a branch that succeeds on a retry of the whole Parallel continues after it', async () => {
+    const flaky = { ...PROFILE, functions: { ...PROFILE.functions, L: { failureRate: 0.5 } } };
+    const s = await simulate(caught.app, flaky, { rate: 1, sessions: 200, seed: 3 });
     expect(s.sessions.succeeded).toBe(200);
     // Every session reaches After or Sorry once: a failure of all three attempts (about 1 in 8) goes to the handler.
     expect(s.functions.After.invocations + s.functions.Sorry.invocations).toBe(200);
@@ -210,13 +213,13 @@ describe('a Parallel\'s or Map\'s own Retry, Catch and tolerated failures', () =
     expect(s.functions.R.invocations).toBeGreaterThan(200);
   });
 
-  test('a Map within its tolerated failures joins the failed items; beyond it the Map fails with States.ExceedToleratedFailureThreshold', () => {
+  test('a Map within its tolerated failures joins the failed items; beyond it the Map fails with States.ExceedToleratedFailureThreshold', async () => {
     const tolerant = synthWorkflow('Tolerant', (stack) => Chain.start(fn(stack, 'List'))
       .next(new UnumMap(stack, 'Each', { itemsPath: '$', toleratedFailureCount: 2 }).itemProcessor(fn(stack, 'Item')))
       .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done')));
     const input = Array.from({ length: 10 }, (_, i) => i);
     const profile = { ...PROFILE, functions: { ...PROFILE.functions, Item: { failureRate: 0.2 } } };
-    const s = simulate(tolerant.app, profile, { rate: 1, sessions: 300, input, seed: 5 });
+    const s = await simulate(tolerant.app, profile, { rate: 1, sessions: 300, input, seed: 5 });
     expect(s.sessions.succeeded + s.sessions.failed).toBe(300);
     // P(at most 2 of 10 fail) at 0.2 is about 0.68.
     expect(s.sessions.succeeded / 300).toBeGreaterThan(0.55);
@@ -227,13 +230,13 @@ describe('a Parallel\'s or Map\'s own Retry, Catch and tolerated failures', () =
   });
 });
 
-test('user code longer than its function\'s timeout fails with States.Timeout at the timeout, which Retry and Catch take', () => {
+test('user code longer than its function\'s timeout fails with States.Timeout at the timeout, which Retry and Catch take', async () => {
   const slow = synthWorkflow('TimedOut', (stack) => Chain.start(fn(stack, 'Start'))
     .next(new UnumFunction(stack, 'Slow', { code: lambda.Code.fromInline('x'), handler: 'index.handler', timeout: Duration.seconds(10) })
       .addRetry({ errors: ['States.Timeout'], maxAttempts: 1, interval: Duration.seconds(1) })
       .addCatch(fn(stack, 'TooSlow'), { errors: ['States.Timeout'] }))
     .next(fn(stack, 'After')));
-  const s = simulate(slow.app, { ...PROFILE, functions: { ...PROFILE.functions, Slow: { durationSeconds: 30 } } }, { rate: 1, sessions: 2 });
+  const s = await simulate(slow.app, { ...PROFILE, functions: { ...PROFILE.functions, Slow: { durationSeconds: 30 } } }, { rate: 1, sessions: 2 });
   expect(s.sessions).toEqual({ started: 2, succeeded: 2, failed: 0 });
   // The first attempt ends at its budget (10 s less the runtime's 0.5 s margin); the retry is a new invocation, caught in turn.
   expect(['Slow', 'TooSlow', 'After'].map((node) => s.functions[node].invocations)).toEqual([4, 2, 0]);
@@ -260,13 +263,13 @@ describe('JSONPath data flow on the simulated values, as the runtime applies it'
       .otherwise(new Fail(stack, 'Short', { error: 'Short' }))));
   const profile = { ...PROFILE, functions: { ...PROFILE.functions, Split: { output: [10, 20, 30, 40] } } };
 
-  test('ResultPath, ItemsPath, an ItemSelector with $$.Map.Item and an intrinsic route every session as the runtime would', () => {
-    const s = simulate(shaped.app, profile, { rate: 1, sessions: 3, input: { owner: 'ada' } });
+  test('ResultPath, ItemsPath, an ItemSelector with $$.Map.Item and an intrinsic route every session as the runtime would', async () => {
+    const s = await simulate(shaped.app, profile, { rate: 1, sessions: 3, input: { owner: 'ada' } });
     expect(s.sessions).toEqual({ started: 3, succeeded: 3, failed: 0 });
     expect(['Work', 'Done'].map((node) => s.functions[node].invocations)).toEqual([12, 3]);
   });
 
-  test('the session record is read once by the invocation whose flow reads $$.Execution.Input', () => {
+  test('the session record is read once by the invocation whose flow reads $$.Execution.Input', async () => {
     const plain = synthWorkflow('ShapedPlain', (stack) => Chain.start(fn(stack, 'Split').configureDataFlow({ resultPath: '$.parts' }))
       .next(new UnumMap(stack, 'Each', { itemsPath: '$.parts', resultPath: '$.results' }).itemProcessor(fn(stack, 'Work')))
       .next(new FanIn(stack, 'Join'))
@@ -274,24 +277,24 @@ describe('JSONPath data flow on the simulated values, as the runtime applies it'
       .next(new Choice(stack, 'Enough')
         .when(Condition.numberEquals('$.n', 4), fn(stack, 'Done'))
         .otherwise(new Fail(stack, 'Short', { error: 'Short' }))));
-    const a = simulate(shaped.app, profile, { rate: 1, sessions: 2, input: { owner: 'ada' } });
-    const b = simulate(plain.app, profile, { rate: 1, sessions: 2, input: { owner: 'ada' } });
+    const a = await simulate(shaped.app, profile, { rate: 1, sessions: 2, input: { owner: 'ada' } });
+    const b = await simulate(plain.app, profile, { rate: 1, sessions: 2, input: { owner: 'ada' } });
     // Count reads Execution.Input: one GetItem of the session record (the ItemSelector reads only Map.Item, built in memory).
     expect(a.perSession.dynamodbRequests - b.perSession.dynamodbRequests).toBe(1);
   });
 
-  test('a data-flow error is States.Runtime and fails the session, naming the field', () => {
-    const s = simulate(shaped.app, profile, { rate: 1, sessions: 2, input: 'not an object' });
+  test('a data-flow error is States.Runtime and fails the session, naming the field', async () => {
+    const s = await simulate(shaped.app, profile, { rate: 1, sessions: 2, input: 'not an object' });
     expect(s.sessions.failed).toBe(2);
     expect(s.sessions.firstError).toMatch(/ResultPath/);
     expect(s.functions.Work.invocations).toBe(0);
   });
 
-  test('another count takes the Choice\'s otherwise, as the values decide', () => {
+  test('another count takes the Choice\'s otherwise, as the values decide', async () => {
     const three = { ...profile, functions: { ...profile.functions, Split: { output: [10, 20, 30] } } };
-    const s = simulate(shaped.app, three, { rate: 1, sessions: 2, input: { owner: 'ada' } });
+    const s = await simulate(shaped.app, three, { rate: 1, sessions: 2, input: { owner: 'ada' } });
     expect(s.sessions.failed).toBe(2);
-    expect(s.sessions.firstError).toBe('Fail state Short');
+    expect(s.sessions.firstError).toBe('Fail state Short: Short');
   });
 });
 
@@ -300,19 +303,19 @@ describe('a Wait on a SecondsPath waits as long as the simulated value says', ()
     .next(new Wait(stack, 'Pause', { time: WaitTime.secondsPath('$.delay') })).next(fn(stack, 'B')));
   const latency = (input: unknown) => simulate(waiting.app, PROFILE, { rate: 1, arrivals: 'constant', sessions: 1, input });
 
-  test('the value\'s seconds are added to the session (a fixed Wait of the same length takes as long)', () => {
+  test('the value\'s seconds are added to the session (a fixed Wait of the same length takes as long)', async () => {
     const fixed = synthWorkflow('WaitFixed', (stack) => Chain.start(fn(stack, 'A'))
       .next(new Wait(stack, 'Pause', { time: WaitTime.duration(Duration.seconds(30)) })).next(fn(stack, 'B')));
-    const zero = latency({ delay: 0 });
-    const thirty = latency({ delay: 30 });
+    const zero = await latency({ delay: 0 });
+    const thirty = await latency({ delay: 30 });
     expect(zero.sessions.succeeded).toBe(1);
     expect(thirty.latency.p50 - zero.latency.p50).toBeCloseTo(30, 6);
-    const same = simulate(fixed.app, PROFILE, { rate: 1, arrivals: 'constant', sessions: 1, input: { delay: 30 } });
+    const same = await simulate(fixed.app, PROFILE, { rate: 1, arrivals: 'constant', sessions: 1, input: { delay: 30 } });
     expect(same.latency.p50).toBeCloseTo(thirty.latency.p50, 6);
   });
 
-  test('a value that is not a whole number of seconds fails the session with States.Runtime, naming the path', () => {
-    const bad = latency({ delay: 'soon' });
+  test('a value that is not a whole number of seconds fails the session with States.Runtime, naming the path', async () => {
+    const bad = await latency({ delay: 'soon' });
     expect(bad.sessions.failed).toBe(1);
     expect(bad.sessions.firstError).toContain('SecondsPath $.delay must select a non-negative integer number of seconds (it selects "soon")');
     expect(bad.functions.B.invocations).toBe(0);
@@ -322,9 +325,9 @@ describe('a Wait on a SecondsPath waits as long as the simulated value says', ()
 describe('eager cleanup (eagerCleanup): the runtime marks what it writes and collects it when the session succeeds', () => {
   const eager = synthWorkflow('Chain3Eager', (stack) => Chain.start(fn(stack, 'A')).next(fn(stack, 'B')).next(fn(stack, 'C')), { eagerCleanup: true });
 
-  test('a chain: one marker put before each checkpoint, then eight partition queries and one batch of deletes after the session ended', () => {
-    const kept = simulate(chain.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 3 });
-    const cleaned = simulate(eager.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 3 });
+  test('a chain: one marker put before each checkpoint, then eight partition queries and one batch of deletes after the session ended', async () => {
+    const kept = await simulate(chain.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 3 });
+    const cleaned = await simulate(eager.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 3 });
     // Three markers; eight Queries; the three checkpoints and their markers deleted in one BatchWriteItem.
     expect(cleaned.perSession.dynamodbRequests - kept.perSession.dynamodbRequests).toBe(3 + 8 + 1);
     expect(cleaned.perSession.writeUnits - kept.perSession.writeUnits).toBe(3 + 6);
@@ -334,7 +337,7 @@ describe('eager cleanup (eagerCleanup): the runtime marks what it writes and col
     expect(cleaned.costPerMillionSessions.lambdaGbSeconds).toBeGreaterThan(kept.costPerMillionSessions.lambdaGbSeconds!);
   });
 
-  test('a Map: the arrival that completes the join marks its shards, root and list', () => {
+  test('a Map: the arrival that completes the join marks its shards, root and list', async () => {
     const cleaned = synthWorkflow('MapEager', (stack) => Chain.start(fn(stack, 'Start'))
       .next(new UnumMap(stack, 'Each', { itemsPath: '$' }).itemProcessor(fn(stack, 'Item')))
       .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done')), { eagerCleanup: true });
@@ -342,7 +345,7 @@ describe('eager cleanup (eagerCleanup): the runtime marks what it writes and col
       .next(new UnumMap(stack, 'Each', { itemsPath: '$' }).itemProcessor(fn(stack, 'Item')))
       .next(new FanIn(stack, 'Join')).next(fn(stack, 'Done')));
     const input = Array.from({ length: 30 }, (_, i) => i);
-    const [a, b] = [plain, cleaned].map((w) => simulate(w.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 1, input }));
+    const [a, b] = await Promise.all([plain, cleaned].map((w) => simulate(w.app, PROFILE, { rate: 0.01, arrivals: 'constant', sessions: 1, input })));
     // 32 checkpoint markers (Start, 30 items, Done) and one join marker; 8 Queries; 33 markers + 32 checkpoints
     // + 1 shard, the root and the list checkpoint = 68 items: three BatchWriteItems.
     expect(b.perSession.dynamodbRequests - a.perSession.dynamodbRequests).toBe(33 + 8 + 3);

@@ -120,6 +120,7 @@ Simulate options (and --app, --assembly, --workflow, --input as for run; every w
   --platform-file <file> the cluster of --platform cluster, JSON (or YAML, .yaml/.yml); no dollars but the store's on a cluster
   --profile <file.json>  service times per operation and per function over the defaults (README: The workflow simulator)
   --seed <n>             seed of the arrivals, failures and choice draws (default 1): the same seed gives the same output
+  --start-time <time>    the calendar date of simulated time 0, RFC 3339 (default 2026-01-01T00:00:00Z): Timestamp waits count from it
   --json                 print the figures as JSON
   --report <file.html>   also write a page with the figures and plots: latency CDF, concurrency, instances and cold starts over time
 
@@ -189,6 +190,7 @@ const OPTIONS = {
   'duration': { type: 'string' },
   'platform': { type: 'string' },
   'platform-file': { type: 'string' },
+  'start-time': { type: 'string' },
   'profile': { type: 'string' },
   'record-profile': { type: 'string' },
   'help': { type: 'boolean', short: 'h' },
@@ -504,7 +506,7 @@ async function heartbeat(token: string, binding: TaskTokenBinding, values: Value
 async function simulate(values: Values, io: CliIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const module = simulateModule();
-  const options = { ...values, platformFile: values['platform-file'] };
+  const options = { ...values, platformFile: values['platform-file'], startTime: values['start-time'] };
   module.simulateOptions(options);
   return module.simulateCommand(options, {
     cwd,

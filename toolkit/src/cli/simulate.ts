@@ -1,5 +1,6 @@
 import { writeFileSync } from 'fs';
 import { resolve } from 'path';
+import { parseTimestamp } from 'cdk-unum/lib/protocol/states';
 import { LocalApp, UsageError } from '../local/assembly';
 import { loadPlatform } from '../simulate/platform-file';
 import { DEFAULT_PROFILE, loadProfile } from '../simulate/profile';
@@ -20,6 +21,8 @@ export interface SimulateValues {
   readonly platformFile?: string;
   readonly profile?: string;
   readonly seed?: string;
+  /** --start-time: the calendar date of simulated time 0, RFC 3339. */
+  readonly startTime?: string;
   readonly json?: boolean;
   /** Write the HTML report (figures and plots) to this file. */
   readonly report?: string;
@@ -62,7 +65,13 @@ export function simulateOptions(values: SimulateValues): Omit<WorkflowRunOptions
   const seed = Number(seedValue);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number >= 0 (got ${JSON.stringify(seedValue)})`);
   if (values.report !== undefined && !/\.html?$/i.test(values.report)) throw new UsageError(`--report writes an HTML page: give a file ending in .html (got ${JSON.stringify(values.report)})`);
-  const runs = { rate, arrivals: arrivals as ArrivalProcess, sessions: duration === undefined ? sessions ?? 100 : undefined, duration, seed };
+  const startTime = values.startTime === undefined ? undefined : parseTimestamp(values.startTime);
+  if (values.startTime !== undefined && startTime === undefined) {
+    throw new UsageError(`--start-time must be an RFC 3339 timestamp such as 2026-01-01T00:00:00Z (got ${JSON.stringify(values.startTime)})`);
+  }
+  const runs = {
+    rate, arrivals: arrivals as ArrivalProcess, sessions: duration === undefined ? sessions ?? 100 : undefined, duration, seed, startTime,
+  };
   const chosen = platform === 'engine' ? { ...runs, platform: 'engine' as SimulatedPlatform } : runs;
   return values.report === undefined ? chosen : { ...chosen, seriesBinSeconds: reportBinSeconds(chosen) };
 }
@@ -83,7 +92,7 @@ export async function simulateCommand(values: SimulateValues, deps: SimulateDeps
     const summaries: WorkflowSummary[] = [];
     const plots: WorkflowPlots[] = [];
     for (const w of workflows) {
-      const { sim, model } = runWorkflow(simWorkflow(w), profile, { ...options, input, cluster });
+      const { sim, model } = await runWorkflow(simWorkflow(w), profile, { ...options, input, cluster });
       const summary = summarize(model, sim, profile, options);
       summaries.push(summary);
       if (values.report !== undefined) plots.push(workflowPlots(model, summary));

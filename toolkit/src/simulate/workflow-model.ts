@@ -31,6 +31,13 @@ export interface Payload {
 export interface Scope {
   readonly frames: readonly Frame[];
   readonly iteration: number;
+  /** The workflow variables in scope (JSONata's Assign), handed on as the runtime's envelope carries them. */
+  readonly variables?: Readonly<Record<string, unknown>>;
+}
+
+/** A scope, always made here: one object shape keeps the simulator's hot paths monomorphic. */
+export function scopeOf(frames: readonly Frame[], iteration: number, variables: Readonly<Record<string, unknown>> | undefined): Scope {
+  return { frames, iteration, variables };
 }
 
 export function payloadBytes(p: Payload): number {
@@ -70,12 +77,8 @@ export function findCatch(rules: readonly CatchRule[], error = 'Error'): CatchRu
   return rules.find((r) => matches(r.errors, error));
 }
 
-/** A Map's items as the runtime computes them: the array at itemsPath of the value, or `width` copies. */
-export function mapItems(fanout: string, value: unknown, itemsPath: string | undefined, width: number | undefined, items: unknown): unknown[] {
-  if (items !== undefined) {
-    if (Array.isArray(items)) return items;
-    throw new UsageError(`map '${fanout}': its Items is a JSONata expression, which the simulator does not evaluate; make the function before it output the array (profile functions.<node>.output)`);
-  }
+/** A JSONPath Map's items as the runtime computes them: the array at itemsPath of the value, or `width` copies. */
+export function mapItems(fanout: string, value: unknown, itemsPath: string | undefined, width: number | undefined): unknown[] {
   if (itemsPath === undefined) return new Array(width ?? 1).fill(value);
   const found = readPath(value, itemsPath);
   if (!found.found || !Array.isArray(found.value)) {

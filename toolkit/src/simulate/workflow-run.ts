@@ -32,7 +32,15 @@ export interface WorkflowRunOptions {
   readonly platform?: SimulatedPlatform;
   /** Run the functions on this cluster (a platform file) instead of the Lambda model. @default - Lambda */
   readonly cluster?: ClusterPlatformSpec;
+  /**
+   * The calendar date of simulated time 0, in epoch ms: what Timestamp waits count from and the context object's times show.
+   * @default SIMULATED_EPOCH_MS (2026-01-01T00:00:00Z), so a run does not depend on the day it is made
+   */
+  readonly startTime?: number;
 }
+
+/** Simulated time 0 by default: 2026-01-01T00:00:00Z. */
+export const SIMULATED_EPOCH_MS = Date.UTC(2026, 0, 1);
 
 export type SimulatedPlatform = 'lambda' | 'engine';
 
@@ -41,7 +49,8 @@ export type SimulatedPlatform = 'lambda' | 'engine';
  * 1/rate apart; the first at time 0) and runs the simulation until every
  * session has ended.
  */
-export function runWorkflow(workflow: SimWorkflow, profile: Profile, options: WorkflowRunOptions): { sim: Simulation; model: WorkflowSimulation } {
+export async function runWorkflow(workflow: SimWorkflow, profile: Profile, options: WorkflowRunOptions):
+Promise<{ sim: Simulation; model: WorkflowSimulation }> {
   const sim = new Simulation({ seed: options.seed ?? 1 });
   const engine = options.platform === 'engine';
   if (engine && profile.engine === undefined) {
@@ -55,7 +64,7 @@ export function runWorkflow(workflow: SimWorkflow, profile: Profile, options: Wo
     idleTimeout: profile.lambda.idleTimeoutSeconds,
     seriesBinSeconds,
   });
-  const model = new WorkflowSimulation(sim, platform, workflow, profile);
+  const model = new WorkflowSimulation(sim, platform, workflow, profile, options.startTime ?? SIMULATED_EPOCH_MS);
   const poisson = (options.arrivals ?? 'poisson') === 'poisson';
   let started = 0;
   let arriving = true;
@@ -71,6 +80,6 @@ export function runWorkflow(workflow: SimWorkflow, profile: Profile, options: Wo
   };
   if (more(0)) sim.schedule(0, arrive);
   else arriving = false;
-  sim.runUntil(() => !arriving && model.active === 0);
+  await sim.runUntilSettled(() => !arriving && model.active === 0);
   return { sim, model };
 }

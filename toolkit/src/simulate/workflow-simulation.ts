@@ -1,18 +1,22 @@
-import { evaluateCondition } from 'cdk-unum/lib/protocol/conditions';
-import type { Action, ChoiceAction, DagJoinAction, JoinAction, MapAction, ParallelAction, WindowJoinAction } from 'cdk-unum/lib/protocol/config';
+import { conditionPaths, evaluateCondition } from 'cdk-unum/lib/protocol/conditions';
+import type { Action, ChoiceAction, DagJoinAction, FailAction, JoinAction, MapAction, ParallelAction, WindowJoinAction } from 'cdk-unum/lib/protocol/config';
 import { ERROR_EXCEED_TOLERATED, ERROR_TIMEOUT, exceedsTolerance, handlesFailures, USER_CODE_TIMEOUT_MARGIN_MS } from 'cdk-unum/lib/protocol/config';
 import { ContextReads, contextObject, contextReads } from 'cdk-unum/lib/protocol/context';
 import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawInput, passOutput, stateOutput } from 'cdk-unum/lib/protocol/dataflow';
 import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
+import type { JsonataFlow } from 'cdk-unum/lib/protocol/jsonata';
+import {
+  ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataChoiceTransition, jsonataCondition, jsonataInput, jsonataItemSelector, jsonataOutput,
+} from 'cdk-unum/lib/protocol/jsonata';
 import { writePath } from 'cdk-unum/lib/protocol/jsonpath';
 import { GC_PARTITIONS, instanceKey, joinInstanceKey } from 'cdk-unum/lib/protocol/keys';
-import { waitUntil } from 'cdk-unum/lib/protocol/states';
+import { failDetails, hasJsonataFields, jsonataFailDetails, jsonataWaitUntil, waitUntil } from 'cdk-unum/lib/protocol/states';
 import { FunctionProfile, functionProfile, Profile } from './profile';
 import { Simulation } from './simulation';
 import { ITEM_OVERHEAD_BYTES, JOIN_ELEMENT_BYTES, KeyWrites, readUnits, StoreUsage } from './store-usage';
 import { SimFunction, SimWorkflow } from './workflow-config';
 import {
-  batchSeconds, findCatch, ISSUE_CONCURRENCY, mapItems, outputOf, Payload, payloadBytes, preview, retriesInPlace, retryDelay, Scope, spills,
+  batchSeconds, findCatch, ISSUE_CONCURRENCY, mapItems, outputOf, Payload, payloadBytes, preview, retriesInPlace, retryDelay, Scope, scopeOf, spills,
   THROTTLE_RETRY_FIRST_SECONDS, THROTTLE_RETRY_MAX_SECONDS,
 } from './workflow-model';
 import { admitted, WorkflowPlatform } from './workflow-platform';
@@ -133,8 +137,11 @@ export class WorkflowSimulation {
   private readonly sessionRecordReads = new WeakSet<Handler>();
   private readonly profiles = new Map<string, FunctionProfile>();
 
+  /**
+   * @param startMs the calendar date of simulated time 0 (epoch ms): Timestamp waits count from it, the context object shows it
+   */
   public constructor(private readonly sim: Simulation, public readonly platform: WorkflowPlatform,
-    public readonly workflow: SimWorkflow, private readonly profile: Profile) {
+    public readonly workflow: SimWorkflow, private readonly profile: Profile, private readonly startMs = 0) {
     for (const fn of workflow.byNode.values()) {
       const p = functionProfile(profile, fn.node);
       this.profiles.set(fn.node, p);
@@ -163,7 +170,7 @@ export class WorkflowSimulation {
       garbage: { items: 0, objects: 0 },
     };
     this.sessions.push(session);
-    this.send(this.workflow.entry, session, { value: input }, { frames: [], iteration: 0 }, undefined, this.sim.now, 0);
+    this.send(this.workflow.entry, session, { value: input }, scopeOf([], 0, undefined), undefined, this.sim.now, 0);
     return session;
   }
 
@@ -252,15 +259,9 @@ export class WorkflowSimulation {
       const error = timedOut ? ERROR_TIMEOUT : 'Error';
       const delay = retryDelay(fn.config.retry, attempt, this.sim.random, error);
       if (delay === undefined) {
-        const caught = findCatch(fn.config.catch, error);
-        if (caught === undefined) {
-          const why = timedOut ? `did not finish within ${budget.toFixed(3)} s (the function's timeout)` : 'failed';
-          return this.failInScope(h, scope, t, error, `${fn.node}: the user code ${why} and no Retry or Catch rule is left`);
-        }
-        const value = { Error: error, Cause: timedOut ? 'simulated timeout' : 'simulated failure' };
-        t = this.checkpoint(fn, { value }, t, h.call.session);
-        this.walk(h, caught.next, { value }, scope, t, fn.node);
-        return;
+        const why = timedOut ? `did not finish within ${budget.toFixed(3)} s (the function's timeout)` : 'failed';
+        return this.catchOrFail(h, input, scope, t, error, timedOut ? 'simulated timeout' : 'simulated failure',
+          `${fn.node}: the user code ${why} and no Retry or Catch rule is left`);
       }
       if (!retriesInPlace(delay, fn.timeoutSeconds - (t - h.started))) {
         this.send(fn, h.call.session, input, scope, h.inv, t + delay - this.profile.lambda.invokeSeconds, attempt + 1);
@@ -270,9 +271,10 @@ export class WorkflowSimulation {
       t += delay;
     }
     const flow = fn.config.dataFlow;
+    if (flow !== undefined && isJsonataFlow(flow)) return this.jsonataTask(h, flow, input, scope, t, p);
     let output = outputOf(p, input);
-    if (flow !== undefined && !isJsonataFlow(flow)) {
-      // JSONPath data flow on the simulated values, as the runtime applies it (JSONata is not evaluated: see the README).
+    if (flow !== undefined) {
+      // JSONPath data flow on the simulated values, as the runtime applies it.
       const ctx = this.context(h, fn.node, t, contextReads([flow.parameters, flow.resultSelector], [flow.inputPath, flow.outputPath]));
       t = ctx.t;
       const shaped = this.shape(h, scope, t, () => {
@@ -284,6 +286,75 @@ export class WorkflowSimulation {
     }
     t = this.checkpoint(fn, output, t, h.call.session);
     this.walk(h, fn.config.next, output, scope, t, fn.node);
+  }
+
+  /**
+   * A function with JSONata data flow (runtime.ts execute): Arguments on its input, the profile's output (else the
+   * Arguments' value) as `$states.result`, then Output and Assign; the assigned variables go on with the output. An
+   * expression that fails is an error of the state, which its Catch takes (retrying it would fail the same way).
+   */
+  private jsonataTask(h: Handler, flow: JsonataFlow, input: Payload, scope: Scope, t: number, p: FunctionProfile): void {
+    const fn = h.call.fn;
+    const inputContext = this.context(h, fn.node, t, contextReads([flow.arguments], []));
+    const outputContext = this.context(h, fn.node, inputContext.t, contextReads([flow.output, flow.assign], []));
+    const at = outputContext.t;
+    this.evaluate(h, scope, at, async () => {
+      const args = await jsonataInput(flow, input.value, inputContext.context, scope.variables);
+      const result = p.output !== undefined ? p.output : args;
+      return jsonataOutput(flow, { input: input.value, result, context: outputContext.context }, scope.variables);
+    }, (out) => {
+      const next = flow.assign !== undefined ? scopeOf(scope.frames, scope.iteration, out.variables) : scope;
+      const output: Payload = { value: out.output, bytes: p.outputBytes };
+      this.walk(h, fn.config.next, output, next, this.checkpoint(fn, output, at, h.call.session), fn.node);
+    }, (e) => this.catchOrFail(h, input, scope, at, e.name, e.message, `${fn.node}: ${e.message}`));
+  }
+
+  /**
+   * The state's error after its retries (runtime.ts execute): the first Catch rule that matches places `{ Error, Cause }`
+   * (its ResultPath into the input, or a JSONata catcher's Output and Assign), checkpoints it and goes on; else the scope fails.
+   */
+  private catchOrFail(h: Handler, input: Payload, scope: Scope, t: number, error: string, cause: string, failure: string): void {
+    const fn = h.call.fn;
+    const rule = findCatch(fn.config.catch, error);
+    if (rule === undefined) return this.failInScope(h, scope, t, error, failure);
+    const errorOutput = { Error: error, Cause: cause };
+    const go = (value: unknown, next: Scope, at: number): void =>
+      this.walk(h, rule.next, { value }, next, this.checkpoint(fn, { value }, at, h.call.session), fn.node);
+    const catcher = rule.jsonata;
+    if (catcher === undefined) {
+      const placed = this.shape(h, scope, t, () => writePath(input.value, rule.resultPath, errorOutput));
+      if (placed !== undefined) go(placed.value, scope, t);
+      return;
+    }
+    const ctx = this.context(h, fn.node, t, contextReads([catcher.output, catcher.assign], []));
+    this.evaluate(h, scope, ctx.t, () => jsonataOutput(catcher, { input: input.value, errorOutput, context: ctx.context }, scope.variables),
+      (out) => go(out.output, catcher.assign !== undefined ? scopeOf(scope.frames, scope.iteration, out.variables) : scope, ctx.t));
+  }
+
+  /**
+   * Goes on with the value of an asynchronous evaluation (JSONata's): the simulated clock holds while it runs and the
+   * handler stays open until `then` has run. A DataFlowError goes to `failed`, by default failing the scope.
+   */
+  private evaluate<T>(h: Handler, scope: Scope, t: number, compute: () => Promise<T>, then: (value: T) => void,
+    failed: (e: DataFlowError) => void = (e) => this.failInScope(h, scope, t, e.name, e.message)): void {
+    h.pending++;
+    this.sim.hold(async () => {
+      let value: T;
+      try {
+        value = await compute();
+      } catch (e) {
+        if (!(e instanceof DataFlowError)) throw e;
+        failed(e);
+        return this.release(h);
+      }
+      then(value);
+      this.release(h);
+    });
+  }
+
+  private release(h: Handler): void {
+    h.pending--;
+    this.maybeFinish(h);
   }
 
   /** The conditional put of a checkpoint; the value goes to S3 first when it is too large for the item. */
@@ -358,7 +429,7 @@ export class WorkflowSimulation {
       case 'invoke': {
         const target = this.workflow.byFunctionName.get(action.functionName) ?? this.workflow.byNode.get(action.node);
         if (target === undefined) throw new UsageError(`node ${h.call.fn.node} invokes ${action.functionName}, which is not a function of workflow ${this.workflow.name}`);
-        const next = { frames: scope.frames, iteration: action.loop ? scope.iteration + 1 : scope.iteration };
+        const next = scopeOf(scope.frames, action.loop ? scope.iteration + 1 : scope.iteration, scope.variables);
         if (inlineStart && target === h.call.fn) return this.body(h, payload, next, t, 0);
         let sent = payload;
         if (!payload.fanIn && !payload.s3 && payloadBytes(payload) > target.payloadThreshold) {
@@ -371,18 +442,8 @@ export class WorkflowSimulation {
         h.end = Math.max(h.end, t + lambda.invokeSeconds);
         return;
       }
-      case 'choice': {
-        session.transitions++;
-        t = this.readInput(h, payload, t);
-        const next = this.choose(action, payload.value);
-        if (next === undefined) {
-          this.endSession(session, 'FAILED', t + d.updateSeconds, h.inv, `choice '${action.node}': no rule matched the simulated value ${preview(payload.value)}`);
-          this.usage.write(ITEM_OVERHEAD_BYTES, t, session.writes);
-          h.end = Math.max(h.end, t + d.updateSeconds);
-          return;
-        }
-        return this.walk(h, next, payload, scope, t, source, inlineStart);
-      }
+      case 'choice':
+        return this.choice(h, action, payload, scope, t, source, inlineStart);
       case 'pass':
       case 'wait':
         return this.passOrWait(h, action, payload, scope, t, inlineStart);
@@ -391,41 +452,42 @@ export class WorkflowSimulation {
         const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
         const size = action.branches.length;
         const handling = this.failureHandling(h, action, payload, scope, iteration, t);
-        t = handling.t;
-        const input = this.fanOutInput(h, action, payload, scope, iteration, t);
-        if (input === undefined) return;
-        t = input.t;
-        action.branches.forEach((branch, index) => this.walk(h, branch, input.payload, {
-          frames: [...scope.frames, { fanout: action.fanout, index, size, iteration, ...handling.attempt }], iteration,
-        }, t, source, inlineStart));
-        return;
+        return this.fanOutInput(h, action, payload, scope, iteration, handling.t, (input, at) => action.branches.forEach((branch, index) =>
+          this.walk(h, branch, input, scopeOf([...scope.frames, { fanout: action.fanout, index, size, iteration, ...handling.attempt }], iteration,
+            scope.variables), at, source, inlineStart)));
       }
       case 'map':
         return this.map(h, action, payload, scope, t, source, inlineStart);
       case 'fanOutOutput': {
         t = this.readInput(h, payload, t);
-        let output: Payload = { value: payload.value };
-        if (!isJsonataFlow(action.dataFlow)) {
-          const key = `${session.id}|${instanceKey(action.fanout, scope.frames, scope.iteration)}`;
-          if (needsRawInput(action.dataFlow)) {
-            // The raw input recorded when it fanned out (fanoutInputItemKey).
-            this.usage.get();
-            t += d.getSeconds;
-          }
-          const raw = this.rawInputs.get(key);
-          const flow = action.dataFlow;
-          const ctx = this.context(h, action.fanout, t, contextReads([flow.resultSelector], [flow.outputPath]));
-          t = ctx.t;
-          const shaped = this.shape(h, scope, t, () => stateOutput(flow, raw, payload.value, undefined, ctx.context));
-          if (shaped === undefined) return;
-          output = { value: shaped.value };
+        const key = `${session.id}|${instanceKey(action.fanout, scope.frames, scope.iteration)}`;
+        if (needsRawInput(action.dataFlow)) {
+          // The raw input recorded when it fanned out (fanoutInputItemKey).
+          this.usage.get();
+          t += d.getSeconds;
         }
-        if (action.next.kind === 'join') t = this.checkpoint(h.call.fn, output, t, session);
-        return this.walk(h, action.next, output, scope, t, action.fanout, inlineStart);
+        const raw = this.rawInputs.get(key);
+        const flow = action.dataFlow;
+        const go = (value: unknown, next: Scope, at: number): void => {
+          const output: Payload = { value };
+          if (action.next.kind === 'join') at = this.checkpoint(h.call.fn, output, at, session);
+          this.walk(h, action.next, output, next, at, action.fanout, inlineStart);
+        };
+        if (isJsonataFlow(flow)) {
+          // Output (default: the list) and Assign on $states.result (the list) and $states.input (the raw input).
+          const ctx = this.context(h, action.fanout, t, contextReads([flow.output, flow.assign], []));
+          const states = { input: raw, result: payload.value, context: ctx.context };
+          return this.evaluate(h, scope, ctx.t, () => jsonataOutput(flow, states, scope.variables),
+            (out) => go(out.output, flow.assign !== undefined ? scopeOf(scope.frames, scope.iteration, out.variables) : scope, ctx.t));
+        }
+        const ctx = this.context(h, action.fanout, t, contextReads([flow.resultSelector], [flow.outputPath]));
+        const shaped = this.shape(h, scope, ctx.t, () => stateOutput(flow, raw, payload.value, undefined, ctx.context));
+        if (shaped !== undefined) go(shaped.value, scope, ctx.t);
+        return;
       }
       case 'join': {
         const inner = scope.frames[scope.frames.length - 1];
-        const outer = { frames: scope.frames.slice(0, -1), iteration: inner.iteration };
+        const outer = scopeOf(scope.frames.slice(0, -1), inner.iteration, scope.variables);
         return this.arrive(h, joinInstanceKey(action.join, scope.frames), action.join, inner.index, inner.size, payload, t, false,
           (list, at, state) => {
             const ref: Payload = { value: list, fanIn: { shards: shardCount(inner.size), items: inner.size, units: state.units } };
@@ -450,61 +512,160 @@ export class WorkflowSimulation {
         return;
       }
       case 'fail':
-        session.transitions++;
-        // Inside a Parallel's branch or a Map's item, it fails that state, which may retry or catch it.
-        return this.failInScope(h, scope, t, action.error ?? 'States.Fail', `Fail state ${action.node}`);
+        return this.fail(h, action, payload, scope, t);
     }
+  }
+
+  /**
+   * A Fail state: its error and cause (fixed, ErrorPath and CausePath, or JSONata) fail the scope: inside a
+   * Parallel's branch or a Map's item that state, which may retry or catch it.
+   */
+  private fail(h: Handler, action: FailAction, payload: Payload, scope: Scope, t: number): void {
+    h.call.session.transitions++;
+    const failWith = (details: { error: string; cause?: string }): void =>
+      this.failInScope(h, scope, t, details.error, `Fail state ${action.node}: ${details.error}${details.cause === undefined ? '' : `: ${details.cause}`}`);
+    if (!hasJsonataFields(action)) {
+      if (action.errorPath !== undefined || action.causePath !== undefined) t = this.readInput(h, payload, t);
+      const details = this.shape(h, scope, t, () => failDetails(action, payload.value));
+      if (details !== undefined) failWith(details.value as { error: string; cause?: string });
+      return;
+    }
+    t = this.readInput(h, payload, t);
+    const ctx = this.context(h, action.node, t, contextReads([action.error, action.cause], []));
+    t = ctx.t;
+    const jsonataScope = { input: payload.value, context: ctx.context, variables: scope.variables };
+    this.evaluate(h, scope, t, () => jsonataFailDetails(action, jsonataScope), failWith);
+  }
+
+  /**
+   * A Choice: the profile's probabilities when it gives them, else its rules on the simulated value (JSONata
+   * conditions with the variables in scope); then a JSONata Choice's Output and Assign on the way out.
+   */
+  private choice(h: Handler, action: ChoiceAction, payload: Payload, scope: Scope, t: number, source: string | undefined,
+    inlineStart: boolean): void {
+    const session = h.call.session;
+    session.transitions++;
+    t = this.readInput(h, payload, t);
+    const go = (index: number, value: unknown, next: Scope, at: number): void => {
+      const then = index < action.rules.length ? action.rules[index].then : action.otherwise;
+      if (then === undefined) {
+        const d = this.profile.dynamodb;
+        this.endSession(session, 'FAILED', at + d.updateSeconds, h.inv, `choice '${action.node}': no rule matched the simulated value ${preview(value)}`);
+        this.usage.write(ITEM_OVERHEAD_BYTES, at, session.writes);
+        h.end = Math.max(h.end, at + d.updateSeconds);
+        return;
+      }
+      if (value !== payload.value && (then.kind === 'join' || then.kind === 'dagJoin')) at = this.checkpoint(h.call.fn, { value }, at, session);
+      this.walk(h, then, value === payload.value ? payload : { value }, next, at, source, inlineStart);
+    };
+    const weighted = this.profile.choices[action.node] !== undefined;
+    const jsonataRules = action.rules.filter((r) => r.when.op === 'jsonata').map((r) => (r.when as { expression: string }).expression);
+    const transition = action.jsonata !== undefined || action.rules.some((r) => r.jsonata !== undefined);
+    const paths = action.rules.flatMap((r) => conditionPaths(r.when));
+    if (!transition && (weighted || jsonataRules.length === 0)) {
+      const ctx = weighted ? { context: undefined, t } : this.context(h, action.node, t, contextReads([], paths));
+      return go(weighted ? this.weightedChoice(action) : this.firstRule(action, payload.value, ctx.context), payload.value, scope, ctx.t);
+    }
+    const templates = [action.jsonata?.output, action.jsonata?.assign, ...action.rules.flatMap((r) => [r.jsonata?.output, r.jsonata?.assign])];
+    const ctx = this.context(h, action.node, t, contextReads([...jsonataRules, ...templates], paths));
+    this.evaluate(h, scope, ctx.t, async () => {
+      const index = weighted ? this.weightedChoice(action) : await this.firstJsonataRule(action, payload.value, ctx.context, scope);
+      const rule = action.rules[index] as ChoiceAction['rules'][number] | undefined;
+      if (!transition || (rule?.then ?? action.otherwise) === undefined) return { index, output: payload.value, variables: scope.variables };
+      const out = await jsonataChoiceTransition(action.jsonata, rule?.jsonata, { input: payload.value, context: ctx.context }, scope.variables);
+      return { index, ...out };
+    }, (chosen) => go(chosen.index, chosen.output, scopeOf(scope.frames, scope.iteration, chosen.variables), ctx.t),
+    (e) => this.failInScope(h, scope, ctx.t, e.name,
+      `choice '${action.node}': ${e.message} (on the simulated value ${preview(payload.value)}; or give its branch probabilities in the profile: `
+      + `"choices": { "${action.node}": [p1, ..., pOtherwise] })`));
   }
 
   private passOrWait(h: Handler, action: Extract<Action, { kind: 'pass' | 'wait' }>, payload: Payload, scope: Scope, t: number, inlineStart: boolean): void {
     h.call.session.transitions++;
     if (action.kind === 'pass') {
-      if (!isJsonataFlow(action.dataFlow) && Object.keys(action.dataFlow).length > 0) {
-        t = this.readInput(h, payload, t);
-        const flow = action.dataFlow;
-        const ctx = this.context(h, action.node, t, contextReads([flow.parameters, flow.result], [flow.inputPath, flow.outputPath]));
-        t = ctx.t;
-        const shaped = this.shape(h, scope, t, () => passOutput(flow, payload.value, ctx.context));
-        if (shaped === undefined) return;
-        payload = { value: shaped.value };
-      }
       // A Pass reaching a join checkpoints its value so the join's reader finds it.
-      if (action.next.kind === 'join' || action.next.kind === 'dagJoin') t = this.checkpoint(h.call.fn, payload, t, h.call.session);
-      return this.walk(h, action.next, payload, scope, t, action.node, inlineStart);
+      const go = (value: Payload, next: Scope, at: number): void => {
+        if (action.next.kind === 'join' || action.next.kind === 'dagJoin') at = this.checkpoint(h.call.fn, value, at, h.call.session);
+        this.walk(h, action.next, value, next, at, action.node, inlineStart);
+      };
+      const flow = action.dataFlow;
+      if (isJsonataFlow(flow)) {
+        // Output (default: the input) and Assign, both on $states.input; the variables go on with the value.
+        t = this.readInput(h, payload, t);
+        const ctx = this.context(h, action.node, t, contextReads([flow.output, flow.assign], []));
+        return this.evaluate(h, scope, ctx.t, () => jsonataOutput(flow, { input: payload.value, context: ctx.context }, scope.variables),
+          (out) => go({ value: out.output }, flow.assign !== undefined ? scopeOf(scope.frames, scope.iteration, out.variables) : scope, ctx.t));
+      }
+      if (Object.keys(flow).length === 0) return go(payload, scope, t);
+      t = this.readInput(h, payload, t);
+      const ctx = this.context(h, action.node, t, contextReads([flow.parameters, flow.result], [flow.inputPath, flow.outputPath]));
+      const shaped = this.shape(h, scope, ctx.t, () => passOutput(flow, payload.value, ctx.context));
+      if (shaped !== undefined) go({ value: shaped.value }, scope, ctx.t);
+      return;
     }
+    const after = (seconds: number, at: number): void => {
+      if (retriesInPlace(seconds, h.call.fn.timeoutSeconds - (at - h.started))) {
+        return this.walk(h, action.next, payload, scope, at + seconds, action.node, inlineStart);
+      }
+      // Too long for this invocation: the function re-invokes itself to continue after the wait.
+      this.send(h.call.fn, h.call.session, payload, scope, h.inv, at + seconds - this.profile.lambda.invokeSeconds, 0, action.next);
+      h.end = Math.max(h.end, at + this.profile.lambda.invokeSeconds);
+    };
     // The runtime reads the value (from S3 when it spilled) only when the wait reads it.
-    if (action.secondsPath !== undefined) t = this.readInput(h, payload, t);
-    const seconds = this.waitSeconds(h, action, payload, scope, t);
-    if (seconds === undefined) return;
-    if (retriesInPlace(seconds, h.call.fn.timeoutSeconds - (t - h.started))) {
-      return this.walk(h, action.next, payload, scope, t + seconds, action.node, inlineStart);
+    const jsonata = hasJsonataFields(action);
+    if (jsonata || action.secondsPath !== undefined || action.timestampPath !== undefined) t = this.readInput(h, payload, t);
+    // Only a timestamp needs the calendar date; seconds count from 0, exact in floating point.
+    const dated = action.timestamp !== undefined || action.timestampPath !== undefined;
+    if (!jsonata) {
+      const nowMs = dated ? this.epochMs(t) : 0;
+      const until = this.shape(h, scope, t, () => waitUntil(action, payload.value, nowMs));
+      if (until !== undefined) after(((until.value as number) - nowMs) / 1000, t);
+      return;
     }
-    // Too long for this invocation: the function re-invokes itself to continue after the wait.
-    this.send(h.call.fn, h.call.session, payload, scope, h.inv, t + seconds - this.profile.lambda.invokeSeconds, 0, action.next);
-    h.end = Math.max(h.end, t + this.profile.lambda.invokeSeconds);
-  }
-
-  /**
-   * A Wait's seconds: fixed, or SecondsPath on the simulated value, checked as the runtime checks it (waitUntil; a bad
-   * value fails the scope with States.Runtime). Timestamps and JSONata wait 0 s: the simulated value carries no dates.
-   */
-  private waitSeconds(h: Handler, action: Extract<Action, { kind: 'wait' }>, payload: Payload, scope: Scope, t: number): number | undefined {
-    if (typeof action.seconds === 'number') return action.seconds;
-    if (action.secondsPath === undefined) return 0;
-    const until = this.shape(h, scope, t, () => waitUntil({ secondsPath: action.secondsPath }, payload.value, 0));
-    return until === undefined ? undefined : (until.value as number) / 1000;
+    const ctx = this.context(h, action.node, t, contextReads([action.seconds, action.timestamp], []));
+    const at = ctx.t;
+    const nowMs = dated ? this.epochMs(at) : 0;
+    this.evaluate(h, scope, at, () => jsonataWaitUntil(action, { input: payload.value, context: ctx.context, variables: scope.variables }, nowMs),
+      (until) => after((until - nowMs) / 1000, at));
   }
 
   private map(h: Handler, action: MapAction, payload: Payload, scope: Scope, t: number, source: string | undefined, inlineStart: boolean): void {
     h.call.session.transitions++;
     t = this.readInput(h, payload, t);
     const iteration = action.loop ? scope.iteration + 1 : scope.iteration;
-    const input = this.fanOutInput(h, action, payload, scope, iteration, t);
-    if (input === undefined) return;
-    t = input.t;
-    const mapInput = input.payload.value;
-    const items = mapItems(action.fanout, mapInput, action.itemsPath, action.width, action.items);
-    if (items.length === 0) return this.walk(h, action.onEmpty, { value: [] }, { frames: scope.frames, iteration }, t, undefined, inlineStart);
+    this.fanOutInput(h, action, payload, scope, iteration, t, (input, at) => {
+      const mapInput = input.value;
+      if (action.items === undefined) {
+        const items = mapItems(action.fanout, mapInput, action.itemsPath, action.width);
+        const selector = action.itemSelector;
+        const reads = contextReads([selector], []);
+        const itemInput = selector === undefined || typeof selector === 'string' ? (index: number): unknown => items[index]
+          : (index: number): unknown => applyTemplate(selector, mapInput, 'ItemSelector', this.context(h, action.fanout, at, reads, { index, value: items[index] }).context);
+        return this.fanOutItems(h, action, payload, scope, iteration, at, items.length, itemInput, source, inlineStart);
+      }
+      // A JSONata Map: its Items, then every item's ItemSelector, evaluated before it fans out.
+      const ctx = this.context(h, action.fanout, at, contextReads([action.items], []));
+      const selectorReads = contextReads([action.itemSelector], []);
+      this.evaluate(h, scope, ctx.t, async () => {
+        const items = await evaluateJsonataTemplate(action.items, { input: mapInput, context: ctx.context }, scope.variables, 'Items');
+        if (!Array.isArray(items)) {
+          throw new DataFlowError(ERROR_QUERY_EVALUATION, `map '${action.fanout}': Items must evaluate to an array, got ${preview(items)}`);
+        }
+        if (action.itemSelector === undefined) return items;
+        const inputs: unknown[] = [];
+        for (let index = 0; index < items.length; index++) {
+          const context = this.context(h, action.fanout, ctx.t, selectorReads, { index, value: items[index] }).context;
+          inputs.push(await jsonataItemSelector(action.itemSelector, mapInput, context, scope.variables));
+        }
+        return inputs;
+      }, (inputs) => this.fanOutItems(h, action, payload, scope, iteration, ctx.t, inputs.length, (index) => inputs[index], source, inlineStart));
+    });
+  }
+
+  /** A Map's items issued as the runtime issues them: all at once 64 at a time, or its MaxConcurrency at a time, each arrival issuing the next. */
+  private fanOutItems(h: Handler, action: MapAction, payload: Payload, scope: Scope, iteration: number, t: number, size: number,
+    itemInput: (index: number) => unknown, source: string | undefined, inlineStart: boolean): void {
+    if (size === 0) return this.walk(h, action.onEmpty, { value: [] }, scopeOf(scope.frames, iteration, scope.variables), t, undefined, inlineStart);
     const bound = action.maxConcurrency ?? 0;
     const handling = this.failureHandling(h, action, payload, scope, iteration, t);
     t = handling.t;
@@ -513,21 +674,17 @@ export class WorkflowSimulation {
       this.usage.write(ITEM_OVERHEAD_BYTES, t);
       t += this.profile.dynamodb.updateSeconds;
     }
-    const selector = action.itemSelector;
-    const selectorReads = contextReads([selector], []);
-    const itemInput = (index: number): unknown => (selector === undefined || typeof selector === 'string' ? items[index]
-      : applyTemplate(selector, mapInput, 'ItemSelector', this.context(h, action.fanout, t, selectorReads, { index, value: items[index] }).context));
-    const issue = (index: number, from: Handler, at: number): void => this.walk(from, action.item, { value: itemInput(index) }, {
-      frames: [...scope.frames, { fanout: action.fanout, index, size: items.length, iteration, ...handling.attempt }], iteration,
-    }, at, source, inlineStart && from === h);
-    const first = bound > 0 ? Math.min(bound, items.length) : items.length;
+    const issue = (index: number, from: Handler, at: number): void => this.walk(from, action.item, { value: itemInput(index) },
+      scopeOf([...scope.frames, { fanout: action.fanout, index, size, iteration, ...handling.attempt }], iteration, scope.variables),
+      at, source, inlineStart && from === h);
+    const first = bound > 0 ? Math.min(bound, size) : size;
     const limit = bound > 0 ? bound : ISSUE_CONCURRENCY;
     for (let i = 0; i < first; i++) issue(i, h, t + Math.floor(i / limit) * this.profile.lambda.invokeSeconds);
-    if (bound > 0 && bound < items.length) {
+    if (bound > 0 && bound < size) {
       // Item i's arrival at the join reads the FanoutOrigin and issues item i + bound (the runtime asks the origin function to).
-      const join = joinInstanceKey(action.join, [...scope.frames, { fanout: action.fanout, index: 0, size: items.length, iteration }]);
-      this.joinState(`${h.call.session.id}|${join}`, items.length, (slot, from, at) => {
-        if (slot + bound >= items.length) return at;
+      const join = joinInstanceKey(action.join, [...scope.frames, { fanout: action.fanout, index: 0, size, iteration }]);
+      this.joinState(`${h.call.session.id}|${join}`, size, (slot, from, at) => {
+        if (slot + bound >= size) return at;
         this.usage.get();
         const next = at + this.profile.dynamodb.getSeconds;
         issue(slot + bound, from, next);
@@ -541,7 +698,7 @@ export class WorkflowSimulation {
     const iteration = action.depth < scope.frames.length ? scope.frames[action.depth].iteration : scope.iteration;
     const size = action.slots.length;
     this.arrive(h, instanceKey(action.join, frames, iteration), action.join, action.slot, size, payload, t, skipped, (list, at, state) => {
-      const outer = { frames, iteration };
+      const outer = scopeOf(frames, iteration, scope.variables);
       if (state.skipped.every((s) => s)) {
         (action.ifAllSkipped ?? []).forEach((next) => this.dagJoin(h, next, payload, outer, at, true));
         return;
@@ -568,7 +725,7 @@ export class WorkflowSimulation {
       const present = action.offsets.filter((o) => inMap(target + o)).length;
       this.arrive(h, instanceKey(action.join, frames, scope.iteration), action.join, slot, size, payload, t, false, (list, at, state) => {
         const ref: Payload = { value: list.map((v) => v ?? null), fanIn: { shards: 0, items: size, units: state.units } };
-        this.walk(h, action.then, ref, { frames, iteration: scope.iteration }, at, action.join);
+        this.walk(h, action.then, ref, scopeOf(frames, scope.iteration, scope.variables), at, action.join);
       }, present);
     });
   }
@@ -593,12 +750,17 @@ export class WorkflowSimulation {
         session: `simulated-${session.id}`,
         state,
         attempt: 0,
-        enteredTime: new Date(t * 1000).toISOString(),
-        startTime: new Date(session.start * 1000).toISOString(),
+        enteredTime: new Date(this.epochMs(t)).toISOString(),
+        startTime: new Date(this.epochMs(session.start)).toISOString(),
         input: session.input,
         ...(mapItem ? { mapItem } : {}),
       }),
     };
+  }
+
+  /** The calendar time of simulated time `t`, in epoch ms. */
+  private epochMs(t: number): number {
+    return this.startMs + t * 1000;
   }
 
   /** Applies a JSONPath data flow; a DataFlowError (States.Runtime) fails the scope as the runtime's routing does. */
@@ -613,22 +775,28 @@ export class WorkflowSimulation {
   }
 
   /**
-   * What a Parallel's or Map's branches start from: its InputPath applied to the raw input, recorded first (one
-   * conditional put) when the output processing at its join reads it (needsRawInput).
+   * What a Parallel's or Map's branches start from, handed to `then`: its InputPath (a JSONata Parallel: its Arguments)
+   * applied to the raw input, recorded first (one conditional put) when the output processing at its join reads it (needsRawInput).
    */
-  private fanOutInput(h: Handler, action: ParallelAction | MapAction, payload: Payload, scope: Scope, iteration: number,
-    t: number): { payload: Payload; t: number } | undefined {
-    if (!action.recordInput && action.inputPath === undefined) return { payload, t };
+  private fanOutInput(h: Handler, action: ParallelAction | MapAction, payload: Payload, scope: Scope, iteration: number, t: number,
+    then: (input: Payload, t: number) => void): void {
+    const args = action.kind === 'parallel' ? action.arguments : undefined;
+    if (!action.recordInput && action.inputPath === undefined && args === undefined) return then(payload, t);
     t = this.readInput(h, payload, t);
     if (action.recordInput) {
       this.rawInputs.set(`${h.call.session.id}|${instanceKey(action.fanout, scope.frames, iteration)}`, payload.value);
       this.usage.write(ITEM_OVERHEAD_BYTES + payloadBytes(payload), t);
       t += this.profile.dynamodb.putSeconds;
     }
-    if (action.inputPath === undefined) return { payload, t };
+    if (args !== undefined) {
+      const ctx = this.context(h, action.fanout, t, contextReads([args], []));
+      return this.evaluate(h, scope, ctx.t, () => evaluateJsonataTemplate(args, { input: payload.value, context: ctx.context }, scope.variables, 'Arguments'),
+        (value) => then({ value }, ctx.t));
+    }
+    if (action.inputPath === undefined) return then(payload, t);
     const ctx = this.context(h, action.fanout, t, contextReads([], [action.inputPath]));
     const shaped = this.shape(h, scope, ctx.t, () => effectiveInput({ inputPath: action.inputPath }, payload.value, ctx.context));
-    return shaped === undefined ? undefined : { payload: { value: shaped.value }, t: ctx.t };
+    if (shaped !== undefined) then({ value: shaped.value }, ctx.t);
   }
 
   /**
@@ -665,8 +833,10 @@ export class WorkflowSimulation {
       return;
     }
     const frame = scope.frames[k];
-    const outer: Scope = { frames: scope.frames.slice(0, k), iteration: frame.iteration };
-    const state = this.fanouts.get(`${session.id}|${instanceKey(frame.fanout, outer.frames, frame.iteration)}`)!;
+    const outerFrames = scope.frames.slice(0, k);
+    const state = this.fanouts.get(`${session.id}|${instanceKey(frame.fanout, outerFrames, frame.iteration)}`)!;
+    // The fan-out's own scope, with the variables of when it fanned out (its FanoutOrigin's).
+    const outer = scopeOf(outerFrames, frame.iteration, state.scope.variables);
     // The origin record is read first; the failure of an abandoned attempt is dropped.
     this.usage.get();
     t += d.getSeconds;
@@ -683,7 +853,7 @@ export class WorkflowSimulation {
         const value = { Error: error, Cause: cause };
         t = this.checkpoint(h.call.fn, { value }, t, h.call.session);
         const join: JoinAction = { kind: 'join', join: action.join, sources: action.sources ?? [action.fanout], then: action.onEmpty };
-        return this.walk(h, join, { value }, { frames: scope.frames.slice(0, k + 1), iteration: frame.iteration }, t, action.fanout);
+        return this.walk(h, join, { value }, scopeOf(scope.frames.slice(0, k + 1), outer.iteration, outer.variables), t, action.fanout);
       }
       error = ERROR_EXCEED_TOLERATED;
     }
@@ -707,8 +877,20 @@ export class WorkflowSimulation {
       // The origin fails in its own scope, which an enclosing fan-out may handle in turn.
       return this.failInScope(h, outer, t + this.profile.lambda.invokeSeconds, error, cause);
     }
-    const value = writePath(state.payload.value, rule.resultPath, { Error: error, Cause: cause });
-    this.send(origin, session, { value }, outer, h.inv, t, 0, rule.next);
+    const errorOutput = { Error: error, Cause: cause };
+    const catcher = rule.jsonata;
+    if (catcher === undefined) {
+      const placed = this.shape(h, outer, t, () => writePath(state.payload.value, rule.resultPath, errorOutput));
+      if (placed !== undefined) this.send(origin, session, { value: placed.value }, outer, h.inv, t, 0, rule.next);
+      return;
+    }
+    // A JSONata catcher's Output and Assign on the error and the raw input; an error there is not caught again.
+    const ctx = this.context(h, action.fanout, t, contextReads([catcher.output, catcher.assign], []));
+    this.evaluate(h, outer, ctx.t, () => jsonataOutput(catcher, { input: state.payload.value, errorOutput, context: ctx.context }, outer.variables),
+      (out) => {
+        const handler = catcher.assign !== undefined ? scopeOf(outer.frames, outer.iteration, out.variables) : outer;
+        this.send(origin, session, { value: out.output }, handler, h.inv, ctx.t, 0, rule.next);
+      });
   }
 
   private joinState(key: string, size: number, issue?: JoinState['issue']): JoinState {
@@ -770,8 +952,7 @@ export class WorkflowSimulation {
         }
       }
       h.end = Math.max(h.end, at);
-      h.pending--;
-      this.maybeFinish(h);
+      this.release(h);
     });
   }
 
@@ -781,30 +962,43 @@ export class WorkflowSimulation {
     return t + this.profile.dynamodb.putSeconds;
   }
 
-  /** Choice: the profile's probabilities when it gives them, else the rules evaluated on the simulated value. */
-  private choose(action: ChoiceAction, value: unknown): Action | undefined {
-    const weights = this.profile.choices[action.node];
-    const options = [...action.rules.map((r) => r.then), action.otherwise];
-    if (weights !== undefined) {
-      const total = weights.reduce((a, b) => a + b, 0);
-      let x = this.sim.random() * total;
-      for (let i = 0; i < weights.length && i < options.length; i++) {
-        x -= weights[i];
-        if (x < 0) return options[i];
-      }
-      return options[Math.min(weights.length, options.length) - 1];
+  /** The index of the Choice's way out by the profile's probabilities (the rules', then the otherwise's: rules.length). */
+  private weightedChoice(action: ChoiceAction): number {
+    const weights = this.profile.choices[action.node]!;
+    const ways = action.rules.length + 1;
+    const total = weights.reduce((a, b) => a + b, 0);
+    let x = this.sim.random() * total;
+    for (let i = 0; i < weights.length && i < ways; i++) {
+      x -= weights[i];
+      if (x < 0) return i;
     }
-    for (const rule of action.rules) {
+    return Math.min(weights.length, ways) - 1;
+  }
+
+  /** The index of the first JSONPath rule that holds on the simulated value (rules.length: none). */
+  private firstRule(action: ChoiceAction, value: unknown, context: unknown): number {
+    for (let i = 0; i < action.rules.length; i++) {
       let holds: boolean;
       try {
-        holds = evaluateCondition(rule.when, value);
+        holds = evaluateCondition(action.rules[i].when, value, context);
       } catch (e) {
         throw new UsageError(`choice '${action.node}': cannot evaluate its rule on the simulated value ${preview(value)} (${(e as Error).message}); `
           + `give its branch probabilities in the profile: "choices": { "${action.node}": [p1, ..., pOtherwise] }`);
       }
-      if (holds) return rule.then;
+      if (holds) return i;
     }
-    return action.otherwise;
+    return action.rules.length;
+  }
+
+  /** firstRule with JSONata conditions among the rules (egress.ts firstRule): those are evaluated with the variables in scope. */
+  private async firstJsonataRule(action: ChoiceAction, value: unknown, context: unknown, scope: Scope): Promise<number> {
+    for (let i = 0; i < action.rules.length; i++) {
+      const when = action.rules[i].when;
+      const holds = when.op === 'jsonata' ? await jsonataCondition(when.expression, value, context, scope.variables) : this.firstRule(
+        { ...action, rules: [action.rules[i]] }, value, context) === 0;
+      if (holds) return i;
+    }
+    return action.rules.length;
   }
 
   private endSession(session: SessionRecord, status: 'SUCCEEDED' | 'FAILED', at: number, last: InvocationRecord | undefined, error?: string): void {
