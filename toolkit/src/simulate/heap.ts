@@ -17,16 +17,18 @@ export class EventHeap {
     return this.items.length;
   }
 
+  // Both sift with a hole (each step moves one element, the new one is written once): no swaps on the simulator's hottest path.
   public push(event: SimEvent): void {
     const items = this.items;
+    let i = items.length;
     items.push(event);
-    let i = items.length - 1;
     while (i > 0) {
       const parent = Math.floor((i - 1) / 2);
-      if (!before(items[i], items[parent])) break;
-      [items[i], items[parent]] = [items[parent], items[i]];
+      if (!before(event, items[parent])) break;
+      items[i] = items[parent];
       i = parent;
     }
+    items[i] = event;
   }
 
   public pop(): SimEvent | undefined {
@@ -34,19 +36,19 @@ export class EventHeap {
     if (items.length === 0) return undefined;
     const top = items[0];
     const last = items.pop()!;
-    if (items.length > 0) {
-      items[0] = last;
+    const n = items.length;
+    if (n > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < items.length && before(items[l], items[m])) m = l;
-        if (r < items.length && before(items[r], items[m])) m = r;
-        if (m === i) break;
-        [items[i], items[m]] = [items[m], items[i]];
+        const m = r < n && before(items[r], items[l]) ? r : l;
+        if (!before(items[m], last)) break;
+        items[i] = items[m];
         i = m;
       }
+      items[i] = last;
     }
     return top;
   }
