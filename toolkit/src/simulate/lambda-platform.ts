@@ -82,8 +82,8 @@ export interface LambdaFunctionStats {
 
 interface Environment {
   busy: boolean;
-  // Counts idle periods, so an expiry timer set for an earlier one is ignored.
-  releases: number;
+  /** When it was last freed: it expires idleTimeout later unless reused first. */
+  freedAt: number;
 }
 
 const sampler = (s: number | Sampler): Sampler => (typeof s === 'number' ? constant(s) : s);
@@ -108,6 +108,8 @@ class LambdaFunction {
   public peakInstances = 0; public peakRunning = 0;
   public instanceArea = 0; public runningArea = 0; public lastChange = 0;
   public billedDuration = 0; public billedInit = 0;
+  /** Whether an expiry timer is pending: one per function, set for its oldest idle environment. */
+  public expiryPending = false;
   /** Environments alive and busy, and cold starts, per bin, when the platform keeps time series. */
   public readonly bins?: TimeBins;
 
@@ -143,14 +145,13 @@ class LambdaFunction {
     this.idle.push(env);
   }
 
-  /** Removes an expired idle environment; with one timeout per function it is always the oldest. */
-  public removeIdle(env: Environment): void {
-    if (this.idle[this.head] === env) {
-      this.head++;
-      return;
-    }
-    const at = this.idle.indexOf(env, this.head);
-    if (at >= 0) this.idle.splice(at, 1);
+  /** The oldest idle environment, the next to expire. */
+  public oldestIdle(): Environment | undefined {
+    return this.idleCount > 0 ? this.idle[this.head] : undefined;
+  }
+
+  public removeOldestIdle(): void {
+    this.head++;
   }
 }
 
@@ -254,7 +255,7 @@ export class LambdaPlatform implements WorkflowPlatform {
       fn.instances++;
       fn.environmentsCreated++;
       fn.peakInstances = Math.max(fn.peakInstances, fn.instances);
-      env = { busy: true, releases: 0 };
+      env = { busy: true, freedAt: now };
       init = fn.initTime(this.sim.random);
       fn.billedInit += billedSeconds(init) * fn.memoryGb;
       fn.cold++;
@@ -333,15 +334,9 @@ export class LambdaPlatform implements WorkflowPlatform {
     fn.running--;
     if (fn.spec.reservedConcurrency === undefined) this.unreservedRunning--;
     env.busy = false;
-    const period = ++env.releases;
+    env.freedAt = this.sim.now;
     fn.pushIdle(env);
-    this.sim.schedule(this.idleTimeout, () => {
-      if (env.busy || env.releases !== period) return;
-      fn.account(this.sim.now);
-      fn.removeIdle(env);
-      fn.instances--;
-      fn.expired++;
-    });
+    if (!fn.expiryPending) this.expireLater(fn, this.idleTimeout);
     if (this.waitingHead < this.waiting.length && fn.spec.reservedConcurrency === undefined) {
       // The first in line takes the freed slot at once, before any later request can.
       const next = this.waiting[this.waitingHead++];
@@ -351,6 +346,28 @@ export class LambdaPlatform implements WorkflowPlatform {
       }
       this.admit(next.fn, next.options);
     }
+  }
+
+  /**
+   * Idle environments expire oldest first, so one timer per function (for its oldest idle one) does what a timer per
+   * release would, and keeps the event queue as small as the busy work: at 1,000 releases a second and a 10-minute
+   * timeout, a timer per release kept 600,000 events pending.
+   */
+  private expireLater(fn: LambdaFunction, delay: number): void {
+    fn.expiryPending = true;
+    this.sim.schedule(delay, () => {
+      fn.expiryPending = false;
+      const now = this.sim.now;
+      for (let env = fn.oldestIdle(); env !== undefined; env = fn.oldestIdle()) {
+        const due = env.freedAt + this.idleTimeout;
+        // A reused environment left the idle list; the next oldest may be due later (1e-9: the rounding of now + delay).
+        if (due > now + 1e-9) return this.expireLater(fn, due - now);
+        fn.account(now);
+        fn.removeOldestIdle();
+        fn.instances--;
+        fn.expired++;
+      }
+    });
   }
 
   private fn(name: string): LambdaFunction {
