@@ -4,6 +4,8 @@ import { FANOUT_BATCH, fanoutProgressItemKey } from '../src/protocol';
 
 /** Time kept back, besides twice the slowest batch, for the progress record and the continuation. */
 export const FANOUT_MARGIN_MS = 1000;
+/** Time kept back inside a batch: the margin, and the invokes still in flight when it stops starting new ones. */
+const IN_BATCH_MARGIN_MS = 2 * FANOUT_MARGIN_MS;
 
 /**
  * Issuing the items of a Map so that any size finishes and each item is
@@ -52,11 +54,28 @@ export class Fanouts {
       }
       const end = Math.min(size, next + batch);
       const started = Date.now();
-      await mapLimit(Array.from({ length: end - next }, (_, i) => next + i), limit, (index) => issue(index));
+      // A recorded batch that started with time to spare also stops starting items when time runs short (a loaded
+      // machine can make one batch outlast the budget); one that started short still goes out whole, so an invocation
+      // always makes a batch of progress. Items start in index order, so the ones issued are a prefix: it is recorded.
+      const cuttable = recorded && this.rt.remaining(this.inv) >= IN_BATCH_MARGIN_MS;
+      let cut = end;
+      await mapLimit(Array.from({ length: end - next }, (_, i) => next + i), limit, async (index) => {
+        if (index >= cut) return;
+        if (cuttable && index > first && this.rt.remaining(this.inv) < IN_BATCH_MARGIN_MS) {
+          cut = index;
+          return;
+        }
+        await issue(index);
+      });
       slowest = Math.max(slowest, Date.now() - started);
       // A fan-out nested in these items stopped short: they are not all issued yet.
       if (this.stopping) {
         this.stopped[instance] = next;
+        return;
+      }
+      if (cut < end) {
+        await this.record(key, cut);
+        this.stopped[instance] = cut;
         return;
       }
       next = end;
