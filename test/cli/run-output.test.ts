@@ -15,6 +15,10 @@ const wordCount = join(work, 'word-count.out');
 const testApps = join(work, 'apps.out');
 const CLI = [process.execPath, '-r', join(ROOT, 'toolkit', 'dev', 'from-sources.js'), join(ROOT, 'toolkit', 'src', 'cli', 'main.ts')];
 const ESC = '\u001b[';
+// Each test runs whole sessions as processes, each starting its own DynamoDB Local (a JVM that a
+// busy CI machine has taken over 30 s to start), so a test gets more than jest's default.
+const SESSION_MS = 150_000;
+jest.setTimeout(2 * SESSION_MS + 30_000);
 
 beforeAll(async () => {
   await synthesize({ app: tsApp(join(ROOT, 'examples', 'word-count', 'app.ts')), outdir: wordCount, cwd: ROOT });
@@ -24,7 +28,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function piped(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
   const { NO_COLOR: _, LINES: __, ...base } = process.env;
-  const p = spawnSync(CLI[0], [...CLI.slice(1), 'run', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...base, ...env } });
+  const p = spawnSync(CLI[0], [...CLI.slice(1), 'run', ...args], { cwd: ROOT, encoding: 'utf8', timeout: SESSION_MS, env: { ...base, ...env } });
   return { code: p.status, stdout: p.stdout, stderr: p.stderr };
 }
 
@@ -32,7 +36,7 @@ function piped(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | nu
 function underTerminal(args: string[], env: NodeJS.ProcessEnv = {}): string {
   const { NO_COLOR: _, ...base } = process.env;
   const command = [...CLI, 'run', ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const p = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...base, TERM: 'xterm', ...env } });
+  const p = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: SESSION_MS, env: { ...base, TERM: 'xterm', ...env } });
   return p.stdout;
 }
 

@@ -28,7 +28,7 @@ export default async function globalSetup(): Promise<void> {
 }
 
 /** A test run that cannot start its servers must fail with a reason, never wait forever. */
-async function withDeadline<T>(start: Promise<T>, message: string, ms = 90_000): Promise<T> {
+async function withDeadline<T>(start: Promise<T>, message: string, ms = 120_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${message} within ${ms / 1000} s`)), ms);

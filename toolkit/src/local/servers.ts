@@ -34,10 +34,19 @@ export function dynamoDbLocalJar(): string {
 }
 
 /**
+ * How long a JVM may take to answer. It starts in 2-4 s on an idle machine,
+ * but a CI machine running two jest workers, each starting JVMs, has been
+ * seen to take over 30 s; a longer wait costs nothing when the start is quick.
+ */
+const DYNAMODB_LOCAL_START_TIMEOUT_MS = 90_000;
+
+/**
  * Starts DynamoDB Local (needs Java 17 on the PATH) and waits until it
  * answers: in memory, or persistent in `dbPath` (created if missing).
  */
-export async function startDynamoDbLocal(options: { port?: number; java?: string; dbPath?: string } = {}): Promise<LocalServer> {
+export async function startDynamoDbLocal(
+  options: { port?: number; java?: string; dbPath?: string; startTimeoutMs?: number } = {},
+): Promise<LocalServer> {
   const port = options.port ?? await freePort();
   const jar = dynamoDbLocalJar();
   if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
@@ -50,13 +59,15 @@ export async function startDynamoDbLocal(options: { port?: number; java?: string
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const timeoutMs = options.startTimeoutMs ?? DYNAMODB_LOCAL_START_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr}`);
     if (await answers(endpoint)) break;
     if (Date.now() > deadline) {
       child.kill();
-      throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${stderr}`);
+      throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs / 1000} s `
+        + `(is the machine overloaded, or is ${options.java ?? 'java'} a working Java 17?): ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
