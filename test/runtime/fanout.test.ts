@@ -66,6 +66,39 @@ test('a Map larger than the time left continues in fresh invocations: each item 
   }
 });
 
+test('a batch that outlasts the time left stops starting items, records the issued prefix and continues from it', async () => {
+  // 3 s left and invokes one at a time taking 150 ms each: a batch of 10 (1.5 s) would leave too little, so each
+  // invocation stops inside its first batch once under 2 s remain, instead of running past its budget.
+  const w = await World.create('fanout-cut', { remainingMs: 3_000 });
+  try {
+    const n = 2 * BATCH + 5;
+    w.deploy('wf', mapJoin(n), { fanoutBatch: BATCH, invokeConcurrency: 1 });
+    const items = countItemInvokes(w.lambda, 'W');
+    const progress: number[] = [];
+    (w.lambda.middlewareStack as any).add((next: any, context: any) => async (args: any) => {
+      if (context.commandName === 'InvokeCommand' && JSON.parse(Buffer.from(args.input.Payload).toString('utf8')).node === 'W') {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      return next(args);
+    }, { step: 'initialize', name: 'slowItemInvokes' });
+    (w.dynamodb.middlewareStack as any).add((next: any, context: any) => async (args: any) => {
+      const n = args.input.ExpressionAttributeValues?.[':n']?.N;
+      if (context.commandName === 'UpdateItemCommand' && n !== undefined) progress.push(Number(n));
+      return next(args);
+    }, { step: 'initialize', name: 'progressRecords' });
+    expect(await w.result(await w.run(null))).toBe(expected(n));
+    expect(Object.keys(items)).toHaveLength(n);
+    expect(Object.values(items).every((c) => c === 1)).toBe(true);
+    expect(w.runs['Agg|0']).toBe(1);
+    // Cut inside batches: recorded progress that is not a batch boundary, and more invocations than the 3 batches.
+    expect(progress.some((p) => p < n && p % BATCH !== 0)).toBe(true);
+    expect(w.invocations[fnName('Split')]).toBeGreaterThan(3);
+    expect(await progressItems(w)).toEqual([expect.objectContaining({ n: { N: String(n) } })]);
+  } finally {
+    await w.close();
+  }
+});
+
 test('a retry of a fan-out resumes at its recorded progress: items of recorded batches are not invoked again', async () => {
   const w = await World.create('fanout-retry');
   try {
