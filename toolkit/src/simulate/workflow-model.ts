@@ -40,6 +40,11 @@ export function scopeOf(frames: readonly Frame[], iteration: number, variables: 
   return { frames, iteration, variables };
 }
 
+/** The scope after a state's Assign: the variables it produced when it has one, else the scope as it was. */
+export function assignedScope(scope: Scope, flow: { readonly assign?: unknown }, variables: Readonly<Record<string, unknown>>): Scope {
+  return flow.assign === undefined ? scope : scopeOf(scope.frames, scope.iteration, variables);
+}
+
 export function payloadBytes(p: Payload): number {
   if (p.bytes === undefined) p.bytes = p.fanIn ? 0 : Buffer.byteLength(JSON.stringify(p.value ?? null));
   return p.bytes;

@@ -4,7 +4,7 @@ import { ERROR_EXCEED_TOLERATED, ERROR_TIMEOUT, exceedsTolerance, handlesFailure
 import { ContextReads, contextObject, contextReads } from 'cdk-unum/lib/protocol/context';
 import { applyTemplate, DataFlowError, effectiveInput, isJsonataFlow, needsRawInput, passOutput, stateOutput } from 'cdk-unum/lib/protocol/dataflow';
 import { shardCapacity, shardCount, shardOf } from 'cdk-unum/lib/protocol/join';
-import type { JsonataFlow } from 'cdk-unum/lib/protocol/jsonata';
+import type { JsonataFlow, JsonataStates } from 'cdk-unum/lib/protocol/jsonata';
 import {
   ERROR_QUERY_EVALUATION, evaluateJsonataTemplate, jsonataChoiceTransition, jsonataCondition, jsonataInput, jsonataItemSelector, jsonataOutput,
 } from 'cdk-unum/lib/protocol/jsonata';
@@ -16,7 +16,8 @@ import { Simulation } from './simulation';
 import { ITEM_OVERHEAD_BYTES, JOIN_ELEMENT_BYTES, KeyWrites, readUnits, StoreUsage } from './store-usage';
 import { SimFunction, SimWorkflow } from './workflow-config';
 import {
-  batchSeconds, findCatch, ISSUE_CONCURRENCY, mapItems, outputOf, Payload, payloadBytes, preview, retriesInPlace, retryDelay, Scope, scopeOf, spills,
+  assignedScope, batchSeconds, findCatch, ISSUE_CONCURRENCY, mapItems, outputOf, Payload, payloadBytes, preview, retriesInPlace, retryDelay, Scope,
+  scopeOf, spills,
   THROTTLE_RETRY_FIRST_SECONDS, THROTTLE_RETRY_MAX_SECONDS,
 } from './workflow-model';
 import { admitted, WorkflowPlatform } from './workflow-platform';
@@ -303,7 +304,7 @@ export class WorkflowSimulation {
       const result = p.output !== undefined ? p.output : args;
       return jsonataOutput(flow, { input: input.value, result, context: outputContext.context }, scope.variables);
     }, (out) => {
-      const next = flow.assign !== undefined ? scopeOf(scope.frames, scope.iteration, out.variables) : scope;
+      const next = assignedScope(scope, flow, out.variables);
       const output: Payload = { value: out.output, bytes: p.outputBytes };
       this.walk(h, fn.config.next, output, next, this.checkpoint(fn, output, at, h.call.session), fn.node);
     }, (e) => this.catchOrFail(h, input, scope, at, e.name, e.message, `${fn.node}: ${e.message}`));
@@ -326,9 +327,7 @@ export class WorkflowSimulation {
       if (placed !== undefined) go(placed.value, scope, t);
       return;
     }
-    const ctx = this.context(h, fn.node, t, contextReads([catcher.output, catcher.assign], []));
-    this.evaluate(h, scope, ctx.t, () => jsonataOutput(catcher, { input: input.value, errorOutput, context: ctx.context }, scope.variables),
-      (out) => go(out.output, catcher.assign !== undefined ? scopeOf(scope.frames, scope.iteration, out.variables) : scope, ctx.t));
+    this.outputAndAssign(h, fn.node, catcher, { input: input.value, errorOutput }, scope, t, go);
   }
 
   /**
@@ -355,6 +354,17 @@ export class WorkflowSimulation {
   private release(h: Handler): void {
     h.pending--;
     this.maybeFinish(h);
+  }
+
+  /**
+   * A JSONata state's Output and Assign on `states` and the context object they read, evaluated in `scope`: `then`
+   * gets the output, the scope after the Assign and the time after the context's reads.
+   */
+  private outputAndAssign(h: Handler, state: string, flow: JsonataFlow, states: JsonataStates, scope: Scope, t: number,
+    then: (output: unknown, next: Scope, at: number) => void): void {
+    const ctx = this.context(h, state, t, contextReads([flow.output, flow.assign], []));
+    this.evaluate(h, scope, ctx.t, () => jsonataOutput(flow, { ...states, context: ctx.context }, scope.variables),
+      (out) => then(out.output, assignedScope(scope, flow, out.variables), ctx.t));
   }
 
   /** The conditional put of a checkpoint; the value goes to S3 first when it is too large for the item. */
@@ -475,10 +485,7 @@ export class WorkflowSimulation {
         };
         if (isJsonataFlow(flow)) {
           // Output (default: the list) and Assign on $states.result (the list) and $states.input (the raw input).
-          const ctx = this.context(h, action.fanout, t, contextReads([flow.output, flow.assign], []));
-          const states = { input: raw, result: payload.value, context: ctx.context };
-          return this.evaluate(h, scope, ctx.t, () => jsonataOutput(flow, states, scope.variables),
-            (out) => go(out.output, flow.assign !== undefined ? scopeOf(scope.frames, scope.iteration, out.variables) : scope, ctx.t));
+          return this.outputAndAssign(h, action.fanout, flow, { input: raw, result: payload.value }, scope, t, go);
         }
         const ctx = this.context(h, action.fanout, t, contextReads([flow.resultSelector], [flow.outputPath]));
         const shaped = this.shape(h, scope, ctx.t, () => stateOutput(flow, raw, payload.value, undefined, ctx.context));
@@ -592,9 +599,7 @@ export class WorkflowSimulation {
       if (isJsonataFlow(flow)) {
         // Output (default: the input) and Assign, both on $states.input; the variables go on with the value.
         t = this.readInput(h, payload, t);
-        const ctx = this.context(h, action.node, t, contextReads([flow.output, flow.assign], []));
-        return this.evaluate(h, scope, ctx.t, () => jsonataOutput(flow, { input: payload.value, context: ctx.context }, scope.variables),
-          (out) => go({ value: out.output }, flow.assign !== undefined ? scopeOf(scope.frames, scope.iteration, out.variables) : scope, ctx.t));
+        return this.outputAndAssign(h, action.node, flow, { input: payload.value }, scope, t, (output, next, at) => go({ value: output }, next, at));
       }
       if (Object.keys(flow).length === 0) return go(payload, scope, t);
       t = this.readInput(h, payload, t);
@@ -885,12 +890,8 @@ export class WorkflowSimulation {
       return;
     }
     // A JSONata catcher's Output and Assign on the error and the raw input; an error there is not caught again.
-    const ctx = this.context(h, action.fanout, t, contextReads([catcher.output, catcher.assign], []));
-    this.evaluate(h, outer, ctx.t, () => jsonataOutput(catcher, { input: state.payload.value, errorOutput, context: ctx.context }, outer.variables),
-      (out) => {
-        const handler = catcher.assign !== undefined ? scopeOf(outer.frames, outer.iteration, out.variables) : outer;
-        this.send(origin, session, { value: out.output }, handler, h.inv, ctx.t, 0, rule.next);
-      });
+    this.outputAndAssign(h, action.fanout, catcher, { input: state.payload.value, errorOutput }, outer, t,
+      (output, handler, at) => this.send(origin, session, { value: output }, handler, h.inv, at, 0, rule.next));
   }
 
   private joinState(key: string, size: number, issue?: JoinState['issue']): JoinState {
@@ -978,24 +979,27 @@ export class WorkflowSimulation {
   /** The index of the first JSONPath rule that holds on the simulated value (rules.length: none). */
   private firstRule(action: ChoiceAction, value: unknown, context: unknown): number {
     for (let i = 0; i < action.rules.length; i++) {
-      let holds: boolean;
-      try {
-        holds = evaluateCondition(action.rules[i].when, value, context);
-      } catch (e) {
-        throw new UsageError(`choice '${action.node}': cannot evaluate its rule on the simulated value ${preview(value)} (${(e as Error).message}); `
-          + `give its branch probabilities in the profile: "choices": { "${action.node}": [p1, ..., pOtherwise] }`);
-      }
-      if (holds) return i;
+      if (this.ruleHolds(action, i, value, context)) return i;
     }
     return action.rules.length;
+  }
+
+  /** Whether the Choice's JSONPath rule `i` holds on the simulated value; one it cannot evaluate asks for probabilities. */
+  private ruleHolds(action: ChoiceAction, i: number, value: unknown, context: unknown): boolean {
+    try {
+      return evaluateCondition(action.rules[i].when, value, context);
+    } catch (e) {
+      throw new UsageError(`choice '${action.node}': cannot evaluate its rule on the simulated value ${preview(value)} (${(e as Error).message}); `
+        + `give its branch probabilities in the profile: "choices": { "${action.node}": [p1, ..., pOtherwise] }`);
+    }
   }
 
   /** firstRule with JSONata conditions among the rules (egress.ts firstRule): those are evaluated with the variables in scope. */
   private async firstJsonataRule(action: ChoiceAction, value: unknown, context: unknown, scope: Scope): Promise<number> {
     for (let i = 0; i < action.rules.length; i++) {
       const when = action.rules[i].when;
-      const holds = when.op === 'jsonata' ? await jsonataCondition(when.expression, value, context, scope.variables) : this.firstRule(
-        { ...action, rules: [action.rules[i]] }, value, context) === 0;
+      const holds = when.op === 'jsonata' ? await jsonataCondition(when.expression, value, context, scope.variables)
+        : this.ruleHolds(action, i, value, context);
       if (holds) return i;
     }
     return action.rules.length;
