@@ -143,7 +143,7 @@ class World:
 
     def __init__(self, servers: Servers, compiled: Mapping[str, Any], payload_threshold: Optional[int] = None,
                  remaining_ms: Optional[float] = None, fanout_batch: Optional[int] = None, eager_gc: bool = False,
-                 **endpoint_options: Any):
+                 invoke_concurrency: Optional[int] = None, **endpoint_options: Any):
         global _seq
         _seq += 1
         self.servers = servers
@@ -156,6 +156,7 @@ class World:
         self.remaining_ms = remaining_ms
         self.fanout_batch = fanout_batch
         self.eager_gc = eager_gc
+        self.invoke_concurrency = invoke_concurrency
         self.faults: Optional[Callable[[str, Mapping[str, str]], None]] = None
         # The in-process runtimes' logger (set before deploy); silent by default.
         self.logger: Optional[Any] = None
@@ -210,7 +211,7 @@ class World:
         runtime = create_runtime(RuntimeOptions(
             config=self.config(node), user_handler=counted, dynamodb=self.dynamodb, s3=self.s3, lambda_client=self.lambda_client,
             table=self.table, bucket=self.bucket, payload_threshold=self.payload_threshold, fanout_batch=self.fanout_batch,
-            eager_gc=self.eager_gc,
+            eager_gc=self.eager_gc, invoke_concurrency=self.invoke_concurrency,
             faults=lambda step, info: self.faults(step, info) if self.faults is not None else None, logger=self.logger or silent(),
         ))
 

@@ -1,5 +1,6 @@
 """Compiled workflows run end to end by the Python runtime: exact results, one commit per instance."""
 import json
+import time
 
 from unum_runtime.protocol import SESSION_ATTR, fanout_progress_item_key, join_key_base, payload_object_key, start_object_key
 
@@ -232,6 +233,32 @@ def test_a_map_short_of_time_continues_at_its_recorded_progress(world):
     assert w.result(session)['sum'] == sum(i * i for i in range(1, 301))
     assert w.invocations['fn-Split'] == 6
     assert all(n == 1 for n in w.runs.values()) and len(w.runs) == 302
+
+
+def test_a_batch_that_outlasts_the_time_left_stops_inside_and_continues_from_the_issued_prefix(world):
+    # 3 s left and item invokes one at a time taking 150 ms each: a batch of 10 (1.5 s) would leave too little, so each
+    # invocation stops inside its first batch once under 2 s remain, records the items it issued and continues.
+    w = world('map', remaining_ms=3000, fanout_batch=10, invoke_concurrency=1).deploy(_map_handlers())
+    progress = []
+
+    def slow_item_invokes(params, **_):
+        if json.loads(params['body'])['node'] == 'Square':
+            time.sleep(0.15)
+
+    def progress_records(params, **_):
+        n = params.get('ExpressionAttributeValues', {}).get(':n', {}).get('N')
+        if n is not None:
+            progress.append(int(n))
+
+    w.lambda_client.meta.events.register('before-call.lambda.Invoke', slow_item_invokes)
+    w.dynamodb.meta.events.register('provide-client-params.dynamodb.UpdateItem', progress_records)
+    session = w.run(25)
+    assert w.result(session)['sum'] == sum(i * i for i in range(1, 26))
+    assert all(n == 1 for n in w.runs.values()) and len(w.runs) == 27
+    assert w.invocations['fn-Square'] == 25
+    # Cut inside batches: recorded progress off the batch boundaries, and more invocations than the 3 batches.
+    assert any(p < 25 and p % 10 != 0 for p in progress), progress
+    assert w.invocations['fn-Split'] > 3
 
 
 def test_an_aliased_function_re_invokes_itself_through_its_alias(world):

@@ -23,7 +23,7 @@ from .gc import track_garbage
 from .log import Logger, invocation_fields, json_logger, with_fields
 from .metrics import Metrics
 from .protocol import (
-    ENVELOPE_VERSION, ERROR_QUERY_EVALUATION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, VARIABLES_ATTR, DataFlowError, EnvelopeError,
+    FANOUT_BATCH, ENVELOPE_VERSION, ERROR_QUERY_EVALUATION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, VARIABLES_ATTR, DataFlowError, EnvelopeError,
     account_of_function_arn, checkpoint_item_key, context_object, context_reads, effective_input, is_jsonata_flow, jsonata_input, jsonata_output,
     session_item_key, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
     payload_object_key, sampled_trace_id, state_output, workflow_deadline, write_path, USER_CODE_TIMEOUT_MARGIN_MS,
@@ -120,7 +120,6 @@ class RuntimeOptions:
 
 class Runtime:
     def __init__(self, options: RuntimeOptions):
-        from .fanout import FANOUT_BATCH
         self.options = options
         self.config = options.config
         self.store = Store(options.dynamodb, options.s3, options.table, options.bucket, options.ttl_seconds)
