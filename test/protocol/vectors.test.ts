@@ -9,6 +9,7 @@ import { join } from 'path';
 import { generatedPaths, generateFiles, ROOT, VECTOR_BUILDERS, VECTOR_DIR } from './vectors/generate';
 import { Vector, VectorFile } from './vectors/support';
 import * as protocol from '../../src/protocol';
+import * as callback from '../../src/protocol/callback';
 
 let generated: Record<string, string>;
 beforeAll(async () => {
@@ -35,7 +36,8 @@ test('no vector file is left over from a removed builder', () => {
 });
 
 describe('the TypeScript protocol produces every committed vector', () => {
-  const functions = protocol as unknown as Record<string, (...args: unknown[]) => unknown>;
+  // Callbacks are a module of their own (the client's token parsing stays out of the runtime's imports); the runtimes port encodeTaskToken.
+  const functions = { ...protocol, ...callback } as unknown as Record<string, (...args: unknown[]) => unknown>;
 
   test('every function src/protocol exports has vectors (error classes are checked through the errors)', () => {
     const called = new Set(Object.keys(VECTOR_BUILDERS).flatMap((name) =>

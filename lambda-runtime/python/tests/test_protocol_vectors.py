@@ -37,7 +37,7 @@ def cases():
 
 
 def test_vector_files_are_present():
-    assert set(FILES) >= {"keys.json", "envelopes.json", "conditions.json", "jsonpath.json", "join.json", "dataflow.json", "config.json", "trace.json", "deadline.json", "intrinsics.json", "context.json", "jsonata.json", "schedule.json"}
+    assert set(FILES) >= {"keys.json", "envelopes.json", "conditions.json", "jsonpath.json", "join.json", "dataflow.json", "config.json", "trace.json", "deadline.json", "intrinsics.json", "context.json", "jsonata.json", "schedule.json", "callback.json"}
 
 
 @pytest.mark.parametrize("case", cases())

@@ -23,6 +23,8 @@ const FACTS: ContextFacts = {
 };
 const BARE: ContextFacts = { workflow: 'orders', session: 's-1', state: 'First', enteredTime: '2020-01-01T00:00:00.000Z', attempt: 0 };
 const IN_MAP: ContextFacts = { ...BARE, mapItem: { index: 3, value: { id: 'i-3', tags: ['a'] } } };
+/** A task that waits for a callback: `$$.Task.Token` is its attempt's token. */
+const WAITING: ContextFacts = { ...BARE, taskToken: 'unum1.WyJvcmRlcnMiLCJzLTEiLCJGaXJzdHwwIiwwXQ.secret' };
 
 const PATHS = [
   '$$', '$$.Execution', '$$.Execution.Id', '$$.Execution.Name', '$$.Execution.Input', '$$.Execution.Input.x', '$$.Execution.Input.list[1]',
@@ -33,7 +35,7 @@ const PATHS = [
 
 export function contextVectors(): VectorFile {
   const cases: Vector[] = [];
-  const facts: Array<[string, ContextFacts]> = [['full', FACTS], ['bare', BARE], ['in map', IN_MAP]];
+  const facts: Array<[string, ContextFacts]> = [['full', FACTS], ['bare', BARE], ['in map', IN_MAP], ['waiting for a callback', WAITING]];
   for (const [name, f] of facts) cases.push(run(`contextObject ${name}`, 'contextObject', contextObject, [f]));
   for (const path of PATHS) {
     for (const [name, f] of facts) cases.push(run(`readContextPath ${path} / ${name}`, 'readContextPath', readContextPath, [contextObject(f), path]));

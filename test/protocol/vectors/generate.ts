@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
+import { callbackVectors } from './callback';
 import { conditionVectors } from './conditions';
 import { configVectors } from './config';
 import { contextVectors } from './context';
@@ -44,6 +45,7 @@ export const VECTOR_BUILDERS: Record<string, () => VectorFile | Promise<VectorFi
   states: statesVectors,
   jsonata: jsonataVectors,
   schedule: scheduleVectors,
+  callback: callbackVectors,
 };
 
 /** One case per line: small diffs when the protocol changes, and a file that stays readable. */

@@ -1,5 +1,6 @@
 import { checkTemplates, itemKindFormat, keyTemplates, scopeFormat } from './templates';
 import * as P from '../../../src/protocol';
+import * as callback from '../../../src/protocol/callback';
 import * as faults from '../../../src/protocol/faults';
 
 /** How encodeElement writes `offset[.source[.iteration]]`, read off the function. */
@@ -40,7 +41,7 @@ export function pythonLiteral(value: unknown, indent = ''): string {
 /** Every exported constant of src/protocol (functions and classes are ported, not exported). */
 export function protocolConstants(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const mod of [P, faults]) {
+  for (const mod of [P, faults, callback]) {
     for (const [name, value] of Object.entries(mod)) {
       if (typeof value === 'function') continue;
       if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`src/protocol exports '${name}', not an UPPER_CASE constant: export it to Python under which name?`);

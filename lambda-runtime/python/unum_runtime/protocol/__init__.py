@@ -4,6 +4,7 @@ Constants and key formats come from _generated.py (`npx projen protocol:vectors`
 conformance vectors in protocol-vectors/ check every function against the TypeScript.
 """
 from ._generated import *  # noqa: F401,F403  every protocol constant, generated from src/protocol
+from .callback import callback_object_key, encode_task_token  # noqa: F401
 from .conditions import condition_paths, evaluate_condition, validate_condition  # noqa: F401
 from .config import exceeds_tolerance, handles_failures, parse_config  # noqa: F401
 from .context import (  # noqa: F401

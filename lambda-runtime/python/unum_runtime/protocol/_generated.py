@@ -10,6 +10,32 @@ ATTR = {
     "TTL": "expiresAt",
 }
 
+CALLBACK_ATTR = {
+    "STATE": "state",
+    "SECRET": "secret",
+    "ENVELOPE_PREFIX": "e",
+    "FUNCTION": "function",
+    "OUTPUT_PREFIX": "o",
+    "ERROR": "error",
+    "CAUSE": "cause",
+    "STARTED": "startedAt",
+    "HEARTBEAT": "heartbeatAt",
+    "CREATED": "createdAt",
+    "CLAIMED": "claimedAt",
+    "DELIVERED": "deliveredAt",
+}
+
+CALLBACK_DEFAULT_ERROR = "States.TaskFailed"
+
+CALLBACK_OBJECT_DIR = "callbacks"
+
+CALLBACK_STATE = {
+    "WAITING": "WAITING",
+    "SUCCEEDED": "SUCCEEDED",
+    "FAILED": "FAILED",
+    "CANCELLED": "CANCELLED",
+}
+
 CLEANUP_ITEM_ACTIONS = (
     "dynamodb:Query",
     "dynamodb:BatchWriteItem",
@@ -76,6 +102,8 @@ ENVELOPE_VERSION = 1
 ERROR_ALL = "States.ALL"
 
 ERROR_EXCEED_TOLERATED = "States.ExceedToleratedFailureThreshold"
+
+ERROR_HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout"
 
 ERROR_NO_CHOICE_MATCHED = "States.NoChoiceMatched"
 
@@ -314,6 +342,12 @@ STEP_FUNCTIONS_JSONATA_FUNCTIONS = {
     "uuid": "UUID",
     "parse": "StringToJson",
 }
+
+TASK_TOKEN_MAX_LENGTH = 2048
+
+TASK_TOKEN_PREFIX = "unum1."
+
+TASK_TOKEN_SECRET_BYTES = 32
 
 TOLERATED_FAILURES_ATTR = "f"
 

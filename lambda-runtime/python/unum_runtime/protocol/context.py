@@ -44,6 +44,9 @@ def context_object(facts):
         "StateMachine": {"Id": "%s:stateMachine:%s" % (prefix, facts["workflow"]), "Name": facts["workflow"]},
         "State": {"Name": facts["state"], "EnteredTime": facts["enteredTime"], "RetryCount": facts["attempt"]},
     }
+    token = js.prop(facts, "taskToken")
+    if token not in (js.UNDEFINED, None):
+        context["Task"] = {"Token": token}
     item = js.prop(facts, "mapItem")
     if item not in (js.UNDEFINED, None):
         context["Map"] = {"Item": {"Index": item["index"], "Value": item["value"]}}
