@@ -142,9 +142,10 @@ export interface UnumFunctionProps extends FunctionDataFlowProps, UnumFunctionSe
   readonly reservedConcurrentExecutions?: number;
   /**
    * `WAIT_FOR_TASK_TOKEN`: the node waits for a callback (Step Functions' `.waitForTaskToken`). Its user code gets a
-   * task token (`context.taskToken`, and `JsonPath.taskToken` in `parameters`) to hand to whoever answers; its return
-   * value is not its output. The session parks with no compute running until `sendTaskSuccess(token, output)` (the
-   * output) or `sendTaskFailure(token, error, cause)` (an error that Retry and Catch see). Node.js functions only.
+   * task token (`context.taskToken`, in Python `context.task_token`, and `JsonPath.taskToken` in `parameters`) to hand
+   * to whoever answers; its return value is not its output. The session parks with no compute running until
+   * `sendTaskSuccess(token, output)` (the output) or `sendTaskFailure(token, error, cause)` (an error that Retry and
+   * Catch see).
    * @default sfn.IntegrationPattern.REQUEST_RESPONSE - the user code's return value is the output
    */
   readonly integrationPattern?: sfn.IntegrationPattern;
@@ -213,7 +214,7 @@ export class UnumFunction extends State implements INextable {
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
     const python = runtime.family === lambda.RuntimeFamily.PYTHON;
     checkRuntime(this.where, runtime, props);
-    this.waitsForTaskToken = checkIntegrationPattern(this.where, props.integrationPattern, python);
+    this.waitsForTaskToken = checkIntegrationPattern(this.where, props.integrationPattern);
     this.callbackLimits = callbackLimits(this.where, this.waitsForTaskToken, props);
     this.functionName = props.functionName ?? workflowFunctionName(this);
     if (Token.isUnresolved(this.functionName)) {
@@ -552,15 +553,11 @@ function checkRuntime(where: string, runtime: lambda.Runtime, props: UnumFunctio
   }
 }
 
-/** Whether the node waits for a task token; refuses what cdk-unum cannot run. */
-function checkIntegrationPattern(where: string, pattern: sfn.IntegrationPattern | undefined, python: boolean): boolean {
+/** Whether the node waits for a task token (both runtimes can park one); refuses what cdk-unum cannot run. */
+function checkIntegrationPattern(where: string, pattern: sfn.IntegrationPattern | undefined): boolean {
   if (pattern === undefined || pattern === sfn.IntegrationPattern.REQUEST_RESPONSE) return false;
   if (pattern !== sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN) {
     throw new Error(`${where}: integrationPattern ${pattern} is not supported for a function; use REQUEST_RESPONSE or WAIT_FOR_TASK_TOKEN`);
-  }
-  if (python) {
-    throw new Error(`${where}: integrationPattern WAIT_FOR_TASK_TOKEN needs a Node.js function: the Python runtime cannot park a task `
-      + 'for a callback yet; use a Node.js runtime for this node');
   }
   return true;
 }

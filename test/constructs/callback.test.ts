@@ -39,12 +39,28 @@ test('$$.Task.Token in a function that does not wait for a callback is refused, 
   })).toThrow(/waits for a callback/);
 });
 
-test('RUN_JOB and Python functions are refused, naming the node', () => {
+test('RUN_JOB is refused, naming the node', () => {
   expect(() => new UnumFunction(newStack(), 'Job', { code, handler: 'index.h', integrationPattern: sfn.IntegrationPattern.RUN_JOB }))
     .toThrow(/^UnumFunction 'Job': integrationPattern RUN_JOB is not supported for a function; use REQUEST_RESPONSE or WAIT_FOR_TASK_TOKEN$/);
-  expect(() => new UnumFunction(newStack(), 'Py', {
-    code, handler: 'app.handler', runtime: lambda.Runtime.PYTHON_3_12, integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-  })).toThrow(/^UnumFunction 'Py': integrationPattern WAIT_FOR_TASK_TOKEN needs a Node\.js function: the Python runtime cannot park/);
+});
+
+test('a Python function waits for a callback like a Node.js one: the callback config, and the schedule group for its heartbeat', () => {
+  const stack = newStack();
+  const approve = new UnumFunction(stack, 'Py', {
+    code: lambda.Code.fromInline('def handler(event, context):\n    return None\n'),
+    handler: 'index.handler',
+    runtime: lambda.Runtime.PYTHON_3_12,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    parameters: { token: JsonPath.taskToken },
+    heartbeat: Duration.minutes(5),
+  });
+  new UnumWorkflow(stack, 'Flow', { definition: Chain.start(fn(stack, 'Start')).next(approve) });
+  expect(configOf(stack, approve)).toMatchObject({ callback: { heartbeatSeconds: 300 }, dataFlow: { parameters: { 'token.$': '$$.Task.Token' } } });
+  Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+    FunctionName: approve.functionName,
+    Runtime: 'python3.12',
+    Environment: { Variables: { UNUM_SCHEDULE_GROUP: 'unum-Flow' } },
+  });
 });
 
 describe('grantTaskResponse', () => {

@@ -164,11 +164,12 @@ async function waitForFile(file: string): Promise<string> {
   return readFileSync(file, 'utf8');
 }
 
-test('heartbeat: a heartbeat moves the limit; once they stop the task fails with States.HeartbeatTimeout, which Catch routes', async () => {
+/** One heartbeat, then none: the task fails with States.HeartbeatTimeout, which the workflow's Catch routes. */
+async function expectHeartbeatTimeout(workflow: string): Promise<void> {
   const schedulesBefore = engine.scheduler.history.length;
-  const running = engine.run({ workflow: 'approval-heartbeat', input: { dir, order: 'o-1' }, timeoutMs: 60_000 });
+  const running = engine.run({ workflow, input: { dir, order: 'o-1' }, timeoutMs: 60_000 });
   const t = await waitForFile(tokenFile(0));
-  const client = engine.client(selectWorkflow(app, 'approval-heartbeat'));
+  const client = engine.client(selectWorkflow(app, workflow));
   // Half-way to the first check (the limit is 3 s from the start, rounded up to the second): it moves the limit past it.
   await new Promise((r) => setTimeout(r, 1500));
   await client.sendTaskHeartbeat(t);
@@ -182,6 +183,10 @@ test('heartbeat: a heartbeat moves the limit; once they stop the task fails with
   // Too late: the token is refused, and so is a heartbeat.
   await expect(client.sendTaskSuccess(t, 'late')).rejects.toMatchObject({ reason: 'TaskAlreadyClosed', message: expect.stringMatching(/used already \(the task failed/) });
   await expect(client.sendTaskHeartbeat(t)).rejects.toMatchObject({ reason: 'TaskAlreadyClosed' });
+}
+
+test('heartbeat: a heartbeat moves the limit; once they stop the task fails with States.HeartbeatTimeout, which Catch routes', async () => {
+  await expectHeartbeatTimeout('approval-heartbeat');
 }, 300_000);
 
 test('taskTimeout: a 7-day limit passes through one schedule on simulated time and fails the session with States.Timeout', async () => {
@@ -196,3 +201,38 @@ test('taskTimeout: a 7-day limit passes through one schedule on simulated time a
     await fast.stop();
   }
 }, 300_000);
+
+describe('a Python function that waits for a callback (lambda-runtime/python/unum_runtime/callback.py)', () => {
+  test('parks with its token handed out; a failure that Retry matches runs it again with a new token; sendTaskSuccess resumes it', async () => {
+    const parked = await park('approval-py');
+    const first = token();
+    expect(readFileSync(join(dir, 'context-token-0'), 'utf8')).toBe(first);
+    expect(parseTaskToken(first).binding).toEqual({ workflow: 'approval-py', session: parked.session, instance: 'PyApprove|0', attempt: 0 });
+    expect(Object.keys(parked.commits).filter((k) => k.startsWith('PyApprove|'))).toEqual([]);
+    expect((await callbackItem(first))?.[CALLBACK_ATTR.STATE]?.S).toBe(CALLBACK_STATE.WAITING);
+
+    const retried = await engine.callback({ workflow: 'approval-py', token: first, outcome: { kind: 'failure', error: 'TryAgain' } });
+    expect(retried.status).toBe('RUNNING');
+    const second = token(1);
+    expect(parseTaskToken(second).binding.attempt).toBe(1);
+    await expect(engine.callback({ workflow: 'approval-py', token: first, outcome: { kind: 'success', output: 1 } }))
+      .rejects.toMatchObject({ reason: 'TaskAlreadyClosed' });
+    const done = await engine.callback({ workflow: 'approval-py', token: second, outcome: { kind: 'success', output: { approved: true, by: 'ana' } } });
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.result).toEqual({ dir, order: 'o-1', approval: { approved: true, by: 'ana' } });
+    expect(existsSync(tokenFile(2))).toBe(false);
+    await expect(engine.callback({ workflow: 'approval-py', token: second, outcome: { kind: 'success', output: 2 } }))
+      .rejects.toMatchObject({ reason: 'TaskAlreadyClosed' });
+  }, 300_000);
+
+  test('sendTaskFailure goes to its Catch; a heartbeat that stops fails it with States.HeartbeatTimeout, which Catch routes', async () => {
+    await park('approval-py');
+    const caught = await engine.callback({ workflow: 'approval-py', token: token(), outcome: { kind: 'failure', error: 'Rejected', cause: 'over budget' } });
+    expect(caught.status).toBe('SUCCEEDED');
+    expect(caught.result).toEqual({ dir, order: 'o-1', rejection: { Error: 'Rejected', Cause: 'over budget' } });
+
+    rmSync(tokenFile(0));
+    // The Python runtime names its checks as Node's does, so the same two schedules fire.
+    await expectHeartbeatTimeout('approval-heartbeat-py');
+  }, 300_000);
+});

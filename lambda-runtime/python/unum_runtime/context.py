@@ -24,7 +24,8 @@ class UnumContext:
     `function_name`, `memory_limit_in_mb`, is readable here too) plus the
     workflow position: `session`, `node`, `instance`, `fanouts`, `index` and
     `size` of the innermost fan-out (0 and 1 outside any), loop `iteration`,
-    `attempt` (retries already made) and a JSON `logger`.
+    `attempt` (retries already made) and a JSON `logger`; in a function that
+    waits for a callback, `task_token`: the token to hand to whoever answers.
     """
     workflow: str
     session: str
@@ -37,6 +38,7 @@ class UnumContext:
     attempt: int
     logger: Logger
     lambda_context: Optional[Any] = None
+    task_token: Optional[str] = None
     _remaining: Callable[[], float] = field(default=lambda: float('inf'), repr=False)
 
     def get_remaining_time_in_millis(self) -> float:

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
+from .callback import PARKED, arm_callback, cancel_callback, park_callback, resume_callback
 from .context import FanOutPosition, UnumContext
 from .egress import Egress, InlineInvocation, Payload, Scope
 from .fanout_failure import report_fanout_failure
@@ -23,7 +24,8 @@ from .gc import track_garbage
 from .log import Logger, invocation_fields, json_logger, with_fields
 from .metrics import Metrics
 from .protocol import (
-    FANOUT_BATCH, ENVELOPE_VERSION, ERROR_QUERY_EVALUATION, ERROR_TIMEOUT, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, VARIABLES_ATTR, DataFlowError, EnvelopeError,
+    ENVELOPE_VERSION, ERROR_QUERY_EVALUATION, ERROR_TIMEOUT, FANOUT_BATCH, ITEM_VALUE_LIMIT, SESSION_ATTR, TRACE_ENV, VARIABLES_ATTR,
+    DataFlowError, EnvelopeError,
     account_of_function_arn, checkpoint_item_key, context_object, context_reads, effective_input, is_jsonata_flow, jsonata_input, jsonata_output,
     session_item_key, instance_key, is_past_deadline, js_dumps, js_loads, looks_like_envelope, parse_envelope,
     payload_object_key, sampled_trace_id, state_output, workflow_deadline, write_path, USER_CODE_TIMEOUT_MARGIN_MS,
@@ -236,6 +238,11 @@ class Runtime:
         # Checkpoint first: a retry or duplicate skips the user code and the input.
         existing = self.store.get(checkpoint_item_key(envelope, instance))
         self.fault('after-checkpoint-read', inv)
+        # A callback resume (a timeout check firing after the answer, a second resume) after the answer's own resume
+        # committed: that invocation, and Lambda's retries of it, run the egress.
+        if existing is not None and envelope.get('callback') is True:
+            inv.metrics.count('DUPLICATE_DELIVERIES')
+            return {'session': envelope['session'], 'instance': instance, 'status': 'duplicate'}
         if existing is None:
             committed = self._execute(inv)
             if committed is None:
@@ -420,14 +427,18 @@ class Runtime:
         input_path = None if jsonata or flow is None else js.prop(flow, 'inputPath')
         input_reads = context_reads([parameters], [input_path])
 
-        def select_input():
+        def select_input(task_token: Optional[str] = None):
             # Step Functions' InputPath and Parameters select what the user code sees (again per retry when they read $$.State.RetryCount).
-            context = self.context_object(inv, envelope['node'], attempt, input_reads)
+            context = self.context_object(inv, envelope['node'], attempt, input_reads, task_token=task_token)
             if jsonata:
                 # A failing Arguments is an error of the state (its Retry and Catch apply); a JSONPath data-flow error fails the session.
                 return self._apply_data_flow(inv, lambda: jsonata_input(flow, raw, context, variables), state_error=True)
             return self._apply_data_flow(inv, lambda: effective_input(flow, raw, context))
 
+        # A callback node selects its input per attempt, with that attempt's token (_callback_task).
+        callback = self.config.get('callback') is not None
+        # A resume after a claimed token: its first turn reads the answer instead of running the user code.
+        resuming = callback and envelope.get('callback') is True
         user_input = _NOT_SELECTED
         # A retry handed over by the invocation whose attempt failed: not before its deadline.
         if envelope.get('notBefore') is not None and not self._await_retry(inv, attempt, envelope['notBefore']):
@@ -439,14 +450,21 @@ class Runtime:
                 self.time_out(inv)
                 return None
             # Outside the user code only a States.QueryEvaluationError is the state's: a store error there stays the invocation's.
-            evaluating = True
+            evaluating = not callback
             try:
-                if user_input is _NOT_SELECTED:
-                    user_input = select_input()
-                if user_input is _FAILED:
-                    return None
-                evaluating = False
-                output = self._run_user(user_input, inv, attempt)
+                if callback:
+                    resumed, resuming = resuming, False
+                    done = self._callback_task(inv, attempt, resumed, select_input)
+                    if done is PARKED or done is _FAILED:
+                        return None
+                    output = done['output']
+                else:
+                    if user_input is _NOT_SELECTED:
+                        user_input = select_input()
+                    if user_input is _FAILED:
+                        return None
+                    evaluating = False
+                    output = self._run_user(user_input, inv, attempt)
                 evaluating = True
                 if jsonata:
                     # Output and Assign are part of the attempt: their States.QueryEvaluationError is retried and caught like the user code's errors.
@@ -532,8 +550,40 @@ class Runtime:
             return attrs, True, output
         return (winner if winner is not None else self.store.get(key)), False, None
 
+    def _callback_task(self, inv: Invocation, attempt: int, resumed: bool, select_input: Callable[[str], Any]) -> Any:
+        """
+        One attempt of a callback node (lambda-runtime/runtime.ts callbackTask): the answer when resuming, else park
+        (the item with this attempt's token), run the user code with the token, and end with nothing committed. A user
+        error cancels the token and goes to Retry and Catch like any other, unless the token was answered first (that
+        answer's resume continues the task).
+        """
+        if resumed:
+            return resume_callback(self, inv, attempt)
+        parked = park_callback(self, inv, attempt)
+        if parked is PARKED:
+            return PARKED
+        try:
+            user_input = select_input(parked.token)
+        except Exception:
+            # A States.QueryEvaluationError of the Arguments: no user code saw the token, so it is cancelled before the Retry or Catch.
+            if not cancel_callback(self, inv, attempt):
+                return PARKED
+            raise
+        if user_input is _FAILED:
+            cancel_callback(self, inv, attempt)
+            return _FAILED
+        try:
+            self._run_user(user_input, inv, attempt, parked.token)
+        except Exception:
+            if not cancel_callback(self, inv, attempt):
+                return PARKED
+            raise
+        arm_callback(self, inv, parked.resume, parked.started, parked.heartbeat)
+        inv.logger.info('parked: the task waits for its token to be answered; nothing runs until then', attempt=attempt)
+        return PARKED
+
     def context_object(self, inv: Invocation, state: str, attempt: int, reads: Dict[str, bool],
-                       map_item: Optional[Dict[str, Any]] = None) -> Any:
+                       map_item: Optional[Dict[str, Any]] = None, task_token: Optional[str] = None) -> Any:
         """
         The context object ($$) of `state`, or UNDEFINED when the state's templates and paths do not
         read it (`reads`, from context_reads), so a workflow without $$ pays nothing. The session record is read, once per invocation, only for
@@ -550,6 +600,8 @@ class Runtime:
             facts.update(self._session_facts(inv))
         if map_item is not None:
             facts['mapItem'] = map_item
+        if task_token is not None:
+            facts['taskToken'] = task_token
         return context_object(facts)
 
     def _session_facts(self, inv: Invocation) -> Dict[str, Any]:
@@ -618,7 +670,7 @@ class Runtime:
                 self._handler = self.options.user_handler()  # type: ignore[call-arg]
             return self._handler
 
-    def _run_user(self, user_input: Any, inv: Invocation, attempt: int) -> Any:
+    def _run_user(self, user_input: Any, inv: Invocation, attempt: int, task_token: Optional[str] = None) -> Any:
         handler = self._user_handler()
         envelope = inv.envelope
         frames = envelope['frames']
@@ -635,6 +687,7 @@ class Runtime:
             attempt=attempt,
             logger=inv.logger,
             lambda_context=inv.lambda_context,
+            task_token=task_token,
             _remaining=lambda: self.remaining(inv),
         )
         budget = self.remaining(inv) - USER_CODE_TIMEOUT_MARGIN_MS

@@ -26,10 +26,14 @@ def own_arn(invoked_function_arn: Optional[str], name: str) -> str:
 
 
 def schedule_resume(rt: 'Runtime', inv: 'Invocation', target: Mapping[str, str], envelope: Dict[str, Any], at: float,
-                    continues: Optional[List[str]] = None) -> bool:
-    """Creates the schedule; False when it existed (a duplicate delivery or a retry: ConflictException)."""
-    waits = continues if continues is not None else list((envelope.get('waits') or {}).keys())
-    name = schedule_name(envelope, instance_key(envelope['node'], envelope['frames'], envelope['iteration']), waits)
+                    continues: Optional[List[str]] = None, name: Optional[str] = None) -> bool:
+    """
+    Creates the schedule; False when it existed (a duplicate delivery or a retry: ConflictException). The name is
+    the instance's and what it continues (its Waits' keys, or a retry's attempt) unless `name` says otherwise.
+    """
+    if name is None:
+        waits = continues if continues is not None else list((envelope.get('waits') or {}).keys())
+        name = schedule_name(envelope, instance_key(envelope['node'], envelope['frames'], envelope['iteration']), waits)
     body = js_dumps(envelope)
     if len(body.encode('utf-8')) > SCHEDULE_INPUT_LIMIT:
         key = scheduled_envelope_object_key(envelope, name)

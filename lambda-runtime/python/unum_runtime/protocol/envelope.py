@@ -103,6 +103,9 @@ def parse_envelope(event, expected):
             fail("stored must be the key of the stored envelope")
         _check_object_reference({"bucket": "" if bucket is js.UNDEFINED else bucket, "key": stored},
                                 {"workflow": workflow, "session": session}, bucket, fail)
+    callback = get("callback")
+    if callback is not js.UNDEFINED and callback is not True:
+        fail("callback must be true (a resume after a claimed task token) or absent")
     fanouts = get("fanouts")
     if fanouts is not js.UNDEFINED and (
             not isinstance(fanouts, dict) or not all(js.is_integer(n) and n >= 0 for n in fanouts.values())):
