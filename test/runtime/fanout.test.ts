@@ -82,8 +82,8 @@ test('a batch that outlasts the time left stops starting items, records the issu
       return next(args);
     }, { step: 'initialize', name: 'slowItemInvokes' });
     (w.dynamodb.middlewareStack as any).add((next: any, context: any) => async (args: any) => {
-      const n = args.input.ExpressionAttributeValues?.[':n']?.N;
-      if (context.commandName === 'UpdateItemCommand' && n !== undefined) progress.push(Number(n));
+      const issued = args.input.ExpressionAttributeValues?.[':n']?.N;
+      if (context.commandName === 'UpdateItemCommand' && issued !== undefined) progress.push(Number(issued));
       return next(args);
     }, { step: 'initialize', name: 'progressRecords' });
     expect(await w.result(await w.run(null))).toBe(expected(n));
